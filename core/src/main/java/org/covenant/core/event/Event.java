@@ -1,0 +1,349 @@
+package org.covenant.core.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.covenant.core.vocab.Role;
+
+/**
+ * A governance event, the unit of the append-only ledger (ARCHITECTURE.md §3). Events are
+ * well-formed by construction (types and required fields); whether one is acceptable against the
+ * ledger (known references, roles, locks) is decided by {@code GovernanceState} and reported as a
+ * {@link Rejection}. Vocabulary items (setting keys, consents, terms, features, notices,
+ * categories) are kept as strings because an unknown one is a rejection, not malformed input.
+ */
+public sealed interface Event {
+  /** When it happened; compared as an instant. */
+  Instant at();
+
+  /** The wire type, e.g. {@code setting.set}. */
+  String type();
+
+  /** The account the event is scoped to, when it names one directly. */
+  default Optional<String> accountId() {
+    return Optional.empty();
+  }
+
+  private static <T> T req(T v, String field) {
+    return Objects.requireNonNull(v, field);
+  }
+
+  /** {@code account.created}: creates the owner as a user with role owner and no group. */
+  record AccountCreated(Instant at, String account, String owner) implements Event {
+    /** Validates required fields. */
+    public AccountCreated {
+      req(at, "at");
+      req(account, "account");
+      req(owner, "owner");
+    }
+
+    @Override
+    public String type() {
+      return "account.created";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code terms.accepted}: the account accepts a terms version by name. */
+  record TermsAccepted(Instant at, String account, String terms, String by) implements Event {
+    /** Validates required fields. */
+    public TermsAccepted {
+      req(at, "at");
+      req(account, "account");
+      req(terms, "terms");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "terms.accepted";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code group.created}. */
+  record GroupCreated(Instant at, String account, String group) implements Event {
+    /** Validates required fields. */
+    public GroupCreated {
+      req(at, "at");
+      req(account, "account");
+      req(group, "group");
+    }
+
+    @Override
+    public String type() {
+      return "group.created";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code user.added}: role is admin, group_admin or member; at most one group. */
+  record UserAdded(Instant at, String account, String user, Role role, Optional<String> group)
+      implements Event {
+    /** Validates required fields; the owner role comes only with {@code account.created}. */
+    public UserAdded {
+      req(at, "at");
+      req(account, "account");
+      req(user, "user");
+      req(role, "role");
+      req(group, "group");
+      if (role == Role.OWNER) {
+        throw new IllegalArgumentException("role owner comes only with account.created");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "user.added";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code setting.set}: replaces value and lock at the scope. */
+  record SettingSet(
+      Instant at, String account, Scope scope, String key, boolean value, boolean locked, String by)
+      implements Event {
+    /** Validates required fields. */
+    public SettingSet {
+      req(at, "at");
+      req(account, "account");
+      req(scope, "scope");
+      req(key, "key");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "setting.set";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code setting.cleared}: removes the value at the scope. */
+  record SettingCleared(Instant at, String account, Scope scope, String key, String by)
+      implements Event {
+    /** Validates required fields. */
+    public SettingCleared {
+      req(at, "at");
+      req(account, "account");
+      req(scope, "scope");
+      req(key, "key");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "setting.cleared";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code consent.granted}. */
+  record ConsentGranted(Instant at, String account, String consent, String by) implements Event {
+    /** Validates required fields. */
+    public ConsentGranted {
+      req(at, "at");
+      req(account, "account");
+      req(consent, "consent");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "consent.granted";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code consent.withdrawn}. */
+  record ConsentWithdrawn(Instant at, String account, String consent, String by) implements Event {
+    /** Validates required fields. */
+    public ConsentWithdrawn {
+      req(at, "at");
+      req(account, "account");
+      req(consent, "consent");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "consent.withdrawn";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code meeting.started}: the host starts it with features on. */
+  record MeetingStarted(
+      Instant at, String account, String meeting, String host, List<String> features)
+      implements Event {
+    /** Validates required fields and copies the features. */
+    public MeetingStarted {
+      req(at, "at");
+      req(account, "account");
+      req(meeting, "meeting");
+      req(host, "host");
+      features = List.copyOf(features);
+    }
+
+    @Override
+    public String type() {
+      return "meeting.started";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code meeting.feature}: the host turns a feature on or off mid-meeting. */
+  record MeetingFeature(Instant at, String meeting, String feature, boolean on, String by)
+      implements Event {
+    /** Validates required fields. */
+    public MeetingFeature {
+      req(at, "at");
+      req(meeting, "meeting");
+      req(feature, "feature");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "meeting.feature";
+    }
+  }
+
+  /** {@code meeting.ended}: every feature stops and everyone leaves. */
+  record MeetingEnded(Instant at, String meeting) implements Event {
+    /** Validates required fields. */
+    public MeetingEnded {
+      req(at, "at");
+      req(meeting, "meeting");
+    }
+
+    @Override
+    public String type() {
+      return "meeting.ended";
+    }
+  }
+
+  /** {@code participant.joined}: an absent or different account means external. */
+  record ParticipantJoined(
+      Instant at, String meeting, String participant, Optional<String> account) implements Event {
+    /** Validates required fields. */
+    public ParticipantJoined {
+      req(at, "at");
+      req(meeting, "meeting");
+      req(participant, "participant");
+      req(account, "account");
+    }
+
+    @Override
+    public String type() {
+      return "participant.joined";
+    }
+  }
+
+  /** {@code notice.acknowledged}. */
+  record NoticeAcknowledged(Instant at, String meeting, String participant, String notice)
+      implements Event {
+    /** Validates required fields. */
+    public NoticeAcknowledged {
+      req(at, "at");
+      req(meeting, "meeting");
+      req(participant, "participant");
+      req(notice, "notice");
+    }
+
+    @Override
+    public String type() {
+      return "notice.acknowledged";
+    }
+  }
+
+  /** {@code participant.left}. */
+  record ParticipantLeft(Instant at, String meeting, String participant) implements Event {
+    /** Validates required fields. */
+    public ParticipantLeft {
+      req(at, "at");
+      req(meeting, "meeting");
+      req(participant, "participant");
+    }
+
+    @Override
+    public String type() {
+      return "participant.left";
+    }
+  }
+
+  /**
+   * {@code content.created}: {@code at} is the capture time. The contributors always include the
+   * owning account (added first when absent).
+   */
+  record ContentCreated(
+      Instant at,
+      String content,
+      String category,
+      String account,
+      Optional<String> meeting,
+      Optional<String> author,
+      List<String> contributors)
+      implements Event {
+    /** Validates required fields and normalizes the contributors. */
+    public ContentCreated {
+      req(at, "at");
+      req(content, "content");
+      req(category, "category");
+      req(account, "account");
+      req(meeting, "meeting");
+      req(author, "author");
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+      all.add(account);
+      all.addAll(contributors);
+      contributors = List.copyOf(all);
+    }
+
+    @Override
+    public String type() {
+      return "content.created";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+}

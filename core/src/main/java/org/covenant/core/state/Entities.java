@@ -1,0 +1,125 @@
+package org.covenant.core.state;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.Role;
+import org.covenant.core.vocab.Vocabulary;
+
+/** The mutable projection's entities; only {@link GovernanceState} writes them. */
+final class Entities {
+  private Entities() {}
+
+  @SuppressWarnings("unchecked")
+  static <V> History<V>[] histories(int n) {
+    History<V>[] h = (History<V>[]) new History<?>[n];
+    for (int i = 0; i < n; i++) {
+      h[i] = new History<>();
+    }
+    return h;
+  }
+
+  /** A setting value at one scope; {@code null} entries in a history mean "cleared". */
+  record SettingValue(boolean value, boolean locked) {}
+
+  /** The settings written at one scope (account, a group or a user), one history per key. */
+  static final class SettingsScope {
+    final History<SettingValue>[] byKey = histories(Vocabulary.settings().size());
+
+    SettingsScope() {
+    }
+  }
+
+  static final class Account {
+    final String id;
+    final String owner;
+    final long at;
+    final long pos;
+    final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
+    final SettingsScope settings = new SettingsScope();
+    final History<String> terms = new History<>();
+    /** Only real changes are recorded, so the first entry of each is always a grant. */
+    final History<Boolean>[] consents = histories(ConsentType.values().length);
+
+    Account(String id, String owner, long at, long pos) {
+      this.id = id;
+      this.owner = owner;
+      this.at = at;
+      this.pos = pos;
+    }
+  }
+
+  static final class User {
+    final String id;
+    final Role role;
+    final String group;
+    final long at;
+    final long pos;
+    final SettingsScope settings = new SettingsScope();
+
+    User(String id, Role role, String group, long at, long pos) {
+      this.id = id;
+      this.role = role;
+      this.group = group;
+      this.at = at;
+      this.pos = pos;
+    }
+  }
+
+  static final class Group {
+    final String id;
+    final long at;
+    final long pos;
+    final SettingsScope settings = new SettingsScope();
+
+    Group(String id, long at, long pos) {
+      this.id = id;
+      this.at = at;
+      this.pos = pos;
+    }
+  }
+
+  static final class Participant {
+    /** true while present; the first true entry is the first join. */
+    final History<Boolean> present = new History<>();
+    /** One entry per notice, written on the first acknowledgement (they last for the meeting). */
+    final History<Boolean>[] acks = histories(Notice.values().length);
+
+    Participant() {
+    }
+  }
+
+  static final class Meeting {
+    final String id;
+    final String account;
+    final String host;
+    final long at;
+    final long pos;
+    final History<Boolean>[] features = histories(Vocabulary.features().size());
+    /** At most one entry: when it ended. */
+    final History<Boolean> ended = new History<>();
+    final ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+
+    Meeting(String id, String account, String host, long at, long pos) {
+      this.id = id;
+      this.account = account;
+      this.host = host;
+      this.at = at;
+      this.pos = pos;
+    }
+  }
+
+  /** A registered content item; immutable. */
+  record Content(
+      String id,
+      Category category,
+      String account,
+      String meeting,
+      String author,
+      List<String> contributors,
+      long at,
+      long pos) {}
+}

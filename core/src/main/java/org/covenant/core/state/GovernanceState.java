@@ -1,0 +1,550 @@
+package org.covenant.core.state;
+
+import static org.covenant.core.event.RejectionCode.DUPLICATE_ID;
+import static org.covenant.core.event.RejectionCode.FEATURE_DISABLED;
+import static org.covenant.core.event.RejectionCode.MEETING_ENDED;
+import static org.covenant.core.event.RejectionCode.NOT_AUTHORIZED;
+import static org.covenant.core.event.RejectionCode.OUT_OF_ORDER;
+import static org.covenant.core.event.RejectionCode.SETTING_CEILING;
+import static org.covenant.core.event.RejectionCode.SETTING_LOCKED;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_ACCOUNT;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_CATEGORY;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_CONSENT;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_FEATURE;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_GROUP;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_MEETING;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_NOTICE;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_PARTICIPANT;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_SETTING;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_TERMS;
+import static org.covenant.core.event.RejectionCode.UNKNOWN_USER;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.covenant.core.event.Event;
+import org.covenant.core.event.Rejection;
+import org.covenant.core.event.RejectionCode;
+import org.covenant.core.event.Scope;
+import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Group;
+import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.state.Entities.Participant;
+import org.covenant.core.state.Entities.SettingValue;
+import org.covenant.core.state.Entities.SettingsScope;
+import org.covenant.core.state.Entities.User;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Feature;
+import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.Role;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.SettingMode;
+import org.covenant.core.vocab.Vocabulary;
+
+/**
+ * The governance projection of the ledger (ARCHITECTURE.md §3–§6): it checks each offered event
+ * against the state at the head, in the order §3 prescribes, and either appends it (the next
+ * ledger position) or rejects it with its code, changing nothing.
+ *
+ * <p>All state is kept as append-only histories, so {@link #snapshot(long)} gives the view at any
+ * past position in O(1) and each view answers for any instant. One thread appends; any number of
+ * threads may read snapshots meanwhile.
+ */
+public final class GovernanceState {
+  final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, Meeting> meetings = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, ContentRecord> contents = new ConcurrentHashMap<>();
+  private final Predicate<String> knownTerms;
+  private volatile long head;
+  private long lastAt = Long.MIN_VALUE;
+
+  private GovernanceState(Predicate<String> knownTerms) {
+    this.knownTerms = Objects.requireNonNull(knownTerms, "knownTerms");
+  }
+
+  /**
+   * An empty ledger whose {@code terms.accepted} events may name the terms versions the
+   * predicate knows (the built-in ones plus the user's).
+   */
+  public static GovernanceState create(Predicate<String> knownTerms) {
+    return new GovernanceState(knownTerms);
+  }
+
+  /** The position of the last accepted event; 0 when empty. */
+  public long head() {
+    return head;
+  }
+
+  /** A view at the head. */
+  public Snapshot snapshot() {
+    return new Snapshot(this, head);
+  }
+
+  /** A view at a past position (clamped to the head). */
+  public Snapshot snapshot(long position) {
+    if (position < 0) {
+      throw new IllegalArgumentException("position " + position + " is negative");
+    }
+    return new Snapshot(this, Math.min(position, head));
+  }
+
+  /** Number of registered content items (all positions). */
+  public int contentCount() {
+    return contents.size();
+  }
+
+  /**
+   * Offers an event: checks it against the head and appends it when every check passes. Not
+   * thread-safe against other appends: the ledger has one writer.
+   */
+  public Outcome apply(Event event) {
+    Optional<Rejection> rejection = check(event);
+    if (rejection.isPresent()) {
+      return new Outcome.Rejected(event, rejection.get());
+    }
+    long pos = head + 1;
+    write(event, TimeKey.of(event.at()), pos);
+    lastAt = TimeKey.of(event.at());
+    head = pos;
+    return new Outcome.Accepted(event, pos);
+  }
+
+  /** Checks an event against the head without appending it: the first failing check, if any. */
+  public Optional<Rejection> check(Event event) {
+    long at = TimeKey.of(event.at());
+    if (at < lastAt) {
+      return reject(
+          OUT_OF_ORDER,
+          "`" + event.at() + "` is earlier than the last accepted event's `"
+              + TimeKey.toInstant(lastAt) + "`");
+    }
+    Snapshot now = new Snapshot(this, head);
+    long t = TimeKey.END;
+    if (event instanceof Event.AccountCreated e) {
+      return accounts.containsKey(e.account())
+          ? reject(DUPLICATE_ID, "account `" + e.account() + "` already exists")
+          : ok();
+    }
+    if (event instanceof Event.TermsAccepted e) {
+      return checkTerms(now, e, t);
+    }
+    if (event instanceof Event.GroupCreated e) {
+        Account a = accounts.get(e.account());
+        if (a == null) {
+          return unknownAccount(e.account());
+        }
+        return a.groups.containsKey(e.group())
+            ? reject(DUPLICATE_ID, "group `" + e.group() + "` already exists in `" + a.id + "`")
+            : ok();
+      }
+    if (event instanceof Event.UserAdded e) {
+        Account a = accounts.get(e.account());
+        if (a == null) {
+          return unknownAccount(e.account());
+        }
+        if (e.group().isPresent() && !a.groups.containsKey(e.group().get())) {
+          return reject(UNKNOWN_GROUP, "no group `" + e.group().get() + "` in `" + a.id + "`");
+        }
+        return a.users.containsKey(e.user())
+            ? reject(DUPLICATE_ID, "user `" + e.user() + "` already exists in `" + a.id + "`")
+            : ok();
+      }
+    if (event instanceof Event.SettingSet e) {
+      return checkSetting(e.account(), e.scope(), e.key(), e.by(),
+          Optional.of(e.value()));
+    }
+    if (event instanceof Event.SettingCleared e) {
+      return checkSetting(e.account(), e.scope(), e.key(), e.by(),
+          Optional.empty());
+    }
+    if (event instanceof Event.ConsentGranted e) {
+      return checkConsent(e.account(), e.consent(), e.by());
+    }
+    if (event instanceof Event.ConsentWithdrawn e) {
+      return checkConsent(e.account(), e.consent(), e.by());
+    }
+    if (event instanceof Event.MeetingStarted e) {
+      return checkMeetingStarted(now, e);
+    }
+    if (event instanceof Event.MeetingFeature e) {
+      return checkMeetingFeature(now, e);
+    }
+    if (event instanceof Event.MeetingEnded e) {
+      return meetings.containsKey(e.meeting())
+          ? ok()
+          : reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
+    }
+    if (event instanceof Event.ParticipantJoined e) {
+        if (e.account().isPresent() && !accounts.containsKey(e.account().get())) {
+          return unknownAccount(e.account().get());
+        }
+        Meeting m = meetings.get(e.meeting());
+        if (m == null) {
+          return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
+        }
+        return ended(m)
+            ? reject(MEETING_ENDED, "meeting `" + m.id + "` has ended")
+            : ok();
+      }
+    if (event instanceof Event.NoticeAcknowledged e) {
+        if (Notice.of(e.notice()).isEmpty()) {
+          return reject(UNKNOWN_NOTICE, "no notice `" + e.notice() + "`");
+        }
+        Meeting m = meetings.get(e.meeting());
+        if (m == null) {
+          return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
+        }
+        if (!hasJoined(m, e.participant())) {
+          return reject(UNKNOWN_PARTICIPANT,
+              "`" + e.participant() + "` never joined meeting `" + m.id + "`");
+        }
+        return ended(m) ? reject(MEETING_ENDED, "meeting `" + m.id + "` has ended") : ok();
+      }
+    if (event instanceof Event.ParticipantLeft e) {
+        Meeting m = meetings.get(e.meeting());
+        if (m == null) {
+          return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
+        }
+        return hasJoined(m, e.participant())
+            ? ok()
+            : reject(UNKNOWN_PARTICIPANT,
+                "`" + e.participant() + "` never joined meeting `" + m.id + "`");
+      }
+    if (event instanceof Event.ContentCreated e) {
+      return checkContent(e);
+    }
+    throw new IllegalStateException("unhandled event type " + event.type());
+  }
+
+  private static Optional<Rejection> ok() {
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> reject(RejectionCode code, String message) {
+    return Optional.of(new Rejection(code, message));
+  }
+
+  private static Optional<Rejection> unknownAccount(String account) {
+    return reject(UNKNOWN_ACCOUNT, "no account `" + account + "`");
+  }
+
+  private static Optional<Rejection> unknownUser(String user, Account a) {
+    return reject(UNKNOWN_USER, "`" + user + "` is not a user of `" + a.id + "`");
+  }
+
+  private static boolean ended(Meeting m) {
+    return m.ended.last() != null;
+  }
+
+  private static boolean hasJoined(Meeting m, String participant) {
+    if (participant.equals(m.host)) {
+      return true;
+    }
+    Participant p = m.participants.get(participant);
+    return p != null && p.present.first() != null;
+  }
+
+  private Optional<Rejection> checkTerms(Snapshot now, Event.TermsAccepted e, long t) {
+    Account a = accounts.get(e.account());
+    if (a == null) {
+      return unknownAccount(e.account());
+    }
+    if (!knownTerms.test(e.terms())) {
+      return reject(UNKNOWN_TERMS, "no terms `" + e.terms() + "`");
+    }
+    User by = a.users.get(e.by());
+    if (by == null) {
+      return unknownUser(e.by(), a);
+    }
+    return by.role.isAccountAdmin()
+        ? ok()
+        : reject(NOT_AUTHORIZED, "`" + by.id + "` (" + by.role.id()
+            + ") may not accept terms: owner or admin only");
+  }
+
+  private Optional<Rejection> checkConsent(String account, String consent, String byId) {
+    Account a = accounts.get(account);
+    if (a == null) {
+      return unknownAccount(account);
+    }
+    if (ConsentType.of(consent).isEmpty()) {
+      return reject(UNKNOWN_CONSENT, "no consent `" + consent + "`");
+    }
+    User by = a.users.get(byId);
+    if (by == null) {
+      return unknownUser(byId, a);
+    }
+    return by.role.isAccountAdmin()
+        ? ok()
+        : reject(NOT_AUTHORIZED, "`" + by.id + "` (" + by.role.id()
+            + ") may not change consents: owner or admin only");
+  }
+
+  private Optional<Rejection> checkSetting(
+      String account, Scope scope, String key, String byId, Optional<Boolean> value) {
+    Account a = accounts.get(account);
+    if (a == null) {
+      return unknownAccount(account);
+    }
+    Optional<SettingDef> def = Vocabulary.setting(key);
+    if (def.isEmpty()) {
+      return reject(UNKNOWN_SETTING, "no setting `" + key + "`");
+    }
+    Group scopeGroup = null;
+    User scopeUser = null;
+    if (scope.level() == Scope.Level.GROUP) {
+      scopeGroup = a.groups.get(scope.id());
+      if (scopeGroup == null) {
+        return reject(UNKNOWN_GROUP, "no group `" + scope.id() + "` in `" + a.id + "`");
+      }
+    } else if (scope.level() == Scope.Level.USER) {
+      scopeUser = a.users.get(scope.id());
+      if (scopeUser == null) {
+        return unknownUser(scope.id(), a);
+      }
+    }
+    User by = a.users.get(byId);
+    if (by == null) {
+      return unknownUser(byId, a);
+    }
+    boolean authorized =
+        switch (scope.level()) {
+          case ACCOUNT -> by.role.isAccountAdmin();
+          case GROUP -> by.role.isAccountAdmin()
+              || (by.role == Role.GROUP_ADMIN && scope.id().equals(by.group));
+          case USER -> by.role.isAccountAdmin() || by.id.equals(scope.id());
+        };
+    if (!authorized) {
+      return reject(NOT_AUTHORIZED, "`" + by.id + "` (" + by.role.id() + ") may not write `"
+          + key + "` at `" + scope + "`");
+    }
+    if (scope.level() == Scope.Level.ACCOUNT) {
+      return ok();
+    }
+    SettingDef d = def.get();
+    // Levels above the scope: the account, and for a user also their group.
+    SettingValue accountValue = current(a.settings, d);
+    SettingValue groupValue = null;
+    String groupId = null;
+    if (scopeUser != null && scopeUser.group != null) {
+      Group g = a.groups.get(scopeUser.group);
+      groupValue = g == null ? null : current(g.settings, d);
+      groupId = scopeUser.group;
+    }
+    if (d.mode() == SettingMode.LOCK) {
+      if (accountValue != null && accountValue.locked()) {
+        return reject(SETTING_LOCKED, "`" + key + "` is locked at the account level");
+      }
+      if (groupValue != null && groupValue.locked()) {
+        return reject(SETTING_LOCKED, "`" + key + "` is locked at group `" + groupId + "`");
+      }
+      return ok();
+    }
+    if (value.isPresent() && value.get()) {
+      if (accountValue != null && !accountValue.value()) {
+        return reject(SETTING_CEILING, "`" + key
+            + "` is false at the account level: a lower level may only restrict it");
+      }
+      if (groupValue != null && !groupValue.value()) {
+        return reject(SETTING_CEILING, "`" + key + "` is false at group `" + groupId
+            + "`: a lower level may only restrict it");
+      }
+    }
+    return ok();
+  }
+
+  private static SettingValue current(SettingsScope s, SettingDef d) {
+    History.Entry<SettingValue> e = s.byKey[d.ordinal()].last();
+    return e == null ? null : e.value();
+  }
+
+  private Optional<Rejection> checkMeetingStarted(Snapshot now, Event.MeetingStarted e) {
+    Account a = accounts.get(e.account());
+    if (a == null) {
+      return unknownAccount(e.account());
+    }
+    for (String f : e.features()) {
+      if (Vocabulary.feature(f).isEmpty()) {
+        return reject(UNKNOWN_FEATURE, "no feature `" + f + "`");
+      }
+    }
+    User host = a.users.get(e.host());
+    if (host == null) {
+      return unknownUser(e.host(), a);
+    }
+    if (meetings.containsKey(e.meeting())) {
+      return reject(DUPLICATE_ID, "meeting `" + e.meeting() + "` already exists");
+    }
+    for (String f : e.features()) {
+      Feature feature = Vocabulary.feature(f).orElseThrow();
+      SettingResolution r = now.resolve(a, host, feature.setting(), TimeKey.END,
+          Snapshot.noEvidence());
+      if (!r.value()) {
+        return reject(FEATURE_DISABLED, "`" + f + "` is off for host `" + host.id + "` ("
+            + (r.parentDisabled() ? "a parent setting is off" : "decided at " + r.level().id())
+            + ")");
+      }
+    }
+    return ok();
+  }
+
+  private Optional<Rejection> checkMeetingFeature(Snapshot now, Event.MeetingFeature e) {
+    Optional<Feature> feature = Vocabulary.feature(e.feature());
+    if (feature.isEmpty()) {
+      return reject(UNKNOWN_FEATURE, "no feature `" + e.feature() + "`");
+    }
+    Meeting m = meetings.get(e.meeting());
+    if (m == null) {
+      return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
+    }
+    Account a = accounts.get(m.account);
+    if (a.users.get(e.by()) == null) {
+      return unknownUser(e.by(), a);
+    }
+    if (ended(m)) {
+      return reject(MEETING_ENDED, "meeting `" + m.id + "` has ended");
+    }
+    if (!e.by().equals(m.host)) {
+      return reject(NOT_AUTHORIZED, "only the host `" + m.host + "` may change features of `"
+          + m.id + "`");
+    }
+    if (e.on()) {
+      User host = a.users.get(m.host);
+      SettingResolution r = now.resolve(a, host, feature.get().setting(), TimeKey.END,
+          Snapshot.noEvidence());
+      if (!r.value()) {
+        return reject(FEATURE_DISABLED, "`" + e.feature() + "` is off for host `" + m.host + "`");
+      }
+    }
+    return ok();
+  }
+
+  private Optional<Rejection> checkContent(Event.ContentCreated e) {
+    Account a = accounts.get(e.account());
+    if (a == null) {
+      return unknownAccount(e.account());
+    }
+    if (Vocabulary.category(e.category()).isEmpty()) {
+      return reject(UNKNOWN_CATEGORY, "no category `" + e.category() + "`");
+    }
+    Meeting m = null;
+    if (e.meeting().isPresent()) {
+      m = meetings.get(e.meeting().get());
+      if (m == null) {
+        return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting().get() + "`");
+      }
+      if (e.author().isPresent() && !hasJoined(m, e.author().get())) {
+        return reject(UNKNOWN_PARTICIPANT, "author `" + e.author().get()
+            + "` never joined meeting `" + m.id + "` and is not its host");
+      }
+    }
+    if (contents.containsKey(e.content())) {
+      return reject(DUPLICATE_ID, "content `" + e.content() + "` already exists");
+    }
+    if (m != null && !m.account.equals(a.id)) {
+      return reject(NOT_AUTHORIZED, "meeting `" + m.id + "` belongs to another account");
+    }
+    return ok();
+  }
+
+  private void write(Event event, long at, long pos) {
+    if (event instanceof Event.AccountCreated e) {
+        Account a = new Account(e.account(), e.owner(), at, pos);
+        a.users.put(e.owner(), new User(e.owner(), Role.OWNER, null, at, pos));
+        accounts.put(e.account(), a);
+    } else if (event instanceof Event.TermsAccepted e) {
+        accounts.get(e.account()).terms.add(at, pos, e.terms());
+    } else if (event instanceof Event.GroupCreated e) {
+        accounts.get(e.account()).groups.put(e.group(), new Group(e.group(), at, pos));
+    } else if (event instanceof Event.UserAdded e) {
+        accounts.get(e.account()).users.put(e.user(),
+          new User(e.user(), e.role(), e.group().orElse(null), at, pos));
+    } else if (event instanceof Event.SettingSet e) {
+        SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
+        scope(e.account(), e.scope()).byKey[d.ordinal()].add(at, pos,
+            new SettingValue(e.value(), e.locked()));
+    } else if (event instanceof Event.SettingCleared e) {
+        SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
+        History<SettingValue> h = scope(e.account(), e.scope()).byKey[d.ordinal()];
+        History.Entry<SettingValue> last = h.last();
+        if (last != null && last.value() != null) {
+          h.add(at, pos, null);
+        }
+    } else if (event instanceof Event.ConsentGranted e) {
+        setConsent(e.account(), e.consent(), true, at, pos);
+    } else if (event instanceof Event.ConsentWithdrawn e) {
+        setConsent(e.account(), e.consent(), false, at, pos);
+    } else if (event instanceof Event.MeetingStarted e) {
+        Meeting m = new Meeting(e.meeting(), e.account(), e.host(), at, pos);
+        for (String f : e.features()) {
+          History<Boolean> h = m.features[Vocabulary.feature(f).orElseThrow().ordinal()];
+          if (h.last() == null) {
+            h.add(at, pos, true);
+          }
+        }
+        meetings.put(e.meeting(), m);
+    } else if (event instanceof Event.MeetingFeature e) {
+        Meeting m = meetings.get(e.meeting());
+        History<Boolean> h = m.features[Vocabulary.feature(e.feature()).orElseThrow().ordinal()];
+        History.Entry<Boolean> last = h.last();
+        boolean current = last != null && last.value();
+        if (current != e.on()) {
+          h.add(at, pos, e.on());
+        }
+    } else if (event instanceof Event.MeetingEnded e) {
+        Meeting m = meetings.get(e.meeting());
+        if (m.ended.last() == null) {
+          m.ended.add(at, pos, true);
+        }
+    } else if (event instanceof Event.ParticipantJoined e) {
+        Participant p = meetings.get(e.meeting()).participants
+            .computeIfAbsent(e.participant(), k -> new Participant());
+        History.Entry<Boolean> last = p.present.last();
+        if (last == null || !last.value()) {
+          p.present.add(at, pos, true);
+        }
+    } else if (event instanceof Event.NoticeAcknowledged e) {
+        Meeting m = meetings.get(e.meeting());
+        Participant p = m.participants.computeIfAbsent(e.participant(), k -> new Participant());
+        History<Boolean> h = p.acks[Notice.of(e.notice()).orElseThrow().ordinal()];
+        if (h.last() == null) {
+          h.add(at, pos, true);
+        }
+    } else if (event instanceof Event.ParticipantLeft e) {
+        Participant p = meetings.get(e.meeting()).participants.get(e.participant());
+        if (p != null) {
+          History.Entry<Boolean> last = p.present.last();
+          if (last != null && last.value()) {
+            p.present.add(at, pos, false);
+          }
+        }
+    } else if (event instanceof Event.ContentCreated e) {
+        Category c = Vocabulary.category(e.category()).orElseThrow();
+        contents.put(e.content(), new ContentRecord(e.content(), c, e.account(), e.meeting(),
+            e.author(), e.contributors(), e.at(), pos));
+    } else {
+      throw new IllegalStateException("unhandled event type " + event.type());
+    }
+  }
+
+  private SettingsScope scope(String account, Scope scope) {
+    Account a = accounts.get(account);
+    return switch (scope.level()) {
+      case ACCOUNT -> a.settings;
+      case GROUP -> a.groups.get(scope.id()).settings;
+      case USER -> a.users.get(scope.id()).settings;
+    };
+  }
+
+  private void setConsent(String account, String consent, boolean grant, long at, long pos) {
+    History<Boolean> h =
+        accounts.get(account).consents[ConsentType.of(consent).orElseThrow().ordinal()];
+    History.Entry<Boolean> last = h.last();
+    boolean inForce = last != null && last.value();
+    if (inForce != grant) {
+      h.add(at, pos, grant);
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package org.covenant.core.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.covenant.core.event.Scope;
+import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Group;
+import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.state.Entities.Participant;
+import org.covenant.core.state.Entities.SettingValue;
+import org.covenant.core.state.Entities.User;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Feature;
+import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.SettingMode;
+import org.covenant.core.vocab.Vocabulary;
+
+/**
+ * The projection of the ledger at one position: an immutable view that the decision engine
+ * evaluates (ARCHITECTURE.md §9: the engine never calls a store). Every read also takes a time
+ * {@code t} (a {@link TimeKey}) and sees only events at or before it, so one snapshot answers
+ * "as of" questions for any instant (§3: a view at any point in time).
+ *
+ * <p>Taking a snapshot is O(1): the state is append-only and every read filters by position.
+ * Snapshots are safe to share between threads while the ledger keeps growing.
+ */
+public final class Snapshot {
+  /** A value with the ledger position of the event that set it. */
+  public record Stamped<V>(V value, long position) {}
+
+  private static final LongConsumer NO_EVIDENCE = p -> {};
+
+  private final GovernanceState state;
+  private final long position;
+
+  Snapshot(GovernanceState state, long position) {
+    this.state = state;
+    this.position = position;
+  }
+
+  /** The ledger position this snapshot sees up to (inclusive); 0 for an empty ledger. */
+  public long position() {
+    return position;
+  }
+
+  /** A collector that ignores positions, for callers that do not need evidence. */
+  public static LongConsumer noEvidence() {
+    return NO_EVIDENCE;
+  }
+
+  private boolean visible(long at, long pos, long t) {
+    return pos <= position && at <= t;
+  }
+
+  Account account(String id, long t) {
+    Account a = state.accounts.get(id);
+    return a != null && visible(a.at, a.pos, t) ? a : null;
+  }
+
+  User user(Account a, String id, long t) {
+    User u = a.users.get(id);
+    return u != null && visible(u.at, u.pos, t) ? u : null;
+  }
+
+  Group group(Account a, String id, long t) {
+    Group g = a.groups.get(id);
+    return g != null && visible(g.at, g.pos, t) ? g : null;
+  }
+
+  Meeting meeting(String id, long t) {
+    Meeting m = state.meetings.get(id);
+    return m != null && visible(m.at, m.pos, t) ? m : null;
+  }
+
+  /** True when the account exists at t. */
+  public boolean accountExists(String account, long t) {
+    return account(account, t) != null;
+  }
+
+  /** The content item, if it was created at or before t. */
+  public Optional<ContentRecord> content(String id, long t) {
+    ContentRecord c = state.contents.get(id);
+    return c != null && visible(TimeKey.of(c.at()), c.position(), t)
+        ? Optional.of(c)
+        : Optional.empty();
+  }
+
+  /** The terms version the account accepted last at or before (t, p), with its position. */
+  public Optional<Stamped<String>> terms(String account, long t, long p) {
+    Account a = account(account, t);
+    if (a == null) {
+      return Optional.empty();
+    }
+    History.Entry<String> e = a.terms.at(t, Math.min(p, position));
+    return e == null ? Optional.empty() : Optional.of(new Stamped<>(e.value(), e.pos()));
+  }
+
+  /**
+   * The account's consent at (t, p): in force, withdrawn (granted at some time before) or
+   * missing. An account that does not exist (a contributor outside the platform) is missing.
+   */
+  public ConsentStatus consent(
+      String account, ConsentType consent, long t, long p, LongConsumer evidence) {
+    Account a = account(account, t);
+    if (a == null) {
+      return ConsentStatus.MISSING;
+    }
+    History<Boolean> h = a.consents[consent.ordinal()];
+    History.Entry<Boolean> e = h.at(t, Math.min(p, position));
+    if (e == null) {
+      return ConsentStatus.MISSING;
+    }
+    evidence.accept(e.pos());
+    return e.value() ? ConsentStatus.IN_FORCE : ConsentStatus.WITHDRAWN;
+  }
+
+  /**
+   * The effective setting for a user of an account at t (ARCHITECTURE.md §4), or empty when the
+   * account, or the user when one is named, does not exist at t. With no user the chain is the
+   * account level alone.
+   */
+  public Optional<SettingResolution> setting(
+      String account, Optional<String> user, SettingDef def, long t) {
+    Account a = account(account, t);
+    if (a == null) {
+      return Optional.empty();
+    }
+    User u = null;
+    if (user.isPresent()) {
+      u = user(a, user.get(), t);
+      if (u == null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(resolve(a, u, def, t, NO_EVIDENCE));
+  }
+
+  /** The value written at one scope (not resolved), if any: for explanations in the console. */
+  public Optional<Stamped<Boolean>> written(
+      String account, Scope scope, SettingDef def, long t, boolean[] lockedOut) {
+    Account a = account(account, t);
+    if (a == null) {
+      return Optional.empty();
+    }
+    Entities.SettingsScope s =
+        switch (scope.level()) {
+          case ACCOUNT -> a.settings;
+          case GROUP -> {
+            Group g = group(a, scope.id(), t);
+            yield g == null ? null : g.settings;
+          }
+          case USER -> {
+            User u = user(a, scope.id(), t);
+            yield u == null ? null : u.settings;
+          }
+        };
+    if (s == null) {
+      return Optional.empty();
+    }
+    History.Entry<SettingValue> e = s.byKey[def.ordinal()].at(t, position);
+    if (e == null || e.value() == null) {
+      return Optional.empty();
+    }
+    if (lockedOut.length > 0) {
+      lockedOut[0] = e.value().locked();
+    }
+    return Optional.of(new Stamped<>(e.value().value(), e.pos()));
+  }
+
+  /**
+   * The setting for the content's meeting host at t, or at the account level when the content
+   * has no meeting (the {@code setting:} condition of ARCHITECTURE.md §5).
+   */
+  public SettingResolution settingFor(
+      ContentRecord c, SettingDef def, long t, LongConsumer evidence) {
+    Account a = account(c.account(), t);
+    if (a == null) {
+      return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+    }
+    User host = null;
+    if (c.meeting().isPresent()) {
+      Meeting m = state.meetings.get(c.meeting().get());
+      if (m != null) {
+        Account ma = m.account.equals(a.id) ? a : account(m.account, t);
+        host = ma == null ? null : user(ma, m.host, t);
+        if (ma != null && ma != a) {
+          a = ma;
+        }
+      }
+    }
+    return resolve(a, host, def, t, evidence);
+  }
+
+  SettingResolution resolve(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+    for (String parentKey : def.parents()) {
+      SettingDef parent = Vocabulary.setting(parentKey).orElseThrow();
+      SettingResolution pr = resolve(a, u, parent, t, evidence);
+      if (!pr.value()) {
+        return new SettingResolution(false, SettingLevel.PARENT, false, 0);
+      }
+    }
+    return own(a, u, def, t, evidence);
+  }
+
+  private SettingValue valueAt(Entities.SettingsScope s, SettingDef def, long t, long[] pos) {
+    if (s == null) {
+      return null;
+    }
+    History.Entry<SettingValue> e = s.byKey[def.ordinal()].at(t, position);
+    if (e == null || e.value() == null) {
+      return null;
+    }
+    pos[0] = e.pos();
+    return e.value();
+  }
+
+  private SettingResolution own(
+      Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+    long[] pa = new long[1];
+    long[] pg = new long[1];
+    long[] pu = new long[1];
+    SettingValue av = valueAt(a.settings, def, t, pa);
+    Group g = u == null || u.group == null ? null : group(a, u.group, t);
+    SettingValue gv = g == null ? null : valueAt(g.settings, def, t, pg);
+    SettingValue uv = u == null ? null : valueAt(u.settings, def, t, pu);
+    if (def.mode() == SettingMode.LOCK) {
+      if (av != null && av.locked()) {
+        evidence.accept(pa[0]);
+        return new SettingResolution(av.value(), SettingLevel.ACCOUNT, true, pa[0]);
+      }
+      if (gv != null && gv.locked()) {
+        evidence.accept(pg[0]);
+        return new SettingResolution(gv.value(), SettingLevel.GROUP, true, pg[0]);
+      }
+      if (uv != null) {
+        evidence.accept(pu[0]);
+        return new SettingResolution(uv.value(), SettingLevel.USER, false, pu[0]);
+      }
+      if (gv != null) {
+        evidence.accept(pg[0]);
+        return new SettingResolution(gv.value(), SettingLevel.GROUP, false, pg[0]);
+      }
+      if (av != null) {
+        evidence.accept(pa[0]);
+        return new SettingResolution(av.value(), SettingLevel.ACCOUNT, false, pa[0]);
+      }
+      return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+    }
+    // Ceiling mode: the AND of every value set; the highest false decides, else the most
+    // specific level set. Locks have no effect here.
+    if (av != null && !av.value()) {
+      evidence.accept(pa[0]);
+      return new SettingResolution(false, SettingLevel.ACCOUNT, false, pa[0]);
+    }
+    if (gv != null && !gv.value()) {
+      evidence.accept(pg[0]);
+      return new SettingResolution(false, SettingLevel.GROUP, false, pg[0]);
+    }
+    if (uv != null && !uv.value()) {
+      evidence.accept(pu[0]);
+      return new SettingResolution(false, SettingLevel.USER, false, pu[0]);
+    }
+    if (uv != null) {
+      evidence.accept(pu[0]);
+      return new SettingResolution(true, SettingLevel.USER, false, pu[0]);
+    }
+    if (gv != null) {
+      evidence.accept(pg[0]);
+      return new SettingResolution(true, SettingLevel.GROUP, false, pg[0]);
+    }
+    if (av != null) {
+      evidence.accept(pa[0]);
+      return new SettingResolution(true, SettingLevel.ACCOUNT, false, pa[0]);
+    }
+    return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+  }
+
+  private static boolean ended(Meeting m, long t, long p) {
+    return m.ended.at(t, p) != null;
+  }
+
+  private static boolean featureActive(Meeting m, Feature f, long t, long p, LongConsumer ev) {
+    if (ended(m, t, p)) {
+      return false;
+    }
+    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, p);
+    if (e != null && e.value()) {
+      ev.accept(e.pos());
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean present(Meeting m, String participant, long t, long p) {
+    if (ended(m, t, p)) {
+      return false;
+    }
+    if (participant.equals(m.host)) {
+      return true;
+    }
+    Participant pt = m.participants.get(participant);
+    if (pt == null) {
+      return false;
+    }
+    History.Entry<Boolean> e = pt.present.at(t, p);
+    return e != null && e.value();
+  }
+
+  private static boolean acknowledged(
+      Meeting m, String participant, Notice n, long t, long p, LongConsumer ev) {
+    if (participant.equals(m.host)) {
+      return true;
+    }
+    Participant pt = m.participants.get(participant);
+    if (pt == null) {
+      return false;
+    }
+    History.Entry<Boolean> e = pt.acks[n.ordinal()].at(t, p);
+    if (e != null) {
+      ev.accept(e.pos());
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether feature K was active in the content's meeting when the content was created (the
+   * {@code meeting_feature:} condition); never for content outside meetings.
+   */
+  public boolean featureActiveAtCapture(ContentRecord c, Feature f, LongConsumer evidence) {
+    if (c.meeting().isEmpty()) {
+      return false;
+    }
+    Meeting m = state.meetings.get(c.meeting().get());
+    if (m == null) {
+      return false;
+    }
+    return featureActive(m, f, TimeKey.of(c.at()), c.position() - 1, evidence);
+  }
+
+  /**
+   * Whether notice N was acknowledged in the content's meeting before the content was created:
+   * by its author, or with no author by everyone present then (the host always has). Content
+   * outside a meeting has no meeting to acknowledge in, so this never holds for it.
+   */
+  public boolean noticeAcknowledgedAtCapture(ContentRecord c, Notice n, LongConsumer evidence) {
+    if (c.meeting().isEmpty()) {
+      return false;
+    }
+    Meeting m = state.meetings.get(c.meeting().get());
+    if (m == null) {
+      return false;
+    }
+    long t = TimeKey.of(c.at());
+    long p = c.position() - 1;
+    if (c.author().isPresent()) {
+      return acknowledged(m, c.author().get(), n, t, p, evidence);
+    }
+    for (String who : m.participants.keySet()) {
+      if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The notices a participant must see at t and whether they are held muted (§6). Someone not
+   * present (or in a meeting that does not exist) sees nothing and is not held.
+   */
+  public NoticeState notices(String meeting, String participant, long t) {
+    Meeting m = meeting(meeting, t);
+    if (m == null || !present(m, participant, t, position)) {
+      return NoticeState.absent();
+    }
+    boolean[] shown = new boolean[Notice.values().length];
+    for (Feature f : Vocabulary.features()) {
+      if (featureActive(m, f, t, position, NO_EVIDENCE)) {
+        shown[f.notice().ordinal()] = true;
+      }
+    }
+    List<Notice> notices = new ArrayList<>();
+    List<Notice> acked = new ArrayList<>();
+    for (Notice n : Notice.values()) {
+      if (shown[n.ordinal()]) {
+        notices.add(n);
+        if (acknowledged(m, participant, n, t, position, NO_EVIDENCE)) {
+          acked.add(n);
+        }
+      }
+    }
+    boolean muted = false;
+    if (!participant.equals(m.host) && acked.size() < notices.size()) {
+      Account a = account(m.account, t);
+      User host = a == null ? null : user(a, m.host, t);
+      SettingDef require = Vocabulary.setting("notice.require_agreement").orElseThrow();
+      muted = a != null && resolve(a, host, require, t, NO_EVIDENCE).value();
+    }
+    return new NoticeState(true, notices, acked, muted);
+  }
+
+  /** The features active in a meeting at t, in vocabulary order; empty if it does not exist. */
+  public List<Feature> activeFeatures(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    List<Feature> out = new ArrayList<>();
+    if (m != null) {
+      for (Feature f : Vocabulary.features()) {
+        if (featureActive(m, f, t, position, NO_EVIDENCE)) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Participants present in a meeting at t (the host first); empty if it does not exist. */
+  public List<String> presentParticipants(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    List<String> out = new ArrayList<>();
+    if (m != null && !ended(m, t, position)) {
+      out.add(m.host);
+      m.participants.keySet().stream()
+          .sorted()
+          .filter(p -> !p.equals(m.host) && present(m, p, t, position))
+          .forEach(out::add);
+    }
+    return out;
+  }
+}
