@@ -1,0 +1,165 @@
+package org.covenant.telemetry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link DiagnosticsConsent} over an in-memory timeline of ARCHITECTURE.md §3 events: it keeps the
+ * {@code setting.set} and {@code setting.cleared} events of {@code diagnostics.optional} and the
+ * group of each {@code user.added}, and answers §4 ceiling mode: the AND of the values set at the
+ * account, the user's group and the user, each as of the instant asked, {@code true} when none is set.
+ * Events are assumed accepted (the core rejects the others); other event types are ignored. For
+ * tools and tests; the platform's own implementation reads the core's projection.
+ */
+public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
+  /** The setting this port is about. */
+  public static final String KEY = "diagnostics.optional";
+
+  private final Map<String, TreeMap<Long, Boolean>> timelines = new HashMap<>();
+  private final Map<String, String> groups = new HashMap<>();
+  private final java.util.Set<String> accounts = new java.util.HashSet<>();
+
+  private InMemoryDiagnosticsConsent() {}
+
+  /** An empty timeline: everything allowed until a setting is recorded. */
+  public static InMemoryDiagnosticsConsent create() {
+    return new InMemoryDiagnosticsConsent();
+  }
+
+  /** Records {@code setting.set} of {@code diagnostics.optional} at {@code scope} ({@code account}, {@code group:G}, {@code user:U}). */
+  public InMemoryDiagnosticsConsent set(String account, String scope, boolean value, long epochMillis) {
+    timelines.computeIfAbsent(account + '\u0000' + scope, k -> new TreeMap<>()).put(epochMillis, value);
+    accounts.add(account);
+    return this;
+  }
+
+  /** Records {@code setting.cleared} of {@code diagnostics.optional} at {@code scope}. */
+  public InMemoryDiagnosticsConsent clear(String account, String scope, long epochMillis) {
+    // a null value marks "unset from here on"; TreeMap allows null values
+    timelines.computeIfAbsent(account + '\u0000' + scope, k -> new TreeMap<>()).put(epochMillis, null);
+    return this;
+  }
+
+  /** Records that {@code user} of {@code account} is in {@code group} (from {@code user.added}). */
+  public InMemoryDiagnosticsConsent group(String account, String user, String group) {
+    groups.put(account + '\u0000' + user, group);
+    return this;
+  }
+
+  @Override
+  public boolean optionalAllowed(String account, String user, long epochMillis) {
+    if (!accounts.contains(account)) {
+      return true;
+    }
+    if (Boolean.FALSE.equals(at(account + "\u0000account", epochMillis))) {
+      return false;
+    }
+    if (user.isEmpty()) {
+      return true;
+    }
+    String g = groups.get(account + '\u0000' + user);
+    if (g != null && Boolean.FALSE.equals(at(account + "\u0000group:" + g, epochMillis))) {
+      return false;
+    }
+    return !Boolean.FALSE.equals(at(account + "\u0000user:" + user, epochMillis));
+  }
+
+  private Boolean at(String key, long epochMillis) {
+    TreeMap<Long, Boolean> t = timelines.get(key);
+    if (t == null) {
+      return null;
+    }
+    Map.Entry<Long, Boolean> e = t.floorEntry(epochMillis);
+    return e == null ? null : e.getValue();
+  }
+
+  /**
+   * Reads §3 events from a JSON array or JSON lines file; events other than {@code user.added},
+   * {@code setting.set} and {@code setting.cleared} of {@code diagnostics.optional} are skipped.
+   */
+  public static Loaded<InMemoryDiagnosticsConsent> read(Path file) {
+    InMemoryDiagnosticsConsent c = create();
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String first = r.readLine();
+      if (first == null) {
+        return Loaded.ok(c);
+      }
+      if (first.strip().startsWith("[")) {
+        StringBuilder all = new StringBuilder(first).append('\n');
+        for (String line; (line = r.readLine()) != null; ) {
+          all.append(line).append('\n');
+        }
+        JsonNode arr = json.readTree(all.toString());
+        for (int i = 0; i < arr.size(); i++) {
+          String problem = c.apply(arr.get(i));
+          if (problem != null) {
+            return Loaded.invalid(file.toString(), "[" + i + "]." + problem, "invalid event");
+          }
+        }
+        return Loaded.ok(c);
+      }
+      int lineNo = 1;
+      for (String line = first; line != null; line = r.readLine(), lineNo++) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String problem = c.apply(json.readTree(line));
+        if (problem != null) {
+          return Loaded.invalid(file.toString(), "line " + lineNo + "." + problem, "invalid event");
+        }
+      }
+      return Loaded.ok(c);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return Loaded.invalid(file.toString(), "", "not json: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return Loaded.invalid(file.toString(), "", "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Applies one event; returns the name of the offending field, or null. */
+  private String apply(JsonNode e) {
+    String type = e.path("type").asText("");
+    if (!type.equals("user.added") && !KEY.equals(e.path("key").asText(""))) {
+      return null;
+    }
+    String account = e.path("account").asText("");
+    if (account.isEmpty()) {
+      return "account";
+    }
+    long at;
+    try {
+      at = Instant.parse(e.path("at").asText("")).toEpochMilli();
+    } catch (DateTimeParseException ex) {
+      return "at";
+    }
+    switch (type) {
+      case "user.added" -> {
+        if (e.hasNonNull("group")) {
+          group(account, e.path("user").asText(""), e.get("group").asText());
+        }
+      }
+      case "setting.set" -> {
+        if (!e.path("value").isBoolean()) {
+          return "value";
+        }
+        set(account, e.path("scope").asText("account"), e.get("value").booleanValue(), at);
+      }
+      case "setting.cleared" -> clear(account, e.path("scope").asText("account"), at);
+      default -> {
+        return null;
+      }
+    }
+    return null;
+  }
+}
