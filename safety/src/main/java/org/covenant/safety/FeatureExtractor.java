@@ -1,0 +1,329 @@
+package org.covenant.safety;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.covenant.safety.FeatureVector.Namespace;
+
+/**
+ * Turns a {@link Message} into hashed features plus the link and header evidence the scanner
+ * reports. Stateless and thread-safe; one pass over subject and body.
+ *
+ * <p>Features (their names are what {@link ScanResult#topFeatures()} shows):
+ * <ul>
+ *   <li>body tokens ({@code free}) and adjacent-token pairs ({@code click here}), subject tokens
+ *       ({@code subject:free}); a token is a run of letters, digits, {@code $ ' - _}, 2 to 24
+ *       long, case-folded; runs of {@code !} count as the token {@code !};
+ *   <li>link domains ({@code link:x.example}), {@code link:ip}, {@code link:userinfo},
+ *       {@code link:mismatch};
+ *   <li>header facts: sender domain ({@code from:x.example}), mailer, content type, charset,
+ *       presence of reply and list headers, and every {@link HeaderAnomaly}
+ *       ({@code anomaly:missing_date});
+ *   <li>shape: HTML body, counts of links, images and attachments, share of all-caps words,
+ *       length, all bucketed.
+ * </ul>
+ * The feature set is versioned ({@link #VERSION}); a model records the version it was trained
+ * with and refuses to score features of another.
+ */
+final class FeatureExtractor {
+  /** Bumped whenever a change here would change the features of some message. */
+  static final int VERSION = 1;
+
+  private static final int SUBJECT = 0;
+  private static final int BODY = 1;
+  private static final int LITERAL = 2;
+  private static final int BANG = Tokens.hash("!");
+  private static final int MAX_HEADER_NAMES = 64;
+
+  /** Everything extracted from one message. */
+  static final class Extraction {
+    final FeatureVector vector;
+    final List<String> linkDomains;
+    final List<LinkMismatch> mismatches;
+    final boolean deceptiveLink;
+    final Set<HeaderAnomaly> anomalies;
+    final List<String> lures;
+
+    Extraction(FeatureVector vector, List<String> linkDomains, List<LinkMismatch> mismatches,
+        boolean deceptiveLink, Set<HeaderAnomaly> anomalies, List<String> lures) {
+      this.vector = vector;
+      this.linkDomains = linkDomains;
+      this.mismatches = mismatches;
+      this.deceptiveLink = deceptiveLink;
+      this.anomalies = anomalies;
+      this.lures = lures;
+    }
+  }
+
+  private FeatureExtractor() {}
+
+  static Extraction extract(Message m) {
+    StringBuilder literals = new StringBuilder(256);
+    FeatureVector v = new FeatureVector(new CharSequence[] {m.subject(), m.body(), literals},
+        Math.max(64, m.body().length() / 12));
+    Set<String> lures = new LinkedHashSet<>();
+    TextStats subjectStats = tokenize(m.subject(), SUBJECT, Namespace.SUBJECT, false, v, lures);
+    TextStats bodyStats = tokenize(m.body(), BODY, Namespace.BODY, true, v, lures);
+
+    List<String> domains = new ArrayList<>();
+    List<LinkMismatch> mismatches = new ArrayList<>();
+    boolean ipLink = false;
+    boolean userinfo = false;
+    for (Link link : m.links()) {
+      String host = link.host();
+      if (host.isEmpty()) {
+        continue;
+      }
+      String domain = Domains.registrable(host);
+      if (!domains.contains(domain)) {
+        domains.add(domain);
+      }
+      literal(v, literals, Namespace.LINK, domain);
+      tokenizeLiteral(link.href(), Namespace.URL_TEXT, v, literals);
+      if (Domains.isIpLiteral(host)) {
+        ipLink = true;
+      }
+      if (authority(link.href()).indexOf('@') >= 0) {
+        userinfo = true;
+      }
+      String shown = Domains.hostClaimedBy(link.anchorText());
+      if (!shown.isEmpty() && !Domains.registrable(shown).equals(domain)) {
+        mismatches.add(new LinkMismatch(link.href(), shown, host));
+      }
+    }
+    if (ipLink) {
+      literal(v, literals, Namespace.SHAPE, "link:ip");
+    }
+    if (userinfo) {
+      literal(v, literals, Namespace.SHAPE, "link:userinfo");
+    }
+    if (!mismatches.isEmpty()) {
+      literal(v, literals, Namespace.SHAPE, "link:mismatch");
+    }
+
+    Set<HeaderAnomaly> anomalies = HeaderAnomaly.of(m);
+    if (!m.headers().isEmpty()) {
+      headerFacts(m, v, literals);
+      for (HeaderAnomaly a : anomalies) {
+        literal(v, literals, Namespace.ANOMALY, a.code());
+      }
+    }
+    if (m.htmlBody()) {
+      literal(v, literals, Namespace.SHAPE, "shape:html");
+    }
+    if (m.attachments() > 0) {
+      literal(v, literals, Namespace.SHAPE, "shape:attachments");
+    }
+    literal(v, literals, Namespace.SHAPE, "links:" + bucket(m.links().size()));
+    literal(v, literals, Namespace.SHAPE, "length:" + bucket(bodyStats.tokens));
+    if (bodyStats.tokens >= 10) {
+      int pct = 100 * bodyStats.capsTokens / bodyStats.tokens;
+      literal(v, literals, Namespace.SHAPE,
+          "caps:" + (pct < 5 ? "low" : pct < 15 ? "some" : pct < 30 ? "many" : "most"));
+    }
+    int high = nonAscii(m.subject()) + nonAscii(m.body());
+    int chars = m.subject().length() + m.body().length();
+    if (chars > 0 && high * 10 > chars) {
+      literal(v, literals, Namespace.SHAPE, high * 3 > chars ? "text:non_ascii_most"
+          : "text:non_ascii_some");
+    }
+    if (subjectStats.tokens == 0) {
+      literal(v, literals, Namespace.SHAPE, "subject:none");
+    } else if (subjectStats.capsTokens * 2 > subjectStats.tokens) {
+      literal(v, literals, Namespace.SHAPE, "subject:caps");
+    }
+    return new Extraction(v, domains, mismatches, ipLink || userinfo || !mismatches.isEmpty(),
+        anomalies, List.copyOf(lures));
+  }
+
+  private static void headerFacts(Message m, FeatureVector v, StringBuilder literals) {
+    String fromDomain = Domains.registrable(Domains.domainOfAddress(m.sender()));
+    if (!fromDomain.isEmpty()) {
+      literal(v, literals, Namespace.HEADER, "sender:" + fromDomain);
+    }
+    String mailer = m.header("X-Mailer").or(() -> m.header("User-Agent")).orElse("");
+    literal(v, literals, Namespace.HEADER, "mailer:" + firstWord(mailer));
+    tokenizeLiteral(mailer, Namespace.MAILER_TEXT, v, literals);
+    tokenizeLiteral(m.header("From").orElse(""), Namespace.FROM_TEXT, v, literals);
+    tokenizeLiteral(m.header("To").orElse(""), Namespace.TO_TEXT, v, literals);
+    int names = 0;
+    for (Header h : m.headers()) {
+      if (names++ == MAX_HEADER_NAMES) {
+        break;
+      }
+      literal(v, literals, Namespace.HEADER, "header:" + h.name().toLowerCase(Locale.ROOT));
+    }
+    String messageId = m.header("Message-ID").orElse("");
+    String idDomain = Domains.domainOfAddress(messageId);
+    if (!idDomain.isEmpty()) {
+      literal(v, literals, Namespace.HEADER, idDomain.indexOf('.') < 0 ? "message-id:no_dot"
+          : "message-id:" + Domains.registrable(idDomain));
+    }
+    String contentType = m.header("Content-Type").orElse("");
+    String type = MessageParser.mediaType(contentType);
+    literal(v, literals, Namespace.HEADER, "ctype:" + (type.isEmpty() ? "none" : type));
+    String charset = MessageParser.parameters(contentType).get("charset");
+    if (charset != null) {
+      literal(v, literals, Namespace.HEADER, "charset:" + charset.toLowerCase(Locale.ROOT));
+    }
+    if (m.header("In-Reply-To").isPresent() || m.header("References").isPresent()) {
+      literal(v, literals, Namespace.HEADER, "has:reply");
+    }
+    if (m.header("List-Id").isPresent() || m.header("List-Unsubscribe").isPresent()
+        || m.header("Mailing-List").isPresent()) {
+      literal(v, literals, Namespace.HEADER, "has:list");
+    }
+    if (m.header("X-Priority").isPresent() || m.header("X-MSMail-Priority").isPresent()) {
+      literal(v, literals, Namespace.HEADER, "has:priority");
+    }
+  }
+
+  private record TextStats(int tokens, int capsTokens) {}
+
+  private static TextStats tokenize(CharSequence text, int source, Namespace ns, boolean pairs,
+      FeatureVector v, Set<String> lures) {
+    return tokenize(text, 0, text.length(), source, ns, pairs, v, lures);
+  }
+
+  private static TextStats tokenize(CharSequence text, int from, int n, int source, Namespace ns,
+      boolean pairs, FeatureVector v, Set<String> lures) {
+    int tokens = 0;
+    int caps = 0;
+    int prev = 0;
+    int prevPrev = 0;
+    int prevStart = -1;
+    int seen = 0;
+    int i = from;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Tokens.isTokenChar(c)) {
+        int start = i;
+        while (i < n && Tokens.isTokenChar(text.charAt(i))) {
+          i++;
+        }
+        int end = i;
+        while (start < end && Tokens.isEdgeJunk(text.charAt(start))) {
+          start++;
+        }
+        while (end > start && Tokens.isEdgeJunk(text.charAt(end - 1))) {
+          end--;
+        }
+        int len = end - start;
+        if (len < Tokens.MIN_LENGTH || len > Tokens.MAX_LENGTH) {
+          continue;
+        }
+        int base = Tokens.hash(text, start, end);
+        v.add(Tokens.key(base, ns.seed()), ns, source, start, end);
+        tokens++;
+        if (len >= 3 && allCaps(text, start, end)) {
+          caps++;
+        }
+        String lure = lures == null ? null : LureLexicon.phrase(base);
+        if (seen >= 1 && (pairs || lures != null)) {
+          int pair = Tokens.pair(prev, base);
+          if (pairs) {
+            v.add(Tokens.key(pair, Namespace.BIGRAM.seed()), Namespace.BIGRAM, source, prevStart,
+                end);
+          }
+          if (lure == null && lures != null) {
+            lure = LureLexicon.phrase(pair);
+          }
+          if (lure == null && lures != null && seen >= 2) {
+            lure = LureLexicon.phrase(Tokens.pair(Tokens.pair(prevPrev, prev), base));
+          }
+        }
+        if (lure != null) {
+          lures.add(lure);
+        }
+        prevPrev = prev;
+        prev = base;
+        prevStart = start;
+        seen++;
+      } else if (c == '!') {
+        int start = i;
+        while (i < n && text.charAt(i) == '!') {
+          i++;
+        }
+        v.add(Tokens.key(BANG, ns.seed()), ns, source, start, start + 1);
+      } else {
+        i++;
+      }
+    }
+    return new TextStats(tokens, caps);
+  }
+
+  private static int nonAscii(String s) {
+    int count = 0;
+    for (int k = 0; k < s.length(); k++) {
+      if (s.charAt(k) >= 128) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static boolean allCaps(CharSequence text, int start, int end) {
+    boolean letter = false;
+    for (int k = start; k < end; k++) {
+      char c = text.charAt(k);
+      if (Character.isLowerCase(c)) {
+        return false;
+      }
+      letter |= Character.isUpperCase(c);
+    }
+    return letter;
+  }
+
+  private static void tokenizeLiteral(String text, Namespace ns, FeatureVector v,
+      StringBuilder literals) {
+    int start = literals.length();
+    literals.append(text);
+    tokenize(literals, start, literals.length(), LITERAL, ns, false, v, null);
+  }
+
+  private static void literal(FeatureVector v, StringBuilder literals, Namespace ns,
+      String name) {
+    int start = literals.length();
+    literals.append(name);
+    int key = Tokens.key(Tokens.hash(literals, start, literals.length()), ns.seed());
+    v.add(key, ns, LITERAL, start, literals.length());
+  }
+
+  private static String firstWord(String s) {
+    String t = s.trim();
+    int end = 0;
+    while (end < t.length() && (Character.isLetterOrDigit(t.charAt(end))
+        || t.charAt(end) == '-' || t.charAt(end) == '.')) {
+      end++;
+    }
+    String w = t.substring(0, end).toLowerCase(Locale.ROOT);
+    int dot = w.indexOf('.');
+    // "Microsoft Outlook Express 6.00.2600" and "6.00.2800": keep the product, drop versions
+    return w.isEmpty() ? "none" : dot > 0 ? w.substring(0, dot) : w;
+  }
+
+  private static String authority(String href) {
+    int scheme = href.indexOf("://");
+    if (scheme < 0) {
+      return "";
+    }
+    int end = scheme + 3;
+    while (end < href.length() && "/?#".indexOf(href.charAt(end)) < 0) {
+      end++;
+    }
+    return href.substring(scheme + 3, end);
+  }
+
+  private static String bucket(int n) {
+    if (n == 0) {
+      return "0";
+    }
+    if (n == 1) {
+      return "1";
+    }
+    int lo = Integer.highestOneBit(n);
+    return lo >= 64 ? "64+" : lo + "-" + (2 * lo - 1);
+  }
+}
