@@ -1,0 +1,131 @@
+package org.covenant.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.covenant.core.decision.Decision;
+import org.covenant.core.state.NoticeState;
+import org.covenant.core.state.SettingResolution;
+import org.covenant.core.terms.Obligation;
+import org.covenant.core.terms.Reason;
+import org.covenant.core.vocab.Notice;
+
+/**
+ * The wire form of answers (ARCHITECTURE.md §5 step 5, §8): decisions, effective settings and
+ * notices. The same shape in CLI output, REST responses and scenario results.
+ */
+public final class AnswerJson {
+  private AnswerJson() {}
+
+  /** A decision: verdict, reason, reasons, basis, clauses, obligations, evidence, revision. */
+  public static ObjectNode decision(Decision d) {
+    ObjectNode o = Json.object();
+    o.put("verdict", d.verdict().id());
+    if (d.reason().isPresent()) {
+      o.put("reason", d.reason().get().code());
+    } else {
+      o.putNull("reason");
+    }
+    ArrayNode reasons = o.putArray("reasons");
+    for (Reason r : d.reasons()) {
+      reasons.add(r.code());
+    }
+    if (d.basis().isPresent()) {
+      o.put("basis", d.basis().get().id());
+    } else {
+      o.putNull("basis");
+    }
+    ArrayNode clauses = o.putArray("clauses");
+    d.clauses().forEach(clauses::add);
+    o.set("obligations", obligations(d.obligations()));
+    ArrayNode ev = o.putArray("evidence");
+    d.evidence().forEach(ev::add);
+    o.put("policy_revision", d.policyRevision());
+    return o;
+  }
+
+  /** Obligations as {@code [{"aggregate_only": {"min_group": 10}}]}. */
+  public static ArrayNode obligations(List<Obligation> obligations) {
+    ArrayNode out = Json.array();
+    for (Obligation ob : obligations) {
+      ObjectNode one = Json.object();
+      one.set(ob.name(), Json.MAPPER.valueToTree(ob.params()));
+      out.add(one);
+    }
+    return out;
+  }
+
+  /** An effective setting: value and deciding level, or nulls when the subject does not exist. */
+  public static ObjectNode setting(Optional<SettingResolution> r) {
+    ObjectNode o = Json.object();
+    if (r.isEmpty()) {
+      o.putNull("value");
+      o.putNull("level");
+      return o;
+    }
+    o.put("value", r.get().value());
+    o.put("level", r.get().level().id());
+    o.put("locked", r.get().locked());
+    return o;
+  }
+
+  /** Notices to show and whether the participant is held muted. */
+  public static ObjectNode notices(NoticeState n) {
+    ObjectNode o = Json.object();
+    o.put("present", n.present());
+    ArrayNode shown = o.putArray("notices");
+    n.notices().forEach(x -> shown.add(x.id()));
+    ArrayNode acked = o.putArray("acknowledged");
+    n.acknowledged().forEach(x -> acked.add(x.id()));
+    o.put("muted", n.muted());
+    return o;
+  }
+
+  /** A canonical string of an obligation list for set comparisons. */
+  public static List<String> canonical(JsonNode obligationList) {
+    java.util.ArrayList<String> out = new java.util.ArrayList<>();
+    for (JsonNode n : obligationList) {
+      out.add(new String(CanonicalForm.of(n), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** Notice ids, for building expectations. */
+  public static List<String> ids(List<Notice> notices) {
+    return notices.stream().map(Notice::id).toList();
+  }
+
+  /** Sorted-key rendering used only to compare small JSON values for equality. */
+  static final class CanonicalForm {
+    private CanonicalForm() {}
+
+    static byte[] of(JsonNode n) {
+      return Json.line(sorted(n)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode sorted(JsonNode n) {
+      if (n.isObject()) {
+        ObjectNode o = Json.object();
+        java.util.TreeMap<String, JsonNode> m = new java.util.TreeMap<>();
+        n.properties().forEach(e -> m.put(e.getKey(), sorted(e.getValue())));
+        for (Map.Entry<String, JsonNode> e : m.entrySet()) {
+          o.set(e.getKey(), e.getValue());
+        }
+        return o;
+      }
+      if (n.isArray()) {
+        ArrayNode a = Json.array();
+        n.forEach(x -> a.add(sorted(x)));
+        return a;
+      }
+      if (n.isIntegralNumber()) {
+        return Json.MAPPER.getNodeFactory().numberNode(n.longValue());
+      }
+      return n;
+    }
+  }
+}
