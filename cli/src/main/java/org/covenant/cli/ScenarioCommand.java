@@ -60,6 +60,22 @@ public final class ScenarioCommand implements Runnable {
     @CommandLine.Option(names = "--quiet", description = "Print only failures and the totals.")
     boolean quiet;
 
+    @CommandLine.Option(names = "--data", paramLabel = "DIR",
+        description = "Run against the persisted ledger in DIR (SQLite) instead of memory.")
+    java.util.Optional<Path> data;
+
+    @CommandLine.Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "Run against a PostgreSQL ledger (jdbc:postgresql://...).")
+    java.util.Optional<String> db;
+
+    @CommandLine.Option(names = "--server", paramLabel = "URL",
+        description = "Run through a Covenant server's HTTP API.")
+    java.util.Optional<String> server;
+
+    @CommandLine.Option(names = "--token", paramLabel = "TOKEN",
+        description = "API token for --server (an operator token).")
+    java.util.Optional<String> token;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -97,7 +113,14 @@ public final class ScenarioCommand implements Runnable {
       TermsCatalog builtIn = TermsLibrary.builtInCatalog();
       ScenarioRunner runner = new ScenarioRunner(s -> {
         TermsCatalog c = catalogs.get(scenarios.indexOf(s));
-        return new EngineBackend(c == null ? builtIn : c);
+        TermsCatalog catalog = c == null ? builtIn : c;
+        if (server.isPresent()) {
+          return ScenarioBackends.server(server.get(), token, s, catalog);
+        }
+        if (data.isPresent() || db.isPresent()) {
+          return ScenarioBackends.persisted(data, db, s, catalog);
+        }
+        return new EngineBackend(catalog);
       });
       ScenarioRunner.Totals totals = runner.run(scenarios, line -> {
         if (!quiet || !line.path("ok").asBoolean()) {

@@ -1,0 +1,27 @@
+package org.covenant.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.covenant.cli.scenario.ScenarioBackend;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.format.scenario.Scenario;
+
+/**
+ * Chooses where {@code scenario run} sends a scenario besides the in-memory engine: a persisted
+ * ledger ({@code --data}/{@code --db}) or a server ({@code --server}).
+ */
+final class ScenarioBackends {
+  private ScenarioBackends() {}
+
+  /** A backend over the persisted ledger in a data directory or PostgreSQL. */
+  static ScenarioBackend persisted(Optional<Path> data, Optional<String> db, Scenario s,
+      TermsCatalog catalog) {
+    throw new UnsupportedOperationException("--data/--db: the persisted ledger is not wired yet");
+  }
+
+  /** A backend that sends events and queries to a server's HTTP API. */
+  static ScenarioBackend server(String url, Optional<String> token, Scenario s,
+      TermsCatalog catalog) {
+    throw new UnsupportedOperationException("--server: the HTTP backend is not wired yet");
+  }
+}
