@@ -49,7 +49,7 @@ public record ConsistencyProof(long fromSize, long toSize, List<Hash> path) {
       c.add(fromRoot);
       c.addAll(path);
     }
-    TreeHasher hasher = TreeHasher.create();
+    TreeHasher hasher = TreeHasher.local();
     // Step 3.
     long fn = fromSize - 1;
     long sn = toSize - 1;

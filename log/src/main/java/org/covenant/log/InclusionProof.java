@@ -31,7 +31,7 @@ public record InclusionProof(long index, long treeSize, List<Hash> path) {
     if (index >= treeSize) {
       return Optional.empty();
     }
-    TreeHasher hasher = TreeHasher.create();
+    TreeHasher hasher = TreeHasher.local();
     long fn = index;
     long sn = treeSize - 1;
     byte[] r = leafHash.bytes();

@@ -14,7 +14,8 @@ public sealed interface LogVerification {
    *
    * @param size the tree size of the latest checkpoint
    * @param leaves the number of leaves rehashed from entry bundles
-   * @param tiles the number of hash tiles compared
+   * @param tiles the number of hash tile files compared, partial tiles kept for older checkpoints
+   *     included
    * @param checkpoints the number of stored checkpoints verified (signature and consistency)
    */
   record Passed(long size, long leaves, long tiles, int checkpoints) implements LogVerification {}

@@ -31,7 +31,6 @@ import java.util.stream.Stream;
  */
 public final class LogVerifier {
   private static final int W = TilePaths.TILE_WIDTH;
-  private static final ThreadLocal<TreeHasher> HASHER = ThreadLocal.withInitial(TreeHasher::create);
 
   private final NoteVerifier verifier;
   private final int threads;
@@ -199,7 +198,7 @@ public final class LogVerifier {
             -1, null);
       }
       byte[] hashes = new byte[width * Hash.SIZE];
-      int n = EntryBundle.leafHashes(bundle, width, HASHER.get(), hashes);
+      int n = EntryBundle.leafHashes(bundle, width, TreeHasher.local(), hashes);
       if (n != width) {
         return new Bundle(index, width, null,
             fail("malformed_bundle", bundlePath, OptionalLong.of(first),

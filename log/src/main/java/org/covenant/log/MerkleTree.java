@@ -15,9 +15,6 @@ import java.util.Objects;
  */
 public final class MerkleTree {
   private static final int MAX_LEVELS = 64;
-  private static final ThreadLocal<TreeHasher> READ_HASHER =
-      ThreadLocal.withInitial(TreeHasher::create);
-
   private final HashColumn[] levels = new HashColumn[MAX_LEVELS];
   private final TreeHasher writeHasher = TreeHasher.create();
   private final byte[] scratch = new byte[Hash.SIZE];
@@ -218,7 +215,7 @@ public final class MerkleTree {
     long k = Long.highestOneBit(n);
     byte[] left = subtree(offset, k);
     byte[] right = subtree(offset + k, n - k);
-    READ_HASHER.get().nodeHash(left, 0, right, 0, out, 0);
+    TreeHasher.local().nodeHash(left, 0, right, 0, out, 0);
     return out;
   }
 

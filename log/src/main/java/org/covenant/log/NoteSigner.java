@@ -67,7 +67,8 @@ public final class NoteSigner {
    * {@code skey_hash_mismatch} when the key ID does not match the name and the derived public key.
    */
   public static Outcome<NoteSigner> parse(String skey) {
-    String[] parts = skey.split("\\+", -1);
+    // The base64 seed may itself contain `+`: split off only the first four fields (Go's chop).
+    String[] parts = skey.split("\\+", 5);
     if (parts.length != 5 || !parts[0].equals("PRIVATE") || !parts[1].equals("KEY")) {
       return Outcome.failed("bad_skey", "a signer key is `PRIVATE+KEY+name+hash+key`");
     }

@@ -61,7 +61,8 @@ public final class NoteVerifier {
    * match the name and key.
    */
   public static Outcome<NoteVerifier> parse(String vkey) {
-    String[] parts = vkey.split("\\+", -1);
+    // The base64 key may itself contain `+`: split off only the first two fields (Go's chop).
+    String[] parts = vkey.split("\\+", 3);
     if (parts.length != 3) {
       return Outcome.failed("bad_vkey", "a verifier key is `name+hash+key`, got `" + vkey + "`");
     }

@@ -14,6 +14,8 @@ public final class TreeHasher {
   private static final byte NODE_PREFIX = 0x01;
   private static final Hash EMPTY_ROOT = Hash.wrap(create().sha.digest());
 
+  private static final ThreadLocal<TreeHasher> LOCAL = ThreadLocal.withInitial(TreeHasher::create);
+
   private final MessageDigest sha;
 
   private TreeHasher(MessageDigest sha) {
@@ -31,6 +33,11 @@ public final class TreeHasher {
     } catch (NoSuchAlgorithmException e) {
       throw new LogException("no_sha256", "the jdk has no sha-256", e);
     }
+  }
+
+  /** This thread's shared hasher, for code that must not allocate one per call. */
+  static TreeHasher local() {
+    return LOCAL.get();
   }
 
   /** The root of the empty tree: {@code SHA-256()} of no bytes (RFC 9162 §2.1.1). */
