@@ -1,0 +1,439 @@
+package org.covenant.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.covenant.core.event.Rejection;
+import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.GovernanceState;
+import org.covenant.core.state.Outcome;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.terms.TermsCatalog;
+
+/**
+ * The durable governance ledger (ARCHITECTURE.md §3, §9): an {@link EventStore} with the
+ * {@link GovernanceState} projection kept beside it in memory.
+ *
+ * <p>{@link #append} validates each event against the projection at the head (the rejections
+ * come back as values and are never stored), persists the accepted ones in one transaction per
+ * batch, and only then makes them visible in {@link #snapshot()}. Concurrent callers are
+ * group-committed: while one batch is being written, the batches that arrive queue up and go to
+ * the store together, in one transaction. Before each write the ledger reads the events other
+ * processes appended to a shared store and applies them first, so every process validates
+ * against the true head; the store's write lock makes that read, the validation and the write one
+ * atomic step.
+ *
+ * <p>On open the projection is rebuilt by replaying the store. If a write fails
+ * ({@code store_unavailable}), nothing of the batch is visible, the failure is thrown to every
+ * caller of the batch, and the next operation rebuilds the projection from the store (the batch
+ * may or may not have been committed when the connection dropped; retry with idempotency keys).
+ *
+ * <p>Thread-safe. Snapshots are O(1) and never touch the store.
+ */
+public final class Ledger implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Ledger.class.getName());
+  private static final int PAGE = 10_000;
+  private static final int MAX_GROUP_EVENTS = 10_000;
+
+  /** The projection and the durable head it is visible up to, swapped together. */
+  private record View(GovernanceState state, long head) {}
+
+  private final EventStore store;
+  private final TermsCatalog catalog;
+  private final ReentrantLock writer = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
+  private final CopyOnWriteArrayList<Consumer<List<StoredEvent>>> listeners =
+      new CopyOnWriteArrayList<>();
+  private volatile View view;
+  private volatile boolean closed;
+  // Guarded by writer.
+  private final Map<String, Long> keys = new HashMap<>();
+  private final List<StoredEvent> undelivered = new ArrayList<>();
+  private boolean replaying;
+  private boolean dirty;
+  private long deliveredUpTo;
+
+  private Ledger(EventStore store, TermsCatalog catalog) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  }
+
+  /**
+   * Opens (creating when absent) the ledger the configuration names and rebuilds its projection.
+   *
+   * @throws StoreException {@code store_unavailable}, {@code corrupt_store},
+   *     {@code schema_too_new} or {@code invalid_config}
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog) {
+    Objects.requireNonNull(config, "config");
+    EventStore store;
+    if (config instanceof LedgerConfig.Memory) {
+      store = InMemoryEventStore.create();
+    } else if (config instanceof LedgerConfig.Sqlite || config instanceof LedgerConfig.Postgres) {
+      // Interim: the SQLite and PostgreSQL adapters land in the next commits.
+      throw new StoreException(StoreException.INVALID_CONFIG, config + ": adapter not built yet");
+    } else {
+      throw new IllegalStateException("unhandled config " + config);
+    }
+    try {
+      return over(store, catalog);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A ledger over an open store, which it then owns (closes). Rebuilds the projection from the
+   * store.
+   */
+  public static Ledger over(EventStore store, TermsCatalog catalog) {
+    Ledger ledger = new Ledger(store, catalog);
+    ledger.writer.lock();
+    try {
+      ledger.rebuild();
+      ledger.deliveredUpTo = ledger.view.head();
+      ledger.undelivered.clear();
+    } finally {
+      ledger.writer.unlock();
+    }
+    return ledger;
+  }
+
+  /** The terms versions events are validated against. */
+  public TermsCatalog catalog() {
+    return catalog;
+  }
+
+  /** Appends one event; see {@link #append(List)}. */
+  public AppendResult append(Append append) {
+    return append(List.of(append)).get(0);
+  }
+
+  /**
+   * Validates the batch in order against the head (each event sees the ones accepted before it)
+   * and makes the accepted ones durable in one transaction. Returns one result per append, in
+   * order.
+   *
+   * @throws StoreException {@code store_unavailable} when the store cannot be written; nothing of
+   *     the batch is then visible
+   */
+  public List<AppendResult> append(List<Append> batch) {
+    return submit(new Request(batch, OptionalLong.empty()));
+  }
+
+  /**
+   * As {@link #append(List)}, but only if the head is still {@code expectedHead} when the batch is
+   * validated (optimistic concurrency); otherwise every append is {@link AppendResult.Stale}
+   * (or {@link AppendResult.Duplicate} when its key is already stored) and nothing is appended.
+   */
+  public List<AppendResult> append(long expectedHead, List<Append> batch) {
+    if (expectedHead < 0) {
+      throw new IllegalArgumentException("expectedHead " + expectedHead + " is negative");
+    }
+    return submit(new Request(batch, OptionalLong.of(expectedHead)));
+  }
+
+  /** The position of the last durable event this ledger has applied; 0 when empty. */
+  public long head() {
+    return view.head();
+  }
+
+  /** The projection at the head: O(1), no store access. */
+  public Snapshot snapshot() {
+    View v = view;
+    return v.state().snapshot(v.head());
+  }
+
+  /** The projection at a past position (clamped to the head): O(1), no store access. */
+  public Snapshot snapshot(long position) {
+    if (position < 0) {
+      throw new IllegalArgumentException("position " + position + " is negative");
+    }
+    View v = view;
+    return v.state().snapshot(Math.min(position, v.head()));
+  }
+
+  /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
+  public List<StoredEvent> events(long afterPosition, int limit) {
+    ensureOpen();
+    return store.read(afterPosition, limit);
+  }
+
+  /**
+   * Reads and applies the events other processes appended to a shared store since this ledger
+   * last looked; returns the new head. Appends do this on their own.
+   */
+  public long refresh() {
+    ensureOpen();
+    writer.lock();
+    try {
+      if (dirty) {
+        rebuild();
+      }
+      catchUp();
+      return view.head();
+    } finally {
+      deliver();
+      writer.unlock();
+    }
+  }
+
+  /**
+   * Calls {@code listener} with every event that becomes durable after this call (appended here
+   * or found appended by another process), in position order, each position exactly once, on the
+   * appending thread, after the commit. A listener that throws is logged and kept. Feeds, e.g.,
+   * the transparency log. Returns a handle that removes the listener.
+   */
+  public AutoCloseable onAppended(Consumer<List<StoredEvent>> listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** Closes the store. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    store.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the ledger is closed");
+    }
+  }
+
+  private List<AppendResult> submit(Request request) {
+    ensureOpen();
+    if (request.batch.isEmpty()) {
+      return List.of();
+    }
+    pending.add(request);
+    writer.lock();
+    try {
+      while (!request.done) {
+        commitGroup();
+      }
+    } finally {
+      deliver();
+      writer.unlock();
+    }
+    return request.outcome();
+  }
+
+  /** Takes queued requests (up to a bound) and commits them in one store transaction. */
+  private void commitGroup() {
+    List<Request> group = new ArrayList<>();
+    int events = 0;
+    for (Request r = pending.peek(); r != null; r = pending.peek()) {
+      if (!group.isEmpty() && events + r.batch.size() > MAX_GROUP_EVENTS) {
+        break;
+      }
+      pending.poll();
+      group.add(r);
+      events += r.batch.size();
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    Plan plan = new Plan(group);
+    try {
+      if (dirty) {
+        rebuild();
+      }
+      catchUp();
+      long before = view.head();
+      long head = store.append(before, plan::apply);
+      plan.committed(head);
+    } catch (RuntimeException e) {
+      if (plan.touched) {
+        // The projection holds events the store may not: rebuild before the next use.
+        dirty = true;
+      }
+      for (Request r : group) {
+        r.fail(e);
+      }
+    }
+  }
+
+  /** Validates a group inside the store's write lock; publishes results only after commit. */
+  private final class Plan {
+    final List<Request> group;
+    final List<StoredEvent> fresh = new ArrayList<>();
+    final Map<String, Long> groupKeys = new HashMap<>();
+    boolean touched;
+
+    Plan(List<Request> group) {
+      this.group = group;
+    }
+
+    List<StoredEvent> apply(List<StoredEvent> unseen) {
+      for (StoredEvent e : unseen) {
+        applyStored(e);
+      }
+      for (Request r : group) {
+        plan(r);
+      }
+      return fresh;
+    }
+
+    private void plan(Request r) {
+      long headNow = view.state().head();
+      boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
+      for (int i = 0; i < r.batch.size(); i++) {
+        Append a = r.batch.get(i);
+        if (a.idempotencyKey().isPresent()) {
+          String k = a.idempotencyKey().get();
+          Long seen = keys.containsKey(k) ? keys.get(k) : groupKeys.get(k);
+          if (seen != null) {
+            r.results[i] = new AppendResult.Duplicate(a.event(), k, seen);
+            continue;
+          }
+        }
+        if (stale) {
+          r.results[i] = new AppendResult.Stale(a.event(), r.expectedHead.getAsLong(), headNow);
+          continue;
+        }
+        touched = true;
+        Outcome o = view.state().apply(a.event());
+        if (o instanceof Outcome.Accepted acc) {
+          StoredEvent stored = new StoredEvent(acc.position(), a.event(), a.idempotencyKey());
+          fresh.add(stored);
+          a.idempotencyKey().ifPresent(k -> groupKeys.put(k, acc.position()));
+          r.results[i] = new AppendResult.Accepted(a.event(), acc.position());
+        } else {
+          Rejection rejection = ((Outcome.Rejected) o).rejection();
+          r.results[i] = new AppendResult.Rejected(a.event(), rejection);
+        }
+      }
+    }
+
+    void committed(long head) {
+      View v = view;
+      if (head != v.state().head()) {
+        dirty = true;
+        throw new StoreException(StoreException.CORRUPT, "the store's head is " + head
+            + " after the write but the projection's is " + v.state().head());
+      }
+      keys.putAll(groupKeys);
+      undelivered.addAll(fresh);
+      view = new View(v.state(), head);
+      for (Request r : group) {
+        r.done = true;
+      }
+    }
+  }
+
+  /** Applies events already in the store; they must all be accepted. */
+  private void catchUp() {
+    while (true) {
+      List<StoredEvent> page = store.read(view.head(), PAGE);
+      for (StoredEvent e : page) {
+        applyStored(e);
+      }
+      if (page.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private void applyStored(StoredEvent e) {
+    View v = view;
+    if (e.position() != v.state().head() + 1) {
+      throw new StoreException(StoreException.CORRUPT, "the store returned position "
+          + e.position() + " after " + v.state().head() + ": the ledger has a gap");
+    }
+    // Stored events are facts: a terms version the writer knew is accepted even if this
+    // process's catalog lacks it; every other rule must hold as it did for the writer.
+    replaying = true;
+    Outcome o;
+    try {
+      o = v.state().apply(e.event());
+    } finally {
+      replaying = false;
+    }
+    if (o instanceof Outcome.Rejected r) {
+      dirty = true;
+      throw new StoreException(StoreException.CORRUPT, "stored event at position "
+          + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+          + r.rejection().code().code() + ": " + r.rejection().message());
+    }
+    e.idempotencyKey().ifPresent(k -> keys.put(k, e.position()));
+    undelivered.add(e);
+    view = new View(v.state(), e.position());
+  }
+
+  private void rebuild() {
+    keys.clear();
+    undelivered.clear();
+    view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
+    dirty = false;
+    catchUp();
+  }
+
+  private void deliver() {
+    if (undelivered.isEmpty()) {
+      return;
+    }
+    List<StoredEvent> batch = new ArrayList<>();
+    for (StoredEvent e : undelivered) {
+      if (e.position() > deliveredUpTo) {
+        batch.add(e);
+      }
+    }
+    undelivered.clear();
+    if (batch.isEmpty()) {
+      return;
+    }
+    deliveredUpTo = batch.get(batch.size() - 1).position();
+    List<StoredEvent> immutable = List.copyOf(batch);
+    for (Consumer<List<StoredEvent>> l : listeners) {
+      try {
+        l.accept(immutable);
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "ledger listener failed on positions "
+            + immutable.get(0).position() + ".." + deliveredUpTo, ex);
+      }
+    }
+  }
+
+  /** One caller's batch, its results, and whether it is done (guarded by the writer lock). */
+  private static final class Request {
+    final List<Append> batch;
+    final OptionalLong expectedHead;
+    final AppendResult[] results;
+    boolean done;
+    RuntimeException failure;
+
+    Request(List<Append> batch, OptionalLong expectedHead) {
+      this.batch = List.copyOf(batch);
+      this.expectedHead = expectedHead;
+      this.results = new AppendResult[this.batch.size()];
+    }
+
+    void fail(RuntimeException e) {
+      failure = e;
+      done = true;
+    }
+
+    List<AppendResult> outcome() {
+      if (failure != null) {
+        if (failure instanceof StoreException se) {
+          // A fresh exception so each caller's stack shows its own call.
+          throw new StoreException(se.code(), se.getMessage(), se);
+        }
+        throw failure;
+      }
+      return List.of(results);
+    }
+  }
+}
