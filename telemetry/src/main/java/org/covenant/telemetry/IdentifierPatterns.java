@@ -11,7 +11,7 @@ final class IdentifierPatterns {
   private static final Pattern IPV6 =
       Pattern.compile("(^|[^0-9a-fA-F:])([0-9a-fA-F]{1,4}:){2,7}(:|[0-9a-fA-F]{1,4})");
   private static final Pattern PHONE =
-      Pattern.compile("\\+?\\d[\\d\\s().-]{6,}\\d");
+      Pattern.compile("(^|[^0-9A-Za-z])\\+?\\d[\\d\\s().-]{6,}\\d([^0-9A-Za-z]|$)");
 
   private IdentifierPatterns() {}
 

@@ -25,9 +25,28 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
   /** The setting this port is about. */
   public static final String KEY = "diagnostics.optional";
 
-  private final Map<String, TreeMap<Long, Boolean>> timelines = new HashMap<>();
-  private final Map<String, String> groups = new HashMap<>();
-  private final java.util.Set<String> accounts = new java.util.HashSet<>();
+  /** One account's timelines, by level; lookups allocate nothing. */
+  private static final class Account {
+    final TreeMap<Long, Boolean> account = new TreeMap<>();
+    final Map<String, TreeMap<Long, Boolean>> groups = new HashMap<>();
+    final Map<String, TreeMap<Long, Boolean>> users = new HashMap<>();
+    final Map<String, String> userGroup = new HashMap<>();
+
+    TreeMap<Long, Boolean> timeline(String scope) {
+      if (scope.equals("account")) {
+        return account;
+      }
+      if (scope.startsWith("group:")) {
+        return groups.computeIfAbsent(scope.substring(6), k -> new TreeMap<>());
+      }
+      if (scope.startsWith("user:")) {
+        return users.computeIfAbsent(scope.substring(5), k -> new TreeMap<>());
+      }
+      throw new IllegalArgumentException("scope `" + scope + "` is not account, group:G or user:U");
+    }
+  }
+
+  private final Map<String, Account> accounts = new HashMap<>();
 
   private InMemoryDiagnosticsConsent() {}
 
@@ -38,44 +57,44 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
 
   /** Records {@code setting.set} of {@code diagnostics.optional} at {@code scope} ({@code account}, {@code group:G}, {@code user:U}). */
   public InMemoryDiagnosticsConsent set(String account, String scope, boolean value, long epochMillis) {
-    timelines.computeIfAbsent(account + '\u0000' + scope, k -> new TreeMap<>()).put(epochMillis, value);
-    accounts.add(account);
+    accounts.computeIfAbsent(account, k -> new Account()).timeline(scope).put(epochMillis, value);
     return this;
   }
 
   /** Records {@code setting.cleared} of {@code diagnostics.optional} at {@code scope}. */
   public InMemoryDiagnosticsConsent clear(String account, String scope, long epochMillis) {
     // a null value marks "unset from here on"; TreeMap allows null values
-    timelines.computeIfAbsent(account + '\u0000' + scope, k -> new TreeMap<>()).put(epochMillis, null);
+    accounts.computeIfAbsent(account, k -> new Account()).timeline(scope).put(epochMillis, null);
     return this;
   }
 
   /** Records that {@code user} of {@code account} is in {@code group} (from {@code user.added}). */
   public InMemoryDiagnosticsConsent group(String account, String user, String group) {
-    groups.put(account + '\u0000' + user, group);
+    accounts.computeIfAbsent(account, k -> new Account()).userGroup.put(user, group);
     return this;
   }
 
   @Override
   public boolean optionalAllowed(String account, String user, long epochMillis) {
-    if (!accounts.contains(account)) {
+    Account a = accounts.get(account);
+    if (a == null) {
       return true;
     }
-    if (Boolean.FALSE.equals(at(account + "\u0000account", epochMillis))) {
+    // ceiling mode: any level that set false at that instant makes it false
+    if (Boolean.FALSE.equals(at(a.account, epochMillis))) {
       return false;
     }
     if (user.isEmpty()) {
       return true;
     }
-    String g = groups.get(account + '\u0000' + user);
-    if (g != null && Boolean.FALSE.equals(at(account + "\u0000group:" + g, epochMillis))) {
+    String g = a.userGroup.get(user);
+    if (g != null && Boolean.FALSE.equals(at(a.groups.get(g), epochMillis))) {
       return false;
     }
-    return !Boolean.FALSE.equals(at(account + "\u0000user:" + user, epochMillis));
+    return !Boolean.FALSE.equals(at(a.users.get(user), epochMillis));
   }
 
-  private Boolean at(String key, long epochMillis) {
-    TreeMap<Long, Boolean> t = timelines.get(key);
+  private static Boolean at(TreeMap<Long, Boolean> t, long epochMillis) {
     if (t == null) {
       return null;
     }
@@ -127,6 +146,12 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
     }
   }
 
+  private static boolean scope(JsonNode e) {
+    String s = e.path("scope").asText("account");
+    return s.equals("account") || s.startsWith("group:") && s.length() > 6
+        || s.startsWith("user:") && s.length() > 5;
+  }
+
   /** Applies one event; returns the name of the offending field, or null. */
   private String apply(JsonNode e) {
     String type = e.path("type").asText("");
@@ -153,9 +178,17 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
         if (!e.path("value").isBoolean()) {
           return "value";
         }
+        if (!scope(e)) {
+          return "scope";
+        }
         set(account, e.path("scope").asText("account"), e.get("value").booleanValue(), at);
       }
-      case "setting.cleared" -> clear(account, e.path("scope").asText("account"), at);
+      case "setting.cleared" -> {
+        if (!scope(e)) {
+          return "scope";
+        }
+        clear(account, e.path("scope").asText("account"), at);
+      }
       default -> {
         return null;
       }

@@ -354,11 +354,11 @@ public final class IngestionGuard {
         pseudonyms = new byte[d.size()];
         for (int k = 0; k < d.size(); k++) {
           String s = d.get(k);
-          if (IdentifierPatterns.detect(s) != null) {
-            pseudonyms[k] = (byte) (QuarantineReason.DIRECT_IDENTIFIER.ordinal() + 1);
-          } else if (!catalogue.pseudonymPattern().matcher(s).matches()) {
-            pseudonyms[k] = (byte) (QuarantineReason.INVALID_PSEUDONYM.ordinal() + 1);
+          if (catalogue.pseudonymPattern().matcher(s).matches()) {
+            continue;
           }
+          pseudonyms[k] = (byte) ((IdentifierPatterns.detect(s) != null
+              ? QuarantineReason.DIRECT_IDENTIFIER : QuarantineReason.INVALID_PSEUDONYM).ordinal() + 1);
         }
       }
       return pseudonyms;

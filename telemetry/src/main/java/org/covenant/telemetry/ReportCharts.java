@@ -140,6 +140,11 @@ public final class ReportCharts {
       sr.setSeriesPaint(0, new Color(0xD62728));
       sr.setSeriesStroke(0, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
           1f, new float[] {5f, 4f}, 0f));
+      if (r > 0) {
+        // one legend for the whole figure: the first panel's series stand for all
+        lr.setDefaultSeriesVisibleInLegend(false);
+        sr.setDefaultSeriesVisibleInLegend(false);
+      }
       sub.setDataset(1, cap);
       sub.setRenderer(1, sr);
       sub.setBackgroundPaint(Color.WHITE);

@@ -140,12 +140,12 @@ public final class TelemetryGenerator {
     long broken = Math.round(o.events() * o.breakage());
     long unknownTypeRows = broken == 0 ? 0 : Math.max(1, broken / 20);
     long normal = o.events() - unknownTypeRows;
-    int accounts = (int) Math.max(20, Math.min(200_000, normal / 400));
+    int accounts = (int) Math.max(20, Math.min(1_000_000, normal / 100));
     double[] weight = new double[accounts];
     double total = 0;
     for (int a = 0; a < accounts; a++) {
       // Pareto(α = 1.4) sizes, capped: a few enterprises, a long tail of small teams
-      weight[a] = Math.min(3000, Math.pow(1 - rnd.nextDouble(), -1 / 1.4));
+      weight[a] = Math.min(1000, Math.pow(1 - rnd.nextDouble(), -1 / 1.4));
       total += weight[a];
     }
     long[] quota = new long[accounts];
@@ -167,7 +167,7 @@ public final class TelemetryGenerator {
     int[] users = new int[accounts];
     for (int a = 0; a < accounts; a++) {
       firstUser[a] = pseudonyms.size();
-      users[a] = (int) Math.max(1, Math.min(20_000, Math.round(weight[a] * 6)));
+      users[a] = (int) Math.max(1, Math.min(5_000, Math.round(weight[a] * 3)));
       for (int u = 0; u < users[a]; u++) {
         pseudonyms.add(pseudonym("u", rnd));
       }
@@ -329,7 +329,8 @@ public final class TelemetryGenerator {
   }
 
   private static String pseudonym(String prefix, SplittableRandom rnd) {
-    return prefix + "-" + String.format("%016x", rnd.nextLong());
+    String hex = Long.toHexString(rnd.nextLong());
+    return prefix + "-" + "0000000000000000".substring(hex.length()) + hex;
   }
 
   /** Growable columns of the five platform tables, plus the undeclared columns breakage fills. */

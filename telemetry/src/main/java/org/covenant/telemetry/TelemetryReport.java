@@ -184,8 +184,9 @@ public final class TelemetryReport {
     ReportCharts.write(ReportCharts.heatmap(release.metric(Metric.MINUTES).orElseThrow(),
         guarded.regions(), minutes.unit(), noiseLine), o.out(), "heatmap", 1600, 620);
     ReportCharts.write(ReportCharts.plan(plan, String.format(
-        "shifts within %d ms, at most %.0f%% of an hour's load; busiest day per UTC hour; %s",
-        o.latencyBoundMs(), o.maxShare() * 100, noiseLine)), o.out(), "plan", 1200, 1500);
+        "shifts to neighbours within %d ms, at most %.0f%% of an hour's load; busiest day per UTC hour;"
+        + " %s noise, ε = %s", o.latencyBoundMs(), o.maxShare() * 100, o.params().mechanism().id(),
+        o.params().epsilon().toDecimal())), o.out(), "plan", 1200, 1500);
     timings.put("charts_ms", ms(t4));
 
     BudgetEntry written = ledger.append(release.entry());
