@@ -110,6 +110,10 @@ public final class AggregateReleaser {
     BigDecimal l2sq = new BigDecimal(java.math.BigInteger.valueOf(maxPerCell).pow(2)
         .multiply(java.math.BigInteger.valueOf(maxCells)));
     BigDecimal sigma2 = l2sq.divide(BigDecimal.valueOf(2 * rhoQ), 6, RoundingMode.CEILING);
+    if (sigma2.compareTo(BigDecimal.valueOf(1000)) > 0) {
+      // round up to an integer: under 0.1% more noise, and much smaller numbers in the sampler
+      sigma2 = sigma2.setScale(0, RoundingMode.CEILING);
+    }
     Rational s2 = Rational.of(sigma2);
     double sd = s2.toDouble();
     return new Noise(m, s2, Math.sqrt(l2sq.doubleValue()), Math.sqrt(sd),

@@ -68,6 +68,9 @@ public final class DiscreteNoise {
 
   /** Bernoulli({@code num/den}) with {@code 0 <= num <= den}. */
   boolean bernoulli(BigInteger num, BigInteger den) {
+    if (den.bitLength() < 63) {
+      return random.nextLong(den.longValue()) < num.longValue();
+    }
     return uniform(den).compareTo(num) < 0;
   }
 
@@ -86,6 +89,18 @@ public final class DiscreteNoise {
 
   /** Bernoulli(exp(−n/d)) for {@code 0 <= n/d <= 1}: K is the first index with A_K = 0; return K odd. */
   private boolean bernoulliExpAtMostOne(BigInteger n, BigInteger d) {
+    if (d.bitLength() < 40) {
+      // the same loop in longs: k stays tiny (it grows with probability γ/k), d·k cannot overflow
+      long nl = n.longValue();
+      long dl = d.longValue();
+      long k = 1;
+      while (k < (1L << 22) && random.nextLong(dl * k) < nl) {
+        k++;
+      }
+      if (k < (1L << 22)) {
+        return (k & 1) == 1;
+      }
+    }
     long k = 1;
     while (bernoulli(n, d.multiply(BigInteger.valueOf(k)))) {
       k++;
