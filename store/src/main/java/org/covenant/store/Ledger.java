@@ -77,9 +77,10 @@ public final class Ledger implements AutoCloseable {
     EventStore store;
     if (config instanceof LedgerConfig.Memory) {
       store = InMemoryEventStore.create();
-    } else if (config instanceof LedgerConfig.Sqlite || config instanceof LedgerConfig.Postgres) {
-      // Interim: the SQLite and PostgreSQL adapters land in the next commits.
-      throw new StoreException(StoreException.INVALID_CONFIG, config + ": adapter not built yet");
+    } else if (config instanceof LedgerConfig.Sqlite s) {
+      store = SqliteEventStore.open(s);
+    } else if (config instanceof LedgerConfig.Postgres p) {
+      store = PostgresEventStore.open(p);
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }

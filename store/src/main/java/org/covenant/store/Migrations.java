@@ -1,0 +1,105 @@
+package org.covenant.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Versioned schema migrations, a small Flyway: each database records the versions applied in
+ * {@code schema_version}; missing ones run in order, each in the caller's transaction (both
+ * SQLite and PostgreSQL have transactional DDL), and a database that records a version newer than
+ * this code knows is refused with {@code schema_too_new} before anything is written.
+ *
+ * <p>The caller holds the store's write lock and an open transaction, so two processes never
+ * migrate at once; it commits on return.
+ */
+final class Migrations {
+  /** One schema change: its version, what it does, and its statements. */
+  record Migration(int version, String description, List<String> statements) {
+    Migration {
+      Objects.requireNonNull(description, "description");
+      statements = List.copyOf(statements);
+    }
+  }
+
+  /** SQLite: positions are the rowid; timestamps are RFC 3339 text. */
+  static final List<Migration> SQLITE = List.of(
+      new Migration(1, "ledger events, idempotency keys, ledger identity", List.of(
+          "CREATE TABLE ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+          "CREATE TABLE ledger_event ("
+              + "position INTEGER PRIMARY KEY, "
+              + "type TEXT NOT NULL, "
+              + "at TEXT NOT NULL, "
+              + "body TEXT NOT NULL, "
+              + "idempotency_key TEXT UNIQUE, "
+              + "appended_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")));
+
+  /** PostgreSQL, in the configured schema ({@code %s} is replaced by it). */
+  static final List<Migration> POSTGRES = List.of(
+      new Migration(1, "ledger events, idempotency keys, ledger identity", List.of(
+          "CREATE TABLE %s.ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+          "CREATE TABLE %s.ledger_event ("
+              + "position BIGINT PRIMARY KEY, "
+              + "type TEXT NOT NULL, "
+              + "at TIMESTAMPTZ NOT NULL, "
+              + "body JSONB NOT NULL, "
+              + "idempotency_key TEXT UNIQUE, "
+              + "appended_at TIMESTAMPTZ NOT NULL DEFAULT now())")));
+
+  private Migrations() {}
+
+  /** The newest version this code knows. */
+  static int latest(List<Migration> migrations) {
+    return migrations.get(migrations.size() - 1).version();
+  }
+
+  /**
+   * Brings the schema to the latest version inside the caller's transaction; returns the version
+   * found before (0 for a new database).
+   *
+   * @param qualifier {@code ""} or {@code "schema."}, prefixed to {@code schema_version}
+   * @param schema what replaces {@code %s} in the statements
+   */
+  static int migrate(Connection c, List<Migration> migrations, String qualifier, String schema,
+      String where) throws SQLException {
+    String table = qualifier + "schema_version";
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS " + table + " (version INTEGER PRIMARY KEY, "
+          + "description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    }
+    int found;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + table)) {
+      rs.next();
+      found = rs.getInt(1);
+    }
+    int latest = latest(migrations);
+    if (found > latest) {
+      throw new StoreException(StoreException.SCHEMA_TOO_NEW, where + ": the ledger's schema is "
+          + "version " + found + " but this Covenant knows versions up to " + latest
+          + ": upgrade Covenant; the ledger was not changed");
+    }
+    for (Migration m : migrations) {
+      if (m.version() <= found) {
+        continue;
+      }
+      try (Statement st = c.createStatement()) {
+        for (String sql : m.statements()) {
+          st.execute(sql.replace("%s", schema));
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+          + " (version, description, applied_at) VALUES (?, ?, ?)")) {
+        ps.setInt(1, m.version());
+        ps.setString(2, m.description());
+        ps.setString(3, java.time.Instant.now().toString());
+        ps.executeUpdate();
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,274 @@
+package org.covenant.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.StoredEvent;
+
+/**
+ * The shared {@link EventStore} (ARCHITECTURE.md §9): a PostgreSQL schema that any number of
+ * processes append to. Each write runs in one transaction under a transaction-scoped advisory
+ * lock keyed by the schema, so appenders are serialized across processes: positions are assigned
+ * after the lock is held, the primary key on the position is a second line of defence, and a
+ * writer always sees the events others committed before it.
+ *
+ * <p>Connections come from a HikariCP pool. When the database goes away, operations fail with
+ * {@code store_unavailable} after at most the connect timeout, nothing of a failed transaction
+ * is kept, and the pool reconnects when the database returns.
+ */
+public final class PostgresEventStore implements EventStore {
+  /** The advisory lock namespace ("Covn"); the second key is the schema's hash. */
+  static final int LOCK_CLASS = 0x436f766e;
+
+  private final LedgerConfig.Postgres config;
+  private final String schema;
+  private final String where;
+  private final HikariDataSource pool;
+  private final String ledgerId;
+
+  private PostgresEventStore(LedgerConfig.Postgres config, HikariDataSource pool) {
+    this.config = config;
+    this.schema = config.schema();
+    this.where = "PostgreSQL schema `" + config.schema() + "`";
+    this.pool = pool;
+    this.ledgerId = migrate();
+  }
+
+  /**
+   * Connects, creates the schema when absent and migrates it.
+   *
+   * @throws StoreException {@code store_unavailable} (cannot connect), {@code schema_too_new},
+   *     {@code corrupt_store}
+   */
+  public static PostgresEventStore open(LedgerConfig.Postgres config) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setPoolName("covenant-ledger-" + config.schema());
+    hc.setMaximumPoolSize(config.poolSize());
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
+    hc.setValidationTimeout(Math.max(250, Math.min(5000, config.connectTimeout().toMillis())));
+    hc.setInitializationFailTimeout(-1);
+    hc.setAutoCommit(true);
+    hc.addDataSourceProperty("ApplicationName", "covenant-ledger");
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hc.addDataSourceProperty("tcpKeepAlive", "true");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException(StoreException.UNAVAILABLE,
+          "cannot connect to " + safeUrl(config.jdbcUrl()) + ": " + e.getMessage(), e);
+    }
+    try {
+      return new PostgresEventStore(config, pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** The configuration this store was opened with. */
+  public LedgerConfig.Postgres config() {
+    return config;
+  }
+
+  /** The ledger's identity, fixed when its schema was created. */
+  public String ledgerId() {
+    return ledgerId;
+  }
+
+  @Override
+  public long head() {
+    try (Connection c = pool.getConnection()) {
+      return head(c);
+    } catch (SQLException e) {
+      throw classify(e, "read the head");
+    }
+  }
+
+  @Override
+  public List<StoredEvent> read(long afterPosition, int limit) {
+    StoreChecks.readArguments(afterPosition, limit);
+    try (Connection c = pool.getConnection()) {
+      return select(c, afterPosition, limit);
+    } catch (SQLException e) {
+      throw classify(e, "read events");
+    }
+  }
+
+  @Override
+  public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        lock(c);
+        long head = head(c);
+        StoreChecks.knownHead(knownHead, head);
+        List<StoredEvent> unseen = head == knownHead ? List.of()
+            : select(c, knownHead, Integer.MAX_VALUE);
+        List<StoredEvent> batch = List.copyOf(plan.apply(unseen));
+        StoreChecks.batch(batch, head);
+        if (!batch.isEmpty()) {
+          insert(c, batch);
+        }
+        c.commit();
+        return head + batch.size();
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      } finally {
+        restoreAutoCommit(c);
+      }
+    } catch (SQLException e) {
+      throw classify(e, "append");
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private String migrate() {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        lock(c);
+        try (Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        }
+        Migrations.migrate(c, Migrations.POSTGRES, schema + ".", schema, where);
+        String id;
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT value FROM " + schema
+                + ".ledger_meta WHERE name = 'ledger_id'")) {
+          id = rs.next() ? rs.getString(1) : null;
+        }
+        if (id == null) {
+          id = UUID.randomUUID().toString();
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+              + ".ledger_meta (name, value) VALUES ('ledger_id', ?)")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+          }
+        }
+        c.commit();
+        return id;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      } finally {
+        restoreAutoCommit(c);
+      }
+    } catch (SQLException e) {
+      throw classify(e, "open the ledger");
+    }
+  }
+
+  /** INVARIANT: held until commit or rollback, so one writer per schema at a time. */
+  private void lock(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+      ps.setInt(1, LOCK_CLASS);
+      ps.setString(2, schema);
+      ps.execute();
+    }
+  }
+
+  private long head(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(position), 0) FROM " + schema
+            + ".ledger_event")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private List<StoredEvent> select(Connection c, long after, int limit) throws SQLException {
+    List<StoredEvent> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
+        + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
+        + "ORDER BY position LIMIT ?")) {
+      ps.setLong(1, after);
+      ps.setInt(2, limit);
+      ps.setFetchSize(Math.min(limit, 10_000));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(EventRows.row(rs.getLong(1), rs.getString(2), rs.getString(3), where));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".ledger_event "
+        + "(position, type, at, body, idempotency_key) VALUES (?, ?, ?, ?::jsonb, ?)")) {
+      for (StoredEvent e : batch) {
+        ps.setLong(1, e.position());
+        ps.setString(2, e.event().type());
+        ps.setObject(3, OffsetDateTime.ofInstant(e.event().at(), ZoneOffset.UTC));
+        ps.setString(4, EventRows.body(e.event()));
+        ps.setString(5, e.idempotencyKey().orElse(null));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private StoreException classify(SQLException e, String what) {
+    String state = sqlState(e);
+    String msg = "cannot " + what + " in " + where + ": " + e.getMessage();
+    if (state.equals("23505")) {
+      return new StoreException(StoreException.CONFLICT, msg, e);
+    }
+    if (state.startsWith("42") && !(e instanceof SQLTransientConnectionException)) {
+      return new StoreException(StoreException.CORRUPT, where + " is damaged or was changed by "
+          + "hand (" + e.getMessage() + ")", e);
+    }
+    return new StoreException(StoreException.UNAVAILABLE, msg, e);
+  }
+
+  private static String sqlState(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if (x.getSQLState() != null) {
+        return x.getSQLState();
+      }
+    }
+    return "";
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // A broken connection: the server discards the transaction.
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // A broken connection: the pool evicts it.
+    }
+  }
+
+  /** The URL without its password, for messages. */
+  static String safeUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+}

@@ -1,0 +1,371 @@
+package org.covenant.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.StoredEvent;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The embedded {@link EventStore} (ARCHITECTURE.md §9): one SQLite file per data directory,
+ * {@code DIR/ledger.db}, in WAL mode with {@code synchronous=FULL}, so an acknowledged append
+ * survives a crash of the process or the machine. Several processes may share the file; each
+ * write takes SQLite's write lock ({@code BEGIN IMMEDIATE}), waiting up to the busy timeout.
+ *
+ * <p>The file is marked with an application id. A file that is not SQLite, or a SQLite database
+ * of another application, is refused with {@code corrupt_store} and never written to. If the file
+ * becomes unreachable (moved, deleted, read-only, disk full), writes fail with
+ * {@code store_unavailable} and the store reconnects on the next call; it never creates a fresh
+ * file after the first open, and it refuses a different ledger that appeared at the same path.
+ */
+public final class SqliteEventStore implements EventStore {
+  /** "Covn": marks the file as a Covenant ledger ({@code PRAGMA application_id}). */
+  static final int APPLICATION_ID = 0x436f766e;
+
+  private final LedgerConfig.Sqlite config;
+  private final String where;
+  private final Object writeLock = new Object();
+  private final Object readLock = new Object();
+  private String ledgerId;
+  private Object fileKey;
+  private Connection writer;
+  private Connection reader;
+  private volatile boolean closed;
+
+  private SqliteEventStore(LedgerConfig.Sqlite config) {
+    this.config = config;
+    this.where = config.file().toString();
+  }
+
+  /**
+   * Opens {@code dir/ledger.db}, creating the directory and the ledger when absent, and migrates
+   * its schema.
+   *
+   * @throws StoreException {@code corrupt_store} (not a Covenant ledger), {@code schema_too_new},
+   *     {@code store_unavailable} (cannot create or open)
+   */
+  public static SqliteEventStore open(LedgerConfig.Sqlite config) {
+    try {
+      Files.createDirectories(config.dir());
+    } catch (IOException e) {
+      throw new StoreException(StoreException.UNAVAILABLE,
+          "cannot create the data directory `" + config.dir() + "`: " + e.getMessage(), e);
+    }
+    if (Files.isDirectory(config.file())) {
+      throw new StoreException(StoreException.CORRUPT,
+          "`" + config.file() + "` is a directory, not a ledger file");
+    }
+    SqliteEventStore store = new SqliteEventStore(config);
+    synchronized (store.writeLock) {
+      store.connectWriter(true);
+    }
+    return store;
+  }
+
+  /** The ledger file. */
+  public Path file() {
+    return config.file();
+  }
+
+  @Override
+  public long head() {
+    synchronized (readLock) {
+      try (Statement st = reader().createStatement();
+          ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(position), 0) FROM ledger_event")) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw failReader(e, "read the head");
+      }
+    }
+  }
+
+  @Override
+  public List<StoredEvent> read(long afterPosition, int limit) {
+    StoreChecks.readArguments(afterPosition, limit);
+    synchronized (readLock) {
+      try {
+        return select(reader(), afterPosition, limit);
+      } catch (SQLException e) {
+        throw failReader(e, "read events");
+      }
+    }
+  }
+
+  @Override
+  public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
+    synchronized (writeLock) {
+      Connection c = writer();
+      boolean open = false;
+      try {
+        execute(c, "BEGIN IMMEDIATE");
+        open = true;
+        long head;
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery(
+                "SELECT COALESCE(MAX(position), 0) FROM ledger_event")) {
+          rs.next();
+          head = rs.getLong(1);
+        }
+        StoreChecks.knownHead(knownHead, head);
+        List<StoredEvent> unseen = head == knownHead ? List.of()
+            : select(c, knownHead, Integer.MAX_VALUE);
+        List<StoredEvent> batch = List.copyOf(plan.apply(unseen));
+        StoreChecks.batch(batch, head);
+        if (!batch.isEmpty()) {
+          insert(c, batch);
+        }
+        execute(c, "COMMIT");
+        open = false;
+        return head + batch.size();
+      } catch (SQLException e) {
+        throw failWriter(e, "append");
+      } finally {
+        if (open) {
+          rollback(c);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (writeLock) {
+      closeQuietly(writer);
+      writer = null;
+    }
+    synchronized (readLock) {
+      closeQuietly(reader);
+      reader = null;
+    }
+  }
+
+  private static List<StoredEvent> select(Connection c, long after, int limit)
+      throws SQLException {
+    List<StoredEvent> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT position, body, idempotency_key "
+        + "FROM ledger_event WHERE position > ? ORDER BY position LIMIT ?")) {
+      ps.setLong(1, after);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(EventRows.row(rs.getLong(1), rs.getString(2), rs.getString(3), "ledger"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void insert(Connection c, List<StoredEvent> batch) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event "
+        + "(position, type, at, body, idempotency_key) VALUES (?, ?, ?, ?, ?)")) {
+      for (StoredEvent e : batch) {
+        ps.setLong(1, e.position());
+        ps.setString(2, e.event().type());
+        ps.setString(3, e.event().at().toString());
+        ps.setString(4, EventRows.body(e.event()));
+        ps.setString(5, e.idempotencyKey().orElse(null));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private Connection writer() {
+    if (closed) {
+      throw new IllegalStateException("the store is closed");
+    }
+    if (writer == null) {
+      connectWriter(false);
+    } else if (!Objects.equals(fileKey(), fileKey)) {
+      // SQLite keeps writing to an open file that was moved or deleted (in WAL mode it does not
+      // notice): acknowledged appends would land where no one will look, or nowhere.
+      closeQuietly(writer);
+      writer = null;
+      throw new StoreException(StoreException.UNAVAILABLE, "`" + where + "` was moved or "
+          + "deleted while open; nothing was written");
+    }
+    return writer;
+  }
+
+  /** The file's identity (device and inode), or null when it is not there. */
+  private Object fileKey() {
+    try {
+      return Files.readAttributes(config.file(), BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private Connection reader() {
+    if (closed) {
+      throw new IllegalStateException("the store is closed");
+    }
+    if (reader == null) {
+      try {
+        reader = connection(false);
+      } catch (SQLException e) {
+        throw classify(e, "open the ledger");
+      }
+    }
+    return reader;
+  }
+
+  private Connection connection(boolean create) throws SQLException {
+    SQLiteConfig c = new SQLiteConfig();
+    c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+    if (!create) {
+      // After the first open the file must be there: a missing file is unavailable, not a
+      // reason to start an empty ledger.
+      c.resetOpenMode(SQLiteOpenMode.CREATE);
+    }
+    return c.createConnection("jdbc:sqlite:" + config.file());
+  }
+
+  /**
+   * Opens the write connection and checks, before writing anything, that the file is a Covenant
+   * ledger (or empty); then switches it to WAL and migrates. Caller holds writeLock.
+   */
+  private void connectWriter(boolean create) {
+    Connection c = null;
+    boolean open = false;
+    try {
+      c = connection(create);
+      execute(c, "BEGIN IMMEDIATE");
+      open = true;
+      int appId;
+      int objects;
+      try (Statement st = c.createStatement()) {
+        try (ResultSet rs = st.executeQuery("PRAGMA application_id")) {
+          rs.next();
+          appId = rs.getInt(1);
+        }
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+          rs.next();
+          objects = rs.getInt(1);
+        }
+      }
+      boolean fresh = appId == 0 && objects == 0;
+      if (!fresh && appId != APPLICATION_ID) {
+        throw new StoreException(StoreException.CORRUPT, "`" + where + "` is not a Covenant "
+            + "ledger (a SQLite database of another application); it was left unchanged");
+      }
+      if (fresh) {
+        execute(c, "PRAGMA application_id = " + APPLICATION_ID);
+      }
+      Migrations.migrate(c, Migrations.SQLITE, "", "", where);
+      String id = ledgerId(c);
+      if (id == null) {
+        id = UUID.randomUUID().toString();
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO ledger_meta (name, value) VALUES ('ledger_id', ?)")) {
+          ps.setString(1, id);
+          ps.executeUpdate();
+        }
+      }
+      if (ledgerId != null && !ledgerId.equals(id)) {
+        throw new StoreException(StoreException.CORRUPT, "`" + where + "` now holds another "
+            + "ledger than the one opened (" + id + " instead of " + ledgerId + ")");
+      }
+      execute(c, "COMMIT");
+      open = false;
+      // WAL cannot be entered inside a transaction; synchronous=FULL syncs the WAL on commit.
+      execute(c, "PRAGMA journal_mode = WAL");
+      execute(c, "PRAGMA synchronous = FULL");
+      ledgerId = id;
+      fileKey = fileKey();
+      writer = c;
+      c = null;
+    } catch (SQLException e) {
+      throw classify(e, "open the ledger");
+    } finally {
+      if (c != null) {
+        if (open) {
+          rollback(c);
+        }
+        closeQuietly(c);
+      }
+    }
+  }
+
+  private static String ledgerId(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT value FROM ledger_meta WHERE name = 'ledger_id'")) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private StoreException failWriter(SQLException e, String what) {
+    StoreException x = classify(e, what);
+    if (x.code().equals(StoreException.UNAVAILABLE) || x.code().equals(StoreException.CORRUPT)) {
+      closeQuietly(writer);
+      writer = null;
+    }
+    return x;
+  }
+
+  private StoreException failReader(SQLException e, String what) {
+    StoreException x = classify(e, what);
+    if (x.code().equals(StoreException.UNAVAILABLE) || x.code().equals(StoreException.CORRUPT)) {
+      closeQuietly(reader);
+      reader = null;
+    }
+    return x;
+  }
+
+  private StoreException classify(SQLException e, String what) {
+    int primary = e instanceof SQLiteException s ? s.getResultCode().code & 0xff : -1;
+    String msg = "cannot " + what + " in `" + where + "`: " + e.getMessage();
+    if (primary == SQLiteErrorCode.SQLITE_NOTADB.code
+        || primary == SQLiteErrorCode.SQLITE_CORRUPT.code) {
+      return new StoreException(StoreException.CORRUPT, "`" + where + "` is not a Covenant "
+          + "ledger or is damaged (" + e.getMessage() + "); it was left unchanged", e);
+    }
+    if (primary == SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
+      return new StoreException(StoreException.CONFLICT, msg, e);
+    }
+    return new StoreException(StoreException.UNAVAILABLE, msg, e);
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      execute(c, "ROLLBACK");
+    } catch (SQLException ignored) {
+      // The transaction is gone with the connection; nothing was committed.
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // Closing a broken connection: nothing more to release.
+    }
+  }
+}
