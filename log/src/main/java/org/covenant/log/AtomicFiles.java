@@ -11,12 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * Crash-safe file replacement: write a temporary sibling, fsync it, rename it over the target and
@@ -105,8 +107,8 @@ final class AtomicFiles {
       return;
     }
     List<Path> all;
-    try (var s = Files.walk(dir)) {
-      all = s.sorted(java.util.Comparator.reverseOrder()).toList();
+    try (Stream<Path> s = Files.walk(dir)) {
+      all = s.sorted(Comparator.reverseOrder()).toList();
     }
     for (Path p : all) {
       try {

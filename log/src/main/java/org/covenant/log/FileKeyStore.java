@@ -1,10 +1,12 @@
 package org.covenant.log;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
@@ -49,7 +51,7 @@ public final class FileKeyStore {
       try {
         restrict(temp, "rw-------");
         Files.writeString(temp, fresh.keyText() + "\n", StandardCharsets.UTF_8);
-        try (var ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
           ch.force(true);
         }
         // A hard link never replaces an existing file: whoever links first owns the key.

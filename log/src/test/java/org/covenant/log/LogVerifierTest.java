@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -153,7 +154,7 @@ class LogVerifierTest {
     Files.copy(
         dir.resolve("log/checkpoint"),
         other.resolve("log/checkpoint"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     LogVerification result = verifier.verify(other);
     assertThat(result).isInstanceOf(LogVerification.Failed.class);
     assertThat(((LogVerification.Failed) result).code()).isEqualTo("root_mismatch");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class TilePathsTest {
     byte[] bundle = EntryBundle.encode(entries);
     assertThat(bundle).startsWith(0, 0, 0, 1, 'a', 0xff, 0xff);
     assertThat(EntryBundle.decode(bundle).orThrow()).containsExactlyElementsOf(entries);
-    byte[] cut = java.util.Arrays.copyOf(bundle, bundle.length - 1);
+    byte[] cut = Arrays.copyOf(bundle, bundle.length - 1);
     assertThat(EntryBundle.decode(cut).code()).isEqualTo("malformed_bundle");
     assertThatThrownBy(() -> EntryBundle.encode(List.of(new byte[EntryBundle.MAX_ENTRY + 1])))
         .isInstanceOf(LogException.class)

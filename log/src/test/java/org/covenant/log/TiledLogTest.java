@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,7 +98,7 @@ class TiledLogTest {
   @Test
   void specExample_treeOf70000_hasExactlyTheTilesTheSpecLists() throws IOException {
     int[] batches = new int[7];
-    java.util.Arrays.fill(batches, 10_000);
+    Arrays.fill(batches, 10_000);
     build(dir, batches);
     List<String> files = filesUnder(dir.resolve("log/tile"));
     // C2SP tlog-tiles: 273 full level-0 tiles, one partial of width 112, one full level-1 tile,
