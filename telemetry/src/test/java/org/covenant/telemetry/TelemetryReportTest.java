@@ -1,0 +1,122 @@
+package org.covenant.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generate, then report: the pictures, the summary with quarantine counts, the ledger. */
+class TelemetryReportTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-09T06:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir static Path dir;
+  static Path events;
+
+  @BeforeAll
+  static void generate() {
+    TelemetryGenerator.Generated g = TelemetryGenerator.create(RegionGraph.platform())
+        .generate(TelemetryGenerator.Options.of(150_000, 42), Progress.none());
+    events = dir.resolve("events.ctel");
+    CtelFile.write(g.data(), events, Progress.none());
+    TelemetryGenerator.writeSettings(g.settings(), Path.of(events + TelemetryReport.SETTINGS_SUFFIX));
+  }
+
+  private static TelemetryReport.Outcome report(Path out, PrivacyParams p, long seed) {
+    return TelemetryReport.create(CLOCK).run(
+        TelemetryReport.Options.of(events, out, p, OptionalLong.of(seed)), Progress.none());
+  }
+
+  @Test
+  void report_writesHeatmapPlanAndSummaryWithQuarantineCounts() throws Exception {
+    Path out = dir.resolve("report");
+    TelemetryReport.Outcome o = report(out,
+        new PrivacyParams(Mechanism.GAUSSIAN, Rational.parse("4"), 1e-7, 10), 1);
+    assertThat(o).isInstanceOf(TelemetryReport.Outcome.Written.class);
+    for (String f : new String[] {"heatmap.png", "heatmap.svg", "plan.png", "plan.svg", "summary.json",
+        "privacy-ledger.jsonl"}) {
+      assertThat(out.resolve(f)).isNotEmptyFile();
+    }
+    assertThat(ImageIO.read(out.resolve("heatmap.png").toFile()).getWidth()).isEqualTo(1600);
+    assertThat(Files.readString(out.resolve("plan.svg"))).contains("<svg").contains("load after shifts");
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(s.at("/events/read").asLong()).isEqualTo(150_000);
+    assertThat(s.at("/quarantine/by_reason/direct_identifier").asLong()).isPositive();
+    assertThat(s.at("/quarantine/by_reason/unexpected_field").asLong()).isPositive();
+    assertThat(s.at("/events/dropped_optional_not_allowed").asLong()).isPositive();
+    assertThat(s.at("/release/mechanism").asText()).isEqualTo("gaussian");
+    assertThat(s.at("/release/seeded").asBoolean()).isTrue();
+    assertThat(s.at("/cells").size()).isEqualTo(8 * 168);
+    assertThat(s.at("/plan/peak_reduction").asDouble()).isPositive();
+    assertThat(s.at("/plan/shifts").size()).isPositive();
+    // the summary never carries leaked content
+    assertThat(Files.readString(out.resolve("summary.json"))).doesNotContain("example.com", "Layoff", "203.0.113");
+  }
+
+  @Test
+  void veryLargeEpsilon_reportsTheExactBoundedAggregates() {
+    TelemetryReport.Outcome.Written w = (TelemetryReport.Outcome.Written) report(dir.resolve("exact"),
+        PrivacyParams.laplace(Rational.parse("1e12")), 5);
+    for (Metric m : Metric.platform()) {
+      BoundedSums exact = BoundedAggregator.aggregate(w.guard(), m, 1);
+      Release.MetricRelease r = w.release().metric(m.id()).orElseThrow();
+      for (int c = 0; c < exact.bounded().length; c++) {
+        assertThat(r.suppressed()[c]).isEqualTo(exact.accounts()[c] < 10);
+        if (!r.suppressed()[c]) {
+          assertThat(r.sum()[c]).isEqualTo(exact.bounded()[c]);
+          assertThat(r.count()[c]).isEqualTo(exact.accounts()[c]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void differentSeeds_differByTheStatedNoise() {
+    PrivacyParams p = PrivacyParams.laplace(Rational.parse("2"));
+    Release a = ((TelemetryReport.Outcome.Written) report(dir.resolve("s1"), p, 1)).release();
+    Release b = ((TelemetryReport.Outcome.Written) report(dir.resolve("s2"), p, 2)).release();
+    Release.MetricRelease x = a.metric(Metric.MINUTES).orElseThrow();
+    Release.MetricRelease y = b.metric(Metric.MINUTES).orElseThrow();
+    double sq = 0;
+    for (int c = 0; c < x.sum().length; c++) {
+      double d = x.sum()[c] - y.sum()[c];
+      sq += d * d;
+    }
+    double var = sq / x.sum().length;
+    assertThat(var / (2 * x.sumStddev() * x.sumStddev())).isBetween(0.85, 1.15);
+  }
+
+  @Test
+  void budget_refusesAReleaseThatWouldOverspend() {
+    Path out = dir.resolve("budget");
+    PrivacyParams p = PrivacyParams.laplace(Rational.parse("1"));
+    TelemetryReport r = TelemetryReport.create(CLOCK);
+    TelemetryReport.Options base = TelemetryReport.Options.of(events, out, p, OptionalLong.of(1));
+    TelemetryReport.Options capped = new TelemetryReport.Options(base.in(), base.out(), base.params(),
+        base.seed(), base.settings(), base.ledger(), Optional.of(Rational.parse("1.5")), base.headroom(),
+        base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
+    assertThat(r.run(capped, Progress.none())).isInstanceOf(TelemetryReport.Outcome.Written.class);
+    TelemetryReport.Outcome second = r.run(capped, Progress.none());
+    assertThat(second).isInstanceOfSatisfying(TelemetryReport.Outcome.Refused.class,
+        x -> assertThat(x.code()).isEqualTo("budget_exhausted"));
+  }
+
+  @Test
+  void missingInput_isInvalidInputNamingTheFile() {
+    Path none = dir.resolve("none.ctel");
+    TelemetryReport.Outcome o = TelemetryReport.create(CLOCK).run(TelemetryReport.Options.of(none,
+        dir.resolve("x"), PrivacyParams.laplace(Rational.ONE), OptionalLong.empty()), Progress.none());
+    assertThat(o).isInstanceOfSatisfying(TelemetryReport.Outcome.Invalid.class,
+        i -> assertThat(i.problem().file()).isEqualTo(none.toString()));
+  }
+}
