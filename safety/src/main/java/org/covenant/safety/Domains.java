@@ -171,7 +171,7 @@ final class Domains {
       return false;
     }
     String tld = w.substring(last + 1);
-    if (tld.length() < 2 || tld.length() > 6) {
+    if (tld.length() < 2 || tld.length() > 18) {
       return false;
     }
     for (int i = 0; i < tld.length(); i++) {

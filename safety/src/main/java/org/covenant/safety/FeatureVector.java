@@ -47,7 +47,7 @@ final class FeatureVector {
   }
 
   Namespace namespace(int i) {
-    return Namespace.values()[namespace[i]];
+    return Namespace.ALL[namespace[i]];
   }
 
   /** Adds {@code 1} to the feature {@code key}, remembering where its name is on first sight. */
@@ -131,7 +131,6 @@ final class FeatureVector {
   enum Namespace {
     BODY(""),
     SUBJECT("subject:"),
-    BIGRAM(""),
     LINK("link:"),
     HEADER(""),
     ANOMALY("anomaly:"),
@@ -140,6 +139,8 @@ final class FeatureVector {
     TO_TEXT("to:"),
     MAILER_TEXT("mailer:"),
     URL_TEXT("url:");
+
+    private static final Namespace[] ALL = values();
 
     private final String prefix;
 
@@ -152,7 +153,7 @@ final class FeatureVector {
     }
 
     boolean isText() {
-      return this == BODY || this == SUBJECT || this == BIGRAM;
+      return this == BODY || this == SUBJECT;
     }
 
     boolean isToken() {

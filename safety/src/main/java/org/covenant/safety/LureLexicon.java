@@ -28,9 +28,20 @@ final class LureLexicon {
   private static final int[] HASHES = new int[MASK + 1];
   private static final String[] NAMES = new String[MASK + 1];
 
+  // the last word of every phrase: a token that is none of these ends no phrase
+  private static final int[] LAST_WORDS = new int[MASK + 1];
+  private static final boolean[] LAST_USED = new boolean[MASK + 1];
+
   static {
     for (String p : PHRASES) {
       String[] words = p.split(" ");
+      int last = Tokens.hash(words[words.length - 1]);
+      int ls = Tokens.fmix(last) & MASK;
+      while (LAST_USED[ls] && LAST_WORDS[ls] != last) {
+        ls = (ls + 1) & MASK;
+      }
+      LAST_USED[ls] = true;
+      LAST_WORDS[ls] = last;
       int h = Tokens.hash(words[0]);
       for (int k = 1; k < words.length; k++) {
         h = Tokens.pair(h, Tokens.hash(words[k]));
@@ -45,6 +56,18 @@ final class LureLexicon {
   }
 
   private LureLexicon() {}
+
+  /** Whether the token with base hash {@code h} ends some phrase. */
+  static boolean endsPhrase(int h) {
+    int slot = Tokens.fmix(h) & MASK;
+    while (LAST_USED[slot]) {
+      if (LAST_WORDS[slot] == h) {
+        return true;
+      }
+      slot = (slot + 1) & MASK;
+    }
+    return false;
+  }
 
   /** The phrase whose chained token hash is {@code h}, or null. */
   static String phrase(int h) {

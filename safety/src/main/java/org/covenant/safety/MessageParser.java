@@ -92,7 +92,12 @@ public final class MessageParser {
       }
       char c0 = s.charAt(i);
       if ((c0 == ' ' || c0 == '\t') && name != null) {
-        value.append(' ').append(s, i, contentEnd);
+        // RFC 5322 §2.2.3 unfolding, with the run of folding white space read as one space
+        int text = i;
+        while (text < contentEnd && (s.charAt(text) == ' ' || s.charAt(text) == '\t')) {
+          text++;
+        }
+        value.append(' ').append(s, text, contentEnd);
         i = next;
         continue;
       }
@@ -399,33 +404,34 @@ public final class MessageParser {
   }
 
   static void plainLinks(String text, List<Link> links) {
-    int i = 0;
     int n = text.length();
+    int i = 0;
     while (i < n) {
-      int h = HtmlText.indexOfIgnoreCase(text, "http", i);
-      int w = HtmlText.indexOfIgnoreCase(text, "www.", i);
-      int start = h < 0 ? w : (w < 0 ? h : Math.min(h, w));
-      if (start < 0) {
-        return;
+      char c = text.charAt(i);
+      boolean url = false;
+      if ((c == 'h' || c == 'H') && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+        url = text.regionMatches(true, i, "http://", 0, 7)
+            || text.regionMatches(true, i, "https://", 0, 8);
+      } else if ((c == 'w' || c == 'W')
+          && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+        url = text.regionMatches(true, i, "www.", 0, 4);
       }
-      boolean url = start == w
-          || text.regionMatches(true, start, "http://", 0, 7)
-          || text.regionMatches(true, start, "https://", 0, 8);
-      if (!url || (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1)))) {
-        i = start + 4;
+      if (!url) {
+        i++;
         continue;
       }
-      int end = start;
+      int end = i;
       while (end < n && !Character.isWhitespace(text.charAt(end))
           && "<>\"'()[]{}".indexOf(text.charAt(end)) < 0) {
         end++;
       }
-      while (end > start && ".,;:!?".indexOf(text.charAt(end - 1)) >= 0) {
-        end--;
+      int stop = end;
+      while (stop > i && ".,;:!?".indexOf(text.charAt(stop - 1)) >= 0) {
+        stop--;
       }
-      String href = text.substring(start, end);
+      String href = text.substring(i, stop);
       links.add(new Link(href, href));
-      i = Math.max(end, start + 4);
+      i = end;
     }
   }
 

@@ -1,0 +1,39 @@
+package org.covenant.safety;
+
+import java.util.Objects;
+
+/**
+ * One invite in the review queue.
+ *
+ * @param invite the held invite
+ * @param scan what the scanner said when it held it
+ * @param status held, released or confirmed
+ * @param reviewer who decided, or "" while held
+ * @param verdict the final verdict: the scanner's while held, {@code clean} once released, the
+ *     reviewer's ({@code spam} or {@code fraud}) once confirmed
+ */
+public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, String reviewer,
+    Verdict verdict) {
+  /** Requires every part; held items have no reviewer, decided ones have one. */
+  public ReviewItem {
+    Objects.requireNonNull(invite, "invite");
+    Objects.requireNonNull(scan, "scan");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(reviewer, "reviewer");
+    Objects.requireNonNull(verdict, "verdict");
+    if ((status == ReviewStatus.HELD) != reviewer.isEmpty()) {
+      throw new IllegalArgumentException("a held item has no reviewer, a decided one has one");
+    }
+    if (status == ReviewStatus.CONFIRMED && !verdict.flagged()) {
+      throw new IllegalArgumentException("a confirmed item is spam or fraud");
+    }
+    if (status == ReviewStatus.RELEASED && verdict != Verdict.CLEAN) {
+      throw new IllegalArgumentException("a released item is clean");
+    }
+  }
+
+  /** The content id of the invite, which is also the item's id. */
+  public String contentId() {
+    return invite.contentId();
+  }
+}

@@ -1,0 +1,97 @@
+package org.covenant.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ReviewQueueTest {
+  private final Set<String> consented = new HashSet<>();
+  private final ReviewQueue queue =
+      ReviewQueue.create(InMemoryReviewStore.create(), consented::contains);
+
+  private static Invite invite(String id, String account) {
+    return new Invite(id, account, Message.of("a@b.example", "s", "body " + id, List.of()));
+  }
+
+  private static ScanResult flagged(Verdict v) {
+    return new ScanResult(v, 0.9, 0.5, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  @Test
+  void heldItems_waitForAReviewer_inHoldOrder() {
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c2", "acme"), flagged(Verdict.FRAUD));
+    ReviewItem again = queue.hold(invite("c1", "other"), flagged(Verdict.FRAUD));
+    assertThat(again.invite().accountId()).isEqualTo("acme");
+    assertThat(queue.held()).extracting(ReviewItem::contentId).containsExactly("c1", "c2");
+    assertThat(queue.held()).allMatch(i -> i.status() == ReviewStatus.HELD);
+  }
+
+  @Test
+  void releaseAndConfirm_decideOnce() {
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c2", "acme"), flagged(Verdict.SPAM));
+    ReviewOutcome released = queue.release("c1", "rita");
+    assertThat(released).isInstanceOf(ReviewOutcome.Applied.class);
+    ReviewItem item = ((ReviewOutcome.Applied) released).item();
+    assertThat(item.status()).isEqualTo(ReviewStatus.RELEASED);
+    assertThat(item.verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(item.reviewer()).isEqualTo("rita");
+    ReviewOutcome confirmed = queue.confirm("c2", "sam", Verdict.FRAUD);
+    assertThat(((ReviewOutcome.Applied) confirmed).item().verdict()).isEqualTo(Verdict.FRAUD);
+    assertThat(queue.held()).isEmpty();
+
+    assertThat(queue.confirm("c1", "sam", Verdict.SPAM)).isInstanceOfSatisfying(
+        ReviewOutcome.Refused.class, r -> {
+          assertThat(r.code()).isEqualTo("already_reviewed");
+          assertThat(r.message()).contains("`c1`").contains("released by `rita`");
+        });
+    assertThat(queue.release("nope", "sam")).isInstanceOfSatisfying(ReviewOutcome.Refused.class,
+        r -> assertThat(r.code()).isEqualTo("unknown_item"));
+  }
+
+  @Test
+  void confirmingAsClean_isRefused_andHoldingCleanIsABug() {
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    assertThat(queue.confirm("c1", "sam", Verdict.CLEAN)).isInstanceOfSatisfying(
+        ReviewOutcome.Refused.class, r -> assertThat(r.code()).isEqualTo("bad_verdict"));
+    assertThat(queue.item("c1").orElseThrow().status()).isEqualTo(ReviewStatus.HELD);
+    assertThatThrownBy(() -> queue.hold(invite("c9", "acme"), flagged(Verdict.CLEAN)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void harvest_usesOnlyReviewedItemsTheGateAllows_askingAtHarvestTime() {
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c2", "globex"), flagged(Verdict.SPAM));
+    queue.hold(invite("c3", "initech"), flagged(Verdict.FRAUD));
+    queue.hold(invite("c4", "acme"), flagged(Verdict.SPAM));
+    consented.addAll(List.of("c1", "c2", "c3", "c4"));
+    queue.confirm("c1", "sam", Verdict.SPAM);
+    queue.release("c2", "sam");
+    queue.confirm("c3", "sam", Verdict.FRAUD);
+    // c4 is still held: never training data
+    consented.remove("c3"); // consent withdrawn after review
+
+    TrainingHarvest h = queue.trainingExamples();
+    List<String> ids = new ArrayList<>();
+    h.examples().forEach(e -> ids.add(e.contentId() + ":" + e.label().code()));
+    assertThat(ids).containsExactly("c1:spam", "c2:ham");
+    assertThat(h.accounts()).containsExactlyInAnyOrder("acme", "globex");
+    assertThat(h.excluded()).containsExactly("c3");
+  }
+
+  @Test
+  void denyAllGate_harvestsNothing() {
+    ReviewQueue closed = ReviewQueue.create(InMemoryReviewStore.create(),
+        TrainingDataGate.denyAll());
+    closed.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    closed.confirm("c1", "sam", Verdict.SPAM);
+    assertThat(closed.trainingExamples().examples()).isEmpty();
+  }
+}
