@@ -5,21 +5,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.LongConsumer;
-import org.covenant.core.state.ConsentStatus;
+import org.covenant.core.state.ContentConditions;
 import org.covenant.core.state.ContentRecord;
-import org.covenant.core.state.SettingResolution;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
-import org.covenant.core.terms.Clause;
-import org.covenant.core.terms.Condition;
-import org.covenant.core.terms.ConditionOracle;
 import org.covenant.core.terms.Evaluation;
 import org.covenant.core.terms.Obligation;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
-import org.covenant.core.vocab.ConsentType;
 
 /**
  * Decides whether a purpose may use a content item at a time (ARCHITECTURE.md §5): T_use, then
@@ -46,7 +40,6 @@ public final class DecisionEngine {
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
     long t = TimeKey.of(request.at());
-    long p = snapshot.position();
     Optional<ContentRecord> found = snapshot.content(request.content(), t);
     if (found.isEmpty()) {
       return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
@@ -54,10 +47,9 @@ public final class DecisionEngine {
     ContentRecord c = found.get();
     Evidence evidence = new Evidence();
     evidence.accept(c.position());
-    long captureT = TimeKey.of(c.at());
-    long captureP = c.position() - 1;
-    Optional<Snapshot.Stamped<String>> use = snapshot.terms(c.account(), t, p);
-    Optional<Snapshot.Stamped<String>> capture = snapshot.terms(c.account(), captureT, captureP);
+    ContentConditions oracle = snapshot.conditions(c, t, evidence);
+    Optional<Snapshot.Stamped<String>> use = oracle.termsAtUse();
+    Optional<Snapshot.Stamped<String>> capture = oracle.termsAtCapture();
     if (use.isEmpty() || capture.isEmpty()) {
       use.ifPresent(s -> evidence.accept(s.position()));
       return Decision.deny(Reason.NO_TERMS_ACCEPTED, evidence.sorted(), catalog.revision());
@@ -66,14 +58,13 @@ public final class DecisionEngine {
     evidence.accept(capture.get().position());
     TermsVersion tUse = version(use.get().value());
     TermsVersion tCapture = version(capture.get().value());
-    ConditionOracle oracle = new SnapshotOracle(snapshot, c, t, p, captureT, captureP, evidence);
     Evaluation u = tUse.evaluate(c.category(), request.purpose(), oracle);
     if (!u.allow()) {
-      return new Decision(Verdict.DENY, u.reasons(), Optional.empty(), cite(tUse, u.clauses()),
+      return new Decision(Verdict.DENY, u.reasons(), Optional.empty(), tUse.cite(u.clauses()),
           List.of(), evidence.sorted(), tUse.revision());
     }
     if (tCapture == tUse) {
-      return new Decision(Verdict.ALLOW, List.of(), u.basis(), cite(tUse, u.clauses()),
+      return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
           u.obligations(), evidence.sorted(), tUse.revision());
     }
     Evaluation k = tCapture.evaluate(c.category(), request.purpose(), oracle);
@@ -81,12 +72,12 @@ public final class DecisionEngine {
       List<Reason> reasons = new ArrayList<>(k.reasons().size() + 1);
       reasons.add(Reason.CAPTURED_UNDER_OTHER_TERMS);
       reasons.addAll(k.reasons());
-      return new Decision(Verdict.DENY, reasons, Optional.empty(), cite(tCapture, k.clauses()),
+      return new Decision(Verdict.DENY, reasons, Optional.empty(), tCapture.cite(k.clauses()),
           List.of(), evidence.sorted(), tUse.revision());
     }
     LinkedHashSet<Obligation> obligations = new LinkedHashSet<>(u.obligations());
     obligations.addAll(k.obligations());
-    return new Decision(Verdict.ALLOW, List.of(), u.basis(), cite(tUse, u.clauses()),
+    return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
         List.copyOf(obligations), evidence.sorted(), tUse.revision());
   }
 
@@ -97,16 +88,8 @@ public final class DecisionEngine {
         "terms `" + name + "` accepted by the ledger but unknown to the engine"));
   }
 
-  private static List<String> cite(TermsVersion v, List<Clause> clauses) {
-    List<String> out = new ArrayList<>(clauses.size());
-    for (Clause c : clauses) {
-      out.add(v.name() + "#" + c.id());
-    }
-    return out;
-  }
-
   /** Collects ledger positions without boxing until the end. */
-  static final class Evidence implements LongConsumer {
+  static final class Evidence implements java.util.function.LongConsumer {
     private long[] positions = new long[8];
     private int size;
 
@@ -133,91 +116,6 @@ public final class DecisionEngine {
         }
       }
       return out;
-    }
-  }
-
-  /** Answers §5 conditions for one content item from the ledger snapshot. */
-  private static final class SnapshotOracle implements ConditionOracle {
-    private final Snapshot s;
-    private final ContentRecord c;
-    private final long t;
-    private final long p;
-    private final long captureT;
-    private final long captureP;
-    private final Evidence evidence;
-
-    SnapshotOracle(Snapshot s, ContentRecord c, long t, long p, long captureT, long captureP,
-        Evidence evidence) {
-      this.s = s;
-      this.c = c;
-      this.t = t;
-      this.p = p;
-      this.captureT = captureT;
-      this.captureP = captureP;
-      this.evidence = evidence;
-    }
-
-    @Override
-    public Optional<Reason> check(Condition condition) {
-      if (condition instanceof Condition.Setting k) {
-        SettingResolution r = s.settingFor(c, k.setting(), t, evidence);
-        if (r.value()) {
-          return Optional.empty();
-        }
-        return Optional.of(r.parentDisabled() ? Reason.PARENT_DISABLED : Reason.SETTING_DISABLED);
-      }
-      if (condition instanceof Condition.MeetingFeature f) {
-        return s.featureActiveAtCapture(c, f.feature(), evidence)
-            ? Optional.empty()
-            : Optional.of(Reason.FEATURE_NOT_ACTIVE);
-      }
-      if (condition instanceof Condition.Consent k) {
-        return asConsent(s.consent(c.account(), k.consent(), t, p, evidence));
-      }
-      if (condition instanceof Condition.ConsentAtCapture k) {
-        return atCapture(c.account(), k.consent());
-      }
-      if (condition instanceof Condition.AllContributorsConsent k) {
-        Optional<Reason> owner = atCapture(c.account(), k.consent());
-        if (owner.isPresent()) {
-          return owner;
-        }
-        for (String other : c.contributors()) {
-          if (other.equals(c.account())) {
-            continue;
-          }
-          if (s.consent(other, k.consent(), t, p, evidence) != ConsentStatus.IN_FORCE
-              || s.consent(other, k.consent(), captureT, captureP, evidence)
-                  != ConsentStatus.IN_FORCE) {
-            return Optional.of(Reason.CONTRIBUTOR_CONSENT_MISSING);
-          }
-        }
-        return Optional.empty();
-      }
-      if (condition instanceof Condition.NoticeAcknowledged n) {
-        return s.noticeAcknowledgedAtCapture(c, n.notice(), evidence)
-            ? Optional.empty()
-            : Optional.of(Reason.NOTICE_NOT_ACKNOWLEDGED);
-      }
-      throw new IllegalStateException("unhandled condition " + condition.kind());
-    }
-
-    private Optional<Reason> atCapture(String account, ConsentType consent) {
-      ConsentStatus now = s.consent(account, consent, t, p, evidence);
-      if (now != ConsentStatus.IN_FORCE) {
-        return asConsent(now);
-      }
-      return s.consent(account, consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
-          ? Optional.empty()
-          : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
-    }
-
-    private static Optional<Reason> asConsent(ConsentStatus status) {
-      return switch (status) {
-        case IN_FORCE -> Optional.empty();
-        case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
-        case MISSING -> Optional.of(Reason.CONSENT_MISSING);
-      };
     }
   }
 }

@@ -32,6 +32,15 @@ public final class Snapshot {
   public record Stamped<V>(V value, long position) {}
 
   private static final LongConsumer NO_EVIDENCE = p -> {};
+  /** Parent definitions by ordinal, resolved once (no map look-ups on the hot path). */
+  private static final SettingDef[][] PARENTS = new SettingDef[Vocabulary.settings().size()][];
+
+  static {
+    for (SettingDef d : Vocabulary.settings()) {
+      PARENTS[d.ordinal()] = d.parents().stream()
+          .map(k -> Vocabulary.setting(k).orElseThrow()).toArray(SettingDef[]::new);
+    }
+  }
 
   private final GovernanceState state;
   private final long position;
@@ -49,6 +58,18 @@ public final class Snapshot {
   /** A collector that ignores positions, for callers that do not need evidence. */
   public static LongConsumer noEvidence() {
     return NO_EVIDENCE;
+  }
+
+  GovernanceState state() {
+    return state;
+  }
+
+  /**
+   * The §5 conditions for one content item at time of use t, reporting every ledger position
+   * consulted to {@code evidence}.
+   */
+  public ContentConditions conditions(ContentRecord c, long t, LongConsumer evidence) {
+    return new ContentConditions(this, c, t, evidence);
   }
 
   private boolean visible(long at, long pos, long t) {
@@ -195,8 +216,7 @@ public final class Snapshot {
   }
 
   SettingResolution resolve(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
-    for (String parentKey : def.parents()) {
-      SettingDef parent = Vocabulary.setting(parentKey).orElseThrow();
+    for (SettingDef parent : PARENTS[def.ordinal()]) {
       SettingResolution pr = resolve(a, u, parent, t, evidence);
       if (!pr.value()) {
         return new SettingResolution(false, SettingLevel.PARENT, false, 0);
@@ -205,75 +225,63 @@ public final class Snapshot {
     return own(a, u, def, t, evidence);
   }
 
-  private SettingValue valueAt(Entities.SettingsScope s, SettingDef def, long t, long[] pos) {
+  private History.Entry<SettingValue> valueAt(Entities.SettingsScope s, SettingDef def, long t) {
     if (s == null) {
       return null;
     }
     History.Entry<SettingValue> e = s.byKey[def.ordinal()].at(t, position);
-    if (e == null || e.value() == null) {
-      return null;
-    }
-    pos[0] = e.pos();
-    return e.value();
+    return e == null || e.value() == null ? null : e;
+  }
+
+  private static SettingResolution decided(History.Entry<SettingValue> e, boolean value,
+      SettingLevel level, boolean locked, LongConsumer evidence) {
+    evidence.accept(e.pos());
+    return new SettingResolution(value, level, locked, e.pos());
   }
 
   private SettingResolution own(
       Account a, User u, SettingDef def, long t, LongConsumer evidence) {
-    long[] pa = new long[1];
-    long[] pg = new long[1];
-    long[] pu = new long[1];
-    SettingValue av = valueAt(a.settings, def, t, pa);
+    History.Entry<SettingValue> av = valueAt(a.settings, def, t);
     Group g = u == null || u.group == null ? null : group(a, u.group, t);
-    SettingValue gv = g == null ? null : valueAt(g.settings, def, t, pg);
-    SettingValue uv = u == null ? null : valueAt(u.settings, def, t, pu);
+    History.Entry<SettingValue> gv = g == null ? null : valueAt(g.settings, def, t);
+    History.Entry<SettingValue> uv = u == null ? null : valueAt(u.settings, def, t);
     if (def.mode() == SettingMode.LOCK) {
-      if (av != null && av.locked()) {
-        evidence.accept(pa[0]);
-        return new SettingResolution(av.value(), SettingLevel.ACCOUNT, true, pa[0]);
+      if (av != null && av.value().locked()) {
+        return decided(av, av.value().value(), SettingLevel.ACCOUNT, true, evidence);
       }
-      if (gv != null && gv.locked()) {
-        evidence.accept(pg[0]);
-        return new SettingResolution(gv.value(), SettingLevel.GROUP, true, pg[0]);
+      if (gv != null && gv.value().locked()) {
+        return decided(gv, gv.value().value(), SettingLevel.GROUP, true, evidence);
       }
       if (uv != null) {
-        evidence.accept(pu[0]);
-        return new SettingResolution(uv.value(), SettingLevel.USER, false, pu[0]);
+        return decided(uv, uv.value().value(), SettingLevel.USER, false, evidence);
       }
       if (gv != null) {
-        evidence.accept(pg[0]);
-        return new SettingResolution(gv.value(), SettingLevel.GROUP, false, pg[0]);
+        return decided(gv, gv.value().value(), SettingLevel.GROUP, false, evidence);
       }
       if (av != null) {
-        evidence.accept(pa[0]);
-        return new SettingResolution(av.value(), SettingLevel.ACCOUNT, false, pa[0]);
+        return decided(av, av.value().value(), SettingLevel.ACCOUNT, false, evidence);
       }
       return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
     }
     // Ceiling mode: the AND of every value set; the highest false decides, else the most
     // specific level set. Locks have no effect here.
-    if (av != null && !av.value()) {
-      evidence.accept(pa[0]);
-      return new SettingResolution(false, SettingLevel.ACCOUNT, false, pa[0]);
+    if (av != null && !av.value().value()) {
+      return decided(av, false, SettingLevel.ACCOUNT, false, evidence);
     }
-    if (gv != null && !gv.value()) {
-      evidence.accept(pg[0]);
-      return new SettingResolution(false, SettingLevel.GROUP, false, pg[0]);
+    if (gv != null && !gv.value().value()) {
+      return decided(gv, false, SettingLevel.GROUP, false, evidence);
     }
-    if (uv != null && !uv.value()) {
-      evidence.accept(pu[0]);
-      return new SettingResolution(false, SettingLevel.USER, false, pu[0]);
+    if (uv != null && !uv.value().value()) {
+      return decided(uv, false, SettingLevel.USER, false, evidence);
     }
     if (uv != null) {
-      evidence.accept(pu[0]);
-      return new SettingResolution(true, SettingLevel.USER, false, pu[0]);
+      return decided(uv, true, SettingLevel.USER, false, evidence);
     }
     if (gv != null) {
-      evidence.accept(pg[0]);
-      return new SettingResolution(true, SettingLevel.GROUP, false, pg[0]);
+      return decided(gv, true, SettingLevel.GROUP, false, evidence);
     }
     if (av != null) {
-      evidence.accept(pa[0]);
-      return new SettingResolution(true, SettingLevel.ACCOUNT, false, pa[0]);
+      return decided(av, true, SettingLevel.ACCOUNT, false, evidence);
     }
     return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
   }

@@ -29,6 +29,9 @@ public final class TermsVersion {
   /** clause → its conditions in the §5 table's order (parallel to clause identity). */
   private final java.util.IdentityHashMap<Clause, Condition[]> ordered =
       new java.util.IdentityHashMap<>();
+  /** clause → its citation {@code TERMS#ID}, built once. */
+  private final java.util.IdentityHashMap<Clause, String> citations =
+      new java.util.IdentityHashMap<>();
 
   private TermsVersion(String name, String title, List<Clause> clauses, String revision) {
     this.name = Objects.requireNonNull(name, "name");
@@ -43,6 +46,7 @@ public final class TermsVersion {
         throw new IllegalArgumentException("duplicate clause id `" + c.id() + "` in `" + name + "`");
       }
       ordered.put(c, c.conditionsInTableOrder().toArray(new Condition[0]));
+      citations.put(c, name + "#" + c.id());
     }
     int nc = Vocabulary.categories().size();
     int np = Vocabulary.purposes().size();
@@ -95,6 +99,23 @@ public final class TermsVersion {
     return revision;
   }
 
+  /** Citations ({@code TERMS#ID}) of clauses of this version, in the given order. */
+  public List<String> cite(List<Clause> cited) {
+    if (cited.isEmpty()) {
+      return List.of();
+    }
+    String[] out = new String[cited.size()];
+    for (int i = 0; i < out.length; i++) {
+      String c = citations.get(cited.get(i));
+      if (c == null) {
+        throw new IllegalArgumentException("clause `" + cited.get(i).id() + "` is not of `"
+            + name + "`");
+      }
+      out[i] = c;
+    }
+    return List.of(out);
+  }
+
   /** The clause with this id, if any. */
   public Optional<Clause> clause(String id) {
     return clauses.stream().filter(c -> c.id().equals(id)).findFirst();
@@ -119,7 +140,7 @@ public final class TermsVersion {
     for (Clause f : fs) {
       Condition[] unless = ordered.get(f);
       boolean disabled = false;
-      List<Reason> failures = new ArrayList<>(unless.length);
+      List<Reason> failures = unless.length == 0 ? List.of() : new ArrayList<>(unless.length);
       for (Condition c : unless) {
         Optional<Reason> r = oracle.check(c);
         if (r.isEmpty()) {

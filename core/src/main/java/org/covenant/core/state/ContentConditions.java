@@ -1,0 +1,128 @@
+package org.covenant.core.state;
+
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.state.Entities.User;
+import org.covenant.core.terms.Condition;
+import org.covenant.core.terms.ConditionOracle;
+import org.covenant.core.terms.Reason;
+import org.covenant.core.vocab.ConsentType;
+
+/**
+ * The §5 conditions answered for one content item at one time of use, from a snapshot
+ * (ARCHITECTURE.md §5 conditions table). The owning account, the meeting and its host are looked
+ * up once, so that evaluating a whole terms version costs a few array and history look-ups.
+ * Every ledger position consulted is reported to the evidence collector.
+ */
+public final class ContentConditions implements ConditionOracle {
+  private final Snapshot s;
+  private final ContentRecord c;
+  private final long t;
+  private final long p;
+  private final long captureT;
+  private final long captureP;
+  private final LongConsumer evidence;
+  private final Account owner;
+  private final Meeting meeting;
+  private final User host;
+
+  ContentConditions(Snapshot s, ContentRecord c, long t, LongConsumer evidence) {
+    this.s = s;
+    this.c = c;
+    this.t = t;
+    this.p = s.position();
+    this.captureT = TimeKey.of(c.at());
+    this.captureP = c.position() - 1;
+    this.evidence = evidence;
+    this.owner = s.account(c.account(), t);
+    Meeting m = c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null;
+    this.meeting = m;
+    this.host = m == null || owner == null ? null : s.user(owner, m.host, t);
+  }
+
+  /** The terms the owning account accepted last at or before the time of use. */
+  public Optional<Snapshot.Stamped<String>> termsAtUse() {
+    return terms(t, p);
+  }
+
+  /** The terms the owning account had accepted when the content was created. */
+  public Optional<Snapshot.Stamped<String>> termsAtCapture() {
+    return terms(captureT, captureP);
+  }
+
+  private Optional<Snapshot.Stamped<String>> terms(long time, long pos) {
+    if (owner == null) {
+      return Optional.empty();
+    }
+    History.Entry<String> e = owner.terms.at(time, Math.min(pos, p));
+    return e == null ? Optional.empty() : Optional.of(new Snapshot.Stamped<>(e.value(), e.pos()));
+  }
+
+  @Override
+  public Optional<Reason> check(Condition condition) {
+    if (condition instanceof Condition.Setting k) {
+      if (owner == null) {
+        return Optional.of(Reason.SETTING_DISABLED);
+      }
+      SettingResolution r = s.resolve(owner, host, k.setting(), t, evidence);
+      if (r.value()) {
+        return Optional.empty();
+      }
+      return Optional.of(r.parentDisabled() ? Reason.PARENT_DISABLED : Reason.SETTING_DISABLED);
+    }
+    if (condition instanceof Condition.MeetingFeature f) {
+      return s.featureActiveAtCapture(c, f.feature(), evidence)
+          ? Optional.empty()
+          : Optional.of(Reason.FEATURE_NOT_ACTIVE);
+    }
+    if (condition instanceof Condition.Consent k) {
+      return asConsent(s.consent(c.account(), k.consent(), t, p, evidence));
+    }
+    if (condition instanceof Condition.ConsentAtCapture k) {
+      return atCapture(k.consent());
+    }
+    if (condition instanceof Condition.AllContributorsConsent k) {
+      Optional<Reason> ownerFailure = atCapture(k.consent());
+      if (ownerFailure.isPresent()) {
+        return ownerFailure;
+      }
+      for (String other : c.contributors()) {
+        if (other.equals(c.account())) {
+          continue;
+        }
+        if (s.consent(other, k.consent(), t, p, evidence) != ConsentStatus.IN_FORCE
+            || s.consent(other, k.consent(), captureT, captureP, evidence)
+                != ConsentStatus.IN_FORCE) {
+          return Optional.of(Reason.CONTRIBUTOR_CONSENT_MISSING);
+        }
+      }
+      return Optional.empty();
+    }
+    if (condition instanceof Condition.NoticeAcknowledged n) {
+      return s.noticeAcknowledgedAtCapture(c, n.notice(), evidence)
+          ? Optional.empty()
+          : Optional.of(Reason.NOTICE_NOT_ACKNOWLEDGED);
+    }
+    throw new IllegalStateException("unhandled condition " + condition.kind());
+  }
+
+  private Optional<Reason> atCapture(ConsentType consent) {
+    ConsentStatus now = s.consent(c.account(), consent, t, p, evidence);
+    if (now != ConsentStatus.IN_FORCE) {
+      return asConsent(now);
+    }
+    return s.consent(c.account(), consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
+        ? Optional.empty()
+        : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
+  }
+
+  private static Optional<Reason> asConsent(ConsentStatus status) {
+    return switch (status) {
+      case IN_FORCE -> Optional.empty();
+      case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
+      case MISSING -> Optional.of(Reason.CONSENT_MISSING);
+    };
+  }
+}
