@@ -1,0 +1,43 @@
+package org.covenant.safety;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Command-line entry that trains both model kinds with their default options on the training
+ * part of the standard split and prints, per kind, one JSON line with the held-out metrics,
+ * the training time and the model file size: the Covenant half of
+ * safety/scripts/bogofilter-compare.sh.
+ * {@code java -cp ... org.covenant.safety.QualityReport CORPUS.jsonl.gz}
+ */
+public final class QualityReport {
+  private QualityReport() {}
+
+  /** Runs the report; exit status 2 on bad arguments, 1 on a failure. */
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: QualityReport CORPUS.jsonl.gz");
+      System.exit(2);
+    }
+    try {
+      Corpus corpus = Corpus.read(Path.of(args[0]));
+      CorpusPipeline pipeline = CorpusPipeline.create(HoldoutSplit.STANDARD);
+      List<LabelledExample> heldOut = pipeline.heldOutExamples(corpus);
+      for (ScanModel.Kind kind : ScanModel.Kind.values()) {
+        long start = System.nanoTime();
+        ScanModel model = pipeline.train(corpus, ModelTrainer.Options.defaults(kind), List.of());
+        long trainMs = (System.nanoTime() - start) / 1_000_000;
+        Metrics m = CorpusPipeline.evaluate(InviteScanner.create(model), heldOut);
+        String json = m.toJson();
+        System.out.println(String.format(Locale.ROOT,
+            "{\"filter\":\"covenant-%s\",%s,\"train_ms\":%d,\"model_bytes\":%d}",
+            kind.name().toLowerCase(Locale.ROOT), json.substring(1, json.length() - 1), trainMs,
+            model.toBytes().length));
+      }
+    } catch (SafetyException e) {
+      System.err.println("error: " + e.code() + ": " + e.getMessage());
+      System.exit(1);
+    }
+  }
+}
