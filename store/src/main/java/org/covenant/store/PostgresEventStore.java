@@ -92,25 +92,54 @@ public final class PostgresEventStore implements EventStore {
 
   @Override
   public long head() {
-    try (Connection c = pool.getConnection()) {
-      return head(c);
-    } catch (SQLException e) {
-      throw classify(e, "read the head");
-    }
+    return withRetry("read the head", this::head);
   }
 
   @Override
   public List<StoredEvent> read(long afterPosition, int limit) {
     StoreChecks.readArguments(afterPosition, limit);
-    try (Connection c = pool.getConnection()) {
-      return select(c, afterPosition, limit);
-    } catch (SQLException e) {
-      throw classify(e, "read events");
+    return withRetry("read events", c -> select(c, afterPosition, limit));
+  }
+
+  /** A query of this store's tables on one connection. */
+  private interface Query<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs a read, once more on a fresh connection if the first one turns out dead (the pool may
+   * still hold connections the server dropped while it was away).
+   */
+  private <T> T withRetry(String what, Query<T> query) {
+    for (int attempt = 0; ; attempt++) {
+      try (Connection c = pool.getConnection()) {
+        return query.run(c);
+      } catch (SQLException e) {
+        StoreException x = classify(e, what);
+        if (attempt > 0 || !x.code().equals(StoreException.UNAVAILABLE)) {
+          throw x;
+        }
+      }
     }
   }
 
   @Override
   public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
+    for (int attempt = 0; ; attempt++) {
+      boolean[] planned = {false};
+      try {
+        return append(knownHead, plan, planned);
+      } catch (StoreException e) {
+        // A connection found dead before the plan ran sent nothing: safe to try a fresh one.
+        if (planned[0] || attempt > 0 || !e.code().equals(StoreException.UNAVAILABLE)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan,
+      boolean[] planned) {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -119,6 +148,7 @@ public final class PostgresEventStore implements EventStore {
         StoreChecks.knownHead(knownHead, head);
         List<StoredEvent> unseen = head == knownHead ? List.of()
             : select(c, knownHead, Integer.MAX_VALUE);
+        planned[0] = true;
         List<StoredEvent> batch = List.copyOf(plan.apply(unseen));
         StoreChecks.batch(batch, head);
         if (!batch.isEmpty()) {
@@ -238,6 +268,13 @@ public final class PostgresEventStore implements EventStore {
     if (state.startsWith("42") && !(e instanceof SQLTransientConnectionException)) {
       return new StoreException(StoreException.CORRUPT, where + " is damaged or was changed by "
           + "hand (" + e.getMessage() + ")", e);
+    }
+    if (state.startsWith("08") || state.startsWith("57")) {
+      // The server dropped connections: the idle ones in the pool are likely dead too.
+      var mx = pool.getHikariPoolMXBean();
+      if (mx != null) {
+        mx.softEvictConnections();
+      }
     }
     return new StoreException(StoreException.UNAVAILABLE, msg, e);
   }

@@ -1,0 +1,162 @@
+package org.covenant.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.covenant.core.spi.EventStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on SQLite, plus what only a file can do wrong. */
+class SqliteEventStoreTest extends EventStoreContract {
+  @TempDir Path tmp;
+  private int dirs;
+
+  @Override
+  protected EventStore createStore() {
+    return SqliteEventStore.open(LedgerConfig.sqlite(tmp.resolve("ledger" + dirs++)));
+  }
+
+  @Override
+  protected EventStore sameStore(EventStore store) {
+    return SqliteEventStore.open(LedgerConfig.sqlite(((SqliteEventStore) store).file()
+        .getParent()));
+  }
+
+  @Override
+  protected EventStore reopen(EventStore store) {
+    store.close();
+    return sameStore(store);
+  }
+
+  private static String code(Throwable e) {
+    return ((StoreException) e).code();
+  }
+
+  @Test
+  void newLedger_isWalWithTheApplicationIdAndSchemaVersion() throws Exception {
+    Path dir = tmp.resolve("fresh");
+    try (EventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      assertThat(s.head()).isZero();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
+        Statement st = c.createStatement()) {
+      var rs = st.executeQuery("PRAGMA journal_mode");
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("wal");
+      rs = st.executeQuery("PRAGMA application_id");
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(SqliteEventStore.APPLICATION_ID);
+      rs = st.executeQuery("SELECT max(version) FROM schema_version");
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.latest(Migrations.SQLITE));
+    }
+  }
+
+  @Test
+  void garbageFile_isCorruptStore_andLeftByteForByte() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("garbage"));
+    byte[] junk = "this is not a database, it is a shopping list\n".repeat(200)
+        .getBytes(StandardCharsets.UTF_8);
+    Files.write(dir.resolve("ledger.db"), junk);
+    assertThatThrownBy(() -> SqliteEventStore.open(LedgerConfig.sqlite(dir)))
+        .isInstanceOf(StoreException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("corrupt_store"))
+        .hasMessageContaining("ledger.db").hasMessageContaining("left unchanged");
+    assertThat(Files.readAllBytes(dir.resolve("ledger.db"))).isEqualTo(junk);
+    assertThat(Files.exists(dir.resolve("ledger.db-wal"))).isFalse();
+  }
+
+  @Test
+  void foreignSqliteDatabase_isCorruptStore_andNotModified() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("foreign"));
+    Path file = dir.resolve("ledger.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE recipes (name TEXT)");
+      st.execute("INSERT INTO recipes VALUES ('soup')");
+    }
+    byte[] before = Files.readAllBytes(file);
+    assertThatThrownBy(() -> SqliteEventStore.open(LedgerConfig.sqlite(dir)))
+        .isInstanceOf(StoreException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("corrupt_store"))
+        .hasMessageContaining("not a Covenant ledger");
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+  }
+
+  @Test
+  void schemaNewerThanTheCode_isRefusedWithoutChange() throws Exception {
+    Path dir = tmp.resolve("newer");
+    try (EventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> Workload.stored(1, Workload.accounts("n", 2)));
+    }
+    Path file = dir.resolve("ledger.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO schema_version VALUES (99, 'from the future', '2030-01-01')");
+    }
+    assertThatThrownBy(() -> SqliteEventStore.open(LedgerConfig.sqlite(dir)))
+        .isInstanceOf(StoreException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo("schema_too_new"))
+        .hasMessageContaining("version 99").hasMessageContaining("upgrade Covenant");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      var rs = st.executeQuery("SELECT count(*) FROM ledger_event");
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void dataDirMovedAway_appendIsUnavailable_thenRecoversWhenItReturns() throws Exception {
+    Path dir = tmp.resolve("moving");
+    Path away = tmp.resolve("moved");
+    try (Ledger l = Ledger.open(LedgerConfig.sqlite(dir), Workload.CATALOG)) {
+      List<org.covenant.core.event.Event> events = Workload.stream("mv", 6, 3);
+      l.append(events.subList(0, 5).stream().map(Append::of).toList());
+      Files.move(dir, away);
+      assertThatThrownBy(() -> l.append(Append.of(events.get(5), "retry-me")))
+          .isInstanceOf(StoreException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("store_unavailable"));
+      assertThat(l.head()).isEqualTo(5);
+      assertThat(l.snapshot().position()).isEqualTo(5);
+      // no fresh ledger was started where the old one was
+      assertThat(Files.exists(dir)).isFalse();
+      Files.move(away, dir);
+      assertThat(l.append(Append.of(events.get(5), "retry-me")))
+          .isEqualTo(new AppendResult.Accepted(events.get(5), 6));
+      assertThat(l.append(Append.of(events.get(5), "retry-me")))
+          .isEqualTo(new AppendResult.Duplicate(events.get(5), "retry-me", 6));
+      assertThat(l.events(0, 100)).hasSize(6);
+    }
+  }
+
+  @Test
+  void anotherLedgerAtTheSamePath_isRefused() throws Exception {
+    Path dir = tmp.resolve("swap");
+    Path other = tmp.resolve("other");
+    try (EventStore o = SqliteEventStore.open(LedgerConfig.sqlite(other))) {
+      o.append(0, unseen -> Workload.stored(1, Workload.accounts("o", 1)));
+    }
+    try (EventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> Workload.stored(1, Workload.accounts("s", 1)));
+      Files.move(dir, tmp.resolve("swap-old"));
+      Files.move(other, dir);
+      assertThatThrownBy(() -> s.append(1, unseen -> Workload.stored(2,
+          Workload.accounts("t", 1))))
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> s.append(1, unseen -> Workload.stored(2,
+          Workload.accounts("t", 1))))
+          .isInstanceOf(StoreException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("corrupt_store"))
+          .hasMessageContaining("another ledger");
+    }
+  }
+}
