@@ -2,6 +2,7 @@ package org.covenant.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.covenant.cli.scenario.HttpBackend;
 import org.covenant.cli.scenario.ScenarioBackend;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.scenario.Scenario;
@@ -22,6 +23,11 @@ final class ScenarioBackends {
   /** A backend that sends events and queries to a server's HTTP API. */
   static ScenarioBackend server(String url, Optional<String> token, Scenario s,
       TermsCatalog catalog) {
-    throw new UnsupportedOperationException("--server: the HTTP backend is not wired yet");
+    String t = token.or(() -> Optional.ofNullable(System.getenv("COVENANT_TOKEN")))
+        .orElseThrow(() -> new IllegalArgumentException(
+            "--server needs an operator token: --token T or COVENANT_TOKEN"));
+    return HttpBackend.open(CLIENT, url, t, catalog);
   }
+
+  private static final java.net.http.HttpClient CLIENT = HttpBackend.client();
 }

@@ -1,0 +1,291 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.covenant.core.CovenantException;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.format.FormatException;
+import org.covenant.format.Json;
+import org.covenant.log.TiledLog;
+import org.covenant.server.auth.ApiToken;
+import org.covenant.server.auth.Caller;
+import org.covenant.server.auth.TokenKind;
+import org.covenant.server.auth.TokenStore;
+
+/**
+ * The Covenant HTTP server: Javalin 7 on Jetty 12, wired as plain code. Every route is a
+ * {@link Route}; protected ones authenticate the bearer token first (tokens are looked up by
+ * their SHA-256) and resolve the namespace; every error goes through one mapping to an RFC 9457
+ * problem. A background thread keeps the ledger projection fresh (fail-closed decisions read how
+ * fresh it is), flushes the decision log and feeds the transparency log.
+ */
+public final class CovenantServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(CovenantServer.class.getName());
+  private static final String PROBLEM_WRITTEN = "covenant.problem";
+
+  /** What the server is built from; the CLI composes it. */
+  public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
+      TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
+      Clock clock) {
+    /** Validates the fields. */
+    public Parts {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(namespaces, "namespaces");
+      Objects.requireNonNull(catalog, "catalog");
+      Objects.requireNonNull(tokens, "tokens");
+      Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(feed, "feed");
+      Objects.requireNonNull(receipts, "receipts");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  private final Parts parts;
+  private final Metrics metrics;
+  private final List<Route> routes;
+  private final Javalin app;
+  private final ScheduledExecutorService background;
+
+  private CovenantServer(Parts parts) {
+    this.parts = parts;
+    Namespace main = parts.namespaces().main();
+    this.metrics = new Metrics(() -> main.ledger().head(),
+        () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
+    List<Route> all = new ArrayList<>();
+    all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
+        parts.tokens(), parts.log(), parts.catalog()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
+    all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
+    this.routes = List.copyOf(all);
+    boolean console = CovenantServer.class.getResource("/console/index.html") != null;
+    this.app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.http.maxRequestSize = parts.config().maxBatchBody();
+      cfg.http.prefer405over404 = true;
+      cfg.jetty.host = parts.config().host();
+      cfg.jetty.port = parts.config().port();
+      for (Route r : routes) {
+        cfg.routes.addEndpoint(new Endpoint(HandlerType.findOrCreate(r.method()), r.path(),
+            wrap(r), java.util.Set.of()));
+      }
+      if (console) {
+        cfg.staticFiles.add(sf -> {
+          sf.hostedPath = "/";
+          sf.directory = "/console";
+          sf.location = Location.CLASSPATH;
+        });
+      }
+      cfg.routes.exception(Exception.class, (e, ctx) -> problem(ctx, e));
+      cfg.routes.error(404, ctx -> unmatched(ctx, 404, "not_found", "no such resource"));
+      cfg.routes.error(405, ctx -> unmatched(ctx, 405, "method_not_allowed",
+          ctx.method() + " is not allowed on " + ctx.path()));
+      cfg.requestLogger.http((ctx, ms) -> {
+        String route = ctx.attribute(Http.ROUTE);
+        metrics.request(ctx.method().name(), route == null ? "unmatched" : route,
+            ctx.statusCode(), (long) (ms * 1_000_000L));
+      });
+    });
+    this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "covenant-background");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A server over these parts, not started. */
+  public static CovenantServer create(Parts parts) {
+    return new CovenantServer(Objects.requireNonNull(parts, "parts"));
+  }
+
+  /** Starts listening and the background work; returns this. */
+  public CovenantServer start() {
+    app.start();
+    long every = parts.config().refreshEvery().toMillis();
+    background.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(this::flush, 1000, 1000, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The port it listens on (after {@link #start()}). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    String host = parts.config().host().equals("0.0.0.0") ? "127.0.0.1" : parts.config().host();
+    return "http://" + host + ":" + port();
+  }
+
+  /** The routes this server registered (for the OpenAPI check). */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** Method and path of every HTTP endpoint in Javalin's router. */
+  public List<String> registeredEndpoints() {
+    List<String> out = new ArrayList<>();
+    for (ParsedEndpoint p : app.unsafe.internalRouter.allHttpHandlers()) {
+      out.add(p.endpoint.method.name() + " " + p.endpoint.path);
+    }
+    return out;
+  }
+
+  /** The metrics (tests read them). */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** The namespaces. */
+  public Namespaces namespaces() {
+    return parts.namespaces();
+  }
+
+  private void refresh() {
+    try {
+      parts.namespaces().main().refresh();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "ledger refresh failed", e);
+    }
+  }
+
+  private void flush() {
+    try {
+      Optional<DecisionLog.Flush> f =
+          parts.namespaces().main().decisions().flush(parts.clock().instant());
+      if (parts.feed().isPresent()) {
+        f.ifPresent(parts.feed().get()::decisions);
+        parts.feed().get().catchUp();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "decision log flush failed", e);
+    }
+  }
+
+  private Handler wrap(Route r) {
+    Handler h = r.handler();
+    return ctx -> {
+      ctx.attribute(Http.ROUTE, r.path());
+      if (r.authenticated()) {
+        authenticate(ctx);
+      }
+      h.handle(ctx);
+    };
+  }
+
+  private void authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank()) {
+      throw new ServerException("unauthenticated", 401, "Authorization",
+          "send `Authorization: Bearer <token>`");
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      throw new ServerException("unauthenticated", 401, "Authorization",
+          "expected `Bearer <token>`");
+    }
+    String secret = header.substring(7).trim();
+    ApiToken t = parts.tokens().find(secret).orElseThrow(() -> new ServerException(
+        "unauthenticated", 401, "Authorization", "the token is not valid"));
+    Instant now = parts.clock().instant();
+    if (t.expiredAt(now)) {
+      throw new ServerException("token_expired", 401, "Authorization",
+          "the token expired at " + t.expires().orElseThrow());
+    }
+    Caller caller;
+    if (t.kind() == TokenKind.OPERATOR) {
+      caller = new Caller.Operator(t.id());
+    } else if (t.kind() == TokenKind.ACCOUNT) {
+      caller = new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
+    } else {
+      caller = new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()));
+    }
+    ctx.attribute(Http.CALLER, caller);
+    String ns = ctx.header(Namespaces.HEADER);
+    if (ns == null || ns.isEmpty()) {
+      ctx.attribute(Http.NAMESPACE, parts.namespaces().main());
+      return;
+    }
+    if (!(caller instanceof Caller.Operator)) {
+      throw ServerException.forbidden(Namespaces.HEADER, "only the operator addresses scratch "
+          + "namespaces");
+    }
+    ctx.attribute(Http.NAMESPACE, parts.namespaces().scratch(ns).orElseThrow(
+        () -> ServerException.notFound(Namespaces.HEADER, "no namespace `" + ns + "`")));
+  }
+
+  private void problem(Context ctx, Exception e) {
+    String code;
+    int status;
+    String field = "";
+    String detail;
+    if (e instanceof ServerException se) {
+      code = se.code();
+      status = se.status();
+      field = se.field();
+      detail = se.getMessage();
+      if (status >= 500 && se.getCause() != null) {
+        LOG.log(System.Logger.Level.WARNING, code + ": " + detail, se.getCause());
+      }
+    } else if (e instanceof FormatException fe) {
+      code = "invalid_input";
+      status = 400;
+      field = fe.field();
+      detail = fe.getMessage();
+    } else if (e instanceof CovenantException ce && "store_unavailable".equals(ce.code())) {
+      code = "store_unavailable";
+      status = 503;
+      detail = "the ledger store is unavailable: " + ce.getMessage();
+    } else {
+      LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + ctx.method() + " "
+          + ctx.path(), e);
+      code = "internal_error";
+      status = 500;
+      detail = "the server failed; the failure is logged";
+    }
+    writeProblem(ctx, Problems.of(code, status, field, detail, ctx.path()), status);
+  }
+
+  private static void unmatched(Context ctx, int status, String code, String detail) {
+    if (ctx.attribute(PROBLEM_WRITTEN) != null) {
+      return;
+    }
+    writeProblem(ctx, Problems.of(code, status, "", detail, ctx.path()), status);
+  }
+
+  private static void writeProblem(Context ctx, ObjectNode body, int status) {
+    ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+    try {
+      ctx.status(status).contentType(Problems.MEDIA_TYPE)
+          .result(Json.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("cannot write a problem", ex);
+    }
+  }
+
+  /** Stops listening and the background work; closes the namespaces and the log. */
+  @Override
+  public void close() {
+    background.shutdownNow();
+    app.stop();
+    flush();
+    parts.namespaces().close();
+    parts.log().ifPresent(TiledLog::close);
+  }
+}

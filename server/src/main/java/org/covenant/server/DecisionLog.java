@@ -1,0 +1,271 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.covenant.core.decision.Decision;
+import org.covenant.core.terms.Reason;
+import org.covenant.format.Json;
+
+/**
+ * The decision log behind the transparency report: every online decision about an account's
+ * content is counted by account, hour of use, purpose and outcome (verdict, basis, clauses,
+ * reasons). Counting, not one record per decision, keeps the hot path at a map increment and the
+ * report exact; the clause and reason lists say on which basis content was used and why it was
+ * refused. Persisted as JSON lines of hourly deltas ({@code DIR/decisions/counts.jsonl}), flushed
+ * once a second and replayed on start; each flush's summary becomes one leaf of the transparency
+ * log (ARCHITECTURE.md §7, like a bulk job's one leaf).
+ */
+public final class DecisionLog implements AutoCloseable {
+  private static final long HOUR = 3600;
+
+  /** What one counter counts. */
+  public record Key(String account, long hour, String purpose, String verdict,
+      Optional<String> basis, List<String> clauses, List<String> reasons) {
+    /** Validates and copies. */
+    public Key {
+      clauses = List.copyOf(clauses);
+      reasons = List.copyOf(reasons);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode o = Json.object();
+      o.put("account", account);
+      o.put("hour", Instant.ofEpochSecond(hour * HOUR).toString());
+      o.put("purpose", purpose);
+      o.put("verdict", verdict);
+      basis.ifPresentOrElse(b -> o.put("basis", b), () -> o.putNull("basis"));
+      ArrayNode cs = o.putArray("clauses");
+      clauses.forEach(cs::add);
+      ArrayNode rs = o.putArray("reasons");
+      reasons.forEach(rs::add);
+      return o;
+    }
+
+    static Key fromJson(JsonNode n) {
+      List<String> cs = new ArrayList<>();
+      n.path("clauses").forEach(x -> cs.add(x.asText()));
+      List<String> rs = new ArrayList<>();
+      n.path("reasons").forEach(x -> rs.add(x.asText()));
+      JsonNode b = n.get("basis");
+      return new Key(n.path("account").asText(),
+          Instant.parse(n.path("hour").asText()).getEpochSecond() / HOUR,
+          n.path("purpose").asText(), n.path("verdict").asText(),
+          b == null || b.isNull() ? Optional.empty() : Optional.of(b.asText()), cs, rs);
+    }
+  }
+
+  /** A flushed batch of counts: what the transparency log records. */
+  public record Flush(long decisions, int counters, Instant at) {}
+
+  private final Optional<Path> file;
+  private final Map<Key, AtomicLong> totals = new ConcurrentHashMap<>();
+  private final Map<Key, AtomicLong> pending = new ConcurrentHashMap<>();
+  private final AtomicLong recorded = new AtomicLong();
+
+  private DecisionLog(Optional<Path> file) {
+    this.file = file;
+  }
+
+  /** A log kept in memory only (scratch namespaces, tests). */
+  public static DecisionLog inMemory() {
+    return new DecisionLog(Optional.empty());
+  }
+
+  /** The log of a data directory, replaying {@code DIR/decisions/counts.jsonl}. */
+  public static DecisionLog open(Path dataDir) {
+    Path f = dataDir.resolve("decisions").resolve("counts.jsonl");
+    DecisionLog log = new DecisionLog(Optional.of(f));
+    if (Files.exists(f)) {
+      try {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonNode n;
+          try {
+            n = Json.parse(line);
+          } catch (RuntimeException e) {
+            // A torn last line after a crash: the counts before it stand.
+            continue;
+          }
+          Key k = Key.fromJson(n.path("key"));
+          long count = n.path("count").asLong();
+          log.totals.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(count);
+          log.recorded.addAndGet(count);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f, e);
+      }
+    }
+    return log;
+  }
+
+  /** Counts {@code n} decisions like {@code d} about content of {@code account}, used at {@code at}. */
+  public void record(String account, Instant at, String purpose, Decision d, long n) {
+    List<String> reasons;
+    if (d.reasons().size() == 1) {
+      reasons = List.of(d.reasons().get(0).code());
+    } else {
+      reasons = new ArrayList<>(d.reasons().size());
+      for (Reason r : d.reasons()) {
+        reasons.add(r.code());
+      }
+    }
+    Key k = new Key(account, Math.floorDiv(at.getEpochSecond(), HOUR), purpose,
+        d.verdict().id(), d.basis().map(b -> b.id()), d.clauses(), reasons);
+    totals.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(n);
+    if (file.isPresent()) {
+      pending.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(n);
+    }
+    recorded.addAndGet(n);
+  }
+
+  /** Decisions recorded since the log was created (persisted ones included). */
+  public long recorded() {
+    return recorded.get();
+  }
+
+  /**
+   * Writes the counts recorded since the last flush and syncs them; empty when there were none
+   * or the log is in memory.
+   */
+  public synchronized Optional<Flush> flush(Instant now) {
+    if (file.isEmpty() || pending.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> lines = new ArrayList<>();
+    long n = 0;
+    for (Map.Entry<Key, AtomicLong> e : pending.entrySet()) {
+      long c = e.getValue().getAndSet(0);
+      if (c == 0) {
+        // Entries stay: the keys are few (account x hour x purpose x outcome), and removing one
+        // could drop an increment racing with the removal.
+        continue;
+      }
+      ObjectNode line = Json.object();
+      line.set("key", e.getKey().toJson());
+      line.put("count", c);
+      lines.add(Json.line(line));
+      n += c;
+    }
+    if (lines.isEmpty()) {
+      return Optional.empty();
+    }
+    Path f = file.get();
+    try {
+      Files.createDirectories(f.getParent());
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+          BufferedWriter w = new BufferedWriter(java.nio.channels.Channels.newWriter(ch,
+              StandardCharsets.UTF_8))) {
+        for (String l : lines) {
+          w.write(l);
+          w.write('\n');
+        }
+        w.flush();
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to " + f, e);
+    }
+    return Optional.of(new Flush(n, lines.size(), now));
+  }
+
+  /**
+   * The transparency report of an account over {@code [from, to)} (whole hours containing them):
+   * uses by purpose, basis and clauses; refusals by purpose and reasons; and an hourly series.
+   */
+  public ObjectNode report(String account, Instant from, Instant to) {
+    long fromH = Math.floorDiv(from.getEpochSecond(), HOUR);
+    long toH = Math.floorDiv(to.getEpochSecond() - 1, HOUR);
+    Map<String, long[]> uses = new TreeMap<>();
+    Map<String, ObjectNode> useRows = new TreeMap<>();
+    Map<String, long[]> refusals = new TreeMap<>();
+    Map<String, ObjectNode> refusalRows = new TreeMap<>();
+    Map<String, long[]> series = new TreeMap<>();
+    long allowed = 0;
+    long denied = 0;
+    for (Map.Entry<Key, AtomicLong> e : totals.entrySet()) {
+      Key k = e.getKey();
+      long c = e.getValue().get();
+      if (!k.account().equals(account) || k.hour() < fromH || k.hour() > toH || c == 0) {
+        continue;
+      }
+      boolean allow = "allow".equals(k.verdict());
+      String hourText = Instant.ofEpochSecond(k.hour() * HOUR).toString();
+      series.computeIfAbsent(hourText + "\u0000" + k.purpose(), x -> new long[2])[allow ? 0 : 1]
+          += c;
+      if (allow) {
+        allowed += c;
+        String id = k.purpose() + "|" + k.basis().orElse("") + "|" + k.clauses();
+        uses.computeIfAbsent(id, x -> new long[1])[0] += c;
+        useRows.computeIfAbsent(id, x -> {
+          ObjectNode o = Json.object();
+          o.put("purpose", k.purpose());
+          o.put("basis", k.basis().orElse(""));
+          ArrayNode cs = o.putArray("clauses");
+          k.clauses().forEach(cs::add);
+          return o;
+        });
+      } else {
+        denied += c;
+        String id = k.purpose() + "|" + k.reasons() + "|" + k.clauses();
+        refusals.computeIfAbsent(id, x -> new long[1])[0] += c;
+        refusalRows.computeIfAbsent(id, x -> {
+          ObjectNode o = Json.object();
+          o.put("purpose", k.purpose());
+          o.put("reason", k.reasons().isEmpty() ? "" : k.reasons().get(0));
+          ArrayNode rs = o.putArray("reasons");
+          k.reasons().forEach(rs::add);
+          ArrayNode cs = o.putArray("clauses");
+          k.clauses().forEach(cs::add);
+          return o;
+        });
+      }
+    }
+    ObjectNode out = Json.object();
+    out.put("account", account);
+    out.put("from", from.toString());
+    out.put("to", to.toString());
+    out.put("decisions", allowed + denied);
+    out.put("allowed", allowed);
+    out.put("denied", denied);
+    ArrayNode u = out.putArray("uses");
+    uses.forEach((id, c) -> u.add(useRows.get(id).put("count", c[0])));
+    ArrayNode r = out.putArray("refusals");
+    refusals.forEach((id, c) -> r.add(refusalRows.get(id).put("count", c[0])));
+    ArrayNode s = out.putArray("series");
+    series.forEach((id, c) -> {
+      int cut = id.indexOf('\u0000');
+      ObjectNode o = Json.object();
+      o.put("hour", id.substring(0, cut));
+      o.put("purpose", id.substring(cut + 1));
+      o.put("allowed", c[0]);
+      o.put("denied", c[1]);
+      s.add(o);
+    });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    flush(Instant.EPOCH);
+  }
+}

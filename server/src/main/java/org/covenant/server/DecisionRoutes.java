@@ -1,0 +1,329 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.decision.Decision;
+import org.covenant.core.decision.DecisionEngine;
+import org.covenant.core.decision.DecisionRequest;
+import org.covenant.core.state.ContentRecord;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
+import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.Condition;
+import org.covenant.core.terms.Reason;
+import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.Purpose;
+import org.covenant.core.vocab.Vocabulary;
+import org.covenant.format.AnswerJson;
+import org.covenant.format.FormatException;
+import org.covenant.format.Json;
+import org.covenant.server.auth.Caller;
+
+/**
+ * Decisions (ARCHITECTURE.md §5) one at a time and in batches, failing closed, and the
+ * per-account transparency report built from the decision log.
+ *
+ * <p>Fail closed: while the store has been unreachable for longer than the configured bound, a
+ * decision whose terms consult a consent or a setting for this content and purpose is answered
+ * {@code deny store_unavailable} (the last snapshot may miss a withdrawal); decisions that rest on
+ * nothing that changes (a forbid without exceptions, an unconditional permit) still answer from
+ * the last snapshot.
+ */
+final class DecisionRoutes {
+  private final Clock clock;
+  private final ServerConfig config;
+  private final Metrics metrics;
+  private final Map<String, Boolean> dependsCache = new ConcurrentHashMap<>();
+
+  DecisionRoutes(Clock clock, ServerConfig config, Metrics metrics) {
+    this.clock = clock;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        Route.auth("POST", "/v1/decisions", this::decide),
+        Route.auth("POST", "/v1/decisions:batch", this::batch),
+        Route.auth("GET", "/v1/accounts/{account}/transparency", this::transparency));
+  }
+
+  /** Decides one request for a caller: tenancy, fail-closed, decision log and metrics. */
+  Decision decide(Namespace ns, Snapshot s, boolean stale, Caller caller, Purpose purpose,
+      String content, Instant at) {
+    DecisionEngine engine = ns.engine();
+    long t = TimeKey.of(at);
+    Optional<ContentRecord> c = s.content(content, t);
+    if (c.isPresent() && caller instanceof Caller.AccountUser u
+        && !u.account().equals(c.get().account())) {
+      // Another account's content is indistinguishable from content that does not exist.
+      c = Optional.empty();
+    }
+    Decision d;
+    if (c.isEmpty()) {
+      d = Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), engine.catalog().revision());
+    } else {
+      d = engine.decide(s, new DecisionRequest(purpose, content, at));
+      if (stale && dependsOnChangingState(engine, s, c.get(), purpose, t)) {
+        d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
+      }
+      ns.decisions().record(c.get().account(), at, purpose.id(), d, 1);
+    }
+    metrics.decision(d);
+    return d;
+  }
+
+  private boolean dependsOnChangingState(DecisionEngine engine, Snapshot s, ContentRecord c,
+      Purpose purpose, long t) {
+    Optional<Snapshot.Stamped<String>> use = s.terms(c.account(), t, s.position());
+    Optional<Snapshot.Stamped<String>> capture = s.terms(c.account(), TimeKey.of(c.at()),
+        c.position() - 1);
+    for (Optional<Snapshot.Stamped<String>> v : List.of(use, capture)) {
+      if (v.isPresent() && depends(engine, v.get().value(), c, purpose)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean depends(DecisionEngine engine, String terms, ContentRecord c, Purpose p) {
+    String key = terms + "\u0000" + c.category().id() + "\u0000" + p.id();
+    return dependsCache.computeIfAbsent(key, k -> {
+      TermsVersion v = engine.catalog().version(terms).orElse(null);
+      if (v == null) {
+        return true;
+      }
+      for (Clause cl : v.matching(c.category(), p)) {
+        List<Condition> all = new ArrayList<>(cl.when());
+        all.addAll(cl.unless());
+        for (Condition cond : all) {
+          if (cond instanceof Condition.Setting || cond instanceof Condition.Consent
+              || cond instanceof Condition.ConsentAtCapture
+              || cond instanceof Condition.AllContributorsConsent) {
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+  }
+
+  private Purpose purpose(String field, String id, Caller caller) {
+    Purpose p = Vocabulary.purpose(id).orElseThrow(
+        () -> ServerException.invalid(field, "no purpose `" + id + "`"));
+    if (caller instanceof Caller.Service svc && !svc.purposes().contains(p.id())) {
+      throw ServerException.forbidden(field, "this service token may not ask about `" + id
+          + "`");
+    }
+    return p;
+  }
+
+  private void decide(Context ctx) {
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("purpose", "content", "at"), "");
+    Caller caller = Http.caller(ctx);
+    String purposeId = Http.field("", () -> Json.str(body, "purpose"));
+    String content = Http.field("", () -> Json.str(body, "content"));
+    Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at"))
+        : clock.instant();
+    Purpose purpose = purpose("purpose", purposeId, caller);
+    Namespace ns = Http.namespace(ctx);
+    Decision d = decide(ns, ns.snapshot(), ns.stale(), caller, purpose, content, at);
+    ObjectNode out = AnswerJson.decision(d);
+    out.put("purpose", purpose.id());
+    out.put("content", content);
+    out.put("at", at.toString());
+    Http.json(ctx, 200, out);
+  }
+
+  /** One parsed batch item; null fields take the batch defaults. */
+  private record Item(String content, String purpose, String at) {}
+
+  private void batch(Context ctx) {
+    byte[] bytes = Http.body(ctx, config.maxBatchBody());
+    Caller caller = Http.caller(ctx);
+    String defaultPurpose = null;
+    String defaultAt = null;
+    boolean evidence = false;
+    List<Item> items = null;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw ServerException.invalid("body", "expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (f) {
+          case "purpose" -> defaultPurpose = text(p, v, "purpose");
+          case "at" -> defaultAt = text(p, v, "at");
+          case "evidence" -> {
+            if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+              throw ServerException.invalid("evidence", "expected true or false");
+            }
+            evidence = v == JsonToken.VALUE_TRUE;
+          }
+          case "requests" -> items = items(p, v);
+          default -> throw ServerException.invalid(f, "unknown field");
+        }
+      }
+      if (p.nextToken() != null) {
+        throw ServerException.invalid("body", "trailing data after the JSON object");
+      }
+    } catch (IOException e) {
+      throw ServerException.invalid("body", "malformed JSON: " + e.getMessage().split("\n")[0]);
+    }
+    if (items == null) {
+      throw ServerException.invalid("requests", "missing");
+    }
+    Instant batchAt = defaultAt == null ? clock.instant() : instant("at", defaultAt);
+    Namespace ns = Http.namespace(ctx);
+    Snapshot s = ns.snapshot();
+    boolean stale = ns.stale();
+    Map<String, Purpose> purposes = new HashMap<>();
+    Map<Decision, Integer> outcomeIndex = new HashMap<>();
+    List<Decision> outcomes = new ArrayList<>();
+    int[] results = new int[items.size()];
+    List<List<Long>> evidences = evidence ? new ArrayList<>(items.size()) : null;
+    String lastAtText = null;
+    Instant lastAt = null;
+    for (int i = 0; i < items.size(); i++) {
+      Item it = items.get(i);
+      String pid = it.purpose() != null ? it.purpose() : defaultPurpose;
+      if (pid == null) {
+        throw ServerException.invalid("requests[" + i + "].purpose", "missing (no batch "
+            + "default either)");
+      }
+      final int index = i;
+      Purpose purpose = purposes.get(pid);
+      if (purpose == null) {
+        purpose = purpose("requests[" + index + "].purpose", pid, caller);
+        purposes.put(pid, purpose);
+      }
+      Instant at = batchAt;
+      if (it.at() != null) {
+        if (!it.at().equals(lastAtText)) {
+          lastAt = instant("requests[" + i + "].at", it.at());
+          lastAtText = it.at();
+        }
+        at = lastAt;
+      }
+      Decision d = decide(ns, s, stale, caller, purpose, it.content(), at);
+      if (evidences != null) {
+        evidences.add(d.evidence());
+      }
+      Decision shape = d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
+          d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision());
+      Integer idx = outcomeIndex.get(shape);
+      if (idx == null) {
+        idx = outcomes.size();
+        outcomes.add(shape);
+        outcomeIndex.put(shape, idx);
+      }
+      results[i] = idx;
+    }
+    ObjectNode out = Json.object();
+    out.put("count", items.size());
+    ArrayNode os = out.putArray("outcomes");
+    for (Decision d : outcomes) {
+      ObjectNode o = AnswerJson.decision(d);
+      o.remove("evidence");
+      os.add(o);
+    }
+    ArrayNode rs = out.putArray("results");
+    for (int r : results) {
+      rs.add(r);
+    }
+    if (evidences != null) {
+      ArrayNode ev = out.putArray("evidence");
+      for (List<Long> e : evidences) {
+        ArrayNode one = ev.addArray();
+        e.forEach(one::add);
+      }
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private static Instant instant(String field, String text) {
+    try {
+      return Json.instant(text, field);
+    } catch (FormatException e) {
+      throw ServerException.invalid(field, e.getMessage());
+    }
+  }
+
+  private static String text(JsonParser p, JsonToken v, String field) throws IOException {
+    if (v != JsonToken.VALUE_STRING) {
+      throw ServerException.invalid(field, "expected a string");
+    }
+    String s = p.getText();
+    if (s.isEmpty()) {
+      throw ServerException.invalid(field, "must not be empty");
+    }
+    return s;
+  }
+
+  private List<Item> items(JsonParser p, JsonToken v) throws IOException {
+    if (v != JsonToken.START_ARRAY) {
+      throw ServerException.invalid("requests", "expected a list");
+    }
+    List<Item> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      int i = out.size();
+      if (i >= config.maxBatch()) {
+        throw ServerException.invalid("requests", "more than " + config.maxBatch()
+            + " requests");
+      }
+      String prefix = "requests[" + i + "]";
+      if (t == JsonToken.VALUE_STRING) {
+        // The compact form: a bare content id takes the batch's purpose and time.
+        out.add(new Item(text(p, t, prefix), null, null));
+        continue;
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw ServerException.invalid(prefix, "expected a content id or an object");
+      }
+      String content = null;
+      String purpose = null;
+      String at = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken fv = p.nextToken();
+        switch (f) {
+          case "content" -> content = text(p, fv, prefix + ".content");
+          case "purpose" -> purpose = text(p, fv, prefix + ".purpose");
+          case "at" -> at = text(p, fv, prefix + ".at");
+          default -> throw ServerException.invalid(prefix + "." + f, "unknown field");
+        }
+      }
+      if (content == null) {
+        throw ServerException.invalid(prefix + ".content", "missing");
+      }
+      out.add(new Item(content, purpose, at));
+    }
+    return out;
+  }
+
+  private void transparency(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Instant to = Http.instantParam(ctx, "to").orElseGet(clock::instant);
+    Instant from = Http.instantParam(ctx, "from").orElse(to.minusSeconds(30L * 24 * 3600));
+    if (!from.isBefore(to)) {
+      throw ServerException.invalid("from", "`from` must be before `to`");
+    }
+    Http.json(ctx, 200, Http.namespace(ctx).decisions().report(a.account(), from, to));
+  }
+}

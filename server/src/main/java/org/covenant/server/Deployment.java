@@ -1,0 +1,74 @@
+package org.covenant.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.log.FileKeyStore;
+import org.covenant.log.NoteSigner;
+import org.covenant.log.TiledLog;
+import org.covenant.server.auth.TokenKind;
+import org.covenant.server.auth.TokenStore;
+import org.covenant.store.Ledger;
+import org.covenant.store.LedgerConfig;
+
+/**
+ * Assembles a server from a data directory (ARCHITECTURE.md §9): the ledger in
+ * {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the transparency log under {@code DIR/log/}
+ * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
+ * the decision log in {@code DIR/decisions/}. Secrets are generated on first start, never shipped.
+ */
+public final class Deployment {
+  /** A server and, on first start, the operator token's secret (shown once). */
+  public record Opened(CovenantServer server, Optional<String> operatorSecret,
+      TokenStore tokens) {}
+
+  private Deployment() {}
+
+  /** An in-memory server (tests, benchmarks): no files, tokens in memory. */
+  public static Opened inMemory(ServerConfig config, TermsCatalog catalog, Clock clock) {
+    Namespace main = Namespace.over("main", Ledger.open(LedgerConfig.memory(), catalog),
+        DecisionLog.inMemory(), clock, config.staleAfter());
+    TokenStore tokens = TokenStore.inMemory();
+    String secret = tokens.issue(TokenKind.OPERATOR, "operator", Optional.empty(),
+        Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret();
+    Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
+    CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
+        catalog, tokens, Optional.empty(), Optional.empty(), Receipts.none(), clock));
+    return new Opened(server, Optional.of(secret), tokens);
+  }
+
+  /**
+   * A server over a data directory, with the ledger there (SQLite) or in PostgreSQL when
+   * {@code ledger} is a {@link LedgerConfig.Postgres}. Issues the operator token on first start.
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+    }
+    Ledger l = Ledger.open(ledger, catalog);
+    Namespace main = Namespace.over("main", l, DecisionLog.open(dataDir), clock,
+        config.staleAfter());
+    NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
+    TiledLog log = TiledLog.open(dataDir, signer);
+    LogFeed feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
+    feed.catchUp();
+    TokenStore tokens = TokenStore.open(dataDir);
+    Optional<String> secret = Optional.empty();
+    if (tokens.list().stream().noneMatch(t -> t.kind() == TokenKind.OPERATOR)) {
+      secret = Optional.of(tokens.issue(TokenKind.OPERATOR, "operator", Optional.empty(),
+          Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret());
+    }
+    Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
+    CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
+        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock));
+    return new Opened(server, secret, tokens);
+  }
+}

@@ -1,0 +1,233 @@
+package org.covenant.server;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.event.Event;
+import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.vocab.Role;
+
+/**
+ * What the API needs to know about tenancy that the decision snapshot does not expose: which
+ * account a meeting belongs to and who hosts it, the users of an account with their roles and
+ * groups, and each account's own slice of the ledger (its events, terms and consent history). A
+ * projection of the ledger's accepted events, fed in position order; reads are lock-free.
+ */
+public final class Directory {
+  /** A user of an account. */
+  public record UserInfo(String user, Role role, Optional<String> group) {}
+
+  /** A meeting's owner and host. */
+  public record MeetingInfo(String meeting, String account, String host, Instant started) {}
+
+  /** One change of a consent, for the history. */
+  public record ConsentChange(String consent, boolean granted, Instant at, String by,
+      long position) {}
+
+  /** One acceptance of terms. */
+  public record TermsChange(String terms, Instant at, String by, long position) {}
+
+  /** An account's slice of the ledger. */
+  public static final class AccountInfo {
+    private final String account;
+    private final Map<String, UserInfo> users = new ConcurrentHashMap<>();
+    private final Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final List<StoredEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<ConsentChange> consents = Collections.synchronizedList(new ArrayList<>());
+    private final List<TermsChange> terms = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> meetings = Collections.synchronizedList(new ArrayList<>());
+    private volatile int contentCount;
+
+    AccountInfo(String account) {
+      this.account = account;
+    }
+
+    /** The account id. */
+    public String account() {
+      return account;
+    }
+
+    /** The user, if it exists. */
+    public Optional<UserInfo> user(String id) {
+      return Optional.ofNullable(users.get(id));
+    }
+
+    /** Every user, sorted by id. */
+    public List<UserInfo> users() {
+      List<UserInfo> out = new ArrayList<>(users.values());
+      out.sort((a, b) -> a.user().compareTo(b.user()));
+      return out;
+    }
+
+    /** Every group, in creation order. */
+    public List<String> groups() {
+      synchronized (groups) {
+        return List.copyOf(groups);
+      }
+    }
+
+    /** Whether the group exists. */
+    public boolean hasGroup(String group) {
+      return groups.contains(group);
+    }
+
+    /** The account's events after a position, at most {@code limit}. */
+    public List<StoredEvent> events(long after, int limit) {
+      synchronized (events) {
+        int lo = 0;
+        int hi = events.size();
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (events.get(mid).position() <= after) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        return List.copyOf(events.subList(lo, Math.min(events.size(), lo + limit)));
+      }
+    }
+
+    /** Consent changes, oldest first. */
+    public List<ConsentChange> consentHistory() {
+      synchronized (consents) {
+        return List.copyOf(consents);
+      }
+    }
+
+    /** Terms acceptances, oldest first. */
+    public List<TermsChange> termsHistory() {
+      synchronized (terms) {
+        return List.copyOf(terms);
+      }
+    }
+
+    /** The account's meetings, oldest first. */
+    public List<String> meetings() {
+      synchronized (meetings) {
+        return List.copyOf(meetings);
+      }
+    }
+
+    /** How many content items the account registered. */
+    public int contentCount() {
+      return contentCount;
+    }
+  }
+
+  private final Map<String, AccountInfo> accounts = new ConcurrentHashMap<>();
+  private final Map<String, MeetingInfo> meetings = new ConcurrentHashMap<>();
+  private volatile long position;
+
+  /** The last ledger position applied. */
+  public long position() {
+    return position;
+  }
+
+  /** The account, if it exists at the head. */
+  public Optional<AccountInfo> account(String id) {
+    return Optional.ofNullable(accounts.get(id));
+  }
+
+  /** Every account id, sorted. */
+  public List<String> accountIds() {
+    List<String> out = new ArrayList<>(accounts.keySet());
+    Collections.sort(out);
+    return out;
+  }
+
+  /** The meeting, if it exists at the head. */
+  public Optional<MeetingInfo> meeting(String id) {
+    return Optional.ofNullable(meetings.get(id));
+  }
+
+  /** The account an event belongs to: its own field, or its meeting's account. */
+  public Optional<String> accountOf(Event e) {
+    Optional<String> own = e.accountId();
+    if (own.isPresent()) {
+      return own;
+    }
+    String meeting = null;
+    if (e instanceof Event.MeetingFeature m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.MeetingEnded m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantJoined m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantLeft m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.NoticeAcknowledged m) {
+      meeting = m.meeting();
+    }
+    if (meeting == null) {
+      return Optional.empty();
+    }
+    MeetingInfo m = meetings.get(meeting);
+    return m == null ? Optional.empty() : Optional.of(m.account());
+  }
+
+  /**
+   * Applies accepted events in position order; positions already applied are skipped. Returns
+   * false when a gap shows that earlier events are missing (the caller reads them and retries).
+   */
+  public synchronized boolean apply(List<StoredEvent> batch) {
+    for (StoredEvent s : batch) {
+      if (s.position() <= position) {
+        continue;
+      }
+      if (s.position() != position + 1) {
+        return false;
+      }
+      applyOne(s);
+      position = s.position();
+    }
+    return true;
+  }
+
+  private void applyOne(StoredEvent s) {
+    Event e = s.event();
+    if (e instanceof Event.AccountCreated a) {
+      AccountInfo info = new AccountInfo(a.account());
+      info.users.put(a.owner(), new UserInfo(a.owner(), Role.OWNER, Optional.empty()));
+      accounts.put(a.account(), info);
+    } else if (e instanceof Event.GroupCreated g) {
+      accounts.get(g.account()).groups.add(g.group());
+    } else if (e instanceof Event.UserAdded u) {
+      accounts.get(u.account()).users.put(u.user(), new UserInfo(u.user(), u.role(), u.group()));
+    } else if (e instanceof Event.TermsAccepted t) {
+      accounts.get(t.account()).terms.add(new TermsChange(t.terms(), t.at(), t.by(),
+          s.position()));
+    } else if (e instanceof Event.ConsentGranted c) {
+      accounts.get(c.account()).consents.add(new ConsentChange(c.consent(), true, c.at(), c.by(),
+          s.position()));
+    } else if (e instanceof Event.ConsentWithdrawn c) {
+      accounts.get(c.account()).consents.add(new ConsentChange(c.consent(), false, c.at(),
+          c.by(), s.position()));
+    } else if (e instanceof Event.MeetingStarted m) {
+      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), m.account(), m.host(), m.at()));
+      accounts.get(m.account()).meetings.add(m.meeting());
+    } else if (e instanceof Event.ContentCreated c) {
+      accounts.get(c.account()).contentCount++;
+    }
+    accountOf(e).map(accounts::get).ifPresent(a -> a.events.add(s));
+  }
+
+  /** A summary of the users of an account, by role, for the console. */
+  public static Map<String, Integer> roleCounts(AccountInfo a) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Role r : Role.values()) {
+      out.put(r.id(), 0);
+    }
+    for (UserInfo u : a.users()) {
+      out.merge(u.role().id(), 1, Integer::sum);
+    }
+    return out;
+  }
+}

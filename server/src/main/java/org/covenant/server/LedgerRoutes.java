@@ -1,0 +1,704 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.covenant.core.event.Event;
+import org.covenant.core.event.Scope;
+import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.ConsentStatus;
+import org.covenant.core.state.NoticeState;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Feature;
+import org.covenant.core.vocab.Role;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.Vocabulary;
+import org.covenant.format.AnswerJson;
+import org.covenant.format.EventCodec;
+import org.covenant.format.Json;
+import org.covenant.server.auth.Caller;
+import org.covenant.store.Append;
+import org.covenant.store.AppendResult;
+
+/**
+ * The ledger's routes: batches of events, an account's events, effective settings and their
+ * changes, consents, terms, content registration and meetings (ARCHITECTURE.md §3–§6). Changes
+ * made through the resource routes are events like any other; their §3 rejections come back as
+ * problems with the rejection's code (409 for {@code setting_locked} and the like).
+ */
+final class LedgerRoutes {
+  private static final Set<String> EVENT_EXTRA = Set.of("idempotency_key");
+  private static final Set<String> ACCOUNT_EVENTS_BY_ADMIN = Set.of("group.created",
+      "user.added");
+  private static final Set<String> SERVICE_EVENTS = Set.of("meeting.started", "meeting.feature",
+      "meeting.ended", "participant.joined", "participant.left", "notice.acknowledged",
+      "content.created");
+
+  private final Clock clock;
+  private final ServerConfig config;
+  private final Receipts receipts;
+
+  LedgerRoutes(Clock clock, ServerConfig config, Receipts receipts) {
+    this.clock = clock;
+    this.config = config;
+    this.receipts = receipts;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        Route.auth("POST", "/v1/events", this::appendEvents),
+        Route.auth("GET", "/v1/accounts", this::listAccounts),
+        Route.auth("GET", "/v1/accounts/{account}", this::account),
+        Route.auth("GET", "/v1/accounts/{account}/events", this::accountEvents),
+        Route.auth("GET", "/v1/accounts/{account}/settings", this::settings),
+        Route.auth("GET", "/v1/accounts/{account}/settings/{key}", this::setting),
+        Route.auth("PUT", "/v1/accounts/{account}/settings/{key}", this::putSetting),
+        Route.auth("DELETE", "/v1/accounts/{account}/settings/{key}", this::clearSetting),
+        Route.auth("GET", "/v1/accounts/{account}/consents", this::consents),
+        Route.auth("POST", "/v1/accounts/{account}/consents/{consent}:grant",
+            ctx -> changeConsent(ctx, true)),
+        Route.auth("POST", "/v1/accounts/{account}/consents/{consent}:withdraw",
+            ctx -> changeConsent(ctx, false)),
+        Route.auth("POST", "/v1/accounts/{account}/terms", this::acceptTerms),
+        Route.auth("POST", "/v1/accounts/{account}/content", this::registerContent),
+        Route.auth("GET", "/v1/accounts/{account}/meetings", this::meetings),
+        Route.auth("GET", "/v1/meetings/{meeting}", this::meeting),
+        Route.auth("GET", "/v1/meetings/{meeting}/notices", this::notices),
+        Route.auth("POST", "/v1/meetings/{meeting}/participants", this::join),
+        Route.auth("POST", "/v1/meetings/{meeting}/acknowledgements", this::acknowledge));
+  }
+
+  // ---- events
+
+  private void appendEvents(Context ctx) {
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("events"), "");
+    JsonNode list = body.get("events");
+    if (list == null || !list.isArray()) {
+      throw ServerException.invalid("events", list == null ? "missing"
+          : "expected a list of events, got " + Json.kind(list));
+    }
+    if (list.isEmpty()) {
+      throw ServerException.invalid("events", "must hold at least one event");
+    }
+    if (list.size() > config.maxBatch()) {
+      throw ServerException.invalid("events", list.size() + " events exceed the limit of "
+          + config.maxBatch());
+    }
+    Namespace ns = Http.namespace(ctx);
+    Caller caller = Http.caller(ctx);
+    List<Append> batch = new ArrayList<>(list.size());
+    Set<String> batchMeetings = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String prefix = "events[" + i + "].";
+      JsonNode n = list.get(i);
+      if (!n.isObject()) {
+        throw ServerException.invalid("events[" + i + "]", "expected an event object, got "
+            + Json.kind(n));
+      }
+      Event e = Http.field(prefix, () -> EventCodec.parse(n, EVENT_EXTRA));
+      Optional<String> key = Optional.empty();
+      JsonNode k = n.get("idempotency_key");
+      if (k != null && !k.isNull()) {
+        if (!k.isTextual() || k.asText().isBlank()
+            || k.asText().length() > StoredEvent.MAX_KEY_LENGTH) {
+          throw ServerException.invalid(prefix + "idempotency_key", "expected 1 to "
+              + StoredEvent.MAX_KEY_LENGTH + " characters, not blank");
+        }
+        key = Optional.of(k.asText());
+      }
+      authorize(ctx, ns, caller, e, prefix, batchMeetings);
+      batch.add(new Append(e, key));
+    }
+    List<AppendResult> results = ns.append(batch);
+    ObjectNode out = Json.object();
+    ArrayNode rs = out.putArray("results");
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < results.size(); i++) {
+      ObjectNode r = result(results.get(i));
+      r.put("index", i);
+      rs.add(r);
+      if (results.get(i).stored()) {
+        accepted++;
+      } else {
+        rejected++;
+      }
+    }
+    out.put("accepted", accepted);
+    out.put("rejected", rejected);
+    out.put("head", ns.ledger().head());
+    Http.json(ctx, 200, out);
+  }
+
+  private static ObjectNode result(AppendResult r) {
+    ObjectNode o = Json.object();
+    if (r instanceof AppendResult.Accepted a) {
+      o.put("status", "accepted");
+      o.put("position", a.position());
+    } else if (r instanceof AppendResult.Duplicate d) {
+      o.put("status", "duplicate");
+      o.put("position", d.position());
+      o.put("idempotency_key", d.idempotencyKey());
+    } else if (r instanceof AppendResult.Rejected x) {
+      o.put("status", "rejected");
+      o.put("code", x.rejection().code().code());
+      o.put("message", x.rejection().message());
+    } else if (r instanceof AppendResult.Stale s) {
+      o.put("status", "stale");
+      o.put("head", s.head());
+    }
+    return o;
+  }
+
+  /**
+   * What each token kind may append: the operator anything; a service the events product
+   * services report (meetings, participants, notices, content); an account token only events of
+   * its own account, acting as its own user, with §3 checking the user's role.
+   */
+  private static void authorize(Context ctx, Namespace ns, Caller caller, Event e, String prefix,
+      Set<String> batchMeetings) {
+    if (caller instanceof Caller.Operator) {
+      return;
+    }
+    if (caller instanceof Caller.Service) {
+      if (!SERVICE_EVENTS.contains(e.type())) {
+        throw ServerException.forbidden(prefix + "type", "a service token may not append `"
+            + e.type() + "`");
+      }
+      return;
+    }
+    Caller.AccountUser u = (Caller.AccountUser) caller;
+    if (e instanceof Event.AccountCreated) {
+      throw ServerException.forbidden(prefix + "type", "only the operator creates accounts");
+    }
+    Directory dir = ns.directory();
+    Optional<String> own = e.accountId();
+    if (own.isPresent()) {
+      if (!own.get().equals(u.account())) {
+        throw ServerException.notFound(prefix + "account", "no account `" + own.get() + "`");
+      }
+    } else {
+      String meeting = meetingOf(e);
+      boolean mine = batchMeetings.contains(meeting) || dir.meeting(meeting)
+          .map(m -> m.account().equals(u.account())).orElse(false);
+      if (!mine) {
+        throw ServerException.notFound(prefix + "meeting", "no meeting `" + meeting + "`");
+      }
+    }
+    Directory.AccountInfo a = dir.account(u.account()).orElseThrow(
+        () -> ServerException.notFound("account", "no account `" + u.account() + "`"));
+    Role role = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
+    if (ACCOUNT_EVENTS_BY_ADMIN.contains(e.type()) && !role.isAccountAdmin()) {
+      throw ServerException.forbidden(prefix + "type", "`" + u.user() + "` (" + role.id()
+          + ") may not append `" + e.type() + "`: owner or admin only");
+    }
+    Optional<String> by = byOf(e);
+    if (by.isPresent() && !by.get().equals(u.user())) {
+      throw ServerException.forbidden(prefix + "by", "an account token acts as its own user `"
+          + u.user() + "`");
+    }
+    if (e instanceof Event.MeetingStarted m) {
+      if (!m.host().equals(u.user()) && !role.isAccountAdmin()) {
+        throw ServerException.forbidden(prefix + "host", "only the host or an admin starts a "
+            + "meeting");
+      }
+      batchMeetings.add(m.meeting());
+    }
+    if (e instanceof Event.MeetingEnded m) {
+      boolean host = dir.meeting(m.meeting()).map(x -> x.host().equals(u.user())).orElse(false);
+      if (!host && !role.isAccountAdmin()) {
+        throw ServerException.forbidden(prefix + "meeting", "only the host or an admin ends a "
+            + "meeting");
+      }
+    }
+    if (e instanceof Event.ContentCreated c && c.meeting().isPresent()) {
+      String m = c.meeting().get();
+      boolean mine = batchMeetings.contains(m) || dir.meeting(m)
+          .map(x -> x.account().equals(u.account())).orElse(false);
+      if (!mine) {
+        throw ServerException.notFound(prefix + "meeting", "no meeting `" + m + "`");
+      }
+    }
+  }
+
+  private static String meetingOf(Event e) {
+    if (e instanceof Event.MeetingFeature m) {
+      return m.meeting();
+    }
+    if (e instanceof Event.MeetingEnded m) {
+      return m.meeting();
+    }
+    if (e instanceof Event.ParticipantJoined m) {
+      return m.meeting();
+    }
+    if (e instanceof Event.ParticipantLeft m) {
+      return m.meeting();
+    }
+    if (e instanceof Event.NoticeAcknowledged m) {
+      return m.meeting();
+    }
+    throw new IllegalStateException("event " + e.type() + " names neither account nor meeting");
+  }
+
+  private static Optional<String> byOf(Event e) {
+    if (e instanceof Event.TermsAccepted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.SettingSet x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.SettingCleared x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ConsentGranted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ConsentWithdrawn x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.MeetingFeature x) {
+      return Optional.of(x.by());
+    }
+    return Optional.empty();
+  }
+
+  /** Appends one event for a resource route; a rejection becomes its problem. */
+  private long appendOne(Context ctx, Event e, String field) {
+    Optional<String> key = Optional.ofNullable(ctx.header("Idempotency-Key"));
+    if (key.isPresent() && (key.get().isBlank()
+        || key.get().length() > StoredEvent.MAX_KEY_LENGTH)) {
+      throw ServerException.invalid("Idempotency-Key", "expected 1 to "
+          + StoredEvent.MAX_KEY_LENGTH + " characters, not blank");
+    }
+    AppendResult r = Http.namespace(ctx).append(List.of(new Append(e, key))).get(0);
+    if (r instanceof AppendResult.Accepted a) {
+      return a.position();
+    }
+    if (r instanceof AppendResult.Duplicate d) {
+      return d.position();
+    }
+    if (r instanceof AppendResult.Rejected x) {
+      throw new ServerException(x.rejection().code().code(),
+          Problems.statusOf(x.rejection().code()), field, x.rejection().message());
+    }
+    throw new IllegalStateException("unexpected append result " + r);
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  // ---- accounts
+
+  private void listAccounts(Context ctx) {
+    Caller c = Http.caller(ctx);
+    Namespace ns = Http.namespace(ctx);
+    List<String> ids;
+    if (c instanceof Caller.Operator) {
+      ids = ns.directory().accountIds();
+    } else if (c instanceof Caller.AccountUser u) {
+      ids = ns.directory().account(u.account()).isPresent() ? List.of(u.account()) : List.of();
+    } else {
+      throw ServerException.forbidden("Authorization", "a service token may not list accounts");
+    }
+    ObjectNode out = Json.object();
+    ArrayNode arr = out.putArray("accounts");
+    for (String id : ids) {
+      ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private static ObjectNode accountSummary(Namespace ns, Directory.AccountInfo a) {
+    ObjectNode o = Json.object();
+    o.put("account", a.account());
+    List<Directory.TermsChange> terms = a.termsHistory();
+    if (terms.isEmpty()) {
+      o.putNull("terms");
+    } else {
+      o.put("terms", terms.get(terms.size() - 1).terms());
+    }
+    o.put("users", a.users().size());
+    o.put("groups", a.groups().size());
+    o.put("meetings", a.meetings().size());
+    o.put("content", a.contentCount());
+    return o;
+  }
+
+  private void account(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Namespace ns = Http.namespace(ctx);
+    ObjectNode o = accountSummary(ns, a);
+    ArrayNode users = o.putArray("user_list");
+    for (Directory.UserInfo u : a.users()) {
+      ObjectNode x = users.addObject();
+      x.put("user", u.user());
+      x.put("role", u.role().id());
+      u.group().ifPresentOrElse(g -> x.put("group", g), () -> x.putNull("group"));
+    }
+    ArrayNode groups = o.putArray("group_list");
+    a.groups().forEach(groups::add);
+    ArrayNode th = o.putArray("terms_history");
+    for (Directory.TermsChange t : a.termsHistory()) {
+      th.addObject().put("terms", t.terms()).put("at", t.at().toString()).put("by", t.by())
+          .put("position", t.position());
+    }
+    Caller c = Http.caller(ctx);
+    if (c instanceof Caller.AccountUser u) {
+      ObjectNode me = o.putObject("you");
+      me.put("user", u.user());
+      me.put("role", a.user(u.user()).map(x -> x.role().id()).orElse("member"));
+    }
+    Http.json(ctx, 200, o);
+  }
+
+  private void accountEvents(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    long after = Http.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) Http.longParam(ctx, "limit", 100, 1, 1000);
+    List<StoredEvent> page = a.events(after, limit);
+    ObjectNode out = Json.object();
+    out.put("account", a.account());
+    ArrayNode arr = out.putArray("events");
+    for (StoredEvent e : page) {
+      ObjectNode o = arr.addObject();
+      o.put("position", e.position());
+      o.set("event", EventCodec.toJson(e.event()));
+    }
+    if (page.size() == limit) {
+      out.put("next", page.get(page.size() - 1).position());
+    } else {
+      out.putNull("next");
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  // ---- settings
+
+  private static SettingDef settingKey(String key) {
+    return Vocabulary.setting(key).orElseThrow(
+        () -> ServerException.notFound("key", "no setting `" + key + "`"));
+  }
+
+  private void settings(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), true);
+    Optional<String> user = Http.stringParam(ctx, "user");
+    Optional<String> group = Http.stringParam(ctx, "group");
+    Instant at = Http.instantParam(ctx, "at").orElseGet(this::now);
+    if (user.isPresent() && a.user(user.get()).isEmpty()) {
+      throw ServerException.notFound("user", "no user `" + user.get() + "` in `" + a.account()
+          + "`");
+    }
+    if (group.isPresent() && !a.hasGroup(group.get())) {
+      throw ServerException.notFound("group", "no group `" + group.get() + "` in `"
+          + a.account() + "`");
+    }
+    Optional<String> shownGroup = group.isPresent() ? group
+        : user.flatMap(u -> a.user(u).flatMap(Directory.UserInfo::group));
+    Snapshot s = Http.namespace(ctx).snapshot();
+    long t = TimeKey.of(at);
+    ObjectNode out = Json.object();
+    out.put("account", a.account());
+    user.ifPresent(u -> out.put("user", u));
+    shownGroup.ifPresent(g -> out.put("group", g));
+    out.put("at", at.toString());
+    out.put("position", s.position());
+    ArrayNode arr = out.putArray("settings");
+    for (SettingDef d : Vocabulary.settings()) {
+      ObjectNode o = arr.addObject();
+      o.put("key", d.key());
+      o.put("default", d.defaultValue());
+      o.put("mode", d.mode().name().toLowerCase(java.util.Locale.ROOT));
+      ArrayNode ps = o.putArray("parents");
+      d.parents().forEach(ps::add);
+      o.set("account", written(s, a.account(), Scope.account(), d, t));
+      o.set("group", shownGroup.isPresent()
+          ? written(s, a.account(), Scope.group(shownGroup.get()), d, t)
+          : Json.MAPPER.nullNode());
+      o.set("user", user.isPresent()
+          ? written(s, a.account(), Scope.user(user.get()), d, t)
+          : Json.MAPPER.nullNode());
+      o.set("effective", AnswerJson.setting(s.setting(a.account(), user, d, t)));
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private static JsonNode written(Snapshot s, String account, Scope scope, SettingDef d, long t) {
+    boolean[] locked = new boolean[1];
+    Optional<Snapshot.Stamped<Boolean>> w = s.written(account, scope, d, t, locked);
+    if (w.isEmpty()) {
+      return Json.MAPPER.nullNode();
+    }
+    ObjectNode o = Json.object();
+    o.put("value", w.get().value());
+    o.put("locked", locked[0]);
+    o.put("position", w.get().position());
+    return o;
+  }
+
+  private void setting(Context ctx) {
+    String account = ctx.pathParam("account");
+    SettingDef d = settingKey(ctx.pathParam("key"));
+    Caller c = Http.caller(ctx);
+    Instant at = Http.instantParam(ctx, "at").orElseGet(this::now);
+    Optional<String> user = Http.stringParam(ctx, "user");
+    // ARCHITECTURE.md §8: an account or user that does not exist at `at` answers nulls; only
+    // the operator may ask about accounts it cannot see, the others get 404 as everywhere.
+    if (!(c instanceof Caller.Operator)) {
+      Tenancy.account(ctx, account, true);
+    }
+    Snapshot s = Http.namespace(ctx).snapshot();
+    ObjectNode o = AnswerJson.setting(s.setting(account, user, d, TimeKey.of(at)));
+    o.put("account", account);
+    user.ifPresent(u -> o.put("user", u));
+    o.put("key", d.key());
+    o.put("at", at.toString());
+    Http.json(ctx, 200, o);
+  }
+
+  private void putSetting(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    SettingDef d = settingKey(ctx.pathParam("key"));
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("scope", "value", "locked", "by"), "");
+    Scope scope = scope(Http.field("", () -> Json.optStr(body, "scope")).orElse("account"));
+    boolean value = Http.field("", () -> Json.bool(body, "value"));
+    boolean locked = Http.field("", () -> Json.optBool(body, "locked")).orElse(false);
+    String by = Tenancy.actor(ctx, a, Http.field("", () -> Json.optStr(body, "by")));
+    long pos = appendOne(ctx, new Event.SettingSet(now(), a.account(), scope, d.key(), value,
+        locked, by), "key");
+    Http.json(ctx, 200, settingChanged(ctx, a, d, scope, pos));
+  }
+
+  private void clearSetting(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    SettingDef d = settingKey(ctx.pathParam("key"));
+    Scope scope = scope(Http.stringParam(ctx, "scope").orElse("account"));
+    String by = Tenancy.actor(ctx, a, Http.stringParam(ctx, "by"));
+    long pos = appendOne(ctx, new Event.SettingCleared(now(), a.account(), scope, d.key(), by),
+        "key");
+    Http.json(ctx, 200, settingChanged(ctx, a, d, scope, pos));
+  }
+
+  private static Scope scope(String text) {
+    return Scope.parse(text).orElseThrow(() -> ServerException.invalid("scope",
+        "`" + text + "` is not `account`, `group:G` or `user:U`"));
+  }
+
+  private ObjectNode settingChanged(Context ctx, Directory.AccountInfo a, SettingDef d,
+      Scope scope, long pos) {
+    Snapshot s = Http.namespace(ctx).snapshot();
+    Optional<String> user = scope.level() == Scope.Level.USER ? Optional.of(scope.id())
+        : Optional.empty();
+    ObjectNode o = Json.object();
+    o.put("position", pos);
+    o.put("account", a.account());
+    o.put("key", d.key());
+    o.put("scope", scope.toString());
+    o.set("written", written(s, a.account(), scope, d, TimeKey.END));
+    o.set("effective", AnswerJson.setting(s.setting(a.account(), user, d, TimeKey.END)));
+    return o;
+  }
+
+  // ---- consents and terms
+
+  private void consents(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Snapshot s = Http.namespace(ctx).snapshot();
+    ObjectNode out = Json.object();
+    out.put("account", a.account());
+    ArrayNode now = out.putArray("consents");
+    for (ConsentType c : ConsentType.values()) {
+      ConsentStatus st = s.consent(a.account(), c, TimeKey.END, Long.MAX_VALUE,
+          Snapshot.noEvidence());
+      ObjectNode o = now.addObject();
+      o.put("consent", c.id());
+      o.put("status", st.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    ArrayNode hist = out.putArray("history");
+    for (Directory.ConsentChange ch : a.consentHistory()) {
+      ObjectNode o = hist.addObject();
+      o.put("consent", ch.consent());
+      o.put("action", ch.granted() ? "granted" : "withdrawn");
+      o.put("at", ch.at().toString());
+      o.put("by", ch.by());
+      o.put("position", ch.position());
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private void changeConsent(Context ctx, boolean grant) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    String consent = ctx.pathParam("consent");
+    if (ConsentType.of(consent).isEmpty()) {
+      throw ServerException.notFound("consent", "no consent `" + consent + "`");
+    }
+    ObjectNode body = Http.optionalObject(ctx, config.maxBody());
+    Http.only(body, Set.of("by"), "");
+    String by = Tenancy.actor(ctx, a, Http.field("", () -> Json.optStr(body, "by")));
+    Instant at = now();
+    Event e = grant ? new Event.ConsentGranted(at, a.account(), consent, by)
+        : new Event.ConsentWithdrawn(at, a.account(), consent, by);
+    long pos = appendOne(ctx, e, "consent");
+    Snapshot s = Http.namespace(ctx).snapshot();
+    ObjectNode out = Json.object();
+    out.put("position", pos);
+    out.put("account", a.account());
+    out.put("consent", consent);
+    out.put("action", grant ? "granted" : "withdrawn");
+    out.put("status", s.consent(a.account(), ConsentType.of(consent).orElseThrow(),
+        TimeKey.END, Long.MAX_VALUE, Snapshot.noEvidence()).name()
+        .toLowerCase(java.util.Locale.ROOT));
+    receipts.receipt(Http.namespace(ctx), pos).ifPresent(r -> out.set("receipt", r));
+    Http.json(ctx, 200, out);
+  }
+
+  private void acceptTerms(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("terms", "by"), "");
+    String terms = Http.field("", () -> Json.str(body, "terms"));
+    String by = Tenancy.actor(ctx, a, Http.field("", () -> Json.optStr(body, "by")));
+    long pos = appendOne(ctx, new Event.TermsAccepted(now(), a.account(), terms, by), "terms");
+    ObjectNode out = Json.object();
+    out.put("position", pos);
+    out.put("account", a.account());
+    out.put("terms", terms);
+    Http.json(ctx, 200, out);
+  }
+
+  // ---- content
+
+  private void registerContent(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), true);
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("content", "category", "meeting", "author", "contributors", "at"),
+        "");
+    String content = Http.field("", () -> Json.str(body, "content"));
+    String category = Http.field("", () -> Json.str(body, "category"));
+    Optional<String> meeting = Http.field("", () -> Json.optStr(body, "meeting"));
+    Optional<String> author = Http.field("", () -> Json.optStr(body, "author"));
+    List<String> contributors = Http.field("", () -> Json.strings(body, "contributors", false));
+    Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at")) : now();
+    if (meeting.isPresent() && Http.caller(ctx) instanceof Caller.AccountUser) {
+      Tenancy.meeting(ctx, meeting.get());
+    }
+    long pos = appendOne(ctx, new Event.ContentCreated(at, content, category, a.account(),
+        meeting, author, contributors), "content");
+    ObjectNode out = Json.object();
+    out.put("position", pos);
+    out.put("content", content);
+    out.put("account", a.account());
+    Http.json(ctx, 201, out);
+  }
+
+  // ---- meetings
+
+  private void meetings(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Namespace ns = Http.namespace(ctx);
+    Snapshot s = ns.snapshot();
+    ObjectNode out = Json.object();
+    out.put("account", a.account());
+    ArrayNode arr = out.putArray("meetings");
+    for (String id : a.meetings()) {
+      ns.directory().meeting(id).ifPresent(m -> arr.add(meetingJson(s, m, false)));
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private static ObjectNode meetingJson(Snapshot s, Directory.MeetingInfo m, boolean people) {
+    ObjectNode o = Json.object();
+    o.put("meeting", m.meeting());
+    o.put("account", m.account());
+    o.put("host", m.host());
+    o.put("started", m.started().toString());
+    List<String> present = s.presentParticipants(m.meeting(), TimeKey.END);
+    o.put("live", !present.isEmpty());
+    ArrayNode fs = o.putArray("features");
+    for (Feature f : s.activeFeatures(m.meeting(), TimeKey.END)) {
+      fs.add(f.key());
+    }
+    o.put("present", present.size());
+    if (people) {
+      ArrayNode ps = o.putArray("participants");
+      for (String p : present) {
+        ObjectNode x = AnswerJson.notices(s.notices(m.meeting(), p, TimeKey.END));
+        x.put("participant", p);
+        x.put("host", p.equals(m.host()));
+        ps.add(x);
+      }
+    }
+    return o;
+  }
+
+  private void meeting(Context ctx) {
+    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
+    if (Http.caller(ctx) instanceof Caller.Service) {
+      // Services see who must be held muted: that is what they enforce.
+      Http.json(ctx, 200, meetingJson(Http.namespace(ctx).snapshot(), m, true));
+      return;
+    }
+    Http.json(ctx, 200, meetingJson(Http.namespace(ctx).snapshot(), m, true));
+  }
+
+  private void notices(Context ctx) {
+    String meeting = ctx.pathParam("meeting");
+    String participant = Http.requiredParam(ctx, "participant");
+    Instant at = Http.instantParam(ctx, "at").orElseGet(this::now);
+    if (Http.caller(ctx) instanceof Caller.AccountUser) {
+      Tenancy.meeting(ctx, meeting);
+    }
+    // For the operator and services an unknown meeting answers "nothing shown, not muted", as a
+    // notices query does (ARCHITECTURE.md §8).
+    NoticeState n = Http.namespace(ctx).snapshot().notices(meeting, participant, TimeKey.of(at));
+    ObjectNode o = AnswerJson.notices(n);
+    o.put("meeting", meeting);
+    o.put("participant", participant);
+    o.put("at", at.toString());
+    Http.json(ctx, 200, o);
+  }
+
+  private void join(Context ctx) {
+    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("participant", "account"), "");
+    String participant = Http.field("", () -> Json.str(body, "participant"));
+    Optional<String> account = Http.field("", () -> Json.optStr(body, "account"));
+    long pos = appendOne(ctx, new Event.ParticipantJoined(now(), m.meeting(), participant,
+        account), "participant");
+    noticeAnswer(ctx, m, participant, pos);
+  }
+
+  private void acknowledge(Context ctx) {
+    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("participant", "notice"), "");
+    String participant = Http.field("", () -> Json.str(body, "participant"));
+    String notice = Http.field("", () -> Json.str(body, "notice"));
+    long pos = appendOne(ctx, new Event.NoticeAcknowledged(now(), m.meeting(), participant,
+        notice), "notice");
+    noticeAnswer(ctx, m, participant, pos);
+  }
+
+  private void noticeAnswer(Context ctx, Directory.MeetingInfo m, String participant, long pos) {
+    NoticeState n = Http.namespace(ctx).snapshot().notices(m.meeting(), participant,
+        TimeKey.END);
+    ObjectNode o = AnswerJson.notices(n);
+    o.put("position", pos);
+    o.put("meeting", m.meeting());
+    o.put("participant", participant);
+    Http.json(ctx, 200, o);
+  }
+}

@@ -1,0 +1,162 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.covenant.core.event.Event;
+import org.covenant.core.spi.StoredEvent;
+import org.covenant.format.CanonicalJson;
+import org.covenant.format.EventCodec;
+import org.covenant.format.Json;
+import org.covenant.log.NoteSigner;
+import org.covenant.log.TiledLog;
+import org.covenant.store.receipt.ConsentReceipt;
+import org.covenant.store.receipt.ConsentState;
+import org.covenant.store.receipt.ReceiptIssuer;
+
+/**
+ * Feeds the transparency log (ARCHITECTURE.md §7) of the main namespace: one leaf per accepted
+ * ledger event (RFC 8785 canonical JSON, personal fields pseudonymized), one leaf per decision-log
+ * flush (its summary, like a bulk job's one leaf), and the consent receipts. The log may lag the
+ * ledger, never lead it; on start the feed finds the last ledger position it logged by reading
+ * the log's last leaves, so a restart neither skips nor repeats events.
+ */
+public final class LogFeed implements Receipts {
+  /** The leaf type of a ledger event. */
+  public static final String EVENT_LEAF = "covenant.ledger-event/1";
+  /** The leaf type of a decision-log flush. */
+  public static final String DECISIONS_LEAF = "covenant.decision-summary/1";
+  private static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
+      "participant", "author");
+  private static final int PAGE = 1000;
+
+  private final TiledLog log;
+  private final Namespace ns;
+  private final Pseudonyms pseudonyms;
+  private final ReceiptIssuer receipts;
+  private long loggedUpTo;
+
+  private LogFeed(TiledLog log, NoteSigner signer, Namespace ns, Pseudonyms pseudonyms) {
+    this.log = log;
+    this.ns = ns;
+    this.pseudonyms = pseudonyms;
+    this.receipts = ReceiptIssuer.create(log, signer);
+    this.loggedUpTo = lastLoggedPosition(log);
+  }
+
+  /** A feed into {@code log}, signed by {@code signer}, of the namespace's ledger. */
+  public static LogFeed create(TiledLog log, NoteSigner signer, Namespace ns,
+      Pseudonyms pseudonyms) {
+    return new LogFeed(log, signer, ns, pseudonyms);
+  }
+
+  private static long lastLoggedPosition(TiledLog log) {
+    for (long i = log.size() - 1; i >= 0; i--) {
+      JsonNode n = Json.parse(new String(log.leaf(i), StandardCharsets.UTF_8));
+      if (EVENT_LEAF.equals(n.path("type").asText())) {
+        return n.path("position").asLong();
+      }
+    }
+    return 0;
+  }
+
+  /** The last ledger position in the log. */
+  public synchronized long loggedUpTo() {
+    return loggedUpTo;
+  }
+
+  /** Appends the leaves of every ledger event not yet logged. */
+  public synchronized void catchUp() {
+    while (true) {
+      List<StoredEvent> page = ns.ledger().events(loggedUpTo, PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      List<byte[]> leaves = new ArrayList<>(page.size());
+      for (StoredEvent e : page) {
+        leaves.add(eventLeaf(e));
+      }
+      log.append(leaves);
+      loggedUpTo = page.get(page.size() - 1).position();
+      if (page.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  /** The canonical leaf of a ledger event, personal fields pseudonymized. */
+  byte[] eventLeaf(StoredEvent e) {
+    ObjectNode event = EventCodec.toJson(e.event());
+    for (String f : PERSONAL) {
+      JsonNode v = event.get(f);
+      if (v != null && v.isTextual()) {
+        event.put(f, pseudonyms.of(v.asText()));
+      }
+    }
+    ObjectNode leaf = Json.object();
+    leaf.put("type", EVENT_LEAF);
+    leaf.put("position", e.position());
+    leaf.set("event", event);
+    return CanonicalJson.canonicalize(leaf);
+  }
+
+  /** Logs one decision-log flush as a leaf. */
+  public synchronized void decisions(DecisionLog.Flush f) {
+    ObjectNode leaf = Json.object();
+    leaf.put("type", DECISIONS_LEAF);
+    leaf.put("at", f.at().toString());
+    leaf.put("decisions", f.decisions());
+    leaf.put("counters", f.counters());
+    leaf.put("ledger_head", ns.ledger().head());
+    log.append(List.of(CanonicalJson.canonicalize(leaf)));
+  }
+
+  /**
+   * The signed receipt of the consent event at {@code position}: the ledger up to it is logged
+   * first, then the receipt is logged and returned with its inclusion proof.
+   */
+  @Override
+  public synchronized Optional<ObjectNode> receipt(Namespace namespace, long position) {
+    if (namespace != ns) {
+      return Optional.empty();
+    }
+    catchUp();
+    List<StoredEvent> one = ns.ledger().events(position - 1, 1);
+    if (one.isEmpty() || one.get(0).position() != position) {
+      return Optional.empty();
+    }
+    Event e = one.get(0).event();
+    String account;
+    String consent;
+    String by;
+    ConsentState state;
+    Instant at = e.at();
+    if (e instanceof Event.ConsentGranted g) {
+      account = g.account();
+      consent = g.consent();
+      by = g.by();
+      state = ConsentState.GRANTED;
+    } else if (e instanceof Event.ConsentWithdrawn w) {
+      account = w.account();
+      consent = w.consent();
+      by = w.by();
+      state = ConsentState.WITHDRAWN;
+    } else {
+      return Optional.empty();
+    }
+    String terms = ns.directory().account(account)
+        .map(a -> a.termsHistory().isEmpty() ? "none"
+            : a.termsHistory().get(a.termsHistory().size() - 1).terms())
+        .orElse("none");
+    ConsentReceipt body = new ConsentReceipt("rcpt-" + ns.id() + "-" + position, account,
+        consent, state, terms, "covenant-notice/1", at, pseudonyms.of(by), "covenant platform");
+    ObjectNode out = receipts.issue(body).toJson();
+    out.put("ledger_position", position);
+    return Optional.of(out);
+  }
+}

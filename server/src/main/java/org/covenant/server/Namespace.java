@@ -1,0 +1,175 @@
+package org.covenant.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.covenant.core.decision.DecisionEngine;
+import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.Snapshot;
+import org.covenant.store.Append;
+import org.covenant.store.AppendResult;
+import org.covenant.store.Ledger;
+import org.covenant.store.StoreException;
+
+/**
+ * One ledger the API serves, with what the server keeps beside it: the tenancy
+ * {@link Directory}, the decision engine, the decision log and how fresh the ledger's projection
+ * is. The server has one main namespace (the data directory's or PostgreSQL's ledger) and, for
+ * scenario runs, scratch namespaces in memory that only the operator can create.
+ *
+ * <p>Freshness (fail closed): {@link #refresh()} runs periodically; while the store cannot be
+ * read, the projection keeps answering from the last snapshot, but once it is older than
+ * {@code staleAfter}, {@link #stale()} is true and decisions that depend on consents or settings
+ * deny with {@code store_unavailable}. Writes fail with 503 at once.
+ */
+public final class Namespace implements AutoCloseable {
+  private static final int PAGE = 10_000;
+
+  private final String id;
+  private final Ledger ledger;
+  private final Directory directory = new Directory();
+  private final DecisionEngine engine;
+  private final DecisionLog decisions;
+  private final Clock clock;
+  private final Duration staleAfter;
+  private final AutoCloseable subscription;
+  private volatile long freshAt;
+  private volatile boolean storeUp = true;
+
+  private Namespace(String id, Ledger ledger, DecisionLog decisions, Clock clock,
+      Duration staleAfter) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.engine = DecisionEngine.create(ledger.catalog());
+    this.decisions = Objects.requireNonNull(decisions, "decisions");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.subscription = ledger.onAppended(this::feed);
+    catchUp();
+    this.freshAt = clock.millis();
+  }
+
+  /** A namespace over an open ledger, which it then owns. */
+  public static Namespace over(String id, Ledger ledger, DecisionLog decisions, Clock clock,
+      Duration staleAfter) {
+    return new Namespace(id, ledger, decisions, clock, staleAfter);
+  }
+
+  /** The namespace id ({@code main} for the data directory's ledger). */
+  public String id() {
+    return id;
+  }
+
+  /** The ledger. */
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** The tenancy projection. */
+  public Directory directory() {
+    return directory;
+  }
+
+  /** The decision engine over the ledger's terms. */
+  public DecisionEngine engine() {
+    return engine;
+  }
+
+  /** The decision log of this namespace. */
+  public DecisionLog decisions() {
+    return decisions;
+  }
+
+  /** The projection at the head: O(1), never touches the store. */
+  public Snapshot snapshot() {
+    return ledger.snapshot();
+  }
+
+  /**
+   * Appends a batch. Rejections are values in the results.
+   *
+   * @throws ServerException 503 {@code store_unavailable} when the store cannot be written;
+   *     nothing of the batch is then visible
+   */
+  public List<AppendResult> append(List<Append> batch) {
+    try {
+      List<AppendResult> results = ledger.append(batch);
+      markFresh();
+      return results;
+    } catch (StoreException e) {
+      if (StoreException.UNAVAILABLE.equals(e.code())) {
+        storeUp = false;
+        throw ServerException.storeUnavailable("the ledger store cannot be written: "
+            + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Reads what other processes appended to a shared store and records that the projection is
+   * fresh; when the store is unreachable, records that and returns false.
+   */
+  public boolean refresh() {
+    try {
+      ledger.refresh();
+      markFresh();
+      catchUp();
+      return true;
+    } catch (StoreException e) {
+      if (StoreException.UNAVAILABLE.equals(e.code())) {
+        storeUp = false;
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** True while the last successful read of the store is older than the bound. */
+  public boolean stale() {
+    return !storeUp && clock.millis() - freshAt > staleAfter.toMillis();
+  }
+
+  /** True when the last store operation succeeded. */
+  public boolean storeUp() {
+    return storeUp;
+  }
+
+  /** Milliseconds since the projection was last known to match the store. */
+  public long ageMillis() {
+    return storeUp ? 0 : clock.millis() - freshAt;
+  }
+
+  private void markFresh() {
+    freshAt = clock.millis();
+    storeUp = true;
+  }
+
+  private void feed(List<StoredEvent> batch) {
+    if (!directory.apply(batch)) {
+      catchUp();
+    }
+  }
+
+  private synchronized void catchUp() {
+    while (true) {
+      List<StoredEvent> page = ledger.events(directory.position(), PAGE);
+      directory.apply(page);
+      if (page.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      // Removing a listener from a list cannot fail; nothing to report.
+    }
+    decisions.close();
+    ledger.close();
+  }
+}

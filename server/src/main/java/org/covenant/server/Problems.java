@@ -1,0 +1,57 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.covenant.core.event.RejectionCode;
+import org.covenant.format.Json;
+
+/**
+ * RFC 9457 problem documents ({@code application/problem+json}): the one mapping from error codes
+ * to HTTP statuses and titles. Every error the API returns goes through here.
+ */
+public final class Problems {
+  /** The media type of problem documents. */
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private static final Map<String, String> TITLES = Map.ofEntries(
+      Map.entry("invalid_input", "The request is not valid"),
+      Map.entry("body_too_large", "The request body is too large"),
+      Map.entry("unsupported_media_type", "The request body must be application/json"),
+      Map.entry("unauthenticated", "A valid API token is required"),
+      Map.entry("token_expired", "The API token has expired"),
+      Map.entry("not_authorized", "The caller may not do this"),
+      Map.entry("not_found", "No such resource"),
+      Map.entry("method_not_allowed", "The method is not allowed on this resource"),
+      Map.entry("store_unavailable", "The ledger store is unavailable"),
+      Map.entry("internal_error", "The server failed"));
+
+  private Problems() {}
+
+  /** The HTTP status of a ledger rejection returned by a single-resource route. */
+  public static int statusOf(RejectionCode code) {
+    return switch (code) {
+      case NOT_AUTHORIZED -> 403;
+      case UNKNOWN_ACCOUNT, UNKNOWN_SETTING, UNKNOWN_CONSENT, UNKNOWN_TERMS, UNKNOWN_FEATURE,
+          UNKNOWN_NOTICE, UNKNOWN_CATEGORY, UNKNOWN_GROUP, UNKNOWN_USER, UNKNOWN_MEETING,
+          UNKNOWN_PARTICIPANT -> 404;
+      case OUT_OF_ORDER, DUPLICATE_ID, MEETING_ENDED, SETTING_LOCKED, SETTING_CEILING,
+          FEATURE_DISABLED -> 409;
+    };
+  }
+
+  /** A problem document for an error. */
+  public static ObjectNode of(String code, int status, String field, String detail,
+      String instance) {
+    ObjectNode o = Json.object();
+    o.put("type", "urn:covenant:problem:" + code);
+    o.put("title", TITLES.getOrDefault(code, "The event was rejected: " + code.replace('_', ' ')));
+    o.put("status", status);
+    o.put("detail", detail);
+    o.put("code", code);
+    if (!field.isEmpty()) {
+      o.put("field", field);
+    }
+    o.put("instance", instance);
+    return o;
+  }
+}

@@ -1,0 +1,94 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.format.Json;
+
+/**
+ * Salted pseudonyms for the personal fields of log leaves (ARCHITECTURE.md §7): each person gets a
+ * random salt, kept in {@code DIR/keys/salts.json}, and appears in the public log only as
+ * {@code sha256:HEX(SHA-256(salt || id))}. Erasing a person's salt erases them from the log
+ * without breaking the tree.
+ */
+public final class Pseudonyms {
+  private final Optional<Path> file;
+  private final Map<String, String> salts = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  private Pseudonyms(Optional<Path> file) {
+    this.file = file;
+  }
+
+  /** The salts of a data directory. */
+  public static Pseudonyms open(Path dataDir) {
+    Path f = dataDir.resolve("keys").resolve("salts.json");
+    Pseudonyms p = new Pseudonyms(Optional.of(f));
+    if (Files.exists(f)) {
+      try {
+        JsonNode n = Json.parse(Files.readString(f, StandardCharsets.UTF_8));
+        n.properties().forEach(e -> p.salts.put(e.getKey(), e.getValue().asText()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return p;
+  }
+
+  /** The pseudonym of a person id. */
+  public synchronized String of(String id) {
+    String salt = salts.get(id);
+    if (salt == null) {
+      byte[] b = new byte[16];
+      random.nextBytes(b);
+      salt = HexFormat.of().formatHex(b);
+      salts.put(id, salt);
+      persist();
+    }
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(HexFormat.of().parseHex(salt));
+      return "sha256:" + HexFormat.of().formatHex(md.digest(id.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+
+  /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */
+  public synchronized boolean erase(String id) {
+    boolean had = salts.remove(id) != null;
+    if (had) {
+      persist();
+    }
+    return had;
+  }
+
+  private void persist() {
+    if (file.isEmpty()) {
+      return;
+    }
+    ObjectNode o = Json.object();
+    new java.util.TreeMap<>(salts).forEach(o::put);
+    Path f = file.get();
+    try {
+      Files.createDirectories(f.getParent());
+      Path tmp = Files.createTempFile(f.getParent(), ".salts", ".tmp");
+      Files.writeString(tmp, Json.line(o) + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

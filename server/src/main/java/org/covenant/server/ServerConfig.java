@@ -1,0 +1,46 @@
+package org.covenant.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the server listens and its limits.
+ *
+ * @param host the address to bind ({@code 127.0.0.1} by default; {@code 0.0.0.0} for all)
+ * @param port the port; 0 picks a free one
+ * @param maxBody the largest request body, in bytes, for every route but the batch decisions
+ * @param maxBatchBody the largest body of {@code POST /v1/decisions:batch}
+ * @param maxBatch the most events in one {@code POST /v1/events} or requests in one batch
+ * @param staleAfter how old the ledger projection may get while the store is unreachable before
+ *     decisions that depend on consents or settings deny with {@code store_unavailable}
+ * @param refreshEvery how often the store is polled for other processes' events and health
+ */
+public record ServerConfig(String host, int port, long maxBody, long maxBatchBody, int maxBatch,
+    Duration staleAfter, Duration refreshEvery) {
+  /** Validates the fields. */
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(staleAfter, "staleAfter");
+    Objects.requireNonNull(refreshEvery, "refreshEvery");
+    if (port < 0 || port > 65535 || maxBody < 1 || maxBatchBody < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException("bad server limits");
+    }
+  }
+
+  /** Loopback, the given port, 1 MiB bodies, 64 MiB batches, 5 s staleness, 250 ms polls. */
+  public static ServerConfig defaults(int port) {
+    return new ServerConfig("127.0.0.1", port, 1 << 20, 64L << 20, 100_000,
+        Duration.ofSeconds(5), Duration.ofMillis(250));
+  }
+
+  /** The same with another staleness bound and poll interval. */
+  public ServerConfig withFreshness(Duration stale, Duration refresh) {
+    return new ServerConfig(host, port, maxBody, maxBatchBody, maxBatch, stale, refresh);
+  }
+
+  /** The same bound to another address. */
+  public ServerConfig withHost(String otherHost) {
+    return new ServerConfig(otherHost, port, maxBody, maxBatchBody, maxBatch, staleAfter,
+        refreshEvery);
+  }
+}

@@ -1,0 +1,55 @@
+package org.covenant.server.auth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A stored API token: never the secret, only its SHA-256. Account tokens name an account and a
+ * user; service tokens the purposes they may ask about; operator tokens neither.
+ *
+ * @param id public id, for listing and revoking
+ * @param kind operator, account or service
+ * @param name a label for humans
+ * @param account the account of an account token
+ * @param user the user of an account token
+ * @param purposes the purposes a service token may ask decisions for
+ * @param created when it was issued
+ * @param expires when it stops working, if ever
+ * @param sha256 hex SHA-256 of the secret
+ */
+public record ApiToken(
+    String id,
+    TokenKind kind,
+    String name,
+    Optional<String> account,
+    Optional<String> user,
+    List<String> purposes,
+    Instant created,
+    Optional<Instant> expires,
+    String sha256) {
+  /** Validates the shape of each kind. */
+  public ApiToken {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(user, "user");
+    purposes = List.copyOf(purposes);
+    Objects.requireNonNull(created, "created");
+    Objects.requireNonNull(expires, "expires");
+    Objects.requireNonNull(sha256, "sha256");
+    if ((kind == TokenKind.ACCOUNT) != (account.isPresent() && user.isPresent())) {
+      throw new IllegalArgumentException("an account token, and only it, names account and user");
+    }
+    if (kind != TokenKind.SERVICE && !purposes.isEmpty()) {
+      throw new IllegalArgumentException("only service tokens carry purposes");
+    }
+  }
+
+  /** True when expired at {@code now}. */
+  public boolean expiredAt(Instant now) {
+    return expires.isPresent() && !now.isBefore(expires.get());
+  }
+}

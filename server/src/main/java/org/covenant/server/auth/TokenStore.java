@@ -1,0 +1,205 @@
+package org.covenant.server.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.format.Json;
+import org.covenant.server.ServerException;
+
+/**
+ * The API tokens of a data directory: random 32-byte secrets, shown once when issued and stored
+ * only as their SHA-256 in {@code DIR/keys/tokens.json} (mode 600, beside the log key, never in a
+ * repository). Look-ups hash the presented secret and find it in a map, so they take the same time
+ * whether or not a token matches.
+ */
+public final class TokenStore {
+  /** The prefix of every secret, so leaked tokens are easy to scan for. */
+  public static final String PREFIX = "cov_";
+
+  /** A newly issued token with its secret, which is never stored. */
+  public record Issued(ApiToken token, String secret) {}
+
+  private final Optional<Path> file;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, ApiToken> byHash = new ConcurrentHashMap<>();
+  private final Map<String, ApiToken> byId = new ConcurrentHashMap<>();
+
+  private TokenStore(Optional<Path> file) {
+    this.file = file;
+  }
+
+  /** Tokens kept only in memory (tests and scratch servers). */
+  public static TokenStore inMemory() {
+    return new TokenStore(Optional.empty());
+  }
+
+  /** The tokens of a data directory, loading {@code DIR/keys/tokens.json} when it exists. */
+  public static TokenStore open(Path dataDir) {
+    Path f = dataDir.resolve("keys").resolve("tokens.json");
+    TokenStore s = new TokenStore(Optional.of(f));
+    if (Files.exists(f)) {
+      try {
+        JsonNode root = Json.parse(Files.readString(f, StandardCharsets.UTF_8));
+        for (JsonNode n : root.path("tokens")) {
+          ApiToken t = fromJson(n);
+          s.byHash.put(t.sha256(), t);
+          s.byId.put(t.id(), t);
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new ServerException("token_store_io", 500, "cannot read `" + f + "`", e);
+      }
+    }
+    return s;
+  }
+
+  /** True when no token has been issued yet (first start). */
+  public boolean isEmpty() {
+    return byId.isEmpty();
+  }
+
+  /** Issues a token and persists its hash; the secret is in the result and nowhere else. */
+  public synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+      Optional<String> user, List<String> purposes, Instant now, Optional<Instant> expires) {
+    byte[] secretBytes = new byte[32];
+    random.nextBytes(secretBytes);
+    String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+    byte[] idBytes = new byte[6];
+    random.nextBytes(idBytes);
+    String id = "tok_" + HexFormat.of().formatHex(idBytes);
+    ApiToken t = new ApiToken(id, kind, name, account, user, purposes, now, expires,
+        sha256(secret));
+    byHash.put(t.sha256(), t);
+    byId.put(id, t);
+    persist();
+    return new Issued(t, secret);
+  }
+
+  /** The token whose secret this is, if any (expired ones included: the caller tells apart). */
+  public Optional<ApiToken> find(String secret) {
+    return Optional.ofNullable(byHash.get(sha256(secret)));
+  }
+
+  /** The token with this id. */
+  public Optional<ApiToken> byId(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  /** Every token, oldest first. */
+  public List<ApiToken> list() {
+    List<ApiToken> all = new ArrayList<>(byId.values());
+    all.sort((a, b) -> a.created().compareTo(b.created()) != 0
+        ? a.created().compareTo(b.created()) : a.id().compareTo(b.id()));
+    return all;
+  }
+
+  /** Revokes a token; false when there was none with this id. */
+  public synchronized boolean revoke(String id) {
+    ApiToken t = byId.remove(id);
+    if (t == null) {
+      return false;
+    }
+    byHash.remove(t.sha256());
+    persist();
+    return true;
+  }
+
+  /** The wire form of a token, without any secret. */
+  public static ObjectNode toJson(ApiToken t) {
+    ObjectNode o = Json.object();
+    o.put("id", t.id());
+    o.put("kind", t.kind().id());
+    o.put("name", t.name());
+    t.account().ifPresent(a -> o.put("account", a));
+    t.user().ifPresent(u -> o.put("user", u));
+    if (t.kind() == TokenKind.SERVICE) {
+      ArrayNode ps = o.putArray("purposes");
+      t.purposes().forEach(ps::add);
+    }
+    o.put("created", t.created().toString());
+    t.expires().ifPresent(e -> o.put("expires", e.toString()));
+    return o;
+  }
+
+  private static ApiToken fromJson(JsonNode n) {
+    List<String> purposes = new ArrayList<>();
+    n.path("purposes").forEach(p -> purposes.add(p.asText()));
+    return new ApiToken(
+        n.path("id").asText(),
+        TokenKind.of(n.path("kind").asText()).orElseThrow(
+            () -> new IllegalArgumentException("bad token kind " + n.path("kind"))),
+        n.path("name").asText(),
+        Optional.ofNullable(n.get("account")).map(JsonNode::asText),
+        Optional.ofNullable(n.get("user")).map(JsonNode::asText),
+        purposes,
+        Instant.parse(n.path("created").asText()),
+        Optional.ofNullable(n.get("expires")).map(x -> Instant.parse(x.asText())),
+        n.path("sha256").asText());
+  }
+
+  private void persist() {
+    if (file.isEmpty()) {
+      return;
+    }
+    Path f = file.get();
+    ObjectNode root = Json.object();
+    ArrayNode arr = root.putArray("tokens");
+    Map<String, ApiToken> sorted = new LinkedHashMap<>();
+    list().forEach(t -> sorted.put(t.id(), t));
+    for (ApiToken t : sorted.values()) {
+      ObjectNode o = toJson(t);
+      o.put("sha256", t.sha256());
+      arr.add(o);
+    }
+    try {
+      Files.createDirectories(f.getParent());
+      restrict(f.getParent(), "rwx------");
+      Path tmp = Files.createTempFile(f.getParent(), ".tokens", ".tmp");
+      restrict(tmp, "rw-------");
+      Files.writeString(tmp, Json.pretty(root) + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new ServerException("token_store_io", 500, "cannot write `" + f + "`", e);
+    }
+  }
+
+  private static void restrict(Path p, String perms) throws IOException {
+    try {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its default ACLs are all there is.
+    }
+  }
+
+  /** Hex SHA-256 of a secret. */
+  static String sha256(String secret) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+}
