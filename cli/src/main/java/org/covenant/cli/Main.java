@@ -28,6 +28,9 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       TermsCommand.class,
       TaxonomyCommand.class,
+      LogCommand.class,
+      ReceiptCommand.class,
+      TelemetryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -41,6 +44,8 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns the exit code (for tests). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    // Wide enough that the teaching examples in descriptions are not wrapped mid-line.
+    cl.setUsageHelpWidth(110);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("covenant: " + ex.getMessage());
       return 2;
