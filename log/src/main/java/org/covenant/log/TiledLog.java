@@ -148,12 +148,20 @@ public final class TiledLog implements AutoCloseable {
     if (!Files.exists(logDir.resolve(TilePaths.CHECKPOINT))) {
       throw new LogException("log_missing", "no checkpoint in `" + logDir + "`");
     }
-    try {
-      MerkleTree tree = MerkleTree.create();
-      State state = load(logDir, verifier, tree);
-      return new TiledLog(logDir, null, verifier, tree, state, null, null);
-    } catch (IOException e) {
-      throw new LogException("log_io", "cannot read the log in `" + logDir + "`", e);
+    // A live writer may commit between our reading the checkpoint and its tiles, and delete a
+    // partial tile we were about to read: then the checkpoint changed, and we start over.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        MerkleTree tree = MerkleTree.create();
+        State state = load(logDir, verifier, tree);
+        return new TiledLog(logDir, null, verifier, tree, state, null, null);
+      } catch (IOException e) {
+        throw new LogException("log_io", "cannot read the log in `" + logDir + "`", e);
+      } catch (LogException e) {
+        if (attempt == 3 || !e.code().equals("log_corrupt")) {
+          throw e;
+        }
+      }
     }
   }
 
