@@ -25,8 +25,9 @@ public final class ContentConditions implements ConditionOracle {
   private final long captureP;
   private final LongConsumer evidence;
   private final Account owner;
-  private final Meeting meeting;
-  private final User host;
+  /** Resolved on first use: most purposes never read the meeting or its host. */
+  private boolean hostResolved;
+  private User host;
 
   ContentConditions(Snapshot s, ContentRecord c, long t, LongConsumer evidence) {
     this.s = s;
@@ -37,9 +38,15 @@ public final class ContentConditions implements ConditionOracle {
     this.captureP = c.position() - 1;
     this.evidence = evidence;
     this.owner = s.account(c.account(), t);
-    Meeting m = c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null;
-    this.meeting = m;
-    this.host = m == null || owner == null ? null : s.user(owner, m.host, t);
+  }
+
+  private User host() {
+    if (!hostResolved) {
+      hostResolved = true;
+      Meeting m = c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null;
+      host = m == null || owner == null ? null : s.user(owner, m.host, t);
+    }
+    return host;
   }
 
   /** The terms the owning account accepted last at or before the time of use. */
@@ -66,7 +73,7 @@ public final class ContentConditions implements ConditionOracle {
       if (owner == null) {
         return Optional.of(Reason.SETTING_DISABLED);
       }
-      SettingResolution r = s.resolve(owner, host, k.setting(), t, evidence);
+      SettingResolution r = s.resolve(owner, host(), k.setting(), t, evidence);
       if (r.value()) {
         return Optional.empty();
       }
@@ -78,7 +85,7 @@ public final class ContentConditions implements ConditionOracle {
           : Optional.of(Reason.FEATURE_NOT_ACTIVE);
     }
     if (condition instanceof Condition.Consent k) {
-      return asConsent(s.consent(c.account(), k.consent(), t, p, evidence));
+      return asConsent(s.consent(owner, k.consent(), t, p, evidence));
     }
     if (condition instanceof Condition.ConsentAtCapture k) {
       return atCapture(k.consent());
@@ -109,11 +116,11 @@ public final class ContentConditions implements ConditionOracle {
   }
 
   private Optional<Reason> atCapture(ConsentType consent) {
-    ConsentStatus now = s.consent(c.account(), consent, t, p, evidence);
+    ConsentStatus now = s.consent(owner, consent, t, p, evidence);
     if (now != ConsentStatus.IN_FORCE) {
       return asConsent(now);
     }
-    return s.consent(c.account(), consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
+    return s.consent(owner, consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
         ? Optional.empty()
         : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
   }

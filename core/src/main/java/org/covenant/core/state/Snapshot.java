@@ -125,8 +125,13 @@ public final class Snapshot {
    */
   public ConsentStatus consent(
       String account, ConsentType consent, long t, long p, LongConsumer evidence) {
-    Account a = account(account, t);
-    if (a == null) {
+    return consent(account(account, t), consent, t, p, evidence);
+  }
+
+  /** As {@link #consent(String, ConsentType, long, long, LongConsumer)} for a resolved account. */
+  ConsentStatus consent(Account a, ConsentType consent, long t, long p, LongConsumer evidence) {
+    // An account created after t did not exist then: its consents cannot be in force.
+    if (a == null || !visible(a.at, a.pos, t)) {
       return ConsentStatus.MISSING;
     }
     History<Boolean> h = a.consents[consent.ordinal()];
