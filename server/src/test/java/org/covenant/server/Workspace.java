@@ -15,6 +15,8 @@ final class Workspace {
        {"type":"user.added","at":"2024-01-01T00:00:03Z","account":"acme","user":"carol","role":"admin"},
        {"type":"setting.set","at":"2024-01-01T00:00:04Z","account":"acme","scope":"account","key":"recording.cloud","value":false,"locked":true,"by":"alice"},
        {"type":"content.created","at":"2024-01-01T00:00:05Z","content":"c-chat-1","category":"customer_content.chat","account":"acme"},
+       {"type":"meeting.started","at":"2024-01-01T00:00:05Z","account":"acme","meeting":"m-acme-1","host":"alice","features":[]},
+       {"type":"participant.joined","at":"2024-01-01T00:00:05Z","meeting":"m-acme-1","participant":"bob"},
        {"type":"account.created","at":"2024-01-01T00:00:06Z","account":"globex","owner":"gina"},
        {"type":"terms.accepted","at":"2024-01-01T00:00:07Z","account":"globex","terms":"default","by":"gina"},
        {"type":"user.added","at":"2024-01-01T00:00:07Z","account":"globex","user":"gus","role":"member"},
