@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       ReceiptCommand.class,
       TelemetryCommand.class,
+      LedgerCommand.class,
+      DecideCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -3,9 +3,12 @@ package org.covenant.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.covenant.cli.scenario.HttpBackend;
+import org.covenant.cli.scenario.LedgerBackend;
 import org.covenant.cli.scenario.ScenarioBackend;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.scenario.Scenario;
+import org.covenant.store.Ledger;
+import org.covenant.store.LedgerConfig;
 
 /**
  * Chooses where {@code scenario run} sends a scenario besides the in-memory engine: a persisted
@@ -14,10 +17,14 @@ import org.covenant.format.scenario.Scenario;
 final class ScenarioBackends {
   private ScenarioBackends() {}
 
-  /** A backend over the persisted ledger in a data directory or PostgreSQL. */
+  /**
+   * A backend over the persisted ledger in a data directory or PostgreSQL: an empty ledger
+   * receives the scenario's events; a non-empty one answers the queries as it stands.
+   */
   static ScenarioBackend persisted(Optional<Path> data, Optional<String> db, Scenario s,
       TermsCatalog catalog) {
-    throw new UnsupportedOperationException("--data/--db: the persisted ledger is not wired yet");
+    return new LedgerBackend(Ledger.open(LedgerConfig.of(data, db), catalog), catalog,
+        ScenarioKeys.of(s));
   }
 
   /** A backend that sends events and queries to a server's HTTP API. */

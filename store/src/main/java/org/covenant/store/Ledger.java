@@ -163,6 +163,21 @@ public final class Ledger implements AutoCloseable {
     return v.state().snapshot(Math.min(position, v.head()));
   }
 
+  /**
+   * The position an idempotency key was appended at, as of {@link #head()} (call
+   * {@link #refresh()} first to include other processes' appends).
+   */
+  public OptionalLong positionOf(String idempotencyKey) {
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    writer.lock();
+    try {
+      Long p = keys.get(idempotencyKey);
+      return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
+    } finally {
+      writer.unlock();
+    }
+  }
+
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
