@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       ScenarioCommand.class,
+      ServeCommand.class,
       PolicyCommand.class,
       TermsCommand.class,
       TaxonomyCommand.class,

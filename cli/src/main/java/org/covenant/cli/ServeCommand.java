@@ -1,0 +1,117 @@
+package org.covenant.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.format.TermsLibrary;
+import org.covenant.server.CovenantServer;
+import org.covenant.server.Demo;
+import org.covenant.server.Deployment;
+import org.covenant.server.ServerConfig;
+import org.covenant.store.LedgerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code covenant serve}: the API and the admin console (ARCHITECTURE.md §8, §9). */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the REST API (OpenAPI at /openapi.json) and the admin console.",
+      "",
+      "The ledger is an embedded SQLite file in DIR (default ~/.covenant), or PostgreSQL with",
+      "--db. DIR also holds the transparency log (DIR/log, served at /log/), its signing key and",
+      "the API tokens' hashes (DIR/keys), generated on first start: the operator token is",
+      "printed once, then only its hash is kept.",
+      "",
+      "--demo seeds an empty ledger with a demo workspace and prints tokens to try it with.",
+      "",
+      "Example: covenant serve --demo --port 8080"
+    })
+final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Data directory (default: ~/.covenant).")
+  Optional<Path> data;
+
+  @Option(names = "--db", paramLabel = "JDBC_URL",
+      description = "PostgreSQL ledger, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres")
+  Optional<String> db;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080; 0: any).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to bind (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--demo", description = "Seed a demo workspace into an empty ledger.")
+  boolean demo;
+
+  @Option(names = "--stale-after", defaultValue = "5", paramLabel = "SECONDS",
+      description = "How long decisions may rest on a snapshot while the store is unreachable "
+          + "before those depending on consents or settings deny store_unavailable (default 5).")
+  long staleAfter;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    // Javalin and Jetty log through SLF4J; the operator wants warnings, not start-up chatter.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = data.orElseGet(() -> Path.of(System.getProperty("user.home"), ".covenant"));
+    TermsCatalog catalog = TermsLibrary.builtInCatalog();
+    LedgerConfig ledger = db.isPresent() ? LedgerConfig.postgres(db.get())
+        : LedgerConfig.sqlite(dir);
+    ServerConfig config = ServerConfig.defaults(port).withHost(host)
+        .withFreshness(Duration.ofSeconds(staleAfter), Duration.ofMillis(250));
+    Clock clock = Clock.systemUTC();
+    Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock);
+    CovenantServer server = opened.server().start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "covenant-shutdown"));
+    out.println("covenant: serving " + (db.isPresent() ? "PostgreSQL ledger" : dir.resolve(
+        LedgerConfig.Sqlite.FILE_NAME).toString()) + " on " + server.url());
+    out.println("  data dir    " + dir);
+    out.println("  console     " + server.url() + "/");
+    out.println("  API         " + server.url() + "/openapi.json");
+    out.println("  log         " + server.url() + "/log/checkpoint");
+    if (opened.operatorSecret().isPresent()) {
+      out.println("  operator    " + opened.operatorSecret().get()
+          + "   (shown once: keep it; only its hash is stored)");
+    } else {
+      out.println("  operator    issued at first start (only its hash is kept)");
+    }
+    if (demo) {
+      if (server.namespaces().main().ledger().head() > 0) {
+        out.println("  demo        the ledger is not empty: not seeding again");
+      } else if (opened.operatorSecret().isEmpty()) {
+        out.println("  demo        no operator token at hand: start --demo on a fresh DIR");
+      } else {
+        out.flush();
+        Demo.Seeded s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant());
+        out.println("  demo        " + s.events() + " events, " + s.content()
+            + " content items, " + s.decisions() + " decisions over 30 days");
+        for (Map.Entry<String, String> t : s.tokens().entrySet()) {
+          out.printf("  token       %-28s %s%n", t.getKey(), t.getValue());
+        }
+        out.println("  try         curl -H 'Authorization: Bearer <acme owner token>' "
+            + server.url() + "/v1/accounts/acme/settings");
+      }
+    }
+    out.println("  stop        Ctrl-C");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}
