@@ -40,25 +40,36 @@ public final class BoundedAggregator {
     }
     return aggregate(metric.id(), t.require("account").ints(), t.require("region").bytes(),
         t.require("at").ints(), t.require(metric.field()).ints(), t.rows(), guarded.regions().size(),
-        guarded.baseEpochSecond(), metric.bounds(), threads, null);
+        guarded.baseEpochSecond(), guarded.spanSeconds(), metric.bounds(), threads, null);
   }
 
   /**
    * The kernel over raw columns: {@code account} non-decreasing, {@code region} in
-   * {@code [0, regions)}, {@code at} seconds from {@code baseEpochSecond} (non-negative, below
-   * {@code 2^31 − 1 week}), {@code value} non-negative.
+   * {@code [0, regions)}, {@code at} seconds from {@code baseEpochSecond} in
+   * {@code [0, spanSeconds)}, {@code value} non-negative.
    */
   public static BoundedSums aggregate(
       String metric, int[] account, byte[] region, int[] at, int[] value, int rows, int regions,
-      long baseEpochSecond, ContributionBounds bounds, int threads) {
-    return aggregate(metric, account, region, at, value, rows, regions, baseEpochSecond, bounds,
-        threads, null);
+      long baseEpochSecond, int spanSeconds, ContributionBounds bounds, int threads) {
+    return aggregate(metric, account, region, at, value, rows, regions, baseEpochSecond,
+        spanSeconds, bounds, threads, null);
   }
 
   static BoundedSums aggregate(
       String metric, int[] account, byte[] region, int[] at, int[] value, int rows, int regions,
-      long baseEpochSecond, ContributionBounds bounds, int threads, ContributionListener listener) {
+      long baseEpochSecond, int spanSeconds, ContributionBounds bounds, int threads,
+      ContributionListener listener) {
+    if (spanSeconds <= 0 || spanSeconds > Integer.MAX_VALUE - CellGrid.WEEK) {
+      throw new TelemetryException("window_too_long", "span of " + spanSeconds + " s");
+    }
+    // hour of the week of every hour since the base: one load per row instead of a % and a /
+    // hour of the week of (base + at) = (offset/3600 + (at + offset%3600)/3600) mod 168
     int offset = CellGrid.offset(baseEpochSecond);
+    int within = offset % 3600;
+    int[] hourOfWeek = new int[(spanSeconds - 1 + within) / 3600 + 1];
+    for (int h = 0; h < hourOfWeek.length; h++) {
+      hourOfWeek[h] = (offset / 3600 + h) % CellGrid.HOURS;
+    }
     int parts = Math.max(1, Math.min(threads, rows / 65_536 + 1));
     int[] cut = new int[parts + 1];
     cut[parts] = rows;
@@ -72,8 +83,8 @@ public final class BoundedAggregator {
     }
     Worker[] workers = new Worker[parts];
     for (int p = 0; p < parts; p++) {
-      workers[p] = new Worker(account, region, at, value, cut[p], cut[p + 1], regions, offset,
-          bounds, listener);
+      workers[p] = new Worker(account, region, at, value, cut[p], cut[p + 1], regions, within,
+          hourOfWeek, bounds, listener);
     }
     if (parts == 1 || listener != null) {
       for (Worker w : workers) {
@@ -126,7 +137,8 @@ public final class BoundedAggregator {
     private final int[] value;
     private final int from;
     private final int to;
-    private final int offset;
+    private final int within;
+    private final int[] hourOfWeek;
     private final int maxCells;
     private final long maxPerCell;
     private final ContributionListener listener;
@@ -143,14 +155,15 @@ public final class BoundedAggregator {
     TelemetryException failure;
 
     Worker(int[] account, byte[] region, int[] at, int[] value, int from, int to, int regions,
-        int offset, ContributionBounds b, ContributionListener listener) {
+        int within, int[] hourOfWeek, ContributionBounds b, ContributionListener listener) {
       this.account = account;
       this.region = region;
       this.at = at;
       this.value = value;
       this.from = from;
       this.to = to;
-      this.offset = offset;
+      this.within = within;
+      this.hourOfWeek = hourOfWeek;
       this.maxCells = b.maxCells();
       this.maxPerCell = b.maxPerCell();
       this.listener = listener;
@@ -160,7 +173,8 @@ public final class BoundedAggregator {
       this.accounts = new int[cells];
       this.scratch = new long[cells];
       this.mark = new int[cells];
-      this.touched = new int[cells];
+      // one spare slot: the branchless append writes before it knows whether to count
+      this.touched = new int[cells + 1];
       this.keys = new long[cells];
     }
 
@@ -181,7 +195,8 @@ public final class BoundedAggregator {
       final long[] scratch = this.scratch;
       final int[] mark = this.mark;
       final int[] touched = this.touched;
-      final int offset = this.offset;
+      final int within = this.within;
+      final int[] hourOfWeek = this.hourOfWeek;
       int current = Integer.MIN_VALUE;
       int run = 0;
       int n = 0;
@@ -200,11 +215,12 @@ public final class BoundedAggregator {
           n = 0;
           seen++;
         }
-        int c = region[i] * CellGrid.HOURS + (at[i] + offset) % CellGrid.WEEK / 3600;
-        if (mark[c] != run) {
-          mark[c] = run;
-          touched[n++] = c;
-        }
+        int c = region[i] * CellGrid.HOURS + hourOfWeek[(at[i] + within) / 3600];
+        // branchless "first time this account touches c": mark[c] <= run always, so
+        // (mark[c] - run) >>> 31 is 1 exactly when c is new; a branch here mispredicts often
+        touched[n] = c;
+        n += (mark[c] - run) >>> 31;
+        mark[c] = run;
         scratch[c] += value[i];
       }
       if (n > 0) {

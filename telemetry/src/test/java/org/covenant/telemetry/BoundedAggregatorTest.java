@@ -83,7 +83,7 @@ class BoundedAggregatorTest {
     BoundedSums expected = reference(r, b);
     for (int threads : new int[] {1, 2, 3}) {
       BoundedSums got = BoundedAggregator.aggregate("m", r.account(), r.region(), r.at(), r.value(),
-          r.account().length, REGIONS, BASE, b, threads);
+          r.account().length, REGIONS, BASE, 2 * CellGrid.WEEK, b, threads);
       assertThat(got.bounded()).as("threads %d", threads).isEqualTo(expected.bounded());
       assertThat(got.raw()).isEqualTo(expected.raw());
       assertThat(got.accounts()).isEqualTo(expected.accounts());
@@ -99,7 +99,7 @@ class BoundedAggregatorTest {
     long[] worstValue = {0};
     int[] accountsSeen = {0};
     BoundedSums s = BoundedAggregator.aggregate("m", r.account(), r.region(), r.at(), r.value(),
-        r.account().length, REGIONS, BASE, b, 1, (account, cells, values, n) -> {
+        r.account().length, REGIONS, BASE, 2 * CellGrid.WEEK, b, 1, (account, cells, values, n) -> {
           accountsSeen[0]++;
           worstCells[0] = Math.max(worstCells[0], n);
           for (int k = 0; k < n; k++) {
@@ -121,7 +121,7 @@ class BoundedAggregatorTest {
     Rows r = rows(3, 50_000, 100);
     ContributionBounds b = new ContributionBounds(10, 900);
     BoundedSums without = BoundedAggregator.aggregate("m", r.account(), r.region(), r.at(), r.value(),
-        r.account().length, REGIONS, BASE, b, 1);
+        r.account().length, REGIONS, BASE, 2 * CellGrid.WEEK, b, 1);
     // a new account (id above all others) with enormous activity everywhere
     int extra = 20_000;
     int n = r.account().length + extra;
@@ -136,7 +136,7 @@ class BoundedAggregatorTest {
       at[i] = rnd.nextInt(CellGrid.WEEK);
       v[i] = 1_000_000;
     }
-    BoundedSums with = BoundedAggregator.aggregate("m", a, reg, at, v, n, REGIONS, BASE, b, 2);
+    BoundedSums with = BoundedAggregator.aggregate("m", a, reg, at, v, n, REGIONS, BASE, 2 * CellGrid.WEEK, b, 2);
     int changed = 0;
     for (int c = 0; c < with.bounded().length; c++) {
       long d = with.bounded()[c] - without.bounded()[c];
@@ -153,7 +153,7 @@ class BoundedAggregatorTest {
   void unclusteredRows_areABugNotASilentMisCount() {
     int[] account = {1, 2, 1};
     assertThatThrownBy(() -> BoundedAggregator.aggregate("m", account, new byte[3], new int[3],
-        new int[] {1, 1, 1}, 3, 1, BASE, new ContributionBounds(1, 1), 1))
+        new int[] {1, 1, 1}, 3, 1, BASE, CellGrid.WEEK, new ContributionBounds(1, 1), 1))
         .isInstanceOfSatisfying(TelemetryException.class, e -> assertThat(e.code()).isEqualTo("not_clustered"));
   }
 
