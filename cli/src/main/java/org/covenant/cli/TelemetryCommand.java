@@ -265,11 +265,13 @@ public final class TelemetryCommand implements Runnable {
       if (!stage.equals(this.stage) || now - last > 1_000_000_000L || finished) {
         this.stage = stage;
         last = now;
-        double s = Math.max(1e-9, (now - start) / 1e9);
+        double s = (now - start) / 1e9;
         String unit = stage.equals("read") ? "bytes" : "events";
-        err.printf("%s %,d%s %s (%.1f%%) %,.0f %s/s%n", stage, done,
+        // a stage's first report comes before any time has passed: no rate yet
+        String rate = s < 0.05 ? "" : String.format(" %,.0f %s/s", done / s, unit);
+        err.printf("%s %,d%s %s (%.1f%%)%s%n", stage, done,
             total > 0 ? "/" + String.format("%,d", total) : "", unit,
-            total > 0 ? 100.0 * done / total : 0, done / s, unit);
+            total > 0 ? 100.0 * done / total : 0, rate);
         err.flush();
       }
     }
