@@ -8,7 +8,8 @@
 # line per filter with n, precision, recall, f1, fpr and the counts. bogofilter runs with its
 # built-in defaults (-C: no config file; spam_cutoff 0.99, ham_cutoff 0.45): "unsure" (U) counts
 # as delivered (not flagged) in the main line and as flagged in the second bogofilter line.
-# WORK=DIR keeps the exported split and the bogofilter database there (default: a temp dir).
+# WORK=DIR keeps the exported split and the bogofilter database there (default: a temp dir);
+# SALT=S draws another 20 % split (default: the standard one, covenant-safety-holdout-v1).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +29,8 @@ cp="$root/safety/target/classes:$(cat "$work/classpath.txt")"
 
 rm -rf "$work/split" "$work/db"
 mkdir -p "$work/db"
-java -cp "$cp" org.covenant.safety.SplitExport "$data" "$work/split" >&2
+salt=(${SALT:+"$SALT"})
+java -cp "$cp" org.covenant.safety.SplitExport "$data" "$work/split" "${salt[@]}" >&2
 
 # bogofilter exits 0 (spam), 1 (ham) or 2 (unsure) for the last message it saw; 3 is an error
 bogo() {
@@ -71,7 +73,7 @@ metrics() { # $1: filter name, $2: what U counts as (ham|spam)
 }
 
 cd "$root"
-java -cp "$cp" org.covenant.safety.QualityReport "$data"
+java -cp "$cp" org.covenant.safety.QualityReport "$data" "${salt[@]}"
 metrics bogofilter-unsure-as-ham ham
 metrics bogofilter-unsure-as-spam spam
 echo "split and bogofilter database in $work" >&2
