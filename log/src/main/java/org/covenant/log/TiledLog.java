@@ -21,11 +21,12 @@ import java.util.stream.Stream;
  * The transparency log of a data directory, published as static C2SP tlog-tiles files under
  * {@code DIR/log/} and signed with C2SP checkpoints (ARCHITECTURE.md §7).
  *
- * <p>Durability: {@link #append} writes entry bundles and hash tiles to temporary files, fsyncs
- * them, renames them into place and fsyncs their directories; only then does it sign and write
- * {@code checkpoints/<size>} and, last, {@code checkpoint}. The {@code checkpoint} rename is the
- * commit point: after a crash, {@link #open} takes the log size from it and overwrites whatever a
- * torn append left beyond it. So an append is atomic: all its leaves or none.
+ * <p>Durability: {@link #append} writes entry bundles, hash tiles and the new signed {@code
+ * checkpoints/<size>} to temporary files, fsyncs them, renames them into place and fsyncs their
+ * directories; only then does it replace {@code checkpoint} the same way. That rename is the
+ * commit point: after a crash, {@link #open} takes the log size from {@code checkpoint} and
+ * overwrites whatever a torn append left beyond it. So an append is atomic: all its leaves or
+ * none.
  *
  * <p>Wiring to a ledger: the log may lag the ledger but never lead it. Append a ledger record's
  * leaf after the ledger commits it; on start, if {@link #size()} is below the ledger's count,
@@ -37,7 +38,7 @@ import java.util.stream.Stream;
  */
 public final class TiledLog implements AutoCloseable {
   private static final int W = TilePaths.TILE_WIDTH;
-  private static final int FSYNC_THREADS = 8;
+  private static final int FSYNC_THREADS = 16;
 
   /** What readers see: the committed size, its checkpoint and the entries of the partial bundle. */
   private record State(SignedCheckpoint checkpoint, List<byte[]> partialEntries) {
@@ -227,6 +228,12 @@ public final class TiledLog implements AutoCloseable {
       partial = bundleWrites(old, leaves, start, end, writes);
       tileWrites(start, end, writes);
       next = SignedCheckpoint.sign(Checkpoint.of(signer.name(), end, tree.root(end)), signer);
+      // The kept copy is not the commit point, so it can travel with the tiles: a crash before
+      // the commit leaves it beyond the committed size, where open() discards it.
+      writes.add(
+          new AtomicFiles.Write(
+              logDir.resolve(TilePaths.checkpointAt(end)),
+              next.note().getBytes(StandardCharsets.UTF_8)));
       AtomicFiles.writeAll(writes, fsyncPool);
     } catch (IOException | RuntimeException e) {
       tree.truncate(start);
@@ -236,9 +243,8 @@ public final class TiledLog implements AutoCloseable {
       throw new LogException("log_io", "append of " + leaves.size() + " leaves failed", e);
     }
     try {
-      byte[] note = next.note().getBytes(StandardCharsets.UTF_8);
-      AtomicFiles.write(logDir.resolve(TilePaths.checkpointAt(end)), note);
-      AtomicFiles.write(logDir.resolve(TilePaths.CHECKPOINT), note);
+      AtomicFiles.write(
+          logDir.resolve(TilePaths.CHECKPOINT), next.note().getBytes(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       // The new checkpoint may or may not be on disk: only a reopen can tell.
       broken = true;

@@ -167,15 +167,19 @@ class TiledLogTest {
   void failedCommit_requiresAReopen_whichFindsTheLastCommittedSize() throws IOException {
     try (TiledLog log = TiledLog.open(dir, SIGNER)) {
       log.append(leaves(0, 10));
-      Files.createDirectories(dir.resolve("log/checkpoints/15/x"));
+      // A non-empty directory where the commit's temporary file must go fails the commit only.
+      Path blocker = dir.resolve("log/.tmp-checkpoint");
+      Files.createDirectories(blocker.resolve("x"));
       assertThatThrownBy(() -> log.append(leaves(10, 5))).isInstanceOf(LogException.class);
+      assertThat(dir.resolve("log/checkpoints/15")).exists();
       assertThatThrownBy(() -> log.append(leaves(10, 5)))
           .isInstanceOf(LogException.class)
           .hasMessageStartingWith("log_needs_reopen");
     }
-    AtomicFiles.deleteTree(dir.resolve("log/checkpoints/15"));
+    AtomicFiles.deleteTree(dir.resolve("log/.tmp-checkpoint"));
     try (TiledLog log = TiledLog.open(dir, SIGNER)) {
       assertThat(log.size()).isEqualTo(10);
+      assertThat(dir.resolve("log/checkpoints/15")).doesNotExist();
       log.append(leaves(10, 5));
     }
     assertThat(LogVerifier.create(SIGNER.verifier()).verify(dir).ok()).isTrue();
