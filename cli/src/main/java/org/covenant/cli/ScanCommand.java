@@ -1,0 +1,237 @@
+package org.covenant.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.covenant.format.Json;
+import org.covenant.safety.Corpus;
+import org.covenant.safety.CorpusPipeline;
+import org.covenant.safety.HoldoutSplit;
+import org.covenant.safety.InviteScanner;
+import org.covenant.safety.MessageParser;
+import org.covenant.safety.Metrics;
+import org.covenant.safety.ModelInfo;
+import org.covenant.safety.ModelTrainer;
+import org.covenant.safety.SafetyException;
+import org.covenant.safety.ScanJson;
+import org.covenant.safety.ScanModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code covenant scan}: trust and safety scanning of webinar invites (the safety module). Thin:
+ * every decision is made in {@code org.covenant.safety}. Exit codes: 0 done, 1 failure, 2 invalid
+ * input (a bad corpus or model file, a missing file, bad arguments).
+ */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scan one invite (a raw RFC 5322 message) for spam and fraud: prints one JSON verdict.",
+      "  covenant scan --model MODEL FILE",
+      "  covenant scan train --data CORPUS.jsonl.gz --out MODEL",
+      "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz"},
+    subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class})
+public final class ScanCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "MODEL", description = "A model file from scan train.")
+  Path model;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+      description = "The invite as a raw message file.")
+  Path file;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (model == null || file == null) {
+      spec.commandLine().usage(err);
+      return 2;
+    }
+    try {
+      InviteScanner scanner = InviteScanner.create(ScanModel.read(model));
+      String raw = readMessage(file);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(ScanJson.write(scanner.scan(MessageParser.create().parse(raw))));
+      out.flush();
+      return 0;
+    } catch (NoSuchFileException e) {
+      return fail(err, "invalid input: message file `" + file + "` does not exist", 2);
+    } catch (IOException e) {
+      return fail(err, "cannot read message file `" + file + "`: " + e.getMessage(), 1);
+    } catch (SafetyException e) {
+      return fail(err, e);
+    }
+  }
+
+  /** Mail is bytes: UTF-8 when it decodes as such, else ISO-8859-1 (every byte a char). */
+  static String readMessage(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  static int fail(PrintWriter err, String message, int code) {
+    err.println("covenant: " + message);
+    err.flush();
+    return code;
+  }
+
+  static int fail(PrintWriter err, SafetyException e) {
+    boolean input = e.code().endsWith("_invalid") || e.code().endsWith("_not_found");
+    return fail(err, (input ? "invalid input: " : "") + e.code() + ": " + e.getMessage(),
+        input ? 2 : 1);
+  }
+
+  static HoldoutSplit split(String salt) {
+    return salt == null ? HoldoutSplit.STANDARD
+        : new HoldoutSplit(salt, HoldoutSplit.STANDARD.heldOutPerTenThousand());
+  }
+
+  /** {@code scan train}: trains on the training part of the split only. */
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a model on the training part of the held-out split of a corpus "
+          + "(JSON lines: id, label spam|ham, text); prints one JSON line describing it.")
+  static final class Train implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.jsonl.gz")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL")
+    Path out;
+
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "logistic",
+        description = "logistic (default) or naive_bayes.")
+    String kind;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Training seed (default fixed).")
+    Long seed;
+
+    @Option(names = "--salt", paramLabel = "SALT",
+        description = "Draw another 20% held-out split (default: the standard one).")
+    String salt;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      ScanModel.Kind k;
+      try {
+        k = ScanModel.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        return fail(err, "invalid input: --kind `" + kind + "`: use logistic or naive_bayes", 2);
+      }
+      try {
+        ModelTrainer.Options options = ModelTrainer.Options.defaults(k);
+        if (seed != null) {
+          options = options.withSeed(seed);
+        }
+        ScanModel m = CorpusPipeline.create(split(salt)).train(Corpus.read(data), options,
+            List.of());
+        m.write(out);
+        ModelInfo i = m.info();
+        ObjectNode line = Json.object();
+        line.put("model", out.toString());
+        line.put("kind", k.name().toLowerCase(Locale.ROOT));
+        line.put("examples", i.examples());
+        line.put("spam", i.spam());
+        line.put("ham", i.ham());
+        line.put("threshold_log_odds", i.threshold());
+        line.put("bytes", Files.size(out));
+        line.put("dataset", i.dataset());
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(Json.line(line));
+        o.flush();
+        return 0;
+      } catch (IOException e) {
+        return fail(err, "cannot read model file `" + out + "`: " + e.getMessage(), 1);
+      } catch (SafetyException e) {
+        return fail(err, e);
+      }
+    }
+  }
+
+  /** {@code scan eval}: scans the held-out part only. */
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = "Evaluate a model on the held-out part of the split: prints one JSON "
+          + "object with n, precision, recall, f1, fpr (and the counts).")
+  static final class Eval implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.jsonl.gz")
+    Path data;
+
+    @Option(names = "--salt", paramLabel = "SALT",
+        description = "The salt the model was trained with, if not the standard split.")
+    String salt;
+
+    @Override
+    public Integer call() {
+      try {
+        InviteScanner scanner = InviteScanner.create(ScanModel.read(model));
+        Metrics m = CorpusPipeline.create(split(salt)).evaluate(scanner, Corpus.read(data));
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(m.toJson());
+        o.flush();
+        return 0;
+      } catch (SafetyException e) {
+        return fail(spec.commandLine().getErr(), e);
+      }
+    }
+  }
+
+  /** {@code scan split}: the split as files, for other filters. */
+  @Command(name = "split", mixinStandardHelpOptions = true,
+      description = "Write the held-out split as raw messages: DIR/{train,test}/{spam,ham}/ID.eml.")
+  static final class Split implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.jsonl.gz")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--salt", paramLabel = "SALT")
+    String salt;
+
+    @Override
+    public Integer call() {
+      try {
+        HoldoutSplit s = split(salt);
+        int n = CorpusPipeline.create(s).export(Corpus.read(data), out);
+        ObjectNode line = Json.object();
+        line.put("exported", n);
+        line.put("dir", out.toString());
+        line.put("split", s.describe());
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(Json.line(line));
+        o.flush();
+        return 0;
+      } catch (SafetyException e) {
+        return fail(spec.commandLine().getErr(), e);
+      }
+    }
+  }
+}
