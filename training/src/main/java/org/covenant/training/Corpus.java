@@ -125,13 +125,54 @@ public final class Corpus {
         cs, TimeKey.toInstant(created[i]));
   }
 
-  /** A subset of the records, in the given order, sharing nothing with this corpus. */
+  /** Records {@code records[0]}, {@code records[1]}, … (a subset, a reordering) as a corpus. */
   public Corpus select(int[] records) {
-    Builder b = builder();
-    for (int i : records) {
-      b.add(item(i));
+    return permute(records);
+  }
+
+  /**
+   * Records {@code perm[0]}, {@code perm[1]}, … as a corpus sharing this one's dictionaries: a
+   * reordering when {@code perm} is a permutation, a subset otherwise.
+   */
+  Corpus permute(int[] perm) {
+    int n = perm.length;
+    byte[] blob = ids.blob();
+    int[] off = ids.offsets();
+    long blobLen = 0;
+    int conLen = 0;
+    for (int i : perm) {
+      blobLen += off[i + 1] - off[i];
+      conLen += contributorStart[i + 1] - contributorStart[i];
     }
-    return b.build();
+    byte[] newBlob = new byte[Math.toIntExact(blobLen)];
+    int[] newOff = new int[n + 1];
+    byte[] cat = new byte[n];
+    int[] acc = new int[n];
+    long[] cre = new long[n];
+    int[] mee = new int[n];
+    int[] aut = new int[n];
+    int[] cs = new int[n + 1];
+    int[] con = new int[conLen];
+    int w = 0;
+    int cw = 0;
+    for (int k = 0; k < n; k++) {
+      int i = perm[k];
+      int len = off[i + 1] - off[i];
+      System.arraycopy(blob, off[i], newBlob, w, len);
+      w += len;
+      newOff[k + 1] = w;
+      cat[k] = category[i];
+      acc[k] = account[i];
+      cre[k] = created[i];
+      mee[k] = meeting[i];
+      aut[k] = author[i];
+      int clen = contributorStart[i + 1] - contributorStart[i];
+      System.arraycopy(contributors, contributorStart[i], con, cw, clen);
+      cw += clen;
+      cs[k + 1] = cw;
+    }
+    return new Corpus(new Strings(newBlob, newOff), accounts, meetings, authors, cat, acc, cre,
+        mee, aut, cs, con);
   }
 
   /**

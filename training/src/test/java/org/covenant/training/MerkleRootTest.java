@@ -1,0 +1,36 @@
+package org.covenant.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.covenant.log.MerkleTree;
+import org.junit.jupiter.api.Test;
+
+class MerkleRootTest {
+  private static byte[] leaf(int i) {
+    return ("c" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void streamedRoot_equalsTheLogsTree_forEverySizeUpTo130() {
+    MerkleTree tree = MerkleTree.create();
+    MerkleRoot streamed = new MerkleRoot();
+    assertThat(streamed.root()).isEqualTo(tree.root());
+    for (int n = 1; n <= 130; n++) {
+      tree.append(leaf(n - 1));
+      streamed.add(leaf(n - 1));
+      assertThat(streamed.root()).as("n=%d", n).isEqualTo(tree.root());
+      assertThat(MerkleRoot.of(n, MerkleRootTest::leaf)).isEqualTo(tree.root());
+    }
+  }
+
+  @Test
+  void twoThreadRoot_equalsTheLogsTree_onALargeOddSize() {
+    int n = (1 << 17) + 12_345;
+    MerkleTree tree = MerkleTree.create();
+    for (int i = 0; i < n; i++) {
+      tree.append(leaf(i));
+    }
+    assertThat(MerkleRoot.of(n, MerkleRootTest::leaf)).isEqualTo(tree.root());
+  }
+}
