@@ -30,7 +30,7 @@ public final class BoundedAggregator {
   /** Aggregates {@code metric} over an accepted table (region codes = public region indexes). */
   public static BoundedSums aggregate(
       GuardResult guarded, Metric metric, int threads) {
-    EventTable t = guarded.table(metric.type()).orElse(new EventTable(metric.type(), List.of(
+    EventTable t = guarded.table(metric.type()).filter(x -> x.rows() > 0).orElse(new EventTable(metric.type(), List.of(
         Column.ints("account", TelemetryData.PSEUDONYMS, new int[0]),
         Column.bytes("region", "public_regions", new byte[0]),
         Column.ints("at", "", new int[0]),

@@ -291,6 +291,9 @@ public final class IngestionGuard {
 
   private void optional(
       TelemetryData data, EventSchema schema, EventTable table, byte[] reason, Counts counts) {
+    if (table.column("account").isEmpty() || table.column("at").isEmpty()) {
+      return; // every row is already quarantined as missing_field
+    }
     List<String> pseudonyms = data.dictionary(TelemetryData.PSEUDONYMS);
     int[] account = table.require("account").ints();
     int[] at = table.require("at").ints();
@@ -312,6 +315,9 @@ public final class IngestionGuard {
   }
 
   private static EventTable clustered(EventTable t) {
+    if (t.column("account").isEmpty()) {
+      return t; // no rows survived: account is required
+    }
     int[] account = t.require("account").ints();
     boolean sorted = true;
     for (int i = 1; i < account.length && sorted; i++) {

@@ -155,4 +155,14 @@ class IngestionGuardTest {
     assertThat(ok.require("account").ints()).containsExactly(0, 0, 1, 1);
     assertThat(ok.require("participants").ints()).containsExactly(20, 40, 10, 30);
   }
+  @Test
+  void aTableWithoutItsRequiredColumns_isQuarantinedWhole_andAggregatesToNothing() {
+    EventTable t = new EventTable("media.quality", List.of(
+        Column.ints("jitter_ms", "", new int[] {3, 4})));
+    GuardResult g = guard(t, DiagnosticsConsent.allowAll());
+    assertThat(g.byField()).containsEntry("media.quality.account:missing_field", 2L);
+    EventTable m = new EventTable("meeting.minutes", List.of(Column.ints("minutes", "", new int[] {5})));
+    GuardResult g2 = guard(m, DiagnosticsConsent.allowAll());
+    assertThat(BoundedAggregator.aggregate(g2, Metric.platform().get(0), 2).boundedTotal()).isZero();
+  }
 }
