@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       TelemetryCommand.class,
       LedgerCommand.class,
       DecideCommand.class,
+      CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -159,7 +159,9 @@ public final class CorpusGenerator {
       int a = byRank[rank(cdf, rnd.nextDouble() * sum)];
       long from = created[a] + 3600 * SECOND;
       long t = from + (long) (rnd.nextDouble() * Math.max(1, end - from)) / SECOND * SECOND;
-      if (rnd.nextInt(10) == 0) {
+      // 44% of draws are single records outside meetings: about 10% of records, as meetings
+      // hold seven on average.
+      if (rnd.nextInt(100) < 44) {
         String kind = OUTSIDE[rnd.nextInt(OUTSIDE.length)];
         b.add(recordId(made), category(kind), acctIndex[a], t, Corpus.NONE,
             kind.startsWith("service_generated") ? Corpus.NONE : b.author(ids[a] + "/u" + rnd.nextInt(20)));

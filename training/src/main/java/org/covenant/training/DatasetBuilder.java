@@ -62,14 +62,22 @@ public final class DatasetBuilder {
    * @param at the time of use
    * @param out the dataset directory to create (must not exist)
    * @param threads kernel threads
+   * @param dataDir the data directory of the ledger, recorded so later steps find the lineage
    */
-  public record Request(Path corpusFile, String purpose, Instant at, Path out, int threads) {
+  public record Request(Path corpusFile, String purpose, Instant at, Path out, int threads,
+      java.util.Optional<Path> dataDir) {
     /** Validates the fields. */
     public Request {
       Objects.requireNonNull(corpusFile, "corpusFile");
       Objects.requireNonNull(purpose, "purpose");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(out, "out");
+      Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** A request that records no data directory. */
+    public Request(Path corpusFile, String purpose, Instant at, Path out, int threads) {
+      this(corpusFile, purpose, at, out, threads, java.util.Optional.empty());
     }
   }
 
@@ -210,6 +218,7 @@ public final class DatasetBuilder {
     m.put("purpose", kernel.purpose().id());
     m.put("at", req.at().toString());
     m.put("created", now.toString());
+    req.dataDir().ifPresent(d -> m.put("data_dir", d.toAbsolutePath().normalize().toString()));
     ObjectNode l = m.putObject("ledger");
     l.put("position", ledger.position());
     l.put("accounts", ledger.accounts());
