@@ -79,6 +79,8 @@ public final class CovenantServer implements AutoCloseable {
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.http.maxRequestSize = parts.config().maxBatchBody();
       cfg.http.prefer405over404 = true;
+      // Answers are small JSON documents; compressing them costs more CPU than it saves.
+      cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       cfg.jetty.host = parts.config().host();
       cfg.jetty.port = parts.config().port();
       for (Route r : routes) {

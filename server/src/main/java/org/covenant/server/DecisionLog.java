@@ -44,6 +44,23 @@ public final class DecisionLog implements AutoCloseable {
       reasons = List.copyOf(reasons);
     }
 
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hour == k.hour && account.equals(k.account)
+          && purpose.equals(k.purpose) && verdict.equals(k.verdict) && basis.equals(k.basis)
+          && clauses.equals(k.clauses) && reasons.equals(k.reasons);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = account.hashCode();
+      h = 31 * h + Long.hashCode(hour);
+      h = 31 * h + purpose.hashCode();
+      h = 31 * h + verdict.hashCode();
+      h = 31 * h + clauses.hashCode();
+      return 31 * h + reasons.hashCode();
+    }
+
     ObjectNode toJson() {
       ObjectNode o = Json.object();
       o.put("account", account);
@@ -76,7 +93,8 @@ public final class DecisionLog implements AutoCloseable {
 
   private final Optional<Path> file;
   private final Map<Key, AtomicLong> totals = new ConcurrentHashMap<>();
-  private final Map<Key, AtomicLong> pending = new ConcurrentHashMap<>();
+  /** What each counter stood at when last flushed: the next flush writes the difference. */
+  private final Map<Key, Long> flushed = new java.util.HashMap<>();
   private final AtomicLong recorded = new AtomicLong();
 
   private DecisionLog(Optional<Path> file) {
@@ -108,6 +126,7 @@ public final class DecisionLog implements AutoCloseable {
           Key k = Key.fromJson(n.path("key"));
           long count = n.path("count").asLong();
           log.totals.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(count);
+          log.flushed.merge(k, count, Long::sum);
           log.recorded.addAndGet(count);
         }
       } catch (IOException e) {
@@ -130,10 +149,11 @@ public final class DecisionLog implements AutoCloseable {
     }
     Key k = new Key(account, Math.floorDiv(at.getEpochSecond(), HOUR), purpose,
         d.verdict().id(), d.basis().map(b -> b.id()), d.clauses(), reasons);
-    totals.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(n);
-    if (file.isPresent()) {
-      pending.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(n);
+    AtomicLong c = totals.get(k);
+    if (c == null) {
+      c = totals.computeIfAbsent(k, x -> new AtomicLong());
     }
+    c.addAndGet(n);
     recorded.addAndGet(n);
   }
 
@@ -146,19 +166,20 @@ public final class DecisionLog implements AutoCloseable {
    * Writes the counts recorded since the last flush and syncs them; empty when there were none
    * or the log is in memory.
    */
-  public synchronized Optional<Flush> flush(Instant now) {
-    if (file.isEmpty() || pending.isEmpty()) {
+  public synchronized Optional<Flush> flush(Instant at) {
+    if (file.isEmpty()) {
       return Optional.empty();
     }
     List<String> lines = new ArrayList<>();
+    Map<Key, Long> now = new java.util.HashMap<>();
     long n = 0;
-    for (Map.Entry<Key, AtomicLong> e : pending.entrySet()) {
-      long c = e.getValue().getAndSet(0);
+    for (Map.Entry<Key, AtomicLong> e : totals.entrySet()) {
+      long total = e.getValue().get();
+      long c = total - flushed.getOrDefault(e.getKey(), 0L);
       if (c == 0) {
-        // Entries stay: the keys are few (account x hour x purpose x outcome), and removing one
-        // could drop an increment racing with the removal.
         continue;
       }
+      now.put(e.getKey(), total);
       ObjectNode line = Json.object();
       line.set("key", e.getKey().toJson());
       line.put("count", c);
@@ -185,7 +206,8 @@ public final class DecisionLog implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + f, e);
     }
-    return Optional.of(new Flush(n, lines.size(), now));
+    flushed.putAll(now);
+    return Optional.of(new Flush(n, lines.size(), at));
   }
 
   /**

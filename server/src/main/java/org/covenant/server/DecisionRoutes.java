@@ -1,10 +1,12 @@
 package org.covenant.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,21 +134,95 @@ final class DecisionRoutes {
   }
 
   private void decide(Context ctx) {
-    ObjectNode body = Http.object(ctx, config.maxBody());
-    Http.only(body, Set.of("purpose", "content", "at"), "");
+    // The hot path: streamed in and out, no JSON trees.
+    byte[] bytes = Http.body(ctx, config.maxBody());
     Caller caller = Http.caller(ctx);
-    String purposeId = Http.field("", () -> Json.str(body, "purpose"));
-    String content = Http.field("", () -> Json.str(body, "content"));
-    Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at"))
-        : clock.instant();
+    String purposeId = null;
+    String content = null;
+    String atText = null;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw ServerException.invalid("body", "expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (f) {
+          case "purpose" -> purposeId = text(p, v, "purpose");
+          case "content" -> content = text(p, v, "content");
+          case "at" -> atText = text(p, v, "at");
+          default -> throw ServerException.invalid(f, "unknown field");
+        }
+      }
+      if (p.nextToken() != null) {
+        throw ServerException.invalid("body", "trailing data after the JSON object");
+      }
+    } catch (IOException e) {
+      throw ServerException.invalid("body", "malformed JSON: " + e.getMessage().split("\n")[0]);
+    }
+    if (purposeId == null) {
+      throw ServerException.invalid("purpose", "missing");
+    }
+    if (content == null) {
+      throw ServerException.invalid("content", "missing");
+    }
     Purpose purpose = purpose("purpose", purposeId, caller);
+    Instant at = atText == null ? clock.instant() : instant("at", atText);
     Namespace ns = Http.namespace(ctx);
     Decision d = decide(ns, ns.snapshot(), ns.stale(), caller, purpose, content, at);
-    ObjectNode out = AnswerJson.decision(d);
-    out.put("purpose", purpose.id());
-    out.put("content", content);
-    out.put("at", at.toString());
-    Http.json(ctx, 200, out);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      writeDecision(g, d, true);
+      g.writeStringField("purpose", purpose.id());
+      g.writeStringField("content", content);
+      g.writeStringField("at", at.toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a decision", e);
+    }
+    ctx.status(200).contentType(Http.JSON).result(out.toByteArray());
+  }
+
+  /** The fields of AnswerJson.decision, streamed. */
+  static void writeDecision(JsonGenerator g, Decision d, boolean evidence) throws IOException {
+    g.writeStringField("verdict", d.verdict().id());
+    if (d.reason().isPresent()) {
+      g.writeStringField("reason", d.reason().get().code());
+    } else {
+      g.writeNullField("reason");
+    }
+    g.writeArrayFieldStart("reasons");
+    for (Reason r : d.reasons()) {
+      g.writeString(r.code());
+    }
+    g.writeEndArray();
+    if (d.basis().isPresent()) {
+      g.writeStringField("basis", d.basis().get().id());
+    } else {
+      g.writeNullField("basis");
+    }
+    g.writeArrayFieldStart("clauses");
+    for (String c : d.clauses()) {
+      g.writeString(c);
+    }
+    g.writeEndArray();
+    g.writeFieldName("obligations");
+    if (d.obligations().isEmpty()) {
+      g.writeStartArray();
+      g.writeEndArray();
+    } else {
+      g.writeTree(AnswerJson.obligations(d.obligations()));
+    }
+    if (evidence) {
+      g.writeArrayFieldStart("evidence");
+      for (Long e : d.evidence()) {
+        g.writeNumber(e.longValue());
+      }
+      g.writeEndArray();
+    }
+    g.writeStringField("policy_revision", d.policyRevision());
   }
 
   /** One parsed batch item; null fields take the batch defaults. */

@@ -61,12 +61,14 @@ final class Http {
       }
     }
     long declared = ctx.req().getContentLengthLong();
-    if (declared > limit) {
-      throw tooLarge(limit);
-    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > limit) {
+        drain(in);
+        throw tooLarge(limit);
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (bytes.length > limit) {
+        drain(in);
         throw tooLarge(limit);
       }
       return bytes;
@@ -74,6 +76,21 @@ final class Http {
       throw ServerException.invalid("body", "the body could not be read: " + e.getMessage());
     }
   }
+
+  /**
+   * Reads and discards what is left of an oversized body, up to {@value #DRAIN_LIMIT} bytes, so
+   * the client, still sending, gets the 413 instead of a reset connection; beyond that the
+   * connection is closed.
+   */
+  private static void drain(InputStream in) throws IOException {
+    byte[] buf = new byte[65536];
+    long total = 0;
+    for (int n = in.read(buf); n >= 0 && total < DRAIN_LIMIT; n = in.read(buf)) {
+      total += n;
+    }
+  }
+
+  private static final long DRAIN_LIMIT = 16L << 20;
 
   private static ServerException tooLarge(long limit) {
     return new ServerException("body_too_large", 413, "body",
@@ -144,7 +161,7 @@ final class Http {
   /** An optional RFC 3339 query parameter. */
   static Optional<Instant> instantParam(Context ctx, String name) {
     String v = ctx.queryParam(name);
-    if (v == null || v.isEmpty()) {
+    if (v == null) {
       return Optional.empty();
     }
     try {
@@ -157,7 +174,7 @@ final class Http {
   /** An optional non-negative integer query parameter within {@code [min, max]}. */
   static long longParam(Context ctx, String name, long dflt, long min, long max) {
     String v = ctx.queryParam(name);
-    if (v == null || v.isEmpty()) {
+    if (v == null) {
       return dflt;
     }
     long n;

@@ -2,6 +2,7 @@ package org.covenant.server;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -29,6 +30,10 @@ public final class Metrics {
   private final Counter decisions;
   private final ConcurrentHashMap<String, CounterDataPoint> decisionPoints =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CounterDataPoint> requestPoints =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DistributionDataPoint> latencyPoints =
+      new ConcurrentHashMap<>();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
   /** Metrics reading the ledger head, log size and store age from the suppliers. */
@@ -37,12 +42,14 @@ public final class Metrics {
         .name("covenant_http_requests_total")
         .help("HTTP requests by method, route template and status")
         .labelNames("method", "route", "status")
+        .withoutExemplars()
         .register(registry);
     latency = Histogram.builder()
         .name("covenant_http_request_duration_seconds")
         .help("HTTP request latency by method and route template")
         .labelNames("method", "route")
         .classicOnly()
+        .withoutExemplars()
         .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
             0.1, 0.25, 0.5, 1, 2.5)
         .register(registry);
@@ -50,6 +57,7 @@ public final class Metrics {
         .name("covenant_decisions_total")
         .help("Decisions by verdict and primary reason (empty on allow)")
         .labelNames("verdict", "reason")
+        .withoutExemplars()
         .register(registry);
     GaugeWithCallback.builder()
         .name("covenant_ledger_head")
@@ -70,8 +78,19 @@ public final class Metrics {
 
   /** Counts one request and its latency. */
   public void request(String method, String route, int status, long nanos) {
-    requests.labelValues(method, route, Integer.toString(status)).inc();
-    latency.labelValues(method, route).observe(nanos / 1e9);
+    String key = method + ' ' + route;
+    DistributionDataPoint l = latencyPoints.get(key);
+    if (l == null) {
+      l = latencyPoints.computeIfAbsent(key, k -> latency.labelValues(method, route));
+    }
+    l.observe(nanos / 1e9);
+    String rkey = key + ' ' + status;
+    CounterDataPoint r = requestPoints.get(rkey);
+    if (r == null) {
+      r = requestPoints.computeIfAbsent(rkey,
+          k -> requests.labelValues(method, route, Integer.toString(status)));
+    }
+    r.inc();
   }
 
   /** Counts one decision. */

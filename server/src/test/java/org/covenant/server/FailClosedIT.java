@@ -1,0 +1,110 @@
+package org.covenant.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.covenant.format.TermsLibrary;
+import org.covenant.store.LedgerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fail closed on PostgreSQL: the server reaches the database through a proxy the test cuts
+ * mid-run. Writes answer 503 {@code store_unavailable}; once the last good snapshot is older than
+ * the bound, decisions that depend on consents or settings deny {@code store_unavailable} while
+ * those that rest on nothing changeable still answer; when the proxy is restored the server
+ * recovers by itself.
+ */
+class FailClosedIT {
+  private static final String PG = System.getenv().getOrDefault("COVENANT_TEST_PG_URL",
+      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+  private static boolean reachable() {
+    try (Connection c = DriverManager.getConnection(PG)) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void eventually(Duration limit, Supplier<Boolean> condition) throws Exception {
+    long end = System.nanoTime() + limit.toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met within " + limit);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String decide(TestClient c, String purpose) {
+    // c-globex-rec: a cloud recording in a meeting with recording on; service.recording rests
+    // on the setting recording.cloud, service.provide on nothing, marketing is forbidden.
+    TestClient.Response r = c.post("/v1/decisions", "{\"purpose\":\"" + purpose
+        + "\",\"content\":\"c-globex-rec\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().path("verdict").asText() + ":" + r.json().path("reason").asText("");
+  }
+
+  @Test
+  void databaseCut_writes503_dependentDecisionsDeny_thenRecovers(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(reachable(), "PostgreSQL at " + PG + " is not reachable");
+    URI u = URI.create(PG.substring("jdbc:".length()));
+    String schema = "covenant_failclosed_" + HexFormat.of().formatHex(
+        java.nio.ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
+    try (TcpProxy proxy = new TcpProxy(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())) {
+      String viaProxy = PG.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+      LedgerConfig.Postgres pg = LedgerConfig.postgres(viaProxy).withSchema(schema)
+          .withConnectTimeout(Duration.ofMillis(1500));
+      ServerConfig config = ServerConfig.defaults(0).withFreshness(Duration.ofSeconds(2),
+          Duration.ofMillis(100));
+      Deployment.Opened o = Deployment.open(dir, pg, config, TermsLibrary.builtInCatalog(),
+          Clock.systemUTC());
+      try (CovenantServer server = o.server().start()) {
+        TestClient op = new TestClient(server.url(), o.operatorSecret().orElseThrow());
+        Workspace.seed(op);
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+        assertThat(decide(op, "service.provide")).isEqualTo("allow:");
+
+        proxy.cut();
+        // Within the bound the last snapshot still answers.
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+        TestClient.Response w = op.put("/v1/accounts/acme/settings/recording.local",
+            "{\"value\":false}");
+        assertThat(w.status()).as(w.body()).isEqualTo(503);
+        assertThat(w.contentType()).startsWith("application/problem+json");
+        assertThat(w.json().path("code").asText()).isEqualTo("store_unavailable");
+        eventually(Duration.ofSeconds(15), () -> op.get("/readyz").status() == 503);
+        eventually(Duration.ofSeconds(15), () -> decide(op, "service.recording")
+            .equals("deny:store_unavailable"));
+        // Decisions that rest on nothing that can change keep answering from the snapshot.
+        assertThat(decide(op, "service.provide")).isEqualTo("allow:");
+        assertThat(decide(op, "marketing")).isEqualTo("deny:forbidden");
+        assertThat(op.get("/metrics").body()).contains("reason=\"store_unavailable\"");
+
+        proxy.restore();
+        eventually(Duration.ofSeconds(20), () -> op.get("/readyz").status() == 200);
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+        TestClient.Response again = op.put("/v1/accounts/acme/settings/recording.local",
+            "{\"value\":false}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(PG); Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+}
