@@ -243,6 +243,8 @@ function start() {
       enter(t);
     }
   });
+  // Only someone signed in to the console (previewing as a participant) has a console to go back to.
+  $('back').hidden = !savedToken();
   const token = tokenFromPage();
   if (!token) {
     $('access').hidden = false;

@@ -172,7 +172,7 @@ export async function render(container, session, params) {
     } else if (!w) {
       const fallback = c.level === 'account' ? 'default (' + (r.default ? 'On' : 'Off') + ')'
         : c.level === 'group' ? 'account or default' : 'group, account or default';
-      parts.push(h('p', { class: 'inherit', id: explainId }, 'Uses the ' + fallback));
+      parts.push(h('p', { class: 'inherit plain', id: explainId }, 'Uses the ' + fallback));
     }
     if (offParent && c.level === 'account') {
       parts.push(h('p', { class: 'inherit' }, 'Has no effect while '

@@ -38,22 +38,25 @@ export async function render(container, session, params) {
   const idx = history.findIndex((x) => x.terms === chosen);
   let changes = null;
   if (idx > 0) {
+    // Clause ids differ between versions; what a clause does (effect, data, purposes,
+    // conditions, obligations) is what a reader compares.
     const prev = await session.api.get('/v1/terms/' + seg(history[idx - 1].terms));
-    const before = new Set(prev.clauses.map((c) => c.id + '|' + c.title));
-    const now = new Set(t.clauses.map((c) => c.id + '|' + c.title));
-    const added = t.clauses.filter((c) => !before.has(c.id + '|' + c.title));
-    const removed = prev.clauses.filter((c) => !now.has(c.id + '|' + c.title));
+    const before = new Set(prev.clauses.map(meaning));
+    const now = new Set(t.clauses.map(meaning));
+    const added = t.clauses.filter((c) => !before.has(meaning(c)));
+    const removed = prev.clauses.filter((c) => !now.has(meaning(c)));
     changes = h('section', { class: 'card', id: 'terms-changes' },
       h('h3', null, 'What changed from ' + prev.terms),
       added.length || removed.length ? h('ul', null,
         added.map((c) => h('li', null, pill('New', 'info'), ' ', c.title)),
         removed.map((c) => h('li', null, pill('Removed', 'off'), ' ', c.title)))
-        : h('p', null, 'No clause changed.'));
+        : h('p', null, 'Nothing changed in what the terms allow.'));
   }
+  const isContent = (c) => c.categories.some((x) => x.startsWith('customer_content') || x === '*');
+  const platform = t.clauses.filter((c) => !isContent(c));
   const rows = Object.keys(PURPOSES).map((p) => {
-    const clauses = t.clauses.filter((c) => c.purposes.some((x) => purposeMatches(x, p)));
-    const content = clauses.filter((c) => c.categories.some((x) => x.startsWith('customer_content')
-      || x === '*'));
+    const content = t.clauses.filter((c) => isContent(c)
+      && c.purposes.some((x) => purposeMatches(x, p)));
     const forbids = content.filter((c) => c.effect === 'forbid');
     const permits = content.filter((c) => c.effect === 'permit');
     let verdict;
@@ -70,9 +73,14 @@ export async function render(container, session, params) {
       h('th', { scope: 'row' }, purposeLabel(p), h('code', { class: 'key' }, p)),
       h('td', { 'data-label': 'Your content' }, verdict),
       h('td', { 'data-label': 'What the terms say' },
-        clauses.length === 0 ? h('p', null, 'Nothing in these terms allows it.')
-          : h('ul', { class: 'clauses' }, clauses.map((c) => clause(c)))));
+        content.length === 0 ? h('p', null, 'Nothing in these terms allows it.')
+          : h('ul', { class: 'clauses' }, content.map((c) => clause(c)))));
   });
+  const platformPart = platform.length ? h('section', { class: 'card', id: 'terms-platform' },
+    h('h3', null, 'Data that belongs to the platform'),
+    h('p', null, 'Data the service itself generates (telemetry, diagnostics, usage) and '
+      + 'aggregated statistics belong to the platform, not to you:'),
+    h('ul', { class: 'clauses' }, platform.map((c) => clause(c)))) : null;
   replace(detail,
     h('h2', null, 'What "' + chosen + '" allows, purpose by purpose'),
     h('p', { class: 'muted' }, t.title, ' · revision ', h('code', null, t.revision.slice(0, 12))),
@@ -82,7 +90,13 @@ export async function render(container, session, params) {
         + 'decide it'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Purpose'),
         h('th', { scope: 'col' }, 'Your content'), h('th', { scope: 'col' }, 'What the terms say'))),
-      h('tbody', null, rows)));
+      h('tbody', null, rows)),
+    platformPart);
+}
+
+function meaning(c) {
+  return JSON.stringify([c.effect, [...c.categories].sort(), [...c.purposes].sort(),
+    c.basis || '', c.when || [], c.unless || [], c.obligations || []]);
 }
 
 function clause(c) {

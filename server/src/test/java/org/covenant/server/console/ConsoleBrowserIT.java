@@ -375,6 +375,10 @@ class ConsoleBrowserIT {
     for (String[] p : pages) {
       b.desktop();
       go(p[0], p[1]);
+      if (p[2].equals("log")) {
+        b.find("#verify-inclusion").click();
+        b.waitForText("#inclusion-result", "Verified");
+      }
       b.screenshot(SHOTS.resolve(p[2] + "-desktop.png"));
       b.phone();
       b.open(w.url() + "/#/" + p[0]);

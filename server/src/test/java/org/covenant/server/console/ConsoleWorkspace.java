@@ -161,7 +161,7 @@ final class ConsoleWorkspace implements AutoCloseable {
 
   private void seed() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Instant base = now.minus(20, ChronoUnit.DAYS);
+    Instant base = now.minus(27, ChronoUnit.DAYS);
     event("account.created", base).put("account", ACCOUNT).put("owner", "alice");
     event("terms.accepted", base.plusSeconds(1)).put("account", ACCOUNT)
         .put("terms", "example-2023-08-07").put("by", "alice");
@@ -195,7 +195,7 @@ final class ConsoleWorkspace implements AutoCloseable {
         "customer_content.whiteboard", "customer_content.poll", "service_generated.telemetry",
         "service_generated.diagnostics"};
     Random random = new Random(6);
-    for (int i = 0; i < 240; i++) {
+    for (int i = 0; i < 320; i++) {
       Instant at = base.plusSeconds(3600 + (long) i * 6900 + random.nextInt(600));
       content(at, "c-" + i, categories[i % categories.length], null);
     }
