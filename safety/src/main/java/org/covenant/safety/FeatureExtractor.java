@@ -221,10 +221,31 @@ final class FeatureExtractor {
         if (len < Tokens.MIN_LENGTH || len > Tokens.MAX_LENGTH) {
           continue;
         }
-        int base = Tokens.hash(text, start, end);
+        // one pass: the case-folded FNV-1a hash (as Tokens.hash) and whether the word is in capitals
+        int base = 0x811c9dc5;
+        boolean upper = false;
+        boolean lower = false;
+        for (int k = start; k < end; k++) {
+          char ch = text[k];
+          if (ch >= 'A' && ch <= 'Z') {
+            upper = true;
+            ch = (char) (ch + 32);
+          } else if (ch >= 'a' && ch <= 'z') {
+            lower = true;
+          } else if (ch >= 128) {
+            char folded = Character.toLowerCase(ch);
+            if (folded != ch) {
+              upper = true;
+            } else if (Character.isLowerCase(ch)) {
+              lower = true;
+            }
+            ch = folded;
+          }
+          base = (base ^ ch) * 0x01000193;
+        }
         v.add(Tokens.key(base, ns.seed()), ns, source, offset + start, offset + end);
         tokens++;
-        if (len >= 3 && allCaps(text, start, end)) {
+        if (len >= 3 && upper && !lower) {
           caps++;
         }
         if (lures != null && LureLexicon.endsPhrase(base)) {
@@ -263,18 +284,6 @@ final class FeatureExtractor {
       }
     }
     return count;
-  }
-
-  private static boolean allCaps(char[] text, int start, int end) {
-    boolean letter = false;
-    for (int k = start; k < end; k++) {
-      char c = text[k];
-      if (Character.isLowerCase(c)) {
-        return false;
-      }
-      letter |= Character.isUpperCase(c);
-    }
-    return letter;
   }
 
   private static void tokenizeLiteral(String text, Namespace ns, FeatureVector v,

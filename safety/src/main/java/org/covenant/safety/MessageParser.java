@@ -1,9 +1,9 @@
 package org.covenant.safety;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -327,9 +327,14 @@ public final class MessageParser {
 
   /** RFC 2045 §6.7 decoding; {@code underscoreIsSpace} for RFC 2047 Q words. */
   static byte[] quotedPrintable(String s, boolean underscoreIsSpace) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
     int n = s.length();
+    // a plain array, not ByteArrayOutputStream, whose every write takes a lock
+    byte[] out = new byte[n + 16];
+    int size = 0;
     for (int k = 0; k < n; k++) {
+      if (size + 4 > out.length) {
+        out = Arrays.copyOf(out, out.length * 2);
+      }
       char c = s.charAt(k);
       if (c == '=') {
         if (k + 1 < n && s.charAt(k + 1) == '\n') {
@@ -344,22 +349,24 @@ public final class MessageParser {
           int hi = Character.digit(s.charAt(k + 1), 16);
           int lo = Character.digit(s.charAt(k + 2), 16);
           if (hi >= 0 && lo >= 0) {
-            out.write((hi << 4) | lo);
+            out[size++] = (byte) ((hi << 4) | lo);
             k += 2;
             continue;
           }
         }
-        out.write('=');
+        out[size++] = '=';
       } else if (c == '_' && underscoreIsSpace) {
-        out.write(' ');
+        out[size++] = ' ';
       } else if (c < 256) {
-        out.write(c);
+        out[size++] = (byte) c;
       } else {
         byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
+        for (byte x : b) {
+          out[size++] = x;
+        }
       }
     }
-    return out.toByteArray();
+    return Arrays.copyOf(out, size);
   }
 
   /** Decodes RFC 2047 encoded words; whitespace between two encoded words is dropped. */

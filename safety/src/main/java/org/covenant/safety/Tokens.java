@@ -47,21 +47,6 @@ final class Tokens {
     return h;
   }
 
-  /** As {@link #hash(CharSequence, int, int)} over a char array. */
-  static int hash(char[] s, int start, int end) {
-    int h = 0x811c9dc5;
-    for (int k = start; k < end; k++) {
-      char c = s[k];
-      if (c >= 'A' && c <= 'Z') {
-        c = (char) (c + 32);
-      } else if (c >= 128) {
-        c = Character.toLowerCase(c);
-      }
-      h = (h ^ c) * 0x01000193;
-    }
-    return h;
-  }
-
   /** The token hash of a whole string (for lexicons). */
   static int hash(CharSequence s) {
     return hash(s, 0, s.length());
