@@ -97,6 +97,27 @@ export const PURPOSES = {
   marketing: 'Marketing',
 };
 
+/** Short purpose names for chart axes and legends, where space is scarce. */
+export const PURPOSES_SHORT = {
+  'service.provide': 'Provide service',
+  'service.recording': 'Recording',
+  'service.livestream': 'Livestream',
+  'service.transcription': 'Transcription',
+  'service.ai_feature.meeting_summary': 'AI summary',
+  'service.ai_feature.meeting_questions': 'AI questions',
+  'service.ai_feature.smart_recording': 'AI smart rec.',
+  'safety.abuse_scanning': 'Abuse scanning',
+  'legal.compliance': 'Legal',
+  'product.improvement': 'Product improvement',
+  'ai.training': 'AI training',
+  'analytics.load_balancing': 'Load balancing',
+  marketing: 'Marketing',
+};
+
+export function purposeShort(id) {
+  return PURPOSES_SHORT[id] || id;
+}
+
 export function purposeLabel(id) {
   return PURPOSES[id] || id;
 }

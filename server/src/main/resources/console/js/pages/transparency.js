@@ -4,7 +4,7 @@
 
 import { seg, query } from '../api.js';
 import { h, replace } from '../dom.js';
-import { purposeLabel, reasonLabel, BASIS_SHORT } from '../words.js';
+import { purposeLabel, purposeShort, reasonLabel, BASIS_SHORT } from '../words.js';
 
 // Okabe–Ito and Tol colours: told apart with the common colour-vision deficiencies.
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#332288',
@@ -75,7 +75,7 @@ export async function render(container, session, params) {
   }
   const timeDatasets = purposes.filter((p) => Object.values(over[p] || {}).some((x) => x > 0))
     .map((p) => ({
-      label: purposeLabel(p),
+      label: purposeShort(p),
       data: buckets.map((b) => (over[p] && over[p][b]) || 0),
       backgroundColor: PALETTE[purposes.indexOf(p) % PALETTE.length],
       stack: 'uses',
@@ -148,7 +148,7 @@ export async function render(container, session, params) {
     }));
     charts.push(new Chart(c2.canvas, {
       type: 'bar',
-      data: { labels: usePurposes.map(purposeLabel), datasets: basisDatasets },
+      data: { labels: usePurposes.map(purposeShort), datasets: basisDatasets },
       options: { ...common, indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true },
         y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } },
     }));
@@ -156,11 +156,30 @@ export async function render(container, session, params) {
       type: 'bar',
       data: { labels: reasonKeys.map(reasonLabel), datasets: [{ label: 'Refusals',
         data: reasonKeys.map((k) => reasons[k]), backgroundColor: '#b3261e' }] },
-      options: { ...common, indexAxis: 'y', scales: { x: { beginAtZero: true } },
-        plugins: { legend: { display: false } } },
+      options: { ...common, indexAxis: 'y', scales: { x: { beginAtZero: true },
+        y: { ticks: { callback(value) { return wrap(this.getLabelForValue(value), 18); } } } },
+      plugins: { legend: { display: false } } },
     }));
   }
   return () => charts.forEach((c) => c.destroy());
+}
+
+/** A label broken into lines of about `width` characters (Chart.js draws an array as lines). */
+function wrap(label, width) {
+  const lines = [];
+  let line = '';
+  for (const word of String(label).split(' ')) {
+    if (line && (line + ' ' + word).length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? line + ' ' + word : word;
+    }
+  }
+  if (line) {
+    lines.push(line);
+  }
+  return lines;
 }
 
 function stat(label, value, id) {
