@@ -206,6 +206,7 @@ class ConsoleBrowserIT {
     JsonNode before = notices("guest-42");
     assertThat(before.path("present").asBoolean()).isTrue();
     assertThat(before.path("muted").asBoolean()).isTrue();
+    assertThat(A11y.problems(b)).as("participant notice").isEmpty();
     b.screenshot(SHOTS.resolve("participant-notice-desktop.png"));
     b.phone();
     b.screenshot(SHOTS.resolve("participant-notice-phone.png"));
@@ -379,12 +380,14 @@ class ConsoleBrowserIT {
         b.find("#verify-inclusion").click();
         b.waitForText("#inclusion-result", "Verified");
       }
+      assertThat(A11y.problems(b)).as(p[2] + " at desktop width").isEmpty();
       b.screenshot(SHOTS.resolve(p[2] + "-desktop.png"));
       b.phone();
       b.open(w.url() + "/#/" + p[0]);
       b.driver.navigate().refresh();
       b.waitFor(p[1]);
       assertThat(b.scrollWidth()).as(p[2] + " at 375 px").isLessThanOrEqualTo(375);
+      assertThat(A11y.problems(b)).as(p[2] + " at phone width").isEmpty();
       b.screenshot(SHOTS.resolve(p[2] + "-phone.png"));
     }
     b.desktop();
