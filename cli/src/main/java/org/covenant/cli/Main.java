@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       ReceiptCommand.class,
       TelemetryCommand.class,
+      ScanCommand.class,
       LedgerCommand.class,
       DecideCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
