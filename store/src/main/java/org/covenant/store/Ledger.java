@@ -49,6 +49,7 @@ public final class Ledger implements AutoCloseable {
   private final EventStore store;
   private final TermsCatalog catalog;
   private final ReentrantLock writer = new ReentrantLock();
+  private final Object signal = new Object();
   private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
   private final CopyOnWriteArrayList<Consumer<List<StoredEvent>>> listeners =
       new CopyOnWriteArrayList<>();
@@ -84,17 +85,12 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    try {
-      return over(store, catalog);
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    return over(store, catalog);
   }
 
   /**
-   * A ledger over an open store, which it then owns (closes). Rebuilds the projection from the
-   * store.
+   * A ledger over an open store, which it then owns: {@link #close()} closes it, and so does a
+   * failure to rebuild the projection from it.
    */
   public static Ledger over(EventStore store, TermsCatalog catalog) {
     Ledger ledger = new Ledger(store, catalog);
@@ -103,6 +99,9 @@ public final class Ledger implements AutoCloseable {
       ledger.rebuild();
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     } finally {
       ledger.writer.unlock();
     }
@@ -174,7 +173,7 @@ public final class Ledger implements AutoCloseable {
       Long p = keys.get(idempotencyKey);
       return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
     } finally {
-      writer.unlock();
+      unlockAndSignal();
     }
   }
 
@@ -199,7 +198,7 @@ public final class Ledger implements AutoCloseable {
       return view.head();
     } finally {
       deliver();
-      writer.unlock();
+      unlockAndSignal();
     }
   }
 
@@ -234,17 +233,51 @@ public final class Ledger implements AutoCloseable {
       return List.of();
     }
     pending.add(request);
-    writer.lock();
-    try {
-      while (!request.done) {
-        commitGroup();
+    // Group commit: whoever gets the writer lock commits every queued request in one store
+    // transaction. The others wait on a signal, not on the lock: were completion reported by
+    // handing the lock from waiter to waiter, the leader would barge back in and commit its
+    // next request alone while the finished callers queue behind it.
+    while (!request.done) {
+      if (writer.tryLock()) {
+        try {
+          while (!request.done) {
+            commitGroup();
+          }
+        } finally {
+          deliver();
+          unlockAndSignal();
+        }
+      } else {
+        awaitSignal(request);
       }
-    } finally {
-      deliver();
-      writer.unlock();
     }
     return request.outcome();
   }
+
+  /** Parks until the request is done or the writer lock is free. */
+  private void awaitSignal(Request request) {
+    synchronized (signal) {
+      // INVARIANT: a holder unlocks before it takes the monitor to notify, so a waiter that saw
+      // the lock held under the monitor is waiting by the time the notify comes.
+      while (!request.done && writer.isLocked()) {
+        try {
+          signal.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException(StoreException.UNAVAILABLE,
+              "interrupted while waiting for the ledger's writer", e);
+        }
+      }
+    }
+  }
+
+  private void unlockAndSignal() {
+    writer.unlock();
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
 
   /** Takes queued requests (up to a bound) and commits them in one store transaction. */
   private void commitGroup() {
@@ -422,12 +455,14 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** One caller's batch, its results, and whether it is done (guarded by the writer lock). */
+  /** One caller's batch, its results, and whether it is done. */
   private static final class Request {
     final List<Append> batch;
     final OptionalLong expectedHead;
     final AppendResult[] results;
-    boolean done;
+    // Written by the committing thread under the writer lock; read by the caller after the
+    // signal. The volatile write publishes results and failure with it.
+    volatile boolean done;
     RuntimeException failure;
 
     Request(List<Append> batch, OptionalLong expectedHead) {
