@@ -198,6 +198,12 @@ public final class BatchKernel {
       int n = 0;
       int[] useC = new int[K];
       int[] capC = new int[K];
+      // Only the consents the purpose's clauses read tell records apart; the others would only
+      // multiply state classes. Their status is fixed at "missing" and their bit at 1.
+      boolean[] relevant = new boolean[K];
+      for (ConsentType c : consents) {
+        relevant[c.ordinal()] = true;
+      }
       for (int ca = 0; ca < na; ca++) {
         segStart[ca] = n;
         int a = ledgerAccount[ca];
@@ -206,18 +212,18 @@ public final class BatchKernel {
         }
         int useT = ledger.termsAt(a, at);
         for (int k = 0; k < K; k++) {
-          useC[k] = ledger.consentAt(a, k, at);
+          useC[k] = relevant[k] ? ledger.consentAt(a, k, at) : 2;
         }
-        long[] changes = changeTimes(a);
+        long[] changes = changeTimes(a, relevant);
         for (int s = 0; s <= changes.length; s++) {
           long t = s == 0 ? Long.MIN_VALUE : changes[s - 1];
           int capT = s == 0 ? 0 : ledger.termsAt(a, t);
           int bits = 0;
           long code = useT * (long) (versions.size() + 1) + capT;
           for (int k = 0; k < K; k++) {
-            capC[k] = s == 0 ? 2 : ledger.consentAt(a, k, t);
+            capC[k] = s == 0 || !relevant[k] ? 2 : ledger.consentAt(a, k, t);
             code = code * 9 + useC[k] * 3 + capC[k];
-            if (useC[k] == 0 && capC[k] == 0) {
+            if (!relevant[k] || (useC[k] == 0 && capC[k] == 0)) {
               bits |= 1 << k;
             }
           }
@@ -253,17 +259,20 @@ public final class BatchKernel {
       }
     }
 
-    /** The distinct times at which account a's terms or consents change, up to {@code at}. */
-    private long[] changeTimes(int a) {
+    /** The distinct times at which account a's terms or relevant consents change, to {@code at}. */
+    private long[] changeTimes(int a, boolean[] relevant) {
       int nt = ledger.termsStart[a + 1] - ledger.termsStart[a];
       int total = nt;
       for (int k = 0; k < K; k++) {
-        total += ledger.consentStart[k][a + 1] - ledger.consentStart[k][a];
+        total += relevant[k] ? ledger.consentStart[k][a + 1] - ledger.consentStart[k][a] : 0;
       }
       long[] all = new long[total];
       System.arraycopy(ledger.termsAt, ledger.termsStart[a], all, 0, nt);
       int w = nt;
       for (int k = 0; k < K; k++) {
+        if (!relevant[k]) {
+          continue;
+        }
         int from = ledger.consentStart[k][a];
         int len = ledger.consentStart[k][a + 1] - from;
         System.arraycopy(ledger.consentAt[k], from, all, w, len);

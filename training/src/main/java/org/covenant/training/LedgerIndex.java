@@ -1,5 +1,13 @@
 package org.covenant.training;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,6 +36,7 @@ import org.covenant.format.Result;
  */
 public final class LedgerIndex {
   static final int CONSENTS = ConsentType.values().length;
+  private static final String CACHE_MAGIC = "covenant.ledger-index/1";
 
   private final TermsCatalog catalog;
   private final List<TermsVersion> versions;
@@ -178,6 +187,112 @@ public final class LedgerIndex {
       }
     }
     return found;
+  }
+
+  /** The fingerprint of a stored event: SHA-256 of its position and canonical wire JSON. */
+  public static String fingerprint(StoredEvent e) {
+    byte[] d = DatasetBuilder.sha256().digest((e.position() + "\n"
+        + org.covenant.format.Json.line(org.covenant.format.EventCodec.toJson(e.event())))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(d);
+  }
+
+  /**
+   * Saves this index (and the fingerprint of the event at its position) so that a later build
+   * reads only the events appended since: the ledger is append-only, so a prefix never changes,
+   * and the fingerprint detects a ledger that was replaced. Atomic (temporary file, rename).
+   */
+  public void save(Path file, String lastEventFingerprint) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(
+          Files.newOutputStream(temp), 1 << 16))) {
+        o.writeUTF(CACHE_MAGIC);
+        o.writeUTF(catalog.revision());
+        o.writeUTF(lastEventFingerprint);
+        o.writeLong(position);
+        o.writeLong(lastAt);
+        int na = accountIds.length;
+        o.writeInt(na);
+        for (int a = 0; a < na; a++) {
+          o.writeUTF(accountIds[a]);
+          o.writeLong(created[a]);
+          o.writeInt(termsStart[a + 1] - termsStart[a]);
+          for (int i = termsStart[a]; i < termsStart[a + 1]; i++) {
+            o.writeLong(termsAt[i]);
+            o.writeInt(termsVersion[i]);
+          }
+          for (int k = 0; k < CONSENTS; k++) {
+            o.writeInt(consentStart[k][a + 1] - consentStart[k][a]);
+            for (int i = consentStart[k][a]; i < consentStart[k][a + 1]; i++) {
+              o.writeLong(consentAt[k][i]);
+              o.writeBoolean(consentInForce[k][i]);
+            }
+          }
+        }
+      }
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TrainingException("index_io", "cannot write `" + file + "`: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A builder resumed from a saved index, when the file exists, was made with the same terms
+   * catalog, and {@code eventAt} still returns the event it ended with. Otherwise empty: start
+   * over from the first event.
+   */
+  public static Optional<Builder> resume(Path file, TermsCatalog catalog,
+      java.util.function.LongFunction<Optional<StoredEvent>> eventAt) {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+        Files.newInputStream(file), 1 << 16))) {
+      if (!CACHE_MAGIC.equals(in.readUTF()) || !catalog.revision().equals(in.readUTF())) {
+        return Optional.empty();
+      }
+      String fp = in.readUTF();
+      long position = in.readLong();
+      if (position > 0) {
+        Optional<StoredEvent> e = eventAt.apply(position);
+        if (e.isEmpty() || !fingerprint(e.get()).equals(fp)) {
+          return Optional.empty();
+        }
+      }
+      Builder b = new Builder(catalog);
+      b.position = position;
+      b.lastAt = in.readLong();
+      int na = in.readInt();
+      for (int a = 0; a < na; a++) {
+        Acc acc = new Acc(in.readUTF(), in.readLong());
+        int nt = in.readInt();
+        acc.termsAt = new long[Math.max(2, nt)];
+        acc.termsV = new int[Math.max(2, nt)];
+        for (int i = 0; i < nt; i++) {
+          acc.termsAt[i] = in.readLong();
+          acc.termsV[i] = in.readInt();
+        }
+        acc.termsN = nt;
+        for (int k = 0; k < CONSENTS; k++) {
+          int nc = in.readInt();
+          acc.consentAt[k] = new long[Math.max(2, nc)];
+          acc.consentV[k] = new boolean[Math.max(2, nc)];
+          for (int i = 0; i < nc; i++) {
+            acc.consentAt[k][i] = in.readLong();
+            acc.consentV[k][i] = in.readBoolean();
+          }
+          acc.consentN[k] = nc;
+        }
+        b.index.put(acc.id, b.accounts.size());
+        b.accounts.add(acc);
+      }
+      return Optional.of(b);
+    } catch (IOException e) {
+      // A damaged cache is only a slower build: start over.
+      return Optional.empty();
+    }
   }
 
   private static final class Acc {

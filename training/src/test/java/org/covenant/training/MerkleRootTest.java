@@ -25,12 +25,14 @@ class MerkleRootTest {
   }
 
   @Test
-  void twoThreadRoot_equalsTheLogsTree_onALargeOddSize() {
-    int n = (1 << 17) + 12_345;
+  void parallelRoot_equalsTheLogsTree_onChunkBoundariesAndOddSizes() {
+    int max = (1 << 18) + 12_345;
     MerkleTree tree = MerkleTree.create();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < max; i++) {
       tree.append(leaf(i));
     }
-    assertThat(MerkleRoot.of(n, MerkleRootTest::leaf)).isEqualTo(tree.root());
+    for (int n : new int[] {1 << 16, (1 << 16) + 1, 3 << 16, (3 << 16) + 7, 1 << 18, max}) {
+      assertThat(MerkleRoot.of(n, MerkleRootTest::leaf)).as("n=%d", n).isEqualTo(tree.root(n));
+    }
   }
 }
