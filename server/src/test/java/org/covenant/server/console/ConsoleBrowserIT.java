@@ -391,6 +391,12 @@ class ConsoleBrowserIT {
       b.screenshot(SHOTS.resolve(p[2] + "-phone.png"));
     }
     b.desktop();
+    // The checks can fail: faint text and a control without a name are caught.
+    b.js("const p = document.createElement('p'); p.textContent = 'faint words';"
+        + "p.style.color = '#b8b8b8'; document.querySelector('main').append(p,"
+        + " document.createElement('input'));");
+    assertThat(A11y.problems(b)).anySatisfy(x -> assertThat(x).contains("faint words"))
+        .anySatisfy(x -> assertThat(x).startsWith("no accessible name: <input"));
     try (Stream<Path> s = Files.list(SHOTS)) {
       assertThat(s.filter(f -> f.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(12);
     }
