@@ -3,8 +3,6 @@ package org.covenant.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,6 +64,21 @@ final class DecisionRoutes {
   /** Decides one request for a caller: tenancy, fail-closed, decision log and metrics. */
   Decision decide(Namespace ns, Snapshot s, boolean stale, Caller caller, Purpose purpose,
       String content, Instant at) {
+    String[] account = new String[1];
+    Decision d = decideQuietly(ns, s, stale, caller, purpose, content, at, account);
+    if (account[0] != null) {
+      ns.decisions().record(account[0], at, purpose.id(), d, 1);
+    }
+    metrics.decision(d);
+    return d;
+  }
+
+  /**
+   * Decides without recording: tenancy and fail-closed applied; {@code account[0]} receives the
+   * owning account of the content when it is visible to the caller.
+   */
+  private Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
+      Purpose purpose, String content, Instant at, String[] account) {
     DecisionEngine engine = ns.engine();
     long t = TimeKey.of(at);
     Optional<ContentRecord> c = s.content(content, t);
@@ -74,18 +87,83 @@ final class DecisionRoutes {
       // Another account's content is indistinguishable from content that does not exist.
       c = Optional.empty();
     }
-    Decision d;
     if (c.isEmpty()) {
-      d = Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), engine.catalog().revision());
-    } else {
-      d = engine.decide(s, new DecisionRequest(purpose, content, at));
-      if (stale && dependsOnChangingState(engine, s, c.get(), purpose, t)) {
-        d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
-      }
-      ns.decisions().record(c.get().account(), at, purpose.id(), d, 1);
+      account[0] = null;
+      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), engine.catalog().revision());
     }
-    metrics.decision(d);
+    account[0] = c.get().account();
+    Decision d = engine.decide(s, new DecisionRequest(purpose, content, at));
+    if (stale && dependsOnChangingState(engine, s, c.get(), purpose, t)) {
+      d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
+    }
     return d;
+  }
+
+  /**
+   * How many decisions of one outcome a batch made about one account's content. Hand-written
+   * equality: this is hashed once per batch item.
+   */
+  private static final class Tally {
+    final String account;
+    final String purpose;
+    final Instant at;
+    final int outcome;
+    final int hash;
+
+    Tally(String account, String purpose, Instant at, int outcome) {
+      this.account = account;
+      this.purpose = purpose;
+      this.at = at;
+      this.outcome = outcome;
+      this.hash = ((account.hashCode() * 31 + purpose.hashCode()) * 31 + at.hashCode()) * 31
+          + outcome;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tally t && t.hash == hash && t.outcome == outcome
+          && t.account.equals(account) && t.purpose.equals(purpose) && t.at.equals(at);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
+   * A decision's outcome without its evidence: what a batch answers once and refers to by
+   * index. Hand-written equality (hashed once per batch item).
+   */
+  private static final class OutcomeKey {
+    final Decision d;
+    final int hash;
+
+    OutcomeKey(Decision d) {
+      this.d = d;
+      int h = d.verdict().ordinal();
+      for (Reason r : d.reasons()) {
+        h = 31 * h + r.ordinal();
+      }
+      h = 31 * h + d.basis().map(b -> b.ordinal() + 1).orElse(0);
+      for (String c : d.clauses()) {
+        h = 31 * h + c.hashCode();
+      }
+      this.hash = 31 * h + d.obligations().size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof OutcomeKey k && k.hash == hash && k.d.verdict() == d.verdict()
+          && k.d.reasons().equals(d.reasons()) && k.d.basis().equals(d.basis())
+          && k.d.clauses().equals(d.clauses()) && k.d.obligations().equals(d.obligations())
+          && k.d.policyRevision().equals(d.policyRevision());
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   private boolean dependsOnChangingState(DecisionEngine engine, Snapshot s, ContentRecord c,
@@ -270,12 +348,14 @@ final class DecisionRoutes {
     Snapshot s = ns.snapshot();
     boolean stale = ns.stale();
     Map<String, Purpose> purposes = new HashMap<>();
-    Map<Decision, Integer> outcomeIndex = new HashMap<>();
+    Map<OutcomeKey, Integer> outcomeIndex = new HashMap<>();
     List<Decision> outcomes = new ArrayList<>();
     int[] results = new int[items.size()];
     List<List<Long>> evidences = evidence ? new ArrayList<>(items.size()) : null;
     String lastAtText = null;
     Instant lastAt = null;
+    String[] account = new String[1];
+    Map<Tally, Integer> tallies = new HashMap<>();
     for (int i = 0; i < items.size(); i++) {
       Item it = items.get(i);
       String pid = it.purpose() != null ? it.purpose() : defaultPurpose;
@@ -297,40 +377,66 @@ final class DecisionRoutes {
         }
         at = lastAt;
       }
-      Decision d = decide(ns, s, stale, caller, purpose, it.content(), at);
+      Decision d = decideQuietly(ns, s, stale, caller, purpose, it.content(), at, account);
       if (evidences != null) {
         evidences.add(d.evidence());
       }
-      Decision shape = d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
-          d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision());
-      Integer idx = outcomeIndex.get(shape);
+      OutcomeKey key = new OutcomeKey(d);
+      Integer idx = outcomeIndex.get(key);
       if (idx == null) {
         idx = outcomes.size();
-        outcomes.add(shape);
-        outcomeIndex.put(shape, idx);
+        outcomes.add(d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
+            d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision()));
+        outcomeIndex.put(key, idx);
       }
       results[i] = idx;
-    }
-    ObjectNode out = Json.object();
-    out.put("count", items.size());
-    ArrayNode os = out.putArray("outcomes");
-    for (Decision d : outcomes) {
-      ObjectNode o = AnswerJson.decision(d);
-      o.remove("evidence");
-      os.add(o);
-    }
-    ArrayNode rs = out.putArray("results");
-    for (int r : results) {
-      rs.add(r);
-    }
-    if (evidences != null) {
-      ArrayNode ev = out.putArray("evidence");
-      for (List<Long> e : evidences) {
-        ArrayNode one = ev.addArray();
-        e.forEach(one::add);
+      if (account[0] != null) {
+        tallies.merge(new Tally(account[0], purpose.id(), at, idx), 1, Integer::sum);
       }
     }
-    Http.json(ctx, 200, out);
+    // Recorded per outcome, not per request: the batch path stays a loop over the engine.
+    long[] perOutcome = new long[outcomes.size()];
+    for (int r : results) {
+      perOutcome[r]++;
+    }
+    for (int k = 0; k < perOutcome.length; k++) {
+      metrics.decisions(outcomes.get(k), perOutcome[k]);
+    }
+    for (Map.Entry<Tally, Integer> e : tallies.entrySet()) {
+      Tally tl = e.getKey();
+      ns.decisions().record(tl.account, tl.at, tl.purpose, outcomes.get(tl.outcome),
+          e.getValue());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + outcomes.size() * 400
+        + results.length * 4);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("count", items.size());
+      g.writeArrayFieldStart("outcomes");
+      for (Decision d : outcomes) {
+        g.writeStartObject();
+        writeDecision(g, d, false);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeFieldName("results");
+      g.writeArray(results, 0, results.length);
+      if (evidences != null) {
+        g.writeArrayFieldStart("evidence");
+        for (List<Long> e : evidences) {
+          g.writeStartArray();
+          for (Long x : e) {
+            g.writeNumber(x.longValue());
+          }
+          g.writeEndArray();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write decisions", e);
+    }
+    ctx.status(200).contentType(Http.JSON).result(out.toByteArray());
   }
 
   private static Instant instant(String field, String text) {
