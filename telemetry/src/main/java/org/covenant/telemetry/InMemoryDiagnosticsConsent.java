@@ -56,20 +56,20 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
   }
 
   /** Records {@code setting.set} of {@code diagnostics.optional} at {@code scope} ({@code account}, {@code group:G}, {@code user:U}). */
-  public InMemoryDiagnosticsConsent set(String account, String scope, boolean value, long epochMillis) {
+  public InMemoryDiagnosticsConsent settingSet(String account, String scope, boolean value, long epochMillis) {
     accounts.computeIfAbsent(account, k -> new Account()).timeline(scope).put(epochMillis, value);
     return this;
   }
 
   /** Records {@code setting.cleared} of {@code diagnostics.optional} at {@code scope}. */
-  public InMemoryDiagnosticsConsent clear(String account, String scope, long epochMillis) {
+  public InMemoryDiagnosticsConsent settingCleared(String account, String scope, long epochMillis) {
     // a null value marks "unset from here on"; TreeMap allows null values
     accounts.computeIfAbsent(account, k -> new Account()).timeline(scope).put(epochMillis, null);
     return this;
   }
 
   /** Records that {@code user} of {@code account} is in {@code group} (from {@code user.added}). */
-  public InMemoryDiagnosticsConsent group(String account, String user, String group) {
+  public InMemoryDiagnosticsConsent userAdded(String account, String user, String group) {
     accounts.computeIfAbsent(account, k -> new Account()).userGroup.put(user, group);
     return this;
   }
@@ -171,7 +171,7 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
     switch (type) {
       case "user.added" -> {
         if (e.hasNonNull("group")) {
-          group(account, e.path("user").asText(""), e.get("group").asText());
+          userAdded(account, e.path("user").asText(""), e.get("group").asText());
         }
       }
       case "setting.set" -> {
@@ -181,13 +181,13 @@ public final class InMemoryDiagnosticsConsent implements DiagnosticsConsent {
         if (!scope(e)) {
           return "scope";
         }
-        set(account, e.path("scope").asText("account"), e.get("value").booleanValue(), at);
+        settingSet(account, e.path("scope").asText("account"), e.get("value").booleanValue(), at);
       }
       case "setting.cleared" -> {
         if (!scope(e)) {
           return "scope";
         }
-        clear(account, e.path("scope").asText("account"), at);
+        settingCleared(account, e.path("scope").asText("account"), at);
       }
       default -> {
         return null;

@@ -111,7 +111,7 @@ public final class TelemetryGenerator {
     public InMemoryDiagnosticsConsent consent() {
       InMemoryDiagnosticsConsent c = InMemoryDiagnosticsConsent.create();
       for (SettingChange s : settings) {
-        c.set(s.account(), s.scope(), s.value(), s.at().toEpochMilli());
+        c.settingSet(s.account(), s.scope(), s.value(), s.at().toEpochMilli());
       }
       return c;
     }

@@ -91,8 +91,8 @@ class IngestionGuardTest {
   @Test
   void optionalEvents_honourDiagnosticsOptionalPerUserAtTheEventsTime() {
     InMemoryDiagnosticsConsent consent = InMemoryDiagnosticsConsent.create()
-        .set(A1, "user:" + U1, false, (BASE + 100) * 1000)
-        .set(A2, "account", false, (BASE + 50) * 1000);
+        .settingSet(A1, "user:" + U1, false, (BASE + 100) * 1000)
+        .settingSet(A2, "account", false, (BASE + 50) * 1000);
     EventTable t = new EventTable("client.session", List.of(
         Column.ints("account", TelemetryData.PSEUDONYMS, new int[] {0, 0, 0, 1, 1}),
         Column.ints("user", TelemetryData.PSEUDONYMS, new int[] {2, 2, 3, 3, 3}),
