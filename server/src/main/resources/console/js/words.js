@@ -63,11 +63,13 @@ export const CONSENTS = {
     label: 'AI training',
     help: 'Your content may be used to train the platform\'s AI models.',
     purpose: 'ai.training',
+    use: 'training AI models',
   },
   product_improvement: {
     label: 'Product improvement',
     help: 'Your content may be used to improve the platform\'s products.',
     purpose: 'product.improvement',
+    use: 'improving the platform\'s products',
   },
 };
 
@@ -123,7 +125,7 @@ export function purposeLabel(id) {
 }
 
 export const BASIS = {
-  ownership: 'the platform owns this data (service data)',
+  ownership: 'the platform\'s ownership of the data it generates',
   license: 'the licence you grant in the terms',
   consent: 'your consent',
   legal: 'a legal obligation',
@@ -167,6 +169,14 @@ export const NOTICES = {
     text: 'AI features (such as meeting summaries) process what is said in this meeting for '
       + 'the host\'s account. They are not used to train AI models without consent.',
   },
+};
+
+/** Short names of the notices (ARCHITECTURE.md §6). */
+export const NOTICE_NAMES = {
+  recording: 'Recording',
+  transcription: 'Transcription',
+  livestream: 'Livestream',
+  ai_companion: 'AI Companion',
 };
 
 export const FEATURES = {
@@ -280,7 +290,7 @@ export function conditionWords(kind, arg) {
       return 'every account that contributed to the content gave "' + consentLabel(arg)
         + '" consent, before capture and still';
     case 'notice_acknowledged':
-      return 'participants accepted the "' + arg.replace('_', ' ') + '" notice';
+      return 'participants accepted the "' + (NOTICE_NAMES[arg] || arg) + '" notice';
     default:
       return kind + ' ' + arg;
   }
@@ -307,7 +317,8 @@ export function categoryWords(categories) {
     }
     return c;
   });
-  return parts.join('; ');
+  return parts.length < 2 ? parts.join('')
+    : parts.slice(0, -1).join(', ') + ' and ' + parts[parts.length - 1];
 }
 
 /** Whether a purpose pattern from a clause covers a purpose id. */

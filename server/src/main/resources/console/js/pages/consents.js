@@ -4,7 +4,7 @@
 
 import { seg, query, ApiError } from '../api.js';
 import { h, replace, when, pill } from '../dom.js';
-import { CONSENTS, CONSENT_STATUS, consentLabel, purposeLabel, refusal } from '../words.js';
+import { CONSENTS, CONSENT_STATUS, consentLabel, refusal } from '../words.js';
 import { confirmDialog } from '../dialog.js';
 import { announce, showError, clearError, permissions } from '../app.js';
 
@@ -165,14 +165,14 @@ export async function render(container, session) {
     const meta = CONSENTS[consent];
     const purpose = meta.purpose;
     const affects = [h('li', null, session.info.content + ' content items of this account '
-      + 'can no longer be used for ' + purposeLabel(purpose).toLowerCase()
+      + 'can no longer be used for ' + meta.use
       + ', including those captured while consent was given.')];
     if (perm.admin) {
       try {
         const report = await session.api.get(base + '/transparency');
         const used = report.uses.filter((u) => u.purpose === purpose)
           .reduce((n, u) => n + u.count, 0);
-        affects.push(h('li', null, used + ' uses for ' + purposeLabel(purpose).toLowerCase()
+        affects.push(h('li', null, used + ' uses for ' + meta.use
           + ' were allowed in the last 30 days; from now on each is refused with the reason '
           + '"consent withdrawn".'));
       } catch (e) {

@@ -3,7 +3,7 @@
 
 import { seg } from '../api.js';
 import { h, replace, when, pill } from '../dom.js';
-import { FEATURES } from '../words.js';
+import { FEATURES, NOTICE_NAMES } from '../words.js';
 import { permissions } from '../app.js';
 
 const NOTICE_OF = {
@@ -14,13 +14,6 @@ const NOTICE_OF = {
   'ai_companion.meeting_summary': 'ai_companion',
   'ai_companion.meeting_questions': 'ai_companion',
   'ai_companion.smart_recording': 'ai_companion',
-};
-
-const NOTICE_NAMES = {
-  recording: 'Recording',
-  transcription: 'Transcription',
-  livestream: 'Livestream',
-  ai_companion: 'AI Companion',
 };
 
 function noticeName(n) {

@@ -173,6 +173,36 @@ class ConsoleBrowserIT {
     JsonNode consents = w.get("/v1/accounts/acme/consents", w.owner).json();
     assertThat(consents.path("consents").toString()).contains(
         "{\"consent\":\"ai_training\",\"status\":\"in_force\"}");
+
+    // Withdrawing first says what it will affect; cancelling changes nothing.
+    go("consents", "#consent-ai_training-withdraw");
+    b.find("#consent-ai_training-withdraw").click();
+    b.waitFor("#confirm[open]");
+    long content = w.get("/v1/accounts/acme", w.owner).json().path("content").asLong();
+    assertThat(b.find("#withdraw-effects").getText())
+        .contains(content + " content items of this account can no longer be used for training")
+        .contains("uses for training AI models were allowed in the last 30 days");
+    b.find("#confirm-cancel").click();
+    b.waitGone("#confirm[open]");
+    assertThat(w.get("/v1/accounts/acme/consents", w.owner).json().path("consents").toString())
+        .contains("{\"consent\":\"ai_training\",\"status\":\"in_force\"}");
+  }
+
+  @Test
+  @Order(4)
+  void groupAdmin_seesTheirGroupToChange_andNotTheAccount() {
+    signIn(w.groupAdmin);
+    assertThat(b.all("#nav-transparency")).isEmpty();
+    WebElement row = b.waitFor("#row-livestream-enabled");
+    assertThat(row.findElements(org.openqa.selenium.By.cssSelector(
+        "select[data-level=account]"))).isEmpty();
+    assertThat(row.findElements(org.openqa.selenium.By.cssSelector(
+        "select[data-level=group]"))).hasSize(1);
+    List<String> users = new Select(b.find("#pick-user")).getOptions().stream()
+        .map(WebElement::getText).toList();
+    assertThat(users).hasSize(2).allSatisfy(u -> assertThat(u).contains("group eng"));
+    assertThat(new Select(b.find("#pick-group")).getOptions().stream()
+        .map(WebElement::getText).toList()).doesNotContain("sales");
   }
 
   private static Path awaitDownload() throws Exception {
@@ -190,7 +220,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void participant_seesTheNotice_staysMuted_accepts_andIsUnmuted() {
     String url = w.url() + "/participant.html?meeting=" + ConsoleWorkspace.LIVE_MEETING
         + "&participant=guest-42#token=" + w.service;
@@ -240,7 +270,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void meetingPage_showsFeatures_acknowledgements_andWhoIsHeldMuted() {
     signIn(w.owner);
     go("meetings?meeting=" + ConsoleWorkspace.LIVE_MEETING, "#participants-table");
@@ -265,7 +295,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void transparency_chartsAndTablesMatchTheReport() {
     signIn(w.owner);
     go("transparency", "#chart-uses-time");
@@ -294,7 +324,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void log_verifiesAnInclusionProofInTheBrowser_andRejectsATamperedOne() {
     signIn(w.member);
     go("log", "#verify-inclusion");
@@ -319,7 +349,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void terms_showTheVersionsAcceptedAndClausesInPlainWords() {
     signIn(w.admin);
     go("terms", "#terms-table");
@@ -334,7 +364,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void keyboard_dialogsCancelWithEscape_andFocusReturns() {
     signIn(w.owner);
     b.open("about:blank");
@@ -362,7 +392,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void everyPage_atDesktopAndPhoneWidth_withoutSidewaysScrolling() throws IOException {
     signIn(w.owner);
     String[][] pages = {
