@@ -155,8 +155,7 @@ public final class LogFeed implements Receipts {
         .orElse("none");
     ConsentReceipt body = new ConsentReceipt("rcpt-" + ns.id() + "-" + position, account,
         consent, state, terms, "covenant-notice/1", at, pseudonyms.of(by), "covenant platform");
-    ObjectNode out = receipts.issue(body).toJson();
-    out.put("ledger_position", position);
-    return Optional.of(out);
+    // The receipt exactly as signed: `covenant receipt verify` reads it strictly.
+    return Optional.of(receipts.issue(body).toJson());
   }
 }
