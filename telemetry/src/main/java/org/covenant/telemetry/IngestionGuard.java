@@ -83,7 +83,7 @@ public final class IngestionGuard {
       }
     }
     // INVARIANT: each pass below only marks rows whose reason is still 0, so the first failing
-    // check (in QuarantineReason order) is the one counted.
+    // check (in the order QuarantineReason documents) is the one counted, once per event.
     for (Column c : table.columns()) {
       if (schema.field(c.name()).isPresent()) {
         continue;

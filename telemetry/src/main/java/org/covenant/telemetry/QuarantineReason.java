@@ -3,8 +3,13 @@ package org.covenant.telemetry;
 import java.util.Locale;
 
 /**
- * Why the {@link IngestionGuard} quarantined an event (never aggregated) or dropped it. Checks run
- * in the order of the constants and the first failure is the reason.
+ * Why the {@link IngestionGuard} quarantined an event (never aggregated) or dropped it. The first
+ * failing check is the reason; checks run in this order: the table's type and schema
+ * ({@code unknown_type}, {@code schema_rejected}, {@code wrong_type}); undeclared fields
+ * ({@code direct_identifier} when the value looks like one, else {@code unexpected_field});
+ * pseudonym fields ({@code direct_identifier}, {@code invalid_pseudonym}); required fields
+ * ({@code missing_field}); each declared field in schema order ({@code unknown_value},
+ * {@code out_of_range}); and last, for optional events, {@code optional_not_allowed}.
  */
 public enum QuarantineReason {
   /** The event type is not in the catalogue. */
