@@ -363,7 +363,9 @@ public final class TiledLog implements AutoCloseable {
       int width = (int) (to - from);
       out.add(new AtomicFiles.Write(logDir.resolve(TilePaths.entries(b, width)), EntryBundle.encode(entries)));
       if (width < W) {
-        partial = List.copyOf(entries);
+        // Kept to rewrite this bundle on the next append: our own copies, whatever the caller
+        // does with its arrays afterwards.
+        partial = entries.stream().map(byte[]::clone).toList();
       }
     }
     return partial;

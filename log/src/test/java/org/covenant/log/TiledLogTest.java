@@ -186,6 +186,18 @@ class TiledLogTest {
   }
 
   @Test
+  void callerMutatingItsArraysAfterAppend_changesNothingLogged() {
+    try (TiledLog log = TiledLog.open(dir, SIGNER)) {
+      List<byte[]> batch = leaves(0, 3);
+      log.append(batch);
+      batch.get(2)[0] = 'X';
+      log.append(leaves(3, 1));
+      assertThat(log.leaf(2)).isEqualTo(leaf(2));
+    }
+    assertThat(LogVerifier.create(SIGNER.verifier()).verify(dir).ok()).isTrue();
+  }
+
+  @Test
   void oversizedLeaf_isRejectedBeforeAnythingIsWritten() {
     try (TiledLog log = TiledLog.open(dir, SIGNER)) {
       assertThatThrownBy(() -> log.append(List.of(leaf(0), new byte[70_000])))
