@@ -1,0 +1,60 @@
+package org.covenant.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenStoreTest {
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  @Test
+  void issuedSecret_isFoundByItself_andStoredOnlyAsItsHash(@TempDir Path dir) throws Exception {
+    TokenStore s = TokenStore.open(dir);
+    TokenStore.Issued i = s.issue(TokenKind.ACCOUNT, "alice", Optional.of("acme"),
+        Optional.of("alice"), List.of(), T0, Optional.empty());
+    assertThat(i.secret()).startsWith(TokenStore.PREFIX).hasSizeGreaterThan(40);
+    assertThat(s.find(i.secret())).contains(i.token());
+    assertThat(s.find(i.secret() + "x")).isEmpty();
+    String file = Files.readString(dir.resolve("keys/tokens.json"));
+    assertThat(file).doesNotContain(i.secret()).contains(TokenStore.sha256(i.secret()));
+    TokenStore reopened = TokenStore.open(dir);
+    assertThat(reopened.find(i.secret())).contains(i.token());
+  }
+
+  @Test
+  void revokedToken_isNotFound_evenAfterReopening(@TempDir Path dir) {
+    TokenStore s = TokenStore.open(dir);
+    TokenStore.Issued i = s.issue(TokenKind.SERVICE, "svc", Optional.empty(), Optional.empty(),
+        List.of("service.recording"), T0, Optional.empty());
+    assertThat(s.revoke(i.token().id())).isTrue();
+    assertThat(s.revoke(i.token().id())).isFalse();
+    assertThat(s.find(i.secret())).isEmpty();
+    assertThat(TokenStore.open(dir).find(i.secret())).isEmpty();
+  }
+
+  @Test
+  void expiry_isExclusiveOfTheExpiryInstant() {
+    TokenStore s = TokenStore.inMemory();
+    ApiToken t = s.issue(TokenKind.OPERATOR, "op", Optional.empty(), Optional.empty(),
+        List.of(), T0, Optional.of(T0.plusSeconds(60))).token();
+    assertThat(t.expiredAt(T0.plusSeconds(59))).isFalse();
+    assertThat(t.expiredAt(T0.plusSeconds(60))).isTrue();
+  }
+
+  @Test
+  void twoSecrets_neverCollide() {
+    TokenStore s = TokenStore.inMemory();
+    String a = s.issue(TokenKind.OPERATOR, "a", Optional.empty(), Optional.empty(), List.of(),
+        T0, Optional.empty()).secret();
+    String b = s.issue(TokenKind.OPERATOR, "b", Optional.empty(), Optional.empty(), List.of(),
+        T0, Optional.empty()).secret();
+    assertThat(a).isNotEqualTo(b);
+    assertThat(s.find(a).orElseThrow().name()).isEqualTo("a");
+  }
+}
