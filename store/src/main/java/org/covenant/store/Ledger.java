@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -382,18 +384,42 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Applies events already in the store; they must all be accepted. */
+  /**
+   * Applies events already in the store; they must all be accepted. While one page is applied
+   * the next is read and decoded on another thread.
+   */
   private void catchUp() {
+    List<StoredEvent> page = store.read(view.head(), PAGE);
     while (true) {
-      List<StoredEvent> page = store.read(view.head(), PAGE);
-      for (StoredEvent e : page) {
-        applyStored(e);
+      CompletableFuture<List<StoredEvent>> next = null;
+      if (page.size() == PAGE) {
+        long after = page.get(page.size() - 1).position();
+        next = CompletableFuture.supplyAsync(() -> store.read(after, PAGE));
       }
-      if (page.size() < PAGE) {
+      try {
+        for (StoredEvent e : page) {
+          applyStored(e);
+        }
+      } catch (RuntimeException e) {
+        if (next != null) {
+          next.cancel(false);
+        }
+        throw e;
+      }
+      if (next == null) {
         return;
+      }
+      try {
+        page = next.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
       }
     }
   }
+
 
   private void applyStored(StoredEvent e) {
     View v = view;

@@ -10,7 +10,6 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -228,7 +227,7 @@ public final class PostgresEventStore implements EventStore {
   }
 
   private List<StoredEvent> select(Connection c, long after, int limit) throws SQLException {
-    List<StoredEvent> out = new ArrayList<>();
+    EventRows.Raw raw = new EventRows.Raw(where);
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
         + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
         + "ORDER BY position LIMIT ?")) {
@@ -237,11 +236,11 @@ public final class PostgresEventStore implements EventStore {
       ps.setFetchSize(Math.min(limit, 10_000));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(EventRows.row(rs.getLong(1), rs.getString(2), rs.getString(3), where));
+          raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
         }
       }
     }
-    return out;
+    return raw.decode();
   }
 
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -156,20 +155,20 @@ public final class SqliteEventStore implements EventStore {
     }
   }
 
-  private static List<StoredEvent> select(Connection c, long after, int limit)
+  private List<StoredEvent> select(Connection c, long after, int limit)
       throws SQLException {
-    List<StoredEvent> out = new ArrayList<>();
+    EventRows.Raw raw = new EventRows.Raw("`" + where + "`");
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body, idempotency_key "
         + "FROM ledger_event WHERE position > ? ORDER BY position LIMIT ?")) {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(EventRows.row(rs.getLong(1), rs.getString(2), rs.getString(3), "ledger"));
+          raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
         }
       }
     }
-    return out;
+    return raw.decode();
   }
 
   private static void insert(Connection c, List<StoredEvent> batch) throws SQLException {

@@ -300,6 +300,30 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void ledger_rebuildsOverManyPages_asTheInMemoryLedgerAnswers() {
+    EventStore s = createStore();
+    List<Event> events = Workload.stream("pages", 24_996, 21);
+    for (int i = 0; i < events.size(); i += 5000) {
+      long head = i;
+      List<Event> chunk = events.subList(i, Math.min(events.size(), i + 5000));
+      s.append(head, unseen -> Workload.stored(head + 1, chunk));
+    }
+    Ledger reference = ledger(InMemoryEventStore.create());
+    reference.append(events.stream().map(Append::of).toList());
+    Ledger rebuilt = ledger(reopen(s));
+    assertThat(rebuilt.head()).isEqualTo(25_000);
+    List<String> contents = new ArrayList<>();
+    for (int i = 0; i < 24_996; i += 997) {
+      contents.add(Workload.content("pages", i));
+    }
+    for (long p : new long[] {1, 9_999, 10_000, 10_001, 20_000, 25_000}) {
+      assertThat(Workload.fingerprint(rebuilt.snapshot(p), List.of("pages"), contents))
+          .as("position %d", p)
+          .isEqualTo(Workload.fingerprint(reference.snapshot(p), List.of("pages"), contents));
+    }
+  }
+
+  @Test
   void ledger_listener_seesEachNewPositionOnceInOrder() throws Exception {
     Ledger l = ledger(createStore());
     List<Long> seen = Collections.synchronizedList(new ArrayList<>());
