@@ -434,6 +434,10 @@ public final class BatchKernel {
       final long useAt = at;
       final short unknown = unknownContent;
       int o = outOffset;
+      // Records grouped by account (and by time within one) resume the segment scan where the
+      // previous record of the same account stopped.
+      int prevA = -1;
+      int prevJ = 0;
       for (int i = from; i < to; i++) {
         long t = created[i];
         short id;
@@ -441,7 +445,18 @@ public final class BatchKernel {
           id = unknown;
         } else {
           int a = account[i];
-          int j = find(segTime, segStart[a], segStart[a + 1], t);
+          int j;
+          if (a == prevA && segTime[prevJ] <= t) {
+            j = prevJ;
+            int end = segStart[a + 1];
+            while (j + 1 < end && segTime[j + 1] <= t) {
+              j++;
+            }
+          } else {
+            j = find(segTime, segStart[a], segStart[a + 1], t);
+          }
+          prevA = a;
+          prevJ = j;
           int bits = ALL;
           for (int k = cStart[i], end = cStart[i + 1]; k < end && bits != 0; k++) {
             int b = contributors[k];
