@@ -15,21 +15,70 @@ export class ApiError extends Error {
   }
 }
 
-/** The token of this browser tab (sessionStorage: it goes when the tab closes). */
+/**
+ * Browser storage that never throws: where the browser refuses storage (privacy settings, an
+ * opaque origin), values live in memory for the life of the page instead.
+ */
+function safeStorage(pick) {
+  const memory = new Map();
+  const area = () => {
+    try {
+      return pick();
+    } catch (e) {
+      return null;
+    }
+  };
+  return {
+    get(key) {
+      try {
+        const a = area();
+        return a ? a.getItem(key) : (memory.has(key) ? memory.get(key) : null);
+      } catch (e) {
+        return memory.has(key) ? memory.get(key) : null;
+      }
+    },
+    set(key, value) {
+      memory.set(key, value);
+      try {
+        const a = area();
+        if (a) {
+          a.setItem(key, value);
+        }
+      } catch (e) {
+        // Kept in memory only.
+      }
+    },
+    remove(key) {
+      memory.delete(key);
+      try {
+        const a = area();
+        if (a) {
+          a.removeItem(key);
+        }
+      } catch (e) {
+        // Nothing stored to remove.
+      }
+    },
+  };
+}
+
+/** Per-tab storage: gone when the tab closes (tokens, the chosen account). */
+export const tabStore = safeStorage(() => window.sessionStorage);
+
+/** Storage that outlives the tab (receipts handed to this browser, the auditor's key). */
+export const keptStore = safeStorage(() => window.localStorage);
+
+/** The token of this browser tab. */
 export function savedToken() {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) || '';
-  } catch (e) {
-    return '';
-  }
+  return tabStore.get(TOKEN_KEY) || '';
 }
 
 export function saveToken(token) {
-  sessionStorage.setItem(TOKEN_KEY, token);
+  tabStore.set(TOKEN_KEY, token);
 }
 
 export function forgetToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  tabStore.remove(TOKEN_KEY);
 }
 
 /** A client bound to one token. */

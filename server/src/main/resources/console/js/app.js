@@ -1,7 +1,7 @@
 // The console's shell: sign-in with an account token, what the signed-in role may see, the
 // section router (#/settings, #/consents, …) and the status and error regions every page uses.
 
-import { client, savedToken, saveToken, forgetToken, seg, ApiError } from './api.js';
+import { client, savedToken, saveToken, forgetToken, tabStore, seg, ApiError } from './api.js';
 import { h, replace } from './dom.js';
 import { ROLES, refusal } from './words.js';
 import * as settings from './pages/settings.js';
@@ -78,7 +78,7 @@ async function signIn(token) {
   if (!list.accounts || list.accounts.length === 0) {
     throw new ApiError(404, 'no_account', 'This token sees no account.');
   }
-  const chosen = sessionStorage.getItem('covenant.console.account');
+  const chosen = tabStore.get('covenant.console.account');
   const ids = list.accounts.map((a) => a.account);
   const account = ids.includes(chosen) ? chosen : ids[0];
   return load(api, account, ids);
@@ -104,7 +104,7 @@ function renderWho() {
   const parts = [];
   if (session.accounts.length > 1) {
     const sel = h('select', { id: 'account-pick', onchange: async (ev) => {
-      sessionStorage.setItem('covenant.console.account', ev.target.value);
+      tabStore.set('covenant.console.account', ev.target.value);
       session = await load(session.api, ev.target.value, session.accounts);
       renderWho();
       renderNav();
@@ -132,7 +132,7 @@ function renderNav() {
 
 function signOut() {
   forgetToken();
-  sessionStorage.removeItem('covenant.console.account');
+  tabStore.remove('covenant.console.account');
   session = null;
   if (cleanup) {
     cleanup();

@@ -3,7 +3,7 @@
 // Accept and Leave; when the host's settings require agreement the participant is held muted
 // until they accept. Accepting posts one notice.acknowledged per notice through the API.
 
-import { client, savedToken, seg, query, ApiError } from './api.js';
+import { client, savedToken, tabStore, seg, query, ApiError } from './api.js';
 import { h, replace } from './dom.js';
 import { NOTICES, refusal } from './words.js';
 
@@ -35,12 +35,12 @@ function tokenFromPage() {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (m) {
     const t = decodeURIComponent(m[1]);
-    sessionStorage.setItem(PARTICIPANT_TOKEN, t);
+    tabStore.set(PARTICIPANT_TOKEN, t);
     // The token leaves the address bar (and the history) at once.
     history.replaceState(null, '', location.pathname + location.search);
     return t;
   }
-  return sessionStorage.getItem(PARTICIPANT_TOKEN) || savedToken();
+  return tabStore.get(PARTICIPANT_TOKEN) || savedToken();
 }
 
 function unacknowledged() {
@@ -200,7 +200,7 @@ async function enter(token) {
     await join();
   } catch (e) {
     if (e instanceof ApiError && (e.code === 'unauthenticated' || e.code === 'token_expired')) {
-      sessionStorage.removeItem(PARTICIPANT_TOKEN);
+      tabStore.remove(PARTICIPANT_TOKEN);
       $('access').hidden = false;
       $('access-token').focus();
     }
@@ -238,7 +238,7 @@ function start() {
     ev.preventDefault();
     const t = $('access-token').value.trim();
     if (t) {
-      sessionStorage.setItem(PARTICIPANT_TOKEN, t);
+      tabStore.set(PARTICIPANT_TOKEN, t);
       $('access').hidden = true;
       enter(t);
     }

@@ -2,7 +2,7 @@
 // each and when, under which terms, and the signed receipt of each change to download. Before a
 // withdrawal the console says what it will affect.
 
-import { seg, query, ApiError } from '../api.js';
+import { seg, ApiError, keptStore } from '../api.js';
 import { h, replace, when, pill } from '../dom.js';
 import { CONSENTS, CONSENT_STATUS, consentLabel, refusal } from '../words.js';
 import { confirmDialog } from '../dialog.js';
@@ -13,7 +13,7 @@ const RECEIPTS_KEY = 'covenant.console.receipts';
 /** Receipts this browser was handed, by account and ledger position (the API returns each once). */
 function keptReceipts() {
   try {
-    return JSON.parse(localStorage.getItem(RECEIPTS_KEY) || '{}');
+    return JSON.parse(keptStore.get(RECEIPTS_KEY) || '{}');
   } catch (e) {
     return {};
   }
@@ -22,11 +22,7 @@ function keptReceipts() {
 function keepReceipt(account, position, receipt) {
   const all = keptReceipts();
   all[account + '#' + position] = receipt;
-  try {
-    localStorage.setItem(RECEIPTS_KEY, JSON.stringify(all));
-  } catch (e) {
-    // A full storage only loses the convenience copy: the receipt link on screen still works.
-  }
+  keptStore.set(RECEIPTS_KEY, JSON.stringify(all));
 }
 
 export function receiptFor(account, position) {

@@ -2,7 +2,7 @@
 // here in the browser with WebCrypto: an entry's inclusion (RFC 9162 §2.1.3), a consent receipt's
 // inclusion and signature, and the consistency of the receipt's tree with today's (§2.1.4).
 
-import { client, query } from '../api.js';
+import { client, query, keptStore } from '../api.js';
 import { h, replace } from '../dom.js';
 import * as merkle from '../merkle.js';
 import { receiptFor } from './consents.js';
@@ -34,7 +34,7 @@ export async function render(container, session, params) {
   // ---- checkpoint and its signature
 
   const keyInput = h('input', { id: 'vkey', type: 'text', spellcheck: 'false',
-    autocomplete: 'off', value: localStorage.getItem(VKEY) || '',
+    autocomplete: 'off', value: keptStore.get(VKEY) || '',
     'aria-describedby': 'vkey-help' });
   const sigOut = h('p', { id: 'signature-result', 'aria-live': 'polite' });
   async function checkSignature() {
@@ -51,7 +51,7 @@ export async function render(container, session, params) {
       replace(sigOut, h('span', { class: 'bad' }, '✗ ' + e.message));
       return;
     }
-    localStorage.setItem(VKEY, text);
+    keptStore.set(VKEY, text);
     const ok = await merkle.verifyNote(checkpoint, vkey);
     replace(sigOut, ok ? h('span', { class: 'good' }, '✓ Signature verified: the checkpoint '
       + 'was signed by ' + vkey.name + '.')

@@ -20,6 +20,8 @@ function noticeName(n) {
   return NOTICE_NAMES[n] || n;
 }
 
+const FOLD = 12;
+
 export async function render(container, session, params) {
   const perm = permissions(session);
   const base = '/v1/accounts/' + seg(session.account);
@@ -31,6 +33,7 @@ export async function render(container, session, params) {
       + 'a participant stays muted until they accept.'),
     list, detail);
   let selected = params.get('meeting');
+  let showAll = false;
 
   async function loadList() {
     const data = await session.api.get(base + '/meetings');
@@ -38,8 +41,20 @@ export async function render(container, session, params) {
     if (!perm.seeAllMeetings) {
       meetings = meetings.filter((m) => m.host === session.user);
     }
+    // Live meetings first, then the most recent; a long history is folded.
+    meetings = meetings.slice().sort((a, b) => (b.live - a.live)
+      || (a.started < b.started ? 1 : a.started > b.started ? -1 : 0));
+    const total = meetings.length;
     if (!selected && meetings.length) {
-      selected = (meetings.find((m) => m.live) || meetings[0]).meeting;
+      selected = meetings[0].meeting;
+    }
+    if (!showAll && total > FOLD) {
+      const keep = meetings.slice(0, FOLD);
+      const chosen = meetings.find((m) => m.meeting === selected);
+      if (chosen && !keep.includes(chosen)) {
+        keep.push(chosen);
+      }
+      meetings = keep;
     }
     replace(list, meetings.length === 0 ? h('p', null, perm.seeAllMeetings
       ? 'This account has no meetings yet.' : 'You have hosted no meetings.')
@@ -64,7 +79,12 @@ export async function render(container, session, params) {
         h('td', { 'data-label': 'Status' }, m.live ? pill('Live', 'on') : pill('Ended', 'neutral')),
         h('td', { 'data-label': 'Features on' }, m.features.length
           ? m.features.map((f) => FEATURES[f] || f).join(', ') : 'none'),
-        h('td', { 'data-label': 'Present' }, String(m.present)))))));
+        h('td', { 'data-label': 'Present' }, String(m.present)))))),
+      total > FOLD ? h('button', { type: 'button', class: 'secondary', id: 'meetings-fold',
+        'aria-expanded': showAll ? 'true' : 'false', onclick: () => {
+          showAll = !showAll;
+          loadList();
+        } }, showAll ? 'Show fewer meetings' : 'Show all ' + total + ' meetings') : null);
   }
 
   async function loadDetail() {
