@@ -96,18 +96,22 @@ final class ServeCommand implements Callable<Integer> {
       if (server.namespaces().main().ledger().head() > 0) {
         out.println("  demo        the ledger is not empty: not seeding again");
       } else if (opened.operatorSecret().isEmpty()) {
-        out.println("  demo        no operator token at hand: start --demo on a fresh DIR");
+        out.println("  demo        the ledger is empty but the operator token was issued "
+            + "earlier: start --demo on a fresh --data DIR");
       } else {
         out.flush();
         Demo.Seeded s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant());
         out.println("  demo        " + s.events() + " events, " + s.content()
             + " content items, " + s.decisions() + " decisions over 30 days");
-        for (Map.Entry<String, String> t : s.tokens().entrySet()) {
-          out.printf("  token       %-28s %s%n", t.getKey(), t.getValue());
-        }
-        out.println("  try         curl -H 'Authorization: Bearer <acme owner token>' "
-            + server.url() + "/v1/accounts/acme/settings");
       }
+      Map<String, String> tokens = Demo.tokens(opened.tokens(),
+          server.namespaces().main().directory(), clock.instant(), Duration.ofDays(7));
+      for (Map.Entry<String, String> t : tokens.entrySet()) {
+        out.printf("  token       %-28s %s%n", t.getKey(), t.getValue());
+      }
+      out.println("              (demo tokens last 7 days; a new set is printed at each start)");
+      out.println("  try         curl -H 'Authorization: Bearer <acme owner token>' "
+          + server.url() + "/v1/accounts/acme/settings");
     }
     out.println("  stop        Ctrl-C");
     out.flush();

@@ -16,19 +16,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.covenant.format.Json;
+import org.covenant.server.auth.TokenKind;
+import org.covenant.server.auth.TokenStore;
 
 /**
  * Seeds a realistic demo workspace through the API itself ({@code covenant serve --demo}): four
  * accounts on different terms (one of them moving to the recommended terms), groups and roles,
  * locks and a ceiling, consents given and withdrawn, meetings with participants, notices and
  * acknowledgements, a few thousand content items and a month of decisions for the transparency
- * report; then issues the tokens to try it with. Deterministic (seeded) apart from the clock.
+ * report; {@link #tokens} issues the tokens to try it with. Deterministic (seeded) apart from the clock.
  */
 public final class Demo {
-  /** The demo accounts' tokens, by label, and how much was seeded. */
-  public record Seeded(Map<String, String> tokens, int events, int content, long decisions) {}
+  /** How much was seeded. */
+  public record Seeded(int events, int content, long decisions) {}
 
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,6 +54,33 @@ public final class Demo {
   public static Seeded seed(String base, String operator, Instant now) {
     Demo d = new Demo(base, operator, now.minus(30, ChronoUnit.DAYS));
     return d.run(now);
+  }
+
+  /**
+   * Issues tokens to try the demo with, valid for {@code ttl}: account tokens for the owner and
+   * a member of acme and the owner of globex, and two service tokens. Works on a seeded ledger
+   * at every start, so a restarted demo gets fresh tokens without re-printing any secret.
+   */
+  public static Map<String, String> tokens(TokenStore store, Directory directory, Instant now,
+      Duration ttl) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Optional<Instant> expires = Optional.of(now.plus(ttl));
+    String[][] users = {{"acme owner (alice)", "acme", "alice"},
+      {"acme member (bob)", "acme", "bob"}, {"globex owner (gina)", "globex", "gina"}};
+    for (String[] u : users) {
+      if (directory.account(u[1]).flatMap(a -> a.user(u[2])).isPresent()) {
+        out.put(u[0], store.issue(TokenKind.ACCOUNT, "demo", Optional.of(u[1]),
+            Optional.of(u[2]), List.of(), now, expires).secret());
+      }
+    }
+    out.put("recording + AI service", store.issue(TokenKind.SERVICE, "demo media",
+        Optional.empty(), Optional.empty(), List.of("service.recording",
+            "service.transcription", "service.ai_feature.meeting_summary",
+            "service.ai_feature.smart_recording"), now, expires).secret());
+    out.put("training pipeline service", store.issue(TokenKind.SERVICE, "demo training",
+        Optional.empty(), Optional.empty(), List.of("ai.training", "product.improvement"), now,
+        expires).secret());
+    return out;
   }
 
   private ObjectNode event(String type) {
@@ -238,19 +268,7 @@ public final class Demo {
     }
     flush();
     long decisions = decisions(rnd, contents, now);
-    Map<String, String> tokens = new LinkedHashMap<>();
-    tokens.put("acme owner (alice)", token("{\"kind\":\"account\",\"name\":\"demo\","
-        + "\"account\":\"acme\",\"user\":\"alice\"}"));
-    tokens.put("acme member (bob)", token("{\"kind\":\"account\",\"name\":\"demo\","
-        + "\"account\":\"acme\",\"user\":\"bob\"}"));
-    tokens.put("globex owner (gina)", token("{\"kind\":\"account\",\"name\":\"demo\","
-        + "\"account\":\"globex\",\"user\":\"gina\"}"));
-    tokens.put("recording + AI service", token("{\"kind\":\"service\",\"name\":\"media\","
-        + "\"purposes\":[\"service.recording\",\"service.transcription\","
-        + "\"service.ai_feature.meeting_summary\",\"service.ai_feature.smart_recording\"]}"));
-    tokens.put("training pipeline service", token("{\"kind\":\"service\",\"name\":\"training\","
-        + "\"purposes\":[\"ai.training\",\"product.improvement\"]}"));
-    return new Seeded(tokens, events, contentCount, decisions);
+    return new Seeded(events, contentCount, decisions);
   }
 
   /** A month of decisions by the product services, for the transparency report. */
@@ -274,10 +292,6 @@ public final class Demo {
       }
     }
     return total;
-  }
-
-  private String token(String body) {
-    return post("/v1/tokens", Json.parse(body), 201).path("secret").asText();
   }
 
   private void flush() {
