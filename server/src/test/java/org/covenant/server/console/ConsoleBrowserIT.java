@@ -393,6 +393,23 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(11)
+  void settings_explainAParentThatSwitchesAChildOff_andTheDecidingLevel() {
+    signIn(w.admin);
+    go("settings?user=erin", "#row-transcription-enabled");
+    b.waitForText("#settings-table caption", "user erin");
+    WebElement row = b.find("#row-transcription-enabled");
+    assertThat(row.getAttribute("class")).contains("parent-off");
+    assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.effective")).getText())
+        .contains("Off").contains("Off because Cloud recording is off");
+    assertThat(settingRow(w.admin, "?user=erin", "transcription.enabled").path("effective")
+        .path("level").asText()).isEqualTo("parent");
+    // Livestreaming is locked on for sales: erin's own level shows it inherited from the group.
+    assertThat(b.find("#row-livestream-enabled").getText())
+        .contains("Inherited from group (locked)").contains("Decided at group level (locked)");
+  }
+
+  @Test
+  @Order(12)
   void everyPage_atDesktopAndPhoneWidth_withoutSidewaysScrolling() throws IOException {
     signIn(w.owner);
     String[][] pages = {
