@@ -29,6 +29,12 @@ export function announce(text) {
   el.textContent = '';
   // A fresh text node makes screen readers announce the same message twice in a row too.
   window.setTimeout(() => { el.textContent = text; }, 30);
+  // A status is news, not state: it goes after a while so it never describes an older page.
+  window.setTimeout(() => {
+    if (el.textContent === text) {
+      el.textContent = '';
+    }
+  }, 10000);
 }
 
 /** Shows an error sentence in the alert region (announced at once). */
