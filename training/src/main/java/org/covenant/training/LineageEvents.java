@@ -56,7 +56,8 @@ public final class LineageEvents {
     this.file = file;
     this.endpoint = endpoint;
     this.http = endpoint.isPresent()
-        ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build()
         : null;
   }
 
