@@ -31,15 +31,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The transparency log (ISSUE 4, ARCHITECTURE.md §7) on a real disk: durable batched appends
- * (every batch fsynced and committed under a new signed checkpoint), a full {@link LogVerifier}
- * audit, and proof generation from the in-memory node cache. Leaves are ledger-event-sized
- * canonical JSON (about 200 bytes). Targets: 200k leaves/s appended, 1M leaves/s verified, proofs
- * in microseconds. {@code append*} and {@code verify} scores are leaves/s (one operation = one
- * leaf); proof scores are µs per proof. Run: {@code java -jar bench/target/benchmarks.jar
- * LogBenchmark -f 1 -wi 2 -i 3}.
+ * The transparency log (ISSUE 4, ARCHITECTURE.md §7) on a real disk: durable batched appends (every
+ * batch fsynced and committed under a new signed checkpoint), a full {@link LogVerifier} audit, and
+ * proof generation from the in-memory node cache. Leaves are ledger-event-sized canonical JSON
+ * (about 200 bytes). Targets: 200k leaves/s appended, 1M leaves/s verified, proofs in microseconds.
+ * {@code append*} and {@code verify} scores are leaves/s (one operation = one leaf); proof scores
+ * are µs per proof. Run: {@code java -jar bench/target/benchmarks.jar LogBenchmark -f 1 -wi 2 -i
+ * 3}.
  */
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx4g"})
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class LogBenchmark {
@@ -50,9 +52,14 @@ public class LogBenchmark {
 
   /** About 200 bytes, the size of a canonical ledger event with pseudonymized people. */
   static byte[] leaf(long i) {
-    return ("{\"account\":\"acct-" + (i % 9973) + "\",\"at\":\"2024-03-01T09:" + (i % 60)
+    return ("{\"account\":\"acct-"
+            + (i % 9973)
+            + "\",\"at\":\"2024-03-01T09:"
+            + (i % 60)
             + ":00Z\",\"by\":\"h:9f2c4e1a7b3d5f60812a4c6e8b0d2f41\",\"consent\":\"ai_training\","
-            + "\"seq\":" + i + ",\"type\":\"consent.granted\",\"v\":1}")
+            + "\"seq\":"
+            + i
+            + ",\"type\":\"consent.granted\",\"v\":1}")
         .getBytes(StandardCharsets.UTF_8);
   }
 

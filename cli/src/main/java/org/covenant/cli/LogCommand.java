@@ -22,16 +22,16 @@ import org.covenant.log.NoteSigner;
 import org.covenant.log.NoteVerifier;
 import org.covenant.log.Outcome;
 import org.covenant.log.SignedCheckpoint;
-import org.covenant.log.TiledLog;
 import org.covenant.log.TilePaths;
+import org.covenant.log.TiledLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code covenant log key|checkpoint|verify|proof|consistency}: the transparency log of a data
- * directory (ARCHITECTURE.md §7). Thin: the logic lives in {@code org.covenant.log}. Exit codes:
- * 0 success, 1 the log does not verify, 2 invalid input.
+ * directory (ARCHITECTURE.md §7). Thin: the logic lives in {@code org.covenant.log}. Exit codes: 0
+ * success, 1 the log does not verify, 2 invalid input.
  */
 @Command(
     name = "log",
@@ -130,7 +130,11 @@ public final class LogCommand implements Runnable {
   static final class Key implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory.")
+    @Option(
+        names = "--data",
+        paramLabel = "DIR",
+        required = true,
+        description = "The data directory.")
     Path data;
 
     @Option(
@@ -246,7 +250,11 @@ public final class LogCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Source source;
 
-    @Option(names = "--index", paramLabel = "I", required = true, description = "0-based leaf index.")
+    @Option(
+        names = "--index",
+        paramLabel = "I",
+        required = true,
+        description = "0-based leaf index.")
     long index;
 
     @Option(names = "--size", paramLabel = "N", description = "Tree size (default: the latest).")
@@ -262,8 +270,13 @@ public final class LogCommand implements Runnable {
       try (TiledLog log = opened.get()) {
         long n = size.orElse(log.size());
         if (n < 1 || n > log.size() || index < 0 || index >= n) {
-          err.println("covenant: invalid input: need 0 <= --index < --size <= " + log.size()
-              + ", got index " + index + " and size " + n);
+          err.println(
+              "covenant: invalid input: need 0 <= --index < --size <= "
+                  + log.size()
+                  + ", got index "
+                  + index
+                  + " and size "
+                  + n);
           return 2;
         }
         InclusionProof proof = log.inclusionProof(index, n);
@@ -314,8 +327,13 @@ public final class LogCommand implements Runnable {
       try (TiledLog log = opened.get()) {
         long n = to.orElse(log.size());
         if (from < 0 || from > n || n > log.size()) {
-          err.println("covenant: invalid input: need 0 <= --from <= --to <= " + log.size()
-              + ", got from " + from + " and to " + n);
+          err.println(
+              "covenant: invalid input: need 0 <= --from <= --to <= "
+                  + log.size()
+                  + ", got from "
+                  + from
+                  + " and to "
+                  + n);
           return 2;
         }
         ConsistencyProof proof = log.consistencyProof(from, n);

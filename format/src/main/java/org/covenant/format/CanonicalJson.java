@@ -106,7 +106,9 @@ public final class CanonicalJson {
             out.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {
             throw new FormatException(
-                pointer, "", "string holds a lone surrogate at index " + i + ", which is not I-JSON");
+                pointer,
+                "",
+                "string holds a lone surrogate at index " + i + ", which is not I-JSON");
           } else {
             out.append(c);
           }

@@ -129,8 +129,10 @@ class CanonicalJsonTest {
 
   @Test
   void integers_areExactWithinTheSafeRange_andRefusedBeyond() {
-    assertThat(new String(CanonicalJson.canonicalize("[-0, 1, -9007199254740991, 100]"),
-            StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                CanonicalJson.canonicalize("[-0, 1, -9007199254740991, 100]"),
+                StandardCharsets.UTF_8))
         .isEqualTo("[0,1,-9007199254740991,100]");
     assertThatThrownBy(() -> CanonicalJson.canonicalize("{\"n\": 9007199254740993}"))
         .isInstanceOf(FormatException.class);

@@ -40,8 +40,8 @@ final class AtomicFiles {
 
   /**
    * Writes every file durably. The costly fsyncs run on {@code pool} when one is given: journaling
-   * file systems commit concurrent fsyncs together, which is what makes batched appends fast.
-   * Every file is durable and in place when this returns; on failure some may be.
+   * file systems commit concurrent fsyncs together, which is what makes batched appends fast. Every
+   * file is durable and in place when this returns; on failure some may be.
    */
   static void writeAll(List<Write> writes, ExecutorService pool) throws IOException {
     Set<Path> dirs = new LinkedHashSet<>();
@@ -162,7 +162,9 @@ final class AtomicFiles {
       } catch (ExecutionException e) {
         if (first == null) {
           first =
-              e.getCause() instanceof IOException io ? io : new IOException(e.getCause().toString(), e);
+              e.getCause() instanceof IOException io
+                  ? io
+                  : new IOException(e.getCause().toString(), e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The C2SP tlog-tiles entry bundle encoding: entries back to back, each a big-endian uint16
- * length followed by that many bytes. So an entry (a leaf) is at most 65535 bytes.
+ * The C2SP tlog-tiles entry bundle encoding: entries back to back, each a big-endian uint16 length
+ * followed by that many bytes. So an entry (a leaf) is at most 65535 bytes.
  */
 public final class EntryBundle {
   /** The largest entry a bundle can hold. */
@@ -22,7 +22,8 @@ public final class EntryBundle {
     int total = 0;
     for (byte[] e : entries) {
       if (e.length > MAX_ENTRY) {
-        throw new LogException("leaf_too_large", "an entry of " + e.length + " bytes exceeds 65535");
+        throw new LogException(
+            "leaf_too_large", "an entry of " + e.length + " bytes exceeds 65535");
       }
       total += 2 + e.length;
     }

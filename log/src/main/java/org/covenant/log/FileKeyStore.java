@@ -88,7 +88,8 @@ public final class FileKeyStore {
     Outcome<NoteSigner> parsed = NoteSigner.parse(text);
     if (parsed instanceof Outcome.Failed<NoteSigner> f) {
       // The message must not echo the file: it holds a secret.
-      throw new LogException("bad_key", "`" + file + "` does not hold a signer key (" + f.code() + ")");
+      throw new LogException(
+          "bad_key", "`" + file + "` does not hold a signer key (" + f.code() + ")");
     }
     return Optional.of(parsed.orThrow());
   }

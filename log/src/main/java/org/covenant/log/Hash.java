@@ -6,8 +6,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A SHA-256 Merkle tree hash (32 bytes): a leaf hash, an interior node hash or a tree root (RFC 9162
- * §2.1). Immutable; equal when the bytes are equal.
+ * A SHA-256 Merkle tree hash (32 bytes): a leaf hash, an interior node hash or a tree root (RFC
+ * 9162 §2.1). Immutable; equal when the bytes are equal.
  */
 public final class Hash {
   /** The length of every hash in bytes. */

@@ -18,7 +18,9 @@ final class HashColumn {
   // that sees a table sees every chunk's contents as they were when it was published.
   private volatile byte[][] table = new byte[0][];
 
-  /** Stores the 32 bytes of {@code src} at {@code off} as hash number {@code index}. Writer only. */
+  /**
+   * Stores the 32 bytes of {@code src} at {@code off} as hash number {@code index}. Writer only.
+   */
   void set(long index, byte[] src, int off) {
     int chunk = (int) (index >>> CHUNK_BITS);
     int pos = (int) (index & CHUNK_MASK) * Hash.SIZE;

@@ -24,8 +24,8 @@ public record InclusionProof(long index, long treeSize, List<Hash> path) {
   }
 
   /**
-   * The root that this proof and {@code leafHash} imply, or empty when the proof cannot be for
-   * that index and size (RFC 9162 §2.1.3.2 steps 1 to 4, and the final {@code sn == 0} check).
+   * The root that this proof and {@code leafHash} imply, or empty when the proof cannot be for that
+   * index and size (RFC 9162 §2.1.3.2 steps 1 to 4, and the final {@code sn == 0} check).
    */
   public Optional<Hash> rootFrom(Hash leafHash) {
     if (index >= treeSize) {
@@ -56,7 +56,9 @@ public record InclusionProof(long index, long treeSize, List<Hash> path) {
     return sn == 0 ? Optional.of(Hash.wrap(r)) : Optional.empty();
   }
 
-  /** Whether the leaf with hash {@code leafHash} is at {@link #index} of the tree with {@code root}. */
+  /**
+   * Whether the leaf with hash {@code leafHash} is at {@link #index} of the tree with {@code root}.
+   */
   public boolean verify(Hash leafHash, Hash root) {
     return rootFrom(leafHash).map(root::equals).orElse(false);
   }

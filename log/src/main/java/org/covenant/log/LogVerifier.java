@@ -19,15 +19,15 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Audits a tiled log on disk from scratch, trusting nothing but the verifier key: it rehashes
- * every leaf from the entry bundles, rebuilds every tile hash from the level below, rebuilds the
- * root and compares it with the signed checkpoint, then checks every stored checkpoint's signature,
- * its root and its consistency with the next (RFC 9162 §2.1.4). It names the first bad file and
- * leaf (ARCHITECTURE.md §7; {@code covenant log verify}).
+ * Audits a tiled log on disk from scratch, trusting nothing but the verifier key: it rehashes every
+ * leaf from the entry bundles, rebuilds every tile hash from the level below, rebuilds the root and
+ * compares it with the signed checkpoint, then checks every stored checkpoint's signature, its root
+ * and its consistency with the next (RFC 9162 §2.1.4). It names the first bad file and leaf
+ * (ARCHITECTURE.md §7; {@code covenant log verify}).
  *
  * <p>When a level-0 tile and its bundle disagree, the signed root decides which is bad: the side
- * that rebuilds the signed root is the good one. Bundles are hashed in parallel; memory is about
- * 64 bytes per leaf. Thread-safe: each call works on its own state.
+ * that rebuilds the signed root is the good one. Bundles are hashed in parallel; memory is about 64
+ * bytes per leaf. Thread-safe: each call works on its own state.
  */
 public final class LogVerifier {
   private static final int W = TilePaths.TILE_WIDTH;
@@ -113,7 +113,8 @@ public final class LogVerifier {
     LogVerification verify() throws IOException {
       Path cpFile = logDir.resolve(TilePaths.CHECKPOINT);
       if (!Files.exists(cpFile)) {
-        return fail("checkpoint_missing", TilePaths.CHECKPOINT, OptionalLong.empty(), "no checkpoint");
+        return fail(
+            "checkpoint_missing", TilePaths.CHECKPOINT, OptionalLong.empty(), "no checkpoint");
       }
       startNote = Files.readString(cpFile, StandardCharsets.UTF_8);
       Outcome<SignedCheckpoint> opened = SignedCheckpoint.open(startNote, verifier);
@@ -178,7 +179,9 @@ public final class LogVerifier {
               "tile_mismatch",
               TilePaths.tile(0, firstMismatch.index(), firstMismatch.width()),
               OptionalLong.of(leaf),
-              "the hash of leaf " + leaf + " differs from its entry bundle, which matches the root");
+              "the hash of leaf "
+                  + leaf
+                  + " differs from its entry bundle, which matches the root");
         }
         return null;
       }
@@ -192,7 +195,9 @@ public final class LogVerifier {
             "leaf "
                 + leaf
                 + " does not hash to its level-0 tile entry"
-                + (tilesRebuildRoot ? ", which matches the signed root" : " nor to the signed root"));
+                + (tilesRebuildRoot
+                    ? ", which matches the signed root"
+                    : " nor to the signed root"));
       }
       return fail(
           "root_mismatch",
@@ -212,30 +217,54 @@ public final class LogVerifier {
       try {
         bundle = Files.readAllBytes(logDir.resolve(bundlePath));
       } catch (NoSuchFileException e) {
-        return new Bundle(index, width, null,
+        return new Bundle(
+            index,
+            width,
+            null,
             fail("bundle_missing", bundlePath, OptionalLong.of(first), "entry bundle is missing"),
-            -1, null);
+            -1,
+            null);
       }
       byte[] hashes = new byte[width * Hash.SIZE];
       int n = EntryBundle.leafHashes(bundle, width, TreeHasher.local(), hashes);
       if (n != width) {
-        return new Bundle(index, width, null,
-            fail("malformed_bundle", bundlePath, OptionalLong.of(first),
+        return new Bundle(
+            index,
+            width,
+            null,
+            fail(
+                "malformed_bundle",
+                bundlePath,
+                OptionalLong.of(first),
                 n < 0
                     ? "entry bundle does not decode into " + width + " entries"
                     : "entry bundle holds " + n + " entries, not " + width),
-            -1, null);
+            -1,
+            null);
       }
       byte[] tile;
       try {
         tile = Files.readAllBytes(logDir.resolve(tilePath));
       } catch (NoSuchFileException e) {
-        return new Bundle(index, width, hashes, null, -1,
+        return new Bundle(
+            index,
+            width,
+            hashes,
+            null,
+            -1,
             fail("tile_missing", tilePath, OptionalLong.of(first), "hash tile is missing"));
       }
       if (tile.length != hashes.length) {
-        return new Bundle(index, width, hashes, null, -1,
-            fail("tile_mismatch", tilePath, OptionalLong.of(first),
+        return new Bundle(
+            index,
+            width,
+            hashes,
+            null,
+            -1,
+            fail(
+                "tile_mismatch",
+                tilePath,
+                OptionalLong.of(first),
                 "hash tile has " + tile.length + " bytes, not " + hashes.length));
       }
       int mismatch = Arrays.mismatch(tile, hashes);
@@ -287,21 +316,27 @@ public final class LogVerifier {
         tree.copyNode(shift, t * W + i, expected, i * Hash.SIZE);
       }
       if (tile.length != expected.length) {
-        return fail("tile_mismatch", path, OptionalLong.of(firstLeaf),
+        return fail(
+            "tile_mismatch",
+            path,
+            OptionalLong.of(firstLeaf),
             "hash tile has " + tile.length + " bytes, not " + expected.length);
       }
       int mismatch = Arrays.mismatch(tile, expected);
       if (mismatch >= 0) {
         long leaf = (t * W + mismatch / Hash.SIZE) << shift;
-        return fail("tile_mismatch", path, OptionalLong.of(leaf),
+        return fail(
+            "tile_mismatch",
+            path,
+            OptionalLong.of(leaf),
             "hash " + (mismatch / Hash.SIZE) + " differs from the one rebuilt from the leaves");
       }
       return null;
     }
 
     /**
-     * Checks every stored checkpoint: signature, size, root, consistency with the next one, and
-     * the partial tiles and bundles the log must still serve for it (C2SP tlog-tiles).
+     * Checks every stored checkpoint: signature, size, root, consistency with the next one, and the
+     * partial tiles and bundles the log must still serve for it (C2SP tlog-tiles).
      */
     private LogVerification checkHistory(SignedCheckpoint latest) throws IOException {
       long size = latest.size();
@@ -326,8 +361,11 @@ public final class LogVerifier {
       }
       sizes.sort(null);
       if (sizes.isEmpty() || sizes.get(sizes.size() - 1) != size) {
-        return fail("checkpoint_history_missing", TilePaths.checkpointAt(size),
-            OptionalLong.empty(), "the latest checkpoint is not kept in " + TilePaths.CHECKPOINTS);
+        return fail(
+            "checkpoint_history_missing",
+            TilePaths.checkpointAt(size),
+            OptionalLong.empty(),
+            "the latest checkpoint is not kept in " + TilePaths.CHECKPOINTS);
       }
       // Ed25519 verification costs about a millisecond on the JDK: spread it over the cores.
       List<Future<Outcome<SignedCheckpoint>>> opening = new ArrayList<>(sizes.size());
@@ -349,17 +387,30 @@ public final class LogVerifier {
         }
         SignedCheckpoint cp = opened.orThrow();
         if (cp.size() != s) {
-          return fail("checkpoint_size_mismatch", path, OptionalLong.empty(),
+          return fail(
+              "checkpoint_size_mismatch",
+              path,
+              OptionalLong.empty(),
               "the file of size " + s + " holds a checkpoint of size " + cp.size());
         }
         if (!cp.root().equals(tree.root(s))) {
-          return fail("checkpoint_root_mismatch", path, OptionalLong.empty(),
-              "signed root " + cp.root().base64() + " is not the root of the first " + s + " leaves");
+          return fail(
+              "checkpoint_root_mismatch",
+              path,
+              OptionalLong.empty(),
+              "signed root "
+                  + cp.root().base64()
+                  + " is not the root of the first "
+                  + s
+                  + " leaves");
         }
         if (previous != null) {
           ConsistencyProof proof = tree.consistencyProof(previous.size(), s);
           if (!proof.verify(previous.root(), cp.root())) {
-            return fail("checkpoint_inconsistent", path, OptionalLong.empty(),
+            return fail(
+                "checkpoint_inconsistent",
+                path,
+                OptionalLong.empty(),
                 "not consistent with the checkpoint of size " + previous.size());
           }
         }
@@ -372,7 +423,10 @@ public final class LogVerifier {
         previous = cp;
       }
       if (!previous.root().equals(latest.root())) {
-        return fail("checkpoint_root_mismatch", TilePaths.checkpointAt(size), OptionalLong.empty(),
+        return fail(
+            "checkpoint_root_mismatch",
+            TilePaths.checkpointAt(size),
+            OptionalLong.empty(),
             "differs from the latest checkpoint");
       }
       return new LogVerification.Passed(size, size, tilesChecked, sizes.size());
@@ -413,7 +467,10 @@ public final class LogVerifier {
       for (int i = 0; i < width; i++) {
         if (!tree.leafHash(t * W + i).matches(r.leafHashes(), i * Hash.SIZE)) {
           long leaf = t * W + i;
-          return fail("leaf_hash_mismatch", TilePaths.entries(t, width), OptionalLong.of(leaf),
+          return fail(
+              "leaf_hash_mismatch",
+              TilePaths.entries(t, width),
+              OptionalLong.of(leaf),
               "leaf " + leaf + " differs from the same leaf in the latest bundle");
         }
       }

@@ -10,8 +10,8 @@ import java.util.Objects;
  * sizes. Every complete (perfect) subtree hash is kept, about 64 bytes per leaf, so a root or a
  * proof costs O(log n) array reads and at most one right-edge recomputation: microseconds.
  *
- * <p>Thread-safety: one writer ({@link #append}) and any number of concurrent readers. Readers
- * see every leaf appended before the {@link #size()} they read.
+ * <p>Thread-safety: one writer ({@link #append}) and any number of concurrent readers. Readers see
+ * every leaf appended before the {@link #size()} they read.
  */
 public final class MerkleTree {
   private static final int MAX_LEVELS = 64;
@@ -64,7 +64,8 @@ public final class MerkleTree {
   /** Forgets leaves from {@code newSize} on (an append that did not commit). Writer only. */
   void truncate(long newSize) {
     if (newSize < 0 || newSize > size) {
-      throw new LogException("out_of_range", "cannot truncate a tree of " + size + " to " + newSize);
+      throw new LogException(
+          "out_of_range", "cannot truncate a tree of " + size + " to " + newSize);
     }
     size = newSize;
   }

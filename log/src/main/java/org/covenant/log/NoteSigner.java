@@ -99,7 +99,9 @@ public final class NoteSigner {
     return verifier;
   }
 
-  /** The secret key text {@code PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>}. Keep it secret. */
+  /**
+   * The secret key text {@code PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>}. Keep it secret.
+   */
   public String keyText() {
     byte[] typed = new byte[33];
     typed[0] = NoteVerifier.ALG_ED25519;

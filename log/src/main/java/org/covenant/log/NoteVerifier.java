@@ -17,9 +17,9 @@ import java.util.Objects;
 
 /**
  * An Ed25519 note verifier key (C2SP signed-note, as golang.org/x/mod/sumdb/note): a key name, the
- * key ID {@code SHA-256(name || 0x0A || 0x01 || publicKey)[:4]} and the raw 32-byte public key.
- * Its text form {@code <name>+<8 hex key ID>+<base64(0x01 || publicKey)>} is what {@code covenant
- * log key} prints and what auditors configure (ARCHITECTURE.md §7). Immutable and thread-safe.
+ * key ID {@code SHA-256(name || 0x0A || 0x01 || publicKey)[:4]} and the raw 32-byte public key. Its
+ * text form {@code <name>+<8 hex key ID>+<base64(0x01 || publicKey)>} is what {@code covenant log
+ * key} prints and what auditors configure (ARCHITECTURE.md §7). Immutable and thread-safe.
  */
 public final class NoteVerifier {
   /** The signed-note signature type byte of Ed25519. */
@@ -56,9 +56,9 @@ public final class NoteVerifier {
   }
 
   /**
-   * Parses a verifier key text {@code <name>+<hash>+<base64 key>}. Fails with {@code bad_vkey}
-   * when it is malformed or not Ed25519, and {@code vkey_hash_mismatch} when the key ID does not
-   * match the name and key.
+   * Parses a verifier key text {@code <name>+<hash>+<base64 key>}. Fails with {@code bad_vkey} when
+   * it is malformed or not Ed25519, and {@code vkey_hash_mismatch} when the key ID does not match
+   * the name and key.
    */
   public static Outcome<NoteVerifier> parse(String vkey) {
     // The base64 key may itself contain `+`: split off only the first two fields (Go's chop).
@@ -124,7 +124,9 @@ public final class NoteVerifier {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NoteVerifier v && name.equals(v.name) && Arrays.equals(publicKey, v.publicKey);
+    return o instanceof NoteVerifier v
+        && name.equals(v.name)
+        && Arrays.equals(publicKey, v.publicKey);
   }
 
   @Override

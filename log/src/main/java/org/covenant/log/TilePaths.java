@@ -19,8 +19,8 @@ public final class TilePaths {
   private TilePaths() {}
 
   /**
-   * The path of the hash tile at {@code level} and {@code index}, {@code width} hashes wide
-   * (256 for a full tile, 1 to 255 for a partial one).
+   * The path of the hash tile at {@code level} and {@code index}, {@code width} hashes wide (256
+   * for a full tile, 1 to 255 for a partial one).
    */
   public static String tile(int level, long index, int width) {
     if (level < 0 || level > 63) {

@@ -18,15 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The transparency log of a data directory, published as static C2SP tlog-tiles files under
- * {@code DIR/log/} and signed with C2SP checkpoints (ARCHITECTURE.md §7).
+ * The transparency log of a data directory, published as static C2SP tlog-tiles files under {@code
+ * DIR/log/} and signed with C2SP checkpoints (ARCHITECTURE.md §7).
  *
  * <p>Durability: {@link #append} writes entry bundles, hash tiles and the new signed {@code
  * checkpoints/<size>} to temporary files, fsyncs them, renames them into place and fsyncs their
- * directories; only then does it replace {@code checkpoint} the same way. That rename is the
- * commit point: after a crash, {@link #open} takes the log size from {@code checkpoint} and
- * overwrites whatever a torn append left beyond it. So an append is atomic: all its leaves or
- * none.
+ * directories; only then does it replace {@code checkpoint} the same way. That rename is the commit
+ * point: after a crash, {@link #open} takes the log size from {@code checkpoint} and overwrites
+ * whatever a torn append left beyond it. So an append is atomic: all its leaves or none.
  *
  * <p>Wiring to a ledger: the log may lag the ledger but never lead it. Append a ledger record's
  * leaf after the ledger commits it; on start, if {@link #size()} is below the ledger's count,
@@ -117,8 +116,7 @@ public final class TiledLog implements AutoCloseable {
       Path checkpointFile = logDir.resolve(TilePaths.CHECKPOINT);
       if (!Files.exists(checkpointFile)) {
         SignedCheckpoint empty =
-            SignedCheckpoint.sign(
-                Checkpoint.of(signer.name(), 0, TreeHasher.emptyRoot()), signer);
+            SignedCheckpoint.sign(Checkpoint.of(signer.name(), 0, TreeHasher.emptyRoot()), signer);
         byte[] note = empty.note().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(logDir.resolve(TilePaths.checkpointAt(0)), note);
         AtomicFiles.write(checkpointFile, note);
@@ -137,9 +135,9 @@ public final class TiledLog implements AutoCloseable {
   }
 
   /**
-   * Opens the log of {@code dataDir} for reading only (no lock, no writes), checking its
-   * checkpoint with {@code verifier}. A live writer may append meanwhile; this view stays at the
-   * checkpoint it loaded.
+   * Opens the log of {@code dataDir} for reading only (no lock, no writes), checking its checkpoint
+   * with {@code verifier}. A live writer may append meanwhile; this view stays at the checkpoint it
+   * loaded.
    *
    * @throws LogException {@code log_missing} when there is no checkpoint, and as {@link #open}
    */
@@ -308,7 +306,8 @@ public final class TiledLog implements AutoCloseable {
     try {
       List<byte[]> entries = EntryBundle.decode(Files.readAllBytes(file)).orThrow();
       if (entries.size() != W) {
-        throw new LogException("log_corrupt", "`" + file + "` holds " + entries.size() + " entries");
+        throw new LogException(
+            "log_corrupt", "`" + file + "` holds " + entries.size() + " entries");
       }
       return entries.get(pos);
     } catch (IOException e) {
@@ -358,10 +357,13 @@ public final class TiledLog implements AutoCloseable {
       long to = Math.min(from + W, end);
       List<byte[]> entries = new ArrayList<>((int) (to - from));
       for (long i = from; i < to; i++) {
-        entries.add(i < start ? old.partialEntries().get((int) (i - from)) : leaves.get((int) (i - start)));
+        entries.add(
+            i < start ? old.partialEntries().get((int) (i - from)) : leaves.get((int) (i - start)));
       }
       int width = (int) (to - from);
-      out.add(new AtomicFiles.Write(logDir.resolve(TilePaths.entries(b, width)), EntryBundle.encode(entries)));
+      out.add(
+          new AtomicFiles.Write(
+              logDir.resolve(TilePaths.entries(b, width)), EntryBundle.encode(entries)));
       if (width < W) {
         // Kept to rewrite this bundle on the next append: our own copies, whatever the caller
         // does with its arrays afterwards.
@@ -428,12 +430,18 @@ public final class TiledLog implements AutoCloseable {
     if (opened instanceof Outcome.Failed<SignedCheckpoint> f) {
       throw new LogException(
           "checkpoint_unverified",
-          "`" + checkpointFile + "` does not verify with `" + verifier.keyText() + "`: " + f.message());
+          "`"
+              + checkpointFile
+              + "` does not verify with `"
+              + verifier.keyText()
+              + "`: "
+              + f.message());
     }
     SignedCheckpoint checkpoint = opened.orThrow();
     if (!checkpoint.checkpoint().origin().equals(verifier.name())) {
       throw new LogException(
-          "checkpoint_unverified", "origin `" + checkpoint.checkpoint().origin() + "` is not the key name");
+          "checkpoint_unverified",
+          "origin `" + checkpoint.checkpoint().origin() + "` is not the key name");
     }
     long size = checkpoint.size();
     for (long t = 0; t * W < size; t++) {

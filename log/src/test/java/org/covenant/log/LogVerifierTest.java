@@ -38,19 +38,17 @@ class LogVerifierTest {
     Path tiles = dir.resolve("log/tile");
     List<String> files = TiledLogTest.filesUnder(tiles);
     assertThat(files)
-        .contains(
-            "entries/000", "entries/003.p/45", "entries/003.p/82", "0/003.p/45", "1/000.p/3");
+        .contains("entries/000", "entries/003.p/45", "entries/003.p/82", "0/003.p/45", "1/000.p/3");
     long seed = 8785L;
     Random random = new Random(seed);
     int flips = 0;
     for (String name : files) {
       Path file = tiles.resolve(name);
       byte[] original = Files.readAllBytes(file);
+      // First and last bytes (a length prefix, a hash's end), the middle, and a seeded one.
       List<Integer> positions =
-          new ArrayList<>(List.of(0, 1, original.length / 2, original.length - 1));
-      for (int i = 0; i < 2; i++) {
-        positions.add(random.nextInt(original.length));
-      }
+          new ArrayList<>(List.of(0, original.length / 2, original.length - 1));
+      positions.add(random.nextInt(original.length));
       for (int pos : positions) {
         byte[] bad = original.clone();
         bad[pos] ^= (byte) (1 << random.nextInt(8));
@@ -68,7 +66,7 @@ class LogVerifierTest {
       }
       Files.write(file, original);
     }
-    assertThat(flips).isEqualTo(6 * files.size());
+    assertThat(flips).isEqualTo(4 * files.size());
     assertThat(verifier.verify(dir).ok()).isTrue();
   }
 
@@ -162,12 +160,10 @@ class LogVerifierTest {
 
   @Test
   void wrongKey_cannotVerifyTheCheckpoint() {
-    LogVerifier stranger =
-        LogVerifier.create(NoteSigner.generate(SIGNER.name()).verifier());
+    LogVerifier stranger = LogVerifier.create(NoteSigner.generate(SIGNER.name()).verifier());
     assertThat(stranger.verify(dir))
         .isInstanceOfSatisfying(
-            LogVerification.Failed.class,
-            f -> assertThat(f.code()).isEqualTo("unverified_note"));
+            LogVerification.Failed.class, f -> assertThat(f.code()).isEqualTo("unverified_note"));
   }
 
   @Test

@@ -20,7 +20,8 @@ class SignedNoteTest {
   static final String NOTE =
       TEXT
           + "\n"
-          + "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+          + "\u2014 PeterNeumann"
+          + " x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
   @Test
   void goVector_verifierKeyParsesWithItsKeyId() {

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a writing process with SIGKILL mid-append, several times, and checks that every append
- * it reported as committed survived, that the torn one left nothing visible, and that the log
- * verifies and grows again.
+ * Kills a writing process with SIGKILL mid-append, several times, and checks that every append it
+ * reported as committed survived, that the torn one left nothing visible, and that the log verifies
+ * and grows again.
  */
 class TiledLogCrashTest {
   @TempDir Path dir;

@@ -71,8 +71,7 @@ class TiledLogTest {
       TreeHasher hasher = TreeHasher.create();
       for (long i = 0; i < 306; i++) {
         assertThat(log.leaf(i)).isEqualTo(leaf(i));
-        assertThat(log.inclusionProof(i, 306).verify(hasher.leafHash(leaf(i)), cp.root()))
-            .isTrue();
+        assertThat(log.inclusionProof(i, 306).verify(hasher.leafHash(leaf(i)), cp.root())).isTrue();
       }
       assertThat(log.consistencyProof(1, 306).verify(log.root(1), cp.root())).isTrue();
       assertThat(log.consistencyProof(301, 306).verify(log.root(301), cp.root())).isTrue();

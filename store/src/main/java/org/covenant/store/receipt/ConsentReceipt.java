@@ -14,13 +14,13 @@ import org.covenant.log.Outcome;
 import org.covenant.store.StoreException;
 
 /**
- * The body of a consent receipt, shaped after ISO/IEC TS 27560 (ARCHITECTURE.md §7): which
- * consent of which PII principal (the account) changed to which state, under which terms and
- * notice versions, when, by whom, and for which controller (the platform). Its RFC 8785 canonical
- * JSON is both the transparency-log leaf and the bytes the log key signs.
+ * The body of a consent receipt, shaped after ISO/IEC TS 27560 (ARCHITECTURE.md §7): which consent
+ * of which PII principal (the account) changed to which state, under which terms and notice
+ * versions, when, by whom, and for which controller (the platform). Its RFC 8785 canonical JSON is
+ * both the transparency-log leaf and the bytes the log key signs.
  *
- * <p>{@code by} is written into a public log: pass the pseudonym the ledger uses for that user
- * (the salted hash of ARCHITECTURE.md §7), never a raw user id.
+ * <p>{@code by} is written into a public log: pass the pseudonym the ledger uses for that user (the
+ * salted hash of ARCHITECTURE.md §7), never a raw user id.
  *
  * @param receiptId unique id of this receipt
  * @param piiPrincipal the account whose consent this is

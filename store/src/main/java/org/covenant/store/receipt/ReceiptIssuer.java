@@ -7,9 +7,9 @@ import org.covenant.log.SignedCheckpoint;
 import org.covenant.log.TiledLog;
 
 /**
- * Issues consent receipts against a writable log: appends the receipt's canonical JSON as one
- * leaf (a durable commit under a new signed checkpoint), then composes the {@link SignedReceipt}
- * with the inclusion proof against that checkpoint (ARCHITECTURE.md §7). Callers that batch the
+ * Issues consent receipts against a writable log: appends the receipt's canonical JSON as one leaf
+ * (a durable commit under a new signed checkpoint), then composes the {@link SignedReceipt} with
+ * the inclusion proof against that checkpoint (ARCHITECTURE.md §7). Callers that batch the
  * receipt's leaf with other leaves use {@link SignedReceipt#issue} directly instead.
  */
 public final class ReceiptIssuer {
@@ -23,7 +23,8 @@ public final class ReceiptIssuer {
 
   /** An issuer appending to {@code log}, which {@code signer} signs. */
   public static ReceiptIssuer create(TiledLog log, NoteSigner signer) {
-    return new ReceiptIssuer(Objects.requireNonNull(log, "log"), Objects.requireNonNull(signer, "signer"));
+    return new ReceiptIssuer(
+        Objects.requireNonNull(log, "log"), Objects.requireNonNull(signer, "signer"));
   }
 
   /**

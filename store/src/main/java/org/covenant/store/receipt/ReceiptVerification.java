@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * The result of verifying a consent receipt offline: verified, or rejected with a lowercase snake
- * code ({@code malformed_receipt}, {@code receipt_key_mismatch}, {@code bad_receipt_signature},
- * the checkpoint's {@code malformed_note}, {@code invalid_signature}, {@code unverified_note},
- * {@code malformed_checkpoint}, or {@code receipt_not_included}) and a message. A value, never an
+ * code ({@code malformed_receipt}, {@code receipt_key_mismatch}, {@code bad_receipt_signature}, the
+ * checkpoint's {@code malformed_note}, {@code invalid_signature}, {@code unverified_note}, {@code
+ * malformed_checkpoint}, or {@code receipt_not_included}) and a message. A value, never an
  * exception.
  */
 public sealed interface ReceiptVerification {

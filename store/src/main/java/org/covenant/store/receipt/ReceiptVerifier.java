@@ -15,8 +15,7 @@ import org.covenant.log.TreeHasher;
  * receipt verify FILE --vkey KEY}; ARCHITECTURE.md §7): (1) the receipt names that key and its
  * Ed25519 signature over the canonical JSON verifies; (2) the embedded checkpoint is a signed note
  * by that key; (3) the leaf hash {@code SHA-256(0x00 || canonical JSON)} with the inclusion proof
- * at the leaf index rebuilds the checkpoint's root (RFC 9162 §2.1.3.2). Stateless and
- * thread-safe.
+ * at the leaf index rebuilds the checkpoint's root (RFC 9162 §2.1.3.2). Stateless and thread-safe.
  */
 public final class ReceiptVerifier {
   private final NoteVerifier key;

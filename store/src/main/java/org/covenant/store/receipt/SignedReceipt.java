@@ -21,10 +21,10 @@ import org.covenant.store.StoreException;
 
 /**
  * A consent receipt as handed to the customer (ARCHITECTURE.md §7): the {@link ConsentReceipt}
- * body, an Ed25519 signature over its canonical JSON by the log key, and the evidence that the
- * body is a leaf of the transparency log: its leaf index, a signed checkpoint and the inclusion
- * proof against that checkpoint. {@link ReceiptVerifier} checks all of it offline with the log's
- * verifier key alone.
+ * body, an Ed25519 signature over its canonical JSON by the log key, and the evidence that the body
+ * is a leaf of the transparency log: its leaf index, a signed checkpoint and the inclusion proof
+ * against that checkpoint. {@link ReceiptVerifier} checks all of it offline with the log's verifier
+ * key alone.
  *
  * <p>The signature is over the bare canonical JSON bytes. The same key signs checkpoint notes,
  * whose texts always end in a newline; canonical JSON never does, so neither can pass for the
@@ -49,7 +49,8 @@ public record SignedReceipt(
 
   private static final Set<String> TOP = Set.of("receipt", "signature", "log");
   private static final Set<String> SIG = Set.of("key", "ed25519");
-  private static final Set<String> LOG = Set.of("leaf_index", "tree_size", "inclusion_proof", "checkpoint");
+  private static final Set<String> LOG =
+      Set.of("leaf_index", "tree_size", "inclusion_proof", "checkpoint");
 
   /** Requires every part; copies the proof. */
   public SignedReceipt {
@@ -83,7 +84,10 @@ public record SignedReceipt(
         || !proof.verify(TreeHasher.create().leafHash(leaf), checkpoint.root())) {
       throw new StoreException(
           "invalid_receipt",
-          "the proof does not show leaf " + leafIndex + " in the checkpoint of " + checkpoint.size());
+          "the proof does not show leaf "
+              + leafIndex
+              + " in the checkpoint of "
+              + checkpoint.size());
     }
     return new SignedReceipt(
         receipt,
@@ -122,8 +126,8 @@ public record SignedReceipt(
   }
 
   /**
-   * Reads a receipt document. Fails with {@code malformed_receipt} when a part is missing, extra
-   * or of the wrong form; nothing is verified here ({@link ReceiptVerifier} does that).
+   * Reads a receipt document. Fails with {@code malformed_receipt} when a part is missing, extra or
+   * of the wrong form; nothing is verified here ({@link ReceiptVerifier} does that).
    */
   public static Outcome<SignedReceipt> parse(String json) {
     JsonNode root;
@@ -143,14 +147,18 @@ public record SignedReceipt(
       Json.onlyFields(sig, SIG);
       String key = Json.str(sig, "key");
       int plus = key.lastIndexOf('+');
-      if (plus <= 0 || key.length() - plus - 1 != 8 || !key.substring(plus + 1).matches("[0-9a-f]{8}")) {
+      if (plus <= 0
+          || key.length() - plus - 1 != 8
+          || !key.substring(plus + 1).matches("[0-9a-f]{8}")) {
         return malformed("signature key `" + key + "` is not `name+8 hex digits`");
       }
       ObjectNode log = Json.obj(o.get("log"), "log");
       Json.onlyFields(log, LOG);
       JsonNode index = log.get("leaf_index");
       JsonNode size = log.get("tree_size");
-      if (index == null || !index.canConvertToExactIntegral() || size == null
+      if (index == null
+          || !index.canConvertToExactIntegral()
+          || size == null
           || !size.canConvertToExactIntegral()) {
         return malformed("`log.leaf_index` and `log.tree_size` must be integers");
       }
@@ -176,7 +184,8 @@ public record SignedReceipt(
               checkpoint,
               path);
       if (r.treeSize() != size.longValue()) {
-        return malformed("`log.tree_size` " + size + " is not the checkpoint's size " + r.treeSize());
+        return malformed(
+            "`log.tree_size` " + size + " is not the checkpoint's size " + r.treeSize());
       }
       return Outcome.ok(r);
     } catch (FormatException | StoreException e) {

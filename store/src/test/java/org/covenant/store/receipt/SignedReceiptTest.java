@@ -108,14 +108,28 @@ class SignedReceiptTest {
     // Signed by the log key but never appended: the proof for leaf 300 is for another leaf.
     SignedReceipt real = ReceiptIssuer.create(log, SIGNER).issue(RECEIPT);
     ConsentReceipt other =
-        new ConsentReceipt("rcpt-0002", "acme", "ai_training", ConsentState.WITHDRAWN, "default",
-            "ai-notice-2", Instant.parse("2024-03-02T09:30:00Z"), "u:5f1c0e", "platform");
+        new ConsentReceipt(
+            "rcpt-0002",
+            "acme",
+            "ai_training",
+            ConsentState.WITHDRAWN,
+            "default",
+            "ai-notice-2",
+            Instant.parse("2024-03-02T09:30:00Z"),
+            "u:5f1c0e",
+            "platform");
     SignedReceipt forged =
-        new SignedReceipt(other, real.keyName(), real.keyId(),
+        new SignedReceipt(
+            other,
+            real.keyName(),
+            real.keyId(),
             Base64.getEncoder().encodeToString(SIGNER.sign(other.canonicalBytes())),
-            real.leafIndex(), real.checkpoint(), real.inclusionProof());
+            real.leafIndex(),
+            real.checkpoint(),
+            real.inclusionProof());
     assertThat(verifier.verify(forged.toJsonText()))
-        .isInstanceOfSatisfying(ReceiptVerification.Rejected.class,
+        .isInstanceOfSatisfying(
+            ReceiptVerification.Rejected.class,
             r -> assertThat(r.code()).isEqualTo("receipt_not_included"));
   }
 
@@ -180,8 +194,17 @@ class SignedReceiptTest {
   @Test
   void blankFields_areRejected() {
     assertThatThrownBy(
-            () -> new ConsentReceipt("r", " ", "ai_training", ConsentState.GRANTED, "default",
-                "n", Instant.EPOCH, "u", "platform"))
+            () ->
+                new ConsentReceipt(
+                    "r",
+                    " ",
+                    "ai_training",
+                    ConsentState.GRANTED,
+                    "default",
+                    "n",
+                    Instant.EPOCH,
+                    "u",
+                    "platform"))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("pii_principal");
   }
