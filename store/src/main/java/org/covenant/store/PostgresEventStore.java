@@ -143,6 +143,8 @@ public final class PostgresEventStore implements EventStore {
       c.setAutoCommit(false);
       try {
         lock(c);
+        // INVARIANT: the head is read by a statement that starts after the lock is held, so in
+        // READ COMMITTED its snapshot includes every commit of the previous lock holder.
         long head = head(c);
         StoreChecks.knownHead(knownHead, head);
         List<StoredEvent> unseen = head == knownHead ? List.of()
