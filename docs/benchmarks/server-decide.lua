@@ -22,8 +22,10 @@ request = function()
   n = n + 1
   return wrk.format(nil, "/v1/decisions", nil, bodies[(n % #bodies) + 1])
 end
+local reported = false
 response = function(status, headers, body)
-  if status ~= 200 then
-    print("unexpected status " .. status .. ": " .. body)
+  if status ~= 200 and not reported then
+    reported = true
+    print("unexpected status " .. status .. ": " .. string.sub(body, 1, 300))
   end
 end

@@ -81,6 +81,12 @@ public final class CovenantServer implements AutoCloseable {
       cfg.http.prefer405over404 = true;
       // Answers are small JSON documents; compressing them costs more CPU than it saves.
       cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+      // Handlers do not block except on store writes: a few threads per core serve loopback
+      // load with fewer context switches than Jetty's default of 200.
+      org.eclipse.jetty.util.thread.QueuedThreadPool pool =
+          new org.eclipse.jetty.util.thread.QueuedThreadPool(parts.config().threads(), 4);
+      pool.setName("covenant-http");
+      cfg.jetty.threadPool = pool;
       cfg.jetty.host = parts.config().host();
       cfg.jetty.port = parts.config().port();
       for (Route r : routes) {

@@ -14,33 +14,39 @@ import java.util.Objects;
  * @param staleAfter how old the ledger projection may get while the store is unreachable before
  *     decisions that depend on consents or settings deny with {@code store_unavailable}
  * @param refreshEvery how often the store is polled for other processes' events and health
+ * @param threads the most HTTP worker threads (Jetty's acceptors and selectors included)
  */
 public record ServerConfig(String host, int port, long maxBody, long maxBatchBody, int maxBatch,
-    Duration staleAfter, Duration refreshEvery) {
+    Duration staleAfter, Duration refreshEvery, int threads) {
   /** Validates the fields. */
   public ServerConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(staleAfter, "staleAfter");
     Objects.requireNonNull(refreshEvery, "refreshEvery");
-    if (port < 0 || port > 65535 || maxBody < 1 || maxBatchBody < 1 || maxBatch < 1) {
+    if (port < 0 || port > 65535 || maxBody < 1 || maxBatchBody < 1 || maxBatch < 1
+        || threads < 8) {
       throw new IllegalArgumentException("bad server limits");
     }
   }
 
-  /** Loopback, the given port, 1 MiB bodies, 64 MiB batches, 5 s staleness, 250 ms polls. */
+  /**
+   * Loopback, the given port, 1 MiB bodies, 64 MiB batches, 5 s staleness, 250 ms polls, 32
+   * threads.
+   */
   public static ServerConfig defaults(int port) {
     return new ServerConfig("127.0.0.1", port, 1 << 20, 64L << 20, 100_000,
-        Duration.ofSeconds(5), Duration.ofMillis(250));
+        Duration.ofSeconds(5), Duration.ofMillis(250), 32);
   }
 
   /** The same with another staleness bound and poll interval. */
   public ServerConfig withFreshness(Duration stale, Duration refresh) {
-    return new ServerConfig(host, port, maxBody, maxBatchBody, maxBatch, stale, refresh);
+    return new ServerConfig(host, port, maxBody, maxBatchBody, maxBatch, stale, refresh,
+        threads);
   }
 
   /** The same bound to another address. */
   public ServerConfig withHost(String otherHost) {
     return new ServerConfig(otherHost, port, maxBody, maxBatchBody, maxBatch, staleAfter,
-        refreshEvery);
+        refreshEvery, threads);
   }
 }
