@@ -176,9 +176,12 @@ public final class BatchKernel {
   public final class Plan {
     private final Corpus corpus;
     private final int[] segStart;
-    private final long[] segTime;
-    private final int[] segClass;
-    private final byte[] segOk;
+    /**
+     * Segments interleaved, two longs each, so that one cache line serves a lookup: {@code
+     * seg[2j]} the start time, {@code seg[2j + 1]} the state class shifted left by 8 bits or'd
+     * with the contributor bits.
+     */
+    private final long[] seg;
     private final short[] table;
     private final List<BatchOutcome> outcomes = new ArrayList<>();
     private final short unknownContent;
@@ -245,9 +248,11 @@ public final class BatchKernel {
         }
       }
       segStart[na] = n;
-      segTime = Arrays.copyOf(times, n);
-      segClass = Arrays.copyOf(cls, n);
-      segOk = Arrays.copyOf(ok, n);
+      seg = new long[2 * n];
+      for (int j = 0; j < n; j++) {
+        seg[2 * j] = times[j];
+        seg[2 * j + 1] = ((long) cls[j] << 8) | (ok[j] & 0xff);
+      }
       table = new short[classes.size() * NCAT * BITS];
       for (int c = 0; c < classes.size(); c++) {
         for (Category cat : Vocabulary.categories()) {
@@ -427,9 +432,7 @@ public final class BatchKernel {
       final int[] cStart = corpus.contributorStart;
       final int[] contributors = corpus.contributors;
       final int[] segStart = this.segStart;
-      final long[] segTime = this.segTime;
-      final int[] segClass = this.segClass;
-      final byte[] segOk = this.segOk;
+      final long[] seg = this.seg;
       final short[] table = this.table;
       final long useAt = at;
       final short unknown = unknownContent;
@@ -446,14 +449,14 @@ public final class BatchKernel {
         } else {
           int a = account[i];
           int j;
-          if (a == prevA && segTime[prevJ] <= t) {
+          if (a == prevA && seg[2 * prevJ] <= t) {
             j = prevJ;
             int end = segStart[a + 1];
-            while (j + 1 < end && segTime[j + 1] <= t) {
+            while (j + 1 < end && seg[2 * j + 2] <= t) {
               j++;
             }
           } else {
-            j = find(segTime, segStart[a], segStart[a + 1], t);
+            j = find(seg, segStart[a], segStart[a + 1], t);
           }
           prevA = a;
           prevJ = j;
@@ -462,9 +465,9 @@ public final class BatchKernel {
             int b = contributors[k];
             int bs = segStart[b];
             int be = segStart[b + 1];
-            bits &= bs == be ? 0 : segOk[find(segTime, bs, be, t)];
+            bits &= bs == be ? 0 : (int) seg[2 * find(seg, bs, be, t) + 1];
           }
-          id = table[(segClass[j] * NCAT + category[i]) * BITS + bits];
+          id = table[((int) (seg[2 * j + 1] >>> 8) * NCAT + category[i]) * BITS + bits];
         }
         out[o++] = id;
         counts[id]++;
@@ -472,10 +475,10 @@ public final class BatchKernel {
     }
 
     /** The last segment in [from, to) starting at or before t; segment {@code from} starts at -inf. */
-    private static int find(long[] segTime, int from, int to, long t) {
+    private static int find(long[] seg, int from, int to, long t) {
       if (to - from <= SCAN) {
         int j = from;
-        while (j + 1 < to && segTime[j + 1] <= t) {
+        while (j + 1 < to && seg[2 * j + 2] <= t) {
           j++;
         }
         return j;
@@ -484,7 +487,7 @@ public final class BatchKernel {
       int hi = to - 1;
       while (lo < hi) {
         int mid = (lo + hi + 1) >>> 1;
-        if (segTime[mid] <= t) {
+        if (seg[2 * mid] <= t) {
           lo = mid;
         } else {
           hi = mid - 1;
