@@ -206,6 +206,9 @@ export async function render(container, session) {
     }
     const label = consentLabel(consent) + ' consent ' + (action === 'grant' ? 'given'
       : 'withdrawn');
+    // The cards and the history first, then the receipt: whatever shows the receipt also
+    // shows the state it is the receipt of.
+    await load();
     if (out.receipt) {
       keepReceipt(session.account, out.position, out.receipt);
       replace(latest, h('div', { class: 'card success', id: 'receipt-card' },
@@ -219,7 +222,6 @@ export async function render(container, session) {
         h('p', null, 'This server keeps no transparency log, so it issued no receipt.')));
     }
     announce(label);
-    await load();
   }
 
   await load();

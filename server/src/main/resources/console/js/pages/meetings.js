@@ -35,8 +35,17 @@ export async function render(container, session, params) {
   let selected = params.get('meeting');
   let showAll = false;
 
+  // Polling redraws only what changed: a redraw would take the keyboard focus away.
+  let lastList = '';
+  let lastDetail = '';
+
   async function loadList() {
     const data = await session.api.get(base + '/meetings');
+    const key = JSON.stringify([data.meetings, selected, showAll]);
+    if (key === lastList) {
+      return;
+    }
+    lastList = key;
     let meetings = data.meetings;
     if (!perm.seeAllMeetings) {
       meetings = meetings.filter((m) => m.host === session.user);
@@ -90,9 +99,15 @@ export async function render(container, session, params) {
   async function loadDetail() {
     if (!selected) {
       detail.replaceChildren();
+      lastDetail = '';
       return;
     }
     const m = await session.api.get('/v1/meetings/' + seg(selected));
+    const key = JSON.stringify(m);
+    if (key === lastDetail) {
+      return;
+    }
+    lastDetail = key;
     const notices = [...new Set(m.features.map((f) => NOTICE_OF[f]).filter(Boolean))];
     const muted = m.participants.filter((p) => p.muted);
     const rows = m.participants.map((p) => h('tr', { 'data-participant': p.participant },

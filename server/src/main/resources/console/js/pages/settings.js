@@ -264,9 +264,10 @@ export async function render(container, session, params) {
       }
       const lockedAt = r.account && r.account.locked ? 'account'
         : r.group && r.group.locked ? 'group' : 'account';
+      // The table is redrawn from the server first, so the message describes what is shown.
+      await load();
       showError(refusal(e, { setting: r.key, lockedAt, role: session.role,
         action: 'change ' + label + ' for ' + where }));
-      await load();
       return false;
     }
     announce(label + ': ' + (next === 'unset' ? 'cleared' : next + (locked ? ', locked' : ''))
