@@ -3,7 +3,6 @@ package org.covenant.server;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -217,17 +216,5 @@ public final class Directory {
       accounts.get(c.account()).contentCount++;
     }
     accountOf(e).map(accounts::get).ifPresent(a -> a.events.add(s));
-  }
-
-  /** A summary of the users of an account, by role, for the console. */
-  public static Map<String, Integer> roleCounts(AccountInfo a) {
-    Map<String, Integer> out = new LinkedHashMap<>();
-    for (Role r : Role.values()) {
-      out.put(r.id(), 0);
-    }
-    for (UserInfo u : a.users()) {
-      out.merge(u.role().id(), 1, Integer::sum);
-    }
-    return out;
   }
 }
