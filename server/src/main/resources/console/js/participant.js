@@ -94,11 +94,11 @@ let shown = '';
 function update() {
   const dlg = $('notice');
   // Polls that bring nothing new change nothing: the status region would be read out again.
-  const key = JSON.stringify([state, micOn, dlg.open]);
-  if (key === shown) {
+  const now = JSON.stringify([state, micOn, dlg.open]);
+  if (now === shown) {
     return;
   }
-  shown = key;
+  shown = now;
   const pending = unacknowledged();
   replace($('active-list'), state.notices.length === 0
     ? h('li', null, 'Nothing that needs a notice (no recording, transcript, livestream or AI).')
