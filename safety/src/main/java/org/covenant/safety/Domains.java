@@ -151,11 +151,20 @@ final class Domains {
       }
       return looksLikeBareDomain(t) ? stripTrailingPunctuation(t).toLowerCase(Locale.ROOT) : "";
     }
-    for (String word : t.split("\\s+")) {
-      if (startsWithIgnoreCase(word, "http://")
-          || startsWithIgnoreCase(word, "https://")
-          || startsWithIgnoreCase(word, "www.")) {
-        String host = hostOfUrl(word);
+    int i = 0;
+    int n = t.length();
+    while (i < n) {
+      while (i < n && Character.isWhitespace(t.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !Character.isWhitespace(t.charAt(i))) {
+        i++;
+      }
+      if (t.regionMatches(true, start, "http://", 0, 7)
+          || t.regionMatches(true, start, "https://", 0, 8)
+          || t.regionMatches(true, start, "www.", 0, 4)) {
+        String host = hostOfUrl(t.substring(start, i));
         if (!host.isEmpty()) {
           return host;
         }

@@ -83,7 +83,7 @@ final class FeatureExtractor {
       if (!domains.contains(domain)) {
         domains.add(domain);
       }
-      literal(v, literals, Namespace.LINK, domain);
+      literal(v, literals, Namespace.LINK, domain, "");
       tokenizeLiteral(link.href(), Namespace.URL_TEXT, v, literals);
       if (Domains.isIpLiteral(host)) {
         ipLink = true;
@@ -156,7 +156,7 @@ final class FeatureExtractor {
       if (names++ == MAX_HEADER_NAMES) {
         break;
       }
-      literal(v, literals, Namespace.HEADER, "header:" + h.name().toLowerCase(Locale.ROOT));
+      literal(v, literals, Namespace.HEADER, "header:", h.name());
     }
     String messageId = m.header("Message-ID").orElse("");
     String idDomain = Domains.domainOfAddress(messageId);
@@ -295,8 +295,14 @@ final class FeatureExtractor {
 
   private static void literal(FeatureVector v, StringBuilder literals, Namespace ns,
       String name) {
+    literal(v, literals, ns, name, "");
+  }
+
+  /** The literal feature {@code prefix + name} without building the string (hash ignores case). */
+  private static void literal(FeatureVector v, StringBuilder literals, Namespace ns,
+      String prefix, String name) {
     int start = literals.length();
-    literals.append(name);
+    literals.append(prefix).append(name);
     int key = Tokens.key(Tokens.hash(literals, start, literals.length()), ns.seed());
     v.add(key, ns, LITERAL, start, literals.length());
   }

@@ -124,7 +124,8 @@ final class FeatureVector {
       space = false;
       b.append(c);
     }
-    return ns.isToken() ? b.toString().toLowerCase(Locale.ROOT) : b.toString();
+    // feature hashes ignore case, so names are shown in lower case
+    return b.toString().toLowerCase(Locale.ROOT);
   }
 
   /** The kinds of feature, each with its own hash seed and name prefix. */

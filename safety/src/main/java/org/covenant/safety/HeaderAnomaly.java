@@ -1,5 +1,6 @@
 package org.covenant.safety;
 
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Header anomalies the scanner reports and learns from; each has a stable lowercase snake
@@ -36,12 +35,6 @@ public enum HeaderAnomaly {
   /** Read oldest to newest, a Received hop is stamped more than an hour before the previous one. */
   RECEIVED_TIME_REVERSED("received_time_reversed");
 
-  private static final Pattern DATE = Pattern.compile(
-      "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})\\s+"
-          + "(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([+-]\\d{4}|[a-z]{1,5})?",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern HELO = Pattern.compile("^\\s*from\\s+([^\\s(;]+)",
-      Pattern.CASE_INSENSITIVE);
   private static final List<String> MONTHS =
       List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
   private static final Map<String, Integer> ZONES = Map.of("gmt", 0, "ut", 0, "utc", 0, "z", 0,
@@ -100,8 +93,8 @@ public enum HeaderAnomaly {
     List<Long> stamps = new ArrayList<>();
     for (int k = received.size() - 1; k >= 0; k--) {
       String r = received.get(k);
-      Matcher m = HELO.matcher(r);
-      if (m.find() && !plausibleHelo(m.group(1))) {
+      String helo = helo(r);
+      if (!helo.isEmpty() && !plausibleHelo(helo)) {
         found.add(RECEIVED_HELO_NOT_FQDN);
       }
       int semi = r.lastIndexOf(';');
@@ -128,41 +121,153 @@ public enum HeaderAnomaly {
     return dot > 0 && dot < h.length() - 1;
   }
 
-  /** Seconds since the epoch of an RFC 5322-ish date, or null when it is not one. */
-  static Long epochSeconds(String text) {
-    Matcher m = DATE.matcher(text);
-    if (!m.find()) {
-      return null;
+  /** The name after a Received header's leading {@code from}, or "". */
+  private static String helo(String received) {
+    int i = 0;
+    int n = received.length();
+    while (i < n && Character.isWhitespace(received.charAt(i))) {
+      i++;
     }
-    try {
-      int day = Integer.parseInt(m.group(1));
-      int month = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
-      int year = Integer.parseInt(m.group(3));
-      if (year < 100) {
+    if (!received.regionMatches(true, i, "from", 0, 4) || i + 4 >= n
+        || !Character.isWhitespace(received.charAt(i + 4))) {
+      return "";
+    }
+    i += 4;
+    while (i < n && Character.isWhitespace(received.charAt(i))) {
+      i++;
+    }
+    int start = i;
+    while (i < n && !Character.isWhitespace(received.charAt(i)) && received.charAt(i) != '('
+        && received.charAt(i) != ';') {
+      i++;
+    }
+    return received.substring(start, i);
+  }
+
+  /**
+   * Seconds since the epoch of an RFC 5322-ish date ({@code [Day,] D Mon YYYY HH:MM[:SS] [ZONE]},
+   * two-digit years and the obsolete zone names allowed), or null when it is not one. A hand
+   * scanner, not a regular expression: it runs on every Received header of every scanned invite.
+   */
+  static Long epochSeconds(String text) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      // a day: 1 or 2 digits at a word start
+      if (!isDigit(text, i) || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))) {
+        continue;
+      }
+      int p = i;
+      int day = 0;
+      while (p < n && p - i < 3 && isDigit(text, p)) {
+        day = day * 10 + text.charAt(p++) - '0';
+      }
+      if (p - i > 2 || p >= n || text.charAt(p) != ' ') {
+        continue;
+      }
+      p = skipSpaces(text, p);
+      int month = month(text, p);
+      if (month == 0) {
+        continue;
+      }
+      p += 3;
+      while (p < n && Character.isLetter(text.charAt(p))) {
+        p++;
+      }
+      p = skipSpaces(text, p);
+      int ys = p;
+      int year = 0;
+      while (p < n && isDigit(text, p) && p - ys < 5) {
+        year = year * 10 + text.charAt(p++) - '0';
+      }
+      if (p - ys < 2 || p - ys > 4) {
+        continue;
+      }
+      if (p - ys <= 2) {
         year += year < 50 ? 2000 : 1900;
       }
-      int hour = Integer.parseInt(m.group(4));
-      int minute = Integer.parseInt(m.group(5));
-      int second = m.group(6) == null ? 0 : Integer.parseInt(m.group(6));
-      int offset = 0;
-      String zone = m.group(7);
-      if (zone != null) {
-        if (zone.charAt(0) == '+' || zone.charAt(0) == '-') {
-          offset = Integer.parseInt(zone.substring(1));
-          offset = (zone.charAt(0) == '-' ? -1 : 1) * offset;
+      p = skipSpaces(text, p);
+      int[] hms = new int[3];
+      int fields = 0;
+      while (fields < 3) {
+        int fs = p;
+        int v = 0;
+        while (p < n && isDigit(text, p) && p - fs < 3) {
+          v = v * 10 + text.charAt(p++) - '0';
+        }
+        if (p == fs || p - fs > 2) {
+          break;
+        }
+        hms[fields++] = v;
+        if (p < n && text.charAt(p) == ':' && fields < 3) {
+          p++;
         } else {
-          offset = ZONES.getOrDefault(zone.toLowerCase(Locale.ROOT), 0);
+          break;
         }
       }
+      if (fields < 2) {
+        continue;
+      }
+      p = skipSpaces(text, p);
+      int offset = zone(text, p);
       int offsetSeconds = (offset / 100) * 3600 + (offset % 100) * 60;
       if (Math.abs(offsetSeconds) > 18 * 3600) {
         return null;
       }
-      LocalDateTime t = LocalDateTime.of(year, month, day, hour, minute, Math.min(second, 59));
-      return t.toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds));
-    } catch (RuntimeException e) {
-      // DateTimeException for 31 February and friends: not a date
-      return null;
+      try {
+        LocalDateTime t = LocalDateTime.of(year, month, day, hms[0], hms[1],
+            Math.min(hms[2], 59));
+        return t.toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      } catch (DateTimeException e) {
+        // 31 February and friends: not a date
+        return null;
+      }
     }
+    return null;
+  }
+
+  private static boolean isDigit(String s, int i) {
+    char c = s.charAt(i);
+    return c >= '0' && c <= '9';
+  }
+
+  private static int skipSpaces(String s, int i) {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** 1..12 for a month name at {@code i} (case-insensitive), else 0. */
+  private static int month(String s, int i) {
+    if (i + 3 > s.length()) {
+      return 0;
+    }
+    for (int m = 0; m < MONTHS.size(); m++) {
+      if (s.regionMatches(true, i, MONTHS.get(m), 0, 3)) {
+        return m + 1;
+      }
+    }
+    return 0;
+  }
+
+  /** A zone as ±HHMM in decimal (e.g. -400 for EDT); 0 when absent or unknown. */
+  private static int zone(String s, int i) {
+    int n = s.length();
+    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      int v = 0;
+      int k = i + 1;
+      while (k < n && k - i <= 4 && isDigit(s, k)) {
+        v = v * 10 + s.charAt(k++) - '0';
+      }
+      return k - i == 5 ? (s.charAt(i) == '-' ? -v : v) : 0;
+    }
+    int k = i;
+    while (k < n && Character.isLetter(s.charAt(k)) && k - i < 6) {
+      k++;
+    }
+    if (k == i) {
+      return 0;
+    }
+    return ZONES.getOrDefault(s.substring(i, k).toLowerCase(Locale.ROOT), 0);
   }
 }
