@@ -61,6 +61,9 @@ public final class CovenantServer implements AutoCloseable {
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
+  /** Callers by token id: tokens are immutable, so each is built once. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Caller> callers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private CovenantServer(Parts parts) {
     this.parts = parts;
@@ -216,14 +219,7 @@ public final class CovenantServer implements AutoCloseable {
       throw new ServerException("token_expired", 401, "Authorization",
           "the token expired at " + t.expires().orElseThrow());
     }
-    Caller caller;
-    if (t.kind() == TokenKind.OPERATOR) {
-      caller = new Caller.Operator(t.id());
-    } else if (t.kind() == TokenKind.ACCOUNT) {
-      caller = new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
-    } else {
-      caller = new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()));
-    }
+    Caller caller = callers.computeIfAbsent(t.id(), id -> callerOf(t));
     ctx.attribute(Http.CALLER, caller);
     String ns = ctx.header(Namespaces.HEADER);
     if (ns == null || ns.isEmpty()) {
@@ -236,6 +232,16 @@ public final class CovenantServer implements AutoCloseable {
     }
     ctx.attribute(Http.NAMESPACE, parts.namespaces().scratch(ns).orElseThrow(
         () -> ServerException.notFound(Namespaces.HEADER, "no namespace `" + ns + "`")));
+  }
+
+  private static Caller callerOf(ApiToken t) {
+    if (t.kind() == TokenKind.OPERATOR) {
+      return new Caller.Operator(t.id());
+    }
+    if (t.kind() == TokenKind.ACCOUNT) {
+      return new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
+    }
+    return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()));
   }
 
   private void problem(Context ctx, Exception e) {

@@ -193,13 +193,19 @@ public final class TokenStore {
     }
   }
 
-  /** Hex SHA-256 of a secret. */
-  static String sha256(String secret) {
+  /** One digest per thread: every request hashes its token. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
+  });
+
+  /** Hex SHA-256 of a secret. */
+  static String sha256(String secret) {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return HexFormat.of().formatHex(md.digest(secret.getBytes(StandardCharsets.UTF_8)));
   }
 }
