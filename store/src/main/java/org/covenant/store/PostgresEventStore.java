@@ -40,7 +40,8 @@ public final class PostgresEventStore implements EventStore {
   private PostgresEventStore(LedgerConfig.Postgres config, HikariDataSource pool) {
     this.config = config;
     this.schema = config.schema();
-    this.where = "PostgreSQL schema `" + config.schema() + "`";
+    this.where = "PostgreSQL schema `" + config.schema() + "` at `" + safeUrl(config.jdbcUrl())
+        + "`";
     this.pool = pool;
     this.ledgerId = migrate();
   }
