@@ -164,6 +164,15 @@ public final class TelemetryCommand implements Runnable {
         description = "ARCHITECTURE.md §3 events for diagnostics.optional (default IN.settings.jsonl).")
     Path settings;
 
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Read diagnostics.optional from the governance ledger in DIR (SQLite) "
+            + "(used when no --settings file and no IN.settings.jsonl is given).")
+    Path data;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "Read diagnostics.optional from a PostgreSQL ledger.")
+    String db;
+
     @Option(names = "--ledger", paramLabel = "FILE",
         description = "Privacy budget ledger (default OUT/privacy-ledger.jsonl).")
     Path ledger;
@@ -210,7 +219,22 @@ public final class TelemetryCommand implements Runnable {
       }
       RateLine progress = new RateLine(spec.commandLine().getErr());
       long t0 = System.nanoTime();
-      TelemetryReport.Outcome outcome = TelemetryReport.create(Clock.systemUTC()).run(o, progress);
+      TelemetryReport.Outcome outcome;
+      if (data != null || db != null) {
+        // The composition root's wiring: consent as the core resolves it from the ledger.
+        try (org.covenant.store.Ledger l = org.covenant.store.Ledger.open(
+            org.covenant.store.LedgerConfig.of(Optional.ofNullable(data), Optional.ofNullable(db)),
+            org.covenant.format.TermsLibrary.builtInCatalog())) {
+          outcome = TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
+              RegionGraph.platform(),
+              org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.snapshot()),
+              org.covenant.telemetry.ReleaseRecorder.none(), Clock.systemUTC()).run(o, progress);
+        } catch (org.covenant.store.StoreException e) {
+          return invalid(spec, "--data/--db: " + e.getMessage());
+        }
+      } else {
+        outcome = TelemetryReport.create(Clock.systemUTC()).run(o, progress);
+      }
       PrintWriter w = spec.commandLine().getOut();
       if (outcome instanceof TelemetryReport.Outcome.Invalid bad) {
         return invalid(spec, bad.problem().describe());
