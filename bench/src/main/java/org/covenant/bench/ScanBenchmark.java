@@ -1,9 +1,12 @@
 package org.covenant.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.covenant.safety.Corpus;
 import org.covenant.safety.CorpusPipeline;
@@ -18,12 +21,14 @@ import org.covenant.safety.ScanResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -79,15 +84,41 @@ public class ScanBenchmark {
         + chars / messages.length + " chars");
   }
 
-  /** Where each benchmark thread is in the message list. */
+  /**
+   * Where each benchmark thread is in the message list, and how much CPU it used: on a machine
+   * shared with other work, wall-clock ops/s measure the share of the cores the benchmark got;
+   * each iteration also prints this thread's CPU microseconds per invite, so
+   * {@code 2 cores × 1e6 / (µs per invite)} is the throughput of two dedicated cores.
+   */
   @State(Scope.Thread)
   public static class Cursor {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     int next;
+    long ops;
+    long cpuStart;
 
     int advance(int n) {
       int k = next;
       next = k + 1 == n ? 0 : k + 1;
+      ops++;
       return k;
+    }
+
+    /** Starts this thread's CPU clock for the iteration. */
+    @Setup(Level.Iteration)
+    public void start() {
+      ops = 0;
+      cpuStart = THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** Prints this thread's CPU time per invite for the iteration. */
+    @TearDown(Level.Iteration)
+    public void report() {
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      if (ops > 0) {
+        System.out.printf(Locale.ROOT, "%n# %s: %.1f us CPU per invite over %d invites%n",
+            Thread.currentThread().getName(), cpu / 1e3 / ops, ops);
+      }
     }
   }
 

@@ -40,6 +40,8 @@ final class HtmlText {
     String openHref = null;
     int anchorStart = 0;
     int n = html.length();
+    int nextLt = -1;
+    int nextAmp = -1;
     int i = 0;
     while (i < n) {
       char c = html.charAt(i);
@@ -96,8 +98,18 @@ final class HtmlText {
       } else if (c == '&') {
         i = appendEntity(html, i, out);
       } else {
-        out.append(c);
-        i++;
+        // copy the run of text up to the next markup or entity in one append
+        if (nextLt < i) {
+          nextLt = html.indexOf('<', i);
+          nextLt = nextLt < 0 ? n : nextLt;
+        }
+        if (nextAmp < i) {
+          nextAmp = html.indexOf('&', i);
+          nextAmp = nextAmp < 0 ? n : nextAmp;
+        }
+        int end = Math.min(nextLt, nextAmp);
+        out.append(html, i, end);
+        i = end;
       }
     }
     if (openHref != null) {

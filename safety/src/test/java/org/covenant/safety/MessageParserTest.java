@@ -110,4 +110,13 @@ class MessageParserTest {
     assertThat(m.subject()).isEqualTo("a folded subject");
     assertThat(m.header("to")).contains("a@b.example, c@d.example");
   }
+
+  @Test
+  void bareUrls_inPlainText_areLinks_inOrder() {
+    Message m = parser.parse("Subject: s\n\nsee www.a.example, then http://www.b.example/x. and"
+        + " (HTTPS://c.example) but not ftp://d.example or awww.e.example or xhttp://f.example");
+    assertThat(m.links()).extracting(Link::href).containsExactly("www.a.example",
+        "http://www.b.example/x", "HTTPS://c.example");
+    assertThat(m.links()).allMatch(l -> l.anchorText().equals(l.href()));
+  }
 }
