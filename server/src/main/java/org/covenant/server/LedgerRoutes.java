@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.covenant.core.event.Event;
+import org.covenant.core.event.RejectionCode;
 import org.covenant.core.event.Scope;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.ConsentStatus;
@@ -290,9 +291,28 @@ final class LedgerRoutes {
     }
     if (r instanceof AppendResult.Rejected x) {
       throw new ServerException(x.rejection().code().code(),
-          Problems.statusOf(x.rejection().code()), field, x.rejection().message());
+          Problems.statusOf(x.rejection().code()), fieldOf(x.rejection().code(), field),
+          x.rejection().message());
     }
     throw new IllegalStateException("unexpected append result " + r);
+  }
+
+  /** The request field a rejection is about; the route's main field when none is closer. */
+  private static String fieldOf(RejectionCode code, String main) {
+    return switch (code) {
+      case OUT_OF_ORDER -> "at";
+      case UNKNOWN_ACCOUNT -> "account";
+      case UNKNOWN_SETTING -> "key";
+      case UNKNOWN_CONSENT -> "consent";
+      case UNKNOWN_TERMS -> "terms";
+      case UNKNOWN_NOTICE -> "notice";
+      case UNKNOWN_CATEGORY -> "category";
+      case UNKNOWN_MEETING, MEETING_ENDED -> "meeting";
+      case UNKNOWN_PARTICIPANT -> "participant";
+      case NOT_AUTHORIZED -> "by";
+      case SETTING_LOCKED, SETTING_CEILING -> "scope";
+      default -> main;
+    };
   }
 
   private Instant now() {

@@ -42,6 +42,7 @@ class ApiIT {
     assertThat(r.status()).as(r.body()).isEqualTo(409);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.json().path("code").asText()).isEqualTo("setting_locked");
+    assertThat(r.json().path("field").asText()).isEqualTo("scope");
   }
 
   @Test
