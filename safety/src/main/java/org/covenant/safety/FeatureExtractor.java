@@ -41,24 +41,8 @@ final class FeatureExtractor {
   private static final int MAX_HEADER_NAMES = 64;
 
   /** Everything extracted from one message. */
-  static final class Extraction {
-    final FeatureVector vector;
-    final List<String> linkDomains;
-    final List<LinkMismatch> mismatches;
-    final boolean deceptiveLink;
-    final Set<HeaderAnomaly> anomalies;
-    final List<String> lures;
-
-    Extraction(FeatureVector vector, List<String> linkDomains, List<LinkMismatch> mismatches,
-        boolean deceptiveLink, Set<HeaderAnomaly> anomalies, List<String> lures) {
-      this.vector = vector;
-      this.linkDomains = linkDomains;
-      this.mismatches = mismatches;
-      this.deceptiveLink = deceptiveLink;
-      this.anomalies = anomalies;
-      this.lures = lures;
-    }
-  }
+  record Extraction(FeatureVector vector, List<String> linkDomains, List<LinkMismatch> mismatches,
+      boolean deceptiveLink, Set<HeaderAnomaly> anomalies, List<String> lures) {}
 
   private FeatureExtractor() {}
 

@@ -51,7 +51,7 @@ public final class InviteScanner {
   /** Scans one message; never throws for any message content. */
   public ScanResult scan(Message message) {
     FeatureExtractor.Extraction x = FeatureExtractor.extract(message);
-    FeatureVector v = x.vector;
+    FeatureVector v = x.vector();
     int n = v.size();
     int[] buckets = new int[n];
     float[] xs = new float[n];
@@ -89,17 +89,17 @@ public final class InviteScanner {
     Verdict verdict;
     if (z < threshold) {
       verdict = Verdict.CLEAN;
-    } else if (!x.lures.isEmpty()
-        && (x.deceptiveLink || x.anomalies.contains(HeaderAnomaly.FROM_REPLY_TO_MISMATCH))) {
+    } else if (!x.lures().isEmpty()
+        && (x.deceptiveLink() || x.anomalies().contains(HeaderAnomaly.FROM_REPLY_TO_MISMATCH))) {
       verdict = Verdict.FRAUD;
     } else {
       verdict = Verdict.SPAM;
     }
-    List<String> anomalies = new ArrayList<>(x.anomalies.size());
-    for (HeaderAnomaly a : x.anomalies) {
+    List<String> anomalies = new ArrayList<>(x.anomalies().size());
+    for (HeaderAnomaly a : x.anomalies()) {
       anomalies.add(a.code());
     }
     return new ScanResult(verdict, ModelTrainer.sigmoid(z), ModelTrainer.sigmoid(threshold),
-        contributions, x.linkDomains, x.mismatches, anomalies, x.lures);
+        contributions, x.linkDomains(), x.mismatches(), anomalies, x.lures());
   }
 }

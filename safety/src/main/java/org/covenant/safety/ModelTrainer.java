@@ -316,7 +316,7 @@ public final class ModelTrainer {
     }
 
     static Encoded of(LabelledExample e, ScanModel.Transform t, int mask) {
-      FeatureVector v = FeatureExtractor.extract(e.message()).vector;
+      FeatureVector v = FeatureExtractor.extract(e.message()).vector();
       int[] b = new int[v.size()];
       float[] x = new float[v.size()];
       int n = ScanModel.encode(v, t, mask, b, x);

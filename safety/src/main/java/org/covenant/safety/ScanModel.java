@@ -245,14 +245,14 @@ public final class ScanModel {
     Kind kind = switch (in.u8()) {
       case 1 -> Kind.NAIVE_BAYES;
       case 2 -> Kind.LOGISTIC;
-      default -> throw in.error(kindAt, "unknown model kind " + bytes[kindAt]);
+      default -> throw in.error(kindAt, "unknown model kind " + (bytes[kindAt] & 0xff));
     };
     int transformAt = in.pos;
     Transform transform = switch (in.u8()) {
       case 1 -> Transform.BINARY;
       case 2 -> Transform.LOG_COUNT_L2;
       case 3 -> Transform.BINARY_L2;
-      default -> throw in.error(transformAt, "unknown transform " + bytes[transformAt]);
+      default -> throw in.error(transformAt, "unknown transform " + (bytes[transformAt] & 0xff));
     };
     int featureAt = in.pos;
     int featureVersion = in.u16();
