@@ -205,7 +205,7 @@ final class FeatureExtractor {
         if (len < Tokens.MIN_LENGTH || len > Tokens.MAX_LENGTH) {
           continue;
         }
-        // one pass: the case-folded FNV-1a hash (as Tokens.hash) and whether the word is in capitals
+        // one pass: the case-folded FNV-1a hash (as Tokens.hash) and whether it is in capitals
         int base = 0x811c9dc5;
         boolean upper = false;
         boolean lower = false;

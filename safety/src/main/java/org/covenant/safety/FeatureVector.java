@@ -106,7 +106,7 @@ final class FeatureVector {
     }
   }
 
-  /** The readable name of feature {@code i}, e.g. {@code subject:free} or {@code link:x.example}. */
+  /** The readable name of feature {@code i}, e.g. {@code subject:free}, {@code link:x.example}. */
   String name(int i) {
     Namespace ns = namespace(i);
     CharSequence src = sources[refSource[i]];
