@@ -47,8 +47,11 @@ public final class LedgerCommand implements Runnable {
         "Each event carries a key derived from the file's events, so importing the same file",
         "again appends nothing (counted as duplicates).",
         "",
+        "With --data, the transparency log in DIR/log/ follows the ledger as the server's does",
+        "(same leaves, pseudonyms and key): `covenant log verify --data DIR` checks it.",
+        "",
         "Exit codes: 0 imported (rejections are outcomes, not errors), 2 invalid input or the",
-        "ledger cannot be opened or written.",
+        "ledger or its log cannot be opened or written.",
         "",
         "Example: covenant ledger import --data ./data ../shared/conformance/01-*.json"
       })
@@ -85,7 +88,14 @@ public final class LedgerCommand implements Runnable {
       int rejected = 0;
       int duplicates = 0;
       long head;
-      try (Ledger l = ledger.open(((Result.Ok<TermsCatalog>) catalog).value())) {
+      try (LoggedLedger logged = LoggedLedger.open(ledger.data, ledger.db,
+          ((Result.Ok<TermsCatalog>) catalog).value())) {
+        if (logged.logHeldElsewhere()) {
+          err.println("covenant: note: another process (a running server) holds the log in `"
+              + ledger.data.orElseThrow() + "`; it logs these events from the ledger");
+          err.flush();
+        }
+        Ledger l = logged.ledger();
         for (int from = 0; from < s.events().size(); from += BATCH) {
           int to = Math.min(s.events().size(), from + BATCH);
           List<Append> batch = new ArrayList<>();
@@ -114,6 +124,8 @@ public final class LedgerCommand implements Runnable {
               throw new IllegalStateException("unexpected result " + r);
             }
           }
+          // The log follows each committed batch, as the server's feed does.
+          logged.catchUp();
         }
         head = l.head();
       }

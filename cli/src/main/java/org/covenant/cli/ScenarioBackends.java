@@ -7,8 +7,6 @@ import org.covenant.cli.scenario.LedgerBackend;
 import org.covenant.cli.scenario.ScenarioBackend;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.scenario.Scenario;
-import org.covenant.store.Ledger;
-import org.covenant.store.LedgerConfig;
 
 /**
  * Chooses where {@code scenario run} sends a scenario besides the in-memory engine: a persisted
@@ -19,12 +17,14 @@ final class ScenarioBackends {
 
   /**
    * A backend over the persisted ledger in a data directory or PostgreSQL: an empty ledger
-   * receives the scenario's events; a non-empty one answers the queries as it stands.
+   * receives the scenario's events; a non-empty one answers the queries as it stands. A data
+   * directory's transparency log follows the ledger ({@link LoggedLedger}): it is brought level
+   * when the backend opens and when it closes, after the scenario's appends.
    */
   static ScenarioBackend persisted(Optional<Path> data, Optional<String> db, Scenario s,
       TermsCatalog catalog) {
-    return new LedgerBackend(Ledger.open(LedgerConfig.of(data, db), catalog), catalog,
-        ScenarioKeys.of(s));
+    LoggedLedger l = LoggedLedger.open(data, db, catalog);
+    return new LedgerBackend(l.ledger(), catalog, ScenarioKeys.of(s), l::close);
   }
 
   /** A backend that sends events and queries to a server's HTTP API. */

@@ -27,6 +27,7 @@ import org.covenant.store.Ledger;
  */
 public final class LedgerBackend implements ScenarioBackend {
   private final Ledger ledger;
+  private final Runnable close;
   private final List<String> keys;
   private final DecisionEngine engine;
   private final GovernanceState replay;
@@ -38,7 +39,18 @@ public final class LedgerBackend implements ScenarioBackend {
    * @param keys one idempotency key per scenario event, in order
    */
   public LedgerBackend(Ledger ledger, TermsCatalog catalog, List<String> keys) {
+    this(ledger, catalog, keys, ledger::close);
+  }
+
+  /**
+   * A backend over an open ledger whose owner {@code close} closes it, after bringing what follows
+   * the ledger (its transparency log) level with the appended events.
+   *
+   * @param keys one idempotency key per scenario event, in order
+   */
+  public LedgerBackend(Ledger ledger, TermsCatalog catalog, List<String> keys, Runnable close) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.close = Objects.requireNonNull(close, "close");
     this.keys = List.copyOf(keys);
     this.engine = DecisionEngine.create(catalog);
     this.replay = ledger.head() == 0 ? null : GovernanceState.create(catalog::knows);
@@ -92,6 +104,6 @@ public final class LedgerBackend implements ScenarioBackend {
 
   @Override
   public void close() {
-    ledger.close();
+    close.run();
   }
 }
