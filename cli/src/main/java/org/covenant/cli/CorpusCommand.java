@@ -107,7 +107,10 @@ public final class CorpusCommand implements Runnable {
           CorpusGenerator.Spec.of(records, accounts, seed).withOrder(o));
       long t1 = System.nanoTime();
       Progress progress = DatasetCommand.progress();
-      try (Ledger ledger = Ledger.open(LedgerConfig.sqlite(data), TermsLibrary.builtInCatalog())) {
+      // The ledger and its transparency log move together (ARCHITECTURE.md §7).
+      try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
+          TermsLibrary.builtInCatalog())) {
+        Ledger ledger = logged.ledger();
         if (ledger.head() != 0) {
           return DatasetCommand.invalid(err, List.of(new Problem(data.toString(), "", "",
               "the ledger is not empty (head " + ledger.head() + "): generate into a new data "
@@ -125,6 +128,7 @@ public final class CorpusCommand implements Runnable {
               throw new IllegalStateException("the generated ledger was refused: " + r);
             }
           }
+          logged.catchUp();
           progress.update(Math.min(g.events().size(), i + batch));
         }
         progress.finish();
