@@ -75,10 +75,15 @@ public final class DecisionEngine {
       return new Decision(Verdict.DENY, reasons, Optional.empty(), tCapture.cite(k.clauses()),
           List.of(), evidence.sorted(), tUse.revision());
     }
-    LinkedHashSet<Obligation> obligations = new LinkedHashSet<>(u.obligations());
-    obligations.addAll(k.obligations());
+    List<Obligation> obligations = u.obligations();
+    if (!k.obligations().isEmpty()) {
+      // An obligation travels with the data captured under it (§5 step 3): the union.
+      LinkedHashSet<Obligation> union = new LinkedHashSet<>(u.obligations());
+      union.addAll(k.obligations());
+      obligations = List.copyOf(union);
+    }
     return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
-        List.copyOf(obligations), evidence.sorted(), tUse.revision());
+        obligations, evidence.sorted(), tUse.revision());
   }
 
   private TermsVersion version(String name) {
@@ -104,18 +109,20 @@ public final class DecisionEngine {
       positions[size++] = position;
     }
 
+    /** The distinct positions, ascending, as an immutable list (no further copy needed). */
     List<Long> sorted() {
       long[] copy = java.util.Arrays.copyOf(positions, size);
       java.util.Arrays.sort(copy);
-      List<Long> out = new ArrayList<>(size);
+      Long[] out = new Long[size];
+      int n = 0;
       long prev = -1;
       for (long v : copy) {
         if (v != prev) {
-          out.add(v);
+          out[n++] = v;
           prev = v;
         }
       }
-      return out;
+      return List.of(n == out.length ? out : java.util.Arrays.copyOf(out, n));
     }
   }
 }

@@ -187,16 +187,21 @@ public final class TermsVersion {
     }
     if (!holding.isEmpty()) {
       Basis basis = null;
-      Set<Obligation> obligations = new LinkedHashSet<>();
+      Set<Obligation> obligations = null;
       for (Clause p : holding) {
         Basis b = p.basis().orElseThrow();
         if (basis == null || b.ordinal() < basis.ordinal()) {
           basis = b;
         }
-        obligations.addAll(p.obligations());
+        if (!p.obligations().isEmpty()) {
+          if (obligations == null) {
+            obligations = new LinkedHashSet<>();
+          }
+          obligations.addAll(p.obligations());
+        }
       }
       return new Evaluation(true, List.of(), Optional.of(basis), holding,
-          List.copyOf(obligations));
+          obligations == null ? List.of() : List.copyOf(obligations));
     }
     List<Reason> reasons = missReasons == null ? new ArrayList<>() : missReasons;
     reasons.add(Reason.NO_PERMITTING_CLAUSE);
