@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -222,14 +223,20 @@ public final class TelemetryCommand implements Runnable {
       TelemetryReport.Outcome outcome;
       if (data != null || db != null) {
         // The composition root's wiring: consent as the core resolves it from the ledger.
-        try (org.covenant.store.Ledger l = org.covenant.store.Ledger.open(
-            org.covenant.store.LedgerConfig.of(Optional.ofNullable(data), Optional.ofNullable(db)),
-            org.covenant.format.TermsLibrary.builtInCatalog())) {
+        try (LoggedLedger l = LoggedLedger.open(Optional.ofNullable(data),
+            Optional.ofNullable(db), org.covenant.format.TermsLibrary.builtInCatalog())) {
+          // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7).
+          org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(log -> {
+            com.fasterxml.jackson.databind.node.ObjectNode leaf =
+                org.covenant.format.Json.MAPPER.valueToTree(entry);
+            leaf.put("type", "telemetry.release");
+            log.append(List.of(org.covenant.format.CanonicalJson.canonicalize(leaf)));
+          });
           outcome = TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
               RegionGraph.platform(),
-              org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.snapshot()),
-              org.covenant.telemetry.ReleaseRecorder.none(), Clock.systemUTC()).run(o, progress);
-        } catch (org.covenant.store.StoreException e) {
+              org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.ledger().snapshot()),
+              toLog, Clock.systemUTC()).run(o, progress);
+        } catch (org.covenant.store.StoreException | org.covenant.log.LogException e) {
           return invalid(spec, "--data/--db: " + e.getMessage());
         }
       } else {
