@@ -264,7 +264,7 @@ public final class InvariantChecker {
             : Optional.of(Reason.FEATURE_NOT_ACTIVE);
       }
       if (c instanceof Condition.Consent x) {
-        return asConsent(use.get(x.consent()));
+        return use.get(x.consent()).asConsentCondition();
       }
       if (c instanceof Condition.ConsentAtCapture x) {
         return atCapture(x.consent());
@@ -286,17 +286,9 @@ public final class InvariantChecker {
 
     private Optional<Reason> atCapture(ConsentType k) {
       if (use.get(k) != ConsentStatus.IN_FORCE) {
-        return asConsent(use.get(k));
+        return use.get(k).asConsentCondition();
       }
       return capture.get(k) ? Optional.empty() : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
-    }
-
-    private static Optional<Reason> asConsent(ConsentStatus s) {
-      return switch (s) {
-        case IN_FORCE -> Optional.empty();
-        case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
-        case MISSING -> Optional.of(Reason.CONSENT_MISSING);
-      };
     }
   }
 }

@@ -1,5 +1,8 @@
 package org.covenant.core.state;
 
+import java.util.Optional;
+import org.covenant.core.terms.Reason;
+
 /** The state of an account's consent at an instant (ARCHITECTURE.md §5 consent conditions). */
 public enum ConsentStatus {
   /** Granted and not withdrawn since. */
@@ -7,5 +10,17 @@ public enum ConsentStatus {
   /** Not in force, but it was granted at some time before. */
   WITHDRAWN,
   /** Never granted up to that time (or the account does not exist). */
-  MISSING
+  MISSING;
+
+  /**
+   * The {@code consent: C} condition's answer for this state (§5 table): holds when in force,
+   * else {@code consent_withdrawn} if it was granted before, else {@code consent_missing}.
+   */
+  public Optional<Reason> asConsentCondition() {
+    return switch (this) {
+      case IN_FORCE -> Optional.empty();
+      case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
+      case MISSING -> Optional.of(Reason.CONSENT_MISSING);
+    };
+  }
 }

@@ -85,7 +85,7 @@ public final class ContentConditions implements ConditionOracle {
           : Optional.of(Reason.FEATURE_NOT_ACTIVE);
     }
     if (condition instanceof Condition.Consent k) {
-      return asConsent(s.consent(owner, k.consent(), t, p, evidence));
+      return s.consent(owner, k.consent(), t, p, evidence).asConsentCondition();
     }
     if (condition instanceof Condition.ConsentAtCapture k) {
       return atCapture(k.consent());
@@ -118,18 +118,10 @@ public final class ContentConditions implements ConditionOracle {
   private Optional<Reason> atCapture(ConsentType consent) {
     ConsentStatus now = s.consent(owner, consent, t, p, evidence);
     if (now != ConsentStatus.IN_FORCE) {
-      return asConsent(now);
+      return now.asConsentCondition();
     }
     return s.consent(owner, consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
         ? Optional.empty()
         : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
-  }
-
-  private static Optional<Reason> asConsent(ConsentStatus status) {
-    return switch (status) {
-      case IN_FORCE -> Optional.empty();
-      case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
-      case MISSING -> Optional.of(Reason.CONSENT_MISSING);
-    };
   }
 }

@@ -27,9 +27,6 @@ final class Entities {
   /** The settings written at one scope (account, a group or a user), one history per key. */
   static final class SettingsScope {
     final History<SettingValue>[] byKey = histories(Vocabulary.settings().size());
-
-    SettingsScope() {
-    }
   }
 
   static final class Account {
@@ -87,9 +84,6 @@ final class Entities {
     final History<Boolean> present = new History<>();
     /** One entry per notice, written on the first acknowledgement (they last for the meeting). */
     final History<Boolean>[] acks = histories(Notice.values().length);
-
-    Participant() {
-    }
   }
 
   static final class Meeting {
