@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.covenant.format.Json;
 import org.covenant.safety.Corpus;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Scan one invite (a raw RFC 5322 message) for spam and fraud: prints one JSON verdict.",
       "  covenant scan --model MODEL FILE",
-      "  covenant scan train --data CORPUS.jsonl.gz --out MODEL",
+      "  covenant scan train --data CORPUS.jsonl.gz --out MODEL [--governed DIR]",
       "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz"},
     subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class})
 public final class ScanCommand implements Callable<Integer> {
@@ -130,9 +131,29 @@ public final class ScanCommand implements Callable<Integer> {
         description = "Draw another 20% held-out split (default: the standard one).")
     String salt;
 
+    @Option(names = "--governed", paramLabel = "DIR",
+        description = "Train through the governed pipeline of this data directory: the public "
+            + "corpus as a logged dataset build, invites through `dataset build` for "
+            + "ai.training, the model registered as invite-scanner for lineage.")
+    Path governed;
+
+    @Option(names = "--invites-corpus", paramLabel = "FILE",
+        description = "With --governed: a corpus file of customer_content.webinar_invite records.")
+    Path invitesCorpus;
+
+    @Option(names = "--invites-text", paramLabel = "FILE",
+        description = "With --invites-corpus: JSON lines id, label spam|ham, text (raw message).")
+    Path invitesText;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      if ((invitesCorpus != null || invitesText != null) && governed == null) {
+        return fail(err, "invalid input: --invites-corpus and --invites-text need --governed", 2);
+      }
+      if ((invitesCorpus == null) != (invitesText == null)) {
+        return fail(err, "invalid input: give --invites-corpus and --invites-text together", 2);
+      }
       ScanModel.Kind k;
       try {
         k = ScanModel.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
@@ -144,11 +165,25 @@ public final class ScanCommand implements Callable<Integer> {
         if (seed != null) {
           options = options.withSeed(seed);
         }
-        ScanModel m = CorpusPipeline.create(split(salt)).train(Corpus.read(data), options,
-            List.of());
-        m.write(out);
-        ModelInfo i = m.info();
+        ScanModel m;
         ObjectNode line = Json.object();
+        if (governed == null) {
+          m = CorpusPipeline.create(split(salt)).train(Corpus.read(data), options, List.of());
+          m.write(out);
+        } else {
+          Optional<GovernedScanTraining.Outcome> g = new GovernedScanTraining(governed, err)
+              .train(Corpus.read(data), CorpusPipeline.create(split(salt)), options,
+                  Optional.ofNullable(invitesCorpus), Optional.ofNullable(invitesText), out);
+          if (g.isEmpty()) {
+            return 2;
+          }
+          m = g.get().model();
+          line.put("name", GovernedScanTraining.MODEL_NAME);
+          line.put("version", g.get().version());
+          g.get().builds().forEach(line.putArray("builds")::add);
+          line.put("invites", g.get().invitesUsed());
+        }
+        ModelInfo i = m.info();
         line.put("model", out.toString());
         line.put("kind", k.name().toLowerCase(Locale.ROOT));
         line.put("examples", i.examples());
