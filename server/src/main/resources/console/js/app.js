@@ -10,6 +10,7 @@ import * as terms from './pages/terms.js';
 import * as meetings from './pages/meetings.js';
 import * as transparency from './pages/transparency.js';
 import * as log from './pages/log.js';
+import * as reviews from './pages/reviews.js';
 
 const PAGES = [
   { id: 'settings', title: 'Settings', module: settings, who: 'everyone' },
@@ -17,6 +18,7 @@ const PAGES = [
   { id: 'terms', title: 'Terms', module: terms, who: 'everyone' },
   { id: 'meetings', title: 'Meetings', module: meetings, who: 'everyone' },
   { id: 'transparency', title: 'Transparency', module: transparency, who: 'admins' },
+  { id: 'reviews', title: 'Reviews', module: reviews, who: 'admins' },
   { id: 'log', title: 'Log', module: log, who: 'everyone' },
 ];
 

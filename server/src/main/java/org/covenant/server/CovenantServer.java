@@ -23,6 +23,7 @@ import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
 import org.covenant.log.TiledLog;
+import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.ApiToken;
 import org.covenant.server.auth.Caller;
 import org.covenant.server.auth.TokenKind;
@@ -42,7 +43,7 @@ public final class CovenantServer implements AutoCloseable {
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
       TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
-      Clock clock) {
+      Clock clock, Optional<ScanModel> scanModel) {
     /** Validates the fields. */
     public Parts {
       Objects.requireNonNull(config, "config");
@@ -53,6 +54,20 @@ public final class CovenantServer implements AutoCloseable {
       Objects.requireNonNull(feed, "feed");
       Objects.requireNonNull(receipts, "receipts");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(scanModel, "scanModel");
+    }
+
+    /** The parts of a server without a scan model (the scan route answers 503). */
+    public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
+        Clock clock) {
+      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, Optional.empty());
+    }
+
+    /** The same with this scan model. */
+    public Parts withScanModel(ScanModel model) {
+      return new Parts(config, namespaces, catalog, tokens, log, feed, receipts, clock,
+          Optional.of(model));
     }
   }
 
@@ -75,6 +90,7 @@ public final class CovenantServer implements AutoCloseable {
         parts.tokens(), parts.log(), parts.catalog()).routes());
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
+    all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel()).routes());
     this.routes = List.copyOf(all);
     boolean console = CovenantServer.class.getResource("/console/index.html") != null;
     this.app = Javalin.create(cfg -> {

@@ -11,6 +11,7 @@ import org.covenant.core.terms.TermsCatalog;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
+import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
 import org.covenant.store.Ledger;
@@ -20,7 +21,8 @@ import org.covenant.store.LedgerConfig;
  * Assembles a server from a data directory (ARCHITECTURE.md §9): the ledger in
  * {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the transparency log under {@code DIR/log/}
  * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
- * the decision log in {@code DIR/decisions/}. Secrets are generated on first start, never shipped.
+ * the decision log in {@code DIR/decisions/}, and the invite scan model from
+ * {@code DIR/safety/scan.model} when present. Secrets are generated on first start, never shipped.
  */
 public final class Deployment {
   /** A server and, on first start, the operator token's secret (shown once). */
@@ -29,8 +31,14 @@ public final class Deployment {
 
   private Deployment() {}
 
-  /** An in-memory server (tests, benchmarks): no files, tokens in memory. */
+  /** An in-memory server (tests, benchmarks): no files, tokens in memory, no scan model. */
   public static Opened inMemory(ServerConfig config, TermsCatalog catalog, Clock clock) {
+    return inMemory(config, catalog, clock, Optional.empty());
+  }
+
+  /** An in-memory server that scans invites with {@code scanModel} when present. */
+  public static Opened inMemory(ServerConfig config, TermsCatalog catalog, Clock clock,
+      Optional<ScanModel> scanModel) {
     Namespace main = Namespace.over("main", Ledger.open(LedgerConfig.memory(), catalog),
         DecisionLog.inMemory(), clock, config.staleAfter());
     TokenStore tokens = TokenStore.inMemory();
@@ -38,7 +46,8 @@ public final class Deployment {
         Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret();
     Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.empty(), Optional.empty(), Receipts.none(), clock));
+        catalog, tokens, Optional.empty(), Optional.empty(), Receipts.none(), clock,
+        scanModel));
     return new Opened(server, Optional.of(secret), tokens);
   }
 
@@ -67,8 +76,11 @@ public final class Deployment {
           Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret());
     }
     Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
+    Path modelFile = dataDir.resolve(ScanRoutes.MODEL_FILE);
+    Optional<ScanModel> model = Files.isRegularFile(modelFile)
+        ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock));
+        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model));
     return new Opened(server, secret, tokens);
   }
 }

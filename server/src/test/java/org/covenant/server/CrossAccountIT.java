@@ -57,7 +57,8 @@ class CrossAccountIT {
         String path = template.replace("{account}", "acme").replace("{meeting}", "m-acme-1")
             .replace("{key}", "recording.cloud").replace("{consent}", "ai_training")
             .replace("{terms}", "default").replace("{token}", "tok_000000000000")
-            .replace("{namespace}", "ns_0000").replace("{path}", "0/000");
+            .replace("{namespace}", "ns_0000").replace("{path}", "0/000")
+            .replace("{content}", "inv-1");
         String query = switch (template) {
           case "/v1/meetings/{meeting}/notices" -> "?participant=bob";
           case "/log/proofs/inclusion" -> "?index=0";

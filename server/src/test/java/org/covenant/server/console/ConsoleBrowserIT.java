@@ -3,6 +3,8 @@ package org.covenant.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -447,5 +449,27 @@ class ConsoleBrowserIT {
     try (Stream<Path> s = Files.list(SHOTS)) {
       assertThat(s.filter(f -> f.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(12);
     }
+  }
+
+  @Test
+  @Order(13)
+  void reviews_ownerReleasesAndConfirmsHeldInvites_memberHasNoReviewsPage() {
+    ObjectNode body = Json.object();
+    ArrayNode invites = body.putArray("invites");
+    invites.addObject().put("content", "inv-console-1").put("message", w.spamInvite);
+    invites.addObject().put("content", "inv-console-2").put("message", w.spamInvite);
+    ConsoleWorkspace.Response scan = w.send("POST", "/v1/accounts/acme/invites:scan", w.owner,
+        body.toString());
+    assertThat(scan.status()).as(scan.body()).isEqualTo(200);
+    signIn(w.owner);
+    go("reviews", "#reviews-table");
+    assertThat(b.all("#reviews-table tbody tr")).hasSize(2);
+    b.find("tr[data-content='inv-console-1'] button[data-action='release']").click();
+    b.waitGone("tr[data-content='inv-console-1']");
+    b.find("tr[data-content='inv-console-2'] button[data-action='confirm']").click();
+    b.waitFor("#reviews-empty");
+    assertThat(A11y.problems(b)).isEmpty();
+    signIn(w.member);
+    assertThat(b.all("#nav-reviews")).isEmpty();
   }
 }

@@ -22,6 +22,14 @@ import java.util.Random;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.FileKeyStore;
+import org.covenant.safety.Corpus;
+import org.covenant.safety.CorpusRecord;
+import org.covenant.safety.InviteScanner;
+import org.covenant.safety.Label;
+import org.covenant.safety.LabelledExample;
+import org.covenant.safety.MessageParser;
+import org.covenant.safety.ModelTrainer;
+import org.covenant.safety.ScanModel;
 import org.covenant.server.Deployment;
 import org.covenant.server.ServerConfig;
 import org.covenant.store.LedgerConfig;
@@ -48,9 +56,12 @@ final class ConsoleWorkspace implements AutoCloseable {
   final String groupAdmin;
   final String member;
   final String service;
+  /** A raw message the server's scan model flags (the Reviews page holds it). */
+  final String spamInvite;
 
   private ConsoleWorkspace(Path dir) {
     this.dir = dir;
+    this.spamInvite = writeScanModel(dir);
     this.opened = Deployment.open(dir, LedgerConfig.sqlite(dir), ServerConfig.defaults(0),
         TermsLibrary.builtInCatalog(), Clock.systemUTC());
     opened.server().start();
@@ -62,6 +73,36 @@ final class ConsoleWorkspace implements AutoCloseable {
     this.member = accountToken("bob");
     this.service = serviceToken();
     decisions();
+  }
+
+  /**
+   * Trains a naive Bayes scan model on the shared corpus into {@code DIR/safety/scan.model},
+   * where the server looks for it, and answers one spam message the model flags.
+   */
+  private static String writeScanModel(Path dir) {
+    Corpus corpus = Corpus.read(Path.of(System.getProperty("covenant.shared.dir"), "data",
+        "spamassassin", "dev.jsonl.gz"));
+    MessageParser parser = MessageParser.create();
+    List<LabelledExample> examples = new ArrayList<>();
+    for (CorpusRecord r : corpus.records()) {
+      examples.add(r.toExample(parser));
+    }
+    ScanModel model = ModelTrainer.create(ModelTrainer.Options.defaults(
+        ScanModel.Kind.NAIVE_BAYES)).train(examples, "spamassassin-dev-console");
+    try {
+      Files.createDirectories(dir.resolve("safety"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    model.write(dir.resolve("safety/scan.model"));
+    InviteScanner scanner = InviteScanner.create(model);
+    for (int i = 0; i < examples.size(); i++) {
+      if (examples.get(i).label() == Label.SPAM
+          && scanner.scan(examples.get(i).message()).verdict().flagged()) {
+        return corpus.records().get(i).text();
+      }
+    }
+    throw new IllegalStateException("the model flags no spam of the corpus");
   }
 
   /** Starts and seeds a workspace in a new temporary directory. */

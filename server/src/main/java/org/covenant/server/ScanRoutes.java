@@ -1,0 +1,234 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.decision.Decision;
+import org.covenant.core.decision.Verdict;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
+import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.Effect;
+import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.Purpose;
+import org.covenant.core.vocab.Vocabulary;
+import org.covenant.format.Json;
+import org.covenant.safety.InMemoryReviewStore;
+import org.covenant.safety.Invite;
+import org.covenant.safety.InviteScanner;
+import org.covenant.safety.InviteScreening;
+import org.covenant.safety.MessageParser;
+import org.covenant.safety.ReviewItem;
+import org.covenant.safety.ReviewOutcome;
+import org.covenant.safety.ReviewQueue;
+import org.covenant.safety.ScanBatch;
+import org.covenant.safety.ScanJson;
+import org.covenant.safety.ScanModel;
+import org.covenant.safety.TrainingDataGate;
+import org.covenant.server.auth.Caller;
+
+/**
+ * Trust and safety routes (ISSUE 9): scanning an account's webinar invites with the server's scan
+ * model and the review queue of the flagged ones.
+ *
+ * <p>Each scan batch is one decision for {@code safety.abuse_scanning} on the account's
+ * {@code customer_content.webinar_invite} content, recorded in the decision log (and so in the
+ * transparency report and the transparency log) with the clause of the account's terms that
+ * licenses it. Without such a clause nothing is scanned. One review queue per account and
+ * namespace keeps tenants apart (held in memory: a restart empties it); reviewed items never
+ * reach a training round from here (the gate denies all).
+ */
+final class ScanRoutes {
+  static final String MODEL_FILE = "safety/scan.model";
+
+  private final Clock clock;
+  private final ServerConfig config;
+  private final Optional<ScanModel> model;
+  private final MessageParser parser = MessageParser.create();
+  private final Map<String, ReviewQueue> queues = new ConcurrentHashMap<>();
+
+  ScanRoutes(Clock clock, ServerConfig config, Optional<ScanModel> model) {
+    this.clock = clock;
+    this.config = config;
+    this.model = model;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        Route.auth("POST", "/v1/accounts/{account}/invites:scan", this::scan),
+        Route.auth("GET", "/v1/accounts/{account}/reviews", this::reviews),
+        Route.auth("POST", "/v1/accounts/{account}/reviews/{content}/release", this::release),
+        Route.auth("POST", "/v1/accounts/{account}/reviews/{content}/confirm", this::confirm));
+  }
+
+  /** The queue of one account in the caller's namespace (scratch namespaces keep their own). */
+  private ReviewQueue queue(Context ctx, String account) {
+    return queues.computeIfAbsent(Http.namespace(ctx).id() + "\u0000" + account,
+        a -> ReviewQueue.create(InMemoryReviewStore.create(), TrainingDataGate.denyAll()));
+  }
+
+  private void scan(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Tenancy.requireAdmin(ctx, a);
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("invites"), "");
+    JsonNode list = body.path("invites");
+    if (!list.isArray() || list.isEmpty()) {
+      throw ServerException.invalid("invites", "expected a non-empty list");
+    }
+    if (list.size() > config.maxBatch()) {
+      throw ServerException.invalid("invites", "more than " + config.maxBatch() + " invites");
+    }
+    List<Invite> invites = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      String prefix = "invites[" + i + "]";
+      JsonNode n = list.get(i);
+      if (!(n instanceof ObjectNode o)) {
+        throw ServerException.invalid(prefix, "expected an object");
+      }
+      Http.only(o, Set.of("content", "message"), prefix + ".");
+      String content = o.path("content").asText("");
+      String message = o.path("message").asText("");
+      if (!o.path("content").isTextual() || content.isBlank()) {
+        throw ServerException.invalid(prefix + ".content", "expected a non-empty string");
+      }
+      if (!o.path("message").isTextual() || message.isBlank()) {
+        throw ServerException.invalid(prefix + ".message", "expected the raw message text");
+      }
+      invites.add(new Invite(content, a.account(), parser.parse(message)));
+    }
+    ScanModel m = model.orElseThrow(() -> new ServerException("scan_model_missing", 503,
+        "", "the server has no scan model: run `covenant scan train --data "
+            + "../shared/data/spamassassin/dev.jsonl.gz --out DIR/" + MODEL_FILE
+            + "` and restart the server"));
+    Namespace ns = Http.namespace(ctx);
+    Instant at = clock.instant();
+    Decision licence = licence(ns, a.account(), at);
+    if (!licence.allowed()) {
+      throw ServerException.forbidden("account", "no clause of the account's terms licenses "
+          + "`" + ScanBatch.PURPOSE + "` on its webinar invites");
+    }
+    InviteScreening screening = InviteScreening.create(InviteScanner.create(m),
+        queue(ctx, a.account()), batch -> ns.decisions().record(a.account(), at, batch.purpose(),
+            licence, 1));
+    InviteScreening.Screened s = screening.screen("scan-" + UUID.randomUUID(), invites);
+    ObjectNode out = Json.object();
+    out.put("batch", s.batch().batchId());
+    out.put("purpose", s.batch().purpose());
+    out.put("model", s.batch().model());
+    ArrayNode clauses = out.putArray("clauses");
+    licence.clauses().forEach(clauses::add);
+    ArrayNode results = out.putArray("results");
+    for (int i = 0; i < invites.size(); i++) {
+      ObjectNode r = results.addObject();
+      r.put("content", invites.get(i).contentId());
+      r.put("held", s.results().get(i).verdict().flagged());
+      r.set("scan", Json.parse(ScanJson.write(s.results().get(i))));
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  /**
+   * The decision for this batch: allow on the license of the account's current terms' first
+   * unconditional permit for {@code safety.abuse_scanning} on webinar invites, else a deny.
+   */
+  private static Decision licence(Namespace ns, String account, Instant at) {
+    Purpose purpose = Vocabulary.purpose(ScanBatch.PURPOSE).orElseThrow();
+    Category category = Vocabulary.category("customer_content.webinar_invite").orElseThrow();
+    Snapshot s = ns.snapshot();
+    String revision = ns.engine().catalog().revision();
+    Optional<TermsVersion> v = s.terms(account, TimeKey.of(at), s.position())
+        .flatMap(st -> ns.engine().catalog().version(st.value()));
+    if (v.isPresent()) {
+      for (Clause c : v.get().matching(category, purpose)) {
+        if (c.effect() == Effect.PERMIT && c.when().isEmpty() && c.basis().isPresent()) {
+          return new Decision(Verdict.ALLOW, List.of(), c.basis(), v.get().cite(List.of(c)),
+              c.obligations(), List.of(), v.get().revision());
+        }
+      }
+    }
+    return Decision.deny(org.covenant.core.terms.Reason.NO_PERMITTING_CLAUSE, List.of(), revision);
+  }
+
+  private void reviews(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Tenancy.requireAdmin(ctx, a);
+    ArrayNode items = Json.array();
+    for (ReviewItem i : queue(ctx, a.account()).held()) {
+      items.add(item(i));
+    }
+    ObjectNode out = Json.object();
+    out.set("items", items);
+    Http.json(ctx, 200, out);
+  }
+
+  private void release(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Tenancy.requireAdmin(ctx, a);
+    answer(ctx, queue(ctx, a.account()).release(ctx.pathParam("content"), reviewer(ctx)));
+  }
+
+  private void confirm(Context ctx) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Tenancy.requireAdmin(ctx, a);
+    ObjectNode body = Http.optionalObject(ctx, config.maxBody());
+    Http.only(body, Set.of("verdict"), "");
+    String v = body.path("verdict").asText("spam");
+    org.covenant.safety.Verdict verdict;
+    switch (v) {
+      case "spam" -> verdict = org.covenant.safety.Verdict.SPAM;
+      case "fraud" -> verdict = org.covenant.safety.Verdict.FRAUD;
+      default -> throw new ServerException("bad_verdict", 400, "verdict",
+          "confirm as `spam` or `fraud`, not `" + v + "`");
+    }
+    answer(ctx, queue(ctx, a.account()).confirm(ctx.pathParam("content"), reviewer(ctx),
+        verdict));
+  }
+
+  private static String reviewer(Context ctx) {
+    Caller c = Http.caller(ctx);
+    if (c instanceof Caller.AccountUser u) {
+      return u.user();
+    }
+    return "operator";
+  }
+
+  private static void answer(Context ctx, ReviewOutcome outcome) {
+    if (outcome instanceof ReviewOutcome.Applied ap) {
+      Http.json(ctx, 200, item(ap.item()));
+      return;
+    }
+    ReviewOutcome.Refused r = (ReviewOutcome.Refused) outcome;
+    int status = switch (r.code()) {
+      case "unknown_item" -> 404;
+      case "already_reviewed" -> 409;
+      default -> 400;
+    };
+    throw new ServerException(r.code(), status, "content", r.message());
+  }
+
+  private static ObjectNode item(ReviewItem i) {
+    ObjectNode o = Json.object();
+    o.put("content", i.contentId());
+    o.put("account", i.invite().accountId());
+    o.put("subject", i.invite().message().subject());
+    o.put("sender", i.invite().message().sender());
+    o.put("status", i.status().code());
+    o.put("verdict", i.verdict().code());
+    o.put("score", i.scan().score());
+    o.put("reviewer", i.reviewer());
+    o.set("scan", Json.parse(ScanJson.write(i.scan())));
+    return o;
+  }
+}
