@@ -89,6 +89,7 @@ public final class CovenantServer implements AutoCloseable {
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), parts.log(), parts.catalog()).routes());
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
+    all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
     all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel()).routes());
     this.routes = List.copyOf(all);

@@ -16,11 +16,9 @@ import org.covenant.core.event.RejectionCode;
 import org.covenant.core.event.Scope;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.ConsentStatus;
-import org.covenant.core.state.NoticeState;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.ConsentType;
-import org.covenant.core.vocab.Feature;
 import org.covenant.core.vocab.Role;
 import org.covenant.core.vocab.SettingDef;
 import org.covenant.core.vocab.Vocabulary;
@@ -71,12 +69,7 @@ final class LedgerRoutes {
         Route.auth("POST", "/v1/accounts/{account}/consents/{consent}:withdraw",
             ctx -> changeConsent(ctx, false)),
         Route.auth("POST", "/v1/accounts/{account}/terms", this::acceptTerms),
-        Route.auth("POST", "/v1/accounts/{account}/content", this::registerContent),
-        Route.auth("GET", "/v1/accounts/{account}/meetings", this::meetings),
-        Route.auth("GET", "/v1/meetings/{meeting}", this::meeting),
-        Route.auth("GET", "/v1/meetings/{meeting}/notices", this::notices),
-        Route.auth("POST", "/v1/meetings/{meeting}/participants", this::join),
-        Route.auth("POST", "/v1/meetings/{meeting}/acknowledgements", this::acknowledge));
+        Route.auth("POST", "/v1/accounts/{account}/content", this::registerContent));
   }
 
   // ---- events
@@ -275,7 +268,11 @@ final class LedgerRoutes {
   }
 
   /** Appends one event for a resource route; a rejection becomes its problem. */
-  private long appendOne(Context ctx, Event e, String field) {
+  /**
+   * Appends one event built by a route (the `Idempotency-Key` header makes a retry safe) and
+   * returns its position; a rejection becomes the problem document of its code.
+   */
+  static long appendOne(Context ctx, Event e, String field) {
     Optional<String> key = Optional.ofNullable(ctx.header("Idempotency-Key"));
     if (key.isPresent() && (key.get().isBlank()
         || key.get().length() > StoredEvent.MAX_KEY_LENGTH)) {
@@ -621,101 +618,5 @@ final class LedgerRoutes {
     out.put("content", content);
     out.put("account", a.account());
     Http.json(ctx, 201, out);
-  }
-
-  // ---- meetings
-
-  private void meetings(Context ctx) {
-    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
-    Namespace ns = Http.namespace(ctx);
-    Snapshot s = ns.snapshot();
-    ObjectNode out = Json.object();
-    out.put("account", a.account());
-    ArrayNode arr = out.putArray("meetings");
-    for (String id : a.meetings()) {
-      ns.directory().meeting(id).ifPresent(m -> arr.add(meetingJson(s, m, false)));
-    }
-    Http.json(ctx, 200, out);
-  }
-
-  private static ObjectNode meetingJson(Snapshot s, Directory.MeetingInfo m, boolean people) {
-    ObjectNode o = Json.object();
-    o.put("meeting", m.meeting());
-    o.put("account", m.account());
-    o.put("host", m.host());
-    o.put("started", m.started().toString());
-    List<String> present = s.presentParticipants(m.meeting(), TimeKey.END);
-    o.put("live", !present.isEmpty());
-    ArrayNode fs = o.putArray("features");
-    for (Feature f : s.activeFeatures(m.meeting(), TimeKey.END)) {
-      fs.add(f.key());
-    }
-    o.put("present", present.size());
-    if (people) {
-      ArrayNode ps = o.putArray("participants");
-      for (String p : present) {
-        ObjectNode x = AnswerJson.notices(s.notices(m.meeting(), p, TimeKey.END));
-        x.put("participant", p);
-        x.put("host", p.equals(m.host()));
-        ps.add(x);
-      }
-    }
-    return o;
-  }
-
-  private void meeting(Context ctx) {
-    // Account users of the meeting's account and services (which enforce the mute) see who is
-    // present, their notices and who is held muted.
-    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
-    Http.json(ctx, 200, meetingJson(Http.namespace(ctx).snapshot(), m, true));
-  }
-
-  private void notices(Context ctx) {
-    String meeting = ctx.pathParam("meeting");
-    String participant = Http.requiredParam(ctx, "participant");
-    Instant at = Http.instantParam(ctx, "at").orElseGet(this::now);
-    if (Http.caller(ctx) instanceof Caller.AccountUser) {
-      Tenancy.meeting(ctx, meeting);
-    }
-    // For the operator and services an unknown meeting answers "nothing shown, not muted", as a
-    // notices query does (ARCHITECTURE.md §8).
-    NoticeState n = Http.namespace(ctx).snapshot().notices(meeting, participant, TimeKey.of(at));
-    ObjectNode o = AnswerJson.notices(n);
-    o.put("meeting", meeting);
-    o.put("participant", participant);
-    o.put("at", at.toString());
-    Http.json(ctx, 200, o);
-  }
-
-  private void join(Context ctx) {
-    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
-    ObjectNode body = Http.object(ctx, config.maxBody());
-    Http.only(body, Set.of("participant", "account"), "");
-    String participant = Http.field("", () -> Json.str(body, "participant"));
-    Optional<String> account = Http.field("", () -> Json.optStr(body, "account"));
-    long pos = appendOne(ctx, new Event.ParticipantJoined(now(), m.meeting(), participant,
-        account), "participant");
-    noticeAnswer(ctx, m, participant, pos);
-  }
-
-  private void acknowledge(Context ctx) {
-    Directory.MeetingInfo m = Tenancy.meeting(ctx, ctx.pathParam("meeting"));
-    ObjectNode body = Http.object(ctx, config.maxBody());
-    Http.only(body, Set.of("participant", "notice"), "");
-    String participant = Http.field("", () -> Json.str(body, "participant"));
-    String notice = Http.field("", () -> Json.str(body, "notice"));
-    long pos = appendOne(ctx, new Event.NoticeAcknowledged(now(), m.meeting(), participant,
-        notice), "notice");
-    noticeAnswer(ctx, m, participant, pos);
-  }
-
-  private void noticeAnswer(Context ctx, Directory.MeetingInfo m, String participant, long pos) {
-    NoticeState n = Http.namespace(ctx).snapshot().notices(m.meeting(), participant,
-        TimeKey.END);
-    ObjectNode o = AnswerJson.notices(n);
-    o.put("position", pos);
-    o.put("meeting", m.meeting());
-    o.put("participant", participant);
-    Http.json(ctx, 200, o);
   }
 }

@@ -196,30 +196,6 @@ public final class Snapshot {
     return Optional.of(new Stamped<>(e.value().value(), e.pos()));
   }
 
-  /**
-   * The setting for the content's meeting host at t, or at the account level when the content
-   * has no meeting (the {@code setting:} condition of ARCHITECTURE.md §5).
-   */
-  public SettingResolution settingFor(
-      ContentRecord c, SettingDef def, long t, LongConsumer evidence) {
-    Account a = account(c.account(), t);
-    if (a == null) {
-      return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
-    }
-    User host = null;
-    if (c.meeting().isPresent()) {
-      Meeting m = state.meetings.get(c.meeting().get());
-      if (m != null) {
-        Account ma = m.account.equals(a.id) ? a : account(m.account, t);
-        host = ma == null ? null : user(ma, m.host, t);
-        if (ma != null && ma != a) {
-          a = ma;
-        }
-      }
-    }
-    return resolve(a, host, def, t, evidence);
-  }
-
   SettingResolution resolve(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
     for (SettingDef parent : PARENTS[def.ordinal()]) {
       SettingResolution pr = resolve(a, u, parent, t, evidence);
