@@ -28,7 +28,7 @@ public final class Namespace implements AutoCloseable {
 
   private final String id;
   private final Ledger ledger;
-  private final Directory directory = new Directory();
+  private final Directory directory = new Directory(this::eventsAt);
   private final DecisionEngine engine;
   private final DecisionLog decisions;
   private final Clock clock;
@@ -144,6 +144,20 @@ public final class Namespace implements AutoCloseable {
   private void markFresh() {
     freshAt = clock.millis();
     storeUp = true;
+  }
+
+  /** The stored events at these positions; 503 when the store cannot be read. */
+  private List<StoredEvent> eventsAt(long[] positions) {
+    try {
+      return ledger.eventsAt(positions);
+    } catch (StoreException e) {
+      if (StoreException.UNAVAILABLE.equals(e.code())) {
+        storeUp = false;
+        throw ServerException.storeUnavailable("the ledger store cannot be read: "
+            + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   private void feed(List<StoredEvent> batch) {

@@ -59,5 +59,28 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public synchronized Map<String, Long> positionsOf(java.util.Collection<String> wanted) {
+    Map<String, Long> out = new HashMap<>();
+    for (String k : wanted) {
+      Long p = keys.get(k);
+      if (p != null) {
+        out.put(k, p);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<StoredEvent> readAt(long[] positions) {
+    List<StoredEvent> out = new ArrayList<>(positions.length);
+    for (long p : positions) {
+      if (p >= 1 && p <= events.size()) {
+        out.add(events.get((int) (p - 1)));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public void close() {}
 }

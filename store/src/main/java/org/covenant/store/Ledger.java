@@ -57,9 +57,10 @@ public final class Ledger implements AutoCloseable {
       new CopyOnWriteArrayList<>();
   private volatile View view;
   private volatile boolean closed;
-  // Guarded by writer.
-  private final Map<String, Long> keys = new HashMap<>();
+  // Guarded by writer. Idempotency keys are not kept here: they are looked up in the store
+  // (ledger_event.idempotency_key is unique and indexed), so memory does not grow with them.
   private final List<StoredEvent> undelivered = new ArrayList<>();
+  private boolean opening;
   private boolean replaying;
   private boolean dirty;
   private long deliveredUpTo;
@@ -98,7 +99,10 @@ public final class Ledger implements AutoCloseable {
     Ledger ledger = new Ledger(store, catalog);
     ledger.writer.lock();
     try {
+      // What is in the store at open is delivered to no one: don't collect it.
+      ledger.opening = true;
       ledger.rebuild();
+      ledger.opening = false;
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
     } catch (RuntimeException e) {
@@ -170,19 +174,21 @@ public final class Ledger implements AutoCloseable {
    */
   public OptionalLong positionOf(String idempotencyKey) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-    writer.lock();
-    try {
-      Long p = keys.get(idempotencyKey);
-      return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
-    } finally {
-      unlockAndSignal();
-    }
+    ensureOpen();
+    Long p = store.positionsOf(List.of(idempotencyKey)).get(idempotencyKey);
+    return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
   }
 
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
     return store.read(afterPosition, limit);
+  }
+
+  /** The stored events at these ascending positions, read from the store. */
+  public List<StoredEvent> eventsAt(long[] positions) {
+    ensureOpen();
+    return store.readAt(positions);
   }
 
   /**
@@ -302,6 +308,7 @@ public final class Ledger implements AutoCloseable {
         rebuild();
       }
       catchUp();
+      plan.lookUpKeys();
       long before = view.head();
       long head = store.append(before, plan::apply);
       plan.committed(head);
@@ -321,15 +328,32 @@ public final class Ledger implements AutoCloseable {
     final List<Request> group;
     final List<StoredEvent> fresh = new ArrayList<>();
     final Map<String, Long> groupKeys = new HashMap<>();
+    /** The group's keys already in the store, and those among the unseen events. */
+    Map<String, Long> storedKeys = Map.of();
     boolean touched;
 
     Plan(List<Request> group) {
       this.group = group;
     }
 
+    /**
+     * Reads which of the group's keys the store already holds. Done before the write lock: a key
+     * another process stores after this read arrives among the unseen events.
+     */
+    void lookUpKeys() {
+      List<String> wanted = new ArrayList<>();
+      for (Request r : group) {
+        for (Append a : r.batch) {
+          a.idempotencyKey().ifPresent(wanted::add);
+        }
+      }
+      storedKeys = wanted.isEmpty() ? new HashMap<>() : new HashMap<>(store.positionsOf(wanted));
+    }
+
     List<StoredEvent> apply(List<StoredEvent> unseen) {
       for (StoredEvent e : unseen) {
         applyStored(e);
+        e.idempotencyKey().ifPresent(k -> storedKeys.put(k, e.position()));
       }
       for (Request r : group) {
         plan(r);
@@ -344,7 +368,7 @@ public final class Ledger implements AutoCloseable {
         Append a = r.batch.get(i);
         if (a.idempotencyKey().isPresent()) {
           String k = a.idempotencyKey().get();
-          Long seen = keys.containsKey(k) ? keys.get(k) : groupKeys.get(k);
+          Long seen = storedKeys.containsKey(k) ? storedKeys.get(k) : groupKeys.get(k);
           if (seen != null) {
             r.results[i] = new AppendResult.Duplicate(a.event(), k, seen);
             continue;
@@ -375,7 +399,6 @@ public final class Ledger implements AutoCloseable {
         throw new StoreException(StoreException.CORRUPT, "the store's head is " + head
             + " after the write but the projection's is " + v.state().head());
       }
-      keys.putAll(groupKeys);
       undelivered.addAll(fresh);
       view = new View(v.state(), head);
       for (Request r : group) {
@@ -442,13 +465,13 @@ public final class Ledger implements AutoCloseable {
           + e.position() + " (" + e.event().type() + ") is rejected on replay: "
           + r.rejection().code().code() + ": " + r.rejection().message());
     }
-    e.idempotencyKey().ifPresent(k -> keys.put(k, e.position()));
-    undelivered.add(e);
+    if (!opening && e.position() > deliveredUpTo) {
+      undelivered.add(e);
+    }
     view = new View(v.state(), e.position());
   }
 
   private void rebuild() {
-    keys.clear();
     undelivered.clear();
     view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
     dirty = false;

@@ -38,6 +38,8 @@ public final class SqliteEventStore implements EventStore {
 
   private final LedgerConfig.Sqlite config;
   private final String where;
+  /** Parameters per {@code IN} list (SQLite allows 999 in old builds). */
+  private static final int IN_CHUNK = 500;
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
   private String ledgerId;
@@ -100,6 +102,61 @@ public final class SqliteEventStore implements EventStore {
     synchronized (readLock) {
       try {
         return select(reader(), afterPosition, limit);
+      } catch (SQLException e) {
+        throw failReader(e, "read events");
+      }
+    }
+  }
+
+  @Override
+  public java.util.Map<String, Long> positionsOf(java.util.Collection<String> keys) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    List<String> all = List.copyOf(keys);
+    synchronized (readLock) {
+      try {
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+          List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+          try (PreparedStatement ps = reader().prepareStatement("SELECT idempotency_key, "
+              + "position FROM ledger_event WHERE idempotency_key IN ("
+              + EventRows.placeholders(chunk.size()) + ")")) {
+            for (int i = 0; i < chunk.size(); i++) {
+              ps.setString(i + 1, chunk.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+              }
+            }
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw failReader(e, "look up idempotency keys");
+      }
+    }
+  }
+
+  @Override
+  public List<StoredEvent> readAt(long[] positions) {
+    synchronized (readLock) {
+      try {
+        EventRows.Raw raw = new EventRows.Raw("`" + where + "`");
+        for (int from = 0; from < positions.length; from += IN_CHUNK) {
+          int n = Math.min(positions.length - from, IN_CHUNK);
+          try (PreparedStatement ps = reader().prepareStatement("SELECT position, body, "
+              + "idempotency_key FROM ledger_event WHERE position IN ("
+              + EventRows.placeholders(n) + ") ORDER BY position")) {
+            for (int i = 0; i < n; i++) {
+              ps.setLong(i + 1, positions[from + i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
+              }
+            }
+          }
+        }
+        return raw.decode();
       } catch (SQLException e) {
         throw failReader(e, "read events");
       }
