@@ -12,12 +12,11 @@ import org.covenant.core.vocab.Vocabulary;
 final class Entities {
   private Entities() {}
 
+  /** n slots, each the shared empty history until written ({@link History#writable}). */
   @SuppressWarnings("unchecked")
   static <V> History<V>[] histories(int n) {
     History<V>[] h = (History<V>[]) new History<?>[n];
-    for (int i = 0; i < n; i++) {
-      h[i] = new History<>();
-    }
+    java.util.Arrays.fill(h, History.none());
     return h;
   }
 
@@ -80,10 +79,16 @@ final class Entities {
   }
 
   static final class Participant {
+    /** The participant id, the one string the meeting keeps for it. */
+    final String id;
     /** true while present; the first true entry is the first join. */
     final History<Boolean> present = new History<>();
     /** One entry per notice, written on the first acknowledgement (they last for the meeting). */
     final History<Boolean>[] acks = histories(Notice.values().length);
+
+    Participant(String id) {
+      this.id = id;
+    }
   }
 
   static final class Meeting {
@@ -93,8 +98,8 @@ final class Entities {
     final long at;
     final long pos;
     final History<Boolean>[] features = histories(Vocabulary.features().size());
-    /** At most one entry: when it ended. */
-    final History<Boolean> ended = new History<>();
+    /** At most one entry: when it ended (slot 0; the shared empty history until then). */
+    final History<Boolean>[] ended = histories(1);
     final ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
 
     Meeting(String id, String account, String host, long at, long pos) {
