@@ -95,6 +95,7 @@ public final class BenchCommand implements Runnable {
       long appended = 0;
       long rejected = 0;
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
           catalog)) {
         Ledger l = logged.ledger();
@@ -119,6 +120,7 @@ public final class BenchCommand implements Runnable {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
       ObjectNode json = Json.object();
       json.put("events", appended);
       json.put("rejected", rejected);
@@ -127,6 +129,10 @@ public final class BenchCommand implements Runnable {
       json.put("contents", w.contents());
       json.put("import_seconds", round(seconds));
       json.put("import_events_per_s", Math.round(appended / seconds));
+      json.put("import_cpu_seconds", round(cpuSeconds));
+      json.put("import_events_per_cpu_s", Math.round(appended / cpuSeconds));
+      json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
+          .getSystemLoadAverage());
       json.put("ledger_bytes", bytes(data, "ledger.db"));
       json.put("log_bytes", bytes(data, "log"));
       json.set("open", openInChild());
@@ -172,15 +178,20 @@ public final class BenchCommand implements Runnable {
       TermsCatalog catalog = TermsLibrary.builtInCatalog();
       long baseline = liveHeap();
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       ObjectNode json = Json.object();
       try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
           catalog)) {
         double ready = (System.nanoTime() - start) / 1e9;
+        double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
         long heap = liveHeap() - baseline;
         Ledger l = logged.ledger();
         json.put("head", l.head());
         json.put("ready_seconds", round(ready));
+        json.put("ready_cpu_seconds", round(readyCpu));
         json.put("replay_events_per_s", Math.round(l.head() / ready));
+        json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
         json.put("live_heap_bytes", heap);
         json.put("heap_bytes_per_event", round((double) heap / Math.max(1, l.head())));
         Snapshot s = l.snapshot();
@@ -246,6 +257,12 @@ public final class BenchCommand implements Runnable {
       }
     }
     return lo;
+  }
+
+  /** CPU time of the whole process (all threads, GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long liveHeap() {

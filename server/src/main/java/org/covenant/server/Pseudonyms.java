@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.covenant.format.Json;
 
 /**
@@ -27,9 +28,19 @@ public final class Pseudonyms {
   private final Optional<Path> file;
   private final Map<String, String> salts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  /** Reused under this object's lock (digest() resets it). */
+  private final MessageDigest sha256;
+  // Guarded by this.
+  private int deferring;
+  private boolean dirty;
 
   private Pseudonyms(Optional<Path> file) {
     this.file = file;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
   }
 
   /** The salts of a data directory. */
@@ -55,14 +66,32 @@ public final class Pseudonyms {
       random.nextBytes(b);
       salt = HexFormat.of().formatHex(b);
       salts.put(id, salt);
-      persist();
+      if (deferring > 0) {
+        dirty = true;
+      } else {
+        persist();
+      }
     }
+    sha256.update(HexFormat.of().parseHex(salt));
+    return "sha256:" + HexFormat.of().formatHex(sha256.digest(id.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Runs {@code body} with the salts of the new people it names written once, when it ends
+   * (also when it throws), instead of one rewrite of the file per new person: a page of log
+   * leaves costs one write, not one per guest. Callers persist what the salts protect only after
+   * this returns.
+   */
+  public synchronized <T> T batch(Supplier<T> body) {
+    deferring++;
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(HexFormat.of().parseHex(salt));
-      return "sha256:" + HexFormat.of().formatHex(md.digest(id.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+      return body.get();
+    } finally {
+      deferring--;
+      if (deferring == 0 && dirty) {
+        dirty = false;
+        persist();
+      }
     }
   }
 
