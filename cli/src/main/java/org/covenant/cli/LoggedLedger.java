@@ -57,10 +57,15 @@ final class LoggedLedger implements AutoCloseable {
    *     appended then, and the ledger is closed again
    */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog) {
-    Ledger ledger = Ledger.open(LedgerConfig.of(data, db), catalog);
     if (data.isEmpty()) {
-      return new LoggedLedger(ledger, Optional.empty(), false);
+      return new LoggedLedger(Ledger.open(LedgerConfig.of(data, db), catalog), Optional.empty(),
+          false);
     }
+    // The feed needs a namespace; the CLI writes no decision log, so it is the in-memory one.
+    // Opened as the server opens it: the directory is built from the ledger's own replay.
+    Namespace ns = Namespace.open("main", LedgerConfig.of(data, db), catalog,
+        DecisionLog.inMemory(), Clock.systemUTC(), Duration.ofMinutes(1));
+    Ledger ledger = ns.ledger();
     Path dir = data.get();
     TiledLog log = null;
     try {
@@ -74,9 +79,6 @@ final class LoggedLedger implements AutoCloseable {
         }
         throw e;
       }
-      // The feed needs a namespace; the CLI writes no decision log, so it is the in-memory one.
-      Namespace ns = Namespace.over("main", ledger, DecisionLog.inMemory(), Clock.systemUTC(),
-          Duration.ofMinutes(1));
       LogFeed feed = LogFeed.create(log, signer, ns, Pseudonyms.open(dir));
       LoggedLedger opened = new LoggedLedger(ledger, Optional.of(new Wiring(ns, log, feed)),
           false);

@@ -62,8 +62,7 @@ public final class Deployment {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
-    Ledger l = Ledger.open(ledger, catalog);
-    Namespace main = Namespace.over("main", l, DecisionLog.open(dataDir), clock,
+    Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
         config.staleAfter());
     NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
     TiledLog log = TiledLog.open(dataDir, signer);

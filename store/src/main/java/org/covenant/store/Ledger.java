@@ -61,6 +61,7 @@ public final class Ledger implements AutoCloseable {
   // (ledger_event.idempotency_key is unique and indexed), so memory does not grow with them.
   private final List<StoredEvent> undelivered = new ArrayList<>();
   private boolean opening;
+  private Consumer<List<StoredEvent>> replay;
   private boolean replaying;
   private boolean dirty;
   private long deliveredUpTo;
@@ -77,7 +78,18 @@ public final class Ledger implements AutoCloseable {
    *     {@code schema_too_new} or {@code invalid_config}
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog) {
+    return open(config, catalog, page -> {});
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog)}, showing {@code replay} every page of events
+   * the open replays, in position order, after the projection applied it: a second projection
+   * (the server's directory) is built from the same read instead of reading the ledger again.
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(replay, "replay");
     EventStore store;
     if (config instanceof LedgerConfig.Memory) {
       store = InMemoryEventStore.create();
@@ -88,7 +100,7 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog);
+    return over(store, catalog, replay);
   }
 
   /**
@@ -96,13 +108,21 @@ public final class Ledger implements AutoCloseable {
    * failure to rebuild the projection from it.
    */
   public static Ledger over(EventStore store, TermsCatalog catalog) {
+    return over(store, catalog, page -> {});
+  }
+
+  /** As {@link #over(EventStore, TermsCatalog)}, showing {@code replay} the open's replay. */
+  public static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay) {
     Ledger ledger = new Ledger(store, catalog);
+    ledger.replay = Objects.requireNonNull(replay, "replay");
     ledger.writer.lock();
     try {
       // What is in the store at open is delivered to no one: don't collect it.
       ledger.opening = true;
       ledger.rebuild();
       ledger.opening = false;
+      ledger.replay = null;
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
     } catch (RuntimeException e) {
@@ -422,6 +442,9 @@ public final class Ledger implements AutoCloseable {
       try {
         for (StoredEvent e : page) {
           applyStored(e);
+        }
+        if (opening && !page.isEmpty()) {
+          replay.accept(page);
         }
       } catch (RuntimeException e) {
         if (next != null) {
