@@ -248,8 +248,11 @@ public final class Directory {
       accounts.get(c.account()).consents.add(new ConsentChange(c.consent(), false, c.at(),
           c.by(), s.position()));
     } else if (e instanceof Event.MeetingStarted m) {
-      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), m.account(), m.host(), m.at()));
-      accounts.get(m.account()).meetings.add(m.meeting());
+      // The account's and the host's own strings: a meeting adds no copies of them.
+      AccountInfo a = accounts.get(m.account());
+      String host = a.user(m.host()).map(UserInfo::user).orElse(m.host());
+      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), a.account, host, m.at()));
+      a.meetings.add(m.meeting());
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }

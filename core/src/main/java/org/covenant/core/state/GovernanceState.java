@@ -236,7 +236,7 @@ public final class GovernanceState {
   }
 
   private static boolean ended(Meeting m) {
-    return m.ended[0].last() != null;
+    return m.ended.last() != null;
   }
 
   private static boolean hasJoined(Meeting m, String participant) {
@@ -482,7 +482,7 @@ public final class GovernanceState {
         Account a = accounts.get(e.account());
         Meeting m = new Meeting(e.meeting(), a.id, a.users.get(e.host()).id, at, pos);
         for (String f : e.features()) {
-          History<Boolean> h = History.writable(m.features,
+          History<Boolean> h = History.writable(m.ownFeatures(),
               Vocabulary.feature(f).orElseThrow().ordinal());
           if (h.last() == null) {
             h.add(at, pos, true);
@@ -491,7 +491,7 @@ public final class GovernanceState {
         meetings.put(e.meeting(), m);
     } else if (event instanceof Event.MeetingFeature e) {
         Meeting m = meetings.get(e.meeting());
-        History<Boolean> h = History.writable(m.features,
+        History<Boolean> h = History.writable(m.ownFeatures(),
             Vocabulary.feature(e.feature()).orElseThrow().ordinal());
         History.Entry<Boolean> last = h.last();
         boolean current = last != null && last.value();
@@ -500,8 +500,10 @@ public final class GovernanceState {
         }
     } else if (event instanceof Event.MeetingEnded e) {
         Meeting m = meetings.get(e.meeting());
-        if (m.ended[0].last() == null) {
-          History.writable(m.ended, 0).add(at, pos, true);
+        if (m.ended.last() == null) {
+          History<Boolean> ended = new History<>();
+          ended.add(at, pos, true);
+          m.ended = ended;
         }
     } else if (event instanceof Event.ParticipantJoined e) {
         Participant p = participant(meetings.get(e.meeting()), e.participant());
@@ -519,7 +521,8 @@ public final class GovernanceState {
     } else if (event instanceof Event.NoticeAcknowledged e) {
         Meeting m = meetings.get(e.meeting());
         Participant p = participant(m, e.participant());
-        History<Boolean> h = History.writable(p.acks, Notice.of(e.notice()).orElseThrow().ordinal());
+        History<Boolean> h = History.writable(p.ownAcks(),
+            Notice.of(e.notice()).orElseThrow().ordinal());
         if (h.last() == null) {
           h.add(at, pos, true);
         }

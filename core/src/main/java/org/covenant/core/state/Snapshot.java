@@ -286,7 +286,7 @@ public final class Snapshot {
   }
 
   private static boolean ended(Meeting m, long t, long p) {
-    return m.ended[0].at(t, p) != null;
+    return m.ended.at(t, p) != null;
   }
 
   private static boolean featureActive(Meeting m, Feature f, long t, long p, LongConsumer ev) {
