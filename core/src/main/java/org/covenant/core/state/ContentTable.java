@@ -4,11 +4,11 @@ import java.util.List;
 import org.covenant.core.state.Entities.Meeting;
 
 /**
- * The registered content items as capture stamps in primitive columns (ARCHITECTURE.md §3
- * {@code content.created}): each item gets a dense index, and its id, category, owner, meeting,
- * author, other contributors, capture time and position sit at that index. An open-addressing
- * table maps ids to indexes. About 45 bytes per item plus its id, against some 250 for a record
- * with optionals, an instant and a list per item.
+ * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
+ * {@code content.created}): each item gets a dense index, and its capture time, position and
+ * category (three longs) and its id, owner, meeting, author and other contributors (five
+ * references) sit at that index. An open-addressing table maps ids to indexes. About 52 bytes
+ * per item plus its id, against some 250 for a record with optionals, an instant and a list.
  *
  * <p>Owner, meeting and author are the projection's own canonical objects (the account id
  * string, the {@link Meeting}, the user or participant id string), so an item adds no strings
@@ -19,47 +19,41 @@ import org.covenant.core.state.Entities.Meeting;
  * read. Growing copies every array into a new {@link Columns} published the same way.
  */
 final class ContentTable {
-  /** The arrays, swapped together when they grow. */
+  /** Longs per item in {@code stamps}: capture time, position, category. */
+  private static final int LONGS = 3;
+  /** References per item in {@code refs}: id, account, meeting, author, other contributors. */
+  private static final int REFS = 5;
+
+  /**
+   * The arrays, swapped together when they grow. Each item's fields sit side by side (row
+   * layout), so reading one item touches two or three cache lines, not one per column.
+   */
   private static final class Columns {
-    final String[] ids;
-    final byte[] category;
-    final String[] account;
-    final Meeting[] meeting;
-    final String[] author;
-    /** Contributors other than the owning account, or null (the common case: none). */
-    final String[][] others;
-    final long[] at;
-    final long[] pos;
+    final long[] stamps;
+    final Object[] refs;
+    final int capacity;
     /** index + 1 per slot; 0 is empty. Length a power of two, at least twice the capacity. */
     final int[] slots;
     volatile int count;
 
     Columns(int capacity) {
-      ids = new String[capacity];
-      category = new byte[capacity];
-      account = new String[capacity];
-      meeting = new Meeting[capacity];
-      author = new String[capacity];
-      others = new String[capacity][];
-      at = new long[capacity];
-      pos = new long[capacity];
+      this.capacity = capacity;
+      stamps = new long[capacity * LONGS];
+      refs = new Object[capacity * REFS];
       slots = new int[Integer.highestOneBit(Math.max(4, capacity)) * 4];
     }
 
+    String id(int i) {
+      return (String) refs[i * REFS];
+    }
+
     Columns grow() {
-      int capacity = ids.length * 2;
-      Columns c = new Columns(capacity);
+      Columns c = new Columns(capacity * 2);
       int n = count;
-      System.arraycopy(ids, 0, c.ids, 0, n);
-      System.arraycopy(category, 0, c.category, 0, n);
-      System.arraycopy(account, 0, c.account, 0, n);
-      System.arraycopy(meeting, 0, c.meeting, 0, n);
-      System.arraycopy(author, 0, c.author, 0, n);
-      System.arraycopy(others, 0, c.others, 0, n);
-      System.arraycopy(at, 0, c.at, 0, n);
-      System.arraycopy(pos, 0, c.pos, 0, n);
+      System.arraycopy(stamps, 0, c.stamps, 0, n * LONGS);
+      System.arraycopy(refs, 0, c.refs, 0, n * REFS);
       for (int i = 0; i < n; i++) {
-        c.slots[c.free(ids[i])] = i + 1;
+        c.slots[c.free(id(i))] = i + 1;
       }
       c.count = n;
       return c;
@@ -71,7 +65,7 @@ final class ContentTable {
       int i = spread(id.hashCode()) & mask;
       while (true) {
         int s = slots[i];
-        if (s == 0 || ids[s - 1].equals(id)) {
+        if (s == 0 || id(s - 1).equals(id)) {
           return i;
         }
         i = (i + 1) & mask;
@@ -95,26 +89,28 @@ final class ContentTable {
       List<String> contributors, long at, long pos) {
     Columns c = columns;
     int n = c.count;
-    if (n == c.ids.length) {
+    if (n == c.capacity) {
       c = c.grow();
       columns = c;
     }
-    c.ids[n] = id;
-    c.category[n] = (byte) category;
-    c.account[n] = account;
-    c.meeting[n] = meeting;
-    c.author[n] = author;
+    int r = n * REFS;
+    c.refs[r] = id;
+    c.refs[r + 1] = account;
+    c.refs[r + 2] = meeting;
+    c.refs[r + 3] = author;
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
-      c.others[n] = contributors.subList(1, contributors.size()).toArray(String[]::new);
+      c.refs[r + 4] = contributors.subList(1, contributors.size()).toArray(String[]::new);
     }
-    c.at[n] = at;
-    c.pos[n] = pos;
+    int l = n * LONGS;
+    c.stamps[l] = at;
+    c.stamps[l + 1] = pos;
+    c.stamps[l + 2] = category;
     c.slots[c.free(id)] = n + 1;
     c.count = n + 1;
   }
 
-  /** A reader's view of the columns: indexes below {@link #count()} are complete. */
+  /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
     return new View(columns);
   }
@@ -137,7 +133,7 @@ final class ContentTable {
         if (s == 0) {
           return -1;
         }
-        if (s <= n && c.ids[s - 1].equals(id)) {
+        if (s <= n && c.id(s - 1).equals(id)) {
           return s - 1;
         }
         i = (i + 1) & mask;
@@ -145,35 +141,35 @@ final class ContentTable {
     }
 
     String id(int i) {
-      return c.ids[i];
+      return c.id(i);
     }
 
     int category(int i) {
-      return c.category[i];
+      return (int) c.stamps[i * LONGS + 2];
     }
 
     String account(int i) {
-      return c.account[i];
+      return (String) c.refs[i * REFS + 1];
     }
 
     Meeting meeting(int i) {
-      return c.meeting[i];
+      return (Meeting) c.refs[i * REFS + 2];
     }
 
     String author(int i) {
-      return c.author[i];
+      return (String) c.refs[i * REFS + 3];
     }
 
     String[] others(int i) {
-      return c.others[i];
+      return (String[]) c.refs[i * REFS + 4];
     }
 
     long at(int i) {
-      return c.at[i];
+      return c.stamps[i * LONGS];
     }
 
     long pos(int i) {
-      return c.pos[i];
+      return c.stamps[i * LONGS + 1];
     }
   }
 }
