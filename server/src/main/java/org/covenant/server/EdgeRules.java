@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -96,11 +97,29 @@ final class EdgeRules {
     return new Append(e, Optional.of(scoped), Optional.of(fp), stampAt);
   }
 
-  /** What identifies a single-resource request: its path, query and canonical body. */
+  /**
+   * What identifies a single-resource request: its path, query and canonical body; without a
+   * client's {@code at} when the server stamps the time (see {@link #withoutStampedTime}).
+   */
   static String request(Context ctx) {
     JsonNode body = ctx.attribute(BODY);
     String query = ctx.queryString();
     return ctx.path() + (query == null ? "" : "?" + query) + "\n"
-        + (body == null ? "" : CanonicalJson.canonicalString(body));
+        + (body == null ? "" : CanonicalJson.canonicalString(
+            withoutStampedTime(Http.caller(ctx), body)));
+  }
+
+  /**
+   * The request as fingerprinted: an account's or service's {@code at} is dropped, since the
+   * server stamps their time, so a retry that sends a fresh {@code at} is the same request.
+   */
+  static JsonNode withoutStampedTime(Caller caller, JsonNode request) {
+    if (caller instanceof Caller.Operator || !(request instanceof ObjectNode o)
+        || !o.has("at")) {
+      return request;
+    }
+    ObjectNode copy = o.deepCopy();
+    copy.remove("at");
+    return copy;
   }
 }

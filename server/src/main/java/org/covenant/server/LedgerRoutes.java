@@ -116,9 +116,9 @@ final class LedgerRoutes {
       authorize(ctx, ns, caller, e, prefix, batchMeetings);
       // The operator writes history at its own times; accounts and services write now.
       boolean own = EdgeRules.checkTime(caller, e.at(), now, prefix + "at");
-      batch.add(EdgeRules.append(ctx, e, key,
-          org.covenant.format.CanonicalJson.canonicalString(request),
-          own ? Optional.empty() : Optional.of(now)));
+      batch.add(EdgeRules.append(ctx, e, key, org.covenant.format.CanonicalJson.canonicalString(
+          EdgeRules.withoutStampedTime(caller, request)), own ? Optional.empty()
+          : Optional.of(now)));
     }
     List<AppendResult> results = ns.append(batch);
     ObjectNode out = Json.object();

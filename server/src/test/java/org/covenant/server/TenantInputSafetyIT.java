@@ -292,6 +292,19 @@ class TenantInputSafetyIT {
       TestClient.Response carol = put(e.carol, "/v1/accounts/acme/settings/recording.local",
           "{\"value\":false}", "k-1");
       assertThat(carol.json().path("position").asLong()).isEqualTo(head + 2);
+      // The server stamps a tenant's time: a retry sending a fresh `at` is the same request.
+      TestClient.Response c1 = e.bob.send(e.bob.request("POST", "/v1/accounts/acme/content",
+          "{\"content\":\"k-c\",\"category\":\"customer_content.chat\",\"at\":\""
+          + Instant.now() + "\"}").header("Idempotency-Key", "k-1").build());
+      assertThat(c1.status()).as(c1.body()).isEqualTo(201);
+      long headC = e.head();
+      TestClient.Response c2 = e.bob.send(e.bob.request("POST", "/v1/accounts/acme/content",
+          "{\"content\":\"k-c\",\"category\":\"customer_content.chat\",\"at\":\""
+          + Instant.now().plusMillis(1500) + "\"}").header("Idempotency-Key", "k-1").build());
+      assertThat(c2.status()).as(c2.body()).isEqualTo(201);
+      assertThat(c2.json().path("position").asLong()).isEqualTo(c1.json().path("position")
+          .asLong());
+      assertThat(e.head()).isEqualTo(headC);
       // Within a batch: a repeated key is one write, counted once.
       String ev = event("group.created", Instant.now(), "\"account\":\"acme\",\"group\":"
           + "\"g-k\",\"idempotency_key\":\"b-1\"");
