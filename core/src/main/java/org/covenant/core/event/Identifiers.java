@@ -70,6 +70,7 @@ public final class Identifiers {
     }
     int count = 0;
     boolean blank = true;
+    boolean ascii = true;
     for (int i = 0; i < id.length(); ) {
       char ch = id.charAt(i);
       int cp;
@@ -85,6 +86,7 @@ public final class Identifiers {
         cp = ch;
         i++;
       }
+      ascii &= cp < 0x80;
       count++;
       if (count > MAX_CODE_POINTS) {
         return Optional.of("is longer than " + MAX_CODE_POINTS + " code points");
@@ -93,14 +95,15 @@ public final class Identifiers {
       if (bad != null) {
         return Optional.of(String.format("holds %s U+%04X at index %d", bad, cp, i - 1));
       }
-      if (!Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
+      if (blank && !Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
         blank = false;
       }
     }
     if (blank) {
       return Optional.of("must not be only white space");
     }
-    if (!Normalizer.isNormalized(id, Normalizer.Form.NFC)) {
+    // ASCII is always in NFC: only other ids pay for the check.
+    if (!ascii && !Normalizer.isNormalized(id, Normalizer.Form.NFC)) {
       return Optional.of("is not in Unicode Normalization Form C (NFC); send it normalized");
     }
     return Optional.empty();
