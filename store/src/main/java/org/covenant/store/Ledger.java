@@ -132,7 +132,9 @@ public final class Ledger implements AutoCloseable {
   /**
    * Validates the batch in order against the head (each event sees the ones accepted before it)
    * and makes the accepted ones durable in one transaction. Returns one result per append, in
-   * order.
+   * order: a key already stored is {@link AppendResult.Duplicate}, or
+   * {@link AppendResult.KeyReused} when both appends carry fingerprints and they differ; an
+   * invalid identifier is rejected {@code invalid_id}; a stamped append takes its time here.
    *
    * @throws StoreException {@code store_unavailable} when the store cannot be written; nothing of
    *     the batch is then visible

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * edge"): directories 0700, files 0600. The ledger holds consent events, so another local user
  * must not read it, its WAL or the decision counts. The JVM cannot set a umask, so files are
  * created with these modes where Covenant creates them, and {@link #secureTree} fixes a whole data
- * directory on every start (files made by older versions, or by SQLite, included). On file
+ * directory on every start (files made by older versions or other tools lose every group and
+ * other permission). On file
  * systems without POSIX permissions this does nothing.
  */
 public final class PrivateFiles {
@@ -71,8 +72,10 @@ public final class PrivateFiles {
   }
 
   /**
-   * Sets every directory under {@code root} (itself included) to 0700 and every regular file to
-   * 0600; symbolic links are not followed.
+   * Takes every permission of the group and of others from every directory and regular file
+   * under {@code root} (itself included): 0755 becomes 0700, 0644 becomes 0600. The owner's own
+   * bits are kept (a directory the owner made read-only stays so). Symbolic links are not
+   * followed.
    *
    * @throws UncheckedIOException when a mode cannot be set (the data directory is not ours)
    */
@@ -88,10 +91,9 @@ public final class PrivateFiles {
     }
     for (Path p : all) {
       try {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          set(p, DIR);
-        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          set(p, FILE);
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+            || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          ownerOnly(p);
         }
       } catch (NoSuchFileException e) {
         // Removed meanwhile (a temp file): nothing to protect.
@@ -101,9 +103,17 @@ public final class PrivateFiles {
     }
   }
 
-  private static void set(Path p, Set<PosixFilePermission> mode) throws IOException {
-    if (!Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
-      Files.setPosixFilePermissions(p, mode);
+  private static void ownerOnly(Path p) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission x : mode) {
+      if (x == PosixFilePermission.OWNER_READ || x == PosixFilePermission.OWNER_WRITE
+          || x == PosixFilePermission.OWNER_EXECUTE) {
+        owner.add(x);
+      }
+    }
+    if (!owner.equals(mode)) {
+      Files.setPosixFilePermissions(p, owner);
     }
   }
 }
