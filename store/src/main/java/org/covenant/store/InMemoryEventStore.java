@@ -59,14 +59,15 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
-  public synchronized Map<String, Long> positionsOf(java.util.Collection<String> wanted) {
+  public synchronized Map<String, Long> storedKeys(java.util.Collection<String> wanted,
+      String separator) {
     Map<String, Long> out = new HashMap<>();
-    for (String k : wanted) {
-      Long p = keys.get(k);
-      if (p != null) {
+    java.util.Set<String> set = new java.util.HashSet<>(wanted);
+    keys.forEach((k, p) -> {
+      if (EventStore.matches(k, set, separator)) {
         out.put(k, p);
       }
-    }
+    });
     return out;
   }
 

@@ -1,10 +1,12 @@
 package org.covenant.store;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,7 +14,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.covenant.core.event.Event;
+import org.covenant.core.event.Identifiers;
 import org.covenant.core.event.Rejection;
+import org.covenant.core.event.RejectionCode;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.GovernanceState;
@@ -25,7 +30,8 @@ import org.covenant.core.terms.TermsCatalog;
  * {@link GovernanceState} projection kept beside it in memory.
  *
  * <p>{@link #append} validates each event against the projection at the head (the rejections
- * come back as values and are never stored), persists the accepted ones in one transaction per
+ * come back as values and are never stored; identifiers are checked first, against
+ * {@link Identifiers}, as {@code invalid_id}; stored events are not re-checked on replay), persists the accepted ones in one transaction per
  * batch, and only then makes them visible in {@link #snapshot()}. Concurrent callers are
  * group-committed: while one batch is being written, the batches that arrive queue up and go to
  * the store together, in one transaction. Before each write the ledger reads the events other
@@ -57,6 +63,9 @@ public final class Ledger implements AutoCloseable {
       new CopyOnWriteArrayList<>();
   private volatile View view;
   private volatile boolean closed;
+  /** Where a key was appended and the fingerprint of its request (null when unbound). */
+  private record KeyUse(long position, String fingerprint) {}
+
   // Guarded by writer. Idempotency keys are not kept here: they are looked up in the store
   // (ledger_event.idempotency_key is unique and indexed), so memory does not grow with them.
   private final List<StoredEvent> undelivered = new ArrayList<>();
@@ -147,7 +156,9 @@ public final class Ledger implements AutoCloseable {
   /**
    * Validates the batch in order against the head (each event sees the ones accepted before it)
    * and makes the accepted ones durable in one transaction. Returns one result per append, in
-   * order.
+   * order: a key already stored is {@link AppendResult.Duplicate}, or
+   * {@link AppendResult.KeyReused} when both appends carry fingerprints and they differ; an
+   * invalid identifier is rejected {@code invalid_id}; a stamped append takes its time here.
    *
    * @throws StoreException {@code store_unavailable} when the store cannot be written; nothing of
    *     the batch is then visible
@@ -195,14 +206,32 @@ public final class Ledger implements AutoCloseable {
   public OptionalLong positionOf(String idempotencyKey) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     ensureOpen();
-    Long p = store.positionsOf(List.of(idempotencyKey)).get(idempotencyKey);
-    return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
+    String key = Append.keyOf(idempotencyKey);
+    KeyUse u = keyUses(List.of(key)).get(key);
+    return u == null || u.position() > view.head() ? OptionalLong.empty()
+        : OptionalLong.of(u.position());
   }
 
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
     return store.read(afterPosition, limit);
+  }
+
+  /**
+   * Where each of these keys (without fingerprint) is stored, read from the store: the stored key
+   * is the key itself or the key with its fingerprint ({@link Append#storedKey()}).
+   */
+  private Map<String, KeyUse> keyUses(List<String> keys) {
+    Map<String, KeyUse> out = new HashMap<>();
+    java.util.Set<String> wanted = new java.util.HashSet<>(keys);
+    store.storedKeys(keys, Append.FINGERPRINT_SEPARATOR).forEach((stored, position) -> {
+      String key = Append.keyOf(stored);
+      if (wanted.contains(key)) {
+        out.put(key, new KeyUse(position, Append.fingerprintOf(stored)));
+      }
+    });
+    return out;
   }
 
   /** The stored events at these ascending positions, read from the store. */
@@ -347,9 +376,9 @@ public final class Ledger implements AutoCloseable {
   private final class Plan {
     final List<Request> group;
     final List<StoredEvent> fresh = new ArrayList<>();
-    final Map<String, Long> groupKeys = new HashMap<>();
+    final Map<String, KeyUse> groupKeys = new HashMap<>();
     /** The group's keys already in the store, and those among the unseen events. */
-    Map<String, Long> storedKeys = Map.of();
+    Map<String, KeyUse> storedKeys = Map.of();
     boolean touched;
 
     Plan(List<Request> group) {
@@ -367,13 +396,14 @@ public final class Ledger implements AutoCloseable {
           a.idempotencyKey().ifPresent(wanted::add);
         }
       }
-      storedKeys = wanted.isEmpty() ? new HashMap<>() : new HashMap<>(store.positionsOf(wanted));
+      storedKeys = wanted.isEmpty() ? new HashMap<>() : keyUses(wanted);
     }
 
     List<StoredEvent> apply(List<StoredEvent> unseen) {
       for (StoredEvent e : unseen) {
         applyStored(e);
-        e.idempotencyKey().ifPresent(k -> storedKeys.put(k, e.position()));
+        e.idempotencyKey().ifPresent(k -> storedKeys.put(Append.keyOf(k),
+            new KeyUse(e.position(), Append.fingerprintOf(k))));
       }
       for (Request r : group) {
         plan(r);
@@ -386,28 +416,45 @@ public final class Ledger implements AutoCloseable {
       boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
       for (int i = 0; i < r.batch.size(); i++) {
         Append a = r.batch.get(i);
+        Event event = a.event();
+        if (a.stampAt().isPresent()) {
+          Instant at = a.stampAt().get();
+          Optional<Instant> last = view.state().lastAt();
+          event = event.withAt(last.isPresent() && last.get().isAfter(at) ? last.get() : at);
+        }
         if (a.idempotencyKey().isPresent()) {
           String k = a.idempotencyKey().get();
-          Long seen = storedKeys.containsKey(k) ? storedKeys.get(k) : groupKeys.get(k);
+          KeyUse seen = storedKeys.containsKey(k) ? storedKeys.get(k) : groupKeys.get(k);
           if (seen != null) {
-            r.results[i] = new AppendResult.Duplicate(a.event(), k, seen);
+            String fp = a.fingerprint().orElse(null);
+            boolean same = fp == null || seen.fingerprint() == null
+                || fp.equals(seen.fingerprint());
+            r.results[i] = same ? new AppendResult.Duplicate(event, k, seen.position())
+                : new AppendResult.KeyReused(event, k, seen.position());
             continue;
           }
         }
         if (stale) {
-          r.results[i] = new AppendResult.Stale(a.event(), r.expectedHead.getAsLong(), headNow);
+          r.results[i] = new AppendResult.Stale(event, r.expectedHead.getAsLong(), headNow);
+          continue;
+        }
+        Optional<Identifiers.Violation> bad = Identifiers.check(event);
+        if (bad.isPresent()) {
+          r.results[i] = new AppendResult.Rejected(event, new Rejection(RejectionCode.INVALID_ID,
+              "`" + bad.get().field() + "` " + bad.get().message()));
           continue;
         }
         touched = true;
-        Outcome o = view.state().apply(a.event());
+        Outcome o = view.state().apply(event);
         if (o instanceof Outcome.Accepted acc) {
-          StoredEvent stored = new StoredEvent(acc.position(), a.event(), a.idempotencyKey());
+          StoredEvent stored = new StoredEvent(acc.position(), event, a.storedKey());
           fresh.add(stored);
-          a.idempotencyKey().ifPresent(k -> groupKeys.put(k, acc.position()));
-          r.results[i] = new AppendResult.Accepted(a.event(), acc.position());
+          a.idempotencyKey().ifPresent(k -> groupKeys.put(k,
+              new KeyUse(acc.position(), a.fingerprint().orElse(null))));
+          r.results[i] = new AppendResult.Accepted(event, acc.position());
         } else {
           Rejection rejection = ((Outcome.Rejected) o).rejection();
-          r.results[i] = new AppendResult.Rejected(a.event(), rejection);
+          r.results[i] = new AppendResult.Rejected(event, rejection);
         }
       }
     }

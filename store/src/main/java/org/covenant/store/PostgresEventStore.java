@@ -102,15 +102,25 @@ public final class PostgresEventStore implements EventStore {
   }
 
   @Override
-  public java.util.Map<String, Long> positionsOf(java.util.Collection<String> keys) {
+  public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
     if (keys.isEmpty()) {
       return new java.util.HashMap<>();
     }
+    String[] exact = keys.toArray(String[]::new);
+    String[] prefixes = new String[exact.length];
+    for (int i = 0; i < exact.length; i++) {
+      prefixes[i] = likeEscape(exact[i] + separator) + "%";
+    }
     return withRetry("look up idempotency keys", c -> {
       java.util.Map<String, Long> out = new java.util.HashMap<>();
+      // The exact keys use the unique index; the prefixes the text_pattern_ops index (v2).
       try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, position FROM "
-          + schema + ".ledger_event WHERE idempotency_key = ANY(?)")) {
-        ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+          + schema + ".ledger_event WHERE idempotency_key = ANY(?) UNION ALL "
+          + "SELECT idempotency_key, position FROM " + schema + ".ledger_event "
+          + "WHERE idempotency_key LIKE ANY(?)")) {
+        ps.setArray(1, c.createArrayOf("text", exact));
+        ps.setArray(2, c.createArrayOf("text", prefixes));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.put(rs.getString(1), rs.getLong(2));
@@ -119,6 +129,10 @@ public final class PostgresEventStore implements EventStore {
       }
       return out;
     });
+  }
+
+  private static String likeEscape(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   @Override

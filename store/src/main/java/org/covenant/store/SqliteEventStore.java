@@ -40,6 +40,8 @@ public final class SqliteEventStore implements EventStore {
   private final String where;
   /** Parameters per {@code IN} list (SQLite allows 999 in old builds). */
   private static final int IN_CHUNK = 500;
+  /** Keys per look-up query (three parameters each). */
+  private static final int KEY_CHUNK = 200;
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
   private String ledgerId;
@@ -62,7 +64,7 @@ public final class SqliteEventStore implements EventStore {
    */
   public static SqliteEventStore open(LedgerConfig.Sqlite config) {
     try {
-      Files.createDirectories(config.dir());
+      PrivateFiles.createDirectories(config.dir());
     } catch (IOException e) {
       throw new StoreException(StoreException.UNAVAILABLE,
           "cannot create the data directory `" + config.dir() + "`: " + e.getMessage(), e);
@@ -70,6 +72,14 @@ public final class SqliteEventStore implements EventStore {
     if (Files.isDirectory(config.file())) {
       throw new StoreException(StoreException.CORRUPT,
           "`" + config.file() + "` is a directory, not a ledger file");
+    }
+    try {
+      // SQLite creates the WAL and shared-memory files with the database file's mode: 0600.
+      PrivateFiles.createFile(config.file());
+      PrivateFiles.secureTree(config.dir());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new StoreException(StoreException.UNAVAILABLE,
+          "cannot make the data directory `" + config.dir() + "` private: " + e.getMessage(), e);
     }
     SqliteEventStore store = new SqliteEventStore(config);
     synchronized (store.writeLock) {
@@ -109,18 +119,30 @@ public final class SqliteEventStore implements EventStore {
   }
 
   @Override
-  public java.util.Map<String, Long> positionsOf(java.util.Collection<String> keys) {
+  public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
     java.util.Map<String, Long> out = new java.util.HashMap<>();
     List<String> all = List.copyOf(keys);
+    // Keys compare as bytes (BINARY): [K + separator, K + separator's successor) is exactly the
+    // keys that start with K + separator, and the unique index serves the range.
+    String upper = separator.substring(0, separator.length() - 1)
+        + (char) (separator.charAt(separator.length() - 1) + 1);
     synchronized (readLock) {
       try {
-        for (int from = 0; from < all.size(); from += IN_CHUNK) {
-          List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-          try (PreparedStatement ps = reader().prepareStatement("SELECT idempotency_key, "
-              + "position FROM ledger_event WHERE idempotency_key IN ("
-              + EventRows.placeholders(chunk.size()) + ")")) {
-            for (int i = 0; i < chunk.size(); i++) {
-              ps.setString(i + 1, chunk.get(i));
+        for (int from = 0; from < all.size(); from += KEY_CHUNK) {
+          List<String> chunk = all.subList(from, Math.min(all.size(), from + KEY_CHUNK));
+          StringBuilder sql = new StringBuilder(
+              "SELECT idempotency_key, position FROM ledger_event WHERE ");
+          for (int i = 0; i < chunk.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("idempotency_key = ? OR "
+                + "(idempotency_key >= ? AND idempotency_key < ?)");
+          }
+          try (PreparedStatement ps = reader().prepareStatement(sql.toString())) {
+            int n = 1;
+            for (String k : chunk) {
+              ps.setString(n++, k);
+              ps.setString(n++, k + separator);
+              ps.setString(n++, k + upper);
             }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

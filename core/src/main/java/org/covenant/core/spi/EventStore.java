@@ -100,11 +100,13 @@ public interface EventStore extends AutoCloseable {
   }
 
   /**
-   * The positions of those of {@code keys} that are stored as idempotency keys, as of now: the
-   * ledger looks keys up here rather than keeping every key in memory. The default scans the
-   * whole store; stores override it with an indexed query.
+   * The stored idempotency keys that equal one of {@code keys} or start with one of them followed
+   * by {@code separator} (a key stored with a suffix, e.g. a request fingerprint), with their
+   * positions, as of now: the ledger looks keys up here rather than keeping every key in memory.
+   * The default scans the whole store; stores override it with an indexed query.
    */
-  default java.util.Map<String, Long> positionsOf(java.util.Collection<String> keys) {
+  default java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
     java.util.Map<String, Long> out = new java.util.HashMap<>();
     if (keys.isEmpty()) {
       return out;
@@ -114,13 +116,27 @@ public interface EventStore extends AutoCloseable {
     while (true) {
       List<StoredEvent> page = read(after, 10_000);
       for (StoredEvent e : page) {
-        e.idempotencyKey().filter(wanted::contains).ifPresent(k -> out.put(k, e.position()));
+        e.idempotencyKey().filter(k -> matches(k, wanted, separator))
+            .ifPresent(k -> out.put(k, e.position()));
         after = e.position();
       }
       if (page.size() < 10_000) {
         return out;
       }
     }
+  }
+
+  /** Whether a stored key is one of {@code keys}, or one of them, the separator and more. */
+  static boolean matches(String stored, java.util.Set<String> keys, String separator) {
+    if (keys.contains(stored)) {
+      return true;
+    }
+    for (int i = stored.indexOf(separator); i > 0; i = stored.indexOf(separator, i + 1)) {
+      if (keys.contains(stored.substring(0, i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Releases connections and files. Idempotent. */
