@@ -244,6 +244,9 @@ export function refusal(err, context) {
     case 'not_authorized':
       return 'Refused: your role' + (ctx.role ? ' (' + (ROLES[ctx.role] || ctx.role) + ')' : '')
         + ' may not ' + (ctx.action || 'make this change') + '.';
+    case 'role_escalation':
+      return 'Refused: a token acts as its person, and nobody issues one for a person whose '
+        + 'role is above their own.';
     case 'feature_disabled':
       return 'Refused: the feature is turned off in the host\'s settings.';
     case 'unauthenticated':
