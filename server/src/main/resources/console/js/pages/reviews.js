@@ -15,9 +15,18 @@ const STATUS = { released: 'Released (delivered)', confirmed: 'Confirmed (kept b
 
 /** "0.998 (held at 0.500 or more)": a score means nothing without its threshold. */
 function scoreWords(item) {
+  const score = Number(item.scan && typeof item.scan.score === 'number' ? item.scan.score
+    : item.score);
   const t = item.scan && typeof item.scan.threshold === 'number' ? item.scan.threshold : null;
-  return Number(item.score).toFixed(3) + (t === null ? ''
-    : ' (held at ' + Number(t).toFixed(3) + ' or more)');
+  if (t === null) {
+    return score.toFixed(3);
+  }
+  // As many decimals as it takes to tell the score from the threshold (up to 6).
+  let digits = 3;
+  while (digits < 6 && score !== t && score.toFixed(digits) === t.toFixed(digits)) {
+    digits += 1;
+  }
+  return score.toFixed(digits) + ' (held at ' + t.toFixed(digits) + ' or more)';
 }
 
 /** The reasons the scanner gave, as lists; empty parts are left out. */

@@ -161,7 +161,8 @@ export async function render(container, session, params) {
       type: 'bar',
       data: { labels: timeLabels, datasets },
       options: { ...common, scales: {
-        x: { stacked: true, title: axis(timeUnit), ticks: { autoSkip: true, maxRotation: 0 } },
+        x: { stacked: true, title: axis(timeUnit), ticks: { autoSkip: false, maxRotation: 0,
+          callback(value, index) { return timeTick(this.chart, buckets, byDay, index); } } },
         y: { stacked: true, beginAtZero: true, title: axis(yTitle),
           ticks: { precision: 0 } } },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } },
@@ -220,6 +221,28 @@ export function timeAxisLabels(buckets, byDay) {
     }
     return hour;
   });
+}
+
+/**
+ * The label of one time tick, or null to leave it out: as many as fit the chart's width (about
+ * 48 px each), and on an hourly axis the date under every shown hour whose day differs from the
+ * previous shown one, so thinning the labels never drops the day's change.
+ */
+function timeTick(chart, buckets, byDay, index) {
+  const fit = Math.max(2, Math.floor((chart.width || 600) / 48));
+  const step = Math.max(1, Math.ceil(buckets.length / fit));
+  if (index % step !== 0) {
+    return null;
+  }
+  const b = buckets[index];
+  if (byDay) {
+    return dayWords(b);
+  }
+  const hour = b.slice(11, 16);
+  if (index === 0 || buckets[index - step].slice(0, 10) !== b.slice(0, 10)) {
+    return [hour, dayWords(b)];
+  }
+  return hour;
 }
 
 /** A label broken into lines of about `width` characters (Chart.js draws an array as lines). */

@@ -498,9 +498,20 @@ class ConsoleBrowserIT {
     assertThat(b.find("#decided-empty").getText()).contains("No invite has been reviewed");
     WebElement first = b.find("tr[data-content='inv-console-1']");
     // The score with its threshold, and the reasons the API gives, with a preview.
-    assertThat(first.findElement(org.openqa.selenium.By.cssSelector("td.score")).getText())
-        .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f (held at %.3f or more)",
-            held.path("score").asDouble(), held.path("scan").path("threshold").asDouble()));
+    String score = first.findElement(org.openqa.selenium.By.cssSelector("td.score")).getText();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("([0-9.]+) \\(held at ([0-9.]+) or more\\)").matcher(score.replace('\n', ' '));
+    assertThat(m.matches()).as(score).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isCloseTo(held.path("score").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(Double.parseDouble(m.group(2))).isCloseTo(
+        held.path("scan").path("threshold").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+    if (!String.format(java.util.Locale.ROOT, "%.6f", held.path("scan").path("score").asDouble())
+        .equals(String.format(java.util.Locale.ROOT, "%.6f",
+            held.path("scan").path("threshold").asDouble()))) {
+      assertThat(m.group(1)).as("the score told from its threshold").isNotEqualTo(m.group(2));
+    }
     first.findElement(org.openqa.selenium.By.cssSelector("details summary")).click();
     String why = first.findElement(org.openqa.selenium.By.cssSelector("details")).getText();
     assertThat(why).contains("Features that weighed most")
@@ -604,7 +615,7 @@ class ConsoleBrowserIT {
     WebElement sel = b.waitFor("#row-ai_companion-meeting_summary select[data-level=user]");
     assertThat(sel.isEnabled()).isFalse();
     assertThat(describedBy(sel)).contains("locked by group eng")
-        .contains("An owner, an admin or a group admin of eng can unlock it");
+        .contains("Only an owner, an admin or a group admin of eng can unlock it");
     bothSizes("settings-member-group-locked");
     // Dave, eng's group admin, is told he can unlock it himself.
     signIn(w.groupAdmin);
@@ -711,21 +722,28 @@ class ConsoleBrowserIT {
     long platform = (Long) b.js(sum, "chart-platform-time");
     long refused = (Long) b.js(sum, "chart-refused-time");
     long owned = 0;
-    java.util.Set<String> customerPurposes = new java.util.TreeSet<>();
+    long marketingOwned = 0;
+    long marketingContent = 0;
     for (JsonNode u : report.path("uses")) {
-      if (u.path("basis").asText().equals("ownership")) {
-        owned += u.path("count").asLong();
-      } else {
-        customerPurposes.add(u.path("purpose").asText());
+      boolean ownership = u.path("basis").asText().equals("ownership");
+      owned += ownership ? u.path("count").asLong() : 0;
+      if (u.path("purpose").asText().equals("marketing")) {
+        if (ownership) {
+          marketingOwned += u.path("count").asLong();
+        } else {
+          marketingContent += u.path("count").asLong();
+        }
       }
     }
     assertThat(platform).isEqualTo(owned).isPositive();
     assertThat(customer).isEqualTo(report.path("allowed").asLong() - owned).isPositive();
     assertThat(refused).isEqualTo(report.path("denied").asLong());
-    // Marketing only ever used platform-owned data here: it is not in the content chart.
-    assertThat(customerPurposes).doesNotContain("marketing");
-    assertThat(datasetLabels("chart-uses-time")).doesNotContain("Marketing", "Refused");
-    assertThat(datasetLabels("chart-platform-time")).contains("Marketing");
+    // Marketing of platform telemetry is not marketing of the customer's content: each chart
+    // counts only its own (the content ones were licensed by the 2023 terms, clause 10.4(ii)).
+    assertThat(marketingOwned).isPositive();
+    assertThat(purposeTotal("chart-platform-time", "Marketing")).isEqualTo(marketingOwned);
+    assertThat(purposeTotal("chart-uses-time", "Marketing")).isEqualTo(marketingContent);
+    assertThat(datasetLabels("chart-uses-time")).doesNotContain("Refused");
     assertThat(datasetLabels("chart-refused-time")).containsExactly("Refused");
     for (String chart : List.of("chart-uses-time", "chart-platform-time", "chart-refused-time",
         "chart-uses-basis", "chart-refusals")) {
@@ -752,6 +770,33 @@ class ConsoleBrowserIT {
     assertThat(hours.get(0)).matches("\\d\\d:00 \\d{1,2} [A-Z][a-z]{2}");
     assertThat((String) b.js("return Chart.getChart(document.getElementById("
         + "'chart-refused-time')).options.scales.x.title.text")).isEqualTo("Hour (UTC)");
+    // The labels drawn (thinned to fit the width) still show the date wherever the day changes.
+    for (boolean phone : new boolean[] {false, true}) {
+      if (phone) {
+        b.phone();
+        b.driver.navigate().refresh();
+        b.waitFor("#chart-refused-time");
+      }
+      for (String chart : List.of("chart-uses-time", "chart-platform-time",
+          "chart-refused-time")) {
+        @SuppressWarnings("unchecked")
+        List<String> problems = (List<String>) b.js("const c = Chart.getChart("
+            + "document.getElementById(arguments[0])); let day = '';"
+            + "const dayOf = c.data.labels.map(l => { if (Array.isArray(l)) { day = l[1]; }"
+            + " return day; });"
+            + "const shown = c.scales.x.ticks.filter(t => t.label !== null"
+            + " && t.label !== undefined && t.label !== '');"
+            + "const out = []; let prev = null;"
+            + "for (const t of shown) { const d = dayOf[t.value];"
+            + "  if (d !== prev && !(Array.isArray(t.label) && t.label[1] === d)) {"
+            + "    out.push(String(t.label) + ' (' + d + ')'); }"
+            + "  prev = d; }"
+            + "if (shown.length < 4) { out.push('only ' + shown.length + ' labels'); }"
+            + "return out;", chart);
+        assertThat(problems).as(chart + (phone ? " at phone width" : "")).isEmpty();
+      }
+    }
+    b.desktop();
     bothSizes("transparency-24h");
   }
 
@@ -788,6 +833,13 @@ class ConsoleBrowserIT {
     assertThat(b.find("#token-user-help").getText()).contains("Not offered: alice (Owner)");
     signIn(w.member);
     assertThat(b.all("#nav-tokens")).isEmpty();
+  }
+
+  /** The sum of one purpose's bars in a chart (0 when the chart has no such dataset). */
+  static long purposeTotal(String chart, String label) {
+    return (Long) b.js("const d = Chart.getChart(document.getElementById(arguments[0]))"
+        + ".data.datasets.find(x => x.label === arguments[1]);"
+        + "return d ? d.data.reduce((a, b) => a + b, 0) : 0;", chart, label);
   }
 
   @SuppressWarnings("unchecked")
