@@ -51,8 +51,6 @@ import org.covenant.server.auth.Caller;
  */
 final class ScanRoutes {
   static final String MODEL_FILE = "safety/scan.model";
-  /** How much of a held message's text a review item shows. */
-  static final int PREVIEW = 400;
 
   private final Clock clock;
   private final ServerConfig config;
@@ -242,6 +240,9 @@ final class ScanRoutes {
     o.set("scan", Json.parse(ScanJson.write(i.scan())));
     return o;
   }
+
+  /** How much of a held message's text a review item shows. */
+  static final int PREVIEW = 400;
 
   /** The first {@value #PREVIEW} characters of a message's text, white space collapsed. */
   static String preview(String body) {
