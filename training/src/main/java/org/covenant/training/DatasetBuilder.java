@@ -244,9 +244,10 @@ public final class DatasetBuilder {
           includedCount, idsSha, includedRoot, accountCounts, build, leafBytes, entry);
       Path manifestFile = temp.resolve(DatasetManifest.FILE);
       Files.writeString(manifestFile, Json.pretty(m) + "\n", StandardCharsets.UTF_8);
-      try (Stream<Path> files = Files.list(temp)) {
-        for (Path f : files.toList()) {
-          force(f, false);
+      Path root = temp;
+      try (Stream<Path> files = Files.walk(temp)) {
+        for (Path f : files.filter(f -> !f.equals(root)).toList()) {
+          force(f, Files.isDirectory(f));
         }
       }
       force(temp, true);
