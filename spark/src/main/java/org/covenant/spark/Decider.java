@@ -18,6 +18,7 @@ import org.covenant.core.vocab.Vocabulary;
 import org.covenant.training.BatchKernel;
 import org.covenant.training.BatchOutcome;
 import org.covenant.training.KernelTables;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What each Spark task needs to decide records: the kernel's tables (a broadcast, read once per
@@ -50,9 +51,12 @@ final class Decider implements Serializable {
     for (int k = 0; k < outcomes.size(); k++) {
       BatchOutcome o = outcomes.get(k);
       allowed[k] = o.allowed();
+      // Arrays as Scala lists: what a row encoder and a UDF's result converter both take.
       columns[k] = RowFactory.create(o.verdict().id(), o.allowed() ? null : o.reasonCode(),
-          List.copyOf(o.clauses()), o.basis().map(b -> b.id()).orElse(null),
-          o.obligations().stream().map(Obligation::name).toList());
+          CollectionConverters.asScala(o.clauses()).toList(),
+          o.basis().map(b -> b.id()).orElse(null),
+          CollectionConverters.asScala(o.obligations().stream().map(Obligation::name).toList())
+              .toList());
       if (o.reasons().equals(List.of(Reason.UNKNOWN_CONTENT))) {
         unknown = k;
       }
