@@ -7,18 +7,17 @@ import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -48,7 +47,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>{@link #decide} adds {@code verdict}, {@code reason}, {@code clauses}, {@code basis} and
  * {@code obligations}, computed by the {@link BatchKernel}'s own evaluation: the kernel is
  * compiled once on the driver over the ledger's accounts ({@link BatchKernel#compact()}), its
- * tables are broadcast, and each partition decides its records with them. The answers are the
+ * tables are broadcast, and a function of the four input columns decides each record with them
+ * (only those columns are converted; the rest of the row stays in Spark's own format). The answers are the
  * engine's for a request {@code (purpose, record, at)} over the ledger snapshot the
  * {@link LedgerIndex} was built at, with the corpus registered in bulk; a record whose owning
  * account is not in the ledger, or that was created before it, could not be in the ledger and is
@@ -62,6 +62,7 @@ public final class CovenantSpark {
   /** The decision columns {@link #decide} adds, in order. */
   public static final List<String> DECISION_COLUMNS =
       List.of("verdict", "reason", "clauses", "basis", "obligations");
+  private static final String DECISION_TEMP = "__covenant_decision";
   /** The type of a {@link #register}ed function's value. */
   public static final StructType DECISION = new StructType()
       .add("verdict", DataTypes.StringType, false)
@@ -85,34 +86,17 @@ public final class CovenantSpark {
       return new Result.Failed<>(f.problems());
     }
     Decider decider = ((Result.Ok<Decider>) d).value();
-    StructType in = records.schema();
-    StructType out = in;
-    for (StructField f : DECISION.fields()) {
-      out = out.add(f);
+    String[] in = records.columns();
+    Column[] out = new Column[in.length + DECISION_COLUMNS.size()];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = records.col(in[i]);
     }
-    Columns c = Columns.of(in);
-    int width = in.size();
-    MapPartitionsFunction<Row, Row> f = rows -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        Row cols = decider.columns(c.outcome(decider, r));
-        Object[] v = new Object[width + 5];
-        for (int i = 0; i < width; i++) {
-          v[i] = r.get(i);
-        }
-        for (int i = 0; i < 5; i++) {
-          v[width + i] = cols.get(i);
-        }
-        return RowFactory.create(v);
-      }
-    };
-    return Result.ok(records.mapPartitions(f, Encoders.row(out)));
+    for (int i = 0; i < DECISION_COLUMNS.size(); i++) {
+      out[in.length + i] = col(DECISION_TEMP + "." + DECISION_COLUMNS.get(i))
+          .as(DECISION_COLUMNS.get(i));
+    }
+    return Result.ok(records.withColumn(DECISION_TEMP, decision(decider).apply(inputs()))
+        .select(out));
   }
 
   /**
@@ -129,13 +113,33 @@ public final class CovenantSpark {
     if (d instanceof Result.Failed<Decider> f) {
       return new Result.Failed<>(f.problems());
     }
-    Decider decider = ((Result.Ok<Decider>) d).value();
-    UDF4<String, String, scala.collection.Seq<String>, Object, Row> udf =
-        (category, owner, contributors, created) -> decider.columns(decider.outcome(owner,
-            category, created, contributors == null ? List.of()
-                : CollectionConverters.asJava(contributors)));
-    spark.udf().register(name, udf, DECISION);
+    spark.udf().register(name, decision(((Result.Ok<Decider>) d).value()));
     return Result.ok(name);
+  }
+
+  /** The decision struct of a record, from its inputs ({@link #inputs()}). */
+  private static UserDefinedFunction decision(Decider decider) {
+    UDF4<String, String, scala.collection.Seq<String>, Object, Row> f =
+        (category, owner, contributors, created) -> decider.columns(
+            decider.outcome(owner, category, created, list(contributors)));
+    return functions.udf(f, DECISION);
+  }
+
+  /** The kernel's outcome id of a record, from its inputs ({@link #inputs()}). */
+  static UserDefinedFunction outcome(Decider decider) {
+    UDF4<String, String, scala.collection.Seq<String>, Object, Integer> f =
+        (category, owner, contributors, created) ->
+            decider.outcome(owner, category, created, list(contributors));
+    return functions.udf(f, DataTypes.IntegerType);
+  }
+
+  /** The kernel's inputs, in the functions' argument order. */
+  static Column[] inputs() {
+    return new Column[] {col("category"), col("owner"), col("contributors"), col("created")};
+  }
+
+  private static List<String> list(scala.collection.Seq<String> s) {
+    return s == null ? List.of() : CollectionConverters.asJava(s);
   }
 
   /** The kernel compiled and broadcast, after the schema and the values were checked. */
@@ -241,17 +245,4 @@ public final class CovenantSpark {
     return out;
   }
 
-  /** Where the kernel's inputs are in a row. */
-  record Columns(int owner, int category, int created, int contributors) implements
-      java.io.Serializable {
-    static Columns of(StructType s) {
-      return new Columns(s.fieldIndex("owner"), s.fieldIndex("category"),
-          s.fieldIndex("created"), s.fieldIndex("contributors"));
-    }
-
-    int outcome(Decider d, Row r) {
-      return d.outcome(r.getString(owner), r.getString(category), r.get(created),
-          r.isNullAt(contributors) ? List.of() : r.getList(contributors));
-    }
-  }
 }

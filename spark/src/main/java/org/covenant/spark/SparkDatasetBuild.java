@@ -21,14 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.Purpose;
 import org.covenant.format.Problem;
@@ -48,7 +43,7 @@ import org.covenant.training.TrainingException;
  * decided by a Spark job over a Parquet corpus ({@link CorpusParquet}'s columns; docs/spark.md).
  *
  * <p>The driver compiles the kernel over the ledger's accounts and broadcasts its tables; the
- * executors decide every record (mapPartitions) and count records per outcome; the records of
+ * executors decide every record (a function of its four input columns) and count records per outcome; the records of
  * an unknown account or created before their account existed refuse the build, as in process.
  * The included records are written by the executors as Parquet ({@code included.parquet/}); the
  * included ids stream to the driver in corpus order ({@code record}), which writes
@@ -123,28 +118,8 @@ public final class SparkDatasetBuild {
 
   /** {@code records} with an {@code outcome} column: the kernel's outcome id, or a refusal. */
   static Dataset<Row> withOutcome(Dataset<Row> records, Decider decider) {
-    StructType in = records.schema();
-    StructType out = in.add("outcome", DataTypes.IntegerType, false);
-    CovenantSpark.Columns c = CovenantSpark.Columns.of(in);
-    int width = in.size();
-    MapPartitionsFunction<Row, Row> f = rows -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        Object[] v = new Object[width + 1];
-        for (int i = 0; i < width; i++) {
-          v[i] = r.get(i);
-        }
-        v[width] = c.outcome(decider, r);
-        return RowFactory.create(v);
-      }
-    };
-    return records.mapPartitions(f, Encoders.row(out));
+    return records.withColumn("outcome", CovenantSpark.outcome(decider)
+        .apply(CovenantSpark.inputs()));
   }
 
   /** The problem naming the first record (in corpus order) the ledger could not hold. */
