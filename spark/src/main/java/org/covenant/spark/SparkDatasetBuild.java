@@ -91,29 +91,24 @@ public final class SparkDatasetBuild {
     BatchKernel kernel = decider.kernel();
     List<org.covenant.training.BatchOutcome> outcomes = decider.outcomes();
 
-    Dataset<Row> decided = withOutcome(records, decider).persist(
-        org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    try {
-      progress.start("decide", 0);
-      long[] counts = new long[outcomes.size()];
-      long total = 0;
-      for (Row r : decided.groupBy("outcome").count().collectAsList()) {
-        int k = r.getInt(0);
-        long n = r.getLong(1);
-        if (k < 0) {
-          return Result.failed(refusal(decided, source, k, ledger));
-        }
-        counts[k] = n;
-        total += n;
+    // Not cached: a scan of the input and the kernel cost less than materializing every column.
+    Dataset<Row> decided = withOutcome(records, decider);
+    progress.start("decide", 0);
+    long[] counts = new long[outcomes.size()];
+    long total = 0;
+    for (Row r : decided.groupBy("outcome").count().collectAsList()) {
+      int k = r.getInt(0);
+      long n = r.getLong(1);
+      if (k < 0) {
+        return Result.failed(refusal(decided, source, k, ledger));
       }
-      progress.finish();
-      Dataset<Row> included = decided.filter(col("outcome").isin(decider.allowedIds().toArray()));
-      long records0 = total;
-      return Result.ok(DatasetBuilder.publish(req, ledger, kernel, outcomes, counts, records0,
-          sha256(req.corpusFile()), log, progress, now, (dir, p) -> write(included, dir, p)));
-    } finally {
-      decided.unpersist();
+      counts[k] = n;
+      total += n;
     }
+    progress.finish();
+    Dataset<Row> included = decided.filter(col("outcome").isin(decider.allowedIds().toArray()));
+    return Result.ok(DatasetBuilder.publish(req, ledger, kernel, outcomes, counts, total,
+        sha256(req.corpusFile()), log, progress, now, (dir, p) -> write(included, dir, p)));
   }
 
   /** {@code records} with an {@code outcome} column: the kernel's outcome id, or a refusal. */
