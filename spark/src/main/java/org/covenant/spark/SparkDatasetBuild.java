@@ -88,6 +88,10 @@ public final class SparkDatasetBuild {
       return new Result.Failed<>(f.problems());
     }
     Decider decider = ((Result.Ok<Decider>) d).value();
+    List<Problem> repeated = repeated(records, source);
+    if (!repeated.isEmpty()) {
+      return new Result.Failed<>(repeated);
+    }
     BatchKernel kernel = decider.kernel();
     List<org.covenant.training.BatchOutcome> outcomes = decider.outcomes();
 
@@ -115,6 +119,23 @@ public final class SparkDatasetBuild {
   static Dataset<Row> withOutcome(Dataset<Row> records, Decider decider) {
     return records.withColumn("outcome", CovenantSpark.outcome(decider)
         .apply(CovenantSpark.inputs()));
+  }
+
+  /**
+   * A repeated content id or record position, named (the corpus file refuses the first; a build
+   * counts every record once and orders them by position). One job, grouping the two columns.
+   */
+  private static List<Problem> repeated(Dataset<Row> records, String source) {
+    List<Problem> out = new ArrayList<>();
+    for (String column : List.of("id", "record")) {
+      List<Row> twice = records.groupBy(column).count().filter(col("count").gt(1))
+          .orderBy(column).limit(1).collectAsList();
+      if (!twice.isEmpty()) {
+        out.add(new Problem(source, "column `" + column + "`", column, "`" + twice.get(0).get(0)
+            + "` appears " + twice.get(0).getLong(1) + " times: each record must have its own"));
+      }
+    }
+    return out;
   }
 
   /** The problem naming the first record (in corpus order) the ledger could not hold. */

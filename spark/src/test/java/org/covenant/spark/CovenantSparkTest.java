@@ -151,6 +151,13 @@ class CovenantSparkTest {
         new DatasetBuilder.Request(noOrder, "ai.training", LocalSpark.AT, dir.resolve("ds2"), 2),
         ledger, BuildLog.dataDir(dir.resolve("data")), Progress.none(), LocalSpark.NOW)))
         .contains("column `record`", "missing");
+    Path twice = dir.resolve("twice.parquet");
+    records.union(records.filter(col("record").equalTo(11)).withColumn("record", lit(50_000L)))
+        .write().parquet(twice.toString());
+    assertThat(LocalSpark.problems(SparkDatasetBuild.build(spark,
+        new DatasetBuilder.Request(twice, "ai.training", LocalSpark.AT, dir.resolve("ds2"), 2),
+        ledger, BuildLog.dataDir(dir.resolve("data")), Progress.none(), LocalSpark.NOW)))
+        .contains("column `id`", "`" + corpus.id(11) + "` appears 2 times");
     assertThat(LocalSpark.problems(SparkDatasetBuild.build(spark,
         new DatasetBuilder.Request(dir.resolve("nothing-here"), "ai.training", LocalSpark.AT,
             dir.resolve("ds2"), 2), ledger, BuildLog.dataDir(dir.resolve("data")),
