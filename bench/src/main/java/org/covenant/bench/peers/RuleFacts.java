@@ -7,7 +7,8 @@ package org.covenant.bench.peers;
  * {@code ai_companion.enabled} on the chain account → group → user of the content's meeting host
  * at the time of use (no meeting: the account level alone). Resolving those entries (the lock at
  * account level beats everything, then a group lock, then the most specific value, else the
- * default, false) is left to the peer's own rule language.
+ * default, false) is left to the peer's own rule language. A level's value and lock are false
+ * when the level holds nothing.
  *
  * @param purpose the purpose asking (always {@code ai.training} in the workload)
  * @param category the content's category id, e.g. {@code customer_content.audio}
