@@ -41,7 +41,9 @@ class DuckDbTrainingSelectionTest {
     long[] kernel = DuckDbTrainingSelection.summary(plan.evaluateAll(1, done -> { }).outcomes(),
         allowed);
     try (DuckDbTrainingSelection duck = DuckDbTrainingSelection.load(g.corpus(), events, 1, use)) {
-      assertThat(duck.select()).containsExactly(kernel);
+      for (DuckDbTrainingSelection.Formulation f : DuckDbTrainingSelection.Formulation.values()) {
+        assertThat(duck.select(f)).as(f.name()).containsExactly(kernel);
+      }
     }
     // both answers occur: a selection of everything or nothing would prove little
     assertThat(kernel[0]).isBetween(6_000L, 54_000L);
