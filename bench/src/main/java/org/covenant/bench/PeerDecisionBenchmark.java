@@ -47,7 +47,8 @@ public class PeerDecisionBenchmark {
   /** Requests per workload (cycled through during timing). */
   static final int REQUESTS = 1 << 15;
 
-  @Param({"covenant-full", "covenant-rule", "easy-rules", "jcasbin", "drools", "cel", "cedar"})
+  @Param({"covenant-full", "covenant-rule", "easy-rules", "easy-rules+lookups", "jcasbin",
+      "drools", "cel", "cedar"})
   public String engine;
 
   @Param({"2000"})

@@ -55,6 +55,21 @@ public final class ConsentWorkload {
     this.defaultAnswers = defaultAnswers;
   }
 
+  /** The host of a meeting of the workload ({@code m-A-H}: host H of account A). */
+  public static String host(String meeting) {
+    return HOSTS[meeting.charAt(meeting.length() - 1) - '0'];
+  }
+
+  /** The settings group of a host, if it has one. */
+  public static Optional<String> group(String host) {
+    for (int h = 0; h < HOSTS.length; h++) {
+      if (HOSTS[h].equals(host)) {
+        return Optional.ofNullable(GROUP_OF[h]);
+      }
+    }
+    throw new IllegalArgumentException("unknown host `" + host + "`");
+  }
+
   /** The number of requests. */
   public int size() {
     return requests.length;

@@ -6,11 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.covenant.core.decision.DecisionEngine;
+import org.covenant.core.decision.DecisionRequest;
+import org.covenant.core.event.Scope;
+import org.covenant.core.state.ConsentStatus;
+import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.Result;
 import org.covenant.format.TermsLibrary;
 import org.covenant.format.TermsParser;
@@ -31,6 +40,12 @@ public enum Contestant {
       + "group and user level as of use from the ledger snapshot itself"),
   /** Easy Rules 4.1. */
   EASY_RULES("easy-rules", Given.PEER),
+  /** Easy Rules 4.1 with the facts looked up per request: the work the peers are spared. */
+  EASY_RULES_LOOKUPS("easy-rules+lookups", "purpose, content id, time of use, as Covenant: "
+      + "per request the facts are looked up in Covenant's ledger snapshot (the content, the "
+      + "owner's consent as of capture and as of use, the setting entries at account, group and "
+      + "user level as of use; the meeting's host and the host's group from a map), then Easy "
+      + "Rules decides"),
   /** jCasbin 1.99. */
   JCASBIN("jcasbin", Given.PEER),
   /** Drools 10.2 with drools-mvel. */
@@ -99,6 +114,7 @@ public enum Contestant {
       case COVENANT_FULL -> covenant(w, TermsLibrary.builtInCatalog(), "default");
       case COVENANT_RULE -> covenant(w, ruleCatalog(), "consent-rule");
       case EASY_RULES -> peer(w, EasyRulesPeer::new);
+      case EASY_RULES_LOOKUPS -> lookups(w);
       case JCASBIN -> peer(w, CasbinPeer::new);
       case DROOLS -> peer(w, DroolsPeer::new);
       case CEL -> peer(w, CelPeer::new);
@@ -128,6 +144,44 @@ public enum Contestant {
     DecisionEngine engine = DecisionEngine.create(catalog);
     Snapshot snapshot = w.ledger(catalog, terms).snapshot();
     return i -> engine.decide(snapshot, w.request(i)).allowed();
+  }
+
+  private static Decider lookups(ConsentWorkload w) {
+    Snapshot snapshot = w.ledger(ruleCatalog(), "consent-rule").snapshot();
+    SettingDef def = Vocabulary.setting(ConsentWorkload.FEATURE).orElseThrow();
+    EasyRulesPeer p = new EasyRulesPeer();
+    return i -> p.allows(lookUp(snapshot, def, w.request(i)));
+  }
+
+  /** The facts a peer is given, looked up in the snapshot through Covenant's public API. */
+  static RuleFacts lookUp(Snapshot s, SettingDef def, DecisionRequest q) {
+    long t = TimeKey.of(q.at());
+    ContentRecord c = s.content(q.content(), t).orElseThrow();
+    String a = c.account();
+    boolean atCapture = s.consent(a, ConsentType.AI_TRAINING, TimeKey.of(c.at()),
+        c.position() - 1, Snapshot.noEvidence()) == ConsentStatus.IN_FORCE;
+    boolean atUse = s.consent(a, ConsentType.AI_TRAINING, t, Long.MAX_VALUE,
+        Snapshot.noEvidence()) == ConsentStatus.IN_FORCE;
+    boolean[] lock = new boolean[1];
+    Optional<Snapshot.Stamped<Boolean>> acct = s.written(a, Scope.account(), def, t, lock);
+    boolean acctLocked = acct.isPresent() && lock[0];
+    Optional<Snapshot.Stamped<Boolean>> group = Optional.empty();
+    boolean groupLocked = false;
+    Optional<Snapshot.Stamped<Boolean>> user = Optional.empty();
+    if (c.meeting().isPresent()) {
+      String host = ConsentWorkload.host(c.meeting().get());
+      Optional<String> g = ConsentWorkload.group(host);
+      if (g.isPresent()) {
+        lock[0] = false;
+        group = s.written(a, Scope.group(g.get()), def, t, lock);
+        groupLocked = group.isPresent() && lock[0];
+      }
+      user = s.written(a, Scope.user(host), def, t, new boolean[0]);
+    }
+    return new RuleFacts(q.purpose().id(), c.category().id(), atCapture, atUse,
+        acct.isPresent(), acct.isPresent() && acct.get().value(), acctLocked, group.isPresent(),
+        group.isPresent() && group.get().value(), groupLocked, user.isPresent(),
+        user.isPresent() && user.get().value());
   }
 
   private static Decider peer(ConsentWorkload w, Supplier<PeerEngine> make) {
