@@ -94,6 +94,27 @@ public final class Directory {
       }
     }
 
+    /** Whether the event at {@code position} belongs to this account. */
+    public boolean holds(long position) {
+      synchronized (events) {
+        int lo = 0;
+        int hi = events.size() - 1;
+        while (lo <= hi) {
+          int mid = (lo + hi) >>> 1;
+          long p = events.get(mid).position();
+          if (p == position) {
+            return true;
+          }
+          if (p < position) {
+            lo = mid + 1;
+          } else {
+            hi = mid - 1;
+          }
+        }
+        return false;
+      }
+    }
+
     /** Consent changes, oldest first. */
     public List<ConsentChange> consentHistory() {
       synchronized (consents) {
@@ -153,23 +174,23 @@ public final class Directory {
     if (own.isPresent()) {
       return own;
     }
-    String meeting = null;
+    return meetingOf(e).map(meetings::get).map(MeetingInfo::account);
+  }
+
+  /** The meeting a meeting-scoped event (one without an account of its own) names. */
+  public static Optional<String> meetingOf(Event e) {
     if (e instanceof Event.MeetingFeature m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.MeetingEnded m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantJoined m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantLeft m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.NoticeAcknowledged m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     }
-    if (meeting == null) {
-      return Optional.empty();
-    }
-    MeetingInfo m = meetings.get(meeting);
-    return m == null ? Optional.empty() : Optional.of(m.account());
+    return Optional.empty();
   }
 
   /**
