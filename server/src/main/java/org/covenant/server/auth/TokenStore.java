@@ -99,7 +99,14 @@ public final class TokenStore {
         expires, sha256(secret));
     byHash.put(t.sha256(), t);
     byId.put(id, t);
-    persist();
+    try {
+      persist();
+    } catch (RuntimeException e) {
+      // Not stored, not issued: a 5xx leaves no token behind.
+      byHash.remove(t.sha256());
+      byId.remove(id);
+      throw e;
+    }
     return new Issued(t, secret);
   }
 
@@ -128,7 +135,14 @@ public final class TokenStore {
       return false;
     }
     byHash.remove(t.sha256());
-    persist();
+    try {
+      persist();
+    } catch (RuntimeException e) {
+      // Not revoked on disk, so not revoked at all: the caller sees the failure and retries.
+      byId.put(id, t);
+      byHash.put(t.sha256(), t);
+      throw e;
+    }
     return true;
   }
 
