@@ -205,7 +205,7 @@ class LogWiringTest {
     assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.err()).contains("ledger_behind_log").contains("holds 0 events")
         .contains("logs ledger position " + im.head()).contains(im.data().toString());
-    // Refusing changed nothing: the log is as it was and still verifies.
+    // Refusing leaves the log as it was: the same leaves, and it still verifies.
     assertThat(leaves(im.data())).containsExactlyElementsOf(before);
     assertThat(verified(im.data()).path("size").asLong()).isEqualTo(before.size());
   }

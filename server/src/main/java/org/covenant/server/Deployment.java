@@ -57,7 +57,7 @@ public final class Deployment {
    *
    * @throws org.covenant.log.LogException {@code ledger_behind_log} or {@code ledger_log_mismatch}
    *     when the ledger is not the one the directory's transparency log records (a lost or
-   *     replaced database); nothing is changed and nothing is left open
+   *     replaced database); the log is left as it is and nothing is left open
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {

@@ -100,7 +100,7 @@ public final class LogFeed implements Receipts {
           + " events but its transparency log (`" + log.directory() + "`, " + log.size()
           + " leaves) already logs ledger position " + loggedUpTo + ": the ledger was lost or "
           + "replaced. Restore the ledger (ledger.db or the database) from a backup holding "
-          + "position " + loggedUpTo + " or later; nothing was changed");
+          + "position " + loggedUpTo + " or later; the log was left as it is");
     }
     List<StoredEvent> at = ns.ledger().events(loggedUpTo - 1, 1);
     // Personal fields are compared no further than their presence: a salt may have been erased.
@@ -110,8 +110,8 @@ public final class LogFeed implements Receipts {
       throw new LogException("ledger_log_mismatch", "the ledger of `" + dir + "` (" + head
           + " events) differs at position " + loggedUpTo + " from what its transparency log (`"
           + log.directory() + "`, " + log.size() + " leaves) committed at leaf " + index
-          + ": the ledger was replaced. Restore the ledger this log records; nothing was "
-          + "changed");
+          + ": the ledger was replaced. Restore the ledger this log records; the log was left "
+          + "as it is");
     }
   }
 

@@ -378,7 +378,7 @@ class TenantIsolationIT {
           .hasMessageContaining("holds 0 events")
           .hasMessageContaining("logs ledger position ")
           .hasMessageContaining(dir.toString());
-      // Refusing changed nothing: it refuses again, and the log still verifies as it was.
+      // Refusing leaves the log as it is: a second start refuses the same way.
       assertThatThrownBy(() -> Deployment.open(dir, LedgerConfig.sqlite(dir),
           ServerConfig.defaults(0), TermsLibrary.builtInCatalog(), new MutableClock(T0)))
           .hasMessageStartingWith("ledger_behind_log");
