@@ -273,9 +273,9 @@ class TenantIsolationIT {
     void evidence_listsOnlyPositionsTheCallerMayRead(@TempDir Path dir) {
       try (World w = new World(dir)) {
         // Both consent to training: globex's entry is evidence for acme's joint content.
-        assertThat(w.op.post("/v1/accounts/acme/consents/ai_training:grant", "").status())
+        assertThat(w.op.post("/v1/accounts/acme/consents/ai_training:grant", "{}").status())
             .isEqualTo(200);
-        assertThat(w.op.post("/v1/accounts/globex/consents/ai_training:grant", "").status())
+        assertThat(w.op.post("/v1/accounts/globex/consents/ai_training:grant", "{}").status())
             .isEqualTo(200);
         TestClient.Response c = w.alice.post("/v1/accounts/acme/content", "{\"content\":"
             + "\"acme:joint\",\"category\":\"customer_content.chat\",\"contributors\":"
@@ -341,7 +341,7 @@ class TenantIsolationIT {
         @TempDir Path dir) throws Exception {
       World w = new World(dir);
       try {
-        assertThat(w.op.post("/v1/accounts/acme/consents/ai_training:grant", "").status())
+        assertThat(w.op.post("/v1/accounts/acme/consents/ai_training:grant", "{}").status())
             .isEqualTo(200);
         assertThat(w.op.post("/v1/accounts/acme/content", "{\"content\":\"c-trained\","
             + "\"category\":\"customer_content.chat\"}").status()).isEqualTo(201);
@@ -441,12 +441,12 @@ class TenantIsolationIT {
         Files.writeString(checkpoints, "not a directory");
         long head = w.head();
         TestClient.Response g = w.alice.post("/v1/accounts/acme/consents/ai_training:grant",
-            "");
+            "{}");
         assertThat(g.status()).as(g.body()).isEqualTo(200);
         assertThat(g.json().path("position").asLong()).isEqualTo(head + 1);
         assertThat(g.json().path("receipt_pending").asBoolean()).isTrue();
         TestClient.Response x = w.alice.post(
-            "/v1/accounts/acme/consents/ai_training:withdraw", "");
+            "/v1/accounts/acme/consents/ai_training:withdraw", "{}");
         assertThat(x.status()).as(x.body()).isEqualTo(200);
         assertThat(w.head()).isEqualTo(head + 2);
         assertThat(w.op.get("/v1/accounts/acme/consents").json().path("history").toString())
@@ -455,7 +455,7 @@ class TenantIsolationIT {
         Files.delete(checkpoints);
         Files.move(aside, checkpoints);
         TestClient.Response again = w.alice.post(
-            "/v1/accounts/acme/consents/ai_training:grant", "");
+            "/v1/accounts/acme/consents/ai_training:grant", "{}");
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().has("receipt")).as(again.body()).isTrue();
       }
