@@ -274,8 +274,16 @@ final class FeatureExtractor {
     for (int i = 0; i < limit; i++) {
       char c = text.charAt(i);
       char folded;
-      if (Character.isLetterOrDigit(c)) {
+      boolean word;
+      if (c < 128) {
+        // ASCII fast path: the same answers as Character's, without the table lookups
+        word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+        folded = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      } else {
+        word = Character.isLetterOrDigit(c);
         folded = Character.toLowerCase(c);
+      }
+      if (word) {
         space = false;
       } else {
         if (space) {
