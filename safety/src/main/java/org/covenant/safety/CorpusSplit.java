@@ -19,7 +19,7 @@ public sealed interface CorpusSplit permits HoldoutSplit, TimeSplit {
   /** The held-out records, in their original order. */
   List<CorpusRecord> heldOut(List<CorpusRecord> records);
 
-  /** A description for lineage, e.g. {@code covenant-safety-holdout-v1/2000} or {@code time/2000}. */
+  /** For lineage, e.g. {@code covenant-safety-holdout-v1/2000} or {@code time/2000}. */
   String describe();
 
   /**

@@ -44,7 +44,7 @@ final class FeatureExtractor {
   private static final int BODY = 1;
   private static final int LITERAL = 2;
   private static final int BANG = Tokens.hash("!");
-  /** Character n-grams: their length, and how much of the body they read. */
+  /** Character n-grams: their length (at most 4: one long holds the window), how much they read. */
   static final int GRAM = 4;
   private static final int GRAM_TEXT_LIMIT = 4000;
 
@@ -53,7 +53,6 @@ final class FeatureExtractor {
       boolean deceptiveLink, Set<HeaderAnomaly> anomalies, List<String> lures) {}
 
   private FeatureExtractor() {}
-
 
   static Extraction extract(Message m) {
     StringBuilder literals = new StringBuilder(256);

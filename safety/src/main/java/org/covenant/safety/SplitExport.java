@@ -3,11 +3,11 @@ package org.covenant.safety;
 import java.nio.file.Path;
 
 /**
- * Command-line entry that writes the standard held-out split of a corpus as raw message files,
- * for filters outside the JVM (safety/scripts/bogofilter-compare.sh):
- * {@code java -cp ... org.covenant.safety.SplitExport CORPUS.jsonl.gz OUT_DIR [SPLIT]} (SPLIT: {@code random},
- * {@code time} or the salt of another random 20 % split, as {@link CorpusSplit#parse}; default
- * the standard random one). Prints one line:
+ * Command-line entry that writes a held-out split of a corpus as raw message files, for filters
+ * outside the JVM (safety/scripts/bogofilter-compare.sh):
+ * {@code java -cp ... org.covenant.safety.SplitExport CORPUS.jsonl.gz OUT_DIR [SPLIT]}
+ * (SPLIT: {@code random}, {@code time} or the salt of another random 20 % split, as
+ * {@link CorpusSplit#parse}; default the standard random one). Prints one line:
  * {@code exported N messages to OUT_DIR (split SALT/SHARE)}. Exit status 2 on bad arguments,
  * 1 on a failure.
  */

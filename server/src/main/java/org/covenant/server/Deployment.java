@@ -24,7 +24,8 @@ import org.covenant.store.LedgerConfig;
  * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
  * the decision log in {@code DIR/decisions/}, the invite scan model from
  * {@code DIR/safety/scan.model} when present, and the invite review queue in
- * {@code DIR/safety/reviews.db} (SQLite) or table {@code reviews} of the PostgreSQL schema. Secrets are generated on first start, never shipped.
+ * {@code DIR/safety/reviews.db} (SQLite) or table {@code reviews} of the PostgreSQL schema.
+ * Secrets are generated on first start, never shipped.
  */
 public final class Deployment {
   /** A server and, on first start, the operator token's secret (shown once). */
