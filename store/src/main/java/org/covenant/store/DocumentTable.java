@@ -146,13 +146,21 @@ public abstract sealed class DocumentTable implements AutoCloseable {
         throw new StoreException(StoreException.UNAVAILABLE, "cannot connect to " + where
             + ": " + e.getMessage(), e);
       }
-      try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-        st.execute("CREATE SCHEMA IF NOT EXISTS " + config.schema());
-        st.execute(createTable(table));
-      } catch (SQLException e) {
-        pool.close();
-        throw new StoreException(StoreException.UNAVAILABLE, "cannot create " + where + ": "
-            + e.getMessage(), e);
+      // two servers starting at once may race on IF NOT EXISTS (a unique violation in the
+      // catalog): the second attempt then finds what the other one created
+      for (int attempt = 1; ; attempt++) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + config.schema());
+          st.execute(createTable(table));
+          break;
+        } catch (SQLException e) {
+          if (attempt < 2 && "23505".equals(e.getSQLState())) {
+            continue;
+          }
+          pool.close();
+          throw new StoreException(StoreException.UNAVAILABLE, "cannot create " + where + ": "
+              + e.getMessage(), e);
+        }
       }
       return new Jdbc(Optional.empty(), Optional.of(pool), table, upsert(table), where);
     }
