@@ -46,7 +46,8 @@ import picocli.CommandLine.Parameters;
       "  covenant scan --model MODEL FILE",
       "  covenant scan train --data CORPUS.jsonl.gz --out MODEL [--governed DIR]",
       "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz [--all] [--split time]"},
-    subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class})
+    subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class,
+        ReviewExport.class})
 public final class ScanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -171,13 +172,22 @@ public final class ScanCommand implements Callable<Integer> {
         description = "With --invites-corpus: JSON lines id, label spam|ham, text (raw message).")
     Path invitesText;
 
+    @Option(names = "--reviews", description = "With --invites-corpus (from `scan reviews`): "
+        + "learn from the reviewed invites in the --governed directory's review queue "
+        + "(confirmed = spam, released = ham) that the consent-filtered build includes.")
+    boolean reviews;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       if ((invitesCorpus != null || invitesText != null) && governed == null) {
         return fail(err, "invalid input: --invites-corpus and --invites-text need --governed", 2);
       }
-      if ((invitesCorpus == null) != (invitesText == null)) {
+      if (reviews && (governed == null || invitesCorpus == null || invitesText != null)) {
+        return fail(err, "invalid input: --reviews needs --governed and --invites-corpus, and "
+            + "replaces --invites-text", 2);
+      }
+      if (!reviews && (invitesCorpus == null) != (invitesText == null)) {
         return fail(err, "invalid input: give --invites-corpus and --invites-text together", 2);
       }
       Optional<CorpusSplit> chosen = split(splitKind, salt, err);
@@ -203,7 +213,8 @@ public final class ScanCommand implements Callable<Integer> {
         } else {
           Optional<GovernedScanTraining.Outcome> g = new GovernedScanTraining(governed, err)
               .train(Corpus.read(data), CorpusPipeline.create(chosen.get()), options,
-                  Optional.ofNullable(invitesCorpus), Optional.ofNullable(invitesText), out);
+                  Optional.ofNullable(invitesCorpus), reviews ? Optional.empty()
+                      : Optional.ofNullable(invitesText), out);
           if (g.isEmpty()) {
             return 2;
           }

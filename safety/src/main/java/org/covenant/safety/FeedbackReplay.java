@@ -1,6 +1,7 @@
 package org.covenant.safety;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -84,7 +85,8 @@ public final class FeedbackReplay {
       for (int a = 0; a < arms.length; a++) {
         InviteScreening screening = InviteScreening.create(InviteScanner.create(models[a]),
             queues[a], x -> { });
-        List<ScanResult> results = screening.screen("replay-" + b, invites).results();
+        List<ScanResult> results = screening.screen("replay-" + b, invites,
+            Instant.EPOCH.plusSeconds(86_400L * (b + 1))).results();
         Metrics m = new Metrics(0, 0, 0, 0);
         for (int k = 0; k < batch.size(); k++) {
           CorpusRecord r = batch.get(k);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,11 +12,14 @@ import java.util.Locale;
 /**
  * The stored form of a {@link ReviewItem}: one JSON object with the invite (content id, account,
  * the parsed message: headers, sender, subject, body, links, html, attachments), the scan result
- * as {@link ScanJson} writes it, the status, the reviewer and the final verdict. What a
+ * as {@link ScanJson} writes it, the status, the reviewer, the final verdict and when it was held. What a
  * persistent {@link ReviewStore} keeps, so that a restart gives back the same items;
  * {@link #read} of {@link #write} is the identity (tested).
  */
 public final class ReviewJson {
+  /** The table persistent review stores keep these documents in, one scope per account. */
+  public static final String TABLE = "reviews";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReviewJson() {}
@@ -28,6 +32,7 @@ public final class ReviewJson {
     o.put("status", item.status().code());
     o.put("reviewer", item.reviewer());
     o.put("verdict", item.verdict().code());
+    o.put("held_at", item.heldAt().toString());
     Message m = item.invite().message();
     ObjectNode msg = o.putObject("message");
     ArrayNode headers = msg.putArray("headers");
@@ -97,7 +102,8 @@ public final class ReviewJson {
           strings(field(scan, "header_anomalies")), strings(field(scan, "lures")));
       Invite invite = new Invite(text(o, "content"), text(o, "account"), m);
       ReviewStatus status = ReviewStatus.valueOf(text(o, "status").toUpperCase(Locale.ROOT));
-      return new ReviewItem(invite, s, status, text(o, "reviewer"), verdict(text(o, "verdict")));
+      return new ReviewItem(invite, s, status, text(o, "reviewer"), verdict(text(o, "verdict")),
+          Instant.parse(text(o, "held_at")));
     } catch (SafetyException e) {
       throw e;
     } catch (java.io.IOException | RuntimeException e) {

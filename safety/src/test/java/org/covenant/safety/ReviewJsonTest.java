@@ -3,6 +3,7 @@ package org.covenant.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +23,10 @@ class ReviewJsonTest {
         List.of("10.0.0.1"), List.of(new LinkMismatch("http://10.0.0.1/login", "www.paypal.com",
             "10.0.0.1")), List.of("from_reply_to_mismatch"), List.of("log in"));
     ReviewItem held = new ReviewItem(new Invite("inv-1", "acme", m), scan, ReviewStatus.HELD, "",
-        Verdict.FRAUD);
+        Verdict.FRAUD, Instant.parse("2024-06-01T10:00:00.123Z"));
     assertThat(ReviewJson.read(ReviewJson.write(held))).isEqualTo(held);
     ReviewItem released = new ReviewItem(held.invite(), scan, ReviewStatus.RELEASED, "alice",
-        Verdict.CLEAN);
+        Verdict.CLEAN, held.heldAt());
     assertThat(ReviewJson.read(ReviewJson.write(released))).isEqualTo(released);
   }
 

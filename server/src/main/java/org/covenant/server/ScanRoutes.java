@@ -30,6 +30,7 @@ import org.covenant.safety.InviteScanner;
 import org.covenant.safety.InviteScreening;
 import org.covenant.safety.MessageParser;
 import org.covenant.safety.ReviewItem;
+import org.covenant.safety.ReviewJson;
 import org.covenant.safety.ReviewOutcome;
 import org.covenant.safety.ReviewQueue;
 import org.covenant.safety.ScanBatch;
@@ -54,7 +55,7 @@ import org.covenant.store.DocumentTable;
 final class ScanRoutes {
   static final String MODEL_FILE = "safety/scan.model";
   /** The review queue's table: {@code DIR/safety/reviews.db}, or {@code SCHEMA.reviews}. */
-  static final String REVIEW_TABLE = "reviews";
+  static final String REVIEW_TABLE = ReviewJson.TABLE;
 
   private final Clock clock;
   private final ServerConfig config;
@@ -135,7 +136,7 @@ final class ScanRoutes {
     InviteScreening screening = InviteScreening.create(InviteScanner.create(m),
         queue(ctx, a.account()), batch -> ns.decisions().record(a.account(), at, batch.purpose(),
             licence, 1));
-    InviteScreening.Screened s = screening.screen("scan-" + UUID.randomUUID(), invites);
+    InviteScreening.Screened s = screening.screen("scan-" + UUID.randomUUID(), invites, at);
     ObjectNode out = Json.object();
     out.put("batch", s.batch().batchId());
     out.put("purpose", s.batch().purpose());

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +63,9 @@ public abstract sealed class DocumentTable implements AutoCloseable {
   /** Every document of {@code scope}, in the order their keys were first put. */
   public abstract List<String> all(String scope);
 
+  /** The scopes that hold at least one document, sorted. */
+  public abstract List<String> scopes();
+
   @Override
   public abstract void close();
 
@@ -83,6 +87,11 @@ public abstract sealed class DocumentTable implements AutoCloseable {
     public synchronized List<String> all(String scope) {
       Map<String, String> s = scopes.get(scope);
       return s == null ? List.of() : new ArrayList<>(s.values());
+    }
+
+    @Override
+    public synchronized List<String> scopes() {
+      return new ArrayList<>(new TreeSet<>(scopes.keySet()));
     }
 
     @Override
@@ -255,6 +264,21 @@ public abstract sealed class DocumentTable implements AutoCloseable {
             while (rs.next()) {
               out.add(rs.getString(1));
             }
+          }
+          return out;
+        }
+      });
+    }
+
+    @Override
+    public List<String> scopes() {
+      return with("read", c -> {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery(
+                "SELECT DISTINCT scope FROM " + table + " ORDER BY scope")) {
+          List<String> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(rs.getString(1));
           }
           return out;
         }

@@ -68,6 +68,7 @@ class DocumentTableIT {
     assertThat(t.all("acme")).containsExactly("{\"v\":3}", "{\"v\":2}");
     assertThat(t.all("globex")).containsExactly("{\"g\":1}");
     assertThat(t.all("initech")).isEmpty();
+    assertThat(t.scopes()).containsExactly("acme", "globex");
     assertThat(t.find("acme", "c-1")).contains("{\"v\":2}");
     assertThat(t.find("globex", "c-1")).isEmpty();
   }
