@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
       "Scan one invite (a raw RFC 5322 message) for spam and fraud: prints one JSON verdict.",
       "  covenant scan --model MODEL FILE",
       "  covenant scan train --data CORPUS.jsonl.gz --out MODEL [--governed DIR]",
-      "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz [--all] [--split time]"},
+      "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz [--all] [--split time]",
+      "  covenant scan reviews --data DIR --out REVIEWED.jsonl"},
     subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class,
         ReviewExport.class})
 public final class ScanCommand implements Callable<Integer> {
