@@ -12,8 +12,8 @@ import java.util.Locale;
 /**
  * The stored form of a {@link ReviewItem}: one JSON object with the invite (content id, account,
  * the parsed message: headers, sender, subject, body, links, html, attachments), the scan result
- * as {@link ScanJson} writes it, the status, the reviewer, the final verdict and when it was held. What a
- * persistent {@link ReviewStore} keeps, so that a restart gives back the same items;
+ * as {@link ScanJson} writes it, the status, the reviewer, the final verdict and when it was
+ * held. What a persistent {@link ReviewStore} keeps, so that a restart gives back the same items;
  * {@link #read} of {@link #write} is the identity (tested).
  */
 public final class ReviewJson {
