@@ -61,7 +61,9 @@ public final class Deployment {
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
     try {
-      Files.createDirectories(dataDir);
+      // Owner-only: 0700 directories, 0600 files, also those an older version left.
+      org.covenant.store.PrivateFiles.createDirectories(dataDir);
+      org.covenant.store.PrivateFiles.secureTree(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }

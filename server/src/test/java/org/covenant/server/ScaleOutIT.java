@@ -58,7 +58,7 @@ class ScaleOutIT {
         assertThat(c2.post("/v1/decisions", "{\"purpose\":\"service.recording\",\"content\":"
             + "\"c-globex-rec\"}").json().path("verdict").asText()).isEqualTo("allow");
         TestClient.Response dup = c2.post("/v1/events", "{\"events\":[{\"type\":"
-            + "\"account.created\",\"at\":\"2030-01-01T00:00:00Z\",\"account\":\"acme\","
+            + "\"account.created\",\"at\":\"" + java.time.Instant.now() + "\",\"account\":\"acme\","
             + "\"owner\":\"mallory\"}]}");
         assertThat(dup.json().path("results").get(0).path("code").asText())
             .isEqualTo("duplicate_id");
