@@ -3,7 +3,6 @@ package org.covenant.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -119,7 +118,9 @@ public abstract sealed class DocumentTable implements AutoCloseable {
 
     static Jdbc sqlite(Path file, String name) {
       try {
-        Files.createDirectories(file.getParent());
+        // private like the ledger: SQLite gives the WAL and shared-memory files this mode
+        PrivateFiles.createDirectories(file.getParent());
+        PrivateFiles.createFile(file);
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement st = c.createStatement()) {
           st.execute("PRAGMA busy_timeout = 10000");

@@ -3,6 +3,7 @@ package org.covenant.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocumentTableIT {
   @Test
-  void sqlite_keepsOrderAndDocumentsAcrossReopening(@TempDir Path dir) {
+  void sqlite_keepsOrderAndDocumentsAcrossReopening(@TempDir Path dir) throws Exception {
     LedgerConfig config = LedgerConfig.sqlite(dir);
     try (DocumentTable t = DocumentTable.open(config, "reviews")) {
       fill(t);
     }
     assertThat(Files.isRegularFile(dir.resolve("reviews.db"))).isTrue();
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      assertThat(Files.getPosixFilePermissions(dir.resolve("reviews.db")))
+          .isEqualTo(PrivateFiles.FILE);
+    }
     try (DocumentTable t = DocumentTable.open(config, "reviews")) {
       check(t);
     }
