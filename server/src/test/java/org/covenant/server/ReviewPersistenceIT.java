@@ -103,6 +103,12 @@ class ReviewPersistenceIT {
       assertThat(held.get(0).path("status").asText()).isEqualTo("held");
       assertThat(held.get(0).path("score").asDouble()).isPositive();
       // the outcomes are kept: each item is still reviewed, by whom and how
+      JsonNode decided = op.get("/v1/accounts/acme/reviews?status=decided").json()
+          .path("items");
+      assertThat(decided.findValuesAsText("content")).containsExactly("inv-1", "inv-2");
+      assertThat(decided.findValuesAsText("status")).containsExactly("released", "confirmed");
+      assertThat(decided.get(1).path("verdict").asText()).isEqualTo("fraud");
+      assertThat(decided.findValuesAsText("reviewer")).containsExactly("operator", "operator");
       TestClient.Response released = op.post("/v1/accounts/acme/reviews/inv-1/confirm", "");
       assertThat(released.status()).isEqualTo(409);
       assertThat(released.json().path("detail").asText()).contains("released by `operator`");
