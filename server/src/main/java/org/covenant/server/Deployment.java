@@ -14,6 +14,7 @@ import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
+import org.covenant.store.DocumentTable;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
@@ -21,8 +22,10 @@ import org.covenant.store.LedgerConfig;
  * Assembles a server from a data directory (ARCHITECTURE.md §9): the ledger in
  * {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the transparency log under {@code DIR/log/}
  * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
- * the decision log in {@code DIR/decisions/}, and the invite scan model from
- * {@code DIR/safety/scan.model} when present. Secrets are generated on first start, never shipped.
+ * the decision log in {@code DIR/decisions/}, the invite scan model from
+ * {@code DIR/safety/scan.model} when present, and the invite review queue in
+ * {@code DIR/safety/reviews.db} (SQLite) or table {@code reviews} of the PostgreSQL schema.
+ * Secrets are generated on first start, never shipped.
  */
 public final class Deployment {
   /** A server and, on first start, the operator token's secret (shown once). */
@@ -100,7 +103,9 @@ public final class Deployment {
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model));
+        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model,
+        DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
+            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
     return new Opened(server, secret, tokens);
   }
 }
