@@ -297,7 +297,9 @@ public final class CovenantServer implements AutoCloseable {
     if (t.kind() == TokenKind.ACCOUNT) {
       return new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
     }
-    return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()));
+    return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()),
+        java.util.Set.copyOf(t.accounts()),
+        t.role().orElse(org.covenant.server.auth.ServiceRole.DECISIONS));
   }
 
   private void problem(Context ctx, Exception e) {

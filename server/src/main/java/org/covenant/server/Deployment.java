@@ -60,6 +60,10 @@ public final class Deployment {
   /**
    * A server over a data directory, with the ledger there (SQLite) or in PostgreSQL when
    * {@code ledger} is a {@link LedgerConfig.Postgres}. Issues the operator token on first start.
+   *
+   * @throws org.covenant.log.LogException {@code ledger_behind_log} or {@code ledger_log_mismatch}
+   *     when the ledger is not the one the directory's transparency log records (a lost or
+   *     replaced database); the log is left as it is and nothing is left open
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
@@ -74,9 +78,20 @@ public final class Deployment {
     Namespace main = Namespace.over("main", l, DecisionLog.open(dataDir), clock,
         config.staleAfter());
     NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
-    TiledLog log = TiledLog.open(dataDir, signer);
-    LogFeed feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
-    feed.catchUp();
+    TiledLog log = null;
+    LogFeed feed;
+    try {
+      log = TiledLog.open(dataDir, signer);
+      // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
+      feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
+      feed.catchUp();
+    } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
+      main.close();
+      throw e;
+    }
     TokenStore tokens = TokenStore.open(dataDir);
     Optional<String> secret = Optional.empty();
     if (tokens.list().stream().noneMatch(t -> t.kind() == TokenKind.OPERATOR)) {
