@@ -82,8 +82,7 @@ final class DecisionRoutes {
     DecisionEngine engine = ns.engine();
     long t = TimeKey.of(at);
     Optional<ContentRecord> c = s.content(content, t);
-    if (c.isPresent() && caller instanceof Caller.AccountUser u
-        && !u.account().equals(c.get().account())) {
+    if (c.isPresent() && !caller.reaches(c.get().account())) {
       // Another account's content is indistinguishable from content that does not exist.
       c = Optional.empty();
     }
@@ -96,7 +95,37 @@ final class DecisionRoutes {
     if (stale && dependsOnChangingState(engine, s, c.get(), purpose, t)) {
       d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
     }
-    return d;
+    return caller instanceof Caller.Operator ? d : readableEvidence(ns.directory(), caller, d);
+  }
+
+  /**
+   * The decision with only the evidence positions the caller may read: events of the accounts
+   * it reaches. Positions of other accounts (a contributor's consent entries) are dropped, so a
+   * tenant learns nothing of another's ledger; the operator, the auditor, sees them all.
+   */
+  private static Decision readableEvidence(Directory dir, Caller caller, Decision d) {
+    List<Long> kept = null;
+    for (int i = 0; i < d.evidence().size(); i++) {
+      long p = d.evidence().get(i);
+      boolean readable = false;
+      if (caller instanceof Caller.AccountUser u) {
+        readable = dir.account(u.account()).map(a -> a.holds(p)).orElse(false);
+      } else if (caller instanceof Caller.Service svc) {
+        for (String account : svc.accounts()) {
+          if (dir.account(account).map(a -> a.holds(p)).orElse(false)) {
+            readable = true;
+            break;
+          }
+        }
+      }
+      if (!readable && kept == null) {
+        kept = new ArrayList<>(d.evidence().subList(0, i));
+      } else if (readable && kept != null) {
+        kept.add(p);
+      }
+    }
+    return kept == null ? d : new Decision(d.verdict(), d.reasons(), d.basis(), d.clauses(),
+        d.obligations(), kept, d.policyRevision());
   }
 
   /**

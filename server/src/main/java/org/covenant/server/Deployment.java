@@ -14,6 +14,7 @@ import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
+import org.covenant.store.DocumentTable;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
@@ -21,8 +22,10 @@ import org.covenant.store.LedgerConfig;
  * Assembles a server from a data directory (ARCHITECTURE.md §9): the ledger in
  * {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the transparency log under {@code DIR/log/}
  * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
- * the decision log in {@code DIR/decisions/}, and the invite scan model from
- * {@code DIR/safety/scan.model} when present. Secrets are generated on first start, never shipped.
+ * the decision log in {@code DIR/decisions/}, the invite scan model from
+ * {@code DIR/safety/scan.model} when present, and the invite review queue in
+ * {@code DIR/safety/reviews.db} (SQLite) or table {@code reviews} of the PostgreSQL schema.
+ * Secrets are generated on first start, never shipped.
  */
 public final class Deployment {
   /** A server and, on first start, the operator token's secret (shown once). */
@@ -57,6 +60,10 @@ public final class Deployment {
   /**
    * A server over a data directory, with the ledger there (SQLite) or in PostgreSQL when
    * {@code ledger} is a {@link LedgerConfig.Postgres}. Issues the operator token on first start.
+   *
+   * @throws org.covenant.log.LogException {@code ledger_behind_log} or {@code ledger_log_mismatch}
+   *     when the ledger is not the one the directory's transparency log records (a lost or
+   *     replaced database); the log is left as it is and nothing is left open
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
@@ -70,9 +77,20 @@ public final class Deployment {
     Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
         config.staleAfter());
     NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
-    TiledLog log = TiledLog.open(dataDir, signer);
-    LogFeed feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
-    feed.catchUp();
+    TiledLog log = null;
+    LogFeed feed;
+    try {
+      log = TiledLog.open(dataDir, signer);
+      // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
+      feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
+      feed.catchUp();
+    } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
+      main.close();
+      throw e;
+    }
     TokenStore tokens = TokenStore.open(dataDir);
     Optional<String> secret = Optional.empty();
     if (tokens.list().stream().noneMatch(t -> t.kind() == TokenKind.OPERATOR)) {
@@ -84,7 +102,9 @@ public final class Deployment {
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model));
+        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model,
+        DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
+            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
     return new Opened(server, secret, tokens);
   }
 }

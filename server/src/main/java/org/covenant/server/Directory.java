@@ -43,11 +43,13 @@ public final class Directory {
     private final String account;
     private final Map<String, UserInfo> users = new ConcurrentHashMap<>();
     private final Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
-    private final Positions events = new Positions();
     private final List<ConsentChange> consents = Collections.synchronizedList(new ArrayList<>());
     private final List<TermsChange> terms = Collections.synchronizedList(new ArrayList<>());
     private final List<String> meetings = Collections.synchronizedList(new ArrayList<>());
     private volatile int contentCount;
+    /** This account's ledger positions, ascending; the first {@link #positionCount} are set. */
+    private volatile long[] positions = new long[16];
+    private volatile int positionCount;
 
     private final Function<long[], List<StoredEvent>> reader;
 
@@ -91,8 +93,59 @@ public final class Directory {
      * @throws ServerException 503 {@code store_unavailable} when the store cannot be read
      */
     public List<StoredEvent> events(long after, int limit) {
-      long[] page = events.after(after, limit);
+      int n = positionCount;
+      long[] a = positions;
+      int lo = 0;
+      int hi = n;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (a[mid] <= after) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      long[] page = Arrays.copyOfRange(a, lo, Math.min(n, lo + limit));
       return page.length == 0 ? List.of() : reader.apply(page);
+    }
+
+    /**
+     * Whether the event at {@code position} belongs to this account. Lock-free (decisions ask it
+     * for each evidence position): a binary search over the positions published so far.
+     */
+    public boolean holds(long position) {
+      int n = positionCount;
+      long[] a = positions;
+      int lo = 0;
+      int hi = n - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long p = a[mid];
+        if (p == position) {
+          return true;
+        }
+        if (p < position) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return false;
+    }
+
+    /** Publishes one more position (single writer: the directory's apply). */
+    private void addPosition(long position) {
+      long[] a = positions;
+      int n = positionCount;
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, Math.max(16, n * 2));
+        a[n] = position;
+        // The array before the count: a reader that sees the count sees an array that holds it.
+        positions = a;
+      } else {
+        a[n] = position;
+      }
+      positionCount = n + 1;
     }
 
     /** Consent changes, oldest first. */
@@ -119,34 +172,6 @@ public final class Directory {
     /** How many content items the account registered. */
     public int contentCount() {
       return contentCount;
-    }
-  }
-
-  /** A growable, ascending list of ledger positions; appends under the directory's lock. */
-  private static final class Positions {
-    private long[] values = new long[4];
-    private volatile int size;
-
-    synchronized void add(long position) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size + (size >> 1));
-      }
-      values[size] = position;
-      size = size + 1;
-    }
-
-    synchronized long[] after(long after, int limit) {
-      int lo = 0;
-      int hi = size;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (values[mid] <= after) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return Arrays.copyOfRange(values, lo, Math.min(size, lo + limit));
     }
   }
 
@@ -191,23 +216,23 @@ public final class Directory {
     if (own.isPresent()) {
       return own;
     }
-    String meeting = null;
+    return meetingOf(e).map(meetings::get).map(MeetingInfo::account);
+  }
+
+  /** The meeting a meeting-scoped event (one without an account of its own) names. */
+  public static Optional<String> meetingOf(Event e) {
     if (e instanceof Event.MeetingFeature m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.MeetingEnded m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantJoined m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantLeft m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.NoticeAcknowledged m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     }
-    if (meeting == null) {
-      return Optional.empty();
-    }
-    MeetingInfo m = meetings.get(meeting);
-    return m == null ? Optional.empty() : Optional.of(m.account());
+    return Optional.empty();
   }
 
   /**
@@ -256,6 +281,6 @@ public final class Directory {
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }
-    accountOf(e).map(accounts::get).ifPresent(a -> a.events.add(s.position()));
+    accountOf(e).map(accounts::get).ifPresent(a -> a.addPosition(s.position()));
   }
 }
