@@ -39,15 +39,75 @@ public final class DecisionEngine {
 
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
+    return decide(snapshot, request, Optional.empty(), false).decision();
+  }
+
+  /**
+   * A decision together with the account owning the content it is about.
+   *
+   * @param decision the answer
+   * @param account the owning account; empty when the answer is {@code unknown_content}
+   */
+  public record Attributed(Decision decision, Optional<String> account) {
+    /** Validates the fields. */
+    public Attributed {
+      Objects.requireNonNull(decision, "decision");
+      Objects.requireNonNull(account, "account");
+    }
+  }
+
+  /**
+   * Decides one request for a reader that may be confined to one account, failing closed.
+   *
+   * <ul>
+   *   <li>Content that does not exist at the time, or that belongs to another account than
+   *       {@code confinedTo}, is answered {@code unknown_content} (another account's content is
+   *       indistinguishable from content that does not exist).
+   *   <li>When {@code stale} (the snapshot may miss events, e.g. the store is unreachable), a
+   *       decision whose T_use or T_capture has a matching clause with a condition that
+   *       {@linkplain org.covenant.core.terms.Condition#readsChangingState() reads changing
+   *       state} is answered {@code store_unavailable} with the evidence it would have used;
+   *       decisions resting on nothing that changes are answered from the snapshot.
+   * </ul>
+   *
+   * @param confinedTo the only account whose content the reader may see; empty for any
+   * @param stale whether the snapshot may be missing recent events
+   */
+  public Attributed decide(Snapshot snapshot, DecisionRequest request,
+      Optional<String> confinedTo, boolean stale) {
     long t = TimeKey.of(request.at());
     Optional<ContentRecord> found = snapshot.content(request.content(), t);
-    if (found.isEmpty()) {
-      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
+    if (found.isEmpty() || confinedTo.isPresent()
+        && !confinedTo.get().equals(found.get().account())) {
+      return new Attributed(Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision()),
+          Optional.empty());
     }
     ContentRecord c = found.get();
     Evidence evidence = new Evidence();
     evidence.accept(c.position());
     ContentConditions oracle = snapshot.conditions(c, t, evidence);
+    Decision d = decide(c, request, oracle, evidence);
+    if (stale && readsChangingState(c, request, oracle)) {
+      d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
+    }
+    return new Attributed(d, Optional.of(c.account()));
+  }
+
+  /** Whether T_use or T_capture (those accepted) can decide this from changing state. */
+  private boolean readsChangingState(ContentRecord c, DecisionRequest request,
+      ContentConditions oracle) {
+    for (Optional<Snapshot.Stamped<String>> v : List.of(oracle.termsAtUse(),
+        oracle.termsAtCapture())) {
+      if (v.isPresent() && catalog.version(v.get().value())
+          .map(x -> x.readsChangingState(c.category(), request.purpose())).orElse(true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
+      Evidence evidence) {
     Optional<Snapshot.Stamped<String>> use = oracle.termsAtUse();
     Optional<Snapshot.Stamped<String>> capture = oracle.termsAtCapture();
     if (use.isEmpty() || capture.isEmpty()) {
