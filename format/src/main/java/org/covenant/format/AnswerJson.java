@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,20 @@ public final class AnswerJson {
    * tree form of {@link #writeDecision}: one codec for both.
    */
   public static ObjectNode decision(Decision d) {
-    try (TokenBuffer buffer = new TokenBuffer(Json.MAPPER, false)) {
-      buffer.writeStartObject();
-      writeDecision(buffer, d, true);
-      buffer.writeEndObject();
-      return (ObjectNode) Json.MAPPER.readTree(buffer.asParser());
+    // Through the bytes, so the tree holds what any reader of the wire form parses (small
+    // integers as ints), exactly as the scenarios' expectations and the REST clients see it.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      writeDecision(g, d, true);
+      g.writeEndObject();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot build a decision's JSON", e);
+      throw new IllegalStateException("cannot write a decision", e);
+    }
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(bytes.toByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read back a decision", e);
     }
   }
 

@@ -13,18 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
-import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
-import org.covenant.core.state.TimeKey;
-import org.covenant.core.terms.Clause;
-import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.Reason;
-import org.covenant.core.terms.TermsVersion;
 import org.covenant.core.vocab.Purpose;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
@@ -44,9 +37,9 @@ import org.covenant.server.auth.Caller;
 final class DecisionRoutes {
   private final Clock clock;
   private final ServerConfig config;
-  private final Metrics metrics;
+  private final ServerMetrics metrics;
 
-  DecisionRoutes(Clock clock, ServerConfig config, Metrics metrics) {
+  DecisionRoutes(Clock clock, ServerConfig config, ServerMetrics metrics) {
     this.clock = clock;
     this.config = config;
     this.metrics = metrics;

@@ -45,14 +45,14 @@ final class OpsRoutes {
 
   private final Clock clock;
   private final ServerConfig config;
-  private final Metrics metrics;
+  private final ServerMetrics metrics;
   private final Namespaces namespaces;
   private final TokenStore tokens;
   private final Optional<TiledLog> log;
   private final TermsCatalog catalog;
   private final byte[] openapi;
 
-  OpsRoutes(Clock clock, ServerConfig config, Metrics metrics, Namespaces namespaces,
+  OpsRoutes(Clock clock, ServerConfig config, ServerMetrics metrics, Namespaces namespaces,
       TokenStore tokens, Optional<TiledLog> log, TermsCatalog catalog) {
     this.clock = clock;
     this.config = config;
@@ -109,7 +109,7 @@ final class OpsRoutes {
   }
 
   private void metrics(Context ctx) {
-    ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape());
+    ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
   // ---- transparency log

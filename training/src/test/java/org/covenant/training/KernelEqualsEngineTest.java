@@ -88,7 +88,7 @@ class KernelEqualsEngineTest {
   static final class World {
     final List<Event> governance = new ArrayList<>();
     LedgerIndex index;
-    Corpus corpus;
+    ContentCorpus corpus;
     GovernanceState merged;
 
     static World random(Random rnd) {
@@ -171,7 +171,7 @@ class KernelEqualsEngineTest {
           meetingAt[a] = ms.at().getEpochSecond() - BASE.getEpochSecond();
         }
       }
-      Corpus.Builder cb = Corpus.builder();
+      ContentCorpus.Builder cb = ContentCorpus.builder();
       List<Event> contents = new ArrayList<>();
       int records = owners.isEmpty() ? 0 : 20 + rnd.nextInt(120);
       List<Category> cats = Vocabulary.categories();
@@ -187,7 +187,7 @@ class KernelEqualsEngineTest {
         }
         Category cat = cats.get(rnd.nextInt(cats.size()));
         Instant created = BASE.plusSeconds(t);
-        Corpus.ContentItem item = new Corpus.ContentItem("c" + i, cat, "a" + a,
+        ContentCorpus.ContentItem item = new ContentCorpus.ContentItem("c" + i, cat, "a" + a,
             inMeeting ? Optional.of("mt" + a) : Optional.empty(),
             inMeeting ? Optional.of("o" + a) : Optional.empty(), contributors, created);
         cb.add(item);

@@ -1,5 +1,6 @@
 package org.covenant.core.decision;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,11 +10,15 @@ import org.covenant.core.state.ContentConditions;
 import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
+import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.Effect;
 import org.covenant.core.terms.Evaluation;
 import org.covenant.core.terms.Obligation;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.Purpose;
 
 /**
  * Decides whether a purpose may use a content item at a time (ARCHITECTURE.md §5): T_use, then
@@ -91,6 +96,27 @@ public final class DecisionEngine {
       d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
     }
     return new Attributed(d, Optional.of(c.account()));
+  }
+
+  /**
+   * The licence of a bulk use that names no content item (a batch of an account's invites
+   * scanned for abuse): allow on the first permit, by id, of the terms the account has accepted
+   * at {@code at} that matches the category and purpose with no conditions (a license that rests
+   * on nothing that changes), citing it; else deny {@code no_permitting_clause}.
+   */
+  public Decision licence(Snapshot snapshot, String account, Category category, Purpose purpose,
+      Instant at) {
+    Optional<TermsVersion> v = snapshot.terms(account, TimeKey.of(at), snapshot.position())
+        .flatMap(st -> catalog.version(st.value()));
+    if (v.isPresent()) {
+      for (Clause c : v.get().matching(category, purpose)) {
+        if (c.effect() == Effect.PERMIT && c.when().isEmpty() && c.basis().isPresent()) {
+          return new Decision(Verdict.ALLOW, List.of(), c.basis(), v.get().cite(List.of(c)),
+              c.obligations(), List.of(), v.get().revision());
+        }
+      }
+    }
+    return Decision.deny(Reason.NO_PERMITTING_CLAUSE, List.of(), catalog.revision());
   }
 
   /** Whether T_use or T_capture (those accepted) can decide this from changing state. */
