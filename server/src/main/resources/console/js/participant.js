@@ -10,6 +10,9 @@ import { NOTICES, refusal } from './words.js';
 const params = new URLSearchParams(location.search);
 const meeting = params.get('meeting');
 const participant = params.get('participant');
+// The participant's organisation, when the meeting service knows it: it may have no account on
+// the platform (a guest, external like anyone not of the meeting's account).
+const organisation = params.get('account');
 const PARTICIPANT_TOKEN = 'covenant.participant.token';
 
 let api = null;
@@ -55,14 +58,17 @@ async function join() {
   clearError();
   let s = await notices();
   if (!s.present) {
-    s = await api.post('/v1/meetings/' + seg(meeting) + '/participants', { participant });
+    s = await api.post('/v1/meetings/' + seg(meeting) + '/participants',
+      organisation ? { participant, account: organisation } : { participant });
   }
   state = s;
   $('access').hidden = true;
   $('left').hidden = true;
   $('room').hidden = false;
   replace($('room-title'), 'Meeting ' + meeting);
-  replace($('you'), 'You joined as ', h('strong', null, participant), '.');
+  replace($('you'), 'You joined as ', h('strong', null, participant),
+    s.external ? (s.account ? [', a guest from ', h('strong', null, s.account)] : ', a guest')
+      : s.account ? [' of ', h('strong', null, s.account)] : null, '.');
   $('avatar').textContent = participant.slice(0, 2).toUpperCase();
   update();
   if (timer === null) {

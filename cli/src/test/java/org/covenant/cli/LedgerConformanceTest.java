@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The persisted ledger answers exactly as the in-memory engine: for every file of the shared
- * conformance corpus, {@code ledger import --data DIR FILE} then
+ * conformance corpus and of our own, {@code ledger import --data DIR FILE} then
  * {@code scenario run --data DIR FILE} prints the same lines as {@code scenario run FILE}; and
  * {@code ledger export}, {@code decide} and bad input behave as documented.
  */
@@ -52,11 +53,19 @@ class LedgerConformanceTest {
     }
   }
 
+  /** conformance/scenarios/*.json: our own corpus. */
+  static List<Path> own() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("..", "conformance", "scenarios"))) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
   @Test
   void importThenRunWithData_printsWhatTheInMemoryRunPrints_forEveryConformanceFile()
       throws IOException {
-    List<Path> files = corpus();
-    assertThat(files).hasSizeGreaterThanOrEqualTo(10);
+    List<Path> files = new ArrayList<>(corpus());
+    assertThat(files).hasSizeGreaterThanOrEqualTo(17);
+    files.addAll(own());
     for (Path f : files) {
       Run memory = cli("scenario", "run", f.toString());
       Path data = tmp.resolve(f.getFileName().toString().replace(".json", ""));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.covenant.core.decision.Decision;
@@ -13,9 +15,12 @@ import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
 import org.covenant.core.decision.Verdict;
 import org.covenant.core.event.Event;
+import org.covenant.core.event.RejectionCode;
+import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.GovernanceState;
 import org.covenant.core.state.Outcome;
 import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
 import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.Effect;
@@ -224,6 +229,76 @@ class EnginePropertiesTest {
     });
     cases.requireAll("cut inside the ledger", "allowed in the past",
         "allowed in the past, denied now");
+  }
+
+  /**
+   * §3 check 2: a join is rejected only for its time or its meeting, never for the organisation
+   * it names; a guest is external unless their last join named the meeting's account; and an
+   * organisation with no account never consents, so no content naming it is trainable under
+   * terms that ask every contributor.
+   */
+  @Test
+  void joinsAreNeverCheckedForTheirOrganisation_andItsGuestsAreExternal() {
+    TermsCatalog c = TermsLibrary.builtInCatalog();
+    DecisionEngine engine = DecisionEngine.create(c);
+    int[] guests = {0};
+    int[] missing = {0};
+    forEachLedger((ledger, r) -> {
+      GovernanceState s = GovernanceState.create(c::knows);
+      Map<String, String> meetingAccount = new HashMap<>();
+      Map<String, String> meetingHost = new HashMap<>();
+      Map<String, Boolean> ended = new HashMap<>();
+      Instant last = Instant.MIN;
+      for (Event e : ledger.events) {
+        Outcome o = s.apply(e);
+        if (e instanceof Event.ParticipantJoined j) {
+          // The model: out_of_order, then unknown_meeting, then meeting_ended; else accepted.
+          RejectionCode expected = j.at().isBefore(last) ? RejectionCode.OUT_OF_ORDER
+              : !meetingAccount.containsKey(j.meeting()) ? RejectionCode.UNKNOWN_MEETING
+              : ended.getOrDefault(j.meeting(), false) ? RejectionCode.MEETING_ENDED : null;
+          RejectionCode got = o instanceof Outcome.Rejected x ? x.rejection().code() : null;
+          assertThat(got).as("%s", e).isEqualTo(expected);
+          if (got == null) {
+            long t = TimeKey.of(j.at());
+            Snapshot now = s.snapshot();
+            assertThat(now.participantAccount(j.meeting(), j.participant(), t))
+                .isEqualTo(j.account());
+            boolean host = meetingHost.get(j.meeting()).equals(j.participant());
+            assertThat(now.external(j.meeting(), j.participant(), t)).as("%s", e)
+                .isEqualTo(!host && !j.account().equals(Optional.of(
+                    meetingAccount.get(j.meeting()))));
+            if (j.account().equals(Optional.of(RandomLedger.OUTSIDER))) {
+              guests[0]++;
+            }
+          }
+        }
+        if (o instanceof Outcome.Accepted) {
+          last = e.at();
+          if (e instanceof Event.MeetingStarted m) {
+            meetingAccount.put(m.meeting(), m.account());
+            meetingHost.put(m.meeting(), m.host());
+          } else if (e instanceof Event.MeetingEnded m) {
+            ended.put(m.meeting(), true);
+          }
+        }
+      }
+      Snapshot end = s.snapshot();
+      for (String id : ledger.contents) {
+        Optional<ContentRecord> content = end.content(id, TimeKey.END);
+        if (content.isEmpty() || !content.get().contributors().contains(RandomLedger.OUTSIDER)) {
+          continue;
+        }
+        Decision d = engine.decide(end, new DecisionRequest(
+            Vocabulary.purpose("ai.training").orElseThrow(), id, ledger.randomTime()));
+        if (d.allowed()) {
+          assertThat(d.clauses()).as("%s", d).doesNotContain("default#training");
+        } else if (d.reason().orElseThrow() == Reason.CONTRIBUTOR_CONSENT_MISSING) {
+          missing[0]++;
+        }
+      }
+    });
+    assertThat(guests[0]).as("guests of an organisation with no account joined").isPositive();
+    assertThat(missing[0]).as("content naming it was denied for it").isPositive();
   }
 
   @Test

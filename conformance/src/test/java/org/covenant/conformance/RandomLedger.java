@@ -18,11 +18,14 @@ import org.covenant.format.TermsLibrary;
 
 /**
  * A seeded generator of plausible ledgers: accounts on the built-in terms, groups, users,
- * settings with locks, consents over time, meetings with features, participants and
- * acknowledgements, and content; with a share of events that break a rule, so rejections are
- * exercised too. Same seed, same ledger.
+ * settings with locks, consents over time, meetings with features, participants (guests of an
+ * organisation with no account among them) and acknowledgements, and content; with a share of
+ * events that break a rule, so rejections are exercised too. Same seed, same ledger.
  */
 final class RandomLedger {
+  /** An organisation that never has an account: guests join from it, content names it. */
+  static final String OUTSIDER = "outsider";
+
   final long seed;
   final List<Event> events = new ArrayList<>();
   final List<String> contents = new ArrayList<>();
@@ -139,8 +142,13 @@ final class RandomLedger {
             case 0 -> events.add(new Event.ParticipantLeft(now, m[0], p));
             case 1 -> events.add(new Event.NoticeAcknowledged(now, m[0], p,
                 pick(List.of(Notice.values())).id()));
+            // The meeting's account, none, or an organisation with no account here (§3).
             default -> events.add(new Event.ParticipantJoined(now, m[0], p,
-                r.nextBoolean() ? Optional.of(m[1]) : Optional.empty()));
+                switch (r.nextInt(3)) {
+                  case 0 -> Optional.of(m[1]);
+                  case 1 -> Optional.of(OUTSIDER);
+                  default -> Optional.empty();
+                }));
           }
         }
       }
@@ -165,7 +173,7 @@ final class RandomLedger {
         }
         List<String> contributors = new ArrayList<>();
         if (r.nextInt(3) == 0) {
-          contributors.add(r.nextInt(4) == 0 ? "outsider" : pick(accounts));
+          contributors.add(r.nextInt(4) == 0 ? OUTSIDER : pick(accounts));
         }
         contents.add(id);
         events.add(new Event.ContentCreated(now, id, cat.id(), account, meeting, author,

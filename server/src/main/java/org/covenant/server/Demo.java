@@ -212,7 +212,9 @@ public final class Demo {
       int people = 2 + rnd.nextInt(5);
       for (int p = 0; p < people; p++) {
         String who = p == 0 && account.equals("acme") ? "erin" : "guest-" + m + "-" + p;
-        join(meeting, who, p == people - 1 ? "globex" : null);
+        // The last to join comes from another organisation: globex, or in every other meeting
+        // northwind, which has no account here (a guest, external like any other: §3).
+        join(meeting, who, p == people - 1 ? (m % 2 == 0 ? "globex" : "northwind") : null);
         if (featureSets[h].length > 0 && rnd.nextInt(3) > 0) {
           for (String f : featureSets[h]) {
             String notice = f.startsWith("recording") ? "recording"

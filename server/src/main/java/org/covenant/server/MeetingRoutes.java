@@ -76,10 +76,29 @@ final class MeetingRoutes {
         ObjectNode x = AnswerJson.notices(s.notices(m.meeting(), p, TimeKey.END));
         x.put("participant", p);
         x.put("host", p.equals(m.host()));
+        organisation(x, s, m, p, TimeKey.END);
         ps.add(x);
       }
     }
     return o;
+  }
+
+  /**
+   * Who the participant is with respect to the meeting (§3): {@code account}, the organisation
+   * their last join named (the host: the meeting's account; null when none was named), which may
+   * have no account here, and {@code external}. Whether that organisation has an account in this
+   * ledger is not said: it would tell one tenant about another.
+   */
+  private static void organisation(ObjectNode o, Snapshot s, Directory.MeetingInfo m,
+      String participant, long t) {
+    Optional<String> account = participant.equals(m.host()) ? Optional.of(m.account())
+        : s.participantAccount(m.meeting(), participant, t);
+    if (account.isPresent()) {
+      o.put("account", account.get());
+    } else {
+      o.putNull("account");
+    }
+    o.put("external", s.external(m.meeting(), participant, t));
   }
 
   private void meeting(Context ctx) {
@@ -98,10 +117,16 @@ final class MeetingRoutes {
     }
     // For the operator and services an unknown meeting answers "nothing shown, not muted", as a
     // notices query does (ARCHITECTURE.md §8).
-    NoticeState n = Http.namespace(ctx).snapshot().notices(meeting, participant, TimeKey.of(at));
+    Namespace ns = Http.namespace(ctx);
+    Snapshot s = ns.snapshot();
+    NoticeState n = s.notices(meeting, participant, TimeKey.of(at));
     ObjectNode o = AnswerJson.notices(n);
     o.put("meeting", meeting);
     o.put("participant", participant);
+    Optional<Directory.MeetingInfo> m = ns.directory().meeting(meeting);
+    if (m.isPresent()) {
+      organisation(o, s, m.get(), participant, TimeKey.of(at));
+    }
     o.put("at", at.toString());
     Http.json(ctx, 200, o);
   }
@@ -129,12 +154,13 @@ final class MeetingRoutes {
   }
 
   private void noticeAnswer(Context ctx, Directory.MeetingInfo m, String participant, long pos) {
-    NoticeState n = Http.namespace(ctx).snapshot().notices(m.meeting(), participant,
-        TimeKey.END);
+    Snapshot s = Http.namespace(ctx).snapshot();
+    NoticeState n = s.notices(m.meeting(), participant, TimeKey.END);
     ObjectNode o = AnswerJson.notices(n);
     o.put("position", pos);
     o.put("meeting", m.meeting());
     o.put("participant", participant);
+    organisation(o, s, m, participant, TimeKey.END);
     Http.json(ctx, 200, o);
   }
 }

@@ -22,6 +22,15 @@ function noticeName(n) {
 
 const FOLD = 12;
 
+// The organisation a participant joined from (§3): the meeting's own account, another one, or an
+// organisation with no account on the platform (a guest); absent or different means external.
+function organisation(p) {
+  if (!p.account) {
+    return 'Guest (no organisation given)';
+  }
+  return p.external ? 'Guest from ' + p.account : p.account;
+}
+
 export async function render(container, session, params) {
   const perm = permissions(session);
   const base = '/v1/accounts/' + seg(session.account);
@@ -112,7 +121,9 @@ export async function render(container, session, params) {
     const muted = m.participants.filter((p) => p.muted);
     const rows = m.participants.map((p) => h('tr', { 'data-participant': p.participant },
       h('th', { scope: 'row', 'data-label': 'Participant' }, p.participant,
-        p.host ? [' ', pill('Host', 'info')] : null),
+        p.host ? [' ', pill('Host', 'info')] : null,
+        p.external ? [' ', pill('External', 'neutral')] : null),
+      h('td', { 'data-label': 'Organisation', class: 'organisation' }, organisation(p)),
       h('td', { 'data-label': 'Must see' }, p.notices.length
         ? p.notices.map(noticeName).join(', ') : 'nothing'),
       h('td', { 'data-label': 'Acknowledged' }, p.host ? 'all (host)'
@@ -133,9 +144,9 @@ export async function render(container, session, params) {
           + ' held muted until they accept: ' + muted.map((p) => p.participant).join(', ') + '.'),
       h('table', { class: 'data', id: 'participants-table' },
         h('caption', null, 'Participants present now'),
-        h('thead', null, h('tr', null, ['Participant', 'Must see', 'Acknowledged', 'Audio']
-          .map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: '4' },
+        h('thead', null, h('tr', null, ['Participant', 'Organisation', 'Must see',
+          'Acknowledged', 'Audio'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: '5' },
           'Nobody is present.')))),
       notices.length && m.live ? h('p', null, 'See what a participant sees: ',
         h('a', { href: link + '&participant=guest-preview', id: 'participant-link' },

@@ -18,6 +18,7 @@ import org.covenant.core.event.Event;
 import org.covenant.core.event.RejectionCode;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.TimeKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +260,36 @@ abstract class EventStoreContract {
     assertThat(again.append(Append.of(e, "req-1")))
         .isEqualTo(new AppendResult.Duplicate(e, "req-1", 5));
     assertThat(again.head()).isEqualTo(6);
+  }
+
+  @Test
+  void ledger_guestOfAnOrganisationWithNoAccount_isStoredAndReplayedOnReopen() {
+    EventStore s = createStore();
+    Ledger l = track(Ledger.over(s, Workload.CATALOG));
+    l.append(Workload.setup("gx").stream().map(Append::of).toList());
+    // §3 check 2: participant.joined's account names the guest's organisation, never looked up.
+    List<Event> guest = List.of(
+        new Event.ParticipantJoined(Workload.AT, "gx-m", "gus", Optional.of("initrode")),
+        new Event.NoticeAcknowledged(Workload.AT, "gx-m", "gus", "recording"),
+        new Event.ContentCreated(Workload.AT, "gx-guest-audio", "customer_content.audio", "gx",
+            Optional.of("gx-m"), Optional.of("gus"), List.of("initrode")),
+        new Event.ParticipantLeft(Workload.AT, "gx-m", "gus"),
+        new Event.ParticipantJoined(Workload.AT, "gx-m", "gus", Optional.of("initrode")),
+        new Event.ConsentGranted(Workload.AT, "initrode", "ai_training", "gus"));
+    List<AppendResult> r = l.append(guest.stream().map(Append::of).toList());
+    assertThat(r.subList(0, 5)).allMatch(AppendResult::stored);
+    assertThat(((AppendResult.Rejected) r.get(5)).rejection().code())
+        .as("an event that belongs to an account still needs it")
+        .isEqualTo(RejectionCode.UNKNOWN_ACCOUNT);
+    l.close();
+    // Reopening validates every stored event again at the head: the guest's must pass.
+    Ledger again = ledger(reopen(s));
+    assertThat(again.head()).isEqualTo(9);
+    long t = TimeKey.of(Workload.AT);
+    assertThat(again.snapshot().presentParticipants("gx-m", t)).containsExactly("gx-owner", "gus");
+    assertThat(again.snapshot().participantAccount("gx-m", "gus", t)).contains("initrode");
+    assertThat(again.snapshot().external("gx-m", "gus", t)).isTrue();
+    assertThat(again.snapshot().content("gx-guest-audio", t)).isPresent();
   }
 
   @Test

@@ -43,10 +43,13 @@ class KernelEqualsEngineTest {
     long base = Long.getLong("covenant.seed", 20240101L);
     int runs = Integer.getInteger("covenant.runs", 400);
     long compared = 0;
+    long guests = 0;
     for (int r = 0; r < runs; r++) {
       compared += compareOnce(base + r);
+      guests += World.random(new Random(base + r)).guestRecords;
     }
     assertThat(compared).isGreaterThan(100_000);
+    assertThat(guests).as("records of guests from organisations with no account").isPositive();
   }
 
   /** One random world; returns the number of (record, purpose) pairs compared. */
@@ -87,6 +90,8 @@ class KernelEqualsEngineTest {
   /** A random governance ledger, a corpus over it, and the merged ledger the engine reads. */
   static final class World {
     final List<Event> governance = new ArrayList<>();
+    /** Records authored by a guest whose organisation has no account, naming it. */
+    int guestRecords;
     LedgerIndex index;
     ContentCorpus corpus;
     GovernanceState merged;
@@ -106,8 +111,12 @@ class KernelEqualsEngineTest {
         events.add(new Event.UserAdded(BASE.plusSeconds(createdAt[a] + rnd.nextInt(5)),
             "a" + a, "m" + a, Role.MEMBER, Optional.empty()));
         if (rnd.nextInt(3) == 0) {
-          events.add(new Event.MeetingStarted(BASE.plusSeconds(createdAt[a] + rnd.nextInt(3)),
-              "a" + a, "mt" + a, "o" + a, List.of()));
+          long start = createdAt[a] + rnd.nextInt(3);
+          events.add(new Event.MeetingStarted(BASE.plusSeconds(start), "a" + a, "mt" + a,
+              "o" + a, List.of()));
+          // A guest whose organisation ("ext0".."ext2") has no account in the ledger (§3).
+          events.add(new Event.ParticipantJoined(BASE.plusSeconds(start + 1), "mt" + a,
+              "guest" + a, Optional.of("ext" + rnd.nextInt(3))));
         }
       }
       // Now and then a busy ledger, so that some accounts have more segments than the kernel
@@ -161,6 +170,7 @@ class KernelEqualsEngineTest {
       List<Integer> owners = new ArrayList<>();
       boolean[] hasMeeting = new boolean[accounts];
       long[] meetingAt = new long[accounts];
+      String[] guestOrg = new String[accounts];
       for (StoredEvent s : prefix) {
         if (s.event() instanceof Event.AccountCreated ac) {
           owners.add(Integer.parseInt(ac.account().substring(1)));
@@ -169,6 +179,12 @@ class KernelEqualsEngineTest {
           int a = Integer.parseInt(ms.account().substring(1));
           hasMeeting[a] = true;
           meetingAt[a] = ms.at().getEpochSecond() - BASE.getEpochSecond();
+        }
+        if (s.event() instanceof Event.ParticipantJoined pj) {
+          int a = Integer.parseInt(pj.meeting().substring(2));
+          guestOrg[a] = pj.account().orElseThrow();
+          // Content the guest authors comes after the join.
+          meetingAt[a] = pj.at().getEpochSecond() - BASE.getEpochSecond();
         }
       }
       ContentCorpus.Builder cb = ContentCorpus.builder();
@@ -187,9 +203,16 @@ class KernelEqualsEngineTest {
         }
         Category cat = cats.get(rnd.nextInt(cats.size()));
         Instant created = BASE.plusSeconds(t);
+        // In a meeting with a guest, half the records are the guest's, naming their organisation.
+        boolean byGuest = inMeeting && guestOrg[a] != null && rnd.nextBoolean();
+        if (byGuest) {
+          contributors.add(guestOrg[a]);
+          w.guestRecords++;
+        }
         ContentCorpus.ContentItem item = new ContentCorpus.ContentItem("c" + i, cat, "a" + a,
             inMeeting ? Optional.of("mt" + a) : Optional.empty(),
-            inMeeting ? Optional.of("o" + a) : Optional.empty(), contributors, created);
+            inMeeting ? Optional.of(byGuest ? "guest" + a : "o" + a) : Optional.empty(),
+            contributors, created);
         cb.add(item);
         contents.add(new Event.ContentCreated(created, item.id(), cat.id(), item.account(),
             item.meeting(), item.author(), item.contributors()));

@@ -84,6 +84,11 @@ final class Entities {
     final History<Boolean> present = new History<>();
     /** One entry per notice, written on the first acknowledgement (they last for the meeting). */
     final History<Boolean>[] acks = histories(Notice.values().length);
+    /**
+     * The organisation each {@code participant.joined} named (null: none), written when it
+     * changes. It may have no account in this ledger (§3): it is never looked up.
+     */
+    final History<String> organisation = new History<>();
   }
 
   static final class Meeting {

@@ -177,9 +177,8 @@ public final class GovernanceState {
           : reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
     }
     if (event instanceof Event.ParticipantJoined e) {
-        if (e.account().isPresent() && !accounts.containsKey(e.account().get())) {
-          return unknownAccount(e.account().get());
-        }
+        // Its `account` is the guest's organisation, which need not have an account here
+        // (§3 check 2): it is never looked up.
         Meeting m = meetings.get(e.meeting());
         if (m == null) {
           return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
@@ -504,6 +503,11 @@ public final class GovernanceState {
         History.Entry<Boolean> last = p.present.last();
         if (last == null || !last.value()) {
           p.present.add(at, pos, true);
+        }
+        String organisation = e.account().orElse(null);
+        History.Entry<String> named = p.organisation.last();
+        if (named == null || !Objects.equals(named.value(), organisation)) {
+          p.organisation.add(at, pos, organisation);
         }
     } else if (event instanceof Event.NoticeAcknowledged e) {
         Meeting m = meetings.get(e.meeting());

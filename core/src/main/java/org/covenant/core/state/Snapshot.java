@@ -405,6 +405,33 @@ public final class Snapshot {
     return out;
   }
 
+  /**
+   * The organisation named by a participant's last {@code participant.joined} at or before t
+   * (§3). Empty when that join named none, when they never joined, or when the meeting does not
+   * exist at t. It may name an organisation with no account in this ledger: a guest.
+   */
+  public Optional<String> participantAccount(String meeting, String participant, long t) {
+    Meeting m = meeting(meeting, t);
+    Participant pt = m == null ? null : m.participants.get(participant);
+    History.Entry<String> e = pt == null ? null : pt.organisation.at(t, position);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.value());
+  }
+
+  /**
+   * Whether a participant is external to a meeting at t (§3: an absent or different account
+   * means external). The host never is; anyone else is unless their last join at or before t
+   * named the meeting's account. A guest whose organisation has no account here is external
+   * like any other.
+   */
+  public boolean external(String meeting, String participant, long t) {
+    Meeting m = meeting(meeting, t);
+    if (m != null && participant.equals(m.host)) {
+      return false;
+    }
+    return m == null
+        || !participantAccount(meeting, participant, t).map(m.account::equals).orElse(false);
+  }
+
   /** Participants present in a meeting at t (the host first); empty if it does not exist. */
   public List<String> presentParticipants(String meeting, long t) {
     Meeting m = meeting(meeting, t);

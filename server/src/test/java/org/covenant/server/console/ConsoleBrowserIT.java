@@ -224,12 +224,14 @@ class ConsoleBrowserIT {
   @Test
   @Order(5)
   void participant_seesTheNotice_staysMuted_accepts_andIsUnmuted() {
+    // guest-42 comes from an organisation with no account on the platform (§3).
     String url = w.url() + "/participant.html?meeting=" + ConsoleWorkspace.LIVE_MEETING
-        + "&participant=guest-42#token=" + w.service;
+        + "&participant=guest-42&account=hooli#token=" + w.service;
     b.open(url);
     b.waitFor("#notice[open]");
     // The token left the address bar at once.
     assertThat(b.driver.getCurrentUrl()).doesNotContain("token");
+    assertThat(b.find("#you").getText()).isEqualTo("You joined as guest-42, a guest from hooli.");
     assertThat(b.find("#notice-body").getText()).contains("This meeting is being recorded")
         .contains("AI Companion is on");
     assertThat(b.find("#notice-agreement").getText()).contains("You stay muted until you accept");
@@ -238,6 +240,8 @@ class ConsoleBrowserIT {
     JsonNode before = notices("guest-42");
     assertThat(before.path("present").asBoolean()).isTrue();
     assertThat(before.path("muted").asBoolean()).isTrue();
+    assertThat(before.path("account").asText()).isEqualTo("hooli");
+    assertThat(before.path("external").asBoolean()).isTrue();
     assertThat(A11y.problems(b)).as("participant notice").isEmpty();
     b.screenshot(SHOTS.resolve("participant-notice-desktop.png"));
     b.phone();
@@ -280,12 +284,15 @@ class ConsoleBrowserIT {
         .contains("AI meeting summary");
     String guest42 = b.find("#participants-table tr[data-participant='guest-42']").getText();
     assertThat(guest42).contains("Can speak").contains("Recording").contains("AI Companion");
+    assertThat(guest42).contains("External").contains("Guest from hooli");
     String guest7 = b.find("#participants-table tr[data-participant='guest-7']").getText();
-    assertThat(guest7).contains("Held muted").contains("none yet");
+    assertThat(guest7).contains("Held muted").contains("none yet").contains("External")
+        .contains("Guest from " + ConsoleWorkspace.GUEST_ORGANISATION);
     String bob = b.find("#participants-table tr[data-participant='bob']").getText();
-    assertThat(bob).contains("Held muted");
+    assertThat(bob).contains("Held muted").contains(ConsoleWorkspace.ACCOUNT)
+        .doesNotContain("External").doesNotContain("Guest");
     assertThat(b.find("#participants-table tr[data-participant='alice']").getText())
-        .contains("Host").contains("Can speak");
+        .contains("Host").contains("Can speak").doesNotContain("External");
     assertThat(b.find("#muted-summary").getText()).contains("guest-7").contains("bob")
         .doesNotContain("guest-42");
     JsonNode m = w.get("/v1/meetings/" + ConsoleWorkspace.LIVE_MEETING, w.owner).json();

@@ -45,6 +45,8 @@ import org.covenant.store.LedgerConfig;
 final class ConsoleWorkspace implements AutoCloseable {
   static final String ACCOUNT = "acme";
   static final String LIVE_MEETING = "m-weekly";
+  /** The organisation of the live meeting's guest: it has no account here. */
+  static final String GUEST_ORGANISATION = "initrode";
 
   private final Path dir;
   private final Deployment.Opened opened;
@@ -266,11 +268,12 @@ final class ConsoleWorkspace implements AutoCloseable {
     wf.add("recording.cloud");
     wf.add("ai_companion.meeting_summary");
     event("participant.joined", weekly.plusSeconds(20)).put("meeting", LIVE_MEETING)
-        .put("participant", "bob");
+        .put("participant", "bob").put("account", ACCOUNT);
     event("participant.joined", weekly.plusSeconds(25)).put("meeting", LIVE_MEETING)
-        .put("participant", "carol");
+        .put("participant", "carol").put("account", ACCOUNT);
+    // A guest from an organisation with no account on the platform (ARCHITECTURE.md §3).
     event("participant.joined", weekly.plusSeconds(30)).put("meeting", LIVE_MEETING)
-        .put("participant", "guest-7");
+        .put("participant", "guest-7").put("account", GUEST_ORGANISATION);
     event("notice.acknowledged", weekly.plusSeconds(35)).put("meeting", LIVE_MEETING)
         .put("participant", "bob").put("notice", "recording");
     event("notice.acknowledged", weekly.plusSeconds(36)).put("meeting", LIVE_MEETING)
