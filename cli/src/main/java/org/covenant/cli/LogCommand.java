@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.covenant.evidence.DataDirectory;
 import org.covenant.format.Json;
 import org.covenant.log.Checked;
 import org.covenant.log.ConsistencyProof;
@@ -174,7 +175,7 @@ public final class LogCommand implements Runnable {
       if (v.isEmpty()) {
         return 2;
       }
-      Path file = source.data.resolve("log").resolve(TilePaths.CHECKPOINT);
+      Path file = DataDirectory.at(source.data).logDir().resolve(TilePaths.CHECKPOINT);
       String note;
       try {
         note = Files.readString(file, StandardCharsets.UTF_8);
@@ -226,7 +227,7 @@ public final class LogCommand implements Runnable {
       } else {
         LogVerification.Failed f = (LogVerification.Failed) result;
         o.put("code", f.code());
-        o.put("file", source.data.resolve("log").resolve(f.file()).toString());
+        o.put("file", DataDirectory.at(source.data).logDir().resolve(f.file()).toString());
         f.leafIndex().ifPresent(i -> o.put("leaf_index", i));
         o.put("message", f.message());
       }

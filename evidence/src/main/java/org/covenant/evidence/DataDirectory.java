@@ -87,6 +87,24 @@ public final class DataDirectory {
     return dir.resolve(SCAN_MODEL);
   }
 
+  /** The tiled log's directory ({@code log/}: tiles, leaves, checkpoint). */
+  public Path logDir() {
+    return dir.resolve("log");
+  }
+
+  /**
+   * Opens the log for reading, checked against its own key; takes no lock, so it works while a
+   * writer holds the log.
+   *
+   * @throws LogException {@code log_missing} when the directory has no log key, or when the log
+   *     is damaged
+   */
+  public TiledLog openLogReadOnly() {
+    NoteSigner signer = FileKeyStore.load(dir).orElseThrow(
+        () -> new LogException("log_missing", "no log key in `" + dir + "`"));
+    return TiledLog.openReadOnly(dir, signer.verifier());
+  }
+
   /** The log's signing key, created on first use. */
   public NoteSigner signer() {
     return FileKeyStore.loadOrCreate(dir, FileKeyStore.DEFAULT_NAME);

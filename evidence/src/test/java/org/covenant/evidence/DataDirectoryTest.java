@@ -57,6 +57,19 @@ class DataDirectoryTest {
   }
 
   @Test
+  void aReaderOpensTheLogWhileAWriterHoldsIt(@TempDir Path dir) {
+    DataDirectory d = DataDirectory.at(dir);
+    assertThatThrownBy(d::openLogReadOnly).isInstanceOfSatisfying(LogException.class,
+        e -> assertThat(e.code()).isEqualTo("log_missing"));
+    d.appendOne(leaf("a"));
+    try (TiledLog held = d.openLog(); TiledLog read = d.openLogReadOnly()) {
+      assertThat(read.size()).isEqualTo(1);
+      assertThat(read.leaf(0)).isEqualTo(leaf("a"));
+      assertThat(d.logDir()).isDirectory();
+    }
+  }
+
+  @Test
   void theFeedLogsEachLedgerEventOnce_pseudonymized_andResumesAfterReopening(
       @TempDir Path dir) {
     DataDirectory d = DataDirectory.at(dir).create();
