@@ -63,7 +63,7 @@ class DataDirectoryTest {
         e -> assertThat(e.code()).isEqualTo("log_missing"));
     d.appendOne(leaf("a"));
     try (TiledLog held = d.openLog(); TiledLog read = d.openLogReadOnly()) {
-      assertThat(read.size()).isEqualTo(1);
+      assertThat(read.size()).isEqualTo(held.size()).isEqualTo(1);
       assertThat(read.leaf(0)).isEqualTo(leaf("a"));
       assertThat(d.logDir()).isDirectory();
     }
