@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.EventCodec;
 import org.covenant.format.Json;
@@ -99,12 +101,33 @@ public final class LedgerCommand implements Runnable {
         for (int from = 0; from < s.events().size(); from += BATCH) {
           int to = Math.min(s.events().size(), from + BATCH);
           List<Append> batch = new ArrayList<>();
+          List<Integer> sent = new ArrayList<>();
+          // Even the operator cannot move the ledger's clock past the server's by more than
+          // the skew (docs/DECISIONS.md, "Time").
+          java.time.Instant latest = java.time.Instant.now().plus(TimeKey.MAX_SKEW);
           for (int i = from; i < to; i++) {
-            batch.add(Append.of(s.events().get(i).event(), keys.get(i)));
+            Event e = s.events().get(i).event();
+            if (e.at().isAfter(latest)) {
+              rejected++;
+              ObjectNode line = Json.object();
+              line.put("file", s.source());
+              line.put("event", s.events().get(i).index());
+              line.put("type", e.type());
+              line.put("at", e.at().toString());
+              line.put("outcome", "rejected");
+              line.put("code", "clock_skew");
+              line.put("message", "`" + e.at() + "` is more than "
+                  + TimeKey.MAX_SKEW.toSeconds() + " s ahead of this machine's clock");
+              out.println(Json.line(line));
+              continue;
+            }
+            batch.add(Append.of(e, keys.get(i)));
+            sent.add(i);
           }
           List<AppendResult> results = l.append(batch);
-          for (int i = 0; i < results.size(); i++) {
-            AppendResult r = results.get(i);
+          for (int j = 0; j < results.size(); j++) {
+            AppendResult r = results.get(j);
+            int i = sent.get(j) - from;
             if (r instanceof AppendResult.Accepted) {
               accepted++;
             } else if (r instanceof AppendResult.Duplicate) {

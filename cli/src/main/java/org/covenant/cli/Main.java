@@ -49,6 +49,12 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns the exit code (for tests). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    // UTF-8 whatever the locale: under LANG=C the JDK's default would print every non-ASCII id
+    // as `?` and `ledger export` would not round-trip (docs/DECISIONS.md, identifiers).
+    cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out,
+        java.nio.charset.StandardCharsets.UTF_8), true));
+    cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err,
+        java.nio.charset.StandardCharsets.UTF_8), true));
     // Wide enough that the teaching examples in descriptions are not wrapped mid-line.
     cl.setUsageHelpWidth(110);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -61,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
           + "before those depending on consents or settings deny store_unavailable (default 5).")
   long staleAfter;
 
+  @Option(names = "--metrics-token", paramLabel = "TOKEN",
+      description = "A bearer token (at least 16 characters) a Prometheus scraper may use for "
+          + "/metrics besides the operator token; also read from COVENANT_METRICS_TOKEN.")
+  Optional<String> metricsToken;
+
   @Override
   public Integer call() throws InterruptedException {
     // Javalin and Jetty log through SLF4J; the operator wants warnings, not start-up chatter.
@@ -72,9 +77,21 @@ final class ServeCommand implements Callable<Integer> {
         : LedgerConfig.sqlite(dir);
     ServerConfig config = ServerConfig.defaults(port).withHost(host)
         .withFreshness(Duration.ofSeconds(staleAfter), Duration.ofMillis(250));
+    Optional<String> scraper = metricsToken.or(() -> Optional.ofNullable(
+        System.getenv("COVENANT_METRICS_TOKEN")).filter(t -> !t.isEmpty()));
+    if (scraper.isPresent()) {
+      if (scraper.get().length() < 16) {
+        spec.commandLine().getErr().println("covenant: --metrics-token: at least 16 characters");
+        return 2;
+      }
+      config = config.withMetricsToken(scraper.get());
+    }
     Clock clock = Clock.systemUTC();
     Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock);
-    CovenantServer server = opened.server().start();
+    boolean seed = demo && opened.server().namespaces().main().ledger().head() == 0
+        && opened.operatorSecret().isPresent();
+    // /readyz answers 503 until the demo workspace is seeded.
+    CovenantServer server = (seed ? opened.server().holdReadiness() : opened.server()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -100,7 +117,12 @@ final class ServeCommand implements Callable<Integer> {
             + "earlier: start --demo on a fresh --data DIR");
       } else {
         out.flush();
-        Demo.Seeded s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant());
+        Demo.Seeded s;
+        try {
+          s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant());
+        } finally {
+          server.release();
+        }
         out.println("  demo        " + s.events() + " events, " + s.content()
             + " content items, " + s.decisions() + " decisions over 30 days");
       }

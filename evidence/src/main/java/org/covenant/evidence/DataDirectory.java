@@ -2,7 +2,6 @@ package org.covenant.evidence;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +11,7 @@ import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
+import org.covenant.store.PrivateFiles;
 
 /**
  * A data directory ({@code --data DIR}, ARCHITECTURE.md §7, §9) and the one place that knows its
@@ -62,10 +62,14 @@ public final class DataDirectory {
     return dir;
   }
 
-  /** Creates the directory if missing. */
+  /**
+   * Creates the directory if missing, owner-only: 0700 directories and 0600 files, also those an
+   * older version left ({@link PrivateFiles}).
+   */
   public DataDirectory create() {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.createDirectories(dir);
+      PrivateFiles.secureTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dir, e);
     }

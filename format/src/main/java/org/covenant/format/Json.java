@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.covenant.core.state.TimeKey;
 
 /**
  * The one Jackson mapper and the field readers every JSON codec uses, each failing with a
@@ -167,12 +168,18 @@ public final class Json {
 
   /** Parses an RFC 3339 timestamp (with a zone: {@code Z} or an offset). */
   public static Instant instant(String s, String field) {
+    Instant at;
     try {
-      return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      at = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      throw new FormatException(field, "`" + s + "` is not an RFC 3339 timestamp such as "
-          + "2024-03-01T09:00:00Z");
+      throw new FormatException(field, "`" + (s.length() > 64 ? s.substring(0, 64) + "…" : s)
+          + "` is not an RFC 3339 timestamp such as 2024-03-01T09:00:00Z");
     }
+    if (!TimeKey.supported(at)) {
+      throw new FormatException(field, "`" + s + "` is outside the supported range ["
+          + TimeKey.MIN_SUPPORTED + ", " + TimeKey.END_SUPPORTED + ")");
+    }
+    return at;
   }
 
   /** A readable name for the JSON type of a node. */

@@ -90,7 +90,7 @@ final class AtomicFiles {
     }
     for (Path p : missing) {
       try {
-        Files.createDirectory(p);
+        Files.createDirectory(p, privateDir());
       } catch (FileAlreadyExistsException e) {
         if (!Files.isDirectory(p)) {
           throw e;
@@ -99,6 +99,25 @@ final class AtomicFiles {
       created.add(p.getParent());
     }
     return created;
+  }
+
+  private static final boolean POSIX =
+      java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  /** Creates directories 0700: the data directory is the owner's only (docs/DECISIONS.md). */
+  static java.nio.file.attribute.FileAttribute<?>[] privateDir() {
+    return POSIX ? new java.nio.file.attribute.FileAttribute<?>[] {
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
+  }
+
+  /** Creates files 0600. */
+  static java.nio.file.attribute.FileAttribute<?>[] privateFile() {
+    return POSIX ? new java.nio.file.attribute.FileAttribute<?>[] {
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
   }
 
   /** Deletes {@code dir} and everything under it; missing is fine. */
@@ -123,9 +142,11 @@ final class AtomicFiles {
     try (FileChannel ch =
         FileChannel.open(
             path,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            privateFile())) {
       ByteBuffer b = ByteBuffer.wrap(data);
       while (b.hasRemaining()) {
         ch.write(b);

@@ -104,7 +104,9 @@ public final class TiledLog implements AutoCloseable {
       }
       channel =
           FileChannel.open(
-              dataDir.resolve("log.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+              dataDir.resolve("log.lock"),
+              java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              AtomicFiles.privateFile());
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {

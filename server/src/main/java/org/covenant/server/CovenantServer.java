@@ -77,6 +77,9 @@ public final class CovenantServer implements AutoCloseable {
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
+  /** False until {@link #start()} has finished and no start-up work holds readiness. */
+  private volatile boolean started;
+  private volatile boolean held;
   /** Callers by token id: tokens are immutable, so each is built once. */
   private final java.util.concurrent.ConcurrentHashMap<String, Caller> callers =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -88,7 +91,7 @@ public final class CovenantServer implements AutoCloseable {
         () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
-        parts.tokens(), parts.log(), parts.catalog()).routes());
+        parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
@@ -108,6 +111,10 @@ public final class CovenantServer implements AutoCloseable {
           new org.eclipse.jetty.util.thread.QueuedThreadPool(parts.config().threads(), 4);
       pool.setName("covenant-http");
       cfg.jetty.threadPool = pool;
+      // X-HTTP-Method-Override and its kin are ignored: a GET stays a GET (issue 12).
+      cfg.jetty.modifyServletContextHandler(h -> h.addFilter(
+          new org.eclipse.jetty.ee10.servlet.FilterHolder(new NoMethodOverride()), "/*",
+          java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
       cfg.jetty.host = parts.config().host();
       cfg.jetty.port = parts.config().port();
       for (Route r : routes) {
@@ -143,13 +150,32 @@ public final class CovenantServer implements AutoCloseable {
     return new CovenantServer(Objects.requireNonNull(parts, "parts"));
   }
 
-  /** Starts listening and the background work; returns this. */
+  /**
+   * Starts listening and the background work; returns this. {@code /readyz} answers 200 from
+   * the end of this call, unless {@link #holdReadiness()} was called and {@link #release()} not
+   * yet.
+   */
   public CovenantServer start() {
     app.start();
     long every = parts.config().refreshEvery().toMillis();
     background.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(this::flush, 1000, 1000, TimeUnit.MILLISECONDS);
+    started = true;
     return this;
+  }
+
+  /**
+   * Keeps {@code /readyz} at 503 {@code starting} until {@link #release()}: for start-up work
+   * done through the API, such as seeding the demo workspace. Returns this.
+   */
+  public CovenantServer holdReadiness() {
+    held = true;
+    return this;
+  }
+
+  /** Ends {@link #holdReadiness()}. */
+  public void release() {
+    held = false;
   }
 
   /** The port it listens on (after {@link #start()}). */

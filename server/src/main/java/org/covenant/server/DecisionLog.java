@@ -191,9 +191,10 @@ public final class DecisionLog implements AutoCloseable {
     }
     Path f = file.get();
     try {
-      Files.createDirectories(f.getParent());
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      org.covenant.store.PrivateFiles.createDirectories(f.getParent());
+      try (FileChannel ch = FileChannel.open(f, java.util.Set.of(StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+              org.covenant.store.PrivateFiles.fileAttributes());
           BufferedWriter w = new BufferedWriter(java.nio.channels.Channels.newWriter(ch,
               StandardCharsets.UTF_8))) {
         for (String l : lines) {

@@ -113,6 +113,7 @@ final class Http {
     if (!(n instanceof ObjectNode o)) {
       throw ServerException.invalid("body", "expected a JSON object, got " + Json.kind(n));
     }
+    ctx.attribute(EdgeRules.BODY, o);
     return o;
   }
 
@@ -135,6 +136,7 @@ final class Http {
     if (!(n instanceof ObjectNode o)) {
       throw ServerException.invalid("body", "expected a JSON object, got " + Json.kind(n));
     }
+    ctx.attribute(EdgeRules.BODY, o);
     return o;
   }
 

@@ -93,6 +93,7 @@ final class LedgerRoutes {
     Caller caller = Http.caller(ctx);
     List<Append> batch = new ArrayList<>(list.size());
     Set<String> batchMeetings = new HashSet<>();
+    Instant now = now();
     for (int i = 0; i < list.size(); i++) {
       String prefix = "events[" + i + "].";
       JsonNode n = list.get(i);
@@ -101,35 +102,49 @@ final class LedgerRoutes {
             + Json.kind(n));
       }
       Event e = Http.field(prefix, () -> EventCodec.parse(n, EVENT_EXTRA));
+      EdgeRules.checkIds(e, prefix);
       Optional<String> key = Optional.empty();
       JsonNode k = n.get("idempotency_key");
       if (k != null && !k.isNull()) {
-        if (!k.isTextual() || k.asText().isBlank()
-            || k.asText().length() > StoredEvent.MAX_KEY_LENGTH) {
-          throw ServerException.invalid(prefix + "idempotency_key", "expected 1 to "
-              + StoredEvent.MAX_KEY_LENGTH + " characters, not blank");
+        if (!k.isTextual()) {
+          throw ServerException.invalid(prefix + "idempotency_key", "expected a string");
         }
-        key = Optional.of(k.asText());
+        key = Optional.of(EdgeRules.checkKey(k.asText(), prefix + "idempotency_key"));
       }
+      ObjectNode request = ((ObjectNode) n).deepCopy();
+      request.remove("idempotency_key");
       authorize(ctx, ns, caller, e, prefix, batchMeetings);
-      batch.add(new Append(e, key));
+      // The operator writes history at its own times; accounts and services write now.
+      boolean own = EdgeRules.checkTime(caller, e.at(), now, prefix + "at");
+      batch.add(EdgeRules.append(ctx, e, key, org.covenant.format.CanonicalJson.canonicalString(
+          EdgeRules.withoutStampedTime(caller, request)), own ? Optional.empty()
+          : Optional.of(now)));
     }
     List<AppendResult> results = ns.append(batch);
     ObjectNode out = Json.object();
     ArrayNode rs = out.putArray("results");
     int accepted = 0;
+    int duplicates = 0;
     int rejected = 0;
     for (int i = 0; i < results.size(); i++) {
-      ObjectNode r = result(results.get(i));
+      AppendResult res = results.get(i);
+      ObjectNode r = result(res);
+      if (res instanceof AppendResult.Duplicate) {
+        r.put("idempotency_key", list.get(i).path("idempotency_key").asText());
+      }
       r.put("index", i);
       rs.add(r);
-      if (results.get(i).stored()) {
+      if (res instanceof AppendResult.Accepted) {
         accepted++;
+      } else if (res instanceof AppendResult.Duplicate) {
+        duplicates++;
       } else {
         rejected++;
       }
     }
+    // `accepted` counts what this request wrote; duplicates were written by an earlier one.
     out.put("accepted", accepted);
+    out.put("duplicates", duplicates);
     out.put("rejected", rejected);
     out.put("head", ns.ledger().head());
     Http.json(ctx, 200, out);
@@ -148,6 +163,10 @@ final class LedgerRoutes {
       o.put("status", "rejected");
       o.put("code", x.rejection().code().code());
       o.put("message", x.rejection().message());
+    } else if (r instanceof AppendResult.KeyReused x) {
+      o.put("status", "rejected");
+      o.put("code", "idempotency_key_reused");
+      o.put("message", "the idempotency key was used before with another request");
     } else if (r instanceof AppendResult.Stale s) {
       o.put("status", "stale");
       o.put("head", s.head());
@@ -267,24 +286,33 @@ final class LedgerRoutes {
     return Optional.empty();
   }
 
-  /** Appends one event for a resource route; a rejection becomes its problem. */
   /**
-   * Appends one event built by a route (the `Idempotency-Key` header makes a retry safe) and
-   * returns its position; a rejection becomes the problem document of its code.
+   * Appends one event built by a route at the server's time (the `Idempotency-Key` header makes
+   * a retry safe) and returns its position; a rejection becomes the problem document of its code.
    */
   static long appendOne(Context ctx, Event e, String field) {
-    Optional<String> key = Optional.ofNullable(ctx.header("Idempotency-Key"));
-    if (key.isPresent() && (key.get().isBlank()
-        || key.get().length() > StoredEvent.MAX_KEY_LENGTH)) {
-      throw ServerException.invalid("Idempotency-Key", "expected 1 to "
-          + StoredEvent.MAX_KEY_LENGTH + " characters, not blank");
-    }
-    AppendResult r = Http.namespace(ctx).append(List.of(new Append(e, key))).get(0);
+    return appendOne(ctx, e, field, true);
+  }
+
+  /**
+   * As {@link #appendOne(Context, Event, String)}; with {@code stamp} false the event keeps its
+   * own time (the operator's explicit history).
+   */
+  static long appendOne(Context ctx, Event e, String field, boolean stamp) {
+    EdgeRules.checkIds(e, "");
+    Optional<String> key = Optional.ofNullable(ctx.header("Idempotency-Key"))
+        .map(k -> EdgeRules.checkKey(k, "Idempotency-Key"));
+    AppendResult r = Http.namespace(ctx).append(List.of(EdgeRules.append(ctx, e, key,
+        EdgeRules.request(ctx), stamp ? Optional.of(e.at()) : Optional.empty()))).get(0);
     if (r instanceof AppendResult.Accepted a) {
       return a.position();
     }
     if (r instanceof AppendResult.Duplicate d) {
       return d.position();
+    }
+    if (r instanceof AppendResult.KeyReused) {
+      throw new ServerException("idempotency_key_reused", 422, "Idempotency-Key",
+          "the idempotency key was used before with another request on this route");
     }
     if (r instanceof AppendResult.Rejected x) {
       throw new ServerException(x.rejection().code().code(),
@@ -561,7 +589,8 @@ final class LedgerRoutes {
     if (ConsentType.of(consent).isEmpty()) {
       throw ServerException.notFound("consent", "no consent `" + consent + "`");
     }
-    ObjectNode body = Http.optionalObject(ctx, config.maxBody());
+    // The OpenAPI document requires a body (`{}` or `{"by": USER}`): an empty one is 400.
+    ObjectNode body = Http.object(ctx, config.maxBody());
     Http.only(body, Set.of("by"), "");
     String by = Tenancy.actor(ctx, a, Http.field("", () -> Json.optStr(body, "by")));
     Instant at = now();
@@ -607,12 +636,14 @@ final class LedgerRoutes {
     Optional<String> meeting = Http.field("", () -> Json.optStr(body, "meeting"));
     Optional<String> author = Http.field("", () -> Json.optStr(body, "author"));
     List<String> contributors = Http.field("", () -> Json.strings(body, "contributors", false));
-    Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at")) : now();
+    Instant now = now();
+    Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at")) : now;
+    boolean own = EdgeRules.checkTime(Http.caller(ctx), at, now, "at") && body.has("at");
     if (meeting.isPresent() && Http.caller(ctx) instanceof Caller.AccountUser) {
       Tenancy.meeting(ctx, meeting.get());
     }
-    long pos = appendOne(ctx, new Event.ContentCreated(at, content, category, a.account(),
-        meeting, author, contributors), "content");
+    long pos = appendOne(ctx, new Event.ContentCreated(own ? at : now, content, category,
+        a.account(), meeting, author, contributors), "content", !own);
     ObjectNode out = Json.object();
     out.put("position", pos);
     out.put("content", content);

@@ -20,6 +20,7 @@ import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.Effect;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.Role;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
 import org.covenant.format.Json;
@@ -51,9 +52,12 @@ final class OpsRoutes {
   private final Optional<TiledLog> log;
   private final TermsCatalog catalog;
   private final byte[] openapi;
+  private final java.util.function.BooleanSupplier started;
 
   OpsRoutes(Clock clock, ServerConfig config, ServerMetrics metrics, Namespaces namespaces,
-      TokenStore tokens, Optional<TiledLog> log, TermsCatalog catalog) {
+      TokenStore tokens, Optional<TiledLog> log, TermsCatalog catalog,
+      java.util.function.BooleanSupplier started) {
+    this.started = started;
     this.clock = clock;
     this.config = config;
     this.metrics = metrics;
@@ -97,6 +101,9 @@ final class OpsRoutes {
   }
 
   private void ready(Context ctx) {
+    if (!started.getAsBoolean()) {
+      throw new ServerException("starting", 503, "", "the server is still starting");
+    }
     Namespace main = namespaces.main();
     if (!main.storeUp()) {
       throw new ServerException("store_unavailable", 503, "", "the ledger store has been "
@@ -108,7 +115,30 @@ final class OpsRoutes {
     Http.json(ctx, 200, o);
   }
 
+  /**
+   * Every tenant's totals: for the operator token or the configured scraper token only (401
+   * without a valid token, 403 for an account or service token).
+   */
   private void metrics(Context ctx) {
+    String header = ctx.header("Authorization");
+    String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim() : "";
+    if (secret.isEmpty()) {
+      throw new ServerException("unauthenticated", 401, "Authorization",
+          "send `Authorization: Bearer <operator or metrics token>`");
+    }
+    boolean scraper = config.metricsToken().isPresent() && java.security.MessageDigest.isEqual(
+        config.metricsToken().get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (!scraper) {
+      ApiToken t = tokens.find(secret).filter(x -> !x.expiredAt(clock.instant()))
+          .orElseThrow(() -> new ServerException("unauthenticated", 401, "Authorization",
+              "the token is not valid"));
+      if (t.kind() != TokenKind.OPERATOR) {
+        throw ServerException.forbidden("Authorization", "metrics are for the operator or the "
+            + "metrics token");
+      }
+    }
     ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
@@ -283,6 +313,16 @@ final class OpsRoutes {
             () -> ServerException.notFound("account", "no account `" + acc + "`"));
         if (a.user(usr).isEmpty()) {
           throw ServerException.notFound("user", "no user `" + usr + "` in `" + acc + "`");
+        }
+        if (caller instanceof Caller.AccountUser u) {
+          // A token acts as its user: nobody mints one for a user above their own role.
+          Role mine = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
+          Role theirs = a.user(usr).get().role();
+          if (theirs.ordinal() < mine.ordinal()) {
+            throw new ServerException("role_escalation", 403, "user", "`" + u.user() + "` ("
+                + mine.id() + ") may not issue a token acting as `" + usr + "` ("
+                + theirs.id() + ")");
+          }
         }
         if (!purposes.isEmpty()) {
           throw ServerException.invalid("purposes", "only service tokens carry purposes");

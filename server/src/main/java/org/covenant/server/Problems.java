@@ -15,6 +15,10 @@ public final class Problems {
 
   private static final Map<String, String> TITLES = Map.ofEntries(
       Map.entry("invalid_input", "The request is not valid"),
+      Map.entry("invalid_id", "An identifier in the request is not valid"),
+      Map.entry("clock_skew", "The request's time is too far from the server's clock"),
+      Map.entry("idempotency_key_reused",
+          "The idempotency key was used before with another request"),
       Map.entry("body_too_large", "The request body is too large"),
       Map.entry("unsupported_media_type", "The request body must be application/json"),
       Map.entry("unauthenticated", "A valid API token is required"),
@@ -30,6 +34,7 @@ public final class Problems {
   /** The HTTP status of a ledger rejection returned by a single-resource route. */
   public static int statusOf(RejectionCode code) {
     return switch (code) {
+      case INVALID_ID -> 400;
       case NOT_AUTHORIZED -> 403;
       case UNKNOWN_ACCOUNT, UNKNOWN_SETTING, UNKNOWN_CONSENT, UNKNOWN_TERMS, UNKNOWN_FEATURE,
           UNKNOWN_NOTICE, UNKNOWN_CATEGORY, UNKNOWN_GROUP, UNKNOWN_USER, UNKNOWN_MEETING,

@@ -15,12 +15,18 @@ import java.util.Objects;
  *     decisions that depend on consents or settings deny with {@code store_unavailable}
  * @param refreshEvery how often the store is polled for other processes' events and health
  * @param threads the most HTTP worker threads (Jetty's acceptors and selectors included)
+ * @param metricsToken a scraper's bearer token for {@code /metrics} besides the operator's
  */
 public record ServerConfig(String host, int port, long maxBody, long maxBatchBody, int maxBatch,
-    Duration staleAfter, Duration refreshEvery, int threads) {
+    Duration staleAfter, Duration refreshEvery, int threads,
+    java.util.Optional<String> metricsToken) {
   /** Validates the fields. */
   public ServerConfig {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(metricsToken, "metricsToken");
+    if (metricsToken.isPresent() && metricsToken.get().length() < 16) {
+      throw new IllegalArgumentException("a metrics token has at least 16 characters");
+    }
     Objects.requireNonNull(staleAfter, "staleAfter");
     Objects.requireNonNull(refreshEvery, "refreshEvery");
     if (port < 0 || port > 65535 || maxBody < 1 || maxBatchBody < 1 || maxBatch < 1
@@ -35,18 +41,31 @@ public record ServerConfig(String host, int port, long maxBody, long maxBatchBod
    */
   public static ServerConfig defaults(int port) {
     return new ServerConfig("127.0.0.1", port, 1 << 20, 64L << 20, 100_000,
-        Duration.ofSeconds(5), Duration.ofMillis(250), 32);
+        Duration.ofSeconds(5), Duration.ofMillis(250), 32, java.util.Optional.empty());
+  }
+
+  /** The limits without a metrics scraper token. */
+  public ServerConfig(String host, int port, long maxBody, long maxBatchBody, int maxBatch,
+      Duration staleAfter, Duration refreshEvery, int threads) {
+    this(host, port, maxBody, maxBatchBody, maxBatch, staleAfter, refreshEvery, threads,
+        java.util.Optional.empty());
+  }
+
+  /** The same with a scraper token for {@code /metrics}. */
+  public ServerConfig withMetricsToken(String token) {
+    return new ServerConfig(host, port, maxBody, maxBatchBody, maxBatch, staleAfter,
+        refreshEvery, threads, java.util.Optional.of(token));
   }
 
   /** The same with another staleness bound and poll interval. */
   public ServerConfig withFreshness(Duration stale, Duration refresh) {
     return new ServerConfig(host, port, maxBody, maxBatchBody, maxBatch, stale, refresh,
-        threads);
+        threads, metricsToken);
   }
 
   /** The same bound to another address. */
   public ServerConfig withHost(String otherHost) {
     return new ServerConfig(otherHost, port, maxBody, maxBatchBody, maxBatch, staleAfter,
-        refreshEvery, threads);
+        refreshEvery, threads, metricsToken);
   }
 }

@@ -126,7 +126,7 @@ class ApiIT {
 
   @Test
   void consentGrant_thenHistoryAndTransparency() {
-    TestClient.Response g = op.post("/v1/accounts/globex/consents/ai_training:grant", "");
+    TestClient.Response g = op.post("/v1/accounts/globex/consents/ai_training:grant", "{}");
     assertThat(g.status()).as(g.body()).isEqualTo(200);
     assertThat(g.json().path("status").asText()).isEqualTo("in_force");
     JsonNode h = op.get("/v1/accounts/globex/consents").json();

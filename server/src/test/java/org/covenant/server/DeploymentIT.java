@@ -47,7 +47,7 @@ class DeploymentIT {
     try (CovenantServer server = first.server().start()) {
       TestClient op = new TestClient(server.url(), operator);
       Workspace.seed(op);
-      TestClient.Response g = op.post("/v1/accounts/acme/consents/ai_training:grant", "");
+      TestClient.Response g = op.post("/v1/accounts/acme/consents/ai_training:grant", "{}");
       assertThat(g.status()).as(g.body()).isEqualTo(200);
       receipt = Json.line(g.json().path("receipt"));
       assertThat(op.post("/v1/decisions:batch", "{\"purpose\":\"service.provide\","

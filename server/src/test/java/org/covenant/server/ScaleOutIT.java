@@ -55,7 +55,7 @@ class ScaleOutIT {
             + "\"service.recording\",\"content\":\"c-globex-rec\"}");
         assertThat(decided.json().path("verdict").asText()).as(decided.body()).isEqualTo("allow");
         TestClient.Response dup = c2.post("/v1/events", "{\"events\":[{\"type\":"
-            + "\"account.created\",\"at\":\"2030-01-01T00:00:00Z\",\"account\":\"acme\","
+            + "\"account.created\",\"at\":\"" + java.time.Instant.now() + "\",\"account\":\"acme\","
             + "\"owner\":\"mallory\"}]}");
         assertThat(dup.json().path("results").get(0).path("code").asText())
             .isEqualTo("duplicate_id");

@@ -61,6 +61,11 @@ final class TestClient {
   }
 
   Response send(String method, String path, String body) {
+    return send(request(method, path, body).build());
+  }
+
+  /** A request with this client's token and namespace, to add headers to. */
+  HttpRequest.Builder request(String method, String path, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -70,7 +75,7 @@ final class TestClient {
     }
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
     namespace.ifPresent(n -> b.header(Namespaces.HEADER, n));
-    return send(b.build());
+    return b;
   }
 
   Response send(HttpRequest req) {

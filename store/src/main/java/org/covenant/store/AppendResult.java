@@ -7,7 +7,7 @@ import org.covenant.core.event.Rejection;
 /**
  * What happened to one {@link Append} (ARCHITECTURE.md §3): accepted and durable at a position,
  * rejected with its code (never stored), a duplicate of an earlier append with the same
- * idempotency key, or stale (the caller's expected head had moved; nothing was checked).
+ * idempotency key, a reuse of a key with another request, or stale (the caller's expected head had moved; nothing was checked).
  */
 public sealed interface AppendResult {
   /** The event offered. */
@@ -57,6 +57,23 @@ public sealed interface AppendResult {
     @Override
     public boolean stored() {
       return true;
+    }
+  }
+
+  /**
+   * The idempotency key was appended before, at {@code position}, with a request of another
+   * fingerprint: refused, nothing was appended ({@code idempotency_key_reused}).
+   */
+  record KeyReused(Event event, String idempotencyKey, long position) implements AppendResult {
+    /** Validates the fields. */
+    public KeyReused {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    @Override
+    public boolean stored() {
+      return false;
     }
   }
 

@@ -1,10 +1,12 @@
 package org.covenant.store;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,7 +14,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.covenant.core.event.Event;
+import org.covenant.core.event.Identifiers;
 import org.covenant.core.event.Rejection;
+import org.covenant.core.event.RejectionCode;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.GovernanceState;
@@ -25,7 +30,8 @@ import org.covenant.core.terms.TermsCatalog;
  * {@link GovernanceState} projection kept beside it in memory.
  *
  * <p>{@link #append} validates each event against the projection at the head (the rejections
- * come back as values and are never stored), persists the accepted ones in one transaction per
+ * come back as values and are never stored; identifiers are checked first, against
+ * {@link Identifiers}, as {@code invalid_id}; stored events are not re-checked on replay), persists the accepted ones in one transaction per
  * batch, and only then makes them visible in {@link #snapshot()}. Concurrent callers are
  * group-committed: while one batch is being written, the batches that arrive queue up and go to
  * the store together, in one transaction. Before each write the ledger reads the events other
@@ -57,8 +63,11 @@ public final class Ledger implements AutoCloseable {
       new CopyOnWriteArrayList<>();
   private volatile View view;
   private volatile boolean closed;
-  // Guarded by writer.
-  private final Map<String, Long> keys = new HashMap<>();
+  /** Where a key was appended and the fingerprint of its request (null when unbound). */
+  private record KeyUse(long position, String fingerprint) {}
+
+  // Guarded by writer. Keyed by the key without its fingerprint.
+  private final Map<String, KeyUse> keys = new HashMap<>();
   private final List<StoredEvent> undelivered = new ArrayList<>();
   private boolean replaying;
   private boolean dirty;
@@ -123,7 +132,9 @@ public final class Ledger implements AutoCloseable {
   /**
    * Validates the batch in order against the head (each event sees the ones accepted before it)
    * and makes the accepted ones durable in one transaction. Returns one result per append, in
-   * order.
+   * order: a key already stored is {@link AppendResult.Duplicate}, or
+   * {@link AppendResult.KeyReused} when both appends carry fingerprints and they differ; an
+   * invalid identifier is rejected {@code invalid_id}; a stamped append takes its time here.
    *
    * @throws StoreException {@code store_unavailable} when the store cannot be written; nothing of
    *     the batch is then visible
@@ -172,8 +183,9 @@ public final class Ledger implements AutoCloseable {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     writer.lock();
     try {
-      Long p = keys.get(idempotencyKey);
-      return p == null || p > view.head() ? OptionalLong.empty() : OptionalLong.of(p);
+      KeyUse u = keys.get(Append.keyOf(idempotencyKey));
+      return u == null || u.position() > view.head() ? OptionalLong.empty()
+          : OptionalLong.of(u.position());
     } finally {
       unlockAndSignal();
     }
@@ -320,7 +332,7 @@ public final class Ledger implements AutoCloseable {
   private final class Plan {
     final List<Request> group;
     final List<StoredEvent> fresh = new ArrayList<>();
-    final Map<String, Long> groupKeys = new HashMap<>();
+    final Map<String, KeyUse> groupKeys = new HashMap<>();
     boolean touched;
 
     Plan(List<Request> group) {
@@ -342,28 +354,45 @@ public final class Ledger implements AutoCloseable {
       boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
       for (int i = 0; i < r.batch.size(); i++) {
         Append a = r.batch.get(i);
+        Event event = a.event();
+        if (a.stampAt().isPresent()) {
+          Instant at = a.stampAt().get();
+          Optional<Instant> last = view.state().lastAt();
+          event = event.withAt(last.isPresent() && last.get().isAfter(at) ? last.get() : at);
+        }
         if (a.idempotencyKey().isPresent()) {
           String k = a.idempotencyKey().get();
-          Long seen = keys.containsKey(k) ? keys.get(k) : groupKeys.get(k);
+          KeyUse seen = keys.containsKey(k) ? keys.get(k) : groupKeys.get(k);
           if (seen != null) {
-            r.results[i] = new AppendResult.Duplicate(a.event(), k, seen);
+            String fp = a.fingerprint().orElse(null);
+            boolean same = fp == null || seen.fingerprint() == null
+                || fp.equals(seen.fingerprint());
+            r.results[i] = same ? new AppendResult.Duplicate(event, k, seen.position())
+                : new AppendResult.KeyReused(event, k, seen.position());
             continue;
           }
         }
         if (stale) {
-          r.results[i] = new AppendResult.Stale(a.event(), r.expectedHead.getAsLong(), headNow);
+          r.results[i] = new AppendResult.Stale(event, r.expectedHead.getAsLong(), headNow);
+          continue;
+        }
+        Optional<Identifiers.Violation> bad = Identifiers.check(event);
+        if (bad.isPresent()) {
+          r.results[i] = new AppendResult.Rejected(event, new Rejection(RejectionCode.INVALID_ID,
+              "`" + bad.get().field() + "` " + bad.get().message()));
           continue;
         }
         touched = true;
-        Outcome o = view.state().apply(a.event());
+        Outcome o = view.state().apply(event);
         if (o instanceof Outcome.Accepted acc) {
-          StoredEvent stored = new StoredEvent(acc.position(), a.event(), a.idempotencyKey());
+          StoredEvent stored = new StoredEvent(acc.position(), event, a.storedKey());
           fresh.add(stored);
-          a.idempotencyKey().ifPresent(k -> groupKeys.put(k, acc.position()));
-          r.results[i] = new AppendResult.Accepted(a.event(), acc.position());
+          a.idempotencyKey().ifPresent(k -> groupKeys.put(k,
+              new KeyUse(acc.position(), a.fingerprint().orElse(null))));
+          r.results[i] = new AppendResult.Accepted(event, acc.position());
         } else {
           Rejection rejection = ((Outcome.Rejected) o).rejection();
-          r.results[i] = new AppendResult.Rejected(a.event(), rejection);
+          r.results[i] = new AppendResult.Rejected(event, rejection);
         }
       }
     }
@@ -442,7 +471,8 @@ public final class Ledger implements AutoCloseable {
           + e.position() + " (" + e.event().type() + ") is rejected on replay: "
           + r.rejection().code().code() + ": " + r.rejection().message());
     }
-    e.idempotencyKey().ifPresent(k -> keys.put(k, e.position()));
+    e.idempotencyKey().ifPresent(k -> keys.put(Append.keyOf(k),
+        new KeyUse(e.position(), Append.fingerprintOf(k))));
     undelivered.add(e);
     view = new View(v.state(), e.position());
   }

@@ -60,7 +60,7 @@ public final class SqliteEventStore implements EventStore {
    */
   public static SqliteEventStore open(LedgerConfig.Sqlite config) {
     try {
-      Files.createDirectories(config.dir());
+      PrivateFiles.createDirectories(config.dir());
     } catch (IOException e) {
       throw new StoreException(StoreException.UNAVAILABLE,
           "cannot create the data directory `" + config.dir() + "`: " + e.getMessage(), e);
@@ -68,6 +68,14 @@ public final class SqliteEventStore implements EventStore {
     if (Files.isDirectory(config.file())) {
       throw new StoreException(StoreException.CORRUPT,
           "`" + config.file() + "` is a directory, not a ledger file");
+    }
+    try {
+      // SQLite creates the WAL and shared-memory files with the database file's mode: 0600.
+      PrivateFiles.createFile(config.file());
+      PrivateFiles.secureTree(config.dir());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new StoreException(StoreException.UNAVAILABLE,
+          "cannot make the data directory `" + config.dir() + "` private: " + e.getMessage(), e);
     }
     SqliteEventStore store = new SqliteEventStore(config);
     synchronized (store.writeLock) {

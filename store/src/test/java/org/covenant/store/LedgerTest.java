@@ -174,6 +174,48 @@ class LedgerTest {
   }
 
   @Test
+  void fingerprintedKeys_sameRequestIsADuplicate_anotherIsRefused_andSurviveReopening() {
+    InMemoryEventStore store = InMemoryEventStore.create();
+    Ledger l = Ledger.over(store, Workload.CATALOG);
+    java.time.Instant t = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    Event acme = new Event.AccountCreated(t, "acme", "alice");
+    Event globex = new Event.AccountCreated(t, "globex", "gina");
+    String a = Append.fingerprint(new byte[] {1});
+    String b = Append.fingerprint(new byte[] {2});
+    Append first = new Append(acme, Optional.of("k"), Optional.of(a), Optional.empty());
+    assertThat(l.append(List.of(first, new Append(acme, Optional.of("k"), Optional.of(a),
+        Optional.empty()), new Append(globex, Optional.of("k"), Optional.of(b),
+        Optional.empty())))).containsExactly(new AppendResult.Accepted(acme, 1),
+        new AppendResult.Duplicate(acme, "k", 1), new AppendResult.KeyReused(globex, "k", 1));
+    assertThat(store.read(0, 10)).hasSize(1);
+    assertThat(store.read(0, 10).get(0).idempotencyKey()).contains("k#sha256:" + a);
+    Ledger again = Ledger.over(store, Workload.CATALOG);
+    assertThat(again.append(new Append(globex, Optional.of("k"), Optional.of(b),
+        Optional.empty()))).isEqualTo(new AppendResult.KeyReused(globex, "k", 1));
+    assertThat(again.positionOf("k")).hasValue(1);
+  }
+
+  @Test
+  void invalidIds_areRejectedAtTheHead_andStampedEventsTakeTheServersTime() {
+    Ledger l = Ledger.over(InMemoryEventStore.create(), Workload.CATALOG);
+    java.time.Instant t = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    AppendResult bad = l.append(Append.of(new Event.AccountCreated(t, "acme", "al\u202Eice")));
+    assertThat(bad).isInstanceOf(AppendResult.Rejected.class);
+    assertThat(((AppendResult.Rejected) bad).rejection().code())
+        .isEqualTo(RejectionCode.INVALID_ID);
+    assertThat(l.head()).isZero();
+    // The operator wrote up to t+4s; a stamped write at t takes the ledger's last time.
+    l.append(Append.of(new Event.AccountCreated(t.plusSeconds(4), "acme", "alice")));
+    AppendResult stamped = l.append(new Append(new Event.GroupCreated(t.plusSeconds(99),
+        "acme", "g"), Optional.empty(), Optional.empty(), Optional.of(t)));
+    assertThat(stamped).isEqualTo(new AppendResult.Accepted(
+        new Event.GroupCreated(t.plusSeconds(4), "acme", "g"), 2));
+    AppendResult now = l.append(new Append(new Event.GroupCreated(t, "acme", "h"),
+        Optional.empty(), Optional.empty(), Optional.of(t.plusSeconds(9))));
+    assertThat(now.event().at()).isEqualTo(t.plusSeconds(9));
+  }
+
+  @Test
   void listenerThatThrows_doesNotFailTheAppend_andOthersStillHearIt() {
     Ledger l = Ledger.over(InMemoryEventStore.create(), Workload.CATALOG);
     List<Long> heard = new ArrayList<>();

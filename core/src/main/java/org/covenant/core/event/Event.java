@@ -25,6 +25,44 @@ public sealed interface Event {
     return Optional.empty();
   }
 
+  /** The same event at another time (the server stamps the time of online writes). */
+  default Event withAt(Instant at) {
+    Event e = this;
+    if (e instanceof AccountCreated x) {
+      return new AccountCreated(at, x.account(), x.owner());
+    } else if (e instanceof TermsAccepted x) {
+      return new TermsAccepted(at, x.account(), x.terms(), x.by());
+    } else if (e instanceof GroupCreated x) {
+      return new GroupCreated(at, x.account(), x.group());
+    } else if (e instanceof UserAdded x) {
+      return new UserAdded(at, x.account(), x.user(), x.role(), x.group());
+    } else if (e instanceof SettingSet x) {
+      return new SettingSet(at, x.account(), x.scope(), x.key(), x.value(), x.locked(), x.by());
+    } else if (e instanceof SettingCleared x) {
+      return new SettingCleared(at, x.account(), x.scope(), x.key(), x.by());
+    } else if (e instanceof ConsentGranted x) {
+      return new ConsentGranted(at, x.account(), x.consent(), x.by());
+    } else if (e instanceof ConsentWithdrawn x) {
+      return new ConsentWithdrawn(at, x.account(), x.consent(), x.by());
+    } else if (e instanceof MeetingStarted x) {
+      return new MeetingStarted(at, x.account(), x.meeting(), x.host(), x.features());
+    } else if (e instanceof MeetingFeature x) {
+      return new MeetingFeature(at, x.meeting(), x.feature(), x.on(), x.by());
+    } else if (e instanceof MeetingEnded x) {
+      return new MeetingEnded(at, x.meeting());
+    } else if (e instanceof ParticipantJoined x) {
+      return new ParticipantJoined(at, x.meeting(), x.participant(), x.account());
+    } else if (e instanceof NoticeAcknowledged x) {
+      return new NoticeAcknowledged(at, x.meeting(), x.participant(), x.notice());
+    } else if (e instanceof ParticipantLeft x) {
+      return new ParticipantLeft(at, x.meeting(), x.participant());
+    } else if (e instanceof ContentCreated x) {
+      return new ContentCreated(at, x.content(), x.category(), x.account(), x.meeting(),
+          x.author(), x.contributors());
+    }
+    throw new IllegalStateException("unhandled event " + type());
+  }
+
   private static <T> T req(T v, String field) {
     return Objects.requireNonNull(v, field);
   }

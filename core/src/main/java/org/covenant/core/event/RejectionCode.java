@@ -4,9 +4,11 @@ import java.util.Locale;
 
 /**
  * Why an event was rejected (ARCHITECTURE.md §3). Declared in the order the checks run: the first
- * failing check is the code.
+ * failing check is the code. {@link #INVALID_ID} is Covenant's own (docs/DECISIONS.md): an
+ * identifier that breaks {@link Identifiers}, checked by the ledger at its head before §3's.
  */
 public enum RejectionCode {
+  INVALID_ID,
   OUT_OF_ORDER,
   UNKNOWN_ACCOUNT,
   UNKNOWN_SETTING,

@@ -77,6 +77,12 @@ public final class GovernanceState {
     return head;
   }
 
+  /** The time of the last accepted event, the ledger's clock; empty when none. */
+  public java.util.Optional<java.time.Instant> lastAt() {
+    return lastAt == Long.MIN_VALUE ? java.util.Optional.empty()
+        : java.util.Optional.of(TimeKey.toInstant(lastAt));
+  }
+
   /** A view at the head. */
   public Snapshot snapshot() {
     return new Snapshot(this, head);

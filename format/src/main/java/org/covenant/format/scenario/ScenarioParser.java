@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.covenant.core.event.Event;
+import org.covenant.core.event.Identifiers;
 import org.covenant.core.event.RejectionCode;
 import org.covenant.core.vocab.Notice;
 import org.covenant.core.vocab.Purpose;
@@ -106,6 +107,10 @@ public final class ScenarioParser {
 
   private static ScenarioEvent event(int index, JsonNode n) {
     Event e = EventCodec.parse(n, Set.of("expect"));
+    // One identifier rule for every layer: a scenario file is an edge like the API.
+    Identifiers.check(e).ifPresent(v -> {
+      throw new FormatException(v.field(), "invalid_id: " + v.message());
+    });
     Optional<String> expect = Json.optStr((ObjectNode) n, "expect");
     Optional<RejectionCode> code = Optional.empty();
     if (expect.isPresent() && !expect.get().equals("accepted")) {

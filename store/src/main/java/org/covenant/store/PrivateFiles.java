@@ -1,0 +1,119 @@
+package org.covenant.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Owner-only modes for what Covenant keeps in a data directory (docs/DECISIONS.md, "Input at the
+ * edge"): directories 0700, files 0600. The ledger holds consent events, so another local user
+ * must not read it, its WAL or the decision counts. The JVM cannot set a umask, so files are
+ * created with these modes where Covenant creates them, and {@link #secureTree} fixes a whole data
+ * directory on every start (files made by older versions or other tools lose every group and
+ * other permission). On file
+ * systems without POSIX permissions this does nothing.
+ */
+public final class PrivateFiles {
+  /** {@code rwx------}. */
+  public static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+  /** {@code rw-------}. */
+  public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private PrivateFiles() {}
+
+  /** The attributes that create a file 0600 (none without POSIX). */
+  public static FileAttribute<?>[] fileAttributes() {
+    return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
+        : new FileAttribute<?>[0];
+  }
+
+  /** Creates {@code dir} and its missing parents, each new one 0700. */
+  public static void createDirectories(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      return;
+    }
+    if (abs.getParent() != null) {
+      createDirectories(abs.getParent());
+    }
+    try {
+      if (POSIX) {
+        Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR));
+      } else {
+        Files.createDirectory(abs);
+      }
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(abs)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Creates {@code file} empty and 0600 when it does not exist. */
+  public static void createFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, fileAttributes());
+    } catch (FileAlreadyExistsException e) {
+      // Kept as it is; secureTree fixes its mode.
+    }
+  }
+
+  /**
+   * Takes every permission of the group and of others from every directory and regular file
+   * under {@code root} (itself included): 0755 becomes 0700, 0644 becomes 0600. The owner's own
+   * bits are kept (a directory the owner made read-only stays so). Symbolic links are not
+   * followed.
+   *
+   * @throws UncheckedIOException when a mode cannot be set (the data directory is not ours)
+   */
+  public static void secureTree(Path root) {
+    if (!POSIX || !Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(root)) {
+      all = s.toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the data directory " + root, e);
+    }
+    for (Path p : all) {
+      try {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+            || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          ownerOnly(p);
+        }
+      } catch (NoSuchFileException e) {
+        // Removed meanwhile (a temp file): nothing to protect.
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make " + p + " private (0700/0600)", e);
+      }
+    }
+  }
+
+  private static void ownerOnly(Path p) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission x : mode) {
+      if (x == PosixFilePermission.OWNER_READ || x == PosixFilePermission.OWNER_WRITE
+          || x == PosixFilePermission.OWNER_EXECUTE) {
+        owner.add(x);
+      }
+    }
+    if (!owner.equals(mode)) {
+      Files.setPosixFilePermissions(p, owner);
+    }
+  }
+}
