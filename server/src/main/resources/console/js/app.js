@@ -11,6 +11,7 @@ import * as meetings from './pages/meetings.js';
 import * as transparency from './pages/transparency.js';
 import * as log from './pages/log.js';
 import * as reviews from './pages/reviews.js';
+import * as tokens from './pages/tokens.js';
 
 const PAGES = [
   { id: 'settings', title: 'Settings', module: settings, who: 'everyone' },
@@ -19,6 +20,7 @@ const PAGES = [
   { id: 'meetings', title: 'Meetings', module: meetings, who: 'everyone' },
   { id: 'transparency', title: 'Transparency', module: transparency, who: 'admins' },
   { id: 'reviews', title: 'Reviews', module: reviews, who: 'admins' },
+  { id: 'tokens', title: 'Tokens', module: tokens, who: 'admins' },
   { id: 'log', title: 'Log', module: log, who: 'everyone' },
 ];
 

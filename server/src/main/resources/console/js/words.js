@@ -228,15 +228,25 @@ export function refusal(err, context) {
   const what = ctx.setting ? settingLabel(ctx.setting) : 'This setting';
   switch (err.code) {
     case 'setting_locked':
+      if (ctx.lockedAt === 'group' && ctx.group) {
+        return 'Refused: ' + what + ' is locked by group ' + ctx.group + ', so it cannot be '
+          + 'changed for its members. ' + (ctx.canUnlock ? 'You can unlock it in the Group '
+          + 'column, then change it.' : 'An owner, an admin or a group admin of ' + ctx.group
+          + ' can unlock it.');
+      }
       return 'Refused: ' + what + ' is locked at the '
-        + (LEVEL_WORDS[ctx.lockedAt] || 'account') + ' level by an owner or admin, so it '
-        + 'cannot be changed for a group or a user. Ask them to unlock it.';
+        + (LEVEL_WORDS[ctx.lockedAt] || 'account') + ' level, so it cannot be changed for a '
+        + 'group or a user. ' + (ctx.canUnlock ? 'You can unlock it in the Account column, '
+        + 'then change it.' : 'An owner or admin can unlock it.');
     case 'setting_ceiling':
       return 'Refused: ' + what + ' is turned off at a higher level. A lower level can only '
         + 'keep it off, never turn it back on.';
     case 'not_authorized':
       return 'Refused: your role' + (ctx.role ? ' (' + (ROLES[ctx.role] || ctx.role) + ')' : '')
         + ' may not ' + (ctx.action || 'make this change') + '.';
+    case 'role_escalation':
+      return 'Refused: a token acts as its person, and nobody issues one for a person whose '
+        + 'role is above their own.';
     case 'feature_disabled':
       return 'Refused: the feature is turned off in the host\'s settings.';
     case 'unauthenticated':

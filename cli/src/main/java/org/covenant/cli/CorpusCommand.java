@@ -21,6 +21,7 @@ import org.covenant.format.Json;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
 import org.covenant.format.TermsLibrary;
+import org.covenant.spark.SparkEngine;
 import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
 import org.covenant.store.Ledger;
@@ -36,13 +37,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** {@code covenant corpus generate|import|inspect}: corpus manifests. */
+/** {@code covenant corpus generate|import|inspect|export}: corpus manifests. */
 @Command(
     name = "corpus",
     mixinStandardHelpOptions = true,
     description = "Make, import and inspect corpus manifests (content records for training).",
     subcommands = {CorpusCommand.Generate.class, CorpusCommand.Import.class,
-        CorpusCommand.Inspect.class})
+        CorpusCommand.Inspect.class, CorpusCommand.Export.class})
 public final class CorpusCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -204,6 +205,52 @@ public final class CorpusCommand implements Runnable {
       CorpusFile.write(c, out);
       spec.commandLine().getOut().println(Json.line(Json.object().put("records", c.size())
           .put("out", out.toString())));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code corpus export}. */
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = {
+        "Write a corpus file in another format. parquet: one Parquet file with the columns a",
+        "Spark job reads (record, id, category, owner, contributors, created in nanoseconds,",
+        "meeting, author; docs/spark.md), for dataset build --engine spark. Needs Spark on the",
+        "class path (./covenant adds it). Exit codes: 0 written, 2 invalid input."})
+  static final class Export implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "A corpus file.") Path file;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+        description = "parquet") String format;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH") Path out;
+
+    @Override
+    public Integer call() {
+      var err = spec.commandLine().getErr();
+      if (!format.equals("parquet")) {
+        return DatasetCommand.invalid(err, List.of(new Problem("--format", "", "", "`" + format
+            + "` is not an export format (parquet)")));
+      }
+      if (!SparkEngine.available()) {
+        return DatasetCommand.invalid(err, List.of(SparkEngine.missing("--format")));
+      }
+      if (Files.exists(out)) {
+        return DatasetCommand.invalid(err, List.of(new Problem(out.toString(), "", "",
+            "already exists: an export never overwrites")));
+      }
+      Result<ContentCorpus> r = CorpusFile.read(file);
+      if (r instanceof Result.Failed<ContentCorpus> f) {
+        return DatasetCommand.invalid(err, f.problems());
+      }
+      ContentCorpus c = ((Result.Ok<ContentCorpus>) r).value();
+      long t0 = System.nanoTime();
+      SparkEngine.exportParquet(c, out);
+      spec.commandLine().getOut().println(Json.line(Json.object().put("records", c.size())
+          .put("format", format).put("out", out.toString())
+          .put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1e3)));
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -22,6 +22,7 @@ import org.covenant.format.Result;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.TiledLog;
+import org.covenant.spark.SparkEngine;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PostgresEventStore;
 import org.covenant.store.SqliteEventStore;
@@ -200,10 +201,31 @@ public final class DatasetCommand implements Runnable {
         description = "Also POST the OpenLineage event to this endpoint.")
     Optional<URI> openLineage;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "in-process",
+        description = {"in-process (default) or spark: decide on Apache Spark over a Parquet",
+            "corpus (corpus export --format parquet; docs/spark.md); same manifest."})
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+        description = "Spark master with --engine spark (default: local[*], or spark-submit's).")
+    Optional<String> master;
+
     @Override
     public Integer call() {
       PrintWriter stdout = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      boolean spark = engine.equals("spark");
+      if (!spark && !engine.equals("in-process")) {
+        return invalid(err, List.of(new Problem("--engine", "", "", "`" + engine
+            + "` is not an engine (in-process or spark)")));
+      }
+      if (!spark && master.isPresent()) {
+        return invalid(err, List.of(new Problem("--master", "", "",
+            "only with --engine spark")));
+      }
+      if (spark && !SparkEngine.available()) {
+        return invalid(err, List.of(SparkEngine.missing("--engine")));
+      }
       long t0 = System.nanoTime();
       Instant when;
       try {
@@ -223,11 +245,13 @@ public final class DatasetCommand implements Runnable {
         return invalid(err, f.problems());
       }
       long t1 = System.nanoTime();
-      Result<DatasetManifest> built = DatasetBuilder.build(
-          new DatasetBuilder.Request(corpus, purpose, when, out, threads.orElse(
-              Runtime.getRuntime().availableProcessors()), Optional.of(data)),
-          ((Result.Ok<LedgerIndex>) index).value(), BuildLog.dataDir(data), progress,
-          Instant.now());
+      DatasetBuilder.Request req = new DatasetBuilder.Request(corpus, purpose, when, out,
+          threads.orElse(Runtime.getRuntime().availableProcessors()), Optional.of(data));
+      LedgerIndex ledger = ((Result.Ok<LedgerIndex>) index).value();
+      Result<DatasetManifest> built = spark
+          ? SparkEngine.datasetBuild(master, req, ledger, BuildLog.dataDir(data), progress,
+              Instant.now())
+          : DatasetBuilder.build(req, ledger, BuildLog.dataDir(data), progress, Instant.now());
       if (built instanceof Result.Failed<DatasetManifest> f) {
         return invalid(err, f.problems());
       }
@@ -238,6 +262,7 @@ public final class DatasetCommand implements Runnable {
       long t2 = System.nanoTime();
       ObjectNode o = Json.object();
       o.put("build", m.build());
+      o.put("engine", engine);
       o.put("out", out.toString());
       o.put("purpose", m.purpose());
       o.put("at", m.at().toString());

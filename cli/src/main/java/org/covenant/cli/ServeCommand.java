@@ -1,15 +1,20 @@
 package org.covenant.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.TermsLibrary;
+import org.covenant.safety.ScanModel;
 import org.covenant.server.CovenantServer;
 import org.covenant.server.Demo;
 import org.covenant.server.Deployment;
@@ -56,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Seed a demo workspace into an empty ledger.")
   boolean demo;
 
+  @Option(names = "--demo-corpus", paramLabel = "FILE",
+      description = "With --demo: the labelled public corpus to train the demo's scan model on "
+          + "when DIR/safety/scan.model is missing (default: the shared SpamAssassin file, "
+          + "$COVENANT_SHARED_DIR/data/spamassassin/dev.jsonl.gz or ../shared/data/...).")
+  Optional<Path> demoCorpus;
+
   @Option(names = "--stale-after", defaultValue = "5", paramLabel = "SECONDS",
       description = "How long decisions may rest on a snapshot while the store is unreachable "
           + "before those depending on consents or settings deny store_unavailable (default 5).")
@@ -87,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
       config = config.withMetricsToken(scraper.get());
     }
     Clock clock = Clock.systemUTC();
+    Optional<Demo.DemoScan> scan = demo ? demoScan(dir, out) : Optional.empty();
     Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock);
     boolean seed = demo && opened.server().namespaces().main().ledger().head() == 0
         && opened.operatorSecret().isPresent();
@@ -119,12 +131,14 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         Demo.Seeded s;
         try {
-          s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant());
+          s = Demo.seed(server.url(), opened.operatorSecret().get(), clock.instant(),
+              scan.map(Demo.DemoScan::invites).orElse(List.of()));
         } finally {
           server.release();
         }
         out.println("  demo        " + s.events() + " events, " + s.content()
-            + " content items, " + s.decisions() + " decisions over 30 days");
+            + " content items, " + s.decisions() + " decisions over 30 days, " + s.held()
+            + " webinar invites held for review");
       }
       Map<String, String> tokens = Demo.tokens(opened.tokens(),
           server.namespaces().main().directory(), clock.instant(), Duration.ofDays(7));
@@ -139,5 +153,48 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The demo's scan model: the one in DIR/safety/scan.model, else one trained now on the public
+   * corpus and written there (the server loads it on start); with the invites to hold. Empty,
+   * saying why, when there is neither a model nor the corpus: the Reviews page then stays empty.
+   */
+  private Optional<Demo.DemoScan> demoScan(Path dir, PrintWriter out) {
+    Path modelFile = dir.resolve(Deployment.SCAN_MODEL_FILE);
+    Optional<Path> corpus = demoCorpus.isPresent() ? demoCorpus : defaultCorpus();
+    if (corpus.isEmpty() || !Files.isRegularFile(corpus.get())) {
+      out.println("  demo        no scan model: the public corpus "
+          + corpus.map(Path::toString).orElse("../shared/data/spamassassin/dev.jsonl.gz")
+          + " is missing (--demo-corpus FILE), so no invite is held for review");
+      return Optional.empty();
+    }
+    Optional<ScanModel> existing = Files.isRegularFile(modelFile)
+        ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
+    Demo.DemoScan s = Demo.scanSample(corpus.get(), existing);
+    if (s.trained()) {
+      try {
+        Files.createDirectories(modelFile.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + modelFile.getParent(), e);
+      }
+      s.model().write(modelFile);
+      out.println("  scan model  trained on " + corpus.get() + " into " + modelFile);
+    }
+    return Optional.of(s);
+  }
+
+  private static Optional<Path> defaultCorpus() {
+    Path rel = Path.of("data", "spamassassin", "dev.jsonl.gz");
+    String env = System.getenv("COVENANT_SHARED_DIR");
+    if (env != null && !env.isBlank()) {
+      return Optional.of(Path.of(env).resolve(rel));
+    }
+    for (Path p : new Path[] {Path.of("..", "shared"), Path.of("shared")}) {
+      if (Files.isRegularFile(p.resolve(rel))) {
+        return Optional.of(p.resolve(rel));
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -97,6 +97,17 @@ public final class ReviewQueue {
     return out;
   }
 
+  /** The items a reviewer released or confirmed, in the order first held. */
+  public synchronized List<ReviewItem> decided() {
+    List<ReviewItem> out = new ArrayList<>();
+    for (ReviewItem i : store.all()) {
+      if (i.status() != ReviewStatus.HELD) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
   /**
    * The reviewed items the next training round may use, asking the gate for each now:
    * confirmed → {@link Label#SPAM}, released → {@link Label#HAM}.

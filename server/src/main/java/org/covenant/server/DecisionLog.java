@@ -34,6 +34,11 @@ import org.covenant.format.Json;
  */
 public final class DecisionLog implements AutoCloseable {
   private static final long HOUR = 3600;
+  /**
+   * The basis of a use of data the platform owns (service-generated data, ARCHITECTURE.md §1):
+   * such uses are not uses of the customer's content, and the report counts them apart.
+   */
+  static final String PLATFORM_OWNED = "ownership";
 
   /** What one counter counts. */
   public record Key(String account, long hour, String purpose, String verdict,
@@ -213,7 +218,9 @@ public final class DecisionLog implements AutoCloseable {
 
   /**
    * The transparency report of an account over {@code [from, to)} (whole hours containing them):
-   * uses by purpose, basis and clauses; refusals by purpose and reasons; and an hourly series.
+   * uses by purpose, basis and clauses; refusals by purpose and reasons; and an hourly series per
+   * purpose of uses allowed, of those the ones of platform-owned data (basis {@code ownership}),
+   * and of refusals.
    */
   public ObjectNode report(String account, Instant from, Instant to) {
     long fromH = Math.floorDiv(from.getEpochSecond(), HOUR);
@@ -233,8 +240,11 @@ public final class DecisionLog implements AutoCloseable {
       }
       boolean allow = "allow".equals(k.verdict());
       String hourText = Instant.ofEpochSecond(k.hour() * HOUR).toString();
-      series.computeIfAbsent(hourText + "\u0000" + k.purpose(), x -> new long[2])[allow ? 0 : 1]
-          += c;
+      long[] point = series.computeIfAbsent(hourText + "\u0000" + k.purpose(), x -> new long[3]);
+      point[allow ? 0 : 1] += c;
+      if (allow && k.basis().filter(PLATFORM_OWNED::equals).isPresent()) {
+        point[2] += c;
+      }
       if (allow) {
         allowed += c;
         String id = k.purpose() + "|" + k.basis().orElse("") + "|" + k.clauses();
@@ -282,6 +292,7 @@ public final class DecisionLog implements AutoCloseable {
       o.put("purpose", id.substring(cut + 1));
       o.put("allowed", c[0]);
       o.put("denied", c[1]);
+      o.put("allowed_platform_owned", c[2]);
       s.add(o);
     });
     return out;

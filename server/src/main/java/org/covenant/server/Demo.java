@@ -18,7 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.nio.file.Path;
 import org.covenant.format.Json;
+import org.covenant.safety.Corpus;
+import org.covenant.safety.CorpusRecord;
+import org.covenant.safety.InviteScanner;
+import org.covenant.safety.Label;
+import org.covenant.safety.LabelledExample;
+import org.covenant.safety.MessageParser;
+import org.covenant.safety.ModelTrainer;
+import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
 
@@ -27,11 +36,64 @@ import org.covenant.server.auth.TokenStore;
  * accounts on different terms (one of them moving to the recommended terms), groups and roles,
  * locks and a ceiling, consents given and withdrawn, meetings with participants, notices and
  * acknowledgements, a few thousand content items and a month of decisions for the transparency
- * report; {@link #tokens} issues the tokens to try it with. Deterministic (seeded) apart from the clock.
+ * report, and webinar invites held for review when a scan model is at hand ({@link #scanSample});
+ * {@link #tokens} issues the tokens to try it with, one for every role. Deterministic (seeded) apart from the clock.
  */
 public final class Demo {
-  /** How much was seeded. */
-  public record Seeded(int events, int content, long decisions) {}
+  /** How much was seeded; {@code held} invites wait on acme's Reviews page. */
+  public record Seeded(int events, int content, long decisions, int held) {}
+
+  /**
+   * A scan model for the demo and the raw invites to scan with it: flagged spam first, then
+   * messages it lets through, all from the public corpus the model was trained on.
+   *
+   * @param model the model to serve
+   * @param trained whether it was trained now (false: an existing model was kept)
+   * @param invites raw RFC 5322 messages for acme's webinar invites
+   */
+  public record DemoScan(ScanModel model, boolean trained, List<String> invites) {
+    /** Copies the list. */
+    public DemoScan {
+      invites = List.copyOf(invites);
+    }
+  }
+
+  /** How many flagged and how many clean invites the demo scans. */
+  static final int DEMO_SPAM = 4;
+  static final int DEMO_HAM = 2;
+
+  /**
+   * Trains a naive Bayes scan model on the public labelled corpus at {@code corpus} (the shared
+   * SpamAssassin file) unless {@code existing} is given, and picks the demo's invites from the
+   * same corpus: {@value #DEMO_SPAM} spam messages the model holds and {@value #DEMO_HAM} it
+   * lets through. The corpus is public data, not any account's content.
+   */
+  public static DemoScan scanSample(Path corpus, Optional<ScanModel> existing) {
+    Corpus c = Corpus.read(corpus);
+    MessageParser parser = MessageParser.create();
+    List<LabelledExample> examples = new ArrayList<>(c.records().size());
+    for (CorpusRecord r : c.records()) {
+      examples.add(r.toExample(parser));
+    }
+    ScanModel model = existing.orElseGet(() -> ModelTrainer.create(
+        ModelTrainer.Options.defaults(ScanModel.Kind.NAIVE_BAYES))
+        .train(examples, "demo-" + corpus.getFileName()));
+    InviteScanner scanner = InviteScanner.create(model);
+    List<String> spam = new ArrayList<>();
+    List<String> ham = new ArrayList<>();
+    for (int i = 0; i < examples.size() && (spam.size() < DEMO_SPAM || ham.size() < DEMO_HAM);
+        i++) {
+      boolean flagged = scanner.scan(examples.get(i).message()).verdict().flagged();
+      if (examples.get(i).label() == Label.SPAM && flagged && spam.size() < DEMO_SPAM) {
+        spam.add(c.records().get(i).text());
+      } else if (examples.get(i).label() != Label.SPAM && !flagged && ham.size() < DEMO_HAM) {
+        ham.add(c.records().get(i).text());
+      }
+    }
+    List<String> invites = new ArrayList<>(spam);
+    invites.addAll(ham);
+    return new DemoScan(model, existing.isEmpty(), invites);
+  }
 
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,8 +114,34 @@ public final class Demo {
    * events are stamped over the 30 days before {@code now}.
    */
   public static Seeded seed(String base, String operator, Instant now) {
+    return seed(base, operator, now, List.of());
+  }
+
+  /**
+   * Seeds as {@link #seed(String, String, Instant)}, then scans {@code invites} (raw messages)
+   * as acme's webinar invites, so the ones the server's scan model flags wait for review.
+   */
+  public static Seeded seed(String base, String operator, Instant now, List<String> invites) {
     Demo d = new Demo(base, operator, now.minus(30, ChronoUnit.DAYS));
-    return d.run(now);
+    Seeded s = d.run(now);
+    return new Seeded(s.events(), s.content(), s.decisions(), d.invites(invites));
+  }
+
+  /** Scans the invites for acme; answers how many the server held. */
+  private int invites(List<String> invites) {
+    if (invites.isEmpty()) {
+      return 0;
+    }
+    ObjectNode body = Json.object();
+    ArrayNode arr = body.putArray("invites");
+    for (int i = 0; i < invites.size(); i++) {
+      arr.addObject().put("content", "invite-demo-" + (i + 1)).put("message", invites.get(i));
+    }
+    int held = 0;
+    for (JsonNode r : post("/v1/accounts/acme/invites:scan", body, 200).path("results")) {
+      held += r.path("held").asBoolean() ? 1 : 0;
+    }
+    return held;
   }
 
   /**
@@ -66,6 +154,8 @@ public final class Demo {
     Map<String, String> out = new LinkedHashMap<>();
     Optional<Instant> expires = Optional.of(now.plus(ttl));
     String[][] users = {{"acme owner (alice)", "acme", "alice"},
+      {"acme admin (carol)", "acme", "carol"},
+      {"acme group admin (dave)", "acme", "dave"},
       {"acme member (bob)", "acme", "bob"}, {"globex owner (gina)", "globex", "gina"}};
     for (String[] u : users) {
       if (directory.account(u[1]).flatMap(a -> a.user(u[2])).isPresent()) {
@@ -80,6 +170,10 @@ public final class Demo {
     out.put("training pipeline service", store.issue(TokenKind.SERVICE, "demo training",
         Optional.empty(), Optional.empty(), List.of("ai.training", "product.improvement"), now,
         expires).secret());
+    // The operator's own token is printed once at first start; the demo hands out one that
+    // expires with the others, so every start can show every role.
+    out.put("operator (demo)", store.issue(TokenKind.OPERATOR, "demo operator",
+        Optional.empty(), Optional.empty(), List.of(), now, expires).secret());
     return out;
   }
 
@@ -270,7 +364,7 @@ public final class Demo {
     }
     flush();
     long decisions = decisions(rnd, contents, now);
-    return new Seeded(events, contentCount, decisions);
+    return new Seeded(events, contentCount, decisions, 0);
   }
 
   /** A month of decisions by the product services, for the transparency report. */

@@ -27,6 +27,9 @@ public final class Deployment {
   public record Opened(CovenantServer server, Optional<String> operatorSecret,
       TokenStore tokens) {}
 
+  /** Where a data directory keeps the server's scan model: {@code safety/scan.model}. */
+  public static final String SCAN_MODEL_FILE = ScanRoutes.MODEL_FILE;
+
   private Deployment() {}
 
   /** An in-memory server (tests, benchmarks): no files, tokens in memory, no scan model. */

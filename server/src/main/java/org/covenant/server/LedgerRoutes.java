@@ -459,6 +459,10 @@ final class LedgerRoutes {
     shownGroup.ifPresent(g -> out.put("group", g));
     out.put("at", at.toString());
     out.put("position", s.position());
+    // Whose effective values these are: a user's, a group's members' (no user-level value), or
+    // the account's (account level alone).
+    out.put("effective_for", user.isPresent() ? "user" : group.isPresent() ? "group"
+        : "account");
     ArrayNode arr = out.putArray("settings");
     for (SettingDef d : Vocabulary.settings()) {
       ObjectNode o = arr.addObject();
@@ -474,7 +478,9 @@ final class LedgerRoutes {
       o.set("user", user.isPresent()
           ? written(s, a.account(), Scope.user(user.get()), d, t)
           : Json.MAPPER.nullNode());
-      o.set("effective", AnswerJson.setting(s.setting(a.account(), user, d, t)));
+      o.set("effective", AnswerJson.setting(user.isEmpty() && group.isPresent()
+          ? s.groupSetting(a.account(), group.get(), d, t)
+          : s.setting(a.account(), user, d, t)));
     }
     Http.json(ctx, 200, out);
   }

@@ -82,6 +82,7 @@ final class OpsRoutes {
         Route.open("GET", "/metrics", this::metrics),
         Route.open("GET", "/openapi.json", ctx -> ctx.contentType(Http.JSON).result(openapi)),
         Route.open("GET", "/log/checkpoint", this::checkpoint),
+        Route.open("GET", "/log/key", this::logKey),
         Route.open("GET", "/log/tile/<path>", this::tile),
         Route.open("GET", "/log/proofs/inclusion", this::inclusion),
         Route.open("GET", "/log/proofs/consistency", this::consistency),
@@ -152,6 +153,17 @@ final class OpsRoutes {
   private void checkpoint(Context ctx) {
     ctx.contentType("text/plain; charset=utf-8").header("Cache-Control", "no-cache")
         .result(log().checkpoint().note());
+  }
+
+  /**
+   * The log's verifier key ({@code <name>+<key id>+<base64 key>}, what {@code covenant log key}
+   * prints), so a browser can check checkpoint and receipt signatures without being handed the
+   * key. A key served by the same server proves only that server's consistency with itself; an
+   * auditor compares it with the key published elsewhere (docs/DECISIONS.md).
+   */
+  private void logKey(Context ctx) {
+    ctx.contentType("text/plain; charset=utf-8").header("Cache-Control", "no-cache")
+        .result(log().verifier().keyText() + "\n");
   }
 
   private void tile(Context ctx) {

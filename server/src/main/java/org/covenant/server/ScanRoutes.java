@@ -142,8 +142,16 @@ final class ScanRoutes {
   private void reviews(Context ctx) {
     Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
     Tenancy.requireAdmin(ctx, a);
+    String status = Http.stringParam(ctx, "status").orElse("held");
+    ReviewQueue q = queue(ctx, a.account());
+    List<ReviewItem> listed = switch (status) {
+      case "held" -> q.held();
+      case "decided" -> q.decided();
+      default -> throw ServerException.invalid("status", "expected `held` or `decided`, not `"
+          + status + "`");
+    };
     ArrayNode items = Json.array();
-    for (ReviewItem i : queue(ctx, a.account()).held()) {
+    for (ReviewItem i : listed) {
       items.add(item(i));
     }
     ObjectNode out = Json.object();
@@ -206,7 +214,24 @@ final class ScanRoutes {
     o.put("verdict", i.verdict().code());
     o.put("score", i.scan().score());
     o.put("reviewer", i.reviewer());
+    o.put("preview", preview(i.invite().message().body()));
     o.set("scan", Json.parse(ScanJson.write(i.scan())));
     return o;
+  }
+
+  /** How much of a held message's text a review item shows. */
+  static final int PREVIEW = 400;
+
+  /** The first {@value #PREVIEW} characters of a message's text, white space collapsed. */
+  static String preview(String body) {
+    String text = body == null ? "" : body.replaceAll("\\s+", " ").strip();
+    if (text.length() <= PREVIEW) {
+      return text;
+    }
+    int end = PREVIEW;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "…";
   }
 }

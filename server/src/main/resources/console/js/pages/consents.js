@@ -116,7 +116,7 @@ export async function render(container, session) {
             h('td', { 'data-label': 'By' }, x.by),
             h('td', { 'data-label': 'Terms in force' }, termsAt(termsHistory, x.at) || 'none'),
             h('td', { 'data-label': 'Receipt' }, r ? downloadLink(r, null)
-              : h('span', { class: 'muted' }, 'Issued at the time (ledger #' + x.position + ')')));
+              : h('span', { class: 'muted' }, 'Issued at the time (ledger position ' + x.position + ')')));
         }))));
   }
 
@@ -213,8 +213,16 @@ export async function render(container, session) {
       keepReceipt(session.account, out.position, out.receipt);
       replace(latest, h('div', { class: 'card success', id: 'receipt-card' },
         h('h2', null, label),
-        h('p', null, 'Recorded at ledger position ' + out.position + '. The receipt is signed '
-          + 'by the transparency log key and proves its place in the log.'),
+        h('dl', { class: 'facts', id: 'receipt-numbers' },
+          h('dt', null, 'Ledger position'), h('dd', { id: 'receipt-position' },
+            String(out.position), h('span', { class: 'muted' }, ' (the change\'s number in '
+              + 'the governance ledger)')),
+          h('dt', null, 'Log entry'), h('dd', { id: 'receipt-entry' },
+            h('a', { href: '#/log?entry=' + out.receipt.log.leaf_index },
+              String(out.receipt.log.leaf_index)),
+            h('span', { class: 'muted' }, ' (the receipt\'s place in the transparency log)'))),
+        h('p', null, 'The receipt is signed by the transparency log key and proves its place '
+          + 'in the log.'),
         h('p', null, downloadLink(out.receipt, 'receipt-download'), ' ',
           h('a', { href: '#/log?receipt=' + out.position }, 'Verify it in this browser'))));
     } else {

@@ -25,6 +25,13 @@ export async function render(container, session, params) {
 
   let checkpoint = null;
   let vkey = null;
+  // The key this server publishes at /log/key: used unless the reader pastes their own.
+  let servedKey = '';
+  try {
+    servedKey = String(await pub.get('/log/key')).trim();
+  } catch (e) {
+    servedKey = '';
+  }
 
   async function fetchCheckpoint() {
     checkpoint = merkle.parseCheckpoint(await pub.get('/log/checkpoint'));
@@ -37,11 +44,20 @@ export async function render(container, session, params) {
     autocomplete: 'off', value: keptStore.get(VKEY) || '',
     'aria-describedby': 'vkey-help' });
   const sigOut = h('p', { id: 'signature-result', 'aria-live': 'polite' });
+  /** The key to check with: the reader's own if given, else the one the server publishes. */
+  function keyText() {
+    return keyInput.value.trim() || servedKey;
+  }
+  function keySource() {
+    return keyInput.value.trim() ? 'the key you gave' : 'the key this server publishes at '
+      + '/log/key (compare it with the one your auditor has)';
+  }
   async function checkSignature() {
-    const text = keyInput.value.trim();
+    const text = keyText();
     if (!text) {
       vkey = null;
-      replace(sigOut, 'No verifier key given: the signature is not checked.');
+      replace(sigOut, h('span', { class: 'skipped' }, '– Not checked: this server publishes '
+        + 'no verifier key and none was given.'));
       return;
     }
     try {
@@ -51,10 +67,12 @@ export async function render(container, session, params) {
       replace(sigOut, h('span', { class: 'bad' }, '✗ ' + e.message));
       return;
     }
-    keptStore.set(VKEY, text);
+    if (keyInput.value.trim()) {
+      keptStore.set(VKEY, text);
+    }
     const ok = await merkle.verifyNote(checkpoint, vkey);
     replace(sigOut, ok ? h('span', { class: 'good' }, '✓ Signature verified: the checkpoint '
-      + 'was signed by ' + vkey.name + '.')
+      + 'was signed by ' + vkey.name + ', checked with ' + keySource() + '.')
       : h('span', { class: 'bad' }, '✗ The checkpoint is not signed by this key.'));
   }
 
@@ -70,10 +88,13 @@ export async function render(container, session, params) {
           + merkle.hex(sig.bytes.slice(0, 4)) + ')' : 'nobody')),
       h('details', null, h('summary', null, 'The signed note as served'),
         h('pre', { id: 'cp-note' }, checkpoint.text)),
-      h('div', { class: 'field' }, h('label', { for: 'vkey' }, 'Log verifier key (optional)'),
-        keyInput, h('p', { class: 'help', id: 'vkey-help' }, 'What ', h('code', null,
-          'covenant log key'), ' prints, published to auditors. With it, the signatures are '
-          + 'checked too.')),
+      h('div', { class: 'field' }, h('label', { for: 'vkey' },
+        'Your own verifier key (optional)'),
+      keyInput, h('p', { class: 'help', id: 'vkey-help' }, 'Signatures are checked with the key '
+          + 'this server publishes at ', h('code', null, '/log/key'), servedKey
+          ? [' (', h('code', { id: 'served-key', class: 'hash' }, servedKey), ')'] : null,
+        '. Paste what ', h('code', null, 'covenant log key'), ' printed for your auditor to '
+          + 'check against that key instead.')),
       h('button', { type: 'button', class: 'secondary', id: 'check-signature',
         onclick: checkSignature }, 'Check the signature'),
       sigOut);
@@ -97,8 +118,8 @@ export async function render(container, session, params) {
       await fetchCheckpoint();
       drawCheckpoint();
       if (!(index >= 0 && index < checkpoint.size)) {
-        replace(verdict, h('span', { class: 'bad' }, 'Entry ' + index + ' is not in the log '
-          + '(it holds ' + checkpoint.size + ' entries, numbered from 0).'));
+        replace(verdict, h('span', { class: 'bad' }, 'Log entry ' + index + ' is not in the '
+          + 'log (it holds ' + checkpoint.size + ' entries, numbered from 0).'));
         return false;
       }
       const path = merkle.bundlePath(index, checkpoint.size);
@@ -113,7 +134,7 @@ export async function render(container, session, params) {
         replace(verdict, h('span', { class: 'bad' }, 'Not verified.'));
         return false;
       }
-      step(true, 'Fetched entry ' + index + ' (' + data.length + ' bytes) from ' + path + '.');
+      step(true, 'Fetched log entry ' + index + ' (' + data.length + ' bytes) from ' + path + '.');
       const leaf = await merkle.leafHash(data);
       step(true, 'Leaf hash SHA-256(0x00 ‖ entry) = ' + merkle.hex(leaf).slice(0, 16) + '…');
       const proof = await pub.get('/log/proofs/inclusion' + query({ index,
@@ -125,17 +146,20 @@ export async function render(container, session, params) {
       step(ok, root === null ? 'The proof has the wrong shape for this entry.'
         : 'Hashing up the path gives ' + merkle.hex(root).slice(0, 16) + '…, '
           + (ok ? 'equal to' : 'NOT equal to') + ' the checkpoint root.');
-      replace(verdict, ok ? h('strong', { class: 'good' }, '✓ Verified: entry ' + index
+      replace(verdict, ok ? h('strong', { class: 'good' }, '✓ Verified: log entry ' + index
         + ' is in the log of ' + checkpoint.size + ' entries.')
         : h('strong', { class: 'bad' }, '✗ Not verified: the proof does not match the '
           + 'checkpoint.'));
       let shown;
+      let parsed = null;
       try {
-        shown = JSON.stringify(JSON.parse(new TextDecoder().decode(data)), null, 2);
+        parsed = JSON.parse(new TextDecoder().decode(data));
+        shown = JSON.stringify(parsed, null, 2);
       } catch (e) {
         shown = merkle.hex(data);
       }
-      replace(leafView, h('h3', null, 'Entry ' + index),
+      replace(leafView, h('h3', null, 'Log entry ' + index),
+        h('p', { id: 'leaf-kind' }, leafKind(parsed, index)),
         h('p', { class: 'muted' }, 'Names of people are replaced by salted hashes.'),
         h('pre', { id: 'leaf-json' }, shown));
       return ok;
@@ -144,16 +168,36 @@ export async function render(container, session, params) {
     return false;
   }
 
+  /** What a log entry records, naming the ledger position where it is a ledger event. */
+  function leafKind(leaf, index) {
+    if (leaf && typeof leaf.position === 'number') {
+      return 'Log entry ' + index + ' records the ledger event at ledger position '
+        + leaf.position + '. Log entries and ledger positions are different numbers.';
+    }
+    if (leaf && Array.isArray(leaf.decisions)) {
+      return 'Log entry ' + index + ' records a batch of decisions, not a ledger event.';
+    }
+    if (leaf && leaf.consent_type) {
+      return 'Log entry ' + index + ' is a consent receipt.';
+    }
+    return 'Log entry ' + index + '.';
+  }
+
   function drawInclusion() {
-    indexInput.value = String(Math.max(0, checkpoint.size - 1));
+    const wanted = Number(params.get('entry'));
+    indexInput.value = String(params.has('entry') && wanted >= 0 ? wanted
+      : Math.max(0, checkpoint.size - 1));
     indexInput.max = String(checkpoint.size - 1);
-    replace(incl, h('h2', { id: 'incl-title' }, 'Check that an entry is in the log'),
+    indexInput.setAttribute('aria-describedby', 'leaf-index-help');
+    replace(incl, h('h2', { id: 'incl-title' }, 'Check that a log entry is in the log'),
       h('form', { id: 'inclusion-form', class: 'inline-form', onsubmit: (ev) => {
         ev.preventDefault();
         verifyEntry(Number(indexInput.value));
       } },
-      h('div', { class: 'field' }, h('label', { for: 'leaf-index' }, 'Entry number'),
-        indexInput),
+      h('div', { class: 'field' }, h('label', { for: 'leaf-index' }, 'Log entry number'),
+        indexInput, h('p', { class: 'help', id: 'leaf-index-help' }, 'The place in the '
+          + 'transparency log, counted from 0: not a ledger position. A receipt names its '
+          + 'log entry.')),
       h('button', { type: 'submit', class: 'primary', id: 'verify-inclusion' },
         'Verify inclusion')),
       verdict, steps, leafView);
@@ -166,9 +210,11 @@ export async function render(container, session, params) {
 
   async function verifyReceipt(doc) {
     replace(rcptSteps);
-    const step = (ok, text) => rcptSteps.appendChild(h('li', { class: ok ? 'good' : 'bad' },
-      (ok ? '✓ ' : '✗ ') + text));
+    const step = (ok, text, extra) => rcptSteps.appendChild(h('li', { class: ok === null
+      ? 'skipped' : ok ? 'good' : 'bad' }, (ok === null ? '– ' : ok ? '✓ ' : '✗ ') + text,
+    extra || null));
     let all = true;
+    let signaturesChecked = false;
     try {
       const body = merkle.utf8(merkle.canonical(doc.receipt));
       const leaf = await merkle.leafHash(body);
@@ -178,16 +224,26 @@ export async function render(container, session, params) {
         cp.root);
       all = all && inLog;
       step(inLog, 'The receipt (' + doc.receipt.consent_type + ', ' + doc.receipt.state
-        + ', ' + doc.receipt.timestamp + ') is entry ' + doc.log.leaf_index
-        + ' of the log of ' + cp.size + ' entries in the receipt.');
+        + ', ' + doc.receipt.timestamp + ') is log entry ' + doc.log.leaf_index
+        + ' of the log of ' + cp.size + ' entries in the receipt. ', h('a', {
+        id: 'receipt-entry-link', href: '#/log?entry=' + doc.log.leaf_index },
+      'Check log entry ' + doc.log.leaf_index));
+      if (!vkey && keyText()) {
+        try {
+          vkey = await merkle.parseVerifierKey(keyText());
+        } catch (e) {
+          vkey = null;
+        }
+      }
       if (vkey) {
+        signaturesChecked = true;
         const signed = await merkle.verifySignature(vkey, doc.signature.ed25519, body);
         const cpSigned = await merkle.verifyNote(cp, vkey);
         all = all && signed && cpSigned;
-        step(signed, 'The receipt is signed by the log key.');
+        step(signed, 'The receipt is signed by the log key (' + keySource() + ').');
         step(cpSigned, 'Its checkpoint is signed by the log key.');
       } else {
-        step(true, 'Signatures not checked (no verifier key above).');
+        step(null, 'Signatures not checked: no verifier key is published or given.');
       }
       await fetchCheckpoint();
       drawCheckpoint();
@@ -207,8 +263,9 @@ export async function render(container, session, params) {
       all = false;
       step(false, 'The receipt could not be read: ' + e.message);
     }
-    replace(rcptVerdict, all ? h('strong', { class: 'good' }, '✓ Receipt verified.')
-      : h('strong', { class: 'bad' }, '✗ The receipt does not verify.'));
+    replace(rcptVerdict, !all ? h('strong', { class: 'bad' }, '✗ The receipt does not verify.')
+      : signaturesChecked ? h('strong', { class: 'good' }, '✓ Receipt verified.')
+        : h('strong', { class: 'skipped' }, 'Receipt in the log, signatures not checked.'));
     return all;
   }
 
@@ -236,12 +293,13 @@ export async function render(container, session, params) {
   drawCheckpoint();
   drawInclusion();
   drawReceipt();
-  if (keyInput.value) {
-    await checkSignature();
-  }
+  await checkSignature();
   const position = params.get('receipt');
   const kept = position ? receiptFor(session.account, position) : null;
   if (kept) {
     await verifyReceipt(kept);
+  }
+  if (params.has('entry')) {
+    await verifyEntry(Number(indexInput.value));
   }
 }

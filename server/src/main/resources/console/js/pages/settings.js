@@ -76,6 +76,12 @@ export async function render(container, session, params) {
     h('div', { class: 'field' }, h('label', { for: 'pick-group' }, 'Group'), groupSel,
       h('p', { class: 'help' }, 'A user\'s group is the one they belong to.')));
 
+  let lastRows = [];
+
+  async function currentRow(key) {
+    return lastRows.find((x) => x.key === key) || null;
+  }
+
   async function load() {
     table.setAttribute('aria-busy', 'true');
     const q = state.user ? { user: state.user } : { group: state.group };
@@ -87,9 +93,11 @@ export async function render(container, session, params) {
 
   function draw(data) {
     const rows = data.settings;
+    lastRows = rows;
     const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
     const group = data.group || null;
     const user = data.user || null;
+    state.groupShown = group;
     const cols = [
       { level: 'account', scope: 'account', name: 'Account', editable: perm.editAccount },
       { level: 'group', scope: group ? 'group:' + group : null,
@@ -100,11 +108,36 @@ export async function render(container, session, params) {
     const head = h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, 'Setting'),
       cols.map((c) => h('th', { scope: 'col' }, c.name)),
-      h('th', { scope: 'col' }, user ? 'Effective for ' + user : 'Effective for the account')));
+      h('th', { scope: 'col' }, effectiveTitle(data, user, group))));
     const body = h('tbody', null, rows.map((r) => row(r, byKey, cols)));
     replace(table, h('table', { class: 'settings' },
       h('caption', null, 'Settings of ' + session.account
         + (group ? ', group ' + group : '') + (user ? ', user ' + user : '')), head, body));
+  }
+
+  /** Whose effective values the last column shows: the API says (`effective_for`). */
+  function effectiveTitle(data, user, group) {
+    if (data.effective_for === 'group' && group) {
+      return 'Effective for members of ' + group;
+    }
+    return user ? 'Effective for ' + user : 'Effective for the account';
+  }
+
+  /**
+   * Whether the caller may lift the lock a level above imposes: owners and admins lift any,
+   * a group admin their own group's. The API decides; this only words the control.
+   */
+  function canUnlock(above) {
+    if (above.level === 'account') {
+      return perm.editAccount;
+    }
+    return Boolean(state.groupShown && perm.editGroup(state.groupShown));
+  }
+
+  /** Who holds a lock, as the disabled control and a refusal name it. */
+  function lockWords(above) {
+    return above.level === 'account' ? 'locked at the account level'
+      : 'locked by group ' + state.groupShown;
   }
 
   function row(r, byKey, cols) {
@@ -166,7 +199,20 @@ export async function render(container, session, params) {
       w && w.locked && r.mode === 'lock' && c.level !== 'user'
         ? h('span', { class: 'locked-tag' }, ' ', lockIcon(), ' locked') : null));
     const explainId = uid('explain');
-    if (above) {
+    if (above && !above.ceiling && c.editable) {
+      // The control below cannot be used while the lock holds: say so before it is tried.
+      const unlock = canUnlock(above);
+      parts.push(h('p', { class: 'inherit locked', id: explainId }, lockIcon(), ' ',
+        above.text, '. ', h('span', { class: 'lock-reason' },
+          'Cannot be changed here: ' + lockWords(above) + '. ' + (unlock
+            ? 'You can unlock it in the ' + LEVEL_TITLE[above.level] + ' column.'
+            : above.level === 'account' ? 'Only an owner or admin can unlock it.'
+              : 'Only an owner, an admin or a group admin of ' + state.groupShown
+                + ' can unlock it.'))),
+      unlock ? h('button', { type: 'button', class: 'link go-unlock',
+        'data-level': above.level, onclick: () => focusLock(r.key, above.level) },
+      'Go to the ' + above.level + ' lock') : null);
+    } else if (above) {
       parts.push(h('p', { class: 'inherit ' + (above.ceiling ? 'ceiling' : 'locked'),
         id: explainId }, above.ceiling ? null : lockIcon(), ' ', above.text));
     } else if (!w) {
@@ -179,20 +225,53 @@ export async function render(container, session, params) {
         + settingLabel(offParent) + ' is off'));
     }
     if (c.editable) {
-      parts.push(controls(r, c, w, above ? explainId : null));
+      parts.push(controls(r, c, w, above ? explainId : null, above));
     }
+    parts.push(h('p', { class: 'row-refusal', 'data-level': c.level, role: 'alert',
+      hidden: true }));
     return parts;
   }
 
-  function controls(r, c, w, describedBy) {
+  /** Moves focus to the lock box of `level` in the row of `key`. */
+  function focusLock(key, level) {
+    const box = document.querySelector('#row-' + key.replace(/\./g, '-')
+      + ' input.lock-box[data-level=' + level + ']');
+    if (box) {
+      box.scrollIntoView({ block: 'center' });
+      box.focus();
+    }
+  }
+
+  /** Shows a refusal beside the control that was used (announced: role="alert"). */
+  function showRefusal(key, level, text) {
+    const out = document.querySelector('#row-' + key.replace(/\./g, '-')
+      + ' .row-refusal[data-level=' + level + ']');
+    if (!out) {
+      showError(text);
+      return;
+    }
+    replace(out, text);
+    out.hidden = false;
+    out.scrollIntoView({ block: 'nearest' });
+    const sel = out.parentElement.querySelector('select');
+    if (sel && !sel.disabled) {
+      sel.focus();
+    }
+  }
+
+  function controls(r, c, w, describedBy, above) {
+    const lockedAbove = Boolean(above && !above.ceiling);
     const label = settingLabel(r.key);
     const selId = uid('sel');
     const current = w ? (w.value ? 'on' : 'off') : 'unset';
+    // Under a ceiling that is off above, "On" can never take effect: offered disabled, with why.
+    const noOn = Boolean(above && above.ceiling) && current !== 'on';
     const sel = h('select', { id: selId, class: 'level-select', 'data-level': c.level,
-      'aria-describedby': describedBy || false,
+      'aria-describedby': describedBy || false, disabled: lockedAbove,
       'aria-label': label + ', ' + LEVEL_TITLE[c.level].toLowerCase() + ' level' },
     h('option', { value: 'unset', selected: current === 'unset' }, 'Not set'),
-    h('option', { value: 'on', selected: current === 'on' }, 'On'),
+    h('option', { value: 'on', selected: current === 'on', disabled: noOn },
+      noOn ? 'On (not allowed: off above)' : 'On'),
     h('option', { value: 'off', selected: current === 'off' }, 'Off'));
     sel.addEventListener('change', async () => {
       const next = sel.value;
@@ -205,7 +284,8 @@ export async function render(container, session, params) {
     if (r.mode === 'lock' && c.level !== 'user') {
       const boxId = uid('lock');
       const box = h('input', { type: 'checkbox', id: boxId, class: 'lock-box',
-        'data-level': c.level, checked: Boolean(w && w.locked), disabled: !w });
+        'data-level': c.level, checked: Boolean(w && w.locked), disabled: !w || lockedAbove,
+        'aria-describedby': lockedAbove && describedBy ? describedBy : false });
       box.addEventListener('change', async () => {
         const ok = await apply(r, c, w.value ? 'on' : 'off', box.checked);
         if (!ok) {
@@ -262,11 +342,15 @@ export async function render(container, session, params) {
       if (!(e instanceof ApiError)) {
         throw e;
       }
-      const lockedAt = r.account && r.account.locked ? 'account'
-        : r.group && r.group.locked ? 'group' : 'account';
-      // The table is redrawn from the server first, so the message describes what is shown.
+      // The table is redrawn from the server first, so the message describes what is shown
+      // (the lock someone set meanwhile, say), and the refusal goes beside the control used.
       await load();
-      showError(refusal(e, { setting: r.key, lockedAt, role: session.role,
+      const fresh = await currentRow(r.key);
+      const lockedAt = fresh && fresh.account && fresh.account.locked ? 'account'
+        : fresh && fresh.group && fresh.group.locked ? 'group' : 'account';
+      const above = { level: lockedAt };
+      showRefusal(r.key, c.level, refusal(e, { setting: r.key, lockedAt,
+        group: state.groupShown, canUnlock: canUnlock(above), role: session.role,
         action: 'change ' + label + ' for ' + where }));
       return false;
     }

@@ -61,25 +61,36 @@ export async function render(container, session, params) {
       buckets.push(b);
     }
   }
+  // Customer content and platform-owned data (basis "ownership") are counted apart: a use of
+  // the platform's own telemetry is not a use of the customer's content.
   const purposes = [...new Set(report.series.map((s) => s.purpose))].sort();
-  const over = {};
-  for (const s of report.series) {
-    const b = bucket(s.hour);
-    over[s.purpose] = over[s.purpose] || {};
-    over[s.purpose][b] = (over[s.purpose][b] || 0) + s.allowed;
-  }
+  const customer = {};
+  const platform = {};
   const refusedOver = {};
   for (const s of report.series) {
     const b = bucket(s.hour);
+    const owned = s.allowed_platform_owned || 0;
+    customer[s.purpose] = customer[s.purpose] || {};
+    customer[s.purpose][b] = (customer[s.purpose][b] || 0) + s.allowed - owned;
+    platform[s.purpose] = platform[s.purpose] || {};
+    platform[s.purpose][b] = (platform[s.purpose][b] || 0) + owned;
     refusedOver[b] = (refusedOver[b] || 0) + s.denied;
   }
-  const timeDatasets = purposes.filter((p) => Object.values(over[p] || {}).some((x) => x > 0))
+  const datasetsOf = (over, stack) => purposes
+    .filter((p) => Object.values(over[p] || {}).some((x) => x > 0))
     .map((p) => ({
       label: purposeShort(p),
       data: buckets.map((b) => (over[p] && over[p][b]) || 0),
       backgroundColor: PALETTE[purposes.indexOf(p) % PALETTE.length],
-      stack: 'uses',
+      stack,
     }));
+  const customerDatasets = datasetsOf(customer, 'customer');
+  const platformDatasets = datasetsOf(platform, 'platform');
+  const sum = (sets) => sets.flatMap((d) => d.data).reduce((a, b) => a + b, 0);
+  const customerUses = sum(customerDatasets);
+  const platformUses = sum(platformDatasets);
+  const timeUnit = byDay ? 'Day (UTC)' : 'Hour (UTC)';
+  const timeLabels = timeAxisLabels(buckets, byDay);
 
   // 2. Uses by purpose and basis.
   const usePurposes = [...new Set(report.uses.map((u) => u.purpose))].sort();
@@ -98,9 +109,17 @@ export async function render(container, session, params) {
   }
   const reasonKeys = Object.keys(reasons).sort((a, b) => reasons[b] - reasons[a]);
 
+  const per = byDay ? 'day' : 'hour';
   const c1 = chartBox('chart-uses-time', 'Uses of your content over time, by purpose',
-    'Stacked bars: for each ' + (byDay ? 'day' : 'hour') + ', how many uses were allowed, per '
-    + 'purpose. ' + report.allowed + ' uses in all.');
+    'Stacked bars: for each ' + per + ' (UTC), how many uses of ' + session.account
+    + '\'s customer content were allowed, per purpose. ' + customerUses + ' uses in all.');
+  const c1b = chartBox('chart-platform-time', 'Uses of platform-owned data over time, by purpose',
+    'Stacked bars: for each ' + per + ' (UTC), how many uses of data the platform owns '
+    + '(service-generated data such as telemetry and diagnostics, not your content) were '
+    + 'allowed, per purpose. ' + platformUses + ' uses in all.');
+  const c1c = chartBox('chart-refused-time', 'Refused uses over time',
+    'Bars: for each ' + per + ' (UTC), how many uses were refused, on a scale of their own. '
+    + report.denied + ' refused in all.');
   const c2 = chartBox('chart-uses-basis', 'Uses by purpose and basis',
     'Horizontal bars: for each purpose, how many uses rested on which basis.');
   const c3 = chartBox('chart-refusals', 'Refusals by reason',
@@ -128,7 +147,8 @@ export async function render(container, session, params) {
       h('td', { 'data-label': 'Clauses' }, r.clauses.join(', ') || '—'),
       h('td', { 'data-label': 'Refused', class: 'num' }, r.count.toLocaleString())))));
 
-  replace(body, summary, h('div', { class: 'chart-grid' }, c1.box, c2.box, c3.box),
+  replace(body, summary, h('div', { class: 'chart-grid' }, c1.box, c1b.box, c1c.box, c2.box,
+    c3.box),
     h('h2', null, 'The numbers'), usesTable, refusalsTable);
 
   if (window.Chart) {
@@ -136,32 +156,93 @@ export async function render(container, session, params) {
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     Chart.defaults.color = '#1f2328';
     const common = { responsive: true, maintainAspectRatio: false, animation: false };
-    charts.push(new Chart(c1.canvas, {
+    const axis = (text) => ({ display: true, text });
+    const overTime = (canvas, datasets, yTitle) => new Chart(canvas, {
       type: 'bar',
-      data: { labels: buckets.map((b) => (byDay ? b.slice(5) : b.slice(11))), datasets:
-        timeDatasets.concat([{ label: 'Refused', data: buckets.map((b) => refusedOver[b] || 0),
-          type: 'line', borderColor: '#b3261e', backgroundColor: '#b3261e', pointRadius: 2,
-          borderDash: [6, 3], stack: 'refused' }]) },
-      options: { ...common, scales: { x: { stacked: true }, y: { stacked: true,
-        beginAtZero: true, title: { display: true, text: 'uses' } } },
+      data: { labels: timeLabels, datasets },
+      options: { ...common, scales: {
+        x: { stacked: true, title: axis(timeUnit), ticks: { autoSkip: false, maxRotation: 0,
+          callback(value, index) { return timeTick(this.chart, buckets, byDay, index); } } },
+        y: { stacked: true, beginAtZero: true, title: axis(yTitle),
+          ticks: { precision: 0 } } },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } },
-    }));
+    });
+    charts.push(overTime(c1.canvas, customerDatasets, 'Uses of customer content (count)'));
+    charts.push(overTime(c1b.canvas, platformDatasets, 'Uses of platform-owned data (count)'));
+    charts.push(overTime(c1c.canvas, [{ label: 'Refused', stack: 'refused',
+      data: buckets.map((b) => refusedOver[b] || 0), backgroundColor: '#b3261e' }],
+    'Refused uses (count)'));
     charts.push(new Chart(c2.canvas, {
       type: 'bar',
       data: { labels: usePurposes.map(purposeShort), datasets: basisDatasets },
-      options: { ...common, indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true },
-        y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } },
+      options: { ...common, indexAxis: 'y', scales: {
+        x: { stacked: true, beginAtZero: true, title: axis('Uses allowed (count)'),
+          ticks: { precision: 0 } },
+        y: { stacked: true, title: axis('Purpose') } },
+      plugins: { legend: { position: 'bottom' } } },
     }));
     charts.push(new Chart(c3.canvas, {
       type: 'bar',
       data: { labels: reasonKeys.map(reasonLabel), datasets: [{ label: 'Refusals',
         data: reasonKeys.map((k) => reasons[k]), backgroundColor: '#b3261e' }] },
-      options: { ...common, indexAxis: 'y', scales: { x: { beginAtZero: true },
-        y: { ticks: { callback(value) { return wrap(this.getLabelForValue(value), 18); } } } },
+      options: { ...common, indexAxis: 'y', scales: {
+        x: { beginAtZero: true, title: axis('Refused uses (count)'), ticks: { precision: 0 } },
+        y: { title: axis('Reason'),
+          ticks: { callback(value) { return wrap(this.getLabelForValue(value), 18); } } } },
       plugins: { legend: { display: false } } },
     }));
   }
   return () => charts.forEach((c) => c.destroy());
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov',
+  'Dec'];
+
+/** "5 Dec" from a UTC ISO date or hour bucket. */
+function dayWords(bucket) {
+  return Number(bucket.slice(8, 10)) + ' ' + MONTHS[Number(bucket.slice(5, 7)) - 1];
+}
+
+/**
+ * The time axis' labels: days as "5 Dec"; hours as "15:00", with the date under the first hour
+ * and under every hour where the day changes, so the same hour on two days is never ambiguous.
+ */
+export function timeAxisLabels(buckets, byDay) {
+  let lastDay = '';
+  return buckets.map((b) => {
+    if (byDay) {
+      return dayWords(b);
+    }
+    const day = b.slice(0, 10);
+    const hour = b.slice(11, 16);
+    if (day !== lastDay) {
+      lastDay = day;
+      return [hour, dayWords(b)];
+    }
+    return hour;
+  });
+}
+
+/**
+ * The label of one time tick, or null to leave it out: as many as fit the chart's width (about
+ * 48 px each), and on an hourly axis the date under every shown hour whose day differs from the
+ * previous shown one, so thinning the labels never drops the day's change.
+ */
+function timeTick(chart, buckets, byDay, index) {
+  const fit = Math.max(2, Math.floor((chart.width || 600) / 48));
+  const step = Math.max(1, Math.ceil(buckets.length / fit));
+  if (index % step !== 0) {
+    return null;
+  }
+  const b = buckets[index];
+  if (byDay) {
+    return dayWords(b);
+  }
+  const hour = b.slice(11, 16);
+  if (index === 0 || buckets[index - step].slice(0, 10) !== b.slice(0, 10)) {
+    return [hour, dayWords(b)];
+  }
+  return hour;
 }
 
 /** A label broken into lines of about `width` characters (Chart.js draws an array as lines). */

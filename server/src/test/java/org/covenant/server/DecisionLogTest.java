@@ -40,6 +40,22 @@ class DecisionLogTest {
   }
 
   @Test
+  void series_countsUsesOfPlatformOwnedDataApart_fromUsesOfCustomerContent() {
+    DecisionLog log = DecisionLog.inMemory();
+    Decision owned = new Decision(Verdict.ALLOW, List.of(), Optional.of(Basis.OWNERSHIP),
+        List.of("default#telemetry"), List.of(), List.of(4L), "r1");
+    log.record("acme", T, "marketing", owned, 4);
+    log.record("acme", T, "marketing", ALLOW, 1);
+    log.record("acme", T, "marketing", DENY, 2);
+    JsonNode point = log.report("acme", T.minusSeconds(3600), T.plusSeconds(3600))
+        .path("series").get(0);
+    assertThat(point.path("purpose").asText()).isEqualTo("marketing");
+    assertThat(point.path("allowed").asLong()).isEqualTo(5);
+    assertThat(point.path("allowed_platform_owned").asLong()).isEqualTo(4);
+    assertThat(point.path("denied").asLong()).isEqualTo(2);
+  }
+
+  @Test
   void flushedCounts_areReplayedOnOpen_andFlushedOnce(@TempDir Path dir) {
     DecisionLog log = DecisionLog.open(dir);
     log.record("acme", T, "service.provide", ALLOW, 4);

@@ -110,6 +110,10 @@ class ReviewQueueIT {
     JsonNode held = alice.get("/v1/accounts/acme/reviews").json().path("items");
     assertThat(held.findValuesAsText("content")).containsExactly("inv-spam-1", "inv-spam-2");
     assertThat(held.get(0).path("status").asText()).isEqualTo("held");
+    // A preview of the message's text for the reviewer: white space collapsed, at most 400.
+    String preview = held.get(0).path("preview").asText();
+    assertThat(preview).isNotBlank().doesNotContain("\n").doesNotContain("  ");
+    assertThat(preview.length()).isLessThanOrEqualTo(401);
 
     TestClient.Response released = alice.post("/v1/accounts/acme/reviews/inv-spam-1/release",
         "");
@@ -130,6 +134,15 @@ class ReviewQueueIT {
     assertThat(confirmed.json().path("status").asText()).isEqualTo("confirmed");
     assertThat(confirmed.json().path("verdict").asText()).isEqualTo("fraud");
     assertThat(alice.get("/v1/accounts/acme/reviews").json().path("items")).isEmpty();
+    // The decided ones, with who decided.
+    JsonNode decided = alice.get("/v1/accounts/acme/reviews?status=decided").json()
+        .path("items");
+    assertThat(decided.findValuesAsText("content")).containsExactly("inv-spam-1", "inv-spam-2");
+    assertThat(decided.findValuesAsText("status")).containsExactly("released", "confirmed");
+    assertThat(decided.findValuesAsText("reviewer")).containsExactly("alice", "carol");
+    TestClient.Response badStatus = alice.get("/v1/accounts/acme/reviews?status=all");
+    assertThat(badStatus.status()).isEqualTo(400);
+    assertThat(badStatus.json().path("field").asText()).isEqualTo("status");
 
     TestClient.Response unknown = alice.post("/v1/accounts/acme/reviews/inv-nope/release", "");
     assertThat(unknown.status()).isEqualTo(404);

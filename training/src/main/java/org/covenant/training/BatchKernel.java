@@ -57,11 +57,9 @@ import org.covenant.format.Result;
  */
 public final class BatchKernel {
   private static final int K = LedgerIndex.CONSENTS;
-  private static final int BITS = 1 << K;
-  private static final int ALL = BITS - 1;
-  private static final int NCAT = Vocabulary.categories().size();
-  /** Linear scan below this many segments, binary search above. */
-  private static final int SCAN = 16;
+  private static final int BITS = KernelTables.BITS;
+  private static final int ALL = KernelTables.ALL;
+  private static final int NCAT = KernelTables.NCAT;
   private static final int CHUNK = 1 << 18;
 
   private final LedgerIndex ledger;
@@ -172,27 +170,57 @@ public final class BatchKernel {
   /** One state class: what an account's timeline segment fixes. */
   private record StateClass(int useTerms, int captureTerms, int[] useConsent, int[] captureConsent) {}
 
+  /**
+   * The kernel over every account of the ledger, without a corpus: its compiled tables (to ship
+   * to other processes, e.g. as a Spark broadcast) and the outcomes their ids stand for. Records
+   * are then decided one at a time with {@link KernelTables#decide}, with the same answers as
+   * {@link Plan#evaluate(int)}.
+   */
+  public Compact compact() {
+    int na = ledger.accounts();
+    int[] identity = new int[na];
+    String[] names = new String[na];
+    long[] created = new long[na];
+    for (int a = 0; a < na; a++) {
+      identity[a] = a;
+      names[a] = ledger.accountId(a);
+      created[a] = ledger.createdAt(a);
+    }
+    Plan p = new Plan(null, identity, names, created);
+    return new Compact(p.tables, p.outcomes());
+  }
+
+  /**
+   * The kernel compiled over the ledger's accounts.
+   *
+   * @param tables what to ship
+   * @param outcomes outcome ids to outcomes
+   */
+  public record Compact(KernelTables tables, List<BatchOutcome> outcomes) {
+    /** Copies the outcomes. */
+    public Compact {
+      outcomes = List.copyOf(outcomes);
+    }
+  }
+
   /** The kernel bound to one corpus: evaluate any range of its records, from any thread. */
   public final class Plan {
     private final ContentCorpus corpus;
-    private final int[] segStart;
-    /**
-     * Segments interleaved, two longs each, so that one cache line serves a lookup: {@code
-     * seg[2j]} the start time, {@code seg[2j + 1]} the state class shifted left by 8 bits or'd
-     * with the contributor bits.
-     */
-    private final long[] seg;
-    private final short[] table;
+    private final KernelTables tables;
     private final List<BatchOutcome> outcomes = new ArrayList<>();
-    private final short unknownContent;
 
     private Plan(ContentCorpus corpus, int[] ledgerAccount) {
+      this(corpus, ledgerAccount, null, null);
+    }
+
+    private Plan(ContentCorpus corpus, int[] ledgerAccount, String[] accountIds, long[] accountCreated) {
       this.corpus = corpus;
       Map<BatchOutcome, Short> ids = new HashMap<>();
-      unknownContent = id(ids, new BatchOutcome(Verdict.DENY, List.of(Reason.UNKNOWN_CONTENT),
-          Optional.empty(), List.of(), List.of(), ledger.catalog().revision()));
+      short unknownContent = id(ids, new BatchOutcome(Verdict.DENY,
+          List.of(Reason.UNKNOWN_CONTENT), Optional.empty(), List.of(), List.of(),
+          ledger.catalog().revision()));
       int na = ledgerAccount.length;
-      segStart = new int[na + 1];
+      int[] segStart = new int[na + 1];
       List<StateClass> classes = new ArrayList<>();
       Map<Long, Integer> classIds = new HashMap<>();
       long[] times = new long[16];
@@ -248,12 +276,12 @@ public final class BatchKernel {
         }
       }
       segStart[na] = n;
-      seg = new long[2 * n];
+      long[] seg = new long[2 * n];
       for (int j = 0; j < n; j++) {
         seg[2 * j] = times[j];
         seg[2 * j + 1] = ((long) cls[j] << 8) | (ok[j] & 0xff);
       }
-      table = new short[classes.size() * NCAT * BITS];
+      short[] table = new short[classes.size() * NCAT * BITS];
       for (int c = 0; c < classes.size(); c++) {
         for (Category cat : Vocabulary.categories()) {
           for (int bits = 0; bits < BITS; bits++) {
@@ -262,6 +290,8 @@ public final class BatchKernel {
           }
         }
       }
+      tables = new KernelTables(segStart, seg, table, unknownContent, at, accountIds,
+          accountCreated);
     }
 
     /** The distinct times at which account a's terms or relevant consents change, to {@code at}. */
@@ -431,11 +461,11 @@ public final class BatchKernel {
       final byte[] category = corpus.category;
       final int[] cStart = corpus.contributorStart;
       final int[] contributors = corpus.contributors;
-      final int[] segStart = this.segStart;
-      final long[] seg = this.seg;
-      final short[] table = this.table;
+      final int[] segStart = tables.segStart;
+      final long[] seg = tables.seg;
+      final short[] table = tables.table;
       final long useAt = at;
-      final short unknown = unknownContent;
+      final short unknown = tables.unknownContent;
       int o = outOffset;
       // Records grouped by account (and by time within one) resume the segment scan where the
       // previous record of the same account stopped.
@@ -474,26 +504,8 @@ public final class BatchKernel {
       }
     }
 
-    /** The last segment in [from, to) starting at or before t; segment {@code from} starts at -inf. */
     private static int find(long[] seg, int from, int to, long t) {
-      if (to - from <= SCAN) {
-        int j = from;
-        while (j + 1 < to && seg[2 * j + 2] <= t) {
-          j++;
-        }
-        return j;
-      }
-      int lo = from;
-      int hi = to - 1;
-      while (lo < hi) {
-        int mid = (lo + hi + 1) >>> 1;
-        if (seg[2 * mid] <= t) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      return lo;
+      return KernelTables.find(seg, from, to, t);
     }
 
     /**

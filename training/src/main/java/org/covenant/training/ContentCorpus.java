@@ -107,6 +107,16 @@ public final class ContentCorpus {
     return author[i];
   }
 
+  /** The meeting id of record {@code i}; only when {@link #meeting} is not {@link #NONE}. */
+  public String meetingId(int i) {
+    return meetings.get(meeting[i]);
+  }
+
+  /** The author id of record {@code i}; only when {@link #author} is not {@link #NONE}. */
+  public String authorId(int i) {
+    return authors.get(author[i]);
+  }
+
   /** Contributing accounts of record {@code i} other than its owner (dictionary indices). */
   public int[] otherContributors(int i) {
     return Arrays.copyOfRange(contributors, contributorStart[i], contributorStart[i + 1]);

@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,16 +90,11 @@ public final class DatasetBuilder {
    */
   public static Result<DatasetManifest> build(Request req, LedgerIndex ledger, BuildLog log,
       Progress progress, Instant now) {
-    var purpose = Vocabulary.purpose(req.purpose());
-    if (purpose.isEmpty()) {
-      return Result.failed(new Problem("request", "", "purpose", "unknown purpose `"
-          + req.purpose() + "` (one of " + Vocabulary.purposes().stream().map(Purpose::id)
-              .toList() + ")"));
+    Result<Purpose> checked = check(req);
+    if (checked instanceof Result.Failed<Purpose> f) {
+      return new Result.Failed<>(f.problems());
     }
-    if (Files.exists(req.out())) {
-      return Result.failed(new Problem(req.out().toString(), "", "",
-          "already exists: a build never overwrites another"));
-    }
+    var purpose = java.util.Optional.of(((Result.Ok<Purpose>) checked).value());
     CompletableFuture<String> corpusSha = CompletableFuture.supplyAsync(
         () -> sha256(req.corpusFile()));
     Result<ContentCorpus> read = CorpusFile.read(req.corpusFile());
@@ -130,6 +124,43 @@ public final class DatasetBuilder {
         now));
   }
 
+  /**
+   * The request's purpose, or the problem with the request: an unknown purpose, an output that
+   * already exists.
+   */
+  public static Result<Purpose> check(Request req) {
+    var purpose = Vocabulary.purpose(req.purpose());
+    if (purpose.isEmpty()) {
+      return Result.failed(new Problem("request", "", "purpose", "unknown purpose `"
+          + req.purpose() + "` (one of " + Vocabulary.purposes().stream().map(Purpose::id)
+              .toList() + ")"));
+    }
+    if (Files.exists(req.out())) {
+      return Result.failed(new Problem(req.out().toString(), "", "",
+          "already exists: a build never overwrites another"));
+    }
+    return Result.ok(purpose.get());
+  }
+
+  /**
+   * What an engine wrote into the build directory before the manifest.
+   *
+   * @param included records included
+   * @param idsSha256 SHA-256 of {@code included.ids} (hex)
+   * @param includedRoot RFC 9162 root of the included ids, in corpus order
+   * @param owners accounts owning an included record
+   * @param contributors accounts contributing to an included record
+   */
+  public record Written(long included, String idsSha256, Hash includedRoot, int owners,
+      int contributors) {}
+
+  /** Writes a build's records into its (hidden, not yet published) directory. */
+  @FunctionalInterface
+  public interface Contents {
+    /** Writes into {@code dir}: {@code included.ids}, {@code accounts.tsv} and the records. */
+    Written write(Path dir, Progress progress) throws IOException;
+  }
+
   private static DatasetManifest write(Request req, LedgerIndex ledger, BatchKernel kernel,
       BatchKernel.Plan plan, BatchKernel.Tally tally, String corpusSha, BuildLog log,
       Progress progress, Instant now) {
@@ -151,33 +182,62 @@ public final class DatasetBuilder {
         included[w++] = i;
       }
     }
+    return publish(req, ledger, kernel, outcomes, tally.counts(), corpus.size(), corpusSha, log,
+        progress, now, (temp, p) -> {
+          p.start("write", included.length);
+          CompletableFuture<Hash> root = CompletableFuture.supplyAsync(
+              () -> MerkleRoot.of(included.length, k -> corpus.ids.bytes(included[k])));
+          String idsSha = writeIds(corpus, included, temp.resolve(DatasetManifest.IDS), p);
+          ContentCorpus subset = corpus.select(included);
+          CorpusFile.write(subset, temp.resolve(DatasetManifest.CORPUS));
+          int[] accountCounts = writeAccounts(corpus, included,
+              temp.resolve(DatasetManifest.ACCOUNTS));
+          Hash includedRoot = root.join();
+          p.finish();
+          return new Written(included.length, idsSha, includedRoot, accountCounts[0],
+              accountCounts[1]);
+        });
+  }
+
+  /**
+   * Publishes a build whose records were decided by {@code kernel}'s outcomes, here or by another
+   * engine (a Spark job): {@code contents} writes the records into a hidden directory; then the
+   * log leaf is appended, the manifest written, everything forced to disk and the directory
+   * renamed to {@code req.out()}. The manifest is the same document whichever engine decided.
+   *
+   * @param outcomes outcome ids to outcomes
+   * @param counts records per outcome id
+   * @param records records in the corpus
+   * @param corpusSha SHA-256 of the corpus (hex)
+   * @throws TrainingException on I/O failures
+   */
+  public static DatasetManifest publish(Request req, LedgerIndex ledger, BatchKernel kernel,
+      List<BatchOutcome> outcomes, long[] counts, long records, String corpusSha, BuildLog log,
+      Progress progress, Instant now, Contents contents) {
     Path out = req.out().toAbsolutePath();
     Path temp = out.resolveSibling("." + out.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
       Files.createDirectories(temp);
-      progress.start("write", included.length);
-      CompletableFuture<Hash> root = CompletableFuture.supplyAsync(
-          () -> MerkleRoot.of(included.length, k -> corpus.ids.bytes(included[k])));
-      String idsSha = writeIds(corpus, included, temp.resolve(DatasetManifest.IDS), progress);
-      ContentCorpus subset = corpus.select(included);
-      CorpusFile.write(subset, temp.resolve(DatasetManifest.CORPUS));
-      int[] accountCounts = writeAccounts(corpus, included, temp.resolve(DatasetManifest.ACCOUNTS));
-      Hash includedRoot = root.join();
-      progress.finish();
+      Written written = contents.write(temp, progress);
+      long includedCount = written.included();
+      String idsSha = written.idsSha256();
+      Hash includedRoot = written.includedRoot();
+      int[] accountCounts = {written.owners(), written.contributors()};
 
       String build = UUID.randomUUID().toString();
       byte[] leafBytes = JobLeaves.datasetBuild(build, kernel.purpose().id(), req.at(),
-          ledger.position(), ledger.catalog().revision(), corpusSha, corpus.size(),
-          includedCount, includedRoot.hex(), idsSha);
+          ledger.position(), ledger.catalog().revision(), corpusSha, records, includedCount,
+          includedRoot.hex(), idsSha);
       BuildLog.Entry entry = log.append(leafBytes);
 
-      ObjectNode m = manifest(req, ledger, kernel, plan, tally, corpusSha, now, includedCount,
-          idsSha, includedRoot, accountCounts, build, leafBytes, entry);
+      ObjectNode m = manifest(req, ledger, kernel, outcomes, counts, records, corpusSha, now,
+          includedCount, idsSha, includedRoot, accountCounts, build, leafBytes, entry);
       Path manifestFile = temp.resolve(DatasetManifest.FILE);
       Files.writeString(manifestFile, Json.pretty(m) + "\n", StandardCharsets.UTF_8);
-      try (Stream<Path> files = Files.list(temp)) {
-        for (Path f : files.toList()) {
-          force(f, false);
+      Path root = temp;
+      try (Stream<Path> files = Files.walk(temp)) {
+        for (Path f : files.filter(f -> !f.equals(root)).toList()) {
+          force(f, Files.isDirectory(f));
         }
       }
       force(temp, true);
@@ -185,7 +245,7 @@ public final class DatasetBuilder {
       force(out.getParent(), true);
       temp = null;
       return new DatasetManifest(build, kernel.purpose().id(), req.at(), ledger.position(),
-          kernel.consents().stream().map(ConsentType::id).toList(), corpus.size(), includedCount,
+          kernel.consents().stream().map(ConsentType::id).toList(), records, includedCount,
           includedRoot.hex(), entry.index(), m);
     } catch (IOException e) {
       throw new TrainingException("dataset_io", "cannot write the build to `" + out + "`: "
@@ -198,11 +258,9 @@ public final class DatasetBuilder {
   }
 
   private static ObjectNode manifest(Request req, LedgerIndex ledger, BatchKernel kernel,
-      BatchKernel.Plan plan, BatchKernel.Tally tally, String corpusSha, Instant now,
+      List<BatchOutcome> outcomes, long[] tally, long records, String corpusSha, Instant now,
       long includedCount, String idsSha, Hash includedRoot, int[] accountCounts, String build,
       byte[] leafBytes, BuildLog.Entry entry) {
-    ContentCorpus corpus = plan.corpus();
-    List<BatchOutcome> outcomes = plan.outcomes();
     ObjectNode m = Json.object();
     m.put("format", DatasetManifest.FORMAT);
     m.put("build", build);
@@ -226,16 +284,16 @@ public final class DatasetBuilder {
     ObjectNode c = m.putObject("corpus");
     c.put("file", req.corpusFile().toAbsolutePath().toString());
     c.put("sha256", corpusSha);
-    c.put("records", corpus.size());
+    c.put("records", records);
     ObjectNode counts = m.putObject("counts");
-    counts.put("records", corpus.size());
+    counts.put("records", records);
     counts.put("included", includedCount);
-    counts.put("excluded", corpus.size() - includedCount);
+    counts.put("excluded", records - includedCount);
     Map<String, Long> byReason = new TreeMap<>();
     Map<String, Long> byReasons = new TreeMap<>();
     Map<String, Long> byBasis = new TreeMap<>();
     for (int k = 0; k < outcomes.size(); k++) {
-      long n = tally.counts()[k];
+      long n = tally[k];
       if (n == 0) {
         continue;
       }
@@ -257,15 +315,15 @@ public final class DatasetBuilder {
     ArrayNode os = m.putArray("outcomes");
     List<Integer> order = new ArrayList<>();
     for (int k = 0; k < outcomes.size(); k++) {
-      if (tally.counts()[k] > 0) {
+      if (tally[k] > 0) {
         order.add(k);
       }
     }
-    order.sort(Comparator.comparingLong((Integer k) -> -tally.counts()[k]));
+    order.sort(Comparator.comparingLong((Integer k) -> -tally[k]));
     for (int k : order) {
       BatchOutcome o = outcomes.get(k);
       ObjectNode on = os.addObject();
-      on.put("records", tally.counts()[k]);
+      on.put("records", tally[k]);
       on.put("verdict", o.verdict().id());
       ArrayNode reasons = on.putArray("reasons");
       o.reasons().forEach(x -> reasons.add(x.code()));
@@ -310,7 +368,7 @@ public final class DatasetBuilder {
         }
       }
     }
-    return HexFormat.of().formatHex(sha.digest());
+    return Sha256.hex(sha);
   }
 
   /** Writes accounts.tsv; returns {owners, contributors} counts. */
@@ -324,11 +382,25 @@ public final class DatasetBuilder {
         contributed[corpus.contributors[k]]++;
       }
     }
+    return writeAccounts(file, na, corpus.accounts::get, owned, contributed);
+  }
+
+  /**
+   * Writes {@code accounts.tsv} from per-account counts (accounts with neither are left out), in
+   * account id order; returns {owners, contributors} counts.
+   *
+   * @param na accounts
+   * @param names account {@code a}'s id
+   * @param owned included records owned by account {@code a}
+   * @param contributed included records account {@code a} contributed to
+   */
+  public static int[] writeAccounts(Path file, int na, java.util.function.IntFunction<String> names,
+      long[] owned, long[] contributed) throws IOException {
     Integer[] order = new Integer[na];
     for (int a = 0; a < na; a++) {
       order[a] = a;
     }
-    java.util.Arrays.sort(order, Comparator.comparing(corpus.accounts::get));
+    java.util.Arrays.sort(order, Comparator.comparing(names::apply));
     int owners = 0;
     int contributors = 0;
     StringBuilder sb = new StringBuilder("account\towned\tcontributed\n");
@@ -338,7 +410,7 @@ public final class DatasetBuilder {
       }
       owners += owned[a] > 0 ? 1 : 0;
       contributors += contributed[a] > 0 ? 1 : 0;
-      sb.append(corpus.accounts.get(a)).append('\t').append(owned[a]).append('\t')
+      sb.append(names.apply(a)).append('\t').append(owned[a]).append('\t')
           .append(contributed[a]).append('\n');
     }
     Files.writeString(file, sb, StandardCharsets.UTF_8);

@@ -68,12 +68,26 @@ class KernelEqualsEngineTest {
         assertThat(bound).as("seed %d: bind", seed).isInstanceOf(Result.Ok.class);
         BatchKernel.Plan plan = ((Result.Ok<BatchKernel.Plan>) bound).value();
         BatchKernel.Tally tally = plan.evaluateAll(1 + rnd.nextInt(2), done -> {});
+        // The compact form (what a Spark job broadcasts) decides record by record, by names.
+        BatchKernel.Compact compact = ((Result.Ok<BatchKernel>) kernel).value().compact();
+        KernelTables tables = compact.tables();
         Snapshot snapshot = w.merged.snapshot();
         DecisionEngine engine = DecisionEngine.create(CATALOG);
         for (int i = 0; i < w.corpus.size(); i++) {
           Decision d = engine.decide(snapshot, new DecisionRequest(purpose, w.corpus.id(i), at));
           BatchOutcome expected = BatchOutcome.of(d);
           BatchOutcome got = plan.outcome(tally.outcomes()[i]);
+          int[] others = w.corpus.otherContributors(i);
+          for (int k = 0; k < others.length; k++) {
+            others[k] = tables.account(w.corpus.accounts().get(others[k]));
+          }
+          int one = tables.decide(tables.account(w.corpus.accountId(i)), w.corpus.created(i),
+              w.corpus.category(i).ordinal(), others, others.length);
+          if (one < 0 || !expected.equals(compact.outcomes().get(one))) {
+            throw new AssertionError("seed " + seed + ", purpose " + purposeId + ", record " + i
+                + ": compact tables answer " + (one < 0 ? one : compact.outcomes().get(one))
+                + ", engine " + expected);
+          }
           if (!expected.equals(got)) {
             throw new AssertionError("seed " + seed + " (replay: -Dcovenant.seed=" + seed
                 + " -Dcovenant.runs=1), purpose " + purposeId + ", at " + at + ", record " + i

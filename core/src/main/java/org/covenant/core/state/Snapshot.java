@@ -197,13 +197,37 @@ public final class Snapshot {
   }
 
   SettingResolution resolve(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+    Group g = u == null || u.group == null ? null : group(a, u.group, t);
+    return resolve(a, g, u, def, t, evidence);
+  }
+
+  /**
+   * What a member of {@code group} of {@code account} gets at t when their own user level sets
+   * nothing (ARCHITECTURE.md §4 applied to the account and group levels only), or empty when the
+   * account or the group does not exist at t. The console's group view shows this.
+   */
+  public Optional<SettingResolution> groupSetting(
+      String account, String group, SettingDef def, long t) {
+    Account a = account(account, t);
+    if (a == null) {
+      return Optional.empty();
+    }
+    Group g = group(a, group, t);
+    if (g == null) {
+      return Optional.empty();
+    }
+    return Optional.of(resolve(a, g, null, def, t, NO_EVIDENCE));
+  }
+
+  private SettingResolution resolve(
+      Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     for (SettingDef parent : PARENTS[def.ordinal()]) {
-      SettingResolution pr = resolve(a, u, parent, t, evidence);
+      SettingResolution pr = resolve(a, g, u, parent, t, evidence);
       if (!pr.value()) {
         return new SettingResolution(false, SettingLevel.PARENT, false, 0);
       }
     }
-    return own(a, u, def, t, evidence);
+    return own(a, g, u, def, t, evidence);
   }
 
   private History.Entry<SettingValue> valueAt(Entities.SettingsScope s, SettingDef def, long t) {
@@ -221,9 +245,8 @@ public final class Snapshot {
   }
 
   private SettingResolution own(
-      Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+      Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     History.Entry<SettingValue> av = valueAt(a.settings, def, t);
-    Group g = u == null || u.group == null ? null : group(a, u.group, t);
     History.Entry<SettingValue> gv = g == null ? null : valueAt(g.settings, def, t);
     History.Entry<SettingValue> uv = u == null ? null : valueAt(u.settings, def, t);
     if (def.mode() == SettingMode.LOCK) {

@@ -85,7 +85,7 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(1)
-  void member_changingASettingLockedAtAccount_isRefusedInWords() {
+  void member_seesBeforeUseThatALockedSettingCannotBeChanged_andWhoCanUnlockIt() {
     signIn(w.member);
     assertThat(b.find("#who-user").getText()).contains("bob").contains("Member");
     // A member sees no transparency report and cannot touch account-level settings.
@@ -94,25 +94,31 @@ class ConsoleBrowserIT {
     assertThat(row.findElements(org.openqa.selenium.By.cssSelector(
         "select[data-level=account]"))).isEmpty();
     String userCell = row.findElements(org.openqa.selenium.By.tagName("td")).get(2).getText();
-    assertThat(userCell).contains("Inherited from account (locked)");
-
-    new Select(row.findElement(org.openqa.selenium.By.cssSelector("select[data-level=user]")))
-        .selectByVisibleText("Off");
-    // AI Companion is a sensitive setting: a confirmation comes first.
-    b.waitFor("#confirm[open]");
-    assertThat(b.find("#confirm-title").getText()).contains("AI Companion");
-    b.find("#confirm-ok").click();
-    b.waitFor("#error");
-    assertThat(b.find("#error").getText())
-        .contains("Refused: AI Companion is locked at the account level")
-        .doesNotContain("setting_locked");
-    assertThat(b.find("#error").getAttribute("role")).isEqualTo("alert");
-    // Nothing changed, on the server or on the page.
+    assertThat(userCell).contains("Inherited from account (locked)")
+        .contains("Cannot be changed here: locked at the account level")
+        .contains("Only an owner or admin can unlock it").doesNotContain("Ask them");
+    // The control says so before use: disabled, and described by the reason.
+    WebElement sel = row.findElement(org.openqa.selenium.By.cssSelector(
+        "select[data-level=user]"));
+    assertThat(sel.isEnabled()).isFalse();
+    assertThat(describedBy(sel)).contains("locked at the account level");
     assertThat(settingRow(w.member, "?user=bob", "ai_companion.enabled").path("user").isNull())
         .isTrue();
-    assertThat(new Select(b.find("#row-ai_companion-enabled select[data-level=user]"))
-        .getFirstSelectedOption().getText()).isEqualTo("Not set");
-    b.screenshot(SHOTS.resolve("settings-member-refused-desktop.png"));
+    b.screenshot(SHOTS.resolve("settings-member-locked-desktop.png"));
+  }
+
+  /** The text of the elements an element's aria-describedby names. */
+  static String describedBy(WebElement el) {
+    return (String) b.js("return (arguments[0].getAttribute('aria-describedby') || '')"
+        + ".split(' ').filter(Boolean).map(i => document.getElementById(i).textContent)"
+        + ".join(' ')", el);
+  }
+
+  /** Whether an element is wholly inside the viewport. */
+  static boolean inViewport(WebElement el) {
+    return (Boolean) b.js("const r = arguments[0].getBoundingClientRect();"
+        + "return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight"
+        + " && r.left >= 0 && r.right <= window.innerWidth;", el);
   }
 
   @Test
@@ -120,15 +126,15 @@ class ConsoleBrowserIT {
   void member_mayChangeAnUnlockedSettingOfTheirOwn() {
     signIn(w.member);
     WebElement sel = b.waitFor("#row-notice-require_agreement select[data-level=user]");
-    // Locked at account too: the refusal names the lock, and the API agrees.
-    new Select(sel).selectByVisibleText("Off");
-    b.waitForText("#error", "locked at the account level");
+    // Locked at account too: the control says so before use.
+    assertThat(sel.isEnabled()).isFalse();
     WebElement mine = b.waitFor("#row-diagnostics-optional select[data-level=user]");
     // The ceiling: eng turned optional diagnostics off, so bob cannot turn them on...
     assertThat(b.find("#row-diagnostics-optional").getText())
         .contains("Off at group level: can only stay off");
-    new Select(mine).selectByVisibleText("On");
-    b.waitForText("#error", "turned off at a higher level");
+    WebElement on = mine.findElement(org.openqa.selenium.By.cssSelector("option[value=on]"));
+    assertThat(on.isEnabled()).isFalse();
+    assertThat(on.getText()).contains("not allowed");
     // ...but may turn them off for himself.
     new Select(b.find("#row-diagnostics-optional select[data-level=user]"))
         .selectByVisibleText("Off");
@@ -141,11 +147,17 @@ class ConsoleBrowserIT {
   @Order(3)
   void owner_grantsAiTrainingConsent_andDownloadsAReceiptThatVerifies() throws Exception {
     signIn(w.owner);
-    // The auditor's key, so the log page checks signatures too.
+    // The server publishes its verifier key: the log page checks signatures without a paste.
+    assertThat(w.get("/log/key", w.owner).body().strip()).isEqualTo(w.verifierKey());
     go("log", "#vkey");
+    b.waitForText("#signature-result", "Signature verified");
+    assertThat(b.find("#signature-result").getText()).contains("/log/key");
+    // The auditor's own key works too.
     b.find("#vkey").sendKeys(w.verifierKey());
     b.find("#check-signature").click();
-    b.waitForText("#signature-result", "Signature verified");
+    b.waitForText("#signature-result", "the key you gave");
+    b.find("#vkey").clear();
+    b.js("localStorage.removeItem('covenant.console.vkey')");
 
     go("consents", "#consent-ai_training");
     assertThat(b.find("#consent-ai_training").getText()).contains("Never given");
@@ -168,7 +180,7 @@ class ConsoleBrowserIT {
     ReceiptVerification v = ReceiptVerifier.create(w.verifier()).verify(text);
     assertThat(v).isInstanceOf(ReceiptVerification.Verified.class);
     // The same receipt, checked again in the browser, against today's log.
-    b.find("#receipt-card a[href^='#/log']").click();
+    b.find("#receipt-card a[href^='#/log?receipt']").click();
     b.waitForText("#receipt-result", "Receipt verified");
     assertThat(b.find("#receipt-steps").getText()).contains("signed by the log key")
         .contains("extends the one in the receipt").doesNotContain("✗");
@@ -316,8 +328,9 @@ class ConsoleBrowserIT {
     long timeDatasets = (Long) b.js("return Chart.getChart(document.getElementById("
         + "'chart-uses-time')).data.datasets.length");
     assertThat(timeDatasets).isGreaterThanOrEqualTo(3);
-    long chartAllowed = (Long) b.js("const c = Chart.getChart(document.getElementById("
-        + "'chart-uses-time')); return c.data.datasets.filter(d => d.stack === 'uses')"
+    // Customer content and platform-owned data are in two charts: together, every use.
+    long chartAllowed = (Long) b.js("return ['chart-uses-time', 'chart-platform-time']"
+        + ".map(id => Chart.getChart(document.getElementById(id))).flatMap(c => c.data.datasets)"
         + ".flatMap(d => d.data).reduce((a, b) => a + b, 0)");
     assertThat(chartAllowed).isEqualTo(report.path("allowed").asLong());
     @SuppressWarnings("unchecked")
@@ -340,7 +353,7 @@ class ConsoleBrowserIT {
     b.find("#leaf-index").clear();
     b.find("#leaf-index").sendKeys("3");
     b.find("#verify-inclusion").click();
-    b.waitForText("#inclusion-result", "Verified: entry 3 is in the log");
+    b.waitForText("#inclusion-result", "Verified: log entry 3 is in the log");
     assertThat(b.find("#leaf-json").getText()).contains("covenant.ledger-event/1");
     // The same check with one proof hash changed must fail: the page does the hashing itself.
     Object tampered = b.jsAsync("const done = arguments[arguments.length - 1];"
@@ -458,9 +471,19 @@ class ConsoleBrowserIT {
     }
   }
 
+  /** A screenshot at desktop and at phone width, with no sideways scrolling on the phone. */
+  static void bothSizes(String name) {
+    b.desktop();
+    b.screenshot(SHOTS.resolve(name + "-desktop.png"));
+    b.phone();
+    assertThat(b.scrollWidth()).as(name + " at 375 px").isLessThanOrEqualTo(375);
+    b.screenshot(SHOTS.resolve(name + "-phone.png"));
+    b.desktop();
+  }
+
   @Test
   @Order(13)
-  void reviews_ownerReleasesAndConfirmsHeldInvites_memberHasNoReviewsPage() {
+  void reviews_askBeforeDeciding_showWhy_andRecordWhoDecided() {
     ObjectNode body = Json.object();
     ArrayNode invites = body.putArray("invites");
     invites.addObject().put("content", "inv-console-1").put("message", w.spamInvite);
@@ -468,15 +491,360 @@ class ConsoleBrowserIT {
     ConsoleWorkspace.Response scan = w.send("POST", "/v1/accounts/acme/invites:scan", w.owner,
         body.toString());
     assertThat(scan.status()).as(scan.body()).isEqualTo(200);
+    JsonNode held = w.get("/v1/accounts/acme/reviews", w.owner).json().path("items").get(0);
     signIn(w.owner);
     go("reviews", "#reviews-table");
     assertThat(b.all("#reviews-table tbody tr")).hasSize(2);
+    assertThat(b.find("#decided-empty").getText()).contains("No invite has been reviewed");
+    WebElement first = b.find("tr[data-content='inv-console-1']");
+    // The score with its threshold, and the reasons the API gives, with a preview.
+    String score = first.findElement(org.openqa.selenium.By.cssSelector("td.score")).getText();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("([0-9.]+) \\(held at ([0-9.]+) or more\\)").matcher(score.replace('\n', ' '));
+    assertThat(m.matches()).as(score).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isCloseTo(held.path("score").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(Double.parseDouble(m.group(2))).isCloseTo(
+        held.path("scan").path("threshold").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+    if (!String.format(java.util.Locale.ROOT, "%.6f", held.path("scan").path("score").asDouble())
+        .equals(String.format(java.util.Locale.ROOT, "%.6f",
+            held.path("scan").path("threshold").asDouble()))) {
+      assertThat(m.group(1)).as("the score told from its threshold").isNotEqualTo(m.group(2));
+    }
+    first.findElement(org.openqa.selenium.By.cssSelector("details summary")).click();
+    String why = first.findElement(org.openqa.selenium.By.cssSelector("details")).getText();
+    assertThat(why).contains("Features that weighed most")
+        .contains(held.path("scan").path("top_features").get(0).path("feature").asText())
+        .contains("Message preview");
+    for (JsonNode d : held.path("scan").path("link_domains")) {
+      assertThat(why).contains(d.asText());
+    }
+    for (JsonNode a : held.path("scan").path("header_anomalies")) {
+      assertThat(why).contains(a.asText());
+    }
+    String preview = held.path("preview").asText();
+    assertThat(preview).isNotBlank();
+    assertThat(first.findElement(org.openqa.selenium.By.cssSelector("blockquote.preview"))
+        .getText()).isEqualTo(preview);
+    assertThat(A11y.problems(b)).as("reviews").isEmpty();
+    bothSizes("reviews-held");
+
+    // Release asks first; cancelling changes nothing.
     b.find("tr[data-content='inv-console-1'] button[data-action='release']").click();
-    b.waitGone("tr[data-content='inv-console-1']");
+    b.waitFor("#confirm[open]");
+    assertThat(b.find("#confirm-body").getText()).contains("cannot be undone")
+        .contains("recorded as the reviewer");
+    b.find("#confirm-cancel").click();
+    b.waitGone("#confirm[open]");
+    assertThat(w.get("/v1/accounts/acme/reviews", w.owner).json().path("items")).hasSize(2);
+    // Confirmed, it is released and recorded with who decided.
+    b.find("tr[data-content='inv-console-1'] button[data-action='release']").click();
+    b.waitFor("#confirm[open]");
+    b.find("#confirm-ok").click();
+    b.waitGone("#reviews-table tr[data-content='inv-console-1']");
+    b.waitForText("#decided-table", "inv-console-1");
+    assertThat(b.find("#decided-table tr[data-content='inv-console-1']").getText())
+        .contains("Released").contains("alice");
     b.find("tr[data-content='inv-console-2'] button[data-action='confirm']").click();
+    b.waitFor("#confirm[open]");
+    assertThat(b.find("#confirm-body").getText()).contains("stays blocked");
+    b.find("#confirm-ok").click();
     b.waitFor("#reviews-empty");
+    b.waitForText("#decided-table", "inv-console-2");
+    assertThat(b.find("#decided-table tr[data-content='inv-console-2']").getText())
+        .contains("Confirmed").contains("alice");
+    JsonNode decided = w.get("/v1/accounts/acme/reviews?status=decided", w.owner).json()
+        .path("items");
+    assertThat(decided).hasSize(2);
+    assertThat(decided.findValuesAsText("reviewer")).containsOnly("alice");
     assertThat(A11y.problems(b)).isEmpty();
+    bothSizes("reviews-decided");
     signIn(w.member);
     assertThat(b.all("#nav-reviews")).isEmpty();
+  }
+
+  @Test
+  @Order(14)
+  void owner_locksAGroup_andTheGroupViewShowsWhatItsMembersGet() {
+    signIn(w.owner);
+    // User "— no user —", group eng: the steps of issue 20's second defect.
+    go("settings", "#pick-user");
+    new Select(b.find("#pick-user")).selectByValue("");
+    new Select(b.find("#pick-group")).selectByValue("eng");
+    b.waitForText("#settings-table caption", "group eng");
+    assertThat(b.find("#settings-table thead").getText())
+        .contains("Effective for members of eng");
+    new Select(b.find("#row-ai_companion-meeting_summary select[data-level=group]"))
+        .selectByVisibleText("Off");
+    b.waitFor("#confirm[open]");
+    b.find("#confirm-ok").click();
+    b.waitForText("#status", "AI meeting summary: off for group eng");
+    b.find("#row-ai_companion-meeting_summary input.lock-box[data-level=group]").click();
+    b.waitFor("#confirm[open]");
+    b.find("#confirm-ok").click();
+    b.waitForText("#status", "off, locked for group eng");
+    WebElement effective = b.find("#row-ai_companion-meeting_summary td.effective");
+    assertThat(effective.getText()).contains("Off").contains("Decided at group level (locked)")
+        .doesNotContain("account level");
+    JsonNode api = settingRow(w.owner, "?group=eng", "ai_companion.meeting_summary");
+    assertThat(api.path("effective").path("value").asBoolean(true)).isFalse();
+    assertThat(api.path("effective").path("level").asText()).isEqualTo("group");
+    // The account alone is unchanged, and says so.
+    assertThat(settingRow(w.owner, "", "ai_companion.meeting_summary").path("effective")
+        .path("value").asBoolean()).isTrue();
+    // Under the account's lock, the owner is told she can unlock it, not to ask anyone.
+    WebElement ai = b.find("#row-ai_companion-enabled");
+    WebElement groupSel = ai.findElement(org.openqa.selenium.By.cssSelector(
+        "select[data-level=group]"));
+    assertThat(groupSel.isEnabled()).isFalse();
+    assertThat(describedBy(groupSel)).contains("You can unlock it in the Account column");
+    assertThat(ai.getText()).doesNotContain("Ask them");
+    ai.findElement(org.openqa.selenium.By.cssSelector("button.go-unlock")).click();
+    assertThat(b.js("return document.activeElement.className")).isEqualTo("lock-box");
+    assertThat(b.js("return document.activeElement.dataset.level")).isEqualTo("account");
+    assertThat(A11y.problems(b)).as("group view").isEmpty();
+    bothSizes("settings-group-locked");
+  }
+
+  @Test
+  @Order(15)
+  void member_underAGroupLock_isToldBeforeUse_andARefusalAppearsBesideTheControl() {
+    // Bob, AI meeting summary, user bob, while eng's lock applies (issue 20's first defect).
+    signIn(w.member);
+    WebElement sel = b.waitFor("#row-ai_companion-meeting_summary select[data-level=user]");
+    assertThat(sel.isEnabled()).isFalse();
+    assertThat(describedBy(sel)).contains("locked by group eng")
+        .contains("Only an owner, an admin or a group admin of eng can unlock it");
+    bothSizes("settings-member-group-locked");
+    // Dave, eng's group admin, is told he can unlock it himself.
+    signIn(w.groupAdmin);
+    go("settings?user=dave", "#row-ai_companion-meeting_summary");
+    assertThat(describedBy(b.find("#row-ai_companion-meeting_summary select[data-level=user]")))
+        .contains("You can unlock it in the Group column");
+
+    // A lock set after the page loaded: the API refuses, and the refusal shows beside the
+    // control, in view and announced, at both sizes.
+    for (boolean phone : new boolean[] {false, true}) {
+      signIn(w.member);
+      if (phone) {
+        b.phone();
+      }
+      go("settings", "#row-livestream-enabled select[data-level=user]");
+      ConsoleWorkspace.Response lock = w.send("PUT",
+          "/v1/accounts/acme/settings/livestream.enabled", w.owner,
+          "{\"scope\":\"account\",\"value\":false,\"locked\":true}");
+      assertThat(lock.status()).as(lock.body()).isEqualTo(200);
+      try {
+        WebElement live = b.find("#row-livestream-enabled select[data-level=user]");
+        b.js("arguments[0].scrollIntoView({block: 'center'})", live);
+        new Select(live).selectByVisibleText("On");
+        b.waitFor("#confirm[open]");
+        b.find("#confirm-ok").click();
+        WebElement refusal = b.waitFor(
+            "#row-livestream-enabled .row-refusal[data-level=user]:not([hidden])");
+        assertThat(refusal.getText()).contains("Refused: Livestreaming")
+            .contains("locked at the account level").contains("An owner or admin can unlock it")
+            .doesNotContain("setting_locked");
+        assertThat(refusal.getAttribute("role")).isEqualTo("alert");
+        assertThat(inViewport(refusal)).as("the refusal is in view").isTrue();
+        assertThat(b.find("#error").isDisplayed()).isFalse();
+        // Redrawn from the server: the control now says it is locked; nothing changed.
+        assertThat(b.find("#row-livestream-enabled select[data-level=user]").isEnabled())
+            .isFalse();
+        assertThat(settingRow(w.member, "?user=bob", "livestream.enabled").path("user")
+            .isNull()).isTrue();
+        b.screenshot(SHOTS.resolve("settings-refusal-beside-control-"
+            + (phone ? "phone" : "desktop") + ".png"));
+      } finally {
+        b.desktop();
+        ConsoleWorkspace.Response clear = w.send("DELETE",
+            "/v1/accounts/acme/settings/livestream.enabled?scope=account", w.owner, null);
+        assertThat(clear.status()).as(clear.body()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  @Order(16)
+  void receipt_namesItsLedgerPositionAndLogEntryApart_andLinksToTheEntry() {
+    signIn(w.owner);
+    go("consents", "#consent-product_improvement-grant");
+    b.find("#consent-product_improvement-grant").click();
+    b.waitFor("#confirm[open]");
+    b.find("#confirm-ok").click();
+    b.waitFor("#receipt-download");
+    String position = b.find("#receipt-position").getText();
+    String entry = b.find("#receipt-entry a").getText();
+    assertThat(position).contains("governance ledger");
+    assertThat(b.find("#receipt-entry").getText()).contains("transparency log");
+    assertThat(position.split(" ")[0]).isNotEqualTo(entry);
+    bothSizes("receipt-numbers");
+    b.find("#receipt-entry a").click();
+    b.waitForText("#inclusion-result", "Verified: log entry " + entry + " is in the log");
+    assertThat(b.find("#leaf-kind").getText()).contains("is a consent receipt");
+    assertThat(b.find("#leaf-json").getText()).contains("product_improvement");
+    // A ledger event's log entry names its ledger position, so the two are never confused.
+    b.find("#leaf-index").clear();
+    b.find("#leaf-index").sendKeys("3");
+    b.find("#verify-inclusion").click();
+    b.waitForText("#inclusion-result", "Verified: log entry 3 is in the log");
+    assertThat(b.find("#leaf-kind").getText()).contains("records the ledger event at ledger "
+        + "position").contains("different numbers");
+
+    // Without a published key nothing is checked, and nothing shows a tick for it.
+    b.driver.executeCdpCommand("Network.enable", java.util.Map.of());
+    b.driver.executeCdpCommand("Network.setBlockedURLs",
+        java.util.Map.of("urls", List.of("*/log/key")));
+    try {
+      go("consents", "#consent-history-table");
+      go("log?receipt=" + position.split(" ")[0], "#receipt-steps li");
+      b.waitForText("#receipt-result", "signatures not checked");
+      String steps = b.find("#receipt-steps").getText();
+      assertThat(steps).contains("– Signatures not checked").doesNotContain("✓ Signatures");
+      assertThat(b.find("#receipt-result").getText()).doesNotContain("✓");
+      assertThat(b.find("#signature-result").getText()).startsWith("– Not checked");
+      bothSizes("log-no-key");
+    } finally {
+      b.driver.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", List.of()));
+    }
+  }
+
+  @Test
+  @Order(17)
+  void transparency_keepsCustomerContentApartFromPlatformData_withAxesAndDatedHours() {
+    signIn(w.owner);
+    go("transparency", "#chart-uses-time");
+    JsonNode report = w.get("/v1/accounts/acme/transparency", w.owner).json();
+    String sum = "const c = Chart.getChart(document.getElementById(arguments[0]));"
+        + "return c.data.datasets.flatMap(d => d.data).reduce((a, b) => a + b, 0);";
+    long customer = (Long) b.js(sum, "chart-uses-time");
+    long platform = (Long) b.js(sum, "chart-platform-time");
+    long refused = (Long) b.js(sum, "chart-refused-time");
+    long owned = 0;
+    long marketingOwned = 0;
+    long marketingContent = 0;
+    for (JsonNode u : report.path("uses")) {
+      boolean ownership = u.path("basis").asText().equals("ownership");
+      owned += ownership ? u.path("count").asLong() : 0;
+      if (u.path("purpose").asText().equals("marketing")) {
+        if (ownership) {
+          marketingOwned += u.path("count").asLong();
+        } else {
+          marketingContent += u.path("count").asLong();
+        }
+      }
+    }
+    assertThat(platform).isEqualTo(owned).isPositive();
+    assertThat(customer).isEqualTo(report.path("allowed").asLong() - owned).isPositive();
+    assertThat(refused).isEqualTo(report.path("denied").asLong());
+    // Marketing of platform telemetry is not marketing of the customer's content: each chart
+    // counts only its own (the content ones were licensed by the 2023 terms, clause 10.4(ii)).
+    assertThat(marketingOwned).isPositive();
+    assertThat(purposeTotal("chart-platform-time", "Marketing")).isEqualTo(marketingOwned);
+    assertThat(purposeTotal("chart-uses-time", "Marketing")).isEqualTo(marketingContent);
+    assertThat(datasetLabels("chart-uses-time")).doesNotContain("Refused");
+    assertThat(datasetLabels("chart-refused-time")).containsExactly("Refused");
+    for (String chart : List.of("chart-uses-time", "chart-platform-time", "chart-refused-time",
+        "chart-uses-basis", "chart-refusals")) {
+      @SuppressWarnings("unchecked")
+      List<String> titles = (List<String>) b.js("const s = Chart.getChart(document"
+          + ".getElementById(arguments[0])).options.scales;"
+          + "return [s.x.title.display ? s.x.title.text : '', s.y.title.display"
+          + " ? s.y.title.text : ''];", chart);
+      assertThat(titles).as(chart).allSatisfy(t -> assertThat(t).isNotBlank());
+    }
+    assertThat((String) b.js("return Chart.getChart(document.getElementById("
+        + "'chart-uses-time')).options.scales.y.title.text")).contains("count");
+    bothSizes("transparency-split");
+
+    // The 24-hour view: the date under the first hour and wherever the day changes, so no two
+    // hours read the same.
+    go("transparency?range=1d", "#chart-uses-time");
+    @SuppressWarnings("unchecked")
+    List<String> hours = (List<String>) b.js("let day = '';"
+        + "return Chart.getChart(document.getElementById('chart-refused-time')).data.labels"
+        + ".map(l => { if (Array.isArray(l)) { day = l[1]; return l[0] + ' ' + day; }"
+        + " return l + ' ' + day; });");
+    assertThat(hours).hasSizeGreaterThanOrEqualTo(24).doesNotHaveDuplicates();
+    assertThat(hours.get(0)).matches("\\d\\d:00 \\d{1,2} [A-Z][a-z]{2}");
+    assertThat((String) b.js("return Chart.getChart(document.getElementById("
+        + "'chart-refused-time')).options.scales.x.title.text")).isEqualTo("Hour (UTC)");
+    // The labels drawn (thinned to fit the width) still show the date wherever the day changes.
+    for (boolean phone : new boolean[] {false, true}) {
+      if (phone) {
+        b.phone();
+        b.driver.navigate().refresh();
+        b.waitFor("#chart-refused-time");
+      }
+      for (String chart : List.of("chart-uses-time", "chart-platform-time",
+          "chart-refused-time")) {
+        @SuppressWarnings("unchecked")
+        List<String> problems = (List<String>) b.js("const c = Chart.getChart("
+            + "document.getElementById(arguments[0])); let day = '';"
+            + "const dayOf = c.data.labels.map(l => { if (Array.isArray(l)) { day = l[1]; }"
+            + " return day; });"
+            + "const shown = c.scales.x.ticks.filter(t => t.label !== null"
+            + " && t.label !== undefined && t.label !== '');"
+            + "const out = []; let prev = null;"
+            + "for (const t of shown) { const d = dayOf[t.value];"
+            + "  if (d !== prev && !(Array.isArray(t.label) && t.label[1] === d)) {"
+            + "    out.push(String(t.label) + ' (' + d + ')'); }"
+            + "  prev = d; }"
+            + "if (shown.length < 4) { out.push('only ' + shown.length + ' labels'); }"
+            + "return out;", chart);
+        assertThat(problems).as(chart + (phone ? " at phone width" : "")).isEmpty();
+      }
+    }
+    b.desktop();
+    bothSizes("transparency-24h");
+  }
+
+  @Test
+  @Order(18)
+  void owner_issuesAndRevokesAToken_andAnAdminIsNotOfferedTheOwner() {
+    signIn(w.owner);
+    go("tokens", "#token-form");
+    new Select(b.find("#token-user")).selectByValue("bob");
+    b.find("#token-name").clear();
+    b.find("#token-name").sendKeys("bob laptop");
+    b.find("#token-issue").click();
+    String secret = b.waitFor("#token-secret").getAttribute("value");
+    assertThat(secret).isNotBlank();
+    JsonNode you = w.get("/v1/accounts/acme", secret).json().path("you");
+    assertThat(you.path("user").asText()).isEqualTo("bob");
+    b.waitForText("#tokens-table", "bob laptop");
+    assertThat(A11y.problems(b)).as("tokens").isEmpty();
+    bothSizes("tokens");
+    WebElement row = b.all("#tokens-table tbody tr").stream()
+        .filter(r -> r.getText().contains("bob laptop")).findFirst().orElseThrow();
+    String id = row.getAttribute("data-token");
+    row.findElement(org.openqa.selenium.By.cssSelector("button[data-action=revoke]")).click();
+    b.waitFor("#confirm[open]");
+    b.find("#confirm-ok").click();
+    b.waitGone("#tokens-table tr[data-token='" + id + "']");
+    assertThat(w.get("/v1/accounts/acme", secret).status()).isEqualTo(401);
+
+    // An admin may not mint a token acting as the owner: not offered, and the page says why.
+    signIn(w.admin);
+    go("tokens", "#token-form");
+    assertThat(new Select(b.find("#token-user")).getOptions().stream()
+        .map(o -> o.getAttribute("value")).toList()).doesNotContain("alice").contains("bob");
+    assertThat(b.find("#token-user-help").getText()).contains("Not offered: alice (Owner)");
+    signIn(w.member);
+    assertThat(b.all("#nav-tokens")).isEmpty();
+  }
+
+  /** The sum of one purpose's bars in a chart (0 when the chart has no such dataset). */
+  static long purposeTotal(String chart, String label) {
+    return (Long) b.js("const d = Chart.getChart(document.getElementById(arguments[0]))"
+        + ".data.datasets.find(x => x.label === arguments[1]);"
+        + "return d ? d.data.reduce((a, b) => a + b, 0) : 0;", chart, label);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> datasetLabels(String chart) {
+    return (List<String>) b.js("return Chart.getChart(document.getElementById(arguments[0]))"
+        + ".data.datasets.map(d => d.label)", chart);
   }
 }

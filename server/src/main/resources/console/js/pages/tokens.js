@@ -1,0 +1,156 @@
+// Tokens (issue 20): an owner or admin issues account tokens for the account's people and
+// revokes them; the platform operator also issues service tokens with their purposes. A secret
+// is shown once, when issued. The API decides (no token above the issuer's role: 403
+// `role_escalation`); the console leaves out the users a role may not mint for and says why.
+
+import { ApiError } from '../api.js';
+import { h, replace, when, uid } from '../dom.js';
+import { ROLES, refusal, purposeLabel } from '../words.js';
+import { confirmDialog } from '../dialog.js';
+import { announce } from '../app.js';
+
+const RANK = { member: 0, group_admin: 1, admin: 2, owner: 3, operator: 4 };
+const TTLS = [
+  { seconds: 24 * 3600, label: '1 day' },
+  { seconds: 7 * 24 * 3600, label: '7 days' },
+  { seconds: 30 * 24 * 3600, label: '30 days' },
+  { seconds: 90 * 24 * 3600, label: '90 days' },
+];
+const SERVICE_PURPOSES = ['service.provide', 'service.recording', 'service.transcription',
+  'service.ai_feature.meeting_summary', 'service.ai_feature.smart_recording', 'ai.training',
+  'product.improvement', 'analytics.load_balancing', 'safety.abuse_scanning'];
+
+export async function render(container, session) {
+  const operator = session.role === 'operator';
+  const users = (session.info.user_list || []);
+  // A token is never minted above the issuer's own role.
+  const mintable = users.filter((u) => operator || RANK[u.role] <= RANK[session.role]);
+  const above = users.filter((u) => !mintable.includes(u));
+  const list = h('div', { id: 'token-list' });
+  const issued = h('div', { id: 'token-issued', 'aria-live': 'polite' });
+  const formError = h('p', { id: 'token-form-error', class: 'field-error', role: 'alert' });
+
+  const userSel = h('select', { id: 'token-user', 'aria-describedby': 'token-user-help' },
+    mintable.map((u) => h('option', { value: u.user }, u.user + ' (' + (ROLES[u.role] || u.role)
+      + (u.group ? ', group ' + u.group : '') + ')')));
+  const nameInput = h('input', { id: 'token-name', type: 'text', value: 'console',
+    autocomplete: 'off', maxlength: '64' });
+  const ttlSel = h('select', { id: 'token-ttl' }, TTLS.map((t, i) =>
+    h('option', { value: String(t.seconds), selected: i === 1 }, t.label)));
+
+  async function issue(body, who) {
+    replace(formError);
+    let out;
+    try {
+      out = await session.api.post('/v1/tokens', body);
+    } catch (e) {
+      if (!(e instanceof ApiError)) {
+        throw e;
+      }
+      replace(formError, refusal(e, { role: session.role, action: 'issue this token' }));
+      return;
+    }
+    replace(issued, h('div', { class: 'card success', id: 'token-secret-card' },
+      h('h2', null, 'Token issued for ' + who),
+      h('p', null, 'Copy it now: the secret is shown only this once (the server keeps only its '
+        + 'hash). It expires ', when(out.expires), '.'),
+      h('label', { for: 'token-secret' }, 'Secret'),
+      h('input', { id: 'token-secret', type: 'text', readonly: true, value: out.secret,
+        spellcheck: 'false', onfocus: (ev) => ev.target.select() })));
+    announce('Token issued for ' + who);
+    await load();
+  }
+
+  const accountForm = h('form', { id: 'token-form', class: 'card', onsubmit: (ev) => {
+    ev.preventDefault();
+    const u = userSel.value;
+    issue({ kind: 'account', account: session.account, user: u,
+      name: nameInput.value.trim() || 'console', ttl_seconds: Number(ttlSel.value) }, u);
+  } },
+  h('h2', null, 'Issue an account token'),
+  h('div', { class: 'field' }, h('label', { for: 'token-user' }, 'For'), userSel,
+    h('p', { class: 'help', id: 'token-user-help' }, 'The token acts as this person, with their '
+      + 'role.', above.length ? ' Not offered: ' + above.map((u) => u.user + ' ('
+      + (ROLES[u.role] || u.role) + ')').join(', ') + ', whose role is above yours.' : '')),
+  h('div', { class: 'field' }, h('label', { for: 'token-name' }, 'Name'), nameInput),
+  h('div', { class: 'field' }, h('label', { for: 'token-ttl' }, 'Valid for'), ttlSel),
+  formError,
+  h('button', { type: 'submit', class: 'primary', id: 'token-issue' }, 'Issue token'));
+
+  let serviceForm = null;
+  if (operator) {
+    const boxes = SERVICE_PURPOSES.map((p) => {
+      const id = uid('purpose');
+      return h('div', { class: 'check' }, h('input', { type: 'checkbox', id, value: p,
+        class: 'service-purpose' }), h('label', { for: id }, purposeLabel(p), ' ',
+        h('code', null, p)));
+    });
+    const sName = h('input', { id: 'service-name', type: 'text', value: 'service',
+      autocomplete: 'off' });
+    serviceForm = h('form', { id: 'service-form', class: 'card', onsubmit: (ev) => {
+      ev.preventDefault();
+      const purposes = [...serviceForm.querySelectorAll('input.service-purpose:checked')]
+        .map((x) => x.value);
+      issue({ kind: 'service', name: sName.value.trim() || 'service', purposes,
+        ttl_seconds: Number(ttlSel.value) }, 'service ' + (sName.value.trim() || 'service'));
+    } },
+    h('h2', null, 'Issue a service token'),
+    h('div', { class: 'field' }, h('label', { for: 'service-name' }, 'Service name'), sName),
+    h('fieldset', null, h('legend', null, 'Purposes it may ask about'), boxes),
+    h('button', { type: 'submit', class: 'primary', id: 'service-issue' },
+      'Issue service token'));
+  }
+
+  replace(container, h('h1', null, 'Tokens'),
+    h('p', { class: 'lede' }, 'API tokens of ' + session.account + '. An account token acts as '
+      + 'one person with their role; revoke one that is lost or no longer needed. '
+      + (operator ? '' : 'Service tokens are issued by the platform operator.')),
+    issued, accountForm, serviceForm, h('h2', null, 'Tokens in use'), list);
+
+  async function revoke(t) {
+    const go = await confirmDialog({
+      title: 'Revoke ' + t.name + (t.user ? ' (' + t.user + ')' : '') + '?',
+      body: h('p', null, 'Anything using this token is refused from now on. This cannot be '
+        + 'undone; issue a new token instead.'),
+      confirm: 'Revoke', danger: true,
+    });
+    if (!go) {
+      announce('No change made');
+      return;
+    }
+    try {
+      await session.api.del('/v1/tokens/' + encodeURIComponent(t.id));
+      announce('Revoked ' + t.name);
+    } catch (e) {
+      if (!(e instanceof ApiError)) {
+        throw e;
+      }
+      replace(formError, refusal(e, { role: session.role, action: 'revoke this token' }));
+    }
+    await load();
+  }
+
+  async function load() {
+    const data = await session.api.get('/v1/tokens');
+    const mine = (data.tokens || []).filter((t) => operator ? true
+      : t.account === session.account);
+    replace(list, mine.length === 0 ? h('p', { id: 'tokens-empty' }, 'No tokens.')
+      : h('table', { class: 'data', id: 'tokens-table' },
+        h('caption', null, 'Tokens, oldest first'),
+        h('thead', null, h('tr', null, ['Name', 'Kind', 'For', 'Issued', 'Expires', 'Action']
+          .map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', null, mine.map((t) => h('tr', { 'data-token': t.id },
+          h('th', { scope: 'row', 'data-label': 'Name' }, t.name),
+          h('td', { 'data-label': 'Kind' }, t.kind),
+          h('td', { 'data-label': 'For' }, t.user ? t.user + ' of ' + t.account
+            : t.purposes ? t.purposes.join(', ') : '—'),
+          h('td', { 'data-label': 'Issued' }, when(t.created)),
+          h('td', { 'data-label': 'Expires' }, t.expires ? when(t.expires) : 'never'),
+          h('td', { 'data-label': 'Action' }, t.kind === 'operator' ? '—'
+            : h('button', { type: 'button', class: 'danger small', 'data-action': 'revoke',
+              'aria-label': 'Revoke ' + t.name + (t.user ? ' of ' + t.user : ''),
+              onclick: () => revoke(t) }, 'Revoke…')))))));
+  }
+
+  await load();
+}
