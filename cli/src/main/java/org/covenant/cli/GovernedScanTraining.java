@@ -29,6 +29,7 @@ import org.covenant.safety.LabelledExample;
 import org.covenant.safety.MessageParser;
 import org.covenant.safety.ModelTrainer;
 import org.covenant.safety.ScanModel;
+import org.covenant.safety.TrainingHarvest;
 import org.covenant.training.BuildLog;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.LineageEvents;
@@ -89,13 +90,20 @@ final class GovernedScanTraining {
       builds.add(m.build());
       Set<String> included = new HashSet<>(Files.readAllLines(dir.resolve(DatasetManifest.IDS),
           StandardCharsets.UTF_8));
-      MessageParser parser = MessageParser.create();
-      // INVARIANT: an invite text is used only when the consent-filtered build includes its id.
-      for (CorpusRecord r : Corpus.read(invitesText.orElseThrow()).records()) {
-        if (included.contains(r.id())) {
-          examples.add(r.toExample(parser));
-          invites++;
+      if (invitesText.isPresent()) {
+        MessageParser parser = MessageParser.create();
+        // INVARIANT: an invite text is used only when the consent-filtered build includes its id.
+        for (CorpusRecord r : Corpus.read(invitesText.get()).records()) {
+          if (included.contains(r.id())) {
+            examples.add(r.toExample(parser));
+            invites++;
+          }
         }
+      } else {
+        // the review queue's harvest, its gate being the consent-filtered build
+        TrainingHarvest h = ReviewExport.harvest(data, included::contains);
+        examples.addAll(h.examples());
+        invites += h.examples().size();
       }
     }
     long spam = examples.stream().filter(e -> e.label() == Label.SPAM).count();

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.covenant.format.Json;
 import org.covenant.safety.Corpus;
 import org.covenant.safety.CorpusPipeline;
+import org.covenant.safety.CorpusSplit;
 import org.covenant.safety.HoldoutSplit;
 import org.covenant.safety.InviteScanner;
 import org.covenant.safety.MessageParser;
@@ -26,6 +27,7 @@ import org.covenant.safety.ModelTrainer;
 import org.covenant.safety.SafetyException;
 import org.covenant.safety.ScanJson;
 import org.covenant.safety.ScanModel;
+import org.covenant.safety.TimeSplit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,8 +45,10 @@ import picocli.CommandLine;
       "Scan one invite (a raw RFC 5322 message) for spam and fraud: prints one JSON verdict.",
       "  covenant scan --model MODEL FILE",
       "  covenant scan train --data CORPUS.jsonl.gz --out MODEL [--governed DIR]",
-      "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz"},
-    subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class})
+      "  covenant scan eval --model MODEL --data CORPUS.jsonl.gz [--all] [--split time]",
+      "  covenant scan reviews --data DIR --out REVIEWED.jsonl"},
+    subcommands = {ScanCommand.Train.class, ScanCommand.Eval.class, ScanCommand.Split.class,
+        ReviewExport.class})
 public final class ScanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -102,10 +106,30 @@ public final class ScanCommand implements Callable<Integer> {
         input ? 2 : 1);
   }
 
-  static HoldoutSplit split(String salt) {
-    return salt == null ? HoldoutSplit.STANDARD
-        : new HoldoutSplit(salt, HoldoutSplit.STANDARD.heldOutPerTenThousand());
+  /**
+   * The split {@code --split} and {@code --salt} name: {@code random} (default; {@code --salt}
+   * draws another random 20 %) or {@code time} (the newest 20 % of each label held out; no salt).
+   * Empty when they contradict each other or the kind is unknown (the message was printed).
+   */
+  static Optional<CorpusSplit> split(String kind, String salt, PrintWriter err) {
+    if ("time".equals(kind)) {
+      if (salt != null) {
+        fail(err, "invalid input: --salt draws a random split; it does not go with --split time",
+            2);
+        return Optional.empty();
+      }
+      return Optional.of(TimeSplit.STANDARD);
+    }
+    if (!"random".equals(kind)) {
+      fail(err, "invalid input: --split `" + kind + "`: use random or time", 2);
+      return Optional.empty();
+    }
+    return Optional.of(salt == null ? HoldoutSplit.STANDARD
+        : new HoldoutSplit(salt, HoldoutSplit.STANDARD.heldOutPerTenThousand()));
   }
+
+  private static final String SPLIT_HELP = "random (default: a hash of the id holds out 20%) or "
+      + "time (the newest 20% of each label by the Date header is held out).";
 
   /** {@code scan train}: trains on the training part of the split only. */
   @Command(name = "train", mixinStandardHelpOptions = true,
@@ -131,6 +155,10 @@ public final class ScanCommand implements Callable<Integer> {
         description = "Draw another 20% held-out split (default: the standard one).")
     String salt;
 
+    @Option(names = "--split", paramLabel = "KIND", defaultValue = "random",
+        description = SPLIT_HELP)
+    String splitKind;
+
     @Option(names = "--governed", paramLabel = "DIR",
         description = "Train through the governed pipeline of this data directory: the public "
             + "corpus as a logged dataset build, invites through `dataset build` for "
@@ -145,14 +173,27 @@ public final class ScanCommand implements Callable<Integer> {
         description = "With --invites-corpus: JSON lines id, label spam|ham, text (raw message).")
     Path invitesText;
 
+    @Option(names = "--reviews", description = "With --invites-corpus (from `scan reviews`): "
+        + "learn from the reviewed invites in the --governed directory's review queue "
+        + "(confirmed = spam, released = ham) that the consent-filtered build includes.")
+    boolean reviews;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       if ((invitesCorpus != null || invitesText != null) && governed == null) {
         return fail(err, "invalid input: --invites-corpus and --invites-text need --governed", 2);
       }
-      if ((invitesCorpus == null) != (invitesText == null)) {
+      if (reviews && (governed == null || invitesCorpus == null || invitesText != null)) {
+        return fail(err, "invalid input: --reviews needs --governed and --invites-corpus, and "
+            + "replaces --invites-text", 2);
+      }
+      if (!reviews && (invitesCorpus == null) != (invitesText == null)) {
         return fail(err, "invalid input: give --invites-corpus and --invites-text together", 2);
+      }
+      Optional<CorpusSplit> chosen = split(splitKind, salt, err);
+      if (chosen.isEmpty()) {
+        return 2;
       }
       ScanModel.Kind k;
       try {
@@ -168,12 +209,13 @@ public final class ScanCommand implements Callable<Integer> {
         ScanModel m;
         ObjectNode line = Json.object();
         if (governed == null) {
-          m = CorpusPipeline.create(split(salt)).train(Corpus.read(data), options, List.of());
+          m = CorpusPipeline.create(chosen.get()).train(Corpus.read(data), options, List.of());
           m.write(out);
         } else {
           Optional<GovernedScanTraining.Trained> g = new GovernedScanTraining(governed, err)
-              .train(Corpus.read(data), CorpusPipeline.create(split(salt)), options,
-                  Optional.ofNullable(invitesCorpus), Optional.ofNullable(invitesText), out);
+              .train(Corpus.read(data), CorpusPipeline.create(chosen.get()), options,
+                  Optional.ofNullable(invitesCorpus), reviews ? Optional.empty()
+                      : Optional.ofNullable(invitesText), out);
           if (g.isEmpty()) {
             return 2;
           }
@@ -204,10 +246,15 @@ public final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code scan eval}: scans the held-out part only. */
+  /**
+   * {@code scan eval}: scans the held-out part of the file the model was trained on, or the whole
+   * of any other file.
+   */
   @Command(name = "eval", mixinStandardHelpOptions = true,
-      description = "Evaluate a model on the held-out part of the split: prints one JSON "
-          + "object with n, precision, recall, f1, fpr (and the counts).")
+      description = {"Evaluate a model: prints one JSON object with part (held_out or all), n, "
+          + "precision, recall, f1, fpr and the confusion counts tp, fp, tn, fn.",
+          "On the file the model was trained on (same SHA-256) only the held-out part is scanned; "
+          + "any other file is scanned whole (--all says so explicitly)."})
   static final class Eval implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -221,13 +268,37 @@ public final class ScanCommand implements Callable<Integer> {
         description = "The salt the model was trained with, if not the standard split.")
     String salt;
 
+    @Option(names = "--split", paramLabel = "KIND", defaultValue = "random",
+        description = "The split the model was trained with: " + SPLIT_HELP)
+    String splitKind;
+
+    @Option(names = "--all", description = "Scan every message of a file the model was not "
+        + "trained on (refused for the training file: its training part is not a test).")
+    boolean all;
+
     @Override
     public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      Optional<CorpusSplit> chosen = split(splitKind, salt, err);
+      if (chosen.isEmpty()) {
+        return 2;
+      }
       try {
-        InviteScanner scanner = InviteScanner.create(ScanModel.read(model));
-        Metrics m = CorpusPipeline.create(split(salt)).evaluate(scanner, Corpus.read(data));
+        ScanModel read = ScanModel.read(model);
+        InviteScanner scanner = InviteScanner.create(read);
+        Corpus corpus = Corpus.read(data);
+        boolean trainingFile = read.info().dataset().contains("sha256=" + corpus.sha256());
+        if (all && trainingFile) {
+          return fail(err, "invalid input: --all: model `" + model + "` was trained on part of `"
+              + data + "` (sha256 " + corpus.sha256() + "); without --all its held-out part is "
+              + "scanned", 2);
+        }
+        Metrics m = trainingFile ? CorpusPipeline.create(chosen.get()).evaluate(scanner, corpus)
+            : CorpusPipeline.create(chosen.get()).evaluateAll(scanner, corpus);
+        String json = m.toJson();
         PrintWriter o = spec.commandLine().getOut();
-        o.println(m.toJson());
+        o.println("{\"part\":\"" + (trainingFile ? "held_out" : "all") + "\","
+            + json.substring(1));
         o.flush();
         return 0;
       } catch (SafetyException e) {
@@ -251,10 +322,18 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--salt", paramLabel = "SALT")
     String salt;
 
+    @Option(names = "--split", paramLabel = "KIND", defaultValue = "random",
+        description = SPLIT_HELP)
+    String splitKind;
+
     @Override
     public Integer call() {
+      Optional<CorpusSplit> chosen = split(splitKind, salt, spec.commandLine().getErr());
+      if (chosen.isEmpty()) {
+        return 2;
+      }
       try {
-        HoldoutSplit s = split(salt);
+        CorpusSplit s = chosen.get();
         int n = CorpusPipeline.create(s).export(Corpus.read(data), out);
         ObjectNode line = Json.object();
         line.put("exported", n);

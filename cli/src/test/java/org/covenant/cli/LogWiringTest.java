@@ -194,6 +194,23 @@ class LogWiringTest {
   }
 
   @Test
+  void ledgerLostBesideItsLog_everyOpenRefuses_namingBothSizesAndTheDirectory()
+      throws IOException {
+    Imported im = copy(imported.get(imported.size() - 1));
+    List<byte[]> before = leaves(im.data());
+    for (String f : new String[] {"ledger.db", "ledger.db-wal", "ledger.db-shm"}) {
+      Files.deleteIfExists(im.data().resolve(f));
+    }
+    Run r = cli("ledger", "import", "--data", im.data().toString(), im.file().toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("ledger_behind_log").contains("holds 0 events")
+        .contains("logs ledger position " + im.head()).contains(im.data().toString());
+    // Refusing leaves the log as it was: the same leaves, and it still verifies.
+    assertThat(leaves(im.data())).containsExactlyElementsOf(before);
+    assertThat(verified(im.data()).path("size").asLong()).isEqualTo(before.size());
+  }
+
+  @Test
   void erasingAPersonsSalt_leavesVerifyGreen_andTheLeavesUntouched() throws IOException {
     for (Imported original : imported) {
       Imported im = copy(original);

@@ -3,6 +3,7 @@ package org.covenant.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.covenant.evidence.receipt.ReceiptIssuer;
 import org.covenant.format.CanonicalJson;
 import org.covenant.format.EventCodec;
 import org.covenant.format.Json;
+import org.covenant.log.LogException;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
 import org.covenant.store.Ledger;
@@ -49,10 +51,19 @@ public final class LedgerFeed {
     this.ledger = ledger;
     this.pseudonyms = pseudonyms;
     this.receipts = ReceiptIssuer.create(log, signer);
-    this.loggedUpTo = lastLoggedPosition(log);
+    long index = lastEventLeaf(log);
+    this.loggedUpTo = index < 0 ? 0 : positionOf(log.leaf(index));
+    crossCheck(index);
   }
 
-  /** A feed into {@code log}, signed by {@code signer}, of {@code ledger}. */
+  /**
+   * A feed into {@code log}, signed by {@code signer}, of {@code ledger}, after checking
+   * that the ledger is the one the log records.
+   *
+   * @throws LogException {@code ledger_behind_log} when the log holds ledger positions the ledger
+   *     does not (a lost or replaced database); {@code ledger_log_mismatch} when the ledger's event
+   *     at the last logged position is not the one the log committed
+   */
   public static LedgerFeed create(TiledLog log, NoteSigner signer, Ledger ledger,
       Pseudonyms pseudonyms) {
     return new LedgerFeed(log, signer, ledger, pseudonyms);
@@ -65,13 +76,57 @@ public final class LedgerFeed {
 
   /** The last ledger position recorded in a log's leaves (0 when none). */
   public static long lastLoggedPosition(TiledLog log) {
+    long index = lastEventLeaf(log);
+    return index < 0 ? 0 : positionOf(log.leaf(index));
+  }
+
+  /** The index of the log's last ledger-event leaf, or -1. */
+  private static long lastEventLeaf(TiledLog log) {
     for (long i = log.size() - 1; i >= 0; i--) {
-      JsonNode n = Json.parse(new String(log.leaf(i), StandardCharsets.UTF_8));
-      if (EVENT_LEAF.equals(n.path("type").asText())) {
-        return n.path("position").asLong();
+      if (EVENT_LEAF.equals(leafJson(log.leaf(i)).path("type").asText())) {
+        return i;
       }
     }
-    return 0;
+    return -1;
+  }
+
+  private static JsonNode leafJson(byte[] leaf) {
+    return Json.parse(new String(leaf, StandardCharsets.UTF_8));
+  }
+
+  private static long positionOf(byte[] leaf) {
+    return leafJson(leaf).path("position").asLong();
+  }
+
+  /**
+   * Start-up cross-check (docs/DECISIONS.md, "Ledger and log at start-up"): the log may lag the
+   * ledger (it is caught up), never lead it; and the ledger's event at the last logged position
+   * must be, byte for byte, the leaf the log committed under its signed root.
+   */
+  private void crossCheck(long index) {
+    if (index < 0) {
+      return;
+    }
+    long head = ledger.head();
+    Path dir = log.directory().getParent();
+    if (loggedUpTo > head) {
+      throw new LogException("ledger_behind_log", "the ledger of `" + dir + "` holds " + head
+          + " events but its transparency log (`" + log.directory() + "`, " + log.size()
+          + " leaves) already logs ledger position " + loggedUpTo + ": the ledger was lost or "
+          + "replaced. Restore the ledger (ledger.db or the database) from a backup holding "
+          + "position " + loggedUpTo + " or later; the log was left as it is");
+    }
+    List<StoredEvent> at = ledger.events(loggedUpTo - 1, 1);
+    // Personal fields are compared no further than their presence: a salt may have been erased.
+    ObjectNode logged = (ObjectNode) leafJson(log.leaf(index)).path("event");
+    if (at.isEmpty() || !impersonal(EventCodec.toJson(at.get(0).event()))
+        .equals(impersonal(logged))) {
+      throw new LogException("ledger_log_mismatch", "the ledger of `" + dir + "` (" + head
+          + " events) differs at position " + loggedUpTo + " from what its transparency log (`"
+          + log.directory() + "`, " + log.size() + " leaves) committed at leaf " + index
+          + ": the ledger was replaced. Restore the ledger this log records; the log was left "
+          + "as it is");
+    }
   }
 
   /** The last ledger position in the log. */
@@ -96,6 +151,16 @@ public final class LedgerFeed {
         return;
       }
     }
+  }
+
+  private static ObjectNode impersonal(ObjectNode event) {
+    ObjectNode copy = event.deepCopy();
+    for (String f : PERSONAL) {
+      if (copy.has(f)) {
+        copy.put(f, "");
+      }
+    }
+    return copy;
   }
 
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */

@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Trains on the training part of a corpus and evaluates on its held-out part, under one
- * {@link HoldoutSplit}: what {@code covenant scan train} and {@code scan eval} run.
+ * {@link CorpusSplit}: what {@code covenant scan train} and {@code scan eval} run.
  *
  * <p>The model's dataset description (its lineage) reads
  * {@code corpus=NAME sha256=HEX split=SALT/SHARE part=train n=N spam=S}, so a model file names
@@ -18,21 +20,21 @@ import java.util.Objects;
  * through {@link ReviewQueue#trainingExamples()}, which asks {@link TrainingDataGate}.
  */
 public final class CorpusPipeline {
-  private final HoldoutSplit split;
+  private final CorpusSplit split;
   private final MessageParser parser;
 
-  private CorpusPipeline(HoldoutSplit split, MessageParser parser) {
+  private CorpusPipeline(CorpusSplit split, MessageParser parser) {
     this.split = split;
     this.parser = parser;
   }
 
   /** A pipeline over {@code split}. */
-  public static CorpusPipeline create(HoldoutSplit split) {
+  public static CorpusPipeline create(CorpusSplit split) {
     return new CorpusPipeline(Objects.requireNonNull(split, "split"), MessageParser.create());
   }
 
   /** The split this pipeline uses. */
-  public HoldoutSplit split() {
+  public CorpusSplit split() {
     return split;
   }
 
@@ -64,6 +66,14 @@ public final class CorpusPipeline {
     return evaluate(scanner, heldOutExamples(corpus));
   }
 
+  /**
+   * Scans every record of {@code corpus}, ignoring the split: for a file training never saw
+   * ({@code scan eval --all}); spam or fraud counts as flagged.
+   */
+  public Metrics evaluateAll(InviteScanner scanner, Corpus corpus) {
+    return evaluate(scanner, parse(corpus.records()));
+  }
+
   /** Scans {@code examples}; spam or fraud counts as flagged. */
   public static Metrics evaluate(InviteScanner scanner, List<LabelledExample> examples) {
     Metrics m = new Metrics(0, 0, 0, 0);
@@ -86,8 +96,12 @@ public final class CorpusPipeline {
           Files.createDirectories(dir.resolve(part).resolve(l.code()));
         }
       }
+      Set<String> heldOut = new HashSet<>();
+      for (CorpusRecord r : split.heldOut(corpus.records())) {
+        heldOut.add(r.id());
+      }
       for (CorpusRecord r : corpus.records()) {
-        String part = split.isHeldOut(r.id()) ? "test" : "train";
+        String part = heldOut.contains(r.id()) ? "test" : "train";
         Path f = dir.resolve(part).resolve(r.label().code())
             .resolve(r.id().replace('/', '_') + ".eml");
         Files.writeString(f, r.text(), StandardCharsets.UTF_8);

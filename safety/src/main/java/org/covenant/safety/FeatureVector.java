@@ -139,7 +139,8 @@ final class FeatureVector {
     FROM_TEXT("from:"),
     TO_TEXT("to:"),
     MAILER_TEXT("mailer:"),
-    URL_TEXT("url:");
+    URL_TEXT("url:"),
+    CHARS("chars:");
 
     private static final Namespace[] ALL = values();
 

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param salt names the split; change it to draw another one
  * @param heldOutPerTenThousand the held-out share in units of 0.01 % (2000 = 20 %)
  */
-public record HoldoutSplit(String salt, int heldOutPerTenThousand) {
+public record HoldoutSplit(String salt, int heldOutPerTenThousand) implements CorpusSplit {
   /** The split every report uses: salt {@code covenant-safety-holdout-v1}, 20 % held out. */
   public static final HoldoutSplit STANDARD = new HoldoutSplit("covenant-safety-holdout-v1", 2000);
 
@@ -47,7 +47,7 @@ public record HoldoutSplit(String salt, int heldOutPerTenThousand) {
     return Long.remainderUnsigned(v, 10_000) < heldOutPerTenThousand;
   }
 
-  /** The records training may use, in their original order. */
+  @Override
   public List<CorpusRecord> train(List<CorpusRecord> records) {
     List<CorpusRecord> out = new ArrayList<>();
     for (CorpusRecord r : records) {
@@ -58,7 +58,7 @@ public record HoldoutSplit(String salt, int heldOutPerTenThousand) {
     return out;
   }
 
-  /** The held-out records, in their original order. */
+  @Override
   public List<CorpusRecord> heldOut(List<CorpusRecord> records) {
     List<CorpusRecord> out = new ArrayList<>();
     for (CorpusRecord r : records) {
@@ -69,7 +69,7 @@ public record HoldoutSplit(String salt, int heldOutPerTenThousand) {
     return out;
   }
 
-  /** A description for lineage, e.g. {@code covenant-safety-holdout-v1/2000}. */
+  @Override
   public String describe() {
     return salt + "/" + heldOutPerTenThousand;
   }

@@ -1,5 +1,6 @@
 package org.covenant.safety;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,8 +43,8 @@ public final class InviteScreening {
     }
   }
 
-  /** Scans, holds and logs one batch named {@code batchId}. */
-  public Screened screen(String batchId, List<Invite> invites) {
+  /** Scans, holds and logs one batch named {@code batchId}, screened at {@code at}. */
+  public Screened screen(String batchId, List<Invite> invites, Instant at) {
     List<ScanResult> results = new ArrayList<>(invites.size());
     List<ScanBatch.Entry> entries = new ArrayList<>(invites.size());
     for (Invite invite : invites) {
@@ -56,7 +57,7 @@ public final class InviteScreening {
     log.recordBatch(batch);
     for (int k = 0; k < invites.size(); k++) {
       if (results.get(k).verdict().flagged()) {
-        queue.hold(invites.get(k), results.get(k));
+        queue.hold(invites.get(k), results.get(k), at);
       }
     }
     return new Screened(results, batch);

@@ -61,7 +61,7 @@ public final class ModelTrainer {
     public static Options defaults(ScanModel.Kind kind) {
       ScanModel.Transform t = kind == ScanModel.Kind.LOGISTIC
           ? ScanModel.Transform.BINARY_L2 : ScanModel.Transform.BINARY;
-      return new Options(kind, t, 16, 20240531L, 10, 0.3, 1e-6, 0.3, 5, 0.005);
+      return new Options(kind, t, 18, 20240531L, 10, 0.3, 1e-6, 0.3, 5, 0.005);
     }
 
     /** These options with another kind (and that kind's default transform). */

@@ -9,7 +9,7 @@ import java.util.Locale;
  * part of the standard split and prints, per kind, one JSON line with the held-out metrics,
  * the training time and the model file size: the Covenant half of
  * safety/scripts/bogofilter-compare.sh.
- * {@code java -cp ... org.covenant.safety.QualityReport CORPUS.jsonl.gz [SALT]} (SALT as in
+ * {@code java -cp ... org.covenant.safety.QualityReport CORPUS.jsonl.gz [SPLIT]} (SPLIT as in
  * {@link SplitExport}).
  */
 public final class QualityReport {
@@ -18,14 +18,12 @@ public final class QualityReport {
   /** Runs the report; exit status 2 on bad arguments, 1 on a failure. */
   public static void main(String[] args) {
     if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: QualityReport CORPUS.jsonl.gz [SALT]");
+      System.err.println("usage: QualityReport CORPUS.jsonl.gz [SPLIT]");
       System.exit(2);
     }
     try {
       Corpus corpus = Corpus.read(Path.of(args[0]));
-      HoldoutSplit split = args.length == 2
-          ? new HoldoutSplit(args[1], HoldoutSplit.STANDARD.heldOutPerTenThousand())
-          : HoldoutSplit.STANDARD;
+      CorpusSplit split = args.length == 2 ? CorpusSplit.parse(args[1]) : HoldoutSplit.STANDARD;
       CorpusPipeline pipeline = CorpusPipeline.create(split);
       List<LabelledExample> heldOut = pipeline.heldOutExamples(corpus);
       for (ScanModel.Kind kind : ScanModel.Kind.values()) {

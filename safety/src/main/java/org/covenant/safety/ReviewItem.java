@@ -1,5 +1,6 @@
 package org.covenant.safety;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,11 @@ import java.util.Objects;
  * @param reviewer who decided, or "" while held
  * @param verdict the final verdict: the scanner's while held, {@code clean} once released, the
  *     reviewer's ({@code spam} or {@code fraud}) once confirmed
+ * @param heldAt when the scanner held it: the capture time a training round's consent-filtered
+ *     dataset build judges the invite at
  */
 public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, String reviewer,
-    Verdict verdict) {
+    Verdict verdict, Instant heldAt) {
   /** Requires every part; held items have no reviewer, decided ones have one. */
   public ReviewItem {
     Objects.requireNonNull(invite, "invite");
@@ -21,6 +24,7 @@ public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, St
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(reviewer, "reviewer");
     Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(heldAt, "heldAt");
     if ((status == ReviewStatus.HELD) != reviewer.isEmpty()) {
       throw new IllegalArgumentException("a held item has no reviewer, a decided one has one");
     }

@@ -1,5 +1,6 @@
 package org.covenant.safety;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,10 +32,10 @@ public final class ReviewQueue {
   }
 
   /**
-   * Holds a flagged invite. A clean scan result is a caller bug
+   * Holds a flagged invite, scanned at {@code at}. A clean scan result is a caller bug
    * ({@link IllegalArgumentException}): only flagged invites are held.
    */
-  public synchronized ReviewItem hold(Invite invite, ScanResult scan) {
+  public synchronized ReviewItem hold(Invite invite, ScanResult scan, Instant at) {
     if (!scan.verdict().flagged()) {
       throw new IllegalArgumentException("only spam or fraud is held, not clean");
     }
@@ -42,7 +43,7 @@ public final class ReviewQueue {
     if (known.isPresent()) {
       return known.get();
     }
-    ReviewItem item = new ReviewItem(invite, scan, ReviewStatus.HELD, "", scan.verdict());
+    ReviewItem item = new ReviewItem(invite, scan, ReviewStatus.HELD, "", scan.verdict(), at);
     store.put(item);
     return item;
   }
@@ -76,7 +77,8 @@ public final class ReviewQueue {
           "invite `" + contentId + "` was already " + item.status().code() + " by `"
               + item.reviewer() + "`");
     }
-    ReviewItem decided = new ReviewItem(item.invite(), item.scan(), status, reviewer, verdict);
+    ReviewItem decided = new ReviewItem(item.invite(), item.scan(), status, reviewer, verdict,
+        item.heldAt());
     store.put(decided);
     return new ReviewOutcome.Applied(decided);
   }

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Port: persistence of the review queue, keyed by content id. Adapters: {@link
- * InMemoryReviewStore}; a JDBC adapter belongs with the store module.
+ * InMemoryReviewStore}; the server's {@code TableReviewStore} (SQLite or PostgreSQL through the
+ * store module's {@code DocumentTable}, items as {@link ReviewJson}).
  */
 public interface ReviewStore {
   /** The item for {@code contentId}, if any. */

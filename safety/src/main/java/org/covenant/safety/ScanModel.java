@@ -45,6 +45,13 @@ public final class ScanModel {
   static final int MIN_BITS = 12;
   static final int MAX_BITS = 24;
   static final int FORMAT_VERSION = 1;
+
+  /**
+   * The weight of the character n-gram group against the word tokens: n-grams are L2-normalised
+   * as a group of their own (under every transform) and scaled by this. Part of feature set
+   * version 2.
+   */
+  public static final double CHAR_GRAM_WEIGHT = 0.7;
   private static final byte[] MAGIC = {'C', 'V', 'S', 'M'};
   private static final int MAX_DATASET = 1024;
 
@@ -115,9 +122,13 @@ public final class ScanModel {
   static int encode(FeatureVector v, Transform t, int mask, int[] buckets, float[] xs) {
     int n = v.size();
     double norm = 0;
+    double charNorm = 0;
     for (int i = 0; i < n; i++) {
       buckets[i] = v.key(i) & mask;
-      if (t != Transform.BINARY && v.namespace(i).isText()) {
+      if (v.namespace(i) == FeatureVector.Namespace.CHARS) {
+        xs[i] = 1f;
+        charNorm += 1;
+      } else if (t != Transform.BINARY && v.namespace(i).isText()) {
         float x = t == Transform.BINARY_L2 ? 1f : 1f + (float) Math.log(v.count(i));
         xs[i] = x;
         norm += x * x;
@@ -129,6 +140,14 @@ public final class ScanModel {
       float scale = (float) (1 / Math.sqrt(norm));
       for (int i = 0; i < n; i++) {
         if (v.namespace(i).isText()) {
+          xs[i] *= scale;
+        }
+      }
+    }
+    if (charNorm > 0) {
+      float scale = (float) (CHAR_GRAM_WEIGHT / Math.sqrt(charNorm));
+      for (int i = 0; i < n; i++) {
+        if (v.namespace(i) == FeatureVector.Namespace.CHARS) {
           xs[i] *= scale;
         }
       }

@@ -12,7 +12,8 @@
  *       {@link org.covenant.safety.ScanJson};
  *   <li>learn: {@link org.covenant.safety.ModelTrainer} (deterministic, seeded) and
  *       {@link org.covenant.safety.CorpusPipeline} over a {@link org.covenant.safety.Corpus} and
- *       its {@link org.covenant.safety.HoldoutSplit};
+ *       its {@link org.covenant.safety.CorpusSplit} (random
+ *       {@link org.covenant.safety.HoldoutSplit} or drift {@link org.covenant.safety.TimeSplit});
  *   <li>govern: {@link org.covenant.safety.InviteScreening} logs each batch through the
  *       {@link org.covenant.safety.ScanDecisionLog} port as one {@code safety.abuse_scanning}
  *       decision and holds flagged invites in the {@link org.covenant.safety.ReviewQueue}

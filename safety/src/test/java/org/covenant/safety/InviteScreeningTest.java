@@ -2,6 +2,7 @@ package org.covenant.safety;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class InviteScreeningTest {
         new Invite("c2", "acme", Message.of("a@b.example", "s", "y", List.of())));
 
     InviteScreening.Screened s = InviteScreening.create(InviteScanner.create(spamAll), queue,
-        logged::add).screen("batch-1", invites);
+        logged::add).screen("batch-1", invites, Instant.parse("2024-06-01T10:00:00Z"));
     assertThat(logged).containsExactly(s.batch());
     assertThat(s.batch().purpose()).isEqualTo("safety.abuse_scanning");
     assertThat(s.batch().count(Verdict.SPAM)).isEqualTo(2);
@@ -31,7 +32,8 @@ class InviteScreeningTest {
     assertThat(queue.held()).extracting(ReviewItem::contentId).containsExactly("c1", "c2");
 
     InviteScreening.Screened clean = InviteScreening.create(InviteScanner.create(cleanAll),
-        queue, logged::add).screen("batch-2", List.of(invites.get(0)));
+        queue, logged::add).screen("batch-2", List.of(invites.get(0)),
+        Instant.parse("2024-06-01T11:00:00Z"));
     assertThat(clean.results()).allMatch(r -> r.verdict() == Verdict.CLEAN);
     assertThat(logged).hasSize(2);
     assertThat(clean.batch().manifestSha256()).isNotEqualTo(s.batch().manifestSha256());

@@ -3,6 +3,7 @@ package org.covenant.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReviewQueueTest {
+  private static final Instant AT = Instant.parse("2024-06-01T10:00:00Z");
   private final Set<String> consented = new HashSet<>();
   private final ReviewQueue queue =
       ReviewQueue.create(InMemoryReviewStore.create(), consented::contains);
@@ -24,9 +26,9 @@ class ReviewQueueTest {
 
   @Test
   void heldItems_waitForAReviewer_inHoldOrder() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
-    queue.hold(invite("c2", "acme"), flagged(Verdict.FRAUD));
-    ReviewItem again = queue.hold(invite("c1", "other"), flagged(Verdict.FRAUD));
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c2", "acme"), flagged(Verdict.FRAUD), AT);
+    ReviewItem again = queue.hold(invite("c1", "other"), flagged(Verdict.FRAUD), AT);
     assertThat(again.invite().accountId()).isEqualTo("acme");
     assertThat(queue.held()).extracting(ReviewItem::contentId).containsExactly("c1", "c2");
     assertThat(queue.held()).allMatch(i -> i.status() == ReviewStatus.HELD);
@@ -34,8 +36,8 @@ class ReviewQueueTest {
 
   @Test
   void releaseAndConfirm_decideOnce() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
-    queue.hold(invite("c2", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c2", "acme"), flagged(Verdict.SPAM), AT);
     ReviewOutcome released = queue.release("c1", "rita");
     assertThat(released).isInstanceOf(ReviewOutcome.Applied.class);
     ReviewItem item = ((ReviewOutcome.Applied) released).item();
@@ -57,20 +59,20 @@ class ReviewQueueTest {
 
   @Test
   void confirmingAsClean_isRefused_andHoldingCleanIsABug() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
     assertThat(queue.confirm("c1", "sam", Verdict.CLEAN)).isInstanceOfSatisfying(
         ReviewOutcome.Refused.class, r -> assertThat(r.code()).isEqualTo("bad_verdict"));
     assertThat(queue.item("c1").orElseThrow().status()).isEqualTo(ReviewStatus.HELD);
-    assertThatThrownBy(() -> queue.hold(invite("c9", "acme"), flagged(Verdict.CLEAN)))
+    assertThatThrownBy(() -> queue.hold(invite("c9", "acme"), flagged(Verdict.CLEAN), AT))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void harvest_usesOnlyReviewedItemsTheGateAllows_askingAtHarvestTime() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
-    queue.hold(invite("c2", "globex"), flagged(Verdict.SPAM));
-    queue.hold(invite("c3", "initech"), flagged(Verdict.FRAUD));
-    queue.hold(invite("c4", "acme"), flagged(Verdict.SPAM));
+    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c2", "globex"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c3", "initech"), flagged(Verdict.FRAUD), AT);
+    queue.hold(invite("c4", "acme"), flagged(Verdict.SPAM), AT);
     consented.addAll(List.of("c1", "c2", "c3", "c4"));
     queue.confirm("c1", "sam", Verdict.SPAM);
     queue.release("c2", "sam");
@@ -90,7 +92,7 @@ class ReviewQueueTest {
   void denyAllGate_harvestsNothing() {
     ReviewQueue closed = ReviewQueue.create(InMemoryReviewStore.create(),
         TrainingDataGate.denyAll());
-    closed.hold(invite("c1", "acme"), flagged(Verdict.SPAM));
+    closed.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
     closed.confirm("c1", "sam", Verdict.SPAM);
     assertThat(closed.trainingExamples().examples()).isEmpty();
   }

@@ -25,6 +25,8 @@ import org.covenant.format.FormatException;
 import org.covenant.format.Json;
 import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
+import org.covenant.store.DocumentTable;
+import org.covenant.store.LedgerConfig;
 import org.covenant.server.auth.ApiToken;
 import org.covenant.server.auth.Caller;
 import org.covenant.server.auth.TokenKind;
@@ -44,7 +46,7 @@ public final class CovenantServer implements AutoCloseable {
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
       TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
-      Clock clock, Optional<ScanModel> scanModel) {
+      Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
     /** Validates the fields. */
     public Parts {
       Objects.requireNonNull(config, "config");
@@ -56,19 +58,29 @@ public final class CovenantServer implements AutoCloseable {
       Objects.requireNonNull(receipts, "receipts");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(scanModel, "scanModel");
+      Objects.requireNonNull(reviews, "reviews");
+    }
+
+    /** The parts of a server whose review queue lives in memory. */
+    public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
+        Clock clock, Optional<ScanModel> scanModel) {
+      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, scanModel,
+          DocumentTable.open(LedgerConfig.memory(), ScanRoutes.REVIEW_TABLE));
     }
 
     /** The parts of a server without a scan model (the scan route answers 503). */
     public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
         TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
         Clock clock) {
-      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, Optional.empty());
+      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, Optional.empty(),
+          DocumentTable.open(LedgerConfig.memory(), ScanRoutes.REVIEW_TABLE));
     }
 
     /** The same with this scan model. */
     public Parts withScanModel(ScanModel model) {
       return new Parts(config, namespaces, catalog, tokens, log, feed, receipts, clock,
-          Optional.of(model));
+          Optional.of(model), reviews);
     }
   }
 
@@ -95,7 +107,8 @@ public final class CovenantServer implements AutoCloseable {
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
-    all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel()).routes());
+    all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel(),
+        parts.reviews()).routes());
     this.routes = List.copyOf(all);
     boolean console = CovenantServer.class.getResource("/console/index.html") != null;
     this.app = Javalin.create(cfg -> {
@@ -285,7 +298,9 @@ public final class CovenantServer implements AutoCloseable {
     if (t.kind() == TokenKind.ACCOUNT) {
       return new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
     }
-    return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()));
+    return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()),
+        java.util.Set.copyOf(t.accounts()),
+        t.role().orElse(org.covenant.server.auth.ServiceRole.DECISIONS));
   }
 
   private void problem(Context ctx, Exception e) {
@@ -345,5 +360,6 @@ public final class CovenantServer implements AutoCloseable {
     flush();
     parts.namespaces().close();
     parts.log().ifPresent(TiledLog::close);
+    parts.reviews().close();
   }
 }

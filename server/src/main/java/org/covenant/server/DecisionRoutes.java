@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
@@ -32,7 +31,7 @@ import org.covenant.server.auth.Caller;
  * <p>Fail closed: while the store has been unreachable for longer than the configured bound, the
  * snapshot is stale and the engine answers {@code deny store_unavailable} to every decision that
  * can rest on changing state ({@link DecisionEngine#decide(Snapshot, DecisionRequest,
- * Optional, boolean)}); this class only parses, calls the engine, records and writes.
+ * java.util.function.Predicate, boolean)}); this class only parses, calls the engine, records and writes.
  */
 final class DecisionRoutes {
   private final Clock clock;
@@ -71,12 +70,41 @@ final class DecisionRoutes {
    */
   private static Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
       Purpose purpose, String content, Instant at, String[] account) {
-    Optional<String> confinedTo = caller instanceof Caller.AccountUser u
-        ? Optional.of(u.account()) : Optional.empty();
     DecisionEngine.Attributed a = ns.engine().decide(s, new DecisionRequest(purpose, content, at),
-        confinedTo, stale);
+        caller::reaches, stale);
     account[0] = a.account().orElse(null);
-    return a.decision();
+    Decision d = a.decision();
+    return caller instanceof Caller.Operator ? d : readableEvidence(ns.directory(), caller, d);
+  }
+
+  /**
+   * The decision with only the evidence positions the caller may read: events of the accounts
+   * it reaches. Positions of other accounts (a contributor's consent entries) are dropped, so a
+   * tenant learns nothing of another's ledger; the operator, the auditor, sees them all.
+   */
+  private static Decision readableEvidence(Directory dir, Caller caller, Decision d) {
+    List<Long> kept = null;
+    for (int i = 0; i < d.evidence().size(); i++) {
+      long p = d.evidence().get(i);
+      boolean readable = false;
+      if (caller instanceof Caller.AccountUser u) {
+        readable = dir.account(u.account()).map(a -> a.holds(p)).orElse(false);
+      } else if (caller instanceof Caller.Service svc) {
+        for (String account : svc.accounts()) {
+          if (dir.account(account).map(a -> a.holds(p)).orElse(false)) {
+            readable = true;
+            break;
+          }
+        }
+      }
+      if (!readable && kept == null) {
+        kept = new ArrayList<>(d.evidence().subList(0, i));
+      } else if (readable && kept != null) {
+        kept.add(p);
+      }
+    }
+    return kept == null ? d : new Decision(d.verdict(), d.reasons(), d.basis(), d.clauses(),
+        d.obligations(), kept, d.policyRevision());
   }
 
   /**

@@ -28,6 +28,7 @@ import org.covenant.safety.LabelledExample;
 import org.covenant.safety.MessageParser;
 import org.covenant.safety.ModelTrainer;
 import org.covenant.safety.ScanModel;
+import org.covenant.server.auth.ServiceRole;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
 
@@ -146,7 +147,8 @@ public final class Demo {
 
   /**
    * Issues tokens to try the demo with, valid for {@code ttl}: account tokens for the owner and
-   * a member of acme and the owner of globex, and two service tokens. Works on a seeded ledger
+   * a member of acme and the owner of globex, and two service tokens bound to the demo's accounts
+   * (role {@code meetings} for the media service, {@code decisions} for the training pipeline). Works on a seeded ledger
    * at every start, so a restarted demo gets fresh tokens without re-printing any secret.
    */
   public static Map<String, String> tokens(TokenStore store, Directory directory, Instant now,
@@ -163,13 +165,17 @@ public final class Demo {
             Optional.of(u[2]), List.of(), now, expires).secret());
       }
     }
+    // Service tokens act in the demo's accounts, each with the event types its role needs: the
+    // media service reports meetings and their content, the training pipeline only asks.
+    List<String> accounts = directory.accountIds();
     out.put("recording + AI service", store.issue(TokenKind.SERVICE, "demo media",
         Optional.empty(), Optional.empty(), List.of("service.recording",
             "service.transcription", "service.ai_feature.meeting_summary",
-            "service.ai_feature.smart_recording"), now, expires).secret());
+            "service.ai_feature.smart_recording"), accounts, Optional.of(ServiceRole.MEETINGS),
+        now, expires).secret());
     out.put("training pipeline service", store.issue(TokenKind.SERVICE, "demo training",
-        Optional.empty(), Optional.empty(), List.of("ai.training", "product.improvement"), now,
-        expires).secret());
+        Optional.empty(), Optional.empty(), List.of("ai.training", "product.improvement"),
+        accounts, Optional.of(ServiceRole.DECISIONS), now, expires).secret());
     // The operator's own token is printed once at first start; the demo hands out one that
     // expires with the others, so every start can show every role.
     out.put("operator (demo)", store.issue(TokenKind.OPERATOR, "demo operator",

@@ -12,6 +12,7 @@ import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
+import org.covenant.store.DocumentTable;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
@@ -55,6 +56,10 @@ public final class Deployment {
   /**
    * A server over a data directory, with the ledger there (SQLite) or in PostgreSQL when
    * {@code ledger} is a {@link LedgerConfig.Postgres}. Issues the operator token on first start.
+   *
+   * @throws org.covenant.log.LogException {@code ledger_behind_log} or {@code ledger_log_mismatch}
+   *     when the ledger is not the one the directory's transparency log records (a lost or
+   *     replaced database); the log is left as it is and nothing is left open
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
@@ -62,9 +67,20 @@ public final class Deployment {
     Ledger l = Ledger.open(ledger, catalog);
     Namespace main = Namespace.over("main", l, DecisionLog.open(dataDir), clock,
         config.staleAfter());
-    TiledLog log = dir.openLog();
-    LedgerFeed feed = dir.feed(log, l);
-    feed.catchUp();
+    TiledLog log = null;
+    LedgerFeed feed;
+    try {
+      log = dir.openLog();
+      // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
+      feed = dir.feed(log, l);
+      feed.catchUp();
+    } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
+      main.close();
+      throw e;
+    }
     TokenStore tokens = TokenStore.open(dataDir);
     Optional<String> secret = Optional.empty();
     if (tokens.list().stream().noneMatch(t -> t.kind() == TokenKind.OPERATOR)) {
@@ -76,7 +92,9 @@ public final class Deployment {
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model));
+        catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model,
+        DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
+            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
     return new Opened(server, secret, tokens);
   }
 

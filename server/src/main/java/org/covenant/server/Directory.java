@@ -43,6 +43,9 @@ public final class Directory {
     private final List<TermsChange> terms = Collections.synchronizedList(new ArrayList<>());
     private final List<String> meetings = Collections.synchronizedList(new ArrayList<>());
     private volatile int contentCount;
+    /** This account's ledger positions, ascending; the first {@link #positionCount} are set. */
+    private volatile long[] positions = new long[16];
+    private volatile int positionCount;
 
     AccountInfo(String account) {
       this.account = account;
@@ -92,6 +95,45 @@ public final class Directory {
         }
         return List.copyOf(events.subList(lo, Math.min(events.size(), lo + limit)));
       }
+    }
+
+    /**
+     * Whether the event at {@code position} belongs to this account. Lock-free (decisions ask it
+     * for each evidence position): a binary search over the positions published so far.
+     */
+    public boolean holds(long position) {
+      int n = positionCount;
+      long[] a = positions;
+      int lo = 0;
+      int hi = n - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long p = a[mid];
+        if (p == position) {
+          return true;
+        }
+        if (p < position) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return false;
+    }
+
+    /** Publishes one more position (single writer: the directory's apply). */
+    private void addPosition(long position) {
+      long[] a = positions;
+      int n = positionCount;
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, Math.max(16, n * 2));
+        a[n] = position;
+        // The array before the count: a reader that sees the count sees an array that holds it.
+        positions = a;
+      } else {
+        a[n] = position;
+      }
+      positionCount = n + 1;
     }
 
     /** Consent changes, oldest first. */
@@ -153,23 +195,23 @@ public final class Directory {
     if (own.isPresent()) {
       return own;
     }
-    String meeting = null;
+    return meetingOf(e).map(meetings::get).map(MeetingInfo::account);
+  }
+
+  /** The meeting a meeting-scoped event (one without an account of its own) names. */
+  public static Optional<String> meetingOf(Event e) {
     if (e instanceof Event.MeetingFeature m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.MeetingEnded m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantJoined m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.ParticipantLeft m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     } else if (e instanceof Event.NoticeAcknowledged m) {
-      meeting = m.meeting();
+      return Optional.of(m.meeting());
     }
-    if (meeting == null) {
-      return Optional.empty();
-    }
-    MeetingInfo m = meetings.get(meeting);
-    return m == null ? Optional.empty() : Optional.of(m.account());
+    return Optional.empty();
   }
 
   /**
@@ -215,6 +257,9 @@ public final class Directory {
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }
-    accountOf(e).map(accounts::get).ifPresent(a -> a.events.add(s));
+    accountOf(e).map(accounts::get).ifPresent(a -> {
+      a.events.add(s);
+      a.addPosition(s.position());
+    });
   }
 }

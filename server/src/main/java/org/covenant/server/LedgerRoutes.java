@@ -7,8 +7,9 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.covenant.core.event.Event;
@@ -19,7 +20,6 @@ import org.covenant.core.state.ConsentStatus;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.ConsentType;
-import org.covenant.core.vocab.Role;
 import org.covenant.core.vocab.SettingDef;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
@@ -36,12 +36,8 @@ import org.covenant.store.AppendResult;
  * problems with the rejection's code (409 for {@code setting_locked} and the like).
  */
 final class LedgerRoutes {
+  private static final System.Logger LOG = System.getLogger(LedgerRoutes.class.getName());
   private static final Set<String> EVENT_EXTRA = Set.of("idempotency_key");
-  private static final Set<String> ACCOUNT_EVENTS_BY_ADMIN = Set.of("group.created",
-      "user.added");
-  private static final Set<String> SERVICE_EVENTS = Set.of("meeting.started", "meeting.feature",
-      "meeting.ended", "participant.joined", "participant.left", "notice.acknowledged",
-      "content.created");
 
   private final Clock clock;
   private final ServerConfig config;
@@ -92,7 +88,7 @@ final class LedgerRoutes {
     Namespace ns = Http.namespace(ctx);
     Caller caller = Http.caller(ctx);
     List<Append> batch = new ArrayList<>(list.size());
-    Set<String> batchMeetings = new HashSet<>();
+    Map<String, String> batchMeetings = new HashMap<>();
     Instant now = now();
     for (int i = 0; i < list.size(); i++) {
       String prefix = "events[" + i + "].";
@@ -113,7 +109,7 @@ final class LedgerRoutes {
       }
       ObjectNode request = ((ObjectNode) n).deepCopy();
       request.remove("idempotency_key");
-      authorize(ctx, ns, caller, e, prefix, batchMeetings);
+      Tenancy.authorize(caller, ns.directory(), e, prefix, batchMeetings);
       // The operator writes history at its own times; accounts and services write now.
       boolean own = EdgeRules.checkTime(caller, e.at(), now, prefix + "at");
       batch.add(EdgeRules.append(ctx, e, key, org.covenant.format.CanonicalJson.canonicalString(
@@ -175,120 +171,9 @@ final class LedgerRoutes {
   }
 
   /**
-   * What each token kind may append: the operator anything; a service the events product
-   * services report (meetings, participants, notices, content); an account token only events of
-   * its own account, acting as its own user, with §3 checking the user's role.
-   */
-  private static void authorize(Context ctx, Namespace ns, Caller caller, Event e, String prefix,
-      Set<String> batchMeetings) {
-    if (caller instanceof Caller.Operator) {
-      return;
-    }
-    if (caller instanceof Caller.Service) {
-      if (!SERVICE_EVENTS.contains(e.type())) {
-        throw ServerException.forbidden(prefix + "type", "a service token may not append `"
-            + e.type() + "`");
-      }
-      return;
-    }
-    Caller.AccountUser u = (Caller.AccountUser) caller;
-    if (e instanceof Event.AccountCreated) {
-      throw ServerException.forbidden(prefix + "type", "only the operator creates accounts");
-    }
-    Directory dir = ns.directory();
-    Optional<String> own = e.accountId();
-    if (own.isPresent()) {
-      if (!own.get().equals(u.account())) {
-        throw ServerException.notFound(prefix + "account", "no account `" + own.get() + "`");
-      }
-    } else {
-      String meeting = meetingOf(e);
-      boolean mine = batchMeetings.contains(meeting) || dir.meeting(meeting)
-          .map(m -> m.account().equals(u.account())).orElse(false);
-      if (!mine) {
-        throw ServerException.notFound(prefix + "meeting", "no meeting `" + meeting + "`");
-      }
-    }
-    Directory.AccountInfo a = dir.account(u.account()).orElseThrow(
-        () -> ServerException.notFound("account", "no account `" + u.account() + "`"));
-    Role role = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
-    if (ACCOUNT_EVENTS_BY_ADMIN.contains(e.type()) && !role.isAccountAdmin()) {
-      throw ServerException.forbidden(prefix + "type", "`" + u.user() + "` (" + role.id()
-          + ") may not append `" + e.type() + "`: owner or admin only");
-    }
-    Optional<String> by = byOf(e);
-    if (by.isPresent() && !by.get().equals(u.user())) {
-      throw ServerException.forbidden(prefix + "by", "an account token acts as its own user `"
-          + u.user() + "`");
-    }
-    if (e instanceof Event.MeetingStarted m) {
-      if (!m.host().equals(u.user()) && !role.isAccountAdmin()) {
-        throw ServerException.forbidden(prefix + "host", "only the host or an admin starts a "
-            + "meeting");
-      }
-      batchMeetings.add(m.meeting());
-    }
-    if (e instanceof Event.MeetingEnded m) {
-      boolean host = dir.meeting(m.meeting()).map(x -> x.host().equals(u.user())).orElse(false);
-      if (!host && !role.isAccountAdmin()) {
-        throw ServerException.forbidden(prefix + "meeting", "only the host or an admin ends a "
-            + "meeting");
-      }
-    }
-    if (e instanceof Event.ContentCreated c && c.meeting().isPresent()) {
-      String m = c.meeting().get();
-      boolean mine = batchMeetings.contains(m) || dir.meeting(m)
-          .map(x -> x.account().equals(u.account())).orElse(false);
-      if (!mine) {
-        throw ServerException.notFound(prefix + "meeting", "no meeting `" + m + "`");
-      }
-    }
-  }
-
-  private static String meetingOf(Event e) {
-    if (e instanceof Event.MeetingFeature m) {
-      return m.meeting();
-    }
-    if (e instanceof Event.MeetingEnded m) {
-      return m.meeting();
-    }
-    if (e instanceof Event.ParticipantJoined m) {
-      return m.meeting();
-    }
-    if (e instanceof Event.ParticipantLeft m) {
-      return m.meeting();
-    }
-    if (e instanceof Event.NoticeAcknowledged m) {
-      return m.meeting();
-    }
-    throw new IllegalStateException("event " + e.type() + " names neither account nor meeting");
-  }
-
-  private static Optional<String> byOf(Event e) {
-    if (e instanceof Event.TermsAccepted x) {
-      return Optional.of(x.by());
-    }
-    if (e instanceof Event.SettingSet x) {
-      return Optional.of(x.by());
-    }
-    if (e instanceof Event.SettingCleared x) {
-      return Optional.of(x.by());
-    }
-    if (e instanceof Event.ConsentGranted x) {
-      return Optional.of(x.by());
-    }
-    if (e instanceof Event.ConsentWithdrawn x) {
-      return Optional.of(x.by());
-    }
-    if (e instanceof Event.MeetingFeature x) {
-      return Optional.of(x.by());
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Appends one event built by a route at the server's time (the `Idempotency-Key` header makes
-   * a retry safe) and returns its position; a rejection becomes the problem document of its code.
+   * Appends one event built by a route at the server's time, authorised like every appended
+   * event ({@link Tenancy#authorize}; the `Idempotency-Key` header makes a retry safe) and returns
+   * its position; a rejection becomes the problem document of its code.
    */
   static long appendOne(Context ctx, Event e, String field) {
     return appendOne(ctx, e, field, true);
@@ -302,6 +187,8 @@ final class LedgerRoutes {
     EdgeRules.checkIds(e, "");
     Optional<String> key = Optional.ofNullable(ctx.header("Idempotency-Key"))
         .map(k -> EdgeRules.checkKey(k, "Idempotency-Key"));
+    Tenancy.authorize(Http.caller(ctx), Http.namespace(ctx).directory(), e, "",
+        new HashMap<>());
     AppendResult r = Http.namespace(ctx).append(List.of(EdgeRules.append(ctx, e, key,
         EdgeRules.request(ctx), stamp ? Optional.of(e.at()) : Optional.empty()))).get(0);
     if (r instanceof AppendResult.Accepted a) {
@@ -602,6 +489,7 @@ final class LedgerRoutes {
     Instant at = now();
     Event e = grant ? new Event.ConsentGranted(at, a.account(), consent, by)
         : new Event.ConsentWithdrawn(at, a.account(), consent, by);
+    // The append is the commit point: nothing after it may turn a written change into a 5xx.
     long pos = appendOne(ctx, e, "consent");
     Snapshot s = Http.namespace(ctx).snapshot();
     ObjectNode out = Json.object();
@@ -612,7 +500,15 @@ final class LedgerRoutes {
     out.put("status", s.consent(a.account(), ConsentType.of(consent).orElseThrow(),
         TimeKey.END, Long.MAX_VALUE, Snapshot.noEvidence()).name()
         .toLowerCase(java.util.Locale.ROOT));
-    receipts.receipt(Http.namespace(ctx), pos).ifPresent(r -> out.set("receipt", r));
+    try {
+      receipts.receipt(Http.namespace(ctx), pos).ifPresent(r -> out.set("receipt", r));
+    } catch (RuntimeException x) {
+      // The transparency log cannot be written (a full or read-only disk): the consent change is
+      // committed and is logged, and its receipt can be issued, once the log catches up.
+      LOG.log(System.Logger.Level.WARNING, "consent change at position " + pos
+          + " is committed but its receipt could not be issued", x);
+      out.put("receipt_pending", true);
+    }
     Http.json(ctx, 200, out);
   }
 
@@ -645,9 +541,6 @@ final class LedgerRoutes {
     Instant now = now();
     Instant at = body.has("at") ? Http.field("", () -> Json.instant(body, "at")) : now;
     boolean own = EdgeRules.checkTime(Http.caller(ctx), at, now, "at") && body.has("at");
-    if (meeting.isPresent() && Http.caller(ctx) instanceof Caller.AccountUser) {
-      Tenancy.meeting(ctx, meeting.get());
-    }
     long pos = appendOne(ctx, new Event.ContentCreated(own ? at : now, content, category,
         a.account(), meeting, author, contributors), "content", !own);
     ObjectNode out = Json.object();

@@ -112,11 +112,11 @@ final class MeetingRoutes {
     String meeting = ctx.pathParam("meeting");
     String participant = Http.requiredParam(ctx, "participant");
     Instant at = Http.instantParam(ctx, "at").orElseGet(this::now);
-    if (Http.caller(ctx) instanceof Caller.AccountUser) {
+    if (!(Http.caller(ctx) instanceof Caller.Operator)) {
       Tenancy.meeting(ctx, meeting);
     }
-    // For the operator and services an unknown meeting answers "nothing shown, not muted", as a
-    // notices query does (ARCHITECTURE.md §8).
+    // For the operator an unknown meeting answers "nothing shown, not muted", as a notices query
+    // does (ARCHITECTURE.md §8); the others see only the meetings of the accounts they reach.
     Namespace ns = Http.namespace(ctx);
     Snapshot s = ns.snapshot();
     NoticeState n = s.notices(meeting, participant, TimeKey.of(at));

@@ -36,6 +36,8 @@ public final class Namespace implements AutoCloseable {
   private final AutoCloseable subscription;
   private volatile long freshAt;
   private volatile boolean storeUp = true;
+  /** When the refresh in progress started (0: none). */
+  private volatile long refreshingSince;
 
   private Namespace(String id, Ledger ledger, DecisionLog decisions, Clock clock,
       Duration staleAfter) {
@@ -112,6 +114,7 @@ public final class Namespace implements AutoCloseable {
    * fresh; when the store is unreachable, records that and returns false.
    */
   public boolean refresh() {
+    refreshingSince = Math.max(1, clock.millis());
     try {
       ledger.refresh();
       markFresh();
@@ -123,22 +126,36 @@ public final class Namespace implements AutoCloseable {
         return false;
       }
       throw e;
+    } finally {
+      refreshingSince = 0;
     }
   }
 
-  /** True while the last successful read of the store is older than the bound. */
+  /**
+   * True while the last successful read of the store is older than the bound and the store is
+   * failing or a read of it has not come back yet: a refresh that hangs on an unreachable store
+   * counts from its start, so the bound holds to the second whatever the store's timeouts.
+   */
   public boolean stale() {
-    return !storeUp && clock.millis() - freshAt > staleAfter.toMillis();
+    return !storeUpNow() && clock.millis() - freshAt > staleAfter.toMillis();
   }
 
-  /** True when the last store operation succeeded. */
+  /**
+   * True when the last store operation succeeded and none has been pending for longer than the
+   * staleness bound.
+   */
   public boolean storeUp() {
-    return storeUp;
+    return storeUpNow();
+  }
+
+  private boolean storeUpNow() {
+    long since = refreshingSince;
+    return storeUp && (since == 0 || clock.millis() - since <= staleAfter.toMillis());
   }
 
   /** Milliseconds since the projection was last known to match the store. */
   public long ageMillis() {
-    return storeUp ? 0 : clock.millis() - freshAt;
+    return storeUpNow() ? 0 : clock.millis() - freshAt;
   }
 
   private void markFresh() {

@@ -31,6 +31,7 @@ import org.covenant.log.LogException;
 import org.covenant.log.TiledLog;
 import org.covenant.server.auth.ApiToken;
 import org.covenant.server.auth.Caller;
+import org.covenant.server.auth.ServiceRole;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
 
@@ -285,7 +286,8 @@ final class OpsRoutes {
   private void issueToken(Context ctx) {
     Caller caller = Http.caller(ctx);
     ObjectNode body = Http.object(ctx, config.maxBody());
-    Http.only(body, Set.of("kind", "name", "account", "user", "purposes", "ttl_seconds"), "");
+    Http.only(body, Set.of("kind", "name", "account", "user", "purposes", "accounts", "role",
+        "ttl_seconds"), "");
     String kindText = Http.field("", () -> Json.str(body, "kind"));
     TokenKind kind = TokenKind.of(kindText).orElseThrow(() -> ServerException.invalid("kind",
         "`" + kindText + "` is not operator, account or service"));
@@ -293,6 +295,8 @@ final class OpsRoutes {
     Optional<String> account = Http.field("", () -> Json.optStr(body, "account"));
     Optional<String> user = Http.field("", () -> Json.optStr(body, "user"));
     List<String> purposes = Http.field("", () -> Json.strings(body, "purposes", false));
+    List<String> accounts = Http.field("", () -> Json.strings(body, "accounts", false));
+    Optional<String> roleText = Http.field("", () -> Json.optStr(body, "role"));
     Optional<Instant> expires = Optional.empty();
     if (body.has("ttl_seconds")) {
       var ttl = body.get("ttl_seconds");
@@ -349,6 +353,16 @@ final class OpsRoutes {
           throw ServerException.invalid("purposes", "a service token needs at least one "
               + "purpose");
         }
+        if (accounts.isEmpty()) {
+          throw ServerException.invalid("accounts", "a service token names the accounts it "
+              + "acts in");
+        }
+        for (int i = 0; i < accounts.size(); i++) {
+          if (namespaces.main().directory().account(accounts.get(i)).isEmpty()) {
+            throw ServerException.notFound("accounts[" + i + "]", "no account `"
+                + accounts.get(i) + "`");
+          }
+        }
         for (int i = 0; i < purposes.size(); i++) {
           if (Vocabulary.purpose(purposes.get(i)).isEmpty()) {
             throw ServerException.invalid("purposes[" + i + "]", "no purpose `"
@@ -364,8 +378,16 @@ final class OpsRoutes {
       }
       default -> throw new IllegalStateException("unhandled kind " + kind);
     }
-    TokenStore.Issued issued = tokens.issue(kind, name, account, user, purposes, clock.instant(),
-        expires);
+    if (kind != TokenKind.SERVICE && (!accounts.isEmpty() || roleText.isPresent())) {
+      throw ServerException.invalid(accounts.isEmpty() ? "role" : "accounts",
+          "only service tokens are bound to accounts and a role");
+    }
+    Optional<ServiceRole> role = kind != TokenKind.SERVICE ? Optional.empty()
+        : Optional.of(roleText.map(r -> ServiceRole.of(r).orElseThrow(() -> ServerException
+            .invalid("role", "`" + r + "` is not decisions, content or meetings")))
+            .orElse(ServiceRole.DECISIONS));
+    TokenStore.Issued issued = tokens.issue(kind, name, account, user, purposes,
+        List.copyOf(new java.util.LinkedHashSet<>(accounts)), role, clock.instant(), expires);
     ObjectNode out = TokenStore.toJson(issued.token());
     out.put("secret", issued.secret());
     Http.json(ctx, 201, out);

@@ -23,6 +23,7 @@ import org.covenant.safety.InviteScanner;
 import org.covenant.safety.InviteScreening;
 import org.covenant.safety.MessageParser;
 import org.covenant.safety.ReviewItem;
+import org.covenant.safety.ReviewJson;
 import org.covenant.safety.ReviewOutcome;
 import org.covenant.safety.ReviewQueue;
 import org.covenant.safety.ScanBatch;
@@ -30,6 +31,7 @@ import org.covenant.safety.ScanJson;
 import org.covenant.safety.ScanModel;
 import org.covenant.safety.TrainingDataGate;
 import org.covenant.server.auth.Caller;
+import org.covenant.store.DocumentTable;
 
 /**
  * Trust and safety routes (ISSUE 9): scanning an account's webinar invites with the server's scan
@@ -39,11 +41,14 @@ import org.covenant.server.auth.Caller;
  * {@code customer_content.webinar_invite} content, recorded in the decision log (and so in the
  * transparency report and the transparency log) with the clause of the account's terms that
  * licenses it. Without such a clause nothing is scanned. One review queue per account and
- * namespace keeps tenants apart (held in memory: a restart empties it); reviewed items never
- * reach a training round from here (the gate denies all).
+ * namespace keeps tenants apart; the main namespace's queues persist in the review table
+ * ({@link TableReviewStore}), so a restart keeps every held invite and review outcome. Reviewed
+ * items never reach a training round from here (the gate denies all).
  */
 final class ScanRoutes {
   static final String MODEL_FILE = org.covenant.evidence.DataDirectory.SCAN_MODEL;
+  /** The review queue's table: {@code DIR/safety/reviews.db}, or {@code SCHEMA.reviews}. */
+  static final String REVIEW_TABLE = ReviewJson.TABLE;
 
   private final Clock clock;
   private final ServerConfig config;
@@ -51,10 +56,14 @@ final class ScanRoutes {
   private final MessageParser parser = MessageParser.create();
   private final Map<String, ReviewQueue> queues = new ConcurrentHashMap<>();
 
-  ScanRoutes(Clock clock, ServerConfig config, Optional<ScanModel> model) {
+  private final DocumentTable reviews;
+
+  ScanRoutes(Clock clock, ServerConfig config, Optional<ScanModel> model,
+      DocumentTable reviews) {
     this.clock = clock;
     this.config = config;
     this.model = model;
+    this.reviews = reviews;
   }
 
   List<Route> routes() {
@@ -65,10 +74,15 @@ final class ScanRoutes {
         Route.auth("POST", "/v1/accounts/{account}/reviews/{content}/confirm", this::confirm));
   }
 
-  /** The queue of one account in the caller's namespace (scratch namespaces keep their own). */
+  /**
+   * The queue of one account in the caller's namespace: the main namespace's queues are in the
+   * review table (they survive a restart); scratch namespaces keep theirs in memory.
+   */
   private ReviewQueue queue(Context ctx, String account) {
-    return queues.computeIfAbsent(Http.namespace(ctx).id() + "\u0000" + account,
-        a -> ReviewQueue.create(InMemoryReviewStore.create(), TrainingDataGate.denyAll()));
+    String ns = Http.namespace(ctx).id();
+    return queues.computeIfAbsent(ns + "\u0000" + account,
+        a -> ReviewQueue.create("main".equals(ns) ? new TableReviewStore(reviews, account)
+            : InMemoryReviewStore.create(), TrainingDataGate.denyAll()));
   }
 
   private void scan(Context ctx) {
@@ -115,7 +129,7 @@ final class ScanRoutes {
     InviteScreening screening = InviteScreening.create(InviteScanner.create(m),
         queue(ctx, a.account()), batch -> ns.decisions().record(a.account(), at, batch.purpose(),
             licence, 1));
-    InviteScreening.Screened s = screening.screen("scan-" + UUID.randomUUID(), invites);
+    InviteScreening.Screened s = screening.screen("scan-" + UUID.randomUUID(), invites, at);
     ObjectNode out = Json.object();
     out.put("batch", s.batch().batchId());
     out.put("purpose", s.batch().purpose());

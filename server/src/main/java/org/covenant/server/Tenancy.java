@@ -1,6 +1,9 @@
 package org.covenant.server;
 
 import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+import org.covenant.core.event.Event;
 import org.covenant.core.vocab.Role;
 import org.covenant.server.auth.Caller;
 
@@ -18,7 +21,7 @@ final class Tenancy {
    */
   static Directory.AccountInfo account(Context ctx, String account, boolean services) {
     Caller c = Http.caller(ctx);
-    if (c instanceof Caller.AccountUser u && !u.account().equals(account)) {
+    if (!c.reaches(account)) {
       throw ServerException.notFound("account", "no account `" + account + "`");
     }
     if (c instanceof Caller.Service && !services) {
@@ -33,10 +36,143 @@ final class Tenancy {
     Caller c = Http.caller(ctx);
     Directory.MeetingInfo m = Http.namespace(ctx).directory().meeting(meeting).orElseThrow(
         () -> ServerException.notFound("meeting", "no meeting `" + meeting + "`"));
-    if (c instanceof Caller.AccountUser u && !u.account().equals(m.account())) {
+    if (!c.reaches(m.account())) {
       throw ServerException.notFound("meeting", "no meeting `" + meeting + "`");
     }
     return m;
+  }
+
+  /**
+   * Authorises one event for the caller against the owner of everything it names, before the
+   * ledger sees it (docs/DECISIONS.md, "Tenant isolation"): the account of an account's event;
+   * for a meeting-scoped event the account of the meeting (started earlier in the ledger, or
+   * earlier in this batch as {@code batchMeetings} records); for content in a meeting, also the
+   * meeting's account. Account tokens act in their account as their own user, service tokens in
+   * their accounts with their role's event types; the operator appends anything. What the caller
+   * cannot reach answers 404 exactly as what does not exist; new meeting and content ids of
+   * account and service callers lie in their account's id namespace ({@code ACCOUNT:LOCAL}).
+   *
+   * @param prefix the field prefix of the event in the request ({@code events[3].} or empty)
+   * @param batchMeetings meetings started earlier in the same request, by id, with their account;
+   *     updated with this event's
+   * @throws ServerException 403 or 404 when the caller may not append the event
+   */
+  static void authorize(Caller caller, Directory dir, Event e, String prefix,
+      Map<String, String> batchMeetings) {
+    if (caller instanceof Caller.Operator) {
+      return;
+    }
+    if (e instanceof Event.AccountCreated) {
+      throw ServerException.forbidden(prefix + "type", "only the operator creates accounts");
+    }
+    if (caller instanceof Caller.Service s && !s.role().mayAppend(e.type())) {
+      throw ServerException.forbidden(prefix + "type", "a service token of role `"
+          + s.role().id() + "` may not append `" + e.type() + "`");
+    }
+    String owner;
+    Optional<String> own = e.accountId();
+    if (own.isPresent()) {
+      owner = own.get();
+      if (!caller.reaches(owner) || dir.account(owner).isEmpty()) {
+        throw ServerException.notFound(prefix + "account", "no account `" + owner + "`");
+      }
+    } else {
+      owner = meetingOwner(caller, dir, Directory.meetingOf(e).orElseThrow(
+          () -> new IllegalStateException(e.type() + " names neither account nor meeting")),
+          prefix, batchMeetings);
+    }
+    if (e instanceof Event.ContentCreated c) {
+      if (c.meeting().isPresent()
+          && !owner.equals(meetingOwner(caller, dir, c.meeting().get(), prefix, batchMeetings))) {
+        throw ServerException.notFound(prefix + "meeting", "no meeting `" + c.meeting().get()
+            + "`");
+      }
+      requireOwnNamespace(owner, c.content(), prefix + "content");
+    }
+    if (e instanceof Event.MeetingStarted m) {
+      requireOwnNamespace(owner, m.meeting(), prefix + "meeting");
+      if (dir.meeting(m.meeting()).isEmpty()) {
+        batchMeetings.putIfAbsent(m.meeting(), owner);
+      }
+    }
+    if (caller instanceof Caller.AccountUser u) {
+      authorizeUser(u, dir.account(owner).orElseThrow(), dir, e, prefix);
+    }
+  }
+
+  /** The account of a meeting the caller reaches; 404 alike for unknown and unreachable ones. */
+  private static String meetingOwner(Caller caller, Directory dir, String meeting, String prefix,
+      Map<String, String> batchMeetings) {
+    Optional<String> account = dir.meeting(meeting).map(Directory.MeetingInfo::account)
+        .or(() -> Optional.ofNullable(batchMeetings.get(meeting)));
+    if (account.isEmpty() || !caller.reaches(account.get())) {
+      throw ServerException.notFound(prefix + "meeting", "no meeting `" + meeting + "`");
+    }
+    return account.get();
+  }
+
+  /**
+   * Ids that account and service callers create are {@code ACCOUNT:LOCAL} with no colon in
+   * {@code LOCAL}: one tenant can neither squat nor probe another's ids.
+   */
+  private static void requireOwnNamespace(String account, String id, String field) {
+    String prefix = account + ":";
+    if (!id.startsWith(prefix) || id.length() == prefix.length()
+        || id.indexOf(':', prefix.length()) >= 0) {
+      throw ServerException.invalid(field, "`" + id + "` is not in this account's id namespace:"
+          + " ids created with an account or service token are `" + prefix + "LOCAL` (LOCAL "
+          + "without `:`)");
+    }
+  }
+
+  /** An account user acts as its own user, with the role §3 and the API require. */
+  private static void authorizeUser(Caller.AccountUser u, Directory.AccountInfo a, Directory dir,
+      Event e, String prefix) {
+    Role role = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
+    if ((e instanceof Event.GroupCreated || e instanceof Event.UserAdded)
+        && !role.isAccountAdmin()) {
+      throw ServerException.forbidden(prefix + "type", "`" + u.user() + "` (" + role.id()
+          + ") may not append `" + e.type() + "`: owner or admin only");
+    }
+    Optional<String> by = byOf(e);
+    if (by.isPresent() && !by.get().equals(u.user())) {
+      throw ServerException.forbidden(prefix + "by", "an account token acts as its own user `"
+          + u.user() + "`");
+    }
+    if (e instanceof Event.MeetingStarted m && !m.host().equals(u.user())
+        && !role.isAccountAdmin()) {
+      throw ServerException.forbidden(prefix + "host", "only the host or an admin starts a "
+          + "meeting");
+    }
+    if (e instanceof Event.MeetingEnded m) {
+      boolean host = dir.meeting(m.meeting()).map(x -> x.host().equals(u.user())).orElse(false);
+      if (!host && !role.isAccountAdmin()) {
+        throw ServerException.forbidden(prefix + "meeting", "only the host or an admin ends a "
+            + "meeting");
+      }
+    }
+  }
+
+  private static Optional<String> byOf(Event e) {
+    if (e instanceof Event.TermsAccepted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.SettingSet x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.SettingCleared x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ConsentGranted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ConsentWithdrawn x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.MeetingFeature x) {
+      return Optional.of(x.by());
+    }
+    return Optional.empty();
   }
 
   /** Requires the account caller to be the account's owner or an admin; operators pass. */

@@ -1,5 +1,6 @@
 // Tokens (issue 20): an owner or admin issues account tokens for the account's people and
-// revokes them; the platform operator also issues service tokens with their purposes. A secret
+// revokes them; the platform operator also issues service tokens with their purposes, bound to
+// this account with a role (what they may record). A secret
 // is shown once, when issued. The API decides (no token above the issuer's role: 403
 // `role_escalation`); the console leaves out the users a role may not mint for and says why.
 
@@ -15,6 +16,11 @@ const TTLS = [
   { seconds: 7 * 24 * 3600, label: '7 days' },
   { seconds: 30 * 24 * 3600, label: '30 days' },
   { seconds: 90 * 24 * 3600, label: '90 days' },
+];
+const SERVICE_ROLES = [
+  { id: 'decisions', label: 'Nothing: it only asks decisions' },
+  { id: 'content', label: 'Content it registers' },
+  { id: 'meetings', label: 'Meetings: starts, ends, features, participants, notices, content' },
 ];
 const SERVICE_PURPOSES = ['service.provide', 'service.recording', 'service.transcription',
   'service.ai_feature.meeting_summary', 'service.ai_feature.smart_recording', 'ai.training',
@@ -87,16 +93,23 @@ export async function render(container, session) {
     });
     const sName = h('input', { id: 'service-name', type: 'text', value: 'service',
       autocomplete: 'off' });
+    // A service token acts in this account only, with the event types of its role
+    // (docs/DECISIONS.md, "Service roles").
+    const sRole = h('select', { id: 'service-role' }, SERVICE_ROLES.map((r, i) =>
+      h('option', { value: r.id, selected: i === 0 }, r.label)));
     serviceForm = h('form', { id: 'service-form', class: 'card', onsubmit: (ev) => {
       ev.preventDefault();
       const purposes = [...serviceForm.querySelectorAll('input.service-purpose:checked')]
         .map((x) => x.value);
       issue({ kind: 'service', name: sName.value.trim() || 'service', purposes,
-        ttl_seconds: Number(ttlSel.value) }, 'service ' + (sName.value.trim() || 'service'));
+        accounts: [session.account], role: sRole.value, ttl_seconds: Number(ttlSel.value) },
+      'service ' + (sName.value.trim() || 'service'));
     } },
     h('h2', null, 'Issue a service token'),
     h('div', { class: 'field' }, h('label', { for: 'service-name' }, 'Service name'), sName),
     h('fieldset', null, h('legend', null, 'Purposes it may ask about'), boxes),
+    h('div', { class: 'field' }, h('label', { for: 'service-role' }, 'What it may record in '
+      + session.account), sRole),
     h('button', { type: 'submit', class: 'primary', id: 'service-issue' },
       'Issue service token'));
   }
@@ -143,7 +156,8 @@ export async function render(container, session) {
           h('th', { scope: 'row', 'data-label': 'Name' }, t.name),
           h('td', { 'data-label': 'Kind' }, t.kind),
           h('td', { 'data-label': 'For' }, t.user ? t.user + ' of ' + t.account
-            : t.purposes ? t.purposes.join(', ') : '—'),
+            : t.purposes ? t.purposes.join(', ') + (t.role ? ' (role ' + t.role + ')' : '')
+              : '—'),
           h('td', { 'data-label': 'Issued' }, when(t.created)),
           h('td', { 'data-label': 'Expires' }, t.expires ? when(t.expires) : 'never'),
           h('td', { 'data-label': 'Action' }, t.kind === 'operator' ? '—'

@@ -103,7 +103,7 @@ class ApiIT {
   @Test
   void serviceToken_isBoundToItsPurposes() {
     TestClient.Response t = op.post("/v1/tokens", "{\"kind\":\"service\",\"name\":\"rec\","
-        + "\"purposes\":[\"service.recording\"]}");
+        + "\"purposes\":[\"service.recording\"],\"accounts\":[\"acme\"]}");
     TestClient svc = op.as(t.json().path("secret").asText());
     assertThat(svc.post("/v1/decisions", "{\"purpose\":\"service.recording\",\"content\":"
         + "\"c-chat-1\"}").status()).isEqualTo(200);

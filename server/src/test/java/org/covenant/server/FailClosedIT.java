@@ -97,4 +97,48 @@ class FailClosedIT {
       }
     }
   }
+
+  @Test
+  void databaseStopsAnswering_decisionsFailClosedAtTheBoundWhileTheReadHangs(@TempDir Path dir)
+      throws Exception {
+    // Skipped only when COVENANT_TEST_PG_URL is unset and no server answers; set, it must answer.
+    String url = PgTestDatabase.url();
+    URI u = URI.create(url.substring("jdbc:".length()));
+    String schema = "covenant_stall_" + HexFormat.of().formatHex(
+        java.nio.ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2024-02-01T00:00:00Z"));
+    try (TcpProxy proxy = new TcpProxy(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())) {
+      String viaProxy = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+      LedgerConfig.Postgres pg = LedgerConfig.postgres(viaProxy).withSchema(schema)
+          .withConnectTimeout(Duration.ofMillis(1500));
+      ServerConfig config = ServerConfig.defaults(0).withFreshness(Duration.ofSeconds(5),
+          Duration.ofMillis(50));
+      Deployment.Opened o = Deployment.open(dir, pg, config, TermsLibrary.builtInCatalog(),
+          clock);
+      try (CovenantServer server = o.server().start()) {
+        TestClient op = new TestClient(server.url(), o.operatorSecret().orElseThrow());
+        Workspace.seed(op);
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+
+        // No error ever comes back: the refresh in flight hangs on its read. The bound still
+        // holds on the server's clock, counted from when that read started.
+        proxy.stall();
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+        eventually(Duration.ofSeconds(15), () -> {
+          clock.advance(Duration.ofSeconds(1));
+          return decide(op, "service.recording").equals("deny:store_unavailable");
+        });
+        assertThat(op.get("/readyz").status()).isEqualTo(503);
+        assertThat(decide(op, "service.provide")).isEqualTo("allow:");
+
+        proxy.restore();
+        eventually(Duration.ofSeconds(20), () -> op.get("/readyz").status() == 200);
+        assertThat(decide(op, "service.recording")).isEqualTo("allow:");
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
 }

@@ -40,7 +40,8 @@ class GuestOrganisationIT {
     assertThat(seeded.json().path("rejected").asInt()).as(seeded.body()).isZero();
     owner = op.as(token("{\"kind\":\"account\",\"account\":\"acme\",\"user\":\"alice\"}"));
     service = op.as(token("{\"kind\":\"service\",\"name\":\"meetings\","
-        + "\"purposes\":[\"service.recording\"]}"));
+        + "\"purposes\":[\"service.recording\"],\"accounts\":[\"acme\"],"
+        + "\"role\":\"meetings\"}"));
   }
 
   private static String token(String body) {
@@ -98,15 +99,15 @@ class GuestOrganisationIT {
     assertThat(host.path("external").asBoolean()).isFalse();
 
     TestClient.Response content = owner.post("/v1/accounts/acme/content",
-        "{\"content\":\"gus-audio\",\"category\":\"customer_content.audio\",\"meeting\":\"m1\","
-            + "\"author\":\"gus\",\"contributors\":[\"initrode\"]}");
+        "{\"content\":\"acme:gus-audio\",\"category\":\"customer_content.audio\","
+            + "\"meeting\":\"m1\",\"author\":\"gus\",\"contributors\":[\"initrode\"]}");
     assertThat(content.status()).as(content.body()).isEqualTo(201);
     JsonNode training = op.post("/v1/decisions",
-        "{\"purpose\":\"ai.training\",\"content\":\"gus-audio\"}").json();
+        "{\"purpose\":\"ai.training\",\"content\":\"acme:gus-audio\"}").json();
     assertThat(training.path("verdict").asText()).isEqualTo("deny");
     assertThat(training.path("reason").asText()).isEqualTo("contributor_consent_missing");
     JsonNode recording = service.post("/v1/decisions",
-        "{\"purpose\":\"service.recording\",\"content\":\"gus-audio\"}").json();
+        "{\"purpose\":\"service.recording\",\"content\":\"acme:gus-audio\"}").json();
     assertThat(recording.path("verdict").asText()).as(recording.toString()).isEqualTo("allow");
 
     TestClient.Response left = op.post("/v1/events", "{\"events\":[{\"type\":"

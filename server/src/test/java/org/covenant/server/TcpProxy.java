@@ -19,6 +19,7 @@ final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -43,9 +44,18 @@ final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
-  /** Forwards again. */
+  /**
+   * Keeps every connection open but holds back every byte, as a database that stops answering
+   * without closing anything: reads through it hang until {@link #restore()}.
+   */
+  void stall() {
+    stalled = true;
+  }
+
+  /** Forwards again (what was held back is delivered). */
   void restore() {
     cut = false;
+    stalled = false;
   }
 
   private void acceptLoop() {
@@ -77,11 +87,16 @@ final class TcpProxy implements AutoCloseable {
       byte[] buf = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          while (stalled && !closed) {
+            Thread.sleep(5);
+          }
           out.write(buf, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // A cut or a closed peer ends the pump.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);

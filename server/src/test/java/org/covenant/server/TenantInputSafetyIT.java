@@ -108,7 +108,8 @@ class TenantInputSafetyIT {
           400, "invalid_id", "events[0].group");
       assertThat(e.head()).isEqualTo(head);
       // The limit itself is accepted.
-      String longest = "c".repeat(Identifiers.MAX_CODE_POINTS);
+      // In acme's id namespace (docs/DECISIONS.md, "Tenant isolation at the API").
+      String longest = "acme:" + "c".repeat(Identifiers.MAX_CODE_POINTS - 5);
       assertThat(e.bob.post("/v1/accounts/acme/content", content(longest)).status())
           .isEqualTo(201);
       // The log keeps growing: a withdrawal is answered with a receipt logged after it.
@@ -202,16 +203,17 @@ class TenantInputSafetyIT {
       assertProblem(e.bob.post("/v1/accounts/acme/content",
           "{\"content\":\"sur-\\udc00x\",\"category\":\"customer_content.chat\"}"), 400,
           "invalid_id", "content");
-      assertThat(e.bob.post("/v1/accounts/acme/content", content("sur-?")).status())
+      assertThat(e.bob.post("/v1/accounts/acme/content", content("acme:sur-?")).status())
           .isEqualTo(201);
-      assertThat(e.bob.post("/v1/accounts/acme/content", content("sur-\uD83D\uDE00")).status())
+      assertThat(e.bob.post("/v1/accounts/acme/content", content("acme:sur-\uD83D\uDE00"))
+          .status())
           .as("a valid pair").isEqualTo(201);
     }
     try (Env again = new Env(operator, ServerConfig.defaults(0))) {
       List<String> ids = new ArrayList<>();
       again.op.get("/v1/accounts/acme/events?limit=1000").json().path("events")
           .forEach(x -> ids.add(x.path("event").path("content").asText()));
-      assertThat(ids).contains("sur-?", "sur-\uD83D\uDE00");
+      assertThat(ids).contains("acme:sur-?", "acme:sur-\uD83D\uDE00");
     }
   }
 
@@ -240,7 +242,7 @@ class TenantInputSafetyIT {
       // clock does not move ahead, and another tenant's withdrawal right after is accepted.
       Instant before = Instant.now();
       TestClient.Response near = e.bob.post("/v1/accounts/acme/content",
-          "{\"content\":\"f-3\",\"category\":\"customer_content.chat\",\"at\":\""
+          "{\"content\":\"acme:f-3\",\"category\":\"customer_content.chat\",\"at\":\""
           + before.plusSeconds(4) + "\"}");
       assertThat(near.status()).as(near.body()).isEqualTo(201);
       JsonNode stored = lastEvent(e.op, "acme");
@@ -294,12 +296,12 @@ class TenantInputSafetyIT {
       assertThat(carol.json().path("position").asLong()).isEqualTo(head + 2);
       // The server stamps a tenant's time: a retry sending a fresh `at` is the same request.
       TestClient.Response c1 = e.bob.send(e.bob.request("POST", "/v1/accounts/acme/content",
-          "{\"content\":\"k-c\",\"category\":\"customer_content.chat\",\"at\":\""
+          "{\"content\":\"acme:k-c\",\"category\":\"customer_content.chat\",\"at\":\""
           + Instant.now() + "\"}").header("Idempotency-Key", "k-1").build());
       assertThat(c1.status()).as(c1.body()).isEqualTo(201);
       long headC = e.head();
       TestClient.Response c2 = e.bob.send(e.bob.request("POST", "/v1/accounts/acme/content",
-          "{\"content\":\"k-c\",\"category\":\"customer_content.chat\",\"at\":\""
+          "{\"content\":\"acme:k-c\",\"category\":\"customer_content.chat\",\"at\":\""
           + Instant.now().plusMillis(1500) + "\"}").header("Idempotency-Key", "k-1").build());
       assertThat(c2.status()).as(c2.body()).isEqualTo(201);
       assertThat(c2.json().path("position").asLong()).isEqualTo(c1.json().path("position")
@@ -439,7 +441,7 @@ class TenantInputSafetyIT {
   @Test
   void ids_areNfcWithoutControlsOrBidiOverrides() {
     try (Env e = env()) {
-      assertThat(e.bob.post("/v1/accounts/acme/content", content("caf\u00e9")).status())
+      assertThat(e.bob.post("/v1/accounts/acme/content", content("acme:caf\u00e9")).status())
           .isEqualTo(201);
       for (String bad : List.of("cafe\u0301", "a\u0000b", "a\nb", "a\u007fb", "a\u202eb",
           "a\u2066b", "a\u200fb", "a\u2028b", "\ufeffa", "a\ufffe", " ")) {

@@ -41,7 +41,7 @@ public final class SqliteEventStore implements EventStore {
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
   private String ledgerId;
-  private Object fileKey;
+  private volatile Object fileKey;
   private Connection writer;
   private Connection reader;
   private volatile boolean closed;
@@ -223,6 +223,14 @@ public final class SqliteEventStore implements EventStore {
   private Connection reader() {
     if (closed) {
       throw new IllegalStateException("the store is closed");
+    }
+    if (fileKey != null && !Objects.equals(fileKey(), fileKey)) {
+      // As for the writer: an open connection keeps reading a deleted or replaced file, and a
+      // reader that still answers would keep the server ready and its decisions fresh.
+      closeQuietly(reader);
+      reader = null;
+      throw new StoreException(StoreException.UNAVAILABLE, "`" + where + "` was moved or "
+          + "deleted while open");
     }
     if (reader == null) {
       try {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.covenant.core.state.ContentConditions;
 import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
@@ -44,7 +45,7 @@ public final class DecisionEngine {
 
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
-    return decide(snapshot, request, Optional.empty(), false).decision();
+    return decide(snapshot, request, account -> true, false).decision();
   }
 
   /**
@@ -65,8 +66,8 @@ public final class DecisionEngine {
    * Decides one request for a reader that may be confined to one account, failing closed.
    *
    * <ul>
-   *   <li>Content that does not exist at the time, or that belongs to another account than
-   *       {@code confinedTo}, is answered {@code unknown_content} (another account's content is
+   *   <li>Content that does not exist at the time, or that belongs to an account the reader does
+   *       not reach, is answered {@code unknown_content} (another account's content is
    *       indistinguishable from content that does not exist).
    *   <li>When {@code stale} (the snapshot may miss events, e.g. the store is unreachable), a
    *       decision whose T_use or T_capture has a matching clause with a condition that
@@ -75,15 +76,14 @@ public final class DecisionEngine {
    *       decisions resting on nothing that changes are answered from the snapshot.
    * </ul>
    *
-   * @param confinedTo the only account whose content the reader may see; empty for any
+   * @param reaches which accounts' content the reader may see
    * @param stale whether the snapshot may be missing recent events
    */
   public Attributed decide(Snapshot snapshot, DecisionRequest request,
-      Optional<String> confinedTo, boolean stale) {
+      Predicate<String> reaches, boolean stale) {
     long t = TimeKey.of(request.at());
     Optional<ContentRecord> found = snapshot.content(request.content(), t);
-    if (found.isEmpty() || confinedTo.isPresent()
-        && !confinedTo.get().equals(found.get().account())) {
+    if (found.isEmpty() || !reaches.test(found.get().account())) {
       return new Attributed(Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision()),
           Optional.empty());
     }

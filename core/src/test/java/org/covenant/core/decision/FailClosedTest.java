@@ -103,8 +103,8 @@ class FailClosedTest {
         DecisionEngine engine = engine(clause);
         Snapshot s = ledger(engine.catalog());
         DecisionRequest req = new DecisionRequest(TRAINING, "c1", USE);
-        Decision fresh = engine.decide(s, req, Optional.empty(), false).decision();
-        DecisionEngine.Attributed stale = engine.decide(s, req, Optional.empty(), true);
+        Decision fresh = engine.decide(s, req, a -> true, false).decision();
+        DecisionEngine.Attributed stale = engine.decide(s, req, a -> true, true);
         if (clause.effect() == Effect.PERMIT) {
           assertThat(fresh.verdict()).as("%s fresh", c.text()).isEqualTo(Verdict.ALLOW);
         }
@@ -133,7 +133,7 @@ class FailClosedTest {
         List.of(TRAINING.id()), Optional.of(Basis.LICENSE), List.of(), List.of(), List.of());
     DecisionEngine engine = engine(unconditional);
     Snapshot s = ledger(engine.catalog());
-    Decision d = engine.decide(s, new DecisionRequest(TRAINING, "c1", USE), Optional.empty(), true)
+    Decision d = engine.decide(s, new DecisionRequest(TRAINING, "c1", USE), a -> true, true)
         .decision();
     assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(d.basis()).contains(Basis.LICENSE);
@@ -144,13 +144,13 @@ class FailClosedTest {
     DecisionEngine engine = engine(permitWhen(new Condition.Consent(ConsentType.AI_TRAINING)));
     Snapshot s = ledger(engine.catalog());
     DecisionRequest req = new DecisionRequest(TRAINING, "c1", USE);
-    DecisionEngine.Attributed other = engine.decide(s, req, Optional.of("globex"), false);
+    DecisionEngine.Attributed other = engine.decide(s, req, "globex"::equals, false);
     assertThat(other.account()).isEmpty();
     assertThat(other.decision().reasons()).containsExactly(Reason.UNKNOWN_CONTENT);
     assertThat(other.decision().evidence()).isEmpty();
     assertThat(engine.decide(s, new DecisionRequest(TRAINING, "nope", USE)).reasons())
         .containsExactly(Reason.UNKNOWN_CONTENT);
-    DecisionEngine.Attributed own = engine.decide(s, req, Optional.of("acme"), false);
+    DecisionEngine.Attributed own = engine.decide(s, req, "acme"::equals, false);
     assertThat(own.account()).contains("acme");
     assertThat(own.decision().verdict()).isEqualTo(Verdict.ALLOW);
   }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param account the account of an account token
  * @param user the user of an account token
  * @param purposes the purposes a service token may ask decisions for
+ * @param accounts the accounts a service token acts in (none: it acts nowhere)
+ * @param role what a service token may append (none: nothing, as {@link ServiceRole#DECISIONS})
  * @param created when it was issued
  * @param expires when it stops working, if ever
  * @param sha256 hex SHA-256 of the secret
@@ -26,6 +28,8 @@ public record ApiToken(
     Optional<String> account,
     Optional<String> user,
     List<String> purposes,
+    List<String> accounts,
+    Optional<ServiceRole> role,
     Instant created,
     Optional<Instant> expires,
     String sha256) {
@@ -37,6 +41,8 @@ public record ApiToken(
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(user, "user");
     purposes = List.copyOf(purposes);
+    accounts = List.copyOf(accounts);
+    Objects.requireNonNull(role, "role");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(expires, "expires");
     Objects.requireNonNull(sha256, "sha256");
@@ -46,6 +52,17 @@ public record ApiToken(
     if (kind != TokenKind.SERVICE && !purposes.isEmpty()) {
       throw new IllegalArgumentException("only service tokens carry purposes");
     }
+    if (kind != TokenKind.SERVICE && (!accounts.isEmpty() || role.isPresent())) {
+      throw new IllegalArgumentException("only service tokens are bound to accounts and a role");
+    }
+  }
+
+  /** A token without service accounts or role (operator and account tokens). */
+  public ApiToken(String id, TokenKind kind, String name, Optional<String> account,
+      Optional<String> user, List<String> purposes, Instant created, Optional<Instant> expires,
+      String sha256) {
+    this(id, kind, name, account, user, purposes, List.of(), Optional.empty(), created, expires,
+        sha256);
   }
 
   /** True when expired at {@code now}. */

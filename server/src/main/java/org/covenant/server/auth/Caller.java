@@ -26,13 +26,30 @@ public sealed interface Caller {
     }
   }
 
-  /** A product service limited to some purposes. */
-  record Service(String tokenId, String name, Set<String> purposes) implements Caller {
+  /**
+   * A product service: asks decisions for some purposes, acts only in the accounts it is bound
+   * to, and appends only the event types of its role.
+   */
+  record Service(String tokenId, String name, Set<String> purposes, Set<String> accounts,
+      ServiceRole role) implements Caller {
     /** Validates and copies. */
     public Service {
       Objects.requireNonNull(tokenId, "tokenId");
       Objects.requireNonNull(name, "name");
       purposes = Set.copyOf(purposes);
+      accounts = Set.copyOf(accounts);
+      Objects.requireNonNull(role, "role");
     }
+  }
+
+  /** Whether this caller may read and act in {@code account} (the operator: everywhere). */
+  default boolean reaches(String account) {
+    if (this instanceof Operator) {
+      return true;
+    }
+    if (this instanceof AccountUser u) {
+      return u.account().equals(account);
+    }
+    return ((Service) this).accounts().contains(account);
   }
 }

@@ -77,19 +77,36 @@ public final class TokenStore {
   }
 
   /** Issues a token and persists its hash; the secret is in the result and nowhere else. */
-  public synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+  public Issued issue(TokenKind kind, String name, Optional<String> account,
       Optional<String> user, List<String> purposes, Instant now, Optional<Instant> expires) {
+    return issue(kind, name, account, user, purposes, List.of(), Optional.empty(), now, expires);
+  }
+
+  /**
+   * Issues a token, a service token bound to {@code accounts} with {@code role}, and persists its
+   * hash; the secret is in the result and nowhere else.
+   */
+  public synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+      Optional<String> user, List<String> purposes, List<String> accounts,
+      Optional<ServiceRole> role, Instant now, Optional<Instant> expires) {
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
     String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     byte[] idBytes = new byte[6];
     random.nextBytes(idBytes);
     String id = "tok_" + HexFormat.of().formatHex(idBytes);
-    ApiToken t = new ApiToken(id, kind, name, account, user, purposes, now, expires,
-        sha256(secret));
+    ApiToken t = new ApiToken(id, kind, name, account, user, purposes, accounts, role, now,
+        expires, sha256(secret));
     byHash.put(t.sha256(), t);
     byId.put(id, t);
-    persist();
+    try {
+      persist();
+    } catch (RuntimeException e) {
+      // Not stored, not issued: a 5xx leaves no token behind.
+      byHash.remove(t.sha256());
+      byId.remove(id);
+      throw e;
+    }
     return new Issued(t, secret);
   }
 
@@ -118,7 +135,14 @@ public final class TokenStore {
       return false;
     }
     byHash.remove(t.sha256());
-    persist();
+    try {
+      persist();
+    } catch (RuntimeException e) {
+      // Not revoked on disk, so not revoked at all: the caller sees the failure and retries.
+      byId.put(id, t);
+      byHash.put(t.sha256(), t);
+      throw e;
+    }
     return true;
   }
 
@@ -133,6 +157,9 @@ public final class TokenStore {
     if (t.kind() == TokenKind.SERVICE) {
       ArrayNode ps = o.putArray("purposes");
       t.purposes().forEach(ps::add);
+      ArrayNode as = o.putArray("accounts");
+      t.accounts().forEach(as::add);
+      o.put("role", t.role().orElse(ServiceRole.DECISIONS).id());
     }
     o.put("created", t.created().toString());
     t.expires().ifPresent(e -> o.put("expires", e.toString()));
@@ -142,6 +169,12 @@ public final class TokenStore {
   private static ApiToken fromJson(JsonNode n) {
     List<String> purposes = new ArrayList<>();
     n.path("purposes").forEach(p -> purposes.add(p.asText()));
+    List<String> accounts = new ArrayList<>();
+    n.path("accounts").forEach(a -> accounts.add(a.asText()));
+    // Service tokens issued before roles existed carry none: they act as `decisions`, and in no
+    // account until reissued (fail closed).
+    Optional<ServiceRole> role = Optional.ofNullable(n.get("role"))
+        .flatMap(r -> ServiceRole.of(r.asText()));
     return new ApiToken(
         n.path("id").asText(),
         TokenKind.of(n.path("kind").asText()).orElseThrow(
@@ -150,6 +183,8 @@ public final class TokenStore {
         Optional.ofNullable(n.get("account")).map(JsonNode::asText),
         Optional.ofNullable(n.get("user")).map(JsonNode::asText),
         purposes,
+        accounts,
+        role,
         Instant.parse(n.path("created").asText()),
         Optional.ofNullable(n.get("expires")).map(x -> Instant.parse(x.asText())),
         n.path("sha256").asText());

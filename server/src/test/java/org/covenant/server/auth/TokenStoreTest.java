@@ -1,6 +1,7 @@
 package org.covenant.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,5 +57,33 @@ class TokenStoreTest {
         T0, Optional.empty()).secret();
     assertThat(a).isNotEqualTo(b);
     assertThat(s.find(a).orElseThrow().name()).isEqualTo("a");
+  }
+
+  @Test
+  void serviceToken_keepsItsAccountsAndRole_acrossAReopen(@TempDir Path dir) {
+    TokenStore s = TokenStore.open(dir);
+    TokenStore.Issued i = s.issue(TokenKind.SERVICE, "media", Optional.empty(),
+        Optional.empty(), List.of("service.recording"), List.of("acme", "globex"),
+        Optional.of(ServiceRole.MEETINGS), T0, Optional.empty());
+    ApiToken t = TokenStore.open(dir).find(i.secret()).orElseThrow();
+    assertThat(t.accounts()).containsExactly("acme", "globex");
+    assertThat(t.role()).contains(ServiceRole.MEETINGS);
+  }
+
+  @Test
+  void unwritableStore_issuesAndRevokesNothing(@TempDir Path dir) throws Exception {
+    TokenStore s = TokenStore.open(dir);
+    TokenStore.Issued kept = s.issue(TokenKind.OPERATOR, "op", Optional.empty(),
+        Optional.empty(), List.of(), T0, Optional.empty());
+    // A non-empty directory where the file goes: the atomic replace fails, even for root.
+    Path file = dir.resolve("keys/tokens.json");
+    Files.move(file, dir.resolve("tokens.aside"));
+    Files.createDirectories(file.resolve("x"));
+    assertThatThrownBy(() -> s.issue(TokenKind.OPERATOR, "lost", Optional.empty(),
+        Optional.empty(), List.of(), T0, Optional.empty()))
+        .hasMessageContaining("tokens.json");
+    assertThat(s.list()).extracting(ApiToken::name).containsExactly("op");
+    assertThatThrownBy(() -> s.revoke(kept.token().id())).hasMessageContaining("tokens.json");
+    assertThat(s.find(kept.secret())).isPresent();
   }
 }

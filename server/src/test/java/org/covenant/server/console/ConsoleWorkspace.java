@@ -307,7 +307,8 @@ final class ConsoleWorkspace implements AutoCloseable {
 
   private String serviceToken() {
     return ok(asOperator("POST", "/v1/tokens", "{\"kind\":\"service\",\"name\":\"meetings\","
-        + "\"purposes\":[\"service.provide\"]}"), 201).path("secret").asText();
+        + "\"purposes\":[\"service.provide\"],\"accounts\":[\"" + ACCOUNT + "\"],"
+        + "\"role\":\"meetings\"}"), 201).path("secret").asText();
   }
 
   /** Product services asking about the content over the three weeks: the report's raw data. */

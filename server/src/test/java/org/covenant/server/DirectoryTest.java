@@ -1,0 +1,49 @@
+package org.covenant.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.covenant.core.event.Event;
+import org.covenant.core.spi.StoredEvent;
+import org.junit.jupiter.api.Test;
+
+class DirectoryTest {
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  @Test
+  void holds_answersForEveryPositionExactlyWhetherItIsTheAccounts() {
+    Directory d = new Directory();
+    List<StoredEvent> batch = new ArrayList<>();
+    String[] accounts = {"acme", "globex", "initech"};
+    long p = 0;
+    for (String a : accounts) {
+      batch.add(new StoredEvent(++p, new Event.AccountCreated(T0, a, "o-" + a), Optional.empty()));
+    }
+    batch.add(new StoredEvent(++p, new Event.MeetingStarted(T0, "globex", "globex:m", "o-globex",
+        List.of()), Optional.empty()));
+    // Enough events to grow each account's position array several times.
+    for (int i = 0; i < 500; i++) {
+      Event e = i % 7 == 0
+          ? new Event.ParticipantJoined(T0, "globex:m", "guest-" + i, Optional.of("acme"))
+          : new Event.ContentCreated(T0, "c" + i, "customer_content.chat",
+              accounts[i % accounts.length], Optional.empty(), Optional.empty(), List.of("acme"));
+      batch.add(new StoredEvent(++p, e, Optional.empty()));
+    }
+    // Applied in two parts, as the feed does.
+    assertThat(d.apply(batch.subList(0, 200))).isTrue();
+    assertThat(d.apply(batch.subList(200, batch.size()))).isTrue();
+    for (StoredEvent s : batch) {
+      String owner = d.accountOf(s.event()).orElseThrow();
+      for (String a : accounts) {
+        assertThat(d.account(a).orElseThrow().holds(s.position()))
+            .as("position %d of %s asked of %s", s.position(), owner, a)
+            .isEqualTo(owner.equals(a));
+      }
+    }
+    assertThat(d.account("acme").orElseThrow().holds(0)).isFalse();
+    assertThat(d.account("acme").orElseThrow().holds(p + 1)).isFalse();
+  }
+}
