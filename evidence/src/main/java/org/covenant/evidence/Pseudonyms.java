@@ -1,4 +1,4 @@
-package org.covenant.server;
+package org.covenant.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.Sha256;
 import org.covenant.format.Json;
 
 /**
@@ -57,13 +57,10 @@ public final class Pseudonyms {
       salts.put(id, salt);
       persist();
     }
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(HexFormat.of().parseHex(salt));
-      return "sha256:" + HexFormat.of().formatHex(md.digest(id.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    MessageDigest md = Sha256.newDigest();
+    md.update(HexFormat.of().parseHex(salt));
+    md.update(id.getBytes(StandardCharsets.UTF_8));
+    return Sha256.PREFIX + Sha256.hex(md);
   }
 
   /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */
