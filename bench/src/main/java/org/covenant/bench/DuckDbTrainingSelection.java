@@ -13,7 +13,7 @@ import org.covenant.core.event.Event;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.Category;
 import org.covenant.core.vocab.Vocabulary;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -81,7 +81,7 @@ public final class DuckDbTrainingSelection implements AutoCloseable {
    * Loads the corpus and the ledger's terms and {@code ai_training} consent timelines into a new
    * in-memory DuckDB on {@code threads} threads, to decide use at {@code use} ({@code TimeKey}).
    */
-  public static DuckDbTrainingSelection load(Corpus c, List<Event> events, int threads, long use)
+  public static DuckDbTrainingSelection load(ContentCorpus c, List<Event> events, int threads, long use)
       throws SQLException {
     Connection duck = DriverManager.getConnection("jdbc:duckdb:");
     try (Statement s = duck.createStatement()) {

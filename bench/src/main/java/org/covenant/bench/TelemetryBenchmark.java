@@ -17,9 +17,9 @@ import org.covenant.telemetry.EventTable;
 import org.covenant.telemetry.GuardResult;
 import org.covenant.telemetry.IngestionGuard;
 import org.covenant.telemetry.Metric;
-import org.covenant.telemetry.Progress;
 import org.covenant.telemetry.RegionGraph;
 import org.covenant.telemetry.SchemaCatalogue;
+import org.covenant.telemetry.StageProgress;
 import org.covenant.telemetry.TelemetryGenerator;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -73,9 +73,9 @@ public class TelemetryBenchmark {
   public void setUp() throws SQLException {
     RegionGraph graph = RegionGraph.platform();
     TelemetryGenerator.Generated g = TelemetryGenerator.create(graph)
-        .generate(TelemetryGenerator.Options.of(events, 7), Progress.none());
+        .generate(TelemetryGenerator.Options.of(events, 7), StageProgress.none());
     guarded = IngestionGuard.create(SchemaCatalogue.platform(), graph, DiagnosticsConsent.allowAll())
-        .guard(g.data(), Progress.none());
+        .guard(g.data(), StageProgress.none());
     metrics = Metric.platform();
     duck = DriverManager.getConnection("jdbc:duckdb:");
     try (Statement s = duck.createStatement()) {

@@ -18,7 +18,7 @@ import org.covenant.format.TermsLibrary;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.SqliteEventStore;
 import org.covenant.training.BatchKernel;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.CorpusFile;
 import org.covenant.training.LedgerIndex;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -124,7 +124,7 @@ public class TrainingVsDuckDbBenchmark {
           + "`: run covenant corpus generate --records 10000000 --accounts 100000 --seed 7 "
           + "--out " + file + " --data " + dir);
     }
-    Corpus c = ok(CorpusFile.read(file));
+    ContentCorpus c = ok(CorpusFile.read(file));
     records = c.size();
     List<Event> events = new ArrayList<>();
     LedgerIndex.Builder b = LedgerIndex.builder(TermsLibrary.builtInCatalog());

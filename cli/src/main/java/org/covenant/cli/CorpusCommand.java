@@ -26,16 +26,16 @@ import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.CorpusFile;
 import org.covenant.training.CorpusGenerator;
 import org.covenant.training.CorpusJsonl;
 import org.covenant.training.LedgerIndex;
 import org.covenant.training.Progress;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code covenant corpus generate|import|inspect|export}: corpus manifests. */
 @Command(
@@ -197,11 +197,11 @@ public final class CorpusCommand implements Runnable {
         }
         known = accounts::contains;
       }
-      Result<Corpus> r = CorpusJsonl.read(jsonl, known);
-      if (r instanceof Result.Failed<Corpus> f) {
+      Result<ContentCorpus> r = CorpusJsonl.read(jsonl, known);
+      if (r instanceof Result.Failed<ContentCorpus> f) {
         return DatasetCommand.invalid(spec.commandLine().getErr(), f.problems());
       }
-      Corpus c = ((Result.Ok<Corpus>) r).value();
+      ContentCorpus c = ((Result.Ok<ContentCorpus>) r).value();
       CorpusFile.write(c, out);
       spec.commandLine().getOut().println(Json.line(Json.object().put("records", c.size())
           .put("out", out.toString())));
@@ -241,11 +241,11 @@ public final class CorpusCommand implements Runnable {
         return DatasetCommand.invalid(err, List.of(new Problem(out.toString(), "", "",
             "already exists: an export never overwrites")));
       }
-      Result<Corpus> r = CorpusFile.read(file);
-      if (r instanceof Result.Failed<Corpus> f) {
+      Result<ContentCorpus> r = CorpusFile.read(file);
+      if (r instanceof Result.Failed<ContentCorpus> f) {
         return DatasetCommand.invalid(err, f.problems());
       }
-      Corpus c = ((Result.Ok<Corpus>) r).value();
+      ContentCorpus c = ((Result.Ok<ContentCorpus>) r).value();
       long t0 = System.nanoTime();
       SparkEngine.exportParquet(c, out);
       spec.commandLine().getOut().println(Json.line(Json.object().put("records", c.size())
@@ -266,11 +266,11 @@ public final class CorpusCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Result<Corpus> r = CorpusFile.read(file);
-      if (r instanceof Result.Failed<Corpus> f) {
+      Result<ContentCorpus> r = CorpusFile.read(file);
+      if (r instanceof Result.Failed<ContentCorpus> f) {
         return DatasetCommand.invalid(spec.commandLine().getErr(), f.problems());
       }
-      Corpus c = ((Result.Ok<Corpus>) r).value();
+      ContentCorpus c = ((Result.Ok<ContentCorpus>) r).value();
       TreeMap<String, Long> categories = new TreeMap<>();
       long withContributors = 0;
       long inMeetings = 0;
@@ -279,7 +279,7 @@ public final class CorpusCommand implements Runnable {
       for (int i = 0; i < c.size(); i++) {
         categories.merge(c.category(i).id(), 1L, Long::sum);
         withContributors += c.otherContributors(i).length > 0 ? 1 : 0;
-        inMeetings += c.meeting(i) != Corpus.NONE ? 1 : 0;
+        inMeetings += c.meeting(i) != ContentCorpus.NONE ? 1 : 0;
         min = Math.min(min, c.created(i));
         max = Math.max(max, c.created(i));
       }

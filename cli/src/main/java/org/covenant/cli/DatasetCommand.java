@@ -15,6 +15,7 @@ import org.covenant.core.CovenantException;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.terms.TermsCatalog;
+import org.covenant.evidence.MerkleRoot;
 import org.covenant.format.Json;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
@@ -31,12 +32,11 @@ import org.covenant.training.DatasetManifest;
 import org.covenant.training.LedgerIndex;
 import org.covenant.training.LineageEvents;
 import org.covenant.training.LineageRegistry;
-import org.covenant.training.MerkleRoot;
 import org.covenant.training.Progress;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code covenant dataset build|show|verify}: consent-filtered training datasets. */
 @Command(

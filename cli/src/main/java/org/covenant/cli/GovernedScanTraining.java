@@ -9,16 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.covenant.core.Sha256;
+import org.covenant.evidence.JobLeaves;
+import org.covenant.evidence.MerkleRoot;
 import org.covenant.format.Json;
 import org.covenant.format.Result;
 import org.covenant.safety.Corpus;
@@ -34,7 +34,6 @@ import org.covenant.training.BuildLog;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.LineageEvents;
 import org.covenant.training.LineageRegistry;
-import org.covenant.training.MerkleRoot;
 import org.covenant.training.ModelRegistryEntry;
 import picocli.CommandLine;
 
@@ -54,7 +53,7 @@ final class GovernedScanTraining {
   static final String PUBLIC_FORMAT = "covenant.public_dataset/1";
 
   /** What a governed round produced. */
-  record Outcome(ScanModel model, List<String> builds, int version, int invitesUsed) {}
+  record Trained(ScanModel model, List<String> builds, int version, int invitesUsed) {}
 
   private final Path data;
   private final PrintWriter err;
@@ -68,7 +67,7 @@ final class GovernedScanTraining {
    * Runs one governed round; empty when the invites' dataset build failed (its problems were
    * printed to {@code err}).
    */
-  Optional<Outcome> train(Corpus corpus, CorpusPipeline pipeline, ModelTrainer.Options options,
+  Optional<Trained> train(Corpus corpus, CorpusPipeline pipeline, ModelTrainer.Options options,
       Optional<Path> invitesCorpus, Optional<Path> invitesText, Path out) throws IOException {
     Path root = data.resolve("training").resolve(MODEL_NAME);
     List<LabelledExample> examples = new ArrayList<>(pipeline.trainingExamples(corpus));
@@ -115,10 +114,10 @@ final class GovernedScanTraining {
     ScanModel model = ModelTrainer.create(options).train(examples, dataset);
     model.write(out);
     ModelRegistryEntry e = LineageRegistry.open(data).registerModel(MODEL_NAME, builds, out,
-        sha256(Files.readAllBytes(out)), List.of(), Optional.empty(), Instant.now());
+        Sha256.hex(Files.readAllBytes(out)), List.of(), Optional.empty(), Instant.now());
     LineageEvents.create(LineageEvents.defaultFile(data), Optional.empty())
         .modelTrained(MODEL_NAME, e.version(), e.builds(), Instant.now());
-    return Optional.of(new Outcome(model, List.copyOf(builds), e.version(), invites));
+    return Optional.of(new Trained(model, List.copyOf(builds), e.version(), invites));
   }
 
   /** Writes, logs and registers the public corpus's build; returns its id. */
@@ -129,15 +128,7 @@ final class GovernedScanTraining {
     String merkle = MerkleRoot.of(ids.size(), i -> ids.get(i).getBytes(StandardCharsets.UTF_8))
         .hex();
     Instant now = Instant.now();
-    ObjectNode leafJson = Json.object();
-    // keys in alphabetical order, as the dataset builds' canonical leaves have them
-    leafJson.put("build", build);
-    leafJson.put("corpus_sha256", corpus.sha256());
-    leafJson.put("included_root", merkle);
-    leafJson.put("license", "CC0");
-    leafJson.put("records", (long) ids.size());
-    leafJson.put("type", "dataset.public");
-    byte[] leaf = Json.line(leafJson).getBytes(StandardCharsets.UTF_8);
+    byte[] leaf = JobLeaves.publicDataset(build, corpus.sha256(), merkle, "CC0", ids.size());
     BuildLog.Entry entry = BuildLog.dataDir(data).append(leaf);
 
     Path dir = root.resolve("public-" + build);
@@ -176,11 +167,4 @@ final class GovernedScanTraining {
     return build;
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
 }

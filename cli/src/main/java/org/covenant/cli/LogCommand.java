@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.covenant.evidence.DataDirectory;
 import org.covenant.format.Json;
+import org.covenant.log.Checked;
 import org.covenant.log.ConsistencyProof;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.Hash;
@@ -20,13 +22,12 @@ import org.covenant.log.LogVerification;
 import org.covenant.log.LogVerifier;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.NoteVerifier;
-import org.covenant.log.Outcome;
 import org.covenant.log.SignedCheckpoint;
 import org.covenant.log.TilePaths;
 import org.covenant.log.TiledLog;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code covenant log key|checkpoint|verify|proof|consistency}: the transparency log of a data
@@ -86,8 +87,8 @@ public final class LogCommand implements Runnable {
     /** The verifier to trust, or a printed problem and empty. */
     Optional<NoteVerifier> verifier(PrintWriter err) {
       if (vkey.isPresent()) {
-        Outcome<NoteVerifier> v = NoteVerifier.parse(vkey.get());
-        if (v instanceof Outcome.Failed<NoteVerifier> f) {
+        Checked<NoteVerifier> v = NoteVerifier.parse(vkey.get());
+        if (v instanceof Checked.Failed<NoteVerifier> f) {
           err.println("covenant: invalid input: --vkey: " + f.message());
           return Optional.empty();
         }
@@ -174,7 +175,7 @@ public final class LogCommand implements Runnable {
       if (v.isEmpty()) {
         return 2;
       }
-      Path file = source.data.resolve("log").resolve(TilePaths.CHECKPOINT);
+      Path file = DataDirectory.at(source.data).logDir().resolve(TilePaths.CHECKPOINT);
       String note;
       try {
         note = Files.readString(file, StandardCharsets.UTF_8);
@@ -182,8 +183,8 @@ public final class LogCommand implements Runnable {
         err.println("covenant: invalid input: cannot read `" + file + "`");
         return 2;
       }
-      Outcome<SignedCheckpoint> opened = SignedCheckpoint.open(note, v.get());
-      if (opened instanceof Outcome.Failed<SignedCheckpoint> f) {
+      Checked<SignedCheckpoint> opened = SignedCheckpoint.open(note, v.get());
+      if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
         err.println("covenant: " + f.code() + ": `" + file + "`: " + f.message());
         return 1;
       }
@@ -226,7 +227,7 @@ public final class LogCommand implements Runnable {
       } else {
         LogVerification.Failed f = (LogVerification.Failed) result;
         o.put("code", f.code());
-        o.put("file", source.data.resolve("log").resolve(f.file()).toString());
+        o.put("file", DataDirectory.at(source.data).logDir().resolve(f.file()).toString());
         f.leafIndex().ifPresent(i -> o.put("leaf_index", i));
         o.put("message", f.message());
       }

@@ -1,28 +1,21 @@
 package org.covenant.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
-import org.covenant.log.FileKeyStore;
+import org.covenant.evidence.DataDirectory;
+import org.covenant.evidence.LedgerFeed;
 import org.covenant.log.LogException;
-import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
-import org.covenant.server.DecisionLog;
-import org.covenant.server.LogFeed;
-import org.covenant.server.Namespace;
-import org.covenant.server.Pseudonyms;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
 /**
- * A ledger opened together with the transparency log of its data directory, wired exactly as
- * {@code Deployment.open} wires the server's (ARCHITECTURE.md §7, §9): the key in
- * {@code DIR/keys/log.key}, the salted pseudonyms of {@code DIR/keys/salts.json} and the leaves
- * of the server's {@link LogFeed}, so a data directory filled by the CLI and one filled through the
- * server hold the same log. Every CLI path that appends to a data directory's ledger goes through
- * this class.
+ * A ledger opened together with the transparency log of its data directory, through the evidence
+ * module's {@link DataDirectory} (layout, lock policy) and {@link LedgerFeed} (the leaves), the
+ * same two the server uses (ARCHITECTURE.md §7, §9), so a data directory filled by the CLI and one
+ * filled through the server hold the same log. Every CLI path that appends to a data directory's
+ * ledger goes through this class.
  *
  * <p>The log may lag the ledger, never lead it: leaves are appended only for committed events.
  * Opening brings a lagging log level (a crash between a ledger commit and its log commit leaves
@@ -31,19 +24,16 @@ import org.covenant.store.LedgerConfig;
  * <p>No log is kept for a PostgreSQL ledger given without a data directory ({@code --db}). When
  * another process holds the log's writer lock (a server running on the same directory), events
  * go to the ledger only and {@link #logHeldElsewhere()} is true: that process's feed reads the
- * ledger and logs them.
+ * ledger and logs them ({@link DataDirectory#openLogUnlessHeld()}).
  */
 final class LoggedLedger implements AutoCloseable {
   private final Ledger ledger;
-  private final Optional<Wiring> wiring;
+  private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
 
-  /** The log side, present when this process holds the log. */
-  private record Wiring(Namespace namespace, TiledLog log, LogFeed feed) {}
-
-  private LoggedLedger(Ledger ledger, Optional<Wiring> wiring, boolean heldElsewhere) {
+  private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere) {
     this.ledger = ledger;
-    this.wiring = wiring;
+    this.feed = feed;
     this.heldElsewhere = heldElsewhere;
   }
 
@@ -57,31 +47,20 @@ final class LoggedLedger implements AutoCloseable {
    *     appended then, and the ledger is closed again
    */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog) {
+    Ledger ledger = Ledger.open(LedgerConfig.of(data, db), catalog);
     if (data.isEmpty()) {
-      return new LoggedLedger(Ledger.open(LedgerConfig.of(data, db), catalog), Optional.empty(),
-          false);
+      return new LoggedLedger(ledger, Optional.empty(), false);
     }
-    // The feed needs a namespace; the CLI writes no decision log, so it is the in-memory one.
-    // Opened as the server opens it: the directory is built from the ledger's own replay.
-    Namespace ns = Namespace.open("main", LedgerConfig.of(data, db), catalog,
-        DecisionLog.inMemory(), Clock.systemUTC(), Duration.ofMinutes(1));
-    Ledger ledger = ns.ledger();
-    Path dir = data.get();
+    DataDirectory dir = DataDirectory.at(data.get());
     TiledLog log = null;
     try {
-      // The same order as Deployment.open: the salts are written only by the log's lock holder.
-      NoteSigner signer = FileKeyStore.loadOrCreate(dir, FileKeyStore.DEFAULT_NAME);
-      try {
-        log = TiledLog.open(dir, signer);
-      } catch (LogException e) {
-        if ("log_locked".equals(e.code())) {
-          return new LoggedLedger(ledger, Optional.empty(), true);
-        }
-        throw e;
+      Optional<TiledLog> held = dir.openLogUnlessHeld();
+      if (held.isEmpty()) {
+        return new LoggedLedger(ledger, Optional.empty(), true);
       }
-      LogFeed feed = LogFeed.create(log, signer, ns, Pseudonyms.open(dir));
-      LoggedLedger opened = new LoggedLedger(ledger, Optional.of(new Wiring(ns, log, feed)),
-          false);
+      log = held.get();
+      LedgerFeed feed = dir.feed(log, ledger);
+      LoggedLedger opened = new LoggedLedger(ledger, Optional.of(feed), false);
       feed.catchUp();
       return opened;
     } catch (RuntimeException e) {
@@ -105,7 +84,7 @@ final class LoggedLedger implements AutoCloseable {
 
   /** The log this process feeds, when it holds one. */
   Optional<TiledLog> log() {
-    return wiring.map(Wiring::log);
+    return feed.map(LedgerFeed::log);
   }
 
   /**
@@ -116,7 +95,7 @@ final class LoggedLedger implements AutoCloseable {
    *     events and the next open logs them
    */
   void catchUp() {
-    wiring.ifPresent(w -> w.feed().catchUp());
+    feed.ifPresent(LedgerFeed::catchUp);
   }
 
   /** Brings the log level, then closes the log and the ledger (the latter even if that fails). */
@@ -125,15 +104,11 @@ final class LoggedLedger implements AutoCloseable {
     try {
       catchUp();
     } finally {
-      if (wiring.isPresent()) {
-        Wiring w = wiring.get();
-        try {
-          w.log().close();
-        } finally {
-          w.namespace().close();
-        }
+      try {
+        feed.ifPresent(f -> f.log().close());
+      } finally {
+        ledger.close();
       }
-      ledger.close();
     }
   }
 }

@@ -14,16 +14,16 @@ import java.util.concurrent.Callable;
 import org.covenant.format.Json;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.CorpusFile;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.LineageEvents;
 import org.covenant.training.LineageRegistry;
 import org.covenant.training.ModelRegistryEntry;
 import org.covenant.training.NaiveBayes;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code covenant model train|unlearn|list|predict}: a governed classifier with exact unlearning. */
 @Command(
@@ -92,8 +92,8 @@ public final class ModelCommand implements Runnable {
         return DatasetCommand.invalid(err, f.problems());
       }
       DatasetManifest m = ((Result.Ok<DatasetManifest>) mr).value();
-      Result<Corpus> cr = CorpusFile.read(dataset.resolve(DatasetManifest.CORPUS));
-      if (cr instanceof Result.Failed<Corpus> f) {
+      Result<ContentCorpus> cr = CorpusFile.read(dataset.resolve(DatasetManifest.CORPUS));
+      if (cr instanceof Result.Failed<ContentCorpus> f) {
         return DatasetCommand.invalid(err, f.problems());
       }
       String modelName = name.orElseGet(() -> {
@@ -111,7 +111,7 @@ public final class ModelCommand implements Runnable {
       if (!dataDir.isEmpty()) {
         meta.put("data_dir", dataDir);
       }
-      Result<NaiveBayes.Trained> tr = NaiveBayes.train(((Result.Ok<Corpus>) cr).value(), text,
+      Result<NaiveBayes.Trained> tr = NaiveBayes.train(((Result.Ok<ContentCorpus>) cr).value(), text,
           new TreeSet<>(exclude), buckets, meta);
       if (tr instanceof Result.Failed<NaiveBayes.Trained> f) {
         return DatasetCommand.invalid(err, f.problems());

@@ -7,15 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.covenant.evidence.receipt.ReceiptVerification;
+import org.covenant.evidence.receipt.ReceiptVerifier;
 import org.covenant.format.Json;
+import org.covenant.log.Checked;
 import org.covenant.log.NoteVerifier;
-import org.covenant.log.Outcome;
-import org.covenant.store.receipt.ReceiptVerification;
-import org.covenant.store.receipt.ReceiptVerifier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code covenant receipt verify FILE --vkey KEY}: checks a consent receipt offline
@@ -69,8 +69,8 @@ public final class ReceiptCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Outcome<NoteVerifier> key = NoteVerifier.parse(vkey);
-      if (key instanceof Outcome.Failed<NoteVerifier> f) {
+      Checked<NoteVerifier> key = NoteVerifier.parse(vkey);
+      if (key instanceof Checked.Failed<NoteVerifier> f) {
         err.println("covenant: invalid input: --vkey: " + f.message());
         return 2;
       }

@@ -28,10 +28,10 @@ import org.covenant.safety.SafetyException;
 import org.covenant.safety.ScanJson;
 import org.covenant.safety.ScanModel;
 import org.covenant.safety.TimeSplit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code covenant scan}: trust and safety scanning of webinar invites (the safety module). Thin:
@@ -212,7 +212,7 @@ public final class ScanCommand implements Callable<Integer> {
           m = CorpusPipeline.create(chosen.get()).train(Corpus.read(data), options, List.of());
           m.write(out);
         } else {
-          Optional<GovernedScanTraining.Outcome> g = new GovernedScanTraining(governed, err)
+          Optional<GovernedScanTraining.Trained> g = new GovernedScanTraining(governed, err)
               .train(Corpus.read(data), CorpusPipeline.create(chosen.get()), options,
                   Optional.ofNullable(invitesCorpus), reviews ? Optional.empty()
                       : Optional.ofNullable(invitesText), out);

@@ -2,10 +2,9 @@ package org.covenant.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import org.covenant.core.Sha256;
 import org.covenant.format.EventCodec;
 import org.covenant.format.Json;
 import org.covenant.format.scenario.Scenario;
@@ -20,17 +19,12 @@ final class ScenarioKeys {
   private ScenarioKeys() {}
 
   static List<String> of(Scenario s) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    MessageDigest md = Sha256.newDigest();
     for (ScenarioEvent e : s.events()) {
       md.update(Json.line(EventCodec.toJson(e.event())).getBytes(StandardCharsets.UTF_8));
       md.update((byte) '\n');
     }
-    String digest = HexFormat.of().formatHex(md.digest()).substring(0, 24);
+    String digest = Sha256.hex(md).substring(0, 24);
     List<String> keys = new ArrayList<>();
     for (ScenarioEvent e : s.events()) {
       keys.add("scenario:" + digest + ":" + e.index());

@@ -13,19 +13,19 @@ import org.covenant.telemetry.CtelFile;
 import org.covenant.telemetry.Loaded;
 import org.covenant.telemetry.Mechanism;
 import org.covenant.telemetry.PrivacyParams;
-import org.covenant.telemetry.Progress;
 import org.covenant.telemetry.Rational;
 import org.covenant.telemetry.RegionGraph;
 import org.covenant.telemetry.SchemaCatalogue;
 import org.covenant.telemetry.SchemaReader;
 import org.covenant.telemetry.SchemaReview;
 import org.covenant.telemetry.SchemaReviewer;
+import org.covenant.telemetry.StageProgress;
 import org.covenant.telemetry.TelemetryGenerator;
 import org.covenant.telemetry.TelemetryReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code covenant telemetry review|generate|report} (ISSUE 8): schema review, the synthetic
@@ -226,12 +226,8 @@ public final class TelemetryCommand implements Runnable {
         try (LoggedLedger l = LoggedLedger.open(Optional.ofNullable(data),
             Optional.ofNullable(db), org.covenant.format.TermsLibrary.builtInCatalog())) {
           // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7).
-          org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(log -> {
-            com.fasterxml.jackson.databind.node.ObjectNode leaf =
-                org.covenant.format.Json.MAPPER.valueToTree(entry);
-            leaf.put("type", "telemetry.release");
-            log.append(List.of(org.covenant.format.CanonicalJson.canonicalize(leaf)));
-          });
+          org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(
+              log -> log.append(List.of(org.covenant.evidence.JobLeaves.telemetryRelease(entry))));
           outcome = TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
               RegionGraph.platform(),
               org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.ledger().snapshot()),
@@ -274,8 +270,8 @@ public final class TelemetryCommand implements Runnable {
     return 2;
   }
 
-  /** Progress as one stderr line per stage step with the rate, at most one a second. */
-  private static final class RateLine implements Progress {
+  /** StageProgress as one stderr line per stage step with the rate, at most one a second. */
+  private static final class RateLine implements StageProgress {
     private final PrintWriter err;
     private long start = System.nanoTime();
     private long last;

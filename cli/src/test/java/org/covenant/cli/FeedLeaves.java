@@ -3,23 +3,19 @@ package org.covenant.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.covenant.core.terms.TermsCatalog;
+import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.Pseudonyms;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
-import org.covenant.server.DecisionLog;
-import org.covenant.server.LogFeed;
-import org.covenant.server.Namespace;
-import org.covenant.server.Pseudonyms;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
 /**
- * The leaves the server's {@link LogFeed} derives from a data directory's ledger, computed afresh:
+ * The leaves the evidence module's {@link LedgerFeed} derives from a data directory's ledger, computed afresh:
  * a new feed into a scratch log, with a copy of the directory's salts (so the data directory under
  * test is only read).
  */
@@ -34,10 +30,9 @@ final class FeedLeaves {
       Files.copy(salts, scratch.resolve("keys").resolve("salts.json"));
     }
     NoteSigner signer = FileKeyStore.loadOrCreate(scratch, "scratch.test/log");
-    try (Namespace ns = Namespace.over("main", Ledger.open(LedgerConfig.sqlite(data), catalog),
-            DecisionLog.inMemory(), Clock.systemUTC(), Duration.ofMinutes(1));
+    try (Ledger ledger = Ledger.open(LedgerConfig.sqlite(data), catalog);
         TiledLog log = TiledLog.open(scratch, signer)) {
-      LogFeed.create(log, signer, ns, Pseudonyms.open(scratch)).catchUp();
+      LedgerFeed.create(log, signer, ledger, Pseudonyms.open(scratch)).catchUp();
       List<byte[]> leaves = new ArrayList<>();
       for (long i = 0; i < log.size(); i++) {
         leaves.add(log.leaf(i));

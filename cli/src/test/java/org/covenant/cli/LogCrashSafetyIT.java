@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.covenant.evidence.LedgerFeed;
 import org.covenant.format.Json;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.LogVerification;
@@ -28,7 +29,6 @@ import org.covenant.log.LogVerifier;
 import org.covenant.log.NoteVerifier;
 import org.covenant.log.TilePaths;
 import org.covenant.log.TiledLog;
-import org.covenant.server.LogFeed;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 import org.junit.jupiter.api.Test;
@@ -117,7 +117,7 @@ class LogCrashSafetyIT {
         byte[] leaf = log.leaf(i);
         assertThat(leaf).as("seed %d leaf %d", seed, i).isEqualTo(expected.get(i));
         JsonNode n = Json.parse(new String(leaf, StandardCharsets.UTF_8));
-        assertThat(n.path("type").asText()).isEqualTo(LogFeed.EVENT_LEAF);
+        assertThat(n.path("type").asText()).isEqualTo(LedgerFeed.EVENT_LEAF);
         assertThat(n.path("position").asLong()).as("seed %d leaf %d", seed, i).isEqualTo(i + 1);
       }
     }

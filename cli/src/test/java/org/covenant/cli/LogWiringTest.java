@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.Pseudonyms;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.FileKeyStore;
 import org.covenant.log.TiledLog;
-import org.covenant.server.LogFeed;
-import org.covenant.server.Pseudonyms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,7 +131,7 @@ class LogWiringTest {
       for (int i = 0; i < leaves.size(); i++) {
         assertThat(leaves.get(i)).as("%s leaf %d", f, i).isEqualTo(feed.get(i));
         JsonNode leaf = Json.parse(new String(leaves.get(i), StandardCharsets.UTF_8));
-        assertThat(leaf.path("type").asText()).isEqualTo(LogFeed.EVENT_LEAF);
+        assertThat(leaf.path("type").asText()).isEqualTo(LedgerFeed.EVENT_LEAF);
         assertThat(leaf.path("position").asLong()).isEqualTo(i + 1);
         for (String personal : List.of("owner", "user", "by", "host", "participant", "author")) {
           JsonNode p = leaf.path("event").path(personal);

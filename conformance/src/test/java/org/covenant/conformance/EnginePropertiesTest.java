@@ -80,6 +80,7 @@ class EnginePropertiesTest {
     TermsCatalog none = mapped(v -> TermsVersion.of(v.name(), v.title(),
         v.clauses().stream().filter(c -> c.effect() == Effect.FORBID).toList(), "test"));
     DecisionEngine engine = DecisionEngine.create(none);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       Snapshot s = replay(none, ledger.events).snapshot();
       for (int q = 0; q < QUERIES; q++) {
@@ -87,14 +88,21 @@ class EnginePropertiesTest {
             ledger.randomContent(), ledger.randomTime()));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.reasons()).isNotEmpty();
+        // Denies for want of content or terms would hold whatever the clauses said.
+        cases.when(d.reason().get() != Reason.UNKNOWN_CONTENT
+            && d.reason().get() != Reason.NO_TERMS_ACCEPTED, "denied under accepted terms");
+        cases.when(d.reason().get() == Reason.FORBIDDEN, "denied by a forbid");
+        cases.when(d.reason().get() == Reason.NO_PERMITTING_CLAUSE, "no permit left");
       }
     });
+    cases.requireAll("denied under accepted terms", "denied by a forbid", "no permit left");
   }
 
   @Test
   void addingAForbidNeverTurnsADenyIntoAnAllow() {
     TermsCatalog base = TermsLibrary.builtInCatalog();
     DecisionEngine before = DecisionEngine.create(base);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       Purpose target = ledger.randomPurpose();
       String catPattern = r.nextBoolean() ? "customer_content.*"
@@ -109,6 +117,8 @@ class EnginePropertiesTest {
         return TermsVersion.of(v.name(), v.title(), cs, v.revision());
       });
       DecisionEngine after = DecisionEngine.create(stricter);
+      cases.when(unless.isEmpty(), "forbid without exceptions");
+      cases.when(!unless.isEmpty(), "forbid unless consent");
       Snapshot s1 = replay(base, ledger.events).snapshot();
       Snapshot s2 = replay(stricter, ledger.events).snapshot();
       for (int q = 0; q < QUERIES; q++) {
@@ -116,10 +126,11 @@ class EnginePropertiesTest {
             : ledger.randomPurpose(), ledger.randomContent(), ledger.randomTime());
         Decision d1 = before.decide(s1, req);
         Decision d2 = after.decide(s2, req);
-        if (d1.verdict() == Verdict.DENY) {
+        if (cases.when(d1.verdict() == Verdict.DENY, "denied before")) {
           assertThat(d2.verdict()).as("%s", req).isEqualTo(Verdict.DENY);
         }
-        if (d2.verdict() == Verdict.ALLOW) {
+        cases.when(d1.allowed() && !d2.allowed(), "the forbid turned an allow into a deny");
+        if (cases.when(d2.verdict() == Verdict.ALLOW, "still allowed after")) {
           // Evidence may grow (the added forbid's unless reads the ledger too); the answer not.
           assertThat(List.of(d1.verdict(), d1.basis(), d1.clauses(), d1.obligations()))
               .as("%s", req)
@@ -127,12 +138,15 @@ class EnginePropertiesTest {
         }
       }
     });
+    cases.requireAll("forbid without exceptions", "forbid unless consent", "denied before",
+        "the forbid turned an allow into a deny", "still allowed after");
   }
 
   @Test
   void theOrderOfClausesNeverMatters() {
     TermsCatalog base = TermsLibrary.builtInCatalog();
     DecisionEngine a = DecisionEngine.create(base);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       TermsCatalog shuffled = mapped(v -> {
         List<Clause> cs = new ArrayList<>(v.clauses());
@@ -144,15 +158,21 @@ class EnginePropertiesTest {
       for (int q = 0; q < QUERIES; q++) {
         DecisionRequest req = new DecisionRequest(ledger.randomPurpose(), ledger.randomContent(),
             ledger.randomTime());
-        assertThat(b.decide(s, req)).as("%s", req).isEqualTo(a.decide(s, req));
+        Decision d = a.decide(s, req);
+        assertThat(b.decide(s, req)).as("%s", req).isEqualTo(d);
+        cases.saw(d.allowed() ? "allow" : d.reason().get() == Reason.FORBIDDEN ? "forbidden"
+            : "other deny");
+        cases.when(d.clauses().size() > 1, "several clauses cited");
       }
     });
+    cases.requireAll("allow", "forbidden", "other deny", "several clauses cited");
   }
 
   @Test
   void rejectedEventsChangeNothing() {
     TermsCatalog c = TermsLibrary.builtInCatalog();
     DecisionEngine engine = DecisionEngine.create(c);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       GovernanceState all = GovernanceState.create(c::knows);
       List<Event> accepted = new ArrayList<>();
@@ -170,16 +190,19 @@ class EnginePropertiesTest {
       for (int q = 0; q < QUERIES; q++) {
         DecisionRequest req = new DecisionRequest(ledger.randomPurpose(), ledger.randomContent(),
             ledger.randomTime());
-        assertThat(engine.decide(clean.snapshot(), req)).isEqualTo(
-            engine.decide(all.snapshot(), req));
+        Decision d = engine.decide(all.snapshot(), req);
+        assertThat(engine.decide(clean.snapshot(), req)).isEqualTo(d);
+        cases.saw(d.allowed() ? "allow" : "deny");
       }
     });
+    cases.requireAll("allow", "deny");
   }
 
   @Test
   void aSnapshotAtAPastPositionEqualsTheLedgerCutThere() {
     TermsCatalog c = TermsLibrary.builtInCatalog();
     DecisionEngine engine = DecisionEngine.create(c);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       GovernanceState full = replay(c, ledger.events);
       List<Event> accepted = new ArrayList<>();
@@ -192,14 +215,20 @@ class EnginePropertiesTest {
       int cut = r.nextInt(accepted.size() + 1);
       GovernanceState prefix = replay(c, accepted.subList(0, cut));
       Snapshot past = full.snapshot(cut);
+      cases.when(cut > 0 && cut < accepted.size(), "cut inside the ledger");
       for (int q = 0; q < QUERIES; q++) {
         Instant t = ledger.randomTime();
         DecisionRequest req = new DecisionRequest(ledger.randomPurpose(), ledger.randomContent(),
             t);
-        assertThat(engine.decide(past, req)).as("cut %d, %s", cut, req)
-            .isEqualTo(engine.decide(prefix.snapshot(), req));
+        Decision d = engine.decide(prefix.snapshot(), req);
+        assertThat(engine.decide(past, req)).as("cut %d, %s", cut, req).isEqualTo(d);
+        cases.when(d.allowed(), "allowed in the past");
+        cases.when(d.allowed() && !engine.decide(full.snapshot(), req).allowed(),
+            "allowed in the past, denied now");
       }
     });
+    cases.requireAll("cut inside the ledger", "allowed in the past",
+        "allowed in the past, denied now");
   }
 
   /**
@@ -276,11 +305,14 @@ class EnginePropertiesTest {
   void everyDenyHasAKnownPrimaryReasonAndEveryAllowABasis() {
     TermsCatalog c = TermsLibrary.builtInCatalog();
     DecisionEngine engine = DecisionEngine.create(c);
+    Cases cases = new Cases();
     forEachLedger((ledger, r) -> {
       Snapshot s = replay(c, ledger.events).snapshot();
       for (int q = 0; q < QUERIES; q++) {
         Decision d = engine.decide(s, new DecisionRequest(ledger.randomPurpose(),
             ledger.randomContent(), ledger.randomTime()));
+        cases.saw(d.allowed() ? "allow" : d.reason().get() == Reason.FORBIDDEN ? "forbidden"
+            : "other deny");
         if (d.allowed()) {
           assertThat(d.basis()).isPresent();
           assertThat(d.clauses()).isNotEmpty();
@@ -293,5 +325,6 @@ class EnginePropertiesTest {
         }
       }
     });
+    cases.requireAll("allow", "forbidden", "other deny");
   }
 }

@@ -1,8 +1,11 @@
 package org.covenant.format;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,31 +23,73 @@ import org.covenant.core.vocab.Notice;
 public final class AnswerJson {
   private AnswerJson() {}
 
-  /** A decision: verdict, reason, reasons, basis, clauses, obligations, evidence, revision. */
+  /**
+   * A decision: verdict, reason, reasons, basis, clauses, obligations, evidence, revision. The
+   * tree form of {@link #writeDecision}: one codec for both.
+   */
   public static ObjectNode decision(Decision d) {
-    ObjectNode o = Json.object();
-    o.put("verdict", d.verdict().id());
+    // Through the bytes, so the tree holds what any reader of the wire form parses (small
+    // integers as ints), exactly as the scenarios' expectations and the REST clients see it.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      writeDecision(g, d, true);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a decision", e);
+    }
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(bytes.toByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read back a decision", e);
+    }
+  }
+
+  /**
+   * Streams the fields of a decision into an object the caller has opened (the REST hot path
+   * writes them without building a tree), in the order of {@link #decision}.
+   *
+   * @param evidence whether to write the {@code evidence} field (a batch writes it apart)
+   */
+  public static void writeDecision(JsonGenerator g, Decision d, boolean evidence)
+      throws IOException {
+    g.writeStringField("verdict", d.verdict().id());
     if (d.reason().isPresent()) {
-      o.put("reason", d.reason().get().code());
+      g.writeStringField("reason", d.reason().get().code());
     } else {
-      o.putNull("reason");
+      g.writeNullField("reason");
     }
-    ArrayNode reasons = o.putArray("reasons");
+    g.writeArrayFieldStart("reasons");
     for (Reason r : d.reasons()) {
-      reasons.add(r.code());
+      g.writeString(r.code());
     }
+    g.writeEndArray();
     if (d.basis().isPresent()) {
-      o.put("basis", d.basis().get().id());
+      g.writeStringField("basis", d.basis().get().id());
     } else {
-      o.putNull("basis");
+      g.writeNullField("basis");
     }
-    ArrayNode clauses = o.putArray("clauses");
-    d.clauses().forEach(clauses::add);
-    o.set("obligations", obligations(d.obligations()));
-    ArrayNode ev = o.putArray("evidence");
-    d.evidence().forEach(ev::add);
-    o.put("policy_revision", d.policyRevision());
-    return o;
+    g.writeArrayFieldStart("clauses");
+    for (String c : d.clauses()) {
+      g.writeString(c);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("obligations");
+    for (Obligation ob : d.obligations()) {
+      g.writeStartObject();
+      g.writeFieldName(ob.name());
+      Json.MAPPER.writeValue(g, ob.params());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (evidence) {
+      g.writeArrayFieldStart("evidence");
+      for (Long e : d.evidence()) {
+        g.writeNumber(e.longValue());
+      }
+      g.writeEndArray();
+    }
+    g.writeStringField("policy_revision", d.policyRevision());
   }
 
   /** Obligations as {@code [{"aggregate_only": {"min_group": 10}}]}. */

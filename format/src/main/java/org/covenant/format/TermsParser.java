@@ -1,14 +1,12 @@
 package org.covenant.format;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.covenant.core.Sha256;
 import org.covenant.core.terms.Basis;
 import org.covenant.core.terms.Clause;
 import org.covenant.core.terms.Condition;
@@ -43,12 +41,7 @@ public final class TermsParser {
 
   /** The revision of a policy text: {@code sha256:} and the hex digest of its UTF-8 bytes. */
   public static String revision(String text) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + java.util.HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return Sha256.named(text);
   }
 
   private static TermsVersion read(String source, String text) {

@@ -53,7 +53,7 @@ public record Checkpoint(String origin, long size, Hash root, List<String> exten
    * than three lines, a line is empty, the size is not a canonical decimal or the root is not 32
    * bytes of base64.
    */
-  public static Outcome<Checkpoint> parse(String text) {
+  public static Checked<Checkpoint> parse(String text) {
     if (!text.endsWith("\n")) {
       return malformed("the text must end in a newline");
     }
@@ -78,15 +78,15 @@ public record Checkpoint(String origin, long size, Hash root, List<String> exten
     } catch (NumberFormatException e) {
       return malformed("tree size `" + size + "` is too large");
     }
-    Outcome<Hash> root = Hash.fromBase64(lines[2]);
-    if (!(root instanceof Outcome.Ok<Hash> ok)) {
+    Checked<Hash> root = Hash.fromBase64(lines[2]);
+    if (!(root instanceof Checked.Ok<Hash> ok)) {
       return malformed("root `" + lines[2] + "` is not 32 bytes of base64");
     }
     List<String> ext = new ArrayList<>(List.of(lines).subList(3, lines.length));
-    return Outcome.ok(new Checkpoint(lines[0], n, ok.value(), ext));
+    return Checked.ok(new Checkpoint(lines[0], n, ok.value(), ext));
   }
 
-  private static <T> Outcome<T> malformed(String why) {
-    return Outcome.failed("malformed_checkpoint", why);
+  private static <T> Checked<T> malformed(String why) {
+    return Checked.failed("malformed_checkpoint", why);
   }
 }

@@ -41,23 +41,23 @@ public final class EntryBundle {
   /**
    * Decodes a bundle. Fails with {@code malformed_bundle} when a length prefix runs past the end.
    */
-  public static Outcome<List<byte[]>> decode(byte[] bundle) {
+  public static Checked<List<byte[]>> decode(byte[] bundle) {
     List<byte[]> out = new ArrayList<>();
     int pos = 0;
     while (pos < bundle.length) {
       if (pos + 2 > bundle.length) {
-        return Outcome.failed("malformed_bundle", "truncated length prefix of entry " + out.size());
+        return Checked.failed("malformed_bundle", "truncated length prefix of entry " + out.size());
       }
       int len = ((bundle[pos] & 0xff) << 8) | (bundle[pos + 1] & 0xff);
       if (pos + 2 + len > bundle.length) {
-        return Outcome.failed("malformed_bundle", "entry " + out.size() + " runs past the end");
+        return Checked.failed("malformed_bundle", "entry " + out.size() + " runs past the end");
       }
       byte[] e = new byte[len];
       System.arraycopy(bundle, pos + 2, e, 0, len);
       out.add(e);
       pos += 2 + len;
     }
-    return Outcome.ok(out);
+    return Checked.ok(out);
   }
 
   /**

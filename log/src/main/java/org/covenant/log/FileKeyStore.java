@@ -85,8 +85,8 @@ public final class FileKeyStore {
     } catch (IOException e) {
       throw new LogException("key_io", "cannot read `" + file + "`", e);
     }
-    Outcome<NoteSigner> parsed = NoteSigner.parse(text);
-    if (parsed instanceof Outcome.Failed<NoteSigner> f) {
+    Checked<NoteSigner> parsed = NoteSigner.parse(text);
+    if (parsed instanceof Checked.Failed<NoteSigner> f) {
       // The message must not echo the file: it holds a secret.
       throw new LogException(
           "bad_key", "`" + file + "` does not hold a signer key (" + f.code() + ")");

@@ -44,27 +44,27 @@ public final class Hash {
   }
 
   /** Parses standard base64 (RFC 4648 §4) of exactly 32 bytes; {@code bad_hash} otherwise. */
-  public static Outcome<Hash> fromBase64(String text) {
+  public static Checked<Hash> fromBase64(String text) {
     try {
       byte[] b = Base64.getDecoder().decode(text);
       if (b.length != SIZE) {
-        return Outcome.failed("bad_hash", "`" + text + "` is not 32 bytes of base64");
+        return Checked.failed("bad_hash", "`" + text + "` is not 32 bytes of base64");
       }
-      return Outcome.ok(new Hash(b));
+      return Checked.ok(new Hash(b));
     } catch (IllegalArgumentException e) {
-      return Outcome.failed("bad_hash", "`" + text + "` is not base64");
+      return Checked.failed("bad_hash", "`" + text + "` is not base64");
     }
   }
 
   /** Parses 64 hexadecimal digits; {@code bad_hash} otherwise. */
-  public static Outcome<Hash> fromHex(String text) {
+  public static Checked<Hash> fromHex(String text) {
     if (text.length() != 2 * SIZE) {
-      return Outcome.failed("bad_hash", "`" + text + "` is not 64 hex digits");
+      return Checked.failed("bad_hash", "`" + text + "` is not 64 hex digits");
     }
     try {
-      return Outcome.ok(new Hash(HexFormat.of().parseHex(text)));
+      return Checked.ok(new Hash(HexFormat.of().parseHex(text)));
     } catch (IllegalArgumentException e) {
-      return Outcome.failed("bad_hash", "`" + text + "` is not 64 hex digits");
+      return Checked.failed("bad_hash", "`" + text + "` is not 64 hex digits");
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The one unchecked exception family of the log module: an infrastructure failure (disk, missing
  * JDK algorithm) or a broken precondition (a bug in the caller), never an ordinary outcome.
- * Outcomes such as a bad signature or a tampered tile are values ({@link Outcome}, {@link
+ * Outcomes such as a bad signature or a tampered tile are values ({@link Checked}, {@link
  * LogVerification}). The {@link #code()} is a lowercase snake string, stable across CLI, REST and
  * logs (STYLE.md, "Types and errors").
  */

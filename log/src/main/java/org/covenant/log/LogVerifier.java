@@ -117,8 +117,8 @@ public final class LogVerifier {
             "checkpoint_missing", TilePaths.CHECKPOINT, OptionalLong.empty(), "no checkpoint");
       }
       startNote = Files.readString(cpFile, StandardCharsets.UTF_8);
-      Outcome<SignedCheckpoint> opened = SignedCheckpoint.open(startNote, verifier);
-      if (opened instanceof Outcome.Failed<SignedCheckpoint> f) {
+      Checked<SignedCheckpoint> opened = SignedCheckpoint.open(startNote, verifier);
+      if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
         return fail(f.code(), TilePaths.CHECKPOINT, OptionalLong.empty(), f.message());
       }
       SignedCheckpoint latest = opened.orThrow();
@@ -368,7 +368,7 @@ public final class LogVerifier {
             "the latest checkpoint is not kept in " + TilePaths.CHECKPOINTS);
       }
       // Ed25519 verification costs about a millisecond on the JDK: spread it over the cores.
-      List<Future<Outcome<SignedCheckpoint>>> opening = new ArrayList<>(sizes.size());
+      List<Future<Checked<SignedCheckpoint>>> opening = new ArrayList<>(sizes.size());
       for (long s : sizes) {
         Path file = logDir.resolve(TilePaths.checkpointAt(s));
         opening.add(
@@ -381,8 +381,8 @@ public final class LogVerifier {
       for (int k = 0; k < sizes.size(); k++) {
         long s = sizes.get(k);
         String path = TilePaths.checkpointAt(s);
-        Outcome<SignedCheckpoint> opened = await(opening.get(k));
-        if (opened instanceof Outcome.Failed<SignedCheckpoint> f) {
+        Checked<SignedCheckpoint> opened = await(opening.get(k));
+        if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
           return fail(f.code(), path, OptionalLong.empty(), f.message());
         }
         SignedCheckpoint cp = opened.orThrow();

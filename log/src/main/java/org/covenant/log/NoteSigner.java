@@ -66,22 +66,22 @@ public final class NoteSigner {
    * Parses a signer key text. Fails with {@code bad_skey} when it is malformed or not Ed25519 and
    * {@code skey_hash_mismatch} when the key ID does not match the name and the derived public key.
    */
-  public static Outcome<NoteSigner> parse(String skey) {
+  public static Checked<NoteSigner> parse(String skey) {
     // The base64 seed may itself contain `+`: split off only the first four fields (Go's chop).
     String[] parts = skey.split("\\+", 5);
     if (parts.length != 5 || !parts[0].equals("PRIVATE") || !parts[1].equals("KEY")) {
-      return Outcome.failed("bad_skey", "a signer key is `PRIVATE+KEY+name+hash+key`");
+      return Checked.failed("bad_skey", "a signer key is `PRIVATE+KEY+name+hash+key`");
     }
     String name = parts[2];
     byte[] typed = NoteVerifier.decodeKeyParts(name, parts[3], parts[4]);
     if (typed == null || typed[0] != NoteVerifier.ALG_ED25519 || typed.length != 33) {
-      return Outcome.failed("bad_skey", "the signer key of `" + name + "` is not ed25519");
+      return Checked.failed("bad_skey", "the signer key of `" + name + "` is not ed25519");
     }
     NoteSigner signer = new NoteSigner(name, Arrays.copyOfRange(typed, 1, 33));
     if (Integer.parseUnsignedInt(parts[3], 16) != signer.keyId()) {
-      return Outcome.failed("skey_hash_mismatch", "the key id of `" + name + "` does not match");
+      return Checked.failed("skey_hash_mismatch", "the key id of `" + name + "` does not match");
     }
-    return Outcome.ok(signer);
+    return Checked.ok(signer);
   }
 
   /** The key name. */

@@ -60,25 +60,25 @@ public final class NoteVerifier {
    * it is malformed or not Ed25519, and {@code vkey_hash_mismatch} when the key ID does not match
    * the name and key.
    */
-  public static Outcome<NoteVerifier> parse(String vkey) {
+  public static Checked<NoteVerifier> parse(String vkey) {
     // The base64 key may itself contain `+`: split off only the first two fields (Go's chop).
     String[] parts = vkey.split("\\+", 3);
     if (parts.length != 3) {
-      return Outcome.failed("bad_vkey", "a verifier key is `name+hash+key`, got `" + vkey + "`");
+      return Checked.failed("bad_vkey", "a verifier key is `name+hash+key`, got `" + vkey + "`");
     }
     String name = parts[0];
     byte[] typed = decodeKeyParts(name, parts[1], parts[2]);
     if (typed == null || typed[0] != ALG_ED25519 || typed.length != 33) {
-      return Outcome.failed("bad_vkey", "`" + vkey + "` is not an ed25519 verifier key");
+      return Checked.failed("bad_vkey", "`" + vkey + "` is not an ed25519 verifier key");
     }
     byte[] pub = Arrays.copyOfRange(typed, 1, 33);
     if (Integer.parseUnsignedInt(parts[1], 16) != keyId(name, pub)) {
-      return Outcome.failed("vkey_hash_mismatch", "the key id of `" + vkey + "` does not match");
+      return Checked.failed("vkey_hash_mismatch", "the key id of `" + vkey + "` does not match");
     }
     try {
-      return Outcome.ok(new NoteVerifier(name, pub));
+      return Checked.ok(new NoteVerifier(name, pub));
     } catch (LogException e) {
-      return Outcome.failed("bad_vkey", "`" + vkey + "` is not an ed25519 public key");
+      return Checked.failed("bad_vkey", "`" + vkey + "` is not an ed25519 public key");
     }
   }
 

@@ -26,7 +26,7 @@ public record SignedCheckpoint(Checkpoint checkpoint, String note) {
    * Verifies {@code note} with {@code verifier} and parses its text as a checkpoint. Fails with the
    * codes of {@link SignedNote#open} and {@link Checkpoint#parse}.
    */
-  public static Outcome<SignedCheckpoint> open(String note, NoteVerifier verifier) {
+  public static Checked<SignedCheckpoint> open(String note, NoteVerifier verifier) {
     return SignedNote.open(note, verifier)
         .flatMap(Checkpoint::parse)
         .map(c -> new SignedCheckpoint(c, note));

@@ -73,7 +73,7 @@ public record SignedNote(String text, List<Signature> signatures) {
    * Parses a note without verifying it. Fails with {@code malformed_note} on anything the format
    * forbids (C2SP signed-note "Format").
    */
-  public static Outcome<SignedNote> parse(String note) {
+  public static Checked<SignedNote> parse(String note) {
     for (int i = 0; i < note.length(); i++) {
       char c = note.charAt(i);
       if (c < 0x20 && c != '\n') {
@@ -122,7 +122,7 @@ public record SignedNote(String text, List<Signature> signatures) {
       b.get(sig);
       out.add(new Signature(name, keyId, Base64.getEncoder().encodeToString(sig)));
     }
-    return Outcome.ok(new SignedNote(text, out));
+    return Checked.ok(new SignedNote(text, out));
   }
 
   /**
@@ -130,12 +130,12 @@ public record SignedNote(String text, List<Signature> signatures) {
    * malformed_note}, {@code invalid_signature} (a signature by this key that does not verify) or
    * {@code unverified_note} (no signature by this key).
    */
-  public static Outcome<String> open(String note, NoteVerifier verifier) {
+  public static Checked<String> open(String note, NoteVerifier verifier) {
     return parse(note).flatMap(n -> n.verifiedText(verifier));
   }
 
   /** This note's text when {@code verifier} signed it; failures as in {@link #open}. */
-  public Outcome<String> verifiedText(NoteVerifier verifier) {
+  public Checked<String> verifiedText(NoteVerifier verifier) {
     byte[] message = text.getBytes(StandardCharsets.UTF_8);
     Set<String> seen = new HashSet<>();
     boolean verified = false;
@@ -147,16 +147,16 @@ public record SignedNote(String text, List<Signature> signatures) {
         continue;
       }
       if (!verifier.verify(message, Base64.getDecoder().decode(s.signature()))) {
-        return Outcome.failed(
+        return Checked.failed(
             "invalid_signature", "the signature of `" + verifier.name() + "` does not verify");
       }
       verified = true;
     }
     if (!verified) {
-      return Outcome.failed(
+      return Checked.failed(
           "unverified_note", "the note carries no signature by `" + verifier.keyText() + "`");
     }
-    return Outcome.ok(text);
+    return Checked.ok(text);
   }
 
   /** Why {@code text} cannot be signed, or null when it can. */
@@ -186,7 +186,7 @@ public record SignedNote(String text, List<Signature> signatures) {
     }
   }
 
-  private static <T> Outcome<T> malformed(String why) {
-    return Outcome.failed("malformed_note", why);
+  private static <T> Checked<T> malformed(String why) {
+    return Checked.failed("malformed_note", why);
   }
 }

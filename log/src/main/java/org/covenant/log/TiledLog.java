@@ -428,8 +428,8 @@ public final class TiledLog implements AutoCloseable {
       throws IOException {
     Path checkpointFile = logDir.resolve(TilePaths.CHECKPOINT);
     String note = Files.readString(checkpointFile, StandardCharsets.UTF_8);
-    Outcome<SignedCheckpoint> opened = SignedCheckpoint.open(note, verifier);
-    if (opened instanceof Outcome.Failed<SignedCheckpoint> f) {
+    Checked<SignedCheckpoint> opened = SignedCheckpoint.open(note, verifier);
+    if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
       throw new LogException(
           "checkpoint_unverified",
           "`"
@@ -460,8 +460,8 @@ public final class TiledLog implements AutoCloseable {
     int width = (int) (size % W);
     if (width > 0) {
       Path file = logDir.resolve(TilePaths.entries(size / W, width));
-      Outcome<List<byte[]>> decoded = EntryBundle.decode(readExpected(file, -1));
-      if (!(decoded instanceof Outcome.Ok<List<byte[]>> ok) || ok.value().size() != width) {
+      Checked<List<byte[]>> decoded = EntryBundle.decode(readExpected(file, -1));
+      if (!(decoded instanceof Checked.Ok<List<byte[]>> ok) || ok.value().size() != width) {
         throw new LogException("log_corrupt", "`" + file + "` is not a bundle of " + width);
       }
       TreeHasher hasher = TreeHasher.create();

@@ -48,7 +48,7 @@ class SignedNoteTest {
   @Test
   void goVector_publishedNoteVerifies() {
     NoteVerifier v = NoteVerifier.parse(VKEY).orThrow();
-    assertThat(SignedNote.open(NOTE, v)).isEqualTo(Outcome.ok(TEXT));
+    assertThat(SignedNote.open(NOTE, v)).isEqualTo(Checked.ok(TEXT));
   }
 
   @Test
@@ -83,7 +83,7 @@ class SignedNoteTest {
     NoteSigner other = NoteSigner.generate("witness.example/w1");
     String otherSig = SignedNote.sign(TEXT, other).substring(TEXT.length() + 1);
     NoteVerifier v = NoteVerifier.parse(VKEY).orThrow();
-    assertThat(SignedNote.open(NOTE + otherSig, v)).isEqualTo(Outcome.ok(TEXT));
+    assertThat(SignedNote.open(NOTE + otherSig, v)).isEqualTo(Checked.ok(TEXT));
     assertThat(SignedNote.parse(NOTE + otherSig).orThrow().signatures()).hasSize(2);
   }
 
@@ -138,7 +138,7 @@ class SignedNoteTest {
     assertThat(again.verifier()).isEqualTo(s.verifier());
     assertThat(NoteVerifier.parse(s.verifier().keyText()).orThrow()).isEqualTo(s.verifier());
     String note = SignedNote.sign("hello\n", s);
-    assertThat(SignedNote.open(note, again.verifier())).isEqualTo(Outcome.ok("hello\n"));
+    assertThat(SignedNote.open(note, again.verifier())).isEqualTo(Checked.ok("hello\n"));
   }
 
   private static boolean parses(boolean verifier, String key) {

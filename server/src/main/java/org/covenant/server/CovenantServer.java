@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.covenant.core.CovenantException;
 import org.covenant.core.terms.TermsCatalog;
+import org.covenant.evidence.LedgerFeed;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
 import org.covenant.log.TiledLog;
@@ -44,7 +45,7 @@ public final class CovenantServer implements AutoCloseable {
 
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
-      TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
+      TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
       Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
     /** Validates the fields. */
     public Parts {
@@ -62,7 +63,7 @@ public final class CovenantServer implements AutoCloseable {
 
     /** The parts of a server whose review queue lives in memory. */
     public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
-        TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
         Clock clock, Optional<ScanModel> scanModel) {
       this(config, namespaces, catalog, tokens, log, feed, receipts, clock, scanModel,
           DocumentTable.open(LedgerConfig.memory(), ScanRoutes.REVIEW_TABLE));
@@ -70,7 +71,7 @@ public final class CovenantServer implements AutoCloseable {
 
     /** The parts of a server without a scan model (the scan route answers 503). */
     public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
-        TokenStore tokens, Optional<TiledLog> log, Optional<LogFeed> feed, Receipts receipts,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
         Clock clock) {
       this(config, namespaces, catalog, tokens, log, feed, receipts, clock, Optional.empty(),
           DocumentTable.open(LedgerConfig.memory(), ScanRoutes.REVIEW_TABLE));
@@ -84,7 +85,7 @@ public final class CovenantServer implements AutoCloseable {
   }
 
   private final Parts parts;
-  private final Metrics metrics;
+  private final ServerMetrics metrics;
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
@@ -98,7 +99,7 @@ public final class CovenantServer implements AutoCloseable {
   private CovenantServer(Parts parts) {
     this.parts = parts;
     Namespace main = parts.namespaces().main();
-    this.metrics = new Metrics(() -> main.ledger().head(),
+    this.metrics = new ServerMetrics(() -> main.ledger().head(),
         () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
@@ -216,7 +217,7 @@ public final class CovenantServer implements AutoCloseable {
   }
 
   /** The metrics (tests read them). */
-  public Metrics metrics() {
+  public ServerMetrics metrics() {
     return metrics;
   }
 
@@ -238,7 +239,7 @@ public final class CovenantServer implements AutoCloseable {
       Optional<DecisionLog.Flush> f =
           parts.namespaces().main().decisions().flush(parts.clock().instant());
       if (parts.feed().isPresent()) {
-        f.ifPresent(parts.feed().get()::decisions);
+        f.ifPresent(x -> parts.feed().get().decisions(x.at(), x.decisions(), x.counters()));
         parts.feed().get().catchUp();
       }
     } catch (RuntimeException e) {

@@ -113,7 +113,7 @@ public final class DecisionLog implements AutoCloseable {
 
   /** The log of a data directory, replaying {@code DIR/decisions/counts.jsonl}. */
   public static DecisionLog open(Path dataDir) {
-    Path f = dataDir.resolve("decisions").resolve("counts.jsonl");
+    Path f = org.covenant.evidence.DataDirectory.at(dataDir).decisions().resolve("counts.jsonl");
     DecisionLog log = new DecisionLog(Optional.of(f));
     if (Files.exists(f)) {
       try {

@@ -12,19 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
-import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
-import org.covenant.core.state.TimeKey;
-import org.covenant.core.terms.Clause;
-import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.Reason;
-import org.covenant.core.terms.TermsVersion;
 import org.covenant.core.vocab.Purpose;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
@@ -36,19 +28,17 @@ import org.covenant.server.auth.Caller;
  * Decisions (ARCHITECTURE.md §5) one at a time and in batches, failing closed, and the
  * per-account transparency report built from the decision log.
  *
- * <p>Fail closed: while the store has been unreachable for longer than the configured bound, a
- * decision whose terms consult a consent or a setting for this content and purpose is answered
- * {@code deny store_unavailable} (the last snapshot may miss a withdrawal); decisions that rest on
- * nothing that changes (a forbid without exceptions, an unconditional permit) still answer from
- * the last snapshot.
+ * <p>Fail closed: while the store has been unreachable for longer than the configured bound, the
+ * snapshot is stale and the engine answers {@code deny store_unavailable} to every decision that
+ * can rest on changing state ({@link DecisionEngine#decide(Snapshot, DecisionRequest,
+ * java.util.function.Predicate, boolean)}); this class only parses, calls the engine, records and writes.
  */
 final class DecisionRoutes {
   private final Clock clock;
   private final ServerConfig config;
-  private final Metrics metrics;
-  private final Map<String, Boolean> dependsCache = new ConcurrentHashMap<>();
+  private final ServerMetrics metrics;
 
-  DecisionRoutes(Clock clock, ServerConfig config, Metrics metrics) {
+  DecisionRoutes(Clock clock, ServerConfig config, ServerMetrics metrics) {
     this.clock = clock;
     this.config = config;
     this.metrics = metrics;
@@ -74,27 +64,16 @@ final class DecisionRoutes {
   }
 
   /**
-   * Decides without recording: tenancy and fail-closed applied; {@code account[0]} receives the
-   * owning account of the content when it is visible to the caller.
+   * Decides without recording, through the engine's fail-closed, tenancy-confined decision;
+   * {@code account[0]} receives the owning account of the content when it is visible to the
+   * caller.
    */
-  private Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
+  private static Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
       Purpose purpose, String content, Instant at, String[] account) {
-    DecisionEngine engine = ns.engine();
-    long t = TimeKey.of(at);
-    Optional<ContentRecord> c = s.content(content, t);
-    if (c.isPresent() && !caller.reaches(c.get().account())) {
-      // Another account's content is indistinguishable from content that does not exist.
-      c = Optional.empty();
-    }
-    if (c.isEmpty()) {
-      account[0] = null;
-      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), engine.catalog().revision());
-    }
-    account[0] = c.get().account();
-    Decision d = engine.decide(s, new DecisionRequest(purpose, content, at));
-    if (stale && dependsOnChangingState(engine, s, c.get(), purpose, t)) {
-      d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
-    }
+    DecisionEngine.Attributed a = ns.engine().decide(s, new DecisionRequest(purpose, content, at),
+        caller::reaches, stale);
+    account[0] = a.account().orElse(null);
+    Decision d = a.decision();
     return caller instanceof Caller.Operator ? d : readableEvidence(ns.directory(), caller, d);
   }
 
@@ -195,41 +174,6 @@ final class DecisionRoutes {
     }
   }
 
-  private boolean dependsOnChangingState(DecisionEngine engine, Snapshot s, ContentRecord c,
-      Purpose purpose, long t) {
-    Optional<Snapshot.Stamped<String>> use = s.terms(c.account(), t, s.position());
-    Optional<Snapshot.Stamped<String>> capture = s.terms(c.account(), TimeKey.of(c.at()),
-        c.position() - 1);
-    for (Optional<Snapshot.Stamped<String>> v : List.of(use, capture)) {
-      if (v.isPresent() && depends(engine, v.get().value(), c, purpose)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean depends(DecisionEngine engine, String terms, ContentRecord c, Purpose p) {
-    String key = terms + "\u0000" + c.category().id() + "\u0000" + p.id();
-    return dependsCache.computeIfAbsent(key, k -> {
-      TermsVersion v = engine.catalog().version(terms).orElse(null);
-      if (v == null) {
-        return true;
-      }
-      for (Clause cl : v.matching(c.category(), p)) {
-        List<Condition> all = new ArrayList<>(cl.when());
-        all.addAll(cl.unless());
-        for (Condition cond : all) {
-          if (cond instanceof Condition.Setting || cond instanceof Condition.Consent
-              || cond instanceof Condition.ConsentAtCapture
-              || cond instanceof Condition.AllContributorsConsent) {
-            return true;
-          }
-        }
-      }
-      return false;
-    });
-  }
-
   private Purpose purpose(String field, String id, Caller caller) {
     Purpose p = Vocabulary.purpose(id).orElseThrow(
         () -> ServerException.invalid(field, "no purpose `" + id + "`"));
@@ -281,7 +225,7 @@ final class DecisionRoutes {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
-      writeDecision(g, d, true);
+      AnswerJson.writeDecision(g, d, true);
       g.writeStringField("purpose", purpose.id());
       g.writeStringField("content", content);
       g.writeStringField("at", at.toString());
@@ -290,46 +234,6 @@ final class DecisionRoutes {
       throw new IllegalStateException("cannot write a decision", e);
     }
     ctx.status(200).contentType(Http.JSON).result(out.toByteArray());
-  }
-
-  /** The fields of AnswerJson.decision, streamed. */
-  static void writeDecision(JsonGenerator g, Decision d, boolean evidence) throws IOException {
-    g.writeStringField("verdict", d.verdict().id());
-    if (d.reason().isPresent()) {
-      g.writeStringField("reason", d.reason().get().code());
-    } else {
-      g.writeNullField("reason");
-    }
-    g.writeArrayFieldStart("reasons");
-    for (Reason r : d.reasons()) {
-      g.writeString(r.code());
-    }
-    g.writeEndArray();
-    if (d.basis().isPresent()) {
-      g.writeStringField("basis", d.basis().get().id());
-    } else {
-      g.writeNullField("basis");
-    }
-    g.writeArrayFieldStart("clauses");
-    for (String c : d.clauses()) {
-      g.writeString(c);
-    }
-    g.writeEndArray();
-    g.writeFieldName("obligations");
-    if (d.obligations().isEmpty()) {
-      g.writeStartArray();
-      g.writeEndArray();
-    } else {
-      g.writeTree(AnswerJson.obligations(d.obligations()));
-    }
-    if (evidence) {
-      g.writeArrayFieldStart("evidence");
-      for (Long e : d.evidence()) {
-        g.writeNumber(e.longValue());
-      }
-      g.writeEndArray();
-    }
-    g.writeStringField("policy_revision", d.policyRevision());
   }
 
   /** One parsed batch item; null fields take the batch defaults. */
@@ -444,7 +348,7 @@ final class DecisionRoutes {
       g.writeArrayFieldStart("outcomes");
       for (Decision d : outcomes) {
         g.writeStartObject();
-        writeDecision(g, d, false);
+        AnswerJson.writeDecision(g, d, false);
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -1,15 +1,13 @@
 package org.covenant.server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
-import org.covenant.log.FileKeyStore;
-import org.covenant.log.NoteSigner;
+import org.covenant.evidence.DataDirectory;
+import org.covenant.evidence.LedgerFeed;
 import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
@@ -19,13 +17,11 @@ import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
 /**
- * Assembles a server from a data directory (ARCHITECTURE.md §9): the ledger in
- * {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the transparency log under {@code DIR/log/}
- * with its key in {@code DIR/keys/}, the API tokens' hashes and the pseudonym salts beside it, and
- * the decision log in {@code DIR/decisions/}, the invite scan model from
- * {@code DIR/safety/scan.model} when present, and the invite review queue in
- * {@code DIR/safety/reviews.db} (SQLite) or table {@code reviews} of the PostgreSQL schema.
- * Secrets are generated on first start, never shipped.
+ * Assembles a server from a data directory (ARCHITECTURE.md §9), laid out and locked as
+ * {@link DataDirectory} says: the ledger in {@code DIR/ledger.db} (SQLite) or in PostgreSQL, the
+ * transparency log (held for the server's lifetime) fed by the evidence module's
+ * {@link LedgerFeed}, the API tokens' hashes, the decision log and the invite scan model when
+ * present. Secrets are generated on first start, never shipped.
  */
 public final class Deployment {
   /** A server and, on first start, the operator token's secret (shown once). */
@@ -67,22 +63,17 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
-    try {
-      // Owner-only: 0700 directories, 0600 files, also those an older version left.
-      org.covenant.store.PrivateFiles.createDirectories(dataDir);
-      org.covenant.store.PrivateFiles.secureTree(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
-    }
+    DataDirectory dir = DataDirectory.at(dataDir).create();
+    // The directory is built from the ledger's own replay: the ledger is read once.
     Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
         config.staleAfter());
-    NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
+    Ledger l = main.ledger();
     TiledLog log = null;
-    LogFeed feed;
+    LedgerFeed feed;
     try {
-      log = TiledLog.open(dataDir, signer);
+      log = dir.openLog();
       // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
-      feed = LogFeed.create(log, signer, main, Pseudonyms.open(dataDir));
+      feed = dir.feed(log, l);
       feed.catchUp();
     } catch (RuntimeException e) {
       if (log != null) {
@@ -98,13 +89,23 @@ public final class Deployment {
           Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret());
     }
     Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
-    Path modelFile = dataDir.resolve(ScanRoutes.MODEL_FILE);
+    Path modelFile = dir.scanModel();
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), feed, clock, model,
+        catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model,
         DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
             ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
     return new Opened(server, secret, tokens);
+  }
+
+  /** Receipts of the main namespace's consent events, with the account's current terms. */
+  private static Receipts receipts(Namespace main, LedgerFeed feed) {
+    return (ns, position) -> ns != main ? Optional.empty()
+        : feed.receipt(position, "rcpt-" + main.id() + "-", account -> main.directory()
+            .account(account)
+            .map(a -> a.termsHistory().isEmpty() ? "none"
+                : a.termsHistory().get(a.termsHistory().size() - 1).terms())
+            .orElse("none"));
   }
 }

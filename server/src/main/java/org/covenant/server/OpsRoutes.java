@@ -47,7 +47,7 @@ final class OpsRoutes {
 
   private final Clock clock;
   private final ServerConfig config;
-  private final Metrics metrics;
+  private final ServerMetrics metrics;
   private final Namespaces namespaces;
   private final TokenStore tokens;
   private final Optional<TiledLog> log;
@@ -55,7 +55,7 @@ final class OpsRoutes {
   private final byte[] openapi;
   private final java.util.function.BooleanSupplier started;
 
-  OpsRoutes(Clock clock, ServerConfig config, Metrics metrics, Namespaces namespaces,
+  OpsRoutes(Clock clock, ServerConfig config, ServerMetrics metrics, Namespaces namespaces,
       TokenStore tokens, Optional<TiledLog> log, TermsCatalog catalog,
       java.util.function.BooleanSupplier started) {
     this.started = started;
@@ -141,7 +141,7 @@ final class OpsRoutes {
             + "metrics token");
       }
     }
-    ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape());
+    ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
   // ---- transparency log

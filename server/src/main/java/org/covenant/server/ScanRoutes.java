@@ -15,13 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.Verdict;
-import org.covenant.core.state.Snapshot;
-import org.covenant.core.state.TimeKey;
-import org.covenant.core.terms.Clause;
-import org.covenant.core.terms.Effect;
-import org.covenant.core.terms.TermsVersion;
-import org.covenant.core.vocab.Category;
-import org.covenant.core.vocab.Purpose;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.Json;
 import org.covenant.safety.InMemoryReviewStore;
@@ -53,7 +46,7 @@ import org.covenant.store.DocumentTable;
  * items never reach a training round from here (the gate denies all).
  */
 final class ScanRoutes {
-  static final String MODEL_FILE = "safety/scan.model";
+  static final String MODEL_FILE = org.covenant.evidence.DataDirectory.SCAN_MODEL;
   /** The review queue's table: {@code DIR/safety/reviews.db}, or {@code SCHEMA.reviews}. */
   static final String REVIEW_TABLE = ReviewJson.TABLE;
 
@@ -153,26 +146,11 @@ final class ScanRoutes {
     Http.json(ctx, 200, out);
   }
 
-  /**
-   * The decision for this batch: allow on the license of the account's current terms' first
-   * unconditional permit for {@code safety.abuse_scanning} on webinar invites, else a deny.
-   */
+  /** The decision for this batch: the engine's licence for the account's invites. */
   private static Decision licence(Namespace ns, String account, Instant at) {
-    Purpose purpose = Vocabulary.purpose(ScanBatch.PURPOSE).orElseThrow();
-    Category category = Vocabulary.category("customer_content.webinar_invite").orElseThrow();
-    Snapshot s = ns.snapshot();
-    String revision = ns.engine().catalog().revision();
-    Optional<TermsVersion> v = s.terms(account, TimeKey.of(at), s.position())
-        .flatMap(st -> ns.engine().catalog().version(st.value()));
-    if (v.isPresent()) {
-      for (Clause c : v.get().matching(category, purpose)) {
-        if (c.effect() == Effect.PERMIT && c.when().isEmpty() && c.basis().isPresent()) {
-          return new Decision(Verdict.ALLOW, List.of(), c.basis(), v.get().cite(List.of(c)),
-              c.obligations(), List.of(), v.get().revision());
-        }
-      }
-    }
-    return Decision.deny(org.covenant.core.terms.Reason.NO_PERMITTING_CLAUSE, List.of(), revision);
+    return ns.engine().licence(ns.snapshot(), account,
+        Vocabulary.category("customer_content.webinar_invite").orElseThrow(),
+        Vocabulary.purpose(ScanBatch.PURPOSE).orElseThrow(), at);
   }
 
   private void reviews(Context ctx) {

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.receipt.ReceiptVerification;
+import org.covenant.evidence.receipt.ReceiptVerifier;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.FileKeyStore;
@@ -19,8 +22,6 @@ import org.covenant.log.InclusionProof;
 import org.covenant.log.NoteVerifier;
 import org.covenant.log.TreeHasher;
 import org.covenant.store.LedgerConfig;
-import org.covenant.store.receipt.ReceiptVerification;
-import org.covenant.store.receipt.ReceiptVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class DeploymentIT {
       for (long i = 0; i < size; i++) {
         byte[] leaf = leaf(op, i);
         JsonNode n = Json.parse(new String(leaf, StandardCharsets.UTF_8));
-        if (n.path("type").asText().equals(LogFeed.EVENT_LEAF)) {
+        if (n.path("type").asText().equals(LedgerFeed.EVENT_LEAF)) {
           positions.add(n.path("position").asLong());
           assertThat(n.toString()).doesNotContain("\"alice\"").doesNotContain("\"bob\"");
         }

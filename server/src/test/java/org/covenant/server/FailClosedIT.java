@@ -1,13 +1,11 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.covenant.format.TermsLibrary;
 import org.covenant.store.LedgerConfig;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers by itself.
  */
 class FailClosedIT {
-  private static final String PG = System.getenv().getOrDefault("COVENANT_TEST_PG_URL",
-      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-
-  private static boolean reachable() {
-    try (Connection c = DriverManager.getConnection(PG)) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
 
   private static void eventually(Duration limit, Supplier<Boolean> condition) throws Exception {
     long end = System.nanoTime() + limit.toNanos();
@@ -60,12 +49,13 @@ class FailClosedIT {
   @Test
   void databaseCut_writes503_dependentDecisionsDeny_thenRecovers(@TempDir Path dir)
       throws Exception {
-    assumeTrue(reachable(), "PostgreSQL at " + PG + " is not reachable");
-    URI u = URI.create(PG.substring("jdbc:".length()));
+    // Skipped only when COVENANT_TEST_PG_URL is unset and no server answers; set, it must answer.
+    String url = PgTestDatabase.url();
+    URI u = URI.create(url.substring("jdbc:".length()));
     String schema = "covenant_failclosed_" + HexFormat.of().formatHex(
         java.nio.ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     try (TcpProxy proxy = new TcpProxy(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())) {
-      String viaProxy = PG.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+      String viaProxy = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
       LedgerConfig.Postgres pg = LedgerConfig.postgres(viaProxy).withSchema(schema)
           .withConnectTimeout(Duration.ofMillis(1500));
       ServerConfig config = ServerConfig.defaults(0).withFreshness(Duration.ofSeconds(2),
@@ -102,7 +92,7 @@ class FailClosedIT {
         assertThat(again.status()).as(again.body()).isEqualTo(200);
       }
     } finally {
-      try (Connection c = DriverManager.getConnection(PG); Statement st = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
@@ -111,13 +101,14 @@ class FailClosedIT {
   @Test
   void databaseStopsAnswering_decisionsFailClosedAtTheBoundWhileTheReadHangs(@TempDir Path dir)
       throws Exception {
-    assumeTrue(reachable(), "PostgreSQL at " + PG + " is not reachable");
-    URI u = URI.create(PG.substring("jdbc:".length()));
+    // Skipped only when COVENANT_TEST_PG_URL is unset and no server answers; set, it must answer.
+    String url = PgTestDatabase.url();
+    URI u = URI.create(url.substring("jdbc:".length()));
     String schema = "covenant_stall_" + HexFormat.of().formatHex(
         java.nio.ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     MutableClock clock = new MutableClock(java.time.Instant.parse("2024-02-01T00:00:00Z"));
     try (TcpProxy proxy = new TcpProxy(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())) {
-      String viaProxy = PG.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+      String viaProxy = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
       LedgerConfig.Postgres pg = LedgerConfig.postgres(viaProxy).withSchema(schema)
           .withConnectTimeout(Duration.ofMillis(1500));
       ServerConfig config = ServerConfig.defaults(0).withFreshness(Duration.ofSeconds(5),
@@ -145,7 +136,7 @@ class FailClosedIT {
         assertThat(decide(op, "service.recording")).isEqualTo("allow:");
       }
     } finally {
-      try (Connection c = DriverManager.getConnection(PG); Statement st = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }

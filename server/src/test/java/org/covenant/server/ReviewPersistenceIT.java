@@ -1,15 +1,11 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -26,6 +22,7 @@ import org.covenant.safety.MessageParser;
 import org.covenant.safety.ModelTrainer;
 import org.covenant.safety.ScanModel;
 import org.covenant.store.LedgerConfig;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +66,8 @@ class ReviewPersistenceIT {
 
   @Test
   void postgres_restartKeepsHeldInvitesAndReviewOutcomes(@TempDir Path dir) throws Exception {
-    assumeTrue(reachable(), "PostgreSQL at " + PG + " is not reachable");
+    // Skipped only when COVENANT_TEST_PG_URL is unset and no server answers; set, it must answer.
+    PgTestDatabase.url();
     String schema = "covenant_reviews_" + HexFormat.of().formatHex(java.nio.ByteBuffer
         .allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     restartKeepsEverything(dir, LedgerConfig.postgres(PG).withSchema(schema));
@@ -145,11 +143,4 @@ class ReviewPersistenceIT {
     return body.toString();
   }
 
-  private static boolean reachable() {
-    try (Connection c = DriverManager.getConnection(PG)) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
 }

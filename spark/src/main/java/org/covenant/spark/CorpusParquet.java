@@ -12,7 +12,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.TrainingException;
 
 /**
@@ -47,7 +47,7 @@ public final class CorpusParquet {
    *
    * @throws TrainingException {@code corpus_io} when the file cannot be written
    */
-  public static void write(Corpus corpus, Path file) {
+  public static void write(ContentCorpus corpus, Path file) {
     Path dir = file.toAbsolutePath().getParent();
     Path temp = dir.resolve("." + file.getFileName() + ".tmp");
     try {
@@ -65,10 +65,10 @@ public final class CorpusParquet {
             list.addGroup("list").append("element", corpus.accounts().get(c));
           }
           g.append("created", corpus.created(i));
-          if (corpus.meeting(i) != Corpus.NONE) {
+          if (corpus.meeting(i) != ContentCorpus.NONE) {
             g.append("meeting", corpus.meetingId(i));
           }
-          if (corpus.author(i) != Corpus.NONE) {
+          if (corpus.author(i) != ContentCorpus.NONE) {
             g.append("author", corpus.authorId(i));
           }
           w.write(g);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -26,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.Purpose;
+import org.covenant.evidence.MerkleRoot;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
 import org.covenant.training.BatchKernel;
@@ -34,7 +34,6 @@ import org.covenant.training.DatasetBuilder;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.KernelTables;
 import org.covenant.training.LedgerIndex;
-import org.covenant.training.MerkleRoot;
 import org.covenant.training.Progress;
 import org.covenant.training.TrainingException;
 
@@ -219,11 +218,7 @@ public final class SparkDatasetBuild {
   }
 
   private static MessageDigest sha() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return org.covenant.core.Sha256.newDigest();
   }
 
   private static String firstLine(String s) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
 import org.covenant.training.BuildLog;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.DatasetBuilder;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.LedgerIndex;
@@ -50,7 +50,7 @@ public final class SparkEngine {
   }
 
   /** Writes {@code corpus} as Parquet ({@link CorpusParquet}). */
-  public static void exportParquet(Corpus corpus, Path out) {
+  public static void exportParquet(ContentCorpus corpus, Path out) {
     CorpusParquet.write(corpus, out);
   }
 }

@@ -1,8 +1,8 @@
 package org.covenant.spark;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.covenant.core.vocab.Vocabulary;
 import org.covenant.training.BatchKernel;
 import org.covenant.training.BatchOutcome;
 import org.covenant.training.BuildLog;
-import org.covenant.training.Corpus;
+import org.covenant.training.ContentCorpus;
 import org.covenant.training.CorpusGenerator;
 import org.covenant.training.DatasetBuilder;
 import org.covenant.training.LedgerIndex;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CovenantSparkTest {
   @TempDir static Path dir;
-  static Corpus corpus;
+  static ContentCorpus corpus;
   static LedgerIndex ledger;
   static Dataset<Row> records;
   static SparkSession spark;

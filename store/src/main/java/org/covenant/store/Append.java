@@ -1,7 +1,6 @@
 package org.covenant.store;
 
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.covenant.core.event.Event;
@@ -106,11 +105,6 @@ public record Append(Event event, Optional<String> idempotencyKey, Optional<Stri
 
   /** The SHA-256 of {@code bytes} as a fingerprint. */
   public static String fingerprint(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return org.covenant.core.Sha256.hex(bytes);
   }
 }

@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Assumptions;
  * {@value #DEFAULT_URL}. When the variable is unset and no server answers, the tests are skipped
  * with a message saying how to enable them; when it is set, an unreachable server fails them.
  * Each test run works in fresh schemas or databases with a random suffix, so parallel runs never
- * collide.
+ * collide. Shared with the other modules' PostgreSQL tests through the store's test jar.
  */
-final class PgTestDatabase {
-  static final String ENV = "COVENANT_TEST_PG_URL";
-  static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+public final class PgTestDatabase {
+  public static final String ENV = "COVENANT_TEST_PG_URL";
+  public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
   private PgTestDatabase() {}
 
   /** The JDBC URL, or aborts the test (skipped) when PostgreSQL is not configured nor running. */
-  static String url() {
+  public static String url() {
     String env = System.getenv(ENV);
     String url = env == null || env.isBlank() ? DEFAULT_URL : env;
     try (Connection c = DriverManager.getConnection(url)) {
@@ -41,13 +41,13 @@ final class PgTestDatabase {
   }
 
   /** A fresh name with a random suffix, e.g. {@code covenant_t_1a2b3c4d}. */
-  static String fresh(String prefix) {
+  public static String fresh(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
         .toLowerCase(Locale.ROOT);
   }
 
   /** Runs statements on an admin connection to the test database. */
-  static void admin(String url, String... sql) {
+  public static void admin(String url, String... sql) {
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
       for (String s : sql) {
         st.execute(s);
@@ -58,7 +58,7 @@ final class PgTestDatabase {
   }
 
   /** The URL of another database on the same server (replaces the path's database name). */
-  static String withDatabase(String url, String database) {
+  public static String withDatabase(String url, String database) {
     return url.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
   }
 }

@@ -2,15 +2,12 @@ package org.covenant.telemetry;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.covenant.core.Sha256;
 
 /**
  * Turns exact bounded aggregates into a differentially private {@link Release} (ISSUE 8). Each
@@ -121,11 +118,6 @@ public final class AggregateReleaser {
   }
 
   static String digest(String s) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new TelemetryException("no_sha256", "sha-256 unavailable", e);
-    }
+    return Sha256.hex(s);
   }
 }

@@ -45,7 +45,7 @@ public final class CtelFile {
   private CtelFile() {}
 
   /** Writes {@code data} to {@code file}, replacing it. */
-  public static void write(TelemetryData data, Path file, Progress progress) {
+  public static void write(TelemetryData data, Path file, StageProgress progress) {
     long total = data.events();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -89,7 +89,7 @@ public final class CtelFile {
   }
 
   /** Reads {@code file}; a missing, truncated or malformed file is invalid input naming the field. */
-  public static Loaded<TelemetryData> read(Path file, Progress progress) {
+  public static Loaded<TelemetryData> read(Path file, StageProgress progress) {
     String name = file.toString();
     String at = "header";
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -331,7 +331,7 @@ public final class CtelFile {
       }
     }
 
-    void ints(int[] v, Progress progress, long total) throws IOException {
+    void ints(int[] v, StageProgress progress, long total) throws IOException {
       int off = 0;
       long nextReport = consumed + PROGRESS_STEP * 4L;
       while (off < v.length) {

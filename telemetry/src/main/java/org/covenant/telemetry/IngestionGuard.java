@@ -41,7 +41,7 @@ public final class IngestionGuard {
   }
 
   /** Guards every table of {@code data}. */
-  public GuardResult guard(TelemetryData data, Progress progress) {
+  public GuardResult guard(TelemetryData data, StageProgress progress) {
     Counts counts = new Counts();
     Map<String, EventTable> accepted = new HashMap<>();
     long total = data.events();

@@ -129,7 +129,7 @@ public final class TelemetryGenerator {
   }
 
   /** Generates telemetry per {@code o}. */
-  public Generated generate(Options o, Progress progress) {
+  public Generated generate(Options o, StageProgress progress) {
     SplittableRandom rnd = new SplittableRandom(o.seed());
     long base = o.start().getEpochSecond();
     int span = Math.toIntExact(o.days() * 86_400L);

@@ -5,21 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.covenant.format.FileDigest;
 
 /**
  * The whole report pipeline behind {@code covenant telemetry report} (ISSUE 8): read a CTEL file,
@@ -115,7 +111,7 @@ public final class TelemetryReport {
   }
 
   /** Runs the pipeline. */
-  public Outcome run(Options o, Progress progress) {
+  public Outcome run(Options o, StageProgress progress) {
     Map<String, Long> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     DiagnosticsConsent consent = fallbackConsent;
@@ -321,17 +317,10 @@ public final class TelemetryReport {
   }
 
   private static String digest(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file),
-        MessageDigest.getInstance("SHA-256"))) {
-      byte[] buf = new byte[1 << 16];
-      while (in.read(buf) >= 0) {
-        // reading is what feeds the digest
-      }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    try {
+      return FileDigest.sha256(file);
     } catch (IOException e) {
       throw new TelemetryException("io_error", "cannot read `" + file + "`", e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new TelemetryException("no_sha256", "sha-256 unavailable", e);
     }
   }
 }

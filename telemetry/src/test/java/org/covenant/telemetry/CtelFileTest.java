@@ -12,10 +12,10 @@ class CtelFileTest {
   @Test
   void roundTrip_keepsEveryColumnDictionaryAndFlag(@TempDir Path dir) {
     TelemetryData data = TelemetryGenerator.create(RegionGraph.platform())
-        .generate(TelemetryGenerator.Options.of(30_000, 5), Progress.none()).data();
+        .generate(TelemetryGenerator.Options.of(30_000, 5), StageProgress.none()).data();
     Path f = dir.resolve("t.ctel");
-    CtelFile.write(data, f, Progress.none());
-    TelemetryData back = CtelFile.read(f, Progress.none()).orThrow();
+    CtelFile.write(data, f, StageProgress.none());
+    TelemetryData back = CtelFile.read(f, StageProgress.none()).orThrow();
     assertThat(back.baseEpochSecond()).isEqualTo(data.baseEpochSecond());
     assertThat(back.spanSeconds()).isEqualTo(data.spanSeconds());
     assertThat(back.clusteredByAccount()).isTrue();
@@ -41,13 +41,13 @@ class CtelFileTest {
   @Test
   void truncatedOrForeignFiles_areInvalidInputNamingTheFileAndField(@TempDir Path dir) throws Exception {
     TelemetryData data = TelemetryGenerator.create(RegionGraph.platform())
-        .generate(TelemetryGenerator.Options.of(5_000, 6), Progress.none()).data();
+        .generate(TelemetryGenerator.Options.of(5_000, 6), StageProgress.none()).data();
     Path f = dir.resolve("t.ctel");
-    CtelFile.write(data, f, Progress.none());
+    CtelFile.write(data, f, StageProgress.none());
     byte[] all = Files.readAllBytes(f);
     Path cut = dir.resolve("cut.ctel");
     Files.write(cut, Arrays.copyOf(all, all.length - 100));
-    Loaded<TelemetryData> l = CtelFile.read(cut, Progress.none());
+    Loaded<TelemetryData> l = CtelFile.read(cut, StageProgress.none());
     InputProblem p = ((Loaded.Invalid<TelemetryData>) l).problem();
     assertThat(p.file()).isEqualTo(cut.toString());
     assertThat(p.field()).startsWith("tables[");
@@ -55,9 +55,9 @@ class CtelFileTest {
 
     Path foreign = dir.resolve("x.ctel");
     Files.writeString(foreign, "PK\u0003\u0004 not telemetry");
-    assertThat(((Loaded.Invalid<TelemetryData>) CtelFile.read(foreign, Progress.none())).problem().field())
+    assertThat(((Loaded.Invalid<TelemetryData>) CtelFile.read(foreign, StageProgress.none())).problem().field())
         .isEqualTo("magic");
-    assertThat(((Loaded.Invalid<TelemetryData>) CtelFile.read(dir.resolve("none"), Progress.none()))
+    assertThat(((Loaded.Invalid<TelemetryData>) CtelFile.read(dir.resolve("none"), StageProgress.none()))
         .problem().message()).isEqualTo("no such file");
   }
 }

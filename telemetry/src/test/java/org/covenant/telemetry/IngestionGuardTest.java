@@ -26,7 +26,7 @@ class IngestionGuardTest {
   private static GuardResult guard(EventTable t, DiagnosticsConsent consent) {
     TelemetryData data = new TelemetryData(BASE, CellGrid.WEEK, true, dicts(), List.of(t));
     return IngestionGuard.create(SchemaCatalogue.platform(), RegionGraph.platform(), consent)
-        .guard(data, Progress.none());
+        .guard(data, StageProgress.none());
   }
 
   @Test
@@ -130,7 +130,7 @@ class IngestionGuardTest {
         Column.ints("at", "", new int[] {1})));
     TelemetryData data = new TelemetryData(BASE, CellGrid.WEEK, true, dicts(), List.of(dump));
     GuardResult g2 = IngestionGuard.create(bad, RegionGraph.platform(), DiagnosticsConsent.allowAll())
-        .guard(data, Progress.none());
+        .guard(data, StageProgress.none());
     assertThat(g2.byReason()).containsEntry("schema_rejected", 1L);
   }
 

@@ -10,9 +10,9 @@ class TelemetryGeneratorTest {
 
   @Test
   void makesExactlyNEvents_clusteredByAccount_deterministicBySeed() {
-    TelemetryGenerator.Generated a = GEN.generate(TelemetryGenerator.Options.of(50_000, 3), Progress.none());
-    TelemetryGenerator.Generated b = GEN.generate(TelemetryGenerator.Options.of(50_000, 3), Progress.none());
-    TelemetryGenerator.Generated c = GEN.generate(TelemetryGenerator.Options.of(50_000, 4), Progress.none());
+    TelemetryGenerator.Generated a = GEN.generate(TelemetryGenerator.Options.of(50_000, 3), StageProgress.none());
+    TelemetryGenerator.Generated b = GEN.generate(TelemetryGenerator.Options.of(50_000, 3), StageProgress.none());
+    TelemetryGenerator.Generated c = GEN.generate(TelemetryGenerator.Options.of(50_000, 4), StageProgress.none());
     assertThat(a.data().events()).isEqualTo(50_000);
     assertThat(a.data().clusteredByAccount()).isTrue();
     for (EventTable t : a.data().tables()) {
@@ -31,7 +31,7 @@ class TelemetryGeneratorTest {
 
   @Test
   void regionsPeakInTheirOwnWorkingDay_andWeekendsAreQuiet() {
-    TelemetryData d = GEN.generate(TelemetryGenerator.Options.of(200_000, 9), Progress.none()).data();
+    TelemetryData d = GEN.generate(TelemetryGenerator.Options.of(200_000, 9), StageProgress.none()).data();
     EventTable t = d.table("meeting.minutes").orElseThrow();
     RegionGraph g = RegionGraph.platform();
     int tokyo = g.index("ap-northeast").orElseThrow();
@@ -65,9 +65,9 @@ class TelemetryGeneratorTest {
   void breakageIsSprinkled_andCaughtByTheGuard() {
     TelemetryGenerator.Generated g = GEN.generate(
         new TelemetryGenerator.Options(100_000, 1, 7, TelemetryGenerator.DEFAULT_START, 0.002, 0.05, 0.05),
-        Progress.none());
+        StageProgress.none());
     GuardResult r = IngestionGuard.create(SchemaCatalogue.platform(), RegionGraph.platform(), g.consent())
-        .guard(g.data(), Progress.none());
+        .guard(g.data(), StageProgress.none());
     assertThat(r.quarantined()).isBetween(100L, 300L);
     for (String reason : new String[] {"unknown_type", "direct_identifier", "unexpected_field",
         "invalid_pseudonym", "missing_field", "unknown_value", "out_of_range", "optional_not_allowed"}) {

@@ -26,15 +26,15 @@ class TelemetryReportTest {
   @BeforeAll
   static void generate() {
     TelemetryGenerator.Generated g = TelemetryGenerator.create(RegionGraph.platform())
-        .generate(TelemetryGenerator.Options.of(150_000, 42), Progress.none());
+        .generate(TelemetryGenerator.Options.of(150_000, 42), StageProgress.none());
     events = dir.resolve("events.ctel");
-    CtelFile.write(g.data(), events, Progress.none());
+    CtelFile.write(g.data(), events, StageProgress.none());
     TelemetryGenerator.writeSettings(g.settings(), Path.of(events + TelemetryReport.SETTINGS_SUFFIX));
   }
 
   private static TelemetryReport.Outcome report(Path out, PrivacyParams p, long seed) {
     return TelemetryReport.create(CLOCK).run(
-        TelemetryReport.Options.of(events, out, p, OptionalLong.of(seed)), Progress.none());
+        TelemetryReport.Options.of(events, out, p, OptionalLong.of(seed)), StageProgress.none());
   }
 
   @Test
@@ -105,8 +105,8 @@ class TelemetryReportTest {
     TelemetryReport.Options capped = new TelemetryReport.Options(base.in(), base.out(), base.params(),
         base.seed(), base.settings(), base.ledger(), Optional.of(Rational.parse("1.5")), base.headroom(),
         base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
-    assertThat(r.run(capped, Progress.none())).isInstanceOf(TelemetryReport.Outcome.Written.class);
-    TelemetryReport.Outcome second = r.run(capped, Progress.none());
+    assertThat(r.run(capped, StageProgress.none())).isInstanceOf(TelemetryReport.Outcome.Written.class);
+    TelemetryReport.Outcome second = r.run(capped, StageProgress.none());
     assertThat(second).isInstanceOfSatisfying(TelemetryReport.Outcome.Refused.class,
         x -> assertThat(x.code()).isEqualTo("budget_exhausted"));
   }
@@ -115,7 +115,7 @@ class TelemetryReportTest {
   void missingInput_isInvalidInputNamingTheFile() {
     Path none = dir.resolve("none.ctel");
     TelemetryReport.Outcome o = TelemetryReport.create(CLOCK).run(TelemetryReport.Options.of(none,
-        dir.resolve("x"), PrivacyParams.laplace(Rational.ONE), OptionalLong.empty()), Progress.none());
+        dir.resolve("x"), PrivacyParams.laplace(Rational.ONE), OptionalLong.empty()), StageProgress.none());
     assertThat(o).isInstanceOfSatisfying(TelemetryReport.Outcome.Invalid.class,
         i -> assertThat(i.problem().file()).isEqualTo(none.toString()));
   }

@@ -34,7 +34,7 @@ import org.covenant.format.Result;
  * reasons, basis, clauses, obligations, policy revision) as {@code DecisionEngine.decide} for each
  * record (ARCHITECTURE.md §5), at millions of records per second.
  *
- * <p><b>Semantics.</b> Corpus records are registered in bulk: record {@code r} is treated as if
+ * <p><b>Semantics.</b> ContentCorpus records are registered in bulk: record {@code r} is treated as if
  * its {@code content.created} had been appended right after every ledger event at or before its
  * creation time (so consents and terms stamped at that very instant are in force at capture).
  * The request is {@code (purpose, r, at)} over the ledger snapshot the {@link LedgerIndex} was
@@ -143,7 +143,7 @@ public final class BatchKernel {
    * timelines. Problems name the first record whose owning account is not on the platform, or
    * that was created before its account existed (the ledger would have rejected either).
    */
-  public Result<Plan> bind(Corpus corpus) {
+  public Result<Plan> bind(ContentCorpus corpus) {
     Strings names = corpus.accounts;
     int na = names.size();
     int[] ledgerAccount = new int[na];
@@ -205,15 +205,15 @@ public final class BatchKernel {
 
   /** The kernel bound to one corpus: evaluate any range of its records, from any thread. */
   public final class Plan {
-    private final Corpus corpus;
+    private final ContentCorpus corpus;
     private final KernelTables tables;
     private final List<BatchOutcome> outcomes = new ArrayList<>();
 
-    private Plan(Corpus corpus, int[] ledgerAccount) {
+    private Plan(ContentCorpus corpus, int[] ledgerAccount) {
       this(corpus, ledgerAccount, null, null);
     }
 
-    private Plan(Corpus corpus, int[] ledgerAccount, String[] accountIds, long[] accountCreated) {
+    private Plan(ContentCorpus corpus, int[] ledgerAccount, String[] accountIds, long[] accountCreated) {
       this.corpus = corpus;
       Map<BatchOutcome, Short> ids = new HashMap<>();
       short unknownContent = id(ids, new BatchOutcome(Verdict.DENY,
@@ -424,7 +424,7 @@ public final class BatchKernel {
     }
 
     /** The corpus bound. */
-    public Corpus corpus() {
+    public ContentCorpus corpus() {
       return corpus;
     }
 

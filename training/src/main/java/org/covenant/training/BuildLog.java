@@ -1,10 +1,7 @@
 package org.covenant.training;
 
 import java.nio.file.Path;
-import java.util.List;
-import org.covenant.log.FileKeyStore;
-import org.covenant.log.NoteSigner;
-import org.covenant.log.TiledLog;
+import org.covenant.evidence.DataDirectory;
 
 /**
  * Where a dataset build logs its one leaf (ARCHITECTURE.md §7: bulk jobs log one leaf per job
@@ -25,19 +22,16 @@ public interface BuildLog {
   Entry append(byte[] leaf);
 
   /**
-   * The transparency log of a data directory ({@code DIR/log}, key in {@code DIR/keys}), opened
-   * for the one append and closed again so that other writers can take it.
+   * The transparency log of a data directory, taken for the one append as
+   * {@link DataDirectory#appendOne} says (its lock policy for bulk jobs).
    *
    * @throws org.covenant.log.LogException when the log is held by another writer or damaged
    */
   static BuildLog dataDir(Path dataDir) {
+    DataDirectory dir = DataDirectory.at(dataDir);
     return leaf -> {
-      NoteSigner signer = FileKeyStore.loadOrCreate(dataDir, FileKeyStore.DEFAULT_NAME);
-      try (TiledLog log = TiledLog.open(dataDir, signer)) {
-        String before = log.checkpoint().note();
-        long index = log.append(List.of(leaf));
-        return new Entry(index, before, log.checkpoint().note());
-      }
+      DataDirectory.Appended a = dir.appendOne(leaf);
+      return new Entry(a.index(), a.checkpointBefore(), a.checkpoint());
     };
   }
 }

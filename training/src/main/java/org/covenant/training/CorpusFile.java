@@ -74,7 +74,7 @@ public final class CorpusFile {
    *
    * @throws TrainingException {@code corpus_io} when the file cannot be written
    */
-  public static void write(Corpus corpus, Path file) {
+  public static void write(ContentCorpus corpus, Path file) {
     int n = corpus.size();
     List<Category> cats = Vocabulary.categories();
     Strings.Builder names = new Strings.Builder(true);
@@ -193,7 +193,7 @@ public final class CorpusFile {
    *
    * @throws TrainingException {@code corpus_io} when the file exists but cannot be read
    */
-  public static Result<Corpus> read(Path file) {
+  public static Result<ContentCorpus> read(Path file) {
     String src = file.toString();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -285,7 +285,7 @@ public final class CorpusFile {
     }
   }
 
-  private static Result<Corpus> decode(String src, int n, MappedByteBuffer[] p) {
+  private static Result<ContentCorpus> decode(String src, int n, MappedByteBuffer[] p) {
     List<Problem> problems = new ArrayList<>();
     int[] idOff = intsOf(p[1], n + 1, 1, src, problems);
     byte[] idBytes = bytesOf(p[2]);
@@ -354,7 +354,7 @@ public final class CorpusFile {
     if (dup >= 0) {
       return record(src, ids, dup, "content", "duplicate content id (it appears earlier)");
     }
-    return Result.ok(new Corpus(ids, accounts, meetings, authors, category, account, created,
+    return Result.ok(new ContentCorpus(ids, accounts, meetings, authors, category, account, created,
         meeting, author, cStart, contributors));
   }
 

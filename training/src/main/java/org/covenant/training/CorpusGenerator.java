@@ -94,7 +94,7 @@ public final class CorpusGenerator {
    * @param events the ledger, in time order (every event valid, none rejected)
    * @param corpus the corpus
    */
-  public record Generated(List<Event> events, Corpus corpus) {}
+  public record Generated(List<Event> events, ContentCorpus corpus) {}
 
   private static final long SECOND = 1_000_000_000L;
   private static final long DAY = 86_400L * SECOND;
@@ -143,7 +143,7 @@ public final class CorpusGenerator {
       cdf[r] = sum;
     }
     int externals = Math.max(1, na / 10);
-    Corpus.Builder b = Corpus.builder();
+    ContentCorpus.Builder b = ContentCorpus.builder();
     int[] acctIndex = new int[na];
     for (int a = 0; a < na; a++) {
       acctIndex[a] = b.account(ids[a]);
@@ -163,8 +163,8 @@ public final class CorpusGenerator {
       // hold seven on average.
       if (rnd.nextInt(100) < 44) {
         String kind = OUTSIDE[rnd.nextInt(OUTSIDE.length)];
-        b.add(recordId(made), category(kind), acctIndex[a], t, Corpus.NONE,
-            kind.startsWith("service_generated") ? Corpus.NONE : b.author(ids[a] + "/u" + rnd.nextInt(20)));
+        b.add(recordId(made), category(kind), acctIndex[a], t, ContentCorpus.NONE,
+            kind.startsWith("service_generated") ? ContentCorpus.NONE : b.author(ids[a] + "/u" + rnd.nextInt(20)));
         made++;
         continue;
       }
@@ -203,7 +203,7 @@ public final class CorpusGenerator {
         long at = Math.min(t + rnd.nextInt(3600) * SECOND, end);
         int who = rnd.nextInt(people.size());
         if (isMedia(kind)) {
-          b.add(recordId(made), category(kind), acctIndex[a], at, meeting, Corpus.NONE, others);
+          b.add(recordId(made), category(kind), acctIndex[a], at, meeting, ContentCorpus.NONE, others);
         } else {
           b.add(recordId(made), category(kind), acctIndex[a], at, meeting,
               b.author(people.get(who)), personAccount.get(who));
@@ -211,7 +211,7 @@ public final class CorpusGenerator {
         made++;
       }
     }
-    Corpus corpus = b.build();
+    ContentCorpus corpus = b.build();
     return new Generated(List.copyOf(events), reorder(corpus, spec.order(), start, rnd));
   }
 
@@ -332,7 +332,7 @@ public final class CorpusGenerator {
    * (creation times are whole seconds within the window), then, for account order, a stable
    * counting sort by account.
    */
-  private static Corpus reorder(Corpus c, Order order, long start, SplittableRandom rnd) {
+  private static ContentCorpus reorder(ContentCorpus c, Order order, long start, SplittableRandom rnd) {
     int n = c.size();
     int[] perm = new int[n];
     if (order == Order.RANDOM) {
@@ -372,7 +372,7 @@ public final class CorpusGenerator {
    * vocabulary that depends on the record's category (so a classifier can learn it) plus common
    * words. Deterministic in the seed and the record id.
    */
-  public static void writeTexts(Corpus corpus, long seed, int every, Writer out) throws IOException {
+  public static void writeTexts(ContentCorpus corpus, long seed, int every, Writer out) throws IOException {
     for (int i = 0; i < corpus.size(); i += Math.max(1, every)) {
       out.write(corpus.id(i));
       out.write('\t');

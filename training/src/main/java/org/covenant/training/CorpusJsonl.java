@@ -22,7 +22,7 @@ import org.covenant.format.Problem;
 import org.covenant.format.Result;
 
 /**
- * Corpus records as JSON lines, one object per line with the fields of {@code content.created}
+ * ContentCorpus records as JSON lines, one object per line with the fields of {@code content.created}
  * (ARCHITECTURE.md §3) plus its time:
  * {@code {"content": ID, "category": C, "account": A, "at": RFC3339, "meeting"?: M,
  * "author"?: P, "contributors"?: [A...]}}. Import is strict: an unknown field or category, a
@@ -41,9 +41,9 @@ public final class CorpusJsonl {
    * @param knownAccount whether an owning account is on the platform (accept everything when
    *     no ledger is at hand: a dataset build checks again)
    */
-  public static Result<Corpus> read(Path file, Predicate<String> knownAccount) {
+  public static Result<ContentCorpus> read(Path file, Predicate<String> knownAccount) {
     String src = file.toString();
-    Corpus.Builder b = Corpus.builder();
+    ContentCorpus.Builder b = ContentCorpus.builder();
     Set<String> seen = new HashSet<>();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int line = 0;
@@ -73,7 +73,7 @@ public final class CorpusJsonl {
             throw new FormatException("content", "duplicate content id `" + id + "`");
           }
           List<String> contributors = Json.strings(o, "contributors", false);
-          b.add(new Corpus.ContentItem(id, category.get(), account, Json.optStr(o, "meeting"),
+          b.add(new ContentCorpus.ContentItem(id, category.get(), account, Json.optStr(o, "meeting"),
               Json.optStr(o, "author"), contributors, at));
         } catch (FormatException e) {
           return Result.failed(e.toProblem(src, where));
@@ -88,9 +88,9 @@ public final class CorpusJsonl {
   }
 
   /** Writes a corpus as JSON lines (the inverse of {@link #read}). */
-  public static void write(Corpus corpus, Writer out) throws IOException {
+  public static void write(ContentCorpus corpus, Writer out) throws IOException {
     for (int i = 0; i < corpus.size(); i++) {
-      Corpus.ContentItem c = corpus.item(i);
+      ContentCorpus.ContentItem c = corpus.item(i);
       ObjectNode o = Json.object();
       o.put("content", c.id());
       o.put("category", c.category().id());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,12 +23,16 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.covenant.core.Sha256;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.terms.TermsVersion;
 import org.covenant.core.vocab.ConsentType;
 import org.covenant.core.vocab.Purpose;
 import org.covenant.core.vocab.Vocabulary;
+import org.covenant.evidence.JobLeaves;
+import org.covenant.evidence.MerkleRoot;
+import org.covenant.format.FileDigest;
 import org.covenant.format.Json;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
@@ -97,11 +97,11 @@ public final class DatasetBuilder {
     var purpose = java.util.Optional.of(((Result.Ok<Purpose>) checked).value());
     CompletableFuture<String> corpusSha = CompletableFuture.supplyAsync(
         () -> sha256(req.corpusFile()));
-    Result<Corpus> read = CorpusFile.read(req.corpusFile());
-    if (read instanceof Result.Failed<Corpus> f) {
+    Result<ContentCorpus> read = CorpusFile.read(req.corpusFile());
+    if (read instanceof Result.Failed<ContentCorpus> f) {
       return new Result.Failed<>(f.problems());
     }
-    Corpus corpus = ((Result.Ok<Corpus>) read).value();
+    ContentCorpus corpus = ((Result.Ok<ContentCorpus>) read).value();
     long at = TimeKey.of(req.at());
     Result<BatchKernel> compiled = BatchKernel.compile(ledger, purpose.get(), at);
     if (compiled instanceof Result.Failed<BatchKernel> f) {
@@ -164,7 +164,7 @@ public final class DatasetBuilder {
   private static DatasetManifest write(Request req, LedgerIndex ledger, BatchKernel kernel,
       BatchKernel.Plan plan, BatchKernel.Tally tally, String corpusSha, BuildLog log,
       Progress progress, Instant now) {
-    Corpus corpus = plan.corpus();
+    ContentCorpus corpus = plan.corpus();
     List<BatchOutcome> outcomes = plan.outcomes();
     boolean[] allowed = new boolean[outcomes.size()];
     long includedCount = 0;
@@ -188,7 +188,7 @@ public final class DatasetBuilder {
           CompletableFuture<Hash> root = CompletableFuture.supplyAsync(
               () -> MerkleRoot.of(included.length, k -> corpus.ids.bytes(included[k])));
           String idsSha = writeIds(corpus, included, temp.resolve(DatasetManifest.IDS), p);
-          Corpus subset = corpus.select(included);
+          ContentCorpus subset = corpus.select(included);
           CorpusFile.write(subset, temp.resolve(DatasetManifest.CORPUS));
           int[] accountCounts = writeAccounts(corpus, included,
               temp.resolve(DatasetManifest.ACCOUNTS));
@@ -225,19 +225,9 @@ public final class DatasetBuilder {
       int[] accountCounts = {written.owners(), written.contributors()};
 
       String build = UUID.randomUUID().toString();
-      Map<String, Object> leaf = new LinkedHashMap<>();
-      leaf.put("type", "dataset.build");
-      leaf.put("build", build);
-      leaf.put("purpose", kernel.purpose().id());
-      leaf.put("at", req.at().toString());
-      leaf.put("ledger_position", ledger.position());
-      leaf.put("policy_revision", ledger.catalog().revision());
-      leaf.put("corpus_sha256", corpusSha);
-      leaf.put("records", records);
-      leaf.put("included", includedCount);
-      leaf.put("included_root", includedRoot.hex());
-      leaf.put("included_ids_sha256", idsSha);
-      byte[] leafBytes = CanonicalJson.of(leaf);
+      byte[] leafBytes = JobLeaves.datasetBuild(build, kernel.purpose().id(), req.at(),
+          ledger.position(), ledger.catalog().revision(), corpusSha, records, includedCount,
+          includedRoot.hex(), idsSha);
       BuildLog.Entry entry = log.append(leafBytes);
 
       ObjectNode m = manifest(req, ledger, kernel, outcomes, counts, records, corpusSha, now,
@@ -362,9 +352,9 @@ public final class DatasetBuilder {
     return m;
   }
 
-  private static String writeIds(Corpus corpus, int[] included, Path file, Progress progress)
+  private static String writeIds(ContentCorpus corpus, int[] included, Path file, Progress progress)
       throws IOException {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.newDigest();
     byte[] blob = corpus.ids.blob();
     int[] off = corpus.ids.offsets();
     try (OutputStream o = new DigestOutputStream(new BufferedOutputStream(
@@ -378,11 +368,11 @@ public final class DatasetBuilder {
         }
       }
     }
-    return HexFormat.of().formatHex(sha.digest());
+    return Sha256.hex(sha);
   }
 
   /** Writes accounts.tsv; returns {owners, contributors} counts. */
-  private static int[] writeAccounts(Corpus corpus, int[] included, Path file) throws IOException {
+  private static int[] writeAccounts(ContentCorpus corpus, int[] included, Path file) throws IOException {
     int na = corpus.accounts.size();
     long[] owned = new long[na];
     long[] contributed = new long[na];
@@ -427,27 +417,14 @@ public final class DatasetBuilder {
     return new int[] {owners, contributors};
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
-  }
-
   /** SHA-256 of a file, hex. */
   static String sha256(Path file) {
-    MessageDigest sha = sha256();
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-        sha.update(buf, 0, r);
-      }
+    try {
+      return FileDigest.sha256(file);
     } catch (IOException e) {
       // The corpus reader reports a missing or unreadable file as a problem.
       return "";
     }
-    return HexFormat.of().formatHex(sha.digest());
   }
 
   private static void force(Path p, boolean directory) throws IOException {

@@ -191,10 +191,8 @@ public final class LedgerIndex {
 
   /** The fingerprint of a stored event: SHA-256 of its position and canonical wire JSON. */
   public static String fingerprint(StoredEvent e) {
-    byte[] d = DatasetBuilder.sha256().digest((e.position() + "\n"
-        + org.covenant.format.Json.line(org.covenant.format.EventCodec.toJson(e.event())))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return java.util.HexFormat.of().formatHex(d);
+    return org.covenant.core.Sha256.hex(e.position() + "\n"
+        + org.covenant.format.Json.line(org.covenant.format.EventCodec.toJson(e.event())));
   }
 
   /**

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -260,7 +259,7 @@ public final class NaiveBayes {
    * involving an account of {@code exclude} (as owner or contributor) are skipped: training
    * "from scratch without" them.
    */
-  public static Result<Trained> train(Corpus included, Path textFile, Set<String> exclude,
+  public static Result<Trained> train(ContentCorpus included, Path textFile, Set<String> exclude,
       int buckets, ObjectNode metadata) {
     Map<String, String[]> texts = new HashMap<>();
     String src = textFile.toString();
@@ -473,7 +472,7 @@ public final class NaiveBayes {
 
   /** SHA-256 of {@link #countsBytes()}, hex. */
   public String countsSha256() {
-    return HexFormat.of().formatHex(DatasetBuilder.sha256().digest(countsBytes()));
+    return org.covenant.core.Sha256.hex(countsBytes());
   }
 
   private static byte[] le16(int v) {

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CorpusFileTest {
   @TempDir Path dir;
 
-  private Corpus sample() {
+  private ContentCorpus sample() {
     return CorpusGenerator.generate(CorpusGenerator.Spec.of(3_000, 40, 7)).corpus();
   }
 
   @Test
   void writeThenRead_givesTheSameRecords() throws IOException {
-    Corpus c = sample();
+    ContentCorpus c = sample();
     Path f = dir.resolve("c.corpus");
     CorpusFile.write(c, f);
-    Corpus back = TestWorlds.ok(CorpusFile.read(f));
+    ContentCorpus back = TestWorlds.ok(CorpusFile.read(f));
     assertThat(back.size()).isEqualTo(c.size());
     for (int i = 0; i < c.size(); i++) {
       assertThat(back.item(i)).isEqualTo(c.item(i));
@@ -65,11 +65,11 @@ class CorpusFileTest {
 
   @Test
   void unknownCategory_isAProblemNamingTheRecord() throws IOException {
-    Corpus.Builder b = Corpus.builder();
-    b.add(new Corpus.ContentItem("first", org.covenant.core.vocab.Vocabulary.category(
+    ContentCorpus.Builder b = ContentCorpus.builder();
+    b.add(new ContentCorpus.ContentItem("first", org.covenant.core.vocab.Vocabulary.category(
         "customer_content.audio").orElseThrow(), "acme", java.util.Optional.empty(),
         java.util.Optional.empty(), java.util.List.of(), java.time.Instant.EPOCH));
-    b.add(new Corpus.ContentItem("second", org.covenant.core.vocab.Vocabulary.category(
+    b.add(new ContentCorpus.ContentItem("second", org.covenant.core.vocab.Vocabulary.category(
         "customer_content.chat").orElseThrow(), "acme", java.util.Optional.empty(),
         java.util.Optional.empty(), java.util.List.of(), java.time.Instant.EPOCH));
     Path f = dir.resolve("c.corpus");
@@ -112,14 +112,14 @@ class CorpusFileTest {
     Files.writeString(f, ok);
     assertThat(TestWorlds.problems(CorpusJsonl.read(f, Set.of("z")::contains)))
         .contains("line 1 (`c1`)").contains("unknown account `a`");
-    Corpus c = TestWorlds.ok(CorpusJsonl.read(f, a -> true));
+    ContentCorpus c = TestWorlds.ok(CorpusJsonl.read(f, a -> true));
     assertThat(c.item(0).contributors()).containsExactly("a", "b");
   }
 
   @Test
   void generator_isDeterministicAndSkewed() {
-    Corpus a = CorpusGenerator.generate(CorpusGenerator.Spec.of(20_000, 200, 3)).corpus();
-    Corpus b = CorpusGenerator.generate(CorpusGenerator.Spec.of(20_000, 200, 3)).corpus();
+    ContentCorpus a = CorpusGenerator.generate(CorpusGenerator.Spec.of(20_000, 200, 3)).corpus();
+    ContentCorpus b = CorpusGenerator.generate(CorpusGenerator.Spec.of(20_000, 200, 3)).corpus();
     assertThat(a.size()).isEqualTo(20_000);
     long[] perAccount = new long[a.accounts().size()];
     long external = 0;

@@ -107,7 +107,7 @@ class KernelEqualsEngineTest {
     /** Records authored by a guest whose organisation has no account, naming it. */
     int guestRecords;
     LedgerIndex index;
-    Corpus corpus;
+    ContentCorpus corpus;
     GovernanceState merged;
 
     static World random(Random rnd) {
@@ -201,7 +201,7 @@ class KernelEqualsEngineTest {
           meetingAt[a] = pj.at().getEpochSecond() - BASE.getEpochSecond();
         }
       }
-      Corpus.Builder cb = Corpus.builder();
+      ContentCorpus.Builder cb = ContentCorpus.builder();
       List<Event> contents = new ArrayList<>();
       int records = owners.isEmpty() ? 0 : 20 + rnd.nextInt(120);
       List<Category> cats = Vocabulary.categories();
@@ -223,7 +223,7 @@ class KernelEqualsEngineTest {
           contributors.add(guestOrg[a]);
           w.guestRecords++;
         }
-        Corpus.ContentItem item = new Corpus.ContentItem("c" + i, cat, "a" + a,
+        ContentCorpus.ContentItem item = new ContentCorpus.ContentItem("c" + i, cat, "a" + a,
             inMeeting ? Optional.of("mt" + a) : Optional.empty(),
             inMeeting ? Optional.of(byGuest ? "guest" + a : "o" + a) : Optional.empty(),
             contributors, created);

@@ -45,7 +45,7 @@ class LineageTest {
     assertThat(Json.parse(built).path("job").path("name").asText()).isEqualTo("dataset.build");
     assertThat(Json.parse(built).path("run").path("runId").asText()).isEqualTo(first.build());
 
-    Corpus included = TestWorlds.ok(CorpusFile.read(dir.resolve("ds1").resolve(
+    ContentCorpus included = TestWorlds.ok(CorpusFile.read(dir.resolve("ds1").resolve(
         DatasetManifest.CORPUS)));
     Path texts = dir.resolve("texts.tsv");
     try (Writer w = Files.newBufferedWriter(texts)) {
@@ -114,7 +114,7 @@ class LineageTest {
     DatasetManifest second = TestWorlds.ok(DatasetBuilder.build(new DatasetBuilder.Request(
         corpusFile, "ai.training", Instant.parse("2025-01-01T13:00:00Z"), dir.resolve("ds2"), 2),
         TestWorlds.index(ledger), BuildLog.dataDir(data), Progress.none(), NOW));
-    Corpus next = TestWorlds.ok(CorpusFile.read(dir.resolve("ds2").resolve(DatasetManifest.CORPUS)));
+    ContentCorpus next = TestWorlds.ok(CorpusFile.read(dir.resolve("ds2").resolve(DatasetManifest.CORPUS)));
     // Its customer content is out; service-generated data is the platform's (ownership basis).
     for (int i = 0; i < next.size(); i++) {
       if (next.accountId(i).equals(account)) {

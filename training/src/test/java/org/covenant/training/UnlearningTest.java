@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UnlearningTest {
   @TempDir Path dir;
 
-  private Corpus corpus;
+  private ContentCorpus corpus;
   private Path texts;
 
   private void world(long seed) throws IOException {

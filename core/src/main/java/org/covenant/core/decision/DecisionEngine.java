@@ -1,19 +1,25 @@
 package org.covenant.core.decision;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.covenant.core.state.ContentConditions;
 import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
+import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.Effect;
 import org.covenant.core.terms.Evaluation;
 import org.covenant.core.terms.Obligation;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.Purpose;
 
 /**
  * Decides whether a purpose may use a content item at a time (ARCHITECTURE.md §5): T_use, then
@@ -39,15 +45,95 @@ public final class DecisionEngine {
 
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
+    return decide(snapshot, request, account -> true, false).decision();
+  }
+
+  /**
+   * A decision together with the account owning the content it is about.
+   *
+   * @param decision the answer
+   * @param account the owning account; empty when the answer is {@code unknown_content}
+   */
+  public record Attributed(Decision decision, Optional<String> account) {
+    /** Validates the fields. */
+    public Attributed {
+      Objects.requireNonNull(decision, "decision");
+      Objects.requireNonNull(account, "account");
+    }
+  }
+
+  /**
+   * Decides one request for a reader that may be confined to one account, failing closed.
+   *
+   * <ul>
+   *   <li>Content that does not exist at the time, or that belongs to an account the reader does
+   *       not reach, is answered {@code unknown_content} (another account's content is
+   *       indistinguishable from content that does not exist).
+   *   <li>When {@code stale} (the snapshot may miss events, e.g. the store is unreachable), a
+   *       decision whose T_use or T_capture has a matching clause with a condition that
+   *       {@linkplain org.covenant.core.terms.Condition#readsChangingState() reads changing
+   *       state} is answered {@code store_unavailable} with the evidence it would have used;
+   *       decisions resting on nothing that changes are answered from the snapshot.
+   * </ul>
+   *
+   * @param reaches which accounts' content the reader may see
+   * @param stale whether the snapshot may be missing recent events
+   */
+  public Attributed decide(Snapshot snapshot, DecisionRequest request,
+      Predicate<String> reaches, boolean stale) {
     long t = TimeKey.of(request.at());
     Optional<ContentRecord> found = snapshot.content(request.content(), t);
-    if (found.isEmpty()) {
-      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
+    if (found.isEmpty() || !reaches.test(found.get().account())) {
+      return new Attributed(Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision()),
+          Optional.empty());
     }
     ContentRecord c = found.get();
     Evidence evidence = new Evidence();
     evidence.accept(c.position());
     ContentConditions oracle = snapshot.conditions(c, t, evidence);
+    Decision d = decide(c, request, oracle, evidence);
+    if (stale && readsChangingState(c, request, oracle)) {
+      d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
+    }
+    return new Attributed(d, Optional.of(c.account()));
+  }
+
+  /**
+   * The licence of a bulk use that names no content item (a batch of an account's invites
+   * scanned for abuse): allow on the first permit, by id, of the terms the account has accepted
+   * at {@code at} that matches the category and purpose with no conditions (a license that rests
+   * on nothing that changes), citing it; else deny {@code no_permitting_clause}.
+   */
+  public Decision licence(Snapshot snapshot, String account, Category category, Purpose purpose,
+      Instant at) {
+    Optional<TermsVersion> v = snapshot.terms(account, TimeKey.of(at), snapshot.position())
+        .flatMap(st -> catalog.version(st.value()));
+    if (v.isPresent()) {
+      for (Clause c : v.get().matching(category, purpose)) {
+        if (c.effect() == Effect.PERMIT && c.when().isEmpty() && c.basis().isPresent()) {
+          return new Decision(Verdict.ALLOW, List.of(), c.basis(), v.get().cite(List.of(c)),
+              c.obligations(), List.of(), v.get().revision());
+        }
+      }
+    }
+    return Decision.deny(Reason.NO_PERMITTING_CLAUSE, List.of(), catalog.revision());
+  }
+
+  /** Whether T_use or T_capture (those accepted) can decide this from changing state. */
+  private boolean readsChangingState(ContentRecord c, DecisionRequest request,
+      ContentConditions oracle) {
+    for (Optional<Snapshot.Stamped<String>> v : List.of(oracle.termsAtUse(),
+        oracle.termsAtCapture())) {
+      if (v.isPresent() && catalog.version(v.get().value())
+          .map(x -> x.readsChangingState(c.category(), request.purpose())).orElse(true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
+      Evidence evidence) {
     Optional<Snapshot.Stamped<String>> use = oracle.termsAtUse();
     Optional<Snapshot.Stamped<String>> capture = oracle.termsAtCapture();
     if (use.isEmpty() || capture.isEmpty()) {

@@ -10,6 +10,10 @@ import org.covenant.core.vocab.SettingDef;
  * A condition of a permit's {@code when} or a forbid's {@code unless} (ARCHITECTURE.md §5 table).
  * {@link #rank()} is the row of the table: when several conditions of a permit fail, the reason
  * is that of the first failing one in this order, whatever the order in the file.
+ *
+ * <p>Every kind says, through {@link #readsChangingState()}, whether it reads state that later
+ * events change; the method is abstract, so a new kind cannot compile without saying, and the
+ * engine fails closed on it when the snapshot may be stale.
  */
 public sealed interface Condition {
   /** The row of the §5 table, 0-based. */
@@ -20,6 +24,15 @@ public sealed interface Condition {
 
   /** The argument, e.g. {@code recording.cloud}. */
   String argument();
+
+  /**
+   * Whether this condition reads state that a later ledger event can change at the time of use
+   * (a setting, a consent): a decision resting on it may be wrong when the snapshot it reads is
+   * stale, so {@link org.covenant.core.decision.DecisionEngine} answers it
+   * {@code store_unavailable} then. False only for facts fixed at capture (a meeting's features,
+   * a notice acknowledged before capture). Deliberately abstract: a new kind must say.
+   */
+  boolean readsChangingState();
 
   /** The policy-file form, e.g. {@code setting: recording.cloud}. */
   default String text() {
@@ -36,6 +49,11 @@ public sealed interface Condition {
     @Override
     public int rank() {
       return 0;
+    }
+
+    @Override
+    public boolean readsChangingState() {
+      return true;
     }
 
     @Override
@@ -62,6 +80,11 @@ public sealed interface Condition {
     }
 
     @Override
+    public boolean readsChangingState() {
+      return false;
+    }
+
+    @Override
     public String kind() {
       return "meeting_feature";
     }
@@ -82,6 +105,11 @@ public sealed interface Condition {
     @Override
     public int rank() {
       return 2;
+    }
+
+    @Override
+    public boolean readsChangingState() {
+      return true;
     }
 
     @Override
@@ -108,6 +136,11 @@ public sealed interface Condition {
     }
 
     @Override
+    public boolean readsChangingState() {
+      return true;
+    }
+
+    @Override
     public String kind() {
       return "consent_at_capture";
     }
@@ -131,6 +164,11 @@ public sealed interface Condition {
     }
 
     @Override
+    public boolean readsChangingState() {
+      return true;
+    }
+
+    @Override
     public String kind() {
       return "all_contributors_consent";
     }
@@ -151,6 +189,11 @@ public sealed interface Condition {
     @Override
     public int rank() {
       return 5;
+    }
+
+    @Override
+    public boolean readsChangingState() {
+      return false;
     }
 
     @Override

@@ -2,13 +2,12 @@ package org.covenant.core.terms;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.covenant.core.Sha256;
 
 /**
  * The terms versions an engine knows (the built-in ones plus the user's), by name, with a
@@ -20,15 +19,11 @@ public final class TermsCatalog {
 
   private TermsCatalog(Map<String, TermsVersion> byName) {
     this.byName = byName;
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (TermsVersion v : new TreeMap<>(byName).values()) {
-        md.update((v.name() + "=" + v.revision() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      this.revision = "sha256:" + HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    MessageDigest md = Sha256.newDigest();
+    for (TermsVersion v : new TreeMap<>(byName).values()) {
+      md.update((v.name() + "=" + v.revision() + "\n").getBytes(StandardCharsets.UTF_8));
     }
+    this.revision = Sha256.PREFIX + Sha256.hex(md);
   }
 
   /** A catalog of these versions; names must be unique. */

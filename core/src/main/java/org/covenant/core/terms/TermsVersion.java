@@ -130,6 +130,25 @@ public final class TermsVersion {
   }
 
   /**
+   * Whether a decision about this category and purpose under this version can rest on state that
+   * later events change: some matching clause has a condition (in {@code when} or
+   * {@code unless}) that {@linkplain Condition#readsChangingState() reads changing state}.
+   */
+  public boolean readsChangingState(Category category, Purpose purpose) {
+    for (Clause[] table : List.of(forbids[category.ordinal()][purpose.ordinal()],
+        permits[category.ordinal()][purpose.ordinal()])) {
+      for (Clause c : table) {
+        for (Condition cond : ordered.get(c)) {
+          if (cond.readsChangingState()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Evaluates a request under this version (ARCHITECTURE.md §5 step 4): a forbid none of whose
    * {@code unless} holds denies; else the holding permits allow; else deny with the near misses.
    */

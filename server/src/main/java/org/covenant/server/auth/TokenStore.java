@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.Sha256;
 import org.covenant.format.Json;
 import org.covenant.server.ServerException;
 
@@ -229,18 +229,14 @@ public final class TokenStore {
   }
 
   /** One digest per thread: every request hashes its token. */
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(Sha256::newDigest);
 
   /** Hex SHA-256 of a secret. */
   static String sha256(String secret) {
     MessageDigest md = SHA256.get();
     md.reset();
-    return HexFormat.of().formatHex(md.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    md.update(secret.getBytes(StandardCharsets.UTF_8));
+    return Sha256.hex(md);
   }
 }

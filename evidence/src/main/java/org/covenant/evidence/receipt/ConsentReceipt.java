@@ -1,4 +1,4 @@
-package org.covenant.store.receipt;
+package org.covenant.evidence.receipt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +10,7 @@ import java.util.Set;
 import org.covenant.format.CanonicalJson;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
-import org.covenant.log.Outcome;
+import org.covenant.log.Checked;
 import org.covenant.store.StoreException;
 
 /**
@@ -105,7 +105,7 @@ public record ConsentReceipt(
    * timestamp in the canonical RFC 3339 form this class writes. Fails with {@code
    * malformed_receipt}.
    */
-  public static Outcome<ConsentReceipt> fromJson(JsonNode json) {
+  public static Checked<ConsentReceipt> fromJson(JsonNode json) {
     try {
       ObjectNode o = Json.obj(json, "receipt");
       Json.onlyFields(o, FIELDS);
@@ -122,7 +122,7 @@ public record ConsentReceipt(
       if (!timestamp.toString().equals(ts)) {
         return malformed("timestamp `" + ts + "` is not in canonical form `" + timestamp + "`");
       }
-      return Outcome.ok(
+      return Checked.ok(
           new ConsentReceipt(
               Json.str(o, "receipt_id"),
               Json.str(o, "pii_principal"),
@@ -138,7 +138,7 @@ public record ConsentReceipt(
     }
   }
 
-  private static <T> Outcome<T> malformed(String why) {
-    return Outcome.failed("malformed_receipt", why);
+  private static <T> Checked<T> malformed(String why) {
+    return Checked.failed("malformed_receipt", why);
   }
 }

@@ -1,4 +1,4 @@
-package org.covenant.store.receipt;
+package org.covenant.evidence.receipt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,10 +11,10 @@ import java.util.Objects;
 import java.util.Set;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
+import org.covenant.log.Checked;
 import org.covenant.log.Hash;
 import org.covenant.log.InclusionProof;
 import org.covenant.log.NoteSigner;
-import org.covenant.log.Outcome;
 import org.covenant.log.SignedCheckpoint;
 import org.covenant.log.TreeHasher;
 import org.covenant.store.StoreException;
@@ -129,7 +129,7 @@ public record SignedReceipt(
    * Reads a receipt document. Fails with {@code malformed_receipt} when a part is missing, extra or
    * of the wrong form; nothing is verified here ({@link ReceiptVerifier} does that).
    */
-  public static Outcome<SignedReceipt> parse(String json) {
+  public static Checked<SignedReceipt> parse(String json) {
     JsonNode root;
     try {
       root = Json.parse(json);
@@ -139,9 +139,9 @@ public record SignedReceipt(
     try {
       ObjectNode o = Json.obj(root, "receipt document");
       Json.onlyFields(o, TOP);
-      Outcome<ConsentReceipt> body = ConsentReceipt.fromJson(o.get("receipt"));
-      if (body instanceof Outcome.Failed<ConsentReceipt> f) {
-        return Outcome.failed(f.code(), f.message());
+      Checked<ConsentReceipt> body = ConsentReceipt.fromJson(o.get("receipt"));
+      if (body instanceof Checked.Failed<ConsentReceipt> f) {
+        return Checked.failed(f.code(), f.message());
       }
       ObjectNode sig = Json.obj(o.get("signature"), "signature");
       Json.onlyFields(sig, SIG);
@@ -164,8 +164,8 @@ public record SignedReceipt(
       }
       List<Hash> path = new ArrayList<>();
       for (String h : Json.strings(log, "inclusion_proof", true)) {
-        Outcome<Hash> parsed = Hash.fromBase64(h);
-        if (!(parsed instanceof Outcome.Ok<Hash> ok)) {
+        Checked<Hash> parsed = Hash.fromBase64(h);
+        if (!(parsed instanceof Checked.Ok<Hash> ok)) {
           return malformed("proof hash `" + h + "` is not 32 bytes of base64");
         }
         path.add(ok.value());
@@ -187,13 +187,13 @@ public record SignedReceipt(
         return malformed(
             "`log.tree_size` " + size + " is not the checkpoint's size " + r.treeSize());
       }
-      return Outcome.ok(r);
+      return Checked.ok(r);
     } catch (FormatException | StoreException e) {
       return malformed(e.getMessage());
     }
   }
 
-  private static <T> Outcome<T> malformed(String why) {
-    return Outcome.failed("malformed_receipt", why);
+  private static <T> Checked<T> malformed(String why) {
+    return Checked.failed("malformed_receipt", why);
   }
 }

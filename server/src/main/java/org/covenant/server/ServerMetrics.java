@@ -20,7 +20,7 @@ import org.covenant.core.decision.Decision;
  * JVM): requests by route and status with their latency, decisions by verdict and reason, the
  * ledger head, the transparency log size and store freshness.
  */
-public final class Metrics {
+public final class ServerMetrics {
   /** The content type of the text exposition format. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -36,8 +36,8 @@ public final class Metrics {
       new ConcurrentHashMap<>();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-  /** Metrics reading the ledger head, log size and store age from the suppliers. */
-  public Metrics(LongSupplier ledgerHead, LongSupplier logSize, LongSupplier storeAgeMillis) {
+  /** ServerMetrics reading the ledger head, log size and store age from the suppliers. */
+  public ServerMetrics(LongSupplier ledgerHead, LongSupplier logSize, LongSupplier storeAgeMillis) {
     requests = Counter.builder()
         .name("covenant_http_requests_total")
         .help("HTTP requests by method, route template and status")

@@ -20,7 +20,7 @@ import org.covenant.core.vocab.Vocabulary;
  * <p>A corpus is registered in bulk: record {@code i} counts as captured at {@link #created}
  * {@code (i)}, after every ledger event at or before that instant (see {@link BatchKernel}).
  */
-public final class Corpus {
+public final class ContentCorpus {
   /** The value of {@link #meeting} and {@link #author} when absent. */
   public static final int NONE = -1;
 
@@ -36,7 +36,7 @@ public final class Corpus {
   final int[] contributorStart;
   final int[] contributors;
 
-  Corpus(Strings ids, Strings accounts, Strings meetings, Strings authors, byte[] category,
+  ContentCorpus(Strings ids, Strings accounts, Strings meetings, Strings authors, byte[] category,
       int[] account, long[] created, int[] meeting, int[] author, int[] contributorStart,
       int[] contributors) {
     this.ids = ids;
@@ -136,7 +136,7 @@ public final class Corpus {
   }
 
   /** Records {@code records[0]}, {@code records[1]}, … (a subset, a reordering) as a corpus. */
-  public Corpus select(int[] records) {
+  public ContentCorpus select(int[] records) {
     return permute(records);
   }
 
@@ -144,7 +144,7 @@ public final class Corpus {
    * Records {@code perm[0]}, {@code perm[1]}, … as a corpus sharing this one's dictionaries: a
    * reordering when {@code perm} is a permutation, a subset otherwise.
    */
-  Corpus permute(int[] perm) {
+  ContentCorpus permute(int[] perm) {
     int n = perm.length;
     byte[] blob = ids.blob();
     int[] off = ids.offsets();
@@ -181,7 +181,7 @@ public final class Corpus {
       cw += clen;
       cs[k + 1] = cw;
     }
-    return new Corpus(new Strings(newBlob, newOff), accounts, meetings, authors, cat, acc, cre,
+    return new ContentCorpus(new Strings(newBlob, newOff), accounts, meetings, authors, cat, acc, cre,
         mee, aut, cs, con);
   }
 
@@ -313,8 +313,8 @@ public final class Corpus {
     }
 
     /** The corpus. */
-    public Corpus build() {
-      return new Corpus(ids.build(), accounts.build(), meetings.build(), authors.build(),
+    public ContentCorpus build() {
+      return new ContentCorpus(ids.build(), accounts.build(), meetings.build(), authors.build(),
           Arrays.copyOf(category, n), Arrays.copyOf(account, n), Arrays.copyOf(created, n),
           Arrays.copyOf(meeting, n), Arrays.copyOf(author, n),
           Arrays.copyOf(contributorStart, n + 1),

@@ -1,4 +1,4 @@
-package org.covenant.store.receipt;
+package org.covenant.evidence.receipt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.covenant.training;
+package org.covenant.evidence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,9 +100,12 @@ public final class MerkleRoot {
       return fold.root(partial ? roots.get(chunks - 1).get() : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TrainingException("interrupted", "hashing interrupted", e);
+      throw new IllegalStateException("hashing interrupted", e);
     } catch (ExecutionException e) {
-      throw new TrainingException("hash_failed", "hashing failed: " + e.getCause(), e.getCause());
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r; // the leaf function's own failure, unchanged
+      }
+      throw new IllegalStateException("hashing failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();
     }

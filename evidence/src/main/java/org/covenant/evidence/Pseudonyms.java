@@ -1,4 +1,4 @@
-package org.covenant.server;
+package org.covenant.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.covenant.core.Sha256;
 import org.covenant.format.Json;
 
 /**
@@ -28,19 +28,12 @@ public final class Pseudonyms {
   private final Optional<Path> file;
   private final Map<String, String> salts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
-  /** Reused under this object's lock (digest() resets it). */
-  private final MessageDigest sha256;
   // Guarded by this.
   private int deferring;
   private boolean dirty;
 
   private Pseudonyms(Optional<Path> file) {
     this.file = file;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
   }
 
   /** The salts of a data directory. */
@@ -72,8 +65,10 @@ public final class Pseudonyms {
         persist();
       }
     }
-    sha256.update(HexFormat.of().parseHex(salt));
-    return "sha256:" + HexFormat.of().formatHex(sha256.digest(id.getBytes(StandardCharsets.UTF_8)));
+    MessageDigest md = Sha256.newDigest();
+    md.update(HexFormat.of().parseHex(salt));
+    md.update(id.getBytes(StandardCharsets.UTF_8));
+    return Sha256.PREFIX + Sha256.hex(md);
   }
 
   /**

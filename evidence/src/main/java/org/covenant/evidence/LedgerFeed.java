@@ -1,4 +1,4 @@
-package org.covenant.server;
+package org.covenant.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,26 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.evidence.receipt.ConsentReceipt;
+import org.covenant.evidence.receipt.ConsentState;
+import org.covenant.evidence.receipt.ReceiptIssuer;
 import org.covenant.format.CanonicalJson;
 import org.covenant.format.EventCodec;
 import org.covenant.format.Json;
 import org.covenant.log.LogException;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
-import org.covenant.store.receipt.ConsentReceipt;
-import org.covenant.store.receipt.ConsentState;
-import org.covenant.store.receipt.ReceiptIssuer;
+import org.covenant.store.Ledger;
 
 /**
- * Feeds the transparency log (ARCHITECTURE.md §7) of the main namespace: one leaf per accepted
- * ledger event (RFC 8785 canonical JSON, personal fields pseudonymized), one leaf per decision-log
- * flush (its summary, like a bulk job's one leaf), and the consent receipts. The log may lag the
- * ledger, never lead it; on start the feed finds the last ledger position it logged by reading
- * the log's last leaves, so a restart neither skips nor repeats events.
+ * Feeds a data directory's transparency log (ARCHITECTURE.md §7) from its ledger: one leaf per
+ * accepted ledger event (RFC 8785 canonical JSON, personal fields pseudonymized), one leaf per
+ * decision-log flush (its summary, like a bulk job's one leaf), and the consent receipts. The log
+ * may lag the ledger, never lead it; on start the feed finds the last ledger position it logged
+ * by reading the log's last leaves, so a restart neither skips nor repeats events. The server and
+ * the CLI feed the same leaves through this one class ({@link DataDirectory#feed}).
  */
-public final class LogFeed implements Receipts {
+public final class LedgerFeed {
   /** The leaf type of a ledger event. */
   public static final String EVENT_LEAF = "covenant.ledger-event/1";
   /** The leaf type of a decision-log flush. */
@@ -38,14 +41,14 @@ public final class LogFeed implements Receipts {
   private static final int PAGE = 10_000;
 
   private final TiledLog log;
-  private final Namespace ns;
+  private final Ledger ledger;
   private final Pseudonyms pseudonyms;
   private final ReceiptIssuer receipts;
   private long loggedUpTo;
 
-  private LogFeed(TiledLog log, NoteSigner signer, Namespace ns, Pseudonyms pseudonyms) {
+  private LedgerFeed(TiledLog log, NoteSigner signer, Ledger ledger, Pseudonyms pseudonyms) {
     this.log = log;
-    this.ns = ns;
+    this.ledger = ledger;
     this.pseudonyms = pseudonyms;
     this.receipts = ReceiptIssuer.create(log, signer);
     long index = lastEventLeaf(log);
@@ -54,16 +57,27 @@ public final class LogFeed implements Receipts {
   }
 
   /**
-   * A feed into {@code log}, signed by {@code signer}, of the namespace's ledger, after checking
+   * A feed into {@code log}, signed by {@code signer}, of {@code ledger}, after checking
    * that the ledger is the one the log records.
    *
    * @throws LogException {@code ledger_behind_log} when the log holds ledger positions the ledger
    *     does not (a lost or replaced database); {@code ledger_log_mismatch} when the ledger's event
    *     at the last logged position is not the one the log committed
    */
-  public static LogFeed create(TiledLog log, NoteSigner signer, Namespace ns,
+  public static LedgerFeed create(TiledLog log, NoteSigner signer, Ledger ledger,
       Pseudonyms pseudonyms) {
-    return new LogFeed(log, signer, ns, pseudonyms);
+    return new LedgerFeed(log, signer, ledger, pseudonyms);
+  }
+
+  /** The log this feed appends to. */
+  public TiledLog log() {
+    return log;
+  }
+
+  /** The last ledger position recorded in a log's leaves (0 when none). */
+  public static long lastLoggedPosition(TiledLog log) {
+    long index = lastEventLeaf(log);
+    return index < 0 ? 0 : positionOf(log.leaf(index));
   }
 
   /** The index of the log's last ledger-event leaf, or -1. */
@@ -93,7 +107,7 @@ public final class LogFeed implements Receipts {
     if (index < 0) {
       return;
     }
-    long head = ns.ledger().head();
+    long head = ledger.head();
     Path dir = log.directory().getParent();
     if (loggedUpTo > head) {
       throw new LogException("ledger_behind_log", "the ledger of `" + dir + "` holds " + head
@@ -102,7 +116,7 @@ public final class LogFeed implements Receipts {
           + "replaced. Restore the ledger (ledger.db or the database) from a backup holding "
           + "position " + loggedUpTo + " or later; the log was left as it is");
     }
-    List<StoredEvent> at = ns.ledger().events(loggedUpTo - 1, 1);
+    List<StoredEvent> at = ledger.events(loggedUpTo - 1, 1);
     // Personal fields are compared no further than their presence: a salt may have been erased.
     ObjectNode logged = (ObjectNode) leafJson(log.leaf(index)).path("event");
     if (at.isEmpty() || !impersonal(EventCodec.toJson(at.get(0).event()))
@@ -123,7 +137,7 @@ public final class LogFeed implements Receipts {
   /** Appends the leaves of every ledger event not yet logged. */
   public synchronized void catchUp() {
     while (true) {
-      List<StoredEvent> page = ns.ledger().events(loggedUpTo, PAGE);
+      List<StoredEvent> page = ledger.events(loggedUpTo, PAGE);
       if (page.isEmpty()) {
         return;
       }
@@ -154,7 +168,7 @@ public final class LogFeed implements Receipts {
   }
 
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */
-  byte[] eventLeaf(StoredEvent e) {
+  public byte[] eventLeaf(StoredEvent e) {
     ObjectNode event = EventCodec.toJson(e.event());
     for (String f : PERSONAL) {
       JsonNode v = event.get(f);
@@ -169,28 +183,32 @@ public final class LogFeed implements Receipts {
     return CanonicalJson.canonicalize(leaf);
   }
 
-  /** Logs one decision-log flush as a leaf. */
-  public synchronized void decisions(DecisionLog.Flush f) {
+  /**
+   * Logs one decision-log flush as a leaf: when, how many decisions, over how many counters, and
+   * the ledger head they were made against.
+   */
+  public synchronized void decisions(Instant at, long decisions, int counters) {
     ObjectNode leaf = Json.object();
     leaf.put("type", DECISIONS_LEAF);
-    leaf.put("at", f.at().toString());
-    leaf.put("decisions", f.decisions());
-    leaf.put("counters", f.counters());
-    leaf.put("ledger_head", ns.ledger().head());
+    leaf.put("at", at.toString());
+    leaf.put("decisions", decisions);
+    leaf.put("counters", counters);
+    leaf.put("ledger_head", ledger.head());
     log.append(List.of(CanonicalJson.canonicalize(leaf)));
   }
 
   /**
    * The signed receipt of the consent event at {@code position}: the ledger up to it is logged
-   * first, then the receipt is logged and returned with its inclusion proof.
+   * first, then the receipt is logged and returned with its inclusion proof. Empty when the
+   * position holds no consent event.
+   *
+   * @param idPrefix the receipt id's prefix, e.g. {@code rcpt-main-} (then the position)
+   * @param currentTerms the terms an account has accepted last ({@code none} when none)
    */
-  @Override
-  public synchronized Optional<ObjectNode> receipt(Namespace namespace, long position) {
-    if (namespace != ns) {
-      return Optional.empty();
-    }
+  public synchronized Optional<ObjectNode> receipt(long position, String idPrefix,
+      Function<String, String> currentTerms) {
     catchUp();
-    List<StoredEvent> one = ns.ledger().events(position - 1, 1);
+    List<StoredEvent> one = ledger.events(position - 1, 1);
     if (one.isEmpty() || one.get(0).position() != position) {
       return Optional.empty();
     }
@@ -213,11 +231,8 @@ public final class LogFeed implements Receipts {
     } else {
       return Optional.empty();
     }
-    String terms = ns.directory().account(account)
-        .map(a -> a.termsHistory().isEmpty() ? "none"
-            : a.termsHistory().get(a.termsHistory().size() - 1).terms())
-        .orElse("none");
-    ConsentReceipt body = new ConsentReceipt("rcpt-" + ns.id() + "-" + position, account,
+    String terms = currentTerms.apply(account);
+    ConsentReceipt body = new ConsentReceipt(idPrefix + position, account,
         consent, state, terms, "covenant-notice/1", at, pseudonyms.of(by), "covenant platform");
     // The receipt exactly as signed: `covenant receipt verify` reads it strictly.
     return Optional.of(receipts.issue(body).toJson());

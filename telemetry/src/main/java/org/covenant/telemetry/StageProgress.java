@@ -5,7 +5,7 @@ package org.covenant.telemetry;
  * print a line with the rate. Called from the working thread, at most every few hundred thousand rows.
  */
 @FunctionalInterface
-public interface Progress {
+public interface StageProgress {
   /**
    * @param stage what is being done, e.g. {@code read}
    * @param done units done so far in this stage
@@ -13,8 +13,8 @@ public interface Progress {
    */
   void update(String stage, long done, long total);
 
-  /** Progress that goes nowhere. */
-  static Progress none() {
+  /** StageProgress that goes nowhere. */
+  static StageProgress none() {
     return (stage, done, total) -> { };
   }
 }

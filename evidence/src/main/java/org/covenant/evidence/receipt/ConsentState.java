@@ -1,4 +1,4 @@
-package org.covenant.store.receipt;
+package org.covenant.evidence.receipt;
 
 import java.util.Optional;
 

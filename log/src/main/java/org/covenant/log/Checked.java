@@ -10,10 +10,10 @@ import java.util.function.Function;
  *
  * @param <T> the value type
  */
-public sealed interface Outcome<T> {
+public sealed interface Checked<T> {
 
   /** A successful outcome carrying its value. */
-  record Ok<T>(T value) implements Outcome<T> {
+  record Ok<T>(T value) implements Checked<T> {
     /** Rejects a null value: absence is a {@link Failed}, never null. */
     public Ok {
       Objects.requireNonNull(value, "value");
@@ -21,7 +21,7 @@ public sealed interface Outcome<T> {
   }
 
   /** A failed outcome: {@code code} is lowercase snake, {@code message} says what and where. */
-  record Failed<T>(String code, String message) implements Outcome<T> {
+  record Failed<T>(String code, String message) implements Checked<T> {
     /** Requires a non-blank code and a message. */
     public Failed {
       Objects.requireNonNull(code, "code");
@@ -33,12 +33,12 @@ public sealed interface Outcome<T> {
   }
 
   /** A successful outcome. */
-  static <T> Outcome<T> ok(T value) {
+  static <T> Checked<T> ok(T value) {
     return new Ok<>(value);
   }
 
   /** A failed outcome. */
-  static <T> Outcome<T> failed(String code, String message) {
+  static <T> Checked<T> failed(String code, String message) {
     return new Failed<>(code, message);
   }
 
@@ -66,20 +66,20 @@ public sealed interface Outcome<T> {
   }
 
   /** Applies {@code f} to a success; a failure passes through with its code and message. */
-  default <R> Outcome<R> map(Function<? super T, ? extends R> f) {
+  default <R> Checked<R> map(Function<? super T, ? extends R> f) {
     if (this instanceof Ok<T> ok) {
-      return Outcome.ok(f.apply(ok.value()));
+      return Checked.ok(f.apply(ok.value()));
     }
     Failed<T> failed = (Failed<T>) this;
-    return Outcome.failed(failed.code(), failed.message());
+    return Checked.failed(failed.code(), failed.message());
   }
 
   /** Applies the next check {@code f} to a success; a failure passes through unchanged. */
-  default <R> Outcome<R> flatMap(Function<? super T, Outcome<R>> f) {
+  default <R> Checked<R> flatMap(Function<? super T, Checked<R>> f) {
     if (this instanceof Ok<T> ok) {
       return f.apply(ok.value());
     }
     Failed<T> failed = (Failed<T>) this;
-    return Outcome.failed(failed.code(), failed.message());
+    return Checked.failed(failed.code(), failed.message());
   }
 }

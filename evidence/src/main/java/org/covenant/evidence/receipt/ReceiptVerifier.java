@@ -1,11 +1,11 @@
-package org.covenant.store.receipt;
+package org.covenant.evidence.receipt;
 
 import java.util.Base64;
 import java.util.Objects;
+import org.covenant.log.Checked;
 import org.covenant.log.Checkpoint;
 import org.covenant.log.InclusionProof;
 import org.covenant.log.NoteVerifier;
-import org.covenant.log.Outcome;
 import org.covenant.log.SignedCheckpoint;
 import org.covenant.log.SignedNote;
 import org.covenant.log.TreeHasher;
@@ -31,8 +31,8 @@ public final class ReceiptVerifier {
 
   /** Parses and verifies a receipt document. */
   public ReceiptVerification verify(String receiptJson) {
-    Outcome<SignedReceipt> parsed = SignedReceipt.parse(receiptJson);
-    if (parsed instanceof Outcome.Failed<SignedReceipt> f) {
+    Checked<SignedReceipt> parsed = SignedReceipt.parse(receiptJson);
+    if (parsed instanceof Checked.Failed<SignedReceipt> f) {
       return new ReceiptVerification.Rejected(f.code(), f.message());
     }
     return verify(parsed.orThrow());
@@ -55,8 +55,8 @@ public final class ReceiptVerifier {
     if (!key.verify(leaf, signature)) {
       return reject("bad_receipt_signature", "the signature does not match the receipt");
     }
-    Outcome<SignedCheckpoint> checkpoint = SignedCheckpoint.open(r.checkpoint(), key);
-    if (checkpoint instanceof Outcome.Failed<SignedCheckpoint> f) {
+    Checked<SignedCheckpoint> checkpoint = SignedCheckpoint.open(r.checkpoint(), key);
+    if (checkpoint instanceof Checked.Failed<SignedCheckpoint> f) {
       return reject(f.code(), "checkpoint: " + f.message());
     }
     SignedCheckpoint cp = checkpoint.orThrow();
@@ -71,8 +71,8 @@ public final class ReceiptVerifier {
 
   /** The tree size a checkpoint note states, unverified; -1 when it states none. */
   static long checkpointSize(String note) {
-    Outcome<Checkpoint> c = SignedNote.parse(note).flatMap(n -> Checkpoint.parse(n.text()));
-    return c instanceof Outcome.Ok<Checkpoint> ok ? ok.value().size() : -1;
+    Checked<Checkpoint> c = SignedNote.parse(note).flatMap(n -> Checkpoint.parse(n.text()));
+    return c instanceof Checked.Ok<Checkpoint> ok ? ok.value().size() : -1;
   }
 
   private static ReceiptVerification reject(String code, String message) {

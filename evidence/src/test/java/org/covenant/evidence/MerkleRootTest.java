@@ -1,4 +1,4 @@
-package org.covenant.training;
+package org.covenant.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
