@@ -58,7 +58,7 @@ public final class LedgerCommand implements Runnable {
         "Example: covenant ledger import --data ./data ../shared/conformance/01-*.json"
       })
   static final class Import implements Callable<Integer> {
-    private static final int BATCH = 1000;
+    private static final int BATCH = 10_000;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       DecideCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -38,7 +38,7 @@ public final class LedgerFeed {
   public static final String DECISIONS_LEAF = "covenant.decision-summary/1";
   private static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
       "participant", "author");
-  private static final int PAGE = 1000;
+  private static final int PAGE = 10_000;
 
   private final TiledLog log;
   private final Ledger ledger;
@@ -141,10 +141,14 @@ public final class LedgerFeed {
       if (page.isEmpty()) {
         return;
       }
-      List<byte[]> leaves = new ArrayList<>(page.size());
-      for (StoredEvent e : page) {
-        leaves.add(eventLeaf(e));
-      }
+      // New salts are durable before the leaves that use them.
+      List<byte[]> leaves = pseudonyms.batch(() -> {
+        List<byte[]> out = new ArrayList<>(page.size());
+        for (StoredEvent e : page) {
+          out.add(eventLeaf(e));
+        }
+        return out;
+      });
       log.append(leaves);
       loggedUpTo = page.get(page.size() - 1).position();
       if (page.size() < PAGE) {

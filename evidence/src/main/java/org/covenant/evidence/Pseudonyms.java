@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.covenant.core.Sha256;
 import org.covenant.format.Json;
 
@@ -27,6 +28,9 @@ public final class Pseudonyms {
   private final Optional<Path> file;
   private final Map<String, String> salts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  // Guarded by this.
+  private int deferring;
+  private boolean dirty;
 
   private Pseudonyms(Optional<Path> file) {
     this.file = file;
@@ -55,12 +59,35 @@ public final class Pseudonyms {
       random.nextBytes(b);
       salt = HexFormat.of().formatHex(b);
       salts.put(id, salt);
-      persist();
+      if (deferring > 0) {
+        dirty = true;
+      } else {
+        persist();
+      }
     }
     MessageDigest md = Sha256.newDigest();
     md.update(HexFormat.of().parseHex(salt));
     md.update(id.getBytes(StandardCharsets.UTF_8));
     return Sha256.PREFIX + Sha256.hex(md);
+  }
+
+  /**
+   * Runs {@code body} with the salts of the new people it names written once, when it ends
+   * (also when it throws), instead of one rewrite of the file per new person: a page of log
+   * leaves costs one write, not one per guest. Callers persist what the salts protect only after
+   * this returns.
+   */
+  public synchronized <T> T batch(Supplier<T> body) {
+    deferring++;
+    try {
+      return body.get();
+    } finally {
+      deferring--;
+      if (deferring == 0 && dirty) {
+        dirty = false;
+        persist();
+      }
+    }
   }
 
   /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */

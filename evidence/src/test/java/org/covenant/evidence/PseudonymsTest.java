@@ -25,4 +25,21 @@ class PseudonymsTest {
     assertThat(ps.erase("alice")).isFalse();
     assertThat(Pseudonyms.open(dir).of("alice")).isNotEqualTo(before);
   }
+
+  @Test
+  void aBatch_writesTheNewSaltsOnceWhenItEnds_andTheyAreStable(@TempDir Path dir)
+      throws Exception {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    Path salts = dir.resolve("keys/salts.json");
+    String[] during = new String[1];
+    String carol = ps.batch(() -> {
+      ps.of("alice");
+      ps.of("bob");
+      during[0] = Files.exists(salts) ? "written" : "not yet";
+      return ps.of("carol");
+    });
+    assertThat(during[0]).isEqualTo("not yet");
+    assertThat(Files.readString(salts)).contains("alice", "bob", "carol");
+    assertThat(Pseudonyms.open(dir).of("carol")).isEqualTo(carol);
+  }
 }

@@ -64,9 +64,10 @@ public final class Deployment {
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
-    Ledger l = Ledger.open(ledger, catalog);
-    Namespace main = Namespace.over("main", l, DecisionLog.open(dataDir), clock,
+    // The directory is built from the ledger's own replay: the ledger is read once.
+    Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
         config.staleAfter());
+    Ledger l = main.ledger();
     TiledLog log = null;
     LedgerFeed feed;
     try {

@@ -2,6 +2,7 @@ package org.covenant.server;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.vocab.Role;
@@ -18,6 +20,9 @@ import org.covenant.core.vocab.Role;
  * account a meeting belongs to and who hosts it, the users of an account with their roles and
  * groups, and each account's own slice of the ledger (its events, terms and consent history). A
  * projection of the ledger's accepted events, fed in position order; reads are lock-free.
+ *
+ * <p>The ledger is the only copy of events: an account's events are kept here as ledger
+ * positions only (8 bytes each) and read back from the store when listed.
  */
 public final class Directory {
   /** A user of an account. */
@@ -38,7 +43,6 @@ public final class Directory {
     private final String account;
     private final Map<String, UserInfo> users = new ConcurrentHashMap<>();
     private final Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
-    private final List<StoredEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final List<ConsentChange> consents = Collections.synchronizedList(new ArrayList<>());
     private final List<TermsChange> terms = Collections.synchronizedList(new ArrayList<>());
     private final List<String> meetings = Collections.synchronizedList(new ArrayList<>());
@@ -47,8 +51,11 @@ public final class Directory {
     private volatile long[] positions = new long[16];
     private volatile int positionCount;
 
-    AccountInfo(String account) {
+    private final Function<long[], List<StoredEvent>> reader;
+
+    AccountInfo(String account, Function<long[], List<StoredEvent>> reader) {
       this.account = account;
+      this.reader = reader;
     }
 
     /** The account id. */
@@ -80,21 +87,26 @@ public final class Directory {
       return groups.contains(group);
     }
 
-    /** The account's events after a position, at most {@code limit}. */
+    /**
+     * The account's events after a position, at most {@code limit}, read from the ledger.
+     *
+     * @throws ServerException 503 {@code store_unavailable} when the store cannot be read
+     */
     public List<StoredEvent> events(long after, int limit) {
-      synchronized (events) {
-        int lo = 0;
-        int hi = events.size();
-        while (lo < hi) {
-          int mid = (lo + hi) >>> 1;
-          if (events.get(mid).position() <= after) {
-            lo = mid + 1;
-          } else {
-            hi = mid;
-          }
+      int n = positionCount;
+      long[] a = positions;
+      int lo = 0;
+      int hi = n;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (a[mid] <= after) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
-        return List.copyOf(events.subList(lo, Math.min(events.size(), lo + limit)));
       }
+      long[] page = Arrays.copyOfRange(a, lo, Math.min(n, lo + limit));
+      return page.length == 0 ? List.of() : reader.apply(page);
     }
 
     /**
@@ -163,9 +175,18 @@ public final class Directory {
     }
   }
 
+  private final Function<long[], List<StoredEvent>> reader;
   private final Map<String, AccountInfo> accounts = new ConcurrentHashMap<>();
   private final Map<String, MeetingInfo> meetings = new ConcurrentHashMap<>();
   private volatile long position;
+
+  /**
+   * An empty directory that reads events back through {@code reader} (the stored events at
+   * ascending positions).
+   */
+  public Directory(Function<long[], List<StoredEvent>> reader) {
+    this.reader = java.util.Objects.requireNonNull(reader, "reader");
+  }
 
   /** The last ledger position applied. */
   public long position() {
@@ -235,7 +256,7 @@ public final class Directory {
   private void applyOne(StoredEvent s) {
     Event e = s.event();
     if (e instanceof Event.AccountCreated a) {
-      AccountInfo info = new AccountInfo(a.account());
+      AccountInfo info = new AccountInfo(a.account(), reader);
       info.users.put(a.owner(), new UserInfo(a.owner(), Role.OWNER, Optional.empty()));
       accounts.put(a.account(), info);
     } else if (e instanceof Event.GroupCreated g) {
@@ -252,14 +273,14 @@ public final class Directory {
       accounts.get(c.account()).consents.add(new ConsentChange(c.consent(), false, c.at(),
           c.by(), s.position()));
     } else if (e instanceof Event.MeetingStarted m) {
-      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), m.account(), m.host(), m.at()));
-      accounts.get(m.account()).meetings.add(m.meeting());
+      // The account's and the host's own strings: a meeting adds no copies of them.
+      AccountInfo a = accounts.get(m.account());
+      String host = a.user(m.host()).map(UserInfo::user).orElse(m.host());
+      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), a.account, host, m.at()));
+      a.meetings.add(m.meeting());
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }
-    accountOf(e).map(accounts::get).ifPresent(a -> {
-      a.events.add(s);
-      a.addPosition(s.position());
-    });
+    accountOf(e).map(accounts::get).ifPresent(a -> a.addPosition(s.position()));
   }
 }

@@ -9,7 +9,9 @@ import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.Snapshot;
 import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
+import org.covenant.core.terms.TermsCatalog;
 import org.covenant.store.Ledger;
+import org.covenant.store.LedgerConfig;
 import org.covenant.store.StoreException;
 
 /**
@@ -28,7 +30,7 @@ public final class Namespace implements AutoCloseable {
 
   private final String id;
   private final Ledger ledger;
-  private final Directory directory = new Directory();
+  private final Directory directory;
   private final DecisionEngine engine;
   private final DecisionLog decisions;
   private final Clock clock;
@@ -39,9 +41,10 @@ public final class Namespace implements AutoCloseable {
   /** When the refresh in progress started (0: none). */
   private volatile long refreshingSince;
 
-  private Namespace(String id, Ledger ledger, DecisionLog decisions, Clock clock,
-      Duration staleAfter) {
+  private Namespace(String id, Ledger ledger, Directory directory, DecisionLog decisions,
+      Clock clock, Duration staleAfter) {
     this.id = Objects.requireNonNull(id, "id");
+    this.directory = directory;
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.engine = DecisionEngine.create(ledger.catalog());
     this.decisions = Objects.requireNonNull(decisions, "decisions");
@@ -55,7 +58,37 @@ public final class Namespace implements AutoCloseable {
   /** A namespace over an open ledger, which it then owns. */
   public static Namespace over(String id, Ledger ledger, DecisionLog decisions, Clock clock,
       Duration staleAfter) {
-    return new Namespace(id, ledger, decisions, clock, staleAfter);
+    Namespace[] self = new Namespace[1];
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
+    return self[0];
+  }
+
+  /**
+   * Opens the ledger the configuration names and a namespace over it, building the directory
+   * from the same replay as the ledger's projection (the ledger is read once, and both hold the
+   * same strings).
+   *
+   * @throws StoreException as {@link Ledger#open(LedgerConfig, TermsCatalog)}
+   */
+  public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
+      DecisionLog decisions, Clock clock, Duration staleAfter) {
+    Namespace[] self = new Namespace[1];
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    Ledger ledger;
+    try {
+      ledger = Ledger.open(config, catalog, directory::apply);
+    } catch (RuntimeException e) {
+      decisions.close();
+      throw e;
+    }
+    try {
+      self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
+    return self[0];
   }
 
   /** The namespace id ({@code main} for the data directory's ledger). */
@@ -161,6 +194,20 @@ public final class Namespace implements AutoCloseable {
   private void markFresh() {
     freshAt = clock.millis();
     storeUp = true;
+  }
+
+  /** The stored events at these positions; 503 when the store cannot be read. */
+  private List<StoredEvent> eventsAt(long[] positions) {
+    try {
+      return ledger.eventsAt(positions);
+    } catch (StoreException e) {
+      if (StoreException.UNAVAILABLE.equals(e.code())) {
+        storeUp = false;
+        throw ServerException.storeUnavailable("the ledger store cannot be read: "
+            + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   private void feed(List<StoredEvent> batch) {

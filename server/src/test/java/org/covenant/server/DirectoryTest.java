@@ -15,8 +15,10 @@ class DirectoryTest {
 
   @Test
   void holds_answersForEveryPositionExactlyWhetherItIsTheAccounts() {
-    Directory d = new Directory();
     List<StoredEvent> batch = new ArrayList<>();
+    // The store: the directory keeps positions and reads the events back through this.
+    Directory d = new Directory(positions -> java.util.Arrays.stream(positions)
+        .mapToObj(q -> batch.get((int) q - 1)).toList());
     String[] accounts = {"acme", "globex", "initech"};
     long p = 0;
     for (String a : accounts) {
@@ -42,6 +44,22 @@ class DirectoryTest {
             .as("position %d of %s asked of %s", s.position(), owner, a)
             .isEqualTo(owner.equals(a));
       }
+    }
+    // Each account's listing is its events, in order, in pages, read back from the store.
+    for (String a : accounts) {
+      List<StoredEvent> want = batch.stream()
+          .filter(x -> d.accountOf(x.event()).orElseThrow().equals(a)).toList();
+      List<StoredEvent> got = new ArrayList<>();
+      long after = 0;
+      while (true) {
+        List<StoredEvent> page = d.account(a).orElseThrow().events(after, 37);
+        got.addAll(page);
+        if (page.size() < 37) {
+          break;
+        }
+        after = page.get(page.size() - 1).position();
+      }
+      assertThat(got).as(a).isEqualTo(want);
     }
     assertThat(d.account("acme").orElseThrow().holds(0)).isFalse();
     assertThat(d.account("acme").orElseThrow().holds(p + 1)).isFalse();

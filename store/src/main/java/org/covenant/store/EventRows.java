@@ -15,6 +15,11 @@ import org.covenant.format.Json;
 final class EventRows {
   private EventRows() {}
 
+  /** {@code ?, ?, ...}: n parameters for an {@code IN} list. */
+  static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
   static String body(Event event) {
     return Json.line(EventCodec.toJson(event));
   }

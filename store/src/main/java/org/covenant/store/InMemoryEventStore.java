@@ -59,5 +59,29 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public synchronized Map<String, Long> storedKeys(java.util.Collection<String> wanted,
+      String separator) {
+    Map<String, Long> out = new HashMap<>();
+    java.util.Set<String> set = new java.util.HashSet<>(wanted);
+    keys.forEach((k, p) -> {
+      if (EventStore.matches(k, set, separator)) {
+        out.put(k, p);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public synchronized List<StoredEvent> readAt(long[] positions) {
+    List<StoredEvent> out = new ArrayList<>(positions.length);
+    for (long p : positions) {
+      if (p >= 1 && p <= events.size()) {
+        out.add(events.get((int) (p - 1)));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public void close() {}
 }

@@ -66,9 +66,11 @@ public final class Ledger implements AutoCloseable {
   /** Where a key was appended and the fingerprint of its request (null when unbound). */
   private record KeyUse(long position, String fingerprint) {}
 
-  // Guarded by writer. Keyed by the key without its fingerprint.
-  private final Map<String, KeyUse> keys = new HashMap<>();
+  // Guarded by writer. Idempotency keys are not kept here: they are looked up in the store
+  // (ledger_event.idempotency_key is unique and indexed), so memory does not grow with them.
   private final List<StoredEvent> undelivered = new ArrayList<>();
+  private boolean opening;
+  private Consumer<List<StoredEvent>> replay;
   private boolean replaying;
   private boolean dirty;
   private long deliveredUpTo;
@@ -85,7 +87,18 @@ public final class Ledger implements AutoCloseable {
    *     {@code schema_too_new} or {@code invalid_config}
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog) {
+    return open(config, catalog, page -> {});
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog)}, showing {@code replay} every page of events
+   * the open replays, in position order, after the projection applied it: a second projection
+   * (the server's directory) is built from the same read instead of reading the ledger again.
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(replay, "replay");
     EventStore store;
     if (config instanceof LedgerConfig.Memory) {
       store = InMemoryEventStore.create();
@@ -96,7 +109,7 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog);
+    return over(store, catalog, replay);
   }
 
   /**
@@ -104,10 +117,21 @@ public final class Ledger implements AutoCloseable {
    * failure to rebuild the projection from it.
    */
   public static Ledger over(EventStore store, TermsCatalog catalog) {
+    return over(store, catalog, page -> {});
+  }
+
+  /** As {@link #over(EventStore, TermsCatalog)}, showing {@code replay} the open's replay. */
+  public static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay) {
     Ledger ledger = new Ledger(store, catalog);
+    ledger.replay = Objects.requireNonNull(replay, "replay");
     ledger.writer.lock();
     try {
+      // What is in the store at open is delivered to no one: don't collect it.
+      ledger.opening = true;
       ledger.rebuild();
+      ledger.opening = false;
+      ledger.replay = null;
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
     } catch (RuntimeException e) {
@@ -181,20 +205,39 @@ public final class Ledger implements AutoCloseable {
    */
   public OptionalLong positionOf(String idempotencyKey) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-    writer.lock();
-    try {
-      KeyUse u = keys.get(Append.keyOf(idempotencyKey));
-      return u == null || u.position() > view.head() ? OptionalLong.empty()
-          : OptionalLong.of(u.position());
-    } finally {
-      unlockAndSignal();
-    }
+    ensureOpen();
+    String key = Append.keyOf(idempotencyKey);
+    KeyUse u = keyUses(List.of(key)).get(key);
+    return u == null || u.position() > view.head() ? OptionalLong.empty()
+        : OptionalLong.of(u.position());
   }
 
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
     return store.read(afterPosition, limit);
+  }
+
+  /**
+   * Where each of these keys (without fingerprint) is stored, read from the store: the stored key
+   * is the key itself or the key with its fingerprint ({@link Append#storedKey()}).
+   */
+  private Map<String, KeyUse> keyUses(List<String> keys) {
+    Map<String, KeyUse> out = new HashMap<>();
+    java.util.Set<String> wanted = new java.util.HashSet<>(keys);
+    store.storedKeys(keys, Append.FINGERPRINT_SEPARATOR).forEach((stored, position) -> {
+      String key = Append.keyOf(stored);
+      if (wanted.contains(key)) {
+        out.put(key, new KeyUse(position, Append.fingerprintOf(stored)));
+      }
+    });
+    return out;
+  }
+
+  /** The stored events at these ascending positions, read from the store. */
+  public List<StoredEvent> eventsAt(long[] positions) {
+    ensureOpen();
+    return store.readAt(positions);
   }
 
   /**
@@ -314,6 +357,7 @@ public final class Ledger implements AutoCloseable {
         rebuild();
       }
       catchUp();
+      plan.lookUpKeys();
       long before = view.head();
       long head = store.append(before, plan::apply);
       plan.committed(head);
@@ -333,15 +377,33 @@ public final class Ledger implements AutoCloseable {
     final List<Request> group;
     final List<StoredEvent> fresh = new ArrayList<>();
     final Map<String, KeyUse> groupKeys = new HashMap<>();
+    /** The group's keys already in the store, and those among the unseen events. */
+    Map<String, KeyUse> storedKeys = Map.of();
     boolean touched;
 
     Plan(List<Request> group) {
       this.group = group;
     }
 
+    /**
+     * Reads which of the group's keys the store already holds. Done before the write lock: a key
+     * another process stores after this read arrives among the unseen events.
+     */
+    void lookUpKeys() {
+      List<String> wanted = new ArrayList<>();
+      for (Request r : group) {
+        for (Append a : r.batch) {
+          a.idempotencyKey().ifPresent(wanted::add);
+        }
+      }
+      storedKeys = wanted.isEmpty() ? new HashMap<>() : keyUses(wanted);
+    }
+
     List<StoredEvent> apply(List<StoredEvent> unseen) {
       for (StoredEvent e : unseen) {
         applyStored(e);
+        e.idempotencyKey().ifPresent(k -> storedKeys.put(Append.keyOf(k),
+            new KeyUse(e.position(), Append.fingerprintOf(k))));
       }
       for (Request r : group) {
         plan(r);
@@ -362,7 +424,7 @@ public final class Ledger implements AutoCloseable {
         }
         if (a.idempotencyKey().isPresent()) {
           String k = a.idempotencyKey().get();
-          KeyUse seen = keys.containsKey(k) ? keys.get(k) : groupKeys.get(k);
+          KeyUse seen = storedKeys.containsKey(k) ? storedKeys.get(k) : groupKeys.get(k);
           if (seen != null) {
             String fp = a.fingerprint().orElse(null);
             boolean same = fp == null || seen.fingerprint() == null
@@ -404,7 +466,6 @@ public final class Ledger implements AutoCloseable {
         throw new StoreException(StoreException.CORRUPT, "the store's head is " + head
             + " after the write but the projection's is " + v.state().head());
       }
-      keys.putAll(groupKeys);
       undelivered.addAll(fresh);
       view = new View(v.state(), head);
       for (Request r : group) {
@@ -428,6 +489,9 @@ public final class Ledger implements AutoCloseable {
       try {
         for (StoredEvent e : page) {
           applyStored(e);
+        }
+        if (opening && !page.isEmpty()) {
+          replay.accept(page);
         }
       } catch (RuntimeException e) {
         if (next != null) {
@@ -471,14 +535,13 @@ public final class Ledger implements AutoCloseable {
           + e.position() + " (" + e.event().type() + ") is rejected on replay: "
           + r.rejection().code().code() + ": " + r.rejection().message());
     }
-    e.idempotencyKey().ifPresent(k -> keys.put(Append.keyOf(k),
-        new KeyUse(e.position(), Append.fingerprintOf(k))));
-    undelivered.add(e);
+    if (!opening && e.position() > deliveredUpTo) {
+      undelivered.add(e);
+    }
     view = new View(v.state(), e.position());
   }
 
   private void rebuild() {
-    keys.clear();
     undelivered.clear();
     view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
     dirty = false;

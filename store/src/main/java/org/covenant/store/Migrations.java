@@ -48,7 +48,10 @@ final class Migrations {
               + "at TIMESTAMPTZ NOT NULL, "
               + "body JSONB NOT NULL, "
               + "idempotency_key TEXT UNIQUE, "
-              + "appended_at TIMESTAMPTZ NOT NULL DEFAULT now())")));
+              + "appended_at TIMESTAMPTZ NOT NULL DEFAULT now())")),
+      new Migration(2, "idempotency keys by prefix (a key stored with its request fingerprint)",
+          List.of("CREATE INDEX ledger_event_key_prefix ON %s.ledger_event "
+              + "(idempotency_key text_pattern_ops)")));
 
   private Migrations() {}
 

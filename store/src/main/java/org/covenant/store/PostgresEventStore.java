@@ -101,6 +101,65 @@ public final class PostgresEventStore implements EventStore {
     return withRetry("read events", c -> select(c, afterPosition, limit));
   }
 
+  @Override
+  public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
+    if (keys.isEmpty()) {
+      return new java.util.HashMap<>();
+    }
+    String[] exact = keys.toArray(String[]::new);
+    String[] prefixes = new String[exact.length];
+    for (int i = 0; i < exact.length; i++) {
+      prefixes[i] = likeEscape(exact[i] + separator) + "%";
+    }
+    return withRetry("look up idempotency keys", c -> {
+      java.util.Map<String, Long> out = new java.util.HashMap<>();
+      // The exact keys use the unique index; the prefixes the text_pattern_ops index (v2).
+      try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, position FROM "
+          + schema + ".ledger_event WHERE idempotency_key = ANY(?) UNION ALL "
+          + "SELECT idempotency_key, position FROM " + schema + ".ledger_event "
+          + "WHERE idempotency_key LIKE ANY(?)")) {
+        ps.setArray(1, c.createArrayOf("text", exact));
+        ps.setArray(2, c.createArrayOf("text", prefixes));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static String likeEscape(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  @Override
+  public List<StoredEvent> readAt(long[] positions) {
+    if (positions.length == 0) {
+      return List.of();
+    }
+    return withRetry("read events", c -> {
+      EventRows.Raw raw = new EventRows.Raw(where);
+      Long[] boxed = new Long[positions.length];
+      for (int i = 0; i < positions.length; i++) {
+        boxed[i] = positions[i];
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
+          + "idempotency_key FROM " + schema + ".ledger_event WHERE position = ANY(?) "
+          + "ORDER BY position")) {
+        ps.setArray(1, c.createArrayOf("bigint", boxed));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+      return raw.decode();
+    });
+  }
+
   /** A query of this store's tables on one connection. */
   private interface Query<T> {
     T run(Connection c) throws SQLException;

@@ -38,6 +38,10 @@ public final class SqliteEventStore implements EventStore {
 
   private final LedgerConfig.Sqlite config;
   private final String where;
+  /** Parameters per {@code IN} list (SQLite allows 999 in old builds). */
+  private static final int IN_CHUNK = 500;
+  /** Keys per look-up query (three parameters each). */
+  private static final int KEY_CHUNK = 200;
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
   private String ledgerId;
@@ -108,6 +112,73 @@ public final class SqliteEventStore implements EventStore {
     synchronized (readLock) {
       try {
         return select(reader(), afterPosition, limit);
+      } catch (SQLException e) {
+        throw failReader(e, "read events");
+      }
+    }
+  }
+
+  @Override
+  public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    List<String> all = List.copyOf(keys);
+    // Keys compare as bytes (BINARY): [K + separator, K + separator's successor) is exactly the
+    // keys that start with K + separator, and the unique index serves the range.
+    String upper = separator.substring(0, separator.length() - 1)
+        + (char) (separator.charAt(separator.length() - 1) + 1);
+    synchronized (readLock) {
+      try {
+        for (int from = 0; from < all.size(); from += KEY_CHUNK) {
+          List<String> chunk = all.subList(from, Math.min(all.size(), from + KEY_CHUNK));
+          StringBuilder sql = new StringBuilder(
+              "SELECT idempotency_key, position FROM ledger_event WHERE ");
+          for (int i = 0; i < chunk.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("idempotency_key = ? OR "
+                + "(idempotency_key >= ? AND idempotency_key < ?)");
+          }
+          try (PreparedStatement ps = reader().prepareStatement(sql.toString())) {
+            int n = 1;
+            for (String k : chunk) {
+              ps.setString(n++, k);
+              ps.setString(n++, k + separator);
+              ps.setString(n++, k + upper);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+              }
+            }
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw failReader(e, "look up idempotency keys");
+      }
+    }
+  }
+
+  @Override
+  public List<StoredEvent> readAt(long[] positions) {
+    synchronized (readLock) {
+      try {
+        EventRows.Raw raw = new EventRows.Raw("`" + where + "`");
+        for (int from = 0; from < positions.length; from += IN_CHUNK) {
+          int n = Math.min(positions.length - from, IN_CHUNK);
+          try (PreparedStatement ps = reader().prepareStatement("SELECT position, body, "
+              + "idempotency_key FROM ledger_event WHERE position IN ("
+              + EventRows.placeholders(n) + ") ORDER BY position")) {
+            for (int i = 0; i < n; i++) {
+              ps.setLong(i + 1, positions[from + i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
+              }
+            }
+          }
+        }
+        return raw.decode();
       } catch (SQLException e) {
         throw failReader(e, "read events");
       }

@@ -83,6 +83,51 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void keysAndPositions_areLookedUpInTheStore() {
+    EventStore s = store();
+    List<Event> events = Workload.accounts("p", 1200);
+    List<StoredEvent> batch = new ArrayList<>(Workload.stored(1, events));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i += 2) {
+      batch.set(i, new StoredEvent(i + 1, events.get(i), Optional.of("key-" + (i + 1))));
+      keys.add("key-" + (i + 1));
+    }
+    s.append(0, unseen -> batch);
+    keys.add("never-stored");
+    // more than one query's worth of keys and positions
+    java.util.Map<String, Long> found = s.storedKeys(keys, "#sha256:");
+    assertThat(found).hasSize(600).containsEntry("key-1", 1L).containsEntry("key-1199", 1199L)
+        .doesNotContainKey("never-stored");
+    long[] wanted = new long[700];
+    for (int i = 0; i < wanted.length; i++) {
+      wanted[i] = 2L * i + 1;
+    }
+    List<StoredEvent> read = s.readAt(wanted);
+    assertThat(read).hasSize(600);
+    assertThat(read.get(0)).isEqualTo(batch.get(0));
+    assertThat(read.get(599)).isEqualTo(batch.get(1198));
+    assertThat(s.readAt(new long[] {3, 4, 5000})).containsExactly(batch.get(2), batch.get(3));
+  }
+
+  @Test
+  void keysStoredWithASuffix_areFoundByTheirKey_andOnlyThose() {
+    EventStore s = store();
+    List<Event> events = Workload.accounts("q", 5);
+    String fp = "ab".repeat(32);
+    List<StoredEvent> batch = List.of(
+        new StoredEvent(1, events.get(0), Optional.of("req_1#sha256:" + fp)),
+        new StoredEvent(2, events.get(1), Optional.of("req_10#sha256:" + fp)),
+        new StoredEvent(3, events.get(2), Optional.of("req%1")),
+        new StoredEvent(4, events.get(3), Optional.of("reqX1#sha256:" + fp)),
+        new StoredEvent(5, events.get(4), Optional.of("req_1")));
+    s.append(0, unseen -> batch);
+    // `_` and `%` are literal; `req_1` is both stored bare and with a suffix elsewhere
+    assertThat(s.storedKeys(List.of("req_1", "req%1"), "#sha256:")).containsOnly(
+        java.util.Map.entry("req_1#sha256:" + fp, 1L), java.util.Map.entry("req%1", 3L),
+        java.util.Map.entry("req_1", 5L));
+  }
+
+  @Test
   void appendAt_storesOnlyAtTheExpectedHead() {
     EventStore s = store();
     List<Event> events = Workload.accounts("b", 3);

@@ -81,6 +81,64 @@ public interface EventStore extends AutoCloseable {
     return stale[0] ? new Write.Stale(expectedHead, head) : new Write.Written(head);
   }
 
+  /**
+   * The stored events at these positions, in ascending position order; positions beyond the head
+   * are left out. For listings that keep only positions in memory (the ledger is the only copy of
+   * events). The default reads them one by one; stores override it with one query.
+   *
+   * @param positions ascending, each at least 1
+   */
+  default List<StoredEvent> readAt(long[] positions) {
+    List<StoredEvent> out = new java.util.ArrayList<>(positions.length);
+    for (long p : positions) {
+      List<StoredEvent> one = read(p - 1, 1);
+      if (!one.isEmpty() && one.get(0).position() == p) {
+        out.add(one.get(0));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The stored idempotency keys that equal one of {@code keys} or start with one of them followed
+   * by {@code separator} (a key stored with a suffix, e.g. a request fingerprint), with their
+   * positions, as of now: the ledger looks keys up here rather than keeping every key in memory.
+   * The default scans the whole store; stores override it with an indexed query.
+   */
+  default java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+      String separator) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>(keys);
+    long after = 0;
+    while (true) {
+      List<StoredEvent> page = read(after, 10_000);
+      for (StoredEvent e : page) {
+        e.idempotencyKey().filter(k -> matches(k, wanted, separator))
+            .ifPresent(k -> out.put(k, e.position()));
+        after = e.position();
+      }
+      if (page.size() < 10_000) {
+        return out;
+      }
+    }
+  }
+
+  /** Whether a stored key is one of {@code keys}, or one of them, the separator and more. */
+  static boolean matches(String stored, java.util.Set<String> keys, String separator) {
+    if (keys.contains(stored)) {
+      return true;
+    }
+    for (int i = stored.indexOf(separator); i > 0; i = stored.indexOf(separator, i + 1)) {
+      if (keys.contains(stored.substring(0, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Releases connections and files. Idempotent. */
   @Override
   void close();

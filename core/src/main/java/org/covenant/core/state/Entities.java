@@ -12,14 +12,16 @@ import org.covenant.core.vocab.Vocabulary;
 final class Entities {
   private Entities() {}
 
+  /** n slots, each the shared empty history until written ({@link History#writable}). */
   @SuppressWarnings("unchecked")
   static <V> History<V>[] histories(int n) {
     History<V>[] h = (History<V>[]) new History<?>[n];
-    for (int i = 0; i < n; i++) {
-      h[i] = new History<>();
-    }
+    java.util.Arrays.fill(h, History.none());
     return h;
   }
+
+  private static final History<Boolean>[] NO_ACKS = histories(Notice.values().length);
+  private static final History<Boolean>[] NO_FEATURES = histories(Vocabulary.features().size());
 
   /** A setting value at one scope; {@code null} entries in a history mean "cleared". */
   record SettingValue(boolean value, boolean locked) {}
@@ -80,15 +82,29 @@ final class Entities {
   }
 
   static final class Participant {
+    /** The participant id, the one string the meeting keeps for it. */
+    final String id;
     /** true while present; the first true entry is the first join. */
     final History<Boolean> present = new History<>();
     /** One entry per notice, written on the first acknowledgement (they last for the meeting). */
-    final History<Boolean>[] acks = histories(Notice.values().length);
+    volatile History<Boolean>[] acks = NO_ACKS;
     /**
      * The organisation each {@code participant.joined} named (null: none), written when it
      * changes. It may have no account in this ledger (§3): it is never looked up.
      */
     final History<String> organisation = new History<>();
+
+    Participant(String id) {
+      this.id = id;
+    }
+
+    /** The acknowledgement slots, made this participant's own on first write. */
+    History<Boolean>[] ownAcks() {
+      if (acks == NO_ACKS) {
+        acks = histories(NO_ACKS.length);
+      }
+      return acks;
+    }
   }
 
   static final class Meeting {
@@ -97,10 +113,18 @@ final class Entities {
     final String host;
     final long at;
     final long pos;
-    final History<Boolean>[] features = histories(Vocabulary.features().size());
-    /** At most one entry: when it ended. */
-    final History<Boolean> ended = new History<>();
+    volatile History<Boolean>[] features = NO_FEATURES;
+    /** At most one entry: when it ended (the shared empty history until then). */
+    volatile History<Boolean> ended = History.none();
     final ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+
+    /** The feature slots, made this meeting's own on first write. */
+    History<Boolean>[] ownFeatures() {
+      if (features == NO_FEATURES) {
+        features = histories(NO_FEATURES.length);
+      }
+      return features;
+    }
 
     Meeting(String id, String account, String host, long at, long pos) {
       this.id = id;

@@ -19,6 +19,8 @@ import static org.covenant.core.event.RejectionCode.UNKNOWN_SETTING;
 import static org.covenant.core.event.RejectionCode.UNKNOWN_TERMS;
 import static org.covenant.core.event.RejectionCode.UNKNOWN_USER;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +57,7 @@ import org.covenant.core.vocab.Vocabulary;
 public final class GovernanceState {
   final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, Meeting> meetings = new ConcurrentHashMap<>();
-  final ConcurrentHashMap<String, ContentRecord> contents = new ConcurrentHashMap<>();
+  final ContentTable contents = new ContentTable();
   private final Predicate<String> knownTerms;
   private volatile long head;
   private long lastAt = Long.MIN_VALUE;
@@ -445,7 +447,7 @@ public final class GovernanceState {
             + "` never joined meeting `" + m.id + "` and is not its host");
       }
     }
-    if (contents.containsKey(e.content())) {
+    if (contents.view().find(e.content()) >= 0) {
       return reject(DUPLICATE_ID, "content `" + e.content() + "` already exists");
     }
     if (m != null && !m.account.equals(a.id)) {
@@ -468,13 +470,14 @@ public final class GovernanceState {
           new User(e.user(), e.role(), e.group().orElse(null), at, pos));
     } else if (event instanceof Event.SettingSet e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
-        scope(e.account(), e.scope()).byKey[d.ordinal()].add(at, pos,
+        History.writable(scope(e.account(), e.scope()).byKey, d.ordinal()).add(at, pos,
             new SettingValue(e.value(), e.locked()));
     } else if (event instanceof Event.SettingCleared e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
         History<SettingValue> h = scope(e.account(), e.scope()).byKey[d.ordinal()];
         History.Entry<SettingValue> last = h.last();
         if (last != null && last.value() != null) {
+          // A history with an entry is never the shared empty one.
           h.add(at, pos, null);
         }
     } else if (event instanceof Event.ConsentGranted e) {
@@ -482,9 +485,11 @@ public final class GovernanceState {
     } else if (event instanceof Event.ConsentWithdrawn e) {
         setConsent(e.account(), e.consent(), false, at, pos);
     } else if (event instanceof Event.MeetingStarted e) {
-        Meeting m = new Meeting(e.meeting(), e.account(), e.host(), at, pos);
+        Account a = accounts.get(e.account());
+        Meeting m = new Meeting(e.meeting(), a.id, a.users.get(e.host()).id, at, pos);
         for (String f : e.features()) {
-          History<Boolean> h = m.features[Vocabulary.feature(f).orElseThrow().ordinal()];
+          History<Boolean> h = History.writable(m.ownFeatures(),
+              Vocabulary.feature(f).orElseThrow().ordinal());
           if (h.last() == null) {
             h.add(at, pos, true);
           }
@@ -492,7 +497,8 @@ public final class GovernanceState {
         meetings.put(e.meeting(), m);
     } else if (event instanceof Event.MeetingFeature e) {
         Meeting m = meetings.get(e.meeting());
-        History<Boolean> h = m.features[Vocabulary.feature(e.feature()).orElseThrow().ordinal()];
+        History<Boolean> h = History.writable(m.ownFeatures(),
+            Vocabulary.feature(e.feature()).orElseThrow().ordinal());
         History.Entry<Boolean> last = h.last();
         boolean current = last != null && last.value();
         if (current != e.on()) {
@@ -501,24 +507,28 @@ public final class GovernanceState {
     } else if (event instanceof Event.MeetingEnded e) {
         Meeting m = meetings.get(e.meeting());
         if (m.ended.last() == null) {
-          m.ended.add(at, pos, true);
+          History<Boolean> ended = new History<>();
+          ended.add(at, pos, true);
+          m.ended = ended;
         }
     } else if (event instanceof Event.ParticipantJoined e) {
-        Participant p = meetings.get(e.meeting()).participants
-            .computeIfAbsent(e.participant(), k -> new Participant());
+        Participant p = participant(meetings.get(e.meeting()), e.participant());
         History.Entry<Boolean> last = p.present.last();
         if (last == null || !last.value()) {
           p.present.add(at, pos, true);
         }
-        String organisation = e.account().orElse(null);
+        // The canonical string when the organisation has an account here: no copy per join.
+        String organisation = e.account()
+            .map(o -> accounts.containsKey(o) ? accounts.get(o).id : o).orElse(null);
         History.Entry<String> named = p.organisation.last();
         if (named == null || !Objects.equals(named.value(), organisation)) {
           p.organisation.add(at, pos, organisation);
         }
     } else if (event instanceof Event.NoticeAcknowledged e) {
         Meeting m = meetings.get(e.meeting());
-        Participant p = m.participants.computeIfAbsent(e.participant(), k -> new Participant());
-        History<Boolean> h = p.acks[Notice.of(e.notice()).orElseThrow().ordinal()];
+        Participant p = participant(m, e.participant());
+        History<Boolean> h = History.writable(p.ownAcks(),
+            Notice.of(e.notice()).orElseThrow().ordinal());
         if (h.last() == null) {
           h.add(at, pos, true);
         }
@@ -531,12 +541,43 @@ public final class GovernanceState {
           }
         }
     } else if (event instanceof Event.ContentCreated e) {
-        Category c = Vocabulary.category(e.category()).orElseThrow();
-        contents.put(e.content(), new ContentRecord(e.content(), c, e.account(), e.meeting(),
-            e.author(), e.contributors(), e.at(), pos));
+        addContent(e, at, pos);
     } else {
       throw new IllegalStateException("unhandled event type " + event.type());
     }
+  }
+
+  /**
+   * Registers a content item as its capture stamp. Names are stored as the projection's own
+   * canonical strings (the account's, the meeting's, the host's or participant's), so an item
+   * adds no string but its id.
+   */
+  private void addContent(Event.ContentCreated e, long at, long pos) {
+    Category c = Vocabulary.category(e.category()).orElseThrow();
+    Account a = accounts.get(e.account());
+    Meeting m = e.meeting().isPresent() ? meetings.get(e.meeting().get()) : null;
+    String author = null;
+    if (e.author().isPresent()) {
+      String who = e.author().get();
+      if (m != null && who.equals(m.host)) {
+        author = m.host;
+      } else if (m != null && m.participants.get(who) != null) {
+        author = m.participants.get(who).id;
+      } else {
+        User u = a.users.get(who);
+        author = u != null ? u.id : who;
+      }
+    }
+    List<String> contributors = e.contributors();
+    if (contributors.size() > 1) {
+      List<String> canonical = new ArrayList<>(contributors.size());
+      for (String other : contributors) {
+        Account o = accounts.get(other);
+        canonical.add(o != null ? o.id : other);
+      }
+      contributors = canonical;
+    }
+    contents.add(e.content(), c.ordinal(), a.id, m, author, contributors, at, pos);
   }
 
   private SettingsScope scope(String account, Scope scope) {
@@ -548,9 +589,24 @@ public final class GovernanceState {
     };
   }
 
+  /**
+   * The meeting's participant, added on first sight under the canonical string of the id (the
+   * account user's, when it names one), so the meeting adds no copy of a user's id.
+   */
+  private Participant participant(Meeting m, String id) {
+    Participant p = m.participants.get(id);
+    if (p == null) {
+      User u = accounts.get(m.account).users.get(id);
+      String canonical = u != null ? u.id : id;
+      p = new Participant(canonical);
+      m.participants.put(canonical, p);
+    }
+    return p;
+  }
+
   private void setConsent(String account, String consent, boolean grant, long at, long pos) {
-    History<Boolean> h =
-        accounts.get(account).consents[ConsentType.of(consent).orElseThrow().ordinal()];
+    History<Boolean> h = History.writable(accounts.get(account).consents,
+        ConsentType.of(consent).orElseThrow().ordinal());
     History.Entry<Boolean> last = h.last();
     boolean inForce = last != null && last.value();
     if (inForce != grant) {

@@ -32,6 +32,8 @@ public final class Snapshot {
   public record Stamped<V>(V value, long position) {}
 
   private static final LongConsumer NO_EVIDENCE = p -> {};
+  private static final List<org.covenant.core.vocab.Category> CATEGORIES =
+      Vocabulary.categories();
   /** Parent definitions by ordinal, resolved once (no map look-ups on the hot path). */
   private static final SettingDef[][] PARENTS = new SettingDef[Vocabulary.settings().size()][];
 
@@ -103,10 +105,26 @@ public final class Snapshot {
 
   /** The content item, if it was created at or before t. */
   public Optional<ContentRecord> content(String id, long t) {
-    ContentRecord c = state.contents.get(id);
-    return c != null && visible(TimeKey.of(c.at()), c.position(), t)
-        ? Optional.of(c)
-        : Optional.empty();
+    ContentTable.View v = state.contents.view();
+    int i = v.find(id);
+    if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
+      return Optional.empty();
+    }
+    String account = v.account(i);
+    String[] others = v.others(i);
+    List<String> contributors;
+    if (others == null) {
+      contributors = List.of(account);
+    } else {
+      String[] all = new String[others.length + 1];
+      all[0] = account;
+      System.arraycopy(others, 0, all, 1, others.length);
+      contributors = List.of(all);
+    }
+    Meeting m = v.meeting(i);
+    return Optional.of(new ContentRecord(v.id(i), CATEGORIES.get(v.category(i)), account,
+        m == null ? Optional.empty() : Optional.of(m.id), Optional.ofNullable(v.author(i)),
+        contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
 
   /** The terms version the account accepted last at or before (t, p), with its position. */

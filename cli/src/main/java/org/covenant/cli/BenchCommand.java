@@ -1,0 +1,296 @@
+package org.covenant.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.covenant.core.decision.Decision;
+import org.covenant.core.decision.DecisionEngine;
+import org.covenant.core.decision.DecisionRequest;
+import org.covenant.core.event.Event;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.core.vocab.Purpose;
+import org.covenant.core.vocab.Vocabulary;
+import org.covenant.format.Json;
+import org.covenant.format.TermsLibrary;
+import org.covenant.store.Append;
+import org.covenant.store.AppendResult;
+import org.covenant.store.Ledger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code covenant bench scale}: how the ledger, its log and the projection grow with history
+ * length (docs/BENCHMARKS.md). A benchmark, never run by the test suite.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that need a data directory (docs/BENCHMARKS.md).",
+    subcommands = {BenchCommand.Scale.class, BenchCommand.Open.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code bench scale}. */
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Generate a realistic ledger of N events (accounts with groups and users, overlapping",
+        "meetings with internal and guest participants, notices, content, settings, consents",
+        "and terms changing over time) straight into the empty data directory DIR, through",
+        "the ledger and its transparency log, with an idempotency key per event as",
+        "`ledger import` does; then open it in a fresh JVM as the server does and measure.",
+        "Prints one JSON object: events, import rate, ledger and log bytes, live heap after a",
+        "full GC, time to ready, decision p50/p99 on a random and a recent-content workload.",
+        "",
+        "Example: covenant bench scale --events 1000000 --data /tmp/scale"
+      })
+  static final class Scale implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--events", required = true, paramLabel = "N") long events;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
+
+    @Option(names = "--batch", defaultValue = "10000", paramLabel = "B",
+        description = "Events per append call (default 10000).")
+    int batch;
+
+    @Option(names = "--open-heap", defaultValue = "8g", paramLabel = "SIZE",
+        description = "-Xmx of the JVM that opens the ledger (default 8g).")
+    String openHeap;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      if (Files.exists(data.resolve("ledger.db"))) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--data `" + data + "` already holds a ledger; give an empty directory");
+      }
+      TermsCatalog catalog = TermsLibrary.builtInCatalog();
+      ScaleWorkload w = ScaleWorkload.create(events, seed);
+      long appended = 0;
+      long rejected = 0;
+      long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
+      try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
+          catalog)) {
+        Ledger l = logged.ledger();
+        long key = 0;
+        while (appended < events) {
+          List<Event> next = w.next((int) Math.min(batch, events - appended));
+          List<Append> appends = new ArrayList<>(next.size());
+          for (Event e : next) {
+            appends.add(Append.of(e, "scale-" + seed + "-" + key++));
+          }
+          for (AppendResult r : l.append(appends)) {
+            if (r instanceof AppendResult.Accepted) {
+              appended++;
+            } else {
+              rejected++;
+              if (rejected <= 5) {
+                spec.commandLine().getErr().println("covenant: bench: not accepted: " + r);
+              }
+            }
+          }
+          logged.catchUp();
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+      ObjectNode json = Json.object();
+      json.put("events", appended);
+      json.put("rejected", rejected);
+      json.put("accounts", w.accounts());
+      json.put("meetings", w.meetings());
+      json.put("contents", w.contents());
+      json.put("import_seconds", round(seconds));
+      json.put("import_events_per_s", Math.round(appended / seconds));
+      json.put("import_cpu_seconds", round(cpuSeconds));
+      json.put("import_events_per_cpu_s", Math.round(appended / cpuSeconds));
+      json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
+          .getSystemLoadAverage());
+      json.put("ledger_bytes", bytes(data, "ledger.db"));
+      json.put("log_bytes", bytes(data, "log"));
+      json.set("open", openInChild());
+      out.println(Json.line(json));
+      out.flush();
+      return 0;
+    }
+
+    private ObjectNode openInChild() throws IOException, InterruptedException {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> cmd = List.of(java, "-Xmx" + openHeap, "-cp",
+          System.getProperty("java.class.path"), Main.class.getName(), "bench", "open",
+          "--data", data.toString());
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("bench open failed: " + text);
+      }
+      return (ObjectNode) Json.parse(text.trim());
+    }
+  }
+
+  /** {@code bench open}: the measuring half of {@code bench scale}, run in a fresh JVM. */
+  @Command(
+      name = "open",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Open the data directory as the server does, then print JSON: time to ready, live",
+        "heap after a full GC, decision p50/p99 on random and recent content."
+      })
+  static final class Open implements Callable<Integer> {
+    private static final int SAMPLES = 1 << 20;
+    private static final int RECENT = 10_000;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
+
+    @Option(names = "--seed", defaultValue = "7", paramLabel = "S") long seed;
+
+    @Override
+    public Integer call() {
+      TermsCatalog catalog = TermsLibrary.builtInCatalog();
+      long baseline = liveHeap();
+      long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
+      ObjectNode json = Json.object();
+      try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
+          catalog)) {
+        double ready = (System.nanoTime() - start) / 1e9;
+        double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
+        long heap = liveHeap() - baseline;
+        Ledger l = logged.ledger();
+        json.put("head", l.head());
+        json.put("ready_seconds", round(ready));
+        json.put("ready_cpu_seconds", round(readyCpu));
+        json.put("replay_events_per_s", Math.round(l.head() / ready));
+        json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
+        json.put("live_heap_bytes", heap);
+        json.put("heap_bytes_per_event", round((double) heap / Math.max(1, l.head())));
+        Snapshot s = l.snapshot();
+        DecisionEngine engine = DecisionEngine.create(catalog);
+        int contents = contentCount(s);
+        Instant at = Instant.parse("2100-01-01T00:00:00Z");
+        json.set("decide_random", latencies(engine, s, at, contents, 0));
+        json.set("decide_recent", latencies(engine, s, at, contents,
+            Math.max(0, contents - RECENT)));
+      }
+      spec.commandLine().getOut().println(Json.line(json));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    private ObjectNode latencies(DecisionEngine engine, Snapshot s, Instant at, int contents,
+        int from) {
+      SplittableRandom r = new SplittableRandom(seed);
+      List<Purpose> purposes = Vocabulary.purposes();
+      DecisionRequest[] requests = new DecisionRequest[1 << 16];
+      for (int i = 0; i < requests.length; i++) {
+        requests[i] = new DecisionRequest(purposes.get(r.nextInt(purposes.size())),
+            "c" + (from + r.nextInt(Math.max(1, contents - from))), at);
+      }
+      long sink = 0;
+      for (int i = 0; i < SAMPLES; i++) {
+        sink += engine.decide(s, requests[i & (requests.length - 1)]).evidence().size();
+      }
+      long[] ns = new long[SAMPLES];
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long wall0 = System.nanoTime();
+      for (int i = 0; i < SAMPLES; i++) {
+        long t0 = System.nanoTime();
+        Decision d = engine.decide(s, requests[i & (requests.length - 1)]);
+        ns[i] = System.nanoTime() - t0;
+        sink += d.evidence().size();
+      }
+      long wall = System.nanoTime() - wall0;
+      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      Arrays.sort(ns);
+      ObjectNode o = Json.object();
+      o.put("samples", SAMPLES);
+      o.put("p50_ns", ns[SAMPLES / 2]);
+      o.put("p99_ns", ns[(int) (SAMPLES * 0.99)]);
+      o.put("mean_wall_ns", wall / SAMPLES);
+      o.put("mean_cpu_ns", cpu / SAMPLES);
+      o.put("checksum", sink);
+      return o;
+    }
+  }
+
+  /** Content ids are dense ({@code c0, c1, ...}): the count is the first id that is missing. */
+  private static int contentCount(Snapshot s) {
+    int lo = 0;
+    int hi = Integer.MAX_VALUE - 1;
+    while (lo < hi) {
+      int mid = (int) (((long) lo + hi) >>> 1);
+      if (s.content("c" + mid, TimeKey.END).isPresent()) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** CPU time of the whole process (all threads, GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long liveHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static long bytes(Path dir, String name) throws IOException {
+    Path p = dir.resolve(name);
+    if (!Files.exists(p)) {
+      return 0;
+    }
+    long total = 0;
+    try (Stream<Path> files = Files.walk(p)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          total += Files.size(f);
+        }
+      }
+    }
+    // The WAL beside the SQLite file holds committed pages too.
+    Path wal = dir.resolve(name + "-wal");
+    return total + (Files.exists(wal) ? Files.size(wal) : 0);
+  }
+}

@@ -1,0 +1,62 @@
+package org.covenant.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.covenant.core.event.Event;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compact content columns answer exactly what the events said, across the table's growth
+ * (it starts at 1,024 items), and a snapshot sees only the items at or before its position.
+ */
+class ContentTableTest {
+  private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+  @Test
+  void itemsReadBackExactly_acrossGrowth_andOnlyUpToTheSnapshotPosition() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    assertThat(s.apply(new Event.AccountCreated(T0, "a", "owner")).accepted()).isTrue();
+    assertThat(s.apply(new Event.AccountCreated(T0, "b", "owner-b")).accepted()).isTrue();
+    assertThat(s.apply(new Event.MeetingStarted(T0, "a", "m", "owner", List.of())).accepted())
+        .isTrue();
+    int n = 5_000;
+    for (int i = 0; i < n; i++) {
+      Instant at = T0.plusMillis(i + 1);
+      Event.ContentCreated e = new Event.ContentCreated(at, "item-" + i,
+          i % 2 == 0 ? "customer_content.chat" : "customer_content.audio", "a",
+          i % 3 == 0 ? Optional.of("m") : Optional.empty(),
+          i % 5 == 0 ? Optional.of("owner") : Optional.empty(),
+          i % 7 == 0 ? List.of("b", "outside") : List.of());
+      assertThat(s.apply(e).accepted()).isTrue();
+    }
+    assertThat(s.contentCount()).isEqualTo(n);
+    Snapshot head = s.snapshot();
+    for (int i = 0; i < n; i++) {
+      ContentRecord c = head.content("item-" + i, TimeKey.END).orElseThrow();
+      assertThat(c.id()).isEqualTo("item-" + i);
+      assertThat(c.category().id())
+          .isEqualTo(i % 2 == 0 ? "customer_content.chat" : "customer_content.audio");
+      assertThat(c.account()).isEqualTo("a");
+      assertThat(c.meeting()).isEqualTo(i % 3 == 0 ? Optional.of("m") : Optional.empty());
+      assertThat(c.author()).isEqualTo(i % 5 == 0 ? Optional.of("owner") : Optional.empty());
+      assertThat(c.contributors())
+          .isEqualTo(i % 7 == 0 ? List.of("a", "b", "outside") : List.of("a"));
+      assertThat(c.at()).isEqualTo(T0.plusMillis(i + 1));
+      assertThat(c.position()).isEqualTo(4 + i);
+    }
+    assertThat(head.content("item-" + n, TimeKey.END)).isEmpty();
+    // A past snapshot and a past time both hide later items.
+    Snapshot early = s.snapshot(3 + 2_000);
+    assertThat(early.content("item-1999", TimeKey.END)).isPresent();
+    assertThat(early.content("item-2000", TimeKey.END)).isEmpty();
+    assertThat(head.content("item-10", TimeKey.of(T0.plusMillis(10)))).isEmpty();
+    assertThat(head.content("item-10", TimeKey.of(T0.plusMillis(11)))).isPresent();
+    // A duplicate id is still refused after growth.
+    assertThat(s.apply(new Event.ContentCreated(T0.plusSeconds(60), "item-4321",
+        "customer_content.chat", "a", Optional.empty(), Optional.empty(), List.of()))
+        .accepted()).isFalse();
+  }
+}
