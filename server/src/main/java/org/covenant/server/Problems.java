@@ -27,6 +27,12 @@ public final class Problems {
       Map.entry("not_found", "No such resource"),
       Map.entry("method_not_allowed", "The method is not allowed on this resource"),
       Map.entry("store_unavailable", "The ledger store is unavailable"),
+      Map.entry("starting", "The server is still starting"),
+      Map.entry("role_escalation", "A token may not carry more power than its issuer"),
+      Map.entry("scan_model_missing", "No invite scanning model is installed"),
+      Map.entry("limit_exceeded", "The request exceeds a limit"),
+      Map.entry("token_store_io", "The token store could not be written"),
+      Map.entry("log_io", "The transparency log could not be read or written"),
       Map.entry("internal_error", "The server failed"));
 
   private Problems() {}
@@ -44,12 +50,23 @@ public final class Problems {
     };
   }
 
+  // Only a ledger rejection is "an event rejected"; any other code without a title of its own is
+  // named as a failed request, so a readiness or infrastructure answer never claims an event.
+  private static String title(String code) {
+    for (RejectionCode r : RejectionCode.values()) {
+      if (r.name().toLowerCase(java.util.Locale.ROOT).equals(code)) {
+        return "The event was rejected: " + code.replace('_', ' ');
+      }
+    }
+    return "The request failed: " + code.replace('_', ' ');
+  }
+
   /** A problem document for an error. */
   public static ObjectNode of(String code, int status, String field, String detail,
       String instance) {
     ObjectNode o = Json.object();
     o.put("type", "urn:covenant:problem:" + code);
-    o.put("title", TITLES.getOrDefault(code, "The event was rejected: " + code.replace('_', ' ')));
+    o.put("title", TITLES.getOrDefault(code, title(code)));
     o.put("status", status);
     o.put("detail", detail);
     o.put("code", code);

@@ -481,6 +481,8 @@ class TenantInputSafetyIT {
       TestClient.Response before = anon.get("/readyz");
       assertThat(before.status()).as(before.body()).isEqualTo(503);
       assertThat(before.json().path("code").asText()).isEqualTo("starting");
+      assertThat(before.json().path("title").asText()).as("no event is involved in readiness")
+          .isEqualTo("The server is still starting");
       Demo.Seeded s = Demo.seed(server.url(), o.operatorSecret().orElseThrow(), Instant.now());
       assertThat(s.events()).isPositive();
       assertThat(anon.get("/readyz").status()).as("still seeding until released")
