@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * through a consent-filtered {@code dataset build}, and the model version is in the lineage.
  */
 class GovernedScanTrainingTest {
-  private static final Path DEV = Path.of(System.getProperty("covenant.shared.dir"),
+  static final Path DEV = Path.of(System.getProperty("covenant.shared.dir"),
       "data", "spamassassin", "dev.jsonl.gz");
 
-  private static final String EVENTS = """
+  /** Two accounts under default terms; only acme consents (shared with ReviewTrainingTest). */
+  static final String EVENTS = """
       {"description": "two accounts under default terms; only acme consents to ai_training",
        "events": [
         {"type": "account.created", "at": "2024-03-08T09:00:00Z", "account": "acme", "owner": "alice"},
@@ -148,11 +149,13 @@ class GovernedScanTrainingTest {
     return out;
   }
 
-  private interface Run {
+  @FunctionalInterface
+  interface Run {
     int run();
   }
 
-  private static String capture(Run r) {
+  /** Runs a command that must exit 0 and returns what it printed. */
+  static String capture(Run r) {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));

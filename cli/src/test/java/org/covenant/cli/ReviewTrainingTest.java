@@ -1,11 +1,11 @@
 package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.covenant.cli.GovernedScanTrainingTest.DEV;
+import static org.covenant.cli.GovernedScanTrainingTest.EVENTS;
+import static org.covenant.cli.GovernedScanTrainingTest.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,21 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reviews} → {@code corpus import} → {@code scan train --governed --reviews}.
  */
 class ReviewTrainingTest {
-  private static final Path DEV = Path.of(System.getProperty("covenant.shared.dir"),
-      "data", "spamassassin", "dev.jsonl.gz");
-
-  private static final String EVENTS = """
-      {"description": "two accounts under default terms; only acme consents to ai_training",
-       "events": [
-        {"type": "account.created", "at": "2024-03-08T09:00:00Z", "account": "acme", "owner": "alice"},
-        {"type": "terms.accepted", "at": "2024-03-08T09:01:00Z", "account": "acme", "terms": "default", "by": "alice"},
-        {"type": "consent.granted", "at": "2024-03-08T09:02:00Z", "account": "acme", "consent": "ai_training", "by": "alice"},
-        {"type": "account.created", "at": "2024-03-08T09:03:00Z", "account": "globex", "owner": "gus"},
-        {"type": "terms.accepted", "at": "2024-03-08T09:04:00Z", "account": "globex", "terms": "default", "by": "gus"}
-       ],
-       "queries": []}
-      """;
-
   @Test
   void onlyConsentingAccountsReviewedInvitesTrain_withLineage(@TempDir Path tmp)
       throws Exception {
@@ -106,22 +91,5 @@ class ReviewTrainingTest {
     Verdict verdict = status == ReviewStatus.RELEASED ? Verdict.CLEAN : Verdict.SPAM;
     return new ReviewItem(invite, scan, status, status == ReviewStatus.HELD ? "" : "alice",
         verdict, Instant.parse("2024-06-01T10:00:00Z"));
-  }
-
-  private static String capture(Run r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(r.run()).isZero();
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
-  }
-
-  @FunctionalInterface
-  private interface Run {
-    int run();
   }
 }
