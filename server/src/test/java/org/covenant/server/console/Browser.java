@@ -114,6 +114,15 @@ final class Browser implements AutoCloseable {
   void phone() {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 375,
         "height", 812, "deviceScaleFactor", 2, "mobile", true));
+    // Charts resize on a ResizeObserver a frame or more after the viewport changes; wait (up to
+    // the usual bound) until the page has reflowed to the phone's width, so a width check that
+    // follows measures the phone layout, not the desktop one still being replaced. A page that
+    // really overflows is still caught: the check after this reports its width.
+    try {
+      wait.until(d -> scrollWidth() <= 375);
+    } catch (org.openqa.selenium.TimeoutException stillWider) {
+      // reported by the caller's assertion
+    }
   }
 
   /** The page's full width in CSS pixels (more than the viewport means sideways scrolling). */
