@@ -126,24 +126,31 @@ public final class DsrRequests {
     this.file = file;
   }
 
-  /** The register of a data directory (read now, created on first write). */
+  /**
+   * The register of a data directory (created on first write). Every operation reads the file
+   * again, so a CLI command and a server on the same directory see each other's requests.
+   */
   public static DsrRequests open(Path dataDir) {
-    DsrRequests r = new DsrRequests(dataDir.resolve("dsr").resolve("requests.json"));
-    if (Files.exists(r.file)) {
+    return new DsrRequests(dataDir.resolve("dsr").resolve("requests.json"));
+  }
+
+  private void load() {
+    requests.clear();
+    if (Files.exists(file)) {
       try {
-        for (JsonNode n : Json.parse(Files.readString(r.file, StandardCharsets.UTF_8))) {
-          r.requests.add(read((ObjectNode) n));
+        for (JsonNode n : Json.parse(Files.readString(file, StandardCharsets.UTF_8))) {
+          requests.add(read((ObjectNode) n));
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    return r;
   }
 
   /** Records a request received at {@code at}, due {@code due} later. */
   public synchronized Request receive(String account, String subject, Kind kind, String by,
       Instant at, Duration due) {
+    load();
     Request r = new Request("dsr-" + (requests.size() + 1), account, subject, kind, by, at,
         at.plus(due), Status.RECEIVED, Optional.empty(), Optional.empty());
     requests.add(r);
@@ -153,6 +160,7 @@ public final class DsrRequests {
 
   /** Marks request {@code id} fulfilled (or refused) with its result. */
   public synchronized Request complete(String id, Status status, Instant at, ObjectNode result) {
+    load();
     for (int i = 0; i < requests.size(); i++) {
       if (requests.get(i).id().equals(id)) {
         Request done = requests.get(i).done(status, at, result);
@@ -166,12 +174,14 @@ public final class DsrRequests {
 
   /** Request {@code id} of {@code account}, if any. */
   public synchronized Optional<Request> find(String account, String id) {
+    load();
     return requests.stream().filter(r -> r.id().equals(id) && r.account().equals(account))
         .findFirst();
   }
 
   /** The requests of {@code account} (every account when empty), in order of receipt. */
   public synchronized List<Request> list(Optional<String> account) {
+    load();
     return requests.stream().filter(r -> account.map(r.account()::equals).orElse(true)).toList();
   }
 
