@@ -15,10 +15,10 @@ import org.covenant.store.AppendResult;
 import org.covenant.store.Ledger;
 
 /**
- * Erases a data subject (docs/DATA-RIGHTS-DSR.md, "Erasure"): one ledger batch of
- * {@code content.deleted} for every item they authored that is not deleted yet (items under a
- * legal hold are rejected {@code legal_hold} by the ledger and listed as held), then
- * {@code user.removed}; then the log is caught up and their pseudonym salt erased, so their leaves
+ * Erases a data subject (docs/DATA-RIGHTS-DSR.md, "Erasure"): {@code user.removed} (nothing is
+ * written when the ledger refuses it), then one ledger batch of {@code content.deleted} for every
+ * item they authored that is not deleted yet (items under a legal hold are rejected
+ * {@code legal_hold} by the ledger and listed as held); then the log is caught up and their pseudonym salt erased, so their leaves
  * stay in the tree, every proof still verifies, and nobody can link the leaves to them.
  */
 public final class SubjectErasure {
@@ -27,15 +27,18 @@ public final class SubjectErasure {
    *
    * @param deleted the content deleted, with its ledger position
    * @param held the content under a legal hold, left as it is
+   * @param kept content the ledger refused to delete for another reason (service-generated
+   *     data, which is the platform's)
    * @param removedAt the ledger position of {@code user.removed}
    * @param saltErased whether the person had a salt to erase
    */
-  public record Erased(List<String> deleted, List<String> held, long removedAt,
-      boolean saltErased) {
+  public record Erased(List<String> deleted, List<String> held, List<String> kept,
+      long removedAt, boolean saltErased) {
     /** Copies. */
     public Erased {
       deleted = List.copyOf(deleted);
       held = List.copyOf(held);
+      kept = List.copyOf(kept);
     }
 
     /** The request's result. */
@@ -45,6 +48,8 @@ public final class SubjectErasure {
       deleted.forEach(d::add);
       ArrayNode h = o.putArray("held");
       held.forEach(h::add);
+      ArrayNode k = o.putArray("kept");
+      kept.forEach(k::add);
       o.put("user_removed_position", removedAt);
       o.put("pseudonym_erased", saltErased);
       return o;
@@ -72,17 +77,32 @@ public final class SubjectErasure {
       throw new DataRightsException("unknown_subject", "`" + subject + "` is not a user of `"
           + account + "`");
     }
+    if (subject.equals(by)) {
+      throw new DataRightsException("not_authorized", "`" + by + "` cannot fulfil an erasure "
+          + "of themselves: the owner or another admin of `" + account + "` acts");
+    }
+    // The removal first, alone: when the ledger refuses it (not an owner or admin, the owner
+    // themselves) nothing at all is written.
+    AppendResult removed = ledger.append(append(event("user.removed", at, "account", account,
+        "user", subject, "by", by), at, stamp));
+    if (!(removed instanceof AppendResult.Accepted acc)) {
+      String code = removed instanceof AppendResult.Rejected rej
+          ? rej.rejection().code().code() : "store_unavailable";
+      String why = removed instanceof AppendResult.Rejected rej ? rej.rejection().message()
+          : code;
+      throw new DataRightsException(code, "removing `" + subject + "` from `" + account
+          + "` was refused: " + why);
+    }
     List<String> targets = new ArrayList<>(found.authored());
     targets.removeAll(found.deleted());
     List<Append> batch = new ArrayList<>();
     for (String content : targets) {
       batch.add(append(event("content.deleted", at, "content", content, "by", by), at, stamp));
     }
-    batch.add(append(event("user.removed", at, "account", account, "user", subject, "by", by),
-        at, stamp));
-    List<AppendResult> results = ledger.append(batch);
+    List<AppendResult> results = batch.isEmpty() ? List.of() : ledger.append(batch);
     List<String> deleted = new ArrayList<>();
     List<String> held = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       AppendResult r = results.get(i);
       if (r instanceof AppendResult.Accepted) {
@@ -90,20 +110,13 @@ public final class SubjectErasure {
       } else if (r instanceof AppendResult.Rejected rej
           && rej.rejection().code().code().equals("legal_hold")) {
         held.add(targets.get(i));
-      } else if (r instanceof AppendResult.Rejected rej) {
-        throw new DataRightsException(rej.rejection().code().code(), "deleting `"
-            + targets.get(i) + "`: " + rej.rejection().message());
+      } else {
+        // Service-generated data the person "authored" is the platform's (not_authorized).
+        kept.add(targets.get(i));
       }
     }
-    AppendResult removed = results.get(results.size() - 1);
-    if (!(removed instanceof AppendResult.Accepted acc)) {
-      String code = removed instanceof AppendResult.Rejected rej
-          ? rej.rejection().code().code() : "store_unavailable";
-      throw new DataRightsException(code, "removing `" + subject + "` from `" + account
-          + "` was refused (" + code + ")");
-    }
     boolean erased = feed.map(f -> f.erase(subject)).orElse(false);
-    return new Erased(deleted, held, acc.position(), erased);
+    return new Erased(deleted, held, kept, acc.position(), erased);
   }
 
   private static Append append(Event e, Instant at, boolean stamp) {

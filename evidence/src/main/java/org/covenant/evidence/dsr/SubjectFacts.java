@@ -127,7 +127,8 @@ public final class SubjectFacts {
             // content.deleted, legal holds and whatever later issues add: a fact about the
             // person when it names them or acts on their content.
             if (names || scoped || (contentId != null && contentSet.contains(contentId))) {
-              relation = contentId != null ? "content_decision" : "other";
+              relation = contentId != null ? "content_decision"
+                  : type.startsWith("legal_hold.") ? "legal_hold" : "other";
             }
           }
         }
