@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       DsrCommand.class,
       DecideCommand.class,
+      RetentionCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -205,7 +205,13 @@ public final class EventCodec {
     } else if (event instanceof Event.ValuedSettingSet e) {
       o.put("account", e.account()).put("scope", e.scope().toString()).put("key", e.key());
       if (e.value() instanceof SettingValue.Number n) {
-        o.put("value", n.value());
+        // As an int when it fits (every accepted value does): a parsed leaf reads it back as
+        // an int node, and the start-up cross-check compares nodes.
+        if (n.value() == (int) n.value()) {
+          o.put("value", (int) n.value());
+        } else {
+          o.put("value", n.value());
+        }
       } else {
         ArrayNode vs = o.putArray("value");
         ((SettingValue.Codes) e.value()).codes().forEach(vs::add);

@@ -364,12 +364,29 @@ public final class DataRightsView {
   }
 
   /**
-   * What a retention sweep at t must delete (docs/DATA-RIGHTS.md): every customer content item
-   * created at or before t, not deleted by t, older than the retention in force at t, and not
-   * covered by a hold in force at t; in ledger order.
+   * An expired content item as a sweep sees it.
+   *
+   * @param content the item
+   * @param days the retention in force at the sweep's time
+   * @param level the level that decided it
+   * @param expiredAt capture time + days
+   * @param holds the holds in force that cover it (empty: it must be deleted)
    */
-  public List<ContentRecord> sweep(long t) {
-    List<ContentRecord> out = new ArrayList<>();
+  public record Expired(ContentRecord content, long days, SettingLevel level, Instant expiredAt,
+      List<Hold> holds) {
+    /** True when no hold covers it: the sweep deletes it. */
+    public boolean due() {
+      return holds.isEmpty();
+    }
+  }
+
+  /**
+   * Every customer content item created at or before t, not deleted by t and older than the
+   * retention in force at t (docs/DATA-RIGHTS.md, "Retention sweep"), held or not, in ledger
+   * order.
+   */
+  public List<Expired> expired(long t) {
+    List<Expired> out = new ArrayList<>();
     ContentTable.View v = s.state().contents.view();
     int n = v.count();
     for (int i = 0; i < n; i++) {
@@ -382,12 +399,23 @@ public final class DataRightsView {
         continue;
       }
       Optional<Effective> retention = retention(c.get(), t, Snapshot.noEvidence());
-      if (retention.isPresent() && expired(c.get(), retention.get(), t)
-          && covering(c.get(), t).isEmpty()) {
-        out.add(c.get());
+      if (retention.isPresent() && expired(c.get(), retention.get(), t)) {
+        long days = ((SettingValue.Number) retention.get().value()).value();
+        out.add(new Expired(c.get(), days, retention.get().level(),
+            TimeKey.toInstant(TimeKey.of(c.get().at()) + days * DAY), covering(c.get(), t)));
       }
     }
-    out.sort(java.util.Comparator.comparingLong(ContentRecord::position));
     return out;
+  }
+
+  /** What a retention sweep at t must delete: the expired items no hold covers. */
+  public List<ContentRecord> sweep(long t) {
+    return expired(t).stream().filter(Expired::due).map(Expired::content).toList();
+  }
+
+  /** The owner of an account that exists at t (who signs a sweep's deletions). */
+  public Optional<String> owner(String account, long t) {
+    Account a = s.account(account, t);
+    return a == null ? Optional.empty() : Optional.of(a.owner);
   }
 }
