@@ -42,6 +42,11 @@ final class DataRights {
 
   /** setting key, account, scope → the values written there. */
   final ConcurrentHashMap<String, History<Valued>> valued = new ConcurrentHashMap<>();
+  /**
+   * Accounts that ever wrote a valued setting: for every other account resolution is empty at
+   * any time, so a decision on its content builds no look-up key (the hot path).
+   */
+  final java.util.Set<String> valuedAccounts = ConcurrentHashMap.newKeySet();
   /** account, user → one entry: who removed them. */
   final ConcurrentHashMap<String, History<String>> removed = new ConcurrentHashMap<>();
   /** account, hold → the hold. */

@@ -296,6 +296,7 @@ final class DataRightsRules {
   static boolean write(GovernanceState g, Event event, long at, long pos) {
     DataRights r = g.rights;
     if (event instanceof Event.ValuedSettingSet e) {
+      r.valuedAccounts.add(e.account());
       r.valued.computeIfAbsent(DataRights.key(e.key(), e.account(), e.scope().toString()),
           k -> new History<>()).add(at, pos, new DataRights.Valued(e.value(), e.locked()));
     } else if (event instanceof Event.SettingCleared e) {

@@ -265,6 +265,9 @@ public final class DataRightsView {
 
   private Optional<Effective> resolve(ValuedSetting key, Account a, String group, String user,
       long t, LongConsumer evidence) {
+    if (!r.valuedAccounts.contains(a.id)) {
+      return Optional.empty();
+    }
     History.Entry<DataRights.Valued> av = valueAt(key, a.id, "account", t);
     History.Entry<DataRights.Valued> gv = group == null ? null
         : valueAt(key, a.id, "group:" + group, t);

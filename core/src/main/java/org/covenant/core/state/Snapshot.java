@@ -316,6 +316,9 @@ public final class Snapshot {
 
   /** A removed user's own settings stop applying (docs/DATA-RIGHTS.md). */
   private boolean removed(Account a, User u, long t) {
+    if (state.rights.removed.isEmpty()) {
+      return false;
+    }
     History<String> h = state.rights.removed.get(DataRights.key(a.id, u.id));
     return h != null && h.at(t, position) != null;
   }
