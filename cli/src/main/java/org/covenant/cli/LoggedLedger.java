@@ -82,6 +82,11 @@ final class LoggedLedger implements AutoCloseable {
     return heldElsewhere;
   }
 
+  /** The feed of the log this process holds, when it holds one. */
+  Optional<LedgerFeed> feed() {
+    return feed;
+  }
+
   /** The log this process feeds, when it holds one. */
   Optional<TiledLog> log() {
     return feed.map(LedgerFeed::log);

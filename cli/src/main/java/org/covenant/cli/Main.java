@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       TelemetryCommand.class,
       ScanCommand.class,
       LedgerCommand.class,
+      DsrCommand.class,
       DecideCommand.class,
       RetentionCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,

@@ -67,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
           + "$COVENANT_SHARED_DIR/data/spamassassin/dev.jsonl.gz or ../shared/data/...).")
   Optional<Path> demoCorpus;
 
+  @Option(names = "--dsr-due-days", defaultValue = "30", paramLabel = "DAYS",
+      description = "Days from receiving a data subject request to its due date (default 30).")
+  int dsrDueDays;
+
   @Option(names = "--stale-after", defaultValue = "5", paramLabel = "SECONDS",
       description = "How long decisions may rest on a snapshot while the store is unreachable "
           + "before those depending on consents or settings deny store_unavailable (default 5).")
@@ -99,7 +103,13 @@ final class ServeCommand implements Callable<Integer> {
     }
     Clock clock = Clock.systemUTC();
     Optional<Demo.DemoScan> scan = demo ? demoScan(dir, out) : Optional.empty();
-    Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock);
+    if (dsrDueDays < 1) {
+      spec.commandLine().getErr().println("covenant: invalid input: --dsr-due-days must be at "
+          + "least 1");
+      return 2;
+    }
+    Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock,
+        java.time.Duration.ofDays(dsrDueDays));
     boolean seed = demo && opened.server().namespaces().main().ledger().head() == 0
         && opened.operatorSecret().isPresent();
     // /readyz answers 503 until the demo workspace is seeded.

@@ -115,11 +115,13 @@ public final class TelemetryCommand implements Runnable {
       CtelFile.write(g.data(), out, progress);
       Path settings = Path.of(out + TelemetryReport.SETTINGS_SUFFIX);
       TelemetryGenerator.writeSettings(g.settings(), settings);
+      TelemetryGenerator.appendRegionSettings(g.regions(), settings);
       double s = (System.nanoTime() - t0) / 1e9;
       PrintWriter w = spec.commandLine().getOut();
       try {
-        w.printf("wrote %,d events (%,d bytes) to %s and %d setting changes to %s in %.1f s%n",
-            g.data().events(), Files.size(out), out, g.settings().size(), settings, s);
+        w.printf("wrote %,d events (%,d bytes) to %s and %d setting changes (%d of them "
+            + "data_regions.allowed) to %s in %.1f s%n", g.data().events(), Files.size(out), out,
+            g.settings().size() + g.regions().size(), g.regions().size(), settings, s);
       } catch (java.io.IOException e) {
         w.printf("wrote %,d events to %s in %.1f s%n", g.data().events(), out, s);
       }

@@ -36,8 +36,14 @@ public final class LedgerFeed {
   public static final String EVENT_LEAF = "covenant.ledger-event/1";
   /** The leaf type of a decision-log flush. */
   public static final String DECISIONS_LEAF = "covenant.decision-summary/1";
-  private static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
+  /** The fields of an event that name a person, pseudonymized in its leaf. */
+  public static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
       "participant", "author");
+  /**
+   * The prefix of a {@code scope} that names a person ({@code user:U}): since issue 18 its id is
+   * pseudonymized too ({@code user:sha256:…}), so erasing a salt leaves no user id in clear.
+   */
+  public static final String USER_SCOPE = "user:";
   private static final int PAGE = 10_000;
 
   private final TiledLog log;
@@ -164,6 +170,11 @@ public final class LedgerFeed {
         copy.put(f, "");
       }
     }
+    // Leaves written before issue 18 hold a user scope in clear, later ones pseudonymized.
+    JsonNode scope = copy.get("scope");
+    if (scope != null && scope.isTextual() && scope.asText().startsWith(USER_SCOPE)) {
+      copy.put("scope", USER_SCOPE);
+    }
     return copy;
   }
 
@@ -176,11 +187,28 @@ public final class LedgerFeed {
         event.put(f, pseudonyms.of(v.asText()));
       }
     }
+    JsonNode scope = event.get("scope");
+    if (scope != null && scope.isTextual() && scope.asText().startsWith(USER_SCOPE)) {
+      event.put("scope", USER_SCOPE + pseudonyms.of(scope.asText().substring(USER_SCOPE.length())));
+    }
     ObjectNode leaf = Json.object();
     leaf.put("type", EVENT_LEAF);
     leaf.put("position", e.position());
     leaf.set("event", event);
     return CanonicalJson.canonicalize(leaf);
+  }
+
+  /**
+   * Erases a person from the log (a data subject's erasure, docs/DATA-RIGHTS-DSR.md): every ledger
+   * event is logged first, under the salt in force, then the salt is forgotten, so the person's
+   * leaves stay in the tree (every proof still verifies) but nobody can link them to the person.
+   * A later leaf naming the same id gets a fresh salt, unlinkable to the erased one.
+   *
+   * @return whether the person had a salt
+   */
+  public synchronized boolean erase(String person) {
+    catchUp();
+    return pseudonyms.erase(person);
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.covenant.core.CovenantException;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
 import org.covenant.log.TiledLog;
@@ -46,7 +47,8 @@ public final class CovenantServer implements AutoCloseable {
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
       TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
-      Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
+      Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews,
+      Optional<SubjectRequests> dsr) {
     /** Validates the fields. */
     public Parts {
       Objects.requireNonNull(config, "config");
@@ -59,6 +61,15 @@ public final class CovenantServer implements AutoCloseable {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(scanModel, "scanModel");
       Objects.requireNonNull(reviews, "reviews");
+      Objects.requireNonNull(dsr, "dsr");
+    }
+
+    /** The parts of a server without data subject requests (no data directory). */
+    public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
+        Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
+      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, scanModel, reviews,
+          Optional.empty());
     }
 
     /** The parts of a server whose review queue lives in memory. */
@@ -80,7 +91,7 @@ public final class CovenantServer implements AutoCloseable {
     /** The same with this scan model. */
     public Parts withScanModel(ScanModel model) {
       return new Parts(config, namespaces, catalog, tokens, log, feed, receipts, clock,
-          Optional.of(model), reviews);
+          Optional.of(model), reviews, dsr);
     }
   }
 
@@ -107,6 +118,7 @@ public final class CovenantServer implements AutoCloseable {
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
+    all.addAll(new DsrRoutes(parts.clock(), parts.config(), parts.dsr()).routes());
     all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel(),
         parts.reviews()).routes());
     this.routes = List.copyOf(all);

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
 import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.dsr.DsrRequests;
+import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
@@ -63,6 +65,15 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
+    return open(dataDir, ledger, config, catalog, clock, DsrRequests.DEFAULT_DUE);
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, with data subject
+   * requests due {@code dsrDue} after they are received.
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, java.time.Duration dsrDue) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     // The directory is built from the ledger's own replay: the ledger is read once.
     Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
@@ -95,7 +106,9 @@ public final class Deployment {
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
         catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model,
         DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
-            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
+            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE),
+        Optional.of(SubjectRequests.create(l, log, Optional.of(feed), dir.signer(),
+            DsrRequests.open(dataDir), dsrDue))));
     return new Opened(server, secret, tokens);
   }
 

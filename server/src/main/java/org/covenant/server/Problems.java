@@ -33,6 +33,12 @@ public final class Problems {
       Map.entry("limit_exceeded", "The request exceeds a limit"),
       Map.entry("token_store_io", "The token store could not be written"),
       Map.entry("log_io", "The transparency log could not be read or written"),
+      Map.entry("unknown_subject", "The person is not a user of the account"),
+      Map.entry("subject_erased", "The person was erased"),
+      Map.entry("unknown_request", "No such data subject request"),
+      Map.entry("request_closed", "The data subject request is closed"),
+      Map.entry("log_behind", "The transparency log has not caught up yet"),
+      Map.entry("dsr_unavailable", "Data subject requests need a data directory"),
       Map.entry("internal_error", "The server failed"));
 
   private Problems() {}

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.covenant.format.FileDigest;
 
@@ -115,6 +116,7 @@ public final class TelemetryReport {
     Map<String, Long> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     DiagnosticsConsent consent = fallbackConsent;
+    RegionRestrictions restrictions = RegionRestrictions.none();
     Path settings = o.settings().orElse(Path.of(o.in() + SETTINGS_SUFFIX));
     if (o.settings().isPresent() || Files.exists(settings)) {
       Loaded<InMemoryDiagnosticsConsent> c = InMemoryDiagnosticsConsent.read(settings);
@@ -122,6 +124,11 @@ public final class TelemetryReport {
         return new Outcome.Invalid(bad.problem());
       }
       consent = ((Loaded.Ok<InMemoryDiagnosticsConsent>) c).value();
+      Loaded<RegionRestrictions> rr = RegionRestrictions.read(settings);
+      if (rr instanceof Loaded.Invalid<RegionRestrictions> bad) {
+        return new Outcome.Invalid(bad.problem());
+      }
+      restrictions = ((Loaded.Ok<RegionRestrictions>) rr).value();
     }
     Loaded<TelemetryData> loaded = CtelFile.read(o.in(), progress);
     if (loaded instanceof Loaded.Invalid<TelemetryData> bad) {
@@ -161,9 +168,17 @@ public final class TelemetryReport {
     timings.put("noise_ms", ms(t3));
 
     double weeks = (double) data.spanSeconds() / CellGrid.WEEK;
-    LoadPlan plan = LoadPlanner.create(graph, o.headroom(), o.latencyBoundMs(), o.maxShare())
-        .plan(LoadPlanner.hourlyLoad(release.metric(Metric.MINUTES).orElseThrow(), graph.size(),
-            weeks));
+    LoadPlanner planner = LoadPlanner.create(graph, o.headroom(), o.latencyBoundMs(),
+        o.maxShare());
+    LoadPlan plan = planner.plan(LoadPlanner.hourlyLoad(
+        release.metric(Metric.MINUTES).orElseThrow(), graph.size(), weeks));
+    Optional<ObjectNode> regionPlan = Optional.empty();
+    if (restrictions.restrictedAccounts() > 0) {
+      Restricted r = restricted(guarded, data, restrictions, o, noise, dataset, weeks, planner,
+          ledger);
+      plan = r.plan();
+      regionPlan = Optional.of(r.summary());
+    }
 
     long t4 = System.nanoTime();
     try {
@@ -188,6 +203,7 @@ public final class TelemetryReport {
     BudgetEntry written = ledger.append(release.entry());
     Release recorded = new Release(release.regions(), release.params(), release.metrics(), written);
     ObjectNode summary = summary(o, data, guarded, recorded, plan, ledger.file(), timings);
+    regionPlan.ifPresent(x -> ((ObjectNode) summary.get("plan")).set("region_restrictions", x));
     try {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(o.out().resolve("summary.json").toFile(), summary);
@@ -195,6 +211,103 @@ public final class TelemetryReport {
       throw new TelemetryException("io_error", "cannot write summary in `" + o.out() + "`", e);
     }
     return new Outcome.Written(o.out(), summary, guarded, recorded, plan);
+  }
+
+  /** The load plan under the accounts' region restrictions, and what it says about them. */
+  private record Restricted(LoadPlan plan, ObjectNode summary) {}
+
+  /**
+   * Issue 18: the minutes of each class of accounts that allow the same regions are released
+   * apart (the classes partition the accounts, the privacy unit, so each release costs ε on
+   * disjoint data; the budget ledger still records one entry per class, which over-counts), and
+   * the plan moves each class's load only to regions it allows. The same noisy loads, summed and
+   * planned without restriction, say how much shift the restrictions forgo.
+   */
+  private Restricted restricted(GuardResult guarded, TelemetryData data,
+      RegionRestrictions restrictions, Options o, DiscreteNoise noise, String dataset,
+      double weeks, LoadPlanner planner, PrivacyLedger ledger) {
+    Metric metric = o.metrics().stream().filter(m -> m.id().equals(Metric.MINUTES)).findFirst()
+        .orElseThrow();
+    int n = graph.size();
+    List<String> ids = graph.ids();
+    List<String> pseudonyms = data.dictionary(TelemetryData.PSEUDONYMS);
+    Optional<EventTable> table = guarded.table(metric.type());
+    Map<String, List<Integer>> rowsOf = new java.util.TreeMap<>();
+    Map<String, java.util.Set<Integer>> accountsOf = new java.util.TreeMap<>();
+    int[] account = new int[0];
+    byte[] region = new byte[0];
+    int[] at = new int[0];
+    int[] value = new int[0];
+    if (table.isPresent() && table.get().rows() > 0) {
+      account = table.get().require("account").ints();
+      region = table.get().require("region").bytes();
+      at = table.get().require("at").ints();
+      value = table.get().require(metric.field()).ints();
+      for (int i = 0; i < table.get().rows(); i++) {
+        String key = restrictions.allowed(pseudonyms.get(account[i]))
+            .map(l -> String.join(",", l)).orElse("all");
+        rowsOf.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        accountsOf.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(account[i]);
+      }
+    }
+    List<LoadPlanner.LoadClass> classes = new ArrayList<>();
+    ArrayNode classJson = new ObjectMapper().createArrayNode();
+    for (Map.Entry<String, List<Integer>> e : rowsOf.entrySet()) {
+      List<Integer> rows = e.getValue();
+      int k = rows.size();
+      int[] a = new int[k];
+      byte[] g = new byte[k];
+      int[] t = new int[k];
+      int[] v = new int[k];
+      for (int j = 0; j < k; j++) {
+        int i = rows.get(j);
+        a[j] = account[i];
+        g[j] = region[i];
+        t[j] = at[i];
+        v[j] = value[i];
+      }
+      BoundedSums sums = BoundedAggregator.aggregate(metric.id(), a, g, t, v, k, n,
+          guarded.baseEpochSecond(), guarded.spanSeconds(), metric.bounds(), o.threads());
+      Release part = AggregateReleaser.create(noise, clock).release(List.of(metric),
+          List.of(sums), guarded.regions(), o.params(), dataset);
+      ledger.append(part.entry());
+      boolean[] allowed = new boolean[n];
+      List<String> names = e.getKey().equals("all") ? ids : List.of(e.getKey().split(","));
+      for (int r = 0; r < n; r++) {
+        allowed[r] = names.contains(ids.get(r));
+      }
+      classes.add(new LoadPlanner.LoadClass(e.getKey(), allowed,
+          LoadPlanner.hourlyLoad(part.metric(metric.id()).orElseThrow(), n, weeks)));
+      ObjectNode c = classJson.addObject();
+      c.put("allowed", e.getKey());
+      c.put("accounts", accountsOf.get(e.getKey()).size());
+    }
+    double[][] total = new double[n][24];
+    for (LoadPlanner.LoadClass c : classes) {
+      for (int r = 0; r < n; r++) {
+        for (int h = 0; h < 24; h++) {
+          total[r][h] += c.load()[r][h];
+        }
+      }
+    }
+    LoadPlan free = planner.plan(total);
+    LoadPlan plan = planner.plan(classes);
+    ObjectNode s = new ObjectMapper().createObjectNode();
+    s.put("restricted_accounts", restrictions.restrictedAccounts());
+    s.set("classes", classJson);
+    double freeCut = free.totalPeakBefore() - free.totalPeakAfter();
+    double cut = plan.totalPeakBefore() - plan.totalPeakAfter();
+    s.put("total_peak_after_unrestricted", round1(free.totalPeakAfter()));
+    s.put("total_peak_after_restricted", round1(plan.totalPeakAfter()));
+    s.put("forgone_peak_reduction", round1(freeCut - cut));
+    s.put("forgone_share", freeCut <= 0 ? 0 : round4((freeCut - cut) / freeCut));
+    s.put("moved_unrestricted", round1(free.shifts().stream()
+        .mapToDouble(LoadPlan.Shift::amount).sum()));
+    s.put("moved_restricted", round1(plan.shifts().stream()
+        .mapToDouble(LoadPlan.Shift::amount).sum()));
+    s.put("privacy", "minutes released once per class of accounts allowing the same regions "
+        + "(disjoint accounts); one budget entry per class");
+    return new Restricted(plan, s);
   }
 
   private ObjectNode summary(Options o, TelemetryData data, GuardResult g, Release release,

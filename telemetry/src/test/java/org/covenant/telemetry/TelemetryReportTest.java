@@ -111,6 +111,52 @@ class TelemetryReportTest {
         x -> assertThat(x.code()).isEqualTo("budget_exhausted"));
   }
 
+  /**
+   * Issue 18: generated accounts carry region settings; the plan moves each class's load only to
+   * regions it allows, and the summary says how much shift that forgoes.
+   */
+  @Test
+  void regionRestrictions_neverShipLoadOutsideTheAllowedRegions_andTheForgoneShiftIsReported()
+      throws Exception {
+    TelemetryGenerator.Generated g = TelemetryGenerator.create(RegionGraph.platform())
+        .generate(TelemetryGenerator.Options.of(150_000, 42), StageProgress.none());
+    assertThat(g.regions()).isNotEmpty();
+    assertThat(g.regions()).allSatisfy(r -> assertThat(r.allowed()).isNotEmpty()
+        .allSatisfy(x -> assertThat(RegionGraph.platform().ids()).contains(x)));
+    Path settings = dir.resolve("regions.settings.jsonl");
+    TelemetryGenerator.writeSettings(g.settings(), settings);
+    TelemetryGenerator.appendRegionSettings(g.regions(), settings);
+    assertThat(RegionRestrictions.read(settings)).isInstanceOfSatisfying(Loaded.Ok.class,
+        ok -> assertThat(((RegionRestrictions) ok.value()).restrictedAccounts())
+            .isEqualTo(g.regions().size()));
+    Path out = dir.resolve("regions");
+    TelemetryReport.Options base = TelemetryReport.Options.of(events, out,
+        new PrivacyParams(Mechanism.GAUSSIAN, Rational.parse("4"), 1e-7, 10), OptionalLong.of(1));
+    TelemetryReport.Options o = new TelemetryReport.Options(base.in(), base.out(), base.params(),
+        base.seed(), Optional.of(settings), base.ledger(), base.budget(), base.headroom(),
+        base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
+    TelemetryReport.Outcome outcome = TelemetryReport.create(CLOCK).run(o, StageProgress.none());
+    assertThat(outcome).isInstanceOf(TelemetryReport.Outcome.Written.class);
+    TelemetryReport.Outcome.Written w = (TelemetryReport.Outcome.Written) outcome;
+    JsonNode r = w.summary().at("/plan/region_restrictions");
+    assertThat(r.path("restricted_accounts").asInt()).isEqualTo(g.regions().size());
+    assertThat(r.path("classes").size()).isGreaterThan(1);
+    assertThat(r.path("forgone_peak_reduction").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(r.path("total_peak_after_restricted").asDouble())
+        .isGreaterThanOrEqualTo(r.path("total_peak_after_unrestricted").asDouble());
+    // The eu-only accounts form their own class; the plan the report draws is the restricted
+    // one (LoadPlannerTest pins that a class's load never leaves its allowed regions).
+    double pinnedEu = 0;
+    for (JsonNode c : r.path("classes")) {
+      if (c.path("allowed").asText().equals("eu-central,eu-west")) {
+        pinnedEu += c.path("accounts").asInt();
+      }
+    }
+    assertThat(pinnedEu).isPositive();
+    assertThat(w.summary().at("/plan/total_peak_after").asDouble())
+        .isEqualTo(r.path("total_peak_after_restricted").asDouble());
+  }
+
   @Test
   void missingInput_isInvalidInputNamingTheFile() {
     Path none = dir.resolve("none.ctel");
