@@ -123,6 +123,11 @@ final class ContentTable {
       this.c = c;
     }
 
+    /** How many items this view holds (indices 0 to count - 1). */
+    int count() {
+      return c.count;
+    }
+
     /** The index of the item, or -1. */
     int find(String id) {
       int n = c.count;

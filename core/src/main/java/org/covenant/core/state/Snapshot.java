@@ -127,6 +127,30 @@ public final class Snapshot {
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
 
+  /**
+   * The content items an account registered at or before t, in ledger order (one pass over the
+   * content table: for previews and reports, not for per-decision use).
+   */
+  public List<ContentRecord> contentOf(String account, long t) {
+    ContentTable.View v = state.contents.view();
+    int n = v.count();
+    List<ContentRecord> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (account.equals(v.account(i)) && visible(v.at(i), v.pos(i), t)) {
+        content(v.id(i), t).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The §5 conditions of content the account would capture at t, not registered yet
+   * ({@link ProspectiveConditions}).
+   */
+  public ProspectiveConditions prospective(String account, long t) {
+    return new ProspectiveConditions(this, account(account, t), t);
+  }
+
   /** The terms version the account accepted last at or before (t, p), with its position. */
   public Optional<Stamped<String>> terms(String account, long t, long p) {
     Account a = account(account, t);
