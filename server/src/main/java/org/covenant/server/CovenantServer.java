@@ -104,7 +104,8 @@ public final class CovenantServer implements AutoCloseable {
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
-    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts(),
+        parts.feed()).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
     all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel(),
