@@ -456,6 +456,51 @@ public final class Snapshot {
     return new NoticeState(true, notices, acked, muted);
   }
 
+  /** When the meeting ended, if it had by t. */
+  public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    History.Entry<Boolean> e = m == null ? null : m.ended.at(t, position);
+    return e == null ? Optional.empty() : Optional.of(TimeKey.toInstant(e.at()));
+  }
+
+  /**
+   * The features that were on at some time in a meeting up to t, in vocabulary order: for an
+   * ended meeting, what was on in it.
+   */
+  public List<Feature> featuresUsed(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    List<Feature> out = new ArrayList<>();
+    if (m != null) {
+      for (Feature f : Vocabulary.features()) {
+        History<Boolean> h = m.features[f.ordinal()];
+        History.Entry<Boolean>[] all = h.all();
+        if (all == null) {
+          continue;
+        }
+        for (History.Entry<Boolean> e : all) {
+          if (e != null && e.value() && e.at() <= t && e.pos() <= position) {
+            out.add(f);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When the feature was last turned on in the meeting at or before t (at the start, or by the
+   * host later), if it is on at t.
+   */
+  public Optional<java.time.Instant> featureOnSince(String meeting, Feature f, long t) {
+    Meeting m = meeting(meeting, t);
+    if (m == null || ended(m, t, position)) {
+      return Optional.empty();
+    }
+    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, position);
+    return e != null && e.value() ? Optional.of(TimeKey.toInstant(e.at())) : Optional.empty();
+  }
+
   /** The features active in a meeting at t, in vocabulary order; empty if it does not exist. */
   public List<Feature> activeFeatures(String meeting, long t) {
     Meeting m = meeting(meeting, t);
