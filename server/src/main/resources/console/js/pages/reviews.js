@@ -144,7 +144,7 @@ export async function render(container, session) {
         h('td', { 'data-label': 'Decision' }, STATUS[i.status] || i.status),
         h('td', { 'data-label': 'Decided by', class: 'reviewer' }, i.reviewer),
         h('td', { 'data-label': 'Decided at', class: 'decided-at' }, i.decided_at
-          ? when(i.decided_at) : 'not recorded')))))) });
+          ? when(i.decided_at) : 'not recorded'))))) });
   replace(list, heldList);
   replace(decided, decidedList);
 
