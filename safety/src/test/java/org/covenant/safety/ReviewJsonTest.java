@@ -28,6 +28,10 @@ class ReviewJsonTest {
     ReviewItem released = new ReviewItem(held.invite(), scan, ReviewStatus.RELEASED, "alice",
         Verdict.CLEAN, held.heldAt());
     assertThat(ReviewJson.read(ReviewJson.write(released))).isEqualTo(released);
+    ReviewItem timed = new ReviewItem(held.invite(), scan, ReviewStatus.CONFIRMED, "alice",
+        Verdict.SPAM, held.heldAt(), java.util.Optional.of(Instant.parse("2024-06-02T08:30:00Z")));
+    assertThat(ReviewJson.write(timed)).contains("\"decided_at\":\"2024-06-02T08:30:00Z\"");
+    assertThat(ReviewJson.read(ReviewJson.write(timed))).isEqualTo(timed);
   }
 
   @Test

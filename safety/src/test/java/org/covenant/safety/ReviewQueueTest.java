@@ -44,8 +44,11 @@ class ReviewQueueTest {
     assertThat(item.status()).isEqualTo(ReviewStatus.RELEASED);
     assertThat(item.verdict()).isEqualTo(Verdict.CLEAN);
     assertThat(item.reviewer()).isEqualTo("rita");
-    ReviewOutcome confirmed = queue.confirm("c2", "sam", Verdict.FRAUD);
+    assertThat(item.decidedAt()).isEmpty();
+    ReviewOutcome confirmed = queue.confirm("c2", "sam", Verdict.FRAUD, AT.plusSeconds(60));
     assertThat(((ReviewOutcome.Applied) confirmed).item().verdict()).isEqualTo(Verdict.FRAUD);
+    assertThat(((ReviewOutcome.Applied) confirmed).item().decidedAt()).contains(
+        AT.plusSeconds(60));
     assertThat(queue.held()).isEmpty();
 
     assertThat(queue.confirm("c1", "sam", Verdict.SPAM)).isInstanceOfSatisfying(

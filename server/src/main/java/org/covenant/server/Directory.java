@@ -50,6 +50,8 @@ public final class Directory {
     /** This account's ledger positions, ascending; the first {@link #positionCount} are set. */
     private volatile long[] positions = new long[16];
     private volatile int positionCount;
+    /** Positions of the account's governance changes ({@link #auditKind}), ascending. */
+    private final List<Long> audit = Collections.synchronizedList(new ArrayList<>());
 
     private final Function<long[], List<StoredEvent>> reader;
 
@@ -146,6 +148,26 @@ public final class Directory {
         a[n] = position;
       }
       positionCount = n + 1;
+    }
+
+    /** Positions of the account's governance changes, oldest first. */
+    public long[] auditPositions() {
+      synchronized (audit) {
+        long[] out = new long[audit.size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = audit.get(i);
+        }
+        return out;
+      }
+    }
+
+    /**
+     * The events at these positions (the account's own, ascending), read from the ledger.
+     *
+     * @throws ServerException 503 {@code store_unavailable} when the store cannot be read
+     */
+    public List<StoredEvent> read(long[] at) {
+      return at.length == 0 ? List.of() : reader.apply(at);
     }
 
     /** Consent changes, oldest first. */
@@ -301,6 +323,31 @@ public final class Directory {
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }
-    accountOf(e).map(accounts::get).ifPresent(a -> a.addPosition(s.position()));
+    accountOf(e).map(accounts::get).ifPresent(a -> {
+      a.addPosition(s.position());
+      if (auditKind(e).isPresent()) {
+        a.audit.add(s.position());
+      }
+    });
+  }
+
+  /**
+   * The kind of governance change an event is, for the audit history: {@code setting},
+   * {@code consent}, {@code terms}, {@code membership} (account, group and user changes) or
+   * {@code hold} (any event type naming a hold); empty for meetings, participants and content.
+   */
+  public static Optional<String> auditKind(Event e) {
+    String type = e.type();
+    if (type.contains("hold")) {
+      return Optional.of("hold");
+    }
+    String family = type.substring(0, Math.max(0, type.indexOf('.')));
+    return switch (family) {
+      case "setting" -> Optional.of("setting");
+      case "consent" -> Optional.of("consent");
+      case "terms" -> Optional.of("terms");
+      case "account", "group", "user" -> Optional.of("membership");
+      default -> Optional.empty();
+    };
   }
 }

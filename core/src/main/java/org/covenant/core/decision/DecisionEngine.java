@@ -142,8 +142,74 @@ public final class DecisionEngine {
 
   private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
       Evidence evidence) {
-    Optional<Snapshot.Stamped<String>> use = oracle.termsAtUse();
-    Optional<Snapshot.Stamped<String>> capture = oracle.termsAtCapture();
+    return decide(c, request, oracle, oracle.termsAtUse(), oracle.termsAtCapture(), evidence);
+  }
+
+  /**
+   * What {@link #decide(Snapshot, DecisionRequest)} would answer if the owning account accepted
+   * {@code proposed} just before the time of use: T_use becomes {@code proposed} while T_capture
+   * stays the terms in force when the item was captured, so content captured under other terms
+   * keeps their limits (§5 step 3, {@code captured_under_other_terms}). Everything else (settings,
+   * consents, meetings) is read from the snapshot as a real decision reads it.
+   *
+   * @throws IllegalArgumentException when the catalog has no {@code proposed}
+   */
+  public Decision decideIfAccepted(Snapshot snapshot, DecisionRequest request, String proposed) {
+    TermsVersion p = catalog.version(proposed).orElseThrow(() -> new IllegalArgumentException(
+        "no terms `" + proposed + "` in the catalog"));
+    long t = TimeKey.of(request.at());
+    Optional<ContentRecord> found = snapshot.content(request.content(), t);
+    if (found.isEmpty()) {
+      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
+    }
+    ContentRecord c = found.get();
+    Evidence evidence = new Evidence();
+    evidence.accept(c.position());
+    ContentConditions oracle = snapshot.conditions(c, t, evidence);
+    return decide(c, request, oracle, Optional.of(new Snapshot.Stamped<>(p.name(), 0)),
+        oracle.termsAtCapture(), evidence);
+  }
+
+  /**
+   * The answer for content of {@code category} that {@code account} would capture at {@code at}
+   * and use at once, under {@code terms} (T_use = T_capture), or under the terms the account has
+   * accepted when {@code terms} is empty; conditions as {@link
+   * org.covenant.core.state.ProspectiveConditions} answers them.
+   *
+   * @param decision the answer ({@code no_terms_accepted} when there are no terms)
+   * @param dependsOnMeeting whether the answer assumed a meeting feature or notice condition met
+   */
+  public record Prospect(Decision decision, boolean dependsOnMeeting) {
+    /** Validates the fields. */
+    public Prospect {
+      Objects.requireNonNull(decision, "decision");
+    }
+  }
+
+  /** See {@link Prospect}. */
+  public Prospect decideNew(Snapshot snapshot, String account, Category category,
+      Purpose purpose, Instant at, Optional<String> terms) {
+    long t = TimeKey.of(at);
+    Optional<String> name = terms.isPresent() ? terms
+        : snapshot.terms(account, t, snapshot.position()).map(Snapshot.Stamped::value);
+    if (name.isEmpty()) {
+      return new Prospect(Decision.deny(Reason.NO_TERMS_ACCEPTED, List.of(), catalog.revision()),
+          false);
+    }
+    TermsVersion v = version(name.get());
+    org.covenant.core.state.ProspectiveConditions oracle = snapshot.prospective(account, t);
+    Evaluation e = v.evaluate(category, purpose, oracle);
+    Decision d = e.allow()
+        ? new Decision(Verdict.ALLOW, List.of(), e.basis(), v.cite(e.clauses()), e.obligations(),
+            List.of(), v.revision())
+        : new Decision(Verdict.DENY, e.reasons(), Optional.empty(), v.cite(e.clauses()),
+            List.of(), List.of(), v.revision());
+    return new Prospect(d, oracle.dependsOnMeeting());
+  }
+
+  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
+      Optional<Snapshot.Stamped<String>> use, Optional<Snapshot.Stamped<String>> capture,
+      Evidence evidence) {
     if (use.isEmpty() || capture.isEmpty()) {
       use.ifPresent(s -> evidence.accept(s.position()));
       return Decision.deny(Reason.NO_TERMS_ACCEPTED, evidence.sorted(), catalog.revision());

@@ -132,6 +132,30 @@ public final class Snapshot {
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
 
+  /**
+   * The content items an account registered at or before t, in ledger order (one pass over the
+   * content table: for previews and reports, not for per-decision use).
+   */
+  public List<ContentRecord> contentOf(String account, long t) {
+    ContentTable.View v = state.contents.view();
+    int n = v.count();
+    List<ContentRecord> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (account.equals(v.account(i)) && visible(v.at(i), v.pos(i), t)) {
+        content(v.id(i), t).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The §5 conditions of content the account would capture at t, not registered yet
+   * ({@link ProspectiveConditions}).
+   */
+  public ProspectiveConditions prospective(String account, long t) {
+    return new ProspectiveConditions(this, account(account, t), t);
+  }
+
   /** The terms version the account accepted last at or before (t, p), with its position. */
   public Optional<Stamped<String>> terms(String account, long t, long p) {
     Account a = account(account, t);
@@ -445,6 +469,51 @@ public final class Snapshot {
       muted = a != null && resolve(a, host, require, t, NO_EVIDENCE).value();
     }
     return new NoticeState(true, notices, acked, muted);
+  }
+
+  /** When the meeting ended, if it had by t. */
+  public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    History.Entry<Boolean> e = m == null ? null : m.ended.at(t, position);
+    return e == null ? Optional.empty() : Optional.of(TimeKey.toInstant(e.at()));
+  }
+
+  /**
+   * The features that were on at some time in a meeting up to t, in vocabulary order: for an
+   * ended meeting, what was on in it.
+   */
+  public List<Feature> featuresUsed(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    List<Feature> out = new ArrayList<>();
+    if (m != null) {
+      for (Feature f : Vocabulary.features()) {
+        History<Boolean> h = m.features[f.ordinal()];
+        History.Entry<Boolean>[] all = h.all();
+        if (all == null) {
+          continue;
+        }
+        for (History.Entry<Boolean> e : all) {
+          if (e != null && e.value() && e.at() <= t && e.pos() <= position) {
+            out.add(f);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When the feature was last turned on in the meeting at or before t (at the start, or by the
+   * host later), if it is on at t.
+   */
+  public Optional<java.time.Instant> featureOnSince(String meeting, Feature f, long t) {
+    Meeting m = meeting(meeting, t);
+    if (m == null || ended(m, t, position)) {
+      return Optional.empty();
+    }
+    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, position);
+    return e != null && e.value() ? Optional.of(TimeKey.toInstant(e.at())) : Optional.empty();
   }
 
   /** The features active in a meeting at t, in vocabulary order; empty if it does not exist. */
