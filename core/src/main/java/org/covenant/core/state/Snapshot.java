@@ -103,6 +103,37 @@ public final class Snapshot {
     return account(account, t) != null;
   }
 
+  /**
+   * Every account that exists at this snapshot's position (at any time), in creation order: the
+   * accounts a batch evaluation ({@link #timeline(String)}) or a listing reads.
+   */
+  public List<String> accountIds() {
+    List<Account> visible = new ArrayList<>();
+    for (Account a : state.accounts.values()) {
+      if (a.pos <= position) {
+        visible.add(a);
+      }
+    }
+    visible.sort((x, y) -> Long.compare(x.pos, y.pos));
+    List<String> out = new ArrayList<>(visible.size());
+    for (Account a : visible) {
+      out.add(a.id);
+    }
+    return out;
+  }
+
+  /**
+   * The account's terms and consent timelines up to this snapshot's position, in primitive
+   * columns, or empty when the account does not exist at this position. A batch evaluation reads
+   * these instead of asking {@link #terms} and {@link #consent} once per item; both answer from
+   * the same histories.
+   */
+  public Optional<AccountTimeline> timeline(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? Optional.empty()
+        : Optional.of(AccountTimeline.of(a, position));
+  }
+
   /** The content item, if it was created at or before t. */
   public Optional<ContentRecord> content(String id, long t) {
     ContentTable.View v = state.contents.view();
