@@ -48,10 +48,12 @@ import org.covenant.format.Result;
  * capture time, changing only at the account's own terms and consent events); and, per consent,
  * whether every other contributor has it in force at use and at capture. The kernel precomputes
  * per account the segments of its timeline (start time, state class, contributor bits) in
- * primitive arrays, and per (state class, category, contributor bits) the outcome, evaluated once
- * with the engine's own clause evaluation ({@link TermsVersion#evaluate}) under an oracle that
- * answers from the class. A record then costs a short scan of its account's segments and a table
- * read.
+ * primitive arrays, read from the core projection ({@link LedgerIndex}: the snapshot's {@code
+ * AccountTimeline}s), and per (state class, category, contributor bits) the outcome, decided once
+ * by the engine itself ({@link DecisionEngine#decide(Category, Purpose, Optional, Optional,
+ * ConditionOracle)}, the composition the online path runs) under an oracle that answers the
+ * core's consent rows ({@link ConsentRows}) from the class. There is no second copy of §5 here.
+ * A record then costs a short scan of its account's segments and a table read.
  *
  * <p>Conditions on settings, meeting features and notices need per-meeting state that a corpus
  * does not carry; a terms version that puts one on the purpose is refused at {@link #compile}
