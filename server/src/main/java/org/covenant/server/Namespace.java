@@ -59,7 +59,8 @@ public final class Namespace implements AutoCloseable {
   public static Namespace over(String id, Ledger ledger, DecisionLog decisions, Clock clock,
       Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        ledger::snapshot);
     self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
     return self[0];
   }
@@ -74,7 +75,10 @@ public final class Namespace implements AutoCloseable {
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    // Users, groups and meetings are read from the ledger's projection once it is open; the
+    // replay below only indexes positions by account.
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        () -> self[0].ledger.snapshot());
     Ledger ledger;
     try {
       ledger = Ledger.open(config, catalog, directory::apply);
