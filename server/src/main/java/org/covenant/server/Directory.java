@@ -12,7 +12,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.Role;
 
 /**
@@ -198,6 +200,15 @@ public final class Directory {
     return new UserInfo(u.user(), u.role(), u.group());
   }
 
+  /**
+   * The account owning a content item, if it exists at the head (for {@code content.deleted},
+   * which names only the content): the ledger's projection, which applies every event before
+   * this directory sees it.
+   */
+  public Optional<String> contentAccount(String content) {
+    return snapshot.get().content(content, TimeKey.END).map(ContentRecord::account);
+  }
+
   /** The last ledger position applied. */
   public long position() {
     return position;
@@ -226,6 +237,9 @@ public final class Directory {
     Optional<String> own = e.accountId();
     if (own.isPresent()) {
       return own;
+    }
+    if (e instanceof Event.ContentDeleted d) {
+      return contentAccount(d.content());
     }
     return meetingOf(e).map(meetings::get).map(AccountInfo::account);
   }

@@ -75,13 +75,15 @@ public final class Namespace implements AutoCloseable {
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    // Users, groups and meetings are read from the ledger's projection once it is open; the
-    // replay below only indexes positions by account.
+    // Users, groups, meetings and content owners are read from the ledger's projection, which
+    // the open hands over before its replay (and applies every event before the directory).
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
+        new java.util.concurrent.atomic.AtomicReference<>();
     Directory directory = new Directory(positions -> self[0].eventsAt(positions),
-        () -> self[0].ledger.snapshot());
+        () -> projection.get().get());
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, catalog, directory::apply);
+      ledger = Ledger.open(config, catalog, directory::apply, projection::set);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;
