@@ -12,6 +12,7 @@ import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.ConditionOracle;
 import org.covenant.core.terms.Effect;
 import org.covenant.core.terms.Evaluation;
 import org.covenant.core.terms.Obligation;
@@ -210,30 +211,56 @@ public final class DecisionEngine {
   private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
       Optional<Snapshot.Stamped<String>> use, Optional<Snapshot.Stamped<String>> capture,
       Evidence evidence) {
+    use.ifPresent(s -> evidence.accept(s.position()));
     if (use.isEmpty() || capture.isEmpty()) {
-      use.ifPresent(s -> evidence.accept(s.position()));
-      return Decision.deny(Reason.NO_TERMS_ACCEPTED, evidence.sorted(), catalog.revision());
+      return compose(c.category(), request.purpose(), Optional.empty(), Optional.empty(), oracle,
+          evidence);
     }
-    evidence.accept(use.get().position());
     evidence.accept(capture.get().position());
-    TermsVersion tUse = version(use.get().value());
-    TermsVersion tCapture = version(capture.get().value());
-    Evaluation u = tUse.evaluate(c.category(), request.purpose(), oracle);
+    return compose(c.category(), request.purpose(), Optional.of(version(use.get().value())),
+        Optional.of(version(capture.get().value())), oracle, evidence);
+  }
+
+  /**
+   * §5 steps 2–4 for one content item whose terms at use and at capture are already resolved:
+   * the batch entry point. A batch evaluation (a dataset build) that has classified many items
+   * into a few classes (same category, same terms, same answers from the oracle) decides each
+   * class once here and gives its items the answer. The online {@link #decide} composes through
+   * the same code; the answer carries no evidence (a batch cites its ledger position instead).
+   *
+   * @param use T_use, empty when the owner had accepted none at the time of use
+   * @param capture T_capture, empty when the owner had accepted none when the item was created
+   * @param oracle the §5 conditions for the item (or its class)
+   */
+  public Decision decide(Category category, Purpose purpose, Optional<TermsVersion> use,
+      Optional<TermsVersion> capture, ConditionOracle oracle) {
+    return compose(category, purpose, use, capture, oracle, null);
+  }
+
+  /** The one composition of T_use and T_capture; evidence null for none. */
+  private Decision compose(Category category, Purpose purpose, Optional<TermsVersion> use,
+      Optional<TermsVersion> capture, ConditionOracle oracle, Evidence evidence) {
+    if (use.isEmpty() || capture.isEmpty()) {
+      return Decision.deny(Reason.NO_TERMS_ACCEPTED, sorted(evidence), catalog.revision());
+    }
+    TermsVersion tUse = use.get();
+    TermsVersion tCapture = capture.get();
+    Evaluation u = tUse.evaluate(category, purpose, oracle);
     if (!u.allow()) {
       return new Decision(Verdict.DENY, u.reasons(), Optional.empty(), tUse.cite(u.clauses()),
-          List.of(), evidence.sorted(), tUse.revision());
+          List.of(), sorted(evidence), tUse.revision());
     }
     if (tCapture == tUse) {
       return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
-          u.obligations(), evidence.sorted(), tUse.revision());
+          u.obligations(), sorted(evidence), tUse.revision());
     }
-    Evaluation k = tCapture.evaluate(c.category(), request.purpose(), oracle);
+    Evaluation k = tCapture.evaluate(category, purpose, oracle);
     if (!k.allow()) {
       List<Reason> reasons = new ArrayList<>(k.reasons().size() + 1);
       reasons.add(Reason.CAPTURED_UNDER_OTHER_TERMS);
       reasons.addAll(k.reasons());
       return new Decision(Verdict.DENY, reasons, Optional.empty(), tCapture.cite(k.clauses()),
-          List.of(), evidence.sorted(), tUse.revision());
+          List.of(), sorted(evidence), tUse.revision());
     }
     List<Obligation> obligations = u.obligations();
     if (!k.obligations().isEmpty()) {
@@ -243,7 +270,11 @@ public final class DecisionEngine {
       obligations = List.copyOf(union);
     }
     return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
-        obligations, evidence.sorted(), tUse.revision());
+        obligations, sorted(evidence), tUse.revision());
+  }
+
+  private static List<Long> sorted(Evidence evidence) {
+    return evidence == null ? List.of() : evidence.sorted();
   }
 
   private TermsVersion version(String name) {
