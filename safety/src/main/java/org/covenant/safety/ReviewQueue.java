@@ -50,11 +50,11 @@ public final class ReviewQueue {
 
   /** A reviewer found the invite legitimate: it is delivered and labelled ham. */
   public synchronized ReviewOutcome release(String contentId, String reviewer) {
-    return decide(contentId, reviewer, ReviewStatus.RELEASED, Verdict.CLEAN);
+    return decide(contentId, reviewer, ReviewStatus.RELEASED, ScanVerdict.CLEAN);
   }
 
   /** A reviewer confirmed the invite as {@code spam} or {@code fraud}: it stays blocked. */
-  public synchronized ReviewOutcome confirm(String contentId, String reviewer, Verdict verdict) {
+  public synchronized ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict) {
     if (!verdict.flagged()) {
       return new ReviewOutcome.Refused("bad_verdict",
           "confirm `" + contentId + "` as spam or fraud, not clean (release it instead)");
@@ -63,7 +63,7 @@ public final class ReviewQueue {
   }
 
   private ReviewOutcome decide(String contentId, String reviewer, ReviewStatus status,
-      Verdict verdict) {
+      ScanVerdict verdict) {
     if (reviewer.isBlank()) {
       throw new IllegalArgumentException("reviewer is blank");
     }
