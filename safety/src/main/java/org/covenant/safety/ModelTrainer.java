@@ -99,8 +99,9 @@ public final class ModelTrainer {
     }
     double threshold = calibrate(data);
     Fit fit = fit(data);
-    ModelInfo info = new ModelInfo(ScanModel.Kind.LOGISTIC, options.transform(), FeatureExtractor.VERSION,
-        options.hashBits(), threshold, data.size(), spam, options.seed(), dataset);
+    ModelInfo info = new ModelInfo(ScanModel.Kind.LOGISTIC, options.transform(),
+        FeatureExtractor.VERSION, options.hashBits(), threshold, data.size(), spam, options.seed(),
+        dataset);
     return new ScanModel(info, fit.bias, fit.weights);
   }
 

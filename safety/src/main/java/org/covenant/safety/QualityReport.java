@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Command-line entry that trains the model (logistic regression) with its default options on the training
- * part of the standard split and prints one JSON line with the held-out metrics,
- * the training time and the model file size: the Covenant half of
- * safety/scripts/bogofilter-compare.sh.
+ * Command-line entry that trains the model (logistic regression) with its default options on the
+ * training part of the standard split and prints one JSON line with the held-out metrics, the
+ * training time and the model file size: the Covenant half of safety/scripts/bogofilter-compare.sh.
  * {@code java -cp ... org.covenant.safety.QualityReport CORPUS.jsonl.gz [SPLIT]} (SPLIT as in
  * {@link SplitExport}).
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark build and the in-process build, on the same generated corpus (columnar file and its
  * Parquet export) and ledger, publish manifests whose counts, exclusion histograms, outcomes,
  * included ids and Merkle root are identical. Size: {@code -Dcovenant.spark.records} (default
- * 200,000 in CI, where 1M took 3.4 min on this busy 2-core machine; see docs/spark.md for 1M by hand).
+ * 200,000 in CI; 1M took 487 s on this busy 2-core machine, so it is run by hand: docs/spark.md).
  */
 class SparkDatasetBuildTest {
   static final int RECORDS = Integer.getInteger("covenant.spark.records", 200_000);
