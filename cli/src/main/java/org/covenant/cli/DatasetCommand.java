@@ -26,6 +26,7 @@ import org.covenant.spark.SparkEngine;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PostgresEventStore;
 import org.covenant.store.SqliteEventStore;
+import org.covenant.training.BuildLineage;
 import org.covenant.training.BuildLog;
 import org.covenant.training.DatasetBuilder;
 import org.covenant.training.DatasetManifest;
@@ -240,9 +241,7 @@ public final class DatasetCommand implements Runnable {
         return invalid(err, f.problems());
       }
       DatasetManifest m = ((Result.Ok<DatasetManifest>) built).value();
-      LineageRegistry.open(data).recordBuild(m, out);
-      LineageEvents.create(LineageEvents.defaultFile(data), openLineage)
-          .datasetBuilt(m, corpus, Instant.now());
+      BuildLineage.record(data, m, out, corpus, openLineage, Instant.now());
       long t2 = System.nanoTime();
       ObjectNode o = Json.object();
       o.put("build", m.build());

@@ -19,7 +19,7 @@ import java.util.Optional;
  *     before the time was kept)
  */
 public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, String reviewer,
-    Verdict verdict, Instant heldAt, Optional<Instant> decidedAt) {
+    ScanVerdict verdict, Instant heldAt, Optional<Instant> decidedAt) {
   /** Requires every part; held items have no reviewer, decided ones have one. */
   public ReviewItem {
     Objects.requireNonNull(invite, "invite");
@@ -38,7 +38,7 @@ public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, St
     if (status == ReviewStatus.CONFIRMED && !verdict.flagged()) {
       throw new IllegalArgumentException("a confirmed item is spam or fraud");
     }
-    if (status == ReviewStatus.RELEASED && verdict != Verdict.CLEAN) {
+    if (status == ReviewStatus.RELEASED && verdict != ScanVerdict.CLEAN) {
       throw new IllegalArgumentException("a released item is clean");
     }
   }

@@ -115,8 +115,8 @@ public final class ReviewJson {
     }
   }
 
-  private static Verdict verdict(String code) {
-    for (Verdict v : Verdict.values()) {
+  private static ScanVerdict verdict(String code) {
+    for (ScanVerdict v : ScanVerdict.values()) {
       if (v.code().equals(code)) {
         return v;
       }

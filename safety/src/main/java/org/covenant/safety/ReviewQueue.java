@@ -50,26 +50,26 @@ public final class ReviewQueue {
 
   /** A reviewer found the invite legitimate: it is delivered and labelled ham. */
   public synchronized ReviewOutcome release(String contentId, String reviewer) {
-    return decide(contentId, reviewer, ReviewStatus.RELEASED, Verdict.CLEAN, Optional.empty());
+    return decide(contentId, reviewer, ReviewStatus.RELEASED, ScanVerdict.CLEAN, Optional.empty());
   }
 
   /** As {@link #release(String, String)}, recording when the reviewer decided. */
   public synchronized ReviewOutcome release(String contentId, String reviewer, Instant at) {
-    return decide(contentId, reviewer, ReviewStatus.RELEASED, Verdict.CLEAN, Optional.of(at));
+    return decide(contentId, reviewer, ReviewStatus.RELEASED, ScanVerdict.CLEAN, Optional.of(at));
   }
 
   /** A reviewer confirmed the invite as {@code spam} or {@code fraud}: it stays blocked. */
-  public synchronized ReviewOutcome confirm(String contentId, String reviewer, Verdict verdict) {
+  public synchronized ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict) {
     return confirm(contentId, reviewer, verdict, Optional.empty());
   }
 
-  /** As {@link #confirm(String, String, Verdict)}, recording when the reviewer decided. */
-  public synchronized ReviewOutcome confirm(String contentId, String reviewer, Verdict verdict,
+  /** As {@link #confirm(String, String, ScanVerdict)}, recording when the reviewer decided. */
+  public synchronized ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict,
       Instant at) {
     return confirm(contentId, reviewer, verdict, Optional.of(at));
   }
 
-  private ReviewOutcome confirm(String contentId, String reviewer, Verdict verdict,
+  private ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict,
       Optional<Instant> at) {
     if (!verdict.flagged()) {
       return new ReviewOutcome.Refused("bad_verdict",
@@ -79,7 +79,7 @@ public final class ReviewQueue {
   }
 
   private ReviewOutcome decide(String contentId, String reviewer, ReviewStatus status,
-      Verdict verdict, Optional<Instant> at) {
+      ScanVerdict verdict, Optional<Instant> at) {
     if (reviewer.isBlank()) {
       throw new IllegalArgumentException("reviewer is blank");
     }

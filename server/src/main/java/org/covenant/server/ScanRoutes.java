@@ -186,10 +186,10 @@ final class ScanRoutes {
     ObjectNode body = Http.optionalObject(ctx, config.maxBody());
     Http.only(body, Set.of("verdict"), "");
     String v = body.path("verdict").asText("spam");
-    org.covenant.safety.Verdict verdict;
+    org.covenant.safety.ScanVerdict verdict;
     switch (v) {
-      case "spam" -> verdict = org.covenant.safety.Verdict.SPAM;
-      case "fraud" -> verdict = org.covenant.safety.Verdict.FRAUD;
+      case "spam" -> verdict = org.covenant.safety.ScanVerdict.SPAM;
+      case "fraud" -> verdict = org.covenant.safety.ScanVerdict.FRAUD;
       default -> throw new ServerException("bad_verdict", 400, "verdict",
           "confirm as `spam` or `fraud`, not `" + v + "`");
     }

@@ -45,8 +45,8 @@ class ReviewQueueIT {
     for (CorpusRecord r : corpus.records()) {
       examples.add(r.toExample(parser));
     }
-    model = ModelTrainer.create(ModelTrainer.Options.defaults(
-        ScanModel.Kind.NAIVE_BAYES)).train(examples, "spamassassin-dev-test");
+    model = ModelTrainer.create(ModelTrainer.Options.defaults())
+        .train(examples, "spamassassin-dev-test");
     InviteScanner scanner = InviteScanner.create(model);
     // Invites the model is sure about, so the test is about the routes, not the model.
     for (int i = 0; i < examples.size() && (SPAM.size() < 2 || HAM.isEmpty()); i++) {
