@@ -47,11 +47,20 @@ final class LoggedLedger implements AutoCloseable {
    *     appended then, and the ledger is closed again
    */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog) {
-    Ledger ledger = Ledger.open(LedgerConfig.of(data, db), catalog);
-    if (data.isEmpty()) {
+    return open(LedgerConfig.of(data, db), data, catalog);
+  }
+
+  /**
+   * As {@link #open(Optional, Optional, TermsCatalog)} for any ledger, with the transparency log
+   * of the data directory {@code logDir} when given: a PostgreSQL ledger with its log in a data
+   * directory, as the server keeps it ({@code serve --data DIR --db URL}).
+   */
+  static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog) {
+    Ledger ledger = Ledger.open(config, catalog);
+    if (logDir.isEmpty()) {
       return new LoggedLedger(ledger, Optional.empty(), false);
     }
-    DataDirectory dir = DataDirectory.at(data.get());
+    DataDirectory dir = DataDirectory.at(logDir.get());
     TiledLog log = null;
     try {
       Optional<TiledLog> held = dir.openLogUnlessHeld();
