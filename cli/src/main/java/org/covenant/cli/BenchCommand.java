@@ -106,6 +106,10 @@ public final class BenchCommand implements Runnable {
       long rejected = 0;
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long mainCpuStart = threads.getCurrentThreadCpuTime();
+      // The second half of the import, past the JIT's warm-up: the sustained rate.
+      long[] half = null;
       try (LoggedLedger logged = LoggedLedger.open(config, Optional.of(data), catalog)) {
         Ledger l = logged.ledger();
         long key = 0;
@@ -125,11 +129,18 @@ public final class BenchCommand implements Runnable {
               }
             }
           }
-          logged.catchUp();
+          logged.catchUpInBackground();
+          if (half == null && appended >= events / 2) {
+            half = new long[] {appended, System.nanoTime(), processCpuNanos(),
+                threads.getCurrentThreadCpuTime()};
+          }
         }
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+      long end = System.nanoTime();
+      double seconds = (end - start) / 1e9;
+      long cpuEnd = processCpuNanos();
+      long mainCpuEnd = threads.getCurrentThreadCpuTime();
+      double cpuSeconds = (cpuEnd - cpuStart) / 1e9;
       ObjectNode json = Json.object();
       json.put("events", appended);
       json.put("ledger", pg.db.isPresent() ? "postgresql" : "sqlite");
@@ -142,6 +153,17 @@ public final class BenchCommand implements Runnable {
       json.put("import_events_per_s", Math.round(appended / seconds));
       json.put("import_cpu_seconds", round(cpuSeconds));
       json.put("import_events_per_cpu_s", Math.round(appended / cpuSeconds));
+      json.put("import_main_thread_cpu_seconds", round((mainCpuEnd - mainCpuStart) / 1e9));
+      if (half != null && appended > half[0]) {
+        long n = appended - half[0];
+        ObjectNode steady = Json.object();
+        steady.put("events", n);
+        steady.put("events_per_s", Math.round(n / ((end - half[1]) / 1e9)));
+        steady.put("events_per_cpu_s", Math.round(n / ((cpuEnd - half[2]) / 1e9)));
+        steady.put("events_per_main_thread_cpu_s",
+            Math.round(n / ((mainCpuEnd - half[3]) / 1e9)));
+        json.set("import_second_half", steady);
+      }
       json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
           .getSystemLoadAverage());
       json.put("ledger_bytes", pg.db.isPresent() ? pgBytes(config) : bytes(data, "ledger.db"));

@@ -30,6 +30,8 @@ final class LoggedLedger implements AutoCloseable {
   private final Ledger ledger;
   private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
+  private java.util.concurrent.ExecutorService background;
+  private java.util.concurrent.Future<?> inFlight;
 
   private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere) {
     this.ledger = ledger;
@@ -104,7 +106,50 @@ final class LoggedLedger implements AutoCloseable {
    *     events and the next open logs them
    */
   void catchUp() {
+    awaitBackground();
     feed.ifPresent(LedgerFeed::catchUp);
+  }
+
+  /**
+   * As {@link #catchUp()}, on a background thread, so the leaves of one batch are computed and
+   * written while the next batch is validated and committed (an import uses both cores). At
+   * most one catch-up runs at a time: this first waits for the previous one. A failure of the
+   * previous one is thrown here, or by {@link #catchUp()} and {@link #close()}; the ledger keeps
+   * its events and the next open logs them.
+   */
+  void catchUpInBackground() {
+    if (feed.isEmpty()) {
+      return;
+    }
+    awaitBackground();
+    if (background == null) {
+      background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "covenant-log-feed");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    LedgerFeed f = feed.get();
+    inFlight = background.submit(f::catchUp);
+  }
+
+  private void awaitBackground() {
+    java.util.concurrent.Future<?> f = inFlight;
+    inFlight = null;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the log caught up", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Brings the log level, then closes the log and the ledger (the latter even if that fails). */
@@ -113,6 +158,9 @@ final class LoggedLedger implements AutoCloseable {
     try {
       catchUp();
     } finally {
+      if (background != null) {
+        background.shutdownNow();
+      }
       try {
         feed.ifPresent(f -> f.log().close());
       } finally {

@@ -64,12 +64,14 @@ public final class Ledger implements AutoCloseable {
   private volatile View view;
   private volatile boolean closed;
   /**
-   * The events of the last group this ledger committed, in position order (at most
-   * MAX_GROUP_EVENTS plus the unseen events read with them): {@link #events} serves them from
-   * memory, so the transparency log following an import does not read back and decode what was
-   * just written. Replaced at each commit; never more than one group is kept.
+   * The events of the last two groups this ledger committed, in position order (at most twice
+   * MAX_GROUP_EVENTS): {@link #events} serves them from memory, so the transparency log
+   * following an import does not read back and decode what was just written. Replaced at each
+   * commit; never more than two groups are kept.
    */
   private volatile List<StoredEvent> recent = List.of();
+  // Guarded by writer: the last group alone.
+  private List<StoredEvent> lastGroup = List.of();
   /** Where a key was appended and the fingerprint of its request (null when unbound). */
   private record KeyUse(long position, String fingerprint) {}
 
@@ -492,7 +494,22 @@ public final class Ledger implements AutoCloseable {
             + " after the write but the projection's is " + v.state().head());
       }
       undelivered.addAll(fresh);
-      recent = fresh.isEmpty() ? recent : List.copyOf(fresh);
+      if (!fresh.isEmpty()) {
+        // The previous group stays too, so a log feed that runs beside the next append (an
+        // import's catch-up in the background) still finds its page in memory.
+        List<StoredEvent> now = List.copyOf(fresh);
+        List<StoredEvent> before = lastGroup;
+        if (!before.isEmpty()
+            && before.get(before.size() - 1).position() + 1 == now.get(0).position()) {
+          List<StoredEvent> both = new ArrayList<>(before.size() + now.size());
+          both.addAll(before);
+          both.addAll(now);
+          recent = java.util.Collections.unmodifiableList(both);
+        } else {
+          recent = now;
+        }
+        lastGroup = now;
+      }
       view = new View(v.state(), head);
       for (Request r : group) {
         r.done = true;
@@ -570,6 +587,7 @@ public final class Ledger implements AutoCloseable {
   private void rebuild() {
     undelivered.clear();
     recent = List.of();
+    lastGroup = List.of();
     view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
     dirty = false;
     catchUp();
