@@ -4,7 +4,8 @@
 Usage: python3 bench/scripts/plot-scale.py docs/benchmarks/scale-runs.jsonl > docs/benchmarks/scale.svg
 
 The input holds one `bench scale` JSON object per line (as printed, plus an optional "label").
-Three panels against the ledger length (log scale): import rate per CPU-second (all threads) by
+Three panels against the ledger length (log scale): import rate per CPU-second (all threads,
+JIT and GC included, whole import) by
 ledger (SQLite, PostgreSQL), live heap per event, and time to ready in CPU seconds. Python's
 standard library only.
 """
@@ -19,10 +20,9 @@ COLORS = {"sqlite": "#1f77b4", "postgresql": "#d62728"}
 
 def panels(runs):
     def rate(r):
-        half = r.get("import_second_half")
-        return half["events_per_cpu_s"] if half else r["import_events_per_cpu_s"]
+        return r["import_events_per_cpu_s"]
     return [
-        ("import, events per CPU-second (2nd half)", rate, lambda v: f"{v/1000:.0f}k", 100_000),
+        ("import, events per CPU-second", rate, lambda v: f"{v/1000:.0f}k", 100_000),
         ("live heap, bytes per event", lambda r: r["open"]["heap_bytes_per_event"],
          lambda v: f"{v:.0f}", 100),
         ("time to ready, CPU seconds", lambda r: r["open"]["ready_cpu_seconds"],
