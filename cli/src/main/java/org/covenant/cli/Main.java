@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       LedgerCommand.class,
       DecideCommand.class,
+      RetentionCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -176,6 +176,7 @@ public final class Directory {
   }
 
   private final Function<long[], List<StoredEvent>> reader;
+  private final Function<String, Optional<String>> contentAccount;
   private final Map<String, AccountInfo> accounts = new ConcurrentHashMap<>();
   private final Map<String, MeetingInfo> meetings = new ConcurrentHashMap<>();
   private volatile long position;
@@ -185,7 +186,23 @@ public final class Directory {
    * ascending positions).
    */
   public Directory(Function<long[], List<StoredEvent>> reader) {
+    this(reader, content -> Optional.empty());
+  }
+
+  /**
+   * As {@link #Directory(Function)}, resolving the account of a content item (for
+   * {@code content.deleted}, which names only the content) through {@code contentAccount}: the
+   * ledger's projection, which applies every event before this directory sees it.
+   */
+  public Directory(Function<long[], List<StoredEvent>> reader,
+      Function<String, Optional<String>> contentAccount) {
     this.reader = java.util.Objects.requireNonNull(reader, "reader");
+    this.contentAccount = java.util.Objects.requireNonNull(contentAccount, "contentAccount");
+  }
+
+  /** The account owning a content item, if it exists at the head. */
+  public Optional<String> contentAccount(String content) {
+    return contentAccount.apply(content);
   }
 
   /** The last ledger position applied. */
@@ -215,6 +232,9 @@ public final class Directory {
     Optional<String> own = e.accountId();
     if (own.isPresent()) {
       return own;
+    }
+    if (e instanceof Event.ContentDeleted d) {
+      return contentAccount.apply(d.content());
     }
     return meetingOf(e).map(meetings::get).map(MeetingInfo::account);
   }

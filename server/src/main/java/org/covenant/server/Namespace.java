@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
 import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
 import org.covenant.core.terms.TermsCatalog;
@@ -59,7 +61,8 @@ public final class Namespace implements AutoCloseable {
   public static Namespace over(String id, Ledger ledger, DecisionLog decisions, Clock clock,
       Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        content -> ledger.snapshot().content(content, TimeKey.END).map(ContentRecord::account));
     self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
     return self[0];
   }
@@ -74,10 +77,14 @@ public final class Namespace implements AutoCloseable {
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        content -> projection.get().get().content(content, TimeKey.END)
+            .map(ContentRecord::account));
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, catalog, directory::apply);
+      ledger = Ledger.open(config, catalog, directory::apply, projection::set);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;

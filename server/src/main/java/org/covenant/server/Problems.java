@@ -40,13 +40,13 @@ public final class Problems {
   /** The HTTP status of a ledger rejection returned by a single-resource route. */
   public static int statusOf(RejectionCode code) {
     return switch (code) {
-      case INVALID_ID -> 400;
+      case INVALID_ID, INVALID_VALUE -> 400;
       case NOT_AUTHORIZED -> 403;
       case UNKNOWN_ACCOUNT, UNKNOWN_SETTING, UNKNOWN_CONSENT, UNKNOWN_TERMS, UNKNOWN_FEATURE,
           UNKNOWN_NOTICE, UNKNOWN_CATEGORY, UNKNOWN_GROUP, UNKNOWN_USER, UNKNOWN_MEETING,
-          UNKNOWN_PARTICIPANT -> 404;
+          UNKNOWN_PARTICIPANT, UNKNOWN_CONTENT, UNKNOWN_HOLD -> 404;
       case OUT_OF_ORDER, DUPLICATE_ID, MEETING_ENDED, SETTING_LOCKED, SETTING_CEILING,
-          FEATURE_DISABLED -> 409;
+          FEATURE_DISABLED, USER_REMOVED, LEGAL_HOLD -> 409;
     };
   }
 

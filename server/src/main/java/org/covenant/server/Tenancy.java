@@ -76,6 +76,13 @@ final class Tenancy {
       if (!caller.reaches(owner) || dir.account(owner).isEmpty()) {
         throw ServerException.notFound(prefix + "account", "no account `" + owner + "`");
       }
+    } else if (e instanceof Event.ContentDeleted d) {
+      // The content names its account (DATA-RIGHTS.md); unknown and unreachable alike are 404.
+      Optional<String> account = dir.contentAccount(d.content());
+      if (account.isEmpty() || !caller.reaches(account.get())) {
+        throw ServerException.notFound(prefix + "content", "no content `" + d.content() + "`");
+      }
+      owner = account.get();
     } else {
       owner = meetingOwner(caller, dir, Directory.meetingOf(e).orElseThrow(
           () -> new IllegalStateException(e.type() + " names neither account nor meeting")),
@@ -170,6 +177,21 @@ final class Tenancy {
       return Optional.of(x.by());
     }
     if (e instanceof Event.MeetingFeature x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ValuedSettingSet x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ContentDeleted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.LegalHoldPlaced x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.LegalHoldReleased x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.UserRemoved x) {
       return Optional.of(x.by());
     }
     return Optional.empty();

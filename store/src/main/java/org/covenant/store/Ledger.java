@@ -106,6 +106,17 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
+    return open(config, catalog, replay, projection -> {});
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog, Consumer)}, first handing {@code projection} a
+   * view of the projection being rebuilt, which {@code replay} may read for each page it is shown
+   * (the server's directory resolves a {@code content.deleted} to its content's account).
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(replay, "replay");
     EventStore store;
@@ -118,7 +129,7 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog, replay);
+    return over(store, catalog, replay, projection);
   }
 
   /**
@@ -132,7 +143,16 @@ public final class Ledger implements AutoCloseable {
   /** As {@link #over(EventStore, TermsCatalog)}, showing {@code replay} the open's replay. */
   public static Ledger over(EventStore store, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
+    return over(store, catalog, replay, projection -> {});
+  }
+
+  /** As {@link #over(EventStore, TermsCatalog, Consumer)} with a view of the projection. */
+  public static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
     Ledger ledger = new Ledger(store, catalog);
+    // The state's own head: during the replay it is ahead of the published view.
+    projection.accept(() -> ledger.view.state().snapshot());
     ledger.replay = Objects.requireNonNull(replay, "replay");
     ledger.writer.lock();
     try {

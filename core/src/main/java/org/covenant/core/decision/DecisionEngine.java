@@ -90,6 +90,14 @@ public final class DecisionEngine {
     ContentRecord c = found.get();
     Evidence evidence = new Evidence();
     evidence.accept(c.position());
+    // docs/DATA-RIGHTS.md: content_deleted, retention_expired, region_not_allowed come before
+    // the terms are consulted. Answered from the snapshot even when stale (see there).
+    Optional<Reason> rights = snapshot.dataRights().deny(c, request.purpose(), request.region(),
+        t, evidence);
+    if (rights.isPresent()) {
+      return new Attributed(Decision.deny(rights.get(), evidence.sorted(), catalog.revision()),
+          Optional.of(c.account()));
+    }
     ContentConditions oracle = snapshot.conditions(c, t, evidence);
     Decision d = decide(c, request, oracle, evidence);
     if (stale && readsChangingState(c, request, oracle)) {

@@ -66,6 +66,11 @@ public final class Snapshot {
     return state;
   }
 
+  /** Retention, legal holds, deletions, removed users and regions (docs/DATA-RIGHTS.md). */
+  public DataRightsView dataRights() {
+    return new DataRightsView(this);
+  }
+
   /**
    * The §5 conditions for one content item at time of use t, reporting every ledger position
    * consulted to {@code evidence}.
@@ -266,7 +271,8 @@ public final class Snapshot {
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     History.Entry<SettingValue> av = valueAt(a.settings, def, t);
     History.Entry<SettingValue> gv = g == null ? null : valueAt(g.settings, def, t);
-    History.Entry<SettingValue> uv = u == null ? null : valueAt(u.settings, def, t);
+    History.Entry<SettingValue> uv = u == null || removed(a, u, t) ? null
+        : valueAt(u.settings, def, t);
     if (def.mode() == SettingMode.LOCK) {
       if (av != null && av.value().locked()) {
         return decided(av, av.value().value(), SettingLevel.ACCOUNT, true, evidence);
@@ -306,6 +312,15 @@ public final class Snapshot {
       return decided(av, true, SettingLevel.ACCOUNT, false, evidence);
     }
     return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+  }
+
+  /** A removed user's own settings stop applying (docs/DATA-RIGHTS.md). */
+  private boolean removed(Account a, User u, long t) {
+    if (state.rights.removed.isEmpty()) {
+      return false;
+    }
+    History<String> h = state.rights.removed.get(DataRights.key(a.id, u.id));
+    return h != null && h.at(t, position) != null;
   }
 
   private static boolean ended(Meeting m, long t, long p) {
