@@ -25,7 +25,24 @@ import org.covenant.format.Json;
  * without breaking the tree.
  */
 public final class Pseudonyms {
+  /**
+   * Where salts are kept when not in a data directory: a table the log's elected writers share
+   * (docs/CLUSTER.md), so that a new writer names a person as the previous one did.
+   */
+  public interface Backing {
+    /** Every stored salt by person id. */
+    Map<String, String> load();
+
+    /** Stores new salts durably (a person keeps the first salt stored for them). */
+    void add(Map<String, String> salts);
+
+    /** Erases a person's salt durably. */
+    void erase(String id);
+  }
+
   private final Optional<Path> file;
+  private final Optional<Backing> backing;
+  private final Map<String, String> added = new java.util.HashMap<>();
   private final Map<String, String> salts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   // Guarded by this.
@@ -34,6 +51,18 @@ public final class Pseudonyms {
 
   private Pseudonyms(Optional<Path> file) {
     this.file = file;
+    this.backing = Optional.empty();
+  }
+
+  private Pseudonyms(Backing backing) {
+    this.file = Optional.empty();
+    this.backing = Optional.of(backing);
+    salts.putAll(backing.load());
+  }
+
+  /** The salts kept in {@code backing}, loaded now. */
+  public static Pseudonyms over(Backing backing) {
+    return new Pseudonyms(java.util.Objects.requireNonNull(backing, "backing"));
   }
 
   /** The salts of a data directory. */
@@ -59,6 +88,7 @@ public final class Pseudonyms {
       random.nextBytes(b);
       salt = HexFormat.of().formatHex(b);
       salts.put(id, salt);
+      added.put(id, salt);
       if (deferring > 0) {
         dirty = true;
       } else {
@@ -93,13 +123,26 @@ public final class Pseudonyms {
   /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */
   public synchronized boolean erase(String id) {
     boolean had = salts.remove(id) != null;
+    added.remove(id);
     if (had) {
-      persist();
+      if (backing.isPresent()) {
+        backing.get().erase(id);
+      } else {
+        persist();
+      }
     }
     return had;
   }
 
   private void persist() {
+    if (backing.isPresent()) {
+      if (!added.isEmpty()) {
+        backing.get().add(Map.copyOf(added));
+        added.clear();
+      }
+      return;
+    }
+    added.clear();
     if (file.isEmpty()) {
       return;
     }
