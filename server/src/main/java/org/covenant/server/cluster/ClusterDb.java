@@ -43,6 +43,10 @@ public final class ClusterDb implements AutoCloseable {
     hc.setConnectionTimeout(Math.max(250, Math.min(2000, config.connectTimeout().toMillis())));
     hc.setInitializationFailTimeout(-1);
     hc.addDataSourceProperty("ApplicationName", "covenant-cluster");
+    // A member paused inside a transaction (SIGSTOP, a long GC) must not hold the lease row's
+    // lock past its lease: the database ends such sessions, and waits on locks are bounded.
+    hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = '1000ms'; "
+        + "SET lock_timeout = '2000ms'");
     HikariDataSource pool = new HikariDataSource(hc);
     ClusterDb db = new ClusterDb(pool, config.schema());
     try {

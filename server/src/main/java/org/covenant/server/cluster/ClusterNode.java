@@ -235,7 +235,7 @@ public final class ClusterNode implements ClusterView {
     try {
       log.refresh();
       feed = LedgerFeed.create(log, signer.get(), main.ledger(),
-          Pseudonyms.over(PgBackings.salts(db)));
+          Pseudonyms.over(PgBackings.salts(db, LOG_LEASE, () -> heldEpoch)));
       takeovers.incrementAndGet();
       System.err.println("covenant: member " + id + " writes the log (epoch " + heldEpoch
           + ", tree size " + log.size() + ")");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.covenant.evidence.Pseudonyms;
 import org.covenant.server.DecisionLog;
 import org.covenant.server.auth.ApiToken;
@@ -111,8 +112,11 @@ public final class PgBackings {
     };
   }
 
-  /** Pseudonym salts in {@code log_salt}; a person keeps the first salt stored for them. */
-  public static Pseudonyms.Backing salts(ClusterDb db) {
+  /**
+   * Pseudonym salts in {@code log_salt}, written by the log's writer under the log lease's fence
+   * (a writer that lost the lease cannot store a salt the next writer does not use).
+   */
+  public static Pseudonyms.Backing salts(ClusterDb db, String lease, LongSupplier epoch) {
     return new Pseudonyms.Backing() {
       @Override
       public Map<String, String> load() {
@@ -131,6 +135,7 @@ public final class PgBackings {
       @Override
       public void add(Map<String, String> salts) {
         db.tx("store the log's salts", c -> {
+          PgLogStorage.checkFence(db, c, lease, epoch.getAsLong());
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + db.table("log_salt")
               + " (person, salt) VALUES (?, ?) ON CONFLICT (person) DO NOTHING")) {
             for (Map.Entry<String, String> e : salts.entrySet()) {

@@ -151,6 +151,26 @@ public final class PgLogStorage implements LogStorage {
   }
 
   private void fence(Connection c, long mine) throws SQLException {
+    fence(db, c, leaseName, mine);
+  }
+
+  /**
+   * Checks, inside the caller's transaction, that lease {@code leaseName} is at epoch {@code mine}
+   * and unexpired, locking its row against a takeover until the transaction ends.
+   *
+   * @throws LogException {@code log_fenced} when it is not
+   */
+  static void checkFence(ClusterDb db, Connection c, String leaseName, long mine)
+      throws SQLException {
+    try {
+      fence(db, c, leaseName, mine);
+    } catch (Fenced e) {
+      throw new LogException("log_fenced", e.getMessage());
+    }
+  }
+
+  private static void fence(ClusterDb db, Connection c, String leaseName, long mine)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT epoch, expires > clock_timestamp() "
         + "FROM " + db.table("cluster_lease") + " WHERE name = ? FOR SHARE")) {
       ps.setString(1, leaseName);
