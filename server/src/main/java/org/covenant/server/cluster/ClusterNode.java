@@ -75,7 +75,7 @@ public final class ClusterNode implements ClusterView {
   private volatile long lastTokenReload;
 
   private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
-      TiledLog log, Namespace main, TokenStore tokens, AtomicLong epochCell) {
+      TiledLog log, Namespace main, TokenStore tokens) {
     this.id = id;
     this.db = db;
     this.lease = new Lease(db, LOG_LEASE, timing.lease());
@@ -107,7 +107,6 @@ public final class ClusterNode implements ClusterView {
    */
   public static ClusterNode open(String id, ClusterDb db, Timing timing,
       Optional<NoteSigner> signer, Namespace main, TokenStore tokens, Duration wait) {
-    AtomicLong epoch = new AtomicLong();
     ClusterNode[] self = new ClusterNode[1];
     TiledLog log;
     if (signer.isPresent()) {
@@ -127,7 +126,7 @@ public final class ClusterNode implements ClusterView {
       log = TiledLog.openReadOnly(new PgLogStorage(db, LOG_LEASE, () -> 0, keyText, () -> { }),
           verifier);
     }
-    ClusterNode node = new ClusterNode(id, db, timing, signer, log, main, tokens, epoch);
+    ClusterNode node = new ClusterNode(id, db, timing, signer, log, main, tokens);
     self[0] = node;
     return node;
   }
@@ -213,11 +212,23 @@ public final class ClusterNode implements ClusterView {
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "cluster worker: " + e.getMessage(), e);
-      if (feed != null && log != null) {
-        // An uncertain commit or a store failure: start again from the stored log.
-        drop();
+      if (feed != null) {
+        // A store failure, perhaps at the commit itself: learn what committed and rebuild the
+        // feed from the stored log, keeping the lease; the fence decides whether it still may
+        // write. If even that fails, stop writing.
+        try {
+          log.refresh();
+          feed = newFeed();
+        } catch (RuntimeException x) {
+          drop();
+        }
       }
     }
+  }
+
+  private LedgerFeed newFeed() {
+    return LedgerFeed.create(log, signer.orElseThrow(), main.ledger(),
+        Pseudonyms.over(PgBackings.salts(db, LOG_LEASE, () -> heldEpoch)));
   }
 
   /** Follows the stored log; with the key, takes the lease when it is free. */
@@ -234,8 +245,7 @@ public final class ClusterNode implements ClusterView {
     lost = false;
     try {
       log.refresh();
-      feed = LedgerFeed.create(log, signer.get(), main.ledger(),
-          Pseudonyms.over(PgBackings.salts(db, LOG_LEASE, () -> heldEpoch)));
+      feed = newFeed();
       takeovers.incrementAndGet();
       System.err.println("covenant: member " + id + " writes the log (epoch " + heldEpoch
           + ", tree size " + log.size() + ")");
