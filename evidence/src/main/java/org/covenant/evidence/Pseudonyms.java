@@ -40,8 +40,25 @@ import org.covenant.format.Json;
  * that would use its salt were never written.
  */
 public final class Pseudonyms {
+  /**
+   * Where salts are kept when not in a data directory: a table the log's elected writers share
+   * (docs/CLUSTER.md), so that a new writer names a person as the previous one did.
+   */
+  public interface Backing {
+    /** Every stored salt by person id. */
+    Map<String, String> load();
+
+    /** Stores new salts durably (a person keeps the first salt stored for them). */
+    void add(Map<String, String> salts);
+
+    /** Erases a person's salt durably. */
+    void erase(String id);
+  }
+
   private final Optional<Path> file;
   private final Optional<Path> journal;
+  private final Optional<Backing> backing;
+  private final Map<String, String> added = new java.util.HashMap<>();
   private final Map<String, String> salts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   // Guarded by this.
@@ -52,6 +69,19 @@ public final class Pseudonyms {
   private Pseudonyms(Optional<Path> file) {
     this.file = file;
     this.journal = file.map(f -> f.resolveSibling("salts.jsonl"));
+    this.backing = Optional.empty();
+  }
+
+  private Pseudonyms(Backing backing) {
+    this.file = Optional.empty();
+    this.journal = Optional.empty();
+    this.backing = Optional.of(backing);
+    salts.putAll(backing.load());
+  }
+
+  /** The salts kept in {@code backing}, loaded now. */
+  public static Pseudonyms over(Backing backing) {
+    return new Pseudonyms(java.util.Objects.requireNonNull(backing, "backing"));
   }
 
   /** The salts of a data directory. */
@@ -112,6 +142,7 @@ public final class Pseudonyms {
       salt = HexFormat.of().formatHex(b);
       salts.put(id, salt);
       unsaved.add(id);
+      added.put(id, salt);
       if (deferring == 0) {
         persist();
       }
@@ -143,9 +174,12 @@ public final class Pseudonyms {
   /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */
   public synchronized boolean erase(String id) {
     boolean had = salts.remove(id) != null;
+    added.remove(id);
     if (had) {
       unsaved.remove(id);
-      if (file.isPresent()) {
+      if (backing.isPresent()) {
+        backing.get().erase(id);
+      } else if (file.isPresent()) {
         ObjectNode tombstone = Json.object();
         tombstone.put("erase", id);
         appendLines(List.of(Json.line(tombstone)));
@@ -157,6 +191,15 @@ public final class Pseudonyms {
 
   /** Appends the unsaved salts to the journal and syncs it. */
   private void persist() {
+    if (backing.isPresent()) {
+      if (!added.isEmpty()) {
+        backing.get().add(Map.copyOf(added));
+        added.clear();
+      }
+      unsaved.clear();
+      return;
+    }
+    added.clear();
     if (file.isEmpty()) {
       unsaved.clear();
       return;
