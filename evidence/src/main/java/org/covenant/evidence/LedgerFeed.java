@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import org.covenant.core.event.Event;
@@ -133,6 +134,65 @@ public final class LedgerFeed {
           + ": the ledger was replaced. Restore the ledger this log records; the log was left "
           + "as it is");
     }
+  }
+
+  /**
+   * For each full entry bundle b indexed so far, the last ledger position logged in bundles 0 to
+   * b (0 when none): {@link #leafIndexOf} reads one bundle instead of searching leaf by leaf.
+   * Built lazily, one read of each full bundle's tail, and extended as the log grows.
+   */
+  private long[] lastPositionUpTo = new long[0];
+
+  /**
+   * The index of the log entry that records the ledger event at {@code position}, or empty when
+   * it is not logged (yet): log entries and ledger positions are different numbers, since the
+   * log also holds decision summaries and receipts.
+   */
+  public synchronized OptionalLong leafIndexOf(long position) {
+    if (position < 1 || position > loggedUpTo) {
+      return OptionalLong.empty();
+    }
+    int w = org.covenant.log.TilePaths.TILE_WIDTH;
+    long size = log.size();
+    int full = (int) (size / w);
+    if (lastPositionUpTo.length < full) {
+      long[] grown = java.util.Arrays.copyOf(lastPositionUpTo, full);
+      long last = lastPositionUpTo.length == 0 ? 0 : lastPositionUpTo[lastPositionUpTo.length - 1];
+      for (int b = lastPositionUpTo.length; b < full; b++) {
+        List<byte[]> leaves = log.bundle(b);
+        for (int i = leaves.size() - 1; i >= 0; i--) {
+          JsonNode leaf = leafJson(leaves.get(i));
+          if (EVENT_LEAF.equals(leaf.path("type").asText())) {
+            last = leaf.path("position").asLong();
+            break;
+          }
+        }
+        grown[b] = last;
+      }
+      lastPositionUpTo = grown;
+    }
+    int lo = 0;
+    int hi = full;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (lastPositionUpTo[mid] >= position) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    if (lo == full && size % w == 0) {
+      return OptionalLong.empty();
+    }
+    List<byte[]> leaves = log.bundle(lo);
+    for (int i = 0; i < leaves.size(); i++) {
+      JsonNode leaf = leafJson(leaves.get(i));
+      if (EVENT_LEAF.equals(leaf.path("type").asText())
+          && leaf.path("position").asLong() == position) {
+        return OptionalLong.of((long) lo * w + i);
+      }
+    }
+    return OptionalLong.empty();
   }
 
   /** The last ledger position in the log. */

@@ -115,8 +115,9 @@ public final class CovenantServer implements AutoCloseable {
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
-    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
-    all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts(),
+        parts.feed()).routes());
+    all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
     all.addAll(new DsrRoutes(parts.clock(), parts.config(), parts.dsr()).routes());
     all.addAll(new DataRightsRoutes(parts.clock()).routes());
@@ -260,12 +261,27 @@ public final class CovenantServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The only routes a participant token may call; each also checks the meeting and participant
+   * it names against the token's binding.
+   */
+  static final java.util.Set<String> PARTICIPANT_ROUTES = java.util.Set.of(
+      "GET /v1/meetings/{meeting}/notices",
+      "POST /v1/meetings/{meeting}/participants",
+      "POST /v1/meetings/{meeting}/acknowledgements",
+      "POST /v1/events");
+
   private Handler wrap(Route r) {
     Handler h = r.handler();
     return ctx -> {
       ctx.attribute(Http.ROUTE, r.path());
       if (r.authenticated()) {
         authenticate(ctx);
+        if (ctx.attribute(Http.CALLER) instanceof Caller.Participant
+            && !PARTICIPANT_ROUTES.contains(r.method() + " " + r.path())) {
+          throw ServerException.forbidden("Authorization", "a participant token reads its "
+              + "notices and joins, acknowledges and leaves its meeting, nothing else");
+        }
       }
       h.handle(ctx);
     };
@@ -310,6 +326,10 @@ public final class CovenantServer implements AutoCloseable {
     }
     if (t.kind() == TokenKind.ACCOUNT) {
       return new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
+    }
+    if (t.kind() == TokenKind.PARTICIPANT) {
+      return new Caller.Participant(t.id(), t.account().orElseThrow(),
+          t.participant().orElseThrow());
     }
     return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()),
         java.util.Set.copyOf(t.accounts()),

@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.spi.StoredEvent;
-import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
-import org.covenant.core.state.TimeKey;
 import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
 import org.covenant.core.terms.TermsCatalog;
@@ -62,7 +60,7 @@ public final class Namespace implements AutoCloseable {
       Duration staleAfter) {
     Namespace[] self = new Namespace[1];
     Directory directory = new Directory(positions -> self[0].eventsAt(positions),
-        content -> ledger.snapshot().content(content, TimeKey.END).map(ContentRecord::account));
+        ledger::snapshot);
     self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
     return self[0];
   }
@@ -77,11 +75,12 @@ public final class Namespace implements AutoCloseable {
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter) {
     Namespace[] self = new Namespace[1];
+    // Users, groups, meetings and content owners are read from the ledger's projection, which
+    // the open hands over before its replay (and applies every event before the directory).
     java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
         new java.util.concurrent.atomic.AtomicReference<>();
     Directory directory = new Directory(positions -> self[0].eventsAt(positions),
-        content -> projection.get().get().content(content, TimeKey.END)
-            .map(ContentRecord::account));
+        () -> projection.get().get());
     Ledger ledger;
     try {
       ledger = Ledger.open(config, catalog, directory::apply, projection::set);

@@ -291,6 +291,10 @@ final class OpsRoutes {
     String kindText = Http.field("", () -> Json.str(body, "kind"));
     TokenKind kind = TokenKind.of(kindText).orElseThrow(() -> ServerException.invalid("kind",
         "`" + kindText + "` is not operator, account or service"));
+    if (kind == TokenKind.PARTICIPANT) {
+      throw ServerException.invalid("kind", "participant tokens are issued for a meeting: POST "
+          + "/v1/meetings/{meeting}/participant-tokens");
+    }
     String name = Http.field("", () -> Json.optStr(body, "name")).orElse(kind.id());
     Optional<String> account = Http.field("", () -> Json.optStr(body, "account"));
     Optional<String> user = Http.field("", () -> Json.optStr(body, "user"));

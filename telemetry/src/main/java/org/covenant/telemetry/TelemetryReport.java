@@ -71,17 +71,31 @@ public final class TelemetryReport {
     }
   }
 
+  /**
+   * How the exact bounded sums of one metric are computed from the guarded events: in process
+   * ({@link BoundedAggregator}, the default) or on Apache Spark ({@code spark} module). Either
+   * way the release (noise drawn once per released cell, in this process) is the same code.
+   */
+  @FunctionalInterface
+  public interface CellAggregation {
+    /** The in-process kernel. */
+    CellAggregation IN_PROCESS = BoundedAggregator::aggregate;
+
+    /** The bounded sums of {@code metric} over {@code guarded}'s accepted events. */
+    BoundedSums aggregate(GuardResult guarded, Metric metric, int threads);
+  }
+
   /** What a report run came to. */
-  public sealed interface Outcome {
+  public sealed interface ReportOutcome {
     /** The report was written. */
     record Written(Path dir, ObjectNode summary, GuardResult guard, Release release, LoadPlan plan)
-        implements Outcome { }
+        implements ReportOutcome { }
 
     /** The input was invalid. */
-    record Invalid(InputProblem problem) implements Outcome { }
+    record Invalid(InputProblem problem) implements ReportOutcome { }
 
     /** The release was refused (e.g. {@code budget_exhausted}). */
-    record Refused(String code, String message) implements Outcome { }
+    record Refused(String code, String message) implements ReportOutcome { }
   }
 
   private final SchemaCatalogue catalogue;
@@ -111,8 +125,14 @@ public final class TelemetryReport {
     return new TelemetryReport(catalogue, graph, fallbackConsent, recorder, clock);
   }
 
-  /** Runs the pipeline. */
-  public Outcome run(Options o, StageProgress progress) {
+  /** Runs the pipeline, aggregating in process. */
+  public ReportOutcome run(Options o, StageProgress progress) {
+    return run(o, progress, CellAggregation.IN_PROCESS);
+  }
+
+  /** Runs the pipeline with the bounded sums computed by {@code aggregation}. */
+  public ReportOutcome run(Options o, StageProgress progress, CellAggregation aggregation) {
+    Objects.requireNonNull(aggregation, "aggregation");
     Map<String, Long> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     DiagnosticsConsent consent = fallbackConsent;
@@ -121,7 +141,7 @@ public final class TelemetryReport {
     if (o.settings().isPresent() || Files.exists(settings)) {
       Loaded<InMemoryDiagnosticsConsent> c = InMemoryDiagnosticsConsent.read(settings);
       if (c instanceof Loaded.Invalid<InMemoryDiagnosticsConsent> bad) {
-        return new Outcome.Invalid(bad.problem());
+        return new ReportOutcome.Invalid(bad.problem());
       }
       consent = ((Loaded.Ok<InMemoryDiagnosticsConsent>) c).value();
       Loaded<RegionRestrictions> rr = RegionRestrictions.read(settings);
@@ -132,7 +152,7 @@ public final class TelemetryReport {
     }
     Loaded<TelemetryData> loaded = CtelFile.read(o.in(), progress);
     if (loaded instanceof Loaded.Invalid<TelemetryData> bad) {
-      return new Outcome.Invalid(bad.problem());
+      return new ReportOutcome.Invalid(bad.problem());
     }
     TelemetryData data = ((Loaded.Ok<TelemetryData>) loaded).value();
     String dataset = "sha256:" + digest(o.in());
@@ -143,7 +163,7 @@ public final class TelemetryReport {
     if (o.budget().isPresent()) {
       Rational after = ledger.spent(dataset).plus(o.params().epsilon());
       if (after.compareTo(o.budget().get()) > 0) {
-        return new Outcome.Refused("budget_exhausted", "releasing ε " + o.params().epsilon().toDecimal()
+        return new ReportOutcome.Refused("budget_exhausted", "releasing ε " + o.params().epsilon().toDecimal()
             + " would spend " + after.toDecimal() + " on `" + o.in() + "`, over the budget of "
             + o.budget().get().toDecimal());
       }
@@ -156,7 +176,7 @@ public final class TelemetryReport {
     long t2 = System.nanoTime();
     List<BoundedSums> exact = new ArrayList<>();
     for (Metric m : o.metrics()) {
-      exact.add(BoundedAggregator.aggregate(guarded, m, o.threads()));
+      exact.add(aggregation.aggregate(guarded, m, o.threads()));
     }
     timings.put("aggregate_ms", ms(t2));
 
@@ -210,7 +230,7 @@ public final class TelemetryReport {
     } catch (IOException e) {
       throw new TelemetryException("io_error", "cannot write summary in `" + o.out() + "`", e);
     }
-    return new Outcome.Written(o.out(), summary, guarded, recorded, plan);
+    return new ReportOutcome.Written(o.out(), summary, guarded, recorded, plan);
   }
 
   /** The load plan under the accounts' region restrictions, and what it says about them. */

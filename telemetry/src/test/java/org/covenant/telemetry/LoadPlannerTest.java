@@ -12,7 +12,7 @@ class LoadPlannerTest {
       new RegionGraph.Region("east", ZoneId.of("UTC"), 1),
       new RegionGraph.Region("west", ZoneId.of("UTC"), 1),
       new RegionGraph.Region("far", ZoneId.of("UTC"), 1)),
-      List.of(new RegionGraph.Link("east", "west", 60), new RegionGraph.Link("east", "far", 300)));
+      List.of(new RegionGraph.RegionLink("east", "west", 60), new RegionGraph.RegionLink("east", "far", 300)));
 
   /** east peaks at 9–10 UTC, west at 17–18; far is idle but too far away. */
   private static double[][] load() {

@@ -86,9 +86,27 @@ public final class TokenStore {
    * Issues a token, a service token bound to {@code accounts} with {@code role}, and persists its
    * hash; the secret is in the result and nowhere else.
    */
-  public synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+  public Issued issue(TokenKind kind, String name, Optional<String> account,
       Optional<String> user, List<String> purposes, List<String> accounts,
       Optional<ServiceRole> role, Instant now, Optional<Instant> expires) {
+    return issue(kind, name, account, user, purposes, accounts, role, now, expires,
+        Optional.empty());
+  }
+
+  /**
+   * Issues a participant token for {@code binding} in the meeting of {@code account}, expiring
+   * at {@code expires}; persists its hash.
+   */
+  public Issued issueParticipant(String name, String account, ParticipantBinding binding,
+      Instant now, Instant expires) {
+    return issue(TokenKind.PARTICIPANT, name, Optional.of(account), Optional.empty(), List.of(),
+        List.of(), Optional.empty(), now, Optional.of(expires), Optional.of(binding));
+  }
+
+  private synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+      Optional<String> user, List<String> purposes, List<String> accounts,
+      Optional<ServiceRole> role, Instant now, Optional<Instant> expires,
+      Optional<ParticipantBinding> binding) {
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
     String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -96,7 +114,7 @@ public final class TokenStore {
     random.nextBytes(idBytes);
     String id = "tok_" + HexFormat.of().formatHex(idBytes);
     ApiToken t = new ApiToken(id, kind, name, account, user, purposes, accounts, role, now,
-        expires, sha256(secret));
+        expires, sha256(secret), binding);
     byHash.put(t.sha256(), t);
     byId.put(id, t);
     try {
@@ -161,6 +179,11 @@ public final class TokenStore {
       t.accounts().forEach(as::add);
       o.put("role", t.role().orElse(ServiceRole.DECISIONS).id());
     }
+    t.participant().ifPresent(p -> {
+      o.put("meeting", p.meeting());
+      o.put("participant", p.participant());
+      p.organisation().ifPresent(x -> o.put("organisation", x));
+    });
     o.put("created", t.created().toString());
     t.expires().ifPresent(e -> o.put("expires", e.toString()));
     return o;
@@ -187,7 +210,11 @@ public final class TokenStore {
         role,
         Instant.parse(n.path("created").asText()),
         Optional.ofNullable(n.get("expires")).map(x -> Instant.parse(x.asText())),
-        n.path("sha256").asText());
+        n.path("sha256").asText(),
+        n.hasNonNull("participant") ? Optional.of(new ParticipantBinding(
+            n.path("meeting").asText(), n.path("participant").asText(),
+            Optional.ofNullable(n.get("organisation")).map(JsonNode::asText)))
+            : Optional.empty());
   }
 
   private void persist() {
