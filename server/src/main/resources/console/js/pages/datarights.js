@@ -147,11 +147,11 @@ export async function render(container, session) {
     }
     const lines = [];
     if (r.denied === 'content_deleted') {
-      lines.push(h('p', { id: 'item-denied' }, pill('Denied', 'deny'), ' ',
+      lines.push(h('p', { id: 'item-denied' }, pill('Denied', 'off'), ' ',
         h('code', null, 'content_deleted'), ': deleted ', when(r.deleted.at), ' by ',
         r.deleted.by, '.'));
     } else if (r.denied === 'retention_expired') {
-      lines.push(h('p', { id: 'item-denied' }, pill('Denied', 'deny'), ' ',
+      lines.push(h('p', { id: 'item-denied' }, pill('Denied', 'off'), ' ',
         h('code', null, 'retention_expired'), ': its ' + days(r.retention) + ' retention '
         + 'expired ', h('time', { datetime: r.expired_at, id: 'item-expired-at' },
           r.expired_at.slice(0, 10)), '.', r.legal_compliance_exempt
@@ -189,7 +189,7 @@ export async function render(container, session) {
           h('td', { 'data-label': 'Scope' }, hd.scope),
           h('td', { 'data-label': 'Matter' }, hd.matter),
           h('td', { 'data-label': 'Placed' }, when(hd.placed_at), ' by ', hd.placed_by),
-          h('td', { 'data-label': 'Status' }, hd.in_force ? pill('In force', 'ok')
+          h('td', { 'data-label': 'Status' }, hd.in_force ? pill('In force', 'on')
             : ['Released ', when(hd.released_at)]),
           h('td', { 'data-label': 'Action' }, hd.in_force ? h('button', { type: 'button',
             class: 'danger small', 'data-action': 'release', 'aria-label': 'Release hold '
@@ -218,7 +218,7 @@ export async function render(container, session) {
           h('td', { 'data-label': 'Received' }, when(q.received_at)),
           h('td', { 'data-label': 'Due', class: 'dsr-due' },
             h('time', { datetime: q.due }, q.due.slice(0, 10))),
-          h('td', { 'data-label': 'Status' }, q.overdue ? pill('Overdue', 'deny') : q.status))))));
+          h('td', { 'data-label': 'Status' }, q.overdue ? pill('Overdue', 'off') : q.status))))));
   }
 
   await load();
