@@ -3,10 +3,8 @@ package org.covenant.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,31 +19,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ({@code retention_expired} with the date the server computed), at 1280x800 and 375x812.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DataRightsBrowserIT {
-  static final Path SHOTS = ConsoleBrowserIT.SHOTS;
-  static ConsoleWorkspace w;
-  static Browser b;
-
+class DataRightsBrowserIT extends ConsoleBrowserBase {
   @BeforeAll
-  static void start() {
-    w = ConsoleWorkspace.start();
+  static void seedDataRights() {
     // The owner keeps customer content 20 days: c-1 (an attachment 27 days old) has expired.
     post(w.owner, "/v1/events", "{\"events\":[{\"type\":\"setting.set\",\"at\":\""
         + Instant.now() + "\",\"account\":\"acme\",\"scope\":\"account\",\"key\":"
         + "\"retention.days\",\"value\":20,\"locked\":false,\"by\":\"alice\"}]}", 200);
-    post(w.owner, "/v1/accounts/acme/dsr", "{\"subject\":\"bob\",\"kind\":\"export\"}", 201);
-    b = Browser.start();
-    b.desktop();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) {
-      b.close();
-    }
-    if (w != null) {
-      w.close();
-    }
+    post(w.owner, "/v1/accounts/acme/dsr", "{\"subject\":\"bob\",\"kind\":\"export\"}",
+        201);
   }
 
   static JsonNode post(String token, String path, String body, int status) {
@@ -56,16 +38,6 @@ class DataRightsBrowserIT {
       assertThat(j.path("rejected").asInt()).as(r.body()).isZero();
     }
     return j;
-  }
-
-  static void signIn(String token) {
-    b.open(w.url() + "/");
-    b.js("sessionStorage.clear()");
-    b.open("about:blank");
-    b.open(w.url() + "/#/datarights");
-    b.waitFor("#token").sendKeys(token);
-    b.find("#signin-form button[type=submit]").click();
-    b.waitFor("#nav-settings");
   }
 
   @Test
@@ -131,6 +103,7 @@ class DataRightsBrowserIT {
     b.waitForText("#item-denied", "retention_expired");
     assertThat(b.find("#item-denied").getText()).contains("20 days retention expired")
         .contains(c.path("expired_at").asText().substring(0, 10));
+    assertThat(A11y.problems(b)).isEmpty();
     b.screenshot(SHOTS.resolve("datarights-hold-item-desktop.png"));
 
     // Release asks first; Cancel changes nothing, Release releases.
