@@ -30,6 +30,8 @@ final class LoggedLedger implements AutoCloseable {
   private final Ledger ledger;
   private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
+  private java.util.concurrent.ExecutorService background;
+  private java.util.concurrent.Future<?> inFlight;
 
   private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere) {
     this.ledger = ledger;
@@ -47,11 +49,20 @@ final class LoggedLedger implements AutoCloseable {
    *     appended then, and the ledger is closed again
    */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog) {
-    Ledger ledger = Ledger.open(LedgerConfig.of(data, db), catalog);
-    if (data.isEmpty()) {
+    return open(LedgerConfig.of(data, db), data, catalog);
+  }
+
+  /**
+   * As {@link #open(Optional, Optional, TermsCatalog)} for any ledger, with the transparency log
+   * of the data directory {@code logDir} when given: a PostgreSQL ledger with its log in a data
+   * directory, as the server keeps it ({@code serve --data DIR --db URL}).
+   */
+  static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog) {
+    Ledger ledger = Ledger.open(config, catalog);
+    if (logDir.isEmpty()) {
       return new LoggedLedger(ledger, Optional.empty(), false);
     }
-    DataDirectory dir = DataDirectory.at(data.get());
+    DataDirectory dir = DataDirectory.at(logDir.get());
     TiledLog log = null;
     try {
       Optional<TiledLog> held = dir.openLogUnlessHeld();
@@ -100,7 +111,50 @@ final class LoggedLedger implements AutoCloseable {
    *     events and the next open logs them
    */
   void catchUp() {
+    awaitBackground();
     feed.ifPresent(LedgerFeed::catchUp);
+  }
+
+  /**
+   * As {@link #catchUp()}, on a background thread, so the leaves of one batch are computed and
+   * written while the next batch is validated and committed (an import uses both cores). At
+   * most one catch-up runs at a time: this first waits for the previous one. A failure of the
+   * previous one is thrown here, or by {@link #catchUp()} and {@link #close()}; the ledger keeps
+   * its events and the next open logs them.
+   */
+  void catchUpInBackground() {
+    if (feed.isEmpty()) {
+      return;
+    }
+    awaitBackground();
+    if (background == null) {
+      background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "covenant-log-feed");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    LedgerFeed f = feed.get();
+    inFlight = background.submit(f::catchUp);
+  }
+
+  private void awaitBackground() {
+    java.util.concurrent.Future<?> f = inFlight;
+    inFlight = null;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the log caught up", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Brings the log level, then closes the log and the ledger (the latter even if that fails). */
@@ -109,6 +163,9 @@ final class LoggedLedger implements AutoCloseable {
     try {
       catchUp();
     } finally {
+      if (background != null) {
+        background.shutdownNow();
+      }
       try {
         feed.ifPresent(f -> f.log().close());
       } finally {

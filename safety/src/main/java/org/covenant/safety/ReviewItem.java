@@ -45,7 +45,7 @@ public record ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, St
 
   /** An item without a decision time (held, or decided before the time was kept). */
   public ReviewItem(Invite invite, ScanResult scan, ReviewStatus status, String reviewer,
-      Verdict verdict, Instant heldAt) {
+      ScanVerdict verdict, Instant heldAt) {
     this(invite, scan, status, reviewer, verdict, heldAt, Optional.empty());
   }
 

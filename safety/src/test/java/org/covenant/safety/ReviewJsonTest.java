@@ -29,7 +29,7 @@ class ReviewJsonTest {
         ScanVerdict.CLEAN, held.heldAt());
     assertThat(ReviewJson.read(ReviewJson.write(released))).isEqualTo(released);
     ReviewItem timed = new ReviewItem(held.invite(), scan, ReviewStatus.CONFIRMED, "alice",
-        Verdict.SPAM, held.heldAt(), java.util.Optional.of(Instant.parse("2024-06-02T08:30:00Z")));
+        ScanVerdict.SPAM, held.heldAt(), java.util.Optional.of(Instant.parse("2024-06-02T08:30:00Z")));
     assertThat(ReviewJson.write(timed)).contains("\"decided_at\":\"2024-06-02T08:30:00Z\"");
     assertThat(ReviewJson.read(ReviewJson.write(timed))).isEqualTo(timed);
   }

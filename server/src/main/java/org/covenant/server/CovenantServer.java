@@ -96,6 +96,7 @@ public final class CovenantServer implements AutoCloseable {
   }
 
   private final Parts parts;
+  private final ClusterView cluster;
   private final ServerMetrics metrics;
   private final List<Route> routes;
   private final Javalin app;
@@ -107,16 +108,17 @@ public final class CovenantServer implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, Caller> callers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private CovenantServer(Parts parts) {
+  private CovenantServer(Parts parts, ClusterView cluster) {
     this.parts = parts;
+    this.cluster = cluster;
     Namespace main = parts.namespaces().main();
     this.metrics = new ServerMetrics(() -> main.ledger().head(),
         () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
-    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts(),
-        parts.feed()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed()).routes());
+    all.addAll(new ClusterRoutes(cluster).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
     all.addAll(new DsrRoutes(parts.clock(), parts.config(), parts.dsr()).routes());
@@ -174,7 +176,17 @@ public final class CovenantServer implements AutoCloseable {
 
   /** A server over these parts, not started. */
   public static CovenantServer create(Parts parts) {
-    return new CovenantServer(Objects.requireNonNull(parts, "parts"));
+    return create(parts, ClusterView.single(parts.receipts(),
+        DocumentTable.open(LedgerConfig.memory(), "receipts")));
+  }
+
+  /**
+   * A server over these parts, a member of {@code cluster} (or a single server whose issued
+   * receipts {@code cluster} keeps), not started.
+   */
+  public static CovenantServer create(Parts parts, ClusterView cluster) {
+    return new CovenantServer(Objects.requireNonNull(parts, "parts"),
+        Objects.requireNonNull(cluster, "cluster"));
   }
 
   /**
@@ -187,6 +199,7 @@ public final class CovenantServer implements AutoCloseable {
     long every = parts.config().refreshEvery().toMillis();
     background.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(this::flush, 1000, 1000, TimeUnit.MILLISECONDS);
+    cluster.started(url());
     started = true;
     return this;
   }
@@ -391,6 +404,7 @@ public final class CovenantServer implements AutoCloseable {
     background.shutdownNow();
     app.stop();
     flush();
+    cluster.close();
     parts.namespaces().close();
     parts.log().ifPresent(TiledLog::close);
     parts.reviews().close();

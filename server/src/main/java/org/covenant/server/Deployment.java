@@ -33,6 +33,9 @@ public final class Deployment {
   /** Where a data directory keeps the server's scan model: {@code safety/scan.model}. */
   public static final String SCAN_MODEL_FILE = ScanRoutes.MODEL_FILE;
 
+  /** The table of issued consent receipts ({@code DIR/evidence/receipts.db} with SQLite). */
+  public static final String RECEIPT_TABLE = "consent_receipts";
+
   private Deployment() {}
 
   /** An in-memory server (tests, benchmarks): no files, tokens in memory, no scan model. */
@@ -103,12 +106,16 @@ public final class Deployment {
     Path modelFile = dir.scanModel();
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
+    Receipts issuer = receipts(main, feed);
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model,
+        catalog, tokens, Optional.of(log), Optional.of(feed), issuer, clock, model,
         DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
             ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE),
         Optional.of(SubjectRequests.create(l, log, Optional.of(feed), dir.signer(),
-            DsrRequests.open(dataDir), dsrDue))));
+            DsrRequests.open(dataDir), dsrDue))),
+        // Issued receipts are kept beside the ledger, to be fetched again (docs/CLUSTER.md).
+        ClusterView.single(issuer, DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
+            ? LedgerConfig.sqlite(dataDir.resolve("evidence")) : ledger, RECEIPT_TABLE)));
     return new Opened(server, secret, tokens);
   }
 

@@ -63,6 +63,15 @@ public final class Ledger implements AutoCloseable {
       new CopyOnWriteArrayList<>();
   private volatile View view;
   private volatile boolean closed;
+  /**
+   * The events of the last two groups this ledger committed, in position order (at most twice
+   * MAX_GROUP_EVENTS): {@link #events} serves them from memory, so the transparency log
+   * following an import does not read back and decode what was just written. Replaced at each
+   * commit; never more than two groups are kept.
+   */
+  private volatile List<StoredEvent> recent = List.of();
+  // Guarded by writer: the last group alone.
+  private List<StoredEvent> lastGroup = List.of();
   /** Where a key was appended and the fingerprint of its request (null when unbound). */
   private record KeyUse(long position, String fingerprint) {}
 
@@ -235,7 +244,25 @@ public final class Ledger implements AutoCloseable {
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
-    return store.read(afterPosition, limit);
+    List<StoredEvent> r = recent;
+    if (r.isEmpty() || limit <= 0) {
+      return store.read(afterPosition, limit);
+    }
+    long first = r.get(0).position();
+    long last = r.get(r.size() - 1).position();
+    if (afterPosition + 1 < first || afterPosition + 1 > last) {
+      return store.read(afterPosition, limit);
+    }
+    int from = (int) (afterPosition + 1 - first);
+    int to = (int) Math.min(r.size(), (long) from + limit);
+    List<StoredEvent> cached = r.subList(from, to);
+    if (cached.size() == limit) {
+      return cached;
+    }
+    // The rest, if any, is after the group: what another process appended since, say.
+    List<StoredEvent> out = new ArrayList<>(cached);
+    out.addAll(store.read(last, limit - cached.size()));
+    return out;
   }
 
   /**
@@ -487,6 +514,22 @@ public final class Ledger implements AutoCloseable {
             + " after the write but the projection's is " + v.state().head());
       }
       undelivered.addAll(fresh);
+      if (!fresh.isEmpty()) {
+        // The previous group stays too, so a log feed that runs beside the next append (an
+        // import's catch-up in the background) still finds its page in memory.
+        List<StoredEvent> now = List.copyOf(fresh);
+        List<StoredEvent> before = lastGroup;
+        if (!before.isEmpty()
+            && before.get(before.size() - 1).position() + 1 == now.get(0).position()) {
+          List<StoredEvent> both = new ArrayList<>(before.size() + now.size());
+          both.addAll(before);
+          both.addAll(now);
+          recent = java.util.Collections.unmodifiableList(both);
+        } else {
+          recent = now;
+        }
+        lastGroup = now;
+      }
       view = new View(v.state(), head);
       for (Request r : group) {
         r.done = true;
@@ -563,6 +606,8 @@ public final class Ledger implements AutoCloseable {
 
   private void rebuild() {
     undelivered.clear();
+    recent = List.of();
+    lastGroup = List.of();
     view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
     dirty = false;
     catchUp();

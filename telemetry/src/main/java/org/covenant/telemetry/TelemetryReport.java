@@ -146,7 +146,7 @@ public final class TelemetryReport {
       consent = ((Loaded.Ok<InMemoryDiagnosticsConsent>) c).value();
       Loaded<RegionRestrictions> rr = RegionRestrictions.read(settings);
       if (rr instanceof Loaded.Invalid<RegionRestrictions> bad) {
-        return new Outcome.Invalid(bad.problem());
+        return new ReportOutcome.Invalid(bad.problem());
       }
       restrictions = ((Loaded.Ok<RegionRestrictions>) rr).value();
     }

@@ -135,9 +135,9 @@ class TelemetryReportTest {
     TelemetryReport.Options o = new TelemetryReport.Options(base.in(), base.out(), base.params(),
         base.seed(), Optional.of(settings), base.ledger(), base.budget(), base.headroom(),
         base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
-    TelemetryReport.Outcome outcome = TelemetryReport.create(CLOCK).run(o, StageProgress.none());
-    assertThat(outcome).isInstanceOf(TelemetryReport.Outcome.Written.class);
-    TelemetryReport.Outcome.Written w = (TelemetryReport.Outcome.Written) outcome;
+    TelemetryReport.ReportOutcome outcome = TelemetryReport.create(CLOCK).run(o, StageProgress.none());
+    assertThat(outcome).isInstanceOf(TelemetryReport.ReportOutcome.Written.class);
+    TelemetryReport.ReportOutcome.Written w = (TelemetryReport.ReportOutcome.Written) outcome;
     JsonNode r = w.summary().at("/plan/region_restrictions");
     assertThat(r.path("restricted_accounts").asInt()).isEqualTo(g.regions().size());
     assertThat(r.path("classes").size()).isGreaterThan(1);
