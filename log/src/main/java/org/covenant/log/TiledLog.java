@@ -376,9 +376,11 @@ public final class TiledLog implements AutoCloseable {
       }
       return out;
     }
-    Path file = logDir.resolve(TilePaths.entries(bundle, W));
+    String file = storage.describe() + "/" + TilePaths.entries(bundle, W);
     try {
-      List<byte[]> entries = EntryBundle.decode(Files.readAllBytes(file)).orThrow();
+      byte[] bytes = storage.read(TilePaths.entries(bundle, W)).orElseThrow(
+          () -> new LogException("log_corrupt", "`" + file + "` is missing"));
+      List<byte[]> entries = EntryBundle.decode(bytes).orThrow();
       if (entries.size() != W) {
         throw new LogException(
             "log_corrupt", "`" + file + "` holds " + entries.size() + " entries");

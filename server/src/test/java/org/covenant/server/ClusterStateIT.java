@@ -176,7 +176,7 @@ class ClusterStateIT {
     for (CorpusRecord r : corpus.records()) {
       examples.add(r.toExample(parser));
     }
-    return ModelTrainer.create(ModelTrainer.Options.defaults(ScanModel.Kind.NAIVE_BAYES))
+    return ModelTrainer.create(ModelTrainer.Options.defaults())
         .train(examples, "spamassassin-dev-test");
   }
 
