@@ -377,7 +377,7 @@ class AdminApiIT {
           .replace("{meeting}", "acme:allhands").replace("{key}", "recording.cloud")
           .replace("{consent}", "ai_training").replace("{terms}", "default")
           .replace("{token}", t.path("id").asText()).replace("{content}", "x")
-          .replace("{namespace}", "x");
+          .replace("{namespace}", "x").replace("{position}", "1");
       TestClient.Response r = pia.send(route.method(), path, "{}");
       assertThat(r.status()).as(key).isEqualTo(403);
       checked++;
