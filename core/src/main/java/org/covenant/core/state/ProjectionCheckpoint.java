@@ -1,0 +1,727 @@
+package org.covenant.core.state;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.covenant.core.Sha256;
+import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Group;
+import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.state.Entities.Participant;
+import org.covenant.core.state.Entities.SettingValue;
+import org.covenant.core.state.Entities.SettingsScope;
+import org.covenant.core.state.Entities.User;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Feature;
+import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.Role;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.Vocabulary;
+
+/**
+ * A projection checkpoint (issue 15): the {@link GovernanceState} as of one ledger position,
+ * written so that a start can load it and replay only the ledger's tail. Pure: it reads and
+ * writes streams; where checkpoints are kept (files, PostgreSQL) and how they are checked
+ * against the transparency log belongs to the adapters.
+ *
+ * <p>The format is our own compact binary one, written with {@link DataOutputStream}: a string
+ * table (every id once, then referred to by its dense index), then the entities and their
+ * histories as runs of primitives, the content table as primitive columns. Not Java
+ * serialization (fragile across versions, unsafe to read, several times larger) and not JSON
+ * (ten times larger and slower to parse than the replay it replaces): a checkpoint is only
+ * worth its while if loading it is much cheaper than replaying the ledger, and it is never
+ * read by anything but this class.
+ *
+ * <p>Layout: magic {@code COVPROJ1}, format version (int), vocabulary fingerprint (32 bytes:
+ * the ordinals the histories are indexed by), ledger position (long), time of the event there
+ * (a {@link TimeKey}), log tree size (long) and root (32 bytes) at that position, the body,
+ * and the SHA-256 ({@link Sha256}) of everything before it. A reader checks the digest over the
+ * whole stream before it decodes a byte of the body, so a flipped byte or a truncation is
+ * refused before any count is trusted.
+ *
+ * <p>A checkpoint of a state that is still growing is exact: every entity and history entry
+ * carries its ledger position, and only those at or before the checkpoint's position are
+ * written, so the writer may run on another thread while the ledger appends.
+ */
+public final class ProjectionCheckpoint {
+  /** The format this code writes and the only one it reads. */
+  public static final int FORMAT = 1;
+  private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
+  private static final int DIGEST = 32;
+  private static final byte[] VOCABULARY = vocabularyFingerprint();
+  /** Magic, format, vocabulary, position, time, log size, log root. */
+  private static final int HEADER = 8 + 4 + 32 + 8 + 8 + 8 + 32;
+
+  private ProjectionCheckpoint() {}
+
+  /**
+   * What a checkpoint says about itself.
+   *
+   * @param position the ledger position the state is at
+   * @param lastAt the time of the event at that position ({@link TimeKey}; {@code Long.MIN_VALUE}
+   *     when the position is 0)
+   * @param logSize the transparency log's tree size whose last ledger-event leaf is that position
+   * @param logRoot that tree's root hash (32 bytes)
+   */
+  public record Header(long position, long lastAt, long logSize, byte[] logRoot) {
+    /** Validates the fields. */
+    public Header {
+      Objects.requireNonNull(logRoot, "logRoot");
+      if (logRoot.length != DIGEST) {
+        throw new IllegalArgumentException("logRoot has " + logRoot.length + " bytes, not 32");
+      }
+      if (position < 0 || logSize < 0) {
+        throw new IllegalArgumentException("negative position or log size");
+      }
+      logRoot = logRoot.clone();
+    }
+
+    @Override
+    public byte[] logRoot() {
+      return logRoot.clone();
+    }
+
+    /** The root as lowercase hex. */
+    public String logRootHex() {
+      return HexFormat.of().formatHex(logRoot);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Header h && h.position == position && h.lastAt == lastAt
+          && h.logSize == logSize && Arrays.equals(h.logRoot, logRoot);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(position, lastAt, logSize, Arrays.hashCode(logRoot));
+    }
+
+    @Override
+    public String toString() {
+      return "checkpoint at position " + position + " (log size " + logSize + ", root "
+          + logRootHex() + ")";
+    }
+  }
+
+  /** The outcome of checking a checkpoint's frame: its header, or why it is refused. */
+  public sealed interface Checked {
+    /** The frame is intact and in this format. */
+    record Valid(Header header) implements Checked {}
+
+    /** The checkpoint cannot be used; {@code problem} says why, for a warning. */
+    record Invalid(String problem) implements Checked {}
+  }
+
+  /** A source that can be read more than once (verify, then restore). */
+  @FunctionalInterface
+  public interface Source {
+    /** A fresh stream over the checkpoint's bytes. */
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Writes the state as of {@code header.position()} (which must not exceed the state's head) to
+   * {@code out}; the caller closes {@code out}. Safe while another thread appends to the state.
+   */
+  public static void write(GovernanceState state, Header header, OutputStream out)
+      throws IOException {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(header, "header");
+    if (header.position() > state.head()) {
+      throw new IllegalArgumentException("position " + header.position()
+          + " is past the state's head " + state.head());
+    }
+    MessageDigest md = Sha256.newDigest();
+    DigestOutputStream digested = new DigestOutputStream(
+        new NonClosing(out), md);
+    DataOutputStream d = new DataOutputStream(new BufferedOutputStream(digested, 1 << 16));
+    d.write(MAGIC);
+    d.writeInt(FORMAT);
+    d.write(VOCABULARY);
+    d.writeLong(header.position());
+    d.writeLong(header.lastAt());
+    d.writeLong(header.logSize());
+    d.write(header.logRoot);
+    new Writer(state, header.position()).write(d);
+    d.flush();
+    digested.on(false);
+    out.write(md.digest());
+    out.flush();
+  }
+
+  /** The bytes {@link #write} would write. */
+  public static byte[] toBytes(GovernanceState state, Header header) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      write(state, header, out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Checks the frame: magic, format, vocabulary and the digest over every byte. Never throws on
+   * bad content; an I/O failure of the source is an {@link Checked.Invalid} too.
+   */
+  public static Checked check(Source source) {
+    try (InputStream raw = source.open()) {
+      InputStream in = new BufferedInputStream(raw, 1 << 16);
+      MessageDigest md = Sha256.newDigest();
+      byte[] head = in.readNBytes(HEADER);
+      if (head.length < MAGIC.length
+          || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
+        return new Checked.Invalid("not a projection checkpoint (bad magic)");
+      }
+      if (head.length < HEADER) {
+        return new Checked.Invalid("truncated (" + head.length + " bytes)");
+      }
+      md.update(head);
+      DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(head));
+      d.skipNBytes(MAGIC.length);
+      int format = d.readInt();
+      if (format != FORMAT) {
+        return new Checked.Invalid("format " + format + ", this version reads format " + FORMAT
+            + " only");
+      }
+      byte[] vocabulary = new byte[DIGEST];
+      d.readFully(vocabulary);
+      long position = d.readLong();
+      long lastAt = d.readLong();
+      long logSize = d.readLong();
+      byte[] root = new byte[DIGEST];
+      d.readFully(root);
+      // Digest the rest, holding the last 32 bytes back: they are the digest itself.
+      byte[] buf = new byte[(1 << 16) + DIGEST];
+      int held = 0;
+      while (true) {
+        int n = in.read(buf, held, buf.length - held);
+        if (n < 0) {
+          break;
+        }
+        held += n;
+        if (held > DIGEST) {
+          md.update(buf, 0, held - DIGEST);
+          System.arraycopy(buf, held - DIGEST, buf, 0, DIGEST);
+          held = DIGEST;
+        }
+      }
+      if (held < DIGEST) {
+        return new Checked.Invalid("truncated (no digest at the end)");
+      }
+      if (!MessageDigest.isEqual(md.digest(), Arrays.copyOf(buf, DIGEST))) {
+        return new Checked.Invalid("digest mismatch: the checkpoint is damaged or truncated");
+      }
+      if (!Arrays.equals(vocabulary, VOCABULARY)) {
+        return new Checked.Invalid("written for another vocabulary (settings, features, notices,"
+            + " categories, consents or roles differ from this version's)");
+      }
+      if (position < 0 || logSize < 0) {
+        return new Checked.Invalid("negative position or log size");
+      }
+      return new Checked.Valid(new Header(position, lastAt, logSize, root));
+    } catch (IOException e) {
+      return new Checked.Invalid("cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes a checkpoint that {@link #check} found valid into a state at its position, whose
+   * {@code terms.accepted} events may name the terms versions {@code knownTerms} knows.
+   *
+   * @throws IOException when the source cannot be read or the body does not decode
+   */
+  public static GovernanceState restore(Source source, Predicate<String> knownTerms)
+      throws IOException {
+    try (InputStream raw = source.open()) {
+      DataInputStream d = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+      d.skipNBytes(MAGIC.length + 4 + DIGEST);
+      long position = d.readLong();
+      long lastAt = d.readLong();
+      d.skipNBytes(8 + DIGEST);
+      GovernanceState state = GovernanceState.create(knownTerms);
+      new Reader(state).read(d);
+      state.restoredAt(position, lastAt);
+      return state;
+    } catch (RuntimeException e) {
+      // A body that passed the digest but does not decode: written by a broken writer.
+      throw new IOException("the checkpoint's body does not decode: " + e, e);
+    }
+  }
+
+  /**
+   * A canonical digest of the state as of {@code position}: equal for equal projections however
+   * they were built (replayed, or loaded from a checkpoint and then replayed). For tests and
+   * diagnostics.
+   */
+  public static String digest(GovernanceState state, long position, long lastAt) {
+    return Sha256.hex(toBytes(state, new Header(position, lastAt, 0, new byte[DIGEST])));
+  }
+
+  private static byte[] vocabularyFingerprint() {
+    StringBuilder b = new StringBuilder("covenant-projection-vocabulary/1\n");
+    for (SettingDef s : Vocabulary.settings()) {
+      b.append("setting ").append(s.ordinal()).append(' ').append(s.key()).append('\n');
+    }
+    for (Feature f : Vocabulary.features()) {
+      b.append("feature ").append(f.ordinal()).append(' ').append(f.key()).append('\n');
+    }
+    for (Category c : Vocabulary.categories()) {
+      b.append("category ").append(c.ordinal()).append(' ').append(c.id()).append('\n');
+    }
+    for (Notice n : Notice.values()) {
+      b.append("notice ").append(n.ordinal()).append(' ').append(n.name()).append('\n');
+    }
+    for (ConsentType c : ConsentType.values()) {
+      b.append("consent ").append(c.ordinal()).append(' ').append(c.name()).append('\n');
+    }
+    for (Role r : Role.values()) {
+      b.append("role ").append(r.ordinal()).append(' ').append(r.name()).append('\n');
+    }
+    return Sha256.newDigest().digest(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Lets the digest trailer go to the caller's stream after the buffered body. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Writes the state as of one position: strings first, then entities referring to them. */
+  private static final class Writer {
+    private final GovernanceState state;
+    private final long p;
+    private final Map<String, Integer> strings = new HashMap<>();
+
+    Writer(GovernanceState state, long position) {
+      this.state = state;
+      this.p = position;
+    }
+
+    /**
+     * A string: 0 for null, index + 1 when written before, or minus (its UTF-8 length + 1)
+     * followed by those bytes the first time (the table is built as it is read: one pass).
+     */
+    private void str(DataOutputStream d, String s) throws IOException {
+      if (s == null) {
+        d.writeInt(0);
+        return;
+      }
+      Integer i = strings.get(s);
+      if (i != null) {
+        d.writeInt(i);
+        return;
+      }
+      strings.put(s, strings.size() + 1);
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeInt(-b.length - 1);
+      d.write(b);
+    }
+
+    void write(DataOutputStream d) throws IOException {
+      List<Account> accounts = new ArrayList<>();
+      for (Account a : state.accounts.values()) {
+        if (a.pos <= p) {
+          accounts.add(a);
+        }
+      }
+      accounts.sort(Comparator.comparingLong(a -> a.pos));
+      d.writeInt(accounts.size());
+      for (Account a : accounts) {
+        str(d, a.id);
+        str(d, a.owner);
+        d.writeLong(a.at);
+        d.writeLong(a.pos);
+        strings(d, a.terms);
+        booleans(d, a.consents);
+        settings(d, a.settings);
+        List<Group> groups = new ArrayList<>();
+        for (Group g : a.groups.values()) {
+          if (g.pos <= p) {
+            groups.add(g);
+          }
+        }
+        groups.sort(Comparator.comparingLong(g -> g.pos));
+        d.writeInt(groups.size());
+        for (Group g : groups) {
+          str(d, g.id);
+          d.writeLong(g.at);
+          d.writeLong(g.pos);
+          settings(d, g.settings);
+        }
+        List<User> users = new ArrayList<>();
+        for (User u : a.users.values()) {
+          if (u.pos <= p) {
+            users.add(u);
+          }
+        }
+        users.sort(Comparator.comparingLong((User u) -> u.pos).thenComparing(u -> u.id));
+        d.writeInt(users.size());
+        for (User u : users) {
+          str(d, u.id);
+          d.writeByte(u.role.ordinal());
+          str(d, u.group);
+          d.writeLong(u.at);
+          d.writeLong(u.pos);
+          settings(d, u.settings);
+        }
+      }
+      List<Meeting> meetings = new ArrayList<>();
+      for (Meeting m : state.meetings.values()) {
+        if (m.pos <= p) {
+          meetings.add(m);
+        }
+      }
+      meetings.sort(Comparator.comparingLong(m -> m.pos));
+      d.writeInt(meetings.size());
+      for (Meeting m : meetings) {
+        str(d, m.id);
+        str(d, m.account);
+        str(d, m.host);
+        d.writeLong(m.at);
+        d.writeLong(m.pos);
+        booleans(d, m.features);
+        booleans(d, m.ended);
+        List<Participant> ps = new ArrayList<>();
+        for (Participant x : m.participants.values()) {
+          if (seen(x.present) || seen(x.organisation) || anySeen(x.acks)) {
+            ps.add(x);
+          }
+        }
+        ps.sort(Comparator.comparing(x -> x.id));
+        d.writeInt(ps.size());
+        for (Participant x : ps) {
+          str(d, x.id);
+          booleans(d, x.present);
+          strings(d, x.organisation);
+          booleans(d, x.acks);
+        }
+      }
+      contents(d);
+    }
+
+    /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
+    private void contents(DataOutputStream d) throws IOException {
+      ContentTable.View v = state.contents.view();
+      int n = 0;
+      int count = state.contents.size();
+      while (n < count && v.pos(n) <= p) {
+        n++;
+      }
+      d.writeInt(n);
+      for (int i = 0; i < n; i++) {
+        str(d, v.id(i));
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeByte(v.category(i));
+      }
+      for (int i = 0; i < n; i++) {
+        str(d, v.account(i));
+      }
+      for (int i = 0; i < n; i++) {
+        Meeting m = v.meeting(i);
+        str(d, m == null ? null : m.id);
+      }
+      for (int i = 0; i < n; i++) {
+        str(d, v.author(i));
+      }
+      for (int i = 0; i < n; i++) {
+        String[] others = v.others(i);
+        if (others == null) {
+          d.writeShort(0);
+        } else {
+          d.writeShort(others.length);
+          for (String o : others) {
+            str(d, o);
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeLong(v.at(i));
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeLong(v.pos(i));
+      }
+    }
+
+    private boolean seen(History<?> h) {
+      History.Entry<?> first = h.first();
+      return first != null && first.pos() <= p;
+    }
+
+    private boolean anySeen(History<?>[] hs) {
+      for (History<?> h : hs) {
+        if (seen(h)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private <V> List<History.Entry<V>> upTo(History<V> h) {
+      History.Entry<V>[] all = h.all();
+      int n = 0;
+      while (n < all.length && all[n].pos() <= p) {
+        n++;
+      }
+      return Arrays.asList(all).subList(0, n);
+    }
+
+    private void booleans(DataOutputStream d, History<Boolean> h) throws IOException {
+      List<History.Entry<Boolean>> es = upTo(h);
+      d.writeInt(es.size());
+      for (History.Entry<Boolean> e : es) {
+        d.writeLong(e.at());
+        d.writeLong(e.pos());
+        d.writeBoolean(e.value());
+      }
+    }
+
+    private void booleans(DataOutputStream d, History<Boolean>[] slots) throws IOException {
+      d.writeShort(slots.length);
+      for (History<Boolean> h : slots) {
+        booleans(d, h);
+      }
+    }
+
+    private void strings(DataOutputStream d, History<String> h) throws IOException {
+      List<History.Entry<String>> es = upTo(h);
+      d.writeInt(es.size());
+      for (History.Entry<String> e : es) {
+        d.writeLong(e.at());
+        d.writeLong(e.pos());
+        str(d, e.value());
+      }
+    }
+
+    private void settings(DataOutputStream d, SettingsScope s) throws IOException {
+      d.writeShort(s.byKey.length);
+      for (History<SettingValue> h : s.byKey) {
+        List<History.Entry<SettingValue>> es = upTo(h);
+        d.writeInt(es.size());
+        for (History.Entry<SettingValue> e : es) {
+          d.writeLong(e.at());
+          d.writeLong(e.pos());
+          SettingValue v = e.value();
+          d.writeByte(v == null ? 0 : 1 | (v.value() ? 2 : 0) | (v.locked() ? 4 : 0));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Rebuilds the entities; strings come back as one shared instance each. */
+  private static final class Reader {
+    private final GovernanceState state;
+    private final List<String> table = new ArrayList<>();
+
+    Reader(GovernanceState state) {
+      this.state = state;
+    }
+
+    private String str(DataInputStream d) throws IOException {
+      int i = d.readInt();
+      if (i > 0) {
+        return table.get(i - 1);
+      }
+      if (i == 0) {
+        return null;
+      }
+      byte[] b = new byte[-(i + 1)];
+      d.readFully(b);
+      String s = new String(b, StandardCharsets.UTF_8);
+      table.add(s);
+      return s;
+    }
+
+    void read(DataInputStream d) throws IOException {
+      int accounts = d.readInt();
+      for (int i = 0; i < accounts; i++) {
+        Account a = new Account(str(d), str(d), d.readLong(), d.readLong());
+        strings(d, a.terms);
+        booleans(d, a.consents);
+        settings(d, a.settings);
+        int groups = d.readInt();
+        for (int g = 0; g < groups; g++) {
+          Group group = new Group(str(d), d.readLong(), d.readLong());
+          settings(d, group.settings);
+          a.groups.put(group.id, group);
+        }
+        int users = d.readInt();
+        Role[] roles = Role.values();
+        for (int u = 0; u < users; u++) {
+          String id = str(d);
+          Role role = roles[d.readByte()];
+          User user = new User(id, role, str(d), d.readLong(), d.readLong());
+          settings(d, user.settings);
+          a.users.put(user.id, user);
+        }
+        state.accounts.put(a.id, a);
+      }
+      int meetings = d.readInt();
+      for (int i = 0; i < meetings; i++) {
+        Meeting m = new Meeting(str(d), str(d), str(d), d.readLong(), d.readLong());
+        History<Boolean>[] features = Entities.histories(m.features.length);
+        if (readSlots(d, features) > 0) {
+          m.features = features;
+        }
+        History<Boolean> ended = new History<>();
+        if (booleans(d, ended) > 0) {
+          m.ended = ended;
+        }
+        int ps = d.readInt();
+        for (int j = 0; j < ps; j++) {
+          Participant x = new Participant(str(d));
+          booleans(d, x.present);
+          strings(d, x.organisation);
+          History<Boolean>[] acks = Entities.histories(x.acks.length);
+          if (readSlots(d, acks) > 0) {
+            x.acks = acks;
+          }
+          m.participants.put(x.id, x);
+        }
+        state.meetings.put(m.id, m);
+      }
+      int n = d.readInt();
+      String[] ids = new String[n];
+      int[] categories = new int[n];
+      String[] owners = new String[n];
+      Meeting[] inMeeting = new Meeting[n];
+      String[] authors = new String[n];
+      List<List<String>> contributors = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        categories[i] = d.readUnsignedByte();
+      }
+      for (int i = 0; i < n; i++) {
+        owners[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        String m = str(d);
+        inMeeting[i] = m == null ? null : state.meetings.get(m);
+      }
+      for (int i = 0; i < n; i++) {
+        authors[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        int k = d.readUnsignedShort();
+        if (k == 0) {
+          contributors.add(List.of(owners[i]));
+        } else {
+          String[] all = new String[k + 1];
+          all[0] = owners[i];
+          for (int j = 0; j < k; j++) {
+            all[j + 1] = str(d);
+          }
+          contributors.add(Arrays.asList(all));
+        }
+      }
+      long[] at = new long[n];
+      for (int i = 0; i < n; i++) {
+        at[i] = d.readLong();
+      }
+      for (int i = 0; i < n; i++) {
+        state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
+            contributors.get(i), at[i], d.readLong());
+      }
+      d.skipNBytes(DIGEST);
+      if (d.read() != -1) {
+        throw new IOException("bytes after the digest");
+      }
+    }
+
+    /** Fills the slots' histories; the number of slots with entries. */
+    private int readSlots(DataInputStream d, History<Boolean>[] slots) throws IOException {
+      int n = d.readUnsignedShort();
+      if (n != slots.length) {
+        throw new IOException("expected " + slots.length + " slots, found " + n);
+      }
+      int written = 0;
+      for (int i = 0; i < n; i++) {
+        History<Boolean> h = new History<>();
+        if (booleans(d, h) > 0) {
+          slots[i] = h;
+          written++;
+        } else {
+          slots[i] = History.none();
+        }
+      }
+      return written;
+    }
+
+    private void booleans(DataInputStream d, History<Boolean>[] slots) throws IOException {
+      readSlots(d, slots);
+    }
+
+    private int booleans(DataInputStream d, History<Boolean> h) throws IOException {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        h.add(d.readLong(), d.readLong(), d.readBoolean());
+      }
+      return n;
+    }
+
+    private void strings(DataInputStream d, History<String> h) throws IOException {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        h.add(d.readLong(), d.readLong(), str(d));
+      }
+    }
+
+    private void settings(DataInputStream d, SettingsScope s) throws IOException {
+      int keys = d.readUnsignedShort();
+      if (keys != s.byKey.length) {
+        throw new IOException("expected " + s.byKey.length + " settings, found " + keys);
+      }
+      for (int k = 0; k < keys; k++) {
+        int n = d.readInt();
+        if (n == 0) {
+          continue;
+        }
+        History<SettingValue> h = History.writable(s.byKey, k);
+        for (int i = 0; i < n; i++) {
+          long at = d.readLong();
+          long pos = d.readLong();
+          int v = d.readUnsignedByte();
+          h.add(at, pos, v == 0 ? null : new SettingValue((v & 2) != 0, (v & 4) != 0));
+        }
+      }
+    }
+  }
+}
