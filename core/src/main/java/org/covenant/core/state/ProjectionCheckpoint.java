@@ -254,13 +254,24 @@ public final class ProjectionCheckpoint {
   public static GovernanceState restore(Source source, Predicate<String> knownTerms)
       throws IOException {
     try (InputStream raw = source.open()) {
-      DataInputStream d = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
-      d.skipNBytes(MAGIC.length + 4 + DIGEST);
+      // The digest is checked again as the body is read: the bytes may have changed since check.
+      MessageDigest md = Sha256.newDigest();
+      DigestInputStream digested = new DigestInputStream(
+          new BufferedInputStream(raw, 1 << 16), md);
+      DataInputStream d = new DataInputStream(digested);
+      // read, not skipped: skipped bytes would bypass the digest
+      d.readNBytes(MAGIC.length + 4 + DIGEST);
       long position = d.readLong();
       long lastAt = d.readLong();
-      d.skipNBytes(8 + DIGEST);
+      d.readNBytes(8 + DIGEST);
       GovernanceState state = GovernanceState.create(knownTerms);
       new Reader(state).read(d);
+      digested.on(false);
+      byte[] expected = md.digest();
+      byte[] stored = d.readNBytes(DIGEST);
+      if (!MessageDigest.isEqual(expected, stored) || d.read() != -1) {
+        throw new IOException("the checkpoint changed or is damaged (digest mismatch)");
+      }
       state.restoredAt(position, lastAt);
       return state;
     } catch (RuntimeException e) {
@@ -659,10 +670,6 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
             contributors.get(i), at[i], d.readLong());
-      }
-      d.skipNBytes(DIGEST);
-      if (d.read() != -1) {
-        throw new IOException("bytes after the digest");
       }
     }
 
