@@ -432,7 +432,10 @@ public final class ProjectionCheckpoint {
             ps.add(x);
           }
         }
-        ps.sort(Comparator.comparing(x -> x.id));
+        // In the order they were added: the engine walks a meeting's participants in map order
+        // (the first who had not acknowledged is the evidence), and a map filled in the same
+        // order iterates in the same order.
+        ps.sort(Comparator.comparingLong(this::createdAt).thenComparing(x -> x.id));
         d.writeInt(ps.size());
         for (Participant x : ps) {
           str(d, x.id);
@@ -486,6 +489,20 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         d.writeLong(v.pos(i));
       }
+    }
+
+    /** The position that added the participant: its earliest entry of any kind. */
+    private long createdAt(Participant x) {
+      long min = Long.MAX_VALUE;
+      for (History<?> h : x.acks) {
+        min = Math.min(min, firstPos(h));
+      }
+      return Math.min(min, Math.min(firstPos(x.present), firstPos(x.organisation)));
+    }
+
+    private static long firstPos(History<?> h) {
+      History.Entry<?> first = h.first();
+      return first == null ? Long.MAX_VALUE : first.pos();
     }
 
     private boolean seen(History<?> h) {
