@@ -135,7 +135,14 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       PrivateFiles.createDirectories(dir);
       Path target = dir.resolve("projection-" + position + ".ckpt");
       Path temp = dir.resolve(".tmp-projection-" + position + ".ckpt");
-      Files.deleteIfExists(temp);
+      // a write cut short (a crash) leaves its temporary file: never read, removed here
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (f.getFileName().toString().startsWith(".tmp-projection-")) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
       try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE), PrivateFiles.fileAttributes())) {
         OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
