@@ -2,8 +2,6 @@ package org.covenant.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,7 +37,7 @@ class CheckpointReplayTest {
   private static final byte[] ROOT = new byte[32];
 
   @Test
-  void aCheckpointAtEveryCutPlusTheTailEqualsAFullReplay() throws IOException {
+  void aCheckpointAtEveryCutPlusTheTailEqualsAFullReplay() {
     TermsCatalog c = TermsLibrary.builtInCatalog();
     DecisionEngine engine = DecisionEngine.create(c);
     Cases cases = new Cases();
@@ -58,7 +56,7 @@ class CheckpointReplayTest {
   }
 
   private static void check(TermsCatalog c, DecisionEngine engine, RandomLedger ledger,
-      Random r, Cases cases) throws IOException {
+      Random r, Cases cases) {
     GovernanceState full = GovernanceState.create(c::knows);
     List<Outcome> outcomes = new ArrayList<>();
     // acceptedAt[k]: index in ledger.events of the k-th accepted event (1-based positions)
@@ -102,10 +100,10 @@ class CheckpointReplayTest {
           + "checkpoint of the prefix", cut)
           .isEqualTo(ProjectionCheckpoint.toBytes(prefix, header));
       ProjectionCheckpoint.Checked checked =
-          ProjectionCheckpoint.check(() -> new ByteArrayInputStream(bytes));
+          ProjectionCheckpoint.check(ProjectionCheckpoint.of(bytes));
       assertThat(checked).isEqualTo(new ProjectionCheckpoint.Checked.Valid(header));
       GovernanceState loaded = ProjectionCheckpoint.restore(
-          () -> new ByteArrayInputStream(bytes), c::knows);
+          ProjectionCheckpoint.of(bytes), c::knows);
       assertThat(loaded.head()).isEqualTo(cut);
       int from = cut == 0 ? 0 : acceptedAt.get(cut - 1) + 1;
       for (int i = from; i < ledger.events.size(); i++) {

@@ -104,7 +104,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       List<String> warnings) {
     List<Ledger.Start> out = new ArrayList<>();
     for (CheckpointStore.Stored s : safeList(store)) {
-      ProjectionCheckpoint.Checked checked = ProjectionCheckpoint.check(s::open);
+      ProjectionCheckpoint.Checked checked = ProjectionCheckpoint.check(CheckpointStore.source(s));
       String problem;
       if (checked instanceof ProjectionCheckpoint.Checked.Valid v) {
         Optional<String> against = againstLog(v.header(), s, log);
@@ -188,7 +188,13 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
       @Override
       public GovernanceState restore(Predicate<String> knownTerms) throws IOException {
-        return ProjectionCheckpoint.restore(s::open, knownTerms);
+        try {
+          return ProjectionCheckpoint.restore(CheckpointStore.source(s), knownTerms);
+        } catch (java.io.UncheckedIOException e) {
+          throw e.getCause();
+        } catch (ProjectionCheckpoint.Unreadable e) {
+          throw new IOException(e.getMessage(), e);
+        }
       }
 
       @Override

@@ -113,12 +113,11 @@ final class CheckpointFixture implements AutoCloseable {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     try {
       ledger.writeCheckpoint(ledger.head(), 1, new byte[32], out);
-      byte[] b = out.toByteArray();
-      return ProjectionCheckpoint.restore(() -> new java.io.ByteArrayInputStream(b),
-          CATALOG::knows);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    return ProjectionCheckpoint.restore(ProjectionCheckpoint.of(out.toByteArray()),
+        CATALOG::knows);
   }
 
   @Override

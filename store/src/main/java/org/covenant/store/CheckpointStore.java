@@ -58,6 +58,40 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
 
   private CheckpointStore() {}
 
+  /**
+   * A stored checkpoint as the core's codec reads it: read failures come out as
+   * {@link java.io.UncheckedIOException}.
+   */
+  public static org.covenant.core.state.ProjectionCheckpoint.Source source(Stored s) {
+    return () -> {
+      InputStream in;
+      try {
+        in = s.open();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new org.covenant.core.state.ProjectionCheckpoint.Input() {
+        @Override
+        public int read(byte[] b, int off, int len) {
+          try {
+            return in.read(b, off, len);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            in.close();
+          } catch (IOException e) {
+            // a reader's close: nothing was written, nothing is lost
+          }
+        }
+      };
+    };
+  }
+
   /** Checkpoints as files {@code projection-POSITION.ckpt} in {@code dir} (created on write). */
   public static CheckpointStore files(Path dir) {
     return new Files_(dir);

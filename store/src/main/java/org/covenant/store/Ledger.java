@@ -661,9 +661,20 @@ public final class Ledger implements AutoCloseable {
     if (at.isEmpty() || at.get(0).position() != position) {
       throw new StoreException(StoreException.CORRUPT, "no event at position " + position);
     }
-    org.covenant.core.state.ProjectionCheckpoint.write(v.state(),
-        new org.covenant.core.state.ProjectionCheckpoint.Header(position,
-            org.covenant.core.state.TimeKey.of(at.get(0).event().at()), logSize, logRoot), out);
+    try {
+      org.covenant.core.state.ProjectionCheckpoint.write(v.state(),
+          new org.covenant.core.state.ProjectionCheckpoint.Header(position,
+              org.covenant.core.state.TimeKey.of(at.get(0).event().at()), logSize, logRoot),
+          (b, off, len) -> {
+            try {
+              out.write(b, off, len);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private void deliver() {

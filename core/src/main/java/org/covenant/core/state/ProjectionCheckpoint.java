@@ -1,16 +1,7 @@
 package org.covenant.core.state;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +34,9 @@ import org.covenant.core.vocab.Vocabulary;
  * writes streams; where checkpoints are kept (files, PostgreSQL) and how they are checked
  * against the transparency log belongs to the adapters.
  *
- * <p>The format is our own compact binary one, written with {@link DataOutputStream}: a string
- * table (every id once, then referred to by its dense index), then the entities and their
+ * <p>The format is our own compact binary one, written big-endian in the manner of
+ * {@code DataOutputStream} (by a small writer of its own: the core does no java.io): every id
+ * written once, where it first occurs, and referred to by its dense index after that; then the entities and their
  * histories as runs of primitives, the content table as primitive columns. Not Java
  * serialization (fragile across versions, unsafe to read, several times larger) and not JSON
  * (ten times larger and slower to parse than the replay it replaces): a checkpoint is only
@@ -132,19 +124,68 @@ public final class ProjectionCheckpoint {
     record Invalid(String problem) implements Checked {}
   }
 
-  /** A source that can be read more than once (verify, then restore). */
+  /**
+   * Bytes read from somewhere (a file, a database row): the adapter's stream, wrapped. The core
+   * does no I/O itself (STYLE.md), so it reads and writes through these two interfaces; a read or
+   * write failure is the adapter's unchecked exception.
+   */
+  public interface Input extends AutoCloseable {
+    /** Up to {@code len} bytes into {@code b} at {@code off}; -1 at the end. */
+    int read(byte[] b, int off, int len);
+
+    @Override
+    void close();
+  }
+
+  /** Where {@link #write} puts the bytes. */
+  @FunctionalInterface
+  public interface Output {
+    /** Writes {@code len} bytes of {@code b} from {@code off}. */
+    void write(byte[] b, int off, int len);
+  }
+
+  /** A checkpoint that can be read more than once (check, then restore). */
   @FunctionalInterface
   public interface Source {
-    /** A fresh stream over the checkpoint's bytes. */
-    InputStream open() throws IOException;
+    /** A fresh input over the checkpoint's bytes. */
+    Input open();
+  }
+
+  /** A checkpoint's body that does not decode (or changed since it was checked). */
+  public static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Bytes in memory as a {@link Source}. */
+  public static Source of(byte[] bytes) {
+    return () -> new Input() {
+      private int at;
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (at >= bytes.length) {
+          return -1;
+        }
+        int n = Math.min(len, bytes.length - at);
+        System.arraycopy(bytes, at, b, off, n);
+        at += n;
+        return n;
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**
    * Writes the state as of {@code header.position()} (which must not exceed the state's head) to
-   * {@code out}; the caller closes {@code out}. Safe while another thread appends to the state.
+   * {@code out}. Safe while another thread appends to the state.
    */
-  public static void write(GovernanceState state, Header header, OutputStream out)
-      throws IOException {
+  public static void write(GovernanceState state, Header header, Output out) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(header, "header");
     if (header.position() > state.head()) {
@@ -152,9 +193,7 @@ public final class ProjectionCheckpoint {
           + " is past the state's head " + state.head());
     }
     MessageDigest md = Sha256.newDigest();
-    DigestOutputStream digested = new DigestOutputStream(
-        new NonClosing(out), md);
-    DataOutputStream d = new DataOutputStream(new BufferedOutputStream(digested, 1 << 16));
+    Out d = new Out(out, md);
     d.write(MAGIC);
     d.writeInt(FORMAT);
     d.write(VOCABULARY);
@@ -164,53 +203,62 @@ public final class ProjectionCheckpoint {
     d.write(header.logRoot);
     new Writer(state, header.position()).write(d);
     d.flush();
-    digested.on(false);
-    out.write(md.digest());
-    out.flush();
+    byte[] digest = md.digest();
+    out.write(digest, 0, digest.length);
   }
 
   /** The bytes {@link #write} would write. */
   public static byte[] toBytes(GovernanceState state, Header header) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try {
-      write(state, header, out);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    Grow out = new Grow();
+    write(state, header, out);
+    return Arrays.copyOf(out.bytes, out.size);
+  }
+
+  /** A growing byte array. */
+  private static final class Grow implements Output {
+    byte[] bytes = new byte[1 << 12];
+    int size;
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (size + len > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+      }
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
     }
-    return out.toByteArray();
   }
 
   /**
    * Checks the frame: magic, format, vocabulary and the digest over every byte. Never throws on
-   * bad content; an I/O failure of the source is an {@link Checked.Invalid} too.
+   * bad content; a failure to read the source is an {@link Checked.Invalid} too.
    */
   public static Checked check(Source source) {
-    try (InputStream raw = source.open()) {
-      InputStream in = new BufferedInputStream(raw, 1 << 16);
+    try (Input in = source.open()) {
       MessageDigest md = Sha256.newDigest();
-      byte[] head = in.readNBytes(HEADER);
-      if (head.length < MAGIC.length
-          || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
+      byte[] head = new byte[HEADER];
+      int got = readUpTo(in, head, HEADER);
+      if (got < MAGIC.length || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
         return new Checked.Invalid("not a projection checkpoint (bad magic)");
       }
-      if (head.length < HEADER) {
-        return new Checked.Invalid("truncated (" + head.length + " bytes)");
+      if (got < HEADER) {
+        return new Checked.Invalid("truncated (" + got + " bytes)");
       }
       md.update(head);
-      DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(head));
-      d.skipNBytes(MAGIC.length);
-      int format = d.readInt();
+      ByteBuffer h = ByteBuffer.wrap(head);
+      h.position(MAGIC.length);
+      int format = h.getInt();
       if (format != FORMAT) {
         return new Checked.Invalid("format " + format + ", this version reads format " + FORMAT
             + " only");
       }
       byte[] vocabulary = new byte[DIGEST];
-      d.readFully(vocabulary);
-      long position = d.readLong();
-      long lastAt = d.readLong();
-      long logSize = d.readLong();
+      h.get(vocabulary);
+      long position = h.getLong();
+      long lastAt = h.getLong();
+      long logSize = h.getLong();
       byte[] root = new byte[DIGEST];
-      d.readFully(root);
+      h.get(root);
       // Digest the rest, holding the last 32 bytes back: they are the digest itself.
       byte[] buf = new byte[(1 << 16) + DIGEST];
       int held = 0;
@@ -240,43 +288,234 @@ public final class ProjectionCheckpoint {
         return new Checked.Invalid("negative position or log size");
       }
       return new Checked.Valid(new Header(position, lastAt, logSize, root));
-    } catch (IOException e) {
+    } catch (RuntimeException e) {
       return new Checked.Invalid("cannot be read: " + e.getMessage());
     }
+  }
+
+  private static int readUpTo(Input in, byte[] b, int len) {
+    int got = 0;
+    while (got < len) {
+      int n = in.read(b, got, len - got);
+      if (n < 0) {
+        break;
+      }
+      got += n;
+    }
+    return got;
   }
 
   /**
    * Decodes a checkpoint that {@link #check} found valid into a state at its position, whose
    * {@code terms.accepted} events may name the terms versions {@code knownTerms} knows.
    *
-   * @throws IOException when the source cannot be read or the body does not decode
+   * @throws Unreadable when the body does not decode or the bytes changed since the check; the
+   *     source's own exception when it cannot be read
    */
-  public static GovernanceState restore(Source source, Predicate<String> knownTerms)
-      throws IOException {
-    try (InputStream raw = source.open()) {
+  public static GovernanceState restore(Source source, Predicate<String> knownTerms) {
+    try (Input raw = source.open()) {
       // The digest is checked again as the body is read: the bytes may have changed since check.
       MessageDigest md = Sha256.newDigest();
-      DigestInputStream digested = new DigestInputStream(
-          new BufferedInputStream(raw, 1 << 16), md);
-      DataInputStream d = new DataInputStream(digested);
-      // read, not skipped: skipped bytes would bypass the digest
-      d.readNBytes(MAGIC.length + 4 + DIGEST);
+      In d = new In(raw, md);
+      d.skip(MAGIC.length + 4 + DIGEST);
       long position = d.readLong();
       long lastAt = d.readLong();
-      d.readNBytes(8 + DIGEST);
+      d.skip(8 + DIGEST);
       GovernanceState state = GovernanceState.create(knownTerms);
       new Reader(state).read(d);
-      digested.on(false);
-      byte[] expected = md.digest();
-      byte[] stored = d.readNBytes(DIGEST);
-      if (!MessageDigest.isEqual(expected, stored) || d.read() != -1) {
-        throw new IOException("the checkpoint changed or is damaged (digest mismatch)");
+      byte[] expected = d.digestSoFar();
+      byte[] stored = d.rawBytes(DIGEST);
+      if (!MessageDigest.isEqual(expected, stored) || !d.atEnd()) {
+        throw new Unreadable("the checkpoint changed or is damaged (digest mismatch)", null);
       }
       state.restoredAt(position, lastAt);
       return state;
-    } catch (RuntimeException e) {
-      // A body that passed the digest but does not decode: written by a broken writer.
-      throw new IOException("the checkpoint's body does not decode: " + e, e);
+    } catch (Unreadable e) {
+      throw e;
+    } catch (Truncated | IndexOutOfBoundsException | NegativeArraySizeException
+        | IllegalArgumentException | NullPointerException | ClassCastException e) {
+      throw new Unreadable("the checkpoint's body does not decode: " + e, e);
+    }
+  }
+
+  /** The input ended in the middle of a value. */
+  private static final class Truncated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Truncated() {
+      super("truncated", null, false, false);
+    }
+  }
+
+  /**
+   * A big-endian writer in the style of {@code DataOutputStream} (the core does no java.io),
+   * buffered, digesting what it passes on.
+   */
+  private static final class Out {
+    private final Output out;
+    private final MessageDigest md;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+
+    Out(Output out, MessageDigest md) {
+      this.out = out;
+      this.md = md;
+    }
+
+    private void room(int n) {
+      if (buf.remaining() < n) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (buf.position() > 0) {
+        md.update(buf.array(), 0, buf.position());
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+    }
+
+    void write(byte[] b) {
+      int off = 0;
+      while (off < b.length) {
+        room(1);
+        int n = Math.min(buf.remaining(), b.length - off);
+        buf.put(b, off, n);
+        off += n;
+      }
+    }
+
+    void writeLong(long v) {
+      room(8);
+      buf.putLong(v);
+    }
+
+    void writeInt(int v) {
+      room(4);
+      buf.putInt(v);
+    }
+
+    void writeShort(int v) {
+      room(2);
+      buf.putShort((short) v);
+    }
+
+    void writeByte(int v) {
+      room(1);
+      buf.put((byte) v);
+    }
+
+    void writeBoolean(boolean v) {
+      writeByte(v ? 1 : 0);
+    }
+  }
+
+  /** The reader matching {@link Out}, digesting what it reads until asked for the digest. */
+  private static final class In {
+    private final Input in;
+    private final MessageDigest md;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).limit(0);
+    private boolean digesting = true;
+    /** Start of the buffered bytes consumed but not yet digested. */
+    private int mark;
+
+    In(Input in, MessageDigest md) {
+      this.in = in;
+      this.md = md;
+    }
+
+    /** Makes at least one byte available; false at the end. */
+    private boolean fill() {
+      if (buf.hasRemaining()) {
+        return true;
+      }
+      digestConsumed();
+      buf.clear();
+      int n = in.read(buf.array(), 0, buf.capacity());
+      while (n == 0) {
+        n = in.read(buf.array(), 0, buf.capacity());
+      }
+      mark = 0;
+      if (n < 0) {
+        buf.limit(0);
+        return false;
+      }
+      buf.limit(n);
+      return true;
+    }
+
+    /** Digests the bytes consumed since the last time (the trailer is never digested). */
+    private void digestConsumed() {
+      if (digesting && buf.position() > mark) {
+        md.update(buf.array(), mark, buf.position() - mark);
+      }
+      mark = buf.position();
+    }
+
+    void readFully(byte[] b) {
+      int off = 0;
+      while (off < b.length) {
+        if (!fill()) {
+          throw new Truncated();
+        }
+        int n = Math.min(buf.remaining(), b.length - off);
+        buf.get(b, off, n);
+        off += n;
+      }
+    }
+
+    void skip(int n) {
+      readFully(new byte[n]);
+    }
+
+    private ByteBuffer need(int n) {
+      if (buf.remaining() >= n) {
+        return buf;
+      }
+      byte[] b = new byte[n];
+      readFully(b);
+      return ByteBuffer.wrap(b);
+    }
+
+    long readLong() {
+      return need(8).getLong();
+    }
+
+    int readInt() {
+      return need(4).getInt();
+    }
+
+    int readUnsignedShort() {
+      return need(2).getShort() & 0xffff;
+    }
+
+    int readUnsignedByte() {
+      return need(1).get() & 0xff;
+    }
+
+    byte readByte() {
+      return need(1).get();
+    }
+
+    boolean readBoolean() {
+      return readByte() != 0;
+    }
+
+    /** The digest of every byte consumed so far; nothing after is digested. */
+    byte[] digestSoFar() {
+      digestConsumed();
+      digesting = false;
+      return md.digest();
+    }
+
+    byte[] rawBytes(int n) {
+      byte[] b = new byte[n];
+      readFully(b);
+      return b;
+    }
+
+    boolean atEnd() {
+      return !fill();
     }
   }
 
@@ -312,23 +551,6 @@ public final class ProjectionCheckpoint {
     return Sha256.newDigest().digest(b.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Lets the digest trailer go to the caller's stream after the buffered body. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
-  }
-
   // ---------------------------------------------------------------- writing
 
   /** Writes the state as of one position: strings first, then entities referring to them. */
@@ -346,7 +568,7 @@ public final class ProjectionCheckpoint {
      * A string: 0 for null, index + 1 when written before, or minus (its UTF-8 length + 1)
      * followed by those bytes the first time (the table is built as it is read: one pass).
      */
-    private void str(DataOutputStream d, String s) throws IOException {
+    private void str(Out d, String s) {
       if (s == null) {
         d.writeInt(0);
         return;
@@ -362,7 +584,7 @@ public final class ProjectionCheckpoint {
       d.write(b);
     }
 
-    void write(DataOutputStream d) throws IOException {
+    void write(Out d) {
       List<Account> accounts = new ArrayList<>();
       for (Account a : state.accounts.values()) {
         if (a.pos <= p) {
@@ -448,7 +670,7 @@ public final class ProjectionCheckpoint {
     }
 
     /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
-    private void contents(DataOutputStream d) throws IOException {
+    private void contents(Out d) {
       ContentTable.View v = state.contents.view();
       int n = 0;
       int count = state.contents.size();
@@ -528,7 +750,7 @@ public final class ProjectionCheckpoint {
       return Arrays.asList(all).subList(0, n);
     }
 
-    private void booleans(DataOutputStream d, History<Boolean> h) throws IOException {
+    private void booleans(Out d, History<Boolean> h) {
       List<History.Entry<Boolean>> es = upTo(h);
       d.writeInt(es.size());
       for (History.Entry<Boolean> e : es) {
@@ -538,14 +760,14 @@ public final class ProjectionCheckpoint {
       }
     }
 
-    private void booleans(DataOutputStream d, History<Boolean>[] slots) throws IOException {
+    private void booleans(Out d, History<Boolean>[] slots) {
       d.writeShort(slots.length);
       for (History<Boolean> h : slots) {
         booleans(d, h);
       }
     }
 
-    private void strings(DataOutputStream d, History<String> h) throws IOException {
+    private void strings(Out d, History<String> h) {
       List<History.Entry<String>> es = upTo(h);
       d.writeInt(es.size());
       for (History.Entry<String> e : es) {
@@ -555,7 +777,7 @@ public final class ProjectionCheckpoint {
       }
     }
 
-    private void settings(DataOutputStream d, SettingsScope s) throws IOException {
+    private void settings(Out d, SettingsScope s) {
       d.writeShort(s.byKey.length);
       for (History<SettingValue> h : s.byKey) {
         List<History.Entry<SettingValue>> es = upTo(h);
@@ -581,7 +803,7 @@ public final class ProjectionCheckpoint {
       this.state = state;
     }
 
-    private String str(DataInputStream d) throws IOException {
+    private String str(In d) {
       int i = d.readInt();
       if (i > 0) {
         return table.get(i - 1);
@@ -596,7 +818,7 @@ public final class ProjectionCheckpoint {
       return s;
     }
 
-    void read(DataInputStream d) throws IOException {
+    void read(In d) {
       int accounts = d.readInt();
       for (int i = 0; i < accounts; i++) {
         Account a = new Account(str(d), str(d), d.readLong(), d.readLong());
@@ -691,10 +913,10 @@ public final class ProjectionCheckpoint {
     }
 
     /** Fills the slots' histories; the number of slots with entries. */
-    private int readSlots(DataInputStream d, History<Boolean>[] slots) throws IOException {
+    private int readSlots(In d, History<Boolean>[] slots) {
       int n = d.readUnsignedShort();
       if (n != slots.length) {
-        throw new IOException("expected " + slots.length + " slots, found " + n);
+        throw new IllegalArgumentException("expected " + slots.length + " slots, found " + n);
       }
       int written = 0;
       for (int i = 0; i < n; i++) {
@@ -709,11 +931,11 @@ public final class ProjectionCheckpoint {
       return written;
     }
 
-    private void booleans(DataInputStream d, History<Boolean>[] slots) throws IOException {
+    private void booleans(In d, History<Boolean>[] slots) {
       readSlots(d, slots);
     }
 
-    private int booleans(DataInputStream d, History<Boolean> h) throws IOException {
+    private int booleans(In d, History<Boolean> h) {
       int n = d.readInt();
       for (int i = 0; i < n; i++) {
         h.add(d.readLong(), d.readLong(), d.readBoolean());
@@ -721,17 +943,17 @@ public final class ProjectionCheckpoint {
       return n;
     }
 
-    private void strings(DataInputStream d, History<String> h) throws IOException {
+    private void strings(In d, History<String> h) {
       int n = d.readInt();
       for (int i = 0; i < n; i++) {
         h.add(d.readLong(), d.readLong(), str(d));
       }
     }
 
-    private void settings(DataInputStream d, SettingsScope s) throws IOException {
+    private void settings(In d, SettingsScope s) {
       int keys = d.readUnsignedShort();
       if (keys != s.byKey.length) {
-        throw new IOException("expected " + s.byKey.length + " settings, found " + keys);
+        throw new IllegalArgumentException("expected " + s.byKey.length + " settings, found " + keys);
       }
       for (int k = 0; k < keys; k++) {
         int n = d.readInt();

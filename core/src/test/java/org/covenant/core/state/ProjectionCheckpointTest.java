@@ -3,8 +3,6 @@ package org.covenant.core.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Instant;
@@ -47,14 +45,14 @@ class ProjectionCheckpointTest {
   }
 
   private static ProjectionCheckpoint.Checked check(byte[] b) {
-    return ProjectionCheckpoint.check(() -> new ByteArrayInputStream(b));
+    return ProjectionCheckpoint.check(ProjectionCheckpoint.of(b));
   }
 
   @Test
-  void participantsComeBackInTheOrderTheyWereAdded() throws IOException {
+  void participantsComeBackInTheOrderTheyWereAdded() {
     GovernanceState s = meetingWithManyGuests();
     byte[] b = bytes(s);
-    GovernanceState r = ProjectionCheckpoint.restore(() -> new ByteArrayInputStream(b),
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b),
         name -> true);
     assertThat(new ArrayList<>(r.meetings.get("m1").participants.keySet()))
         .isEqualTo(new ArrayList<>(s.meetings.get("m1").participants.keySet()));
@@ -94,8 +92,8 @@ class ProjectionCheckpointTest {
   void restoreRechecksTheDigest() {
     byte[] b = bytes(meetingWithManyGuests());
     b[b.length / 2] ^= 1;
-    assertThatThrownBy(() -> ProjectionCheckpoint.restore(() -> new ByteArrayInputStream(b),
-        name -> true)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b),
+        name -> true)).isInstanceOf(ProjectionCheckpoint.Unreadable.class);
   }
 
   /**
