@@ -65,6 +65,15 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
+    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults());
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, writing projection
+   * checkpoints as {@code checkpointPolicy} says (docs/DECISIONS.md, "Projection checkpoints").
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, ProjectionCheckpoints.Policy checkpointPolicy) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     // The log first: the projection checkpoints are checked against it before the ledger opens.
     TiledLog log = dir.openLog();
@@ -106,8 +115,7 @@ public final class Deployment {
     }
     if (checkpoints != null) {
       // Closed with the namespace, before the log: a clean shutdown writes one more.
-      main.closeFirst(ProjectionCheckpoints.start(checkpoints, feed, l,
-          ProjectionCheckpoints.Policy.defaults()));
+      main.closeFirst(ProjectionCheckpoints.start(checkpoints, feed, l, checkpointPolicy));
     }
     TokenStore tokens = TokenStore.open(dataDir);
     Optional<String> secret = Optional.empty();
