@@ -553,7 +553,7 @@ public final class ProjectionCheckpoint {
 
   // ---------------------------------------------------------------- writing
 
-  /** Writes the state as of one position: strings first, then entities referring to them. */
+  /** Writes the state as of one position; each string inline where it first occurs. */
   private static final class Writer {
     private final GovernanceState state;
     private final long p;
