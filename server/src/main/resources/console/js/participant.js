@@ -43,7 +43,9 @@ function tokenFromPage() {
     history.replaceState(null, '', location.pathname + location.search);
     return t;
   }
-  return tabStore.get(PARTICIPANT_TOKEN) || savedToken();
+  // Never the console's own token: opened from the console, the view must not act as the
+  // admin. A participant's link carries their own token (meeting and participant bound).
+  return tabStore.get(PARTICIPANT_TOKEN);
 }
 
 function unacknowledged() {

@@ -67,7 +67,7 @@ public class ScanBenchmark {
     Corpus corpus = Corpus.read(file);
     CorpusPipeline pipeline = CorpusPipeline.create(HoldoutSplit.STANDARD);
     ScanModel model = pipeline.train(corpus,
-        ModelTrainer.Options.defaults(ScanModel.Kind.LOGISTIC), List.of());
+        ModelTrainer.Options.defaults(), List.of());
     scanner = InviteScanner.create(model);
     parser = MessageParser.create();
     List<CorpusRecord> held = HoldoutSplit.STANDARD.heldOut(corpus.records());

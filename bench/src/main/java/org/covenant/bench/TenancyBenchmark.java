@@ -51,6 +51,8 @@ public class TenancyBenchmark {
     // The benchmark only asks holds(); listings, which read events back, are not measured.
     directory = new Directory(positions -> {
       throw new UnsupportedOperationException("no store behind this benchmark's directory");
+    }, () -> {
+      throw new UnsupportedOperationException("no projection behind this benchmark's directory");
     });
     Instant at = Instant.parse("2030-01-01T00:00:00Z");
     List<StoredEvent> batch = new ArrayList<>();

@@ -30,6 +30,7 @@ import org.covenant.format.TermsLibrary;
 import org.covenant.store.Append;
 import org.covenant.store.AppendResult;
 import org.covenant.store.Ledger;
+import org.covenant.store.LedgerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,12 +84,21 @@ public final class BenchCommand implements Runnable {
         description = "-Xmx of the JVM that opens the ledger (default 8g).")
     String openHeap;
 
+    @CommandLine.Mixin PgLedgerOption pg;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      if (Files.exists(data.resolve("ledger.db"))) {
+      if (Files.exists(data.resolve("ledger.db")) || Files.exists(data.resolve("log"))) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "--data `" + data + "` already holds a ledger; give an empty directory");
+            "--data `" + data + "` already holds a ledger or a log; give an empty directory");
+      }
+      LedgerConfig config = pg.config(data);
+      try (Ledger probe = Ledger.open(config, TermsLibrary.builtInCatalog())) {
+        if (probe.head() != 0) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "the PostgreSQL schema `"
+              + pg.schema + "` already holds " + probe.head() + " events; give a new --schema");
+        }
       }
       TermsCatalog catalog = TermsLibrary.builtInCatalog();
       ScaleWorkload w = ScaleWorkload.create(events, seed);
@@ -96,8 +106,11 @@ public final class BenchCommand implements Runnable {
       long rejected = 0;
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
-      try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
-          catalog)) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long mainCpuStart = threads.getCurrentThreadCpuTime();
+      // The second half of the import, past the JIT's warm-up: the sustained rate.
+      long[] half = null;
+      try (LoggedLedger logged = LoggedLedger.open(config, Optional.of(data), catalog)) {
         Ledger l = logged.ledger();
         long key = 0;
         while (appended < events) {
@@ -116,13 +129,22 @@ public final class BenchCommand implements Runnable {
               }
             }
           }
-          logged.catchUp();
+          logged.catchUpInBackground();
+          if (half == null && appended >= events / 2) {
+            half = new long[] {appended, System.nanoTime(), processCpuNanos(),
+                threads.getCurrentThreadCpuTime()};
+          }
         }
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+      long end = System.nanoTime();
+      double seconds = (end - start) / 1e9;
+      long cpuEnd = processCpuNanos();
+      long mainCpuEnd = threads.getCurrentThreadCpuTime();
+      double cpuSeconds = (cpuEnd - cpuStart) / 1e9;
       ObjectNode json = Json.object();
       json.put("events", appended);
+      json.put("ledger", pg.db.isPresent() ? "postgresql" : "sqlite");
+      json.put("batch", batch);
       json.put("rejected", rejected);
       json.put("accounts", w.accounts());
       json.put("meetings", w.meetings());
@@ -131,9 +153,20 @@ public final class BenchCommand implements Runnable {
       json.put("import_events_per_s", Math.round(appended / seconds));
       json.put("import_cpu_seconds", round(cpuSeconds));
       json.put("import_events_per_cpu_s", Math.round(appended / cpuSeconds));
+      json.put("import_main_thread_cpu_seconds", round((mainCpuEnd - mainCpuStart) / 1e9));
+      if (half != null && appended > half[0]) {
+        long n = appended - half[0];
+        ObjectNode steady = Json.object();
+        steady.put("events", n);
+        steady.put("events_per_s", Math.round(n / ((end - half[1]) / 1e9)));
+        steady.put("events_per_cpu_s", Math.round(n / ((cpuEnd - half[2]) / 1e9)));
+        steady.put("events_per_main_thread_cpu_s",
+            Math.round(n / ((mainCpuEnd - half[3]) / 1e9)));
+        json.set("import_second_half", steady);
+      }
       json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
           .getSystemLoadAverage());
-      json.put("ledger_bytes", bytes(data, "ledger.db"));
+      json.put("ledger_bytes", pg.db.isPresent() ? pgBytes(config) : bytes(data, "ledger.db"));
       json.put("log_bytes", bytes(data, "log"));
       // First without a checkpoint (a full replay; its close writes one), then with it.
       json.set("open", openInChild(false));
@@ -150,6 +183,9 @@ public final class BenchCommand implements Runnable {
           "--data", data.toString()));
       if (!checkpoint) {
         cmd.add("--no-checkpoint");
+      }
+      if (pg.db.isPresent()) {
+        cmd.addAll(List.of("--db", pg.db.get(), "--schema", pg.schema));
       }
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -183,6 +219,8 @@ public final class BenchCommand implements Runnable {
             + " (a checkpoint is still written when this closes).")
     boolean noCheckpoint;
 
+    @CommandLine.Mixin PgLedgerOption pg;
+
     @Override
     public Integer call() throws java.io.IOException {
       TermsCatalog catalog = TermsLibrary.builtInCatalog();
@@ -190,7 +228,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
       ObjectNode json = Json.object();
-      try (LoggedLedger logged = LoggedLedger.open(Optional.of(data), Optional.empty(),
+      try (LoggedLedger logged = LoggedLedger.open(pg.config(data), Optional.of(data),
           catalog, !noCheckpoint)) {
         double ready = (System.nanoTime() - start) / 1e9;
         double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
@@ -274,6 +312,41 @@ public final class BenchCommand implements Runnable {
       }
     }
     return lo;
+  }
+
+  /**
+   * {@code --db URL [--schema NAME]}: the ledger in PostgreSQL (the log stays in --data DIR, as
+   * the server keeps it), in its own schema so a run never mixes with another ledger.
+   */
+  static final class PgLedgerOption {
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "Keep the ledger in PostgreSQL (the log stays in --data DIR).")
+    Optional<String> db = Optional.empty();
+
+    @Option(names = "--schema", defaultValue = "covenant_scale", paramLabel = "NAME",
+        description = "The PostgreSQL schema of the ledger with --db (default covenant_scale).")
+    String schema;
+
+    LedgerConfig config(Path data) {
+      return db.isPresent() ? LedgerConfig.postgres(db.get()).withSchema(schema)
+          : LedgerConfig.sqlite(data);
+    }
+  }
+
+  /** The on-disk size of a PostgreSQL ledger's event table, indexes included. */
+  private static long pgBytes(LedgerConfig config) {
+    LedgerConfig.Postgres p = (LedgerConfig.Postgres) config;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(p.jdbcUrl());
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "SELECT pg_total_relation_size(?::regclass)")) {
+      ps.setString(1, p.schema() + ".ledger_event");
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      return -1;
+    }
   }
 
   /** CPU time of the whole process (all threads, GC included). */

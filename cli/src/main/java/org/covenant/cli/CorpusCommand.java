@@ -30,7 +30,6 @@ import org.covenant.training.ContentCorpus;
 import org.covenant.training.CorpusFile;
 import org.covenant.training.CorpusGenerator;
 import org.covenant.training.CorpusJsonl;
-import org.covenant.training.LedgerIndex;
 import org.covenant.training.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,16 +132,6 @@ public final class CorpusCommand implements Runnable {
           progress.update(Math.min(g.events().size(), i + batch));
         }
         progress.finish();
-        // Save the ledger index, so the first dataset build need not read the ledger back.
-        LedgerIndex.Builder ib = LedgerIndex.builder(TermsLibrary.builtInCatalog());
-        StoredEvent last = null;
-        for (int i = 0; i < g.events().size(); i++) {
-          last = new StoredEvent(i + 1, g.events().get(i), Optional.empty());
-          ib.accept(last);
-        }
-        if (ib.build() instanceof Result.Ok<LedgerIndex> ok && last != null) {
-          ok.value().save(DatasetCommand.indexCache(data), LedgerIndex.fingerprint(last));
-        }
       }
       long t2 = System.nanoTime();
       CorpusFile.write(g.corpus(), out);

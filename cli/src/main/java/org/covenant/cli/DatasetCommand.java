@@ -26,6 +26,7 @@ import org.covenant.spark.SparkEngine;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PostgresEventStore;
 import org.covenant.store.SqliteEventStore;
+import org.covenant.training.BuildLineage;
 import org.covenant.training.BuildLog;
 import org.covenant.training.DatasetBuilder;
 import org.covenant.training.DatasetManifest;
@@ -88,44 +89,28 @@ public final class DatasetCommand implements Runnable {
     }
   }
 
-  /** Where a data directory keeps its ledger index between builds. */
-  static Path indexCache(Path data) {
-    return data.resolve("training").resolve("ledger-index.bin");
-  }
-
   /**
-   * The ledger index at the head, or the problems (terms the catalog does not know). Resumes
-   * from the index saved by the last build when the ledger still starts with the same events,
-   * so only new events are read; saves the new index for the next build.
+   * The ledger at the head, replayed into the core projection (the one that validates events and
+   * answers decisions), or the problems (terms the catalog does not know).
    */
   static Result<LedgerIndex> index(Path data, Optional<String> db, TermsCatalog catalog,
       Progress progress) {
     try (EventStore store = store(data, db)) {
       long head = store.head();
-      LedgerIndex.Builder b = LedgerIndex.resume(indexCache(data), catalog, p -> {
-        List<StoredEvent> one = store.read(p - 1, 1);
-        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
-      }).orElseGet(() -> LedgerIndex.builder(catalog));
-      long from = b.position();
-      progress.start("ledger", Math.max(0, head - from));
-      long pos = from;
-      StoredEvent last = null;
+      LedgerIndex.Builder b = LedgerIndex.builder(catalog);
+      progress.start("ledger", head);
+      long pos = 0;
       while (pos < head) {
         List<StoredEvent> page = store.read(pos, 50_000);
         if (page.isEmpty()) {
           break;
         }
         page.forEach(b::accept);
-        last = page.get(page.size() - 1);
-        pos = last.position();
-        progress.update(pos - from);
+        pos = page.get(page.size() - 1).position();
+        progress.update(pos);
       }
       progress.finish();
-      Result<LedgerIndex> built = b.build();
-      if (built instanceof Result.Ok<LedgerIndex> ok && last != null) {
-        ok.value().save(indexCache(data), LedgerIndex.fingerprint(last));
-      }
-      return built;
+      return b.build();
     }
   }
 
@@ -256,9 +241,7 @@ public final class DatasetCommand implements Runnable {
         return invalid(err, f.problems());
       }
       DatasetManifest m = ((Result.Ok<DatasetManifest>) built).value();
-      LineageRegistry.open(data).recordBuild(m, out);
-      LineageEvents.create(LineageEvents.defaultFile(data), openLineage)
-          .datasetBuilt(m, corpus, Instant.now());
+      BuildLineage.record(data, m, out, corpus, openLineage, Instant.now());
       long t2 = System.nanoTime();
       ObjectNode o = Json.object();
       o.put("build", m.build());

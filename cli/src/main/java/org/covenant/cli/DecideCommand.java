@@ -8,6 +8,7 @@ import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.vocab.Purpose;
+import org.covenant.core.vocab.ValuedSetting;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
 import org.covenant.format.Json;
@@ -48,6 +49,12 @@ public final class DecideCommand implements Callable<Integer> {
       description = "The time of use, RFC 3339 (default: now).")
   Optional<String> at;
 
+  @Option(names = "--region", paramLabel = "R",
+      description = "The data-centre region where the processing runs, e.g. eu-west: customer "
+          + "content whose account does not allow it denies region_not_allowed "
+          + "(docs/DATA-RIGHTS.md).")
+  Optional<String> region;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -66,6 +73,12 @@ public final class DecideCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (region.isPresent() && !ValuedSetting.regionCode(region.get())) {
+      err.println("covenant: invalid input: --region: `" + region.get() + "` is not a region "
+          + "code (lowercase letters, digits and hyphens, starting with a letter, at most 32)");
+      err.flush();
+      return 2;
+    }
     Result<TermsCatalog> catalog = ledger.catalog();
     if (catalog instanceof Result.Failed<TermsCatalog> f) {
       err.print(LedgerOptions.describe(f.problems()));
@@ -76,7 +89,7 @@ public final class DecideCommand implements Callable<Integer> {
     try (Ledger l = ledger.open(terms)) {
       DecisionEngine engine = DecisionEngine.create(terms);
       out.println(Json.line(AnswerJson.decision(
-          engine.decide(l.snapshot(), new DecisionRequest(p.get(), content, when)))));
+          engine.decide(l.snapshot(), new DecisionRequest(p.get(), content, when, region)))));
     }
     out.flush();
     return 0;

@@ -147,8 +147,9 @@ public final class LedgerCommand implements Runnable {
               throw new IllegalStateException("unexpected result " + r);
             }
           }
-          // The log follows each committed batch, as the server's feed does.
-          logged.catchUp();
+          // The log follows each committed batch, as the server's feed does, while the next
+          // batch is validated and committed.
+          logged.catchUpInBackground();
         }
         head = l.head();
       }

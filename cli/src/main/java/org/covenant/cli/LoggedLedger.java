@@ -34,6 +34,8 @@ final class LoggedLedger implements AutoCloseable {
   private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
   private final Optional<ProjectionCheckpoints> checkpoints;
+  private java.util.concurrent.ExecutorService background;
+  private java.util.concurrent.Future<?> inFlight;
 
   private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere,
       Optional<ProjectionCheckpoints> checkpoints) {
@@ -62,12 +64,28 @@ final class LoggedLedger implements AutoCloseable {
   /** As {@link #open(Optional, Optional, TermsCatalog)}; ignores checkpoints unless asked. */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog,
       boolean useCheckpoints) {
-    LedgerConfig config = LedgerConfig.of(data, db);
-    if (data.isEmpty()) {
+    return open(LedgerConfig.of(data, db), data, catalog, useCheckpoints);
+  }
+
+  /**
+   * As {@link #open(Optional, Optional, TermsCatalog)} for any ledger, with the transparency log
+   * of the data directory {@code logDir} when given: a PostgreSQL ledger with its log in a data
+   * directory, as the server keeps it ({@code serve --data DIR --db URL}).
+   */
+  static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog) {
+    return open(config, logDir, catalog, true);
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, Optional, TermsCatalog)}; ignores checkpoints unless asked.
+   */
+  static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog,
+      boolean useCheckpoints) {
+    if (logDir.isEmpty()) {
       return new LoggedLedger(Ledger.open(config, catalog), Optional.empty(), false,
           Optional.empty());
     }
-    DataDirectory dir = DataDirectory.at(data.get());
+    DataDirectory dir = DataDirectory.at(logDir.get());
     TiledLog log = null;
     CheckpointStore store = null;
     Ledger ledger = null;
@@ -125,6 +143,11 @@ final class LoggedLedger implements AutoCloseable {
     return heldElsewhere;
   }
 
+  /** The feed of the log this process holds, when it holds one. */
+  Optional<LedgerFeed> feed() {
+    return feed;
+  }
+
   /** The log this process feeds, when it holds one. */
   Optional<TiledLog> log() {
     return feed.map(LedgerFeed::log);
@@ -138,7 +161,50 @@ final class LoggedLedger implements AutoCloseable {
    *     events and the next open logs them
    */
   void catchUp() {
+    awaitBackground();
     feed.ifPresent(LedgerFeed::catchUp);
+  }
+
+  /**
+   * As {@link #catchUp()}, on a background thread, so the leaves of one batch are computed and
+   * written while the next batch is validated and committed (an import uses both cores). At
+   * most one catch-up runs at a time: this first waits for the previous one. A failure of the
+   * previous one is thrown here, or by {@link #catchUp()} and {@link #close()}; the ledger keeps
+   * its events and the next open logs them.
+   */
+  void catchUpInBackground() {
+    if (feed.isEmpty()) {
+      return;
+    }
+    awaitBackground();
+    if (background == null) {
+      background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "covenant-log-feed");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    LedgerFeed f = feed.get();
+    inFlight = background.submit(f::catchUp);
+  }
+
+  private void awaitBackground() {
+    java.util.concurrent.Future<?> f = inFlight;
+    inFlight = null;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the log caught up", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Brings the log level, then closes the log and the ledger (the latter even if that fails). */
@@ -149,6 +215,9 @@ final class LoggedLedger implements AutoCloseable {
       // a clean shutdown: a checkpoint when enough is new (never fails the close)
       checkpoints.ifPresent(ProjectionCheckpoints::close);
     } finally {
+      if (background != null) {
+        background.shutdownNow();
+      }
       try {
         feed.ifPresent(f -> f.log().close());
       } finally {

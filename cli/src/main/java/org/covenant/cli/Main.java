@@ -34,7 +34,9 @@ import picocli.CommandLine.Command;
       TelemetryCommand.class,
       ScanCommand.class,
       LedgerCommand.class,
+      DsrCommand.class,
       DecideCommand.class,
+      RetentionCommand.class,
       CorpusCommand.class, DatasetCommand.class, LineageCommand.class, ModelCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

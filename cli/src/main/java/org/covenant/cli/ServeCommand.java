@@ -15,7 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.TermsLibrary;
 import org.covenant.safety.ScanModel;
+import org.covenant.log.NoteSigner;
+import org.covenant.server.ClusterDeployment;
 import org.covenant.server.CovenantServer;
+import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.Demo;
 import org.covenant.server.Deployment;
 import org.covenant.server.ServerConfig;
@@ -36,6 +39,10 @@ import picocli.CommandLine.Option;
       "the API tokens' hashes (DIR/keys), generated on first start: the operator token is",
       "printed once, then only its hash is kept.",
       "",
+      "With --db, any number of servers over one database act as one service: tokens, the",
+      "review queue, receipts, the decision log and the transparency log live in PostgreSQL,",
+      "and one member holding --log-key is elected to write the log (docs/CLUSTER.md).",
+      "",
       "--demo seeds an empty ledger with a demo workspace and prints tokens to try it with.",
       "",
       "Example: covenant serve --demo --port 8080"
@@ -50,6 +57,22 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--db", paramLabel = "JDBC_URL",
       description = "PostgreSQL ledger, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres")
   Optional<String> db;
+
+  @Option(names = "--db-schema", defaultValue = "covenant", paramLabel = "NAME",
+      description = "With --db: the PostgreSQL schema of the ledger and the cluster's tables "
+          + "(default covenant).")
+  String dbSchema;
+
+  @Option(names = "--log-key", paramLabel = "FILE",
+      description = "With --db: the transparency log's signing key (a file as `covenant log key "
+          + "--data DIR` writes it to DIR/keys/log.key, e.g. a mounted secret). Members with it "
+          + "may be elected to write the log; members without it only serve it.")
+  Optional<Path> logKey;
+
+  @Option(names = "--lease", defaultValue = "3", paramLabel = "SECONDS",
+      description = "With --db: how long the log writer's lease and a member's heartbeat last "
+          + "(default 3): a dead writer is replaced within about this long.")
+  double lease;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080; 0: any).")
   int port;
@@ -66,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
           + "when DIR/safety/scan.model is missing (default: the shared SpamAssassin file, "
           + "$COVENANT_SHARED_DIR/data/spamassassin/dev.jsonl.gz or ../shared/data/...).")
   Optional<Path> demoCorpus;
+
+  @Option(names = "--dsr-due-days", defaultValue = "30", paramLabel = "DAYS",
+      description = "Days from receiving a data subject request to its due date (default 30).")
+  int dsrDueDays;
 
   @Option(names = "--stale-after", defaultValue = "5", paramLabel = "SECONDS",
       description = "How long decisions may rest on a snapshot while the store is unreachable "
@@ -84,8 +111,13 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data.orElseGet(() -> Path.of(System.getProperty("user.home"), ".covenant"));
     TermsCatalog catalog = TermsLibrary.builtInCatalog();
-    LedgerConfig ledger = db.isPresent() ? LedgerConfig.postgres(db.get())
+    LedgerConfig ledger = db.isPresent() ? LedgerConfig.postgres(db.get()).withSchema(dbSchema)
         : LedgerConfig.sqlite(dir);
+    if (logKey.isPresent() && db.isEmpty()) {
+      spec.commandLine().getErr().println("covenant: --log-key: only with --db (a data "
+          + "directory keeps its own key in DIR/keys/log.key)");
+      return 2;
+    }
     ServerConfig config = ServerConfig.defaults(port).withHost(host)
         .withFreshness(Duration.ofSeconds(staleAfter), Duration.ofMillis(250));
     Optional<String> scraper = metricsToken.or(() -> Optional.ofNullable(
@@ -99,7 +131,24 @@ final class ServeCommand implements Callable<Integer> {
     }
     Clock clock = Clock.systemUTC();
     Optional<Demo.DemoScan> scan = demo ? demoScan(dir, out) : Optional.empty();
-    Deployment.Opened opened = Deployment.open(dir, ledger, config, catalog, clock);
+    if (dsrDueDays < 1) {
+      spec.commandLine().getErr().println("covenant: invalid input: --dsr-due-days must be at "
+          + "least 1");
+      return 2;
+    }
+    Deployment.Opened opened;
+    if (ledger instanceof LedgerConfig.Postgres pg) {
+      Optional<NoteSigner> signer = Optional.empty();
+      if (logKey.isPresent()) {
+        signer = Optional.of(readKey(logKey.get()));
+      }
+      Duration ttl = Duration.ofMillis(Math.max(500, (long) (lease * 1000)));
+      opened = ClusterDeployment.open(dir, pg, config, catalog, clock, signer,
+          new ClusterNode.Timing(ttl, ttl, Duration.ofMillis(Math.max(50, ttl.toMillis() / 15))),
+          Duration.ofSeconds(30));
+    } else {
+      opened = Deployment.open(dir, ledger, config, catalog, clock, Duration.ofDays(dsrDueDays));
+    }
     boolean seed = demo && opened.server().namespaces().main().ledger().head() == 0
         && opened.operatorSecret().isPresent();
     // /readyz answers 503 until the demo workspace is seeded.
@@ -182,6 +231,23 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  scan model  trained on " + corpus.get() + " into " + modelFile);
     }
     return Optional.of(s);
+  }
+
+  /** The signing key in {@code file}; the message never echoes the file (a secret). */
+  private static NoteSigner readKey(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new ServeCommand()),
+          "--log-key: cannot read `" + file + "`: " + e.getMessage());
+    }
+    org.covenant.log.Checked<NoteSigner> parsed = NoteSigner.parse(text);
+    if (parsed instanceof org.covenant.log.Checked.Failed<NoteSigner> f) {
+      throw new CommandLine.ParameterException(new CommandLine(new ServeCommand()),
+          "--log-key: `" + file + "` does not hold a signer key (" + f.code() + ")");
+    }
+    return parsed.orThrow();
   }
 
   private static Optional<Path> defaultCorpus() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.covenant.spark.SparkEngine;
 import org.covenant.telemetry.CtelFile;
 import org.covenant.telemetry.Loaded;
 import org.covenant.telemetry.Mechanism;
@@ -65,7 +66,7 @@ public final class TelemetryCommand implements Runnable {
         return invalid(spec, bad.problem().describe());
       }
       SchemaReview review = SchemaReviewer.create().review(((Loaded.Ok<SchemaCatalogue>) loaded).value());
-      for (SchemaReview.Problem p : review.problems()) {
+      for (SchemaReview.Finding p : review.problems()) {
         out.println(p.type() + (p.field().isEmpty() ? "" : "." + p.field()) + ": " + p.code() + ": "
             + p.reason());
       }
@@ -115,11 +116,13 @@ public final class TelemetryCommand implements Runnable {
       CtelFile.write(g.data(), out, progress);
       Path settings = Path.of(out + TelemetryReport.SETTINGS_SUFFIX);
       TelemetryGenerator.writeSettings(g.settings(), settings);
+      TelemetryGenerator.appendRegionSettings(g.regions(), settings);
       double s = (System.nanoTime() - t0) / 1e9;
       PrintWriter w = spec.commandLine().getOut();
       try {
-        w.printf("wrote %,d events (%,d bytes) to %s and %d setting changes to %s in %.1f s%n",
-            g.data().events(), Files.size(out), out, g.settings().size(), settings, s);
+        w.printf("wrote %,d events (%,d bytes) to %s and %d setting changes (%d of them "
+            + "data_regions.allowed) to %s in %.1f s%n", g.data().events(), Files.size(out), out,
+            g.settings().size() + g.regions().size(), g.regions().size(), settings, s);
       } catch (java.io.IOException e) {
         w.printf("wrote %,d events to %s in %.1f s%n", g.data().events(), out, s);
       }
@@ -195,8 +198,27 @@ public final class TelemetryCommand implements Runnable {
     @Option(names = "--threads", defaultValue = "2", description = "Aggregation threads (default 2).")
     int threads;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "in-process",
+        description = {"in-process (default) or spark: contribution bounding and the bounded sums",
+            "on Apache Spark; the noise is drawn here, in the driver (docs/spark.md)."})
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+        description = "Spark master with --engine spark (default: local[*], or spark-submit's).")
+    Optional<String> master;
+
     @Override
     public Integer call() {
+      boolean spark = engine.equals("spark");
+      if (!spark && !engine.equals("in-process")) {
+        return invalid(spec, "--engine: `" + engine + "` is not an engine (in-process or spark)");
+      }
+      if (!spark && master.isPresent()) {
+        return invalid(spec, "--master: only with --engine spark");
+      }
+      if (spark && !SparkEngine.available()) {
+        return invalid(spec, SparkEngine.missing("--engine").toString());
+      }
       Mechanism m = Mechanism.of(mechanism).orElse(null);
       if (m == null) {
         return invalid(spec, "--mechanism: `" + mechanism + "` is not gaussian or laplace");
@@ -220,7 +242,7 @@ public final class TelemetryCommand implements Runnable {
       }
       RateLine progress = new RateLine(spec.commandLine().getErr());
       long t0 = System.nanoTime();
-      TelemetryReport.Outcome outcome;
+      TelemetryReport.ReportOutcome outcome;
       if (data != null || db != null) {
         // The composition root's wiring: consent as the core resolves it from the ledger.
         try (LoggedLedger l = LoggedLedger.open(Optional.ofNullable(data),
@@ -228,26 +250,26 @@ public final class TelemetryCommand implements Runnable {
           // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7).
           org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(
               log -> log.append(List.of(org.covenant.evidence.JobLeaves.telemetryRelease(entry))));
-          outcome = TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
+          outcome = run(TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
               RegionGraph.platform(),
               org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.ledger().snapshot()),
-              toLog, Clock.systemUTC()).run(o, progress);
+              toLog, Clock.systemUTC()), o, progress, spark);
         } catch (org.covenant.store.StoreException | org.covenant.log.LogException e) {
           return invalid(spec, "--data/--db: " + e.getMessage());
         }
       } else {
-        outcome = TelemetryReport.create(Clock.systemUTC()).run(o, progress);
+        outcome = run(TelemetryReport.create(Clock.systemUTC()), o, progress, spark);
       }
       PrintWriter w = spec.commandLine().getOut();
-      if (outcome instanceof TelemetryReport.Outcome.Invalid bad) {
+      if (outcome instanceof TelemetryReport.ReportOutcome.Invalid bad) {
         return invalid(spec, bad.problem().describe());
       }
-      if (outcome instanceof TelemetryReport.Outcome.Refused refused) {
+      if (outcome instanceof TelemetryReport.ReportOutcome.Refused refused) {
         spec.commandLine().getErr().println("covenant: " + refused.code() + ": " + refused.message());
         spec.commandLine().getErr().flush();
         return 1;
       }
-      ObjectNode s = ((TelemetryReport.Outcome.Written) outcome).summary();
+      ObjectNode s = ((TelemetryReport.ReportOutcome.Written) outcome).summary();
       w.printf("read %,d events: %,d accepted, %,d quarantined %s, %,d optional dropped%n",
           s.at("/events/read").asLong(), s.at("/events/accepted").asLong(),
           s.at("/events/quarantined").asLong(), s.at("/quarantine/by_reason"),
@@ -261,6 +283,12 @@ public final class TelemetryCommand implements Runnable {
           (System.nanoTime() - t0) / 1e9);
       w.flush();
       return 0;
+    }
+
+    private TelemetryReport.ReportOutcome run(TelemetryReport report, TelemetryReport.Options o,
+        StageProgress progress, boolean spark) {
+      return spark ? SparkEngine.telemetryReport(master, report, o, progress)
+          : report.run(o, progress);
     }
   }
 

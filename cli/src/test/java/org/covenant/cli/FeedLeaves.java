@@ -29,6 +29,10 @@ final class FeedLeaves {
     if (Files.exists(salts)) {
       Files.copy(salts, scratch.resolve("keys").resolve("salts.json"));
     }
+    Path journal = data.resolve("keys").resolve("salts.jsonl");
+    if (Files.exists(journal)) {
+      Files.copy(journal, scratch.resolve("keys").resolve("salts.jsonl"));
+    }
     NoteSigner signer = FileKeyStore.loadOrCreate(scratch, "scratch.test/log");
     try (Ledger ledger = Ledger.open(LedgerConfig.sqlite(data), catalog);
         TiledLog log = TiledLog.open(scratch, signer)) {

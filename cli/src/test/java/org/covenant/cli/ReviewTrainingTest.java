@@ -18,7 +18,7 @@ import org.covenant.safety.ReviewJson;
 import org.covenant.safety.ReviewStatus;
 import org.covenant.safety.ScanModel;
 import org.covenant.safety.ScanResult;
-import org.covenant.safety.Verdict;
+import org.covenant.safety.ScanVerdict;
 import org.covenant.store.DocumentTable;
 import org.covenant.store.LedgerConfig;
 import org.junit.jupiter.api.Test;
@@ -86,9 +86,9 @@ class ReviewTrainingTest {
     Invite invite = new Invite(id, account, MessageParser.create().parse(
         "From: someone@example.com\nSubject: " + subject + "\n\nsee http://x.example/" + id
             + "\n"));
-    ScanResult scan = new ScanResult(Verdict.SPAM, 0.9, 0.5, List.of(), List.of("x.example"),
+    ScanResult scan = new ScanResult(ScanVerdict.SPAM, 0.9, 0.5, List.of(), List.of("x.example"),
         List.of(), List.of(), List.of());
-    Verdict verdict = status == ReviewStatus.RELEASED ? Verdict.CLEAN : Verdict.SPAM;
+    ScanVerdict verdict = status == ReviewStatus.RELEASED ? ScanVerdict.CLEAN : ScanVerdict.SPAM;
     return new ReviewItem(invite, scan, status, status == ReviewStatus.HELD ? "" : "alice",
         verdict, Instant.parse("2024-06-01T10:00:00Z"));
   }

@@ -39,6 +39,24 @@ class SparkEngineOptionsTest {
   }
 
   @Test
+  void telemetryReport_engineSparkWithoutSpark_andBadEngines_areRefusedBeforeReading() {
+    LogWiringTest.Run r = LogWiringTest.cli("telemetry", "report", "--engine", "spark",
+        "--in", dir.resolve("missing.ctel").toString(), "--out", dir.resolve("r").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--engine", "Apache Spark is not on the class path",
+        "spark.classpath", "spark-submit");
+    assertThat(dir.resolve("r")).doesNotExist();
+    r = LogWiringTest.cli("telemetry", "report", "--engine", "duckdb", "--in", "t.ctel",
+        "--out", dir.resolve("r").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("`duckdb` is not an engine (in-process or spark)");
+    r = LogWiringTest.cli("telemetry", "report", "--master", "local[2]", "--in", "t.ctel",
+        "--out", dir.resolve("r").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--master", "only with --engine spark");
+  }
+
+  @Test
   void exportParquet_withoutSpark_andUnknownFormats_areRefused() {
     LogWiringTest.Run r = LogWiringTest.cli("corpus", "export", dir.resolve("c.cvc").toString(),
         "--format", "parquet", "--out", dir.resolve("c.parquet").toString());

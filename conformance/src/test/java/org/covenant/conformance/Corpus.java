@@ -27,9 +27,9 @@ final class Corpus {
     return files;
   }
 
-  /** conformance/scenarios/*.json: the project's own scenarios. */
+  /** conformance/scenarios/**.json: the project's own scenarios, subdirectories included. */
   static List<Path> own() {
-    List<Path> files = list(root().resolve("conformance").resolve("scenarios"));
+    List<Path> files = walk(root().resolve("conformance").resolve("scenarios"));
     if (files.isEmpty()) {
       throw new IllegalStateException("no project scenarios found");
     }
@@ -40,6 +40,23 @@ final class Corpus {
     List<Path> out = new ArrayList<>(shared());
     out.addAll(own());
     return out;
+  }
+
+  /**
+   * Every scenario under dir, subdirectories included (e.g. {@code data-rights/}), sorted by
+   * path; the {@code terms/} folders hold policy files, not scenarios.
+   */
+  private static List<Path> walk(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> p.toString().endsWith(".json"))
+          .filter(p -> !dir.relativize(p).toString().startsWith("terms"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + dir, e);
+    }
   }
 
   private static List<Path> list(Path dir) {

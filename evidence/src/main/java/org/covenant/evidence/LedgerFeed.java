@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import org.covenant.core.event.Event;
@@ -36,8 +37,14 @@ public final class LedgerFeed {
   public static final String EVENT_LEAF = "covenant.ledger-event/1";
   /** The leaf type of a decision-log flush. */
   public static final String DECISIONS_LEAF = "covenant.decision-summary/1";
-  private static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
+  /** The fields of an event that name a person, pseudonymized in its leaf. */
+  public static final Set<String> PERSONAL = Set.of("owner", "user", "by", "host",
       "participant", "author");
+  /**
+   * The prefix of a {@code scope} that names a person ({@code user:U}): since issue 18 its id is
+   * pseudonymized too ({@code user:sha256:…}), so erasing a salt leaves no user id in clear.
+   */
+  public static final String USER_SCOPE = "user:";
   private static final int PAGE = 10_000;
 
   private final TiledLog log;
@@ -167,6 +174,65 @@ public final class LedgerFeed {
         && impersonal(EventCodec.toJson(e.event())).equals(impersonal(o));
   }
 
+  /**
+   * For each full entry bundle b indexed so far, the last ledger position logged in bundles 0 to
+   * b (0 when none): {@link #leafIndexOf} reads one bundle instead of searching leaf by leaf.
+   * Built lazily, one read of each full bundle's tail, and extended as the log grows.
+   */
+  private long[] lastPositionUpTo = new long[0];
+
+  /**
+   * The index of the log entry that records the ledger event at {@code position}, or empty when
+   * it is not logged (yet): log entries and ledger positions are different numbers, since the
+   * log also holds decision summaries and receipts.
+   */
+  public synchronized OptionalLong leafIndexOf(long position) {
+    if (position < 1 || position > loggedUpTo) {
+      return OptionalLong.empty();
+    }
+    int w = org.covenant.log.TilePaths.TILE_WIDTH;
+    long size = log.size();
+    int full = (int) (size / w);
+    if (lastPositionUpTo.length < full) {
+      long[] grown = java.util.Arrays.copyOf(lastPositionUpTo, full);
+      long last = lastPositionUpTo.length == 0 ? 0 : lastPositionUpTo[lastPositionUpTo.length - 1];
+      for (int b = lastPositionUpTo.length; b < full; b++) {
+        List<byte[]> leaves = log.bundle(b);
+        for (int i = leaves.size() - 1; i >= 0; i--) {
+          JsonNode leaf = leafJson(leaves.get(i));
+          if (EVENT_LEAF.equals(leaf.path("type").asText())) {
+            last = leaf.path("position").asLong();
+            break;
+          }
+        }
+        grown[b] = last;
+      }
+      lastPositionUpTo = grown;
+    }
+    int lo = 0;
+    int hi = full;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (lastPositionUpTo[mid] >= position) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    if (lo == full && size % w == 0) {
+      return OptionalLong.empty();
+    }
+    List<byte[]> leaves = log.bundle(lo);
+    for (int i = 0; i < leaves.size(); i++) {
+      JsonNode leaf = leafJson(leaves.get(i));
+      if (EVENT_LEAF.equals(leaf.path("type").asText())
+          && leaf.path("position").asLong() == position) {
+        return OptionalLong.of((long) lo * w + i);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
   /** The last ledger position in the log. */
   public synchronized long loggedUpTo() {
     return loggedUpTo;
@@ -202,6 +268,11 @@ public final class LedgerFeed {
         copy.put(f, "");
       }
     }
+    // Leaves written before issue 18 hold a user scope in clear, later ones pseudonymized.
+    JsonNode scope = copy.get("scope");
+    if (scope != null && scope.isTextual() && scope.asText().startsWith(USER_SCOPE)) {
+      copy.put("scope", USER_SCOPE);
+    }
     return copy;
   }
 
@@ -214,11 +285,28 @@ public final class LedgerFeed {
         event.put(f, pseudonyms.of(v.asText()));
       }
     }
+    JsonNode scope = event.get("scope");
+    if (scope != null && scope.isTextual() && scope.asText().startsWith(USER_SCOPE)) {
+      event.put("scope", USER_SCOPE + pseudonyms.of(scope.asText().substring(USER_SCOPE.length())));
+    }
     ObjectNode leaf = Json.object();
     leaf.put("type", EVENT_LEAF);
     leaf.put("position", e.position());
     leaf.set("event", event);
     return CanonicalJson.canonicalize(leaf);
+  }
+
+  /**
+   * Erases a person from the log (a data subject's erasure, docs/DATA-RIGHTS-DSR.md): every ledger
+   * event is logged first, under the salt in force, then the salt is forgotten, so the person's
+   * leaves stay in the tree (every proof still verifies) but nobody can link them to the person.
+   * A later leaf naming the same id gets a fresh salt, unlinkable to the erased one.
+   *
+   * @return whether the person had a salt
+   */
+  public synchronized boolean erase(String person) {
+    catchUp();
+    return pseudonyms.erase(person);
   }
 
   /**

@@ -95,4 +95,34 @@ class DataDirectoryTest {
       }
     }
   }
+
+  @Test
+  void theFeedFindsTheLogEntryOfALedgerPosition_amongOtherLeaves(@TempDir Path dir) {
+    DataDirectory d = DataDirectory.at(dir).create();
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()),
+        TermsLibrary.builtInCatalog())) {
+      ledger.append(Append.of(new Event.AccountCreated(T0, "acme", "alice")));
+      try (TiledLog log = d.openLog()) {
+        LedgerFeed feed = d.feed(log, ledger);
+        // Events interleaved with decision summaries, across more than two full bundles.
+        for (int i = 0; i < 450; i++) {
+          ledger.append(Append.of(new Event.GroupCreated(T0.plusSeconds(i + 1), "acme",
+              "g" + i)));
+          feed.catchUp();
+          if (i % 3 == 0) {
+            feed.decisions(T0.plusSeconds(i + 1), 1, 1);
+          }
+        }
+        assertThat(log.size()).isGreaterThan(512);
+        for (long p : new long[] {1, 2, 100, 200, 256, 300, 451}) {
+          long index = feed.leafIndexOf(p).orElseThrow();
+          JsonNode leaf = Json.parse(new String(log.leaf(index), StandardCharsets.UTF_8));
+          assertThat(leaf.path("type").asText()).isEqualTo(LedgerFeed.EVENT_LEAF);
+          assertThat(leaf.path("position").asLong()).as("position %d", p).isEqualTo(p);
+        }
+        assertThat(feed.leafIndexOf(452)).isEmpty();
+        assertThat(feed.leafIndexOf(0)).isEmpty();
+      }
+    }
+  }
 }

@@ -39,7 +39,37 @@ class PseudonymsTest {
       return ps.of("carol");
     });
     assertThat(during[0]).isEqualTo("not yet");
-    assertThat(Files.readString(salts)).contains("alice", "bob", "carol");
+    // one append to the journal; opening folds it into salts.json
+    assertThat(Files.readAllLines(dir.resolve("keys/salts.jsonl"))).hasSize(3);
     assertThat(Pseudonyms.open(dir).of("carol")).isEqualTo(carol);
+    assertThat(Files.readString(salts)).contains("alice", "bob", "carol");
+    assertThat(dir.resolve("keys/salts.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void aTornLastJournalLine_isIgnored_andTheSaltsBeforeItKept(@TempDir Path dir)
+      throws Exception {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String alice = ps.of("alice");
+    Path journal = dir.resolve("keys/salts.jsonl");
+    Files.writeString(journal, "{\"id\":\"bob\",\"sa", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(Pseudonyms.open(dir).of("alice")).isEqualTo(alice);
+  }
+
+  @Test
+  void anErasureInTheJournal_holdsEvenIfTheFoldDidNotHappen(@TempDir Path dir) throws Exception {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String alice = ps.of("alice");
+    ps.of("bob");
+    Path journal = dir.resolve("keys/salts.jsonl");
+    String oldSalt = org.covenant.format.Json.parse(Files.readAllLines(journal).get(0))
+        .path("salt").asText();
+    // as if the process died after the tombstone and before folding
+    Files.writeString(journal, "{\"erase\":\"alice\"}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Pseudonyms reopened = Pseudonyms.open(dir);
+    assertThat(Files.readString(dir.resolve("keys/salts.json"))).doesNotContain(oldSalt)
+        .contains("bob");
+    assertThat(reopened.of("alice")).isNotEqualTo(alice);
   }
 }

@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.covenant.core.event.Event;
+import org.covenant.core.event.HoldScope;
 import org.covenant.core.event.Scope;
+import org.covenant.core.event.SettingValue;
 import org.covenant.core.vocab.Role;
 
 /**
@@ -33,7 +35,12 @@ public final class EventCodec {
       Map.entry("notice.acknowledged", Set.of("meeting", "participant", "notice")),
       Map.entry("participant.left", Set.of("meeting", "participant")),
       Map.entry("content.created",
-          Set.of("content", "category", "account", "meeting", "author", "contributors")));
+          Set.of("content", "category", "account", "meeting", "author", "contributors")),
+      // docs/DATA-RIGHTS.md
+      Map.entry("content.deleted", Set.of("content", "by")),
+      Map.entry("legal_hold.placed", Set.of("account", "hold", "scope", "matter", "by")),
+      Map.entry("legal_hold.released", Set.of("account", "hold", "by")),
+      Map.entry("user.removed", Set.of("account", "user", "by")));
 
   private EventCodec() {}
 
@@ -75,9 +82,7 @@ public final class EventCodec {
         yield new Event.UserAdded(at, Json.str(o, "account"), Json.str(o, "user"), role,
             Json.optStr(o, "group"));
       }
-      case "setting.set" -> new Event.SettingSet(at, Json.str(o, "account"), scope(o),
-          Json.str(o, "key"), Json.bool(o, "value"), Json.optBool(o, "locked").orElse(false),
-          Json.str(o, "by"));
+      case "setting.set" -> settingSet(o, at);
       case "setting.cleared" -> new Event.SettingCleared(at, Json.str(o, "account"), scope(o),
           Json.str(o, "key"), Json.str(o, "by"));
       case "consent.granted" -> new Event.ConsentGranted(at, Json.str(o, "account"),
@@ -98,8 +103,50 @@ public final class EventCodec {
       case "content.created" -> new Event.ContentCreated(at, Json.str(o, "content"),
           Json.str(o, "category"), Json.str(o, "account"), Json.optStr(o, "meeting"),
           Json.optStr(o, "author"), Json.strings(o, "contributors", false));
+      case "content.deleted" -> new Event.ContentDeleted(at, Json.str(o, "content"),
+          Json.str(o, "by"));
+      case "legal_hold.placed" -> {
+        String text = Json.str(o, "scope");
+        HoldScope scope = HoldScope.parse(text).orElseThrow(() -> new FormatException("scope",
+            "`" + text + "` is not `account`, `group:G`, `user:U` or `meeting:M`"));
+        yield new Event.LegalHoldPlaced(at, Json.str(o, "account"), Json.str(o, "hold"), scope,
+            Json.str(o, "matter"), Json.str(o, "by"));
+      }
+      case "legal_hold.released" -> new Event.LegalHoldReleased(at, Json.str(o, "account"),
+          Json.str(o, "hold"), Json.str(o, "by"));
+      case "user.removed" -> new Event.UserRemoved(at, Json.str(o, "account"),
+          Json.str(o, "user"), Json.str(o, "by"));
       default -> throw new IllegalStateException("unhandled type " + type);
     };
+  }
+
+  /**
+   * {@code setting.set}: a boolean value is a {@link Event.SettingSet}; a whole number or a list
+   * of strings is a {@link Event.ValuedSettingSet} (docs/DATA-RIGHTS.md), whose fit to the key
+   * the ledger checks ({@code invalid_value}).
+   */
+  private static Event settingSet(ObjectNode o, java.time.Instant at) {
+    JsonNode v = o.get("value");
+    if (v != null && (v.isNumber() || v.isArray())) {
+      SettingValue value;
+      if (v.isArray()) {
+        value = new SettingValue.Codes(Json.strings(o, "value", true));
+      } else if (v.canConvertToLong() && v.isIntegralNumber()) {
+        value = new SettingValue.Number(v.asLong());
+      } else {
+        throw new FormatException("value", "expected a whole number, got " + v.asText());
+      }
+      return new Event.ValuedSettingSet(at, Json.str(o, "account"), scope(o),
+          Json.str(o, "key"), value, Json.optBool(o, "locked").orElse(false),
+          Json.str(o, "by"));
+    }
+    if (v != null && !v.isNull() && !v.isBoolean()) {
+      throw new FormatException("value", "expected true or false, a whole number or a list "
+          + "of strings, got " + Json.kind(v));
+    }
+    return new Event.SettingSet(at, Json.str(o, "account"), scope(o),
+        Json.str(o, "key"), Json.bool(o, "value"), Json.optBool(o, "locked").orElse(false),
+        Json.str(o, "by"));
   }
 
   private static Scope scope(ObjectNode o) {
@@ -155,6 +202,30 @@ public final class EventCodec {
       e.author().ifPresent(a -> o.put("author", a));
       ArrayNode cs = o.putArray("contributors");
       e.contributors().forEach(cs::add);
+    } else if (event instanceof Event.ValuedSettingSet e) {
+      o.put("account", e.account()).put("scope", e.scope().toString()).put("key", e.key());
+      if (e.value() instanceof SettingValue.Number n) {
+        // As an int when it fits (every accepted value does): a parsed leaf reads it back as
+        // an int node, and the start-up cross-check compares nodes.
+        if (n.value() == (int) n.value()) {
+          o.put("value", (int) n.value());
+        } else {
+          o.put("value", n.value());
+        }
+      } else {
+        ArrayNode vs = o.putArray("value");
+        ((SettingValue.Codes) e.value()).codes().forEach(vs::add);
+      }
+      o.put("locked", e.locked()).put("by", e.by());
+    } else if (event instanceof Event.ContentDeleted e) {
+      o.put("content", e.content()).put("by", e.by());
+    } else if (event instanceof Event.LegalHoldPlaced e) {
+      o.put("account", e.account()).put("hold", e.hold()).put("scope", e.scope().toString())
+          .put("matter", e.matter()).put("by", e.by());
+    } else if (event instanceof Event.LegalHoldReleased e) {
+      o.put("account", e.account()).put("hold", e.hold()).put("by", e.by());
+    } else if (event instanceof Event.UserRemoved e) {
+      o.put("account", e.account()).put("user", e.user()).put("by", e.by());
     } else {
       throw new IllegalStateException("unhandled event " + event.type());
     }

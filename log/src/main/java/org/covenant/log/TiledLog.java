@@ -1,43 +1,38 @@
 package org.covenant.log;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 /**
  * The transparency log of a data directory, published as static C2SP tlog-tiles files under {@code
- * DIR/log/} and signed with C2SP checkpoints (ARCHITECTURE.md §7).
+ * DIR/log/} and signed with C2SP checkpoints (ARCHITECTURE.md §7), or kept in a shared database
+ * that several servers serve and an elected writer appends to ({@link LogStorage}, docs/CLUSTER.md).
  *
- * <p>Durability: {@link #append} writes entry bundles, hash tiles and the new signed {@code
- * checkpoints/<size>} to temporary files, fsyncs them, renames them into place and fsyncs their
- * directories; only then does it replace {@code checkpoint} the same way. That rename is the commit
- * point: after a crash, {@link #open} takes the log size from {@code checkpoint} and overwrites
- * whatever a torn append left beyond it. So an append is atomic: all its leaves or none.
+ * <p>Durability: {@link #append} hands entry bundles, hash tiles and the new signed {@code
+ * checkpoints/<size>} to its {@link LogStorage}, which makes them durable and then commits the new
+ * {@code checkpoint} (in files: fsynced temporary files renamed into place, the checkpoint last;
+ * in a database: one transaction). After a crash, {@link #open} takes the log size from {@code
+ * checkpoint} and overwrites whatever a torn append left beyond it. So an append is atomic: all
+ * its leaves or none.
  *
  * <p>Wiring to a ledger: the log may lag the ledger but never lead it. Append a ledger record's
  * leaf after the ledger commits it; on start, if {@link #size()} is below the ledger's count,
  * append the missing records' leaves (their canonical bytes are deterministic) before serving.
  *
- * <p>Thread-safety: one writer per directory (a file lock at {@code DIR/log.lock} keeps other
- * processes out), any number of concurrent readers. Readers see the last committed checkpoint.
- * Proofs come from an in-memory copy of every complete subtree hash (about 64 bytes per leaf).
+ * <p>Thread-safety: one writer per storage (a file lock at {@code DIR/log.lock} keeps other
+ * processes out; a database storage fences writers by lease), any number of concurrent readers.
+ * Readers see the last committed checkpoint; {@link #refresh()} brings a log that another process
+ * writes up to the stored one. Proofs come from an in-memory copy of every complete subtree hash
+ * (about 64 bytes per leaf).
  */
 public final class TiledLog implements AutoCloseable {
   private static final int W = TilePaths.TILE_WIDTH;
-  private static final int FSYNC_THREADS = 16;
 
   /** What readers see: the committed size, its checkpoint and the entries of the partial bundle. */
   private record State(SignedCheckpoint checkpoint, List<byte[]> partialEntries) {
@@ -46,42 +41,21 @@ public final class TiledLog implements AutoCloseable {
     }
   }
 
-  private final Path logDir;
+  private final LogStorage storage;
   private final NoteSigner signer;
   private final NoteVerifier verifier;
   private final MerkleTree tree;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
-  private final ExecutorService fsyncPool;
   private volatile State state;
   private boolean broken;
   private boolean closed;
 
   private TiledLog(
-      Path logDir,
-      NoteSigner signer,
-      NoteVerifier verifier,
-      MerkleTree tree,
-      State state,
-      FileChannel lockChannel,
-      FileLock lock) {
-    this.logDir = logDir;
+      LogStorage storage, NoteSigner signer, NoteVerifier verifier, MerkleTree tree, State state) {
+    this.storage = storage;
     this.signer = signer;
     this.verifier = verifier;
     this.tree = tree;
     this.state = state;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
-    this.fsyncPool =
-        signer == null
-            ? null
-            : Executors.newFixedThreadPool(
-                FSYNC_THREADS,
-                r -> {
-                  Thread t = new Thread(r, "covenant-log-fsync");
-                  t.setDaemon(true);
-                  return t;
-                });
   }
 
   /**
@@ -95,43 +69,30 @@ public final class TiledLog implements AutoCloseable {
    */
   public static TiledLog open(Path dataDir, NoteSigner signer) {
     Objects.requireNonNull(signer, "signer");
-    Path logDir = dataDir.resolve("log");
-    FileChannel channel = null;
-    FileLock lock = null;
+    return open(FileLogStorage.writer(dataDir), signer);
+  }
+
+  /**
+   * Opens the log kept in {@code storage} for writing, creating an empty signed log there on first
+   * use; closing the log closes the storage (also when this fails).
+   *
+   * @throws LogException as {@link #open(Path, NoteSigner)}
+   */
+  public static TiledLog open(LogStorage storage, NoteSigner signer) {
+    Objects.requireNonNull(signer, "signer");
     try {
-      for (Path p : AtomicFiles.createDirectories(logDir.resolve(TilePaths.CHECKPOINTS))) {
-        AtomicFiles.fsyncDirectory(p);
-      }
-      channel =
-          FileChannel.open(
-              dataDir.resolve("log.lock"),
-              java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-              AtomicFiles.privateFile());
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new LogException("log_locked", "another writer holds `" + logDir + "`");
-      }
-      Path checkpointFile = logDir.resolve(TilePaths.CHECKPOINT);
-      if (!Files.exists(checkpointFile)) {
-        SignedCheckpoint empty =
-            SignedCheckpoint.sign(Checkpoint.of(signer.name(), 0, TreeHasher.emptyRoot()), signer);
-        byte[] note = empty.note().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(logDir.resolve(TilePaths.checkpointAt(0)), note);
-        AtomicFiles.write(checkpointFile, note);
-      }
+      SignedCheckpoint empty =
+          SignedCheckpoint.sign(Checkpoint.of(signer.name(), 0, TreeHasher.emptyRoot()), signer);
+      storage.initialize(empty.note().getBytes(StandardCharsets.UTF_8));
       MerkleTree tree = MerkleTree.create();
-      State state = load(logDir, signer.verifier(), tree);
-      discardCheckpointsBeyond(logDir, state.size());
-      return new TiledLog(logDir, signer, signer.verifier(), tree, state, channel, lock);
+      State state = load(storage, signer.verifier(), tree);
+      storage.recover(state.size());
+      return new TiledLog(storage, signer, signer.verifier(), tree, state);
     } catch (IOException e) {
-      closeQuietly(channel);
-      throw new LogException("log_io", "cannot open the log in `" + logDir + "`", e);
+      storage.close();
+      throw new LogException("log_io", "cannot open the log in `" + storage.describe() + "`", e);
     } catch (RuntimeException e) {
-      closeQuietly(channel);
+      storage.close();
       throw e;
     }
   }
@@ -149,15 +110,26 @@ public final class TiledLog implements AutoCloseable {
     if (!Files.exists(logDir.resolve(TilePaths.CHECKPOINT))) {
       throw new LogException("log_missing", "no checkpoint in `" + logDir + "`");
     }
+    return openReadOnly(FileLogStorage.reader(dataDir), verifier);
+  }
+
+  /**
+   * Opens the log kept in {@code storage} for reading only, checking its checkpoint with {@code
+   * verifier}; {@link #refresh()} follows what a writer appends.
+   *
+   * @throws LogException {@code log_missing} when there is no checkpoint, and as {@link #open}
+   */
+  public static TiledLog openReadOnly(LogStorage storage, NoteVerifier verifier) {
+    Objects.requireNonNull(verifier, "verifier");
     // A live writer may commit between our reading the checkpoint and its tiles, and delete a
     // partial tile we were about to read: then the checkpoint changed, and we start over.
     for (int attempt = 1; ; attempt++) {
       try {
         MerkleTree tree = MerkleTree.create();
-        State state = load(logDir, verifier, tree);
-        return new TiledLog(logDir, null, verifier, tree, state, null, null);
+        State state = load(storage, verifier, tree);
+        return new TiledLog(storage, null, verifier, tree, state);
       } catch (IOException e) {
-        throw new LogException("log_io", "cannot read the log in `" + logDir + "`", e);
+        throw new LogException("log_io", "cannot read the log in `" + storage.describe() + "`", e);
       } catch (LogException e) {
         if (attempt == 3 || !e.code().equals("log_corrupt")) {
           throw e;
@@ -166,9 +138,28 @@ public final class TiledLog implements AutoCloseable {
     }
   }
 
-  /** The directory holding the served files ({@code DIR/log}). */
+  /** The directory holding the served files ({@code DIR/log}), or the storage's name. */
   public Path directory() {
-    return logDir;
+    return storage.directory().orElseGet(() -> Path.of(storage.describe()));
+  }
+
+  /** Where the log is kept, for messages (a directory, or a database table). */
+  public String where() {
+    return storage.describe();
+  }
+
+  /**
+   * The stored bytes of a tlog-tiles file ({@code tile/0/000}, {@code tile/entries/000.p/5}),
+   * empty when there is none: what {@code /log/tile/*} serves.
+   *
+   * @throws LogException {@code log_io} when the storage cannot be read
+   */
+  public Optional<byte[]> file(String path) {
+    try {
+      return storage.read(path);
+    } catch (IOException e) {
+      throw new LogException("log_io", "cannot read `" + path + "` of `" + where() + "`", e);
+    }
   }
 
   /** The key that signs (or, read-only, verifies) this log's checkpoints. */
@@ -187,13 +178,58 @@ public final class TiledLog implements AutoCloseable {
   }
 
   /**
+   * Brings this view up to the log its storage holds (another process appended, or a failed
+   * commit left it unsure), checking the stored checkpoint's signature and that the stored tree
+   * extends the one in memory; clears a failed commit. Returns the committed size.
+   *
+   * @throws LogException {@code log_corrupt} when the stored log is not an extension of this one
+   *     (a fork: never expected, since writers are fenced), {@code checkpoint_unverified}, {@code
+   *     log_io}
+   */
+  public synchronized long refresh() {
+    State old = state;
+    try {
+      SignedCheckpoint stored = readCheckpoint(storage, verifier);
+      long size = stored.size();
+      long from = old.size();
+      if (size < from) {
+        throw new LogException("log_corrupt", "the stored log of `" + where() + "` holds " + size
+            + " leaves, fewer than the " + from + " already committed");
+      }
+      tree.truncate(Math.min(tree.size(), from));
+      if (size == from && !broken) {
+        return size;
+      }
+      for (long t = from / W; t * W < size; t++) {
+        int width = (int) Math.min(W, size - t * W);
+        String path = TilePaths.tile(0, t, width);
+        byte[] hashes = readExpected(storage, path, width * Hash.SIZE);
+        int skip = (int) Math.max(0, tree.size() - t * W);
+        tree.appendLeafHashes(hashes, skip * Hash.SIZE, width - skip);
+      }
+      if (!tree.root(size).equals(stored.root()) || !tree.root(from).equals(old.checkpoint()
+          .root())) {
+        tree.truncate(from);
+        throw new LogException("log_corrupt", "the stored log of `" + where() + "` at size "
+            + size + " does not extend the committed log of size " + from);
+      }
+      state = new State(stored, partialOf(storage, tree, size));
+      broken = false;
+      return size;
+    } catch (IOException e) {
+      throw new LogException("log_io", "cannot read the log in `" + where() + "`", e);
+    }
+  }
+
+  /**
    * Appends {@code leaves} durably as one commit and returns the index of the first one (the
    * previous size). Either every leaf is committed under a new signed checkpoint or, on failure,
    * none is. An empty list commits nothing and returns {@link #size()}.
    *
    * @throws LogException {@code leaf_too_large} for a leaf over 65535 bytes (nothing is written),
    *     {@code log_io} on disk failures, {@code read_only} on a read-only log, {@code
-   *     log_needs_reopen} after a failure while committing (reopen to learn what committed)
+   *     log_needs_reopen} after a failure while committing (reopen to learn what committed),
+   *     {@code log_fenced} when the storage refused this writer (another one took over)
    */
   public synchronized long append(List<byte[]> leaves) {
     if (signer == null) {
@@ -217,24 +253,24 @@ public final class TiledLog implements AutoCloseable {
       return start;
     }
     long end = start + leaves.size();
-    List<AtomicFiles.Write> writes;
     SignedCheckpoint next;
     List<byte[]> partial;
     try {
       for (byte[] leaf : leaves) {
         tree.append(leaf);
       }
-      writes = new ArrayList<>();
+      List<LogStorage.Write> writes = new ArrayList<>();
       partial = bundleWrites(old, leaves, start, end, writes);
       tileWrites(start, end, writes);
       next = SignedCheckpoint.sign(Checkpoint.of(signer.name(), end, tree.root(end)), signer);
-      // The kept copy is not the commit point, so it can travel with the tiles: a crash before
-      // the commit leaves it beyond the committed size, where open() discards it.
-      writes.add(
-          new AtomicFiles.Write(
-              logDir.resolve(TilePaths.checkpointAt(end)),
-              next.note().getBytes(StandardCharsets.UTF_8)));
-      AtomicFiles.writeAll(writes, fsyncPool);
+      writes.add(new LogStorage.Write(TilePaths.checkpointAt(end),
+          next.note().getBytes(StandardCharsets.UTF_8)));
+      storage.commit(start, end, writes, next.note().getBytes(StandardCharsets.UTF_8));
+    } catch (UncertainCommit e) {
+      // The new checkpoint may or may not be stored: only a reopen (or refresh) can tell.
+      tree.truncate(start);
+      broken = true;
+      throw new LogException("log_io", "commit of tree size " + end + " failed", e);
     } catch (IOException | RuntimeException e) {
       tree.truncate(start);
       if (e instanceof LogException le) {
@@ -242,17 +278,22 @@ public final class TiledLog implements AutoCloseable {
       }
       throw new LogException("log_io", "append of " + leaves.size() + " leaves failed", e);
     }
-    try {
-      AtomicFiles.write(
-          logDir.resolve(TilePaths.CHECKPOINT), next.note().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException | RuntimeException e) {
-      // The new checkpoint may or may not be on disk: only a reopen can tell.
-      broken = true;
-      throw new LogException("log_io", "commit of tree size " + end + " failed", e);
-    }
     state = new State(next, partial);
-    deleteSupersededPartials(start, end);
+    storage.afterCommit(start, end);
     return start;
+  }
+
+  /**
+   * Thrown by a {@link LogStorage} whose commit failed at a point where it may have committed: the
+   * log then needs a reopen or a {@link #refresh()} before the next append.
+   */
+  public static final class UncertainCommit extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** The failure, with its cause. */
+    public UncertainCommit(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /**
@@ -304,14 +345,47 @@ public final class TiledLog implements AutoCloseable {
     if (bundle == s.size() / W) {
       return s.partialEntries().get(pos).clone();
     }
-    Path file = logDir.resolve(TilePaths.entries(bundle, W));
+    String file = TilePaths.entries(bundle, W);
     try {
-      List<byte[]> entries = EntryBundle.decode(Files.readAllBytes(file)).orThrow();
+      List<byte[]> entries = EntryBundle.decode(readExpected(storage, file, -1)).orThrow();
       if (entries.size() != W) {
         throw new LogException(
             "log_corrupt", "`" + file + "` holds " + entries.size() + " entries");
       }
       return entries.get(pos);
+    } catch (IOException e) {
+      throw new LogException("log_io", "cannot read `" + file + "`", e);
+    }
+  }
+
+  /**
+   * The leaves of entry bundle {@code bundle} (leaves {@code bundle * 256} onwards): 256 for a
+   * full bundle, fewer for the last, partial one; one file read instead of one per leaf.
+   */
+  public List<byte[]> bundle(long bundle) {
+    State s = state;
+    long full = s.size() / W;
+    if (bundle < 0 || bundle > full || (bundle == full && s.size() % W == 0)) {
+      throw new LogException("out_of_range", "bundle " + bundle + " is not in a log of "
+          + s.size() + " leaves");
+    }
+    if (bundle == full) {
+      List<byte[]> out = new java.util.ArrayList<>();
+      for (byte[] b : s.partialEntries()) {
+        out.add(b.clone());
+      }
+      return out;
+    }
+    String file = storage.describe() + "/" + TilePaths.entries(bundle, W);
+    try {
+      byte[] bytes = storage.read(TilePaths.entries(bundle, W)).orElseThrow(
+          () -> new LogException("log_corrupt", "`" + file + "` is missing"));
+      List<byte[]> entries = EntryBundle.decode(bytes).orThrow();
+      if (entries.size() != W) {
+        throw new LogException(
+            "log_corrupt", "`" + file + "` holds " + entries.size() + " entries");
+      }
+      return entries;
     } catch (IOException e) {
       throw new LogException("log_io", "cannot read `" + file + "`", e);
     }
@@ -324,23 +398,7 @@ public final class TiledLog implements AutoCloseable {
       return;
     }
     closed = true;
-    if (fsyncPool != null) {
-      fsyncPool.shutdown();
-      try {
-        fsyncPool.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try {
-      if (lock != null) {
-        lock.release();
-      }
-    } catch (IOException e) {
-      throw new LogException("log_io", "cannot release the log lock", e);
-    } finally {
-      closeQuietly(lockChannel);
-    }
+    storage.close();
   }
 
   private void requireCommitted(long treeSize) {
@@ -352,7 +410,7 @@ public final class TiledLog implements AutoCloseable {
 
   /** Adds the entry bundles that change; returns the entries of the new partial bundle. */
   private List<byte[]> bundleWrites(
-      State old, List<byte[]> leaves, long start, long end, List<AtomicFiles.Write> out) {
+      State old, List<byte[]> leaves, long start, long end, List<LogStorage.Write> out) {
     List<byte[]> partial = List.of();
     for (long b = start / W; b <= (end - 1) / W; b++) {
       long from = b * W;
@@ -363,9 +421,7 @@ public final class TiledLog implements AutoCloseable {
             i < start ? old.partialEntries().get((int) (i - from)) : leaves.get((int) (i - start)));
       }
       int width = (int) (to - from);
-      out.add(
-          new AtomicFiles.Write(
-              logDir.resolve(TilePaths.entries(b, width)), EntryBundle.encode(entries)));
+      out.add(new LogStorage.Write(TilePaths.entries(b, width), EntryBundle.encode(entries)));
       if (width < W) {
         // Kept to rewrite this bundle on the next append: our own copies, whatever the caller
         // does with its arrays afterwards.
@@ -376,7 +432,7 @@ public final class TiledLog implements AutoCloseable {
   }
 
   /** Adds every hash tile, full or partial, whose content differs between the two sizes. */
-  private void tileWrites(long start, long end, List<AtomicFiles.Write> out) {
+  private void tileWrites(long start, long end, List<LogStorage.Write> out) {
     for (int level = 0; level * 8 < 64; level++) {
       int shift = 8 * level;
       long before = start >>> shift;
@@ -390,54 +446,39 @@ public final class TiledLog implements AutoCloseable {
         for (int i = 0; i < width; i++) {
           tree.copyNode(shift, t * W + i, data, i * Hash.SIZE);
         }
-        out.add(new AtomicFiles.Write(logDir.resolve(TilePaths.tile(level, t, width)), data));
-      }
-    }
-  }
-
-  /**
-   * Once a tile or bundle is full its partial versions may go (C2SP tlog-tiles "Partial Tiles").
-   * Deleting them is housekeeping: a leftover partial is harmless, so failures are ignored.
-   */
-  private void deleteSupersededPartials(long start, long end) {
-    List<Path> dirs = new ArrayList<>();
-    for (long b = start / W; b < end / W; b++) {
-      dirs.add(logDir.resolve(TilePaths.entries(b, W) + ".p"));
-    }
-    for (int level = 0; level * 8 < 64; level++) {
-      long before = start >>> (8 * level);
-      long after = end >>> (8 * level);
-      if (after == before) {
-        break;
-      }
-      for (long t = before / W; t < after / W; t++) {
-        dirs.add(logDir.resolve(TilePaths.tile(level, t, W) + ".p"));
-      }
-    }
-    for (Path d : dirs) {
-      try {
-        AtomicFiles.deleteTree(d);
-      } catch (IOException e) {
-        // Harmless garbage; the next open or a later append does not depend on it.
+        out.add(new LogStorage.Write(TilePaths.tile(level, t, width), data));
       }
     }
   }
 
   /** Loads the committed checkpoint and rebuilds the in-memory tree from the level-0 tiles. */
-  private static State load(Path logDir, NoteVerifier verifier, MerkleTree tree)
+  private static State load(LogStorage storage, NoteVerifier verifier, MerkleTree tree)
       throws IOException {
-    Path checkpointFile = logDir.resolve(TilePaths.CHECKPOINT);
-    String note = Files.readString(checkpointFile, StandardCharsets.UTF_8);
+    SignedCheckpoint checkpoint = readCheckpoint(storage, verifier);
+    long size = checkpoint.size();
+    for (long t = 0; t * W < size; t++) {
+      int width = (int) Math.min(W, size - t * W);
+      byte[] hashes = readExpected(storage, TilePaths.tile(0, t, width), width * Hash.SIZE);
+      tree.appendLeafHashes(hashes, 0, width);
+    }
+    if (!tree.root(size).equals(checkpoint.root())) {
+      throw new LogException(
+          "log_corrupt", "the level-0 tiles do not rebuild the root of tree size " + size);
+    }
+    return new State(checkpoint, partialOf(storage, tree, size));
+  }
+
+  private static SignedCheckpoint readCheckpoint(LogStorage storage, NoteVerifier verifier)
+      throws IOException {
+    String where = storage.describe() + "/" + TilePaths.CHECKPOINT;
+    byte[] bytes = storage.read(TilePaths.CHECKPOINT).orElseThrow(
+        () -> new LogException("log_missing", "no checkpoint in `" + storage.describe() + "`"));
+    String note = new String(bytes, StandardCharsets.UTF_8);
     Checked<SignedCheckpoint> opened = SignedCheckpoint.open(note, verifier);
     if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
       throw new LogException(
           "checkpoint_unverified",
-          "`"
-              + checkpointFile
-              + "` does not verify with `"
-              + verifier.keyText()
-              + "`: "
-              + f.message());
+          "`" + where + "` does not verify with `" + verifier.keyText() + "`: " + f.message());
     }
     SignedCheckpoint checkpoint = opened.orThrow();
     if (!checkpoint.checkpoint().origin().equals(verifier.name())) {
@@ -445,78 +486,38 @@ public final class TiledLog implements AutoCloseable {
           "checkpoint_unverified",
           "origin `" + checkpoint.checkpoint().origin() + "` is not the key name");
     }
-    long size = checkpoint.size();
-    for (long t = 0; t * W < size; t++) {
-      int width = (int) Math.min(W, size - t * W);
-      Path file = logDir.resolve(TilePaths.tile(0, t, width));
-      byte[] hashes = readExpected(file, width * Hash.SIZE);
-      tree.appendLeafHashes(hashes, 0, width);
-    }
-    if (!tree.root(size).equals(checkpoint.root())) {
-      throw new LogException(
-          "log_corrupt", "the level-0 tiles do not rebuild the root of tree size " + size);
-    }
-    List<byte[]> partial = List.of();
-    int width = (int) (size % W);
-    if (width > 0) {
-      Path file = logDir.resolve(TilePaths.entries(size / W, width));
-      Checked<List<byte[]>> decoded = EntryBundle.decode(readExpected(file, -1));
-      if (!(decoded instanceof Checked.Ok<List<byte[]>> ok) || ok.value().size() != width) {
-        throw new LogException("log_corrupt", "`" + file + "` is not a bundle of " + width);
-      }
-      TreeHasher hasher = TreeHasher.create();
-      for (int i = 0; i < width; i++) {
-        if (!hasher.leafHash(ok.value().get(i)).equals(tree.leafHash(size - width + i))) {
-          throw new LogException("log_corrupt", "`" + file + "` entry " + i + " does not match");
-        }
-      }
-      partial = List.copyOf(ok.value());
-    }
-    return new State(checkpoint, partial);
+    return checkpoint;
   }
 
-  private static byte[] readExpected(Path file, int length) throws IOException {
-    byte[] data;
-    try {
-      data = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new LogException("log_corrupt", "`" + file + "` is missing", e);
+  /** The entries of the partial bundle of a log of {@code size}, checked against the tree. */
+  private static List<byte[]> partialOf(LogStorage storage, MerkleTree tree, long size)
+      throws IOException {
+    int width = (int) (size % W);
+    if (width == 0) {
+      return List.of();
     }
+    String file = TilePaths.entries(size / W, width);
+    Checked<List<byte[]>> decoded = EntryBundle.decode(readExpected(storage, file, -1));
+    if (!(decoded instanceof Checked.Ok<List<byte[]>> ok) || ok.value().size() != width) {
+      throw new LogException("log_corrupt", "`" + file + "` is not a bundle of " + width);
+    }
+    TreeHasher hasher = TreeHasher.create();
+    for (int i = 0; i < width; i++) {
+      if (!hasher.leafHash(ok.value().get(i)).equals(tree.leafHash(size - width + i))) {
+        throw new LogException("log_corrupt", "`" + file + "` entry " + i + " does not match");
+      }
+    }
+    return List.copyOf(ok.value());
+  }
+
+  private static byte[] readExpected(LogStorage storage, String file, int length)
+      throws IOException {
+    byte[] data = storage.read(file).orElseThrow(() -> new LogException("log_corrupt",
+        "`" + storage.describe() + "/" + file + "` is missing"));
     if (length >= 0 && data.length != length) {
-      throw new LogException(
-          "log_corrupt", "`" + file + "` has " + data.length + " bytes, expected " + length);
+      throw new LogException("log_corrupt", "`" + storage.describe() + "/" + file + "` has "
+          + data.length + " bytes, expected " + length);
     }
     return data;
-  }
-
-  /** Removes checkpoints a crash left signed but never committed (beyond {@code size}). */
-  private static void discardCheckpointsBeyond(Path logDir, long size) throws IOException {
-    Path dir = logDir.resolve(TilePaths.CHECKPOINTS);
-    boolean removed = false;
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String name = p.getFileName().toString();
-        if (name.chars().allMatch(c -> c >= '0' && c <= '9')
-            && name.length() < 19
-            && Long.parseLong(name) > size) {
-          Files.delete(p);
-          removed = true;
-        }
-      }
-    }
-    if (removed) {
-      AtomicFiles.fsyncDirectory(dir);
-    }
-  }
-
-  private static void closeQuietly(FileChannel channel) {
-    if (channel == null) {
-      return;
-    }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing the lock file cannot lose data; the lock dies with the channel either way.
-    }
   }
 }

@@ -185,6 +185,25 @@ class TiledLogTest {
   }
 
   @Test
+  void readerRefresh_followsAWriterAcrossTileBoundaries_andProvesConsistency() {
+    try (TiledLog writer = TiledLog.open(dir, SIGNER)) {
+      writer.append(leaves(0, 10));
+      try (TiledLog reader = TiledLog.openReadOnly(dir, SIGNER.verifier())) {
+        assertThat(reader.size()).isEqualTo(10);
+        writer.append(leaves(10, 300));
+        writer.append(leaves(310, 5));
+        assertThat(reader.size()).isEqualTo(10);
+        assertThat(reader.refresh()).isEqualTo(315);
+        assertThat(reader.checkpoint()).isEqualTo(writer.checkpoint());
+        assertThat(reader.leaf(312)).isEqualTo(leaf(312));
+        assertThat(reader.root(10)).isEqualTo(writer.root(10));
+        assertThat(reader.consistencyProof(10, 315)).isEqualTo(writer.consistencyProof(10, 315));
+        assertThat(reader.refresh()).isEqualTo(315);
+      }
+    }
+  }
+
+  @Test
   void callerMutatingItsArraysAfterAppend_changesNothingLogged() {
     try (TiledLog log = TiledLog.open(dir, SIGNER)) {
       List<byte[]> batch = leaves(0, 3);

@@ -13,14 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.covenant.core.Sha256;
 
 /**
  * A labelled corpus read from a JSON-lines file (gzip-compressed when the name ends in
@@ -45,12 +44,7 @@ public record Corpus(Path file, String sha256, List<CorpusRecord> records) {
    * id fails with {@link SafetyException} code {@code corpus_invalid} naming file and line.
    */
   public static Corpus read(Path file) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    MessageDigest sha = Sha256.newDigest();
     List<CorpusRecord> records = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     try (InputStream raw = new DigestInputStream(Files.newInputStream(file), sha);
@@ -82,7 +76,7 @@ public record Corpus(Path file, String sha256, List<CorpusRecord> records) {
       throw new SafetyException("corpus_invalid",
           "cannot read corpus file `" + file + "`: " + e.getMessage(), e);
     }
-    return new Corpus(file, HexFormat.of().formatHex(sha.digest()), records);
+    return new Corpus(file, Sha256.hex(sha), records);
   }
 
   private static CorpusRecord parseLine(Path file, int lineNo, String line) throws IOException {

@@ -45,8 +45,7 @@ public final class FeedbackReplay {
     try {
       int batches = args.length == 2 ? Integer.parseInt(args[1]) : 6;
       Corpus corpus = Corpus.read(Path.of(args[0]));
-      for (String line : run(corpus, batches, ModelTrainer.Options.defaults(
-          ScanModel.Kind.LOGISTIC))) {
+      for (String line : run(corpus, batches, ModelTrainer.Options.defaults())) {
         System.out.println(line);
       }
     } catch (SafetyException e) {
@@ -95,7 +94,7 @@ public final class FeedbackReplay {
         for (ReviewItem held : queues[a].held()) {
           boolean spam = labelOf(batch, held.contentId()) == Label.SPAM;
           if (spam) {
-            queues[a].confirm(held.contentId(), "replay-reviewer", Verdict.SPAM);
+            queues[a].confirm(held.contentId(), "replay-reviewer", ScanVerdict.SPAM);
           } else {
             queues[a].release(held.contentId(), "replay-reviewer");
           }

@@ -2,10 +2,10 @@ package org.covenant.safety;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.covenant.core.Sha256;
 
 /**
  * The deterministic train / held-out split of a corpus: a record is held out when the first
@@ -31,12 +31,7 @@ public record HoldoutSplit(String salt, int heldOutPerTenThousand) implements Co
 
   /** Whether the record with {@code id} is held out (never used for training). */
   public boolean isHeldOut(String id) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    MessageDigest sha = Sha256.newDigest();
     sha.update(salt.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
     byte[] d = sha.digest(id.getBytes(StandardCharsets.UTF_8));

@@ -11,14 +11,14 @@ import java.util.Objects;
  *
  * <p><b>The verdict rule.</b> Let {@code z} be the model's log-odds of spam.
  * <ol>
- *   <li>{@code z < threshold} → {@link Verdict#CLEAN}.
- *   <li>Otherwise {@link Verdict#FRAUD} when the message both <em>lures</em> (subject or body
+ *   <li>{@code z < threshold} → {@link ScanVerdict#CLEAN}.
+ *   <li>Otherwise {@link ScanVerdict#FRAUD} when the message both <em>lures</em> (subject or body
  *       contains a credential or payment phrase of the lure lexicon: "password", "verify your
  *       account", "credit card", "bank account", "wire transfer", "western union", …) and
  *       <em>deceives</em> (a link whose text names another domain than its target, a link to a
  *       bare IP address, a link with user info such as {@code http://bank.example@evil.example},
  *       or a Reply-To in another domain than From, which diverts answers);
- *   <li>otherwise {@link Verdict#SPAM}.
+ *   <li>otherwise {@link ScanVerdict#SPAM}.
  * </ol>
  * Fraud is thus always spam first: the lure and deception signals raise the severity of a
  * spam verdict, they never flag clean mail by themselves (plenty of legitimate invites mention
@@ -86,14 +86,14 @@ public final class InviteScanner {
       contributions.add(new Contribution(v.name(top[k]), topWeight[k]));
     }
     double threshold = model.info().threshold();
-    Verdict verdict;
+    ScanVerdict verdict;
     if (z < threshold) {
-      verdict = Verdict.CLEAN;
+      verdict = ScanVerdict.CLEAN;
     } else if (!x.lures().isEmpty()
         && (x.deceptiveLink() || x.anomalies().contains(HeaderAnomaly.FROM_REPLY_TO_MISMATCH))) {
-      verdict = Verdict.FRAUD;
+      verdict = ScanVerdict.FRAUD;
     } else {
-      verdict = Verdict.SPAM;
+      verdict = ScanVerdict.SPAM;
     }
     List<String> anomalies = new ArrayList<>(x.anomalies().size());
     for (HeaderAnomaly a : x.anomalies()) {

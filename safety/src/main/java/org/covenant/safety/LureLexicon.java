@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Credential and payment lures: the phrases that, in a message already judged spam, together
- * with a deceptive link or a diverted reply make it {@link Verdict#FRAUD} (see
+ * with a deceptive link or a diverted reply make it {@link ScanVerdict#FRAUD} (see
  * {@link InviteScanner}). Phrases are 1 to 3 tokens, matched on the token stream by hash, so
  * matching costs one table probe per token.
  */

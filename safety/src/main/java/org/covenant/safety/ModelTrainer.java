@@ -19,62 +19,48 @@ import java.util.SplittableRandom;
  */
 public final class ModelTrainer {
   /**
-   * Training options.
+   * Training options (logistic regression, the scanner's one model kind: it beat naive Bayes on
+   * both splits of the shared corpus, docs/benchmarks/safety.md).
    *
-   * @param kind naive Bayes or logistic regression
    * @param transform how counts become inputs
    * @param hashBits log2 of the number of weight buckets, 12..24
    * @param seed the seed of every shuffle
-   * @param epochs passes over the data (logistic only)
-   * @param learningRate the AdaGrad base rate (logistic only)
-   * @param l2 the L2 penalty per update (logistic only)
-   * @param smoothing the additive (Lidstone) smoothing (naive Bayes only)
+   * @param epochs passes over the data
+   * @param learningRate the AdaGrad base rate
+   * @param l2 the L2 penalty per update
    * @param folds folds for threshold calibration (at least 2)
    * @param targetFpr the largest out-of-fold ham false-positive rate the threshold may give
    */
   public record Options(
-      ScanModel.Kind kind,
       ScanModel.Transform transform,
       int hashBits,
       long seed,
       int epochs,
       double learningRate,
       double l2,
-      double smoothing,
       int folds,
       double targetFpr) {
 
     /** Validates ranges. */
     public Options {
-      Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(transform, "transform");
       if (hashBits < ScanModel.MIN_BITS || hashBits > ScanModel.MAX_BITS) {
         throw new IllegalArgumentException("hashBits outside [12, 24]: " + hashBits);
       }
-      if (epochs < 1 || folds < 2 || !(learningRate > 0) || !(l2 >= 0) || !(smoothing > 0)
+      if (epochs < 1 || folds < 2 || !(learningRate > 0) || !(l2 >= 0)
           || !(targetFpr >= 0 && targetFpr < 1)) {
         throw new IllegalArgumentException("bad training options");
       }
     }
 
-    /** The defaults for {@code kind}: the configuration docs/benchmarks/safety.md reports. */
-    public static Options defaults(ScanModel.Kind kind) {
-      ScanModel.Transform t = kind == ScanModel.Kind.LOGISTIC
-          ? ScanModel.Transform.BINARY_L2 : ScanModel.Transform.BINARY;
-      return new Options(kind, t, 18, 20240531L, 10, 0.3, 1e-6, 0.3, 5, 0.005);
-    }
-
-    /** These options with another kind (and that kind's default transform). */
-    public Options withKind(ScanModel.Kind k) {
-      Options d = defaults(k);
-      return new Options(k, d.transform, hashBits, seed, epochs, learningRate, l2, smoothing,
-          folds, targetFpr);
+    /** The defaults: the configuration docs/benchmarks/safety.md reports. */
+    public static Options defaults() {
+      return new Options(ScanModel.Transform.BINARY_L2, 18, 20240531L, 10, 0.3, 1e-6, 5, 0.005);
     }
 
     /** These options with another seed. */
     public Options withSeed(long s) {
-      return new Options(kind, transform, hashBits, s, epochs, learningRate, l2, smoothing, folds,
-          targetFpr);
+      return new Options(transform, hashBits, s, epochs, learningRate, l2, folds, targetFpr);
     }
   }
 
@@ -113,8 +99,9 @@ public final class ModelTrainer {
     }
     double threshold = calibrate(data);
     Fit fit = fit(data);
-    ModelInfo info = new ModelInfo(options.kind(), options.transform(), FeatureExtractor.VERSION,
-        options.hashBits(), threshold, data.size(), spam, options.seed(), dataset);
+    ModelInfo info = new ModelInfo(ScanModel.Kind.LOGISTIC, options.transform(),
+        FeatureExtractor.VERSION, options.hashBits(), threshold, data.size(), spam, options.seed(),
+        dataset);
     return new ScanModel(info, fit.bias, fit.weights);
   }
 
@@ -183,51 +170,7 @@ public final class ModelTrainer {
   }
 
   private Fit fit(List<Encoded> data) {
-    return options.kind() == ScanModel.Kind.NAIVE_BAYES ? fitBayes(data) : fitLogistic(data);
-  }
-
-  private Fit fitBayes(List<Encoded> data) {
-    int size = 1 << options.hashBits();
-    double[] spamCounts = new double[size];
-    double[] hamCounts = new double[size];
-    double spamTotal = 0;
-    double hamTotal = 0;
-    int spamDocs = 0;
-    for (Encoded e : data) {
-      double[] counts = e.spam ? spamCounts : hamCounts;
-      for (int k = 0; k < e.n; k++) {
-        counts[e.buckets[k]] += e.xs[k];
-      }
-      double total = 0;
-      for (int k = 0; k < e.n; k++) {
-        total += e.xs[k];
-      }
-      if (e.spam) {
-        spamTotal += total;
-        spamDocs++;
-      } else {
-        hamTotal += total;
-      }
-    }
-    int vocabulary = 0;
-    for (int b = 0; b < size; b++) {
-      if (spamCounts[b] + hamCounts[b] > 0) {
-        vocabulary++;
-      }
-    }
-    double a = options.smoothing();
-    double spamNorm = Math.log(spamTotal + a * vocabulary);
-    double hamNorm = Math.log(hamTotal + a * vocabulary);
-    float[] w = new float[size];
-    for (int b = 0; b < size; b++) {
-      if (spamCounts[b] + hamCounts[b] > 0) {
-        // INVARIANT: buckets never seen in training weigh 0, so unknown words are neutral
-        w[b] = (float) (Math.log(spamCounts[b] + a) - spamNorm - Math.log(hamCounts[b] + a)
-            + hamNorm);
-      }
-    }
-    double bias = Math.log((double) spamDocs / (data.size() - spamDocs));
-    return new Fit(bias, w);
+    return fitLogistic(data);
   }
 
   private Fit fitLogistic(List<Encoded> data) {

@@ -12,8 +12,8 @@ import java.util.Locale;
 /**
  * The stored form of a {@link ReviewItem}: one JSON object with the invite (content id, account,
  * the parsed message: headers, sender, subject, body, links, html, attachments), the scan result
- * as {@link ScanJson} writes it, the status, the reviewer, the final verdict and when it was
- * held. What a persistent {@link ReviewStore} keeps, so that a restart gives back the same items;
+ * as {@link ScanJson} writes it, the status, the reviewer, the final verdict, when it was
+ * held and when it was decided. What a persistent {@link ReviewStore} keeps, so that a restart gives back the same items;
  * {@link #read} of {@link #write} is the identity (tested).
  */
 public final class ReviewJson {
@@ -33,6 +33,7 @@ public final class ReviewJson {
     o.put("reviewer", item.reviewer());
     o.put("verdict", item.verdict().code());
     o.put("held_at", item.heldAt().toString());
+    item.decidedAt().ifPresent(t -> o.put("decided_at", t.toString()));
     Message m = item.invite().message();
     ObjectNode msg = o.putObject("message");
     ArrayNode headers = msg.putArray("headers");
@@ -103,7 +104,9 @@ public final class ReviewJson {
       Invite invite = new Invite(text(o, "content"), text(o, "account"), m);
       ReviewStatus status = ReviewStatus.valueOf(text(o, "status").toUpperCase(Locale.ROOT));
       return new ReviewItem(invite, s, status, text(o, "reviewer"), verdict(text(o, "verdict")),
-          Instant.parse(text(o, "held_at")));
+          Instant.parse(text(o, "held_at")),
+          o.hasNonNull("decided_at") ? java.util.Optional.of(Instant.parse(text(o, "decided_at")))
+              : java.util.Optional.empty());
     } catch (SafetyException e) {
       throw e;
     } catch (java.io.IOException | RuntimeException e) {
@@ -112,8 +115,8 @@ public final class ReviewJson {
     }
   }
 
-  private static Verdict verdict(String code) {
-    for (Verdict v : Verdict.values()) {
+  private static ScanVerdict verdict(String code) {
+    for (ScanVerdict v : ScanVerdict.values()) {
       if (v.code().equals(code)) {
         return v;
       }

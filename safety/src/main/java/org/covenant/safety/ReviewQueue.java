@@ -50,20 +50,36 @@ public final class ReviewQueue {
 
   /** A reviewer found the invite legitimate: it is delivered and labelled ham. */
   public synchronized ReviewOutcome release(String contentId, String reviewer) {
-    return decide(contentId, reviewer, ReviewStatus.RELEASED, Verdict.CLEAN);
+    return decide(contentId, reviewer, ReviewStatus.RELEASED, ScanVerdict.CLEAN, Optional.empty());
+  }
+
+  /** As {@link #release(String, String)}, recording when the reviewer decided. */
+  public synchronized ReviewOutcome release(String contentId, String reviewer, Instant at) {
+    return decide(contentId, reviewer, ReviewStatus.RELEASED, ScanVerdict.CLEAN, Optional.of(at));
   }
 
   /** A reviewer confirmed the invite as {@code spam} or {@code fraud}: it stays blocked. */
-  public synchronized ReviewOutcome confirm(String contentId, String reviewer, Verdict verdict) {
+  public synchronized ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict) {
+    return confirm(contentId, reviewer, verdict, Optional.empty());
+  }
+
+  /** As {@link #confirm(String, String, ScanVerdict)}, recording when the reviewer decided. */
+  public synchronized ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict,
+      Instant at) {
+    return confirm(contentId, reviewer, verdict, Optional.of(at));
+  }
+
+  private ReviewOutcome confirm(String contentId, String reviewer, ScanVerdict verdict,
+      Optional<Instant> at) {
     if (!verdict.flagged()) {
       return new ReviewOutcome.Refused("bad_verdict",
           "confirm `" + contentId + "` as spam or fraud, not clean (release it instead)");
     }
-    return decide(contentId, reviewer, ReviewStatus.CONFIRMED, verdict);
+    return decide(contentId, reviewer, ReviewStatus.CONFIRMED, verdict, at);
   }
 
   private ReviewOutcome decide(String contentId, String reviewer, ReviewStatus status,
-      Verdict verdict) {
+      ScanVerdict verdict, Optional<Instant> at) {
     if (reviewer.isBlank()) {
       throw new IllegalArgumentException("reviewer is blank");
     }
@@ -78,7 +94,7 @@ public final class ReviewQueue {
               + item.reviewer() + "`");
     }
     ReviewItem decided = new ReviewItem(item.invite(), item.scan(), status, reviewer, verdict,
-        item.heldAt());
+        item.heldAt(), at);
     store.put(decided);
     return new ReviewOutcome.Applied(decided);
   }

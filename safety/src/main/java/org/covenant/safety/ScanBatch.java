@@ -2,11 +2,10 @@ package org.covenant.safety;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.covenant.core.Sha256;
 
 /**
  * The record of one scan batch, handed to {@link ScanDecisionLog}: one decision for purpose
@@ -33,7 +32,7 @@ public record ScanBatch(String batchId, String purpose, String model, List<Entry
    * @param verdict the verdict
    * @param score the spam probability
    */
-  public record Entry(String contentId, String accountId, Verdict verdict, double score) {
+  public record Entry(String contentId, String accountId, ScanVerdict verdict, double score) {
     /** Requires every part. */
     public Entry {
       Objects.requireNonNull(contentId, "contentId");
@@ -61,22 +60,17 @@ public record ScanBatch(String batchId, String purpose, String model, List<Entry
   }
 
   /** The number of entries with {@code verdict}. */
-  public long count(Verdict verdict) {
+  public long count(ScanVerdict verdict) {
     return entries.stream().filter(e -> e.verdict() == verdict).count();
   }
 
   private static String manifest(List<Entry> entries) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    MessageDigest sha = Sha256.newDigest();
     for (Entry e : entries) {
       String line = e.contentId() + "\t" + e.accountId() + "\t" + e.verdict().code() + "\t"
           + String.format(Locale.ROOT, "%.6f", e.score()) + "\n";
       sha.update(line.getBytes(StandardCharsets.UTF_8));
     }
-    return HexFormat.of().formatHex(sha.digest());
+    return Sha256.hex(sha);
   }
 }

@@ -13,15 +13,17 @@ import java.util.zip.CRC32;
 
 /**
  * A trained, immutable linear model over hashed features: {@code logit = bias + Σ w[bucket] x}.
- * Naive Bayes and logistic regression both end up in this form (Naive Bayes weights are
- * per-bucket log-likelihood ratios), so one scorer and one file format serve both.
+ * The weights are logistic regression's ({@link ModelTrainer}); the scanner's naive Bayes
+ * option was dropped because logistic regression beat it on both splits of the shared corpus
+ * (docs/benchmarks/safety.md), leaving one naive Bayes in Covenant: the governed text classifier
+ * of {@code training}, with its own file format.
  *
  * <p><b>File format, version 1</b> (big-endian):
  * <pre>
  * offset size
  *  0      4   magic "CVSM"
  *  4      2   format version (1)
- *  6      1   kind: 1 naive_bayes, 2 logistic
+ *  6      1   kind: 2 logistic (1, naive Bayes, is no longer read)
  *  7      1   transform: 1 binary, 2 log_count_l2, 3 binary_l2
  *  8      2   feature set version
  * 10      1   hash bits (12..24)
@@ -55,10 +57,11 @@ public final class ScanModel {
   private static final byte[] MAGIC = {'C', 'V', 'S', 'M'};
   private static final int MAX_DATASET = 1024;
 
-  /** The learning algorithm behind the weights. */
+  /**
+   * The learning algorithm behind the weights: one kind since naive Bayes (file code 1) was
+   * dropped; the file keeps the byte.
+   */
   public enum Kind {
-    /** Multinomial naive Bayes: weights are smoothed log-likelihood ratios. */
-    NAIVE_BAYES(1),
     /** Logistic regression trained with AdaGrad SGD and L2 regularisation. */
     LOGISTIC(2);
 
@@ -262,7 +265,8 @@ public final class ScanModel {
     }
     int kindAt = in.pos;
     Kind kind = switch (in.u8()) {
-      case 1 -> Kind.NAIVE_BAYES;
+      case 1 -> throw in.error(kindAt, "a naive Bayes scan model: no longer supported (logistic "
+          + "regression replaced it, docs/benchmarks/safety.md); retrain with `scan train`");
       case 2 -> Kind.LOGISTIC;
       default -> throw in.error(kindAt, "unknown model kind " + (bytes[kindAt] & 0xff));
     };

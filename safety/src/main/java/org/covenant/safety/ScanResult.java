@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param lures the credential or payment lure phrases found
  */
 public record ScanResult(
-    Verdict verdict,
+    ScanVerdict verdict,
     double score,
     double threshold,
     List<Contribution> topFeatures,

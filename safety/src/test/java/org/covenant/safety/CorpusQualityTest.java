@@ -16,7 +16,7 @@ class CorpusQualityTest {
   @BeforeAll
   static void train() {
     logistic = PIPELINE.train(SharedData.corpus(),
-        ModelTrainer.Options.defaults(ScanModel.Kind.LOGISTIC), List.of());
+        ModelTrainer.Options.defaults(), List.of());
   }
 
   @Test
@@ -25,15 +25,6 @@ class CorpusQualityTest {
     assertThat(m.n()).isEqualTo(HoldoutSplit.STANDARD.heldOut(SharedData.corpus().records())
         .size());
     assertThat(m.f1()).as(m.toJson()).isGreaterThanOrEqualTo(0.95);
-    assertThat(m.fpr()).as(m.toJson()).isLessThanOrEqualTo(0.01);
-  }
-
-  @Test
-  void naiveBayes_isTheBaseline_andAlsoUsable() {
-    ScanModel nb = PIPELINE.train(SharedData.corpus(),
-        ModelTrainer.Options.defaults(ScanModel.Kind.NAIVE_BAYES), List.of());
-    Metrics m = PIPELINE.evaluate(InviteScanner.create(nb), SharedData.corpus());
-    assertThat(m.f1()).as(m.toJson()).isGreaterThanOrEqualTo(0.93);
     assertThat(m.fpr()).as(m.toJson()).isLessThanOrEqualTo(0.01);
   }
 
@@ -52,7 +43,7 @@ class CorpusQualityTest {
   @Test
   void training_isDeterministic() {
     ScanModel again = PIPELINE.train(SharedData.corpus(),
-        ModelTrainer.Options.defaults(ScanModel.Kind.LOGISTIC), List.of());
+        ModelTrainer.Options.defaults(), List.of());
     assertThat(again.toBytes()).isEqualTo(logistic.toBytes());
   }
 

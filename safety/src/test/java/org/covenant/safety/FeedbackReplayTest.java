@@ -37,7 +37,7 @@ class FeedbackReplayTest {
     }
     Corpus small = new Corpus(SharedData.corpusFile(), "test", some);
     List<String> lines = FeedbackReplay.run(small, 2,
-        ModelTrainer.Options.defaults(ScanModel.Kind.LOGISTIC));
+        ModelTrainer.Options.defaults());
     assertThat(lines).hasSize(6);
     assertThat(lines.get(0)).contains("\"arm\":\"static\"").contains("\"learned\":0");
     int learned = learned(lines.get(1));

@@ -27,8 +27,8 @@ class InviteScannerTest {
           Message.of("host@corp.example", "meeting " + k, ham[k % 4] + " " + k, List.of()),
           Label.HAM));
     }
-    ModelTrainer.Options o = new ModelTrainer.Options(ScanModel.Kind.LOGISTIC,
-        ScanModel.Transform.BINARY_L2, 12, 1L, 5, 0.3, 1e-6, 0.3, 4, 0.01);
+    ModelTrainer.Options o = new ModelTrainer.Options(ScanModel.Transform.BINARY_L2, 12,
+        1L, 5, 0.3, 1e-6, 4, 0.01);
     scanner = InviteScanner.create(ModelTrainer.create(o).train(examples, "synthetic"));
   }
 
@@ -36,7 +36,7 @@ class InviteScannerTest {
   void legitimateInvite_isClean() {
     ScanResult r = scanner.scan(Message.of("host@corp.example", "meeting",
         "agenda for the governance webinar with the team", List.of()));
-    assertThat(r.verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(r.verdict()).isEqualTo(ScanVerdict.CLEAN);
     assertThat(r.score()).isLessThan(r.threshold());
   }
 
@@ -45,7 +45,7 @@ class InviteScannerTest {
     ScanResult r = scanner.scan(Message.of("x@promo.example", "offer",
         "cheap cash prize claim now",
         List.of(new Link("http://promo.example/claim", "claim"))));
-    assertThat(r.verdict()).isEqualTo(Verdict.SPAM);
+    assertThat(r.verdict()).isEqualTo(ScanVerdict.SPAM);
     assertThat(r.linkDomains()).containsExactly("promo.example");
     assertThat(r.topFeatures()).isNotEmpty().allMatch(c -> c.weight() != 0)
         .extracting(Contribution::feature).contains("cash");
@@ -57,7 +57,7 @@ class InviteScannerTest {
     ScanResult r = scanner.scan(Message.of("x@promo.example", "offer",
         "cheap cash prize claim now, verify your account password",
         List.of(new Link("http://203.0.113.9/login", "www.bank.example"))));
-    assertThat(r.verdict()).isEqualTo(Verdict.FRAUD);
+    assertThat(r.verdict()).isEqualTo(ScanVerdict.FRAUD);
     assertThat(r.lures()).contains("password", "verify your account");
     assertThat(r.linkMismatches()).containsExactly(
         new LinkMismatch("http://203.0.113.9/login", "www.bank.example", "203.0.113.9"));
@@ -68,7 +68,7 @@ class InviteScannerTest {
     ScanResult r = scanner.scan(Message.of("host@corp.example", "meeting",
         "agenda for the review meeting, the webinar password is in the calendar",
         List.of(new Link("http://203.0.113.9/join", "www.corp.example"))));
-    assertThat(r.verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(r.verdict()).isEqualTo(ScanVerdict.CLEAN);
     assertThat(r.lures()).containsExactly("password");
   }
 
@@ -78,7 +78,7 @@ class InviteScannerTest {
         + "Reply-To: agent@elsewhere.example\nSubject: offer\n\n"
         + "cheap cash prize claim now, send the processing fee by western union");
     ScanResult r = scanner.scan(m);
-    assertThat(r.verdict()).isEqualTo(Verdict.FRAUD);
+    assertThat(r.verdict()).isEqualTo(ScanVerdict.FRAUD);
     assertThat(r.headerAnomalies()).contains("from_reply_to_mismatch");
   }
 

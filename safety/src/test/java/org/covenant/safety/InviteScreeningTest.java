@@ -26,7 +26,7 @@ class InviteScreeningTest {
         logged::add).screen("batch-1", invites, Instant.parse("2024-06-01T10:00:00Z"));
     assertThat(logged).containsExactly(s.batch());
     assertThat(s.batch().purpose()).isEqualTo("safety.abuse_scanning");
-    assertThat(s.batch().count(Verdict.SPAM)).isEqualTo(2);
+    assertThat(s.batch().count(ScanVerdict.SPAM)).isEqualTo(2);
     assertThat(s.batch().manifestSha256()).hasSize(64);
     assertThat(s.batch().model()).isEqualTo(model.info().dataset());
     assertThat(queue.held()).extracting(ReviewItem::contentId).containsExactly("c1", "c2");
@@ -34,7 +34,7 @@ class InviteScreeningTest {
     InviteScreening.Screened clean = InviteScreening.create(InviteScanner.create(cleanAll),
         queue, logged::add).screen("batch-2", List.of(invites.get(0)),
         Instant.parse("2024-06-01T11:00:00Z"));
-    assertThat(clean.results()).allMatch(r -> r.verdict() == Verdict.CLEAN);
+    assertThat(clean.results()).allMatch(r -> r.verdict() == ScanVerdict.CLEAN);
     assertThat(logged).hasSize(2);
     assertThat(clean.batch().manifestSha256()).isNotEqualTo(s.batch().manifestSha256());
   }

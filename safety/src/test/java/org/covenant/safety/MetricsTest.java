@@ -33,12 +33,12 @@ class MetricsTest {
 
   @Test
   void scanBatch_digestCoversTheEntries() {
-    List<ScanBatch.Entry> entries = List.of(new ScanBatch.Entry("c1", "a", Verdict.SPAM, 0.9));
+    List<ScanBatch.Entry> entries = List.of(new ScanBatch.Entry("c1", "a", ScanVerdict.SPAM, 0.9));
     ScanBatch b = ScanBatch.of("b1", "m", entries);
     assertThatThrownBy(() -> new ScanBatch("b1", ScanBatch.PURPOSE, "m", entries,
         "00".repeat(32))).isInstanceOf(IllegalArgumentException.class);
     assertThat(ScanBatch.of("b1", "m",
-        List.of(new ScanBatch.Entry("c1", "a", Verdict.FRAUD, 0.9))).manifestSha256())
+        List.of(new ScanBatch.Entry("c1", "a", ScanVerdict.FRAUD, 0.9))).manifestSha256())
         .isNotEqualTo(b.manifestSha256());
   }
 }

@@ -18,16 +18,20 @@ class ReviewJsonTest {
 
         <p>Log in <a href="http://10.0.0.1/login">https://www.paypal.com/</a> — ünïcode</p>
         """);
-    ScanResult scan = new ScanResult(Verdict.FRAUD, 0.987654, 0.42,
+    ScanResult scan = new ScanResult(ScanVerdict.FRAUD, 0.987654, 0.42,
         List.of(new Contribution("subject:verify", 1.25), new Contribution("has:list", -0.5)),
         List.of("10.0.0.1"), List.of(new LinkMismatch("http://10.0.0.1/login", "www.paypal.com",
             "10.0.0.1")), List.of("from_reply_to_mismatch"), List.of("log in"));
     ReviewItem held = new ReviewItem(new Invite("inv-1", "acme", m), scan, ReviewStatus.HELD, "",
-        Verdict.FRAUD, Instant.parse("2024-06-01T10:00:00.123Z"));
+        ScanVerdict.FRAUD, Instant.parse("2024-06-01T10:00:00.123Z"));
     assertThat(ReviewJson.read(ReviewJson.write(held))).isEqualTo(held);
     ReviewItem released = new ReviewItem(held.invite(), scan, ReviewStatus.RELEASED, "alice",
-        Verdict.CLEAN, held.heldAt());
+        ScanVerdict.CLEAN, held.heldAt());
     assertThat(ReviewJson.read(ReviewJson.write(released))).isEqualTo(released);
+    ReviewItem timed = new ReviewItem(held.invite(), scan, ReviewStatus.CONFIRMED, "alice",
+        ScanVerdict.SPAM, held.heldAt(), java.util.Optional.of(Instant.parse("2024-06-02T08:30:00Z")));
+    assertThat(ReviewJson.write(timed)).contains("\"decided_at\":\"2024-06-02T08:30:00Z\"");
+    assertThat(ReviewJson.read(ReviewJson.write(timed))).isEqualTo(timed);
   }
 
   @Test

@@ -20,15 +20,15 @@ class ReviewQueueTest {
     return new Invite(id, account, Message.of("a@b.example", "s", "body " + id, List.of()));
   }
 
-  private static ScanResult flagged(Verdict v) {
+  private static ScanResult flagged(ScanVerdict v) {
     return new ScanResult(v, 0.9, 0.5, List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
   @Test
   void heldItems_waitForAReviewer_inHoldOrder() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
-    queue.hold(invite("c2", "acme"), flagged(Verdict.FRAUD), AT);
-    ReviewItem again = queue.hold(invite("c1", "other"), flagged(Verdict.FRAUD), AT);
+    queue.hold(invite("c1", "acme"), flagged(ScanVerdict.SPAM), AT);
+    queue.hold(invite("c2", "acme"), flagged(ScanVerdict.FRAUD), AT);
+    ReviewItem again = queue.hold(invite("c1", "other"), flagged(ScanVerdict.FRAUD), AT);
     assertThat(again.invite().accountId()).isEqualTo("acme");
     assertThat(queue.held()).extracting(ReviewItem::contentId).containsExactly("c1", "c2");
     assertThat(queue.held()).allMatch(i -> i.status() == ReviewStatus.HELD);
@@ -36,19 +36,22 @@ class ReviewQueueTest {
 
   @Test
   void releaseAndConfirm_decideOnce() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
-    queue.hold(invite("c2", "acme"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c1", "acme"), flagged(ScanVerdict.SPAM), AT);
+    queue.hold(invite("c2", "acme"), flagged(ScanVerdict.SPAM), AT);
     ReviewOutcome released = queue.release("c1", "rita");
     assertThat(released).isInstanceOf(ReviewOutcome.Applied.class);
     ReviewItem item = ((ReviewOutcome.Applied) released).item();
     assertThat(item.status()).isEqualTo(ReviewStatus.RELEASED);
-    assertThat(item.verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(item.verdict()).isEqualTo(ScanVerdict.CLEAN);
     assertThat(item.reviewer()).isEqualTo("rita");
-    ReviewOutcome confirmed = queue.confirm("c2", "sam", Verdict.FRAUD);
-    assertThat(((ReviewOutcome.Applied) confirmed).item().verdict()).isEqualTo(Verdict.FRAUD);
+    assertThat(item.decidedAt()).isEmpty();
+    ReviewOutcome confirmed = queue.confirm("c2", "sam", ScanVerdict.FRAUD, AT.plusSeconds(60));
+    assertThat(((ReviewOutcome.Applied) confirmed).item().verdict()).isEqualTo(ScanVerdict.FRAUD);
+    assertThat(((ReviewOutcome.Applied) confirmed).item().decidedAt()).contains(
+        AT.plusSeconds(60));
     assertThat(queue.held()).isEmpty();
 
-    assertThat(queue.confirm("c1", "sam", Verdict.SPAM)).isInstanceOfSatisfying(
+    assertThat(queue.confirm("c1", "sam", ScanVerdict.SPAM)).isInstanceOfSatisfying(
         ReviewOutcome.Refused.class, r -> {
           assertThat(r.code()).isEqualTo("already_reviewed");
           assertThat(r.message()).contains("`c1`").contains("released by `rita`");
@@ -59,24 +62,24 @@ class ReviewQueueTest {
 
   @Test
   void confirmingAsClean_isRefused_andHoldingCleanIsABug() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
-    assertThat(queue.confirm("c1", "sam", Verdict.CLEAN)).isInstanceOfSatisfying(
+    queue.hold(invite("c1", "acme"), flagged(ScanVerdict.SPAM), AT);
+    assertThat(queue.confirm("c1", "sam", ScanVerdict.CLEAN)).isInstanceOfSatisfying(
         ReviewOutcome.Refused.class, r -> assertThat(r.code()).isEqualTo("bad_verdict"));
     assertThat(queue.item("c1").orElseThrow().status()).isEqualTo(ReviewStatus.HELD);
-    assertThatThrownBy(() -> queue.hold(invite("c9", "acme"), flagged(Verdict.CLEAN), AT))
+    assertThatThrownBy(() -> queue.hold(invite("c9", "acme"), flagged(ScanVerdict.CLEAN), AT))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void harvest_usesOnlyReviewedItemsTheGateAllows_askingAtHarvestTime() {
-    queue.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
-    queue.hold(invite("c2", "globex"), flagged(Verdict.SPAM), AT);
-    queue.hold(invite("c3", "initech"), flagged(Verdict.FRAUD), AT);
-    queue.hold(invite("c4", "acme"), flagged(Verdict.SPAM), AT);
+    queue.hold(invite("c1", "acme"), flagged(ScanVerdict.SPAM), AT);
+    queue.hold(invite("c2", "globex"), flagged(ScanVerdict.SPAM), AT);
+    queue.hold(invite("c3", "initech"), flagged(ScanVerdict.FRAUD), AT);
+    queue.hold(invite("c4", "acme"), flagged(ScanVerdict.SPAM), AT);
     consented.addAll(List.of("c1", "c2", "c3", "c4"));
-    queue.confirm("c1", "sam", Verdict.SPAM);
+    queue.confirm("c1", "sam", ScanVerdict.SPAM);
     queue.release("c2", "sam");
-    queue.confirm("c3", "sam", Verdict.FRAUD);
+    queue.confirm("c3", "sam", ScanVerdict.FRAUD);
     // c4 is still held: never training data
     consented.remove("c3"); // consent withdrawn after review
 
@@ -92,8 +95,8 @@ class ReviewQueueTest {
   void denyAllGate_harvestsNothing() {
     ReviewQueue closed = ReviewQueue.create(InMemoryReviewStore.create(),
         TrainingDataGate.denyAll());
-    closed.hold(invite("c1", "acme"), flagged(Verdict.SPAM), AT);
-    closed.confirm("c1", "sam", Verdict.SPAM);
+    closed.hold(invite("c1", "acme"), flagged(ScanVerdict.SPAM), AT);
+    closed.confirm("c1", "sam", ScanVerdict.SPAM);
     assertThat(closed.trainingExamples().examples()).isEmpty();
   }
 }

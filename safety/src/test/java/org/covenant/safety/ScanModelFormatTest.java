@@ -50,6 +50,24 @@ class ScanModelFormatTest {
   }
 
   @Test
+  void aNaiveBayesModelFile_isRefused_namingTheKindByte() {
+    // kind 1 was the scanner's naive Bayes, dropped for logistic regression (safety.md)
+    byte[] b = sample().toBytes();
+    b[6] = 1;
+    CRC32 crc = new CRC32();
+    crc.update(b, 0, b.length - 4);
+    int c = (int) crc.getValue();
+    b[b.length - 4] = (byte) (c >>> 24);
+    b[b.length - 3] = (byte) (c >>> 16);
+    b[b.length - 2] = (byte) (c >>> 8);
+    b[b.length - 1] = (byte) c;
+    assertThatThrownBy(() -> ScanModel.fromBytes(b, "old.model"))
+        .isInstanceOf(SafetyException.class)
+        .hasMessageContaining("naive Bayes").hasMessageContaining("retrain")
+        .hasMessageEndingWith("at offset 6");
+  }
+
+  @Test
   void flippedByte_failsTheChecksum_atTheChecksumOffset() {
     byte[] b = sample().toBytes();
     b[30] ^= 1;

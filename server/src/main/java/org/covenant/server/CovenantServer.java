@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.covenant.core.CovenantException;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.format.FormatException;
 import org.covenant.format.Json;
 import org.covenant.log.TiledLog;
@@ -46,7 +47,8 @@ public final class CovenantServer implements AutoCloseable {
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
       TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
-      Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
+      Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews,
+      Optional<SubjectRequests> dsr) {
     /** Validates the fields. */
     public Parts {
       Objects.requireNonNull(config, "config");
@@ -59,6 +61,15 @@ public final class CovenantServer implements AutoCloseable {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(scanModel, "scanModel");
       Objects.requireNonNull(reviews, "reviews");
+      Objects.requireNonNull(dsr, "dsr");
+    }
+
+    /** The parts of a server without data subject requests (no data directory). */
+    public Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
+        TokenStore tokens, Optional<TiledLog> log, Optional<LedgerFeed> feed, Receipts receipts,
+        Clock clock, Optional<ScanModel> scanModel, DocumentTable reviews) {
+      this(config, namespaces, catalog, tokens, log, feed, receipts, clock, scanModel, reviews,
+          Optional.empty());
     }
 
     /** The parts of a server whose review queue lives in memory. */
@@ -80,11 +91,12 @@ public final class CovenantServer implements AutoCloseable {
     /** The same with this scan model. */
     public Parts withScanModel(ScanModel model) {
       return new Parts(config, namespaces, catalog, tokens, log, feed, receipts, clock,
-          Optional.of(model), reviews);
+          Optional.of(model), reviews, dsr);
     }
   }
 
   private final Parts parts;
+  private final ClusterView cluster;
   private final ServerMetrics metrics;
   private final List<Route> routes;
   private final Javalin app;
@@ -96,17 +108,20 @@ public final class CovenantServer implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, Caller> callers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private CovenantServer(Parts parts) {
+  private CovenantServer(Parts parts, ClusterView cluster) {
     this.parts = parts;
+    this.cluster = cluster;
     Namespace main = parts.namespaces().main();
     this.metrics = new ServerMetrics(() -> main.ledger().head(),
         () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
-    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), parts.receipts()).routes());
-    all.addAll(new MeetingRoutes(parts.clock(), parts.config()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed()).routes());
+    all.addAll(new ClusterRoutes(cluster).routes());
+    all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
+    all.addAll(new DsrRoutes(parts.clock(), parts.config(), parts.dsr()).routes());
     all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel(),
         parts.reviews()).routes());
     this.routes = List.copyOf(all);
@@ -160,7 +175,17 @@ public final class CovenantServer implements AutoCloseable {
 
   /** A server over these parts, not started. */
   public static CovenantServer create(Parts parts) {
-    return new CovenantServer(Objects.requireNonNull(parts, "parts"));
+    return create(parts, ClusterView.single(parts.receipts(),
+        DocumentTable.open(LedgerConfig.memory(), "receipts")));
+  }
+
+  /**
+   * A server over these parts, a member of {@code cluster} (or a single server whose issued
+   * receipts {@code cluster} keeps), not started.
+   */
+  public static CovenantServer create(Parts parts, ClusterView cluster) {
+    return new CovenantServer(Objects.requireNonNull(parts, "parts"),
+        Objects.requireNonNull(cluster, "cluster"));
   }
 
   /**
@@ -173,6 +198,7 @@ public final class CovenantServer implements AutoCloseable {
     long every = parts.config().refreshEvery().toMillis();
     background.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(this::flush, 1000, 1000, TimeUnit.MILLISECONDS);
+    cluster.started(url());
     started = true;
     return this;
   }
@@ -247,12 +273,27 @@ public final class CovenantServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The only routes a participant token may call; each also checks the meeting and participant
+   * it names against the token's binding.
+   */
+  static final java.util.Set<String> PARTICIPANT_ROUTES = java.util.Set.of(
+      "GET /v1/meetings/{meeting}/notices",
+      "POST /v1/meetings/{meeting}/participants",
+      "POST /v1/meetings/{meeting}/acknowledgements",
+      "POST /v1/events");
+
   private Handler wrap(Route r) {
     Handler h = r.handler();
     return ctx -> {
       ctx.attribute(Http.ROUTE, r.path());
       if (r.authenticated()) {
         authenticate(ctx);
+        if (ctx.attribute(Http.CALLER) instanceof Caller.Participant
+            && !PARTICIPANT_ROUTES.contains(r.method() + " " + r.path())) {
+          throw ServerException.forbidden("Authorization", "a participant token reads its "
+              + "notices and joins, acknowledges and leaves its meeting, nothing else");
+        }
       }
       h.handle(ctx);
     };
@@ -297,6 +338,10 @@ public final class CovenantServer implements AutoCloseable {
     }
     if (t.kind() == TokenKind.ACCOUNT) {
       return new Caller.AccountUser(t.id(), t.account().orElseThrow(), t.user().orElseThrow());
+    }
+    if (t.kind() == TokenKind.PARTICIPANT) {
+      return new Caller.Participant(t.id(), t.account().orElseThrow(),
+          t.participant().orElseThrow());
     }
     return new Caller.Service(t.id(), t.name(), java.util.Set.copyOf(t.purposes()),
         java.util.Set.copyOf(t.accounts()),
@@ -358,6 +403,7 @@ public final class CovenantServer implements AutoCloseable {
     background.shutdownNow();
     app.stop();
     flush();
+    cluster.close();
     parts.namespaces().close();
     parts.log().ifPresent(TiledLog::close);
     parts.reviews().close();

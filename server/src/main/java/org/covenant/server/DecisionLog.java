@@ -96,7 +96,20 @@ public final class DecisionLog implements AutoCloseable {
   /** A flushed batch of counts: what the transparency log records. */
   public record Flush(long decisions, int counters, Instant at) {}
 
+  /**
+   * Where flushed counts are kept when several servers share them (docs/CLUSTER.md): every
+   * server's flushed lines, and the summary of each flush for the transparency log's writer.
+   */
+  public interface Backing {
+    /** Every stored line ({@code {"key":…,"count":…}}), from every server. */
+    List<String> lines();
+
+    /** Stores a flush's lines and its summary durably, together. */
+    void append(List<String> lines, Flush summary);
+  }
+
   private final Optional<Path> file;
+  private final Optional<Backing> backing;
   private final Map<Key, AtomicLong> totals = new ConcurrentHashMap<>();
   /** What each counter stood at when last flushed: the next flush writes the difference. */
   private final Map<Key, Long> flushed = new java.util.HashMap<>();
@@ -104,6 +117,20 @@ public final class DecisionLog implements AutoCloseable {
 
   private DecisionLog(Optional<Path> file) {
     this.file = file;
+    this.backing = Optional.empty();
+  }
+
+  private DecisionLog(Backing backing) {
+    this.file = Optional.empty();
+    this.backing = Optional.of(backing);
+  }
+
+  /**
+   * A log whose flushes go to {@code backing}, shared with other servers: its report counts
+   * every server's flushed decisions and this one's not yet flushed.
+   */
+  public static DecisionLog over(Backing backing) {
+    return new DecisionLog(java.util.Objects.requireNonNull(backing, "backing"));
   }
 
   /** A log kept in memory only (scratch namespaces, tests). */
@@ -172,7 +199,7 @@ public final class DecisionLog implements AutoCloseable {
    * or the log is in memory.
    */
   public synchronized Optional<Flush> flush(Instant at) {
-    if (file.isEmpty()) {
+    if (file.isEmpty() && backing.isEmpty()) {
       return Optional.empty();
     }
     List<String> lines = new ArrayList<>();
@@ -193,6 +220,12 @@ public final class DecisionLog implements AutoCloseable {
     }
     if (lines.isEmpty()) {
       return Optional.empty();
+    }
+    if (backing.isPresent()) {
+      Flush summary = new Flush(n, lines.size(), at);
+      backing.get().append(lines, summary);
+      flushed.putAll(now);
+      return Optional.of(summary);
     }
     Path f = file.get();
     try {
@@ -232,9 +265,9 @@ public final class DecisionLog implements AutoCloseable {
     Map<String, long[]> series = new TreeMap<>();
     long allowed = 0;
     long denied = 0;
-    for (Map.Entry<Key, AtomicLong> e : totals.entrySet()) {
+    for (Map.Entry<Key, Long> e : counts().entrySet()) {
       Key k = e.getKey();
-      long c = e.getValue().get();
+      long c = e.getValue();
       if (!k.account().equals(account) || k.hour() < fromH || k.hour() > toH || c == 0) {
         continue;
       }
@@ -295,6 +328,28 @@ public final class DecisionLog implements AutoCloseable {
       o.put("allowed_platform_owned", c[2]);
       s.add(o);
     });
+    return out;
+  }
+
+  /** Every counter: this server's, or with a shared backing every server's flushed ones too. */
+  private Map<Key, Long> counts() {
+    Map<Key, Long> out = new java.util.HashMap<>();
+    if (backing.isEmpty()) {
+      totals.forEach((k, v) -> out.put(k, v.get()));
+      return out;
+    }
+    for (String line : backing.get().lines()) {
+      JsonNode n = Json.parse(line);
+      out.merge(Key.fromJson(n.path("key")), n.path("count").asLong(), Long::sum);
+    }
+    synchronized (this) {
+      totals.forEach((k, v) -> {
+        long unflushed = v.get() - flushed.getOrDefault(k, 0L);
+        if (unflushed != 0) {
+          out.merge(k, unflushed, Long::sum);
+        }
+      });
+    }
     return out;
   }
 

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.DecisionRequest;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.vocab.Purpose;
+import org.covenant.core.vocab.ValuedSetting;
 import org.covenant.core.vocab.Vocabulary;
 import org.covenant.format.AnswerJson;
 import org.covenant.format.FormatException;
@@ -53,9 +55,9 @@ final class DecisionRoutes {
 
   /** Decides one request for a caller: tenancy, fail-closed, decision log and metrics. */
   Decision decide(Namespace ns, Snapshot s, boolean stale, Caller caller, Purpose purpose,
-      String content, Instant at) {
+      String content, Instant at, Optional<String> region) {
     String[] account = new String[1];
-    Decision d = decideQuietly(ns, s, stale, caller, purpose, content, at, account);
+    Decision d = decideQuietly(ns, s, stale, caller, purpose, content, at, region, account);
     if (account[0] != null) {
       ns.decisions().record(account[0], at, purpose.id(), d, 1);
     }
@@ -69,9 +71,9 @@ final class DecisionRoutes {
    * caller.
    */
   private static Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
-      Purpose purpose, String content, Instant at, String[] account) {
-    DecisionEngine.Attributed a = ns.engine().decide(s, new DecisionRequest(purpose, content, at),
-        caller::reaches, stale);
+      Purpose purpose, String content, Instant at, Optional<String> region, String[] account) {
+    DecisionEngine.Attributed a = ns.engine().decide(s,
+        new DecisionRequest(purpose, content, at, region), caller::reaches, stale);
     account[0] = a.account().orElse(null);
     Decision d = a.decision();
     return caller instanceof Caller.Operator ? d : readableEvidence(ns.directory(), caller, d);
@@ -174,6 +176,18 @@ final class DecisionRoutes {
     }
   }
 
+  /** The data-centre region a request names (DATA-RIGHTS.md), validated; empty when none. */
+  private static Optional<String> region(String field, String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (!ValuedSetting.regionCode(text)) {
+      throw ServerException.invalid(field, "`" + text + "` is not a region code: lowercase "
+          + "letters, digits and hyphens, starting with a letter, at most 32 (e.g. eu-west)");
+    }
+    return Optional.of(text);
+  }
+
   private Purpose purpose(String field, String id, Caller caller) {
     Purpose p = Vocabulary.purpose(id).orElseThrow(
         () -> ServerException.invalid(field, "no purpose `" + id + "`"));
@@ -191,6 +205,7 @@ final class DecisionRoutes {
     String purposeId = null;
     String content = null;
     String atText = null;
+    String regionText = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
       p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -203,6 +218,7 @@ final class DecisionRoutes {
           case "purpose" -> purposeId = text(p, v, "purpose");
           case "content" -> content = text(p, v, "content");
           case "at" -> atText = text(p, v, "at");
+          case "region" -> regionText = text(p, v, "region");
           default -> throw ServerException.invalid(f, "unknown field");
         }
       }
@@ -212,6 +228,7 @@ final class DecisionRoutes {
     } catch (IOException e) {
       throw ServerException.invalid("body", "malformed JSON: " + e.getMessage().split("\n")[0]);
     }
+    Optional<String> region = region("region", regionText);
     if (purposeId == null) {
       throw ServerException.invalid("purpose", "missing");
     }
@@ -221,7 +238,7 @@ final class DecisionRoutes {
     Purpose purpose = purpose("purpose", purposeId, caller);
     Instant at = atText == null ? clock.instant() : instant("at", atText);
     Namespace ns = Http.namespace(ctx);
-    Decision d = decide(ns, ns.snapshot(), ns.stale(), caller, purpose, content, at);
+    Decision d = decide(ns, ns.snapshot(), ns.stale(), caller, purpose, content, at, region);
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -229,6 +246,9 @@ final class DecisionRoutes {
       g.writeStringField("purpose", purpose.id());
       g.writeStringField("content", content);
       g.writeStringField("at", at.toString());
+      if (region.isPresent()) {
+        g.writeStringField("region", region.get());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a decision", e);
@@ -244,6 +264,7 @@ final class DecisionRoutes {
     Caller caller = Http.caller(ctx);
     String defaultPurpose = null;
     String defaultAt = null;
+    String regionText = null;
     boolean evidence = false;
     List<Item> items = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
@@ -257,6 +278,7 @@ final class DecisionRoutes {
         switch (f) {
           case "purpose" -> defaultPurpose = text(p, v, "purpose");
           case "at" -> defaultAt = text(p, v, "at");
+          case "region" -> regionText = text(p, v, "region");
           case "evidence" -> {
             if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
               throw ServerException.invalid("evidence", "expected true or false");
@@ -276,6 +298,7 @@ final class DecisionRoutes {
     if (items == null) {
       throw ServerException.invalid("requests", "missing");
     }
+    Optional<String> region = region("region", regionText);
     Instant batchAt = defaultAt == null ? clock.instant() : instant("at", defaultAt);
     Namespace ns = Http.namespace(ctx);
     Snapshot s = ns.snapshot();
@@ -310,7 +333,8 @@ final class DecisionRoutes {
         }
         at = lastAt;
       }
-      Decision d = decideQuietly(ns, s, stale, caller, purpose, it.content(), at, account);
+      Decision d = decideQuietly(ns, s, stale, caller, purpose, it.content(), at, region,
+          account);
       if (evidences != null) {
         evidences.add(d.evidence());
       }

@@ -64,7 +64,7 @@ public final class Demo {
   static final int DEMO_HAM = 2;
 
   /**
-   * Trains a naive Bayes scan model on the public labelled corpus at {@code corpus} (the shared
+   * Trains a scan model (logistic regression) on the public labelled corpus at {@code corpus} (the shared
    * SpamAssassin file) unless {@code existing} is given, and picks the demo's invites from the
    * same corpus: {@value #DEMO_SPAM} spam messages the model holds and {@value #DEMO_HAM} it
    * lets through. The corpus is public data, not any account's content.
@@ -77,7 +77,7 @@ public final class Demo {
       examples.add(r.toExample(parser));
     }
     ScanModel model = existing.orElseGet(() -> ModelTrainer.create(
-        ModelTrainer.Options.defaults(ScanModel.Kind.NAIVE_BAYES))
+        ModelTrainer.Options.defaults())
         .train(examples, "demo-" + corpus.getFileName()));
     InviteScanner scanner = InviteScanner.create(model);
     List<String> spam = new ArrayList<>();

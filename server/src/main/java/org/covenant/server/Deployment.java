@@ -9,6 +9,8 @@ import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.evidence.ProjectionCheckpoints;
+import org.covenant.evidence.dsr.DsrRequests;
+import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
@@ -32,6 +34,9 @@ public final class Deployment {
 
   /** Where a data directory keeps the server's scan model: {@code safety/scan.model}. */
   public static final String SCAN_MODEL_FILE = ScanRoutes.MODEL_FILE;
+
+  /** The table of issued consent receipts ({@code DIR/evidence/receipts.db} with SQLite). */
+  public static final String RECEIPT_TABLE = "consent_receipts";
 
   private Deployment() {}
 
@@ -65,7 +70,8 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
-    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults());
+    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults(),
+        DsrRequests.DEFAULT_DUE);
   }
 
   /**
@@ -74,6 +80,28 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock, ProjectionCheckpoints.Policy checkpointPolicy) {
+    return open(dataDir, ledger, config, catalog, clock, checkpointPolicy,
+        DsrRequests.DEFAULT_DUE);
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, with data subject
+   * requests due {@code dsrDue} after they are received.
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, java.time.Duration dsrDue) {
+    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults(),
+        dsrDue);
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, writing projection
+   * checkpoints as {@code checkpointPolicy} says and with data subject requests due
+   * {@code dsrDue} after they are received.
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, ProjectionCheckpoints.Policy checkpointPolicy,
+      java.time.Duration dsrDue) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     // The log first: the projection checkpoints are checked against it before the ledger opens.
     TiledLog log = dir.openLog();
@@ -127,10 +155,16 @@ public final class Deployment {
     Path modelFile = dir.scanModel();
     Optional<ScanModel> model = Files.isRegularFile(modelFile)
         ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
+    Receipts issuer = receipts(main, feed);
     CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-        catalog, tokens, Optional.of(log), Optional.of(feed), receipts(main, feed), clock, model,
+        catalog, tokens, Optional.of(log), Optional.of(feed), issuer, clock, model,
         DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
-            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE)));
+            ? LedgerConfig.sqlite(dataDir.resolve("safety")) : ledger, ScanRoutes.REVIEW_TABLE),
+        Optional.of(SubjectRequests.create(l, log, Optional.of(feed), dir.signer(),
+            DsrRequests.open(dataDir), dsrDue))),
+        // Issued receipts are kept beside the ledger, to be fetched again (docs/CLUSTER.md).
+        ClusterView.single(issuer, DocumentTable.open(ledger instanceof LedgerConfig.Sqlite
+            ? LedgerConfig.sqlite(dataDir.resolve("evidence")) : ledger, RECEIPT_TABLE)));
     return new Opened(server, secret, tokens);
   }
 

@@ -4,25 +4,28 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.ContentRecord;
+import org.covenant.core.state.Snapshot;
+import org.covenant.core.state.TimeKey;
 import org.covenant.core.vocab.Role;
 
 /**
- * What the API needs to know about tenancy that the decision snapshot does not expose: which
- * account a meeting belongs to and who hosts it, the users of an account with their roles and
- * groups, and each account's own slice of the ledger (its events, terms and consent history). A
- * projection of the ledger's accepted events, fed in position order; reads are lock-free.
- *
- * <p>The ledger is the only copy of events: an account's events are kept here as ledger
- * positions only (8 bytes each) and read back from the store when listed.
+ * What the API needs to know about tenancy, read from the core projection where it holds it and
+ * indexed here where it does not. Users (with their roles and groups), groups and meetings (owner,
+ * host, start) are the projection's own ({@link Snapshot#usersOf}, {@link Snapshot#groupsOf},
+ * {@link Snapshot#meetingOf}): this class keeps no copy of them. What it keeps is an index of the
+ * ledger by account (each account's ledger positions, 8 bytes each, read back from the store when
+ * listed; which account each meeting's events belong to) and the account's audit lists that the
+ * projection does not hold (every terms acceptance and consent event with who made it, and a count
+ * of content). Fed the ledger's accepted events in position order; reads are lock-free.
  */
 public final class Directory {
   /** A user of an account. */
@@ -41,8 +44,6 @@ public final class Directory {
   /** An account's slice of the ledger. */
   public static final class AccountInfo {
     private final String account;
-    private final Map<String, UserInfo> users = new ConcurrentHashMap<>();
-    private final Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<ConsentChange> consents = Collections.synchronizedList(new ArrayList<>());
     private final List<TermsChange> terms = Collections.synchronizedList(new ArrayList<>());
     private final List<String> meetings = Collections.synchronizedList(new ArrayList<>());
@@ -50,12 +51,17 @@ public final class Directory {
     /** This account's ledger positions, ascending; the first {@link #positionCount} are set. */
     private volatile long[] positions = new long[16];
     private volatile int positionCount;
+    /** Positions of the account's governance changes ({@link #auditKind}), ascending. */
+    private final List<Long> audit = Collections.synchronizedList(new ArrayList<>());
 
     private final Function<long[], List<StoredEvent>> reader;
+    private final Supplier<Snapshot> snapshot;
 
-    AccountInfo(String account, Function<long[], List<StoredEvent>> reader) {
+    AccountInfo(String account, Function<long[], List<StoredEvent>> reader,
+        Supplier<Snapshot> snapshot) {
       this.account = account;
       this.reader = reader;
+      this.snapshot = snapshot;
     }
 
     /** The account id. */
@@ -65,26 +71,26 @@ public final class Directory {
 
     /** The user, if it exists. */
     public Optional<UserInfo> user(String id) {
-      return Optional.ofNullable(users.get(id));
+      return snapshot.get().userOf(account, id).map(Directory::info);
     }
 
     /** Every user, sorted by id. */
     public List<UserInfo> users() {
-      List<UserInfo> out = new ArrayList<>(users.values());
-      out.sort((a, b) -> a.user().compareTo(b.user()));
+      List<UserInfo> out = new ArrayList<>();
+      for (Snapshot.UserEntry u : snapshot.get().usersOf(account)) {
+        out.add(info(u));
+      }
       return out;
     }
 
     /** Every group, in creation order. */
     public List<String> groups() {
-      synchronized (groups) {
-        return List.copyOf(groups);
-      }
+      return snapshot.get().groupsOf(account);
     }
 
     /** Whether the group exists. */
     public boolean hasGroup(String group) {
-      return groups.contains(group);
+      return snapshot.get().hasGroup(account, group);
     }
 
     /**
@@ -148,6 +154,26 @@ public final class Directory {
       positionCount = n + 1;
     }
 
+    /** Positions of the account's governance changes, oldest first. */
+    public long[] auditPositions() {
+      synchronized (audit) {
+        long[] out = new long[audit.size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = audit.get(i);
+        }
+        return out;
+      }
+    }
+
+    /**
+     * The events at these positions (the account's own, ascending), read from the ledger.
+     *
+     * @throws ServerException 503 {@code store_unavailable} when the store cannot be read
+     */
+    public List<StoredEvent> read(long[] at) {
+      return at.length == 0 ? List.of() : reader.apply(at);
+    }
+
     /** Consent changes, oldest first. */
     public List<ConsentChange> consentHistory() {
       synchronized (consents) {
@@ -177,15 +203,32 @@ public final class Directory {
 
   private final Function<long[], List<StoredEvent>> reader;
   private final Map<String, AccountInfo> accounts = new ConcurrentHashMap<>();
-  private final Map<String, MeetingInfo> meetings = new ConcurrentHashMap<>();
+  private final Supplier<Snapshot> snapshot;
+  /** The account of each meeting (its events are the account's). */
+  private final Map<String, AccountInfo> meetings = new ConcurrentHashMap<>();
   private volatile long position;
 
   /**
    * An empty directory that reads events back through {@code reader} (the stored events at
-   * ascending positions).
+   * ascending positions) and users, groups and meetings from {@code snapshot} (the ledger's
+   * projection at its head).
    */
-  public Directory(Function<long[], List<StoredEvent>> reader) {
+  public Directory(Function<long[], List<StoredEvent>> reader, Supplier<Snapshot> snapshot) {
     this.reader = java.util.Objects.requireNonNull(reader, "reader");
+    this.snapshot = java.util.Objects.requireNonNull(snapshot, "snapshot");
+  }
+
+  private static UserInfo info(Snapshot.UserEntry u) {
+    return new UserInfo(u.user(), u.role(), u.group());
+  }
+
+  /**
+   * The account owning a content item, if it exists at the head (for {@code content.deleted},
+   * which names only the content): the ledger's projection, which applies every event before
+   * this directory sees it.
+   */
+  public Optional<String> contentAccount(String content) {
+    return snapshot.get().content(content, TimeKey.END).map(ContentRecord::account);
   }
 
   /** The last ledger position applied. */
@@ -207,7 +250,8 @@ public final class Directory {
 
   /** The meeting, if it exists at the head. */
   public Optional<MeetingInfo> meeting(String id) {
-    return Optional.ofNullable(meetings.get(id));
+    return snapshot.get().meetingOf(id)
+        .map(m -> new MeetingInfo(m.meeting(), m.account(), m.host(), m.started()));
   }
 
   /** The account an event belongs to: its own field, or its meeting's account. */
@@ -216,7 +260,10 @@ public final class Directory {
     if (own.isPresent()) {
       return own;
     }
-    return meetingOf(e).map(meetings::get).map(MeetingInfo::account);
+    if (e instanceof Event.ContentDeleted d) {
+      return contentAccount(d.content());
+    }
+    return meetingOf(e).map(meetings::get).map(AccountInfo::account);
   }
 
   /** The meeting a meeting-scoped event (one without an account of its own) names. */
@@ -256,13 +303,7 @@ public final class Directory {
   private void applyOne(StoredEvent s) {
     Event e = s.event();
     if (e instanceof Event.AccountCreated a) {
-      AccountInfo info = new AccountInfo(a.account(), reader);
-      info.users.put(a.owner(), new UserInfo(a.owner(), Role.OWNER, Optional.empty()));
-      accounts.put(a.account(), info);
-    } else if (e instanceof Event.GroupCreated g) {
-      accounts.get(g.account()).groups.add(g.group());
-    } else if (e instanceof Event.UserAdded u) {
-      accounts.get(u.account()).users.put(u.user(), new UserInfo(u.user(), u.role(), u.group()));
+      accounts.put(a.account(), new AccountInfo(a.account(), reader, snapshot));
     } else if (e instanceof Event.TermsAccepted t) {
       accounts.get(t.account()).terms.add(new TermsChange(t.terms(), t.at(), t.by(),
           s.position()));
@@ -273,14 +314,37 @@ public final class Directory {
       accounts.get(c.account()).consents.add(new ConsentChange(c.consent(), false, c.at(),
           c.by(), s.position()));
     } else if (e instanceof Event.MeetingStarted m) {
-      // The account's and the host's own strings: a meeting adds no copies of them.
       AccountInfo a = accounts.get(m.account());
-      String host = a.user(m.host()).map(UserInfo::user).orElse(m.host());
-      meetings.put(m.meeting(), new MeetingInfo(m.meeting(), a.account, host, m.at()));
+      meetings.put(m.meeting(), a);
       a.meetings.add(m.meeting());
     } else if (e instanceof Event.ContentCreated c) {
       accounts.get(c.account()).contentCount++;
     }
-    accountOf(e).map(accounts::get).ifPresent(a -> a.addPosition(s.position()));
+    accountOf(e).map(accounts::get).ifPresent(a -> {
+      a.addPosition(s.position());
+      if (auditKind(e).isPresent()) {
+        a.audit.add(s.position());
+      }
+    });
+  }
+
+  /**
+   * The kind of governance change an event is, for the audit history: {@code setting},
+   * {@code consent}, {@code terms}, {@code membership} (account, group and user changes) or
+   * {@code hold} (any event type naming a hold); empty for meetings, participants and content.
+   */
+  public static Optional<String> auditKind(Event e) {
+    String type = e.type();
+    if (type.contains("hold")) {
+      return Optional.of("hold");
+    }
+    String family = type.substring(0, Math.max(0, type.indexOf('.')));
+    return switch (family) {
+      case "setting" -> Optional.of("setting");
+      case "consent" -> Optional.of("consent");
+      case "terms" -> Optional.of("terms");
+      case "account", "group", "user" -> Optional.of("membership");
+      default -> Optional.empty();
+    };
   }
 }

@@ -32,6 +32,13 @@ final class EdgeRules {
     });
   }
 
+  /** 400 {@code invalid_id} when one id field breaks the id rule. */
+  static void checkId(String id, String field) {
+    Identifiers.problem(id).ifPresent(p -> {
+      throw new ServerException("invalid_id", 400, field, "`" + field + "` " + p);
+    });
+  }
+
   /**
    * Checks a client's explicit time. The operator may write history (any supported time up to
    * the server's clock plus {@link TimeKey#MAX_SKEW}); accounts and services may send a time

@@ -61,7 +61,8 @@ public final class Namespace implements AutoCloseable {
   public static Namespace over(String id, Ledger ledger, DecisionLog decisions, Clock clock,
       Duration staleAfter) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        ledger::snapshot);
     self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
     return self[0];
   }
@@ -82,17 +83,23 @@ public final class Namespace implements AutoCloseable {
    * As {@link #open(String, LedgerConfig, TermsCatalog, DecisionLog, Clock, Duration)}, the
    * ledger's projection starting from the first of {@code starts} (projection checkpoints) that
    * holds ({@link Ledger#open(LedgerConfig, TermsCatalog, java.util.function.Consumer, List)}).
-   * The directory still reads the events before the checkpoint from the ledger (it is not in
+   * The directory reads users, groups, meetings and content owners from the projection; its
+   * own histories still read the events before the checkpoint from the ledger (they are not in
    * the checkpoint).
    */
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter,
       List<? extends Ledger.Start> starts) {
     Namespace[] self = new Namespace[1];
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions));
+    // Users, groups, meetings and content owners are read from the ledger's projection, which
+    // the open hands over before its replay (and applies every event before the directory).
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        () -> projection.get().get());
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, catalog, directory::apply, starts);
+      ledger = Ledger.open(config, catalog, directory::apply, projection::set, starts);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;

@@ -6,9 +6,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -172,20 +169,14 @@ final class OpsRoutes {
     if (!TILE.matcher(path).matches()) {
       throw ServerException.notFound("path", "`" + path + "` is not a tlog-tiles path");
     }
-    Path file = log().directory().resolve("tile").resolve(path);
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      ctx.contentType("application/octet-stream");
-      if (!path.contains(".p/")) {
-        // Full tiles never change (tlog-tiles): cache them forever.
-        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-      }
-      ctx.result(bytes);
-    } catch (NoSuchFileException e) {
-      throw ServerException.notFound("path", "no tile `" + path + "`");
-    } catch (IOException e) {
-      throw new ServerException("log_io", 500, "cannot read tile `" + path + "`", e);
+    byte[] bytes = log().file("tile/" + path).orElseThrow(
+        () -> ServerException.notFound("path", "no tile `" + path + "`"));
+    ctx.contentType("application/octet-stream");
+    if (!path.contains(".p/")) {
+      // Full tiles never change (tlog-tiles): cache them forever.
+      ctx.header("Cache-Control", "public, max-age=31536000, immutable");
     }
+    ctx.result(bytes);
   }
 
   private void inclusion(Context ctx) {
@@ -291,6 +282,10 @@ final class OpsRoutes {
     String kindText = Http.field("", () -> Json.str(body, "kind"));
     TokenKind kind = TokenKind.of(kindText).orElseThrow(() -> ServerException.invalid("kind",
         "`" + kindText + "` is not operator, account or service"));
+    if (kind == TokenKind.PARTICIPANT) {
+      throw ServerException.invalid("kind", "participant tokens are issued for a meeting: POST "
+          + "/v1/meetings/{meeting}/participant-tokens");
+    }
     String name = Http.field("", () -> Json.optStr(body, "name")).orElse(kind.id());
     Optional<String> account = Http.field("", () -> Json.optStr(body, "account"));
     Optional<String> user = Http.field("", () -> Json.optStr(body, "user"));

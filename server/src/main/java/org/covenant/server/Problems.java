@@ -33,6 +33,12 @@ public final class Problems {
       Map.entry("limit_exceeded", "The request exceeds a limit"),
       Map.entry("token_store_io", "The token store could not be written"),
       Map.entry("log_io", "The transparency log could not be read or written"),
+      Map.entry("unknown_subject", "The person is not a user of the account"),
+      Map.entry("subject_erased", "The person was erased"),
+      Map.entry("unknown_request", "No such data subject request"),
+      Map.entry("request_closed", "The data subject request is closed"),
+      Map.entry("log_behind", "The transparency log has not caught up yet"),
+      Map.entry("dsr_unavailable", "Data subject requests need a data directory"),
       Map.entry("internal_error", "The server failed"));
 
   private Problems() {}
@@ -40,13 +46,13 @@ public final class Problems {
   /** The HTTP status of a ledger rejection returned by a single-resource route. */
   public static int statusOf(RejectionCode code) {
     return switch (code) {
-      case INVALID_ID -> 400;
+      case INVALID_ID, INVALID_VALUE -> 400;
       case NOT_AUTHORIZED -> 403;
       case UNKNOWN_ACCOUNT, UNKNOWN_SETTING, UNKNOWN_CONSENT, UNKNOWN_TERMS, UNKNOWN_FEATURE,
           UNKNOWN_NOTICE, UNKNOWN_CATEGORY, UNKNOWN_GROUP, UNKNOWN_USER, UNKNOWN_MEETING,
-          UNKNOWN_PARTICIPANT -> 404;
+          UNKNOWN_PARTICIPANT, UNKNOWN_CONTENT, UNKNOWN_HOLD -> 404;
       case OUT_OF_ORDER, DUPLICATE_ID, MEETING_ENDED, SETTING_LOCKED, SETTING_CEILING,
-          FEATURE_DISABLED -> 409;
+          FEATURE_DISABLED, USER_REMOVED, LEGAL_HOLD -> 409;
     };
   }
 

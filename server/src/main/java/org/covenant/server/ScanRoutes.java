@@ -176,7 +176,8 @@ final class ScanRoutes {
   private void release(Context ctx) {
     Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
     Tenancy.requireAdmin(ctx, a);
-    answer(ctx, queue(ctx, a.account()).release(ctx.pathParam("content"), reviewer(ctx)));
+    answer(ctx, queue(ctx, a.account()).release(ctx.pathParam("content"), reviewer(ctx),
+        clock.instant()));
   }
 
   private void confirm(Context ctx) {
@@ -185,15 +186,15 @@ final class ScanRoutes {
     ObjectNode body = Http.optionalObject(ctx, config.maxBody());
     Http.only(body, Set.of("verdict"), "");
     String v = body.path("verdict").asText("spam");
-    org.covenant.safety.Verdict verdict;
+    org.covenant.safety.ScanVerdict verdict;
     switch (v) {
-      case "spam" -> verdict = org.covenant.safety.Verdict.SPAM;
-      case "fraud" -> verdict = org.covenant.safety.Verdict.FRAUD;
+      case "spam" -> verdict = org.covenant.safety.ScanVerdict.SPAM;
+      case "fraud" -> verdict = org.covenant.safety.ScanVerdict.FRAUD;
       default -> throw new ServerException("bad_verdict", 400, "verdict",
           "confirm as `spam` or `fraud`, not `" + v + "`");
     }
     answer(ctx, queue(ctx, a.account()).confirm(ctx.pathParam("content"), reviewer(ctx),
-        verdict));
+        verdict, clock.instant()));
   }
 
   private static String reviewer(Context ctx) {
@@ -228,6 +229,12 @@ final class ScanRoutes {
     o.put("verdict", i.verdict().code());
     o.put("score", i.scan().score());
     o.put("reviewer", i.reviewer());
+    o.put("held_at", i.heldAt().toString());
+    if (i.decidedAt().isPresent()) {
+      o.put("decided_at", i.decidedAt().get().toString());
+    } else {
+      o.putNull("decided_at");
+    }
     o.put("preview", preview(i.invite().message().body()));
     o.set("scan", Json.parse(ScanJson.write(i.scan())));
     return o;

@@ -36,7 +36,9 @@ final class Tenancy {
     Caller c = Http.caller(ctx);
     Directory.MeetingInfo m = Http.namespace(ctx).directory().meeting(meeting).orElseThrow(
         () -> ServerException.notFound("meeting", "no meeting `" + meeting + "`"));
-    if (!c.reaches(m.account())) {
+    boolean own = c instanceof Caller.Participant p && p.binding().meeting().equals(meeting)
+        && p.account().equals(m.account());
+    if (!own && !c.reaches(m.account())) {
       throw ServerException.notFound("meeting", "no meeting `" + meeting + "`");
     }
     return m;
@@ -62,6 +64,10 @@ final class Tenancy {
     if (caller instanceof Caller.Operator) {
       return;
     }
+    if (caller instanceof Caller.Participant p) {
+      authorizeParticipant(p, dir, e, prefix);
+      return;
+    }
     if (e instanceof Event.AccountCreated) {
       throw ServerException.forbidden(prefix + "type", "only the operator creates accounts");
     }
@@ -76,6 +82,13 @@ final class Tenancy {
       if (!caller.reaches(owner) || dir.account(owner).isEmpty()) {
         throw ServerException.notFound(prefix + "account", "no account `" + owner + "`");
       }
+    } else if (e instanceof Event.ContentDeleted d) {
+      // The content names its account (DATA-RIGHTS.md); unknown and unreachable alike are 404.
+      Optional<String> account = dir.contentAccount(d.content());
+      if (account.isEmpty() || !caller.reaches(account.get())) {
+        throw ServerException.notFound(prefix + "content", "no content `" + d.content() + "`");
+      }
+      owner = account.get();
     } else {
       owner = meetingOwner(caller, dir, Directory.meetingOf(e).orElseThrow(
           () -> new IllegalStateException(e.type() + " names neither account nor meeting")),
@@ -97,6 +110,57 @@ final class Tenancy {
     }
     if (caller instanceof Caller.AccountUser u) {
       authorizeUser(u, dir.account(owner).orElseThrow(), dir, e, prefix);
+    }
+  }
+
+  /**
+   * A participant token appends only its own join (from the organisation it was issued for),
+   * acknowledgements and leaving, in its own meeting.
+   */
+  private static void authorizeParticipant(Caller.Participant p, Directory dir, Event e,
+      String prefix) {
+    String meeting;
+    String participant;
+    if (e instanceof Event.ParticipantJoined j) {
+      meeting = j.meeting();
+      participant = j.participant();
+      if (!j.account().equals(p.binding().organisation())) {
+        throw ServerException.forbidden(prefix + "account", "a participant token joins from "
+            + p.binding().organisation().map(o -> "`" + o + "`").orElse("no organisation"));
+      }
+    } else if (e instanceof Event.NoticeAcknowledged n) {
+      meeting = n.meeting();
+      participant = n.participant();
+    } else if (e instanceof Event.ParticipantLeft l) {
+      meeting = l.meeting();
+      participant = l.participant();
+    } else {
+      throw ServerException.forbidden(prefix + "type", "a participant token may not append `"
+          + e.type() + "`");
+    }
+    if (!meeting.equals(p.binding().meeting())
+        || dir.meeting(meeting).map(m -> !m.account().equals(p.account())).orElse(true)) {
+      throw ServerException.notFound(prefix + "meeting", "no meeting `" + meeting + "`");
+    }
+    if (!participant.equals(p.binding().participant())) {
+      throw ServerException.forbidden(prefix + "participant", "a participant token acts as `"
+          + p.binding().participant() + "` only");
+    }
+  }
+
+  /**
+   * For a participant token, requires the meeting and participant a route names to be the ones
+   * it is bound to (404 for another meeting, 403 for another participant); others pass.
+   */
+  static void participantBound(Context ctx, String meeting, String participant, String field) {
+    if (Http.caller(ctx) instanceof Caller.Participant p) {
+      if (!p.binding().meeting().equals(meeting)) {
+        throw ServerException.notFound("meeting", "no meeting `" + meeting + "`");
+      }
+      if (!p.binding().participant().equals(participant)) {
+        throw ServerException.forbidden(field, "a participant token acts as `"
+            + p.binding().participant() + "` only");
+      }
     }
   }
 
@@ -172,6 +236,21 @@ final class Tenancy {
     if (e instanceof Event.MeetingFeature x) {
       return Optional.of(x.by());
     }
+    if (e instanceof Event.ValuedSettingSet x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.ContentDeleted x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.LegalHoldPlaced x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.LegalHoldReleased x) {
+      return Optional.of(x.by());
+    }
+    if (e instanceof Event.UserRemoved x) {
+      return Optional.of(x.by());
+    }
     return Optional.empty();
   }
 
@@ -189,7 +268,7 @@ final class Tenancy {
       throw ServerException.forbidden("Authorization", "`" + u.user() + "` (" + role.id()
           + ") may not do this: owner or admin only");
     }
-    throw ServerException.forbidden("Authorization", "a service token may not do this");
+    throw ServerException.forbidden("Authorization", "only an owner or admin may do this");
   }
 
   /** Requires the operator token. */

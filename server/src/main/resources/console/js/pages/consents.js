@@ -3,6 +3,7 @@
 // withdrawal the console says what it will affect.
 
 import { seg, ApiError, keptStore } from '../api.js';
+import { searchable } from '../listing.js';
 import { h, replace, when, pill } from '../dom.js';
 import { CONSENTS, CONSENT_STATUS, consentLabel, refusal } from '../words.js';
 import { confirmDialog } from '../dialog.js';
@@ -74,6 +75,28 @@ export async function render(container, session) {
       + 'receipt.' : 'Only the owner or an admin can change them.'),
     latest, cards, h('h2', null, 'History'), history);
 
+  const historyList = searchable({ id: 'consent-history', noun: 'consent changes', rows: [],
+    pageSize: 20, empty: 'No consent was ever given.',
+    text: (x) => [consentLabel(x.consent), x.action === 'granted' ? 'given' : 'withdrawn', x.by,
+      x.terms, x.at].join(' '),
+    table: (rows) => h('table', { class: 'data', id: 'consent-history-table' },
+      h('caption', null, 'Every consent change of ' + session.account + ', oldest first'),
+      h('thead', null, h('tr', null, ['When', 'Consent', 'Change', 'By', 'Terms in force',
+        'Receipt'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, rows.map((x) => {
+        const r = receiptFor(session.account, x.position);
+        return h('tr', null,
+          h('td', { 'data-label': 'When' }, when(x.at)),
+          h('td', { 'data-label': 'Consent' }, consentLabel(x.consent)),
+          h('td', { 'data-label': 'Change' }, x.action === 'granted' ? 'Given' : 'Withdrawn'),
+          h('td', { 'data-label': 'By' }, x.by),
+          h('td', { 'data-label': 'Terms in force' }, x.terms),
+          h('td', { 'data-label': 'Receipt' }, r ? downloadLink(r, null)
+            : h('span', { class: 'muted' }, 'Issued at the time (ledger position '
+              + x.position + ')')));
+      }))) });
+  replace(history, historyList);
+
   async function load() {
     const [data, info] = await Promise.all([session.api.get(base + '/consents'),
       session.api.get(base)]);
@@ -102,22 +125,8 @@ export async function render(container, session) {
           onclick: () => (inForce ? withdraw(c.consent) : grant(c.consent, info)),
         }, inForce ? 'Withdraw consent' : 'Give consent') : null);
     }));
-    replace(history, data.history.length === 0 ? h('p', null, 'No consent was ever given.')
-      : h('table', { class: 'data', id: 'consent-history-table' },
-        h('caption', null, 'Every consent change of ' + session.account + ', oldest first'),
-        h('thead', null, h('tr', null, ['When', 'Consent', 'Change', 'By', 'Terms in force',
-          'Receipt'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, data.history.map((x) => {
-          const r = receiptFor(session.account, x.position);
-          return h('tr', null,
-            h('td', { 'data-label': 'When' }, when(x.at)),
-            h('td', { 'data-label': 'Consent' }, consentLabel(x.consent)),
-            h('td', { 'data-label': 'Change' }, x.action === 'granted' ? 'Given' : 'Withdrawn'),
-            h('td', { 'data-label': 'By' }, x.by),
-            h('td', { 'data-label': 'Terms in force' }, termsAt(termsHistory, x.at) || 'none'),
-            h('td', { 'data-label': 'Receipt' }, r ? downloadLink(r, null)
-              : h('span', { class: 'muted' }, 'Issued at the time (ledger position ' + x.position + ')')));
-        }))));
+    historyList.update(data.history.map((x) => ({ ...x,
+      terms: termsAt(termsHistory, x.at) || 'none' })));
   }
 
   /** The clauses of the current terms that this consent unlocks, as titles. */

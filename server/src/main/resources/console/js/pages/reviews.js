@@ -2,10 +2,11 @@
 // each (score against the threshold, the features that weighed most, link domains, header
 // anomalies) and a preview of the message. An owner or admin releases a legitimate one or
 // confirms it, after a confirmation that says the decision is final; the decided ones are
-// listed with who decided.
+// listed with who decided and when, each list searchable and paged.
 
 import { seg, query, ApiError } from '../api.js';
-import { h, replace, pill } from '../dom.js';
+import { h, replace, pill, when } from '../dom.js';
+import { searchable } from '../listing.js';
 import { refusal } from '../words.js';
 import { confirmDialog } from '../dialog.js';
 import { announce, showError, clearError } from '../app.js';
@@ -120,30 +121,38 @@ export async function render(container, session) {
           onclick: () => decide(i, 'confirm') }, 'Confirm…')));
   }
 
+  const searchText = (i) => [i.content, i.sender, i.subject, i.verdict, i.reviewer || '']
+    .join(' ');
+  const heldList = searchable({ id: 'reviews', noun: 'held invites', rows: [],
+    text: searchText, empty: 'No invites are held.',
+    table: (items) => h('table', { class: 'data', id: 'reviews-table' },
+      h('caption', null, 'Held invites of ' + session.account + ', oldest first'),
+      h('thead', null, h('tr', null, ['Invite', 'Sender', 'Subject', 'Verdict',
+        'Score', 'Why held', 'Action'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, items.map(heldRow))) });
+  const decidedList = searchable({ id: 'decided', noun: 'reviewed invites', rows: [],
+    text: searchText, empty: 'No invite has been reviewed yet.',
+    table: (items) => h('table', { class: 'data', id: 'decided-table' },
+      h('caption', null, 'Reviewed invites of ' + session.account + ', oldest first'),
+      h('thead', null, h('tr', null, ['Invite', 'Subject', 'Scanner said', 'Decision',
+        'Decided by', 'Decided at'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, items.map((i) => h('tr', { 'data-content': i.content },
+        h('th', { scope: 'row', 'data-label': 'Invite' }, i.content),
+        h('td', { 'data-label': 'Subject' }, i.subject || '—'),
+        h('td', { 'data-label': 'Scanner said' }, (VERDICTS[i.scan.verdict]
+          || i.scan.verdict) + ', ' + scoreWords(i)),
+        h('td', { 'data-label': 'Decision' }, STATUS[i.status] || i.status),
+        h('td', { 'data-label': 'Decided by', class: 'reviewer' }, i.reviewer),
+        h('td', { 'data-label': 'Decided at', class: 'decided-at' }, i.decided_at
+          ? when(i.decided_at) : 'not recorded'))))) });
+  replace(list, heldList);
+  replace(decided, decidedList);
+
   async function load() {
     const [held, done] = await Promise.all([session.api.get(base),
       session.api.get(base + query({ status: 'decided' }))]);
-    const items = held.items || [];
-    replace(list, items.length === 0 ? h('p', { id: 'reviews-empty' }, 'No invites are held.')
-      : h('table', { class: 'data', id: 'reviews-table' },
-        h('caption', null, 'Held invites of ' + session.account + ', oldest first'),
-        h('thead', null, h('tr', null, ['Invite', 'Sender', 'Subject', 'Verdict',
-          'Score', 'Why held', 'Action'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, items.map(heldRow))));
-    const decidedItems = done.items || [];
-    replace(decided, decidedItems.length === 0
-      ? h('p', { id: 'decided-empty' }, 'No invite has been reviewed yet.')
-      : h('table', { class: 'data', id: 'decided-table' },
-        h('caption', null, 'Reviewed invites of ' + session.account + ', oldest first'),
-        h('thead', null, h('tr', null, ['Invite', 'Subject', 'Scanner said', 'Decision',
-          'Decided by'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, decidedItems.map((i) => h('tr', { 'data-content': i.content },
-          h('th', { scope: 'row', 'data-label': 'Invite' }, i.content),
-          h('td', { 'data-label': 'Subject' }, i.subject || '—'),
-          h('td', { 'data-label': 'Scanner said' }, (VERDICTS[i.scan.verdict]
-            || i.scan.verdict) + ', ' + scoreWords(i)),
-          h('td', { 'data-label': 'Decision' }, STATUS[i.status] || i.status),
-          h('td', { 'data-label': 'Decided by', class: 'reviewer' }, i.reviewer))))));
+    heldList.update(held.items || []);
+    decidedList.update(done.items || []);
   }
 
   await load();

@@ -1,10 +1,16 @@
-// Terms (ARCHITECTURE.md §5): the versions this account accepted over time and, for the chosen
-// version, what each purpose may do with the account's content, in words a non-lawyer reads.
+// Terms (ARCHITECTURE.md §5): the versions this account accepted over time, every version the
+// server knows and, for the chosen version, what each purpose may do with the account's content,
+// in words a non-lawyer reads. An owner or admin previews accepting another version (the engine
+// decides, purpose by purpose, what changes for the content held and for content captured from
+// now on: GET /v1/accounts/{a}/terms/{t}/preview) and accepts it.
 
-import { seg } from '../api.js';
+import { seg, ApiError } from '../api.js';
 import { h, replace, when, pill } from '../dom.js';
 import { PURPOSES, purposeLabel, basisLabel, conditionWords, categoryWords,
-  purposeMatches } from '../words.js';
+  purposeMatches, reasonLabel, refusal } from '../words.js';
+import { searchable } from '../listing.js';
+import { confirmDialog } from '../dialog.js';
+import { announce, permissions } from '../app.js';
 
 export async function render(container, session, params) {
   const info = session.info;
@@ -25,11 +31,81 @@ export async function render(container, session, params) {
           i === history.length - 1 ? ' (in force now)' : ''))));
 
   const detail = h('div', { id: 'terms-detail' });
+  const admin = permissions(session).admin;
+  const preview = h('div', { id: 'terms-preview', 'aria-live': 'polite' });
+  const accepted = new Set(history.map((t) => t.terms));
+  const known = searchable({ id: 'terms-catalog', noun: 'terms versions', rows: catalog.terms,
+    empty: 'The server knows no terms versions.',
+    text: (t) => t.terms + ' ' + t.title,
+    table: (rows) => h('table', { class: 'data', id: 'terms-catalog-table' },
+      h('caption', null, 'Every terms version this server knows'),
+      h('thead', null, h('tr', null, ['Version', 'Title', 'Clauses', 'For ' + session.account,
+        'Action'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, rows.map((t) => h('tr', { 'data-terms': t.terms },
+        h('th', { scope: 'row', 'data-label': 'Version' }, h('a', {
+          href: '#/terms?terms=' + encodeURIComponent(t.terms) }, t.terms)),
+        h('td', { 'data-label': 'Title' }, t.title),
+        h('td', { 'data-label': 'Clauses' }, String(t.clauses)),
+        h('td', { 'data-label': 'For ' + session.account }, t.terms === current
+          ? pill('In force', 'on') : accepted.has(t.terms) ? pill('Accepted before', 'neutral')
+            : pill('Not accepted', 'neutral')),
+        h('td', { 'data-label': 'Action' }, admin && t.terms !== current
+          ? h('button', { type: 'button', class: 'secondary small', 'data-action': 'preview',
+            'aria-label': 'Preview accepting ' + t.terms,
+            onclick: () => showPreview(t.terms) }, 'Preview accepting…') : '—'))))) });
   replace(container, h('h1', null, 'Terms'),
     h('p', { class: 'lede' }, 'Your content belongs to you. The platform may use it only as '
       + 'the terms you accepted allow. Content keeps the terms it was captured under: later '
       + 'terms can restrict its use, never widen it.'),
-    h('h2', null, 'Versions accepted by ' + session.account), timeline, detail);
+    h('h2', null, 'Versions accepted by ' + session.account), timeline,
+    h('h2', null, 'Versions the server knows'), known, preview, detail);
+
+  async function showPreview(name) {
+    replace(preview, h('p', { class: 'loading' }, 'Asking the engine what would change…'));
+    let p;
+    try {
+      p = await session.api.get('/v1/accounts/' + seg(session.account) + '/terms/'
+        + seg(name) + '/preview');
+    } catch (e) {
+      replace(preview, h('p', { role: 'alert', class: 'refusal' }, e instanceof ApiError
+        ? refusal(e, { role: session.role, action: 'preview terms' }) : String(e)));
+      return;
+    }
+    replace(preview, previewCard(p, session, async () => {
+      const go = await confirmDialog({
+        title: 'Accept "' + name + '"?',
+        body: [h('p', null, 'From now on, uses of ' + session.account + '\'s content are '
+          + 'decided under "' + name + '". Content already held keeps the limits of the terms '
+          + 'it was captured under.'),
+        h('p', null, 'The acceptance is recorded in the ledger with your name.')],
+        confirm: 'Accept ' + name,
+      });
+      if (!go) {
+        announce('Terms not accepted');
+        return;
+      }
+      try {
+        await session.api.post('/v1/accounts/' + seg(session.account) + '/terms',
+          { terms: name });
+      } catch (e) {
+        replace(preview, h('p', { role: 'alert', class: 'refusal', id: 'terms-accept-error' },
+          e instanceof ApiError ? refusal(e, { role: session.role, action: 'accept terms' })
+            : String(e)));
+        return;
+      }
+      await session.reload();
+      announce('Accepted the terms ' + name);
+      location.hash = '#/terms?terms=' + encodeURIComponent(name);
+    }));
+    const heading = preview.querySelector('h2');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+  }
+  if (admin && params.get('preview')) {
+    await showPreview(params.get('preview'));
+  }
 
   if (!chosen) {
     return;
@@ -120,4 +196,73 @@ function clause(c) {
   return h('li', null, h('strong', null, c.title), ' ',
     h('span', { class: 'muted' }, '(' + c.cite + ')'), h('br'), rule,
     obligations.length ? [' ', obligations.join(' ')] : null);
+}
+
+function verdictWords(d, depends) {
+  if (d.verdict === 'allow') {
+    return depends ? 'Allowed if the meeting\'s feature and notice conditions hold' : 'Allowed';
+  }
+  return 'Not allowed (' + reasonLabel((d.reasons || [])[0] || 'no_permitting_clause') + ')';
+}
+
+/** The engine's preview of accepting a version, purpose by purpose. */
+function previewCard(p, session, accept) {
+  const changed = p.purposes.filter((x) => x.held.allow_to_deny || x.held.deny_to_allow
+    || x.new_content.some((f) => f.changes));
+  const rows = p.purposes.map((x) => {
+    const held = x.held;
+    let change;
+    if (held.allow_to_deny && held.deny_to_allow) {
+      change = pill('Changes both ways', 'info');
+    } else if (held.allow_to_deny) {
+      change = pill('Fewer uses', 'off');
+    } else if (held.deny_to_allow) {
+      change = pill('More uses', 'on');
+    } else {
+      change = pill('No change', 'neutral');
+    }
+    const why = [];
+    if (held.allow_to_deny) {
+      why.push(held.allow_to_deny + ' allowed now would be refused: ' + Object.entries(
+        held.reasons_after).map(([r, n]) => reasonLabel(r) + ' (' + n + ')').join(', ') + '.');
+    }
+    if (held.deny_to_allow) {
+      why.push(held.deny_to_allow + ' refused now would be allowed.');
+    }
+    if (held.captured_under_other_terms) {
+      why.push(held.captured_under_other_terms + ' would stay refused because the terms they '
+        + 'were captured under do not allow it.');
+    }
+    const fresh = x.new_content.filter((f) => f.changes);
+    return h('tr', { 'data-purpose': x.purpose },
+      h('th', { scope: 'row', 'data-label': 'Purpose' }, purposeLabel(x.purpose),
+        h('code', { class: 'key' }, x.purpose)),
+      h('td', { 'data-label': 'Content held', class: 'held' },
+        change, ' ', h('span', { class: 'held-counts' }, 'allowed for ' + held.allowed_now
+          + ' of ' + held.items + ' now, ' + held.allowed_after + ' after'),
+        why.length ? h('ul', { class: 'reasons' }, why.map((w) => h('li', null, w))) : null),
+      h('td', { 'data-label': 'Captured from now on', class: 'fresh' }, fresh.length === 0
+        ? 'No change'
+        : h('ul', { class: 'reasons' }, fresh.map((f) => h('li', { 'data-category': f.category },
+          categoryWords([f.category]) + ': ' + verdictWords(f.now, false) + ' → '
+            + verdictWords(f.after, f.depends_on_meeting))))));
+  });
+  return h('section', { class: 'card', id: 'terms-preview-card',
+    'aria-labelledby': 'terms-preview-title' },
+  h('h2', { id: 'terms-preview-title' }, 'What accepting "' + p.proposed + '" would change'),
+  h('p', { id: 'terms-preview-summary' }, 'Decided by the engine for the ' + p.items
+    + ' content items ' + session.account + ' holds and for content captured from now on, '
+    + 'comparing the terms in force (' + (p.current || 'none') + ') with "' + p.proposed
+    + '". ' + (changed.length === 0 ? 'Nothing would change.'
+      : changed.length + (changed.length === 1 ? ' purpose changes.' : ' purposes change.'))),
+  h('p', { class: 'muted' }, 'Content keeps the limits of the terms it was captured under, so '
+    + 'new terms can restrict its use but never widen it; only content captured from now on '
+    + 'is decided by the new terms alone.'),
+  h('table', { class: 'data preview-table', id: 'terms-preview-table' },
+    h('caption', null, 'Each purpose: the content held now, and content captured from now on'),
+    h('thead', null, h('tr', null, ['Purpose', 'Content held', 'Captured from now on']
+      .map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, rows)),
+  h('button', { type: 'button', class: 'primary', id: 'terms-accept', onclick: accept },
+    'Accept "' + p.proposed + '"…'));
 }

@@ -5,6 +5,7 @@
 // `role_escalation`); the console leaves out the users a role may not mint for and says why.
 
 import { ApiError } from '../api.js';
+import { searchable } from '../listing.js';
 import { h, replace, when, uid } from '../dom.js';
 import { ROLES, refusal, purposeLabel } from '../words.js';
 import { confirmDialog } from '../dialog.js';
@@ -143,27 +144,33 @@ export async function render(container, session) {
     await load();
   }
 
+  const forWords = (t) => (t.participant ? 'participant ' + t.participant + ' in meeting '
+    + t.meeting : t.user ? t.user + ' of ' + t.account
+    : t.purposes ? t.purposes.join(', ') + (t.role ? ' (role ' + t.role + ')' : '') : '—');
+  const tokenList = searchable({ id: 'tokens', noun: 'tokens', rows: [],
+    text: (t) => [t.name, t.kind, forWords(t)].join(' '),
+    empty: 'No tokens.',
+    table: (rows) => h('table', { class: 'data', id: 'tokens-table' },
+      h('caption', null, 'Tokens, newest first'),
+      h('thead', null, h('tr', null, ['Name', 'Kind', 'For', 'Issued', 'Expires', 'Action']
+        .map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, rows.map((t) => h('tr', { 'data-token': t.id },
+        h('th', { scope: 'row', 'data-label': 'Name' }, t.name),
+        h('td', { 'data-label': 'Kind' }, t.kind),
+        h('td', { 'data-label': 'For' }, forWords(t)),
+        h('td', { 'data-label': 'Issued' }, when(t.created)),
+        h('td', { 'data-label': 'Expires' }, t.expires ? when(t.expires) : 'never'),
+        h('td', { 'data-label': 'Action' }, t.kind === 'operator' ? '—'
+          : h('button', { type: 'button', class: 'danger small', 'data-action': 'revoke',
+            'aria-label': 'Revoke ' + t.name + (t.user ? ' of ' + t.user : ''),
+            onclick: () => revoke(t) }, 'Revoke…')))))) });
+  replace(list, tokenList);
+
   async function load() {
     const data = await session.api.get('/v1/tokens');
     const mine = (data.tokens || []).filter((t) => operator ? true
       : t.account === session.account);
-    replace(list, mine.length === 0 ? h('p', { id: 'tokens-empty' }, 'No tokens.')
-      : h('table', { class: 'data', id: 'tokens-table' },
-        h('caption', null, 'Tokens, oldest first'),
-        h('thead', null, h('tr', null, ['Name', 'Kind', 'For', 'Issued', 'Expires', 'Action']
-          .map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', null, mine.map((t) => h('tr', { 'data-token': t.id },
-          h('th', { scope: 'row', 'data-label': 'Name' }, t.name),
-          h('td', { 'data-label': 'Kind' }, t.kind),
-          h('td', { 'data-label': 'For' }, t.user ? t.user + ' of ' + t.account
-            : t.purposes ? t.purposes.join(', ') + (t.role ? ' (role ' + t.role + ')' : '')
-              : '—'),
-          h('td', { 'data-label': 'Issued' }, when(t.created)),
-          h('td', { 'data-label': 'Expires' }, t.expires ? when(t.expires) : 'never'),
-          h('td', { 'data-label': 'Action' }, t.kind === 'operator' ? '—'
-            : h('button', { type: 'button', class: 'danger small', 'data-action': 'revoke',
-              'aria-label': 'Revoke ' + t.name + (t.user ? ' of ' + t.user : ''),
-              onclick: () => revoke(t) }, 'Revoke…')))))));
+    tokenList.update(mine.slice().reverse());
   }
 
   await load();

@@ -58,7 +58,7 @@ class CrossAccountIT {
             .replace("{key}", "recording.cloud").replace("{consent}", "ai_training")
             .replace("{terms}", "default").replace("{token}", "tok_000000000000")
             .replace("{namespace}", "ns_0000").replace("{path}", "0/000")
-            .replace("{content}", "inv-1");
+            .replace("{content}", "inv-1").replace("{position}", "1");
         String query = switch (template) {
           case "/v1/meetings/{meeting}/notices" -> "?participant=bob";
           case "/log/proofs/inclusion" -> "?index=0";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.GovernanceState;
 import org.junit.jupiter.api.Test;
 
 class DirectoryTest {
@@ -17,8 +18,10 @@ class DirectoryTest {
   void holds_answersForEveryPositionExactlyWhetherItIsTheAccounts() {
     List<StoredEvent> batch = new ArrayList<>();
     // The store: the directory keeps positions and reads the events back through this.
+    // The projection: users, groups and meetings are read from it.
+    GovernanceState state = GovernanceState.create(name -> true);
     Directory d = new Directory(positions -> java.util.Arrays.stream(positions)
-        .mapToObj(q -> batch.get((int) q - 1)).toList());
+        .mapToObj(q -> batch.get((int) q - 1)).toList(), state::snapshot);
     String[] accounts = {"acme", "globex", "initech"};
     long p = 0;
     for (String a : accounts) {
@@ -33,6 +36,9 @@ class DirectoryTest {
           : new Event.ContentCreated(T0, "c" + i, "customer_content.chat",
               accounts[i % accounts.length], Optional.empty(), Optional.empty(), List.of("acme"));
       batch.add(new StoredEvent(++p, e, Optional.empty()));
+    }
+    for (StoredEvent s : batch) {
+      assertThat(state.apply(s.event()).accepted()).as("%s", s.event()).isTrue();
     }
     // Applied in two parts, as the feed does.
     assertThat(d.apply(batch.subList(0, 200))).isTrue();
@@ -61,6 +67,11 @@ class DirectoryTest {
       }
       assertThat(got).as(a).isEqualTo(want);
     }
+    // Users and meetings are the projection's.
+    assertThat(d.meeting("globex:m").orElseThrow())
+        .isEqualTo(new Directory.MeetingInfo("globex:m", "globex", "o-globex", T0));
+    assertThat(d.account("acme").orElseThrow().users()).containsExactly(
+        new Directory.UserInfo("o-acme", org.covenant.core.vocab.Role.OWNER, Optional.empty()));
     assertThat(d.account("acme").orElseThrow().holds(0)).isFalse();
     assertThat(d.account("acme").orElseThrow().holds(p + 1)).isFalse();
   }

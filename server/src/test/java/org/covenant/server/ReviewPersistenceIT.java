@@ -47,7 +47,7 @@ class ReviewPersistenceIT {
     for (CorpusRecord r : corpus.records()) {
       examples.add(r.toExample(parser));
     }
-    model = ModelTrainer.create(ModelTrainer.Options.defaults(ScanModel.Kind.NAIVE_BAYES))
+    model = ModelTrainer.create(ModelTrainer.Options.defaults())
         .train(examples, "spamassassin-dev-test");
     InviteScanner scanner = InviteScanner.create(model);
     for (int i = 0; i < examples.size() && SPAM.size() < 3; i++) {

@@ -45,8 +45,8 @@ class ReviewQueueIT {
     for (CorpusRecord r : corpus.records()) {
       examples.add(r.toExample(parser));
     }
-    model = ModelTrainer.create(ModelTrainer.Options.defaults(
-        ScanModel.Kind.NAIVE_BAYES)).train(examples, "spamassassin-dev-test");
+    model = ModelTrainer.create(ModelTrainer.Options.defaults())
+        .train(examples, "spamassassin-dev-test");
     InviteScanner scanner = InviteScanner.create(model);
     // Invites the model is sure about, so the test is about the routes, not the model.
     for (int i = 0; i < examples.size() && (SPAM.size() < 2 || HAM.isEmpty()); i++) {
@@ -110,6 +110,7 @@ class ReviewQueueIT {
     JsonNode held = alice.get("/v1/accounts/acme/reviews").json().path("items");
     assertThat(held.findValuesAsText("content")).containsExactly("inv-spam-1", "inv-spam-2");
     assertThat(held.get(0).path("status").asText()).isEqualTo("held");
+    assertThat(held.get(0).path("decided_at").isNull()).isTrue();
     // A preview of the message's text for the reviewer: white space collapsed, at most 400.
     String preview = held.get(0).path("preview").asText();
     assertThat(preview).isNotBlank().doesNotContain("\n").doesNotContain("  ");
@@ -140,6 +141,12 @@ class ReviewQueueIT {
     assertThat(decided.findValuesAsText("content")).containsExactly("inv-spam-1", "inv-spam-2");
     assertThat(decided.findValuesAsText("status")).containsExactly("released", "confirmed");
     assertThat(decided.findValuesAsText("reviewer")).containsExactly("alice", "carol");
+    // ...and when: the server's time of each decision, not before it was held.
+    for (JsonNode d : decided) {
+      java.time.Instant at = java.time.Instant.parse(d.path("decided_at").asText());
+      assertThat(at).isAfterOrEqualTo(java.time.Instant.parse(d.path("held_at").asText()));
+      assertThat(at).isBeforeOrEqualTo(java.time.Instant.now());
+    }
     TestClient.Response badStatus = alice.get("/v1/accounts/acme/reviews?status=all");
     assertThat(badStatus.status()).isEqualTo(400);
     assertThat(badStatus.json().path("field").asText()).isEqualTo("status");

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import org.covenant.format.Problem;
 import org.covenant.format.Result;
+import org.covenant.telemetry.StageProgress;
+import org.covenant.telemetry.TelemetryReport;
 import org.covenant.training.BuildLog;
 import org.covenant.training.ContentCorpus;
 import org.covenant.training.DatasetBuilder;
@@ -47,6 +49,17 @@ public final class SparkEngine {
       DatasetBuilder.Request req, LedgerIndex ledger, BuildLog log, Progress progress,
       Instant now) {
     return SparkJobs.datasetBuild(master, req, ledger, log, progress, now);
+  }
+
+  /**
+   * {@code telemetry report --engine spark}: {@code report} run with its contribution bounding
+   * and bounded sums on a Spark session on {@code master} (or spark-submit's when empty); the
+   * read, the guard, the noise (the exact samplers, once per released cell) and the outputs stay
+   * in this process, the driver.
+   */
+  public static TelemetryReport.ReportOutcome telemetryReport(Optional<String> master,
+      TelemetryReport report, TelemetryReport.Options options, StageProgress progress) {
+    return SparkJobs.telemetryReport(master, report, options, progress);
   }
 
   /** Writes {@code corpus} as Parquet ({@link CorpusParquet}). */

@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.covenant.format.Result;
+import org.covenant.telemetry.StageProgress;
+import org.covenant.telemetry.TelemetryReport;
 import org.covenant.training.BuildLog;
 import org.covenant.training.DatasetBuilder;
 import org.covenant.training.DatasetManifest;
@@ -36,6 +38,16 @@ final class SparkJobs {
     SparkSession spark = session(master, "covenant dataset build");
     try {
       return SparkDatasetBuild.build(spark, req, ledger, log, progress, now);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static TelemetryReport.ReportOutcome telemetryReport(Optional<String> master,
+      TelemetryReport report, TelemetryReport.Options options, StageProgress progress) {
+    SparkSession spark = session(master, "covenant telemetry report");
+    try {
+      return report.run(options, progress, SparkTelemetry.on(spark));
     } finally {
       spark.stop();
     }

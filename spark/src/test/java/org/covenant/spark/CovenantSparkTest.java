@@ -144,6 +144,21 @@ class CovenantSparkTest {
   }
 
   @Test
+  void build_refusesACorpusTheLedgerPositionDoesNotMatch() {
+    // A record captured before its account existed cannot come from this ledger's history.
+    Path parquet = dir.resolve("too-early.parquet");
+    records.withColumn("created", org.apache.spark.sql.functions.when(col("record").equalTo(9),
+        lit(1_000_000_000L)).otherwise(col("created"))).write().parquet(parquet.toString());
+    String problems = LocalSpark.problems(SparkDatasetBuild.build(spark,
+        new DatasetBuilder.Request(parquet, "ai.training", LocalSpark.AT, dir.resolve("ds3"), 2,
+            Optional.empty()), ledger, BuildLog.dataDir(dir.resolve("data")), Progress.none(),
+        LocalSpark.NOW));
+    assertThat(problems).contains("record 9", "field `created`", "1970-01-01T00:00:01Z",
+        "before account `" + corpus.item(9).account() + "` existed");
+    assertThat(dir.resolve("ds3")).doesNotExist();
+  }
+
+  @Test
   void build_needsTheRecordColumn_andAParquetCorpus() {
     Path noOrder = dir.resolve("no-record.parquet");
     records.drop("record").write().parquet(noOrder.toString());

@@ -16,8 +16,12 @@ final class LocalSpark {
   private LocalSpark() {}
 
   static SparkSession session() {
+    // Heartbeats: a full `mvn verify` at load average 190 on this 2-core machine killed the test
+    // JVM with Spark's exit code 56 (executor heartbeat failures); one JVM, so be patient.
     return SparkSession.builder().master("local[2]").appName("covenant-spark-test")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.executor.heartbeatInterval", "60s")
+        .config("spark.network.timeout", "600s")
         .getOrCreate();
   }
 

@@ -63,6 +63,15 @@ public final class Ledger implements AutoCloseable {
       new CopyOnWriteArrayList<>();
   private volatile View view;
   private volatile boolean closed;
+  /**
+   * The events of the last two groups this ledger committed, in position order (at most twice
+   * MAX_GROUP_EVENTS): {@link #events} serves them from memory, so the transparency log
+   * following an import does not read back and decode what was just written. Replaced at each
+   * commit; never more than two groups are kept.
+   */
+  private volatile List<StoredEvent> recent = List.of();
+  // Guarded by writer: the last group alone.
+  private List<StoredEvent> lastGroup = List.of();
   /** Where a key was appended and the fingerprint of its request (null when unbound). */
   private record KeyUse(long position, String fingerprint) {}
 
@@ -100,7 +109,7 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
-    return open(config, catalog, replay, List.of());
+    return open(config, catalog, replay, projection -> {}, List.of());
   }
 
   /**
@@ -113,6 +122,28 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay, List<? extends Start> starts) {
+    return open(config, catalog, replay, projection -> {}, starts);
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog, Consumer)}, first handing {@code projection} a
+   * view of the projection being rebuilt, which {@code replay} may read for each page it is shown
+   * (the server's directory resolves a {@code content.deleted} to its content's account).
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return open(config, catalog, replay, projection, List.of());
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog, Consumer, Consumer)}, starting from the first of
+   * {@code starts} that holds, as {@link #open(LedgerConfig, TermsCatalog, Consumer, List)}.
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(replay, "replay");
     EventStore store;
@@ -125,7 +156,7 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog, replay, starts);
+    return over(store, catalog, replay, projection, starts);
   }
 
   /**
@@ -171,13 +202,24 @@ public final class Ledger implements AutoCloseable {
   /** As {@link #over(EventStore, TermsCatalog)}, showing {@code replay} the open's replay. */
   public static Ledger over(EventStore store, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
-    return over(store, catalog, replay, List.of());
+    return over(store, catalog, replay, projection -> {}, List.of());
+  }
+
+  /** As {@link #over(EventStore, TermsCatalog, Consumer)} with a view of the projection. */
+  public static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return over(store, catalog, replay, projection, List.of());
   }
 
   private static Ledger over(EventStore store, TermsCatalog catalog,
-      Consumer<List<StoredEvent>> replay, List<? extends Start> starts) {
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Ledger ledger = new Ledger(store, catalog);
     ledger.starts = List.copyOf(starts);
+    // The state's own head: during the replay it is ahead of the published view.
+    projection.accept(() -> ledger.view.state().snapshot());
     ledger.replay = Objects.requireNonNull(replay, "replay");
     ledger.writer.lock();
     try {
@@ -270,7 +312,25 @@ public final class Ledger implements AutoCloseable {
   /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
-    return store.read(afterPosition, limit);
+    List<StoredEvent> r = recent;
+    if (r.isEmpty() || limit <= 0) {
+      return store.read(afterPosition, limit);
+    }
+    long first = r.get(0).position();
+    long last = r.get(r.size() - 1).position();
+    if (afterPosition + 1 < first || afterPosition + 1 > last) {
+      return store.read(afterPosition, limit);
+    }
+    int from = (int) (afterPosition + 1 - first);
+    int to = (int) Math.min(r.size(), (long) from + limit);
+    List<StoredEvent> cached = r.subList(from, to);
+    if (cached.size() == limit) {
+      return cached;
+    }
+    // The rest, if any, is after the group: what another process appended since, say.
+    List<StoredEvent> out = new ArrayList<>(cached);
+    out.addAll(store.read(last, limit - cached.size()));
+    return out;
   }
 
   /**
@@ -522,6 +582,22 @@ public final class Ledger implements AutoCloseable {
             + " after the write but the projection's is " + v.state().head());
       }
       undelivered.addAll(fresh);
+      if (!fresh.isEmpty()) {
+        // The previous group stays too, so a log feed that runs beside the next append (an
+        // import's catch-up in the background) still finds its page in memory.
+        List<StoredEvent> now = List.copyOf(fresh);
+        List<StoredEvent> before = lastGroup;
+        if (!before.isEmpty()
+            && before.get(before.size() - 1).position() + 1 == now.get(0).position()) {
+          List<StoredEvent> both = new ArrayList<>(before.size() + now.size());
+          both.addAll(before);
+          both.addAll(now);
+          recent = java.util.Collections.unmodifiableList(both);
+        } else {
+          recent = now;
+        }
+        lastGroup = now;
+      }
       view = new View(v.state(), head);
       for (Request r : group) {
         r.done = true;
@@ -598,6 +674,8 @@ public final class Ledger implements AutoCloseable {
 
   private void rebuild() {
     undelivered.clear();
+    recent = List.of();
+    lastGroup = List.of();
     java.util.function.Predicate<String> known = name -> replaying || catalog.knows(name);
     view = new View(GovernanceState.create(known), 0);
     startedFrom = null;

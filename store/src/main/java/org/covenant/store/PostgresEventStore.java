@@ -8,13 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 /**
  * The shared {@link EventStore} (ARCHITECTURE.md §9): a PostgreSQL schema that any number of
@@ -107,32 +107,32 @@ public final class PostgresEventStore implements EventStore {
     if (keys.isEmpty()) {
       return new java.util.HashMap<>();
     }
-    String[] exact = keys.toArray(String[]::new);
-    String[] prefixes = new String[exact.length];
-    for (int i = 0; i < exact.length; i++) {
-      prefixes[i] = likeEscape(exact[i] + separator) + "%";
-    }
+    String[] wanted = keys.toArray(String[]::new);
+    // [K, K + separator's successor) in byte order holds K and every key that starts with
+    // K + separator (and a few others, filtered below): one range scan of the
+    // text_pattern_ops index (v2) per key. (`LIKE ANY(array)` cannot use that index: it scanned
+    // the whole table once per batch, 12 s for 1,000 keys over 300k events.)
+    String upper = separator.substring(0, separator.length() - 1)
+        + (char) (separator.charAt(separator.length() - 1) + 1);
     return withRetry("look up idempotency keys", c -> {
       java.util.Map<String, Long> out = new java.util.HashMap<>();
-      // The exact keys use the unique index; the prefixes the text_pattern_ops index (v2).
-      try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, position FROM "
-          + schema + ".ledger_event WHERE idempotency_key = ANY(?) UNION ALL "
-          + "SELECT idempotency_key, position FROM " + schema + ".ledger_event "
-          + "WHERE idempotency_key LIKE ANY(?)")) {
-        ps.setArray(1, c.createArrayOf("text", exact));
-        ps.setArray(2, c.createArrayOf("text", prefixes));
+      try (PreparedStatement ps = c.prepareStatement("SELECT k.key, e.idempotency_key, "
+          + "e.position FROM unnest(?::text[]) AS k(key) JOIN " + schema + ".ledger_event e "
+          + "ON e.idempotency_key ~>=~ k.key AND e.idempotency_key ~<~ (k.key || ?)")) {
+        ps.setArray(1, c.createArrayOf("text", wanted));
+        ps.setString(2, upper);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.put(rs.getString(1), rs.getLong(2));
+            String key = rs.getString(1);
+            String stored = rs.getString(2);
+            if (stored.equals(key) || stored.startsWith(key + separator)) {
+              out.put(stored, rs.getLong(3));
+            }
           }
         }
       }
       return out;
     });
-  }
-
-  private static String likeEscape(String s) {
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   @Override
@@ -305,19 +305,48 @@ public final class PostgresEventStore implements EventStore {
     return raw.decode();
   }
 
+  /**
+   * Writes the batch with one {@code COPY ... FROM STDIN} (text format): one round trip and no
+   * per-row statement, several times faster than batched {@code INSERT}s. Inside the append's
+   * transaction, so the batch is as atomic as before.
+   */
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".ledger_event "
-        + "(position, type, at, body, idempotency_key) VALUES (?, ?, ?, ?::jsonb, ?)")) {
-      for (StoredEvent e : batch) {
-        ps.setLong(1, e.position());
-        ps.setString(2, e.event().type());
-        ps.setObject(3, OffsetDateTime.ofInstant(e.event().at(), ZoneOffset.UTC));
-        ps.setString(4, EventRows.body(e.event()));
-        ps.setString(5, e.idempotencyKey().orElse(null));
-        ps.addBatch();
+    StringBuilder rows = new StringBuilder(batch.size() * 320);
+    for (StoredEvent e : batch) {
+      rows.append(e.position()).append('\t');
+      copyText(rows, e.event().type()).append('\t');
+      rows.append(e.event().at().toString()).append('\t');
+      copyText(rows, EventRows.body(e.event())).append('\t');
+      if (e.idempotencyKey().isPresent()) {
+        copyText(rows, e.idempotencyKey().get());
+      } else {
+        rows.append("\\N");
       }
-      ps.executeBatch();
+      rows.append('\n');
     }
+    CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
+    try {
+      copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, idempotency_key) "
+          + "FROM STDIN", new java.io.ByteArrayInputStream(
+              rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot send the batch: " + e.getMessage(), "08006", e);
+    }
+  }
+
+  /** Appends {@code s} escaped for COPY's text format (backslash, tab, newline, return). */
+  static StringBuilder copyText(StringBuilder out, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append(ch);
+      }
+    }
+    return out;
   }
 
   private StoreException classify(SQLException e, String what) {

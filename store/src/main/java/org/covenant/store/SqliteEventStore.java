@@ -1,5 +1,6 @@
 package org.covenant.store;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.format.Json;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -40,8 +42,6 @@ public final class SqliteEventStore implements EventStore {
   private final String where;
   /** Parameters per {@code IN} list (SQLite allows 999 in old builds). */
   private static final int IN_CHUNK = 500;
-  /** Keys per look-up query (three parameters each). */
-  private static final int KEY_CHUNK = 200;
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
   private String ledgerId;
@@ -122,32 +122,29 @@ public final class SqliteEventStore implements EventStore {
   public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
       String separator) {
     java.util.Map<String, Long> out = new java.util.HashMap<>();
-    List<String> all = List.copyOf(keys);
-    // Keys compare as bytes (BINARY): [K + separator, K + separator's successor) is exactly the
-    // keys that start with K + separator, and the unique index serves the range.
+    if (keys.isEmpty()) {
+      return out;
+    }
+    // Keys compare as bytes (BINARY): [K, K + separator's successor) holds K itself and every
+    // key that starts with K + separator (and a few others, filtered below); the unique index
+    // serves one range per key. The keys go in as one JSON array, so a batch of any size is one
+    // statement (one prepare, one index seek per key) instead of a query per few hundred keys.
     String upper = separator.substring(0, separator.length() - 1)
         + (char) (separator.charAt(separator.length() - 1) + 1);
+    ArrayNode array = Json.array();
+    keys.forEach(array::add);
     synchronized (readLock) {
-      try {
-        for (int from = 0; from < all.size(); from += KEY_CHUNK) {
-          List<String> chunk = all.subList(from, Math.min(all.size(), from + KEY_CHUNK));
-          StringBuilder sql = new StringBuilder(
-              "SELECT idempotency_key, position FROM ledger_event WHERE ");
-          for (int i = 0; i < chunk.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("idempotency_key = ? OR "
-                + "(idempotency_key >= ? AND idempotency_key < ?)");
-          }
-          try (PreparedStatement ps = reader().prepareStatement(sql.toString())) {
-            int n = 1;
-            for (String k : chunk) {
-              ps.setString(n++, k);
-              ps.setString(n++, k + separator);
-              ps.setString(n++, k + upper);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-              }
+      try (PreparedStatement ps = reader().prepareStatement("SELECT j.value, e.idempotency_key, "
+          + "e.position FROM json_each(?) AS j CROSS JOIN ledger_event AS e "
+          + "ON e.idempotency_key >= j.value AND e.idempotency_key < j.value || ?")) {
+        ps.setString(1, Json.line(array));
+        ps.setString(2, upper);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String key = rs.getString(1);
+            String stored = rs.getString(2);
+            if (stored.equals(key) || stored.startsWith(key + separator)) {
+              out.put(stored, rs.getLong(3));
             }
           }
         }
@@ -315,6 +312,9 @@ public final class SqliteEventStore implements EventStore {
 
   private Connection connection(boolean create) throws SQLException {
     SQLiteConfig c = new SQLiteConfig();
+    // 32 MiB of page cache (the default is 2 MiB): an import's batch inserts 10,000 keys into
+    // the idempotency index and looks 10,000 up, touching index pages all over the tree.
+    c.setCacheSize(-32 * 1024);
     c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
     if (!create) {
       // After the first open the file must be there: a missing file is unavailable, not a
@@ -374,6 +374,10 @@ public final class SqliteEventStore implements EventStore {
       // WAL cannot be entered inside a transaction; synchronous=FULL syncs the WAL on commit.
       execute(c, "PRAGMA journal_mode = WAL");
       execute(c, "PRAGMA synchronous = FULL");
+      // Checkpoint the WAL into the file every 64 MiB rather than every 4 MiB: an index page
+      // changed by consecutive batches is then copied into the file once, not once per batch.
+      // Durability is unchanged (a commit is durable once its WAL frames are synced).
+      execute(c, "PRAGMA wal_autocheckpoint = 16384");
       ledgerId = id;
       fileKey = fileKey();
       writer = c;

@@ -128,6 +128,42 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void storedKeys_ofAWholeImportBatch_findTheirOwnKeysOnly() {
+    EventStore s = store();
+    int n = 12_000;
+    List<Event> events = Workload.accounts("w", n + 4);
+    String fp = "cd".repeat(32);
+    List<StoredEvent> batch = new ArrayList<>();
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      // every third key is stored with its request fingerprint
+      String key = "imp-" + i;
+      batch.add(new StoredEvent(i + 1, events.get(i),
+          Optional.of(i % 3 == 0 ? key + "#sha256:" + fp : key)));
+      wanted.add(key);
+    }
+    // keys that sort between a wanted key and its fingerprinted form, and keys COPY's text
+    // format must escape
+    String odd = "tab\tnl\ncr\rback\\slash \"q\" ключ";
+    batch.add(new StoredEvent(n + 1, events.get(n), Optional.of("imp-1!")));
+    batch.add(new StoredEvent(n + 2, events.get(n + 1), Optional.of("imp-2#sha256")));
+    batch.add(new StoredEvent(n + 3, events.get(n + 2), Optional.of(odd)));
+    batch.add(new StoredEvent(n + 4, events.get(n + 3), Optional.of("imp-4#sha256:" + fp
+        + "x")));
+    assertThat(s.append(0, unseen -> batch)).isEqualTo(n + 4);
+    wanted.add(odd);
+    wanted.add("never");
+    java.util.Map<String, Long> found = s.storedKeys(wanted, "#sha256:");
+    // a stored key that starts with a wanted key and the separator is the store's answer (the
+    // ledger then checks that a fingerprint follows)
+    assertThat(found).hasSize(n + 2).containsEntry("imp-4#sha256:" + fp + "x", (long) n + 4)
+        .containsEntry("imp-0#sha256:" + fp, 1L).containsEntry("imp-1", 2L)
+        .containsEntry("imp-11999", 12_000L).containsEntry(odd, (long) n + 3)
+        .doesNotContainKeys("imp-1!", "imp-2#sha256", "never");
+    assertThat(s.read(n + 2, 1).get(0).idempotencyKey()).contains(odd);
+  }
+
+  @Test
   void appendAt_storesOnlyAtTheExpectedHead() {
     EventStore s = store();
     List<Event> events = Workload.accounts("b", 3);
@@ -283,6 +319,44 @@ abstract class EventStoreContract {
     assertThat(l.head()).isEqualTo(5);
     assertThat(s.read(0, 100)).extracting(StoredEvent::event)
         .containsExactly(setup.get(0), setup.get(1), setup.get(2), setup.get(3), ok);
+  }
+
+  @Test
+  void ledger_importBatch_withARejectedEventInside_storesTheRest_andAgainAddsNothing() {
+    EventStore s = createStore();
+    Ledger l = ledger(s);
+    List<Event> events = new ArrayList<>(Workload.stream("imp", 10_000, 5));
+    // position 5000 of the batch names an account that does not exist
+    events.set(5000, new Event.ConsentGranted(Workload.AT, "nobody", "ai_training", "x"));
+    List<Append> batch = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      batch.add(Append.of(events.get(i), "imp-" + i));
+    }
+    List<AppendResult> first = l.append(batch);
+    assertThat(first).hasSize(batch.size());
+    AppendResult.Rejected rejected = (AppendResult.Rejected) first.get(5000);
+    assertThat(rejected.rejection().code()).isEqualTo(RejectionCode.UNKNOWN_ACCOUNT);
+    assertThat(rejected.rejection().message()).contains("nobody");
+    assertThat(first.stream().filter(AppendResult::stored).count()).isEqualTo(batch.size() - 1);
+    assertThat(l.head()).isEqualTo(batch.size() - 1);
+    assertThat(first.get(5001)).isEqualTo(new AppendResult.Accepted(events.get(5001), 5001));
+    // the log's feed reads the group just committed: the same events the store holds
+    assertThat(l.events(0, 20_000)).containsExactlyElementsOf(s.read(0, 20_000));
+    assertThat(l.events(4990, 20)).containsExactlyElementsOf(s.read(4990, 20));
+    assertThat(l.events(batch.size() - 1, 10)).isEmpty();
+    // importing the same batch again adds nothing: every key is a duplicate at its position
+    List<AppendResult> again = l.append(batch);
+    assertThat(again.get(0)).isEqualTo(new AppendResult.Duplicate(events.get(0), "imp-0", 1));
+    assertThat(again.get(9999)).isEqualTo(
+        new AppendResult.Duplicate(events.get(9999), "imp-9999", 9999));
+    assertThat(again.get(5000)).isInstanceOf(AppendResult.Rejected.class);
+    assertThat(again.stream().filter(r -> r instanceof AppendResult.Duplicate).count())
+        .isEqualTo(batch.size() - 1);
+    assertThat(l.head()).isEqualTo(batch.size() - 1);
+    Ledger reopened = track(Ledger.over(reopen(s), Workload.CATALOG));
+    assertThat(reopened.head()).isEqualTo(batch.size() - 1);
+    assertThat(reopened.append(batch).stream().noneMatch(r -> r instanceof AppendResult.Accepted))
+        .isTrue();
   }
 
   @Test

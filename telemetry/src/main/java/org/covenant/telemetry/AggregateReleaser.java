@@ -54,7 +54,7 @@ public final class AggregateReleaser {
     Rational epsQ = p.epsilon().dividedBy(queries);
     double rhoQ = p.mechanism() == Mechanism.GAUSSIAN ? p.rho() / queries : 0;
     List<Release.MetricRelease> out = new ArrayList<>();
-    List<BudgetEntry.Query> ledger = new ArrayList<>();
+    List<BudgetEntry.QueryCharge> ledger = new ArrayList<>();
     for (int m = 0; m < metrics.size(); m++) {
       Metric metric = metrics.get(m);
       BoundedSums s = exact.get(m);
@@ -75,9 +75,9 @@ public final class AggregateReleaser {
       }
       out.add(new Release.MetricRelease(metric.id(), sum, count, suppressed, sumNoise.stddev(),
           countNoise.stddev()));
-      ledger.add(new BudgetEntry.Query(metric.id(), "count", epsQ.toDecimal(),
+      ledger.add(new BudgetEntry.QueryCharge(metric.id(), "count", epsQ.toDecimal(),
           countNoise.sensitivity(), countNoise.scale(), b.maxCells(), 1));
-      ledger.add(new BudgetEntry.Query(metric.id(), "sum", epsQ.toDecimal(),
+      ledger.add(new BudgetEntry.QueryCharge(metric.id(), "sum", epsQ.toDecimal(),
           sumNoise.sensitivity(), sumNoise.scale(), b.maxCells(), b.maxPerCell()));
     }
     String at = Instant.now(clock).toString();

@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public record BudgetEntry(
     String release, String at, String dataset, String mechanism, String epsilon, double delta,
-    double rho, int minGroup, boolean seeded, List<Query> queries, String spentEpsilon) {
+    double rho, int minGroup, boolean seeded, List<QueryCharge> queries, String spentEpsilon) {
   public BudgetEntry {
     Objects.requireNonNull(release, "release");
     Objects.requireNonNull(at, "at");
@@ -44,10 +44,10 @@ public record BudgetEntry(
    * @param maxCells the contribution bound on cells
    * @param maxPerCell the contribution bound per cell (1 for counts)
    */
-  public record Query(
+  public record QueryCharge(
       String metric, String kind, String epsilon, double sensitivity, double scale, int maxCells,
       long maxPerCell) {
-    public Query {
+    public QueryCharge {
       Objects.requireNonNull(metric, "metric");
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(epsilon, "epsilon");

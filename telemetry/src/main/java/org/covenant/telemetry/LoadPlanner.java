@@ -55,18 +55,61 @@ public final class LoadPlanner {
     return load;
   }
 
+  /**
+   * The load of the accounts that allow the same regions (issue 18, {@code data_regions.allowed}):
+   * it may only move to a region in {@code allowed}.
+   *
+   * @param name what the class is called in reports (e.g. {@code eu-central,eu-west})
+   * @param allowed per region index, whether these accounts allow it
+   * @param load [region][24 UTC hours] of these accounts
+   */
+  public record LoadClass(String name, boolean[] allowed, double[][] load) {
+    /** Validates. */
+    public LoadClass {
+      java.util.Objects.requireNonNull(name, "name");
+      allowed = allowed.clone();
+      load = copy(load);
+    }
+
+    /** Accounts that allow every region. */
+    public static LoadClass unrestricted(double[][] load) {
+      boolean[] all = new boolean[load.length];
+      Arrays.fill(all, true);
+      return new LoadClass("all", all, load);
+    }
+  }
+
   /** The plan for {@code load} ([region][24 UTC hours], concurrent participants). */
   public LoadPlan plan(double[][] load) {
+    return plan(List.of(LoadClass.unrestricted(load)));
+  }
+
+  /**
+   * The plan for the sum of {@code classes}, moving each class's load only to regions it allows
+   * (issue 18): a region its accounts do not allow never receives their load, so a restriction
+   * can only forgo shift, never break it.
+   */
+  public LoadPlan plan(List<LoadClass> classes) {
     int n = graph.size();
-    if (load.length != n) {
-      throw new IllegalArgumentException("one load row per region");
+    int m = classes.size();
+    double[][] load = new double[n][24];
+    for (LoadClass c : classes) {
+      if (c.load().length != n || c.allowed().length != n) {
+        throw new IllegalArgumentException("one load row and one allowed flag per region");
+      }
+      for (int r = 0; r < n; r++) {
+        for (int h = 0; h < 24; h++) {
+          load[r][h] += c.load()[r][h];
+        }
+      }
     }
     int[][] lat = graph.latencies();
-    double[][] after = new double[n][];
-    for (int r = 0; r < n; r++) {
-      after[r] = load[r].clone();
+    double[][] after = copy(load);
+    double[][][] part = new double[m][][];
+    for (int c = 0; c < m; c++) {
+      part[c] = copy(classes.get(c).load());
     }
-    double[][][] flow = new double[n][n][24];
+    double[][][][] flow = new double[m][n][n][24];
     for (int pass = 0; pass < 2; pass++) {
       Integer[] order = new Integer[n];
       for (int r = 0; r < n; r++) {
@@ -74,7 +117,7 @@ public final class LoadPlanner {
       }
       Arrays.sort(order, Comparator.comparingDouble((Integer r) -> -max(after[r])));
       for (int r : order) {
-        lower(r, load, after, flow, lat);
+        lower(r, classes, after, part, flow, lat);
       }
     }
     List<LoadPlan.Shift> shifts = new ArrayList<>();
@@ -82,7 +125,15 @@ public final class LoadPlanner {
     for (int h = 0; h < 24; h++) {
       for (int from = 0; from < n; from++) {
         for (int to = 0; to < n; to++) {
-          double f = flow[from][to][h] - flow[to][from][h];
+          double f = 0;
+          for (int c = 0; c < m; c++) {
+            f += Math.max(0, flow[c][from][to][h] - flow[c][to][from][h]);
+          }
+          double back = 0;
+          for (int c = 0; c < m; c++) {
+            back += Math.max(0, flow[c][to][from][h] - flow[c][from][to][h]);
+          }
+          f -= Math.min(f, back);
           if (f > 1e-9 && load[from][h] > 0) {
             shifts.add(new LoadPlan.Shift(h, ids.get(from), ids.get(to), lat[from][to],
                 f / load[from][h], f));
@@ -94,8 +145,10 @@ public final class LoadPlanner {
         capacity(load), capacity(after), shifts);
   }
 
-  private void lower(int r, double[][] load, double[][] after, double[][][] flow, int[][] lat) {
+  private void lower(int r, List<LoadClass> classes, double[][] after, double[][][] part,
+      double[][][][] flow, int[][] lat) {
     int n = after.length;
+    int m = classes.size();
     List<Integer> near = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       if (k != r && lat[r][k] > 0 && lat[r][k] <= latencyBoundMs) {
@@ -110,17 +163,31 @@ public final class LoadPlanner {
     for (int k = 0; k < n; k++) {
       peaks[k] = max(after[k]);
     }
+    // What each class may still move out of r in each hour, and where it may go.
+    double[][] movableOf = new double[m][24];
     double[] absorb = new double[24];
     double[] movable = new double[24];
     for (int h = 0; h < 24; h++) {
+      double any = 0;
       for (int k : near) {
-        absorb[h] += Math.max(0, peaks[k] - after[k][h]);
+        any += Math.max(0, peaks[k] - after[k][h]);
       }
-      double out = 0;
-      for (int k = 0; k < n; k++) {
-        out += flow[r][k][h];
+      absorb[h] = any;
+      for (int c = 0; c < m; c++) {
+        double out = 0;
+        for (int k = 0; k < n; k++) {
+          out += flow[c][r][k][h];
+        }
+        double room = 0;
+        for (int k : near) {
+          if (classes.get(c).allowed()[k]) {
+            room += Math.max(0, peaks[k] - after[k][h]);
+          }
+        }
+        movableOf[c][h] = Math.min(part[c][r][h],
+            Math.max(0, maxShare * classes.get(c).load()[r][h] - out));
+        movable[h] += Math.min(movableOf[c][h], room);
       }
-      movable[h] = Math.max(0, maxShare * load[r][h] - out);
     }
     double hi = peaks[r];
     double lo = 0;
@@ -137,22 +204,46 @@ public final class LoadPlanner {
       hi = lo;
     }
     double target = hi;
+    // Restricted classes first: they have fewer places to go.
+    Integer[] byFreedom = new Integer[m];
+    for (int c = 0; c < m; c++) {
+      byFreedom[c] = c;
+    }
+    Arrays.sort(byFreedom, Comparator.comparingInt(c -> count(classes.get(c).allowed())));
     for (int h = 0; h < 24; h++) {
       double excess = after[r][h] - target;
-      for (int k : near) {
-        if (excess <= 1e-12) {
-          break;
-        }
-        double room = Math.max(0, peaks[k] - after[k][h]);
-        double d = Math.min(room, excess);
-        if (d > 0) {
-          after[k][h] += d;
-          after[r][h] -= d;
-          flow[r][k][h] += d;
-          excess -= d;
+      for (int c : byFreedom) {
+        double left = movableOf[c][h];
+        for (int k : near) {
+          if (excess <= 1e-12 || left <= 1e-12) {
+            break;
+          }
+          // INVARIANT: a class's load goes only to regions its accounts allow.
+          if (!classes.get(c).allowed()[k]) {
+            continue;
+          }
+          double room = Math.max(0, peaks[k] - after[k][h]);
+          double d = Math.min(Math.min(room, excess), left);
+          if (d > 0) {
+            after[k][h] += d;
+            after[r][h] -= d;
+            part[c][k][h] += d;
+            part[c][r][h] -= d;
+            flow[c][r][k][h] += d;
+            excess -= d;
+            left -= d;
+          }
         }
       }
     }
+  }
+
+  private static int count(boolean[] b) {
+    int n = 0;
+    for (boolean x : b) {
+      n += x ? 1 : 0;
+    }
+    return n;
   }
 
   private static boolean feasible(double t, double[] a, double[] absorb, double[] movable) {

@@ -100,9 +100,9 @@ public final class PrivacyLedger {
   private static BudgetEntry parse(String line) {
     try {
       JsonNode n = JSON.readTree(line);
-      List<BudgetEntry.Query> qs = new java.util.ArrayList<>();
+      List<BudgetEntry.QueryCharge> qs = new java.util.ArrayList<>();
       for (JsonNode q : n.path("queries")) {
-        qs.add(new BudgetEntry.Query(q.path("metric").asText(), q.path("kind").asText(),
+        qs.add(new BudgetEntry.QueryCharge(q.path("metric").asText(), q.path("kind").asText(),
             q.path("epsilon").asText(), q.path("sensitivity").asDouble(), q.path("scale").asDouble(),
             q.path("max_cells").asInt(), q.path("max_per_cell").asLong()));
       }

@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * The platform's regions (the public partitions of every aggregate: known in advance, never derived
  * from the data) and the latencies between them, as data ({@code regions.yaml}).
  */
-public record RegionGraph(List<Region> regions, List<Link> links) {
+public record RegionGraph(List<Region> regions, List<RegionLink> links) {
   /** Resource path of the platform's region graph. */
   public static final String PLATFORM_RESOURCE = "regions.yaml";
 
@@ -35,8 +35,8 @@ public record RegionGraph(List<Region> regions, List<Link> links) {
   }
 
   /** An undirected link with its round-trip latency. */
-  public record Link(String a, String b, int latencyMs) {
-    public Link {
+  public record RegionLink(String a, String b, int latencyMs) {
+    public RegionLink {
       Objects.requireNonNull(a, "a");
       Objects.requireNonNull(b, "b");
       if (latencyMs <= 0 || a.equals(b)) {
@@ -57,7 +57,7 @@ public record RegionGraph(List<Region> regions, List<Link> links) {
         throw new IllegalArgumentException("duplicate region `" + r.id() + "`");
       }
     }
-    for (Link l : links) {
+    for (RegionLink l : links) {
       if (!seen.containsKey(l.a()) || !seen.containsKey(l.b())) {
         throw new IllegalArgumentException("link names an unknown region: `" + l.a() + "`-`" + l.b() + "`");
       }
@@ -94,7 +94,7 @@ public record RegionGraph(List<Region> regions, List<Link> links) {
     for (int i = 0; i < n; i++) {
       m[i][i] = 0;
     }
-    for (Link l : links) {
+    for (RegionLink l : links) {
       int a = index(l.a()).orElseThrow();
       int b = index(l.b()).orElseThrow();
       m[a][b] = l.latencyMs();
@@ -153,7 +153,7 @@ public record RegionGraph(List<Region> regions, List<Link> links) {
       }
       regions.add(new Region(r.get("id").textValue(), zone, weight));
     }
-    List<Link> links = new ArrayList<>();
+    List<RegionLink> links = new ArrayList<>();
     JsonNode ls = root.path("links");
     for (int i = 0; i < ls.size(); i++) {
       JsonNode l = ls.get(i);
@@ -162,7 +162,7 @@ public record RegionGraph(List<Region> regions, List<Link> links) {
       if (!l.path("a").isTextual() || !l.path("b").isTextual() || lat <= 0) {
         return Loaded.invalid(file, at, "expected {a, b, latency_ms > 0}");
       }
-      links.add(new Link(l.get("a").textValue(), l.get("b").textValue(), lat));
+      links.add(new RegionLink(l.get("a").textValue(), l.get("b").textValue(), lat));
     }
     try {
       return Loaded.ok(new RegionGraph(regions, links));

@@ -7,7 +7,7 @@ import java.util.Objects;
  * The outcome of reviewing a catalogue: it passes when no problem was found. A problem names the
  * event type, the field (empty for the event as a whole), a lowercase snake code and a reason.
  */
-public record SchemaReview(String catalogue, int schemas, List<Problem> problems) {
+public record SchemaReview(String catalogue, int schemas, List<Finding> problems) {
   public SchemaReview {
     Objects.requireNonNull(catalogue, "catalogue");
     problems = List.copyOf(problems);
@@ -33,8 +33,8 @@ public record SchemaReview(String catalogue, int schemas, List<Problem> problems
    *     {@code customer_content_category}, {@code missing_privacy_unit}, {@code missing_timestamp}
    * @param reason lowercase, names the field in backticks
    */
-  public record Problem(String type, String field, String code, String reason) {
-    public Problem {
+  public record Finding(String type, String field, String code, String reason) {
+    public Finding {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(code, "code");

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Reviews telemetry schemas so that customer content and direct identifiers never enter telemetry
  * (ARCHITECTURE.md §2: service-generated data belongs to the platform; customer content does not).
- * Checks, each giving one {@link SchemaReview.Problem} per offending field:
+ * Checks, each giving one {@link SchemaReview.Finding} per offending field:
  *
  * <ul>
  *   <li>the type: free strings, text, json and bytes can carry content ({@code free_text}), a URL can
@@ -59,7 +59,7 @@ public final class SchemaReviewer {
 
   /** Reviews every schema of {@code catalogue}. */
   public SchemaReview review(SchemaCatalogue catalogue) {
-    List<SchemaReview.Problem> problems = new ArrayList<>();
+    List<SchemaReview.Finding> problems = new ArrayList<>();
     for (EventSchema s : catalogue.schemas()) {
       problems.addAll(review(s));
     }
@@ -67,20 +67,20 @@ public final class SchemaReviewer {
   }
 
   /** The problems of one schema, in field order, event-level problems first. */
-  public List<SchemaReview.Problem> review(EventSchema s) {
-    List<SchemaReview.Problem> out = new ArrayList<>();
+  public List<SchemaReview.Finding> review(EventSchema s) {
+    List<SchemaReview.Finding> out = new ArrayList<>();
     String t = s.type();
     if (s.category().startsWith("customer_content.")) {
-      out.add(new SchemaReview.Problem(t, "", "customer_content_category",
+      out.add(new SchemaReview.Finding(t, "", "customer_content_category",
           "event type `" + t + "` declares customer content category `" + s.category()
               + "`: telemetry is service-generated data only"));
     }
     if (s.field("account").map(f -> f.type() != FieldType.PSEUDONYM || !f.required()).orElse(true)) {
-      out.add(new SchemaReview.Problem(t, "account", "missing_privacy_unit",
+      out.add(new SchemaReview.Finding(t, "account", "missing_privacy_unit",
           "event type `" + t + "` must declare a required pseudonym field `account` (the privacy unit)"));
     }
     if (s.field("at").map(f -> f.type() != FieldType.TIMESTAMP || !f.required()).orElse(true)) {
-      out.add(new SchemaReview.Problem(t, "at", "missing_timestamp",
+      out.add(new SchemaReview.Finding(t, "at", "missing_timestamp",
           "event type `" + t + "` must declare a required timestamp field `at`"));
     }
     for (FieldSpec f : s.fields()) {
@@ -89,7 +89,7 @@ public final class SchemaReviewer {
     return out;
   }
 
-  private java.util.Optional<SchemaReview.Problem> field(String t, FieldSpec f) {
+  private java.util.Optional<SchemaReview.Finding> field(String t, FieldSpec f) {
     String n = f.name();
     List<String> words = words(n);
     String q = "field `" + n + "` of `" + t + "`";
@@ -143,9 +143,9 @@ public final class SchemaReviewer {
     return java.util.Optional.empty();
   }
 
-  private static java.util.Optional<SchemaReview.Problem> problem(
+  private static java.util.Optional<SchemaReview.Finding> problem(
       String t, String field, String code, String reason) {
-    return java.util.Optional.of(new SchemaReview.Problem(t, field, code, reason));
+    return java.util.Optional.of(new SchemaReview.Finding(t, field, code, reason));
   }
 
   private static String identifierWord(List<String> words) {

@@ -100,11 +100,42 @@ public final class TelemetryGenerator {
     }
   }
 
-  /** What was generated: the events and the setting changes that govern the optional ones. */
-  public record Generated(TelemetryData data, List<SettingChange> settings) {
+  /**
+   * A {@code data_regions.allowed} setting of an account (issue 18): the regions its data may be
+   * processed in.
+   */
+  public record RegionSetting(String account, List<String> allowed, Instant at, String by) {
+    public RegionSetting {
+      Objects.requireNonNull(account, "account");
+      allowed = List.copyOf(allowed);
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(by, "by");
+    }
+  }
+
+  /**
+   * What was generated: the events, the setting changes that govern the optional ones, and the
+   * accounts' region settings (a quarter of accounts allow only the regions of their home's
+   * continent, e.g. {@code eu-central, eu-west}).
+   */
+  public record Generated(TelemetryData data, List<SettingChange> settings,
+      List<RegionSetting> regions) {
     public Generated {
       Objects.requireNonNull(data, "data");
       settings = List.copyOf(settings);
+      regions = List.copyOf(regions);
+    }
+
+    /** The generated data without region settings. */
+    public Generated(TelemetryData data, List<SettingChange> settings) {
+      this(data, settings, List.of());
+    }
+
+    /** The region settings as the load plan reads them. */
+    public RegionRestrictions restrictions() {
+      java.util.Map<String, List<String>> m = new java.util.HashMap<>();
+      regions.forEach(r -> m.put(r.account(), r.allowed()));
+      return RegionRestrictions.of(m);
     }
 
     /** The settings as a {@link DiagnosticsConsent}. */
@@ -193,8 +224,10 @@ public final class TelemetryGenerator {
     double breakP = normal == 0 ? 0 : (double) (broken - unknownTypeRows) / normal;
     long done = 0;
     long[] times = new long[16];
+    int[] homes = new int[accounts];
     for (int a = 0; a < accounts; a++) {
       int home = pick(regionCum, rnd.nextDouble() * rw);
+      homes[a] = home;
       int second = rnd.nextDouble() < 0.1 ? pick(regionCum, rnd.nextDouble() * rw) : home;
       if (rnd.nextDouble() < o.optOutAccounts()) {
         settings.add(new SettingChange(pseudonyms.get(a), "account", false,
@@ -265,7 +298,50 @@ public final class TelemetryGenerator {
     dicts.put("meeting.participants.host_email", List.of(EMAILS));
     dicts.put("client.session.client_ip", List.of(IPS));
     settings.sort(java.util.Comparator.comparing(SettingChange::at));
-    return new Generated(new TelemetryData(base, span, true, dicts, tables), settings);
+    // A generator of its own, so the events are the same bytes as before region settings existed.
+    SplittableRandom regionRnd = new SplittableRandom(o.seed() ^ 0x5EED_0018L);
+    List<RegionSetting> regionSettings = new ArrayList<>();
+    for (int a = 0; a < accounts; a++) {
+      if (regionRnd.nextDouble() < 0.25) {
+        String continent = continent(graph.ids().get(homes[a]));
+        List<String> allowed = graph.ids().stream().filter(r -> continent(r).equals(continent))
+            .sorted().toList();
+        regionSettings.add(new RegionSetting(pseudonyms.get(a), allowed,
+            Instant.ofEpochSecond(base), pseudonyms.get(firstUser[a])));
+      }
+    }
+    return new Generated(new TelemetryData(base, span, true, dicts, tables), settings,
+        regionSettings);
+  }
+
+  private static String continent(String region) {
+    int dash = region.indexOf('-');
+    return dash < 0 ? region : region.substring(0, dash);
+  }
+
+  /**
+   * Appends the region settings to {@code file} as {@code setting.set} events of
+   * {@code data_regions.allowed} at account scope, one JSON line each.
+   */
+  public static void appendRegionSettings(List<RegionSetting> regions, Path file) {
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+      for (RegionSetting r : regions) {
+        ObjectNode e = json.createObjectNode();
+        e.put("type", "setting.set");
+        e.put("at", r.at().toString());
+        e.put("account", r.account());
+        e.put("scope", "account");
+        e.put("key", RegionRestrictions.KEY);
+        r.allowed().forEach(e.putArray("value")::add);
+        e.put("by", r.by());
+        w.write(json.writeValueAsString(e));
+        w.newLine();
+      }
+    } catch (IOException e) {
+      throw new TelemetryException("io_error", "cannot write `" + file + "`", e);
+    }
   }
 
   /** Writes the setting changes as ARCHITECTURE.md §3 {@code setting.set} events, one JSON line each. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.covenant.format.FileDigest;
 
@@ -70,17 +71,31 @@ public final class TelemetryReport {
     }
   }
 
+  /**
+   * How the exact bounded sums of one metric are computed from the guarded events: in process
+   * ({@link BoundedAggregator}, the default) or on Apache Spark ({@code spark} module). Either
+   * way the release (noise drawn once per released cell, in this process) is the same code.
+   */
+  @FunctionalInterface
+  public interface CellAggregation {
+    /** The in-process kernel. */
+    CellAggregation IN_PROCESS = BoundedAggregator::aggregate;
+
+    /** The bounded sums of {@code metric} over {@code guarded}'s accepted events. */
+    BoundedSums aggregate(GuardResult guarded, Metric metric, int threads);
+  }
+
   /** What a report run came to. */
-  public sealed interface Outcome {
+  public sealed interface ReportOutcome {
     /** The report was written. */
     record Written(Path dir, ObjectNode summary, GuardResult guard, Release release, LoadPlan plan)
-        implements Outcome { }
+        implements ReportOutcome { }
 
     /** The input was invalid. */
-    record Invalid(InputProblem problem) implements Outcome { }
+    record Invalid(InputProblem problem) implements ReportOutcome { }
 
     /** The release was refused (e.g. {@code budget_exhausted}). */
-    record Refused(String code, String message) implements Outcome { }
+    record Refused(String code, String message) implements ReportOutcome { }
   }
 
   private final SchemaCatalogue catalogue;
@@ -110,22 +125,34 @@ public final class TelemetryReport {
     return new TelemetryReport(catalogue, graph, fallbackConsent, recorder, clock);
   }
 
-  /** Runs the pipeline. */
-  public Outcome run(Options o, StageProgress progress) {
+  /** Runs the pipeline, aggregating in process. */
+  public ReportOutcome run(Options o, StageProgress progress) {
+    return run(o, progress, CellAggregation.IN_PROCESS);
+  }
+
+  /** Runs the pipeline with the bounded sums computed by {@code aggregation}. */
+  public ReportOutcome run(Options o, StageProgress progress, CellAggregation aggregation) {
+    Objects.requireNonNull(aggregation, "aggregation");
     Map<String, Long> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     DiagnosticsConsent consent = fallbackConsent;
+    RegionRestrictions restrictions = RegionRestrictions.none();
     Path settings = o.settings().orElse(Path.of(o.in() + SETTINGS_SUFFIX));
     if (o.settings().isPresent() || Files.exists(settings)) {
       Loaded<InMemoryDiagnosticsConsent> c = InMemoryDiagnosticsConsent.read(settings);
       if (c instanceof Loaded.Invalid<InMemoryDiagnosticsConsent> bad) {
-        return new Outcome.Invalid(bad.problem());
+        return new ReportOutcome.Invalid(bad.problem());
       }
       consent = ((Loaded.Ok<InMemoryDiagnosticsConsent>) c).value();
+      Loaded<RegionRestrictions> rr = RegionRestrictions.read(settings);
+      if (rr instanceof Loaded.Invalid<RegionRestrictions> bad) {
+        return new ReportOutcome.Invalid(bad.problem());
+      }
+      restrictions = ((Loaded.Ok<RegionRestrictions>) rr).value();
     }
     Loaded<TelemetryData> loaded = CtelFile.read(o.in(), progress);
     if (loaded instanceof Loaded.Invalid<TelemetryData> bad) {
-      return new Outcome.Invalid(bad.problem());
+      return new ReportOutcome.Invalid(bad.problem());
     }
     TelemetryData data = ((Loaded.Ok<TelemetryData>) loaded).value();
     String dataset = "sha256:" + digest(o.in());
@@ -136,7 +163,7 @@ public final class TelemetryReport {
     if (o.budget().isPresent()) {
       Rational after = ledger.spent(dataset).plus(o.params().epsilon());
       if (after.compareTo(o.budget().get()) > 0) {
-        return new Outcome.Refused("budget_exhausted", "releasing ε " + o.params().epsilon().toDecimal()
+        return new ReportOutcome.Refused("budget_exhausted", "releasing ε " + o.params().epsilon().toDecimal()
             + " would spend " + after.toDecimal() + " on `" + o.in() + "`, over the budget of "
             + o.budget().get().toDecimal());
       }
@@ -149,7 +176,7 @@ public final class TelemetryReport {
     long t2 = System.nanoTime();
     List<BoundedSums> exact = new ArrayList<>();
     for (Metric m : o.metrics()) {
-      exact.add(BoundedAggregator.aggregate(guarded, m, o.threads()));
+      exact.add(aggregation.aggregate(guarded, m, o.threads()));
     }
     timings.put("aggregate_ms", ms(t2));
 
@@ -161,9 +188,17 @@ public final class TelemetryReport {
     timings.put("noise_ms", ms(t3));
 
     double weeks = (double) data.spanSeconds() / CellGrid.WEEK;
-    LoadPlan plan = LoadPlanner.create(graph, o.headroom(), o.latencyBoundMs(), o.maxShare())
-        .plan(LoadPlanner.hourlyLoad(release.metric(Metric.MINUTES).orElseThrow(), graph.size(),
-            weeks));
+    LoadPlanner planner = LoadPlanner.create(graph, o.headroom(), o.latencyBoundMs(),
+        o.maxShare());
+    LoadPlan plan = planner.plan(LoadPlanner.hourlyLoad(
+        release.metric(Metric.MINUTES).orElseThrow(), graph.size(), weeks));
+    Optional<ObjectNode> regionPlan = Optional.empty();
+    if (restrictions.restrictedAccounts() > 0) {
+      Restricted r = restricted(guarded, data, restrictions, o, noise, dataset, weeks, planner,
+          ledger);
+      plan = r.plan();
+      regionPlan = Optional.of(r.summary());
+    }
 
     long t4 = System.nanoTime();
     try {
@@ -188,13 +223,111 @@ public final class TelemetryReport {
     BudgetEntry written = ledger.append(release.entry());
     Release recorded = new Release(release.regions(), release.params(), release.metrics(), written);
     ObjectNode summary = summary(o, data, guarded, recorded, plan, ledger.file(), timings);
+    regionPlan.ifPresent(x -> ((ObjectNode) summary.get("plan")).set("region_restrictions", x));
     try {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(o.out().resolve("summary.json").toFile(), summary);
     } catch (IOException e) {
       throw new TelemetryException("io_error", "cannot write summary in `" + o.out() + "`", e);
     }
-    return new Outcome.Written(o.out(), summary, guarded, recorded, plan);
+    return new ReportOutcome.Written(o.out(), summary, guarded, recorded, plan);
+  }
+
+  /** The load plan under the accounts' region restrictions, and what it says about them. */
+  private record Restricted(LoadPlan plan, ObjectNode summary) {}
+
+  /**
+   * Issue 18: the minutes of each class of accounts that allow the same regions are released
+   * apart (the classes partition the accounts, the privacy unit, so each release costs ε on
+   * disjoint data; the budget ledger still records one entry per class, which over-counts), and
+   * the plan moves each class's load only to regions it allows. The same noisy loads, summed and
+   * planned without restriction, say how much shift the restrictions forgo.
+   */
+  private Restricted restricted(GuardResult guarded, TelemetryData data,
+      RegionRestrictions restrictions, Options o, DiscreteNoise noise, String dataset,
+      double weeks, LoadPlanner planner, PrivacyLedger ledger) {
+    Metric metric = o.metrics().stream().filter(m -> m.id().equals(Metric.MINUTES)).findFirst()
+        .orElseThrow();
+    int n = graph.size();
+    List<String> ids = graph.ids();
+    List<String> pseudonyms = data.dictionary(TelemetryData.PSEUDONYMS);
+    Optional<EventTable> table = guarded.table(metric.type());
+    Map<String, List<Integer>> rowsOf = new java.util.TreeMap<>();
+    Map<String, java.util.Set<Integer>> accountsOf = new java.util.TreeMap<>();
+    int[] account = new int[0];
+    byte[] region = new byte[0];
+    int[] at = new int[0];
+    int[] value = new int[0];
+    if (table.isPresent() && table.get().rows() > 0) {
+      account = table.get().require("account").ints();
+      region = table.get().require("region").bytes();
+      at = table.get().require("at").ints();
+      value = table.get().require(metric.field()).ints();
+      for (int i = 0; i < table.get().rows(); i++) {
+        String key = restrictions.allowed(pseudonyms.get(account[i]))
+            .map(l -> String.join(",", l)).orElse("all");
+        rowsOf.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        accountsOf.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(account[i]);
+      }
+    }
+    List<LoadPlanner.LoadClass> classes = new ArrayList<>();
+    ArrayNode classJson = new ObjectMapper().createArrayNode();
+    for (Map.Entry<String, List<Integer>> e : rowsOf.entrySet()) {
+      List<Integer> rows = e.getValue();
+      int k = rows.size();
+      int[] a = new int[k];
+      byte[] g = new byte[k];
+      int[] t = new int[k];
+      int[] v = new int[k];
+      for (int j = 0; j < k; j++) {
+        int i = rows.get(j);
+        a[j] = account[i];
+        g[j] = region[i];
+        t[j] = at[i];
+        v[j] = value[i];
+      }
+      BoundedSums sums = BoundedAggregator.aggregate(metric.id(), a, g, t, v, k, n,
+          guarded.baseEpochSecond(), guarded.spanSeconds(), metric.bounds(), o.threads());
+      Release part = AggregateReleaser.create(noise, clock).release(List.of(metric),
+          List.of(sums), guarded.regions(), o.params(), dataset);
+      ledger.append(part.entry());
+      boolean[] allowed = new boolean[n];
+      List<String> names = e.getKey().equals("all") ? ids : List.of(e.getKey().split(","));
+      for (int r = 0; r < n; r++) {
+        allowed[r] = names.contains(ids.get(r));
+      }
+      classes.add(new LoadPlanner.LoadClass(e.getKey(), allowed,
+          LoadPlanner.hourlyLoad(part.metric(metric.id()).orElseThrow(), n, weeks)));
+      ObjectNode c = classJson.addObject();
+      c.put("allowed", e.getKey());
+      c.put("accounts", accountsOf.get(e.getKey()).size());
+    }
+    double[][] total = new double[n][24];
+    for (LoadPlanner.LoadClass c : classes) {
+      for (int r = 0; r < n; r++) {
+        for (int h = 0; h < 24; h++) {
+          total[r][h] += c.load()[r][h];
+        }
+      }
+    }
+    LoadPlan free = planner.plan(total);
+    LoadPlan plan = planner.plan(classes);
+    ObjectNode s = new ObjectMapper().createObjectNode();
+    s.put("restricted_accounts", restrictions.restrictedAccounts());
+    s.set("classes", classJson);
+    double freeCut = free.totalPeakBefore() - free.totalPeakAfter();
+    double cut = plan.totalPeakBefore() - plan.totalPeakAfter();
+    s.put("total_peak_after_unrestricted", round1(free.totalPeakAfter()));
+    s.put("total_peak_after_restricted", round1(plan.totalPeakAfter()));
+    s.put("forgone_peak_reduction", round1(freeCut - cut));
+    s.put("forgone_share", freeCut <= 0 ? 0 : round4((freeCut - cut) / freeCut));
+    s.put("moved_unrestricted", round1(free.shifts().stream()
+        .mapToDouble(LoadPlan.Shift::amount).sum()));
+    s.put("moved_restricted", round1(plan.shifts().stream()
+        .mapToDouble(LoadPlan.Shift::amount).sum()));
+    s.put("privacy", "minutes released once per class of accounts allowing the same regions "
+        + "(disjoint accounts); one budget entry per class");
+    return new Restricted(plan, s);
   }
 
   private ObjectNode summary(Options o, TelemetryData data, GuardResult g, Release release,

@@ -12,7 +12,7 @@ class LoadPlannerTest {
       new RegionGraph.Region("east", ZoneId.of("UTC"), 1),
       new RegionGraph.Region("west", ZoneId.of("UTC"), 1),
       new RegionGraph.Region("far", ZoneId.of("UTC"), 1)),
-      List.of(new RegionGraph.Link("east", "west", 60), new RegionGraph.Link("east", "far", 300)));
+      List.of(new RegionGraph.RegionLink("east", "west", 60), new RegionGraph.RegionLink("east", "far", 300)));
 
   /** east peaks at 9–10 UTC, west at 17–18; far is idle but too far away. */
   private static double[][] load() {
@@ -77,5 +77,47 @@ class LoadPlannerTest {
     LoadPlan plan = LoadPlanner.create(GRAPH, 0.2, 50, 1.0).plan(load());
     assertThat(plan.shifts()).isEmpty();
     assertThat(plan.peakReduction()).isZero();
+  }
+
+  /**
+   * Half of east's load belongs to accounts that allow east (and far) only: that half never
+   * reaches west, so the plan forgoes part of the shift, and the rest still moves.
+   */
+  @Test
+  void accountsThatDoNotAllowARegion_neverHaveTheirLoadMovedThere() {
+    double[][] all = load();
+    double[][] pinned = new double[3][24];
+    double[][] free = new double[3][24];
+    for (int r = 0; r < 3; r++) {
+      for (int h = 0; h < 24; h++) {
+        pinned[r][h] = r == 0 ? all[r][h] / 2 : 0;
+        free[r][h] = all[r][h] - pinned[r][h];
+      }
+    }
+    LoadPlanner planner = LoadPlanner.create(GRAPH, 0.2, 100, 1.0);
+    LoadPlan unrestricted = planner.plan(List.of(LoadPlanner.LoadClass.unrestricted(all)));
+    LoadPlan same = planner.plan(all);
+    assertThat(same.after()).isDeepEqualTo(unrestricted.after());
+    LoadPlan restricted = planner.plan(List.of(
+        new LoadPlanner.LoadClass("east,far", new boolean[] {true, false, true}, pinned),
+        LoadPlanner.LoadClass.unrestricted(free)));
+    // East's free half is 500 at its peak: it may move 500 - (400 - 200) = 300 of it... but west
+    // takes only up to its own peak; whatever happens, east keeps at least its pinned half.
+    for (int h = 0; h < 24; h++) {
+      assertThat(restricted.after()[0][h]).isGreaterThanOrEqualTo(pinned[0][h] - 1e-9);
+      assertThat(restricted.after()[1][h]).isLessThanOrEqualTo(900 + 1e-9);
+    }
+    assertThat(restricted.peakAfter(0)).isCloseTo(500, within(1e-6));
+    assertThat(unrestricted.peakAfter(0)).isCloseTo(400, within(1e-6));
+    // West then uses the headroom east keeps (500 vs 400) for its own evening peak: the total
+    // forgone is what the restriction costs after both passes, never negative.
+    assertThat(restricted.totalPeakAfter())
+        .isGreaterThanOrEqualTo(unrestricted.totalPeakAfter() - 1e-6);
+    assertThat(restricted.totalPeakAfter()).isLessThan(restricted.totalPeakBefore());
+    assertThat(restricted.shifts()).allSatisfy(s -> assertThat(s.to()).isNotEqualTo("far"));
+    assertThat(restricted.shifts()).filteredOn(s -> s.from().equals("east")).allSatisfy(s -> {
+      assertThat(s.to()).isEqualTo("west");
+      assertThat(s.amount()).isLessThanOrEqualTo(free[0][s.hour()] + 1e-9);
+    });
   }
 }

@@ -23,7 +23,7 @@ class SchemaReviewerTest {
     SchemaReview review = reviewer.review(SchemaCatalogue.resource(SchemaCatalogue.BAD_EXAMPLE_RESOURCE));
     Map<String, String> byField = review.problems().stream()
         .filter(p -> p.type().equals("meeting.debug_dump"))
-        .collect(Collectors.toMap(SchemaReview.Problem::field, SchemaReview.Problem::code));
+        .collect(Collectors.toMap(SchemaReview.Finding::field, SchemaReview.Finding::code));
     assertThat(byField).containsExactlyInAnyOrderEntriesOf(Map.of(
         "meeting_title", "customer_content",
         "chat_excerpt", "customer_content",
@@ -53,7 +53,7 @@ class SchemaReviewerTest {
         - {name: at, type: timestamp, required: true}
         - {name: build_flavour, type: string}
         """));
-    assertThat(review.problems()).extracting(SchemaReview.Problem::code).containsExactly("free_text");
+    assertThat(review.problems()).extracting(SchemaReview.Finding::code).containsExactly("free_text");
   }
 
   @Test
@@ -73,7 +73,7 @@ class SchemaReviewerTest {
     SchemaReview review = reviewer.review(catalogue("""
         - {name: region, type: region}
         """));
-    assertThat(review.problems()).extracting(SchemaReview.Problem::code)
+    assertThat(review.problems()).extracting(SchemaReview.Finding::code)
         .containsExactly("missing_privacy_unit", "missing_timestamp");
   }
 
@@ -84,7 +84,7 @@ class SchemaReviewerTest {
         - {name: at, type: timestamp, required: true}
         - {name: status, type: enum, values: ["Running late, sorry!"]}
         """));
-    assertThat(review.problems()).extracting(SchemaReview.Problem::code).containsExactly("unbounded_enum");
+    assertThat(review.problems()).extracting(SchemaReview.Finding::code).containsExactly("unbounded_enum");
   }
 
   @Test
@@ -130,7 +130,7 @@ class SchemaReviewerTest {
 
   @Test
   void reviewIsPerSchema() {
-    List<SchemaReview.Problem> ok = reviewer.review(SchemaCatalogue.platform().schema("media.quality").orElseThrow());
+    List<SchemaReview.Finding> ok = reviewer.review(SchemaCatalogue.platform().schema("media.quality").orElseThrow());
     assertThat(ok).isEmpty();
   }
 }

@@ -32,7 +32,7 @@ class TelemetryReportTest {
     TelemetryGenerator.writeSettings(g.settings(), Path.of(events + TelemetryReport.SETTINGS_SUFFIX));
   }
 
-  private static TelemetryReport.Outcome report(Path out, PrivacyParams p, long seed) {
+  private static TelemetryReport.ReportOutcome report(Path out, PrivacyParams p, long seed) {
     return TelemetryReport.create(CLOCK).run(
         TelemetryReport.Options.of(events, out, p, OptionalLong.of(seed)), StageProgress.none());
   }
@@ -40,9 +40,9 @@ class TelemetryReportTest {
   @Test
   void report_writesHeatmapPlanAndSummaryWithQuarantineCounts() throws Exception {
     Path out = dir.resolve("report");
-    TelemetryReport.Outcome o = report(out,
+    TelemetryReport.ReportOutcome o = report(out,
         new PrivacyParams(Mechanism.GAUSSIAN, Rational.parse("4"), 1e-7, 10), 1);
-    assertThat(o).isInstanceOf(TelemetryReport.Outcome.Written.class);
+    assertThat(o).isInstanceOf(TelemetryReport.ReportOutcome.Written.class);
     for (String f : new String[] {"heatmap.png", "heatmap.svg", "plan.png", "plan.svg", "summary.json",
         "privacy-ledger.jsonl"}) {
       assertThat(out.resolve(f)).isNotEmptyFile();
@@ -65,7 +65,7 @@ class TelemetryReportTest {
 
   @Test
   void veryLargeEpsilon_reportsTheExactBoundedAggregates() {
-    TelemetryReport.Outcome.Written w = (TelemetryReport.Outcome.Written) report(dir.resolve("exact"),
+    TelemetryReport.ReportOutcome.Written w = (TelemetryReport.ReportOutcome.Written) report(dir.resolve("exact"),
         PrivacyParams.laplace(Rational.parse("1e12")), 5);
     for (Metric m : Metric.platform()) {
       BoundedSums exact = BoundedAggregator.aggregate(w.guard(), m, 1);
@@ -83,8 +83,8 @@ class TelemetryReportTest {
   @Test
   void differentSeeds_differByTheStatedNoise() {
     PrivacyParams p = PrivacyParams.laplace(Rational.parse("2"));
-    Release a = ((TelemetryReport.Outcome.Written) report(dir.resolve("s1"), p, 1)).release();
-    Release b = ((TelemetryReport.Outcome.Written) report(dir.resolve("s2"), p, 2)).release();
+    Release a = ((TelemetryReport.ReportOutcome.Written) report(dir.resolve("s1"), p, 1)).release();
+    Release b = ((TelemetryReport.ReportOutcome.Written) report(dir.resolve("s2"), p, 2)).release();
     Release.MetricRelease x = a.metric(Metric.MINUTES).orElseThrow();
     Release.MetricRelease y = b.metric(Metric.MINUTES).orElseThrow();
     double sq = 0;
@@ -105,18 +105,64 @@ class TelemetryReportTest {
     TelemetryReport.Options capped = new TelemetryReport.Options(base.in(), base.out(), base.params(),
         base.seed(), base.settings(), base.ledger(), Optional.of(Rational.parse("1.5")), base.headroom(),
         base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
-    assertThat(r.run(capped, StageProgress.none())).isInstanceOf(TelemetryReport.Outcome.Written.class);
-    TelemetryReport.Outcome second = r.run(capped, StageProgress.none());
-    assertThat(second).isInstanceOfSatisfying(TelemetryReport.Outcome.Refused.class,
+    assertThat(r.run(capped, StageProgress.none())).isInstanceOf(TelemetryReport.ReportOutcome.Written.class);
+    TelemetryReport.ReportOutcome second = r.run(capped, StageProgress.none());
+    assertThat(second).isInstanceOfSatisfying(TelemetryReport.ReportOutcome.Refused.class,
         x -> assertThat(x.code()).isEqualTo("budget_exhausted"));
+  }
+
+  /**
+   * Issue 18: generated accounts carry region settings; the plan moves each class's load only to
+   * regions it allows, and the summary says how much shift that forgoes.
+   */
+  @Test
+  void regionRestrictions_neverShipLoadOutsideTheAllowedRegions_andTheForgoneShiftIsReported()
+      throws Exception {
+    TelemetryGenerator.Generated g = TelemetryGenerator.create(RegionGraph.platform())
+        .generate(TelemetryGenerator.Options.of(150_000, 42), StageProgress.none());
+    assertThat(g.regions()).isNotEmpty();
+    assertThat(g.regions()).allSatisfy(r -> assertThat(r.allowed()).isNotEmpty()
+        .allSatisfy(x -> assertThat(RegionGraph.platform().ids()).contains(x)));
+    Path settings = dir.resolve("regions.settings.jsonl");
+    TelemetryGenerator.writeSettings(g.settings(), settings);
+    TelemetryGenerator.appendRegionSettings(g.regions(), settings);
+    assertThat(RegionRestrictions.read(settings)).isInstanceOfSatisfying(Loaded.Ok.class,
+        ok -> assertThat(((RegionRestrictions) ok.value()).restrictedAccounts())
+            .isEqualTo(g.regions().size()));
+    Path out = dir.resolve("regions");
+    TelemetryReport.Options base = TelemetryReport.Options.of(events, out,
+        new PrivacyParams(Mechanism.GAUSSIAN, Rational.parse("4"), 1e-7, 10), OptionalLong.of(1));
+    TelemetryReport.Options o = new TelemetryReport.Options(base.in(), base.out(), base.params(),
+        base.seed(), Optional.of(settings), base.ledger(), base.budget(), base.headroom(),
+        base.latencyBoundMs(), base.maxShare(), base.threads(), base.metrics());
+    TelemetryReport.ReportOutcome outcome = TelemetryReport.create(CLOCK).run(o, StageProgress.none());
+    assertThat(outcome).isInstanceOf(TelemetryReport.ReportOutcome.Written.class);
+    TelemetryReport.ReportOutcome.Written w = (TelemetryReport.ReportOutcome.Written) outcome;
+    JsonNode r = w.summary().at("/plan/region_restrictions");
+    assertThat(r.path("restricted_accounts").asInt()).isEqualTo(g.regions().size());
+    assertThat(r.path("classes").size()).isGreaterThan(1);
+    assertThat(r.path("forgone_peak_reduction").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(r.path("total_peak_after_restricted").asDouble())
+        .isGreaterThanOrEqualTo(r.path("total_peak_after_unrestricted").asDouble());
+    // The eu-only accounts form their own class; the plan the report draws is the restricted
+    // one (LoadPlannerTest pins that a class's load never leaves its allowed regions).
+    double pinnedEu = 0;
+    for (JsonNode c : r.path("classes")) {
+      if (c.path("allowed").asText().equals("eu-central,eu-west")) {
+        pinnedEu += c.path("accounts").asInt();
+      }
+    }
+    assertThat(pinnedEu).isPositive();
+    assertThat(w.summary().at("/plan/total_peak_after").asDouble())
+        .isEqualTo(r.path("total_peak_after_restricted").asDouble());
   }
 
   @Test
   void missingInput_isInvalidInputNamingTheFile() {
     Path none = dir.resolve("none.ctel");
-    TelemetryReport.Outcome o = TelemetryReport.create(CLOCK).run(TelemetryReport.Options.of(none,
+    TelemetryReport.ReportOutcome o = TelemetryReport.create(CLOCK).run(TelemetryReport.Options.of(none,
         dir.resolve("x"), PrivacyParams.laplace(Rational.ONE), OptionalLong.empty()), StageProgress.none());
-    assertThat(o).isInstanceOfSatisfying(TelemetryReport.Outcome.Invalid.class,
+    assertThat(o).isInstanceOfSatisfying(TelemetryReport.ReportOutcome.Invalid.class,
         i -> assertThat(i.problem().file()).isEqualTo(none.toString()));
   }
 }

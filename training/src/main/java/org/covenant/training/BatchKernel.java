@@ -13,13 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.covenant.core.decision.DecisionEngine;
 import org.covenant.core.decision.Verdict;
+import org.covenant.core.state.AccountTimeline;
+import org.covenant.core.state.ConsentRows;
+import org.covenant.core.state.ConsentStatus;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
 import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.ConditionOracle;
-import org.covenant.core.terms.Evaluation;
-import org.covenant.core.terms.Obligation;
 import org.covenant.core.terms.Reason;
 import org.covenant.core.terms.TermsVersion;
 import org.covenant.core.vocab.Category;
@@ -46,10 +48,12 @@ import org.covenant.format.Result;
  * capture time, changing only at the account's own terms and consent events); and, per consent,
  * whether every other contributor has it in force at use and at capture. The kernel precomputes
  * per account the segments of its timeline (start time, state class, contributor bits) in
- * primitive arrays, and per (state class, category, contributor bits) the outcome, evaluated once
- * with the engine's own clause evaluation ({@link TermsVersion#evaluate}) under an oracle that
- * answers from the class. A record then costs a short scan of its account's segments and a table
- * read.
+ * primitive arrays, read from the core projection ({@link LedgerIndex}: the snapshot's {@code
+ * AccountTimeline}s), and per (state class, category, contributor bits) the outcome, decided once
+ * by the engine itself ({@link DecisionEngine#decide(Category, Purpose, Optional, Optional,
+ * ConditionOracle)}, the composition the online path runs) under an oracle that answers the
+ * core's consent rows ({@link ConsentRows}) from the class. There is no second copy of §5 here.
+ * A record then costs a short scan of its account's segments and a table read.
  *
  * <p>Conditions on settings, meeting features and notices need per-meeting state that a corpus
  * does not carry; a terms version that puts one on the purpose is refused at {@link #compile}
@@ -61,12 +65,16 @@ public final class BatchKernel {
   private static final int ALL = KernelTables.ALL;
   private static final int NCAT = KernelTables.NCAT;
   private static final int CHUNK = 1 << 18;
+  private static final ConsentType[] TYPES = ConsentType.values();
+  /** Status codes of the state classes (0 in force, 1 withdrawn, 2 missing) as statuses. */
+  private static final ConsentStatus[] STATUS = ConsentStatus.values();
 
   private final LedgerIndex ledger;
   private final Purpose purpose;
   private final long at;
   private final List<TermsVersion> versions;
   private final List<ConsentType> consents;
+  private final DecisionEngine engine;
 
   private BatchKernel(LedgerIndex ledger, Purpose purpose, long at, List<ConsentType> consents) {
     this.ledger = ledger;
@@ -74,6 +82,7 @@ public final class BatchKernel {
     this.at = at;
     this.versions = ledger.versions();
     this.consents = consents;
+    this.engine = DecisionEngine.create(ledger.catalog());
   }
 
   /**
@@ -81,10 +90,7 @@ public final class BatchKernel {
    * one: a terms version in the ledger conditions the purpose on meeting state.
    */
   public static Result<BatchKernel> compile(LedgerIndex ledger, Purpose purpose, long at) {
-    boolean[] used = new boolean[ledger.versions().size() + 1];
-    for (int v : ledger.termsVersion) {
-      used[v] = true;
-    }
+    boolean[] used = ledger.versionsUsed();
     List<Problem> problems = new ArrayList<>();
     LinkedHashSet<ConsentType> consents = new LinkedHashSet<>();
     for (int v = 1; v < used.length; v++) {
@@ -96,12 +102,9 @@ public final class BatchKernel {
       for (Category c : Vocabulary.categories()) {
         for (Clause clause : tv.matching(c, purpose)) {
           for (Condition cond : clause.conditionsInTableOrder()) {
-            if (cond instanceof Condition.Consent k) {
-              consents.add(k.consent());
-            } else if (cond instanceof Condition.ConsentAtCapture k) {
-              consents.add(k.consent());
-            } else if (cond instanceof Condition.AllContributorsConsent k) {
-              consents.add(k.consent());
+            Optional<ConsentType> consent = ConsentRows.consentOf(cond);
+            if (consent.isPresent()) {
+              consents.add(consent.get());
             } else if (reported.add(clause.id() + "|" + cond.text())) {
               problems.add(new Problem("terms `" + tv.name() + "`", "clause `" + clause.id() + "`",
                   "", "conditions `" + purpose.id() + "` on `" + cond.text()
@@ -157,11 +160,11 @@ public final class BatchKernel {
             "account", "unknown account `" + names.get(corpus.account[i])
                 + "`: not in the ledger at position " + ledger.position()));
       }
-      if (corpus.created[i] < ledger.created[a]) {
+      if (corpus.created[i] < ledger.createdAt(a)) {
         return Result.failed(new Problem("corpus", "record " + i + " (`" + corpus.id(i) + "`)",
             "created", "created at " + TimeKey.toInstant(corpus.created[i]) + ", before account `"
                 + names.get(corpus.account[i]) + "` existed ("
-                + TimeKey.toInstant(ledger.created[a]) + ")"));
+                + TimeKey.toInstant(ledger.createdAt(a)) + ")"));
       }
     }
     return Result.ok(new Plan(corpus, ledgerAccount));
@@ -296,22 +299,24 @@ public final class BatchKernel {
 
     /** The distinct times at which account a's terms or relevant consents change, to {@code at}. */
     private long[] changeTimes(int a, boolean[] relevant) {
-      int nt = ledger.termsStart[a + 1] - ledger.termsStart[a];
+      AccountTimeline tl = ledger.timeline(a);
+      int nt = tl.termsCount();
       int total = nt;
       for (int k = 0; k < K; k++) {
-        total += relevant[k] ? ledger.consentStart[k][a + 1] - ledger.consentStart[k][a] : 0;
+        total += relevant[k] ? tl.consentCount(TYPES[k]) : 0;
       }
       long[] all = new long[total];
-      System.arraycopy(ledger.termsAt, ledger.termsStart[a], all, 0, nt);
-      int w = nt;
+      int w = 0;
+      for (int i = 0; i < nt; i++) {
+        all[w++] = tl.termsTime(i);
+      }
       for (int k = 0; k < K; k++) {
         if (!relevant[k]) {
           continue;
         }
-        int from = ledger.consentStart[k][a];
-        int len = ledger.consentStart[k][a + 1] - from;
-        System.arraycopy(ledger.consentAt[k], from, all, w, len);
-        w += len;
+        for (int i = 0, n = tl.consentCount(TYPES[k]); i < n; i++) {
+          all[w++] = tl.consentTime(TYPES[k], i);
+        }
       }
       Arrays.sort(all);
       int u = 0;
@@ -341,86 +346,41 @@ public final class BatchKernel {
     }
 
     /**
-     * DecisionEngine.decide (ARCHITECTURE.md §5 steps 2–4) for an abstract record: the same
-     * composition of T_use and T_capture, over the same {@link TermsVersion#evaluate}.
+     * The outcome of an abstract record (a state class, a category, contributor bits): {@link
+     * DecisionEngine#decide(Category, Purpose, Optional, Optional, ConditionOracle)}, the
+     * engine's own §5 composition, under an oracle that answers the consent rows ({@link
+     * ConsentRows}, the engine's own) from the class.
      */
     private BatchOutcome decide(StateClass s, Category cat, int contributorBits) {
-      if (s.useTerms() == 0 || s.captureTerms() == 0) {
-        return new BatchOutcome(Verdict.DENY, List.of(Reason.NO_TERMS_ACCEPTED), Optional.empty(),
-            List.of(), List.of(), ledger.catalog().revision());
-      }
-      TermsVersion tUse = versions.get(s.useTerms() - 1);
-      TermsVersion tCapture = versions.get(s.captureTerms() - 1);
-      ConditionOracle oracle = cond -> check(s, contributorBits, cond);
-      Evaluation u = tUse.evaluate(cat, purpose, oracle);
-      if (!u.allow()) {
-        return new BatchOutcome(Verdict.DENY, u.reasons(), Optional.empty(),
-            cite(tUse, u.clauses()), List.of(), tUse.revision());
-      }
-      if (tCapture == tUse) {
-        return new BatchOutcome(Verdict.ALLOW, List.of(), u.basis(), cite(tUse, u.clauses()),
-            u.obligations(), tUse.revision());
-      }
-      Evaluation k = tCapture.evaluate(cat, purpose, oracle);
-      if (!k.allow()) {
-        List<Reason> reasons = new ArrayList<>();
-        reasons.add(Reason.CAPTURED_UNDER_OTHER_TERMS);
-        reasons.addAll(k.reasons());
-        return new BatchOutcome(Verdict.DENY, reasons, Optional.empty(),
-            cite(tCapture, k.clauses()), List.of(), tUse.revision());
-      }
-      LinkedHashSet<Obligation> obligations = new LinkedHashSet<>(u.obligations());
-      obligations.addAll(k.obligations());
-      return new BatchOutcome(Verdict.ALLOW, List.of(), u.basis(), cite(tUse, u.clauses()),
-          List.copyOf(obligations), tUse.revision());
-    }
-
-    /** The §5 condition table over a state class (the engine's SnapshotOracle, abstracted). */
-    private Optional<Reason> check(StateClass s, int contributorBits, Condition cond) {
-      if (cond instanceof Condition.Consent c) {
-        return asConsent(s.useConsent()[c.consent().ordinal()]);
-      }
-      if (cond instanceof Condition.ConsentAtCapture c) {
-        return atCapture(s, c.consent().ordinal());
-      }
-      if (cond instanceof Condition.AllContributorsConsent c) {
-        int k = c.consent().ordinal();
-        Optional<Reason> owner = atCapture(s, k);
-        if (owner.isPresent()) {
-          return owner;
+      Optional<TermsVersion> use = s.useTerms() == 0 ? Optional.empty()
+          : Optional.of(versions.get(s.useTerms() - 1));
+      Optional<TermsVersion> capture = s.captureTerms() == 0 ? Optional.empty()
+          : Optional.of(versions.get(s.captureTerms() - 1));
+      ConsentRows.Facts facts = new ConsentRows.Facts() {
+        @Override
+        public ConsentStatus ownerAtUse(ConsentType consent) {
+          return STATUS[s.useConsent()[consent.ordinal()]];
         }
-        return (contributorBits & (1 << k)) != 0
-            ? Optional.empty()
-            : Optional.of(Reason.CONTRIBUTOR_CONSENT_MISSING);
-      }
-      // INVARIANT: compile() refused every terms version with another condition on the purpose.
-      throw new IllegalStateException("condition `" + cond.text() + "` reached the batch kernel");
-    }
 
-    private Optional<Reason> atCapture(StateClass s, int k) {
-      int now = s.useConsent()[k];
-      if (now != 0) {
-        return asConsent(now);
-      }
-      return s.captureConsent()[k] == 0
-          ? Optional.empty()
-          : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
-    }
+        @Override
+        public ConsentStatus ownerAtCapture(ConsentType consent) {
+          return STATUS[s.captureConsent()[consent.ordinal()]];
+        }
 
-    private Optional<Reason> asConsent(int status) {
-      return switch (status) {
-        case 0 -> Optional.empty();
-        case 1 -> Optional.of(Reason.CONSENT_WITHDRAWN);
-        default -> Optional.of(Reason.CONSENT_MISSING);
+        @Override
+        public boolean othersInForce(ConsentType consent) {
+          return (contributorBits & (1 << consent.ordinal())) != 0;
+        }
       };
-    }
-
-    private List<String> cite(TermsVersion v, List<Clause> clauses) {
-      List<String> out = new ArrayList<>(clauses.size());
-      for (Clause c : clauses) {
-        out.add(v.name() + "#" + c.id());
-      }
-      return out;
+      ConditionOracle oracle = cond -> {
+        // INVARIANT: compile() refused every terms version with another condition on the purpose.
+        if (ConsentRows.consentOf(cond).isEmpty()) {
+          throw new IllegalStateException("condition `" + cond.text()
+              + "` reached the batch kernel");
+        }
+        return ConsentRows.check(cond, facts);
+      };
+      return BatchOutcome.of(engine.decide(cat, purpose, use, capture, oracle));
     }
 
     /** The corpus bound. */

@@ -1,21 +1,18 @@
 package org.covenant.training;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
+import org.covenant.core.state.AccountTimeline;
+import org.covenant.core.state.ConsentStatus;
+import org.covenant.core.state.GovernanceState;
+import org.covenant.core.state.Outcome;
+import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.core.terms.TermsVersion;
@@ -24,85 +21,86 @@ import org.covenant.format.Problem;
 import org.covenant.format.Result;
 
 /**
- * The part of the ledger that consent-gated decisions read, as primitive timelines per account:
- * when it was created, which terms it accepted when, and when each consent came into or went out
- * of force (ARCHITECTURE.md §3, §5). Built from the accepted events of a ledger, in position
- * order, up to one position: the snapshot a dataset build evaluates against.
+ * The ledger snapshot a dataset build evaluates against: the core's projection ({@link
+ * Snapshot}, the one that validates events and answers online decisions) at one position, with
+ * its accounts numbered densely and their terms and consent timelines ({@link AccountTimeline},
+ * the core's own read of its histories) at hand for the {@link BatchKernel}. It keeps no
+ * projection of its own: every answer is the snapshot's.
  *
- * <p>The timelines follow the projection exactly: every {@code terms.accepted} is an entry;
- * a {@code consent.granted} while in force, or a {@code consent.withdrawn} while not, changes
- * nothing and adds no entry. Because accepted events never go back in time, each timeline is
- * sorted by time and "the value as of t" is the last entry at or before t.
+ * <p>Terms are resolved against the catalog given: a {@code terms.accepted} naming a version the
+ * catalog does not know (a ledger written with other terms) is a problem, not a guess.
  */
 public final class LedgerIndex {
   static final int CONSENTS = ConsentType.values().length;
-  private static final String CACHE_MAGIC = "covenant.ledger-index/1";
+  private static final ConsentType[] TYPES = ConsentType.values();
 
   private final TermsCatalog catalog;
   private final List<TermsVersion> versions;
+  private final Snapshot snapshot;
   private final Map<String, Integer> accountIndex;
-  private final String[] accountIds;
-  final long[] created;
-  /** Per account: terms entries [termsStart[a], termsStart[a+1]). */
-  final int[] termsStart;
-  final long[] termsAt;
-  /** 1-based index into {@link #versions}. */
-  final int[] termsVersion;
-  /** Per consent type, per account: entries [consentStart[k][a], consentStart[k][a+1]). */
-  final int[][] consentStart;
-  final long[][] consentAt;
-  final boolean[][] consentInForce;
-  private final long position;
+  private final AccountTimeline[] timelines;
+  /** Per account, per terms acceptance: the 1-based index into {@link #versions}. */
+  private final int[][] termsVersion;
   private final long lastAt;
 
-  private LedgerIndex(Builder b) {
-    this.catalog = b.catalog;
-    this.versions = b.versions;
-    int na = b.accounts.size();
-    this.accountIndex = b.index;
-    this.accountIds = new String[na];
-    this.created = new long[na];
-    this.termsStart = new int[na + 1];
-    this.consentStart = new int[CONSENTS][na + 1];
-    int nt = 0;
-    int[] nc = new int[CONSENTS];
-    for (Acc a : b.accounts) {
-      nt += a.termsN;
-      for (int k = 0; k < CONSENTS; k++) {
-        nc[k] += a.consentN[k];
+  private LedgerIndex(TermsCatalog catalog, List<TermsVersion> versions, Snapshot snapshot,
+      AccountTimeline[] timelines, int[][] termsVersion, long lastAt) {
+    this.catalog = catalog;
+    this.versions = versions;
+    this.snapshot = snapshot;
+    this.timelines = timelines;
+    this.termsVersion = termsVersion;
+    this.lastAt = lastAt;
+    this.accountIndex = new HashMap<>(timelines.length * 2);
+    for (int a = 0; a < timelines.length; a++) {
+      accountIndex.put(timelines[a].account(), a);
+    }
+  }
+
+  /**
+   * The index over a snapshot of the core projection, or the terms acceptances the catalog does
+   * not know.
+   *
+   * @param lastAt the time of the last event at the snapshot's position ({@link TimeKey}), or
+   *     {@code Long.MIN_VALUE} for an empty ledger
+   */
+  public static Result<LedgerIndex> of(Snapshot snapshot, TermsCatalog catalog, long lastAt) {
+    List<TermsVersion> versions = List.copyOf(catalog.versions());
+    Map<String, Integer> versionIndex = new HashMap<>();
+    for (int i = 0; i < versions.size(); i++) {
+      versionIndex.put(versions.get(i).name(), i + 1);
+    }
+    List<String> ids = snapshot.accountIds();
+    AccountTimeline[] timelines = new AccountTimeline[ids.size()];
+    int[][] termsVersion = new int[ids.size()][];
+    List<long[]> unknown = new ArrayList<>();
+    List<String> unknownNames = new ArrayList<>();
+    for (int a = 0; a < timelines.length; a++) {
+      AccountTimeline tl = snapshot.timeline(ids.get(a)).orElseThrow();
+      timelines[a] = tl;
+      termsVersion[a] = new int[tl.termsCount()];
+      for (int i = 0; i < tl.termsCount(); i++) {
+        Integer v = versionIndex.get(tl.terms(i));
+        if (v == null) {
+          unknown.add(new long[] {tl.termsPosition(i), unknownNames.size()});
+          unknownNames.add(tl.terms(i));
+        } else {
+          termsVersion[a][i] = v;
+        }
       }
     }
-    this.termsAt = new long[nt];
-    this.termsVersion = new int[nt];
-    this.consentAt = new long[CONSENTS][];
-    this.consentInForce = new boolean[CONSENTS][];
-    for (int k = 0; k < CONSENTS; k++) {
-      consentAt[k] = new long[nc[k]];
-      consentInForce[k] = new boolean[nc[k]];
-    }
-    int t = 0;
-    int[] c = new int[CONSENTS];
-    for (int i = 0; i < na; i++) {
-      Acc a = b.accounts.get(i);
-      accountIds[i] = a.id;
-      created[i] = a.created;
-      termsStart[i] = t;
-      System.arraycopy(a.termsAt, 0, termsAt, t, a.termsN);
-      System.arraycopy(a.termsV, 0, termsVersion, t, a.termsN);
-      t += a.termsN;
-      for (int k = 0; k < CONSENTS; k++) {
-        consentStart[k][i] = c[k];
-        System.arraycopy(a.consentAt[k], 0, consentAt[k], c[k], a.consentN[k]);
-        System.arraycopy(a.consentV[k], 0, consentInForce[k], c[k], a.consentN[k]);
-        c[k] += a.consentN[k];
+    if (!unknown.isEmpty()) {
+      unknown.sort(Comparator.comparingLong(u -> u[0]));
+      List<Problem> problems = new ArrayList<>();
+      for (long[] u : unknown) {
+        problems.add(new Problem("ledger", "position " + u[0], "terms",
+            "terms `" + unknownNames.get((int) u[1]) + "` are not in the catalog given (pass the "
+                + "terms directory the ledger was written with)"));
       }
+      return new Result.Failed<>(problems);
     }
-    termsStart[na] = t;
-    for (int k = 0; k < CONSENTS; k++) {
-      consentStart[k][na] = c[k];
-    }
-    this.position = b.position;
-    this.lastAt = b.lastAt;
+    return Result.ok(new LedgerIndex(catalog, versions, snapshot, timelines, termsVersion,
+        lastAt));
   }
 
   /** A builder over the terms the ledger was validated with. */
@@ -115,6 +113,11 @@ public final class LedgerIndex {
     return catalog;
   }
 
+  /** The snapshot of the core projection this index reads. */
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
   /** The terms versions, 0-based (timeline entries hold the index + 1; 0 is "none"). */
   public List<TermsVersion> versions() {
     return versions;
@@ -122,7 +125,7 @@ public final class LedgerIndex {
 
   /** The ledger position this index sees up to (inclusive). */
   public long position() {
-    return position;
+    return snapshot.position();
   }
 
   /** The time of the last event indexed ({@link TimeKey}), or {@code Long.MIN_VALUE}. */
@@ -132,7 +135,7 @@ public final class LedgerIndex {
 
   /** The number of accounts. */
   public int accounts() {
-    return accountIds.length;
+    return timelines.length;
   }
 
   /** The dense index of an account, or -1 when it is not on the platform. */
@@ -143,12 +146,17 @@ public final class LedgerIndex {
 
   /** The id of account {@code a}. */
   public String accountId(int a) {
-    return accountIds[a];
+    return timelines[a].account();
   }
 
   /** When account {@code a} was created ({@link TimeKey}). */
   public long createdAt(int a) {
-    return created[a];
+    return timelines[a].created();
+  }
+
+  /** Account {@code a}'s timelines. */
+  AccountTimeline timeline(int a) {
+    return timelines[a];
   }
 
   /** The terms account {@code a} accepted last at or before {@code t}, if any. */
@@ -159,252 +167,77 @@ public final class LedgerIndex {
 
   /** 1-based version index in force at t for account a, 0 for none. */
   int termsAt(int a, long t) {
-    int found = lastAtOrBefore(termsAt, termsStart[a], termsStart[a + 1], t);
-    return found < 0 ? 0 : termsVersion[found];
+    int i = timelines[a].termsIndexAt(t);
+    return i < 0 ? 0 : termsVersion[a][i];
+  }
+
+  /** Whether some account accepted version {@code v} (1-based) at some time. */
+  boolean[] versionsUsed() {
+    boolean[] used = new boolean[versions.size() + 1];
+    for (int[] vs : termsVersion) {
+      for (int v : vs) {
+        used[v] = true;
+      }
+    }
+    return used;
   }
 
   /** The consent status at t: 0 in force, 1 withdrawn, 2 missing ({@code ConsentStatus} order). */
   int consentAt(int a, int k, long t) {
-    int from = consentStart[k][a];
-    int found = lastAtOrBefore(consentAt[k], from, consentStart[k][a + 1], t);
-    if (found < 0) {
-      return 2;
-    }
-    return consentInForce[k][found] ? 0 : 1;
+    return timelines[a].consent(TYPES[k], t).ordinal();
   }
 
-  static int lastAtOrBefore(long[] at, int from, int to, long t) {
-    int lo = from;
-    int hi = to - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (at[mid] <= t) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
-  }
-
-  /** The fingerprint of a stored event: SHA-256 of its position and canonical wire JSON. */
-  public static String fingerprint(StoredEvent e) {
-    return org.covenant.core.Sha256.hex(e.position() + "\n"
-        + org.covenant.format.Json.line(org.covenant.format.EventCodec.toJson(e.event())));
+  /** The consent's status at t. */
+  ConsentStatus consent(int a, ConsentType k, long t) {
+    return timelines[a].consent(k, t);
   }
 
   /**
-   * Saves this index (and the fingerprint of the event at its position) so that a later build
-   * reads only the events appended since: the ledger is append-only, so a prefix never changes,
-   * and the fingerprint detects a ledger that was replaced. Atomic (temporary file, rename).
+   * Feeds accepted events, in position order, to the core projection ({@link GovernanceState}),
+   * which validates them as the ledger's replay does; {@link #build} then reads its snapshot.
    */
-  public void save(Path file, String lastEventFingerprint) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(
-          Files.newOutputStream(temp), 1 << 16))) {
-        o.writeUTF(CACHE_MAGIC);
-        o.writeUTF(catalog.revision());
-        o.writeUTF(lastEventFingerprint);
-        o.writeLong(position);
-        o.writeLong(lastAt);
-        int na = accountIds.length;
-        o.writeInt(na);
-        for (int a = 0; a < na; a++) {
-          o.writeUTF(accountIds[a]);
-          o.writeLong(created[a]);
-          o.writeInt(termsStart[a + 1] - termsStart[a]);
-          for (int i = termsStart[a]; i < termsStart[a + 1]; i++) {
-            o.writeLong(termsAt[i]);
-            o.writeInt(termsVersion[i]);
-          }
-          for (int k = 0; k < CONSENTS; k++) {
-            o.writeInt(consentStart[k][a + 1] - consentStart[k][a]);
-            for (int i = consentStart[k][a]; i < consentStart[k][a + 1]; i++) {
-              o.writeLong(consentAt[k][i]);
-              o.writeBoolean(consentInForce[k][i]);
-            }
-          }
-        }
-      }
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new TrainingException("index_io", "cannot write `" + file + "`: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * A builder resumed from a saved index, when the file exists, was made with the same terms
-   * catalog, and {@code eventAt} still returns the event it ended with. Otherwise empty: start
-   * over from the first event.
-   */
-  public static Optional<Builder> resume(Path file, TermsCatalog catalog,
-      java.util.function.LongFunction<Optional<StoredEvent>> eventAt) {
-    if (!Files.exists(file)) {
-      return Optional.empty();
-    }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        Files.newInputStream(file), 1 << 16))) {
-      if (!CACHE_MAGIC.equals(in.readUTF()) || !catalog.revision().equals(in.readUTF())) {
-        return Optional.empty();
-      }
-      String fp = in.readUTF();
-      long position = in.readLong();
-      if (position > 0) {
-        Optional<StoredEvent> e = eventAt.apply(position);
-        if (e.isEmpty() || !fingerprint(e.get()).equals(fp)) {
-          return Optional.empty();
-        }
-      }
-      Builder b = new Builder(catalog);
-      b.position = position;
-      b.lastAt = in.readLong();
-      int na = in.readInt();
-      for (int a = 0; a < na; a++) {
-        Acc acc = new Acc(in.readUTF(), in.readLong());
-        int nt = in.readInt();
-        acc.termsAt = new long[Math.max(2, nt)];
-        acc.termsV = new int[Math.max(2, nt)];
-        for (int i = 0; i < nt; i++) {
-          acc.termsAt[i] = in.readLong();
-          acc.termsV[i] = in.readInt();
-        }
-        acc.termsN = nt;
-        for (int k = 0; k < CONSENTS; k++) {
-          int nc = in.readInt();
-          acc.consentAt[k] = new long[Math.max(2, nc)];
-          acc.consentV[k] = new boolean[Math.max(2, nc)];
-          for (int i = 0; i < nc; i++) {
-            acc.consentAt[k][i] = in.readLong();
-            acc.consentV[k][i] = in.readBoolean();
-          }
-          acc.consentN[k] = nc;
-        }
-        b.index.put(acc.id, b.accounts.size());
-        b.accounts.add(acc);
-      }
-      return Optional.of(b);
-    } catch (IOException e) {
-      // A damaged cache is only a slower build: start over.
-      return Optional.empty();
-    }
-  }
-
-  private static final class Acc {
-    final String id;
-    final long created;
-    long[] termsAt = new long[2];
-    int[] termsV = new int[2];
-    int termsN;
-    final long[][] consentAt = new long[CONSENTS][2];
-    final boolean[][] consentV = new boolean[CONSENTS][2];
-    final int[] consentN = new int[CONSENTS];
-
-    Acc(String id, long created) {
-      this.id = id;
-      this.created = created;
-    }
-  }
-
-  /** Feeds accepted events, in position order. */
   public static final class Builder {
     private final TermsCatalog catalog;
-    private final List<TermsVersion> versions;
-    private final Map<String, Integer> versionIndex = new HashMap<>();
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<Acc> accounts = new ArrayList<>();
-    private final List<Problem> problems = new ArrayList<>();
-    private long position;
+    // Terms are checked against the catalog at build, with the position of each unknown one (as
+    // a ledger's replay does, which accepts the terms its events were validated with).
+    private final GovernanceState state = GovernanceState.create(name -> true);
     private long lastAt = Long.MIN_VALUE;
 
     private Builder(TermsCatalog catalog) {
       this.catalog = catalog;
-      this.versions = List.copyOf(catalog.versions());
-      for (int i = 0; i < versions.size(); i++) {
-        versionIndex.put(versions.get(i).name(), i + 1);
-      }
     }
 
     /** The position of the last event fed; 0 before any. */
     public long position() {
-      return position;
+      return state.head();
     }
 
-    /** Feeds one accepted event; positions must follow each other. */
+    /**
+     * Feeds one accepted event; positions must follow each other.
+     *
+     * @throws IllegalArgumentException when the position does not follow, or the projection
+     *     rejects the event (the ledger holds accepted events only)
+     */
     public Builder accept(StoredEvent stored) {
+      long position = state.head();
       if (stored.position() != position + 1) {
         throw new IllegalArgumentException("ledger position " + stored.position()
             + " does not follow " + position);
       }
-      position = stored.position();
       Event e = stored.event();
-      long at = TimeKey.of(e.at());
-      if (at < lastAt) {
-        throw new IllegalArgumentException("ledger position " + position + " goes back in time");
+      Outcome o = state.apply(e);
+      if (o instanceof Outcome.Rejected r) {
+        throw new IllegalArgumentException("ledger position " + stored.position() + " ("
+            + e.type() + ") is rejected by the projection: " + r.rejection().code().code()
+            + ": " + r.rejection().message());
       }
-      lastAt = at;
-      if (e instanceof Event.AccountCreated c) {
-        index.put(c.account(), accounts.size());
-        accounts.add(new Acc(c.account(), at));
-      } else if (e instanceof Event.TermsAccepted ta) {
-        Integer v = versionIndex.get(ta.terms());
-        Acc a = acc(ta.account());
-        if (v == null) {
-          problems.add(new Problem("ledger", "position " + position, "terms",
-              "terms `" + ta.terms() + "` are not in the catalog given (pass the terms directory "
-                  + "the ledger was written with)"));
-        } else if (a != null) {
-          if (a.termsN == a.termsAt.length) {
-            a.termsAt = Arrays.copyOf(a.termsAt, a.termsN * 2);
-            a.termsV = Arrays.copyOf(a.termsV, a.termsN * 2);
-          }
-          a.termsAt[a.termsN] = at;
-          a.termsV[a.termsN++] = v;
-        }
-      } else if (e instanceof Event.ConsentGranted g) {
-        consent(g.account(), g.consent(), true, at);
-      } else if (e instanceof Event.ConsentWithdrawn w) {
-        consent(w.account(), w.consent(), false, at);
-      }
+      lastAt = TimeKey.of(e.at());
       return this;
-    }
-
-    private Acc acc(String id) {
-      Integer i = index.get(id);
-      return i == null ? null : accounts.get(i);
-    }
-
-    private void consent(String account, String consent, boolean grant, long at) {
-      Acc a = acc(account);
-      Optional<ConsentType> type = ConsentType.of(consent);
-      if (a == null || type.isEmpty()) {
-        // INVARIANT: the ledger holds accepted events only, so both exist; stay total anyway.
-        return;
-      }
-      int k = type.get().ordinal();
-      int n = a.consentN[k];
-      boolean inForce = n > 0 && a.consentV[k][n - 1];
-      if (inForce == grant) {
-        return;
-      }
-      if (n == a.consentAt[k].length) {
-        a.consentAt[k] = Arrays.copyOf(a.consentAt[k], n * 2);
-        a.consentV[k] = Arrays.copyOf(a.consentV[k], n * 2);
-      }
-      a.consentAt[k][n] = at;
-      a.consentV[k][n] = grant;
-      a.consentN[k] = n + 1;
     }
 
     /** The index, or the terms the catalog does not know. */
     public Result<LedgerIndex> build() {
-      if (!problems.isEmpty()) {
-        return new Result.Failed<>(problems);
-      }
-      return Result.ok(new LedgerIndex(this));
+      return of(state.snapshot(), catalog, lastAt);
     }
   }
 }

@@ -38,7 +38,7 @@ public final class EngineBackend implements ScenarioBackend {
   public ObjectNode decision(Query.DecisionQuery q) {
     Snapshot s = state.snapshot();
     return AnswerJson.decision(engine.decide(s, new DecisionRequest(q.purpose(), q.content(),
-        q.at())));
+        q.at(), q.region())));
   }
 
   @Override

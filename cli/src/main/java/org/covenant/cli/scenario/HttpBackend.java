@@ -137,6 +137,7 @@ public final class HttpBackend implements ScenarioBackend {
     body.put("purpose", q.purpose().id());
     body.put("content", q.content());
     body.put("at", q.at().toString());
+    q.region().ifPresent(r -> body.put("region", r));
     return (ObjectNode) send(request("/v1/decisions").POST(json(body))
         .header("Content-Type", "application/json"), 200);
   }

@@ -87,7 +87,7 @@ public final class LedgerBackend implements ScenarioBackend {
   @Override
   public ObjectNode decision(Query.DecisionQuery q) {
     return AnswerJson.decision(engine.decide(ledger.snapshot(),
-        new DecisionRequest(q.purpose(), q.content(), q.at())));
+        new DecisionRequest(q.purpose(), q.content(), q.at(), q.region())));
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
+import org.covenant.core.terms.ConditionOracle;
 import org.covenant.core.terms.Effect;
 import org.covenant.core.terms.Evaluation;
 import org.covenant.core.terms.Obligation;
@@ -90,6 +91,14 @@ public final class DecisionEngine {
     ContentRecord c = found.get();
     Evidence evidence = new Evidence();
     evidence.accept(c.position());
+    // docs/DATA-RIGHTS.md: content_deleted, retention_expired, region_not_allowed come before
+    // the terms are consulted. Answered from the snapshot even when stale (see there).
+    Optional<Reason> rights = snapshot.dataRights().deny(c, request.purpose(), request.region(),
+        t, evidence);
+    if (rights.isPresent()) {
+      return new Attributed(Decision.deny(rights.get(), evidence.sorted(), catalog.revision()),
+          Optional.of(c.account()));
+    }
     ContentConditions oracle = snapshot.conditions(c, t, evidence);
     Decision d = decide(c, request, oracle, evidence);
     if (stale && readsChangingState(c, request, oracle)) {
@@ -134,32 +143,124 @@ public final class DecisionEngine {
 
   private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
       Evidence evidence) {
-    Optional<Snapshot.Stamped<String>> use = oracle.termsAtUse();
-    Optional<Snapshot.Stamped<String>> capture = oracle.termsAtCapture();
-    if (use.isEmpty() || capture.isEmpty()) {
-      use.ifPresent(s -> evidence.accept(s.position()));
-      return Decision.deny(Reason.NO_TERMS_ACCEPTED, evidence.sorted(), catalog.revision());
+    return decide(c, request, oracle, oracle.termsAtUse(), oracle.termsAtCapture(), evidence);
+  }
+
+  /**
+   * What {@link #decide(Snapshot, DecisionRequest)} would answer if the owning account accepted
+   * {@code proposed} just before the time of use: T_use becomes {@code proposed} while T_capture
+   * stays the terms in force when the item was captured, so content captured under other terms
+   * keeps their limits (§5 step 3, {@code captured_under_other_terms}). Everything else (settings,
+   * consents, meetings) is read from the snapshot as a real decision reads it.
+   *
+   * @throws IllegalArgumentException when the catalog has no {@code proposed}
+   */
+  public Decision decideIfAccepted(Snapshot snapshot, DecisionRequest request, String proposed) {
+    TermsVersion p = catalog.version(proposed).orElseThrow(() -> new IllegalArgumentException(
+        "no terms `" + proposed + "` in the catalog"));
+    long t = TimeKey.of(request.at());
+    Optional<ContentRecord> found = snapshot.content(request.content(), t);
+    if (found.isEmpty()) {
+      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
     }
-    evidence.accept(use.get().position());
+    ContentRecord c = found.get();
+    Evidence evidence = new Evidence();
+    evidence.accept(c.position());
+    ContentConditions oracle = snapshot.conditions(c, t, evidence);
+    return decide(c, request, oracle, Optional.of(new Snapshot.Stamped<>(p.name(), 0)),
+        oracle.termsAtCapture(), evidence);
+  }
+
+  /**
+   * The answer for content of {@code category} that {@code account} would capture at {@code at}
+   * and use at once, under {@code terms} (T_use = T_capture), or under the terms the account has
+   * accepted when {@code terms} is empty; conditions as {@link
+   * org.covenant.core.state.ProspectiveConditions} answers them.
+   *
+   * @param decision the answer ({@code no_terms_accepted} when there are no terms)
+   * @param dependsOnMeeting whether the answer assumed a meeting feature or notice condition met
+   */
+  public record Prospect(Decision decision, boolean dependsOnMeeting) {
+    /** Validates the fields. */
+    public Prospect {
+      Objects.requireNonNull(decision, "decision");
+    }
+  }
+
+  /** See {@link Prospect}. */
+  public Prospect decideNew(Snapshot snapshot, String account, Category category,
+      Purpose purpose, Instant at, Optional<String> terms) {
+    long t = TimeKey.of(at);
+    Optional<String> name = terms.isPresent() ? terms
+        : snapshot.terms(account, t, snapshot.position()).map(Snapshot.Stamped::value);
+    if (name.isEmpty()) {
+      return new Prospect(Decision.deny(Reason.NO_TERMS_ACCEPTED, List.of(), catalog.revision()),
+          false);
+    }
+    TermsVersion v = version(name.get());
+    org.covenant.core.state.ProspectiveConditions oracle = snapshot.prospective(account, t);
+    Evaluation e = v.evaluate(category, purpose, oracle);
+    Decision d = e.allow()
+        ? new Decision(Verdict.ALLOW, List.of(), e.basis(), v.cite(e.clauses()), e.obligations(),
+            List.of(), v.revision())
+        : new Decision(Verdict.DENY, e.reasons(), Optional.empty(), v.cite(e.clauses()),
+            List.of(), List.of(), v.revision());
+    return new Prospect(d, oracle.dependsOnMeeting());
+  }
+
+  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
+      Optional<Snapshot.Stamped<String>> use, Optional<Snapshot.Stamped<String>> capture,
+      Evidence evidence) {
+    use.ifPresent(s -> evidence.accept(s.position()));
+    if (use.isEmpty() || capture.isEmpty()) {
+      return compose(c.category(), request.purpose(), Optional.empty(), Optional.empty(), oracle,
+          evidence);
+    }
     evidence.accept(capture.get().position());
-    TermsVersion tUse = version(use.get().value());
-    TermsVersion tCapture = version(capture.get().value());
-    Evaluation u = tUse.evaluate(c.category(), request.purpose(), oracle);
+    return compose(c.category(), request.purpose(), Optional.of(version(use.get().value())),
+        Optional.of(version(capture.get().value())), oracle, evidence);
+  }
+
+  /**
+   * §5 steps 2–4 for one content item whose terms at use and at capture are already resolved:
+   * the batch entry point. A batch evaluation (a dataset build) that has classified many items
+   * into a few classes (same category, same terms, same answers from the oracle) decides each
+   * class once here and gives its items the answer. The online {@link #decide} composes through
+   * the same code; the answer carries no evidence (a batch cites its ledger position instead).
+   *
+   * @param use T_use, empty when the owner had accepted none at the time of use
+   * @param capture T_capture, empty when the owner had accepted none when the item was created
+   * @param oracle the §5 conditions for the item (or its class)
+   */
+  public Decision decide(Category category, Purpose purpose, Optional<TermsVersion> use,
+      Optional<TermsVersion> capture, ConditionOracle oracle) {
+    return compose(category, purpose, use, capture, oracle, null);
+  }
+
+  /** The one composition of T_use and T_capture; evidence null for none. */
+  private Decision compose(Category category, Purpose purpose, Optional<TermsVersion> use,
+      Optional<TermsVersion> capture, ConditionOracle oracle, Evidence evidence) {
+    if (use.isEmpty() || capture.isEmpty()) {
+      return Decision.deny(Reason.NO_TERMS_ACCEPTED, sorted(evidence), catalog.revision());
+    }
+    TermsVersion tUse = use.get();
+    TermsVersion tCapture = capture.get();
+    Evaluation u = tUse.evaluate(category, purpose, oracle);
     if (!u.allow()) {
       return new Decision(Verdict.DENY, u.reasons(), Optional.empty(), tUse.cite(u.clauses()),
-          List.of(), evidence.sorted(), tUse.revision());
+          List.of(), sorted(evidence), tUse.revision());
     }
     if (tCapture == tUse) {
       return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
-          u.obligations(), evidence.sorted(), tUse.revision());
+          u.obligations(), sorted(evidence), tUse.revision());
     }
-    Evaluation k = tCapture.evaluate(c.category(), request.purpose(), oracle);
+    Evaluation k = tCapture.evaluate(category, purpose, oracle);
     if (!k.allow()) {
       List<Reason> reasons = new ArrayList<>(k.reasons().size() + 1);
       reasons.add(Reason.CAPTURED_UNDER_OTHER_TERMS);
       reasons.addAll(k.reasons());
       return new Decision(Verdict.DENY, reasons, Optional.empty(), tCapture.cite(k.clauses()),
-          List.of(), evidence.sorted(), tUse.revision());
+          List.of(), sorted(evidence), tUse.revision());
     }
     List<Obligation> obligations = u.obligations();
     if (!k.obligations().isEmpty()) {
@@ -169,7 +270,11 @@ public final class DecisionEngine {
       obligations = List.copyOf(union);
     }
     return new Decision(Verdict.ALLOW, List.of(), u.basis(), tUse.cite(u.clauses()),
-        obligations, evidence.sorted(), tUse.revision());
+        obligations, sorted(evidence), tUse.revision());
+  }
+
+  private static List<Long> sorted(Evidence evidence) {
+    return evidence == null ? List.of() : evidence.sorted();
   }
 
   private TermsVersion version(String name) {

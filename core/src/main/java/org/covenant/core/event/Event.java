@@ -59,6 +59,17 @@ public sealed interface Event {
     } else if (e instanceof ContentCreated x) {
       return new ContentCreated(at, x.content(), x.category(), x.account(), x.meeting(),
           x.author(), x.contributors());
+    } else if (e instanceof ValuedSettingSet x) {
+      return new ValuedSettingSet(at, x.account(), x.scope(), x.key(), x.value(), x.locked(),
+          x.by());
+    } else if (e instanceof ContentDeleted x) {
+      return new ContentDeleted(at, x.content(), x.by());
+    } else if (e instanceof LegalHoldPlaced x) {
+      return new LegalHoldPlaced(at, x.account(), x.hold(), x.scope(), x.matter(), x.by());
+    } else if (e instanceof LegalHoldReleased x) {
+      return new LegalHoldReleased(at, x.account(), x.hold(), x.by());
+    } else if (e instanceof UserRemoved x) {
+      return new UserRemoved(at, x.account(), x.user(), x.by());
     }
     throw new IllegalStateException("unhandled event " + type());
   }
@@ -377,6 +388,119 @@ public sealed interface Event {
     @Override
     public String type() {
       return "content.created";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  // Data rights (docs/DATA-RIGHTS.md): retention, legal hold, deletion, removal, regions.
+
+  /**
+   * {@code setting.set} of a setting whose value is not a boolean ({@code retention.days}, a
+   * whole number; {@code data_regions.allowed}, a set of region codes). The same wire type as
+   * {@link SettingSet}; the value's JSON type tells them apart.
+   */
+  record ValuedSettingSet(
+      Instant at, String account, Scope scope, String key, SettingValue value, boolean locked,
+      String by) implements Event {
+    /** Validates required fields. */
+    public ValuedSettingSet {
+      req(at, "at");
+      req(account, "account");
+      req(scope, "scope");
+      req(key, "key");
+      req(value, "value");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "setting.set";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code content.deleted}: from then on every decision on the content denies. */
+  record ContentDeleted(Instant at, String content, String by) implements Event {
+    /** Validates required fields. */
+    public ContentDeleted {
+      req(at, "at");
+      req(content, "content");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "content.deleted";
+    }
+  }
+
+  /** {@code legal_hold.placed}: the account's content in scope may not be deleted. */
+  record LegalHoldPlaced(
+      Instant at, String account, String hold, HoldScope scope, String matter, String by)
+      implements Event {
+    /** Validates required fields. */
+    public LegalHoldPlaced {
+      req(at, "at");
+      req(account, "account");
+      req(hold, "hold");
+      req(scope, "scope");
+      req(matter, "matter");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "legal_hold.placed";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code legal_hold.released}. */
+  record LegalHoldReleased(Instant at, String account, String hold, String by) implements Event {
+    /** Validates required fields. */
+    public LegalHoldReleased {
+      req(at, "at");
+      req(account, "account");
+      req(hold, "hold");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "legal_hold.released";
+    }
+
+    @Override
+    public Optional<String> accountId() {
+      return Optional.of(account);
+    }
+  }
+
+  /** {@code user.removed}: the user can no longer act; their user-level settings stop applying. */
+  record UserRemoved(Instant at, String account, String user, String by) implements Event {
+    /** Validates required fields. */
+    public UserRemoved {
+      req(at, "at");
+      req(account, "account");
+      req(user, "user");
+      req(by, "by");
+    }
+
+    @Override
+    public String type() {
+      return "user.removed";
     }
 
     @Override

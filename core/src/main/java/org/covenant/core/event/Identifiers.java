@@ -223,6 +223,33 @@ public final class Identifiers {
       e.author().ifPresent(a -> one(out, "author", a));
       // The record puts the account first: the client's list may hold MAX_LIST more.
       out.add(new Field("contributors", null, e.contributors(), MAX_LIST + 1));
+    } else if (event instanceof Event.ValuedSettingSet e) {
+      one(out, "account", e.account());
+      scope(out, e.scope());
+      one(out, "key", e.key());
+      if (e.value() instanceof SettingValue.Codes c) {
+        out.add(new Field("value", null, c.codes(), MAX_LIST));
+      }
+      one(out, "by", e.by());
+    } else if (event instanceof Event.ContentDeleted e) {
+      one(out, "content", e.content());
+      one(out, "by", e.by());
+    } else if (event instanceof Event.LegalHoldPlaced e) {
+      one(out, "account", e.account());
+      one(out, "hold", e.hold());
+      if (e.scope().kind() != HoldScope.Kind.ACCOUNT) {
+        one(out, "scope", e.scope().id());
+      }
+      one(out, "matter", e.matter());
+      one(out, "by", e.by());
+    } else if (event instanceof Event.LegalHoldReleased e) {
+      one(out, "account", e.account());
+      one(out, "hold", e.hold());
+      one(out, "by", e.by());
+    } else if (event instanceof Event.UserRemoved e) {
+      one(out, "account", e.account());
+      one(out, "user", e.user());
+      one(out, "by", e.by());
     } else {
       throw new IllegalStateException("unhandled event " + event.type());
     }

@@ -16,7 +16,7 @@ import org.covenant.core.vocab.ConsentType;
  * up once, so that evaluating a whole terms version costs a few array and history look-ups.
  * Every ledger position consulted is reported to the evidence collector.
  */
-public final class ContentConditions implements ConditionOracle {
+public final class ContentConditions implements ConditionOracle, ConsentRows.Facts {
   private final Snapshot s;
   private final ContentRecord c;
   private final long t;
@@ -84,28 +84,10 @@ public final class ContentConditions implements ConditionOracle {
           ? Optional.empty()
           : Optional.of(Reason.FEATURE_NOT_ACTIVE);
     }
-    if (condition instanceof Condition.Consent k) {
-      return s.consent(owner, k.consent(), t, p, evidence).asConsentCondition();
-    }
-    if (condition instanceof Condition.ConsentAtCapture k) {
-      return atCapture(k.consent());
-    }
-    if (condition instanceof Condition.AllContributorsConsent k) {
-      Optional<Reason> ownerFailure = atCapture(k.consent());
-      if (ownerFailure.isPresent()) {
-        return ownerFailure;
-      }
-      for (String other : c.contributors()) {
-        if (other.equals(c.account())) {
-          continue;
-        }
-        if (s.consent(other, k.consent(), t, p, evidence) != ConsentStatus.IN_FORCE
-            || s.consent(other, k.consent(), captureT, captureP, evidence)
-                != ConsentStatus.IN_FORCE) {
-          return Optional.of(Reason.CONTRIBUTOR_CONSENT_MISSING);
-        }
-      }
-      return Optional.empty();
+    if (condition instanceof Condition.Consent
+        || condition instanceof Condition.ConsentAtCapture
+        || condition instanceof Condition.AllContributorsConsent) {
+      return ConsentRows.check(condition, this);
     }
     if (condition instanceof Condition.NoticeAcknowledged n) {
       return s.noticeAcknowledgedAtCapture(c, n.notice(), evidence)
@@ -115,13 +97,27 @@ public final class ContentConditions implements ConditionOracle {
     throw new IllegalStateException("unhandled condition " + condition.kind());
   }
 
-  private Optional<Reason> atCapture(ConsentType consent) {
-    ConsentStatus now = s.consent(owner, consent, t, p, evidence);
-    if (now != ConsentStatus.IN_FORCE) {
-      return now.asConsentCondition();
+  @Override
+  public ConsentStatus ownerAtUse(ConsentType consent) {
+    return s.consent(owner, consent, t, p, evidence);
+  }
+
+  @Override
+  public ConsentStatus ownerAtCapture(ConsentType consent) {
+    return s.consent(owner, consent, captureT, captureP, evidence);
+  }
+
+  @Override
+  public boolean othersInForce(ConsentType consent) {
+    for (String other : c.contributors()) {
+      if (other.equals(c.account())) {
+        continue;
+      }
+      if (s.consent(other, consent, t, p, evidence) != ConsentStatus.IN_FORCE
+          || s.consent(other, consent, captureT, captureP, evidence) != ConsentStatus.IN_FORCE) {
+        return false;
+      }
     }
-    return s.consent(owner, consent, captureT, captureP, evidence) == ConsentStatus.IN_FORCE
-        ? Optional.empty()
-        : Optional.of(Reason.CONSENT_NOT_AT_CAPTURE);
+    return true;
   }
 }

@@ -123,6 +123,11 @@ final class ContentTable {
       this.c = c;
     }
 
+    /** Number of complete items this view sees; indexes below it are in ledger order. */
+    int count() {
+      return c.count;
+    }
+
     /** The index of the item, or -1. */
     int find(String id) {
       int n = c.count;

@@ -43,6 +43,7 @@ import org.covenant.core.vocab.Notice;
 import org.covenant.core.vocab.Role;
 import org.covenant.core.vocab.SettingDef;
 import org.covenant.core.vocab.SettingMode;
+import org.covenant.core.vocab.ValuedSetting;
 import org.covenant.core.vocab.Vocabulary;
 
 /**
@@ -58,6 +59,8 @@ public final class GovernanceState {
   final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, Meeting> meetings = new ConcurrentHashMap<>();
   final ContentTable contents = new ContentTable();
+  /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
+  final DataRights rights = new DataRights();
   private final Predicate<String> knownTerms;
   private volatile long head;
   private long lastAt = Long.MIN_VALUE;
@@ -170,11 +173,11 @@ public final class GovernanceState {
       }
     if (event instanceof Event.SettingSet e) {
       return checkSetting(e.account(), e.scope(), e.key(), e.by(),
-          Optional.of(e.value()));
+          Optional.of(e.value()), Optional.empty(), e.locked());
     }
     if (event instanceof Event.SettingCleared e) {
       return checkSetting(e.account(), e.scope(), e.key(), e.by(),
-          Optional.empty());
+          Optional.empty(), Optional.empty(), false);
     }
     if (event instanceof Event.ConsentGranted e) {
       return checkConsent(e.account(), e.consent(), e.by());
@@ -231,30 +234,47 @@ public final class GovernanceState {
     if (event instanceof Event.ContentCreated e) {
       return checkContent(e);
     }
+    if (event instanceof Event.ValuedSettingSet e) {
+      return checkSetting(e.account(), e.scope(), e.key(), e.by(), Optional.empty(),
+          Optional.of(e.value()), e.locked());
+    }
+    Optional<Rejection> rights = DataRightsRules.check(this, event);
+    if (rights != null) {
+      return rights;
+    }
     throw new IllegalStateException("unhandled event type " + event.type());
   }
 
-  private static Optional<Rejection> ok() {
+  static Optional<Rejection> ok() {
     return Optional.empty();
   }
 
-  private static Optional<Rejection> reject(RejectionCode code, String message) {
+  static Optional<Rejection> reject(RejectionCode code, String message) {
     return Optional.of(new Rejection(code, message));
   }
 
-  private static Optional<Rejection> unknownAccount(String account) {
+  static Optional<Rejection> unknownAccount(String account) {
     return reject(UNKNOWN_ACCOUNT, "no account `" + account + "`");
   }
 
-  private static Optional<Rejection> unknownUser(String user, Account a) {
+  static Optional<Rejection> unknownUser(String user, Account a) {
     return reject(UNKNOWN_USER, "`" + user + "` is not a user of `" + a.id + "`");
+  }
+
+  static Optional<Rejection> userRemoved(String user, Account a) {
+    return reject(RejectionCode.USER_REMOVED, "`" + user + "` was removed from `" + a.id + "`");
+  }
+
+  /** Whether the user was removed (at the head). */
+  boolean removed(Account a, String user) {
+    return rights.removed.containsKey(DataRights.key(a.id, user));
   }
 
   private static boolean ended(Meeting m) {
     return m.ended.last() != null;
   }
 
-  private static boolean hasJoined(Meeting m, String participant) {
+  static boolean hasJoined(Meeting m, String participant) {
     if (participant.equals(m.host)) {
       return true;
     }
@@ -274,6 +294,9 @@ public final class GovernanceState {
     if (by == null) {
       return unknownUser(e.by(), a);
     }
+    if (removed(a, by.id)) {
+      return userRemoved(by.id, a);
+    }
     return by.role.isAccountAdmin()
         ? ok()
         : reject(NOT_AUTHORIZED, "`" + by.id + "` (" + by.role.id()
@@ -292,6 +315,9 @@ public final class GovernanceState {
     if (by == null) {
       return unknownUser(byId, a);
     }
+    if (removed(a, by.id)) {
+      return userRemoved(by.id, a);
+    }
     return by.role.isAccountAdmin()
         ? ok()
         : reject(NOT_AUTHORIZED, "`" + by.id + "` (" + by.role.id()
@@ -299,13 +325,15 @@ public final class GovernanceState {
   }
 
   private Optional<Rejection> checkSetting(
-      String account, Scope scope, String key, String byId, Optional<Boolean> value) {
+      String account, Scope scope, String key, String byId, Optional<Boolean> value,
+      Optional<org.covenant.core.event.SettingValue> valued, boolean locked) {
     Account a = accounts.get(account);
     if (a == null) {
       return unknownAccount(account);
     }
     Optional<SettingDef> def = Vocabulary.setting(key);
-    if (def.isEmpty()) {
+    Optional<ValuedSetting> valuedDef = ValuedSetting.of(key);
+    if (def.isEmpty() && valuedDef.isEmpty()) {
       return reject(UNKNOWN_SETTING, "no setting `" + key + "`");
     }
     Group scopeGroup = null;
@@ -325,6 +353,17 @@ public final class GovernanceState {
     if (by == null) {
       return unknownUser(byId, a);
     }
+    if (removed(a, by.id)) {
+      return userRemoved(by.id, a);
+    }
+    if (scopeUser != null && removed(a, scopeUser.id)) {
+      return userRemoved(scopeUser.id, a);
+    }
+    Optional<Rejection> invalid = DataRightsRules.invalidValue(key, scope, def, valuedDef,
+        value, valued);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
     boolean authorized =
         switch (scope.level()) {
           case ACCOUNT -> by.role.isAccountAdmin();
@@ -338,6 +377,9 @@ public final class GovernanceState {
     }
     if (scope.level() == Scope.Level.ACCOUNT) {
       return ok();
+    }
+    if (valuedDef.isPresent()) {
+      return DataRightsRules.checkValuedBelow(this, a, scope, scopeUser, valuedDef.get(), valued);
     }
     SettingDef d = def.get();
     // Levels above the scope: the account, and for a user also their group.
@@ -390,6 +432,9 @@ public final class GovernanceState {
     if (host == null) {
       return unknownUser(e.host(), a);
     }
+    if (removed(a, host.id)) {
+      return userRemoved(host.id, a);
+    }
     if (meetings.containsKey(e.meeting())) {
       return reject(DUPLICATE_ID, "meeting `" + e.meeting() + "` already exists");
     }
@@ -418,6 +463,9 @@ public final class GovernanceState {
     Account a = accounts.get(m.account);
     if (a.users.get(e.by()) == null) {
       return unknownUser(e.by(), a);
+    }
+    if (removed(a, e.by())) {
+      return userRemoved(e.by(), a);
     }
     if (ended(m)) {
       return reject(MEETING_ENDED, "meeting `" + m.id + "` has ended");
@@ -481,6 +529,9 @@ public final class GovernanceState {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
         History.writable(scope(e.account(), e.scope()).byKey, d.ordinal()).add(at, pos,
             new SettingValue(e.value(), e.locked()));
+    } else if (event instanceof Event.SettingCleared e
+        && ValuedSetting.of(e.key()).isPresent()) {
+        DataRightsRules.write(this, event, at, pos);
     } else if (event instanceof Event.SettingCleared e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
         History<SettingValue> h = scope(e.account(), e.scope()).byKey[d.ordinal()];
@@ -551,7 +602,7 @@ public final class GovernanceState {
         }
     } else if (event instanceof Event.ContentCreated e) {
         addContent(e, at, pos);
-    } else {
+    } else if (!DataRightsRules.write(this, event, at, pos)) {
       throw new IllegalStateException("unhandled event type " + event.type());
     }
   }

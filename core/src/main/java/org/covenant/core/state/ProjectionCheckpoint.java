@@ -20,6 +20,7 @@ import org.covenant.core.state.Entities.Participant;
 import org.covenant.core.state.Entities.SettingValue;
 import org.covenant.core.state.Entities.SettingsScope;
 import org.covenant.core.state.Entities.User;
+import org.covenant.core.event.HoldScope;
 import org.covenant.core.vocab.Category;
 import org.covenant.core.vocab.ConsentType;
 import org.covenant.core.vocab.Feature;
@@ -56,7 +57,7 @@ import org.covenant.core.vocab.Vocabulary;
  */
 public final class ProjectionCheckpoint {
   /** The format this code writes and the only one it reads. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
   private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST = 32;
   private static final byte[] VOCABULARY = vocabularyFingerprint();
@@ -548,6 +549,9 @@ public final class ProjectionCheckpoint {
     for (Role r : Role.values()) {
       b.append("role ").append(r.ordinal()).append(' ').append(r.name()).append('\n');
     }
+    for (HoldScope.Kind k : HoldScope.Kind.values()) {
+      b.append("hold-scope ").append(k.ordinal()).append(' ').append(k.name()).append('\n');
+    }
     return Sha256.newDigest().digest(b.toString().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -667,6 +671,87 @@ public final class ProjectionCheckpoint {
         }
       }
       contents(d);
+      rights(d);
+    }
+
+    /**
+     * The data-rights state (format 2): valued settings, deletions, removed users and legal
+     * holds, each as of the checkpoint's position.
+     */
+    private void rights(Out d) {
+      DataRights r = state.rights;
+      List<Map.Entry<String, History<DataRights.Valued>>> valued = new ArrayList<>();
+      for (Map.Entry<String, History<DataRights.Valued>> e : r.valued.entrySet()) {
+        if (seen(e.getValue())) {
+          valued.add(e);
+        }
+      }
+      valued.sort(Comparator.comparingLong((Map.Entry<String, History<DataRights.Valued>> e) ->
+          e.getValue().first().pos()).thenComparing(Map.Entry::getKey));
+      d.writeInt(valued.size());
+      for (Map.Entry<String, History<DataRights.Valued>> e : valued) {
+        str(d, e.getKey());
+        List<History.Entry<DataRights.Valued>> es = upTo(e.getValue());
+        d.writeInt(es.size());
+        for (History.Entry<DataRights.Valued> x : es) {
+          d.writeLong(x.at());
+          d.writeLong(x.pos());
+          DataRights.Valued v = x.value();
+          if (v == null) {
+            d.writeByte(0);
+          } else if (v.value() instanceof org.covenant.core.event.SettingValue.Number n) {
+            d.writeByte(1 | (v.locked() ? 4 : 0));
+            d.writeLong(n.value());
+          } else if (v.value() instanceof org.covenant.core.event.SettingValue.Codes c) {
+            d.writeByte(2 | (v.locked() ? 4 : 0));
+            d.writeInt(c.codes().size());
+            for (String code : c.codes()) {
+              str(d, code);
+            }
+          } else {
+            throw new IllegalStateException("unhandled valued setting " + v.value());
+          }
+        }
+      }
+      stamped(d, r.deleted);
+      stamped(d, r.removed);
+      List<DataRights.Hold> holds = new ArrayList<>();
+      for (DataRights.Hold h : r.holds.values()) {
+        if (h.pos <= p) {
+          holds.add(h);
+        }
+      }
+      // Ledger order, so each account's holds come back in the order they were placed.
+      holds.sort(Comparator.comparingLong(h -> h.pos));
+      d.writeInt(holds.size());
+      for (DataRights.Hold h : holds) {
+        str(d, h.id);
+        str(d, h.account);
+        d.writeByte(h.scope.kind().ordinal());
+        str(d, h.scope.id());
+        str(d, h.matter);
+        str(d, h.by);
+        d.writeLong(h.at);
+        d.writeLong(h.pos);
+        strings(d, h.released);
+      }
+    }
+
+    /** A map of string histories (who deleted, who removed), those begun by the position. */
+    private void stamped(Out d, Map<String, History<String>> m) {
+      List<Map.Entry<String, History<String>>> es = new ArrayList<>();
+      for (Map.Entry<String, History<String>> e : m.entrySet()) {
+        if (seen(e.getValue())) {
+          es.add(e);
+        }
+      }
+      es.sort(Comparator.comparingLong((Map.Entry<String, History<String>> e) ->
+          e.getValue().first().pos()).thenComparing(Map.Entry::getKey));
+      d.writeInt(es.size());
+      for (Map.Entry<String, History<String>> e : es) {
+        str(d, e.getKey());
+        strings(d, e.getValue());
+      }
     }
 
     /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
@@ -909,6 +994,70 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
             contributors.get(i), at[i], d.readLong());
+      }
+      rights(d);
+    }
+
+    private void rights(In d) {
+      DataRights r = state.rights;
+      int valued = d.readInt();
+      for (int i = 0; i < valued; i++) {
+        String key = str(d);
+        String[] parts = key.split("\u0000", -1);
+        if (parts.length != 3) {
+          throw new IllegalArgumentException("valued setting key with " + parts.length
+              + " parts");
+        }
+        History<DataRights.Valued> h = new History<>();
+        int n = d.readInt();
+        for (int j = 0; j < n; j++) {
+          long at = d.readLong();
+          long pos = d.readLong();
+          int tag = d.readUnsignedByte();
+          boolean locked = (tag & 4) != 0;
+          DataRights.Valued v;
+          switch (tag & 3) {
+            case 0 -> v = null;
+            case 1 -> v = new DataRights.Valued(
+                new org.covenant.core.event.SettingValue.Number(d.readLong()), locked);
+            case 2 -> {
+              int k = d.readInt();
+              List<String> codes = new ArrayList<>(k);
+              for (int c = 0; c < k; c++) {
+                codes.add(str(d));
+              }
+              v = new DataRights.Valued(new org.covenant.core.event.SettingValue.Codes(codes),
+                  locked);
+            }
+            default -> throw new IllegalArgumentException("valued setting tag " + tag);
+          }
+          h.add(at, pos, v);
+        }
+        r.valued.put(key, h);
+        r.valuedAccounts.add(parts[1]);
+      }
+      stamped(d, r.deleted);
+      stamped(d, r.removed);
+      int holds = d.readInt();
+      HoldScope.Kind[] kinds = HoldScope.Kind.values();
+      for (int i = 0; i < holds; i++) {
+        String id = str(d);
+        String account = str(d);
+        HoldScope scope = new HoldScope(kinds[d.readUnsignedByte()], str(d));
+        DataRights.Hold h = new DataRights.Hold(id, account, scope, str(d), str(d), d.readLong(),
+            d.readLong());
+        strings(d, h.released);
+        r.addHold(h);
+      }
+    }
+
+    private void stamped(In d, Map<String, History<String>> m) {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        String key = str(d);
+        History<String> h = new History<>();
+        strings(d, h);
+        m.put(key, h);
       }
     }
 

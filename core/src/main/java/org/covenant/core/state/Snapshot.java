@@ -1,5 +1,6 @@
 package org.covenant.core.state;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.covenant.core.state.Entities.User;
 import org.covenant.core.vocab.ConsentType;
 import org.covenant.core.vocab.Feature;
 import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.Role;
 import org.covenant.core.vocab.SettingDef;
 import org.covenant.core.vocab.SettingMode;
 import org.covenant.core.vocab.Vocabulary;
@@ -66,6 +68,11 @@ public final class Snapshot {
     return state;
   }
 
+  /** Retention, legal holds, deletions, removed users and regions (docs/DATA-RIGHTS.md). */
+  public DataRightsView dataRights() {
+    return new DataRightsView(this);
+  }
+
   /**
    * The §5 conditions for one content item at time of use t, reporting every ledger position
    * consulted to {@code evidence}.
@@ -103,6 +110,112 @@ public final class Snapshot {
     return account(account, t) != null;
   }
 
+  /**
+   * Every account that exists at this snapshot's position (at any time), in creation order: the
+   * accounts a batch evaluation ({@link #timeline(String)}) or a listing reads.
+   */
+  public List<String> accountIds() {
+    List<Account> visible = new ArrayList<>();
+    for (Account a : state.accounts.values()) {
+      if (a.pos <= position) {
+        visible.add(a);
+      }
+    }
+    visible.sort((x, y) -> Long.compare(x.pos, y.pos));
+    List<String> out = new ArrayList<>(visible.size());
+    for (Account a : visible) {
+      out.add(a.id);
+    }
+    return out;
+  }
+
+  /**
+   * The account's terms and consent timelines up to this snapshot's position, in primitive
+   * columns, or empty when the account does not exist at this position. A batch evaluation reads
+   * these instead of asking {@link #terms} and {@link #consent} once per item; both answer from
+   * the same histories.
+   */
+  public Optional<AccountTimeline> timeline(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? Optional.empty()
+        : Optional.of(AccountTimeline.of(a, position));
+  }
+
+  /**
+   * A user of an account as the projection holds it (for listings and authorisation).
+   *
+   * @param user the user id
+   * @param role the role given when added (the owner's is {@code owner})
+   * @param group the group named when added, if any
+   */
+  public record UserEntry(String user, Role role, Optional<String> group) {}
+
+  /**
+   * A meeting's owning account, host and start (for listings and authorisation).
+   *
+   * @param meeting the meeting id
+   * @param account the owning account
+   * @param host the host
+   * @param started when it started
+   */
+  public record MeetingEntry(String meeting, String account, String host, Instant started) {}
+
+  /** The user of the account, if both exist at this snapshot's position (at any time). */
+  public Optional<UserEntry> userOf(String account, String user) {
+    Account a = state.accounts.get(account);
+    User u = a == null || a.pos > position ? null : a.users.get(user);
+    return u == null || u.pos > position ? Optional.empty()
+        : Optional.of(new UserEntry(u.id, u.role, Optional.ofNullable(u.group)));
+  }
+
+  /** The account's users at this snapshot's position, by id; empty when it does not exist. */
+  public List<UserEntry> usersOf(String account) {
+    Account a = state.accounts.get(account);
+    List<UserEntry> out = new ArrayList<>();
+    if (a != null && a.pos <= position) {
+      for (User u : a.users.values()) {
+        if (u.pos <= position) {
+          out.add(new UserEntry(u.id, u.role, Optional.ofNullable(u.group)));
+        }
+      }
+      out.sort((x, y) -> x.user().compareTo(y.user()));
+    }
+    return out;
+  }
+
+  /** The account's groups at this snapshot's position, in creation order. */
+  public List<String> groupsOf(String account) {
+    Account a = state.accounts.get(account);
+    List<Group> gs = new ArrayList<>();
+    if (a != null && a.pos <= position) {
+      for (Group g : a.groups.values()) {
+        if (g.pos <= position) {
+          gs.add(g);
+        }
+      }
+      gs.sort((x, y) -> Long.compare(x.pos, y.pos));
+    }
+    List<String> out = new ArrayList<>(gs.size());
+    for (Group g : gs) {
+      out.add(g.id);
+    }
+    return out;
+  }
+
+  /** Whether the account and its group exist at this snapshot's position (at any time). */
+  public boolean hasGroup(String account, String group) {
+    Account a = state.accounts.get(account);
+    Group g = a == null || a.pos > position ? null : a.groups.get(group);
+    return g != null && g.pos <= position;
+  }
+
+  /** The meeting, if it exists at this snapshot's position (at any time). */
+  public Optional<MeetingEntry> meetingOf(String meeting) {
+    Meeting m = state.meetings.get(meeting);
+    return m == null || m.pos > position ? Optional.empty()
+        : Optional.of(new MeetingEntry(m.id, m.account, m.host, TimeKey.toInstant(m.at)));
+  }
+
   /** The content item, if it was created at or before t. */
   public Optional<ContentRecord> content(String id, long t) {
     ContentTable.View v = state.contents.view();
@@ -125,6 +238,30 @@ public final class Snapshot {
     return Optional.of(new ContentRecord(v.id(i), CATEGORIES.get(v.category(i)), account,
         m == null ? Optional.empty() : Optional.of(m.id), Optional.ofNullable(v.author(i)),
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
+  }
+
+  /**
+   * The content items an account registered at or before t, in ledger order (one pass over the
+   * content table: for previews and reports, not for per-decision use).
+   */
+  public List<ContentRecord> contentOf(String account, long t) {
+    ContentTable.View v = state.contents.view();
+    int n = v.count();
+    List<ContentRecord> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (account.equals(v.account(i)) && visible(v.at(i), v.pos(i), t)) {
+        content(v.id(i), t).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The §5 conditions of content the account would capture at t, not registered yet
+   * ({@link ProspectiveConditions}).
+   */
+  public ProspectiveConditions prospective(String account, long t) {
+    return new ProspectiveConditions(this, account(account, t), t);
   }
 
   /** The terms version the account accepted last at or before (t, p), with its position. */
@@ -266,7 +403,8 @@ public final class Snapshot {
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     History.Entry<SettingValue> av = valueAt(a.settings, def, t);
     History.Entry<SettingValue> gv = g == null ? null : valueAt(g.settings, def, t);
-    History.Entry<SettingValue> uv = u == null ? null : valueAt(u.settings, def, t);
+    History.Entry<SettingValue> uv = u == null || removed(a, u, t) ? null
+        : valueAt(u.settings, def, t);
     if (def.mode() == SettingMode.LOCK) {
       if (av != null && av.value().locked()) {
         return decided(av, av.value().value(), SettingLevel.ACCOUNT, true, evidence);
@@ -306,6 +444,15 @@ public final class Snapshot {
       return decided(av, true, SettingLevel.ACCOUNT, false, evidence);
     }
     return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+  }
+
+  /** A removed user's own settings stop applying (docs/DATA-RIGHTS.md). */
+  private boolean removed(Account a, User u, long t) {
+    if (state.rights.removed.isEmpty()) {
+      return false;
+    }
+    History<String> h = state.rights.removed.get(DataRights.key(a.id, u.id));
+    return h != null && h.at(t, position) != null;
   }
 
   private static boolean ended(Meeting m, long t, long p) {
@@ -430,6 +577,51 @@ public final class Snapshot {
       muted = a != null && resolve(a, host, require, t, NO_EVIDENCE).value();
     }
     return new NoticeState(true, notices, acked, muted);
+  }
+
+  /** When the meeting ended, if it had by t. */
+  public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    History.Entry<Boolean> e = m == null ? null : m.ended.at(t, position);
+    return e == null ? Optional.empty() : Optional.of(TimeKey.toInstant(e.at()));
+  }
+
+  /**
+   * The features that were on at some time in a meeting up to t, in vocabulary order: for an
+   * ended meeting, what was on in it.
+   */
+  public List<Feature> featuresUsed(String meeting, long t) {
+    Meeting m = meeting(meeting, t);
+    List<Feature> out = new ArrayList<>();
+    if (m != null) {
+      for (Feature f : Vocabulary.features()) {
+        History<Boolean> h = m.features[f.ordinal()];
+        History.Entry<Boolean>[] all = h.all();
+        if (all == null) {
+          continue;
+        }
+        for (History.Entry<Boolean> e : all) {
+          if (e != null && e.value() && e.at() <= t && e.pos() <= position) {
+            out.add(f);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When the feature was last turned on in the meeting at or before t (at the start, or by the
+   * host later), if it is on at t.
+   */
+  public Optional<java.time.Instant> featureOnSince(String meeting, Feature f, long t) {
+    Meeting m = meeting(meeting, t);
+    if (m == null || ended(m, t, position)) {
+      return Optional.empty();
+    }
+    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, position);
+    return e != null && e.value() ? Optional.of(TimeKey.toInstant(e.at())) : Optional.empty();
   }
 
   /** The features active in a meeting at t, in vocabulary order; empty if it does not exist. */

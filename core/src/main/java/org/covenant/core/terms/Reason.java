@@ -5,6 +5,12 @@ import java.util.Locale;
 /** Why a decision denies (ARCHITECTURE.md §5); lowercase snake codes on the wire. */
 public enum Reason {
   UNKNOWN_CONTENT,
+  /** docs/DATA-RIGHTS.md: the content was deleted at or before the time of use. */
+  CONTENT_DELETED,
+  /** docs/DATA-RIGHTS.md: older than the retention in force at the time of use. */
+  RETENTION_EXPIRED,
+  /** docs/DATA-RIGHTS.md: the owning account does not allow the region named. */
+  REGION_NOT_ALLOWED,
   NO_TERMS_ACCEPTED,
   CAPTURED_UNDER_OTHER_TERMS,
   FORBIDDEN,

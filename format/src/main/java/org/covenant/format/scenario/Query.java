@@ -35,10 +35,12 @@ public sealed interface Query {
       Optional<List<String>> expectReasons,
       Optional<String> expectBasis,
       Optional<Set<String>> expectClauses,
-      Optional<JsonNode> expectObligations)
+      Optional<JsonNode> expectObligations,
+      Optional<String> region)
       implements Query {
-    /** Validates the fields. */
+    /** Validates the fields; {@code region} is where the processing runs (DATA-RIGHTS.md). */
     public DecisionQuery {
+      Objects.requireNonNull(region, "region");
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(purpose, "purpose");

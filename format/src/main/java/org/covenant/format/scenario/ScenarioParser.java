@@ -34,7 +34,7 @@ import org.covenant.format.Result;
 public final class ScenarioParser {
   private static final Set<String> TOP = Set.of("description", "terms_dir", "events", "queries");
   private static final Set<String> DECISION = Set.of("id", "at", "kind", "why", "purpose",
-      "content", "expect", "expect_reason", "expect_reasons", "expect_basis", "expect_clauses",
+      "content", "region", "expect", "expect_reason", "expect_reasons", "expect_basis", "expect_clauses",
       "expect_obligations");
   private static final Set<String> SETTING = Set.of("id", "at", "kind", "why", "account", "user",
       "key", "expect", "expect_level");
@@ -125,6 +125,16 @@ public final class ScenarioParser {
     return new ScenarioEvent(index, e, expect.isPresent(), code);
   }
 
+  /** A decision query's optional {@code region} (docs/DATA-RIGHTS.md), a region code. */
+  private static Optional<String> region(ObjectNode o) {
+    Optional<String> region = Json.optStr(o, "region");
+    if (region.isPresent() && !org.covenant.core.vocab.ValuedSetting.regionCode(region.get())) {
+      throw new FormatException("region", "`" + region.get() + "` is not a region code "
+          + "(lowercase letters, digits and hyphens, starting with a letter, at most 32)");
+    }
+    return region;
+  }
+
   private static Query query(int index, JsonNode n) {
     ObjectNode o = Json.obj(n, "");
     String kind = Json.optStr(o, "kind").orElse("decision");
@@ -162,7 +172,7 @@ public final class ScenarioParser {
         }
         return new Query.DecisionQuery(index, id, at, purpose, Json.str(o, "content"), expect,
             Json.optStr(o, "expect_reason"), reasons, Json.optStr(o, "expect_basis"), clauses,
-            obligations);
+            obligations, region(o));
       }
       case "setting" -> {
         Json.onlyFields(o, SETTING);

@@ -42,10 +42,30 @@ public sealed interface Caller {
     }
   }
 
-  /** Whether this caller may read and act in {@code account} (the operator: everywhere). */
+  /**
+   * One participant of one meeting (a participant token): reaches no account; the meeting
+   * routes let it read its own notices and join, acknowledge and leave as itself.
+   */
+  record Participant(String tokenId, String account, ParticipantBinding binding)
+      implements Caller {
+    /** Validates the fields. */
+    public Participant {
+      Objects.requireNonNull(tokenId, "tokenId");
+      Objects.requireNonNull(account, "account");
+      Objects.requireNonNull(binding, "binding");
+    }
+  }
+
+  /**
+   * Whether this caller may read and act in {@code account} (the operator: everywhere; a
+   * participant: nowhere, only in its meeting as itself).
+   */
   default boolean reaches(String account) {
     if (this instanceof Operator) {
       return true;
+    }
+    if (this instanceof Participant) {
+      return false;
     }
     if (this instanceof AccountUser u) {
       return u.account().equals(account);

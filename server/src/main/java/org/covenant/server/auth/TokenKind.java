@@ -10,7 +10,12 @@ public enum TokenKind {
   /** A user of one account; the user's role decides what they may change (ARCHITECTURE.md §3). */
   ACCOUNT,
   /** A product service: asks decisions for its purposes and reports meetings and content. */
-  SERVICE;
+  SERVICE,
+  /**
+   * One participant of one meeting, short-lived: reads their notices, joins, acknowledges and
+   * leaves as them, nothing else.
+   */
+  PARTICIPANT;
 
   /** The wire id. */
   public String id() {

@@ -38,18 +38,75 @@ public final class TokenStore {
   /** A newly issued token with its secret, which is never stored. */
   public record Issued(ApiToken token, String secret) {}
 
+  /**
+   * Where tokens are kept besides memory: a data directory's file, or a table that several
+   * servers share (docs/CLUSTER.md). Only hashes are ever handed to it.
+   */
+  public interface Backing {
+    /** Every stored token. */
+    List<ApiToken> load();
+
+    /** Stores a newly issued token durably (the store's whole list is {@code all}). */
+    void issued(ApiToken token, List<ApiToken> all);
+
+    /** Removes a revoked token durably (the store's remaining list is {@code all}). */
+    void revoked(ApiToken token, List<ApiToken> all);
+
+    /** True when other processes may issue and revoke tokens in the same backing. */
+    default boolean shared() {
+      return false;
+    }
+  }
+
+  /** At most one reload of a shared backing per this many nanoseconds on unknown secrets. */
+  private static final long RELOAD_NANOS = 250_000_000L;
+
   private final Optional<Path> file;
+  private final Optional<Backing> backing;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, ApiToken> byHash = new ConcurrentHashMap<>();
-  private final Map<String, ApiToken> byId = new ConcurrentHashMap<>();
+  private volatile Map<String, ApiToken> byHash = new ConcurrentHashMap<>();
+  private volatile Map<String, ApiToken> byId = new ConcurrentHashMap<>();
+  private volatile long reloaded = System.nanoTime();
 
   private TokenStore(Optional<Path> file) {
     this.file = file;
+    this.backing = Optional.empty();
+  }
+
+  private TokenStore(Backing backing) {
+    this.file = Optional.empty();
+    this.backing = Optional.of(backing);
+    reload();
   }
 
   /** Tokens kept only in memory (tests and scratch servers). */
   public static TokenStore inMemory() {
     return new TokenStore(Optional.empty());
+  }
+
+  /** Tokens kept in {@code backing} (a shared database table), loaded now. */
+  public static TokenStore over(Backing backing) {
+    return new TokenStore(java.util.Objects.requireNonNull(backing, "backing"));
+  }
+
+  /**
+   * Reloads every token from a shared backing, so tokens another server issued or revoked take
+   * effect here (servers call this every second; an unknown secret also triggers it, at most
+   * four times a second). Does nothing for a file or memory store.
+   */
+  public synchronized void reload() {
+    if (backing.isEmpty()) {
+      return;
+    }
+    Map<String, ApiToken> hashes = new ConcurrentHashMap<>();
+    Map<String, ApiToken> ids = new ConcurrentHashMap<>();
+    for (ApiToken t : backing.get().load()) {
+      hashes.put(t.sha256(), t);
+      ids.put(t.id(), t);
+    }
+    byHash = hashes;
+    byId = ids;
+    reloaded = System.nanoTime();
   }
 
   /** The tokens of a data directory, loading {@code DIR/keys/tokens.json} when it exists. */
@@ -86,9 +143,27 @@ public final class TokenStore {
    * Issues a token, a service token bound to {@code accounts} with {@code role}, and persists its
    * hash; the secret is in the result and nowhere else.
    */
-  public synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+  public Issued issue(TokenKind kind, String name, Optional<String> account,
       Optional<String> user, List<String> purposes, List<String> accounts,
       Optional<ServiceRole> role, Instant now, Optional<Instant> expires) {
+    return issue(kind, name, account, user, purposes, accounts, role, now, expires,
+        Optional.empty());
+  }
+
+  /**
+   * Issues a participant token for {@code binding} in the meeting of {@code account}, expiring
+   * at {@code expires}; persists its hash.
+   */
+  public Issued issueParticipant(String name, String account, ParticipantBinding binding,
+      Instant now, Instant expires) {
+    return issue(TokenKind.PARTICIPANT, name, Optional.of(account), Optional.empty(), List.of(),
+        List.of(), Optional.empty(), now, Optional.of(expires), Optional.of(binding));
+  }
+
+  private synchronized Issued issue(TokenKind kind, String name, Optional<String> account,
+      Optional<String> user, List<String> purposes, List<String> accounts,
+      Optional<ServiceRole> role, Instant now, Optional<Instant> expires,
+      Optional<ParticipantBinding> binding) {
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
     String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -96,11 +171,15 @@ public final class TokenStore {
     random.nextBytes(idBytes);
     String id = "tok_" + HexFormat.of().formatHex(idBytes);
     ApiToken t = new ApiToken(id, kind, name, account, user, purposes, accounts, role, now,
-        expires, sha256(secret));
+        expires, sha256(secret), binding);
     byHash.put(t.sha256(), t);
     byId.put(id, t);
     try {
-      persist();
+      if (backing.isPresent()) {
+        backing.get().issued(t, list());
+      } else {
+        persist();
+      }
     } catch (RuntimeException e) {
       // Not stored, not issued: a 5xx leaves no token behind.
       byHash.remove(t.sha256());
@@ -112,7 +191,15 @@ public final class TokenStore {
 
   /** The token whose secret this is, if any (expired ones included: the caller tells apart). */
   public Optional<ApiToken> find(String secret) {
-    return Optional.ofNullable(byHash.get(sha256(secret)));
+    String hash = sha256(secret);
+    ApiToken t = byHash.get(hash);
+    if (t == null && backing.isPresent() && backing.get().shared()
+        && System.nanoTime() - reloaded > RELOAD_NANOS) {
+      // Issued by another server since the last reload.
+      reload();
+      t = byHash.get(hash);
+    }
+    return Optional.ofNullable(t);
   }
 
   /** The token with this id. */
@@ -130,13 +217,20 @@ public final class TokenStore {
 
   /** Revokes a token; false when there was none with this id. */
   public synchronized boolean revoke(String id) {
+    if (backing.isPresent() && backing.get().shared() && !byId.containsKey(id)) {
+      reload();
+    }
     ApiToken t = byId.remove(id);
     if (t == null) {
       return false;
     }
     byHash.remove(t.sha256());
     try {
-      persist();
+      if (backing.isPresent()) {
+        backing.get().revoked(t, list());
+      } else {
+        persist();
+      }
     } catch (RuntimeException e) {
       // Not revoked on disk, so not revoked at all: the caller sees the failure and retries.
       byId.put(id, t);
@@ -161,9 +255,26 @@ public final class TokenStore {
       t.accounts().forEach(as::add);
       o.put("role", t.role().orElse(ServiceRole.DECISIONS).id());
     }
+    t.participant().ifPresent(p -> {
+      o.put("meeting", p.meeting());
+      o.put("participant", p.participant());
+      p.organisation().ifPresent(x -> o.put("organisation", x));
+    });
     o.put("created", t.created().toString());
     t.expires().ifPresent(e -> o.put("expires", e.toString()));
     return o;
+  }
+
+  /** The stored form of a token: its wire form and the hash of its secret. */
+  public static String storedJson(ApiToken t) {
+    ObjectNode o = toJson(t);
+    o.put("sha256", t.sha256());
+    return Json.line(o);
+  }
+
+  /** A token from its {@link #storedJson stored form}. */
+  public static ApiToken fromStoredJson(String json) {
+    return fromJson(Json.parse(json));
   }
 
   private static ApiToken fromJson(JsonNode n) {
@@ -187,7 +298,11 @@ public final class TokenStore {
         role,
         Instant.parse(n.path("created").asText()),
         Optional.ofNullable(n.get("expires")).map(x -> Instant.parse(x.asText())),
-        n.path("sha256").asText());
+        n.path("sha256").asText(),
+        n.hasNonNull("participant") ? Optional.of(new ParticipantBinding(
+            n.path("meeting").asText(), n.path("participant").asText(),
+            Optional.ofNullable(n.get("organisation")).map(JsonNode::asText)))
+            : Optional.empty());
   }
 
   private void persist() {

@@ -29,6 +29,27 @@ class TokenStoreTest {
   }
 
   @Test
+  void participantToken_keepsItsBindingAcrossReopening_andAlwaysExpires(@TempDir Path dir) {
+    TokenStore s = TokenStore.open(dir);
+    ParticipantBinding bound = new ParticipantBinding("acme:m1", "pat", Optional.of("initrode"));
+    TokenStore.Issued i = s.issueParticipant("participant pat", "acme", bound, T0,
+        T0.plusSeconds(3600));
+    assertThat(i.token().kind()).isEqualTo(TokenKind.PARTICIPANT);
+    assertThat(TokenStore.open(dir).find(i.secret())).contains(i.token());
+    assertThat(TokenStore.open(dir).find(i.secret()).orElseThrow().participant())
+        .contains(bound);
+    assertThat(TokenStore.toJson(i.token()).path("meeting").asText()).isEqualTo("acme:m1");
+    assertThatThrownBy(() -> new ApiToken("tok_x", TokenKind.PARTICIPANT, "p",
+        Optional.of("acme"), Optional.empty(), List.of(), List.of(), Optional.empty(), T0,
+        Optional.empty(), "00", Optional.of(bound)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expires");
+    assertThatThrownBy(() -> new ApiToken("tok_y", TokenKind.ACCOUNT, "a",
+        Optional.of("acme"), Optional.of("alice"), List.of(), List.of(), Optional.empty(), T0,
+        Optional.empty(), "00", Optional.of(bound)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void revokedToken_isNotFound_evenAfterReopening(@TempDir Path dir) {
     TokenStore s = TokenStore.open(dir);
     TokenStore.Issued i = s.issue(TokenKind.SERVICE, "svc", Optional.empty(), Optional.empty(),

@@ -89,8 +89,8 @@ final class ConsoleWorkspace implements AutoCloseable {
     for (CorpusRecord r : corpus.records()) {
       examples.add(r.toExample(parser));
     }
-    ScanModel model = ModelTrainer.create(ModelTrainer.Options.defaults(
-        ScanModel.Kind.NAIVE_BAYES)).train(examples, "spamassassin-dev-console");
+    ScanModel model = ModelTrainer.create(ModelTrainer.Options.defaults())
+        .train(examples, "spamassassin-dev-console");
     try {
       Files.createDirectories(dir.resolve("safety"));
     } catch (IOException e) {

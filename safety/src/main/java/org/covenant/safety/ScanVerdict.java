@@ -3,7 +3,7 @@ package org.covenant.safety;
 import java.util.Locale;
 
 /** What a scan concludes about an invite (rule in {@link InviteScanner}). */
-public enum Verdict {
+public enum ScanVerdict {
   /** Deliver the invite. */
   CLEAN,
   /** Unsolicited bulk content: hold it for review. */

@@ -27,19 +27,23 @@ import org.covenant.format.TermsLibrary;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batch kernel gives, record by record, the decision the single-decision engine gives
- * (evidence aside), on seeded random ledgers and corpora. The engine sees each corpus record as a
- * {@code content.created} event placed right after the ledger events at or before its time, which
- * is the kernel's documented bulk-registration rule. A failure prints the seed to replay.
+ * The batch path (the dataset build's kernel, and the compact tables a Spark job broadcasts)
+ * answers, record by record, what the online path ({@code DecisionEngine.decide} on a snapshot)
+ * answers (evidence aside), on seeded random ledgers and corpora. There is no second copy of §5 to
+ * keep in line: both read the core projection and decide through the engine's composition and
+ * the core's consent rows; what this pins is the kernel's classification (state classes,
+ * segments, contributor bits) and the bulk-registration rule. The online path sees each corpus
+ * record as a {@code content.created} event placed right after the ledger events at or before
+ * its time. A failure prints the seed to replay.
  */
-class KernelEqualsEngineTest {
+class BatchEqualsOnlineTest {
   static final TermsCatalog CATALOG = TermsLibrary.builtInCatalog();
   static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");
   static final List<String> PURPOSES = List.of("ai.training", "product.improvement", "marketing",
       "analytics.load_balancing", "legal.compliance", "service.provide");
 
   @Test
-  void kernelEqualsEngine_onSeededRandomLedgersAndCorpora() {
+  void batchEqualsOnline_onSeededRandomLedgersAndCorpora() {
     long base = Long.getLong("covenant.seed", 20240101L);
     int runs = Integer.getInteger("covenant.runs", 400);
     long compared = 0;

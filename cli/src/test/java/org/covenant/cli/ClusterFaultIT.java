@@ -1,0 +1,491 @@
+package org.covenant.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.covenant.evidence.LedgerFeed;
+import org.covenant.format.Json;
+import org.covenant.log.NoteSigner;
+import org.covenant.log.SignedCheckpoint;
+import org.covenant.log.TiledLog;
+import org.covenant.server.cluster.ClusterDb;
+import org.covenant.server.cluster.ClusterNode;
+import org.covenant.server.cluster.PgLogStorage;
+import org.covenant.store.LedgerConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code covenant serve --db … --log-key …} processes over one PostgreSQL act as one service
+ * through faults (issue 16, docs/CLUSTER.md). Under a bounded load of writes and decisions sent
+ * to every member: the log writer is paused past its lease (SIGSTOP) and another takes over; woken
+ * up, its commits are refused by the fence; then the writer is SIGKILLed right after a large batch
+ * (mid-batch) and then the next writer too. Afterwards every acknowledged write is in the ledger
+ * exactly once, the log holds every ledger position once and in order (no fork, no gap), every
+ * checkpoint any member served is signed and consistent with the final tree, and decisions
+ * answered again through the survivors.
+ */
+class ClusterFaultIT {
+  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+  private static final int LEASE_SECONDS = 2;
+
+  @TempDir Path tmp;
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Member> members = new CopyOnWriteArrayList<>();
+  private final Set<String> acked = ConcurrentHashMap.newKeySet();
+  private final Set<String> checkpoints = ConcurrentHashMap.newKeySet();
+  private final AtomicLong decisionsOk = new AtomicLong();
+  private final List<String> refused = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private String operator;
+  /** The acme owner's account token: the server stamps the time of its writes. */
+  private String owner;
+
+  @Test
+  void threeMembers_pauseAndKillWriters_noLostWriteNoForkNoGap() throws Exception {
+    String url = pgUrl();
+    String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
+        .substring(0, 10).toLowerCase(Locale.ROOT);
+    NoteSigner key = NoteSigner.generate("covenant.test/cluster");
+    Path keyFile = tmp.resolve("log.key");
+    Files.writeString(keyFile, key.keyText() + "\n");
+    try {
+      Member a = Member.start(tmp, "a", url, schema, keyFile);
+      members.add(a);
+      operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+      Member b = Member.start(tmp, "b", url, schema, keyFile);
+      Member c = Member.start(tmp, "c", url, schema, keyFile);
+      b.await("  stop", 120_000);
+      c.await("  stop", 120_000);
+      members.add(b);
+      members.add(c);
+      post(a, "/v1/events", "{\"events\":[{\"type\":\"account.created\",\"at\":\""
+          + Instant.now() + "\",\"account\":\"acme\",\"owner\":\"alice\"}]}");
+      owner = Json.parse(send(a, "POST", "/v1/tokens", "{\"kind\":\"account\",\"account\":"
+          + "\"acme\",\"user\":\"alice\",\"name\":\"load\"}").body()).path("secret").asText();
+
+      Thread load = new Thread(this::load, "cluster-it-load");
+      Thread poll = new Thread(this::pollCheckpoints, "cluster-it-checkpoints");
+      load.start();
+      poll.start();
+      waitFor("some acknowledged writes", 30, () -> acked.size() >= 50);
+
+      // 1. The writer paused past its lease: another takes over; woken, it is fenced.
+      JsonNode before = cluster(b);
+      Member paused = byId(before.path("log").path("writer").asText());
+      long epoch = before.path("log").path("epoch").asLong();
+      paused.draining = true;
+      Thread.sleep(300);
+      signal(paused, "STOP");
+      waitFor("a takeover from the paused writer", 20, () -> {
+        JsonNode x = cluster(other(paused));
+        return x.path("log").path("epoch").asLong() > epoch
+            && !x.path("log").path("writer").asText().equals(paused.id);
+      });
+      long size = acked.size();
+      waitFor("writes while the old writer sleeps", 20, () -> acked.size() >= size + 30);
+      signal(paused, "CONT");
+      waitFor("the woken writer's commit refused by the fence", 30,
+          () -> cluster(paused).path("member").path("fenced_writes").asLong() >= 1);
+      assertThat(cluster(paused).path("member").path("writes_log").asBoolean()).isFalse();
+      paused.draining = false;
+
+      // 2. The writer killed mid-batch, then the next one: the survivors take over.
+      List<Long> takeovers = new ArrayList<>();
+      for (int kill = 0; kill < 2; kill++) {
+        Member survivor = members.stream().filter(m -> m.alive()).findFirst().orElseThrow();
+        JsonNode now = cluster(survivor);
+        Member writer = byId(now.path("log").path("writer").asText());
+        long e = now.path("log").path("epoch").asLong();
+        Member via = other(writer);
+        post(via, "/v1/events", batch("big" + kill, 400));
+        for (int j = 0; j < 400; j++) {
+          acked.add("acme:c-big" + kill + "-" + j);
+        }
+        writer.kill();
+        long killed = System.nanoTime();
+        Member watcher = other(writer);
+        waitFor("a takeover after SIGKILL", 30, () -> {
+          JsonNode x = cluster(watcher);
+          return x.path("log").path("epoch").asLong() > e
+              && !x.path("log").path("writer").asText().equals(writer.id);
+        });
+        takeovers.add((System.nanoTime() - killed) / 1_000_000);
+        long answered = decisionsOk.get();
+        waitFor("decisions answered again", 30, () -> decisionsOk.get() > answered + 5);
+      }
+      System.out.println("ClusterFaultIT takeover after SIGKILL (ms): " + takeovers);
+      stop.set(true);
+      load.join(30_000);
+      poll.join(10_000);
+
+      // 3. Every acknowledged write once; the log complete, in order, never forked.
+      Member last = members.stream().filter(m -> m.alive()).findFirst().orElseThrow();
+      long head = ledgerHead(url, schema);
+      assertThat(refused).as("writes the ledger refused").isEmpty();
+      Map<String, Integer> counts = contentCounts(url, schema);
+      for (String id : acked) {
+        assertThat(counts.getOrDefault(id, 0)).as("acknowledged write %s", id).isEqualTo(1);
+      }
+      assertThat(counts.values()).allMatch(n -> n == 1);
+      try (ClusterDb db = ClusterDb.open(LedgerConfig.postgres(url).withSchema(schema));
+          TiledLog log = TiledLog.openReadOnly(new PgLogStorage(db, ClusterNode.LOG_LEASE,
+              () -> 0, key.verifier().keyText(), () -> { }), key.verifier())) {
+        waitFor("the log to reach the ledger head " + head + " through " + last.name, 60, () -> {
+          log.refresh();
+          return LedgerFeed.lastLoggedPosition(log) == head;
+        });
+        long expected = 1;
+        for (long i = 0; i < log.size(); i++) {
+          JsonNode leaf = Json.parse(new String(log.leaf(i), StandardCharsets.UTF_8));
+          if ("covenant.ledger-event/1".equals(leaf.path("type").asText())) {
+            assertThat(leaf.path("position").asLong()).as("leaf %d", i).isEqualTo(expected);
+            expected++;
+          }
+        }
+        assertThat(expected - 1).as("every ledger position logged").isEqualTo(head);
+        assertThat(checkpoints).hasSizeGreaterThan(3);
+        for (String note : checkpoints) {
+          SignedCheckpoint cp = SignedCheckpoint.open(note, key.verifier()).orThrow();
+          assertThat(cp.size()).isLessThanOrEqualTo(log.size());
+          assertThat(log.root(cp.size())).as("checkpoint of size %d", cp.size())
+              .isEqualTo(cp.root());
+        }
+      }
+    } finally {
+      stop.set(true);
+      for (Member m : members) {
+        m.kill();
+      }
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  // ---- load
+
+  private void load() {
+    int n = 0;
+    while (!stop.get()) {
+      String body = batch("w" + n, 5);
+      boolean done = false;
+      for (int attempt = 0; attempt < 20 && !done && !stop.get(); attempt++) {
+        Member m = pick(n + attempt);
+        if (m == null) {
+          sleep(100);
+          continue;
+        }
+        try {
+          HttpResponse<String> r = send(m, owner, "POST", "/v1/events", body);
+          if (r.statusCode() == 200) {
+            for (JsonNode x : Json.parse(r.body()).path("results")) {
+              if (!Set.of("accepted", "duplicate").contains(x.path("status").asText())) {
+                refused.add(r.body());
+              }
+            }
+            for (int j = 0; j < 5; j++) {
+              acked.add("acme:c-w" + n + "-" + j);
+            }
+            done = true;
+          } else {
+            sleep(100);
+          }
+        } catch (IOException e) {
+          sleep(100);
+        }
+      }
+      Member d = pick(n + 1);
+      if (d != null && n > 0) {
+        try {
+          HttpResponse<String> r = send(d, "POST", "/v1/decisions", "{\"purpose\":"
+              + "\"service.recording\",\"content\":\"acme:c-w" + (n - 1) + "-0\"}");
+          if (r.statusCode() == 200 && Json.parse(r.body()).has("verdict")) {
+            decisionsOk.incrementAndGet();
+          }
+        } catch (IOException e) {
+          // a killed or paused member: the next round goes elsewhere
+        }
+      }
+      n++;
+    }
+  }
+
+  private Member pick(int i) {
+    List<Member> live = members.stream().filter(m -> m.alive() && !m.draining).toList();
+    return live.isEmpty() ? null : live.get(Math.floorMod(i, live.size()));
+  }
+
+  private static String batch(String prefix, int size) {
+    StringBuilder sb = new StringBuilder("{\"events\":[");
+    for (int j = 0; j < size; j++) {
+      String id = "acme:c-" + prefix + "-" + j;
+      sb.append(j == 0 ? "" : ",").append("{\"type\":\"content.created\",\"at\":\"")
+          .append(Instant.now()).append("\",\"content\":\"").append(id).append("\",")
+          .append("\"category\":\"customer_content.chat\",\"account\":\"acme\",")
+          .append("\"idempotency_key\":\"").append(id).append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+
+  private void pollCheckpoints() {
+    while (!stop.get()) {
+      for (Member m : members) {
+        if (m.alive() && !m.paused) {
+          try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(m.url
+                + "/log/checkpoint")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+              checkpoints.add(r.body());
+            }
+          } catch (IOException e) {
+            // killed meanwhile
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+      sleep(100);
+    }
+  }
+
+  // ---- helpers
+
+  private JsonNode cluster(Member m) throws IOException {
+    HttpResponse<String> r = send(m, "GET", "/v1/cluster", null);
+    if (r.statusCode() != 200) {
+      throw new IOException("GET /v1/cluster on " + m.name + ": " + r.statusCode());
+    }
+    JsonNode j = Json.parse(r.body());
+    m.id = j.path("self").asText();
+    return j;
+  }
+
+  private Member byId(String id) throws IOException {
+    for (Member m : members) {
+      if (m.id == null && m.alive() && !m.paused) {
+        cluster(m);
+      }
+      if (id.equals(m.id)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no member " + id);
+  }
+
+  private Member other(Member not) {
+    return members.stream().filter(m -> m != not && m.alive() && !m.paused).findFirst()
+        .orElseThrow();
+  }
+
+  private void post(Member m, String path, String body) throws IOException {
+    HttpResponse<String> r = send(m, owner == null ? operator : owner, "POST", path, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    for (JsonNode x : Json.parse(r.body()).path("results")) {
+      assertThat(x.path("status").asText()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo("accepted");
+    }
+  }
+
+  private HttpResponse<String> send(Member m, String method, String path, String body)
+      throws IOException {
+    return send(m, operator, method, path, body);
+  }
+
+  private HttpResponse<String> send(Member m, String token, String method, String path,
+      String body) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url + path))
+        .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void waitFor(String what, int seconds, Check check) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Exception last = null;
+    while (System.nanoTime() < end) {
+      try {
+        if (check.holds()) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out after " + seconds + " s waiting for " + what, last);
+  }
+
+  private static void signal(Member m, String signal) throws Exception {
+    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(m.process.pid()))
+        .inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+    m.paused = "STOP".equals(signal);
+  }
+
+  private static long ledgerHead(String url, String schema) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(position), 0) FROM " + schema
+            + ".ledger_event")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static Map<String, Integer> contentCounts(String url, String schema)
+      throws SQLException {
+    Map<String, Integer> out = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT body->>'content', count(*) FROM " + schema
+            + ".ledger_event WHERE type = 'content.created' GROUP BY 1")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    return out;
+  }
+
+  private static String pgUrl() {
+    String env = System.getenv("COVENANT_TEST_PG_URL");
+    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
+    try (Connection c = DriverManager.getConnection(url)) {
+      if (!c.isValid(5)) {
+        throw new SQLException("connection not valid");
+      }
+      return url;
+    } catch (SQLException e) {
+      if (env == null || env.isBlank()) {
+        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
+      }
+      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One {@code covenant serve} child process. */
+  private static final class Member {
+    final String name;
+    final Process process;
+    final List<String> lines = new ArrayList<>();
+    volatile String url;
+    volatile String id;
+    volatile boolean paused;
+    volatile boolean draining;
+
+    private Member(String name, Process process) {
+      this.name = name;
+      this.process = process;
+      Thread pump = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+            process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line = r.readLine(); line != null; line = r.readLine()) {
+            synchronized (lines) {
+              lines.add(line);
+              lines.notifyAll();
+            }
+          }
+        } catch (IOException e) {
+          // killed
+        }
+      }, "cluster-it-" + name);
+      pump.setDaemon(true);
+      pump.start();
+    }
+
+    static Member start(Path tmp, String name, String url, String schema, Path key)
+        throws IOException {
+      List<String> cmd = List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "serve", "--db", url, "--db-schema", schema, "--log-key", key.toString(),
+          "--data", tmp.resolve(name).toString(), "--port", "0",
+          "--lease", Integer.toString(LEASE_SECONDS));
+      return new Member(name, new ProcessBuilder(cmd).redirectError(
+          ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile())).start());
+    }
+
+    String await(String prefix, long millis) throws InterruptedException {
+      long end = System.currentTimeMillis() + millis;
+      synchronized (lines) {
+        while (true) {
+          for (String l : lines) {
+            if (l.startsWith("covenant: serving")) {
+              url = l.substring(l.lastIndexOf(' ') + 1);
+            }
+            if (l.startsWith(prefix)) {
+              return l;
+            }
+          }
+          long left = end - System.currentTimeMillis();
+          if (left <= 0 || !process.isAlive()) {
+            throw new AssertionError("member " + name + " did not print `" + prefix + "`: "
+                + lines);
+          }
+          lines.wait(Math.min(left, 100));
+        }
+      }
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package org.covenant.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.covenant.core.terms.TermsCatalog;
+import org.covenant.evidence.DataDirectory;
+import org.covenant.log.NoteSigner;
+import org.covenant.safety.ScanModel;
+import org.covenant.server.auth.TokenKind;
+import org.covenant.server.auth.TokenStore;
+import org.covenant.server.cluster.ClusterDb;
+import org.covenant.server.cluster.ClusterNode;
+import org.covenant.server.cluster.PgBackings;
+import org.covenant.store.DocumentTable;
+import org.covenant.store.LedgerConfig;
+
+/**
+ * Assembles a cluster member over PostgreSQL ({@code serve --db}, docs/CLUSTER.md): the ledger,
+ * the transparency log, API tokens, the review queue, consent receipts, the decision log and the
+ * log's salts all live in the database, so any number of members serve one service and a member
+ * can be replaced by one with an empty data directory. The data directory holds only what a
+ * member reads at start (the invite scan model). The member signs the log only with {@code
+ * logKey}, and only while it holds the log lease.
+ */
+public final class ClusterDeployment {
+  private ClusterDeployment() {}
+
+  /**
+   * A member of the cluster on {@code ledger}'s database, not started.
+   *
+   * @param logKey the log's signing key, for members that may be elected to write the log
+   * @param timing lease and heartbeat lifetimes
+   * @param waitForLog how long a member without the key waits for the log to exist
+   */
+  public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
+      ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
+      ClusterNode.Timing timing, Duration waitForLog) {
+    DataDirectory dir = DataDirectory.at(dataDir).create();
+    ClusterDb db = ClusterDb.open(ledger);
+    String id = ClusterNode.newId();
+    Namespace main = null;
+    ClusterNode node = null;
+    try {
+      main = Namespace.open("main", ledger, catalog,
+          DecisionLog.over(PgBackings.decisions(db, id)), clock, config.staleAfter());
+      TokenStore tokens = TokenStore.over(PgBackings.tokens(db));
+      Optional<String> secret = operatorOnce(db, tokens, clock);
+      node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
+      Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
+      Path modelFile = dir.scanModel();
+      Optional<ScanModel> model = Files.isRegularFile(modelFile)
+          ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
+      CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
+          catalog, tokens, Optional.of(node.log()), Optional.empty(), node, clock, model,
+          DocumentTable.open(ledger, ScanRoutes.REVIEW_TABLE)), node);
+      return new Deployment.Opened(server, secret, tokens);
+    } catch (RuntimeException e) {
+      if (node != null) {
+        node.close();
+      } else {
+        db.close();
+      }
+      if (main != null) {
+        main.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Issues the operator token when the cluster has none, under an advisory lock so that members
+   * starting together issue one between them; the secret is shown by the member that issued it.
+   */
+  private static Optional<String> operatorOnce(ClusterDb db, TokenStore tokens, Clock clock) {
+    return db.run("issue the operator token", c -> {
+      try (PreparedStatement lock = c.prepareStatement(
+          "SELECT pg_advisory_lock(hashtext(?))")) {
+        lock.setString(1, db.table("api_token"));
+        lock.execute();
+      }
+      try {
+        tokens.reload();
+        if (tokens.list().stream().anyMatch(t -> t.kind() == TokenKind.OPERATOR)) {
+          return Optional.<String>empty();
+        }
+        return Optional.of(tokens.issue(TokenKind.OPERATOR, "operator", Optional.empty(),
+            Optional.empty(), List.of(), clock.instant(), Optional.empty()).secret());
+      } finally {
+        try (PreparedStatement unlock = c.prepareStatement(
+            "SELECT pg_advisory_unlock(hashtext(?))")) {
+          unlock.setString(1, db.table("api_token"));
+          unlock.execute();
+        }
+      }
+    });
+  }
+}

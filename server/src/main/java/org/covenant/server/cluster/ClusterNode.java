@@ -1,0 +1,507 @@
+package org.covenant.server.cluster;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.Pseudonyms;
+import org.covenant.format.Json;
+import org.covenant.log.LogException;
+import org.covenant.log.NoteSigner;
+import org.covenant.log.NoteVerifier;
+import org.covenant.log.TiledLog;
+import org.covenant.server.ClusterView;
+import org.covenant.server.Namespace;
+import org.covenant.server.auth.TokenStore;
+
+/**
+ * One member of a cluster of servers over one PostgreSQL (docs/CLUSTER.md). Two background
+ * threads:
+ * <ul>
+ *   <li>the <em>heartbeat</em> (every {@code tick}): renews the member's row, and the log lease
+ *       while it holds it; a failed renewal marks the lease lost;
+ *   <li>the <em>worker</em> (every {@code tick}): a member without the lease follows the stored
+ *       log ({@link TiledLog#refresh()}) and, when it has the signing key, tries to take the
+ *       lease; the holder feeds the log from the ledger, issues requested consent receipts and
+ *       logs decision-log summaries. It learns it lost the lease from the database, never from its
+ *       own clock: a commit refused by the fence, or a failed renewal, drops the role.
+ * </ul>
+ * A new writer reloads the stored tree and continues it: the feed finds the last logged ledger
+ * position in the log's own leaves, so nothing is skipped or repeated, and every commit extends
+ * the stored head or is refused.
+ */
+public final class ClusterNode implements ClusterView {
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+  /** The lease that names the log's writer. */
+  public static final String LOG_LEASE = "log";
+  private static final Duration RECEIPT_WAIT = Duration.ofSeconds(3);
+
+  /** Timing: lease and heartbeat lifetimes and the period of both threads. */
+  public record Timing(Duration lease, Duration heartbeat, Duration tick) {
+    /** 3 s leases and heartbeats, 200 ms ticks. */
+    public static Timing defaults() {
+      return new Timing(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofMillis(200));
+    }
+  }
+
+  private final String id;
+  private final ClusterDb db;
+  private final Lease lease;
+  private final Members members;
+  private final Timing timing;
+  private final Optional<NoteSigner> signer;
+  private final TiledLog log;
+  private final Namespace main;
+  private final TokenStore tokens;
+  private final ScheduledExecutorService threads;
+  private volatile String url = "";
+  private volatile long heldEpoch;
+  private volatile boolean lost;
+  private volatile LedgerFeed feed;
+  private final AtomicLong fenced = new AtomicLong();
+  private final AtomicLong takeovers = new AtomicLong();
+  private volatile long lastTokenReload;
+
+  private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
+      TiledLog log, Namespace main, TokenStore tokens) {
+    this.id = id;
+    this.db = db;
+    this.lease = new Lease(db, LOG_LEASE, timing.lease());
+    this.members = new Members(db, timing.heartbeat());
+    this.timing = timing;
+    this.signer = signer;
+    this.log = log;
+    this.main = main;
+    this.tokens = tokens;
+    this.threads = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "covenant-cluster");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A fresh member id: {@code m-} and 12 hex digits. */
+  public static String newId() {
+    return "m-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /**
+   * Opens the shared log and a member over it. With {@code signer} the member may be elected
+   * writer (the log is created when absent); without, it waits up to {@code wait} for a writer to
+   * have created the log and serves it read-only.
+   *
+   * @throws LogException {@code log_missing} when no log appears in time, {@code
+   *     checkpoint_unverified} when the stored log is signed by another key
+   */
+  public static ClusterNode open(String id, ClusterDb db, Timing timing,
+      Optional<NoteSigner> signer, Namespace main, TokenStore tokens, Duration wait) {
+    ClusterNode[] self = new ClusterNode[1];
+    TiledLog log;
+    if (signer.isPresent()) {
+      PgLogStorage storage = new PgLogStorage(db, LOG_LEASE, () -> self[0] == null ? 0
+          : self[0].heldEpoch, signer.get().verifier().keyText(), () -> { });
+      log = TiledLog.open(storage, signer.get());
+    } else {
+      long end = System.nanoTime() + wait.toNanos();
+      Optional<String> key = PgLogStorage.storedKey(db);
+      while (key.isEmpty() && System.nanoTime() < end) {
+        sleep(200);
+        key = PgLogStorage.storedKey(db);
+      }
+      String keyText = key.orElseThrow(() -> new LogException("log_missing", "no member with "
+          + "--log-key has created the log in " + db.table("log_head") + " yet"));
+      NoteVerifier verifier = NoteVerifier.parse(keyText).orThrow();
+      log = TiledLog.openReadOnly(new PgLogStorage(db, LOG_LEASE, () -> 0, keyText, () -> { }),
+          verifier);
+    }
+    ClusterNode node = new ClusterNode(id, db, timing, signer, log, main, tokens);
+    self[0] = node;
+    return node;
+  }
+
+  /** The shared transparency log (served by every member). */
+  public TiledLog log() {
+    return log;
+  }
+
+  /** This member's id. */
+  public String id() {
+    return id;
+  }
+
+  /** Starts heartbeats and the worker, announcing {@code url} as this member's address. */
+  @Override
+  public void started(String url) {
+    start(url);
+  }
+
+  /** Starts heartbeats and the worker, announcing {@code url} as this member's address. */
+  public ClusterNode start(String url) {
+    this.url = url;
+    beat();
+    long tick = timing.tick().toMillis();
+    threads.scheduleWithFixedDelay(this::beat, tick, tick, TimeUnit.MILLISECONDS);
+    threads.scheduleWithFixedDelay(this::work, 0, tick, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Whether this member writes the log now. */
+  public boolean writer() {
+    return feed != null;
+  }
+
+  /** Commits of this member the fence refused. */
+  public long fencedWrites() {
+    return fenced.get();
+  }
+
+  private void beat() {
+    try {
+      members.heartbeat(id, url, signer.isPresent());
+      long e = heldEpoch;
+      if (e > 0 && !lost && !lease.renew(id, e)) {
+        lost = true;
+        LOG.log(System.Logger.Level.WARNING, "member " + id + " lost the log lease (epoch "
+            + e + ")");
+      }
+      if (System.nanoTime() - lastTokenReload > 1_000_000_000L) {
+        lastTokenReload = System.nanoTime();
+        tokens.reload();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cluster heartbeat failed: " + e.getMessage());
+    }
+  }
+
+  private void work() {
+    try {
+      if (feed == null) {
+        follow();
+      }
+      LedgerFeed f = feed;
+      if (f != null) {
+        try {
+          f.catchUp();
+          issueRequestedReceipts(f);
+          logSummaries(f);
+        } catch (LogException e) {
+          if ("log_fenced".equals(e.code())) {
+            fenced.incrementAndGet();
+            System.err.println("covenant: member " + id + ": log write refused by the fence: "
+                + e.getMessage());
+            drop();
+            return;
+          }
+          throw e;
+        }
+        if (lost) {
+          drop();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cluster worker: " + e.getMessage(), e);
+      if (feed != null) {
+        // A store failure, perhaps at the commit itself: learn what committed and rebuild the
+        // feed from the stored log, keeping the lease; the fence decides whether it still may
+        // write. If even that fails, stop writing.
+        try {
+          log.refresh();
+          feed = newFeed();
+        } catch (RuntimeException x) {
+          drop();
+        }
+      }
+    }
+  }
+
+  private LedgerFeed newFeed() {
+    return LedgerFeed.create(log, signer.orElseThrow(), main.ledger(),
+        Pseudonyms.over(PgBackings.salts(db, LOG_LEASE, () -> heldEpoch)));
+  }
+
+  /** Follows the stored log; with the key, takes the lease when it is free. */
+  private void follow() {
+    log.refresh();
+    if (signer.isEmpty()) {
+      return;
+    }
+    OptionalLong got = lease.acquire(id, url);
+    if (got.isEmpty()) {
+      return;
+    }
+    heldEpoch = got.getAsLong();
+    lost = false;
+    try {
+      log.refresh();
+      feed = newFeed();
+      takeovers.incrementAndGet();
+      System.err.println("covenant: member " + id + " writes the log (epoch " + heldEpoch
+          + ", tree size " + log.size() + ")");
+    } catch (RuntimeException e) {
+      heldEpoch = 0;
+      throw e;
+    }
+  }
+
+  private void drop() {
+    feed = null;
+    long e = heldEpoch;
+    heldEpoch = 0;
+    try {
+      log.refresh();
+    } catch (RuntimeException x) {
+      LOG.log(System.Logger.Level.WARNING, "log refresh failed: " + x.getMessage());
+    }
+    LOG.log(System.Logger.Level.INFO, "member " + id + " stopped writing the log (epoch " + e
+        + ")");
+  }
+
+  // ---- consent receipts
+
+  @Override
+  public Optional<ObjectNode> receipt(Namespace ns, long position) {
+    if (ns != main) {
+      return Optional.empty();
+    }
+    Optional<ObjectNode> stored = stored(ns, position);
+    if (stored.isPresent()) {
+      return stored;
+    }
+    LedgerFeed f = feed;
+    if (f != null) {
+      Optional<ObjectNode> issued = issue(f, position);
+      if (issued.isPresent()) {
+        return stored(ns, position);
+      }
+      return issued;
+    }
+    db.run("request a receipt", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
+          + db.table("consent_receipt") + " (ns, position, requested) VALUES (?, ?, "
+          + "clock_timestamp()) ON CONFLICT DO NOTHING")) {
+        ps.setString(1, main.id());
+        ps.setLong(2, position);
+        return ps.executeUpdate();
+      }
+    });
+    long end = System.nanoTime() + RECEIPT_WAIT.toNanos();
+    while (System.nanoTime() < end) {
+      sleep(50);
+      stored = stored(ns, position);
+      if (stored.isPresent()) {
+        return stored;
+      }
+    }
+    throw new IllegalStateException("no log writer issued the receipt of position " + position
+        + " within " + RECEIPT_WAIT.toSeconds() + " s; it is issued when one is elected");
+  }
+
+  @Override
+  public Optional<ObjectNode> stored(Namespace ns, long position) {
+    if (ns != main) {
+      return Optional.empty();
+    }
+    return db.run("read a receipt", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT receipt FROM "
+          + db.table("consent_receipt") + " WHERE ns = ? AND position = ? AND receipt IS NOT "
+          + "NULL AND receipt <> '{}'")) {
+        ps.setString(1, main.id());
+        ps.setLong(2, position);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of((ObjectNode) Json.parse(rs.getString(1)))
+              : Optional.<ObjectNode>empty();
+        }
+      }
+    });
+  }
+
+  /** Issues and stores the receipt of {@code position} (writer only); empty when no consent. */
+  private Optional<ObjectNode> issue(LedgerFeed f, long position) {
+    Optional<ObjectNode> r = f.receipt(position, "rcpt-" + main.id() + "-", account -> main
+        .directory().account(account)
+        .map(a -> a.termsHistory().isEmpty() ? "none"
+            : a.termsHistory().get(a.termsHistory().size() - 1).terms())
+        .orElse("none"));
+    String text = r.map(Json::line).orElse(null);
+    db.run("store a receipt", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
+          + db.table("consent_receipt") + " AS r (ns, position, receipt, requested) VALUES "
+          + "(?, ?, ?, clock_timestamp()) ON CONFLICT (ns, position) DO UPDATE SET receipt = "
+          + "excluded.receipt WHERE r.receipt IS NULL")) {
+        ps.setString(1, main.id());
+        ps.setLong(2, position);
+        // No consent event there: an empty document, so the request is not retried forever.
+        ps.setString(3, text == null ? "{}" : text);
+        return ps.executeUpdate();
+      }
+    });
+    return r;
+  }
+
+  private void issueRequestedReceipts(LedgerFeed f) {
+    List<Long> pending = db.run("list requested receipts", c -> {
+      List<Long> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT position FROM "
+          + db.table("consent_receipt") + " WHERE ns = ? AND receipt IS NULL ORDER BY position "
+          + "LIMIT 100")) {
+        ps.setString(1, main.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getLong(1));
+          }
+        }
+      }
+      return out;
+    });
+    for (long p : pending) {
+      issue(f, p);
+    }
+  }
+
+  /**
+   * Logs the summaries of every member's decision-log flushes. A summary is marked logged after
+   * its leaf commits: a writer that dies in between leaves it to be logged again by the next.
+   */
+  private void logSummaries(LedgerFeed f) {
+    record Summary(long id, Instant at, long decisions, int counters) {}
+    List<Summary> pending = db.run("list decision summaries", c -> {
+      List<Summary> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, at, decisions, counters FROM "
+          + db.table("decision_summary") + " WHERE NOT logged ORDER BY id LIMIT 100");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Summary(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getLong(3),
+              rs.getInt(4)));
+        }
+      }
+      return out;
+    });
+    for (Summary s : pending) {
+      f.decisions(s.at(), s.decisions(), s.counters());
+      db.run("mark a summary logged", c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE "
+            + db.table("decision_summary") + " SET logged = TRUE WHERE id = ?")) {
+          ps.setLong(1, s.id());
+          return ps.executeUpdate();
+        }
+      });
+    }
+  }
+
+  // ---- GET /v1/cluster
+
+  @Override
+  public ObjectNode describe(Optional<String> account) {
+    List<Members.Member> all = members.all();
+    ObjectNode o = Json.object();
+    o.put("mode", "cluster");
+    o.put("self", id);
+    ArrayNode ms = o.putArray("members");
+    for (Members.Member m : all) {
+      ObjectNode x = ms.addObject();
+      x.put("id", m.id());
+      x.put("url", m.url());
+      x.put("live", m.live());
+      x.put("log_key", m.logKey());
+      x.put("started", m.started().toString());
+      x.put("heartbeat_expires_in_ms", m.expiresInMillis());
+    }
+    ArrayNode ls = o.putArray("leases");
+    db.run("list leases", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, holder, holder_url, epoch, "
+          + "(EXTRACT(EPOCH FROM (expires - clock_timestamp())) * 1000)::bigint, acquired FROM "
+          + db.table("cluster_lease") + " ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ObjectNode x = ls.addObject();
+          x.put("name", rs.getString(1));
+          x.put("holder", rs.getString(2));
+          x.put("holder_url", rs.getString(3));
+          x.put("epoch", rs.getLong(4));
+          x.put("expires_in_ms", rs.getLong(5));
+          x.put("live", rs.getLong(5) > 0);
+          x.put("acquired", rs.getTimestamp(6).toInstant().toString());
+        }
+      }
+      return null;
+    });
+    ObjectNode lg = o.putObject("log");
+    String writer = null;
+    long epoch = 0;
+    for (var l : ls) {
+      if (LOG_LEASE.equals(l.path("name").asText()) && l.path("live").asBoolean()) {
+        writer = l.path("holder").asText();
+        epoch = l.path("epoch").asLong();
+      }
+    }
+    if (writer == null) {
+      lg.putNull("writer");
+    } else {
+      lg.put("writer", writer);
+    }
+    lg.put("epoch", epoch);
+    lg.put("size", log.size());
+    ObjectNode self = o.putObject("member");
+    self.put("id", id);
+    self.put("writes_log", writer());
+    self.put("log_key", signer.isPresent());
+    self.put("fenced_writes", fenced.get());
+    self.put("takeovers", takeovers.get());
+    account.ifPresent(a -> {
+      ObjectNode ow = o.putObject("owner");
+      ow.put("account", a);
+      Optional<Members.Member> m = Members.owner(all, a);
+      if (m.isPresent()) {
+        ow.put("member", m.get().id());
+        ow.put("url", m.get().url());
+      } else {
+        ow.putNull("member");
+      }
+    });
+    return o;
+  }
+
+  /** Stops the threads; a writer gives up its lease and the member leaves, so others go on. */
+  @Override
+  public void close() {
+    threads.shutdownNow();
+    try {
+      threads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long e = heldEpoch;
+    feed = null;
+    heldEpoch = 0;
+    try {
+      if (e > 0) {
+        lease.release(id, e);
+      }
+      members.leave(id);
+    } catch (RuntimeException x) {
+      LOG.log(System.Logger.Level.WARNING, "cluster leave failed: " + x.getMessage());
+    }
+    log.close();
+    db.close();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
