@@ -144,7 +144,14 @@ class SubjectErasureTest {
 
   private static byte[] readSalts(Path dir) {
     try {
-      return java.nio.file.Files.readAllBytes(dir.resolve("keys/salts.json"));
+      // Salts live in salts.json and, until the next fold, in the journal salts.jsonl.
+      java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+      for (String f : new String[] {"keys/salts.json", "keys/salts.jsonl"}) {
+        if (java.nio.file.Files.exists(dir.resolve(f))) {
+          all.write(java.nio.file.Files.readAllBytes(dir.resolve(f)));
+        }
+      }
+      return all.toByteArray();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
