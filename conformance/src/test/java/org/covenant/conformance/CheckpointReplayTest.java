@@ -93,15 +93,15 @@ class CheckpointReplayTest {
             .isInstanceOf(Outcome.Accepted.class);
       }
       long cutAt = lastAt(ledger, acceptedAt, cut);
-      ProjectionCheckpoint.Header header =
-          new ProjectionCheckpoint.Header(cut, cutAt, cut, ROOT);
+      ProjectionCheckpoint.CheckpointHeader header =
+          new ProjectionCheckpoint.CheckpointHeader(cut, cutAt, cut, ROOT);
       byte[] bytes = ProjectionCheckpoint.toBytes(full, header);
       assertThat(bytes).as("cut %d: the checkpoint of the full projection at the cut is the "
           + "checkpoint of the prefix", cut)
           .isEqualTo(ProjectionCheckpoint.toBytes(prefix, header));
-      ProjectionCheckpoint.Checked checked =
+      ProjectionCheckpoint.FrameCheck checked =
           ProjectionCheckpoint.check(ProjectionCheckpoint.of(bytes));
-      assertThat(checked).isEqualTo(new ProjectionCheckpoint.Checked.Valid(header));
+      assertThat(checked).isEqualTo(new ProjectionCheckpoint.FrameCheck.Valid(header));
       GovernanceState loaded = ProjectionCheckpoint.restore(
           ProjectionCheckpoint.of(bytes), c::knows);
       assertThat(loaded.head()).isEqualTo(cut);

@@ -104,9 +104,10 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       List<String> warnings) {
     List<Ledger.Start> out = new ArrayList<>();
     for (CheckpointStore.Stored s : safeList(store)) {
-      ProjectionCheckpoint.Checked checked = ProjectionCheckpoint.check(CheckpointStore.source(s));
+      ProjectionCheckpoint.FrameCheck checked =
+          ProjectionCheckpoint.check(CheckpointStore.source(s));
       String problem;
-      if (checked instanceof ProjectionCheckpoint.Checked.Valid v) {
+      if (checked instanceof ProjectionCheckpoint.FrameCheck.Valid v) {
         Optional<String> against = againstLog(v.header(), s, log);
         if (against.isEmpty()) {
           out.add(start(v.header(), s, log));
@@ -114,7 +115,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
         }
         problem = against.get();
       } else {
-        problem = ((ProjectionCheckpoint.Checked.Invalid) checked).problem();
+        problem = ((ProjectionCheckpoint.FrameCheck.Invalid) checked).problem();
       }
       String warning = "ignoring projection checkpoint " + s.describe() + ": " + problem
           + "; the ledger is replayed instead";
@@ -137,7 +138,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   }
 
   /** Why the header does not belong to this log at its position; empty when it does. */
-  private static Optional<String> againstLog(ProjectionCheckpoint.Header h,
+  private static Optional<String> againstLog(ProjectionCheckpoint.CheckpointHeader h,
       CheckpointStore.Stored s, TiledLog log) {
     if (h.position() != s.position()) {
       return Optional.of("it is stored as position " + s.position() + " but says "
@@ -164,8 +165,8 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     return Optional.empty();
   }
 
-  private static Ledger.Start start(ProjectionCheckpoint.Header h, CheckpointStore.Stored s,
-      TiledLog log) {
+  private static Ledger.Start start(ProjectionCheckpoint.CheckpointHeader h,
+      CheckpointStore.Stored s, TiledLog log) {
     long leafIndex = LedgerFeed.lastEventLeaf(log, h.logSize());
     return new Ledger.Start() {
       @Override

@@ -741,7 +741,7 @@ public final class Ledger implements AutoCloseable {
     }
     try {
       org.covenant.core.state.ProjectionCheckpoint.write(v.state(),
-          new org.covenant.core.state.ProjectionCheckpoint.Header(position,
+          new org.covenant.core.state.ProjectionCheckpoint.CheckpointHeader(position,
               org.covenant.core.state.TimeKey.of(at.get(0).event().at()), logSize, logRoot),
           (b, off, len) -> {
             try {

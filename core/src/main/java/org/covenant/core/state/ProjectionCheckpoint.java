@@ -75,9 +75,9 @@ public final class ProjectionCheckpoint {
    * @param logSize the transparency log's tree size whose last ledger-event leaf is that position
    * @param logRoot that tree's root hash (32 bytes)
    */
-  public record Header(long position, long lastAt, long logSize, byte[] logRoot) {
+  public record CheckpointHeader(long position, long lastAt, long logSize, byte[] logRoot) {
     /** Validates the fields. */
-    public Header {
+    public CheckpointHeader {
       Objects.requireNonNull(logRoot, "logRoot");
       if (logRoot.length != DIGEST) {
         throw new IllegalArgumentException("logRoot has " + logRoot.length + " bytes, not 32");
@@ -100,7 +100,7 @@ public final class ProjectionCheckpoint {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Header h && h.position == position && h.lastAt == lastAt
+      return o instanceof CheckpointHeader h && h.position == position && h.lastAt == lastAt
           && h.logSize == logSize && Arrays.equals(h.logRoot, logRoot);
     }
 
@@ -117,12 +117,12 @@ public final class ProjectionCheckpoint {
   }
 
   /** The outcome of checking a checkpoint's frame: its header, or why it is refused. */
-  public sealed interface Checked {
+  public sealed interface FrameCheck {
     /** The frame is intact and in this format. */
-    record Valid(Header header) implements Checked {}
+    record Valid(CheckpointHeader header) implements FrameCheck {}
 
     /** The checkpoint cannot be used; {@code problem} says why, for a warning. */
-    record Invalid(String problem) implements Checked {}
+    record Invalid(String problem) implements FrameCheck {}
   }
 
   /**
@@ -186,7 +186,7 @@ public final class ProjectionCheckpoint {
    * Writes the state as of {@code header.position()} (which must not exceed the state's head) to
    * {@code out}. Safe while another thread appends to the state.
    */
-  public static void write(GovernanceState state, Header header, Output out) {
+  public static void write(GovernanceState state, CheckpointHeader header, Output out) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(header, "header");
     if (header.position() > state.head()) {
@@ -209,7 +209,7 @@ public final class ProjectionCheckpoint {
   }
 
   /** The bytes {@link #write} would write. */
-  public static byte[] toBytes(GovernanceState state, Header header) {
+  public static byte[] toBytes(GovernanceState state, CheckpointHeader header) {
     Grow out = new Grow();
     write(state, header, out);
     return Arrays.copyOf(out.bytes, out.size);
@@ -232,25 +232,25 @@ public final class ProjectionCheckpoint {
 
   /**
    * Checks the frame: magic, format, vocabulary and the digest over every byte. Never throws on
-   * bad content; a failure to read the source is an {@link Checked.Invalid} too.
+   * bad content; a failure to read the source is an {@link FrameCheck.Invalid} too.
    */
-  public static Checked check(Source source) {
+  public static FrameCheck check(Source source) {
     try (Input in = source.open()) {
       MessageDigest md = Sha256.newDigest();
       byte[] head = new byte[HEADER];
       int got = readUpTo(in, head, HEADER);
       if (got < MAGIC.length || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
-        return new Checked.Invalid("not a projection checkpoint (bad magic)");
+        return new FrameCheck.Invalid("not a projection checkpoint (bad magic)");
       }
       if (got < HEADER) {
-        return new Checked.Invalid("truncated (" + got + " bytes)");
+        return new FrameCheck.Invalid("truncated (" + got + " bytes)");
       }
       md.update(head);
       ByteBuffer h = ByteBuffer.wrap(head);
       h.position(MAGIC.length);
       int format = h.getInt();
       if (format != FORMAT) {
-        return new Checked.Invalid("format " + format + ", this version reads format " + FORMAT
+        return new FrameCheck.Invalid("format " + format + ", this version reads format " + FORMAT
             + " only");
       }
       byte[] vocabulary = new byte[DIGEST];
@@ -276,21 +276,21 @@ public final class ProjectionCheckpoint {
         }
       }
       if (held < DIGEST) {
-        return new Checked.Invalid("truncated (no digest at the end)");
+        return new FrameCheck.Invalid("truncated (no digest at the end)");
       }
       if (!MessageDigest.isEqual(md.digest(), Arrays.copyOf(buf, DIGEST))) {
-        return new Checked.Invalid("digest mismatch: the checkpoint is damaged or truncated");
+        return new FrameCheck.Invalid("digest mismatch: the checkpoint is damaged or truncated");
       }
       if (!Arrays.equals(vocabulary, VOCABULARY)) {
-        return new Checked.Invalid("written for another vocabulary (settings, features, notices,"
+        return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
             + " categories, consents or roles differ from this version's)");
       }
       if (position < 0 || logSize < 0) {
-        return new Checked.Invalid("negative position or log size");
+        return new FrameCheck.Invalid("negative position or log size");
       }
-      return new Checked.Valid(new Header(position, lastAt, logSize, root));
+      return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
     } catch (RuntimeException e) {
-      return new Checked.Invalid("cannot be read: " + e.getMessage());
+      return new FrameCheck.Invalid("cannot be read: " + e.getMessage());
     }
   }
 
@@ -526,7 +526,7 @@ public final class ProjectionCheckpoint {
    * diagnostics.
    */
   public static String digest(GovernanceState state, long position, long lastAt) {
-    return Sha256.hex(toBytes(state, new Header(position, lastAt, 0, new byte[DIGEST])));
+    return Sha256.hex(toBytes(state, new CheckpointHeader(position, lastAt, 0, new byte[DIGEST])));
   }
 
   private static byte[] vocabularyFingerprint() {

@@ -45,11 +45,11 @@ class ProjectionCheckpointTest {
   }
 
   private static byte[] bytes(GovernanceState s) {
-    return ProjectionCheckpoint.toBytes(s, new ProjectionCheckpoint.Header(s.head(),
+    return ProjectionCheckpoint.toBytes(s, new ProjectionCheckpoint.CheckpointHeader(s.head(),
         TimeKey.of(s.lastAt().orElseThrow()), 7, ROOT));
   }
 
-  private static ProjectionCheckpoint.Checked check(byte[] b) {
+  private static ProjectionCheckpoint.FrameCheck check(byte[] b) {
     return ProjectionCheckpoint.check(ProjectionCheckpoint.of(b));
   }
 
@@ -69,28 +69,28 @@ class ProjectionCheckpointTest {
   @Test
   void aFlippedByteAnywhereOrATruncationIsRefused() {
     byte[] b = bytes(meetingWithManyGuests());
-    assertThat(check(b)).isInstanceOf(ProjectionCheckpoint.Checked.Valid.class);
+    assertThat(check(b)).isInstanceOf(ProjectionCheckpoint.FrameCheck.Valid.class);
     for (int i = 0; i < b.length; i += Math.max(1, b.length / 97)) {
       byte[] flipped = b.clone();
       flipped[i] ^= 0x10;
       assertThat(check(flipped)).as("byte %d flipped", i)
-          .isInstanceOf(ProjectionCheckpoint.Checked.Invalid.class);
+          .isInstanceOf(ProjectionCheckpoint.FrameCheck.Invalid.class);
     }
     for (int n : new int[] {0, 5, 60, 100, b.length / 2, b.length - 33, b.length - 1}) {
       assertThat(check(Arrays.copyOf(b, n))).as("cut to %d bytes", n)
-          .isInstanceOf(ProjectionCheckpoint.Checked.Invalid.class);
+          .isInstanceOf(ProjectionCheckpoint.FrameCheck.Invalid.class);
     }
     byte[] longer = Arrays.copyOf(b, b.length + 1);
-    assertThat(check(longer)).isInstanceOf(ProjectionCheckpoint.Checked.Invalid.class);
+    assertThat(check(longer)).isInstanceOf(ProjectionCheckpoint.FrameCheck.Invalid.class);
   }
 
   @Test
   void anotherFormatIsRefusedByName() {
     byte[] b = bytes(meetingWithManyGuests());
     b[11] = 0; // format int, big-endian, after the 8-byte magic: 2 -> 0
-    ProjectionCheckpoint.Checked c = check(b);
-    assertThat(c).isInstanceOf(ProjectionCheckpoint.Checked.Invalid.class);
-    assertThat(((ProjectionCheckpoint.Checked.Invalid) c).problem()).contains("format 0");
+    ProjectionCheckpoint.FrameCheck c = check(b);
+    assertThat(c).isInstanceOf(ProjectionCheckpoint.FrameCheck.Invalid.class);
+    assertThat(((ProjectionCheckpoint.FrameCheck.Invalid) c).problem()).contains("format 0");
   }
 
   @Test
@@ -149,7 +149,7 @@ class ProjectionCheckpointTest {
       for (Event e : events.subList(0, k)) {
         prefix.apply(e);
       }
-      ProjectionCheckpoint.Header h = new ProjectionCheckpoint.Header(k,
+      ProjectionCheckpoint.CheckpointHeader h = new ProjectionCheckpoint.CheckpointHeader(k,
           TimeKey.of(events.get(k - 1).at()), 7, ROOT);
       byte[] b = ProjectionCheckpoint.toBytes(full, h);
       assertThat(b).as("cut %d", k).isEqualTo(ProjectionCheckpoint.toBytes(prefix, h));
