@@ -12,6 +12,7 @@ import * as transparency from './pages/transparency.js';
 import * as log from './pages/log.js';
 import * as reviews from './pages/reviews.js';
 import * as tokens from './pages/tokens.js';
+import * as datarights from './pages/datarights.js';
 import * as audit from './pages/audit.js';
 
 const PAGES = [
@@ -22,6 +23,7 @@ const PAGES = [
   { id: 'transparency', title: 'Transparency', module: transparency, who: 'admins' },
   { id: 'reviews', title: 'Reviews', module: reviews, who: 'admins' },
   { id: 'tokens', title: 'Tokens', module: tokens, who: 'admins' },
+  { id: 'datarights', title: 'Data rights', module: datarights, who: 'admins' },
   { id: 'audit', title: 'Audit', module: audit, who: 'admins' },
   { id: 'log', title: 'Log', module: log, who: 'everyone' },
 ];

@@ -204,6 +204,9 @@ export const REASONS = {
   captured_under_other_terms: 'The content was captured under earlier terms',
   unknown_content: 'Unknown content',
   store_unavailable: 'The ledger was unreachable (failed closed)',
+  content_deleted: 'The content was deleted',
+  retention_expired: 'The content is older than the retention in force',
+  region_not_allowed: 'The region is not allowed for this content',
 };
 
 export function reasonLabel(code) {

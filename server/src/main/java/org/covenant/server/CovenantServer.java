@@ -122,6 +122,7 @@ public final class CovenantServer implements AutoCloseable {
     all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
     all.addAll(new DsrRoutes(parts.clock(), parts.config(), parts.dsr()).routes());
+    all.addAll(new DataRightsRoutes(parts.clock()).routes());
     all.addAll(new ScanRoutes(parts.clock(), parts.config(), parts.scanModel(),
         parts.reviews()).routes());
     this.routes = List.copyOf(all);

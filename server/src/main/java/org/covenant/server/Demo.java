@@ -368,7 +368,19 @@ public final class Demo {
       contents.add(new String[] {id, h[0]});
       contentCount++;
     }
+    // Data rights (issue 18), so the console's data-rights page is not empty: acme keeps customer
+    // content 90 days (longer than the demo's month, so no decision changes), engineering 60,
+    // one hold on sales and one data request received (when the server keeps a register).
+    event("setting.set").put("account", "acme").put("scope", "account")
+        .put("key", "retention.days").put("value", 90).put("locked", false).put("by", "alice");
+    event("setting.set").put("account", "acme").put("scope", "group:engineering")
+        .put("key", "retention.days").put("value", 60).put("locked", false).put("by", "alice");
+    event("legal_hold.placed").put("account", "acme").put("hold", "hold-1")
+        .put("scope", "group:sales").put("matter", "Acme v. Initech (discovery)")
+        .put("by", "alice");
     flush();
+    ObjectNode dsr = Json.object().put("subject", "bob").put("kind", "export");
+    postIfServed("/v1/accounts/acme/dsr", dsr);
     long decisions = decisions(rnd, contents, now);
     return new Seeded(events, contentCount, decisions, 0);
   }
@@ -409,6 +421,17 @@ public final class Demo {
     }
     events += pending.size();
     pending.clear();
+  }
+
+  /** Posts expecting 201, accepting 503 from a server without the optional part it needs. */
+  private void postIfServed(String path, JsonNode body) {
+    try {
+      post(path, body, 201);
+    } catch (IllegalStateException e) {
+      if (!String.valueOf(e.getMessage()).contains(" answered 503")) {
+        throw e;
+      }
+    }
   }
 
   private JsonNode post(String path, JsonNode body, int expected) {
