@@ -168,17 +168,22 @@ public final class BenchCommand implements Runnable {
           .getSystemLoadAverage());
       json.put("ledger_bytes", pg.db.isPresent() ? pgBytes(config) : bytes(data, "ledger.db"));
       json.put("log_bytes", bytes(data, "log"));
-      json.set("open", openInChild());
+      // First without a checkpoint (a full replay; its close writes one), then with it.
+      json.set("open", openInChild(false));
+      json.set("open_with_checkpoint", openInChild(true));
       out.println(Json.line(json));
       out.flush();
       return 0;
     }
 
-    private ObjectNode openInChild() throws IOException, InterruptedException {
+    private ObjectNode openInChild(boolean checkpoint) throws IOException, InterruptedException {
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + openHeap, "-cp",
           System.getProperty("java.class.path"), Main.class.getName(), "bench", "open",
           "--data", data.toString()));
+      if (!checkpoint) {
+        cmd.add("--no-checkpoint");
+      }
       if (pg.db.isPresent()) {
         cmd.addAll(List.of("--db", pg.db.get(), "--schema", pg.schema));
       }
@@ -209,22 +214,28 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--seed", defaultValue = "7", paramLabel = "S") long seed;
 
+    @Option(names = "--no-checkpoint",
+        description = "Replay the whole ledger instead of starting from a projection checkpoint"
+            + " (a checkpoint is still written when this closes).")
+    boolean noCheckpoint;
+
     @CommandLine.Mixin PgLedgerOption pg;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
       TermsCatalog catalog = TermsLibrary.builtInCatalog();
       long baseline = liveHeap();
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
       ObjectNode json = Json.object();
       try (LoggedLedger logged = LoggedLedger.open(pg.config(data), Optional.of(data),
-          catalog)) {
+          catalog, !noCheckpoint)) {
         double ready = (System.nanoTime() - start) / 1e9;
         double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
         long heap = liveHeap() - baseline;
         Ledger l = logged.ledger();
         json.put("head", l.head());
+        json.put("started_from_checkpoint", logged.startedFrom().orElse(null));
         json.put("ready_seconds", round(ready));
         json.put("ready_cpu_seconds", round(readyCpu));
         json.put("replay_events_per_s", Math.round(l.head() / ready));
@@ -239,6 +250,12 @@ public final class BenchCommand implements Runnable {
         json.set("decide_random", latencies(engine, s, at, contents, 0));
         json.set("decide_recent", latencies(engine, s, at, contents,
             Math.max(0, contents - RECENT)));
+        long w0 = System.nanoTime();
+        Optional<Long> written = logged.checkpoint();
+        json.put("checkpoint_written_at", written.orElse(null));
+        json.put("checkpoint_write_seconds", round((System.nanoTime() - w0) / 1e9));
+        java.nio.file.Path dir = org.covenant.evidence.DataDirectory.at(data).checkpointsDir();
+        json.put("checkpoint_bytes", bytes(dir.getParent(), dir.getFileName().toString()));
       }
       spec.commandLine().getOut().println(Json.line(json));
       spec.commandLine().getOut().flush();

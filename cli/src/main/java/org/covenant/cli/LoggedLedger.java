@@ -1,12 +1,15 @@
 package org.covenant.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
 import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.ProjectionCheckpoints;
 import org.covenant.log.LogException;
 import org.covenant.log.TiledLog;
+import org.covenant.store.CheckpointStore;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 
@@ -30,18 +33,24 @@ final class LoggedLedger implements AutoCloseable {
   private final Ledger ledger;
   private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
+  private final Optional<ProjectionCheckpoints> checkpoints;
   private java.util.concurrent.ExecutorService background;
   private java.util.concurrent.Future<?> inFlight;
 
-  private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere) {
+  private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere,
+      Optional<ProjectionCheckpoints> checkpoints) {
     this.ledger = ledger;
     this.feed = feed;
     this.heldElsewhere = heldElsewhere;
+    this.checkpoints = checkpoints;
   }
 
   /**
    * Opens the ledger of {@code --data DIR} (with its log) or {@code --db URL} (without), and
-   * brings the log level with the ledger.
+   * brings the log level with the ledger. With a data directory the projection starts from the
+   * newest projection checkpoint that holds against the log and the ledger (issue 15) and
+   * replays only the events after it; closing this writes a new checkpoint when enough events
+   * are new ({@link ProjectionCheckpoints}).
    *
    * @throws org.covenant.store.StoreException when the ledger cannot be opened
    * @throws LogException when the log cannot be opened or appended to ({@code log_corrupt},
@@ -49,7 +58,13 @@ final class LoggedLedger implements AutoCloseable {
    *     appended then, and the ledger is closed again
    */
   static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog) {
-    return open(LedgerConfig.of(data, db), data, catalog);
+    return open(data, db, catalog, true);
+  }
+
+  /** As {@link #open(Optional, Optional, TermsCatalog)}; ignores checkpoints unless asked. */
+  static LoggedLedger open(Optional<Path> data, Optional<String> db, TermsCatalog catalog,
+      boolean useCheckpoints) {
+    return open(LedgerConfig.of(data, db), data, catalog, useCheckpoints);
   }
 
   /**
@@ -58,29 +73,64 @@ final class LoggedLedger implements AutoCloseable {
    * directory, as the server keeps it ({@code serve --data DIR --db URL}).
    */
   static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog) {
-    Ledger ledger = Ledger.open(config, catalog);
+    return open(config, logDir, catalog, true);
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, Optional, TermsCatalog)}; ignores checkpoints unless asked.
+   */
+  static LoggedLedger open(LedgerConfig config, Optional<Path> logDir, TermsCatalog catalog,
+      boolean useCheckpoints) {
     if (logDir.isEmpty()) {
-      return new LoggedLedger(ledger, Optional.empty(), false);
+      return new LoggedLedger(Ledger.open(config, catalog), Optional.empty(), false,
+          Optional.empty());
     }
     DataDirectory dir = DataDirectory.at(logDir.get());
     TiledLog log = null;
+    CheckpointStore store = null;
+    Ledger ledger = null;
+    ProjectionCheckpoints writer = null;
     try {
       Optional<TiledLog> held = dir.openLogUnlessHeld();
       if (held.isEmpty()) {
-        return new LoggedLedger(ledger, Optional.empty(), true);
+        return new LoggedLedger(Ledger.open(config, catalog), Optional.empty(), true,
+            Optional.empty());
       }
       log = held.get();
+      store = dir.checkpoints(config);
+      List<Ledger.Start> starts = useCheckpoints
+          ? ProjectionCheckpoints.candidates(store, log, null) : List.of();
+      ledger = Ledger.open(config, catalog, page -> {}, starts);
       LedgerFeed feed = dir.feed(log, ledger);
-      LoggedLedger opened = new LoggedLedger(ledger, Optional.of(feed), false);
+      writer = ProjectionCheckpoints.manual(store, feed, ledger,
+          ProjectionCheckpoints.Policy.defaults());
+      store = null;
+      LoggedLedger opened = new LoggedLedger(ledger, Optional.of(feed), false,
+          Optional.of(writer));
       feed.catchUp();
       return opened;
     } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
       if (log != null) {
         log.close();
       }
-      ledger.close();
+      if (ledger != null) {
+        ledger.close();
+      }
       throw e;
     }
+  }
+
+  /** The checkpoint the projection started from, if any. */
+  Optional<String> startedFrom() {
+    return ledger.startedFrom();
+  }
+
+  /** Writes a projection checkpoint now (when the log holds anything new); its position. */
+  Optional<Long> checkpoint() throws java.io.IOException {
+    return checkpoints.isEmpty() ? Optional.empty() : checkpoints.get().writeNow();
   }
 
   /** The ledger; append to it, then call {@link #catchUp()} (or close this). */
@@ -162,6 +212,8 @@ final class LoggedLedger implements AutoCloseable {
   public void close() {
     try {
       catchUp();
+      // a clean shutdown: a checkpoint when enough is new (never fails the close)
+      checkpoints.ifPresent(ProjectionCheckpoints::close);
     } finally {
       if (background != null) {
         background.shutdownNow();

@@ -22,7 +22,9 @@ import org.covenant.store.PrivateFiles;
  *
  * <p>Layout: the SQLite ledger {@code ledger.db}; the tiled log {@code log/}; its signing key
  * {@code keys/log.key}; the pseudonyms' salts {@code keys/salts.json}; the server's decision log
- * {@code decisions/}; the invite scan model {@code safety/scan.model}.
+ * {@code decisions/}; the invite scan model {@code safety/scan.model}; the projection checkpoints
+ * {@code checkpoints/projection-POSITION.ckpt} (the newest two; with PostgreSQL they live in its
+ * {@code projection_checkpoint} table instead, where every server reads them).
  *
  * <p>Log lock policy: one writer at a time holds the log's lock (the log's own file lock). Three
  * ways to take it, one per kind of writer:
@@ -79,6 +81,25 @@ public final class DataDirectory {
   /** The ledger of this directory: SQLite in {@code ledger.db}, or PostgreSQL at {@code db}. */
   public LedgerConfig ledger(Optional<String> db) {
     return LedgerConfig.of(Optional.of(dir), db);
+  }
+
+  /** The directory of the projection checkpoints of a SQLite ledger. */
+  public Path checkpointsDir() {
+    return dir.resolve("checkpoints");
+  }
+
+  /**
+   * Where the projection checkpoints of {@code ledger} (this directory's SQLite ledger, or a
+   * PostgreSQL one) are kept: {@code checkpoints/} here, or PostgreSQL's table beside the ledger.
+   *
+   * @throws org.covenant.store.StoreException {@code store_unavailable} when PostgreSQL cannot
+   *     be reached
+   */
+  public org.covenant.store.CheckpointStore checkpoints(LedgerConfig ledger) {
+    if (ledger instanceof LedgerConfig.Postgres p) {
+      return org.covenant.store.CheckpointStore.postgres(p);
+    }
+    return org.covenant.store.CheckpointStore.files(checkpointsDir());
   }
 
   /** The directory of the server's decision log. */

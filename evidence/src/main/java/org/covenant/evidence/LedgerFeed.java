@@ -137,6 +137,44 @@ public final class LedgerFeed {
   }
 
   /**
+   * Where the log stands, read in one step: the last ledger position logged, and the tree size
+   * and root that include it (the size may count later non-event leaves too).
+   */
+  public record LogPoint(long position, long size, byte[] root) {}
+
+  /** The log's point now (see {@link LogPoint}). */
+  public synchronized LogPoint logPoint() {
+    long size = log.size();
+    return new LogPoint(loggedUpTo, size, log.root(size).bytes());
+  }
+
+  /** The index of the last ledger-event leaf below {@code size}, or -1. */
+  static long lastEventLeaf(TiledLog log, long size) {
+    for (long i = size - 1; i >= 0; i--) {
+      if (EVENT_LEAF.equals(leafJson(log.leaf(i)).path("type").asText())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The ledger position an event leaf records. */
+  static long leafPosition(byte[] leaf) {
+    return positionOf(leaf);
+  }
+
+  /**
+   * True when the stored event is the one the leaf logged (personal fields compared no further
+   * than their presence, as at start-up: a salt may have been erased).
+   */
+  static boolean sameEvent(StoredEvent e, byte[] leaf) {
+    JsonNode logged = leafJson(leaf);
+    return logged.path("position").asLong() == e.position()
+        && logged.path("event") instanceof ObjectNode o
+        && impersonal(EventCodec.toJson(e.event())).equals(impersonal(o));
+  }
+
+  /**
    * For each full entry bundle b indexed so far, the last ledger position logged in bundles 0 to
    * b (0 when none): {@link #leafIndexOf} reads one bundle instead of searching leaf by leaf.
    * Built lazily, one read of each full bundle's tail, and extended as the log grows.

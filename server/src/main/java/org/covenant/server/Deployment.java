@@ -8,12 +8,14 @@ import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
 import org.covenant.evidence.LedgerFeed;
+import org.covenant.evidence.ProjectionCheckpoints;
 import org.covenant.evidence.dsr.DsrRequests;
 import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.log.TiledLog;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
+import org.covenant.store.CheckpointStore;
 import org.covenant.store.DocumentTable;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
@@ -68,7 +70,18 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock) {
-    return open(dataDir, ledger, config, catalog, clock, DsrRequests.DEFAULT_DUE);
+    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults(),
+        DsrRequests.DEFAULT_DUE);
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, writing projection
+   * checkpoints as {@code checkpointPolicy} says (docs/DECISIONS.md, "Projection checkpoints").
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, ProjectionCheckpoints.Policy checkpointPolicy) {
+    return open(dataDir, ledger, config, catalog, clock, checkpointPolicy,
+        DsrRequests.DEFAULT_DUE);
   }
 
   /**
@@ -77,24 +90,60 @@ public final class Deployment {
    */
   public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
       TermsCatalog catalog, Clock clock, java.time.Duration dsrDue) {
+    return open(dataDir, ledger, config, catalog, clock, ProjectionCheckpoints.Policy.defaults(),
+        dsrDue);
+  }
+
+  /**
+   * As {@link #open(Path, LedgerConfig, ServerConfig, TermsCatalog, Clock)}, writing projection
+   * checkpoints as {@code checkpointPolicy} says and with data subject requests due
+   * {@code dsrDue} after they are received.
+   */
+  public static Opened open(Path dataDir, LedgerConfig ledger, ServerConfig config,
+      TermsCatalog catalog, Clock clock, ProjectionCheckpoints.Policy checkpointPolicy,
+      java.time.Duration dsrDue) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
-    // The directory is built from the ledger's own replay: the ledger is read once.
-    Namespace main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
-        config.staleAfter());
+    // The log first: the projection checkpoints are checked against it before the ledger opens.
+    TiledLog log = dir.openLog();
+    CheckpointStore checkpoints = null;
+    List<Ledger.Start> starts = List.of();
+    try {
+      checkpoints = dir.checkpoints(ledger);
+      starts = ProjectionCheckpoints.candidates(checkpoints, log, null);
+    } catch (RuntimeException e) {
+      System.getLogger(Deployment.class.getName()).log(System.Logger.Level.WARNING,
+          "projection checkpoints unavailable (" + e.getMessage() + "): the ledger is replayed"
+              + " and none are written");
+    }
+    Namespace main;
+    try {
+      // The directory is built from the ledger's own replay: the ledger is read once.
+      main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
+          config.staleAfter(), starts);
+    } catch (RuntimeException e) {
+      if (checkpoints != null) {
+        checkpoints.close();
+      }
+      log.close();
+      throw e;
+    }
     Ledger l = main.ledger();
-    TiledLog log = null;
     LedgerFeed feed;
     try {
-      log = dir.openLog();
       // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
       feed = dir.feed(log, l);
       feed.catchUp();
     } catch (RuntimeException e) {
-      if (log != null) {
-        log.close();
+      if (checkpoints != null) {
+        checkpoints.close();
       }
+      log.close();
       main.close();
       throw e;
+    }
+    if (checkpoints != null) {
+      // Closed with the namespace, before the log: a clean shutdown writes one more.
+      main.closeFirst(ProjectionCheckpoints.start(checkpoints, feed, l, checkpointPolicy));
     }
     TokenStore tokens = TokenStore.open(dataDir);
     Optional<String> secret = Optional.empty();

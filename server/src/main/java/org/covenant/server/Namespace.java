@@ -40,6 +40,8 @@ public final class Namespace implements AutoCloseable {
   private volatile boolean storeUp = true;
   /** When the refresh in progress started (0: none). */
   private volatile long refreshingSince;
+  private final java.util.concurrent.CopyOnWriteArrayList<AutoCloseable> closeFirst =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Namespace(String id, Ledger ledger, Directory directory, DecisionLog decisions,
       Clock clock, Duration staleAfter) {
@@ -74,6 +76,20 @@ public final class Namespace implements AutoCloseable {
    */
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter) {
+    return open(id, config, catalog, decisions, clock, staleAfter, List.of());
+  }
+
+  /**
+   * As {@link #open(String, LedgerConfig, TermsCatalog, DecisionLog, Clock, Duration)}, the
+   * ledger's projection starting from the first of {@code starts} (projection checkpoints) that
+   * holds ({@link Ledger#open(LedgerConfig, TermsCatalog, java.util.function.Consumer, List)}).
+   * The directory reads users, groups, meetings and content owners from the projection; its
+   * own histories still read the events before the checkpoint from the ledger (they are not in
+   * the checkpoint).
+   */
+  public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
+      DecisionLog decisions, Clock clock, Duration staleAfter,
+      List<? extends Ledger.Start> starts) {
     Namespace[] self = new Namespace[1];
     // Users, groups, meetings and content owners are read from the ledger's projection, which
     // the open hands over before its replay (and applies every event before the directory).
@@ -83,7 +99,7 @@ public final class Namespace implements AutoCloseable {
         () -> projection.get().get());
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, catalog, directory::apply, projection::set);
+      ledger = Ledger.open(config, catalog, directory::apply, projection::set, starts);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;
@@ -232,8 +248,25 @@ public final class Namespace implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes {@code resource} first when this namespace closes, while the ledger is still open
+   * (e.g. the projection checkpoint writer, which writes one last checkpoint).
+   */
+  public void closeFirst(AutoCloseable resource) {
+    closeFirst.add(Objects.requireNonNull(resource, "resource"));
+  }
+
   @Override
   public void close() {
+    for (AutoCloseable c : closeFirst) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.getLogger(Namespace.class.getName()).log(System.Logger.Level.WARNING,
+            "closing " + c + " failed", e);
+      }
+    }
+    closeFirst.clear();
     try {
       subscription.close();
     } catch (Exception e) {

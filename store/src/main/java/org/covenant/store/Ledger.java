@@ -83,6 +83,9 @@ public final class Ledger implements AutoCloseable {
   private boolean replaying;
   private boolean dirty;
   private long deliveredUpTo;
+  /** Checkpoints the open may start from; empty after the open (a rebuild replays all). */
+  private List<? extends Start> starts = List.of();
+  private volatile String startedFrom;
 
   private Ledger(EventStore store, TermsCatalog catalog) {
     this.store = Objects.requireNonNull(store, "store");
@@ -106,7 +109,20 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger open(LedgerConfig config, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
-    return open(config, catalog, replay, projection -> {});
+    return open(config, catalog, replay, projection -> {}, List.of());
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog, Consumer)}, starting from the first of
+   * {@code starts} (projection checkpoints, newest first) that holds: its position is in the
+   * store, the store's event there is the one it was taken after, and it decodes. Only the
+   * events after it are replayed (and shown to {@code replay}). A start that does not hold is
+   * skipped with a warning; with none left the whole ledger is replayed: a checkpoint is never
+   * trusted over the ledger.
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay, List<? extends Start> starts) {
+    return open(config, catalog, replay, projection -> {}, starts);
   }
 
   /**
@@ -117,6 +133,17 @@ public final class Ledger implements AutoCloseable {
   public static Ledger open(LedgerConfig config, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return open(config, catalog, replay, projection, List.of());
+  }
+
+  /**
+   * As {@link #open(LedgerConfig, TermsCatalog, Consumer, Consumer)}, starting from the first of
+   * {@code starts} that holds, as {@link #open(LedgerConfig, TermsCatalog, Consumer, List)}.
+   */
+  public static Ledger open(LedgerConfig config, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(replay, "replay");
     EventStore store;
@@ -129,7 +156,39 @@ public final class Ledger implements AutoCloseable {
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog, replay, projection);
+    return over(store, catalog, replay, projection, starts);
+  }
+
+  /**
+   * A projection to start from instead of an empty one: a checkpoint of the projection at
+   * {@link #position()}. The ledger checks it against the store before use.
+   */
+  public interface Start {
+    /** The ledger position the projection is at (at least 1). */
+    long position();
+
+    /**
+     * Why the store's event at {@link #position()} is not the one this start was taken after;
+     * empty when it is.
+     */
+    Optional<String> mismatch(StoredEvent atPosition);
+
+    /**
+     * The projection at {@link #position()}, whose {@code terms.accepted} events may name the
+     * terms versions {@code knownTerms} knows.
+     *
+     * @throws java.io.IOException when it cannot be read or decoded
+     */
+    GovernanceState restore(java.util.function.Predicate<String> knownTerms)
+        throws java.io.IOException;
+
+    /** What it is, for warnings (e.g. the checkpoint's file). */
+    String describe();
+  }
+
+  /** The start the open used; empty when it replayed the whole ledger. */
+  public Optional<String> startedFrom() {
+    return Optional.ofNullable(startedFrom);
   }
 
   /**
@@ -143,14 +202,22 @@ public final class Ledger implements AutoCloseable {
   /** As {@link #over(EventStore, TermsCatalog)}, showing {@code replay} the open's replay. */
   public static Ledger over(EventStore store, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay) {
-    return over(store, catalog, replay, projection -> {});
+    return over(store, catalog, replay, projection -> {}, List.of());
   }
 
   /** As {@link #over(EventStore, TermsCatalog, Consumer)} with a view of the projection. */
   public static Ledger over(EventStore store, TermsCatalog catalog,
       Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return over(store, catalog, replay, projection, List.of());
+  }
+
+  private static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Ledger ledger = new Ledger(store, catalog);
+    ledger.starts = List.copyOf(starts);
     // The state's own head: during the replay it is ahead of the published view.
     projection.accept(() -> ledger.view.state().snapshot());
     ledger.replay = Objects.requireNonNull(replay, "replay");
@@ -161,6 +228,7 @@ public final class Ledger implements AutoCloseable {
       ledger.rebuild();
       ledger.opening = false;
       ledger.replay = null;
+      ledger.starts = List.of();
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
     } catch (RuntimeException e) {
@@ -608,9 +676,83 @@ public final class Ledger implements AutoCloseable {
     undelivered.clear();
     recent = List.of();
     lastGroup = List.of();
-    view = new View(GovernanceState.create(name -> replaying || catalog.knows(name)), 0);
+    java.util.function.Predicate<String> known = name -> replaying || catalog.knows(name);
+    view = new View(GovernanceState.create(known), 0);
+    startedFrom = null;
+    for (Start s : starts) {
+      GovernanceState resumed = resume(s, known);
+      if (resumed != null) {
+        view = new View(resumed, s.position());
+        startedFrom = s.describe();
+        break;
+      }
+    }
     dirty = false;
     catchUp();
+  }
+
+  /** The start's projection if it holds against the store, else null (with a warning). */
+  private GovernanceState resume(Start s, java.util.function.Predicate<String> known) {
+    String problem;
+    try {
+      List<StoredEvent> at = s.position() < 1 ? List.of() : store.read(s.position() - 1, 1);
+      if (at.isEmpty() || at.get(0).position() != s.position()) {
+        problem = "the ledger has no event at position " + s.position();
+      } else {
+        Optional<String> mismatch = s.mismatch(at.get(0));
+        if (mismatch.isPresent()) {
+          problem = mismatch.get();
+        } else {
+          GovernanceState state = s.restore(known);
+          if (state.head() == s.position()) {
+            return state;
+          }
+          problem = "it decodes to position " + state.head() + ", not " + s.position();
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      if (e instanceof StoreException se && StoreException.UNAVAILABLE.equals(se.code())) {
+        throw se;
+      }
+      problem = e.getMessage();
+    }
+    LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + s.describe()
+        + ": " + problem + "; replaying the ledger instead");
+    return null;
+  }
+
+  /**
+   * Writes a checkpoint of the projection as of {@code position} (at most the head) to
+   * {@code out}, recording the transparency log's tree size and root there. Runs beside appends:
+   * the projection is read, never locked.
+   *
+   * @throws StoreException when the store cannot be read (for the event at the position)
+   */
+  public void writeCheckpoint(long position, long logSize, byte[] logRoot,
+      java.io.OutputStream out) throws java.io.IOException {
+    ensureOpen();
+    View v = view;
+    if (position < 1 || position > v.head()) {
+      throw new IllegalArgumentException("position " + position + " is not in 1.." + v.head());
+    }
+    List<StoredEvent> at = store.read(position - 1, 1);
+    if (at.isEmpty() || at.get(0).position() != position) {
+      throw new StoreException(StoreException.CORRUPT, "no event at position " + position);
+    }
+    try {
+      org.covenant.core.state.ProjectionCheckpoint.write(v.state(),
+          new org.covenant.core.state.ProjectionCheckpoint.CheckpointHeader(position,
+              org.covenant.core.state.TimeKey.of(at.get(0).event().at()), logSize, logRoot),
+          (b, off, len) -> {
+            try {
+              out.write(b, off, len);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private void deliver() {

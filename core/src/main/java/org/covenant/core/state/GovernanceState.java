@@ -77,6 +77,15 @@ public final class GovernanceState {
     return new GovernanceState(knownTerms);
   }
 
+  /**
+   * Sets the head and the clock of a state {@link ProjectionCheckpoint} restored: the state it
+   * read is the one at {@code position}, whose event is at {@code lastAt} ({@link TimeKey}).
+   */
+  void restoredAt(long position, long lastAt) {
+    this.head = position;
+    this.lastAt = position == 0 ? Long.MIN_VALUE : lastAt;
+  }
+
   /** The position of the last accepted event; 0 when empty. */
   public long head() {
     return head;

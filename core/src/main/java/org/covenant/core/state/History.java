@@ -7,20 +7,31 @@ import java.util.Arrays;
  * that set it. Entries arrive in ledger order, and accepted events never go back in time, so both
  * stamps ascend and "the value as of (time t, position p)" is a binary search.
  *
+ * <p>Kept as primitive columns (issue 15, compact state): one {@code long[]} of (time, position)
+ * pairs, and the values beside it only when they are not booleans. A boolean (presence, an
+ * acknowledgement, a feature, a consent, the end of a meeting: most histories) is a bit of its
+ * position word, so such a history is one object and one array, with no object per entry.
+ * {@link Entry} objects are made on read.
+ *
  * <p>One writer, any number of readers: the writer publishes a new array through a volatile field
- * (copy on write). Histories are short (a setting changes a few times), so the copy is cheap and
- * readers never lock.
+ * (copy on write), after the values array it goes with. Histories are short (a setting changes a
+ * few times), so the copy is cheap and readers never lock.
  */
 final class History<V> {
   /** One stamped value. */
   record Entry<V>(long at, long pos, V value) {}
 
-  private static final Entry<?>[] EMPTY = new Entry<?>[0];
+  private static final long[] EMPTY = new long[0];
+  /** Bit of the position word that holds a boolean value (positions stay far below 2^62). */
+  private static final long TRUE = 1L << 62;
+  private static final long POS = TRUE - 1;
   /** The shared empty history that unwritten slots point to; never written to. */
   private static final History<?> NONE = new History<>();
 
-  @SuppressWarnings("unchecked")
-  private volatile Entry<V>[] entries = (Entry<V>[]) EMPTY;
+  /** (time, position word) per entry; published last. */
+  private volatile long[] stamps = EMPTY;
+  /** The values, when not all booleans (null while they are); written before {@link #stamps}. */
+  private Object[] values;
 
   /** The shared empty history (see {@link #writable}). */
   @SuppressWarnings("unchecked")
@@ -46,51 +57,87 @@ final class History<V> {
     if (this == NONE) {
       throw new IllegalStateException("the shared empty history is never written");
     }
-    Entry<V>[] old = entries;
-    Entry<V>[] next = Arrays.copyOf(old, old.length + 1);
-    next[old.length] = new Entry<>(at, pos, value);
-    entries = next;
+    if (pos < 0 || pos > POS) {
+      throw new IllegalArgumentException("position " + pos + " out of range");
+    }
+    long[] old = stamps;
+    int n = old.length / 2;
+    long word = pos;
+    if (values == null && value instanceof Boolean b) {
+      word = b ? pos | TRUE : pos;
+    } else {
+      Object[] vs = values;
+      if (vs == null) {
+        // The first value that is not a boolean: the earlier booleans move to the values.
+        vs = new Object[n];
+        for (int i = 0; i < n; i++) {
+          vs[i] = (old[2 * i + 1] & TRUE) != 0;
+        }
+      }
+      Object[] next = Arrays.copyOf(vs, n + 1);
+      next[n] = value;
+      values = next;
+    }
+    long[] next = Arrays.copyOf(old, old.length + 2);
+    next[2 * n] = at;
+    next[2 * n + 1] = word;
+    stamps = next;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Entry<V> entry(long[] s, int i) {
+    long word = s[2 * i + 1];
+    Object[] vs = values;
+    V v = vs == null || vs.length <= i
+        ? (V) Boolean.valueOf((word & TRUE) != 0) : (V) vs[i];
+    return new Entry<>(s[2 * i], word & POS, v);
   }
 
   /** The entry in force at (t, p): the last one with time ≤ t and position ≤ p, or null. */
   Entry<V> at(long t, long p) {
-    Entry<V>[] es = entries;
-    if (es == null) {
+    long[] s = stamps;
+    if (s == null) {
       // A history published to this reader before its constructor's write: nothing visible.
       return null;
     }
     int lo = 0;
-    int hi = es.length - 1;
+    int hi = s.length / 2 - 1;
     int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      Entry<V> e = es[mid];
-      if (e.at <= t && e.pos <= p) {
+      if (s[2 * mid] <= t && (s[2 * mid + 1] & POS) <= p) {
         found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    return found < 0 ? null : es[found];
+    return found < 0 ? null : entry(s, found);
   }
 
   /** The first entry, or null when empty. */
   Entry<V> first() {
-    Entry<V>[] es = entries;
-    return es == null || es.length == 0 ? null : es[0];
+    long[] s = stamps;
+    return s == null || s.length == 0 ? null : entry(s, 0);
   }
 
   /** The latest entry, or null when empty. */
   Entry<V> last() {
-    Entry<V>[] es = entries;
-    return es == null || es.length == 0 ? null : es[es.length - 1];
+    long[] s = stamps;
+    return s == null || s.length == 0 ? null : entry(s, s.length / 2 - 1);
   }
 
-  /** A stable copy of every entry, for reports. */
+  /** A stable copy of every entry, for reports and checkpoints. */
   @SuppressWarnings("unchecked")
   Entry<V>[] all() {
-    Entry<V>[] es = entries;
-    return es == null ? (Entry<V>[]) EMPTY : es;
+    long[] s = stamps;
+    if (s == null) {
+      return (Entry<V>[]) new Entry<?>[0];
+    }
+    Entry<V>[] out = (Entry<V>[]) new Entry<?>[s.length / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = entry(s, i);
+    }
+    return out;
   }
 }

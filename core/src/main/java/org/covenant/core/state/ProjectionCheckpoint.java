@@ -1,0 +1,1122 @@
+package org.covenant.core.state;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.covenant.core.Sha256;
+import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Group;
+import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.state.Entities.Participant;
+import org.covenant.core.state.Entities.SettingValue;
+import org.covenant.core.state.Entities.SettingsScope;
+import org.covenant.core.state.Entities.User;
+import org.covenant.core.event.HoldScope;
+import org.covenant.core.vocab.Category;
+import org.covenant.core.vocab.ConsentType;
+import org.covenant.core.vocab.Feature;
+import org.covenant.core.vocab.Notice;
+import org.covenant.core.vocab.Role;
+import org.covenant.core.vocab.SettingDef;
+import org.covenant.core.vocab.Vocabulary;
+
+/**
+ * A projection checkpoint (issue 15): the {@link GovernanceState} as of one ledger position,
+ * written so that a start can load it and replay only the ledger's tail. Pure: it reads and
+ * writes streams; where checkpoints are kept (files, PostgreSQL) and how they are checked
+ * against the transparency log belongs to the adapters.
+ *
+ * <p>The format is our own compact binary one, written big-endian in the manner of
+ * {@code DataOutputStream} (by a small writer of its own: the core does no java.io): every id
+ * written once, where it first occurs, and referred to by its dense index after that; then the entities and their
+ * histories as runs of primitives, the content table as primitive columns. Not Java
+ * serialization (fragile across versions, unsafe to read, several times larger) and not JSON
+ * (ten times larger and slower to parse than the replay it replaces): a checkpoint is only
+ * worth its while if loading it is much cheaper than replaying the ledger, and it is never
+ * read by anything but this class.
+ *
+ * <p>Layout: magic {@code COVPROJ1}, format version (int), vocabulary fingerprint (32 bytes:
+ * the ordinals the histories are indexed by), ledger position (long), time of the event there
+ * (a {@link TimeKey}), log tree size (long) and root (32 bytes) at that position, the body,
+ * and the SHA-256 ({@link Sha256}) of everything before it. A reader checks the digest over the
+ * whole stream before it decodes a byte of the body, so a flipped byte or a truncation is
+ * refused before any count is trusted.
+ *
+ * <p>A checkpoint of a state that is still growing is exact: every entity and history entry
+ * carries its ledger position, and only those at or before the checkpoint's position are
+ * written, so the writer may run on another thread while the ledger appends.
+ */
+public final class ProjectionCheckpoint {
+  /** The format this code writes and the only one it reads. */
+  public static final int FORMAT = 2;
+  private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
+  private static final int DIGEST = 32;
+  private static final byte[] VOCABULARY = vocabularyFingerprint();
+  /** Magic, format, vocabulary, position, time, log size, log root. */
+  private static final int HEADER = 8 + 4 + 32 + 8 + 8 + 8 + 32;
+
+  private ProjectionCheckpoint() {}
+
+  /**
+   * What a checkpoint says about itself.
+   *
+   * @param position the ledger position the state is at
+   * @param lastAt the time of the event at that position ({@link TimeKey}; {@code Long.MIN_VALUE}
+   *     when the position is 0)
+   * @param logSize the transparency log's tree size whose last ledger-event leaf is that position
+   * @param logRoot that tree's root hash (32 bytes)
+   */
+  public record CheckpointHeader(long position, long lastAt, long logSize, byte[] logRoot) {
+    /** Validates the fields. */
+    public CheckpointHeader {
+      Objects.requireNonNull(logRoot, "logRoot");
+      if (logRoot.length != DIGEST) {
+        throw new IllegalArgumentException("logRoot has " + logRoot.length + " bytes, not 32");
+      }
+      if (position < 0 || logSize < 0) {
+        throw new IllegalArgumentException("negative position or log size");
+      }
+      logRoot = logRoot.clone();
+    }
+
+    @Override
+    public byte[] logRoot() {
+      return logRoot.clone();
+    }
+
+    /** The root as lowercase hex. */
+    public String logRootHex() {
+      return HexFormat.of().formatHex(logRoot);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CheckpointHeader h && h.position == position && h.lastAt == lastAt
+          && h.logSize == logSize && Arrays.equals(h.logRoot, logRoot);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(position, lastAt, logSize, Arrays.hashCode(logRoot));
+    }
+
+    @Override
+    public String toString() {
+      return "checkpoint at position " + position + " (log size " + logSize + ", root "
+          + logRootHex() + ")";
+    }
+  }
+
+  /** The outcome of checking a checkpoint's frame: its header, or why it is refused. */
+  public sealed interface FrameCheck {
+    /** The frame is intact and in this format. */
+    record Valid(CheckpointHeader header) implements FrameCheck {}
+
+    /** The checkpoint cannot be used; {@code problem} says why, for a warning. */
+    record Invalid(String problem) implements FrameCheck {}
+  }
+
+  /**
+   * Bytes read from somewhere (a file, a database row): the adapter's stream, wrapped. The core
+   * does no I/O itself (STYLE.md), so it reads and writes through these two interfaces; a read or
+   * write failure is the adapter's unchecked exception.
+   */
+  public interface Input extends AutoCloseable {
+    /** Up to {@code len} bytes into {@code b} at {@code off}; -1 at the end. */
+    int read(byte[] b, int off, int len);
+
+    @Override
+    void close();
+  }
+
+  /** Where {@link #write} puts the bytes. */
+  @FunctionalInterface
+  public interface Output {
+    /** Writes {@code len} bytes of {@code b} from {@code off}. */
+    void write(byte[] b, int off, int len);
+  }
+
+  /** A checkpoint that can be read more than once (check, then restore). */
+  @FunctionalInterface
+  public interface Source {
+    /** A fresh input over the checkpoint's bytes. */
+    Input open();
+  }
+
+  /** A checkpoint's body that does not decode (or changed since it was checked). */
+  public static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Bytes in memory as a {@link Source}. */
+  public static Source of(byte[] bytes) {
+    return () -> new Input() {
+      private int at;
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (at >= bytes.length) {
+          return -1;
+        }
+        int n = Math.min(len, bytes.length - at);
+        System.arraycopy(bytes, at, b, off, n);
+        at += n;
+        return n;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * Writes the state as of {@code header.position()} (which must not exceed the state's head) to
+   * {@code out}. Safe while another thread appends to the state.
+   */
+  public static void write(GovernanceState state, CheckpointHeader header, Output out) {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(header, "header");
+    if (header.position() > state.head()) {
+      throw new IllegalArgumentException("position " + header.position()
+          + " is past the state's head " + state.head());
+    }
+    MessageDigest md = Sha256.newDigest();
+    Out d = new Out(out, md);
+    d.write(MAGIC);
+    d.writeInt(FORMAT);
+    d.write(VOCABULARY);
+    d.writeLong(header.position());
+    d.writeLong(header.lastAt());
+    d.writeLong(header.logSize());
+    d.write(header.logRoot);
+    new Writer(state, header.position()).write(d);
+    d.flush();
+    byte[] digest = md.digest();
+    out.write(digest, 0, digest.length);
+  }
+
+  /** The bytes {@link #write} would write. */
+  public static byte[] toBytes(GovernanceState state, CheckpointHeader header) {
+    Grow out = new Grow();
+    write(state, header, out);
+    return Arrays.copyOf(out.bytes, out.size);
+  }
+
+  /** A growing byte array. */
+  private static final class Grow implements Output {
+    byte[] bytes = new byte[1 << 12];
+    int size;
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (size + len > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+      }
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+  }
+
+  /**
+   * Checks the frame: magic, format, vocabulary and the digest over every byte. Never throws on
+   * bad content; a failure to read the source is an {@link FrameCheck.Invalid} too.
+   */
+  public static FrameCheck check(Source source) {
+    try (Input in = source.open()) {
+      MessageDigest md = Sha256.newDigest();
+      byte[] head = new byte[HEADER];
+      int got = readUpTo(in, head, HEADER);
+      if (got < MAGIC.length || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
+        return new FrameCheck.Invalid("not a projection checkpoint (bad magic)");
+      }
+      if (got < HEADER) {
+        return new FrameCheck.Invalid("truncated (" + got + " bytes)");
+      }
+      md.update(head);
+      ByteBuffer h = ByteBuffer.wrap(head);
+      h.position(MAGIC.length);
+      int format = h.getInt();
+      if (format != FORMAT) {
+        return new FrameCheck.Invalid("format " + format + ", this version reads format " + FORMAT
+            + " only");
+      }
+      byte[] vocabulary = new byte[DIGEST];
+      h.get(vocabulary);
+      long position = h.getLong();
+      long lastAt = h.getLong();
+      long logSize = h.getLong();
+      byte[] root = new byte[DIGEST];
+      h.get(root);
+      // Digest the rest, holding the last 32 bytes back: they are the digest itself.
+      byte[] buf = new byte[(1 << 16) + DIGEST];
+      int held = 0;
+      while (true) {
+        int n = in.read(buf, held, buf.length - held);
+        if (n < 0) {
+          break;
+        }
+        held += n;
+        if (held > DIGEST) {
+          md.update(buf, 0, held - DIGEST);
+          System.arraycopy(buf, held - DIGEST, buf, 0, DIGEST);
+          held = DIGEST;
+        }
+      }
+      if (held < DIGEST) {
+        return new FrameCheck.Invalid("truncated (no digest at the end)");
+      }
+      if (!MessageDigest.isEqual(md.digest(), Arrays.copyOf(buf, DIGEST))) {
+        return new FrameCheck.Invalid("digest mismatch: the checkpoint is damaged or truncated");
+      }
+      if (!Arrays.equals(vocabulary, VOCABULARY)) {
+        return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
+            + " categories, consents or roles differ from this version's)");
+      }
+      if (position < 0 || logSize < 0) {
+        return new FrameCheck.Invalid("negative position or log size");
+      }
+      return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
+    } catch (RuntimeException e) {
+      return new FrameCheck.Invalid("cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static int readUpTo(Input in, byte[] b, int len) {
+    int got = 0;
+    while (got < len) {
+      int n = in.read(b, got, len - got);
+      if (n < 0) {
+        break;
+      }
+      got += n;
+    }
+    return got;
+  }
+
+  /**
+   * Decodes a checkpoint that {@link #check} found valid into a state at its position, whose
+   * {@code terms.accepted} events may name the terms versions {@code knownTerms} knows.
+   *
+   * @throws Unreadable when the body does not decode or the bytes changed since the check; the
+   *     source's own exception when it cannot be read
+   */
+  public static GovernanceState restore(Source source, Predicate<String> knownTerms) {
+    try (Input raw = source.open()) {
+      // The digest is checked again as the body is read: the bytes may have changed since check.
+      MessageDigest md = Sha256.newDigest();
+      In d = new In(raw, md);
+      d.skip(MAGIC.length + 4 + DIGEST);
+      long position = d.readLong();
+      long lastAt = d.readLong();
+      d.skip(8 + DIGEST);
+      GovernanceState state = GovernanceState.create(knownTerms);
+      new Reader(state).read(d);
+      byte[] expected = d.digestSoFar();
+      byte[] stored = d.rawBytes(DIGEST);
+      if (!MessageDigest.isEqual(expected, stored) || !d.atEnd()) {
+        throw new Unreadable("the checkpoint changed or is damaged (digest mismatch)", null);
+      }
+      state.restoredAt(position, lastAt);
+      return state;
+    } catch (Unreadable e) {
+      throw e;
+    } catch (Truncated | IndexOutOfBoundsException | NegativeArraySizeException
+        | IllegalArgumentException | NullPointerException | ClassCastException e) {
+      throw new Unreadable("the checkpoint's body does not decode: " + e, e);
+    }
+  }
+
+  /** The input ended in the middle of a value. */
+  private static final class Truncated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Truncated() {
+      super("truncated", null, false, false);
+    }
+  }
+
+  /**
+   * A big-endian writer in the style of {@code DataOutputStream} (the core does no java.io),
+   * buffered, digesting what it passes on.
+   */
+  private static final class Out {
+    private final Output out;
+    private final MessageDigest md;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+
+    Out(Output out, MessageDigest md) {
+      this.out = out;
+      this.md = md;
+    }
+
+    private void room(int n) {
+      if (buf.remaining() < n) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (buf.position() > 0) {
+        md.update(buf.array(), 0, buf.position());
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+    }
+
+    void write(byte[] b) {
+      int off = 0;
+      while (off < b.length) {
+        room(1);
+        int n = Math.min(buf.remaining(), b.length - off);
+        buf.put(b, off, n);
+        off += n;
+      }
+    }
+
+    void writeLong(long v) {
+      room(8);
+      buf.putLong(v);
+    }
+
+    void writeInt(int v) {
+      room(4);
+      buf.putInt(v);
+    }
+
+    void writeShort(int v) {
+      room(2);
+      buf.putShort((short) v);
+    }
+
+    void writeByte(int v) {
+      room(1);
+      buf.put((byte) v);
+    }
+
+    void writeBoolean(boolean v) {
+      writeByte(v ? 1 : 0);
+    }
+  }
+
+  /** The reader matching {@link Out}, digesting what it reads until asked for the digest. */
+  private static final class In {
+    private final Input in;
+    private final MessageDigest md;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).limit(0);
+    private boolean digesting = true;
+    /** Start of the buffered bytes consumed but not yet digested. */
+    private int mark;
+
+    In(Input in, MessageDigest md) {
+      this.in = in;
+      this.md = md;
+    }
+
+    /** Makes at least one byte available; false at the end. */
+    private boolean fill() {
+      if (buf.hasRemaining()) {
+        return true;
+      }
+      digestConsumed();
+      buf.clear();
+      int n = in.read(buf.array(), 0, buf.capacity());
+      while (n == 0) {
+        n = in.read(buf.array(), 0, buf.capacity());
+      }
+      mark = 0;
+      if (n < 0) {
+        buf.limit(0);
+        return false;
+      }
+      buf.limit(n);
+      return true;
+    }
+
+    /** Digests the bytes consumed since the last time (the trailer is never digested). */
+    private void digestConsumed() {
+      if (digesting && buf.position() > mark) {
+        md.update(buf.array(), mark, buf.position() - mark);
+      }
+      mark = buf.position();
+    }
+
+    void readFully(byte[] b) {
+      int off = 0;
+      while (off < b.length) {
+        if (!fill()) {
+          throw new Truncated();
+        }
+        int n = Math.min(buf.remaining(), b.length - off);
+        buf.get(b, off, n);
+        off += n;
+      }
+    }
+
+    void skip(int n) {
+      readFully(new byte[n]);
+    }
+
+    private ByteBuffer need(int n) {
+      if (buf.remaining() >= n) {
+        return buf;
+      }
+      byte[] b = new byte[n];
+      readFully(b);
+      return ByteBuffer.wrap(b);
+    }
+
+    long readLong() {
+      return need(8).getLong();
+    }
+
+    int readInt() {
+      return need(4).getInt();
+    }
+
+    int readUnsignedShort() {
+      return need(2).getShort() & 0xffff;
+    }
+
+    int readUnsignedByte() {
+      return need(1).get() & 0xff;
+    }
+
+    byte readByte() {
+      return need(1).get();
+    }
+
+    boolean readBoolean() {
+      return readByte() != 0;
+    }
+
+    /** The digest of every byte consumed so far; nothing after is digested. */
+    byte[] digestSoFar() {
+      digestConsumed();
+      digesting = false;
+      return md.digest();
+    }
+
+    byte[] rawBytes(int n) {
+      byte[] b = new byte[n];
+      readFully(b);
+      return b;
+    }
+
+    boolean atEnd() {
+      return !fill();
+    }
+  }
+
+  /**
+   * A canonical digest of the state as of {@code position}: equal for equal projections however
+   * they were built (replayed, or loaded from a checkpoint and then replayed). For tests and
+   * diagnostics.
+   */
+  public static String digest(GovernanceState state, long position, long lastAt) {
+    return Sha256.hex(toBytes(state, new CheckpointHeader(position, lastAt, 0, new byte[DIGEST])));
+  }
+
+  private static byte[] vocabularyFingerprint() {
+    StringBuilder b = new StringBuilder("covenant-projection-vocabulary/1\n");
+    for (SettingDef s : Vocabulary.settings()) {
+      b.append("setting ").append(s.ordinal()).append(' ').append(s.key()).append('\n');
+    }
+    for (Feature f : Vocabulary.features()) {
+      b.append("feature ").append(f.ordinal()).append(' ').append(f.key()).append('\n');
+    }
+    for (Category c : Vocabulary.categories()) {
+      b.append("category ").append(c.ordinal()).append(' ').append(c.id()).append('\n');
+    }
+    for (Notice n : Notice.values()) {
+      b.append("notice ").append(n.ordinal()).append(' ').append(n.name()).append('\n');
+    }
+    for (ConsentType c : ConsentType.values()) {
+      b.append("consent ").append(c.ordinal()).append(' ').append(c.name()).append('\n');
+    }
+    for (Role r : Role.values()) {
+      b.append("role ").append(r.ordinal()).append(' ').append(r.name()).append('\n');
+    }
+    for (HoldScope.Kind k : HoldScope.Kind.values()) {
+      b.append("hold-scope ").append(k.ordinal()).append(' ').append(k.name()).append('\n');
+    }
+    return Sha256.newDigest().digest(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Writes the state as of one position; each string inline where it first occurs. */
+  private static final class Writer {
+    private final GovernanceState state;
+    private final long p;
+    private final Map<String, Integer> strings = new HashMap<>();
+
+    Writer(GovernanceState state, long position) {
+      this.state = state;
+      this.p = position;
+    }
+
+    /**
+     * A string: 0 for null, index + 1 when written before, or minus (its UTF-8 length + 1)
+     * followed by those bytes the first time (the table is built as it is read: one pass).
+     */
+    private void str(Out d, String s) {
+      if (s == null) {
+        d.writeInt(0);
+        return;
+      }
+      Integer i = strings.get(s);
+      if (i != null) {
+        d.writeInt(i);
+        return;
+      }
+      strings.put(s, strings.size() + 1);
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeInt(-b.length - 1);
+      d.write(b);
+    }
+
+    void write(Out d) {
+      List<Account> accounts = new ArrayList<>();
+      for (Account a : state.accounts.values()) {
+        if (a.pos <= p) {
+          accounts.add(a);
+        }
+      }
+      accounts.sort(Comparator.comparingLong(a -> a.pos));
+      d.writeInt(accounts.size());
+      for (Account a : accounts) {
+        str(d, a.id);
+        str(d, a.owner);
+        d.writeLong(a.at);
+        d.writeLong(a.pos);
+        strings(d, a.terms);
+        booleans(d, a.consents);
+        settings(d, a.settings);
+        List<Group> groups = new ArrayList<>();
+        for (Group g : a.groups.values()) {
+          if (g.pos <= p) {
+            groups.add(g);
+          }
+        }
+        groups.sort(Comparator.comparingLong(g -> g.pos));
+        d.writeInt(groups.size());
+        for (Group g : groups) {
+          str(d, g.id);
+          d.writeLong(g.at);
+          d.writeLong(g.pos);
+          settings(d, g.settings);
+        }
+        List<User> users = new ArrayList<>();
+        for (User u : a.users.values()) {
+          if (u.pos <= p) {
+            users.add(u);
+          }
+        }
+        users.sort(Comparator.comparingLong((User u) -> u.pos).thenComparing(u -> u.id));
+        d.writeInt(users.size());
+        for (User u : users) {
+          str(d, u.id);
+          d.writeByte(u.role.ordinal());
+          str(d, u.group);
+          d.writeLong(u.at);
+          d.writeLong(u.pos);
+          settings(d, u.settings);
+        }
+      }
+      List<Meeting> meetings = new ArrayList<>();
+      for (Meeting m : state.meetings.values()) {
+        if (m.pos <= p) {
+          meetings.add(m);
+        }
+      }
+      meetings.sort(Comparator.comparingLong(m -> m.pos));
+      d.writeInt(meetings.size());
+      for (Meeting m : meetings) {
+        str(d, m.id);
+        str(d, m.account);
+        str(d, m.host);
+        d.writeLong(m.at);
+        d.writeLong(m.pos);
+        booleans(d, m.features);
+        booleans(d, m.ended);
+        List<Participant> ps = new ArrayList<>();
+        for (Participant x : m.participants.values()) {
+          if (seen(x.present) || seen(x.organisation) || anySeen(x.acks)) {
+            ps.add(x);
+          }
+        }
+        // In the order they were added: the engine walks a meeting's participants in map order
+        // (the first who had not acknowledged is the evidence), and a map filled in the same
+        // order iterates in the same order.
+        ps.sort(Comparator.comparingLong(this::createdAt).thenComparing(x -> x.id));
+        d.writeInt(ps.size());
+        for (Participant x : ps) {
+          str(d, x.id);
+          booleans(d, x.present);
+          strings(d, x.organisation);
+          booleans(d, x.acks);
+        }
+      }
+      contents(d);
+      rights(d);
+    }
+
+    /**
+     * The data-rights state (format 2): valued settings, deletions, removed users and legal
+     * holds, each as of the checkpoint's position.
+     */
+    private void rights(Out d) {
+      DataRights r = state.rights;
+      List<Map.Entry<String, History<DataRights.Valued>>> valued = new ArrayList<>();
+      for (Map.Entry<String, History<DataRights.Valued>> e : r.valued.entrySet()) {
+        if (seen(e.getValue())) {
+          valued.add(e);
+        }
+      }
+      valued.sort(Comparator.comparingLong((Map.Entry<String, History<DataRights.Valued>> e) ->
+          e.getValue().first().pos()).thenComparing(Map.Entry::getKey));
+      d.writeInt(valued.size());
+      for (Map.Entry<String, History<DataRights.Valued>> e : valued) {
+        str(d, e.getKey());
+        List<History.Entry<DataRights.Valued>> es = upTo(e.getValue());
+        d.writeInt(es.size());
+        for (History.Entry<DataRights.Valued> x : es) {
+          d.writeLong(x.at());
+          d.writeLong(x.pos());
+          DataRights.Valued v = x.value();
+          if (v == null) {
+            d.writeByte(0);
+          } else if (v.value() instanceof org.covenant.core.event.SettingValue.Number n) {
+            d.writeByte(1 | (v.locked() ? 4 : 0));
+            d.writeLong(n.value());
+          } else if (v.value() instanceof org.covenant.core.event.SettingValue.Codes c) {
+            d.writeByte(2 | (v.locked() ? 4 : 0));
+            d.writeInt(c.codes().size());
+            for (String code : c.codes()) {
+              str(d, code);
+            }
+          } else {
+            throw new IllegalStateException("unhandled valued setting " + v.value());
+          }
+        }
+      }
+      stamped(d, r.deleted);
+      stamped(d, r.removed);
+      List<DataRights.Hold> holds = new ArrayList<>();
+      for (DataRights.Hold h : r.holds.values()) {
+        if (h.pos <= p) {
+          holds.add(h);
+        }
+      }
+      // Ledger order, so each account's holds come back in the order they were placed.
+      holds.sort(Comparator.comparingLong(h -> h.pos));
+      d.writeInt(holds.size());
+      for (DataRights.Hold h : holds) {
+        str(d, h.id);
+        str(d, h.account);
+        d.writeByte(h.scope.kind().ordinal());
+        str(d, h.scope.id());
+        str(d, h.matter);
+        str(d, h.by);
+        d.writeLong(h.at);
+        d.writeLong(h.pos);
+        strings(d, h.released);
+      }
+    }
+
+    /** A map of string histories (who deleted, who removed), those begun by the position. */
+    private void stamped(Out d, Map<String, History<String>> m) {
+      List<Map.Entry<String, History<String>>> es = new ArrayList<>();
+      for (Map.Entry<String, History<String>> e : m.entrySet()) {
+        if (seen(e.getValue())) {
+          es.add(e);
+        }
+      }
+      es.sort(Comparator.comparingLong((Map.Entry<String, History<String>> e) ->
+          e.getValue().first().pos()).thenComparing(Map.Entry::getKey));
+      d.writeInt(es.size());
+      for (Map.Entry<String, History<String>> e : es) {
+        str(d, e.getKey());
+        strings(d, e.getValue());
+      }
+    }
+
+    /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
+    private void contents(Out d) {
+      ContentTable.View v = state.contents.view();
+      int n = 0;
+      int count = state.contents.size();
+      while (n < count && v.pos(n) <= p) {
+        n++;
+      }
+      d.writeInt(n);
+      for (int i = 0; i < n; i++) {
+        str(d, v.id(i));
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeByte(v.category(i));
+      }
+      for (int i = 0; i < n; i++) {
+        str(d, v.account(i));
+      }
+      for (int i = 0; i < n; i++) {
+        Meeting m = v.meeting(i);
+        str(d, m == null ? null : m.id);
+      }
+      for (int i = 0; i < n; i++) {
+        str(d, v.author(i));
+      }
+      for (int i = 0; i < n; i++) {
+        String[] others = v.others(i);
+        if (others == null) {
+          d.writeShort(0);
+        } else {
+          d.writeShort(others.length);
+          for (String o : others) {
+            str(d, o);
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeLong(v.at(i));
+      }
+      for (int i = 0; i < n; i++) {
+        d.writeLong(v.pos(i));
+      }
+    }
+
+    /** The position that added the participant: its earliest entry of any kind. */
+    private long createdAt(Participant x) {
+      long min = Long.MAX_VALUE;
+      for (History<?> h : x.acks) {
+        min = Math.min(min, firstPos(h));
+      }
+      return Math.min(min, Math.min(firstPos(x.present), firstPos(x.organisation)));
+    }
+
+    private static long firstPos(History<?> h) {
+      History.Entry<?> first = h.first();
+      return first == null ? Long.MAX_VALUE : first.pos();
+    }
+
+    private boolean seen(History<?> h) {
+      History.Entry<?> first = h.first();
+      return first != null && first.pos() <= p;
+    }
+
+    private boolean anySeen(History<?>[] hs) {
+      for (History<?> h : hs) {
+        if (seen(h)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private <V> List<History.Entry<V>> upTo(History<V> h) {
+      History.Entry<V>[] all = h.all();
+      int n = 0;
+      while (n < all.length && all[n].pos() <= p) {
+        n++;
+      }
+      return Arrays.asList(all).subList(0, n);
+    }
+
+    private void booleans(Out d, History<Boolean> h) {
+      List<History.Entry<Boolean>> es = upTo(h);
+      d.writeInt(es.size());
+      for (History.Entry<Boolean> e : es) {
+        d.writeLong(e.at());
+        d.writeLong(e.pos());
+        d.writeBoolean(e.value());
+      }
+    }
+
+    private void booleans(Out d, History<Boolean>[] slots) {
+      d.writeShort(slots.length);
+      for (History<Boolean> h : slots) {
+        booleans(d, h);
+      }
+    }
+
+    private void strings(Out d, History<String> h) {
+      List<History.Entry<String>> es = upTo(h);
+      d.writeInt(es.size());
+      for (History.Entry<String> e : es) {
+        d.writeLong(e.at());
+        d.writeLong(e.pos());
+        str(d, e.value());
+      }
+    }
+
+    private void settings(Out d, SettingsScope s) {
+      d.writeShort(s.byKey.length);
+      for (History<SettingValue> h : s.byKey) {
+        List<History.Entry<SettingValue>> es = upTo(h);
+        d.writeInt(es.size());
+        for (History.Entry<SettingValue> e : es) {
+          d.writeLong(e.at());
+          d.writeLong(e.pos());
+          SettingValue v = e.value();
+          d.writeByte(v == null ? 0 : 1 | (v.value() ? 2 : 0) | (v.locked() ? 4 : 0));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Rebuilds the entities; strings come back as one shared instance each. */
+  private static final class Reader {
+    private final GovernanceState state;
+    private final List<String> table = new ArrayList<>();
+
+    Reader(GovernanceState state) {
+      this.state = state;
+    }
+
+    private String str(In d) {
+      int i = d.readInt();
+      if (i > 0) {
+        return table.get(i - 1);
+      }
+      if (i == 0) {
+        return null;
+      }
+      byte[] b = new byte[-(i + 1)];
+      d.readFully(b);
+      String s = new String(b, StandardCharsets.UTF_8);
+      table.add(s);
+      return s;
+    }
+
+    void read(In d) {
+      int accounts = d.readInt();
+      for (int i = 0; i < accounts; i++) {
+        Account a = new Account(str(d), str(d), d.readLong(), d.readLong());
+        strings(d, a.terms);
+        booleans(d, a.consents);
+        settings(d, a.settings);
+        int groups = d.readInt();
+        for (int g = 0; g < groups; g++) {
+          Group group = new Group(str(d), d.readLong(), d.readLong());
+          settings(d, group.settings);
+          a.groups.put(group.id, group);
+        }
+        int users = d.readInt();
+        Role[] roles = Role.values();
+        for (int u = 0; u < users; u++) {
+          String id = str(d);
+          Role role = roles[d.readByte()];
+          User user = new User(id, role, str(d), d.readLong(), d.readLong());
+          settings(d, user.settings);
+          a.users.put(user.id, user);
+        }
+        state.accounts.put(a.id, a);
+      }
+      int meetings = d.readInt();
+      for (int i = 0; i < meetings; i++) {
+        Meeting m = new Meeting(str(d), str(d), str(d), d.readLong(), d.readLong());
+        History<Boolean>[] features = Entities.histories(m.features.length);
+        if (readSlots(d, features) > 0) {
+          m.features = features;
+        }
+        History<Boolean> ended = new History<>();
+        if (booleans(d, ended) > 0) {
+          m.ended = ended;
+        }
+        int ps = d.readInt();
+        for (int j = 0; j < ps; j++) {
+          Participant x = new Participant(str(d));
+          booleans(d, x.present);
+          strings(d, x.organisation);
+          History<Boolean>[] acks = Entities.histories(x.acks.length);
+          if (readSlots(d, acks) > 0) {
+            x.acks = acks;
+          }
+          m.participants.put(x.id, x);
+        }
+        state.meetings.put(m.id, m);
+      }
+      int n = d.readInt();
+      String[] ids = new String[n];
+      int[] categories = new int[n];
+      String[] owners = new String[n];
+      Meeting[] inMeeting = new Meeting[n];
+      String[] authors = new String[n];
+      List<List<String>> contributors = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        categories[i] = d.readUnsignedByte();
+      }
+      for (int i = 0; i < n; i++) {
+        owners[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        String m = str(d);
+        inMeeting[i] = m == null ? null : state.meetings.get(m);
+      }
+      for (int i = 0; i < n; i++) {
+        authors[i] = str(d);
+      }
+      for (int i = 0; i < n; i++) {
+        int k = d.readUnsignedShort();
+        if (k == 0) {
+          contributors.add(List.of(owners[i]));
+        } else {
+          String[] all = new String[k + 1];
+          all[0] = owners[i];
+          for (int j = 0; j < k; j++) {
+            all[j + 1] = str(d);
+          }
+          contributors.add(Arrays.asList(all));
+        }
+      }
+      long[] at = new long[n];
+      for (int i = 0; i < n; i++) {
+        at[i] = d.readLong();
+      }
+      for (int i = 0; i < n; i++) {
+        state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
+            contributors.get(i), at[i], d.readLong());
+      }
+      rights(d);
+    }
+
+    private void rights(In d) {
+      DataRights r = state.rights;
+      int valued = d.readInt();
+      for (int i = 0; i < valued; i++) {
+        String key = str(d);
+        String[] parts = key.split("\u0000", -1);
+        if (parts.length != 3) {
+          throw new IllegalArgumentException("valued setting key with " + parts.length
+              + " parts");
+        }
+        History<DataRights.Valued> h = new History<>();
+        int n = d.readInt();
+        for (int j = 0; j < n; j++) {
+          long at = d.readLong();
+          long pos = d.readLong();
+          int tag = d.readUnsignedByte();
+          boolean locked = (tag & 4) != 0;
+          DataRights.Valued v;
+          switch (tag & 3) {
+            case 0 -> v = null;
+            case 1 -> v = new DataRights.Valued(
+                new org.covenant.core.event.SettingValue.Number(d.readLong()), locked);
+            case 2 -> {
+              int k = d.readInt();
+              List<String> codes = new ArrayList<>(k);
+              for (int c = 0; c < k; c++) {
+                codes.add(str(d));
+              }
+              v = new DataRights.Valued(new org.covenant.core.event.SettingValue.Codes(codes),
+                  locked);
+            }
+            default -> throw new IllegalArgumentException("valued setting tag " + tag);
+          }
+          h.add(at, pos, v);
+        }
+        r.valued.put(key, h);
+        r.valuedAccounts.add(parts[1]);
+      }
+      stamped(d, r.deleted);
+      stamped(d, r.removed);
+      int holds = d.readInt();
+      HoldScope.Kind[] kinds = HoldScope.Kind.values();
+      for (int i = 0; i < holds; i++) {
+        String id = str(d);
+        String account = str(d);
+        HoldScope scope = new HoldScope(kinds[d.readUnsignedByte()], str(d));
+        DataRights.Hold h = new DataRights.Hold(id, account, scope, str(d), str(d), d.readLong(),
+            d.readLong());
+        strings(d, h.released);
+        r.addHold(h);
+      }
+    }
+
+    private void stamped(In d, Map<String, History<String>> m) {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        String key = str(d);
+        History<String> h = new History<>();
+        strings(d, h);
+        m.put(key, h);
+      }
+    }
+
+    /** Fills the slots' histories; the number of slots with entries. */
+    private int readSlots(In d, History<Boolean>[] slots) {
+      int n = d.readUnsignedShort();
+      if (n != slots.length) {
+        throw new IllegalArgumentException("expected " + slots.length + " slots, found " + n);
+      }
+      int written = 0;
+      for (int i = 0; i < n; i++) {
+        History<Boolean> h = new History<>();
+        if (booleans(d, h) > 0) {
+          slots[i] = h;
+          written++;
+        } else {
+          slots[i] = History.none();
+        }
+      }
+      return written;
+    }
+
+    private void booleans(In d, History<Boolean>[] slots) {
+      readSlots(d, slots);
+    }
+
+    private int booleans(In d, History<Boolean> h) {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        h.add(d.readLong(), d.readLong(), d.readBoolean());
+      }
+      return n;
+    }
+
+    private void strings(In d, History<String> h) {
+      int n = d.readInt();
+      for (int i = 0; i < n; i++) {
+        h.add(d.readLong(), d.readLong(), str(d));
+      }
+    }
+
+    private void settings(In d, SettingsScope s) {
+      int keys = d.readUnsignedShort();
+      if (keys != s.byKey.length) {
+        throw new IllegalArgumentException("expected " + s.byKey.length + " settings, found " + keys);
+      }
+      for (int k = 0; k < keys; k++) {
+        int n = d.readInt();
+        if (n == 0) {
+          continue;
+        }
+        History<SettingValue> h = History.writable(s.byKey, k);
+        for (int i = 0; i < n; i++) {
+          long at = d.readLong();
+          long pos = d.readLong();
+          int v = d.readUnsignedByte();
+          h.add(at, pos, v == 0 ? null : new SettingValue((v & 2) != 0, (v & 4) != 0));
+        }
+      }
+    }
+  }
+}

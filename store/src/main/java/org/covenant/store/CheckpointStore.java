@@ -1,0 +1,332 @@
+package org.covenant.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Where projection checkpoints (issue 15) are kept: files in a directory (a data directory's
+ * {@code checkpoints/}) or a table of the ledger's PostgreSQL schema, so that every server of a
+ * shared database can read them. Stores opaque bytes by ledger position; what they mean and
+ * whether they can be trusted is the reader's business. Keeps the newest {@link #KEEP}: a write
+ * that is cut short (a crash, a SIGKILL) leaves the previous ones as they were.
+ */
+public abstract sealed class CheckpointStore implements AutoCloseable {
+  /** How many checkpoints are kept. */
+  public static final int KEEP = 2;
+
+  /** One stored checkpoint. */
+  public interface Stored {
+    /** The ledger position it says it is at (from its name or row, not yet checked). */
+    long position();
+
+    /** A fresh stream over its bytes. */
+    InputStream open() throws IOException;
+
+    /** Where it is, for warnings. */
+    String describe();
+  }
+
+  /** Writes a checkpoint's bytes. */
+  @FunctionalInterface
+  public interface Body {
+    /** Writes the bytes to {@code out} (not closing it). */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private CheckpointStore() {}
+
+  /**
+   * A stored checkpoint as the core's codec reads it: read failures come out as
+   * {@link java.io.UncheckedIOException}.
+   */
+  public static org.covenant.core.state.ProjectionCheckpoint.Source source(Stored s) {
+    return () -> {
+      InputStream in;
+      try {
+        in = s.open();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new org.covenant.core.state.ProjectionCheckpoint.Input() {
+        @Override
+        public int read(byte[] b, int off, int len) {
+          try {
+            return in.read(b, off, len);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            in.close();
+          } catch (IOException e) {
+            // a reader's close: nothing was written, nothing is lost
+          }
+        }
+      };
+    };
+  }
+
+  /** Checkpoints as files {@code projection-POSITION.ckpt} in {@code dir} (created on write). */
+  public static CheckpointStore files(Path dir) {
+    return new Files_(dir);
+  }
+
+  /**
+   * Checkpoints in table {@code projection_checkpoint} of the ledger's schema.
+   *
+   * @throws StoreException {@code store_unavailable} when the database cannot be reached
+   */
+  public static CheckpointStore postgres(LedgerConfig.Postgres config) {
+    return new Postgres(config);
+  }
+
+  /** The stored checkpoints, newest position first. */
+  public abstract List<Stored> list();
+
+  /**
+   * Stores a checkpoint at {@code position} durably and atomically (a reader sees all of it or
+   * none of it), then deletes all but the newest {@link #KEEP}.
+   */
+  public abstract void write(long position, Body body) throws IOException;
+
+  @Override
+  public void close() {}
+
+  /** Files: temp file, fsync, rename, directory fsync. */
+  private static final class Files_ extends CheckpointStore {
+    private static final Pattern NAME = Pattern.compile("projection-(\\d{1,19})\\.ckpt");
+    private final Path dir;
+
+    Files_(Path dir) {
+      this.dir = Objects.requireNonNull(dir, "dir");
+    }
+
+    @Override
+    public List<Stored> list() {
+      List<Stored> out = new ArrayList<>();
+      if (!Files.isDirectory(dir)) {
+        return out;
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Matcher m = NAME.matcher(f.getFileName().toString());
+          if (m.matches()) {
+            long position = Long.parseLong(m.group(1));
+            out.add(new Stored() {
+              @Override
+              public long position() {
+                return position;
+              }
+
+              @Override
+              public InputStream open() throws IOException {
+                return Files.newInputStream(f);
+              }
+
+              @Override
+              public String describe() {
+                return "`" + f + "`";
+              }
+            });
+          }
+        }
+      } catch (IOException e) {
+        // An unreadable directory holds no usable checkpoint: the ledger is replayed.
+        return List.of();
+      }
+      out.sort((a, b) -> Long.compare(b.position(), a.position()));
+      return out;
+    }
+
+    @Override
+    public void write(long position, Body body) throws IOException {
+      PrivateFiles.createDirectories(dir);
+      Path target = dir.resolve("projection-" + position + ".ckpt");
+      Path temp = dir.resolve(".tmp-projection-" + position + ".ckpt");
+      // a write cut short (a crash) leaves its temporary file: never read, removed here
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (f.getFileName().toString().startsWith(".tmp-projection-")) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+      try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), PrivateFiles.fileAttributes())) {
+        OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        body.writeTo(out);
+        out.flush();
+        ch.force(true);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory();
+      List<Stored> all = list();
+      for (int i = KEEP; i < all.size(); i++) {
+        Files.deleteIfExists(dir.resolve("projection-" + all.get(i).position() + ".ckpt"));
+      }
+    }
+
+    private void syncDirectory() {
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException e) {
+        // Some file systems cannot open a directory; the rename is still atomic there.
+      }
+    }
+  }
+
+  /** A PostgreSQL table: one row per checkpoint, inserted in one statement (atomic). */
+  private static final class Postgres extends CheckpointStore {
+    private final HikariDataSource pool;
+    private final String table;
+    private final String where;
+
+    Postgres(LedgerConfig.Postgres config) {
+      HikariConfig hc = new HikariConfig();
+      hc.setJdbcUrl(config.jdbcUrl());
+      hc.setPoolName("covenant-checkpoints-" + config.schema());
+      hc.setMaximumPoolSize(1);
+      hc.setMinimumIdle(0);
+      hc.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
+      hc.setInitializationFailTimeout(-1);
+      hc.setAutoCommit(true);
+      hc.addDataSourceProperty("ApplicationName", "covenant-checkpoints");
+      this.table = config.schema() + ".projection_checkpoint";
+      this.where = "PostgreSQL table `" + table + "` at `"
+          + PostgresEventStore.safeUrl(config.jdbcUrl()) + "`";
+      try {
+        pool = new HikariDataSource(hc);
+      } catch (RuntimeException e) {
+        throw new StoreException(StoreException.UNAVAILABLE, "cannot connect to " + where
+            + ": " + e.getMessage(), e);
+      }
+      for (int attempt = 1; ; attempt++) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + config.schema());
+          st.execute("CREATE TABLE IF NOT EXISTS " + table + " (position BIGINT PRIMARY KEY, "
+              + "written_at TIMESTAMPTZ NOT NULL DEFAULT now(), body BYTEA NOT NULL)");
+          break;
+        } catch (SQLException e) {
+          // two servers starting at once may race on IF NOT EXISTS (see DocumentTable)
+          if (attempt < 2 && "23505".equals(e.getSQLState())) {
+            continue;
+          }
+          pool.close();
+          throw new StoreException(StoreException.UNAVAILABLE, "cannot create " + where + ": "
+              + e.getMessage(), e);
+        }
+      }
+    }
+
+    @Override
+    public List<Stored> list() {
+      List<Stored> out = new ArrayList<>();
+      try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT position FROM " + table
+              + " ORDER BY position DESC")) {
+        while (rs.next()) {
+          long position = rs.getLong(1);
+          out.add(new Stored() {
+            @Override
+            public long position() {
+              return position;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+              return new ByteArrayInputStream(read(position));
+            }
+
+            @Override
+            public String describe() {
+              return "at position " + position + " in " + where;
+            }
+          });
+        }
+      } catch (SQLException e) {
+        throw new StoreException(StoreException.UNAVAILABLE, "cannot list checkpoints in "
+            + where + ": " + e.getMessage(), e);
+      }
+      return out;
+    }
+
+    private byte[] read(long position) throws IOException {
+      try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+          "SELECT body FROM " + table + " WHERE position = ?")) {
+        ps.setLong(1, position);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new IOException("checkpoint at position " + position + " is gone from "
+                + where);
+          }
+          return rs.getBytes(1);
+        }
+      } catch (SQLException e) {
+        throw new IOException("cannot read checkpoint " + position + " from " + where + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void write(long position, Body body) throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      body.writeTo(bytes);
+      try (Connection c = pool.getConnection()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+            + " (position, body) VALUES (?, ?) ON CONFLICT (position) DO UPDATE SET body = "
+            + "excluded.body, written_at = now()")) {
+          ps.setLong(1, position);
+          ps.setBytes(2, bytes.toByteArray());
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+            + " WHERE position NOT IN (SELECT position FROM " + table
+            + " ORDER BY position DESC LIMIT " + KEEP + ")")) {
+          ps.executeUpdate();
+        }
+      } catch (SQLException e) {
+        throw new IOException("cannot write checkpoint " + position + " to " + where + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+}
