@@ -207,9 +207,9 @@ public final class DsrCommand implements Runnable {
             + "`");
         return 2;
       }
-      SubjectBundleVerifier.Outcome r = SubjectBundleVerifier.verify(bytes, key);
+      SubjectBundleVerifier.BundleCheck r = SubjectBundleVerifier.verify(bytes, key);
       ObjectNode o = Json.object();
-      if (r instanceof SubjectBundleVerifier.Outcome.Verified v) {
+      if (r instanceof SubjectBundleVerifier.BundleCheck.Verified v) {
         o.put("ok", true);
         o.put("account", v.account());
         o.put("subject", v.subject());
@@ -220,7 +220,7 @@ public final class DsrCommand implements Runnable {
         o.put("key_source", v.keyFromBundle() ? "bundle (compare it with your auditor's)"
             : "--key");
       } else {
-        SubjectBundleVerifier.Outcome.Rejected x = (SubjectBundleVerifier.Outcome.Rejected) r;
+        SubjectBundleVerifier.BundleCheck.Rejected x = (SubjectBundleVerifier.BundleCheck.Rejected) r;
         o.put("ok", false);
         o.put("code", x.code());
         o.put("message", x.message());

@@ -712,7 +712,7 @@ final class LedgerRoutes {
     if (ns.engine().catalog().version(terms).isEmpty()) {
       throw ServerException.notFound("terms", "no terms `" + terms + "`");
     }
-    org.covenant.core.decision.TermsPreview.Result r = org.covenant.core.decision.TermsPreview
+    org.covenant.core.decision.TermsPreview.Preview r = org.covenant.core.decision.TermsPreview
         .of(ns.engine(), ns.snapshot(), a.account(), terms, now());
     ObjectNode out = Json.object();
     out.put("account", r.account());

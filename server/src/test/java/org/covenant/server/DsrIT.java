@@ -58,7 +58,7 @@ class DsrIT {
       byte[] bundle = export.body();
       String vkey = FileKeyStore.load(dir).orElseThrow().verifier().keyText();
       assertThat(SubjectBundleVerifier.verify(bundle, Optional.of(vkey)))
-          .isInstanceOfSatisfying(SubjectBundleVerifier.Outcome.Verified.class, v -> {
+          .isInstanceOfSatisfying(SubjectBundleVerifier.BundleCheck.Verified.class, v -> {
             assertThat(v.subject()).isEqualTo("carol");
             assertThat(v.facts()).isEqualTo(2);
             assertThat(v.receipts()).isEqualTo(1);
@@ -67,7 +67,7 @@ class DsrIT {
         byte[] changed = bundle.clone();
         changed[i] ^= 1;
         assertThat(SubjectBundleVerifier.verify(changed, Optional.of(vkey))).as("byte %d", i)
-            .isInstanceOf(SubjectBundleVerifier.Outcome.Rejected.class);
+            .isInstanceOf(SubjectBundleVerifier.BundleCheck.Rejected.class);
       }
 
       // A request received now, fulfilled by the erasure later.

@@ -91,10 +91,10 @@ public final class TermsPreview {
    * @param items content items examined
    * @param purposes every purpose of the vocabulary, in its order
    */
-  public record Result(String account, Optional<String> current, String proposed, Instant at,
+  public record Preview(String account, Optional<String> current, String proposed, Instant at,
       int items, List<PurposeChange> purposes) {
     /** Copies. */
-    public Result {
+    public Preview {
       Objects.requireNonNull(account, "account");
       Objects.requireNonNull(current, "current");
       Objects.requireNonNull(proposed, "proposed");
@@ -108,7 +108,7 @@ public final class TermsPreview {
    *
    * @throws IllegalArgumentException when the engine's catalog has no {@code proposed}
    */
-  public static Result of(DecisionEngine engine, Snapshot snapshot, String account,
+  public static Preview of(DecisionEngine engine, Snapshot snapshot, String account,
       String proposed, Instant at) {
     if (engine.catalog().version(proposed).isEmpty()) {
       throw new IllegalArgumentException("no terms `" + proposed + "` in the catalog");
@@ -163,6 +163,6 @@ public final class TermsPreview {
       out.add(new PurposeChange(p, new Held(held.size(), allowedNow, allowedAfter, toDeny,
           toAllow, otherTerms, reasons), fresh));
     }
-    return new Result(account, current, proposed, at, held.size(), out);
+    return new Preview(account, current, proposed, at, held.size(), out);
   }
 }

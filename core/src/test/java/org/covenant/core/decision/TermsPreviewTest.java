@@ -68,7 +68,7 @@ class TermsPreviewTest {
     return s.snapshot();
   }
 
-  private static TermsPreview.PurposeChange training(TermsPreview.Result r) {
+  private static TermsPreview.PurposeChange training(TermsPreview.Preview r) {
     return r.purposes().stream().filter(p -> p.purpose().equals(TRAINING)).findFirst()
         .orElseThrow();
   }
@@ -76,7 +76,7 @@ class TermsPreviewTest {
   @Test
   void closingTerms_turnHeldAllowsIntoDenies_andNewContentToo() {
     Snapshot s = ledger("open");
-    TermsPreview.Result r = TermsPreview.of(ENGINE, s, "acme", "closed", NOW);
+    TermsPreview.Preview r = TermsPreview.of(ENGINE, s, "acme", "closed", NOW);
     assertThat(r.current()).contains("open");
     assertThat(r.items()).isEqualTo(2);
     TermsPreview.Held h = training(r).held();
@@ -102,7 +102,7 @@ class TermsPreviewTest {
   @Test
   void openingTerms_doNotFreeContentCapturedUnderOtherTerms_butFreeNewContent() {
     Snapshot s = ledger("closed");
-    TermsPreview.Result r = TermsPreview.of(ENGINE, s, "acme", "open", NOW);
+    TermsPreview.Preview r = TermsPreview.of(ENGINE, s, "acme", "open", NOW);
     TermsPreview.Held h = training(r).held();
     assertThat(h.allowedNow()).isZero();
     assertThat(h.allowedAfter()).isZero();

@@ -33,13 +33,13 @@ import org.covenant.log.TreeHasher;
  */
 public final class SubjectBundleVerifier {
   /** The outcome of a verification. */
-  public sealed interface Outcome {
+  public sealed interface BundleCheck {
     /** Every check passed. */
     record Verified(String account, String subject, int facts, int receipts, long treeSize,
-        String key, boolean keyFromBundle) implements Outcome {}
+        String key, boolean keyFromBundle) implements BundleCheck {}
 
     /** The first check that failed. */
-    record Rejected(String code, String message) implements Outcome {}
+    record Rejected(String code, String message) implements BundleCheck {}
   }
 
   private static final Set<String> TOP = Set.of("@context", "type", "dpv:hasRight", "account",
@@ -53,7 +53,7 @@ public final class SubjectBundleVerifier {
   private SubjectBundleVerifier() {}
 
   /** Verifies {@code file}, trusting {@code key} when given, else the key the bundle names. */
-  public static Outcome verify(byte[] file, Optional<String> key) {
+  public static BundleCheck verify(byte[] file, Optional<String> key) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -87,7 +87,7 @@ public final class SubjectBundleVerifier {
     }
   }
 
-  private static Outcome check(ObjectNode o, Optional<String> key) {
+  private static BundleCheck check(ObjectNode o, Optional<String> key) {
     Json.onlyFields(o, TOP);
     if (!SubjectBundle.TYPE.equals(Json.str(o, "type"))) {
       return reject("malformed_bundle", "`type` is not `" + SubjectBundle.TYPE + "`");
@@ -156,7 +156,7 @@ public final class SubjectBundleVerifier {
           }
         }
       }
-      Outcome r = included(hasher, cp, fact, SubjectBundle.leafBytes(fact),
+      BundleCheck r = included(hasher, cp, fact, SubjectBundle.leafBytes(fact),
           "facts[" + facts + "] (ledger position " + fact.path("position") + ")");
       if (r != null) {
         return r;
@@ -168,17 +168,17 @@ public final class SubjectBundleVerifier {
       ObjectNode rc = Json.obj(n, "receipts[" + receipts + "]");
       Json.onlyFields(rc, RECEIPT);
       byte[] leaf = CanonicalJson.canonicalize(Json.obj(rc.get("receipt"), "receipt"));
-      Outcome r = included(hasher, cp, rc, leaf, "receipts[" + receipts + "]");
+      BundleCheck r = included(hasher, cp, rc, leaf, "receipts[" + receipts + "]");
       if (r != null) {
         return r;
       }
       receipts++;
     }
-    return new Outcome.Verified(account, subject, facts, receipts, cp.size(),
+    return new BundleCheck.Verified(account, subject, facts, receipts, cp.size(),
         verifier.keyText(), key.isEmpty());
   }
 
-  private static Outcome included(TreeHasher hasher, SignedCheckpoint cp, ObjectNode item,
+  private static BundleCheck included(TreeHasher hasher, SignedCheckpoint cp, ObjectNode item,
       byte[] leaf, String what) {
     JsonNode index = item.get("leaf_index");
     if (index == null || !index.canConvertToExactIntegral() || index.asLong() < 0) {
@@ -208,7 +208,7 @@ public final class SubjectBundleVerifier {
     return a;
   }
 
-  private static Outcome reject(String code, String message) {
-    return new Outcome.Rejected(code, message);
+  private static BundleCheck reject(String code, String message) {
+    return new BundleCheck.Rejected(code, message);
   }
 }

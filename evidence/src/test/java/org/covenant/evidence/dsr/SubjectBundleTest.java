@@ -134,17 +134,17 @@ class SubjectBundleTest {
       vkey = d.signer().verifier().keyText();
     }
     assertThat(SubjectBundleVerifier.verify(file, Optional.of(vkey)))
-        .isInstanceOfSatisfying(SubjectBundleVerifier.Outcome.Verified.class, v -> {
+        .isInstanceOfSatisfying(SubjectBundleVerifier.BundleCheck.Verified.class, v -> {
           assertThat(v.facts()).isEqualTo(10);
           assertThat(v.receipts()).isEqualTo(1);
           assertThat(v.keyFromBundle()).isFalse();
         });
     assertThat(SubjectBundleVerifier.verify(file, Optional.empty()))
-        .isInstanceOfSatisfying(SubjectBundleVerifier.Outcome.Verified.class,
+        .isInstanceOfSatisfying(SubjectBundleVerifier.BundleCheck.Verified.class,
             v -> assertThat(v.keyFromBundle()).isTrue());
     String other = NoteSigner.generate("other.example/log").verifier().keyText();
     assertThat(SubjectBundleVerifier.verify(file, Optional.of(other)))
-        .isInstanceOfSatisfying(SubjectBundleVerifier.Outcome.Rejected.class,
+        .isInstanceOfSatisfying(SubjectBundleVerifier.BundleCheck.Rejected.class,
             r -> assertThat(r.code()).isEqualTo("key_mismatch"));
   }
 
@@ -181,13 +181,13 @@ class SubjectBundleTest {
         assertThat(SubjectBundleVerifier.verify(changed, Optional.empty()))
             .as("byte %d ^ 0x%02x (%s)", i, bit, text.substring(Math.max(0, i - 20),
                 Math.min(text.length(), i + 20)))
-            .isInstanceOf(SubjectBundleVerifier.Outcome.Rejected.class);
+            .isInstanceOf(SubjectBundleVerifier.BundleCheck.Rejected.class);
       }
     }
     // Reformatting is a change too.
     byte[] pretty = (Json.pretty(Json.parse(text)) + "\n").getBytes(StandardCharsets.UTF_8);
     assertThat(SubjectBundleVerifier.verify(pretty, Optional.empty()))
-        .isInstanceOfSatisfying(SubjectBundleVerifier.Outcome.Rejected.class,
+        .isInstanceOfSatisfying(SubjectBundleVerifier.BundleCheck.Rejected.class,
             r -> assertThat(r.code()).isEqualTo("not_canonical"));
   }
 

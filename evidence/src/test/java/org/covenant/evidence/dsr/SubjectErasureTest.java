@@ -100,7 +100,7 @@ class SubjectErasureTest {
       assertThat(log.consistencyProof(old.size(), now.size())
           .verify(old.root(), now.root())).isTrue();
       assertThat(SubjectBundleVerifier.verify(before, Optional.empty()))
-          .isInstanceOf(SubjectBundleVerifier.Outcome.Verified.class);
+          .isInstanceOf(SubjectBundleVerifier.BundleCheck.Verified.class);
       // A removed person is not exported again, nor erased twice.
       assertThatThrownBy(() -> requests.export("acme", "bob", "alice", T1, Optional.empty()))
           .isInstanceOfSatisfying(DataRightsException.class,
