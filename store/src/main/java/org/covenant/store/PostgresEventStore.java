@@ -407,14 +407,12 @@ public final class PostgresEventStore implements ShardedStore {
         contents.put(x.content(), x.account());
       }
     }
-    if (!wantMeetings.isEmpty() || !wantContents.isEmpty()) {
-      lookUp(c, "meeting", wantMeetings, meetings);
-      lookUp(c, "content", wantContents, contents);
-      for (int i = 0; i < out.length; i++) {
-        if (out[i] == null) {
-          ShardKey k = ShardKey.of(batch.get(i).event());
-          out[i] = (k.kind() == ShardKey.Kind.MEETING ? meetings : contents).get(k.id());
-        }
+    lookUp(c, "meeting", wantMeetings, meetings);
+    lookUp(c, "content", wantContents, contents);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        ShardKey k = ShardKey.of(batch.get(i).event());
+        out[i] = (k.kind() == ShardKey.Kind.MEETING ? meetings : contents).get(k.id());
       }
     }
     return out;

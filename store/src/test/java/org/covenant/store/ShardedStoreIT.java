@@ -197,6 +197,17 @@ class ShardedStoreIT {
   }
 
   @Test
+  void oneBatchResolvesMeetingsAndContentStartedInIt() throws Exception {
+    LedgerConfig.Postgres config = config();
+    try (Ledger ledger = Ledger.open(config, Workload.CATALOG)) {
+      List<Append> batch = ledger().stream().map(Append::of).toList();
+      assertThat(ledger.append(batch)).allMatch(r -> r instanceof AppendResult.Accepted);
+    }
+    assertThat(accounts(config)).isEqualTo(ACCOUNTS);
+    assertThat(registry(config)).hasSize(6);
+  }
+
+  @Test
   void aLocalLedgerCannotBeSharded() {
     try (Ledger l = Ledger.open(LedgerConfig.memory(), Workload.CATALOG)) {
       assertThatThrownBy(() -> l.reshard(a -> true)).isInstanceOf(IllegalStateException.class);
