@@ -398,6 +398,11 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /** Whether the projection holds some accounts only ({@link #reshard}, {@link #openShard}). */
+  public boolean sharded() {
+    return projected != null;
+  }
+
   /**
    * Whether this ledger answers and appends for the account now: always when it is not sharded;
    * when sharded, whether the account is owned and loaded (false while a {@link #reshard} that
