@@ -157,6 +157,14 @@ class ShardedStoreIT {
           new Event.ParticipantJoined(T, "mb", "late", Optional.empty()))))
           .isInstanceOfSatisfying(StoreException.class,
               e -> assertThat(e.code()).isEqualTo(StoreException.NOT_OWNER));
+      // A batch with one event of `b`: refused whole, and the member goes on.
+      assertThatThrownBy(() -> member.append(List.of(
+          Append.of(new Event.GroupCreated(T, "a", "g1")),
+          Append.of(new Event.GroupCreated(T, "b", "g1")))))
+          .isInstanceOfSatisfying(StoreException.class,
+              e -> assertThat(e.code()).isEqualTo(StoreException.NOT_OWNER));
+      assertThat(member.refresh()).isEqualTo(14);
+      assertThat(member.snapshot().groupsOf("a")).isEmpty();
       // A meeting stored nowhere: rejected by any member, as in one projection.
       assertThat(member.append(Append.of(
           new Event.ParticipantJoined(T, "nowhere", "late", Optional.empty()))))
