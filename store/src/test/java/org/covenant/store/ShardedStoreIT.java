@@ -216,6 +216,67 @@ class ShardedStoreIT {
   }
 
   @Test
+  void duringAMoveKeptAccountsAnswerAndMovingOnesAreRefused() throws Exception {
+    LedgerConfig.Postgres config = config();
+    try (Ledger ledger = Ledger.open(config, Workload.CATALOG)) {
+      ledger.append(ledger().stream().map(Append::of).toList());
+      ledger.append(Append.of(new Event.AccountCreated(T, "c", "c-owner")));
+    }
+    try (Ledger member = Ledger.openShard(config, Workload.CATALOG, a -> !a.equals("b"))) {
+      // The move: `b` comes here, `c` goes. Held inside the load until the checks are done.
+      java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      Thread[] mover = new Thread[1];
+      java.util.function.Predicate<String> next = a -> {
+        if (Thread.currentThread() == mover[0] && loading.getCount() > 0) {
+          loading.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return !a.equals("c");
+      };
+      Throwable[] failed = new Throwable[1];
+      mover[0] = new Thread(() -> {
+        try {
+          member.reshard(next);
+        } catch (Throwable t) {
+          failed[0] = t;
+        }
+      });
+      mover[0].start();
+      assertThat(loading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(member.ready("a")).isTrue();
+      assertThat(member.ready("b")).isFalse();
+      assertThat(member.ready("c")).isFalse();
+      assertThat(member.append(Append.of(new Event.GroupCreated(T, "a", "ga"))))
+          .isInstanceOf(AppendResult.Accepted.class);
+      for (String moving : List.of("b", "c")) {
+        assertThatThrownBy(() -> member.append(Append.of(
+            new Event.GroupCreated(T, moving, "g"))))
+            .isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.code()).isEqualTo(StoreException.NOT_OWNER));
+      }
+      // Another process appends for `b` meanwhile: the move catches it up.
+      try (Ledger other = Ledger.open(config, Workload.CATALOG)) {
+        assertThat(other.append(Append.of(new Event.GroupCreated(T, "b", "gb"))))
+            .isInstanceOf(AppendResult.Accepted.class);
+      }
+      release.countDown();
+      mover[0].join(30_000);
+      assertThat(failed[0]).isNull();
+      assertThat(member.ready("b")).isTrue();
+      assertThat(member.ready("c")).isFalse();
+      assertThat(member.snapshot().groupsOf("b")).containsExactly("gb");
+      assertThat(member.snapshot().groupsOf("a")).containsExactly("ga");
+      assertThat(member.append(Append.of(new Event.GroupCreated(T, "b", "gb2"))))
+          .isInstanceOf(AppendResult.Accepted.class);
+    }
+  }
+
+  @Test
   void aLocalLedgerCannotBeSharded() {
     try (Ledger l = Ledger.open(LedgerConfig.memory(), Workload.CATALOG)) {
       assertThatThrownBy(() -> l.reshard(a -> true)).isInstanceOf(IllegalStateException.class);
