@@ -96,6 +96,8 @@ public final class Ledger implements AutoCloseable {
    * {@link #reshard} to the accounts the member keeps; null: every account.
    */
   private volatile java.util.function.Predicate<String> serving;
+  /** While a sharded open builds its projection: the state being built, for its supplier. */
+  private GovernanceState[] building;
   /** One {@link #reshard} at a time. */
   private final Object resharding = new Object();
   /** Meeting and content ids resolved through the registry: ids are never reused. */
@@ -190,15 +192,34 @@ public final class Ledger implements AutoCloseable {
    */
   public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
       java.util.function.Predicate<String> owns) {
+    return openShard(config, catalog, owns, page -> {}, projection -> {});
+  }
+
+  /**
+   * As {@link #openShard(LedgerConfig.Postgres, TermsCatalog, java.util.function.Predicate)},
+   * first handing {@code projection} a view of the projection being built, then showing
+   * {@code replay} every page of the events it projects (the owned accounts' events and every
+   * account's index events, in position order, after the projection applied them), as
+   * {@link #open(LedgerConfig, TermsCatalog, Consumer, Consumer)} does for the whole ledger.
+   */
+  public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
+      java.util.function.Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
     Objects.requireNonNull(owns, "owns");
+    Objects.requireNonNull(replay, "replay");
     Ledger ledger = new Ledger(PostgresEventStore.open(config), catalog);
     ledger.projected = owns;
     ledger.serving = owns;
+    GovernanceState[] building = new GovernanceState[1];
+    ledger.building = building;
+    projection.accept(() -> (building[0] != null ? building[0] : ledger.view.state()).snapshot());
     ledger.writer.lock();
     try {
       ledger.opening = true;
-      ledger.replay = page -> {};
+      ledger.replay = replay;
       ledger.rebuild();
+      building[0] = null;
+      ledger.building = null;
       ledger.opening = false;
       ledger.replay = null;
       ledger.deliveredUpTo = ledger.view.head();
@@ -363,7 +384,20 @@ public final class Ledger implements AutoCloseable {
    *     then serves only the accounts it kept, and a later reshard completes the move
    */
   public void reshard(java.util.function.Predicate<String> owns) {
+    reshard(owns, page -> {});
+  }
+
+  /**
+   * As {@link #reshard(java.util.function.Predicate)}, showing {@code replay} every page of the
+   * events the new projection holds (the owned accounts' events and every account's index
+   * events, in position order, after the new projection applied them), so a second projection
+   * of the member's accounts (the server's directory) can be rebuilt from the same read. The
+   * last pages are shown under the write lock, right before the new projection is swapped in.
+   */
+  public void reshard(java.util.function.Predicate<String> owns,
+      Consumer<List<StoredEvent>> replay) {
     Objects.requireNonNull(owns, "owns");
+    Objects.requireNonNull(replay, "replay");
     ensureOpen();
     ShardedStore shard = shardedStore();
     synchronized (resharding) {
@@ -377,14 +411,14 @@ public final class Ledger implements AutoCloseable {
       // Built beside the live projection, which keeps answering for the accounts kept.
       GovernanceState next = newState(true);
       try {
-        fill(shard, next, owns, view.head());
+        fill(shard, next, owns, view.head(), replay);
         writer.lock();
         try {
           if (dirty) {
             rebuild();
           }
           catchUp();
-          fill(shard, next, owns, view.head());
+          fill(shard, next, owns, view.head(), replay);
           projected = owns;
           serving = owns;
           view = new View(next, next.head());
@@ -475,6 +509,18 @@ public final class Ledger implements AutoCloseable {
     };
   }
 
+  /** The events of a page (just applied) this sharded projection holds in full or indexes. */
+  private List<StoredEvent> projectedOf(List<StoredEvent> page) {
+    GovernanceState state = view.state();
+    List<StoredEvent> out = new ArrayList<>(page.size());
+    for (StoredEvent e : page) {
+      if (GovernanceState.isIndexed(e.event()) || projects(state, e.event(), projected)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
   /** States being loaded accept any terms a stored event names (they are facts). */
   private final java.util.Set<GovernanceState> loadingStates =
       java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
@@ -501,7 +547,7 @@ public final class Ledger implements AutoCloseable {
    * must be accepted) and the index part of the others.
    */
   private void fill(ShardedStore shard, GovernanceState s,
-      java.util.function.Predicate<String> owns, long upTo) {
+      java.util.function.Predicate<String> owns, long upTo, Consumer<List<StoredEvent>> shown) {
     if (s.head() >= upTo) {
       return;
     }
@@ -530,6 +576,9 @@ public final class Ledger implements AutoCloseable {
                 + e.position() + " (" + e.event().type() + ") is rejected on replay: "
                 + r.rejection().code().code() + ": " + r.rejection().message());
           }
+        }
+        if (!page.isEmpty()) {
+          shown.accept(page);
         }
       } catch (RuntimeException e) {
         if (next != null) {
@@ -980,8 +1029,9 @@ public final class Ledger implements AutoCloseable {
         for (StoredEvent e : page) {
           applyStored(e);
         }
-        if (opening && !page.isEmpty()) {
-          replay.accept(page);
+        List<StoredEvent> shown = !opening || projected == null ? page : projectedOf(page);
+        if (opening && !shown.isEmpty()) {
+          replay.accept(shown);
         }
       } catch (RuntimeException e) {
         if (next != null) {
@@ -1049,8 +1099,11 @@ public final class Ledger implements AutoCloseable {
     if (owns != null) {
       // Sharded: the member's accounts and the index, read by account.
       GovernanceState s = newState(true);
+      if (building != null) {
+        building[0] = s;
+      }
       try {
-        fill(shardedStore(), s, owns, store.head());
+        fill(shardedStore(), s, owns, store.head(), opening ? replay : page -> {});
       } finally {
         done(s);
       }

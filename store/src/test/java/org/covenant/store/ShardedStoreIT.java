@@ -137,7 +137,13 @@ class ShardedStoreIT {
       assertThat(store.joined("b", "mb", "a-owner")).isFalse();
     }
     // A member owning `a` only: the index of `b`, not its meetings or content.
-    try (Ledger member = Ledger.openShard(config, Workload.CATALOG, "a"::equals)) {
+    List<Long> shown = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<
+        org.covenant.core.state.Snapshot>> view = new java.util.concurrent.atomic.AtomicReference<>();
+    try (Ledger member = Ledger.openShard(config, Workload.CATALOG, "a"::equals,
+        page -> page.forEach(e -> shown.add(e.position())), view::set)) {
+      assertThat(shown).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 11L, 14L);
+      assertThat(view.get().get().position()).isEqualTo(14);
       assertThat(member.head()).isEqualTo(14);
       assertThat(member.ready("a")).isTrue();
       assertThat(member.ready("b")).isFalse();
@@ -189,7 +195,11 @@ class ShardedStoreIT {
       assertThatThrownBy(() -> member.writeCheckpoint(14, 0, new byte[32],
           java.io.OutputStream.nullOutputStream())).isInstanceOf(IllegalStateException.class);
       // `b` moves here: its meetings and content are loaded, and appends for it accepted.
-      member.reshard(a -> true);
+      shown.clear();
+      member.reshard(a -> true, page -> page.forEach(e -> shown.add(e.position())));
+      assertThat(shown).startsWith(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L).contains(14L);
+      assertThat(view.get().get().meetingOf("mb")).as("the supplier follows the swap")
+          .isPresent();
       assertThat(member.ready("b")).isTrue();
       assertThat(member.snapshot().meetingOf("mb")).isPresent();
       assertThat(member.append(Append.of(new Event.ParticipantJoined(T, "mb", "late",
