@@ -288,6 +288,17 @@ class ShardedProjectionIT {
           }
         }
       }
+      // Content routed by its id alone: deletions by each account's owner, and one of content
+      // stored nowhere (any member rejects it).
+      for (Map.Entry<String, String> c : contentOf.entrySet()) {
+        String by = s.usersOf(c.getKey()).stream().filter(u -> u.role().id().equals("owner"))
+            .findFirst().orElseThrow().user();
+        events.add(new Event.ContentDeleted(now, c.getValue(), by));
+        if (events.size() > 90) {
+          break;
+        }
+      }
+      events.add(new Event.ContentDeleted(now, "no-such-content", "anyone"));
       for (Event e : events) {
         Outcome want = preview(full, e);
         offer(e, full, r);
