@@ -380,6 +380,7 @@ public final class Ledger implements AutoCloseable {
    * later. One reshard runs at a time; appends and snapshots go on meanwhile.
    *
    * @throws IllegalStateException when the store is not a {@link ShardedStore} (PostgreSQL)
+   * @throws StoreException {@code invalid_config} when its pool has fewer than 2 connections
    * @throws StoreException {@code store_unavailable} when the store cannot be read; the member
    *     then serves only the accounts it kept, and a later reshard completes the move
    */
@@ -492,6 +493,11 @@ public final class Ledger implements AutoCloseable {
   }
 
   private ShardedStore shardedStore() {
+    if (store instanceof PostgresEventStore pg && pg.config().poolSize() < 2) {
+      // The registry is read on a second connection while the append holds the first.
+      throw new StoreException(StoreException.INVALID_CONFIG, "a sharded projection needs at "
+          + "least 2 connections to PostgreSQL, not " + pg.config().poolSize());
+    }
     if (store instanceof ShardedStore shard) {
       return shard;
     }

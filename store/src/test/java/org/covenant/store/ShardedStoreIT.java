@@ -287,6 +287,15 @@ class ShardedStoreIT {
   }
 
   @Test
+  void aShardNeedsTwoConnections() {
+    LedgerConfig.Postgres one = new LedgerConfig.Postgres(url, config().schema(), 1,
+        java.time.Duration.ofSeconds(5));
+    assertThatThrownBy(() -> Ledger.openShard(one, Workload.CATALOG, a -> true))
+        .isInstanceOfSatisfying(StoreException.class,
+            e -> assertThat(e.code()).isEqualTo(StoreException.INVALID_CONFIG));
+  }
+
+  @Test
   void aLocalLedgerCannotBeSharded() {
     try (Ledger l = Ledger.open(LedgerConfig.memory(), Workload.CATALOG)) {
       assertThatThrownBy(() -> l.reshard(a -> true)).isInstanceOf(IllegalStateException.class);
