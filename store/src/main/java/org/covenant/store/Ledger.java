@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.covenant.core.event.Event;
 import org.covenant.core.event.Identifiers;
 import org.covenant.core.event.Rejection;
 import org.covenant.core.event.RejectionCode;
 import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.GlobalIds;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.GovernanceState;
 import org.covenant.core.state.Outcome;
@@ -90,12 +92,12 @@ public final class Ledger implements AutoCloseable {
    * The accounts the projection holds in full (docs/CLUSTER.md, "Sharded projection"); null
    * when it holds every account (not sharded). Written under the writer lock.
    */
-  private volatile java.util.function.Predicate<String> projected;
+  private volatile Predicate<String> projected;
   /**
    * The accounts this ledger appends for and answers for: {@link #projected}, narrowed during a
    * {@link #reshard} to the accounts the member keeps; null: every account.
    */
-  private volatile java.util.function.Predicate<String> serving;
+  private volatile Predicate<String> serving;
   /** While a sharded open builds its projection: the state being built, for its supplier. */
   private GovernanceState[] building;
   /** One {@link #reshard} at a time. */
@@ -191,7 +193,7 @@ public final class Ledger implements AutoCloseable {
    * @throws StoreException as {@link #open(LedgerConfig, TermsCatalog)}
    */
   public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
-      java.util.function.Predicate<String> owns) {
+      Predicate<String> owns) {
     return openShard(config, catalog, owns, page -> {}, projection -> {});
   }
 
@@ -203,7 +205,7 @@ public final class Ledger implements AutoCloseable {
    * {@link #open(LedgerConfig, TermsCatalog, Consumer, Consumer)} does for the whole ledger.
    */
   public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
-      java.util.function.Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      Predicate<String> owns, Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection) {
     Objects.requireNonNull(owns, "owns");
     Objects.requireNonNull(replay, "replay");
@@ -384,7 +386,7 @@ public final class Ledger implements AutoCloseable {
    * @throws StoreException {@code store_unavailable} when the store cannot be read; the member
    *     then serves only the accounts it kept, and a later reshard completes the move
    */
-  public void reshard(java.util.function.Predicate<String> owns) {
+  public void reshard(Predicate<String> owns) {
     reshard(owns, page -> {});
   }
 
@@ -395,7 +397,7 @@ public final class Ledger implements AutoCloseable {
    * of the member's accounts (the server's directory) can be rebuilt from the same read. The
    * last pages are shown under the write lock, right before the new projection is swapped in.
    */
-  public void reshard(java.util.function.Predicate<String> owns,
+  public void reshard(Predicate<String> owns,
       Consumer<List<StoredEvent>> replay) {
     Objects.requireNonNull(owns, "owns");
     Objects.requireNonNull(replay, "replay");
@@ -404,7 +406,7 @@ public final class Ledger implements AutoCloseable {
     synchronized (resharding) {
       writer.lock();
       try {
-        java.util.function.Predicate<String> before = projected;
+        Predicate<String> before = projected;
         serving = before == null ? owns : a -> before.test(a) && owns.test(a);
       } finally {
         unlockAndSignal();
@@ -444,7 +446,7 @@ public final class Ledger implements AutoCloseable {
    * gains it runs, and for accounts of other members).
    */
   public boolean ready(String account) {
-    java.util.function.Predicate<String> s = serving;
+    Predicate<String> s = serving;
     return s == null || s.test(account);
   }
 
@@ -506,7 +508,7 @@ public final class Ledger implements AutoCloseable {
 
   /** Whether a projection of {@code owns} holds the event in full (else its index part). */
   private static boolean projects(GovernanceState state, Event event,
-      java.util.function.Predicate<String> owns) {
+      Predicate<String> owns) {
     ShardKey k = ShardKey.of(event);
     return switch (k.kind()) {
       case ACCOUNT -> owns.test(k.id());
@@ -553,7 +555,7 @@ public final class Ledger implements AutoCloseable {
    * must be accepted) and the index part of the others.
    */
   private void fill(ShardedStore shard, GovernanceState s,
-      java.util.function.Predicate<String> owns, long upTo, Consumer<List<StoredEvent>> shown) {
+      Predicate<String> owns, long upTo, Consumer<List<StoredEvent>> shown) {
     if (s.head() >= upTo) {
       return;
     }
@@ -576,7 +578,7 @@ public final class Ledger implements AutoCloseable {
             s.skip(e.event(), e.position());
             continue;
           }
-          Outcome o = s.applyAt(e.event(), e.position(), org.covenant.core.spi.GlobalIds.NONE);
+          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
           if (o instanceof Outcome.Rejected r) {
             throw new StoreException(StoreException.CORRUPT, "stored event at position "
                 + e.position() + " (" + e.event().type() + ") is rejected on replay: "
@@ -858,8 +860,8 @@ public final class Ledger implements AutoCloseable {
     }
 
     private void plan(Request r) {
-      org.covenant.core.spi.GlobalIds ids = registry == null
-          ? org.covenant.core.spi.GlobalIds.NONE : registry;
+      GlobalIds ids = registry == null
+          ? GlobalIds.NONE : registry;
       long headNow = view.state().head();
       boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
       for (int i = 0; i < r.batch.size(); i++) {
@@ -947,7 +949,7 @@ public final class Ledger implements AutoCloseable {
    * accounts of every meeting and content id the group names, read once under the store's write
    * lock (so as of the head the group is validated against).
    */
-  private final class Registry implements org.covenant.core.spi.GlobalIds {
+  private final class Registry implements GlobalIds {
     final ShardedStore shard;
     final Map<String, String> meetings;
     final Map<String, String> contents;
@@ -985,7 +987,7 @@ public final class Ledger implements AutoCloseable {
 
     /** The first account of the request this member does not serve, if any. */
     Optional<String> notOwned(Request r) {
-      java.util.function.Predicate<String> s = serving;
+      Predicate<String> s = serving;
       GovernanceState state = view.state();
       for (Append a : r.batch) {
         ShardKey k = ShardKey.of(a.event());
@@ -1068,7 +1070,7 @@ public final class Ledger implements AutoCloseable {
     }
     // Stored events are facts: a terms version the writer knew is accepted even if this
     // process's catalog lacks it; every other rule must hold as it did for the writer.
-    java.util.function.Predicate<String> owns = projected;
+    Predicate<String> owns = projected;
     if (owns != null && !projects(v.state(), e.event(), owns)) {
       // Another member's account: only its replicated-index part.
       v.state().skip(e.event(), e.position());
@@ -1101,7 +1103,7 @@ public final class Ledger implements AutoCloseable {
     undelivered.clear();
     recent = List.of();
     lastGroup = List.of();
-    java.util.function.Predicate<String> owns = projected;
+    Predicate<String> owns = projected;
     if (owns != null) {
       // Sharded: the member's accounts and the index, read by account.
       GovernanceState s = newState(true);
