@@ -115,7 +115,7 @@ public final class SubjectErasure {
         kept.add(targets.get(i));
       }
     }
-    boolean erased = feed.map(f -> f.erase(subject)).orElse(false);
+    boolean erased = feed.map(f -> f.erase(account, subject)).orElse(false);
     return new Erased(deleted, held, kept, acc.position(), erased);
   }
 
