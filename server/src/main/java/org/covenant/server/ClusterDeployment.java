@@ -35,7 +35,9 @@ public final class ClusterDeployment {
    *
    * @param logKey the log's signing key, for members that may be elected to write the log
    * @param timing lease and heartbeat lifetimes
-   * @param waitForLog how long a member without the key waits for the log to exist
+   * @param waitForLog how long a member without the key waits at start for the log to exist;
+   *     then it serves without it (the ledger and decisions) and opens it once a writer has
+   *     created it
    */
   public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
       ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
@@ -56,7 +58,7 @@ public final class ClusterDeployment {
       Optional<ScanModel> model = Files.isRegularFile(modelFile)
           ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
       CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-          catalog, tokens, Optional.of(node.log()), Optional.empty(), node, clock, model,
+          catalog, tokens, Optional.empty(), Optional.empty(), node, clock, model,
           DocumentTable.open(ledger, ScanRoutes.REVIEW_TABLE)), node);
       return new Deployment.Opened(server, secret, tokens);
     } catch (RuntimeException e) {
