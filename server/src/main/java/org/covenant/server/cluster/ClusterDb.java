@@ -85,6 +85,10 @@ public final class ClusterDb implements AutoCloseable {
           + "NULL)",
       "CREATE TABLE IF NOT EXISTS " + s + ".log_account_salt (account TEXT NOT NULL, person "
           + "TEXT NOT NULL, salt TEXT NOT NULL, PRIMARY KEY (account, person))",
+      "CREATE TABLE IF NOT EXISTS " + s + ".dsr_register (id INT PRIMARY KEY CHECK (id = 1), "
+          + "doc TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS " + s + ".salt_erasure (id BIGSERIAL PRIMARY KEY, account TEXT "
+          + "NOT NULL, person TEXT NOT NULL, requested TIMESTAMPTZ NOT NULL, erased BOOLEAN)",
       "CREATE TABLE IF NOT EXISTS " + s + ".consent_receipt (ns TEXT NOT NULL, position BIGINT "
           + "NOT NULL, receipt TEXT, requested TIMESTAMPTZ NOT NULL, PRIMARY KEY (ns, position))",
       "CREATE TABLE IF NOT EXISTS " + s + ".decision_count (id BIGSERIAL PRIMARY KEY, line TEXT "

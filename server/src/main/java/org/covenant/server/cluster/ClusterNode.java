@@ -233,6 +233,7 @@ public final class ClusterNode implements ClusterView {
           f.catchUp();
           issueRequestedReceipts(f);
           logSummaries(f);
+          eraseRequestedSalts(f);
         } catch (LogException e) {
           if ("log_fenced".equals(e.code())) {
             fenced.incrementAndGet();
@@ -431,6 +432,111 @@ public final class ClusterNode implements ClusterView {
         try (PreparedStatement ps = c.prepareStatement("UPDATE "
             + db.table("decision_summary") + " SET logged = TRUE WHERE id = ?")) {
           ps.setLong(1, s.id());
+          return ps.executeUpdate();
+        }
+      });
+    }
+  }
+
+  // ---- data subject requests (docs/CLUSTER.md, "Data subject requests")
+
+  /** How long a data subject request waits for the log's writer (to catch up, to erase). */
+  private static final Duration WRITER_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * The log's writer as data subject requests need it: this member's feed when it writes the
+   * log; otherwise the stored log followed until it has caught up with the ledger, and a salt's
+   * erasure queued in {@code salt_erasure} for the writer, which only it may do (its salts are in
+   * its memory), waited for up to 10 s. An erasure no writer takes in time stays queued and is
+   * done by the next writer; the answer then says the salt was not (yet) erased.
+   */
+  public org.covenant.evidence.dsr.SubjectLog subjectLog() {
+    return new org.covenant.evidence.dsr.SubjectLog() {
+      @Override
+      public void catchUp() {
+        long end = System.nanoTime() + WRITER_WAIT.toNanos();
+        while (true) {
+          LedgerFeed f = feed;
+          if (f != null) {
+            f.catchUp();
+            return;
+          }
+          TiledLog l = log;
+          if (l != null) {
+            l.refresh();
+            if (LedgerFeed.lastLoggedPosition(l) >= main.ledger().head()) {
+              return;
+            }
+          }
+          if (System.nanoTime() > end) {
+            return; // the export answers log_behind: retry
+          }
+          sleep(100);
+        }
+      }
+
+      @Override
+      public boolean erase(String account, String subject) {
+        long row = db.run("queue a salt erasure", c -> {
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
+              + db.table("salt_erasure") + " (account, person, requested) VALUES (?, ?, "
+              + "clock_timestamp()) RETURNING id")) {
+            ps.setString(1, account);
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+        long end = System.nanoTime() + WRITER_WAIT.toNanos();
+        while (System.nanoTime() < end) {
+          LedgerFeed f = feed;
+          if (f != null) {
+            eraseRequestedSalts(f);
+          }
+          Optional<Boolean> done = db.run("read a salt erasure", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT erased FROM "
+                + db.table("salt_erasure") + " WHERE id = ?")) {
+              ps.setLong(1, row);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                boolean v = rs.getBoolean(1);
+                return rs.wasNull() ? Optional.<Boolean>empty() : Optional.of(v);
+              }
+            }
+          });
+          if (done.isPresent()) {
+            return done.get();
+          }
+          sleep(50);
+        }
+        return false;
+      }
+    };
+  }
+
+  /** Erases the queued salts (writer only), after logging every ledger event. */
+  private synchronized void eraseRequestedSalts(LedgerFeed f) {
+    record Queued(long id, String account, String person) {}
+    List<Queued> pending = db.run("list salt erasures", c -> {
+      List<Queued> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, account, person FROM "
+          + db.table("salt_erasure") + " WHERE erased IS NULL ORDER BY id LIMIT 100");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Queued(rs.getLong(1), rs.getString(2), rs.getString(3)));
+        }
+      }
+      return out;
+    });
+    for (Queued q : pending) {
+      boolean erased = f.erase(q.account(), q.person());
+      db.run("mark a salt erasure done", c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + db.table("salt_erasure")
+            + " SET erased = ? WHERE id = ?")) {
+          ps.setBoolean(1, erased);
+          ps.setLong(2, q.id());
           return ps.executeUpdate();
         }
       });

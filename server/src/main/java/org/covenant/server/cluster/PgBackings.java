@@ -189,4 +189,34 @@ public final class PgBackings {
       }
     };
   }
+
+  /**
+   * The register of data subject requests in {@code dsr_register} (one row, the register's JSON
+   * array, as in {@code DIR/dsr/requests.json}): every change reads and writes it under the row's
+   * lock, so members receiving requests at once number them without a clash.
+   */
+  public static org.covenant.evidence.dsr.DsrRequests.Backing dsr(ClusterDb db) {
+    return change -> db.tx("update the data subject requests", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + db.table("dsr_register")
+          + " (id, doc) VALUES (1, '') ON CONFLICT (id) DO NOTHING")) {
+        ps.executeUpdate();
+      }
+      String doc;
+      try (PreparedStatement ps = c.prepareStatement("SELECT doc FROM "
+          + db.table("dsr_register") + " WHERE id = 1 FOR UPDATE");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        doc = rs.getString(1);
+      }
+      String changed = change.apply(doc);
+      if (changed != null) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + db.table("dsr_register")
+            + " SET doc = ? WHERE id = 1")) {
+          ps.setString(1, changed);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
 }
