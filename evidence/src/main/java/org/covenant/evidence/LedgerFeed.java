@@ -338,6 +338,17 @@ public final class LedgerFeed {
       recentAt.computeIfAbsent(e.position(), k -> new ArrayList<>())
           .add(new String[] {meeting ? "meeting" : "content", id});
     }
+    Optional<String> owner = lookUp(event, snap);
+    if (owner.isEmpty() && e.position() > snap.position()) {
+      // A meeting or item another process created, which the previous writer logged and this
+      // process's projection has not applied yet: bring the projection up and look again.
+      ledger.refresh();
+      owner = lookUp(event, ledger.snapshot());
+    }
+    return owner;
+  }
+
+  private Optional<String> lookUp(ObjectNode event, Snapshot snap) {
     return ownerOf(event,
         m -> Optional.ofNullable(recentMeetings.get(m))
             .or(() -> snap.meetingOf(m).map(Snapshot.MeetingEntry::account)),

@@ -132,6 +132,10 @@ class SubjectErasureTest {
           .saltErased()).isTrue();
       Pseudonyms salts = Pseudonyms.open(dir);
       assertThat(salts.links("globex", "bob", globexBob)).isTrue();
+      // a meeting's events name their people under the meeting's account (position 12,
+      // leaf 11: carol joins acme's m1; position 13: her notice)
+      assertThat(salts.links("acme", "carol", leafField(log, 11, "participant"))).isTrue();
+      assertThat(salts.links("acme", "carol", leafField(log, 12, "participant"))).isTrue();
       assertThat(salts.links("acme", "bob", leafField(log, 2, "user"))).isFalse();
       // globex's bob is exported with his pseudonyms, and the bundle verifies
       SubjectRequests.Exported x = requests.export("globex", "bob", "gina", T1, Optional.empty());
