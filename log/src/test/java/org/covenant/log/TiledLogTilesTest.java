@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -271,7 +274,7 @@ class TiledLogTilesTest {
     // Another log under the same key: the same 600 leaves but one, then more.
     try (TiledLog log = TiledLog.open(other, SIGNER)) {
       List<byte[]> leaves = TiledLogTest.leaves(0, 600);
-      leaves.set(10, "forked".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      leaves.set(10, "forked".getBytes(StandardCharsets.UTF_8));
       log.append(leaves);
       log.append(TiledLogTest.leaves(600, 400));
     }
@@ -289,6 +292,44 @@ class TiledLogTilesTest {
       assertThat(reader.root(600)).isEqualTo(reference.root(600));
       assertThatThrownBy(() -> reader.inclusionProof(10, 600)).hasMessageStartingWith(
           "log_corrupt");
+    }
+  }
+
+  @Test
+  void concurrentReadersWithATinyCache_alwaysProveAgainstTheirCheckpoint() throws Exception {
+    try (TiledLog log = TiledLog.open(new MemoryLogStorage(), SIGNER, 1)) {
+      log.append(smalls(0, 1));
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicReference<String> failure = new AtomicReference<>();
+      Runnable reader = () -> {
+        Random r = new Random(Thread.currentThread().getId());
+        TreeHasher h = TreeHasher.create();
+        while (!done.get() && failure.get() == null) {
+          SignedCheckpoint cp = log.checkpoint();
+          long i = (long) (r.nextDouble() * cp.size());
+          long older = 1 + (long) (r.nextDouble() * cp.size());
+          try {
+            if (!log.inclusionProof(i, cp.size()).verify(h.leafHash(small(i)), cp.root())
+                || !log.consistencyProof(older, cp.size()).verify(log.root(older), cp.root())) {
+              failure.set("leaf " + i + ", older " + older + " of " + cp.size());
+            }
+          } catch (RuntimeException e) {
+            failure.set(e.toString());
+          }
+        }
+      };
+      Thread t1 = new Thread(reader);
+      Thread t2 = new Thread(reader);
+      t1.start();
+      t2.start();
+      for (int b = 0; b < 60; b++) {
+        log.append(smalls(log.size(), 1 + b * 37));
+      }
+      done.set(true);
+      t1.join();
+      t2.join();
+      assertThat(failure.get()).isNull();
+      assertThat(log.size()).isGreaterThan(65_536);
     }
   }
 
