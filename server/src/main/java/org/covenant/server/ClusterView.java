@@ -17,6 +17,11 @@ public interface ClusterView extends Receipts, AutoCloseable {
   /** The receipt issued for the consent event at {@code position}, if one was. */
   Optional<ObjectNode> stored(Namespace namespace, long position);
 
+  /** How a cluster member routes requests to accounts' owners; empty for a single server. */
+  default Optional<Routing> routing() {
+    return Optional.empty();
+  }
+
   /** The server listens at {@code url} now: a member starts its heartbeats. */
   default void started(String url) {}
 

@@ -98,6 +98,8 @@ public final class CovenantServer implements AutoCloseable {
   private final Parts parts;
   private final ClusterView cluster;
   private final ServerMetrics metrics;
+  /** A cluster member's router; null for a single server, which serves everything itself. */
+  private final Forwarder forwarder;
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
@@ -111,6 +113,8 @@ public final class CovenantServer implements AutoCloseable {
   private CovenantServer(Parts parts, ClusterView cluster) {
     this.parts = parts;
     this.cluster = cluster;
+    this.forwarder = cluster.routing().map(r -> new Forwarder(r, parts.config(),
+        parts.namespaces())).orElse(null);
     Namespace main = parts.namespaces().main();
     this.metrics = new ServerMetrics(() -> main.ledger().head(),
         () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
@@ -295,6 +299,9 @@ public final class CovenantServer implements AutoCloseable {
           throw ServerException.forbidden("Authorization", "a participant token reads its "
               + "notices and joins, acknowledges and leaves its meeting, nothing else");
         }
+        if (forwarder != null && forwarder.route(ctx, r)) {
+          return;
+        }
       }
       h.handle(ctx);
     };
@@ -328,6 +335,9 @@ public final class CovenantServer implements AutoCloseable {
     if (!(caller instanceof Caller.Operator)) {
       throw ServerException.forbidden(Namespaces.HEADER, "only the operator addresses scratch "
           + "namespaces");
+    }
+    if (forwarder != null && forwarder.remoteNamespace(ctx, ns)) {
+      return;
     }
     ctx.attribute(Http.NAMESPACE, parts.namespaces().scratch(ns).orElseThrow(
         () -> ServerException.notFound(Namespaces.HEADER, "no namespace `" + ns + "`")));
