@@ -42,7 +42,8 @@ import org.covenant.server.auth.TokenStore;
  */
 public final class CovenantServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CovenantServer.class.getName());
-  private static final String PROBLEM_WRITTEN = "covenant.problem";
+  /** Set once a problem (or a forwarded answer) is written: the error pages leave it be. */
+  static final String PROBLEM_WRITTEN = "covenant.problem";
 
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,

@@ -368,6 +368,8 @@ final class Forwarder {
       }
     });
     ctx.header(SERVED_BY, to.id());
+    // The owner's 404 or 405 is its answer, not this member's error page.
+    ctx.attribute(CovenantServer.PROBLEM_WRITTEN, Boolean.TRUE);
     ctx.result(r.body());
     return Sent.ANSWERED;
   }
