@@ -74,6 +74,11 @@ final class ServeCommand implements Callable<Integer> {
           + "(default 3): a dead writer is replaced within about this long.")
   double lease;
 
+  @Option(names = "--route-only",
+      description = "With --db: this member owns no accounts; it answers every account's "
+          + "requests by forwarding them to their owners (a front end; docs/CLUSTER.md).")
+  boolean routeOnly;
+
   @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080; 0: any).")
   int port;
 
@@ -145,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
       Duration ttl = Duration.ofMillis(Math.max(500, (long) (lease * 1000)));
       opened = ClusterDeployment.open(dir, pg, config, catalog, clock, signer,
           new ClusterNode.Timing(ttl, ttl, Duration.ofMillis(Math.max(50, ttl.toMillis() / 15))),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30), !routeOnly);
     } else {
       opened = Deployment.open(dir, ledger, config, catalog, clock, Duration.ofDays(dsrDueDays));
     }
