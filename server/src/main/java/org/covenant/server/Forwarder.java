@@ -136,7 +136,7 @@ final class Forwarder {
     if (accounts.isEmpty()) {
       return false;
     }
-    Routing.Place p = placeOf(accounts);
+    Routing.Place p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
       return awaitOrRefuse(ctx, key, accounts);
     }
@@ -153,7 +153,7 @@ final class Forwarder {
     // The owner did not answer or no longer owns the account: read the members again, once.
     routing.count(Routing.Counter.RETRIED);
     routing.refresh();
-    p = placeOf(accounts);
+    p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
       return awaitOrRefuse(ctx, key, accounts);
     }
@@ -165,12 +165,13 @@ final class Forwarder {
   }
 
   /** The one place all {@code accounts} go; 400 when their owners differ. */
-  private Routing.Place placeOf(List<String> accounts) {
+  private Routing.Place placeOf(List<String> accounts, String key) {
     Routing.Place p = routing.place(accounts.get(0));
     for (int i = 1; i < accounts.size(); i++) {
       Routing.Place q = routing.place(accounts.get(i));
       if (!q.equals(p)) {
-        throw new ServerException("batch_spans_owners", 400, "events", "`" + accounts.get(0)
+        throw new ServerException("batch_spans_owners", 400, key.endsWith("events") ? "events"
+            : "requests", "`" + accounts.get(0)
             + "` and `" + accounts.get(i) + "` are owned by different cluster members: send "
             + "one batch per account");
       }
