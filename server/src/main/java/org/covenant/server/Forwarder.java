@@ -56,7 +56,7 @@ final class Forwarder {
       HOP.toLowerCase(Locale.ROOT));
 
   /** What a forward came to. */
-  private enum Sent { ANSWERED, NOT_REACHED }
+  private enum Sent { ANSWERED, NOT_REACHED, MOVING }
 
   private final Routing routing;
   private final ServerConfig config;
@@ -147,18 +147,25 @@ final class Forwarder {
           + routing.self() + "` does not own `" + accounts.get(0) + "` (any more): the "
           + "account is moving between members; retry");
     }
-    if (p instanceof Routing.Remote rem && forward(ctx, rem, key, true) == Sent.ANSWERED) {
+    Sent first = p instanceof Routing.Remote rem ? forward(ctx, rem, key, true)
+        : Sent.NOT_REACHED;
+    if (first == Sent.ANSWERED) {
       return true;
     }
-    // The owner did not answer or no longer owns the account: read the members again, once.
-    routing.count(Routing.Counter.RETRIED);
+    // The owner did not answer or no longer owns the account: read the members again and try
+    // once more, unless the view still names the member that did not answer.
     routing.refresh();
+    Routing.Place before = p;
     p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
+      routing.count(Routing.Counter.RETRIED);
       return awaitOrRefuse(ctx, key, accounts);
     }
-    if (p instanceof Routing.Remote rem && forward(ctx, rem, key, true) == Sent.ANSWERED) {
-      return true;
+    if (p instanceof Routing.Remote rem && (first == Sent.MOVING || !p.equals(before))) {
+      routing.count(Routing.Counter.RETRIED);
+      if (forward(ctx, rem, key, true) == Sent.ANSWERED) {
+        return true;
+      }
     }
     return unavailable(ctx, key, accounts.get(0), p instanceof Routing.Nowhere n ? n.reason()
         : "its owner `" + ((Routing.Remote) p).id() + "` did not answer");
@@ -353,7 +360,7 @@ final class Forwarder {
     }
     if (moving && r.statusCode() == 503 && new String(r.body(),
         java.nio.charset.StandardCharsets.UTF_8).contains("\"ownership_moving\"")) {
-      return Sent.NOT_REACHED;
+      return Sent.MOVING;
     }
     ctx.status(r.statusCode());
     r.headers().map().forEach((name, values) -> {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
 import org.covenant.server.cluster.ClusterNode;
+import org.covenant.server.cluster.Members;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,55 @@ class ClusterRoutingIT {
             .path("member").asText();
         assertThat(now).isNotEqualTo(leavingId).isIn(byId.keySet());
       }
+
+      // A member that died without leaving: its heartbeat row is live, its address refuses
+      // connections. Its accounts fail closed (decisions deny store_unavailable, reads 503)
+      // until its heartbeat expires, then answer as before.
+      List<Members.Member> live = new ArrayList<>();
+      for (String id : byId.keySet()) {
+        if (!id.equals(leavingId)) {
+          live.add(new Members.Member(id, "", false, true, java.time.Instant.now(), 1000));
+        }
+      }
+      String ghost = null;
+      String victim = null;
+      for (int g = 0; ghost == null; g++) {
+        List<Members.Member> with = new ArrayList<>(live);
+        with.add(new Members.Member("m-ghost" + g, "", false, true, java.time.Instant.now(),
+            1000));
+        for (int i = 0; i < ACCOUNTS && ghost == null; i++) {
+          if (Members.owner(with, "t" + i).orElseThrow().id().equals("m-ghost" + g)) {
+            ghost = "m-ghost" + g;
+            victim = "t" + i;
+          }
+        }
+      }
+      String deadAccount = victim;
+      String expectedDecision = raw(survivor, "POST", "/v1/decisions", training(deadAccount))
+          .body();
+      PgTestDatabase.admin(url, "INSERT INTO " + schema + ".cluster_member (id, url, log_key, "
+          + "owns, started, expires) VALUES ('" + ghost + "', 'http://127.0.0.1:1', false, "
+          + "true, clock_timestamp(), clock_timestamp() + interval '3 seconds')");
+      String ghostId = ghost;
+      waitFor(() -> survivor.get("/v1/cluster").json().path("sharding").path("owners")
+          .asInt() == 3);
+      TestClient.Response denied = survivor.post("/v1/decisions", training(deadAccount));
+      assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+      assertThat(denied.body()).contains("store_unavailable");
+      HttpResponse<String> unread = raw(survivor, "GET", "/v1/accounts/" + deadAccount, null);
+      assertThat(unread.statusCode()).as(unread.body()).isEqualTo(503);
+      assertThat(unread.body()).contains("owner_unavailable").contains(deadAccount);
+      assertThat(unread.headers().firstValue("Retry-After")).contains("1");
+      long dead = System.nanoTime();
+      waitFor(() -> raw(survivor, "POST", "/v1/decisions", training(deadAccount)).body()
+          .equals(expectedDecision));
+      long back = (System.nanoTime() - dead) / 1_000_000;
+      assertThat(back).as("answered again once the dead member's heartbeat expired")
+          .isLessThan(5000);
+      assertThat(survivor.get("/v1/cluster?account=" + deadAccount).json().path("owner")
+          .path("member").asText()).isNotEqualTo(ghostId);
+      assertThat(survivor.get("/v1/cluster").json().path("sharding").path("requests")
+          .path("owner_unavailable").asLong()).isGreaterThanOrEqualTo(2);
     } finally {
       for (CovenantServer s : servers) {
         s.close();

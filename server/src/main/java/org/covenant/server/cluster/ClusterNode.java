@@ -117,6 +117,7 @@ public final class ClusterNode implements ClusterView, Routing {
   private volatile long lastMoveMillis = -1;
   private final Map<Routing.Counter, AtomicLong> counters = new EnumMap<>(Routing.Counter.class);
   private final Object ownerLock = new Object();
+  private long lastRead;
 
   private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
       TiledLog log, Namespace main, TokenStore tokens) {
@@ -349,6 +350,7 @@ public final class ClusterNode implements ClusterView, Routing {
     synchronized (ownerLock) {
       View cur = view;
       View next = View.of(members.all(), cur);
+      lastRead = System.nanoTime();
       if (next.sameOwners(cur) && moving == null) {
         view = new View(next.all(), cur.owners(), cur.before());
         return false;
@@ -426,9 +428,18 @@ public final class ClusterNode implements ClusterView, Routing {
     return "." + id;
   }
 
+  /**
+   * Re-reads the members, at most once per half tick whoever asks: when an owner fails, every
+   * request for its accounts asks, and one read answers them all.
+   */
   @Override
   public boolean refresh() {
-    return own();
+    synchronized (ownerLock) {
+      if (System.nanoTime() - lastRead < timing.tick().toNanos() / 2) {
+        return false;
+      }
+      return own();
+    }
   }
 
   @Override
