@@ -149,6 +149,17 @@ final class Forwarder {
     }
     Sent first = p instanceof Routing.Remote rem ? forward(ctx, rem, key, true)
         : Sent.NOT_REACHED;
+    // The owner has not seen the members change yet (its view is a tick behind): ask again
+    // for up to the move bound while this member's view still names it.
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (first == Sent.MOVING && System.nanoTime() < end) {
+      sleep(25);
+      routing.refresh();
+      if (!placeOf(accounts, key).equals(p)) {
+        break;
+      }
+      first = forward(ctx, (Routing.Remote) p, key, true);
+    }
     if (first == Sent.ANSWERED) {
       return true;
     }
@@ -169,6 +180,14 @@ final class Forwarder {
     }
     return unavailable(ctx, key, accounts.get(0), p instanceof Routing.Nowhere n ? n.reason()
         : "its owner `" + ((Routing.Remote) p).id() + "` did not answer");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The one place all {@code accounts} go; 400 when their owners differ. */

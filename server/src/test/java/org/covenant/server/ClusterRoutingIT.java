@@ -77,12 +77,15 @@ class ClusterRoutingIT {
       }
       assertThat(owners.values()).as("rendezvous spreads %d accounts over three members",
           ACCOUNTS).containsAll(byId.keySet());
-      JsonNode view = any.get("/v1/cluster").json();
-      int owned = 0;
-      for (JsonNode m : view.path("members")) {
-        owned += m.path("accounts").asInt();
-      }
-      assertThat(owned).isEqualTo(ACCOUNTS);
+      // Owned accounts per member, counted over the answering member's projection (which sees
+      // accounts written through the others within its 250 ms refresh).
+      waitFor(() -> {
+        int owned = 0;
+        for (JsonNode m : any.get("/v1/cluster").json().path("members")) {
+          owned += m.path("accounts").asInt();
+        }
+        return owned == ACCOUNTS;
+      });
 
       for (int i = 0; i < ACCOUNTS; i++) {
         String acct = "t" + i;
