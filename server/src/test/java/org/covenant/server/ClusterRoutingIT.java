@@ -132,6 +132,27 @@ class ClusterRoutingIT {
             .filter("product_improvement"::equals)).as(events.toString()).hasSize(1);
       }
 
+      // Meeting routes go to the meeting's account's owner; a batch that starts a meeting and
+      // joins it is one account's.
+      String m0 = owners.get("t0");
+      TestClient notOwner0 = byId.entrySet().stream().filter(e -> !e.getKey().equals(m0))
+          .findFirst().orElseThrow().getValue();
+      String started = java.time.Instant.now().toString();
+      TestClient.Response meeting = notOwner0.post("/v1/events", "{\"events\":["
+          + "{\"type\":\"meeting.started\",\"at\":\"" + started + "\",\"account\":\"t0\","
+          + "\"meeting\":\"t0-m1\",\"host\":\"o-t0\",\"features\":[]},"
+          + "{\"type\":\"participant.joined\",\"at\":\"" + started + "\",\"meeting\":\"t0-m1\","
+          + "\"participant\":\"p1\"}]}");
+      assertThat(meeting.status()).as(meeting.body()).isEqualTo(200);
+      assertThat(meeting.json().path("accepted").asInt()).as(meeting.body()).isEqualTo(2);
+      for (String path : List.of("/v1/meetings/t0-m1", "/v1/meetings/t0-m1/notices?"
+          + "participant=p1&at=" + started, "/v1/accounts/t0/meetings")) {
+        HttpResponse<String> x = raw(notOwner0, "GET", path, null);
+        assertThat(x.statusCode()).as(path + " " + x.body()).isEqualTo(200);
+        assertThat(x.body()).isEqualTo(raw(byId.get(m0), "GET", path, null).body());
+        assertThat(x.headers().firstValue(Forwarder.SERVED_BY)).contains(m0);
+      }
+
       // A batch of events naming accounts of two owners is refused, naming both.
       String t0 = "t0";
       String t1 = owners.entrySet().stream().filter(e -> !e.getValue().equals(owners.get(t0)))

@@ -117,6 +117,8 @@ public final class ClusterNode implements ClusterView, Routing {
   private volatile long lastMoveMillis = -1;
   private final Map<Routing.Counter, AtomicLong> counters = new EnumMap<>(Routing.Counter.class);
   private final Object ownerLock = new Object();
+  private final Object catchUpLock = new Object();
+  private long lastCatchUp = System.nanoTime();
   private long lastRead;
 
   private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
@@ -467,14 +469,44 @@ public final class ClusterNode implements ClusterView, Routing {
     }
   }
 
+  /**
+   * The meeting's account; a meeting this member does not know yet (written through another
+   * member a moment ago) is looked up again after reading the ledger to its head, so a
+   * meeting is never "unknown" from stale state.
+   */
   @Override
   public Optional<String> accountOfMeeting(String meeting) {
+    Optional<String> a = shard.accountOfMeeting(meeting);
+    if (a.isPresent()) {
+      return a;
+    }
+    catchUp(System.nanoTime());
     return shard.accountOfMeeting(meeting);
   }
 
+  /** The content's account, looked up again after reading the ledger to its head if unknown. */
   @Override
   public Optional<String> accountOfContent(String content) {
+    Optional<String> a = shard.accountOfContent(content);
+    if (a.isPresent()) {
+      return a;
+    }
+    catchUp(System.nanoTime());
     return shard.accountOfContent(content);
+  }
+
+  /**
+   * Reads the ledger to its head unless a read that began after {@code since} already did;
+   * concurrent callers share one read.
+   */
+  private void catchUp(long since) {
+    synchronized (catchUpLock) {
+      if (lastCatchUp - since >= 0) {
+        return;
+      }
+      lastCatchUp = System.nanoTime();
+      main.refresh();
+    }
   }
 
   @Override
