@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -362,20 +363,34 @@ final class Forwarder {
     }
     b.header(HOP, routing.self());
     routing.count(Routing.Counter.FORWARDED);
-    HttpResponse<byte[]> r;
-    try {
-      r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (ConnectException e) {
-      return Sent.NOT_REACHED;
-    } catch (IOException e) {
-      if (safe) {
+    HttpResponse<byte[]> r = null;
+    HttpRequest request = b.build();
+    // A request that changes nothing is sent a second time on a failure after connecting: a
+    // pooled connection the owner had closed fails that way, and the retry opens a new one.
+    for (int attempt = 0; r == null; attempt++) {
+      try {
+        r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
         return Sent.NOT_REACHED;
+      } catch (HttpTimeoutException e) {
+        if (safe) {
+          return Sent.NOT_REACHED;
+        }
+        throw unreachable(ctx, to, describe(e) + "; the request may have been applied there: "
+            + "retry it with an idempotency key");
+      } catch (IOException e) {
+        if (safe && attempt == 0) {
+          continue;
+        }
+        if (safe) {
+          return Sent.NOT_REACHED;
+        }
+        throw unreachable(ctx, to, describe(e) + "; the request may have been applied there: "
+            + "retry it with an idempotency key");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unreachable(ctx, to, "interrupted");
       }
-      throw unreachable(ctx, to, describe(e) + "; the request may have been applied there: "
-          + "retry it with an idempotency key");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unreachable(ctx, to, "interrupted");
     }
     if (moving && r.statusCode() == 503 && new String(r.body(),
         java.nio.charset.StandardCharsets.UTF_8).contains("\"ownership_moving\"")) {
