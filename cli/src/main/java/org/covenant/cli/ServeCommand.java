@@ -152,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
       Duration ttl = Duration.ofMillis(Math.max(500, (long) (lease * 1000)));
       opened = ClusterDeployment.open(dir, pg, config, catalog, clock, signer,
           new ClusterNode.Timing(ttl, ttl, Duration.ofMillis(Math.max(50, ttl.toMillis() / 15))),
-          Duration.ofSeconds(30), !routeOnly);
+          Duration.ZERO, Duration.ofDays(dsrDueDays), !routeOnly);
     } else {
       opened = Deployment.open(dir, ledger, config, catalog, clock, Duration.ofDays(dsrDueDays));
     }

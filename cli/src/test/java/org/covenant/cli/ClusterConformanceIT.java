@@ -134,7 +134,7 @@ class ClusterConformanceIT {
       boolean owns) {
     return ClusterDeployment.open(tmp.resolve(dir), pg, ServerConfig.defaults(0),
         TermsLibrary.builtInCatalog(), Clock.systemUTC(), key, FAST, Duration.ofSeconds(20),
-        owns);
+        org.covenant.evidence.dsr.DsrRequests.DEFAULT_DUE, owns);
   }
 
   private static JsonNode cluster(HttpClient http, CovenantServer s, String token,

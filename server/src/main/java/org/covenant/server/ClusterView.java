@@ -3,6 +3,7 @@ package org.covenant.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.covenant.format.Json;
+import org.covenant.log.TiledLog;
 import org.covenant.store.DocumentTable;
 
 /**
@@ -19,6 +20,19 @@ public interface ClusterView extends Receipts, AutoCloseable {
 
   /** How a cluster member routes requests to accounts' owners; empty for a single server. */
   default Optional<Routing> routing() {
+    return Optional.empty();
+  }
+
+  /**
+   * The transparency log this view serves, when it keeps one itself (a cluster member: the shared
+   * log, which a member without the key opens only once a writer has created it).
+   */
+  default Optional<TiledLog> log() {
+    return Optional.empty();
+  }
+
+  /** A note on the log for {@code /readyz} ({@code no writer yet}), when there is one. */
+  default Optional<String> logStatus() {
     return Optional.empty();
   }
 
