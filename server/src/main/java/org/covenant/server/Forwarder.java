@@ -137,6 +137,19 @@ final class Forwarder {
     if (accounts.isEmpty()) {
       return false;
     }
+    if (accounts.size() > 1 && spansOwners(accounts)) {
+      // A batch of several owners' accounts: applied here when this member's projection holds
+      // every one of them (the store validates appends against its true head), else refused.
+      for (String a : accounts) {
+        if (!routing.projects(a)) {
+          throw new ServerException("batch_spans_owners", 400, key.endsWith("events")
+              ? "events" : "requests", "`" + accounts.get(0) + "` and `" + a + "` are owned by "
+              + "different cluster members and this member does not project `" + a + "`: send "
+              + "one batch per account");
+        }
+      }
+      return false;
+    }
     Routing.Place p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
       return awaitOrRefuse(ctx, key, accounts);
@@ -191,6 +204,16 @@ final class Forwarder {
     }
   }
 
+  private boolean spansOwners(List<String> accounts) {
+    Routing.Place p = routing.place(accounts.get(0));
+    for (int i = 1; i < accounts.size(); i++) {
+      if (!routing.place(accounts.get(i)).equals(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The one place all {@code accounts} go; 400 when their owners differ. */
   private Routing.Place placeOf(List<String> accounts, String key) {
     Routing.Place p = routing.place(accounts.get(0));
@@ -238,6 +261,11 @@ final class Forwarder {
 
   private List<String> accounts(Context ctx, Route r) throws IOException {
     String path = r.path();
+    if (path.contains("/dsr")) {
+      // Data subject requests are served by members with the log key, whoever owns the account:
+      // their register is in the database (docs/CLUSTER.md, "Data subject requests").
+      return List.of();
+    }
     if (path.contains("{account}")) {
       return List.of(ctx.pathParam("account"));
     }

@@ -46,6 +46,9 @@ public interface Routing {
    */
   boolean awaitReady(String account, Duration bound);
 
+  /** Whether this member's projection holds {@code account} now, owner or not. */
+  boolean projects(String account);
+
   /** The account of a meeting, on every member. */
   Optional<String> accountOfMeeting(String meeting);
 

@@ -99,10 +99,13 @@ class ClusterRoutingIT {
           for (String path : List.of("/v1/accounts/" + acct, "/v1/accounts/" + acct + "/events",
               "/v1/accounts/" + acct + "/settings?at=" + AT, "/v1/accounts/" + acct
                   + "/consents", "/v1/accounts/nobody-" + acct + "/events")) {
+            // Reads name the projection's head, which other members' writes move meanwhile:
+            // the forwarded answer is one of the owner's just before and just after.
             HttpResponse<String> o = raw(owner, "GET", path, null);
             HttpResponse<String> x = raw(other, "GET", path, null);
+            HttpResponse<String> o2 = raw(owner, "GET", path, null);
             assertThat(x.statusCode()).as(path).isEqualTo(o.statusCode());
-            assertThat(x.body()).as(path).isEqualTo(o.body());
+            assertThat(x.body()).as(path).isIn(o.body(), o2.body());
           }
           String decision = "{\"purpose\":\"service.recording\",\"content\":\"" + acct
               + ":c1\",\"at\":\"" + AT + "\"}";
@@ -153,14 +156,15 @@ class ClusterRoutingIT {
         assertThat(x.headers().firstValue(Forwarder.SERVED_BY)).contains(m0);
       }
 
-      // A batch of events naming accounts of two owners is refused, naming both.
+      // A batch of events naming accounts of two owners.
       String t0 = "t0";
       String t1 = owners.entrySet().stream().filter(e -> !e.getValue().equals(owners.get(t0)))
           .findFirst().orElseThrow().getKey();
       TestClient.Response spans = any.post("/v1/events", "{\"events\":[" + setting(t0) + ","
           + setting(t1) + "]}");
-      assertThat(spans.status()).as(spans.body()).isEqualTo(400);
-      assertThat(spans.json().path("code").asText()).isEqualTo("batch_spans_owners");
+      // Every member projects every account today: such a batch is applied where it arrives.
+      assertThat(spans.status()).as(spans.body()).isEqualTo(200);
+      assertThat(spans.json().path("accepted").asInt()).as(spans.body()).isEqualTo(2);
 
       // A forwarded request is never forwarded again: a non-owner refuses it.
       TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()

@@ -507,6 +507,11 @@ public final class ClusterNode implements ClusterView, Routing {
     }
   }
 
+  @Override
+  public boolean projects(String account) {
+    return shard.ready(account);
+  }
+
   /**
    * The meeting's account; a meeting this member does not know yet (written through another
    * member a moment ago) is looked up again after reading the ledger to its head, so a
