@@ -207,6 +207,8 @@ public final class Directory {
   /** The account of each meeting (its events are the account's). */
   private final Map<String, AccountInfo> meetings = new ConcurrentHashMap<>();
   private volatile long position;
+  /** Content the projection does not hold (a sharded member's other accounts): the registry. */
+  private volatile Function<String, Optional<String>> contentElsewhere = c -> Optional.empty();
 
   /**
    * An empty directory that reads events back through {@code reader} (the stored events at
@@ -228,7 +230,18 @@ public final class Directory {
    * this directory sees it.
    */
   public Optional<String> contentAccount(String content) {
-    return snapshot.get().content(content, TimeKey.END).map(ContentRecord::account);
+    Optional<String> a = snapshot.get().content(content, TimeKey.END).map(ContentRecord::account);
+    return a.isPresent() ? a : contentElsewhere.apply(content);
+  }
+
+  /**
+   * Resolves content the projection does not hold through {@code registry} (a sharded member:
+   * a {@code content.deleted} of another member's account is still indexed under its account,
+   * so the account's positions are whole when it moves here). Returns this.
+   */
+  Directory contentElsewhere(Function<String, Optional<String>> registry) {
+    this.contentElsewhere = java.util.Objects.requireNonNull(registry, "registry");
+    return this;
   }
 
   /** The last ledger position applied. */

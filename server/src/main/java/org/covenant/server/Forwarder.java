@@ -261,11 +261,9 @@ final class Forwarder {
 
   private List<String> accounts(Context ctx, Route r) throws IOException {
     String path = r.path();
-    if (path.contains("/dsr")) {
-      // Data subject requests are served by members with the log key, whoever owns the account:
-      // their register is in the database (docs/CLUSTER.md, "Data subject requests").
-      return List.of();
-    }
+    // Data subject requests go to the account's owner like any account route: it holds the
+    // account's users (who may ask) in its projection; it serves them when it has the log key
+    // (their register is in the database, docs/CLUSTER.md, "Data subject requests").
     if (path.contains("{account}")) {
       return List.of(ctx.pathParam("account"));
     }
@@ -277,8 +275,21 @@ final class Forwarder {
       case "POST /v1/decisions" -> contents(stash(ctx, config.maxBody()), false);
       case "POST /v1/decisions:batch" -> contents(stash(ctx, config.maxBatchBody()), true);
       case "POST /v1/events" -> events(stash(ctx, config.maxBody()));
+      // An account token is checked against the account's users: its owner's projection.
+      case "POST /v1/tokens" -> tokenAccount(stash(ctx, config.maxBody()));
       default -> List.of();
     };
+  }
+
+  /** The account a token request names, if it names one; malformed bodies name none. */
+  private static List<String> tokenAccount(byte[] body) {
+    try {
+      JsonNode a = Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+          .path("account");
+      return a.isTextual() ? List.of(a.asText()) : List.of();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
   }
 
   /** Reads the body once (bounded), keeps it for the handler and the forward. */

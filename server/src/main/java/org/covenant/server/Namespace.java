@@ -113,6 +113,43 @@ public final class Namespace implements AutoCloseable {
     return self[0];
   }
 
+  /**
+   * Opens a shared PostgreSQL ledger as a cluster member projecting only the accounts {@code
+   * owns} accepts ({@link Ledger#openShard}; the cluster thread changes the set with {@link
+   * Ledger#reshard}) and a namespace over it (docs/CLUSTER.md, "Sharded projection"). The
+   * directory indexes every account's ledger positions (8 bytes an event) and histories, read
+   * from the store in position order, so an account that moves here is listed without another
+   * read; its users, groups, meetings and content come from the projection, which holds the
+   * owned accounts only, and content of other accounts resolves through the ledger's registry.
+   *
+   * @throws StoreException as {@link Ledger#openShard}
+   */
+  public static Namespace openShard(String id, LedgerConfig.Postgres config,
+      TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
+      Clock clock, Duration staleAfter) {
+    Namespace[] self = new Namespace[1];
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
+        () -> projection.get().get());
+    Ledger ledger;
+    try {
+      ledger = Ledger.openShard(config, catalog, owns, page -> { }, projection::set);
+    } catch (RuntimeException e) {
+      decisions.close();
+      throw e;
+    }
+    directory.contentElsewhere(ledger::accountOfContent);
+    try {
+      // The constructor's catch-up reads the whole ledger into the directory's index.
+      self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
+    return self[0];
+  }
+
   /** The namespace id ({@code main} for the data directory's ledger). */
   public String id() {
     return id;
