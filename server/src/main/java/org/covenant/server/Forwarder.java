@@ -277,6 +277,10 @@ final class Forwarder {
       case "POST /v1/events" -> events(stash(ctx, config.maxBody()));
       // An account token is checked against the account's users: its owner's projection.
       case "POST /v1/tokens" -> tokenAccount(stash(ctx, config.maxBody()));
+      // An account user's listings and revocations read its account's users (admin or not).
+      case "GET /v1/tokens", "DELETE /v1/tokens/{token}", "GET /v1/accounts" ->
+          Http.caller(ctx) instanceof org.covenant.server.auth.Caller.AccountUser u
+              ? List.of(u.account()) : List.of();
       default -> List.of();
     };
   }
