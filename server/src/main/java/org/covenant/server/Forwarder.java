@@ -439,6 +439,11 @@ final class Forwarder {
         java.nio.charset.StandardCharsets.UTF_8).contains("\"ownership_moving\"")) {
       return Sent.MOVING;
     }
+    if (!safe && r.statusCode() / 100 == 2) {
+      // Read your writes through one endpoint: this member's own routes (tokens, the account
+      // list) see what the owner acknowledged before the client's next request.
+      routing.catchUp();
+    }
     ctx.status(r.statusCode());
     r.headers().map().forEach((name, values) -> {
       String n = name.toLowerCase(Locale.ROOT);

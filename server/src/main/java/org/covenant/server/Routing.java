@@ -49,6 +49,9 @@ public interface Routing {
   /** Whether this member's projection holds {@code account} now, owner or not. */
   boolean projects(String account);
 
+  /** Reads the ledger to its head (after a write this member forwarded was acknowledged). */
+  void catchUp();
+
   /** The account of a meeting, on every member. */
   Optional<String> accountOfMeeting(String meeting);
 

@@ -508,6 +508,11 @@ public final class ClusterNode implements ClusterView, Routing {
   }
 
   @Override
+  public void catchUp() {
+    catchUp(System.nanoTime());
+  }
+
+  @Override
   public boolean projects(String account) {
     return shard.ready(account);
   }

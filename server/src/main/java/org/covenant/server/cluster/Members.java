@@ -22,6 +22,11 @@ public final class Members {
   /** One member as its heartbeat row says. */
   public record Member(String id, String url, boolean logKey, boolean owns, Instant started,
       long expiresInMillis) {
+    /** A member that owns accounts (every member but a {@code --route-only} one). */
+    public Member(String id, String url, boolean logKey, Instant started, long expiresInMillis) {
+      this(id, url, logKey, true, started, expiresInMillis);
+    }
+
     /** Whether its heartbeat is current. */
     public boolean live() {
       return expiresInMillis > 0;
