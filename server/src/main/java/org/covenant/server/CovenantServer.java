@@ -115,7 +115,7 @@ public final class CovenantServer implements AutoCloseable {
     this.parts = parts;
     this.cluster = cluster;
     this.forwarder = cluster.routing().map(r -> new Forwarder(r, parts.config(),
-        parts.namespaces())).orElse(null);
+        parts.namespaces()).tokensChanged(parts.tokens()::reload)).orElse(null);
     Namespace main = parts.namespaces().main();
     // The log: the parts' own, or the one the cluster view opens (maybe later: docs/CLUSTER.md)
     java.util.function.Supplier<Optional<TiledLog>> log = () -> parts.log().or(cluster::log);

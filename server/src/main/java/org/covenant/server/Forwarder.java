@@ -64,12 +64,23 @@ final class Forwarder {
   private final Namespaces namespaces;
   private final HttpClient client;
 
+  private Runnable tokensChanged = () -> { };
+
   Forwarder(Routing routing, ServerConfig config, Namespaces namespaces) {
     this.routing = routing;
     this.config = config;
     this.namespaces = namespaces;
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
+  }
+
+  /**
+   * Reads the shared tokens again after a token issued or revoked through another member (the
+   * owner of its account) was acknowledged: the client uses it here next. Returns this.
+   */
+  Forwarder tokensChanged(Runnable reload) {
+    this.tokensChanged = java.util.Objects.requireNonNull(reload, "reload");
+    return this;
   }
 
   /** The suffix of new scratch namespace ids: the member holding them. */
@@ -443,6 +454,9 @@ final class Forwarder {
       // Read your writes through one endpoint: this member's own routes (tokens, the account
       // list) see what the owner acknowledged before the client's next request.
       routing.catchUp();
+      if (key.startsWith("POST /v1/tokens") || key.startsWith("DELETE /v1/tokens")) {
+        tokensChanged.run();
+      }
     }
     ctx.status(r.statusCode());
     r.headers().map().forEach((name, values) -> {
