@@ -178,7 +178,7 @@ public final class TelemetryCommand implements Runnable {
     String db;
 
     @Option(names = "--db-schema", defaultValue = DbOptions.DEFAULT_SCHEMA, paramLabel = "NAME",
-        description = "With --db: the PostgreSQL schema (default covenant, as `serve --db-schema`).")
+        description = "With --db: the PostgreSQL schema (default covenant, as serve's).")
     String dbSchema = DbOptions.DEFAULT_SCHEMA;
 
     @Option(names = "--ledger", paramLabel = "FILE",

@@ -1,6 +1,7 @@
 package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
+import org.covenant.log.LogException;
 import org.covenant.log.NoteSigner;
 import org.covenant.log.TiledLog;
 import org.covenant.server.ClusterDeployment;
@@ -25,6 +27,7 @@ import org.covenant.server.Deployment;
 import org.covenant.server.ServerConfig;
 import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
+import org.covenant.server.cluster.JobLeafQueue;
 import org.covenant.server.cluster.PgLogStorage;
 import org.covenant.store.LedgerConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -65,9 +68,10 @@ class DatasetBuildClusterIT {
       assertThat(imported.exit()).as(imported.err()).isZero();
 
       Path jsonl = tmp.resolve("records.jsonl");
-      Files.writeString(jsonl, "{\"content\":\"one\",\"category\":\"customer_content.chat\",\"account\":\"acme\","
-          + "\"at\":\"2024-03-02T00:00:00Z\"}\n{\"content\":\"two\",\"category\":\"customer_content.chat\","
-          + "\"account\":\"acme\",\"at\":\"2024-03-02T00:00:01Z\"}\n", StandardCharsets.UTF_8);
+      String rec = "{\"content\":\"%s\",\"category\":\"customer_content.chat\","
+          + "\"account\":\"acme\",\"at\":\"2024-03-02T00:00:0%sZ\"}\n";
+      Files.writeString(jsonl, String.format(rec, "one", "0") + String.format(rec, "two", "1"),
+          StandardCharsets.UTF_8);
       Path corpus = tmp.resolve("c.cvc");
       LogWiringTest.Run c = LogWiringTest.cli("corpus", "import", jsonl.toString(), "--out",
           corpus.toString());
@@ -112,10 +116,32 @@ class DatasetBuildClusterIT {
             tmp.resolve("other").toString(), "--db", url, "--db-schema", schema);
         assertThat(builds.exit()).as(builds.err()).isZero();
         assertThat(builds.out()).contains(line.path("build").asText());
+        // the writer logs job leaves only: a forged ledger-event leaf is refused
+        try (ClusterDb db = ClusterDb.open(pg)) {
+          byte[] forged = ("{\"type\":\"" + org.covenant.evidence.LedgerFeed.EVENT_LEAF
+              + "\",\"position\":999}").getBytes(StandardCharsets.UTF_8);
+          assertThatThrownBy(() -> JobLeafQueue.append(db, forged, Duration.ofSeconds(10)))
+              .isInstanceOfSatisfying(LogException.class,
+                  e -> assertThat(e.code()).isEqualTo("leaf_refused"));
+        }
         // and not in the default schema's
         LogWiringTest.Run none = LogWiringTest.cli("lineage", "builds", "--data",
             tmp.resolve("third").toString());
         assertThat(none.out()).doesNotContain(line.path("build").asText());
+      }
+      // no writer any more: the CLI gives up, withdraws its leaf, and nothing is logged later
+      try (ClusterDb db = ClusterDb.open(pg)) {
+        byte[] leaf = org.covenant.evidence.JobLeaves.publicDataset("b-x", "sha256:00", "00",
+            "CC-BY-4.0", 1);
+        assertThatThrownBy(() -> JobLeafQueue.append(db, leaf, Duration.ofMillis(500)))
+            .isInstanceOfSatisfying(LogException.class,
+                e -> assertThat(e.code()).isEqualTo("log_unavailable"));
+      }
+      try (Connection conn = DriverManager.getConnection(url); Statement st =
+          conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema
+              + ".job_leaf WHERE leaf_index IS NULL")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isZero();
       }
     } finally {
       try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
