@@ -116,7 +116,27 @@ final class Entities {
     volatile History<Boolean>[] features = NO_FEATURES;
     /** At most one entry: when it ended (the shared empty history until then). */
     volatile History<Boolean> ended = History.none();
-    final ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    /**
+     * The participants while the meeting runs; null once it has ended and they are
+     * {@link #closed} (set before this is cleared: a reader that finds null here finds them
+     * there).
+     */
+    volatile ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    /** The participants, compacted when the meeting ended; null while it runs. */
+    volatile EndedParticipants closed;
+
+    /** Compacts the participants (the meeting has ended); keeps them live if they do not fit. */
+    void close() {
+      ConcurrentHashMap<String, Participant> live = participants;
+      if (live == null) {
+        return;
+      }
+      EndedParticipants c = EndedParticipants.of(live);
+      if (c != null) {
+        closed = c;
+        participants = null;
+      }
+    }
 
     /** The feature slots, made this meeting's own on first write. */
     History<Boolean>[] ownFeatures() {

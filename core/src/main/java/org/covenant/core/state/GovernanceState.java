@@ -278,8 +278,26 @@ public final class GovernanceState {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant p = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i >= 0 && c.joined(i);
+    }
+    Participant p = live.get(participant);
     return p != null && p.present.first() != null;
+  }
+
+  /** The meeting's own string for a participant's id, or null when it has none. */
+  private static String participantId(Meeting m, String id) {
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(id);
+      return i < 0 ? null : c.id(i);
+    }
+    Participant p = live.get(id);
+    return p == null ? null : p.id;
   }
 
   private Optional<Rejection> checkTerms(Snapshot now, Event.TermsAccepted e, long t) {
@@ -569,7 +587,7 @@ public final class GovernanceState {
         if (m.ended.last() == null) {
           History<Boolean> ended = new History<>();
           ended.add(at, pos, true);
-          m.ended = ended;
+          m.ended = ended;          m.close();
         }
     } else if (event instanceof Event.ParticipantJoined e) {
         Participant p = participant(meetings.get(e.meeting()), e.participant());
@@ -593,7 +611,18 @@ public final class GovernanceState {
           h.add(at, pos, true);
         }
     } else if (event instanceof Event.ParticipantLeft e) {
-        Participant p = meetings.get(e.meeting()).participants.get(e.participant());
+        Meeting m = meetings.get(e.meeting());
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        if (live == null) {
+          // A leave after the end (§3 accepts it): the compacted participants take it.
+          EndedParticipants c = m.closed;
+          int i = c.find(e.participant());
+          if (i >= 0 && c.lastPresent(i)) {
+            m.closed = c.left(i, at, pos);
+          }
+          return;
+        }
+        Participant p = live.get(e.participant());
         if (p != null) {
           History.Entry<Boolean> last = p.present.last();
           if (last != null && last.value()) {
@@ -621,8 +650,8 @@ public final class GovernanceState {
       String who = e.author().get();
       if (m != null && who.equals(m.host)) {
         author = m.host;
-      } else if (m != null && m.participants.get(who) != null) {
-        author = m.participants.get(who).id;
+      } else if (m != null && participantId(m, who) != null) {
+        author = participantId(m, who);
       } else {
         User u = a.users.get(who);
         author = u != null ? u.id : who;
@@ -654,12 +683,17 @@ public final class GovernanceState {
    * account user's, when it names one), so the meeting adds no copy of a user's id.
    */
   private Participant participant(Meeting m, String id) {
-    Participant p = m.participants.get(id);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      throw new IllegalStateException("meeting `" + m.id + "` has ended: no join or"
+          + " acknowledgement passes the checks");
+    }
+    Participant p = live.get(id);
     if (p == null) {
       User u = accounts.get(m.account).users.get(id);
       String canonical = u != null ? u.id : id;
       p = new Participant(canonical);
-      m.participants.put(canonical, p);
+      live.put(canonical, p);
     }
     return p;
   }

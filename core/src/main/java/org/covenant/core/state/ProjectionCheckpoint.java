@@ -653,7 +653,18 @@ public final class ProjectionCheckpoint {
         booleans(d, m.features);
         booleans(d, m.ended);
         List<Participant> ps = new ArrayList<>();
-        for (Participant x : m.participants.values()) {
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        List<Participant> all = new ArrayList<>();
+        if (live == null) {
+          // Ended: written as the live histories they were, so the format is one.
+          EndedParticipants c = m.closed;
+          for (int j = 0; j < c.size(); j++) {
+            all.add(c.thaw(j));
+          }
+        } else {
+          all.addAll(live.values());
+        }
+        for (Participant x : all) {
           if (seen(x.present) || seen(x.organisation) || anySeen(x.acks)) {
             ps.add(x);
           }
@@ -948,6 +959,10 @@ public final class ProjectionCheckpoint {
             x.acks = acks;
           }
           m.participants.put(x.id, x);
+        }
+        if (m.ended.last() != null) {
+          // Filled in the order the replay filled it, then compacted as the replay's end did.
+          m.close();
         }
         state.meetings.put(m.id, m);
       }

@@ -478,7 +478,13 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant pt = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i >= 0 && c.present(i, t, p);
+    }
+    Participant pt = live.get(participant);
     if (pt == null) {
       return false;
     }
@@ -491,7 +497,18 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant pt = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      long pos = i < 0 ? -1 : c.acknowledged(i, n.ordinal(), t, p);
+      if (pos >= 0) {
+        ev.accept(pos);
+        return true;
+      }
+      return false;
+    }
+    Participant pt = live.get(participant);
     if (pt == null) {
       return false;
     }
@@ -536,7 +553,19 @@ public final class Snapshot {
     if (c.author().isPresent()) {
       return acknowledged(m, c.author().get(), n, t, p, evidence);
     }
-    for (String who : m.participants.keySet()) {
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      // The same walk over the compacted participants, in the order the live map had.
+      EndedParticipants closed = m.closed;
+      for (int i = 0; i < closed.size(); i++) {
+        String who = closed.id(i);
+        if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (String who : live.keySet()) {
       if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
         return false;
       }
@@ -645,7 +674,17 @@ public final class Snapshot {
    */
   public Optional<String> participantAccount(String meeting, String participant, long t) {
     Meeting m = meeting(meeting, t);
-    Participant pt = m == null ? null : m.participants.get(participant);
+    if (m == null) {
+      return Optional.empty();
+    }
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i < 0 ? Optional.empty()
+          : Optional.ofNullable(c.organisation(i, t, position, new boolean[1]));
+    }
+    Participant pt = live.get(participant);
     History.Entry<String> e = pt == null ? null : pt.organisation.at(t, position);
     return e == null ? Optional.empty() : Optional.ofNullable(e.value());
   }
@@ -671,7 +710,17 @@ public final class Snapshot {
     List<String> out = new ArrayList<>();
     if (m != null && !ended(m, t, position)) {
       out.add(m.host);
-      m.participants.keySet().stream()
+      java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+      List<String> ids = new ArrayList<>();
+      if (live == null) {
+        EndedParticipants c = m.closed;
+        for (int i = 0; i < c.size(); i++) {
+          ids.add(c.id(i));
+        }
+      } else {
+        ids.addAll(live.keySet());
+      }
+      ids.stream()
           .sorted()
           .filter(p -> !p.equals(m.host) && present(m, p, t, position))
           .forEach(out::add);
