@@ -235,7 +235,7 @@ public final class Snapshot {
       contributors = List.of(all);
     }
     Meeting m = v.meeting(i);
-    return Optional.of(new ContentRecord(v.id(i), CATEGORIES.get(v.category(i)), account,
+    return Optional.of(new ContentRecord(id, CATEGORIES.get(v.category(i)), account,
         m == null ? Optional.empty() : Optional.of(m.id), Optional.ofNullable(v.author(i)),
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
