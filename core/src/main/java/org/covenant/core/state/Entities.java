@@ -22,6 +22,7 @@ final class Entities {
 
   private static final History<Boolean>[] NO_ACKS = histories(Notice.values().length);
   private static final History<Boolean>[] NO_FEATURES = histories(Vocabulary.features().size());
+  private static final Meeting[] NO_MEETINGS = new Meeting[0];
 
   /** A setting value at one scope; {@code null} entries in a history mean "cleared". */
   record SettingValue(boolean value, boolean locked) {}
@@ -42,6 +43,33 @@ final class Entities {
     final History<String> terms = new History<>();
     /** Only real changes are recorded, so the first entry of each is always a grant. */
     final History<Boolean>[] consents = histories(ConsentType.values().length);
+    /**
+     * The index of the ledger by account (issue 15: the server's listings read it, not a
+     * replay of their own): the positions of every event that belongs to the account (its own,
+     * its meetings', the deletion of its content), of its governance changes
+     * ({@link GovernanceState#auditKind}), of its terms and consent events, and of its content.
+     */
+    final PositionList events = new PositionList();
+    final PositionList audit = new PositionList();
+    final PositionList termsAndConsents = new PositionList();
+    final PositionList content = new PositionList();
+    /** The account's meetings in the order they started; the first {@link #meetingCount}. */
+    volatile Meeting[] meetings = NO_MEETINGS;
+    volatile int meetingCount;
+
+    /** Appends a meeting (single writer; the array before the count). */
+    void addMeeting(Meeting m) {
+      Meeting[] ms = meetings;
+      int n = meetingCount;
+      if (n == ms.length) {
+        ms = java.util.Arrays.copyOf(ms, Math.max(4, n + (n >> 1) + 1));
+        ms[n] = m;
+        meetings = ms;
+      } else {
+        ms[n] = m;
+      }
+      meetingCount = n + 1;
+    }
 
     Account(String id, String owner, long at, long pos) {
       this.id = id;

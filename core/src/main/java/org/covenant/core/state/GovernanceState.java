@@ -126,6 +126,7 @@ public final class GovernanceState {
     }
     long pos = head + 1;
     write(event, TimeKey.of(event.at()), pos);
+    index(event, pos);
     lastAt = TimeKey.of(event.at());
     head = pos;
     return new Outcome.Accepted(event, pos);
@@ -243,6 +244,77 @@ public final class GovernanceState {
       return rights;
     }
     throw new IllegalStateException("unhandled event type " + event.type());
+  }
+
+  /**
+   * The account an accepted event belongs to: its own, its meeting's, or for a deletion of
+   * content the content's owner; null for none.
+   */
+  private Account owner(Event e) {
+    Optional<String> own = e.accountId();
+    if (own.isPresent()) {
+      return accounts.get(own.get());
+    }
+    if (e instanceof Event.ContentDeleted d) {
+      ContentTable.View v = contents.view();
+      int i = v.find(d.content());
+      return i < 0 ? null : accounts.get(v.account(i));
+    }
+    String meeting = null;
+    if (e instanceof Event.MeetingFeature m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.MeetingEnded m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantJoined m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantLeft m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.NoticeAcknowledged m) {
+      meeting = m.meeting();
+    }
+    Meeting m = meeting == null ? null : meetings.get(meeting);
+    return m == null ? null : accounts.get(m.account);
+  }
+
+  /** Files the accepted event's position under its account (the ledger's index by account). */
+  private void index(Event e, long pos) {
+    Account a = owner(e);
+    if (a == null) {
+      return;
+    }
+    a.events.add(pos);
+    if (auditKind(e).isPresent()) {
+      a.audit.add(pos);
+    }
+    if (e instanceof Event.TermsAccepted || e instanceof Event.ConsentGranted
+        || e instanceof Event.ConsentWithdrawn) {
+      a.termsAndConsents.add(pos);
+    } else if (e instanceof Event.ContentCreated) {
+      a.content.add(pos);
+    } else if (e instanceof Event.MeetingStarted m) {
+      a.addMeeting(meetings.get(m.meeting()));
+    }
+  }
+
+  /**
+   * The kind of governance change an event is, for an account's audit history: {@code
+   * setting}, {@code consent}, {@code terms}, {@code membership} (account, group and user
+   * changes) or {@code hold} (any event type naming a hold); empty for meetings, participants
+   * and content.
+   */
+  public static Optional<String> auditKind(Event e) {
+    String type = e.type();
+    if (type.contains("hold")) {
+      return Optional.of("hold");
+    }
+    String family = type.substring(0, Math.max(0, type.indexOf('.')));
+    return switch (family) {
+      case "setting" -> Optional.of("setting");
+      case "consent" -> Optional.of("consent");
+      case "terms" -> Optional.of("terms");
+      case "account", "group", "user" -> Optional.of("membership");
+      default -> Optional.empty();
+    };
   }
 
   static Optional<Rejection> ok() {

@@ -105,6 +105,12 @@ public final class Snapshot {
     return m != null && visible(m.at, m.pos, t) ? m : null;
   }
 
+  /** True when the account exists at this snapshot's position (at any time). */
+  public boolean hasAccount(String account) {
+    Account a = state.accounts.get(account);
+    return a != null && a.pos <= position;
+  }
+
   /** True when the account exists at t. */
   public boolean accountExists(String account, long t) {
     return account(account, t) != null;
@@ -214,6 +220,62 @@ public final class Snapshot {
     Meeting m = state.meetings.get(meeting);
     return m == null || m.pos > position ? Optional.empty()
         : Optional.of(new MeetingEntry(m.id, m.account, m.host, TimeKey.toInstant(m.at)));
+  }
+
+  /**
+   * The ledger positions of the account's events (its own, its meetings', deletions of its
+   * content) after {@code after}, at most {@code limit}, up to this snapshot's position: the
+   * ledger's index by account, which the server's listings read the events back through.
+   */
+  public long[] accountEvents(String account, long after, int limit) {
+    Account a = state.accounts.get(account);
+    if (a == null || a.pos > position) {
+      return new long[0];
+    }
+    long[] page = a.events.after(after, limit);
+    int n = page.length;
+    while (n > 0 && page[n - 1] > position) {
+      n--;
+    }
+    return n == page.length ? page : java.util.Arrays.copyOf(page, n);
+  }
+
+  /** Whether the event at {@code p} (at or before this snapshot's position) is the account's. */
+  public boolean accountHolds(String account, long p) {
+    Account a = state.accounts.get(account);
+    return a != null && p <= position && a.events.contains(p);
+  }
+
+  /** Positions of the account's governance changes ({@link GovernanceState#auditKind}). */
+  public long[] auditPositions(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? new long[0] : a.audit.upTo(position);
+  }
+
+  /** Positions of the account's {@code terms.accepted} and consent events. */
+  public long[] termsAndConsentPositions(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? new long[0] : a.termsAndConsents.upTo(position);
+  }
+
+  /** The account's meetings in the order they started. */
+  public List<String> meetingsOf(String account) {
+    Account a = state.accounts.get(account);
+    List<String> out = new ArrayList<>();
+    if (a != null && a.pos <= position) {
+      int n = a.meetingCount;
+      Meeting[] ms = a.meetings;
+      for (int i = 0; i < n && ms[i].pos <= position; i++) {
+        out.add(ms[i].id);
+      }
+    }
+    return out;
+  }
+
+  /** How many content items the account registered. */
+  public int contentCountOf(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? 0 : a.content.countUpTo(position);
   }
 
   /** The content item, if it was created at or before t. */
