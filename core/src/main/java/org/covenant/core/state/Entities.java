@@ -142,8 +142,27 @@ final class Entities {
     final long at;
     final long pos;
     volatile History<Boolean>[] features = NO_FEATURES;
-    /** At most one entry: when it ended (the shared empty history until then). */
-    volatile History<Boolean> ended = History.none();
+    /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
+    long endedAt;
+    /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
+    volatile long endedPos;
+
+    /** Records the end (single writer): two longs, not a history object and its array. */
+    void end(long at, long pos) {
+      endedAt = at;
+      endedPos = pos;
+    }
+
+    /** Whether it had ended at (t, p). */
+    boolean endedBy(long t, long p) {
+      long pos = endedPos;
+      return pos != 0 && pos <= p && endedAt <= t;
+    }
+
+    /** Whether it has ended (at the head). */
+    boolean hasEnded() {
+      return endedPos != 0;
+    }
     /**
      * The participants while the meeting runs; null once it has ended and they are
      * {@link #closed} (set before this is cleared: a reader that finds null here finds them

@@ -343,7 +343,7 @@ public final class GovernanceState {
   }
 
   private static boolean ended(Meeting m) {
-    return m.ended.last() != null;
+    return m.hasEnded();
   }
 
   static boolean hasJoined(Meeting m, String participant) {
@@ -656,10 +656,9 @@ public final class GovernanceState {
         }
     } else if (event instanceof Event.MeetingEnded e) {
         Meeting m = meetings.get(e.meeting());
-        if (m.ended.last() == null) {
-          History<Boolean> ended = new History<>();
-          ended.add(at, pos, true);
-          m.ended = ended;          m.close();
+        if (!m.hasEnded()) {
+          m.end(at, pos);
+          m.close();
         }
     } else if (event instanceof Event.ParticipantJoined e) {
         Participant p = participant(meetings.get(e.meeting()), e.participant());

@@ -655,7 +655,11 @@ public final class ProjectionCheckpoint {
         d.writeLong(m.at);
         d.writeLong(m.pos);
         booleans(d, m.features);
-        booleans(d, m.ended);
+        History<Boolean> ended = new History<>();
+        if (m.hasEnded()) {
+          ended.add(m.endedAt, m.endedPos, true);
+        }
+        booleans(d, ended);
         List<Participant> ps = new ArrayList<>();
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
         List<Participant> all = new ArrayList<>();
@@ -996,7 +1000,8 @@ public final class ProjectionCheckpoint {
         }
         History<Boolean> ended = new History<>();
         if (booleans(d, ended) > 0) {
-          m.ended = ended;
+          History.Entry<Boolean> e = ended.last();
+          m.end(e.at(), e.pos());
         }
         int ps = d.readInt();
         for (int j = 0; j < ps; j++) {
@@ -1009,7 +1014,7 @@ public final class ProjectionCheckpoint {
           }
           m.participants.put(x.id, x);
         }
-        if (m.ended.last() != null) {
+        if (m.hasEnded()) {
           // Filled in the order the replay filled it, then compacted as the replay's end did.
           m.close();
         }

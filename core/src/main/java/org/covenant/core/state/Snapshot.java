@@ -518,7 +518,7 @@ public final class Snapshot {
   }
 
   private static boolean ended(Meeting m, long t, long p) {
-    return m.ended.at(t, p) != null;
+    return m.endedBy(t, p);
   }
 
   private static boolean featureActive(Meeting m, Feature f, long t, long p, LongConsumer ev) {
@@ -673,8 +673,8 @@ public final class Snapshot {
   /** When the meeting ended, if it had by t. */
   public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
     Meeting m = meeting(meeting, t);
-    History.Entry<Boolean> e = m == null ? null : m.ended.at(t, position);
-    return e == null ? Optional.empty() : Optional.of(TimeKey.toInstant(e.at()));
+    return m == null || !m.endedBy(t, position) ? Optional.empty()
+        : Optional.of(TimeKey.toInstant(m.endedAt));
   }
 
   /**

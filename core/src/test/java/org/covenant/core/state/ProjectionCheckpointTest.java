@@ -206,7 +206,7 @@ class ProjectionCheckpointTest {
     assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role settings");
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos settings");
     assertThat(fields(Entities.Meeting.class))
-        .isEqualTo("account at closed ended features host id participants pos");
+        .isEqualTo("account at closed endedAt endedPos features host id participants pos");
     assertThat(fields(Entities.Participant.class)).isEqualTo("acks id organisation present");
     assertThat(fields(Entities.SettingsScope.class)).isEqualTo("byKey");
   }
