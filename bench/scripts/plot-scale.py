@@ -26,7 +26,8 @@ def panels(runs):
         return r["import_events_per_cpu_s"]
     return [
         ("import, events per CPU-second", rate, lambda v: f"{v/1000:.0f}k", 100_000),
-        ("live heap, bytes per event", lambda r: r["open"]["heap_bytes_per_event"],
+        ("live heap, bytes per event",
+         lambda r: (r.get("open") or r["open_with_checkpoint"])["heap_bytes_per_event"],
          lambda v: f"{v:.0f}", 100),
         ("time to ready, full replay, CPU s", lambda r: r["open"]["ready_cpu_seconds"],
          lambda v: f"{v:.0f}", None),
