@@ -405,6 +405,17 @@ public final class LedgerFeed {
   }
 
   /**
+   * Logs a bulk job's one leaf ({@link JobLeaves}) queued by a CLI for the cluster's log writer
+   * (docs/CLUSTER.md, "Job leaves"): the checkpoint before it, its index, and the checkpoint that
+   * commits it, read under this feed's lock so no other leaf comes in between.
+   */
+  public synchronized DataDirectory.Appended appendJobLeaf(byte[] leaf) {
+    String before = log.checkpoint().note();
+    long index = log.append(List.of(leaf));
+    return new DataDirectory.Appended(index, before, log.checkpoint().note());
+  }
+
+  /**
    * Logs one decision-log flush as a leaf: when, how many decisions, over how many counters, and
    * the ledger head they were made against.
    */

@@ -298,6 +298,7 @@ public final class ClusterNode implements ClusterView, Routing {
           f.catchUp();
           issueRequestedReceipts(f);
           logSummaries(f);
+          JobLeafQueue.logQueued(db, f);
           eraseRequestedSalts(f);
         } catch (LogException e) {
           if ("log_fenced".equals(e.code())) {
