@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
       "",
       "With --db, any number of servers over one database act as one service: tokens, the",
       "review queue, receipts, the decision log and the transparency log live in PostgreSQL,",
-      "and one member holding --log-key is elected to write the log (docs/CLUSTER.md).",
+      "and one member holding --log-key is elected to write the log. Each account is owned",
+      "by one member; any member answers any request by forwarding it to the owner",
+      "(docs/CLUSTER.md).",
       "",
       "--demo seeds an empty ledger with a demo workspace and prints tokens to try it with.",
       "",
@@ -74,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "With --db: how long the log writer's lease and a member's heartbeat last "
           + "(default 3): a dead writer is replaced within about this long.")
   double lease;
+
+  @Option(names = "--route-only",
+      description = "With --db: this member owns no accounts; it answers every account's "
+          + "requests by forwarding them to their owners (a front end; docs/CLUSTER.md).")
+  boolean routeOnly;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080; 0: any).")
   int port;
@@ -160,7 +167,7 @@ final class ServeCommand implements Callable<Integer> {
       Duration ttl = Duration.ofMillis(Math.max(500, (long) (lease * 1000)));
       opened = ClusterDeployment.open(dir, pg, config, catalog, clock, signer,
           new ClusterNode.Timing(ttl, ttl, Duration.ofMillis(Math.max(50, ttl.toMillis() / 15))),
-          Duration.ZERO, Duration.ofDays(dsrDueDays));
+          Duration.ZERO, Duration.ofDays(dsrDueDays), !routeOnly);
     } else {
       opened = Deployment.open(dir, ledger, config, catalog, clock, Duration.ofDays(dsrDueDays));
     }

@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * Engine, CLI and API can never disagree unnoticed.
  */
 class HttpConformanceIT {
-  private static List<String> scenarios(Path dir) throws IOException {
+  static List<String> scenarios(Path dir) throws IOException {
     List<String> files = new ArrayList<>();
     // Subdirectories too (conformance/scenarios/data-rights/); terms/ holds policy files.
     try (Stream<Path> s = Files.walk(dir)) {

@@ -18,6 +18,7 @@ import org.covenant.server.auth.TokenStore;
 import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.PgBackings;
+import org.covenant.server.cluster.Shard;
 import org.covenant.store.DocumentTable;
 import org.covenant.store.LedgerConfig;
 
@@ -56,6 +57,17 @@ public final class ClusterDeployment {
   public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
       ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
       ClusterNode.Timing timing, Duration waitForLog, Duration dsrDue) {
+    return open(dataDir, ledger, config, catalog, clock, logKey, timing, waitForLog, dsrDue,
+        true);
+  }
+
+  /**
+   * As above; with {@code ownsAccounts} false the member owns no account and answers every
+   * account's requests by forwarding them ({@code serve --route-only}, docs/CLUSTER.md).
+   */
+  public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
+      ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
+      ClusterNode.Timing timing, Duration waitForLog, Duration dsrDue, boolean ownsAccounts) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     ClusterDb db = ClusterDb.open(ledger);
     String id = ClusterNode.newId();
@@ -67,7 +79,14 @@ public final class ClusterDeployment {
       TokenStore tokens = TokenStore.over(PgBackings.tokens(db));
       Optional<String> secret = operatorOnce(db, tokens, clock);
       node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
+      Namespace projected = main;
+      // Today every member projects every account; the sharded projection plugs in here.
+      node.sharding(Shard.full(
+          m -> projected.directory().meeting(m).map(Directory.MeetingInfo::account),
+          c -> projected.directory().contentAccount(c)),
+          () -> projected.directory().accountIds(), ownsAccounts);
       Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
+      namespaces.idSuffix(node.namespaceSuffix());
       Path modelFile = dir.scanModel();
       Optional<ScanModel> model = Files.isRegularFile(modelFile)
           ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();

@@ -18,6 +18,11 @@ public interface ClusterView extends Receipts, AutoCloseable {
   /** The receipt issued for the consent event at {@code position}, if one was. */
   Optional<ObjectNode> stored(Namespace namespace, long position);
 
+  /** How a cluster member routes requests to accounts' owners; empty for a single server. */
+  default Optional<Routing> routing() {
+    return Optional.empty();
+  }
+
   /**
    * The transparency log this view serves, when it keeps one itself (a cluster member: the shared
    * log, which a member without the key opens only once a writer has created it).

@@ -42,7 +42,8 @@ import org.covenant.server.auth.TokenStore;
  */
 public final class CovenantServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CovenantServer.class.getName());
-  private static final String PROBLEM_WRITTEN = "covenant.problem";
+  /** Set once a problem (or a forwarded answer) is written: the error pages leave it be. */
+  static final String PROBLEM_WRITTEN = "covenant.problem";
 
   /** What the server is built from; the CLI composes it. */
   public record Parts(ServerConfig config, Namespaces namespaces, TermsCatalog catalog,
@@ -98,6 +99,8 @@ public final class CovenantServer implements AutoCloseable {
   private final Parts parts;
   private final ClusterView cluster;
   private final ServerMetrics metrics;
+  /** A cluster member's router; null for a single server, which serves everything itself. */
+  private final Forwarder forwarder;
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
@@ -111,6 +114,8 @@ public final class CovenantServer implements AutoCloseable {
   private CovenantServer(Parts parts, ClusterView cluster) {
     this.parts = parts;
     this.cluster = cluster;
+    this.forwarder = cluster.routing().map(r -> new Forwarder(r, parts.config(),
+        parts.namespaces())).orElse(null);
     Namespace main = parts.namespaces().main();
     // The log: the parts' own, or the one the cluster view opens (maybe later: docs/CLUSTER.md)
     java.util.function.Supplier<Optional<TiledLog>> log = () -> parts.log().or(cluster::log);
@@ -298,6 +303,9 @@ public final class CovenantServer implements AutoCloseable {
           throw ServerException.forbidden("Authorization", "a participant token reads its "
               + "notices and joins, acknowledges and leaves its meeting, nothing else");
         }
+        if (forwarder != null && forwarder.route(ctx, r)) {
+          return;
+        }
       }
       h.handle(ctx);
     };
@@ -331,6 +339,9 @@ public final class CovenantServer implements AutoCloseable {
     if (!(caller instanceof Caller.Operator)) {
       throw ServerException.forbidden(Namespaces.HEADER, "only the operator addresses scratch "
           + "namespaces");
+    }
+    if (forwarder != null && forwarder.remoteNamespace(ctx, ns)) {
+      return;
     }
     ctx.attribute(Http.NAMESPACE, parts.namespaces().scratch(ns).orElseThrow(
         () -> ServerException.notFound(Namespaces.HEADER, "no namespace `" + ns + "`")));

@@ -238,7 +238,9 @@ final class DecisionRoutes {
     Purpose purpose = purpose("purpose", purposeId, caller);
     Instant at = atText == null ? clock.instant() : instant("at", atText);
     Namespace ns = Http.namespace(ctx);
-    Decision d = decide(ns, ns.snapshot(), ns.stale(), caller, purpose, content, at, region);
+    // A cluster member whose account's owner cannot answer decides as if stale: fail closed.
+    boolean stale = ns.stale() || ctx.attribute(Forwarder.OWNER_UNAVAILABLE) != null;
+    Decision d = decide(ns, ns.snapshot(), stale, caller, purpose, content, at, region);
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -302,7 +304,7 @@ final class DecisionRoutes {
     Instant batchAt = defaultAt == null ? clock.instant() : instant("at", defaultAt);
     Namespace ns = Http.namespace(ctx);
     Snapshot s = ns.snapshot();
-    boolean stale = ns.stale();
+    boolean stale = ns.stale() || ctx.attribute(Forwarder.OWNER_UNAVAILABLE) != null;
     Map<String, Purpose> purposes = new HashMap<>();
     Map<OutcomeKey, Integer> outcomeIndex = new HashMap<>();
     List<Decision> outcomes = new ArrayList<>();

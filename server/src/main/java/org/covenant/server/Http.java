@@ -19,6 +19,8 @@ final class Http {
   static final String CALLER = "covenant.caller";
   static final String NAMESPACE = "covenant.namespace";
   static final String ROUTE = "covenant.route";
+  /** The body, once a cluster member's router has read it to find the account. */
+  static final String BODY = "covenant.body";
   static final String JSON = "application/json";
 
   private Http() {}
@@ -59,6 +61,13 @@ final class Http {
         throw new ServerException("unsupported_media_type", 415, "Content-Type",
             "`" + type + "` is not application/json");
       }
+    }
+    byte[] read = ctx.attribute(BODY);
+    if (read != null) {
+      if (read.length > limit) {
+        throw tooLarge(limit);
+      }
+      return read;
     }
     long declared = ctx.req().getContentLengthLong();
     try (InputStream in = ctx.req().getInputStream()) {

@@ -28,6 +28,7 @@ public final class Namespaces implements AutoCloseable {
   private final int limit;
   private final Map<String, Namespace> scratch = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private volatile String suffix = "";
 
   /** The main namespace and room for {@code limit} scratch ones. */
   public Namespaces(Namespace main, TermsCatalog catalog, Clock clock, Duration staleAfter,
@@ -44,6 +45,14 @@ public final class Namespaces implements AutoCloseable {
     return main;
   }
 
+  /**
+   * Ends the ids of the scratch namespaces created from now on with {@code idSuffix}: a cluster
+   * member's {@code .MEMBER}, so every member knows where a namespace lives (docs/CLUSTER.md).
+   */
+  public void idSuffix(String idSuffix) {
+    this.suffix = java.util.Objects.requireNonNull(idSuffix, "idSuffix");
+  }
+
   /** A scratch namespace by id. */
   public Optional<Namespace> scratch(String id) {
     return Optional.ofNullable(scratch.get(id));
@@ -57,7 +66,7 @@ public final class Namespaces implements AutoCloseable {
     }
     byte[] b = new byte[8];
     random.nextBytes(b);
-    String id = "ns_" + HexFormat.of().formatHex(b);
+    String id = "ns_" + HexFormat.of().formatHex(b) + suffix;
     Namespace ns = Namespace.over(id, Ledger.open(LedgerConfig.memory(), catalog),
         DecisionLog.inMemory(), clock, staleAfter);
     scratch.put(id, ns);

@@ -39,6 +39,10 @@ public final class Problems {
       Map.entry("request_closed", "The data subject request is closed"),
       Map.entry("log_behind", "The transparency log has not caught up yet"),
       Map.entry("dsr_unavailable", "Data subject requests need a data directory"),
+      Map.entry("owner_unavailable", "The cluster member that owns the account did not answer"),
+      Map.entry("ownership_moving", "The account is moving between cluster members"),
+      Map.entry("batch_spans_owners",
+          "The batch names accounts owned by different cluster members"),
       Map.entry("internal_error", "The server failed"));
 
   private Problems() {}

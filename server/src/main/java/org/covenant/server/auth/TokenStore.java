@@ -66,7 +66,11 @@ public final class TokenStore {
   private final SecureRandom random = new SecureRandom();
   private volatile Map<String, ApiToken> byHash = new ConcurrentHashMap<>();
   private volatile Map<String, ApiToken> byId = new ConcurrentHashMap<>();
-  private volatile long reloaded = System.nanoTime();
+  /**
+   * When an unknown secret last caused a reload: the throttle counts only those, so a periodic
+   * reload just before a token is issued elsewhere does not make it unknown for a while.
+   */
+  private volatile long reloaded = System.nanoTime() - RELOAD_NANOS;
 
   private TokenStore(Optional<Path> file) {
     this.file = file;
@@ -106,7 +110,6 @@ public final class TokenStore {
     }
     byHash = hashes;
     byId = ids;
-    reloaded = System.nanoTime();
   }
 
   /** The tokens of a data directory, loading {@code DIR/keys/tokens.json} when it exists. */
@@ -196,6 +199,7 @@ public final class TokenStore {
     if (t == null && backing.isPresent() && backing.get().shared()
         && System.nanoTime() - reloaded > RELOAD_NANOS) {
       // Issued by another server since the last reload.
+      reloaded = System.nanoTime();
       reload();
       t = byHash.get(hash);
     }

@@ -73,6 +73,8 @@ public final class ClusterDb implements AutoCloseable {
       "CREATE TABLE IF NOT EXISTS " + s + ".cluster_member (id TEXT PRIMARY KEY, url TEXT NOT "
           + "NULL, log_key BOOLEAN NOT NULL, started TIMESTAMPTZ NOT NULL, expires TIMESTAMPTZ "
           + "NOT NULL)",
+      "ALTER TABLE " + s + ".cluster_member ADD COLUMN IF NOT EXISTS owns BOOLEAN NOT NULL "
+          + "DEFAULT TRUE",
       "CREATE TABLE IF NOT EXISTS " + s + ".log_head (id INT PRIMARY KEY CHECK (id = 1), size "
           + "BIGINT NOT NULL, checkpoint BYTEA NOT NULL, epoch BIGINT NOT NULL, key TEXT NOT "
           + "NULL, updated TIMESTAMPTZ NOT NULL)",

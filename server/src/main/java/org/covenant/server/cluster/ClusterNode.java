@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -24,6 +27,7 @@ import org.covenant.log.NoteVerifier;
 import org.covenant.log.TiledLog;
 import org.covenant.server.ClusterView;
 import org.covenant.server.Namespace;
+import org.covenant.server.Routing;
 import org.covenant.server.auth.TokenStore;
 
 /**
@@ -41,12 +45,41 @@ import org.covenant.server.auth.TokenStore;
  * A new writer reloads the stored tree and continues it: the feed finds the last logged ledger
  * position in the log's own leaves, so nothing is skipped or repeated, and every commit extends
  * the stored head or is refused.
+ *
+ * <p>A third task, the <em>owner</em> (every {@code tick}), reads the live members and, when
+ * they changed, recomputes which accounts this member owns (rendezvous hashing), reshards its
+ * {@link Shard} and catches its projection up with the ledger's head before it answers for the
+ * accounts it gained (docs/CLUSTER.md, "Moves"). The member {@link Routing routes} requests
+ * with that view.
  */
-public final class ClusterNode implements ClusterView {
+public final class ClusterNode implements ClusterView, Routing {
   private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
   /** The lease that names the log's writer. */
   public static final String LOG_LEASE = "log";
   private static final Duration RECEIPT_WAIT = Duration.ofSeconds(3);
+
+  /**
+   * The live members that own accounts, as this member last read them, and the view before
+   * (null at start).
+   */
+  private record View(List<Members.Member> all, List<Members.Member> owners, View before) {
+    static View of(List<Members.Member> all, View before) {
+      return new View(List.copyOf(all), all.stream().filter(m -> m.live() && m.owns()).toList(),
+          before == null ? null : new View(before.all(), before.owners(), null));
+    }
+
+    String ownerId(String account) {
+      return Members.owner(owners, account).map(Members.Member::id).orElse("");
+    }
+
+    boolean sameOwners(View o) {
+      return o != null && key(owners).equals(key(o.owners));
+    }
+
+    private static List<String> key(List<Members.Member> ms) {
+      return ms.stream().map(m -> m.id() + " " + m.url()).sorted().toList();
+    }
+  }
 
   /** Timing: lease and heartbeat lifetimes and the period of both threads. */
   public record Timing(Duration lease, Duration heartbeat, Duration tick) {
@@ -74,9 +107,26 @@ public final class ClusterNode implements ClusterView {
   private final AtomicLong fenced = new AtomicLong();
   private final AtomicLong takeovers = new AtomicLong();
   private volatile long lastTokenReload;
+  private Shard shard = Shard.full(m -> Optional.empty(), c -> Optional.empty());
+  private java.util.function.Supplier<List<String>> accounts = List::of;
+  private boolean owns = true;
+  /** The current view of the members; null before the first read. */
+  private volatile View view;
+  /** The view whose move is in progress (accounts gained are not answered yet), or null. */
+  private volatile View moving;
+  private final AtomicLong moves = new AtomicLong();
+  private volatile long lastMoveMillis = -1;
+  private final Map<Routing.Counter, AtomicLong> counters = new EnumMap<>(Routing.Counter.class);
+  private final Object ownerLock = new Object();
+  private final Object catchUpLock = new Object();
+  private long lastCatchUp = System.nanoTime();
+  private long lastRead;
 
   private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
       TiledLog log, Namespace main, TokenStore tokens) {
+    for (Routing.Counter c : Routing.Counter.values()) {
+      counters.put(c, new AtomicLong());
+    }
     this.id = id;
     this.db = db;
     this.lease = new Lease(db, LOG_LEASE, timing.lease());
@@ -86,7 +136,7 @@ public final class ClusterNode implements ClusterView {
     this.log = log;
     this.main = main;
     this.tokens = tokens;
-    this.threads = Executors.newScheduledThreadPool(2, r -> {
+    this.threads = Executors.newScheduledThreadPool(3, r -> {
       Thread t = new Thread(r, "covenant-cluster");
       t.setDaemon(true);
       return t;
@@ -133,6 +183,19 @@ public final class ClusterNode implements ClusterView {
     ClusterNode node = new ClusterNode(id, db, timing, signer, log, main, tokens);
     self[0] = node;
     return node;
+  }
+
+  /**
+   * Shards this member's projection with {@code shard}, counting owned accounts among {@code
+   * accounts}; with {@code owns} false the member owns no account and only forwards ({@code
+   * serve --route-only}). Call before {@link #start}. Returns this.
+   */
+  public ClusterNode sharding(Shard s, java.util.function.Supplier<List<String>> accountIds,
+      boolean ownsAccounts) {
+    this.shard = s;
+    this.accounts = accountIds;
+    this.owns = ownsAccounts;
+    return this;
   }
 
   private static TiledLog readOnly(ClusterDb db, String keyText) {
@@ -185,9 +248,11 @@ public final class ClusterNode implements ClusterView {
   public ClusterNode start(String url) {
     this.url = url;
     beat();
+    own();
     long tick = timing.tick().toMillis();
     threads.scheduleWithFixedDelay(this::beat, tick, tick, TimeUnit.MILLISECONDS);
     threads.scheduleWithFixedDelay(this::work, 0, tick, TimeUnit.MILLISECONDS);
+    threads.scheduleWithFixedDelay(this::ownQuietly, tick, tick, TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -203,7 +268,7 @@ public final class ClusterNode implements ClusterView {
 
   private void beat() {
     try {
-      members.heartbeat(id, url, signer.isPresent());
+      members.heartbeat(id, url, signer.isPresent(), owns);
       long e = heldEpoch;
       if (e > 0 && !lost && !lease.renew(id, e)) {
         lost = true;
@@ -305,6 +370,202 @@ public final class ClusterNode implements ClusterView {
     }
     LOG.log(System.Logger.Level.INFO, "member " + id + " stopped writing the log (epoch " + e
         + ")");
+  }
+
+  // ---- ownership and routing
+
+  private void ownQuietly() {
+    try {
+      own();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cluster ownership: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the live members; when the owners changed, routes by the new view at once (accounts
+   * lost are forwarded to their new owners), reshards the projection and reads the ledger up to
+   * its current head, and only then answers for the accounts gained. Returns whether it moved.
+   */
+  private boolean own() {
+    synchronized (ownerLock) {
+      View cur = view;
+      View next = View.of(members.all(), cur);
+      lastRead = System.nanoTime();
+      if (next.sameOwners(cur) && moving == null) {
+        view = new View(next.all(), cur.owners(), cur.before());
+        return false;
+      }
+      if (moving != null && next.sameOwners(cur)) {
+        // A move that failed half-way: redo it from the view it started from.
+        next = new View(next.all(), next.owners(), moving.before());
+      } else {
+        moves.incrementAndGet();
+      }
+      long start = System.nanoTime();
+      View target = next;
+      moving = target;
+      view = target;
+      // A failure leaves the move in progress: the accounts gained stay unanswered, and the next
+      // tick redoes it.
+      shard.reshard(a -> id.equals(target.ownerId(a)));
+      if (!main.refresh()) {
+        throw new IllegalStateException("the ledger store is unreachable; the accounts gained "
+            + "wait until it answers");
+      }
+      moving = null;
+      lastMoveMillis = (System.nanoTime() - start) / 1_000_000;
+      if (cur != null) {
+        System.err.println("covenant: member " + id + ": owners now " + target.owners().stream()
+            .map(Members.Member::id).toList() + " (moved in " + lastMoveMillis + " ms)");
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public String self() {
+    return id;
+  }
+
+  @Override
+  public Routing.Place place(String account) {
+    View v = view;
+    if (v == null) {
+      return new Routing.Nowhere("this member has not read the cluster's members yet");
+    }
+    Optional<Members.Member> m = Members.owner(v.owners(), account);
+    if (m.isEmpty()) {
+      return new Routing.Nowhere("no live member owns accounts");
+    }
+    return m.get().id().equals(id) ? new Routing.Local()
+        : new Routing.Remote(m.get().id(), m.get().url());
+  }
+
+  @Override
+  public Routing.Place placeNamespace(String namespace) {
+    int dot = namespace.lastIndexOf('.');
+    String host = dot < 0 ? id : namespace.substring(dot + 1);
+    if (host.equals(id)) {
+      return new Routing.Local();
+    }
+    View v = view;
+    for (Members.Member m : v == null ? List.<Members.Member>of() : v.all()) {
+      if (m.id().equals(host) && m.live()) {
+        return new Routing.Remote(m.id(), m.url());
+      }
+    }
+    return new Routing.Nowhere("member `" + host + "`, which held the namespace in memory, is "
+        + "not live");
+  }
+
+  @Override
+  public Routing.Place placeNewNamespace() {
+    return place(UUID.randomUUID().toString());
+  }
+
+  @Override
+  public String namespaceSuffix() {
+    return "." + id;
+  }
+
+  /**
+   * Re-reads the members, at most once per half tick whoever asks: when an owner fails, every
+   * request for its accounts asks, and one read answers them all.
+   */
+  @Override
+  public boolean refresh() {
+    synchronized (ownerLock) {
+      if (System.nanoTime() - lastRead < timing.tick().toNanos() / 2) {
+        return false;
+      }
+      return own();
+    }
+  }
+
+  @Override
+  public boolean awaitReady(String account, Duration bound) {
+    long end = System.nanoTime() + bound.toNanos();
+    while (true) {
+      if (!(place(account) instanceof Routing.Local)) {
+        return false;
+      }
+      View m = moving;
+      boolean gaining = m != null && (m.before() == null
+          || !id.equals(m.before().ownerId(account)));
+      if (!gaining && shard.ready(account)) {
+        return true;
+      }
+      if (System.nanoTime() >= end) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public void catchUp() {
+    catchUp(System.nanoTime());
+  }
+
+  @Override
+  public boolean projects(String account) {
+    return shard.ready(account);
+  }
+
+  /**
+   * The meeting's account; a meeting this member does not know yet (written through another
+   * member a moment ago) is looked up again after reading the ledger to its head, so a
+   * meeting is never "unknown" from stale state.
+   */
+  @Override
+  public Optional<String> accountOfMeeting(String meeting) {
+    Optional<String> a = shard.accountOfMeeting(meeting);
+    if (a.isPresent()) {
+      return a;
+    }
+    catchUp(System.nanoTime());
+    return shard.accountOfMeeting(meeting);
+  }
+
+  /** The content's account, looked up again after reading the ledger to its head if unknown. */
+  @Override
+  public Optional<String> accountOfContent(String content) {
+    Optional<String> a = shard.accountOfContent(content);
+    if (a.isPresent()) {
+      return a;
+    }
+    catchUp(System.nanoTime());
+    return shard.accountOfContent(content);
+  }
+
+  /**
+   * Reads the ledger to its head unless a read that began after {@code since} already did;
+   * concurrent callers share one read.
+   */
+  private void catchUp(long since) {
+    synchronized (catchUpLock) {
+      if (lastCatchUp - since >= 0) {
+        return;
+      }
+      lastCatchUp = System.nanoTime();
+      main.refresh();
+    }
+  }
+
+  @Override
+  public void count(Routing.Counter c) {
+    counters.get(c).incrementAndGet();
+  }
+
+  @Override
+  public Optional<Routing> routing() {
+    return Optional.of(this);
   }
 
   // ---- consent receipts
@@ -548,6 +809,13 @@ public final class ClusterNode implements ClusterView {
   @Override
   public ObjectNode describe(Optional<String> account) {
     List<Members.Member> all = members.all();
+    Map<String, Integer> owned = new HashMap<>();
+    View v = view;
+    if (v != null) {
+      for (String a : accounts.get()) {
+        owned.merge(v.ownerId(a), 1, Integer::sum);
+      }
+    }
     ObjectNode o = Json.object();
     o.put("mode", "cluster");
     o.put("self", id);
@@ -558,6 +826,8 @@ public final class ClusterNode implements ClusterView {
       x.put("url", m.url());
       x.put("live", m.live());
       x.put("log_key", m.logKey());
+      x.put("owns", m.owns());
+      x.put("accounts", owned.getOrDefault(m.id(), 0));
       x.put("started", m.started().toString());
       x.put("heartbeat_expires_in_ms", m.expiresInMillis());
     }
@@ -605,6 +875,15 @@ public final class ClusterNode implements ClusterView {
     self.put("log_key", signer.isPresent());
     self.put("fenced_writes", fenced.get());
     self.put("takeovers", takeovers.get());
+    ObjectNode sh = o.putObject("sharding");
+    sh.put("owners", v == null ? 0 : v.owners().size());
+    sh.put("moves", moves.get());
+    sh.put("moves_in_progress", moving == null ? 0 : 1);
+    sh.put("last_move_ms", lastMoveMillis);
+    ObjectNode fw = sh.putObject("requests");
+    for (Routing.Counter c : Routing.Counter.values()) {
+      fw.put(c.name().toLowerCase(java.util.Locale.ROOT), counters.get(c).get());
+    }
     account.ifPresent(a -> {
       ObjectNode ow = o.putObject("owner");
       ow.put("account", a);

@@ -20,8 +20,13 @@ import org.covenant.core.Sha256;
  */
 public final class Members {
   /** One member as its heartbeat row says. */
-  public record Member(String id, String url, boolean logKey, Instant started,
+  public record Member(String id, String url, boolean logKey, boolean owns, Instant started,
       long expiresInMillis) {
+    /** A member that owns accounts (every member but a {@code --route-only} one). */
+    public Member(String id, String url, boolean logKey, Instant started, long expiresInMillis) {
+      this(id, url, logKey, true, started, expiresInMillis);
+    }
+
     /** Whether its heartbeat is current. */
     public boolean live() {
       return expiresInMillis > 0;
@@ -37,17 +42,22 @@ public final class Members {
     this.ttl = ttl;
   }
 
-  /** Records that {@code id} is alive at {@code url} for another {@link #ttl}. */
-  public void heartbeat(String id, String url, boolean logKey) {
+  /**
+   * Records that {@code id} is alive at {@code url} for another {@link #ttl}; {@code owns} false
+   * for a member that owns no accounts (it only forwards, {@code serve --route-only}).
+   */
+  public void heartbeat(String id, String url, boolean logKey, boolean owns) {
     db.run("heartbeat", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + db.table("cluster_member")
-          + " AS m (id, url, log_key, started, expires) VALUES (?, ?, ?, clock_timestamp(), "
-          + "clock_timestamp() + make_interval(secs => ?)) ON CONFLICT (id) DO UPDATE SET url = "
-          + "excluded.url, log_key = excluded.log_key, expires = excluded.expires")) {
+          + " AS m (id, url, log_key, owns, started, expires) VALUES (?, ?, ?, ?, "
+          + "clock_timestamp(), clock_timestamp() + make_interval(secs => ?)) ON CONFLICT (id) DO "
+          + "UPDATE SET url = excluded.url, log_key = excluded.log_key, owns = excluded.owns, "
+          + "expires = excluded.expires")) {
         ps.setString(1, id);
         ps.setString(2, url);
         ps.setBoolean(3, logKey);
-        ps.setDouble(4, ttl.toMillis() / 1000.0);
+        ps.setBoolean(4, owns);
+        ps.setDouble(5, ttl.toMillis() / 1000.0);
         return ps.executeUpdate();
       }
     });
@@ -75,24 +85,27 @@ public final class Members {
         del.executeUpdate();
       }
       List<Member> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, url, log_key, started, "
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, url, log_key, owns, started, "
           + "(EXTRACT(EPOCH FROM (expires - clock_timestamp())) * 1000)::bigint FROM "
           + db.table("cluster_member") + " ORDER BY id"); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Member(rs.getString(1), rs.getString(2), rs.getBoolean(3),
-              rs.getTimestamp(4).toInstant(), rs.getLong(5)));
+              rs.getBoolean(4), rs.getTimestamp(5).toInstant(), rs.getLong(6)));
         }
       }
       return out;
     });
   }
 
-  /** The live member that owns {@code account} by rendezvous hashing, if any is live. */
+  /**
+   * The live member that owns {@code account} by rendezvous hashing among the live members that
+   * own accounts, if any.
+   */
   public static Optional<Member> owner(List<Member> members, String account) {
     Member best = null;
     String bestWeight = null;
     for (Member m : members) {
-      if (!m.live()) {
+      if (!m.live() || !m.owns()) {
         continue;
       }
       String w = weight(m.id(), account);

@@ -1,0 +1,466 @@
+package org.covenant.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.covenant.core.event.Event;
+import org.covenant.format.EventCodec;
+import org.covenant.format.Json;
+
+/**
+ * A cluster member's router (docs/CLUSTER.md, "Forwarding"): any member answers any request by
+ * forwarding it to the member that owns the request's account, by rendezvous hashing over the
+ * live members. The account is the route's {@code {account}}, or the account of the
+ * {@code {meeting}} it names, of the content a decision asks about, or of the events of a batch.
+ * A request that arrives forwarded ({@value #HOP}) is never forwarded again: a member that does
+ * not own its account answers 503 {@code ownership_moving}. Operator and platform routes and
+ * requests naming no account are served locally; scratch namespaces live on the member that
+ * created them, and all their requests go there.
+ *
+ * <p>Fail closed: an account that is moving to this member waits up to {@link #WAIT} for its
+ * projection; an owner that cannot be reached is looked up again and tried once more. Otherwise
+ * decisions are answered here as denials ({@code store_unavailable}, the engine's fail-closed
+ * answer for a stale projection) and every other request is 503 {@code owner_unavailable}.
+ */
+final class Forwarder {
+  /** The header a forwarded request carries: the id of the member that forwarded it. */
+  static final String HOP = "Covenant-Forwarded-By";
+  /** The header of a forwarded answer: the id of the member that answered it. */
+  static final String SERVED_BY = "Covenant-Served-By";
+  /** Set on a decision whose account's owner could not answer: decide as if stale. */
+  static final String OWNER_UNAVAILABLE = "covenant.owner-unavailable";
+  /** How long a request waits for an account moving to this member. */
+  static final Duration WAIT = Duration.ofSeconds(2);
+  private static final String REMOTE_NAMESPACE = "covenant.remote-namespace";
+  /** Headers the HTTP client sets itself or that end at this hop. */
+  private static final Set<String> NOT_COPIED = Set.of("connection", "content-length", "date",
+      "expect", "from", "host", "upgrade", "via", "warning", "keep-alive", "te", "trailer",
+      "transfer-encoding", "proxy-connection", "http2-settings", "accept-encoding",
+      HOP.toLowerCase(Locale.ROOT));
+
+  /** What a forward came to. */
+  private enum Sent { ANSWERED, NOT_REACHED, MOVING }
+
+  private final Routing routing;
+  private final ServerConfig config;
+  private final Namespaces namespaces;
+  private final HttpClient client;
+
+  Forwarder(Routing routing, ServerConfig config, Namespaces namespaces) {
+    this.routing = routing;
+    this.config = config;
+    this.namespaces = namespaces;
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(1)).build();
+  }
+
+  /** The suffix of new scratch namespace ids: the member holding them. */
+  String namespaceSuffix() {
+    return routing.namespaceSuffix();
+  }
+
+  /**
+   * For a request naming scratch namespace {@code ns}: true when another member holds it (the
+   * request is then forwarded by {@link #route}); false when it is this member's.
+   */
+  boolean remoteNamespace(Context ctx, String ns) {
+    Routing.Place p = routing.placeNamespace(ns);
+    if (p instanceof Routing.Local) {
+      return false;
+    }
+    if (p instanceof Routing.Nowhere n || ctx.header(HOP) != null) {
+      throw ServerException.notFound(Namespaces.HEADER, "no namespace `" + ns + "`"
+          + (p instanceof Routing.Nowhere n ? ": " + n.reason() : ""));
+    }
+    ctx.attribute(REMOTE_NAMESPACE, p);
+    return true;
+  }
+
+  /**
+   * Routes an authenticated request: true when it was answered (forwarded, or refused because no
+   * owner could answer); false when this member serves it.
+   */
+  boolean route(Context ctx, Route r) throws IOException {
+    String key = r.method() + " " + r.path();
+    boolean forwarded = ctx.header(HOP) != null;
+    if (forwarded) {
+      routing.count(Routing.Counter.SERVED_FOR_OTHERS);
+    }
+    Routing.Place remoteNs = ctx.attribute(REMOTE_NAMESPACE);
+    if (remoteNs instanceof Routing.Remote rem) {
+      if (forward(ctx, rem, key, false) == Sent.NOT_REACHED) {
+        throw unreachable(ctx, rem, "the connection failed");
+      }
+      return true;
+    }
+    if (key.equals("POST /v1/namespaces")) {
+      if (forwarded) {
+        return false;
+      }
+      Routing.Place p = routing.placeNewNamespace();
+      return p instanceof Routing.Remote rem
+          && forward(ctx, rem, key, false) == Sent.ANSWERED;
+    }
+    if (key.equals("DELETE /v1/namespaces/{namespace}")) {
+      String ns = ctx.pathParam("namespace");
+      Routing.Place p = routing.placeNamespace(ns);
+      if (p instanceof Routing.Remote rem && !forwarded) {
+        if (forward(ctx, rem, key, false) == Sent.NOT_REACHED) {
+          throw unreachable(ctx, rem, "the connection failed");
+        }
+        return true;
+      }
+      return false;
+    }
+    if (ctx.attribute(Http.NAMESPACE) != namespaces.main()) {
+      return false;
+    }
+    List<String> accounts = accounts(ctx, r);
+    if (accounts.isEmpty()) {
+      return false;
+    }
+    if (accounts.size() > 1 && spansOwners(accounts)) {
+      // A batch of several owners' accounts: applied here when this member's projection holds
+      // every one of them (the store validates appends against its true head), else refused.
+      for (String a : accounts) {
+        if (!routing.projects(a)) {
+          throw new ServerException("batch_spans_owners", 400, key.endsWith("events")
+              ? "events" : "requests", "`" + accounts.get(0) + "` and `" + a + "` are owned by "
+              + "different cluster members and this member does not project `" + a + "`: send "
+              + "one batch per account");
+        }
+      }
+      return false;
+    }
+    Routing.Place p = placeOf(accounts, key);
+    if (p instanceof Routing.Local) {
+      return awaitOrRefuse(ctx, key, accounts);
+    }
+    if (forwarded) {
+      routing.count(Routing.Counter.OWNERSHIP_MOVING);
+      ctx.header("Retry-After", "1");
+      throw new ServerException("ownership_moving", 503, "account", "member `"
+          + routing.self() + "` does not own `" + accounts.get(0) + "` (any more): the "
+          + "account is moving between members; retry");
+    }
+    Sent first = p instanceof Routing.Remote rem ? forward(ctx, rem, key, true)
+        : Sent.NOT_REACHED;
+    // The owner has not seen the members change yet (its view is a tick behind): ask again
+    // for up to the move bound while this member's view still names it.
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (first == Sent.MOVING && System.nanoTime() < end) {
+      sleep(25);
+      routing.refresh();
+      if (!placeOf(accounts, key).equals(p)) {
+        break;
+      }
+      first = forward(ctx, (Routing.Remote) p, key, true);
+    }
+    if (first == Sent.ANSWERED) {
+      return true;
+    }
+    // The owner did not answer or no longer owns the account: read the members again and try
+    // once more, unless the view still names the member that did not answer.
+    routing.refresh();
+    Routing.Place before = p;
+    p = placeOf(accounts, key);
+    if (p instanceof Routing.Local) {
+      routing.count(Routing.Counter.RETRIED);
+      return awaitOrRefuse(ctx, key, accounts);
+    }
+    if (p instanceof Routing.Remote rem && (first == Sent.MOVING || !p.equals(before))) {
+      routing.count(Routing.Counter.RETRIED);
+      if (forward(ctx, rem, key, true) == Sent.ANSWERED) {
+        return true;
+      }
+    }
+    return unavailable(ctx, key, accounts.get(0), p instanceof Routing.Nowhere n ? n.reason()
+        : "its owner `" + ((Routing.Remote) p).id() + "` did not answer");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean spansOwners(List<String> accounts) {
+    Routing.Place p = routing.place(accounts.get(0));
+    for (int i = 1; i < accounts.size(); i++) {
+      if (!routing.place(accounts.get(i)).equals(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The one place all {@code accounts} go; 400 when their owners differ. */
+  private Routing.Place placeOf(List<String> accounts, String key) {
+    Routing.Place p = routing.place(accounts.get(0));
+    for (int i = 1; i < accounts.size(); i++) {
+      Routing.Place q = routing.place(accounts.get(i));
+      if (!q.equals(p)) {
+        throw new ServerException("batch_spans_owners", 400, key.endsWith("events") ? "events"
+            : "requests", "`" + accounts.get(0)
+            + "` and `" + accounts.get(i) + "` are owned by different cluster members: send "
+            + "one batch per account");
+      }
+    }
+    return p;
+  }
+
+  /** Serves locally once every account is ready here, else fails closed. */
+  private boolean awaitOrRefuse(Context ctx, String key, List<String> accounts) {
+    for (String a : accounts) {
+      if (!routing.awaitReady(a, WAIT)) {
+        routing.count(Routing.Counter.MOVE_TIMEOUT);
+        return unavailable(ctx, key, a, "the account is moving to member `" + routing.self()
+            + "`, which has not caught up with it within " + WAIT.toMillis() + " ms");
+      }
+    }
+    return false;
+  }
+
+  /**
+   * No member can answer for {@code account}: a decision is decided here as if the projection
+   * were stale (deny {@code store_unavailable} where the answer rests on state); anything else
+   * is 503.
+   */
+  private boolean unavailable(Context ctx, String key, String account, String reason) {
+    routing.count(Routing.Counter.OWNER_UNAVAILABLE);
+    if (key.equals("POST /v1/decisions") || key.equals("POST /v1/decisions:batch")) {
+      ctx.attribute(OWNER_UNAVAILABLE, Boolean.TRUE);
+      return false;
+    }
+    ctx.header("Retry-After", "1");
+    throw new ServerException("owner_unavailable", 503, "account", "no cluster member can "
+        + "answer for account `" + account + "` now: " + reason);
+  }
+
+  // ---- the accounts a request names
+
+  private List<String> accounts(Context ctx, Route r) throws IOException {
+    String path = r.path();
+    if (path.contains("/dsr")) {
+      // Data subject requests are served by members with the log key, whoever owns the account:
+      // their register is in the database (docs/CLUSTER.md, "Data subject requests").
+      return List.of();
+    }
+    if (path.contains("{account}")) {
+      return List.of(ctx.pathParam("account"));
+    }
+    if (path.contains("{meeting}")) {
+      return routing.accountOfMeeting(ctx.pathParam("meeting")).map(List::of).orElse(List.of());
+    }
+    String key = r.method() + " " + path;
+    return switch (key) {
+      case "POST /v1/decisions" -> contents(stash(ctx, config.maxBody()), false);
+      case "POST /v1/decisions:batch" -> contents(stash(ctx, config.maxBatchBody()), true);
+      case "POST /v1/events" -> events(stash(ctx, config.maxBody()));
+      default -> List.of();
+    };
+  }
+
+  /** Reads the body once (bounded), keeps it for the handler and the forward. */
+  private static byte[] stash(Context ctx, long limit) {
+    byte[] body = Http.body(ctx, limit);
+    ctx.attribute(Http.BODY, body);
+    return body;
+  }
+
+  /**
+   * The accounts of the content a decision (or each of a batch's requests) asks about; content
+   * this member cannot place names no account. Malformed bodies name none: they are refused
+   * here exactly as the owner would.
+   */
+  private List<String> contents(byte[] body, boolean batch) {
+    Set<String> out = new LinkedHashSet<>();
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return List.of();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken v = p.nextToken();
+        if (!batch && f.equals("content") && v == JsonToken.VALUE_STRING) {
+          routing.accountOfContent(p.getText()).ifPresent(out::add);
+        } else if (batch && f.equals("requests") && v == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String g = p.currentName();
+              JsonToken w = p.nextToken();
+              if (g.equals("content") && w == JsonToken.VALUE_STRING) {
+                routing.accountOfContent(p.getText()).ifPresent(out::add);
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * The accounts a batch of events belongs to: an event's meeting's account (a meeting started
+   * earlier in the batch counts), else its own account, else its content's.
+   */
+  private List<String> events(byte[] body) {
+    Set<String> out = new LinkedHashSet<>();
+    Map<String, String> started = new HashMap<>();
+    try {
+      JsonNode list = Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+          .path("events");
+      for (JsonNode n : list) {
+        Event e = EventCodec.parse(n, Set.of("idempotency_key"));
+        Optional<String> a = Directory.meetingOf(e).flatMap(m -> Optional.ofNullable(
+            started.get(m)).or(() -> routing.accountOfMeeting(m)));
+        if (a.isEmpty()) {
+          a = e.accountId();
+        }
+        if (a.isEmpty() && e instanceof Event.ContentDeleted d) {
+          a = routing.accountOfContent(d.content());
+        }
+        if (e instanceof Event.MeetingStarted m) {
+          started.putIfAbsent(m.meeting(), m.account());
+        }
+        a.ifPresent(out::add);
+      }
+    } catch (RuntimeException e) {
+      // Malformed: the local handler refuses it with the field named, as the owner would.
+      return List.of();
+    }
+    return new ArrayList<>(out);
+  }
+
+  // ---- forwarding
+
+  /**
+   * Sends the request to {@code to} and writes its answer. {@link Sent#NOT_REACHED} when the
+   * connection could not be made, when the request changes nothing (a read or a decision) and
+   * failed, or when {@code moving} and {@code to} answered {@code ownership_moving} (it did
+   * nothing): the caller may try another member. A state-changing request that failed after it
+   * went out is 503, since the owner may have acted on it: retry it with an idempotency key.
+   */
+  private Sent forward(Context ctx, Routing.Remote to, String key, boolean moving)
+      throws IOException {
+    boolean safe = ctx.method().name().equals("GET") || key.startsWith("POST /v1/decisions");
+    String query = ctx.queryString();
+    URI uri = URI.create(to.url() + ctx.req().getRequestURI()
+        + (query == null || query.isEmpty() ? "" : "?" + query));
+    byte[] body = ctx.attribute(Http.BODY);
+    if (body == null && hasBody(ctx)) {
+      try (InputStream in = ctx.req().getInputStream()) {
+        body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBatchBody() + 1));
+      }
+      ctx.attribute(Http.BODY, body);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(key.equals("POST /v1/decisions")
+        ? Duration.ofSeconds(3) : Duration.ofSeconds(30))
+        .method(ctx.method().name(), body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (Map.Entry<String, String> h : ctx.headerMap().entrySet()) {
+      if (!NOT_COPIED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        b.header(h.getKey(), h.getValue());
+      }
+    }
+    b.header(HOP, routing.self());
+    routing.count(Routing.Counter.FORWARDED);
+    HttpResponse<byte[]> r = null;
+    HttpRequest request = b.build();
+    // A request that changes nothing is sent a second time on a failure after connecting: a
+    // pooled connection the owner had closed fails that way, and the retry opens a new one.
+    for (int attempt = 0; r == null; attempt++) {
+      try {
+        r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+        return Sent.NOT_REACHED;
+      } catch (HttpTimeoutException e) {
+        if (safe) {
+          return Sent.NOT_REACHED;
+        }
+        throw unreachable(ctx, to, describe(e) + "; the request may have been applied there: "
+            + "retry it with an idempotency key");
+      } catch (IOException e) {
+        if (safe && attempt == 0) {
+          continue;
+        }
+        if (safe) {
+          return Sent.NOT_REACHED;
+        }
+        throw unreachable(ctx, to, describe(e) + "; the request may have been applied there: "
+            + "retry it with an idempotency key");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unreachable(ctx, to, "interrupted");
+      }
+    }
+    if (moving && r.statusCode() == 503 && new String(r.body(),
+        java.nio.charset.StandardCharsets.UTF_8).contains("\"ownership_moving\"")) {
+      return Sent.MOVING;
+    }
+    if (!safe && r.statusCode() / 100 == 2) {
+      // Read your writes through one endpoint: this member's own routes (tokens, the account
+      // list) see what the owner acknowledged before the client's next request.
+      routing.catchUp();
+    }
+    ctx.status(r.statusCode());
+    r.headers().map().forEach((name, values) -> {
+      String n = name.toLowerCase(Locale.ROOT);
+      if (!NOT_COPIED.contains(n) && !n.equals("server") && !n.startsWith(":")) {
+        for (int i = 0; i < values.size(); i++) {
+          if (i == 0) {
+            ctx.res().setHeader(name, values.get(i));
+          } else {
+            ctx.res().addHeader(name, values.get(i));
+          }
+        }
+      }
+    });
+    ctx.header(SERVED_BY, to.id());
+    // The owner's 404 or 405 is its answer, not this member's error page.
+    ctx.attribute(CovenantServer.PROBLEM_WRITTEN, Boolean.TRUE);
+    ctx.result(r.body());
+    return Sent.ANSWERED;
+  }
+
+  private static boolean hasBody(Context ctx) {
+    return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+  }
+
+  private static String describe(Exception e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private ServerException unreachable(Context ctx, Routing.Remote to, String why) {
+    routing.count(Routing.Counter.OWNER_UNAVAILABLE);
+    ctx.header("Retry-After", "1");
+    return new ServerException("owner_unavailable", 503, "", "cluster member `" + to.id()
+        + "` at " + to.url() + " did not answer: " + why);
+  }
+}

@@ -1,0 +1,323 @@
+package org.covenant.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.covenant.format.TermsLibrary;
+import org.covenant.log.NoteSigner;
+import org.covenant.server.cluster.ClusterNode;
+import org.covenant.server.cluster.Members;
+import org.covenant.store.LedgerConfig;
+import org.covenant.store.PgTestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16, accounts sharded, the network half (docs/CLUSTER.md, "Forwarding"): three members
+ * over one PostgreSQL schema. A request to a member that does not own its account is forwarded
+ * to the owner and answered exactly as the owner answers it (decisions, reads, writes that land
+ * once); a forwarded request is never forwarded again; a member that leaves hands its accounts
+ * to the others, which answer for them within a second.
+ */
+class ClusterRoutingIT {
+  private static final ClusterNode.Timing FAST = new ClusterNode.Timing(Duration.ofSeconds(2),
+      Duration.ofSeconds(2), Duration.ofMillis(100));
+  private static final NoteSigner KEY = NoteSigner.generate("covenant.test/cluster-routing");
+  private static final int ACCOUNTS = 12;
+  /** The accounts' history starts ten minutes ago, in time order; decisions are asked after. */
+  private static final java.time.Instant BASE = java.time.Instant.now().minusSeconds(600)
+      .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private static final String AT = BASE.plusSeconds(500).toString();
+
+  @Test
+  void anyMemberAnswersAsTheOwner_andALeavingMembersAccountsMove(@TempDir Path tmp)
+      throws Exception {
+    String url = PgTestDatabase.url();
+    String schema = PgTestDatabase.fresh("covenant_croute");
+    LedgerConfig.Postgres pg = LedgerConfig.postgres(url).withSchema(schema);
+    List<CovenantServer> servers = new ArrayList<>();
+    try {
+      Deployment.Opened a = open(tmp.resolve("a"), pg, Optional.of(KEY));
+      String operator = a.operatorSecret().orElseThrow();
+      servers.add(a.server().start());
+      servers.add(open(tmp.resolve("b"), pg, Optional.of(KEY)).server().start());
+      servers.add(open(tmp.resolve("c"), pg, Optional.empty()).server().start());
+      Map<String, TestClient> byId = new HashMap<>();
+      for (CovenantServer s : servers) {
+        TestClient op = new TestClient(s.url(), operator);
+        byId.put(op.get("/v1/cluster").json().path("self").asText(), op);
+      }
+      for (TestClient op : byId.values()) {
+        waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
+            && op.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
+                .asInt() == 0);
+      }
+      TestClient any = byId.values().iterator().next();
+      // One batch per account, each through whichever member: forwarded to its owner.
+      List<TestClient> all = new ArrayList<>(byId.values());
+      for (int i = 0; i < ACCOUNTS; i++) {
+        TestClient.Response r = all.get(i % 3).post("/v1/events", account("t" + i,
+            BASE.plusSeconds(10L * i)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("accepted").asInt()).as(r.body()).isEqualTo(4);
+      }
+      Map<String, String> owners = new HashMap<>();
+      for (int i = 0; i < ACCOUNTS; i++) {
+        owners.put("t" + i, any.get("/v1/cluster?account=t" + i).json().path("owner")
+            .path("member").asText());
+      }
+      assertThat(owners.values()).as("rendezvous spreads %d accounts over three members",
+          ACCOUNTS).containsAll(byId.keySet());
+      // Owned accounts per member, counted over the answering member's projection (which sees
+      // accounts written through the others within its 250 ms refresh).
+      waitFor(() -> {
+        int owned = 0;
+        for (JsonNode m : any.get("/v1/cluster").json().path("members")) {
+          owned += m.path("accounts").asInt();
+        }
+        return owned == ACCOUNTS;
+      });
+
+      for (int i = 0; i < ACCOUNTS; i++) {
+        String acct = "t" + i;
+        String ownerId = owners.get(acct);
+        TestClient owner = byId.get(ownerId);
+        for (Map.Entry<String, TestClient> e : byId.entrySet()) {
+          if (e.getKey().equals(ownerId)) {
+            continue;
+          }
+          TestClient other = e.getValue();
+          for (String path : List.of("/v1/accounts/" + acct, "/v1/accounts/" + acct + "/events",
+              "/v1/accounts/" + acct + "/settings?at=" + AT, "/v1/accounts/" + acct
+                  + "/consents", "/v1/accounts/nobody-" + acct + "/events")) {
+            // Reads name the projection's head, which other members' writes move meanwhile:
+            // the forwarded answer is one of the owner's just before and just after.
+            HttpResponse<String> o = raw(owner, "GET", path, null);
+            HttpResponse<String> x = raw(other, "GET", path, null);
+            HttpResponse<String> o2 = raw(owner, "GET", path, null);
+            assertThat(x.statusCode()).as(path).isEqualTo(o.statusCode());
+            assertThat(x.body()).as(path).isIn(o.body(), o2.body());
+          }
+          String decision = "{\"purpose\":\"service.recording\",\"content\":\"" + acct
+              + ":c1\",\"at\":\"" + AT + "\"}";
+          HttpResponse<String> od = raw(owner, "POST", "/v1/decisions", decision);
+          HttpResponse<String> xd = raw(other, "POST", "/v1/decisions", decision);
+          assertThat(xd.statusCode()).isEqualTo(200);
+          assertThat(xd.body()).isEqualTo(od.body());
+          assertThat(xd.headers().firstValue(Forwarder.SERVED_BY)).contains(ownerId);
+          assertThat(od.headers().firstValue(Forwarder.SERVED_BY)).isEmpty();
+          String batch = "{\"purpose\":\"ai.training\",\"at\":\"" + AT + "\",\"requests\":["
+              + "{\"content\":\"" + acct + ":c1\"},{\"content\":\"" + acct + ":c1\","
+              + "\"purpose\":\"service.recording\"}]}";
+          assertThat(raw(other, "POST", "/v1/decisions:batch", batch).body())
+              .isEqualTo(raw(owner, "POST", "/v1/decisions:batch", batch).body());
+        }
+        // A write through a non-owner lands once, at the owner, under its idempotency key.
+        TestClient other = byId.entrySet().stream().filter(e -> !e.getKey().equals(ownerId))
+            .findFirst().orElseThrow().getValue();
+        for (int k = 0; k < 2; k++) {
+          TestClient.Response w = other.send(other.request("POST", "/v1/accounts/" + acct
+              + "/consents/product_improvement:grant", "{}").header("Idempotency-Key", "grant-"
+              + acct).build());
+          assertThat(w.status()).as(w.body()).isIn(200, 201);
+        }
+        JsonNode events = owner.get("/v1/accounts/" + acct + "/events").json().path("events");
+        assertThat(events.findValuesAsText("consent").stream()
+            .filter("product_improvement"::equals)).as(events.toString()).hasSize(1);
+      }
+
+      // Meeting routes go to the meeting's account's owner; a batch that starts a meeting and
+      // joins it is one account's.
+      String m0 = owners.get("t0");
+      TestClient notOwner0 = byId.entrySet().stream().filter(e -> !e.getKey().equals(m0))
+          .findFirst().orElseThrow().getValue();
+      String started = java.time.Instant.now().toString();
+      TestClient.Response meeting = notOwner0.post("/v1/events", "{\"events\":["
+          + "{\"type\":\"meeting.started\",\"at\":\"" + started + "\",\"account\":\"t0\","
+          + "\"meeting\":\"t0-m1\",\"host\":\"o-t0\",\"features\":[]},"
+          + "{\"type\":\"participant.joined\",\"at\":\"" + started + "\",\"meeting\":\"t0-m1\","
+          + "\"participant\":\"p1\"}]}");
+      assertThat(meeting.status()).as(meeting.body()).isEqualTo(200);
+      assertThat(meeting.json().path("accepted").asInt()).as(meeting.body()).isEqualTo(2);
+      for (String path : List.of("/v1/meetings/t0-m1", "/v1/meetings/t0-m1/notices?"
+          + "participant=p1&at=" + started, "/v1/accounts/t0/meetings")) {
+        HttpResponse<String> x = raw(notOwner0, "GET", path, null);
+        assertThat(x.statusCode()).as(path + " " + x.body()).isEqualTo(200);
+        assertThat(x.body()).isEqualTo(raw(byId.get(m0), "GET", path, null).body());
+        assertThat(x.headers().firstValue(Forwarder.SERVED_BY)).contains(m0);
+      }
+
+      // A batch of events naming accounts of two owners.
+      String t0 = "t0";
+      String t1 = owners.entrySet().stream().filter(e -> !e.getValue().equals(owners.get(t0)))
+          .findFirst().orElseThrow().getKey();
+      TestClient.Response spans = any.post("/v1/events", "{\"events\":[" + setting(t0) + ","
+          + setting(t1) + "]}");
+      // Every member projects every account today: such a batch is applied where it arrives.
+      assertThat(spans.status()).as(spans.body()).isEqualTo(200);
+      assertThat(spans.json().path("accepted").asInt()).as(spans.body()).isEqualTo(2);
+
+      // A forwarded request is never forwarded again: a non-owner refuses it.
+      TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()
+          .equals(owners.get(t0))).findFirst().orElseThrow().getValue();
+      HttpResponse<String> hop = nonOwner.http().send(nonOwner.request("GET", "/v1/accounts/"
+          + t0, null).header(Forwarder.HOP, "m-elsewhere").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(hop.statusCode()).isEqualTo(503);
+      assertThat(hop.body()).contains("ownership_moving");
+      assertThat(hop.headers().firstValue("Retry-After")).contains("1");
+      long forwarded = 0;
+      for (TestClient op : byId.values()) {
+        forwarded += op.get("/v1/cluster").json().path("sharding").path("requests")
+            .path("forwarded").asLong();
+      }
+      assertThat(forwarded).isGreaterThanOrEqualTo(ACCOUNTS * 2L * 3);
+
+      // A member leaves: its accounts move, and the others answer for them within a second.
+      CovenantServer leaving = servers.remove(2);
+      String leavingId = new TestClient(leaving.url(), operator).get("/v1/cluster").json()
+          .path("self").asText();
+      List<String> moved = owners.entrySet().stream().filter(e -> e.getValue()
+          .equals(leavingId)).map(Map.Entry::getKey).toList();
+      assertThat(moved).isNotEmpty();
+      Map<String, String> expected = new HashMap<>();
+      for (String acct : moved) {
+        expected.put(acct, raw(byId.get(leavingId), "POST", "/v1/decisions", training(acct))
+            .body());
+        assertThat(expected.get(acct)).doesNotContain("store_unavailable");
+      }
+      leaving.close();
+      long left = System.nanoTime();
+      TestClient survivor = byId.get(owners.get(moved.get(0)).equals(leavingId)
+          ? byId.keySet().stream().filter(k -> !k.equals(leavingId)).findFirst().orElseThrow()
+          : owners.get(moved.get(0)));
+      for (String acct : moved) {
+        waitFor(() -> raw(survivor, "POST", "/v1/decisions", training(acct)).body()
+            .equals(expected.get(acct)));
+      }
+      long millis = (System.nanoTime() - left) / 1_000_000;
+      assertThat(millis).as("decisions answer again after a member leaves").isLessThan(3000);
+      for (String acct : moved) {
+        String now = survivor.get("/v1/cluster?account=" + acct).json().path("owner")
+            .path("member").asText();
+        assertThat(now).isNotEqualTo(leavingId).isIn(byId.keySet());
+      }
+
+      // A member that died without leaving: its heartbeat row is live, its address refuses
+      // connections. Its accounts fail closed (decisions deny store_unavailable, reads 503)
+      // until its heartbeat expires, then answer as before.
+      List<Members.Member> live = new ArrayList<>();
+      for (String id : byId.keySet()) {
+        if (!id.equals(leavingId)) {
+          live.add(new Members.Member(id, "", false, true, java.time.Instant.now(), 1000));
+        }
+      }
+      String ghost = null;
+      String victim = null;
+      for (int g = 0; ghost == null; g++) {
+        List<Members.Member> with = new ArrayList<>(live);
+        with.add(new Members.Member("m-ghost" + g, "", false, true, java.time.Instant.now(),
+            1000));
+        for (int i = 0; i < ACCOUNTS && ghost == null; i++) {
+          if (Members.owner(with, "t" + i).orElseThrow().id().equals("m-ghost" + g)) {
+            ghost = "m-ghost" + g;
+            victim = "t" + i;
+          }
+        }
+      }
+      String deadAccount = victim;
+      String expectedDecision = raw(survivor, "POST", "/v1/decisions", training(deadAccount))
+          .body();
+      PgTestDatabase.admin(url, "INSERT INTO " + schema + ".cluster_member (id, url, log_key, "
+          + "owns, started, expires) VALUES ('" + ghost + "', 'http://127.0.0.1:1', false, "
+          + "true, clock_timestamp(), clock_timestamp() + interval '3 seconds')");
+      String ghostId = ghost;
+      waitFor(() -> survivor.get("/v1/cluster").json().path("sharding").path("owners")
+          .asInt() == 3);
+      TestClient.Response denied = survivor.post("/v1/decisions", training(deadAccount));
+      assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+      assertThat(denied.body()).contains("store_unavailable");
+      HttpResponse<String> unread = raw(survivor, "GET", "/v1/accounts/" + deadAccount, null);
+      assertThat(unread.statusCode()).as(unread.body()).isEqualTo(503);
+      assertThat(unread.body()).contains("owner_unavailable").contains(deadAccount);
+      assertThat(unread.headers().firstValue("Retry-After")).contains("1");
+      long dead = System.nanoTime();
+      waitFor(() -> raw(survivor, "POST", "/v1/decisions", training(deadAccount)).body()
+          .equals(expectedDecision));
+      long back = (System.nanoTime() - dead) / 1_000_000;
+      assertThat(back).as("answered again once the dead member's heartbeat expired")
+          .isLessThan(5000);
+      assertThat(survivor.get("/v1/cluster?account=" + deadAccount).json().path("owner")
+          .path("member").asText()).isNotEqualTo(ghostId);
+      assertThat(survivor.get("/v1/cluster").json().path("sharding").path("requests")
+          .path("owner_unavailable").asLong()).isGreaterThanOrEqualTo(2);
+    } finally {
+      for (CovenantServer s : servers) {
+        s.close();
+      }
+      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  private static String account(String id, java.time.Instant t) {
+    return "{\"events\":["
+        + "{\"type\":\"account.created\",\"at\":\"" + t + "\",\"account\":\"" + id
+        + "\",\"owner\":\"o-" + id + "\"},"
+        + "{\"type\":\"terms.accepted\",\"at\":\"" + t.plusSeconds(1) + "\",\"account\":\""
+        + id + "\",\"terms\":\"default\",\"by\":\"o-" + id + "\"},"
+        + "{\"type\":\"consent.granted\",\"at\":\"" + t.plusSeconds(2) + "\",\"account\":\""
+        + id + "\",\"consent\":\"ai_training\",\"by\":\"o-" + id + "\"},"
+        + "{\"type\":\"content.created\",\"at\":\"" + t.plusSeconds(3) + "\",\"content\":\"" + id
+        + ":c1\",\"category\":\"customer_content.transcript\",\"account\":\"" + id
+        + "\",\"contributors\":[\"" + id + "\"]}]}";
+  }
+
+  private static String training(String account) {
+    return "{\"purpose\":\"ai.training\",\"content\":\"" + account + ":c1\",\"at\":\"" + AT
+        + "\"}";
+  }
+
+  private static String setting(String account) {
+    return "{\"type\":\"setting.set\",\"at\":\"" + java.time.Instant.now()
+        + "\",\"account\":\"" + account
+        + "\",\"scope\":\"account\",\"key\":\"recording.cloud\",\"value\":false,\"by\":\"o-"
+        + account + "\"}";
+  }
+
+  private static HttpResponse<String> raw(TestClient c, String method, String path,
+      String body) {
+    try {
+      return c.http().send(c.request(method, path, body).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  private static Deployment.Opened open(Path dir, LedgerConfig.Postgres pg,
+      Optional<NoteSigner> key) {
+    return ClusterDeployment.open(dir, pg, ServerConfig.defaults(0),
+        TermsLibrary.builtInCatalog(), Clock.systemUTC(), key, FAST, Duration.ofSeconds(20));
+  }
+}
