@@ -278,6 +278,25 @@ public final class LedgerFeed {
 
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */
   public byte[] eventLeaf(StoredEvent e) {
+    // RFC 8785 orders the leaf's members event, position, type; the event is written straight
+    // from the record (EventJson), the same bytes as the tree below (EventJsonTest).
+    StringBuilder out = new StringBuilder(256).append("{\"event\":");
+    org.covenant.format.EventJson.canonical(e.event(), (field, value) -> {
+      if (PERSONAL.contains(field)) {
+        return pseudonyms.of(value);
+      }
+      if (field.equals("scope") && value.startsWith(USER_SCOPE)) {
+        return USER_SCOPE + pseudonyms.of(value.substring(USER_SCOPE.length()));
+      }
+      return value;
+    }, out);
+    out.append(",\"position\":").append(e.position()).append(",\"type\":\"")
+        .append(EVENT_LEAF).append("\"}");
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@link #eventLeaf} through a tree: the general path, kept for the test that pins both. */
+  byte[] eventLeafFromTree(StoredEvent e) {
     ObjectNode event = EventCodec.toJson(e.event());
     for (String f : PERSONAL) {
       JsonNode v = event.get(f);

@@ -27,7 +27,7 @@ import org.postgresql.core.BaseConnection;
  * {@code store_unavailable} after at most the connect timeout, nothing of a failed transaction
  * is kept, and the pool reconnects when the database returns.
  */
-public final class PostgresEventStore implements EventStore {
+public final class PostgresEventStore implements EventStore, EventRows.RawReads {
   /** The advisory lock namespace ("Covn"); the second key is the schema's hash. */
   static final int LOCK_CLASS = 0x436f766e;
 
@@ -97,8 +97,13 @@ public final class PostgresEventStore implements EventStore {
 
   @Override
   public List<StoredEvent> read(long afterPosition, int limit) {
+    return readRaw(afterPosition, limit).decode();
+  }
+
+  @Override
+  public EventRows.Raw readRaw(long afterPosition, int limit) {
     StoreChecks.readArguments(afterPosition, limit);
-    return withRetry("read events", c -> select(c, afterPosition, limit));
+    return withRetry("read events", c -> selectRaw(c, afterPosition, limit));
   }
 
   @Override
@@ -289,6 +294,10 @@ public final class PostgresEventStore implements EventStore {
   }
 
   private List<StoredEvent> select(Connection c, long after, int limit) throws SQLException {
+    return selectRaw(c, after, limit).decode();
+  }
+
+  private EventRows.Raw selectRaw(Connection c, long after, int limit) throws SQLException {
     EventRows.Raw raw = new EventRows.Raw(where);
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
         + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
@@ -302,7 +311,7 @@ public final class PostgresEventStore implements EventStore {
         }
       }
     }
-    return raw.decode();
+    return raw;
   }
 
   /**
