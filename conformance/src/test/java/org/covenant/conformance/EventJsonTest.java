@@ -192,6 +192,7 @@ class EventJsonTest {
       Event e = new Event.MeetingEnded(at, "m");
       assertThat(EventJson.line(e)).isEqualTo(Json.line(EventCodec.toJson(e)));
       assertThat(EventJson.read(EventJson.line(e))).isEqualTo(e);
+      assertThat(EventJson.text(at)).isEqualTo(at.toString());
     }
   }
 }

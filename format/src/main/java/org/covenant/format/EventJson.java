@@ -442,6 +442,13 @@ public final class EventJson {
     return v;
   }
 
+  /** Exactly {@link Instant#toString()}, without a formatter for the years 1000 to 9999. */
+  public static String text(Instant at) {
+    StringBuilder out = new StringBuilder(30);
+    instant(at, out);
+    return out.toString();
+  }
+
   /** {@link Instant#toString()}, written without a formatter for years 1000 to 9999. */
   static void instant(Instant at, StringBuilder out) {
     long secs = at.getEpochSecond();

@@ -324,7 +324,7 @@ public final class PostgresEventStore implements EventStore, EventRows.RawReads 
     for (StoredEvent e : batch) {
       rows.append(e.position()).append('\t');
       copyText(rows, e.event().type()).append('\t');
-      rows.append(e.event().at().toString()).append('\t');
+      rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
       copyText(rows, EventRows.body(e.event())).append('\t');
       if (e.idempotencyKey().isPresent()) {
         copyText(rows, e.idempotencyKey().get());

@@ -258,18 +258,51 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
     return raw;
   }
 
+  /** Rows per multi-row {@code INSERT}: 5 parameters each, far below SQLite's 32,766. */
+  private static final int INSERT_ROWS = 128;
+
+  /**
+   * Inserts the batch with multi-row {@code INSERT}s of {@link #INSERT_ROWS} rows (one statement
+   * step per 128 rows rather than per row), inside the append's transaction.
+   */
   private static void insert(Connection c, List<StoredEvent> batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event "
-        + "(position, type, at, body, idempotency_key) VALUES (?, ?, ?, ?, ?)")) {
-      for (StoredEvent e : batch) {
-        ps.setLong(1, e.position());
-        ps.setString(2, e.event().type());
-        ps.setString(3, e.event().at().toString());
-        ps.setString(4, EventRows.body(e.event()));
-        ps.setString(5, e.idempotencyKey().orElse(null));
-        ps.addBatch();
+    int full = batch.size() / INSERT_ROWS;
+    if (full > 0) {
+      try (PreparedStatement ps = c.prepareStatement(insertSql(INSERT_ROWS))) {
+        for (int k = 0; k < full; k++) {
+          bind(ps, batch, k * INSERT_ROWS, INSERT_ROWS);
+          ps.executeUpdate();
+        }
       }
-      ps.executeBatch();
+    }
+    int rest = batch.size() - full * INSERT_ROWS;
+    if (rest > 0) {
+      try (PreparedStatement ps = c.prepareStatement(insertSql(rest))) {
+        bind(ps, batch, full * INSERT_ROWS, rest);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static String insertSql(int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ledger_event "
+        + "(position, type, at, body, idempotency_key) VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
+    }
+    return sql.toString();
+  }
+
+  private static void bind(PreparedStatement ps, List<StoredEvent> batch, int from, int rows)
+      throws SQLException {
+    int p = 1;
+    for (int i = from; i < from + rows; i++) {
+      StoredEvent e = batch.get(i);
+      ps.setLong(p++, e.position());
+      ps.setString(p++, e.event().type());
+      ps.setString(p++, org.covenant.format.EventJson.text(e.event().at()));
+      ps.setString(p++, EventRows.body(e.event()));
+      ps.setString(p++, e.idempotencyKey().orElse(null));
     }
   }
 
