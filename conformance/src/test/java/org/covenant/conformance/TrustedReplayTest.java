@@ -162,6 +162,40 @@ class TrustedReplayTest {
     }
   }
 
+  @Test
+  void aHandEditedRowTheRulesReject_isFoundByACheckedReplay(@TempDir Path dir) throws Exception {
+    TermsCatalog c = TermsLibrary.builtInCatalog();
+    Instant t = Instant.parse("2024-01-01T08:00:00Z");
+    LedgerConfig config = LedgerConfig.sqlite(dir);
+    try (Ledger ledger = Ledger.open(config, c)) {
+      ledger.append(List.of(Append.of(new Event.AccountCreated(t, "acme", "alice")),
+          Append.of(new Event.UserAdded(t, "acme", "bob", org.covenant.core.vocab.Role.MEMBER,
+              java.util.Optional.empty()))));
+    }
+    // a member may not grant consents: the ledger never stores this; an edit of the file does
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(
+        "jdbc:sqlite:" + dir.resolve("ledger.db"));
+        java.sql.PreparedStatement ps = db.prepareStatement("INSERT INTO ledger_event "
+            + "(position, type, at, body) VALUES (3, 'consent.granted', ?, ?)")) {
+      ps.setString(1, t.toString());
+      ps.setString(2, org.covenant.format.EventJson.line(
+          new Event.ConsentGranted(t, "acme", "ai_training", "bob")));
+      ps.executeUpdate();
+    }
+    try (Ledger trusted = Ledger.open(config, c)) {
+      assertThat(trusted.head()).as("the trusted replay does not re-check").isEqualTo(3);
+    }
+    System.setProperty("covenant.replay", "checked");
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ledger.open(config, c))
+          .isInstanceOf(org.covenant.store.StoreException.class)
+          .hasMessageContaining("position 3")
+          .hasMessageContaining("not_authorized");
+    } finally {
+      System.clearProperty("covenant.replay");
+    }
+  }
+
   /** An event with every id prefixed and its time shifted, so ledgers can follow each other. */
   private static final class Renamed {
     static Event of(Event e, String p, Instant base) {
