@@ -112,6 +112,39 @@ class TrustedReplayTest {
   }
 
   @Test
+  void theCorpusLedgersReplayTrustedToTheSameProjection() throws java.io.IOException {
+    // the corpus has the events the random ledgers lack: legal holds, valued settings,
+    // deletions, removals (the data-rights scenarios)
+    TermsCatalog c = TermsLibrary.builtInCatalog();
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    for (Path p : Corpus.all()) {
+      GovernanceState checked = GovernanceState.create(c::knows);
+      GovernanceState trusted = GovernanceState.create(c::knows);
+      com.fasterxml.jackson.databind.JsonNode scenario =
+          org.covenant.format.Json.parse(java.nio.file.Files.readString(p));
+      for (com.fasterxml.jackson.databind.JsonNode n : scenario.path("events")) {
+        com.fasterxml.jackson.databind.node.ObjectNode o =
+            ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
+        o.remove("expect");
+        o.remove("idempotency_key");
+        Event e;
+        try {
+          e = org.covenant.format.EventCodec.parse(o, java.util.Set.of());
+        } catch (RuntimeException malformed) {
+          continue;
+        }
+        if (checked.apply(e) instanceof Outcome.Accepted) {
+          trusted.applyValidated(e);
+          types.add(e.type());
+        }
+      }
+      sameProjection(checked, trusted, p.getFileName().toString().hashCode());
+    }
+    assertThat(types).as("every event type is replayed trusted somewhere")
+        .isEqualTo(org.covenant.format.EventCodec.types());
+  }
+
+  @Test
   void aSqliteLedgerReopensToTheSameProjection_trustedOrChecked(@TempDir Path dir) {
     TermsCatalog c = TermsLibrary.builtInCatalog();
     // more than the ledger's replay page (10,000), so the read-ahead and decode run
