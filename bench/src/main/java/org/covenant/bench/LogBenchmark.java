@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The transparency log (ISSUE 4, ARCHITECTURE.md §7) on a real disk: durable batched appends (every
  * batch fsynced and committed under a new signed checkpoint), a full {@link LogVerifier} audit, and
- * proof generation from the in-memory node cache. Leaves are ledger-event-sized canonical JSON
+ * proof generation (from the log's right frontier and its bounded tile cache: a random leaf of
+ * the 1M tree mostly misses the 256 cached tiles and reads and checks one, see {@link LogHeap}). Leaves are ledger-event-sized canonical JSON
  * (about 200 bytes). Targets: 200k leaves/s appended, 1M leaves/s verified, proofs in microseconds.
  * {@code append*} and {@code verify} scores are leaves/s (one operation = one leaf); proof scores
  * are µs per proof. Run: {@code java -jar bench/target/benchmarks.jar LogBenchmark -f 1 -wi 2 -i

@@ -119,10 +119,19 @@ public final class DatasetCommand implements Runnable {
     return System.console() != null ? Progress.bar(System.err) : Progress.none();
   }
 
+  /**
+   * The lineage registry: in the ledger's PostgreSQL schema with {@code --db} (so every CLI and
+   * member sees one), else in the data directory (docs/CLUSTER.md, "What lives where").
+   */
+  static LineageRegistry lineage(Path data, Optional<String> db) {
+    return db.isPresent() ? LineageRegistry.postgres(LedgerConfig.postgres(db.get()))
+        : LineageRegistry.open(data);
+  }
+
   /** Syncs the lineage registry with the ledger and emits an event per withdrawal found. */
   static List<LineageRegistry.Withdrawal> sync(Path data, Optional<String> db,
       Optional<URI> openLineage) {
-    LineageRegistry registry = LineageRegistry.open(data);
+    LineageRegistry registry = lineage(data, db);
     List<StoredEvent> fresh;
     try (EventStore store = store(data, db)) {
       fresh = events(store, registry.scannedPosition());
@@ -241,7 +250,7 @@ public final class DatasetCommand implements Runnable {
         return invalid(err, f.problems());
       }
       DatasetManifest m = ((Result.Ok<DatasetManifest>) built).value();
-      BuildLineage.record(data, m, out, corpus, openLineage, Instant.now());
+      BuildLineage.record(lineage(data, db), data, m, out, corpus, openLineage, Instant.now());
       long t2 = System.nanoTime();
       ObjectNode o = Json.object();
       o.put("build", m.build());

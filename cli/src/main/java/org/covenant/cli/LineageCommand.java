@@ -71,7 +71,7 @@ public final class LineageCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       DatasetCommand.sync(data, db, openLineage);
-      LineageRegistry.Affected a = LineageRegistry.open(data).affected(account);
+      LineageRegistry.Affected a = DatasetCommand.lineage(data, db).affected(account);
       for (LineageRegistry.BuildShare s : a.builds()) {
         ObjectNode o = Json.object();
         o.put("kind", "dataset");
@@ -125,7 +125,7 @@ public final class LineageCommand implements Runnable {
         out.println(Json.line(o));
       }
       out.println(found.size() + " withdrawal(s) reach a build; scanned to position "
-          + LineageRegistry.open(data).scannedPosition());
+          + DatasetCommand.lineage(data, db).scannedPosition());
       out.flush();
       return 0;
     }
@@ -139,10 +139,14 @@ public final class LineageCommand implements Runnable {
 
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "The registry is in this PostgreSQL ledger's schema.")
+    Optional<String> db;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      for (LineageRegistry.BuildEntry b : LineageRegistry.open(data).builds()) {
+      for (LineageRegistry.BuildEntry b : DatasetCommand.lineage(data, db).builds()) {
         ObjectNode o = Json.object();
         o.put("build", b.build());
         o.put("purpose", b.purpose());

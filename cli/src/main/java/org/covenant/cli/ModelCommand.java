@@ -79,6 +79,10 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--openlineage-url", paramLabel = "URL") Optional<URI> openLineage;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "The lineage registry is in this PostgreSQL ledger's schema.")
+    Optional<String> db;
+
     @Override
     public Integer call() {
       PrintWriter stdout = spec.commandLine().getOut();
@@ -121,7 +125,7 @@ public final class ModelCommand implements Runnable {
       ObjectNode o = Json.object();
       o.put("model", modelName);
       if (!dataDir.isEmpty()) {
-        ModelRegistryEntry e = LineageRegistry.open(Path.of(dataDir)).registerModel(modelName,
+        ModelRegistryEntry e = DatasetCommand.lineage(Path.of(dataDir), db).registerModel(modelName,
             List.of(m.build()), out, t.model().countsSha256(), List.copyOf(new TreeSet<>(exclude)),
             Optional.empty(), Instant.now());
         LineageEvents.create(LineageEvents.defaultFile(Path.of(dataDir)), openLineage)
@@ -161,6 +165,10 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--openlineage-url", paramLabel = "URL") Optional<URI> openLineage;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "The lineage registry is in this PostgreSQL ledger's schema.")
+    Optional<String> db;
+
     @Override
     public Integer call() {
       PrintWriter stdout = spec.commandLine().getOut();
@@ -179,7 +187,7 @@ public final class ModelCommand implements Runnable {
       o.put("counts_sha256", after.countsSha256());
       Optional<Path> data = dataDirOf(before.metadata());
       if (data.isPresent()) {
-        LineageRegistry registry = LineageRegistry.open(data.get());
+        LineageRegistry registry = DatasetCommand.lineage(data.get(), db);
         Optional<ModelRegistryEntry> prior = registry.modelByFile(model);
         if (prior.isPresent()) {
           Set<String> unlearned = new TreeSet<>(prior.get().unlearned());
@@ -216,7 +224,7 @@ public final class ModelCommand implements Runnable {
     public Integer call() {
       DatasetCommand.sync(data, db, Optional.empty());
       PrintWriter out = spec.commandLine().getOut();
-      for (ModelRegistryEntry m : LineageRegistry.open(data).models()) {
+      for (ModelRegistryEntry m : DatasetCommand.lineage(data, db).models()) {
         out.println(Json.line(LineageCommand.model(m)));
       }
       out.flush();

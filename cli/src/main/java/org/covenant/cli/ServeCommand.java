@@ -16,6 +16,7 @@ import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.TermsLibrary;
 import org.covenant.safety.ScanModel;
 import org.covenant.log.NoteSigner;
+import org.covenant.log.TiledLog;
 import org.covenant.server.ClusterDeployment;
 import org.covenant.server.CovenantServer;
 import org.covenant.server.cluster.ClusterNode;
@@ -104,6 +105,12 @@ final class ServeCommand implements Callable<Integer> {
           + "/metrics besides the operator token; also read from COVENANT_METRICS_TOKEN.")
   Optional<String> metricsToken;
 
+  @Option(names = "--log-tile-cache", paramLabel = "TILES",
+      description = "Full tiles of the transparency log kept in memory for proofs (default "
+          + TiledLog.DEFAULT_TILE_CACHE + ", about 16 KB each; 0: none). The log holds only its "
+          + "right edge otherwise and reads older tiles from DIR/log or the database.")
+  Optional<Integer> logTileCache;
+
   @Override
   public Integer call() throws InterruptedException {
     // Javalin and Jetty log through SLF4J; the operator wants warnings, not start-up chatter.
@@ -113,6 +120,14 @@ final class ServeCommand implements Callable<Integer> {
     TermsCatalog catalog = TermsLibrary.builtInCatalog();
     LedgerConfig ledger = db.isPresent() ? LedgerConfig.postgres(db.get()).withSchema(dbSchema)
         : LedgerConfig.sqlite(dir);
+    if (logTileCache.isPresent()) {
+      if (logTileCache.get() < 0) {
+        spec.commandLine().getErr().println("covenant: --log-tile-cache: 0 or more tiles");
+        return 2;
+      }
+      // This process's logs, whichever deployment opens them, take their cache size from here.
+      System.setProperty(TiledLog.TILE_CACHE_PROPERTY, logTileCache.get().toString());
+    }
     if (logKey.isPresent() && db.isEmpty()) {
       spec.commandLine().getErr().println("covenant: --log-key: only with --db (a data "
           + "directory keeps its own key in DIR/keys/log.key)");
@@ -145,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
       Duration ttl = Duration.ofMillis(Math.max(500, (long) (lease * 1000)));
       opened = ClusterDeployment.open(dir, pg, config, catalog, clock, signer,
           new ClusterNode.Timing(ttl, ttl, Duration.ofMillis(Math.max(50, ttl.toMillis() / 15))),
-          Duration.ofSeconds(30));
+          Duration.ZERO, Duration.ofDays(dsrDueDays));
     } else {
       opened = Deployment.open(dir, ledger, config, catalog, clock, Duration.ofDays(dsrDueDays));
     }

@@ -220,11 +220,12 @@ class LogWiringTest {
       Pseudonyms pseudonyms = Pseudonyms.open(im.data());
       JsonNode salts = Json.parse(Files.readString(
           im.data().resolve("keys").resolve("salts.json"), StandardCharsets.UTF_8));
-      String person = salts.fieldNames().next();
-      assertThat(pseudonyms.erase(person)).isTrue();
+      String account = salts.path("accounts").fieldNames().next();
+      String person = salts.path("accounts").path(account).fieldNames().next();
+      assertThat(pseudonyms.erase(account, person)).isTrue();
       assertThat(im.data().resolve("keys").resolve("salts.jsonl")).doesNotExist();
-      assertThat(Files.readString(im.data().resolve("keys").resolve("salts.json")))
-          .doesNotContain("\"" + person + "\"");
+      assertThat(Json.parse(Files.readString(im.data().resolve("keys").resolve("salts.json")))
+          .path("accounts").path(account).has(person)).isFalse();
       assertThat(verified(im.data()).path("size").asLong()).isEqualTo(im.head());
       assertThat(leaves(im.data())).as(f.toString()).containsExactlyElementsOf(before);
       // the CLI reopening the directory neither relogs nor rewrites anything

@@ -22,17 +22,24 @@ class TelemetryReleaseLogTest {
         ctel.toString())).isZero();
     assertThat(Main.run("telemetry", "report", "--in", ctel.toString(), "--out",
         tmp.resolve("report").toString(), "--seed", "5", "--data", data.toString())).isZero();
-    // One leaf per budget entry: the generated accounts carry region settings, so the release is
-    // drawn per class of accounts with the same allowed regions, each with its budget entry.
-    long after = size(data);
-    assertThat(after).isGreaterThan(before);
+    // One leaf per release: the generated accounts carry region settings, so the minutes are
+    // also drawn per class of accounts with the same allowed regions; the one budget entry (and
+    // its one leaf) lists the classes and charges their draws once (disjoint accounts).
+    assertThat(size(data)).isEqualTo(before + 1);
     try (TiledLog log = TiledLog.openReadOnly(data, FileKeyStore.load(data).orElseThrow()
         .verifier())) {
-      for (long i = before; i < after; i++) {
-        assertThat(org.covenant.format.Json.parse(new String(log.leaf(i),
-            java.nio.charset.StandardCharsets.UTF_8)).path("type").asText())
-            .isEqualTo(org.covenant.evidence.JobLeaves.TELEMETRY_RELEASE);
-      }
+      com.fasterxml.jackson.databind.JsonNode leaf = org.covenant.format.Json.parse(new String(
+          log.leaf(before), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(leaf.path("type").asText())
+          .isEqualTo(org.covenant.evidence.JobLeaves.TELEMETRY_RELEASE);
+      assertThat(leaf.path("classes").size()).as(leaf.toString()).isGreaterThan(1);
+      java.util.List<String> perClass = new java.util.ArrayList<>();
+      leaf.path("queries").forEach(q -> {
+        if (q.path("perClass").asBoolean()) { // the leaf is the entry in camelCase
+          perClass.add(q.path("metric").asText());
+        }
+      });
+      assertThat(perClass).containsExactly("minutes", "minutes");
     }
     assertThat(Main.run("log", "verify", "--data", data.toString())).isZero();
   }

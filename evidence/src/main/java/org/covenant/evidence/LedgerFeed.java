@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import org.covenant.core.event.Event;
+import org.covenant.core.state.Snapshot;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.evidence.receipt.ConsentReceipt;
 import org.covenant.evidence.receipt.ConsentState;
@@ -246,10 +249,11 @@ public final class LedgerFeed {
         return;
       }
       // New salts are durable before the leaves that use them.
+      Snapshot owners = owners();
       List<byte[]> leaves = pseudonyms.batch(() -> {
         List<byte[]> out = new ArrayList<>(page.size());
         for (StoredEvent e : page) {
-          out.add(eventLeaf(e));
+          out.add(eventLeaf(e, owners));
         }
         return out;
       });
@@ -276,17 +280,109 @@ public final class LedgerFeed {
     return copy;
   }
 
+  /**
+   * The account an event belongs to (the tenant whose people it names), by one rule for the log's
+   * salts and for a data subject's facts ({@code SubjectFacts}): its {@code account}, except for
+   * {@code participant.joined}, whose {@code account} is the participant's (they may be a guest of
+   * another account), which belongs with the rest of a meeting's events to the meeting's account;
+   * a content item's events to the item's account. Empty when the meeting or item is unknown.
+   */
+  public static Optional<String> ownerOf(JsonNode event,
+      Function<String, Optional<String>> meetingAccount,
+      Function<String, Optional<String>> contentAccount) {
+    String type = event.path("type").asText();
+    JsonNode account = event.get("account");
+    if (account != null && account.isTextual() && !type.equals("participant.joined")) {
+      return Optional.of(account.asText());
+    }
+    JsonNode meeting = event.get("meeting");
+    if (meeting != null && meeting.isTextual()) {
+      return meetingAccount.apply(meeting.asText());
+    }
+    JsonNode content = event.get("content");
+    if (content != null && content.isTextual()) {
+      return contentAccount.apply(content.asText());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The accounts of meetings and content items for the leaves of one page: the ledger's
+   * projection knows those up to its head; the feed may read events past it (another process's
+   * appends), whose meetings and items it remembers here until the projection has them.
+   */
+  private final Map<String, String> recentMeetings = new HashMap<>();
+  private final Map<String, String> recentContent = new HashMap<>();
+  private final java.util.TreeMap<Long, List<String[]>> recentAt = new java.util.TreeMap<>();
+
+  /** The ledger's projection now, forgetting what it has caught up with of the remembered. */
+  private Snapshot owners() {
+    Snapshot snap = ledger.snapshot();
+    var known = recentAt.headMap(snap.position(), true);
+    for (List<String[]> made : known.values()) {
+      for (String[] m : made) {
+        (m[0].equals("meeting") ? recentMeetings : recentContent).remove(m[1]);
+      }
+    }
+    known.clear();
+    return snap;
+  }
+
+  private Optional<String> ownerOf(StoredEvent e, ObjectNode event, Snapshot snap) {
+    String type = event.path("type").asText();
+    if (e.position() > snap.position()
+        && (type.equals("meeting.started") || type.equals("content.created"))) {
+      boolean meeting = type.equals("meeting.started");
+      String id = event.path(meeting ? "meeting" : "content").asText();
+      (meeting ? recentMeetings : recentContent).put(id, event.path("account").asText());
+      recentAt.computeIfAbsent(e.position(), k -> new ArrayList<>())
+          .add(new String[] {meeting ? "meeting" : "content", id});
+    }
+    Optional<String> owner = lookUp(event, snap);
+    if (owner.isEmpty() && e.position() > snap.position()) {
+      // A meeting or item another process created, which the previous writer logged and this
+      // process's projection has not applied yet: bring the projection up and look again.
+      ledger.refresh();
+      owner = lookUp(event, ledger.snapshot());
+    }
+    return owner;
+  }
+
+  private Optional<String> lookUp(ObjectNode event, Snapshot snap) {
+    return ownerOf(event,
+        m -> Optional.ofNullable(recentMeetings.get(m))
+            .or(() -> snap.meetingOf(m).map(Snapshot.MeetingEntry::account)),
+        c -> Optional.ofNullable(recentContent.get(c))
+            .or(() -> snap.content(c, Long.MAX_VALUE).map(r -> r.account())));
+  }
+
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */
-  public byte[] eventLeaf(StoredEvent e) {
-    // RFC 8785 orders the leaf's members event, position, type; the event is written straight
-    // from the record (EventJson), the same bytes as the tree below (EventJsonTest).
+  public synchronized byte[] eventLeaf(StoredEvent e) {
+    return eventLeaf(e, owners());
+  }
+
+  /**
+   * The leaf written straight from the record (EventJson): RFC 8785 orders its members event,
+   * position, type. The same bytes as {@link #eventLeafFromTree} (pinned by DataDirectoryTest).
+   */
+  private byte[] eventLeaf(StoredEvent e, Snapshot owners) {
+    // The fields the owner is found by, as a small tree: type, account, meeting, content.
+    ObjectNode named = Json.object();
+    org.covenant.format.EventJson.strings(e.event(), (field, value) -> {
+      if (field.equals("type") || field.equals("account") || field.equals("meeting")
+          || field.equals("content")) {
+        named.put(field, value);
+      }
+      return value;
+    });
+    String account = ownerOf(e, named, owners).orElse("");
     StringBuilder out = new StringBuilder(256).append("{\"event\":");
     org.covenant.format.EventJson.canonical(e.event(), (field, value) -> {
       if (PERSONAL.contains(field)) {
-        return pseudonyms.of(value);
+        return pseudonyms.of(account, value);
       }
       if (field.equals("scope") && value.startsWith(USER_SCOPE)) {
-        return USER_SCOPE + pseudonyms.of(value.substring(USER_SCOPE.length()));
+        return USER_SCOPE + pseudonyms.of(account, value.substring(USER_SCOPE.length()));
       }
       return value;
     }, out);
@@ -296,17 +392,25 @@ public final class LedgerFeed {
   }
 
   /** {@link #eventLeaf} through a tree: the general path, kept for the test that pins both. */
-  byte[] eventLeafFromTree(StoredEvent e) {
+  synchronized byte[] eventLeafFromTree(StoredEvent e) {
+    return eventLeafFromTree(e, owners());
+  }
+
+  private byte[] eventLeafFromTree(StoredEvent e, Snapshot owners) {
     ObjectNode event = EventCodec.toJson(e.event());
+    // Salts are per account (docs/DECISIONS.md, "Salts per account"); an event whose account
+    // is unknown (none in a valid ledger) names its people under the account "".
+    String account = ownerOf(e, event, owners).orElse("");
     for (String f : PERSONAL) {
       JsonNode v = event.get(f);
       if (v != null && v.isTextual()) {
-        event.put(f, pseudonyms.of(v.asText()));
+        event.put(f, pseudonyms.of(account, v.asText()));
       }
     }
     JsonNode scope = event.get("scope");
     if (scope != null && scope.isTextual() && scope.asText().startsWith(USER_SCOPE)) {
-      event.put("scope", USER_SCOPE + pseudonyms.of(scope.asText().substring(USER_SCOPE.length())));
+      event.put("scope", USER_SCOPE
+          + pseudonyms.of(account, scope.asText().substring(USER_SCOPE.length())));
     }
     ObjectNode leaf = Json.object();
     leaf.put("type", EVENT_LEAF);
@@ -321,11 +425,14 @@ public final class LedgerFeed {
    * leaves stay in the tree (every proof still verifies) but nobody can link them to the person.
    * A later leaf naming the same id gets a fresh salt, unlinkable to the erased one.
    *
+   * Only the person of {@code account} is erased: the same id in another account is another
+   * person, with their own salt.
+   *
    * @return whether the person had a salt
    */
-  public synchronized boolean erase(String person) {
+  public synchronized boolean erase(String account, String person) {
     catchUp();
-    return pseudonyms.erase(person);
+    return pseudonyms.erase(account, person);
   }
 
   /**
@@ -378,7 +485,7 @@ public final class LedgerFeed {
     }
     String terms = currentTerms.apply(account);
     ConsentReceipt body = new ConsentReceipt(idPrefix + position, account,
-        consent, state, terms, "covenant-notice/1", at, pseudonyms.of(by), "covenant platform");
+        consent, state, terms, "covenant-notice/1", at, pseudonyms.of(account, by), "covenant platform");
     // The receipt exactly as signed: `covenant receipt verify` reads it strictly.
     return Optional.of(receipts.issue(body).toJson());
   }

@@ -3,67 +3,81 @@ package org.covenant.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import org.covenant.store.PrivateFiles;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.covenant.core.Sha256;
 import org.covenant.format.Json;
+import org.covenant.store.PrivateFiles;
 
 /**
- * Salted pseudonyms for the personal fields of log leaves (ARCHITECTURE.md §7): each person gets a
- * random salt, kept in {@code DIR/keys/salts.json}, and appears in the public log only as
- * {@code sha256:HEX(SHA-256(salt || id))}. Erasing a person's salt erases them from the log
- * without breaking the tree.
+ * Salted pseudonyms for the personal fields of log leaves (ARCHITECTURE.md §7): each person of
+ * each account gets a random salt, kept in {@code DIR/keys/salts.json}, and appears in the public
+ * log only as {@code sha256:HEX(SHA-256(salt || id))}. Erasing a person's salt erases them from
+ * the log without breaking the tree.
+ *
+ * <p>Salts are keyed by (account, person id): the same id in two accounts is two people, with two
+ * salts, so erasing one leaves the other linkable, and no tenant's ids shape another's pseudonyms
+ * (docs/DECISIONS.md, "Salts per account"). Salts stored before that were keyed by the id alone;
+ * they are kept as <em>legacy</em> salts, never used for a new leaf, and erased with any person of
+ * that id (the one salt names the pre-migration leaves of every account's person of that id).
  *
  * <p>New salts are appended to the journal {@code DIR/keys/salts.jsonl} (one line
- * {@code {"id":…,"salt":…}} each, synced once per {@link #batch}), not by rewriting
+ * {@code {"account":…,"id":…,"salt":…}} each, synced once per {@link #batch}), not by rewriting
  * {@code salts.json}: a rewrite per page of log leaves made an import quadratic in the number of
  * people (docs/DECISIONS.md, "Salts journal"). Opening folds the journal into
  * {@code salts.json} when the journal has grown as large as it (so the rewrites stay linear in
- * total); an erasure appends a tombstone {@code {"erase":…}}, then folds at once, so a crash
- * between the two still erases. A torn last line (a crash mid-append) is ignored: the leaves
- * that would use its salt were never written.
+ * total); an erasure appends a tombstone {@code {"account":…,"erase":…}}, then folds at once, so
+ * a crash between the two still erases. A torn last line (a crash mid-append) is ignored: the
+ * leaves that would use its salt were never written. Journal lines and files of the old form
+ * ({@code {"id","salt"}}, {@code {"erase"}}, a flat {@code salts.json}) are read as legacy salts.
  */
 public final class Pseudonyms {
   /**
-   * Where salts are kept when not in a data directory: a table the log's elected writers share
+   * Where salts are kept when not in a data directory: tables the log's elected writers share
    * (docs/CLUSTER.md), so that a new writer names a person as the previous one did.
    */
   public interface Backing {
-    /** Every stored salt by person id. */
-    Map<String, String> load();
+    /** Every stored salt, by account, then person id. */
+    Map<String, Map<String, String>> load();
 
-    /** Stores new salts durably (a person keeps the first salt stored for them). */
-    void add(Map<String, String> salts);
+    /** Every legacy salt (stored by person id alone, before salts were kept per account). */
+    default Map<String, String> loadLegacy() {
+      return Map.of();
+    }
 
-    /** Erases a person's salt durably. */
-    void erase(String id);
+    /** Stores new salts durably, by account then person (a person keeps their first salt). */
+    void add(Map<String, Map<String, String>> salts);
+
+    /** Erases a person's salt of an account, and the legacy salt of their id, durably. */
+    void erase(String account, String id);
   }
 
   private final Optional<Path> file;
   private final Optional<Path> journal;
   private final Optional<Backing> backing;
-  private final Map<String, String> added = new java.util.HashMap<>();
-  private final Map<String, String> salts = new ConcurrentHashMap<>();
+  // All guarded by this.
+  private final Map<String, Map<String, String>> salts = new HashMap<>();
+  private final Map<String, String> legacy = new HashMap<>();
+  private final Map<String, Map<String, String>> unsaved = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
-  // Guarded by this.
   private int deferring;
-  private final List<String> unsaved = new ArrayList<>();
   private long journalLines;
 
   private Pseudonyms(Optional<Path> file) {
@@ -76,35 +90,66 @@ public final class Pseudonyms {
     this.file = Optional.empty();
     this.journal = Optional.empty();
     this.backing = Optional.of(backing);
-    salts.putAll(backing.load());
+    backing.load().forEach((a, m) -> salts.put(a, new HashMap<>(m)));
+    legacy.putAll(backing.loadLegacy());
   }
 
   /** The salts kept in {@code backing}, loaded now. */
   public static Pseudonyms over(Backing backing) {
-    return new Pseudonyms(java.util.Objects.requireNonNull(backing, "backing"));
+    return new Pseudonyms(Objects.requireNonNull(backing, "backing"));
   }
 
   /** The salts of a data directory. */
   public static Pseudonyms open(Path dataDir) {
     Path f = dataDir.resolve("keys").resolve("salts.json");
     Pseudonyms p = new Pseudonyms(Optional.of(f));
-    try {
-      if (Files.exists(f)) {
-        JsonNode n = Json.parse(Files.readString(f, StandardCharsets.UTF_8));
-        n.properties().forEach(e -> p.salts.put(e.getKey(), e.getValue().asText()));
-      }
-      int base = p.salts.size();
-      Path j = p.journal.get();
-      if (Files.exists(j)) {
-        p.replay(j);
-        if (p.journalLines > 0 && p.journalLines >= base) {
-          p.fold();
+    synchronized (p) {
+      try {
+        if (Files.exists(f)) {
+          p.readFile(Json.parse(Files.readString(f, StandardCharsets.UTF_8)));
         }
+        long base = p.size();
+        Path j = p.journal.get();
+        if (Files.exists(j)) {
+          p.replay(j);
+          if (p.journalLines > 0 && p.journalLines >= base) {
+            p.fold();
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return p;
+  }
+
+  /**
+   * {@code salts.json}: {@code {"accounts":{A:{U:salt}},"legacy":{U:salt}}}, or, as written
+   * before salts were kept per account, a flat {@code {U:salt}} (all legacy). A flat file holds
+   * only strings, so an object value tells the forms apart.
+   */
+  private void readFile(JsonNode n) {
+    boolean keyed = false;
+    for (var e : n.properties()) {
+      keyed |= e.getValue().isObject();
+    }
+    if (!keyed) {
+      n.properties().forEach(e -> legacy.put(e.getKey(), e.getValue().asText()));
+      return;
+    }
+    n.path("accounts").properties().forEach(a -> {
+      Map<String, String> m = salts.computeIfAbsent(a.getKey(), k -> new HashMap<>());
+      a.getValue().properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+    });
+    n.path("legacy").properties().forEach(e -> legacy.put(e.getKey(), e.getValue().asText()));
+  }
+
+  private long size() {
+    long n = legacy.size();
+    for (Map<String, String> m : salts.values()) {
+      n += m.size();
+    }
+    return n;
   }
 
   private void replay(Path j) throws IOException {
@@ -124,29 +169,68 @@ public final class Pseudonyms {
         throw new IllegalStateException("`" + j + "` line " + (i + 1) + " is not a salt: "
             + e.getMessage(), e);
       }
+      boolean keyed = n.has("account");
+      String account = n.path("account").asText();
       if (n.has("erase")) {
-        salts.remove(n.path("erase").asText());
+        String id = n.path("erase").asText();
+        legacy.remove(id);
+        if (keyed) {
+          remove(account, id);
+        }
+      } else if (keyed) {
+        salts.computeIfAbsent(account, k -> new HashMap<>())
+            .put(n.path("id").asText(), n.path("salt").asText());
       } else {
-        salts.put(n.path("id").asText(), n.path("salt").asText());
+        legacy.put(n.path("id").asText(), n.path("salt").asText());
       }
       journalLines++;
     }
   }
 
-  /** The pseudonym of a person id. */
-  public synchronized String of(String id) {
-    String salt = salts.get(id);
+  private String remove(String account, String id) {
+    Map<String, String> m = salts.get(account);
+    if (m == null) {
+      return null;
+    }
+    String had = m.remove(id);
+    if (m.isEmpty()) {
+      salts.remove(account);
+    }
+    return had;
+  }
+
+  /** The pseudonym of person {@code id} of {@code account}. */
+  public synchronized String of(String account, String id) {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(id, "id");
+    Map<String, String> m = salts.computeIfAbsent(account, k -> new HashMap<>());
+    String salt = m.get(id);
     if (salt == null) {
       byte[] b = new byte[16];
       random.nextBytes(b);
       salt = HexFormat.of().formatHex(b);
-      salts.put(id, salt);
-      unsaved.add(id);
-      added.put(id, salt);
+      m.put(id, salt);
+      unsaved.computeIfAbsent(account, k -> new HashMap<>()).put(id, salt);
       if (deferring == 0) {
         persist();
       }
     }
+    return pseudonym(salt, id);
+  }
+
+  /**
+   * Whether {@code pseudonym} is person {@code id} of {@code account} under a salt still kept
+   * (theirs, or the legacy salt of their id for leaves written before salts were per account).
+   */
+  public synchronized boolean links(String account, String id, String pseudonym) {
+    Map<String, String> m = salts.get(account);
+    String salt = m == null ? null : m.get(id);
+    String old = legacy.get(id);
+    return salt != null && pseudonym(salt, id).equals(pseudonym)
+        || old != null && pseudonym(old, id).equals(pseudonym);
+  }
+
+  private static String pseudonym(String salt, String id) {
     MessageDigest md = Sha256.newDigest();
     md.update(HexFormat.of().parseHex(salt));
     md.update(id.getBytes(StandardCharsets.UTF_8));
@@ -171,16 +255,30 @@ public final class Pseudonyms {
     }
   }
 
-  /** Forgets a person's salt: their pseudonyms can no longer be linked to them. */
-  public synchronized boolean erase(String id) {
-    boolean had = salts.remove(id) != null;
-    added.remove(id);
+  /**
+   * Forgets the salt of person {@code id} of {@code account}, and the legacy salt of the id if
+   * one is kept: their pseudonyms can no longer be linked to them. The same id of other accounts
+   * keeps its salt (only their leaves written before salts were per account, under the legacy
+   * salt, become unlinkable too: that one salt named both).
+   *
+   * @return whether a salt was erased
+   */
+  public synchronized boolean erase(String account, String id) {
+    boolean had = remove(account, id) != null;
+    Map<String, String> u = unsaved.get(account);
+    if (u != null) {
+      u.remove(id);
+      if (u.isEmpty()) {
+        unsaved.remove(account);
+      }
+    }
+    had |= legacy.remove(id) != null;
     if (had) {
-      unsaved.remove(id);
       if (backing.isPresent()) {
-        backing.get().erase(id);
+        backing.get().erase(account, id);
       } else if (file.isPresent()) {
         ObjectNode tombstone = Json.object();
+        tombstone.put("account", account);
         tombstone.put("erase", id);
         appendLines(List.of(Json.line(tombstone)));
         fold();
@@ -189,32 +287,26 @@ public final class Pseudonyms {
     return had;
   }
 
-  /** Appends the unsaved salts to the journal and syncs it. */
+  /** Stores the unsaved salts: in the backing, or appended to the journal and synced. */
   private void persist() {
+    if (unsaved.isEmpty()) {
+      return;
+    }
     if (backing.isPresent()) {
-      if (!added.isEmpty()) {
-        backing.get().add(Map.copyOf(added));
-        added.clear();
-      }
-      unsaved.clear();
-      return;
-    }
-    added.clear();
-    if (file.isEmpty()) {
-      unsaved.clear();
-      return;
-    }
-    List<String> lines = new ArrayList<>(unsaved.size());
-    for (String id : unsaved) {
-      String salt = salts.get(id);
-      if (salt != null) {
+      Map<String, Map<String, String>> copy = new HashMap<>();
+      unsaved.forEach((a, m) -> copy.put(a, Map.copyOf(m)));
+      backing.get().add(copy);
+    } else if (file.isPresent()) {
+      List<String> lines = new ArrayList<>();
+      unsaved.forEach((a, m) -> m.forEach((id, salt) -> {
         ObjectNode o = Json.object();
+        o.put("account", a);
         o.put("id", id);
         o.put("salt", salt);
         lines.add(Json.line(o));
-      }
+      }));
+      appendLines(lines);
     }
-    appendLines(lines);
     unsaved.clear();
   }
 
@@ -246,7 +338,15 @@ public final class Pseudonyms {
   /** Writes every salt to {@code salts.json} (synced, atomically replaced), then drops the journal. */
   private void fold() {
     ObjectNode o = Json.object();
-    new java.util.TreeMap<>(salts).forEach(o::put);
+    ObjectNode accounts = o.putObject("accounts");
+    new TreeMap<>(salts).forEach((a, m) -> {
+      if (!m.isEmpty()) {
+        ObjectNode one = accounts.putObject(a);
+        new TreeMap<>(m).forEach(one::put);
+      }
+    });
+    ObjectNode old = o.putObject("legacy");
+    new TreeMap<>(legacy).forEach(old::put);
     Path f = file.get();
     try {
       Files.createDirectories(f.getParent());

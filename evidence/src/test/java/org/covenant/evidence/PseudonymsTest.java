@@ -4,26 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.covenant.core.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PseudonymsTest {
   @Test
   void pseudonym_isStableAcrossReopening_andHidesTheId(@TempDir Path dir) throws Exception {
-    String p = Pseudonyms.open(dir).of("alice");
+    String p = Pseudonyms.open(dir).of("acme", "alice");
     assertThat(p).startsWith("sha256:").doesNotContain("alice");
-    assertThat(Pseudonyms.open(dir).of("alice")).isEqualTo(p);
-    assertThat(Pseudonyms.open(dir).of("bob")).isNotEqualTo(p);
+    assertThat(Pseudonyms.open(dir).of("acme", "alice")).isEqualTo(p);
+    assertThat(Pseudonyms.open(dir).of("acme", "bob")).isNotEqualTo(p);
     assertThat(Files.readString(dir.resolve("keys/salts.json"))).contains("alice");
   }
 
   @Test
   void erasingTheSalt_unlinksThePerson(@TempDir Path dir) {
     Pseudonyms ps = Pseudonyms.open(dir);
-    String before = ps.of("alice");
-    assertThat(ps.erase("alice")).isTrue();
-    assertThat(ps.erase("alice")).isFalse();
-    assertThat(Pseudonyms.open(dir).of("alice")).isNotEqualTo(before);
+    String before = ps.of("acme", "alice");
+    assertThat(ps.erase("acme", "alice")).isTrue();
+    assertThat(ps.erase("acme", "alice")).isFalse();
+    assertThat(Pseudonyms.open(dir).of("acme", "alice")).isNotEqualTo(before);
+  }
+
+  @Test
+  void theSameIdInTwoAccounts_isTwoPeople_andErasingOneKeepsTheOther(@TempDir Path dir) {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String acmeBob = ps.of("acme", "bob");
+    String globexBob = ps.of("globex", "bob");
+    assertThat(globexBob).isNotEqualTo(acmeBob);
+    assertThat(ps.erase("acme", "bob")).isTrue();
+    Pseudonyms reopened = Pseudonyms.open(dir);
+    assertThat(reopened.links("globex", "bob", globexBob)).isTrue();
+    assertThat(reopened.of("globex", "bob")).isEqualTo(globexBob);
+    assertThat(reopened.links("acme", "bob", acmeBob)).isFalse();
+    assertThat(reopened.of("acme", "bob")).isNotEqualTo(acmeBob);
   }
 
   @Test
@@ -33,16 +51,16 @@ class PseudonymsTest {
     Path salts = dir.resolve("keys/salts.json");
     String[] during = new String[1];
     String carol = ps.batch(() -> {
-      ps.of("alice");
-      ps.of("bob");
+      ps.of("acme", "alice");
+      ps.of("acme", "bob");
       during[0] = Files.exists(salts) ? "written" : "not yet";
-      return ps.of("carol");
+      return ps.of("globex", "carol");
     });
     assertThat(during[0]).isEqualTo("not yet");
     // one append to the journal; opening folds it into salts.json
     assertThat(Files.readAllLines(dir.resolve("keys/salts.jsonl"))).hasSize(3);
-    assertThat(Pseudonyms.open(dir).of("carol")).isEqualTo(carol);
-    assertThat(Files.readString(salts)).contains("alice", "bob", "carol");
+    assertThat(Pseudonyms.open(dir).of("globex", "carol")).isEqualTo(carol);
+    assertThat(Files.readString(salts)).contains("alice", "bob", "carol", "acme", "globex");
     assertThat(dir.resolve("keys/salts.jsonl")).doesNotExist();
   }
 
@@ -50,26 +68,107 @@ class PseudonymsTest {
   void aTornLastJournalLine_isIgnored_andTheSaltsBeforeItKept(@TempDir Path dir)
       throws Exception {
     Pseudonyms ps = Pseudonyms.open(dir);
-    String alice = ps.of("alice");
+    String alice = ps.of("acme", "alice");
     Path journal = dir.resolve("keys/salts.jsonl");
-    Files.writeString(journal, "{\"id\":\"bob\",\"sa", java.nio.file.StandardOpenOption.APPEND);
-    assertThat(Pseudonyms.open(dir).of("alice")).isEqualTo(alice);
+    Files.writeString(journal, "{\"account\":\"acme\",\"id\":\"bob\",\"sa",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(Pseudonyms.open(dir).of("acme", "alice")).isEqualTo(alice);
   }
 
   @Test
   void anErasureInTheJournal_holdsEvenIfTheFoldDidNotHappen(@TempDir Path dir) throws Exception {
     Pseudonyms ps = Pseudonyms.open(dir);
-    String alice = ps.of("alice");
-    ps.of("bob");
+    String alice = ps.of("acme", "alice");
+    ps.of("acme", "bob");
     Path journal = dir.resolve("keys/salts.jsonl");
     String oldSalt = org.covenant.format.Json.parse(Files.readAllLines(journal).get(0))
         .path("salt").asText();
     // as if the process died after the tombstone and before folding
-    Files.writeString(journal, "{\"erase\":\"alice\"}\n",
+    Files.writeString(journal, "{\"account\":\"acme\",\"erase\":\"alice\"}\n",
         java.nio.file.StandardOpenOption.APPEND);
     Pseudonyms reopened = Pseudonyms.open(dir);
     assertThat(Files.readString(dir.resolve("keys/salts.json"))).doesNotContain(oldSalt)
         .contains("bob");
-    assertThat(reopened.of("alice")).isNotEqualTo(alice);
+    assertThat(reopened.of("acme", "alice")).isNotEqualTo(alice);
+  }
+
+  private static String pseudonym(String salt, String id) {
+    var md = Sha256.newDigest();
+    md.update(HexFormat.of().parseHex(salt));
+    md.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Sha256.PREFIX + Sha256.hex(md);
+  }
+
+  @Test
+  void oldFormSaltsAndJournal_loadAsLegacy_linkTheOldLeaves_andNewLeavesGetSaltsPerAccount(
+      @TempDir Path dir) throws Exception {
+    // As written before salts were per account: a flat salts.json and {"id","salt"} lines.
+    String bobSalt = "00112233445566778899aabbccddeeff";
+    String carolSalt = "ffeeddccbbaa99887766554433221100";
+    Files.createDirectories(dir.resolve("keys"));
+    Files.writeString(dir.resolve("keys/salts.json"), "{\"bob\":\"" + bobSalt + "\"}\n");
+    Files.writeString(dir.resolve("keys/salts.jsonl"), "{\"id\":\"carol\",\"salt\":\""
+        + carolSalt + "\"}\n{\"id\":\"dave\",\"salt\":\"" + bobSalt + "\"}\n{\"erase\":\"dave\"}\n");
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String oldBob = pseudonym(bobSalt, "bob");
+    String oldCarol = pseudonym(carolSalt, "carol");
+    // the old leaves still link, for any account's person of that id
+    assertThat(ps.links("acme", "bob", oldBob)).isTrue();
+    assertThat(ps.links("globex", "bob", oldBob)).isTrue();
+    assertThat(ps.links("acme", "carol", oldCarol)).isTrue();
+    assertThat(ps.links("acme", "dave", pseudonym(bobSalt, "dave"))).isFalse();
+    // new leaves: a salt per account, not the legacy one
+    String acmeBob = ps.of("acme", "bob");
+    assertThat(acmeBob).isNotEqualTo(oldBob);
+    assertThat(ps.of("globex", "bob")).isNotEqualTo(oldBob).isNotEqualTo(acmeBob);
+    // the fold keeps the legacy salts apart, and they survive reopening
+    Pseudonyms reopened = Pseudonyms.open(dir);
+    assertThat(reopened.links("globex", "bob", oldBob)).isTrue();
+    assertThat(reopened.of("acme", "bob")).isEqualTo(acmeBob);
+    // erasing acme's bob erases the legacy salt too (it named acme's bob's old leaves)
+    assertThat(reopened.erase("acme", "bob")).isTrue();
+    Pseudonyms after = Pseudonyms.open(dir);
+    assertThat(after.links("acme", "bob", oldBob)).isFalse();
+    assertThat(after.links("globex", "bob", oldBob)).isFalse();
+    assertThat(after.links("acme", "carol", oldCarol)).isTrue();
+    assertThat(Files.readString(dir.resolve("keys/salts.json"))).doesNotContain(bobSalt);
+  }
+
+  @Test
+  void aBacking_storesByAccount_andErasesOnlyTheAccountsPerson() {
+    Map<String, Map<String, String>> stored = new HashMap<>();
+    Map<String, String> legacy = new HashMap<>(Map.of("bob", "00112233445566778899aabbccddeeff"));
+    Pseudonyms.Backing b = new Pseudonyms.Backing() {
+      @Override
+      public Map<String, Map<String, String>> load() {
+        return stored;
+      }
+
+      @Override
+      public Map<String, String> loadLegacy() {
+        return legacy;
+      }
+
+      @Override
+      public void add(Map<String, Map<String, String>> salts) {
+        salts.forEach((a, m) -> stored.computeIfAbsent(a, k -> new HashMap<>()).putAll(m));
+      }
+
+      @Override
+      public void erase(String account, String id) {
+        stored.getOrDefault(account, new HashMap<>()).remove(id);
+        legacy.remove(id);
+      }
+    };
+    Pseudonyms ps = Pseudonyms.over(b);
+    String acme = ps.of("acme", "bob");
+    String globex = ps.of("globex", "bob");
+    assertThat(stored).containsOnlyKeys("acme", "globex");
+    assertThat(ps.erase("acme", "bob")).isTrue();
+    assertThat(stored.get("acme")).isEmpty();
+    assertThat(legacy).isEmpty();
+    Pseudonyms again = Pseudonyms.over(b);
+    assertThat(again.of("globex", "bob")).isEqualTo(globex);
+    assertThat(again.of("acme", "bob")).isNotEqualTo(acme);
   }
 }

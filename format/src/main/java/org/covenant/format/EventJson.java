@@ -691,6 +691,29 @@ public final class EventJson {
   }
 
   /**
+   * Shows {@code sink} the event's {@code type} and each top-level string field, in wire order
+   * (its return value is ignored).
+   */
+  public static void strings(Event event, Rewrite sink) {
+    sink.apply("type", event.type());
+    fields(event, new Fields() {
+      @Override
+      public void str(String name, String value) {
+        sink.apply(name, value);
+      }
+
+      @Override
+      public void bool(String name, boolean value) {}
+
+      @Override
+      public void number(String name, long value) {}
+
+      @Override
+      public void list(String name, List<String> values) {}
+    });
+  }
+
+  /**
    * Appends the RFC 8785 canonical form of the event's JSON, each top-level string field's value
    * replaced by {@code rewrite}: the same bytes as {@link CanonicalJson#canonicalize} of the
    * rewritten {@link EventCodec#toJson} (which it falls back to when a string needs escaping).

@@ -28,34 +28,91 @@ import java.util.Optional;
  * <p>Thread-safety: one writer per storage (a file lock at {@code DIR/log.lock} keeps other
  * processes out; a database storage fences writers by lease), any number of concurrent readers.
  * Readers see the last committed checkpoint; {@link #refresh()} brings a log that another process
- * writes up to the stored one. Proofs come from an in-memory copy of every complete subtree hash
- * (about 64 bytes per leaf).
+ * writes up to the stored one.
+ *
+ * <p>Memory: the log does not hold its tree. It keeps the right frontier ({@link Frontier}: the
+ * partial, rightmost tile of each level with the perfect subtree hashes inside it, at most 8
+ * tiles, so O(log n) hashes) and a bounded cache of recently used full tiles ({@link TileCache},
+ * {@link #DEFAULT_TILE_CACHE} tiles unless told otherwise, about 16 KB each). The root of the
+ * committed size comes from the frontier alone; a proof, an older root or a leaf hash reads the
+ * full tiles it needs from the storage, checks each against its parent up to the frontier (so
+ * against the signed checkpoint) and caches it; a tile that does not check is a {@code
+ * log_corrupt} error naming its path, never used. Opening reads the checkpoint, the partial tiles
+ * and the partial bundle: a handful of files whatever the size.
  */
 public final class TiledLog implements AutoCloseable {
   private static final int W = TilePaths.TILE_WIDTH;
 
-  /** What readers see: the committed size, its checkpoint and the entries of the partial bundle. */
-  private record State(SignedCheckpoint checkpoint, List<byte[]> partialEntries) {
+  /**
+   * Full tiles kept in memory by default (each 256 hashes and the 255 nodes above them, 16,352
+   * bytes: about 4 MB in all), unless the system property {@value #TILE_CACHE_PROPERTY} says
+   * otherwise.
+   */
+  public static final int DEFAULT_TILE_CACHE = 256;
+
+  /** The system property that sets the default tile cache size (a number of tiles, 0 or more). */
+  public static final String TILE_CACHE_PROPERTY = "covenant.log.tileCache";
+
+  /**
+   * What readers see: the committed size, its checkpoint, the entries of the partial bundle and the
+   * right edge of the tree.
+   */
+  private record State(SignedCheckpoint checkpoint, List<byte[]> partialEntries,
+      Frontier frontier) {
     long size() {
       return checkpoint.size();
     }
   }
 
+  /**
+   * What the log holds in memory of its tree: the partial tiles of the frontier, the cached full
+   * tiles and the hashes of both (each tile is a tree of 511 hashes).
+   *
+   * @param partialTiles the partial (rightmost) tiles kept until full, at most 8
+   * @param cachedTiles full tiles in the cache, at most {@link #cacheCapacity}
+   * @param cacheCapacity the cache's bound
+   * @param hashes the 32-byte hashes of all of them
+   */
+  public record Footprint(int partialTiles, int cachedTiles, int cacheCapacity, long hashes) {}
+
   private final LogStorage storage;
   private final NoteSigner signer;
   private final NoteVerifier verifier;
-  private final MerkleTree tree;
+  private final TileCache tiles;
   private volatile State state;
   private boolean broken;
   private boolean closed;
 
   private TiledLog(
-      LogStorage storage, NoteSigner signer, NoteVerifier verifier, MerkleTree tree, State state) {
+      LogStorage storage, NoteSigner signer, NoteVerifier verifier, TileCache tiles, State state) {
     this.storage = storage;
     this.signer = signer;
     this.verifier = verifier;
-    this.tree = tree;
+    this.tiles = tiles;
     this.state = state;
+  }
+
+  /**
+   * The tile cache size of logs opened without one: the system property {@value
+   * #TILE_CACHE_PROPERTY} when set, else {@link #DEFAULT_TILE_CACHE}.
+   *
+   * @throws LogException {@code bad_config} when the property is not a number of tiles
+   */
+  public static int defaultTileCache() {
+    String v = System.getProperty(TILE_CACHE_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_TILE_CACHE;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new LogException("bad_config", TILE_CACHE_PROPERTY + " is `" + v
+        + "`, not a number of tiles (0 or more)");
   }
 
   /**
@@ -69,7 +126,7 @@ public final class TiledLog implements AutoCloseable {
    */
   public static TiledLog open(Path dataDir, NoteSigner signer) {
     Objects.requireNonNull(signer, "signer");
-    return open(FileLogStorage.writer(dataDir), signer);
+    return open(FileLogStorage.writer(dataDir), signer, defaultTileCache());
   }
 
   /**
@@ -79,15 +136,25 @@ public final class TiledLog implements AutoCloseable {
    * @throws LogException as {@link #open(Path, NoteSigner)}
    */
   public static TiledLog open(LogStorage storage, NoteSigner signer) {
+    return open(storage, signer, defaultTileCache());
+  }
+
+  /**
+   * As {@link #open(LogStorage, NoteSigner)}, keeping at most {@code tileCache} full tiles in
+   * memory (0: none; every proof then reads its tiles).
+   *
+   * @throws LogException as {@link #open(Path, NoteSigner)}
+   */
+  public static TiledLog open(LogStorage storage, NoteSigner signer, int tileCache) {
     Objects.requireNonNull(signer, "signer");
     try {
+      TileCache cache = new TileCache(storage, tileCache);
       SignedCheckpoint empty =
           SignedCheckpoint.sign(Checkpoint.of(signer.name(), 0, TreeHasher.emptyRoot()), signer);
       storage.initialize(empty.note().getBytes(StandardCharsets.UTF_8));
-      MerkleTree tree = MerkleTree.create();
-      State state = load(storage, signer.verifier(), tree);
+      State state = load(storage, signer.verifier());
       storage.recover(state.size());
-      return new TiledLog(storage, signer, signer.verifier(), tree, state);
+      return new TiledLog(storage, signer, signer.verifier(), cache, state);
     } catch (IOException e) {
       storage.close();
       throw new LogException("log_io", "cannot open the log in `" + storage.describe() + "`", e);
@@ -110,7 +177,7 @@ public final class TiledLog implements AutoCloseable {
     if (!Files.exists(logDir.resolve(TilePaths.CHECKPOINT))) {
       throw new LogException("log_missing", "no checkpoint in `" + logDir + "`");
     }
-    return openReadOnly(FileLogStorage.reader(dataDir), verifier);
+    return openReadOnly(FileLogStorage.reader(dataDir), verifier, defaultTileCache());
   }
 
   /**
@@ -120,14 +187,24 @@ public final class TiledLog implements AutoCloseable {
    * @throws LogException {@code log_missing} when there is no checkpoint, and as {@link #open}
    */
   public static TiledLog openReadOnly(LogStorage storage, NoteVerifier verifier) {
+    return openReadOnly(storage, verifier, defaultTileCache());
+  }
+
+  /**
+   * As {@link #openReadOnly(LogStorage, NoteVerifier)}, keeping at most {@code tileCache} full
+   * tiles in memory.
+   *
+   * @throws LogException as {@link #openReadOnly(LogStorage, NoteVerifier)}
+   */
+  public static TiledLog openReadOnly(LogStorage storage, NoteVerifier verifier, int tileCache) {
     Objects.requireNonNull(verifier, "verifier");
+    TileCache cache = new TileCache(storage, tileCache);
     // A live writer may commit between our reading the checkpoint and its tiles, and delete a
     // partial tile we were about to read: then the checkpoint changed, and we start over.
     for (int attempt = 1; ; attempt++) {
       try {
-        MerkleTree tree = MerkleTree.create();
-        State state = load(storage, verifier, tree);
-        return new TiledLog(storage, null, verifier, tree, state);
+        State state = load(storage, verifier);
+        return new TiledLog(storage, null, verifier, cache, state);
       } catch (IOException e) {
         throw new LogException("log_io", "cannot read the log in `" + storage.describe() + "`", e);
       } catch (LogException e) {
@@ -196,24 +273,18 @@ public final class TiledLog implements AutoCloseable {
         throw new LogException("log_corrupt", "the stored log of `" + where() + "` holds " + size
             + " leaves, fewer than the " + from + " already committed");
       }
-      tree.truncate(Math.min(tree.size(), from));
       if (size == from && !broken) {
         return size;
       }
-      for (long t = from / W; t * W < size; t++) {
-        int width = (int) Math.min(W, size - t * W);
-        String path = TilePaths.tile(0, t, width);
-        byte[] hashes = readExpected(storage, path, width * Hash.SIZE);
-        int skip = (int) Math.max(0, tree.size() - t * W);
-        tree.appendLeafHashes(hashes, skip * Hash.SIZE, width - skip);
-      }
-      if (!tree.root(size).equals(stored.root()) || !tree.root(from).equals(old.checkpoint()
-          .root())) {
-        tree.truncate(from);
+      // The stored right edge must rebuild the signed root; then the committed root must be the
+      // root of its first `from` leaves, computed from stored tiles checked against that edge
+      // (kept out of the cache until the new tree is known to extend the old one).
+      Frontier frontier = frontierOf(storage, stored);
+      if (!tiles.tree(frontier, false).root(from).equals(old.checkpoint().root())) {
         throw new LogException("log_corrupt", "the stored log of `" + where() + "` at size "
             + size + " does not extend the committed log of size " + from);
       }
-      state = new State(stored, partialOf(storage, tree, size));
+      state = new State(stored, partialOf(storage, frontier), frontier);
       broken = false;
       return size;
     } catch (IOException e) {
@@ -255,30 +326,29 @@ public final class TiledLog implements AutoCloseable {
     long end = start + leaves.size();
     SignedCheckpoint next;
     List<byte[]> partial;
+    Frontier.Extension grown;
     try {
-      for (byte[] leaf : leaves) {
-        tree.append(leaf);
-      }
+      grown = old.frontier().extend(leaves);
       List<LogStorage.Write> writes = new ArrayList<>();
       partial = bundleWrites(old, leaves, start, end, writes);
-      tileWrites(start, end, writes);
-      next = SignedCheckpoint.sign(Checkpoint.of(signer.name(), end, tree.root(end)), signer);
+      tileWrites(start, end, grown, writes);
+      next = SignedCheckpoint.sign(
+          Checkpoint.of(signer.name(), end, grown.frontier().root()), signer);
       writes.add(new LogStorage.Write(TilePaths.checkpointAt(end),
           next.note().getBytes(StandardCharsets.UTF_8)));
       storage.commit(start, end, writes, next.note().getBytes(StandardCharsets.UTF_8));
     } catch (UncertainCommit e) {
       // The new checkpoint may or may not be stored: only a reopen (or refresh) can tell.
-      tree.truncate(start);
       broken = true;
       throw new LogException("log_io", "commit of tree size " + end + " failed", e);
     } catch (IOException | RuntimeException e) {
-      tree.truncate(start);
       if (e instanceof LogException le) {
         throw le;
       }
       throw new LogException("log_io", "append of " + leaves.size() + " leaves failed", e);
     }
-    state = new State(next, partial);
+    state = new State(next, partial, grown.frontier());
+    tiles.admit(grown.completed());
     storage.afterCommit(start, end);
     return start;
   }
@@ -302,8 +372,10 @@ public final class TiledLog implements AutoCloseable {
    * @throws LogException {@code out_of_range} unless {@code 0 <= index < treeSize <= size()}
    */
   public InclusionProof inclusionProof(long index, long treeSize) {
-    requireCommitted(treeSize);
-    return tree.inclusionProof(index, treeSize);
+    State s = requireCommitted(treeSize);
+    checkRange(1, treeSize, s.size(), "tree size");
+    checkRange(0, index, treeSize - 1, "leaf index");
+    return tiles.tree(s.frontier(), true).inclusionProof(index, treeSize);
   }
 
   /**
@@ -313,20 +385,38 @@ public final class TiledLog implements AutoCloseable {
    * @throws LogException {@code out_of_range} unless {@code 0 <= fromSize <= toSize <= size()}
    */
   public ConsistencyProof consistencyProof(long fromSize, long toSize) {
-    requireCommitted(toSize);
-    return tree.consistencyProof(fromSize, toSize);
+    State s = requireCommitted(toSize);
+    checkRange(0, toSize, s.size(), "tree size");
+    checkRange(0, fromSize, toSize, "first tree size");
+    return tiles.tree(s.frontier(), true).consistencyProof(fromSize, toSize);
   }
 
-  /** The root of the committed tree of {@code treeSize} leaves. */
+  /**
+   * The root of the committed tree of {@code treeSize} leaves: from memory for the committed size,
+   * from O(log n) tile reads for an earlier one.
+   *
+   * @throws LogException {@code out_of_range} unless {@code 0 <= treeSize <= size()}, {@code
+   *     log_corrupt} naming a stored tile that does not check
+   */
   public Hash root(long treeSize) {
-    requireCommitted(treeSize);
-    return tree.root(treeSize);
+    State s = requireCommitted(treeSize);
+    checkRange(0, treeSize, s.size(), "tree size");
+    return tiles.tree(s.frontier(), true).root(treeSize);
   }
 
   /** The leaf hash at {@code index}, below {@link #size()}. */
   public Hash leafHash(long index) {
-    requireCommitted(index + 1);
-    return tree.leafHash(index);
+    State s = requireCommitted(index + 1);
+    checkRange(0, index, s.size() - 1, "leaf index");
+    return tiles.tree(s.frontier(), true).leafHash(index);
+  }
+
+  /** What this log holds in memory of its tree now (a structural measure, for tests and ops). */
+  public Footprint footprint() {
+    Frontier f = state.frontier();
+    int cached = tiles.size();
+    return new Footprint(f.tiles(), cached, tiles.capacity(),
+        f.hashes() + (long) cached * Frontier.SLOTS);
   }
 
   /**
@@ -391,7 +481,10 @@ public final class TiledLog implements AutoCloseable {
     }
   }
 
-  /** Releases the writer lock and the fsync threads; proofs keep working from memory. */
+  /**
+   * Releases the writer lock and the fsync threads; proofs keep working as long as the storage
+   * can still be read (files: always; a database: while its pool is open).
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -401,10 +494,18 @@ public final class TiledLog implements AutoCloseable {
     storage.close();
   }
 
-  private void requireCommitted(long treeSize) {
-    long size = state.size();
-    if (treeSize > size) {
-      throw new LogException("out_of_range", "tree size " + treeSize + " exceeds " + size);
+  private State requireCommitted(long treeSize) {
+    State s = state;
+    if (treeSize > s.size()) {
+      throw new LogException("out_of_range", "tree size " + treeSize + " exceeds " + s.size());
+    }
+    return s;
+  }
+
+  private static void checkRange(long min, long value, long max, String what) {
+    if (value < min || value > max) {
+      throw new LogException(
+          "out_of_range", what + " " + value + " is not in [" + min + ", " + max + "]");
     }
   }
 
@@ -431,41 +532,61 @@ public final class TiledLog implements AutoCloseable {
     return partial;
   }
 
-  /** Adds every hash tile, full or partial, whose content differs between the two sizes. */
-  private void tileWrites(long start, long end, List<LogStorage.Write> out) {
-    for (int level = 0; level * 8 < 64; level++) {
+  /**
+   * Adds every hash tile, full or partial, whose content differs between the two sizes: the tiles
+   * the append filled, and the new partial tile of every level that changed.
+   */
+  private static void tileWrites(
+      long start, long end, Frontier.Extension grown, List<LogStorage.Write> out) {
+    for (int level = 0; level < Frontier.LEVELS; level++) {
       int shift = 8 * level;
       long before = start >>> shift;
       long after = end >>> shift;
       if (after == before) {
         break; // nothing changes at this level, nor above it
       }
-      for (long t = before / W; t <= (after - 1) / W; t++) {
-        int width = (int) Math.min(W, after - t * W);
-        byte[] data = new byte[width * Hash.SIZE];
-        for (int i = 0; i < width; i++) {
-          tree.copyNode(shift, t * W + i, data, i * Hash.SIZE);
+      for (Frontier.Completed c : grown.completed()) {
+        if (c.level() == level) {
+          out.add(new LogStorage.Write(TilePaths.tile(level, c.index(), W), c.tile()));
         }
-        out.add(new LogStorage.Write(TilePaths.tile(level, t, width), data));
+      }
+      int width = (int) (after % W);
+      if (width > 0) {
+        out.add(new LogStorage.Write(TilePaths.tile(level, after / W, width),
+            grown.frontier().partialTile(level)));
       }
     }
   }
 
-  /** Loads the committed checkpoint and rebuilds the in-memory tree from the level-0 tiles. */
-  private static State load(LogStorage storage, NoteVerifier verifier, MerkleTree tree)
-      throws IOException {
+  /**
+   * Loads the committed checkpoint and the right edge of its tree from the partial tiles (one per
+   * level), checked against the checkpoint's root; no full tile is read.
+   */
+  private static State load(LogStorage storage, NoteVerifier verifier) throws IOException {
     SignedCheckpoint checkpoint = readCheckpoint(storage, verifier);
+    Frontier frontier = frontierOf(storage, checkpoint);
+    return new State(checkpoint, partialOf(storage, frontier), frontier);
+  }
+
+  /** The right edge of the tree of {@code checkpoint}, checked against its root. */
+  private static Frontier frontierOf(LogStorage storage, SignedCheckpoint checkpoint)
+      throws IOException {
     long size = checkpoint.size();
-    for (long t = 0; t * W < size; t++) {
-      int width = (int) Math.min(W, size - t * W);
-      byte[] hashes = readExpected(storage, TilePaths.tile(0, t, width), width * Hash.SIZE);
-      tree.appendLeafHashes(hashes, 0, width);
+    int[] widths = Frontier.partialWidths(size);
+    byte[][] partials = new byte[Frontier.LEVELS][];
+    for (int level = 0; level < Frontier.LEVELS; level++) {
+      if (widths[level] > 0) {
+        partials[level] = readExpected(storage,
+            TilePaths.tile(level, (size >>> (8 * level)) / W, widths[level]),
+            widths[level] * Hash.SIZE);
+      }
     }
-    if (!tree.root(size).equals(checkpoint.root())) {
-      throw new LogException(
-          "log_corrupt", "the level-0 tiles do not rebuild the root of tree size " + size);
+    Frontier frontier = Frontier.load(size, partials);
+    if (!frontier.root().equals(checkpoint.root())) {
+      throw new LogException("log_corrupt", "the partial tiles of `" + storage.describe()
+          + "` do not rebuild the root of tree size " + size);
     }
-    return new State(checkpoint, partialOf(storage, tree, size));
+    return frontier;
   }
 
   private static SignedCheckpoint readCheckpoint(LogStorage storage, NoteVerifier verifier)
@@ -489,9 +610,10 @@ public final class TiledLog implements AutoCloseable {
     return checkpoint;
   }
 
-  /** The entries of the partial bundle of a log of {@code size}, checked against the tree. */
-  private static List<byte[]> partialOf(LogStorage storage, MerkleTree tree, long size)
+  /** The entries of the partial bundle, checked against the leaf hashes of the right edge. */
+  private static List<byte[]> partialOf(LogStorage storage, Frontier frontier)
       throws IOException {
+    long size = frontier.size();
     int width = (int) (size % W);
     if (width == 0) {
       return List.of();
@@ -502,8 +624,10 @@ public final class TiledLog implements AutoCloseable {
       throw new LogException("log_corrupt", "`" + file + "` is not a bundle of " + width);
     }
     TreeHasher hasher = TreeHasher.create();
+    byte[] expected = new byte[Hash.SIZE];
     for (int i = 0; i < width; i++) {
-      if (!hasher.leafHash(ok.value().get(i)).equals(tree.leafHash(size - width + i))) {
+      frontier.copyEdgeNode(0, size - width + i, expected, 0);
+      if (!hasher.leafHash(ok.value().get(i)).equals(Hash.wrap(expected))) {
         throw new LogException("log_corrupt", "`" + file + "` entry " + i + " does not match");
       }
     }

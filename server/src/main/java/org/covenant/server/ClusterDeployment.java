@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
+import org.covenant.evidence.dsr.DsrRequests;
+import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.log.NoteSigner;
 import org.covenant.safety.ScanModel;
 import org.covenant.server.auth.TokenKind;
@@ -35,11 +37,25 @@ public final class ClusterDeployment {
    *
    * @param logKey the log's signing key, for members that may be elected to write the log
    * @param timing lease and heartbeat lifetimes
-   * @param waitForLog how long a member without the key waits for the log to exist
+   * @param waitForLog how long a member without the key waits at start for the log to exist;
+   *     then it serves without it (the ledger and decisions) and opens it once a writer has
+   *     created it
    */
   public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
       ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
       ClusterNode.Timing timing, Duration waitForLog) {
+    return open(dataDir, ledger, config, catalog, clock, logKey, timing, waitForLog,
+        DsrRequests.DEFAULT_DUE);
+  }
+
+  /**
+   * As above, data subject requests due {@code dsrDue} after they are received. They are served
+   * by members with {@code logKey} (a bundle is signed with the log key); their register is in
+   * the database (docs/CLUSTER.md, "Data subject requests").
+   */
+  public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
+      ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
+      ClusterNode.Timing timing, Duration waitForLog, Duration dsrDue) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     ClusterDb db = ClusterDb.open(ledger);
     String id = ClusterNode.newId();
@@ -56,8 +72,9 @@ public final class ClusterDeployment {
       Optional<ScanModel> model = Files.isRegularFile(modelFile)
           ? Optional.of(ScanModel.read(modelFile)) : Optional.empty();
       CovenantServer server = CovenantServer.create(new CovenantServer.Parts(config, namespaces,
-          catalog, tokens, Optional.of(node.log()), Optional.empty(), node, clock, model,
-          DocumentTable.open(ledger, ScanRoutes.REVIEW_TABLE)), node);
+          catalog, tokens, Optional.empty(), Optional.empty(), node, clock, model,
+          DocumentTable.open(ledger, ScanRoutes.REVIEW_TABLE), dsr(node, main, logKey, db,
+          dsrDue)), node);
       return new Deployment.Opened(server, secret, tokens);
     } catch (RuntimeException e) {
       if (node != null) {
@@ -70,6 +87,15 @@ public final class ClusterDeployment {
       }
       throw e;
     }
+  }
+
+  private static Optional<SubjectRequests> dsr(ClusterNode node, Namespace main,
+      Optional<NoteSigner> logKey, ClusterDb db, Duration due) {
+    if (logKey.isEmpty() || node.log().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(SubjectRequests.create(main.ledger(), node.log().get(), node.subjectLog(),
+        logKey.get(), DsrRequests.over(PgBackings.dsr(db)), due));
   }
 
   /**

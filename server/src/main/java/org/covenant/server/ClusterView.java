@@ -3,6 +3,7 @@ package org.covenant.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.covenant.format.Json;
+import org.covenant.log.TiledLog;
 import org.covenant.store.DocumentTable;
 
 /**
@@ -16,6 +17,19 @@ public interface ClusterView extends Receipts, AutoCloseable {
 
   /** The receipt issued for the consent event at {@code position}, if one was. */
   Optional<ObjectNode> stored(Namespace namespace, long position);
+
+  /**
+   * The transparency log this view serves, when it keeps one itself (a cluster member: the shared
+   * log, which a member without the key opens only once a writer has created it).
+   */
+  default Optional<TiledLog> log() {
+    return Optional.empty();
+  }
+
+  /** A note on the log for {@code /readyz} ({@code no writer yet}), when there is one. */
+  default Optional<String> logStatus() {
+    return Optional.empty();
+  }
 
   /** The server listens at {@code url} now: a member starts its heartbeats. */
   default void started(String url) {}

@@ -112,11 +112,14 @@ public final class CovenantServer implements AutoCloseable {
     this.parts = parts;
     this.cluster = cluster;
     Namespace main = parts.namespaces().main();
+    // The log: the parts' own, or the one the cluster view opens (maybe later: docs/CLUSTER.md)
+    java.util.function.Supplier<Optional<TiledLog>> log = () -> parts.log().or(cluster::log);
     this.metrics = new ServerMetrics(() -> main.ledger().head(),
-        () -> parts.log().map(TiledLog::size).orElse(0L), main::ageMillis);
+        () -> log.get().map(TiledLog::size).orElse(0L), main::ageMillis);
     List<Route> all = new ArrayList<>();
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
-        parts.tokens(), parts.log(), parts.catalog(), () -> started && !held).routes());
+        parts.tokens(), log, cluster::logStatus, parts.catalog(), () -> started && !held)
+        .routes());
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed()).routes());
     all.addAll(new ClusterRoutes(cluster).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());

@@ -45,7 +45,8 @@ final class DsrRoutes {
     if (requests.isEmpty() || Http.namespace(ctx) != null
         && !"main".equals(Http.namespace(ctx).id())) {
       throw new ServerException("dsr_unavailable", 503, "", "data subject requests need a "
-          + "server over a data directory (its transparency log and request register)");
+          + "server over a data directory (its transparency log and request register), or a "
+          + "cluster member with --log-key (bundles are signed with the log key)");
     }
     return requests.get();
   }

@@ -47,14 +47,17 @@ final class OpsRoutes {
   private final ServerMetrics metrics;
   private final Namespaces namespaces;
   private final TokenStore tokens;
-  private final Optional<TiledLog> log;
+  private final java.util.function.Supplier<Optional<TiledLog>> log;
+  private final java.util.function.Supplier<Optional<String>> logStatus;
   private final TermsCatalog catalog;
   private final byte[] openapi;
   private final java.util.function.BooleanSupplier started;
 
   OpsRoutes(Clock clock, ServerConfig config, ServerMetrics metrics, Namespaces namespaces,
-      TokenStore tokens, Optional<TiledLog> log, TermsCatalog catalog,
+      TokenStore tokens, java.util.function.Supplier<Optional<TiledLog>> log,
+      java.util.function.Supplier<Optional<String>> logStatus, TermsCatalog catalog,
       java.util.function.BooleanSupplier started) {
+    this.logStatus = logStatus;
     this.started = started;
     this.clock = clock;
     this.config = config;
@@ -111,6 +114,8 @@ final class OpsRoutes {
     ObjectNode o = Json.object();
     o.put("status", "ready");
     o.put("head", main.ledger().head());
+    // Ready for the ledger and decisions even while the log has no writer (docs/CLUSTER.md).
+    logStatus.get().ifPresent(x -> o.put("log", x));
     Http.json(ctx, 200, o);
   }
 
@@ -144,8 +149,11 @@ final class OpsRoutes {
   // ---- transparency log
 
   private TiledLog log() {
-    return log.orElseThrow(() -> ServerException.notFound("log",
-        "this server keeps no transparency log"));
+    Optional<String> status = logStatus.get();
+    return log.get().orElseThrow(() -> status.isPresent()
+        ? new ServerException("log_unavailable", 503, "log", "the transparency log: "
+            + status.get() + " (no member with --log-key has created it)")
+        : ServerException.notFound("log", "this server keeps no transparency log"));
   }
 
   private void checkpoint(Context ctx) {

@@ -138,14 +138,9 @@ final class Tenancy {
       throw ServerException.forbidden(prefix + "type", "a participant token may not append `"
           + e.type() + "`");
     }
-    if (!meeting.equals(p.binding().meeting())
-        || dir.meeting(meeting).map(m -> !m.account().equals(p.account())).orElse(true)) {
-      throw ServerException.notFound(prefix + "meeting", "no meeting `" + meeting + "`");
-    }
-    if (!participant.equals(p.binding().participant())) {
-      throw ServerException.forbidden(prefix + "participant", "a participant token acts as `"
-          + p.binding().participant() + "` only");
-    }
+    requireBound(p, meeting, participant,
+        dir.meeting(meeting).map(m -> m.account().equals(p.account())).orElse(false),
+        prefix + "meeting", prefix + "participant");
   }
 
   /**
@@ -154,14 +149,36 @@ final class Tenancy {
    */
   static void participantBound(Context ctx, String meeting, String participant, String field) {
     if (Http.caller(ctx) instanceof Caller.Participant p) {
-      if (!p.binding().meeting().equals(meeting)) {
-        throw ServerException.notFound("meeting", "no meeting `" + meeting + "`");
-      }
-      if (!p.binding().participant().equals(participant)) {
-        throw ServerException.forbidden(field, "a participant token acts as `"
-            + p.binding().participant() + "` only");
-      }
+      requireBound(p, meeting, participant, true, "meeting", field);
     }
+  }
+
+  /**
+   * The one check of a participant token against what it names: its own meeting (404 for
+   * another, or when {@code meetingKnown} is false, alike), then its own participant (403).
+   */
+  private static void requireBound(Caller.Participant p, String meeting, String participant,
+      boolean meetingKnown, String meetingField, String participantField) {
+    if (!meeting.equals(p.binding().meeting()) || !meetingKnown) {
+      throw ServerException.notFound(meetingField, "no meeting `" + meeting + "`");
+    }
+    if (!participant.equals(p.binding().participant())) {
+      throw ServerException.forbidden(participantField, "a participant token acts as `"
+          + p.binding().participant() + "` only");
+    }
+  }
+
+  /** The one check of an account token acting as a user: only as its own user (403). */
+  private static void requireSelf(Caller.AccountUser u, Optional<String> by, String field) {
+    if (by.isPresent() && !by.get().equals(u.user())) {
+      throw ServerException.forbidden(field, "an account token acts as its own user `"
+          + u.user() + "`");
+    }
+  }
+
+  /** The role of the account token's user in {@code a} (member when not a user). */
+  private static Role roleOf(Caller.AccountUser u, Directory.AccountInfo a) {
+    return a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
   }
 
   /** The account of a meeting the caller reaches; 404 alike for unknown and unreachable ones. */
@@ -192,17 +209,13 @@ final class Tenancy {
   /** An account user acts as its own user, with the role §3 and the API require. */
   private static void authorizeUser(Caller.AccountUser u, Directory.AccountInfo a, Directory dir,
       Event e, String prefix) {
-    Role role = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
+    Role role = roleOf(u, a);
     if ((e instanceof Event.GroupCreated || e instanceof Event.UserAdded)
         && !role.isAccountAdmin()) {
       throw ServerException.forbidden(prefix + "type", "`" + u.user() + "` (" + role.id()
           + ") may not append `" + e.type() + "`: owner or admin only");
     }
-    Optional<String> by = byOf(e);
-    if (by.isPresent() && !by.get().equals(u.user())) {
-      throw ServerException.forbidden(prefix + "by", "an account token acts as its own user `"
-          + u.user() + "`");
-    }
+    requireSelf(u, byOf(e), prefix + "by");
     if (e instanceof Event.MeetingStarted m && !m.host().equals(u.user())
         && !role.isAccountAdmin()) {
       throw ServerException.forbidden(prefix + "host", "only the host or an admin starts a "
@@ -261,7 +274,7 @@ final class Tenancy {
       return;
     }
     if (c instanceof Caller.AccountUser u) {
-      Role role = a.user(u.user()).map(Directory.UserInfo::role).orElse(Role.MEMBER);
+      Role role = roleOf(u, a);
       if (role.isAccountAdmin()) {
         return;
       }
@@ -285,10 +298,7 @@ final class Tenancy {
   static String actor(Context ctx, Directory.AccountInfo a, java.util.Optional<String> by) {
     Caller c = Http.caller(ctx);
     if (c instanceof Caller.AccountUser u) {
-      if (by.isPresent() && !by.get().equals(u.user())) {
-        throw ServerException.forbidden("by", "an account token acts as its own user `"
-            + u.user() + "`");
-      }
+      requireSelf(u, by, "by");
       return u.user();
     }
     if (c instanceof Caller.Operator) {

@@ -30,6 +30,20 @@ import org.postgresql.core.BaseConnection;
 public final class PostgresEventStore implements EventStore, EventRows.RawReads {
   /** The advisory lock namespace ("Covn"); the second key is the schema's hash. */
   static final int LOCK_CLASS = 0x436f766e;
+  /**
+   * How long a session may sit idle inside a transaction before PostgreSQL ends it (and so
+   * releases the append lock): a member paused inside an append (SIGSTOP, a long GC) holds the
+   * ledger's lock at most this long (docs/CLUSTER.md). An append's only idle time is its plan,
+   * validating the batch in memory: milliseconds per 10,000 events, so 5 s is far from a live
+   * append's.
+   */
+  static final String IDLE_IN_TRANSACTION_TIMEOUT = "5s";
+  /**
+   * The longest wait for a lock (the append lock, or a table lock during migrations): longer than
+   * the idle timeout plus a large import batch's commit, so a live writer's appends never fail it,
+   * and a wait behind anything else is bounded, failing as {@code store_unavailable}.
+   */
+  static final String LOCK_TIMEOUT = "30s";
 
   private final LedgerConfig.Postgres config;
   private final String schema;
@@ -65,6 +79,8 @@ public final class PostgresEventStore implements EventStore, EventRows.RawReads 
     hc.addDataSourceProperty("ApplicationName", "covenant-ledger");
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("tcpKeepAlive", "true");
+    hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = '"
+        + IDLE_IN_TRANSACTION_TIMEOUT + "'; SET lock_timeout = '" + LOCK_TIMEOUT + "'");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);

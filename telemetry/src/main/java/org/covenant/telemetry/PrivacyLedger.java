@@ -104,12 +104,15 @@ public final class PrivacyLedger {
       for (JsonNode q : n.path("queries")) {
         qs.add(new BudgetEntry.QueryCharge(q.path("metric").asText(), q.path("kind").asText(),
             q.path("epsilon").asText(), q.path("sensitivity").asDouble(), q.path("scale").asDouble(),
-            q.path("max_cells").asInt(), q.path("max_per_cell").asLong()));
+            q.path("max_cells").asInt(), q.path("max_per_cell").asLong(),
+            q.path("per_class").asBoolean(false)));
       }
+      List<String> classes = new java.util.ArrayList<>();
+      n.path("classes").forEach(c -> classes.add(c.asText()));
       return new BudgetEntry(n.path("release").asText(), n.path("at").asText(),
           n.path("dataset").asText(), n.path("mechanism").asText(), n.path("epsilon").asText("0"),
           n.path("delta").asDouble(), n.path("rho").asDouble(), n.path("min_group").asInt(),
-          n.path("seeded").asBoolean(), qs, n.path("spent_epsilon").asText("0"));
+          n.path("seeded").asBoolean(), qs, n.path("spent_epsilon").asText("0"), classes);
     } catch (JsonProcessingException e) {
       throw new TelemetryException("corrupt_ledger", "ledger line is not json: " + e.getOriginalMessage(), e);
     }

@@ -161,9 +161,12 @@ public final class TelemetryReport {
     PrivacyLedger ledger = PrivacyLedger.create(
         o.ledger().orElse(o.out().resolve("privacy-ledger.jsonl")), recorder);
     if (o.budget().isPresent()) {
-      Rational after = ledger.spent(dataset).plus(o.params().epsilon());
+      // With region restrictions the minutes are drawn a second time, per class (see restricted)
+      Rational cost = restrictions.restrictedAccounts() > 0
+          ? o.params().epsilon().plus(o.params().epsilon()) : o.params().epsilon();
+      Rational after = ledger.spent(dataset).plus(cost);
       if (after.compareTo(o.budget().get()) > 0) {
-        return new ReportOutcome.Refused("budget_exhausted", "releasing ε " + o.params().epsilon().toDecimal()
+        return new ReportOutcome.Refused("budget_exhausted", "releasing ε " + cost.toDecimal()
             + " would spend " + after.toDecimal() + " on `" + o.in() + "`, over the budget of "
             + o.budget().get().toDecimal());
       }
@@ -193,11 +196,14 @@ public final class TelemetryReport {
     LoadPlan plan = planner.plan(LoadPlanner.hourlyLoad(
         release.metric(Metric.MINUTES).orElseThrow(), graph.size(), weeks));
     Optional<ObjectNode> regionPlan = Optional.empty();
+    BudgetEntry entry = release.entry();
     if (restrictions.restrictedAccounts() > 0) {
-      Restricted r = restricted(guarded, data, restrictions, o, noise, dataset, weeks, planner,
-          ledger);
+      Restricted r = restricted(guarded, data, restrictions, o, noise, dataset, weeks, planner);
       plan = r.plan();
       regionPlan = Optional.of(r.summary());
+      if (r.perClass().isPresent()) {
+        entry = entry.withClasses(r.perClass().get(), r.classes());
+      }
     }
 
     long t4 = System.nanoTime();
@@ -220,7 +226,8 @@ public final class TelemetryReport {
         o.params().epsilon().toDecimal())), o.out(), "plan", 1200, 1500);
     timings.put("charts_ms", ms(t4));
 
-    BudgetEntry written = ledger.append(release.entry());
+    // One budget entry, one log leaf, per release, per-class draws included.
+    BudgetEntry written = ledger.append(entry);
     Release recorded = new Release(release.regions(), release.params(), release.metrics(), written);
     ObjectNode summary = summary(o, data, guarded, recorded, plan, ledger.file(), timings);
     regionPlan.ifPresent(x -> ((ObjectNode) summary.get("plan")).set("region_restrictions", x));
@@ -233,19 +240,24 @@ public final class TelemetryReport {
     return new ReportOutcome.Written(o.out(), summary, guarded, recorded, plan);
   }
 
-  /** The load plan under the accounts' region restrictions, and what it says about them. */
-  private record Restricted(LoadPlan plan, ObjectNode summary) {}
+  /**
+   * The load plan under the accounts' region restrictions, what it says about them, and the
+   * charges of the per-class draw (the same for every class; empty when there was no class).
+   */
+  private record Restricted(LoadPlan plan, ObjectNode summary, Optional<BudgetEntry> perClass,
+      List<String> classes) {}
 
   /**
    * Issue 18: the minutes of each class of accounts that allow the same regions are released
-   * apart (the classes partition the accounts, the privacy unit, so each release costs ε on
-   * disjoint data; the budget ledger still records one entry per class, which over-counts), and
-   * the plan moves each class's load only to regions it allows. The same noisy loads, summed and
-   * planned without restriction, say how much shift the restrictions forgo.
+   * apart, and the plan moves each class's load only to regions it allows. The same noisy loads,
+   * summed and planned without restriction, say how much shift the restrictions forgo. The
+   * classes partition the accounts, the privacy unit, so the per-class draws together cost ε once
+   * (parallel composition), on top of the release over all accounts: the caller folds them into
+   * the release's one budget entry ({@link BudgetEntry#withClasses}).
    */
   private Restricted restricted(GuardResult guarded, TelemetryData data,
       RegionRestrictions restrictions, Options o, DiscreteNoise noise, String dataset,
-      double weeks, LoadPlanner planner, PrivacyLedger ledger) {
+      double weeks, LoadPlanner planner) {
     Metric metric = o.metrics().stream().filter(m -> m.id().equals(Metric.MINUTES)).findFirst()
         .orElseThrow();
     int n = graph.size();
@@ -271,6 +283,7 @@ public final class TelemetryReport {
       }
     }
     List<LoadPlanner.LoadClass> classes = new ArrayList<>();
+    Optional<BudgetEntry> perClass = Optional.empty();
     ArrayNode classJson = new ObjectMapper().createArrayNode();
     for (Map.Entry<String, List<Integer>> e : rowsOf.entrySet()) {
       List<Integer> rows = e.getValue();
@@ -290,7 +303,7 @@ public final class TelemetryReport {
           guarded.baseEpochSecond(), guarded.spanSeconds(), metric.bounds(), o.threads());
       Release part = AggregateReleaser.create(noise, clock).release(List.of(metric),
           List.of(sums), guarded.regions(), o.params(), dataset);
-      ledger.append(part.entry());
+      perClass = Optional.of(part.entry());
       boolean[] allowed = new boolean[n];
       List<String> names = e.getKey().equals("all") ? ids : List.of(e.getKey().split(","));
       for (int r = 0; r < n; r++) {
@@ -326,8 +339,9 @@ public final class TelemetryReport {
     s.put("moved_restricted", round1(plan.shifts().stream()
         .mapToDouble(LoadPlan.Shift::amount).sum()));
     s.put("privacy", "minutes released once per class of accounts allowing the same regions "
-        + "(disjoint accounts); one budget entry per class");
-    return new Restricted(plan, s);
+        + "(disjoint accounts: ε once for all classes, added to the release's ε); one budget "
+        + "entry per release, listing the classes");
+    return new Restricted(plan, s, perClass, new ArrayList<>(rowsOf.keySet()));
   }
 
   private ObjectNode summary(Options o, TelemetryData data, GuardResult g, Release release,

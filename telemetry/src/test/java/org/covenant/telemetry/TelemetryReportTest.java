@@ -155,6 +155,34 @@ class TelemetryReportTest {
     assertThat(pinnedEu).isPositive();
     assertThat(w.summary().at("/plan/total_peak_after").asDouble())
         .isEqualTo(r.path("total_peak_after_restricted").asDouble());
+    // One budget entry for the release, per-class draws included, listing the classes: the
+    // classes partition the accounts, so their draws cost ε once (4), added to the release's 4.
+    java.util.List<BudgetEntry> entries = PrivacyLedger.create(out.resolve("privacy-ledger.jsonl"),
+        ReleaseRecorder.none()).entries();
+    assertThat(entries).hasSize(1);
+    BudgetEntry e = entries.get(0);
+    java.util.List<String> classNames = new java.util.ArrayList<>();
+    r.path("classes").forEach(c -> classNames.add(c.path("allowed").asText()));
+    assertThat(e.classes()).containsExactlyElementsOf(classNames);
+    assertThat(e.epsilon()).isEqualTo("8");
+    assertThat(e.spentEpsilon()).isEqualTo("8");
+    assertThat(e.delta()).isEqualTo(2e-7);
+    Rational sum = Rational.ZERO;
+    for (BudgetEntry.QueryCharge q : e.queries()) {
+      sum = sum.plus(Rational.parse(q.epsilon()));
+    }
+    assertThat(sum.toDecimal()).isEqualTo("8");
+    assertThat(e.queries()).filteredOn(BudgetEntry.QueryCharge::perClass)
+        .extracting(BudgetEntry.QueryCharge::metric).containsOnly(Metric.MINUTES).hasSize(2);
+    assertThat(w.summary().at("/release/classes").size()).isEqualTo(classNames.size());
+    // a budget of 6 cannot pay for ε 4 over all accounts and ε 4 per class
+    TelemetryReport.Options capped = new TelemetryReport.Options(base.in(), dir.resolve("capped"),
+        base.params(), base.seed(), Optional.of(settings), base.ledger(),
+        Optional.of(Rational.parse("6")), base.headroom(), base.latencyBoundMs(), base.maxShare(),
+        base.threads(), base.metrics());
+    assertThat(TelemetryReport.create(CLOCK).run(capped, StageProgress.none()))
+        .isInstanceOfSatisfying(TelemetryReport.ReportOutcome.Refused.class,
+            x -> assertThat(x.code()).isEqualTo("budget_exhausted"));
   }
 
   @Test

@@ -21,7 +21,14 @@ public final class BuildLineage {
    */
   public static String record(Path dataDir, DatasetManifest m, Path datasetDir, Path corpus,
       Optional<URI> openLineage, Instant now) {
-    LineageRegistry.open(dataDir).recordBuild(m, datasetDir);
+    return record(LineageRegistry.open(dataDir), dataDir, m, datasetDir, corpus, openLineage,
+        now);
+  }
+
+  /** As above, the build registered in {@code registry} (in PostgreSQL with {@code --db}). */
+  public static String record(LineageRegistry registry, Path dataDir, DatasetManifest m,
+      Path datasetDir, Path corpus, Optional<URI> openLineage, Instant now) {
+    registry.recordBuild(m, datasetDir);
     return LineageEvents.create(LineageEvents.defaultFile(dataDir), openLineage)
         .datasetBuilt(m, corpus, now);
   }

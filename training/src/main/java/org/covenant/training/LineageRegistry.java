@@ -38,22 +38,127 @@ import org.covenant.format.Json;
  *
  * <p>State lives in {@code registry.json} (rewritten atomically under a file lock, so processes
  * may share the directory) and {@code builds/BUILD.accounts} (a copy of each build's
- * {@code accounts.tsv}).
+ * {@code accounts.tsv}); with a PostgreSQL ledger ({@code --db}), in the ledger's schema instead
+ * ({@link #postgres}: the same JSON document and copies), so every CLI and member sees one
+ * registry (docs/CLUSTER.md, "What lives where").
  */
 public final class LineageRegistry {
-  private final Path dir;
-  private final Path file;
-  private final Path lockFile;
+  /** Where the registry's document and the builds' accounts are kept. */
+  public interface Backing {
+    /**
+     * Reads the registry's JSON text ({@code ""} when none), and stores what {@code change}
+     * makes of it (nothing when null), atomically with respect to every other process.
+     */
+    void update(java.util.function.UnaryOperator<String> change);
 
-  private LineageRegistry(Path dataDir) {
-    this.dir = dataDir.resolve("training");
-    this.file = dir.resolve("registry.json");
-    this.lockFile = dir.resolve("registry.lock");
+    /** The registry's JSON text now ({@code ""} when none). */
+    String read();
+
+    /** Stores the accounts file of {@code build} (its {@code accounts.tsv}). */
+    void putAccounts(String build, Path accountsTsv);
+
+    /** The accounts file of {@code build}, as text lines' reader; empty when none. */
+    Optional<BufferedReader> accounts(String build);
+  }
+
+  private final String where;
+  private final Backing backing;
+
+  private LineageRegistry(String where, Backing backing) {
+    this.where = where;
+    this.backing = backing;
   }
 
   /** The registry of a data directory (created on first write). */
   public static LineageRegistry open(Path dataDir) {
-    return new LineageRegistry(dataDir);
+    Path dir = dataDir.resolve("training");
+    return new LineageRegistry("`" + dir.resolve("registry.json") + "`", files(dir));
+  }
+
+  /**
+   * The registry in the PostgreSQL schema of {@code ledger} (tables {@code lineage_registry}, one
+   * row, and {@code lineage_build_accounts}), created when absent.
+   */
+  public static LineageRegistry postgres(org.covenant.store.LedgerConfig.Postgres ledger) {
+    return new LineageRegistry("PostgreSQL schema `" + ledger.schema() + "`",
+        PgLineage.open(ledger));
+  }
+
+  /** The registry kept by {@code backing}. */
+  public static LineageRegistry over(String where, Backing backing) {
+    return new LineageRegistry(where, Objects.requireNonNull(backing, "backing"));
+  }
+
+  private static Backing files(Path dir) {
+    Path file = dir.resolve("registry.json");
+    Path lockFile = dir.resolve("registry.lock");
+    return new Backing() {
+      @Override
+      public void update(java.util.function.UnaryOperator<String> change) {
+        try {
+          Files.createDirectories(dir);
+          try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+            FileLock lock = ch.lock();
+            try {
+              String next = change.apply(read());
+              if (next != null) {
+                Path temp = dir.resolve(".registry.json.tmp");
+                Files.writeString(temp, next, StandardCharsets.UTF_8);
+                try (FileChannel t = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                  t.force(true);
+                }
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+              }
+            } finally {
+              lock.release();
+            }
+          }
+        } catch (IOException e) {
+          throw new TrainingException("lineage_io", "cannot update `" + file + "`: "
+              + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public String read() {
+        if (!Files.exists(file)) {
+          return "";
+        }
+        try {
+          return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new TrainingException("lineage_io", "cannot read `" + file + "`: "
+              + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void putAccounts(String build, Path accountsTsv) {
+        try {
+          Files.createDirectories(dir.resolve("builds"));
+          Files.copy(accountsTsv, dir.resolve("builds").resolve(build + ".accounts"),
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException x) {
+          throw new TrainingException("lineage_io", "cannot copy the accounts of build `"
+              + build + "`: " + x.getMessage(), x);
+        }
+      }
+
+      @Override
+      public Optional<BufferedReader> accounts(String build) {
+        Path f = dir.resolve("builds").resolve(build + ".accounts");
+        try {
+          return Optional.of(Files.newBufferedReader(f, StandardCharsets.UTF_8));
+        } catch (java.nio.file.NoSuchFileException e) {
+          return Optional.empty();
+        } catch (IOException e) {
+          throw new TrainingException("lineage_io", "cannot read `" + f + "`: "
+              + e.getMessage(), e);
+        }
+      }
+    };
   }
 
   /**
@@ -163,14 +268,7 @@ public final class LineageRegistry {
       if (s.builds.stream().anyMatch(b -> b.build().equals(e.build()))) {
         return e;
       }
-      try {
-        Files.createDirectories(dir.resolve("builds"));
-        Files.copy(datasetDir.resolve(DatasetManifest.ACCOUNTS), accountsFile(e.build()),
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException x) {
-        throw new TrainingException("lineage_io", "cannot copy the accounts of build `"
-            + e.build() + "`: " + x.getMessage(), x);
-      }
+      backing.putAccounts(e.build(), datasetDir.resolve(DatasetManifest.ACCOUNTS));
       s.builds.add(e);
       return e;
     });
@@ -298,15 +396,15 @@ public final class LineageRegistry {
     return new Affected(account, shares, models);
   }
 
-  private Path accountsFile(String build) {
-    return dir.resolve("builds").resolve(build + ".accounts");
-  }
-
   /** {owned, contributed} included records of the account in the build, if any. */
   private Optional<long[]> share(BuildEntry b, String account) {
-    Path f = accountsFile(b.build());
     String prefix = account + "\t";
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+    Optional<BufferedReader> in = backing.accounts(b.build());
+    if (in.isEmpty()) {
+      throw new TrainingException("lineage_io", "the accounts of build `" + b.build()
+          + "` are missing from " + where);
+    }
+    try (BufferedReader r = in.get()) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         if (line.startsWith(prefix)) {
           String[] parts = line.split("\t");
@@ -317,43 +415,33 @@ public final class LineageRegistry {
         }
       }
     } catch (IOException e) {
-      throw new TrainingException("lineage_io", "cannot read `" + f + "`: " + e.getMessage(), e);
+      throw new TrainingException("lineage_io", "cannot read the accounts of build `"
+          + b.build() + "` in " + where + ": " + e.getMessage(), e);
     }
     return Optional.empty();
   }
 
   private <T> T update(Function<State, T> change) {
-    try {
-      Files.createDirectories(dir);
-      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
-        FileLock lock = ch.lock();
-        try {
-          State s = load();
-          T result = change.apply(s);
-          save(s);
-          return result;
-        } finally {
-          lock.release();
-        }
-      }
-    } catch (IOException e) {
-      throw new TrainingException("lineage_io", "cannot update `" + file + "`: "
-          + e.getMessage(), e);
-    }
+    List<T> out = new ArrayList<>(1);
+    backing.update(text -> {
+      State s = parse(text);
+      out.clear();
+      out.add(change.apply(s));
+      return save(s);
+    });
+    return out.get(0);
   }
 
   private State load() {
+    return parse(backing.read());
+  }
+
+  private static State parse(String text) {
     State s = new State();
-    if (!Files.exists(file)) {
+    if (text.isBlank()) {
       return s;
     }
-    JsonNode root;
-    try {
-      root = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new TrainingException("lineage_io", "cannot read `" + file + "`: " + e.getMessage(), e);
-    }
+    JsonNode root = Json.parse(text);
     s.scanned = root.path("scanned_position").asLong();
     for (JsonNode b : root.path("builds")) {
       List<String> consents = new ArrayList<>();
@@ -384,7 +472,7 @@ public final class LineageRegistry {
     return s;
   }
 
-  private void save(State s) throws IOException {
+  private static String save(State s) {
     ObjectNode root = Json.object();
     root.put("format", "covenant.lineage/1");
     root.put("scanned_position", s.scanned);
@@ -426,11 +514,6 @@ public final class LineageRegistry {
         f.resolvedBy().ifPresent(v -> fo.put("resolved_by", v));
       }
     }
-    Path temp = dir.resolve(".registry.json.tmp");
-    Files.writeString(temp, Json.pretty(root) + "\n", StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return Json.pretty(root) + "\n";
   }
 }

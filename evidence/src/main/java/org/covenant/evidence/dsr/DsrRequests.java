@@ -119,11 +119,59 @@ public final class DsrRequests {
     }
   }
 
-  private final Path file;
+  /**
+   * Where the register is kept when not in a data directory: a database the members of a cluster
+   * share (docs/CLUSTER.md), as one JSON array, like the file.
+   */
+  public interface Backing {
+    /**
+     * Reads the register's text ({@code ""} when none), and stores what {@code change} makes of
+     * it (nothing when it returns null), atomically with respect to every other process.
+     */
+    void update(java.util.function.UnaryOperator<String> change);
+  }
+
+  private final Optional<Path> file;
+  private final Optional<Backing> backing;
   private final List<Request> requests = new ArrayList<>();
 
-  private DsrRequests(Path file) {
+  private DsrRequests(Optional<Path> file, Optional<Backing> backing) {
     this.file = file;
+    this.backing = backing;
+  }
+
+  /** The register kept in {@code backing} (a cluster's database). */
+  public static DsrRequests over(Backing backing) {
+    return new DsrRequests(Optional.empty(), Optional.of(Objects.requireNonNull(backing,
+        "backing")));
+  }
+
+  /**
+   * Runs {@code body} over the register read now, then stores it when {@code write}: one atomic
+   * read-change-write, against the file (this process's lock) or the backing (every process's).
+   */
+  private <T> T locked(boolean write, java.util.function.Supplier<T> body) {
+    if (backing.isEmpty()) {
+      load();
+      T out = body.get();
+      if (write) {
+        persist();
+      }
+      return out;
+    }
+    List<T> out = new ArrayList<>(1);
+    backing.get().update(text -> {
+      requests.clear();
+      if (!text.isBlank()) {
+        for (JsonNode n : Json.parse(text)) {
+          requests.add(read((ObjectNode) n));
+        }
+      }
+      out.clear();
+      out.add(body.get());
+      return write ? Json.pretty(toJson()) + "\n" : null;
+    });
+    return out.get(0);
   }
 
   /**
@@ -131,11 +179,13 @@ public final class DsrRequests {
    * again, so a CLI command and a server on the same directory see each other's requests.
    */
   public static DsrRequests open(Path dataDir) {
-    return new DsrRequests(dataDir.resolve("dsr").resolve("requests.json"));
+    return new DsrRequests(Optional.of(dataDir.resolve("dsr").resolve("requests.json")),
+        Optional.empty());
   }
 
   private void load() {
     requests.clear();
+    Path file = this.file.orElseThrow();
     if (Files.exists(file)) {
       try {
         for (JsonNode n : Json.parse(Files.readString(file, StandardCharsets.UTF_8))) {
@@ -150,42 +200,45 @@ public final class DsrRequests {
   /** Records a request received at {@code at}, due {@code due} later. */
   public synchronized Request receive(String account, String subject, Kind kind, String by,
       Instant at, Duration due) {
-    load();
-    Request r = new Request("dsr-" + (requests.size() + 1), account, subject, kind, by, at,
-        at.plus(due), Status.RECEIVED, Optional.empty(), Optional.empty());
-    requests.add(r);
-    persist();
-    return r;
+    return locked(true, () -> {
+      Request r = new Request("dsr-" + (requests.size() + 1), account, subject, kind, by, at,
+          at.plus(due), Status.RECEIVED, Optional.empty(), Optional.empty());
+      requests.add(r);
+      return r;
+    });
   }
 
   /** Marks request {@code id} fulfilled (or refused) with its result. */
   public synchronized Request complete(String id, Status status, Instant at, ObjectNode result) {
-    load();
-    for (int i = 0; i < requests.size(); i++) {
-      if (requests.get(i).id().equals(id)) {
-        Request done = requests.get(i).done(status, at, result);
-        requests.set(i, done);
-        persist();
-        return done;
+    Request done = locked(true, () -> {
+      for (int i = 0; i < requests.size(); i++) {
+        if (requests.get(i).id().equals(id)) {
+          Request d = requests.get(i).done(status, at, result);
+          requests.set(i, d);
+          return d;
+        }
       }
+      return null;
+    });
+    if (done == null) {
+      throw new DataRightsException("unknown_request", "no request `" + id + "`");
     }
-    throw new DataRightsException("unknown_request", "no request `" + id + "`");
+    return done;
   }
 
   /** Request {@code id} of {@code account}, if any. */
   public synchronized Optional<Request> find(String account, String id) {
-    load();
-    return requests.stream().filter(r -> r.id().equals(id) && r.account().equals(account))
-        .findFirst();
+    return locked(false, () -> requests.stream()
+        .filter(r -> r.id().equals(id) && r.account().equals(account)).findFirst());
   }
 
   /** The requests of {@code account} (every account when empty), in order of receipt. */
   public synchronized List<Request> list(Optional<String> account) {
-    load();
-    return requests.stream().filter(r -> account.map(r.account()::equals).orElse(true)).toList();
+    return locked(false, () -> requests.stream()
+        .filter(r -> account.map(r.account()::equals).orElse(true)).toList());
   }
 
-  private void persist() {
+  private ArrayNode toJson() {
     ArrayNode a = Json.array();
     for (Request r : requests) {
       ObjectNode o = a.addObject();
@@ -200,6 +253,12 @@ public final class DsrRequests {
       r.completedAt().ifPresent(t -> o.put("completed_at", t.toString()));
       r.result().ifPresent(x -> o.set("result", x));
     }
+    return a;
+  }
+
+  private void persist() {
+    ArrayNode a = toJson();
+    Path file = this.file.orElseThrow();
     try {
       PrivateFiles.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".requests", ".tmp",

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.covenant.core.event.Event;
-import org.covenant.evidence.LedgerFeed;
 import org.covenant.format.EventCodec;
 import org.covenant.format.Json;
 import org.covenant.store.Append;
@@ -66,7 +65,7 @@ public final class SubjectErasure {
    *     account, {@code subject_erased} when they were removed already, or the ledger's rejection
    *     code of {@code user.removed} ({@code not_authorized}, …) when it refuses it
    */
-  public static Erased erase(Ledger ledger, Optional<LedgerFeed> feed, String account,
+  public static Erased erase(Ledger ledger, Optional<SubjectLog> feed, String account,
       String subject, String by, Instant at, boolean stamp) {
     SubjectFacts.Found found = SubjectFacts.collect(ledger, account, subject);
     if (found.removed()) {
@@ -115,7 +114,7 @@ public final class SubjectErasure {
         kept.add(targets.get(i));
       }
     }
-    boolean erased = feed.map(f -> f.erase(subject)).orElse(false);
+    boolean erased = feed.map(f -> f.erase(account, subject)).orElse(false);
     return new Erased(deleted, held, kept, acc.position(), erased);
   }
 

@@ -67,16 +67,9 @@ public final class SubjectFacts {
         if (type.equals("content.created")) {
           contentAccount.put(contentId, j.path("account").asText());
         }
-        String owner;
-        if (j.has("account") && !type.equals("participant.joined")) {
-          owner = j.path("account").asText();
-        } else if (meeting != null) {
-          owner = meetingAccount.get(meeting);
-        } else if (contentId != null) {
-          owner = contentAccount.get(contentId);
-        } else {
-          owner = null;
-        }
+        // The one rule the log's salts are keyed by, too.
+        String owner = LedgerFeed.ownerOf(j, m -> Optional.ofNullable(meetingAccount.get(m)),
+            c -> Optional.ofNullable(contentAccount.get(c))).orElse(null);
         if (!account.equals(owner)) {
           continue;
         }

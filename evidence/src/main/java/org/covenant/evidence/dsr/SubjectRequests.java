@@ -27,12 +27,12 @@ public final class SubjectRequests {
 
   private final Ledger ledger;
   private final TiledLog log;
-  private final Optional<LedgerFeed> feed;
+  private final Optional<SubjectLog> feed;
   private final NoteSigner signer;
   private final DsrRequests register;
   private final Duration due;
 
-  private SubjectRequests(Ledger ledger, TiledLog log, Optional<LedgerFeed> feed,
+  private SubjectRequests(Ledger ledger, TiledLog log, Optional<SubjectLog> feed,
       NoteSigner signer, DsrRequests register, Duration due) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = Objects.requireNonNull(log, "log");
@@ -49,7 +49,16 @@ public final class SubjectRequests {
    */
   public static SubjectRequests create(Ledger ledger, TiledLog log, Optional<LedgerFeed> feed,
       NoteSigner signer, DsrRequests register, Duration due) {
-    return new SubjectRequests(ledger, log, feed, signer, register, due);
+    return new SubjectRequests(ledger, log, feed.map(SubjectLog::of), signer, register, due);
+  }
+
+  /**
+   * Requests served from {@code ledger} and {@code log}, whose writer is {@code writer} (in a
+   * cluster, perhaps another member: docs/CLUSTER.md).
+   */
+  public static SubjectRequests create(Ledger ledger, TiledLog log, SubjectLog writer,
+      NoteSigner signer, DsrRequests register, Duration due) {
+    return new SubjectRequests(ledger, log, Optional.of(writer), signer, register, due);
   }
 
   /** The register. */
@@ -75,7 +84,7 @@ public final class SubjectRequests {
     DsrRequests.Request request = open(account, subject, DsrRequests.Kind.EXPORT, by, now,
         requestId);
     try {
-      feed.ifPresent(LedgerFeed::catchUp);
+      feed.ifPresent(SubjectLog::catchUp);
       SubjectFacts.Found found = requireUser(account, subject);
       ObjectNode bundle = SubjectBundle.export(found, log, signer, account, subject, now,
           Optional.of(request.id()));

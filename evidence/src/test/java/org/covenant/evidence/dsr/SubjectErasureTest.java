@@ -86,9 +86,12 @@ class SubjectErasureTest {
       assertThat(leafField(log, removal, "user")).isEqualTo(bobBefore);
       // Nobody can link the leaves to bob any more: the salt is gone from disk, and a new one
       // gives another pseudonym.
-      String salts = new String(readSalts(dir), StandardCharsets.UTF_8);
-      assertThat(salts).doesNotContain("\"bob\"").contains("\"carol\"");
-      assertThat(Pseudonyms.open(dir).of("bob")).isNotEqualTo(bobBefore);
+      JsonNode salts = Json.parse(new String(readSalts(dir), StandardCharsets.UTF_8));
+      assertThat(salts.path("accounts").path("acme").has("bob")).isFalse();
+      assertThat(salts.path("accounts").path("acme").has("carol")).isTrue();
+      // globex's bob is another person: his salt stays (see the test below)
+      assertThat(salts.path("accounts").path("globex").has("bob")).isTrue();
+      assertThat(Pseudonyms.open(dir).of("acme", "bob")).isNotEqualTo(bobBefore);
       // Every leaf, bob's included, is still proven against the new checkpoint, and the
       // bundle exported before the erasure still verifies.
       SignedCheckpoint now = log.checkpoint();
@@ -108,6 +111,91 @@ class SubjectErasureTest {
       assertThatThrownBy(() -> requests.erase("acme", "bob", "alice", T1, false,
           Optional.empty())).isInstanceOfSatisfying(DataRightsException.class,
               x -> assertThat(x.code()).isEqualTo("subject_erased"));
+    }
+  }
+
+  @Test
+  void erasingOneAccountsBob_leavesAnotherAccountsBobLinked_exportedAndVerified(
+      @TempDir Path dir) {
+    DataDirectory d = DataDirectory.at(dir).create();
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()), TermsLibrary.builtInCatalog());
+        TiledLog log = d.openLog()) {
+      LedgerFeed feed = d.feed(log, ledger);
+      SubjectBundleTest.fill(d, ledger, feed);
+      // Positions 6 and 7 (leaves 5 and 6) name globex's bob; 3 (leaf 2) acme's bob.
+      String globexBob = leafField(log, 5, "user");
+      assertThat(leafField(log, 6, "by")).isEqualTo(globexBob);
+      assertThat(leafField(log, 2, "user")).isNotEqualTo(globexBob);
+      SubjectRequests requests = SubjectRequests.create(ledger, log, Optional.of(feed),
+          d.signer(), DsrRequests.open(dir), Duration.ofDays(30));
+      assertThat(requests.erase("acme", "bob", "alice", T1, false, Optional.empty()).erased()
+          .saltErased()).isTrue();
+      Pseudonyms salts = Pseudonyms.open(dir);
+      assertThat(salts.links("globex", "bob", globexBob)).isTrue();
+      // a meeting's events name their people under the meeting's account (position 12,
+      // leaf 11: carol joins acme's m1; position 13: her notice)
+      assertThat(salts.links("acme", "carol", leafField(log, 11, "participant"))).isTrue();
+      assertThat(salts.links("acme", "carol", leafField(log, 12, "participant"))).isTrue();
+      assertThat(salts.links("acme", "bob", leafField(log, 2, "user"))).isFalse();
+      // globex's bob is exported with his pseudonyms, and the bundle verifies
+      SubjectRequests.Exported x = requests.export("globex", "bob", "gina", T1, Optional.empty());
+      byte[] bundle = SubjectBundle.bytes(x.bundle());
+      assertThat(SubjectBundleVerifier.verify(bundle, Optional.empty()))
+          .isInstanceOf(SubjectBundleVerifier.BundleCheck.Verified.class);
+      assertThat(new String(bundle, StandardCharsets.UTF_8)).contains(globexBob);
+      // a later event of globex's bob is logged under the same, kept salt
+      append(ledger, "{'type':'setting.set','at':'" + T1 + "','account':'globex',"
+          + "'scope':'account','key':'transcription.enabled','value':true,'by':'bob'}");
+      feed.catchUp();
+      long last = -1;
+      for (long i = 0; i < log.size(); i++) {
+        if (Json.parse(new String(log.leaf(i), StandardCharsets.UTF_8)).path("position")
+            .asLong() == ledger.head()) {
+          last = i;
+        }
+      }
+      assertThat(leafField(log, last, "by")).isEqualTo(globexBob);
+    }
+  }
+
+  @Test
+  void aDirectoryWithOldFormSalts_opens_exports_verifies_andErases(@TempDir Path dir)
+      throws Exception {
+    DataDirectory d = DataDirectory.at(dir).create();
+    String acmeBob;
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()), TermsLibrary.builtInCatalog());
+        TiledLog log = d.openLog()) {
+      LedgerFeed feed = d.feed(log, ledger);
+      SubjectBundleTest.fill(d, ledger, feed);
+      acmeBob = leafField(log, 2, "user");
+    }
+    // Rewrite the salts as written before salts were per account: a flat salts.json by id
+    // (acme's people; a pseudonym is SHA-256(salt || id), so acme's leaves are theirs).
+    Pseudonyms.open(dir); // folds the journal into salts.json
+    JsonNode keyed = Json.parse(java.nio.file.Files.readString(dir.resolve("keys/salts.json")));
+    com.fasterxml.jackson.databind.node.ObjectNode flat = Json.object();
+    keyed.path("accounts").path("acme").properties()
+        .forEach(e -> flat.put(e.getKey(), e.getValue().asText()));
+    java.nio.file.Files.writeString(dir.resolve("keys/salts.json"), Json.line(flat) + "\n");
+    java.nio.file.Files.deleteIfExists(dir.resolve("keys/salts.jsonl"));
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()), TermsLibrary.builtInCatalog());
+        TiledLog log = d.openLog()) {
+      LedgerFeed feed = d.feed(log, ledger);
+      assertThat(Pseudonyms.open(dir).links("acme", "bob", acmeBob)).isTrue();
+      SubjectRequests requests = SubjectRequests.create(ledger, log, Optional.of(feed),
+          d.signer(), DsrRequests.open(dir), Duration.ofDays(30));
+      byte[] bundle = SubjectBundle.bytes(requests.export("acme", "bob", "alice", T1,
+          Optional.empty()).bundle());
+      assertThat(SubjectBundleVerifier.verify(bundle, Optional.empty()))
+          .isInstanceOf(SubjectBundleVerifier.BundleCheck.Verified.class);
+      assertThat(requests.erase("acme", "bob", "alice", T1, false, Optional.empty()).erased()
+          .saltErased()).isTrue();
+      // bob's user.removed was logged under a new salt of acme's, then both were erased
+      JsonNode after = Json.parse(java.nio.file.Files.readString(dir.resolve("keys/salts.json")));
+      assertThat(after.path("legacy").has("bob")).isFalse();
+      assertThat(after.path("legacy").has("carol")).isTrue();
+      assertThat(after.path("accounts").path("acme").has("bob")).isFalse();
+      assertThat(Pseudonyms.open(dir).links("acme", "bob", acmeBob)).isFalse();
     }
   }
 

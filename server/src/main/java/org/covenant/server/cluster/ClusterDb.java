@@ -80,8 +80,15 @@ public final class ClusterDb implements AutoCloseable {
           + "NULL, epoch BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS " + s + ".api_token (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL "
           + "UNIQUE, doc TEXT NOT NULL)",
+      // log_salt: the legacy salts, by person alone (docs/DECISIONS.md, "Salts per account").
       "CREATE TABLE IF NOT EXISTS " + s + ".log_salt (person TEXT PRIMARY KEY, salt TEXT NOT "
           + "NULL)",
+      "CREATE TABLE IF NOT EXISTS " + s + ".log_account_salt (account TEXT NOT NULL, person "
+          + "TEXT NOT NULL, salt TEXT NOT NULL, PRIMARY KEY (account, person))",
+      "CREATE TABLE IF NOT EXISTS " + s + ".dsr_register (id INT PRIMARY KEY CHECK (id = 1), "
+          + "doc TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS " + s + ".salt_erasure (id BIGSERIAL PRIMARY KEY, account TEXT "
+          + "NOT NULL, person TEXT NOT NULL, requested TIMESTAMPTZ NOT NULL, erased BOOLEAN)",
       "CREATE TABLE IF NOT EXISTS " + s + ".consent_receipt (ns TEXT NOT NULL, position BIGINT "
           + "NOT NULL, receipt TEXT, requested TIMESTAMPTZ NOT NULL, PRIMARY KEY (ns, position))",
       "CREATE TABLE IF NOT EXISTS " + s + ".decision_count (id BIGSERIAL PRIMARY KEY, line TEXT "

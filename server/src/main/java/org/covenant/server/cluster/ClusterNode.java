@@ -62,7 +62,8 @@ public final class ClusterNode implements ClusterView {
   private final Members members;
   private final Timing timing;
   private final Optional<NoteSigner> signer;
-  private final TiledLog log;
+  /** Null until a writer has created the log, for a member without the key. */
+  private volatile TiledLog log;
   private final Namespace main;
   private final TokenStore tokens;
   private final ScheduledExecutorService threads;
@@ -100,10 +101,13 @@ public final class ClusterNode implements ClusterView {
   /**
    * Opens the shared log and a member over it. With {@code signer} the member may be elected
    * writer (the log is created when absent); without, it waits up to {@code wait} for a writer to
-   * have created the log and serves it read-only.
+   * have created the log and serves it read-only. When none has, the member starts without the
+   * log (serving the ledger and decisions; the log routes answer 503 {@code log_unavailable},
+   * {@code /readyz} and {@code /v1/cluster} say {@code no writer yet}) and opens it as soon as a
+   * writer has stored the log's key.
    *
-   * @throws LogException {@code log_missing} when no log appears in time, {@code
-   *     checkpoint_unverified} when the stored log is signed by another key
+   * @throws LogException {@code checkpoint_unverified} when the stored log is signed by another
+   *     key
    */
   public static ClusterNode open(String id, ClusterDb db, Timing timing,
       Optional<NoteSigner> signer, Namespace main, TokenStore tokens, Duration wait) {
@@ -120,20 +124,50 @@ public final class ClusterNode implements ClusterView {
         sleep(200);
         key = PgLogStorage.storedKey(db);
       }
-      String keyText = key.orElseThrow(() -> new LogException("log_missing", "no member with "
-          + "--log-key has created the log in " + db.table("log_head") + " yet"));
-      NoteVerifier verifier = NoteVerifier.parse(keyText).orThrow();
-      log = TiledLog.openReadOnly(new PgLogStorage(db, LOG_LEASE, () -> 0, keyText, () -> { }),
-          verifier);
+      log = key.map(k -> readOnly(db, k)).orElse(null);
+      if (log == null) {
+        System.err.println("covenant: no member with --log-key has created the log in "
+            + db.table("log_head") + " yet: serving without it until one does");
+      }
     }
     ClusterNode node = new ClusterNode(id, db, timing, signer, log, main, tokens);
     self[0] = node;
     return node;
   }
 
-  /** The shared transparency log (served by every member). */
-  public TiledLog log() {
-    return log;
+  private static TiledLog readOnly(ClusterDb db, String keyText) {
+    NoteVerifier verifier = NoteVerifier.parse(keyText).orThrow();
+    return TiledLog.openReadOnly(new PgLogStorage(db, LOG_LEASE, () -> 0, keyText, () -> { }),
+        verifier);
+  }
+
+  /** The shared transparency log (served by every member); empty until a writer created it. */
+  @Override
+  public Optional<TiledLog> log() {
+    return Optional.ofNullable(log);
+  }
+
+  @Override
+  public Optional<String> logStatus() {
+    return log == null ? Optional.of(NO_WRITER_YET) : Optional.empty();
+  }
+
+  /** What {@code /readyz} and {@code /v1/cluster} say of a log no writer has created yet. */
+  public static final String NO_WRITER_YET = "no writer yet";
+
+  /** A member without the key opens the log once a writer has stored its key. */
+  private boolean logOpen() {
+    if (log != null) {
+      return true;
+    }
+    Optional<String> key = PgLogStorage.storedKey(db);
+    if (key.isEmpty()) {
+      return false;
+    }
+    log = readOnly(db, key.get());
+    System.err.println("covenant: member " + id + " found the log (tree size " + log.size()
+        + ")");
+    return true;
   }
 
   /** This member's id. */
@@ -187,6 +221,9 @@ public final class ClusterNode implements ClusterView {
 
   private void work() {
     try {
+      if (!logOpen()) {
+        return;
+      }
       if (feed == null) {
         follow();
       }
@@ -196,6 +233,7 @@ public final class ClusterNode implements ClusterView {
           f.catchUp();
           issueRequestedReceipts(f);
           logSummaries(f);
+          eraseRequestedSalts(f);
         } catch (LogException e) {
           if ("log_fenced".equals(e.code())) {
             fenced.incrementAndGet();
@@ -400,6 +438,111 @@ public final class ClusterNode implements ClusterView {
     }
   }
 
+  // ---- data subject requests (docs/CLUSTER.md, "Data subject requests")
+
+  /** How long a data subject request waits for the log's writer (to catch up, to erase). */
+  private static final Duration WRITER_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * The log's writer as data subject requests need it: this member's feed when it writes the
+   * log; otherwise the stored log followed until it has caught up with the ledger, and a salt's
+   * erasure queued in {@code salt_erasure} for the writer, which only it may do (its salts are in
+   * its memory), waited for up to 10 s. An erasure no writer takes in time stays queued and is
+   * done by the next writer; the answer then says the salt was not (yet) erased.
+   */
+  public org.covenant.evidence.dsr.SubjectLog subjectLog() {
+    return new org.covenant.evidence.dsr.SubjectLog() {
+      @Override
+      public void catchUp() {
+        long end = System.nanoTime() + WRITER_WAIT.toNanos();
+        while (true) {
+          LedgerFeed f = feed;
+          if (f != null) {
+            f.catchUp();
+            return;
+          }
+          TiledLog l = log;
+          if (l != null) {
+            l.refresh();
+            if (LedgerFeed.lastLoggedPosition(l) >= main.ledger().head()) {
+              return;
+            }
+          }
+          if (System.nanoTime() > end) {
+            return; // the export answers log_behind: retry
+          }
+          sleep(100);
+        }
+      }
+
+      @Override
+      public boolean erase(String account, String subject) {
+        long row = db.run("queue a salt erasure", c -> {
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
+              + db.table("salt_erasure") + " (account, person, requested) VALUES (?, ?, "
+              + "clock_timestamp()) RETURNING id")) {
+            ps.setString(1, account);
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+        long end = System.nanoTime() + WRITER_WAIT.toNanos();
+        while (System.nanoTime() < end) {
+          LedgerFeed f = feed;
+          if (f != null) {
+            eraseRequestedSalts(f);
+          }
+          Optional<Boolean> done = db.run("read a salt erasure", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT erased FROM "
+                + db.table("salt_erasure") + " WHERE id = ?")) {
+              ps.setLong(1, row);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                boolean v = rs.getBoolean(1);
+                return rs.wasNull() ? Optional.<Boolean>empty() : Optional.of(v);
+              }
+            }
+          });
+          if (done.isPresent()) {
+            return done.get();
+          }
+          sleep(50);
+        }
+        return false;
+      }
+    };
+  }
+
+  /** Erases the queued salts (writer only), after logging every ledger event. */
+  private synchronized void eraseRequestedSalts(LedgerFeed f) {
+    record Queued(long id, String account, String person) {}
+    List<Queued> pending = db.run("list salt erasures", c -> {
+      List<Queued> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, account, person FROM "
+          + db.table("salt_erasure") + " WHERE erased IS NULL ORDER BY id LIMIT 100");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Queued(rs.getLong(1), rs.getString(2), rs.getString(3)));
+        }
+      }
+      return out;
+    });
+    for (Queued q : pending) {
+      boolean erased = f.erase(q.account(), q.person());
+      db.run("mark a salt erasure done", c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + db.table("salt_erasure")
+            + " SET erased = ? WHERE id = ?")) {
+          ps.setBoolean(1, erased);
+          ps.setLong(2, q.id());
+          return ps.executeUpdate();
+        }
+      });
+    }
+  }
+
   // ---- GET /v1/cluster
 
   @Override
@@ -451,7 +594,11 @@ public final class ClusterNode implements ClusterView {
       lg.put("writer", writer);
     }
     lg.put("epoch", epoch);
-    lg.put("size", log.size());
+    TiledLog l = log;
+    lg.put("size", l == null ? 0 : l.size());
+    if (l == null) {
+      lg.put("status", NO_WRITER_YET);
+    }
     ObjectNode self = o.putObject("member");
     self.put("id", id);
     self.put("writes_log", writer());
@@ -492,7 +639,10 @@ public final class ClusterNode implements ClusterView {
     } catch (RuntimeException x) {
       LOG.log(System.Logger.Level.WARNING, "cluster leave failed: " + x.getMessage());
     }
-    log.close();
+    TiledLog l = log;
+    if (l != null) {
+      l.close();
+    }
     db.close();
   }
 

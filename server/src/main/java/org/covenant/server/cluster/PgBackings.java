@@ -113,14 +113,31 @@ public final class PgBackings {
   }
 
   /**
-   * Pseudonym salts in {@code log_salt}, written by the log's writer under the log lease's fence
-   * (a writer that lost the lease cannot store a salt the next writer does not use).
+   * Pseudonym salts in {@code log_account_salt} by (account, person), and the legacy salts of
+   * before salts were per account in {@code log_salt} (read and erased, never added to): written
+   * by the log's writer under the log lease's fence (a writer that lost the lease cannot store a
+   * salt the next writer does not use).
    */
   public static Pseudonyms.Backing salts(ClusterDb db, String lease, LongSupplier epoch) {
     return new Pseudonyms.Backing() {
       @Override
-      public Map<String, String> load() {
+      public Map<String, Map<String, String>> load() {
         return db.run("read the log's salts", c -> {
+          Map<String, Map<String, String>> out = new HashMap<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT account, person, salt FROM "
+              + db.table("log_account_salt")); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                  .put(rs.getString(2), rs.getString(3));
+            }
+          }
+          return out;
+        });
+      }
+
+      @Override
+      public Map<String, String> loadLegacy() {
+        return db.run("read the log's legacy salts", c -> {
           Map<String, String> out = new HashMap<>();
           try (PreparedStatement ps = c.prepareStatement("SELECT person, salt FROM "
               + db.table("log_salt")); ResultSet rs = ps.executeQuery()) {
@@ -133,15 +150,19 @@ public final class PgBackings {
       }
 
       @Override
-      public void add(Map<String, String> salts) {
+      public void add(Map<String, Map<String, String>> salts) {
         db.tx("store the log's salts", c -> {
           PgLogStorage.checkFence(db, c, lease, epoch.getAsLong());
-          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + db.table("log_salt")
-              + " (person, salt) VALUES (?, ?) ON CONFLICT (person) DO NOTHING")) {
-            for (Map.Entry<String, String> e : salts.entrySet()) {
-              ps.setString(1, e.getKey());
-              ps.setString(2, e.getValue());
-              ps.addBatch();
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
+              + db.table("log_account_salt") + " (account, person, salt) VALUES (?, ?, ?) "
+              + "ON CONFLICT (account, person) DO NOTHING")) {
+            for (Map.Entry<String, Map<String, String>> a : salts.entrySet()) {
+              for (Map.Entry<String, String> e : a.getValue().entrySet()) {
+                ps.setString(1, a.getKey());
+                ps.setString(2, e.getKey());
+                ps.setString(3, e.getValue());
+                ps.addBatch();
+              }
             }
             ps.executeBatch();
           }
@@ -150,15 +171,52 @@ public final class PgBackings {
       }
 
       @Override
-      public void erase(String id) {
-        db.run("erase a salt", c -> {
+      public void erase(String account, String id) {
+        db.tx("erase a salt", c -> {
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM "
+              + db.table("log_account_salt") + " WHERE account = ? AND person = ?")) {
+            ps.setString(1, account);
+            ps.setString(2, id);
+            ps.executeUpdate();
+          }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + db.table("log_salt")
               + " WHERE person = ?")) {
             ps.setString(1, id);
-            return ps.executeUpdate();
+            ps.executeUpdate();
           }
+          return null;
         });
       }
     };
+  }
+
+  /**
+   * The register of data subject requests in {@code dsr_register} (one row, the register's JSON
+   * array, as in {@code DIR/dsr/requests.json}): every change reads and writes it under the row's
+   * lock, so members receiving requests at once number them without a clash.
+   */
+  public static org.covenant.evidence.dsr.DsrRequests.Backing dsr(ClusterDb db) {
+    return change -> db.tx("update the data subject requests", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + db.table("dsr_register")
+          + " (id, doc) VALUES (1, '') ON CONFLICT (id) DO NOTHING")) {
+        ps.executeUpdate();
+      }
+      String doc;
+      try (PreparedStatement ps = c.prepareStatement("SELECT doc FROM "
+          + db.table("dsr_register") + " WHERE id = 1 FOR UPDATE");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        doc = rs.getString(1);
+      }
+      String changed = change.apply(doc);
+      if (changed != null) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + db.table("dsr_register")
+            + " SET doc = ? WHERE id = 1")) {
+          ps.setString(1, changed);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
   }
 }

@@ -1,0 +1,60 @@
+package org.covenant.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A process paused inside a ledger append (here: its plan sleeps, as a SIGSTOPped member would,
+ * holding the append lock) is cut by PostgreSQL after {@code idle_in_transaction_session_timeout}:
+ * its append fails without writing, the lock is released, and another process's append goes
+ * through instead of waiting for the paused one to wake (docs/CLUSTER.md, "Known limits").
+ */
+class PostgresIdleTimeoutIT {
+  @Test
+  void anAppendPausedInsideItsTransaction_isCut_andAnotherProcessAppends() throws Exception {
+    String url = PgTestDatabase.url();
+    LedgerConfig.Postgres cfg = LedgerConfig.postgres(url)
+        .withSchema(PgTestDatabase.fresh("covenant_idle"));
+    try (PostgresEventStore paused = PostgresEventStore.open(cfg);
+        PostgresEventStore other = PostgresEventStore.open(cfg)) {
+      CountDownLatch holding = new CountDownLatch(1);
+      CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
+        try {
+          return paused.append(0, unseen -> {
+            holding.countDown();
+            try {
+              Thread.sleep(8_000); // paused past the 5 s timeout, the lock held
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Workload.stored(1, Workload.accounts("paused", 1));
+          });
+        } catch (StoreException e) {
+          return e;
+        }
+      });
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+      long t0 = System.nanoTime();
+      long head = other.append(0, unseen -> Workload.stored(1, Workload.accounts("live", 1)));
+      double waited = (System.nanoTime() - t0) / 1e9;
+      assertThat(head).isEqualTo(1);
+      // the wait ended when the paused session was cut (5 s), not when it woke (8 s)
+      assertThat(waited).isLessThan(7.5);
+      Object outcome = first.get(30, TimeUnit.SECONDS);
+      assertThat(outcome).isInstanceOfSatisfying(StoreException.class,
+          e -> assertThat(e.code()).isEqualTo(StoreException.UNAVAILABLE));
+      assertThat(other.read(0, 10)).hasSize(1);
+      assertThat(((org.covenant.core.event.Event.AccountCreated) other.read(0, 10).get(0)
+          .event()).account()).isEqualTo("live0");
+      // the paused store works again on a fresh connection
+      assertThat(paused.append(1, unseen -> Workload.stored(2, Workload.accounts("later", 1))))
+          .isEqualTo(2);
+    } finally {
+      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + cfg.schema() + " CASCADE");
+    }
+  }
+}
