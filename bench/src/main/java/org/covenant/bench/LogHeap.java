@@ -86,6 +86,10 @@ public final class LogHeap {
     }
   }
 
+  static long liveHeapAfterGc() throws InterruptedException {
+    return liveHeap();
+  }
+
   private static long liveHeap() throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {

@@ -349,11 +349,15 @@ public final class LedgerFeed {
   }
 
   private Optional<String> lookUp(ObjectNode event, Snapshot snap) {
+    // Last, the ledger's own routing: a sharded member (docs/CLUSTER.md) projects only the
+    // accounts it owns and finds another account's meeting or item in the registry of ids.
     return ownerOf(event,
         m -> Optional.ofNullable(recentMeetings.get(m))
-            .or(() -> snap.meetingOf(m).map(Snapshot.MeetingEntry::account)),
+            .or(() -> snap.meetingOf(m).map(Snapshot.MeetingEntry::account))
+            .or(() -> ledger.accountOfMeeting(m)),
         c -> Optional.ofNullable(recentContent.get(c))
-            .or(() -> snap.content(c, Long.MAX_VALUE).map(r -> r.account())));
+            .or(() -> snap.content(c, Long.MAX_VALUE).map(r -> r.account()))
+            .or(() -> ledger.accountOfContent(c)));
   }
 
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */

@@ -28,7 +28,9 @@ public sealed interface LogVerification {
    *     checkpoint_origin_mismatch}, {@code bundle_missing}, {@code malformed_bundle}, {@code
    *     leaf_hash_mismatch}, {@code tile_missing}, {@code tile_mismatch}, {@code root_mismatch},
    *     {@code checkpoint_size_mismatch}, {@code checkpoint_root_mismatch}, {@code
-   *     checkpoint_inconsistent}, {@code checkpoint_history_missing}, {@code log_io}
+   *     checkpoint_inconsistent} (not returned: every kept checkpoint's root is compared with the
+   *     root of its first leaves first, which makes consecutive ones consistent; the whole-tree
+   *     verifier could not reach it either), {@code checkpoint_history_missing}, {@code log_io}
    * @param file the bad file, relative to {@code DIR/log/} (e.g. {@code tile/0/x001/234})
    * @param leafIndex the first leaf the bad data covers, when it covers leaves
    * @param message what is wrong, lowercase

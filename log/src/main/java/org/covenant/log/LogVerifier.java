@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -25,9 +26,16 @@ import java.util.stream.Stream;
  * and its consistency with the next (RFC 9162 §2.1.4). It names the first bad file and leaf
  * (ARCHITECTURE.md §7; {@code covenant log verify}).
  *
+ * <p>Streaming: bundles and tiles are read in order and the tree is rebuilt as its right edge (at
+ * most 64 hashes) plus one buffer of 256 hashes per tile level; each upper tile is compared as
+ * the leaves complete it, each kept checkpoint's root is taken as the leaves reach its size. The
+ * memory held does not grow with the log: about 100 KB plus the bundles hashed in flight (16 per
+ * core) and 40 bytes per kept checkpoint. {@link MerkleTree} stays the reference the tests
+ * compare it with.
+ *
  * <p>When a level-0 tile and its bundle disagree, the signed root decides which is bad: the side
- * that rebuilds the signed root is the good one. Bundles are hashed in parallel; memory is about 64
- * bytes per leaf. Thread-safe: each call works on its own state.
+ * that rebuilds the signed root is the good one. Bundles are hashed in parallel. Thread-safe: each
+ * call works on its own state.
  */
 public final class LogVerifier {
   private static final int W = TilePaths.TILE_WIDTH;
@@ -48,6 +56,21 @@ public final class LogVerifier {
 
   /** Verifies the log of {@code dataDir} (the files under {@code dataDir/log/}). */
   public LogVerification verify(Path dataDir) {
+    return verify(dataDir, null);
+  }
+
+  /**
+   * Verifies the log of {@code dataDir}, calling {@code progress} (when not null) with the number
+   * of leaves rehashed so far after each entry bundle, from the calling thread.
+   */
+  public LogVerification verify(Path dataDir, LongConsumer progress) {
+    return run(dataDir, progress).result();
+  }
+
+  /** What a run found and the most hashes it held at once (the memory bound, for tests). */
+  record Outcome(LogVerification result, long hashesHeld) {}
+
+  Outcome run(Path dataDir, LongConsumer progress) {
     Path logDir = dataDir.resolve("log");
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -57,18 +80,22 @@ public final class LogVerifier {
               t.setDaemon(true);
               return t;
             });
+    long held = 0;
     try {
       // A live writer may commit while we read, and then delete partial tiles that the
       // checkpoint we started from still needs: start over from the new checkpoint.
       for (int attempt = 1; ; attempt++) {
-        Run run = new Run(logDir, pool);
+        Run run = new Run(logDir, pool, progress);
         LogVerification result = run.verify();
+        held = Math.max(held, run.hashesHeld());
         if (result.ok() || attempt == 3 || !run.checkpointChanged()) {
-          return result;
+          return new Outcome(result, held);
         }
       }
     } catch (IOException e) {
-      return fail("log_io", "", OptionalLong.empty(), "cannot read the log: " + e.getMessage());
+      return new Outcome(
+          fail("log_io", "", OptionalLong.empty(), "cannot read the log: " + e.getMessage()),
+          held);
     } finally {
       pool.shutdownNow();
     }
@@ -88,16 +115,94 @@ public final class LogVerifier {
       int tileMismatch,
       LogVerification.Failed tileProblem) {}
 
+  /**
+   * The right edge of the tree being rebuilt from its leaves, in order: the roots of the perfect
+   * subtrees of the leaves so far (one per set bit of the count, at most 64 hashes). Each node of
+   * a tile height (a multiple of 8) is handed to {@code sink} as it completes.
+   */
+  static final class Edge {
+    private final byte[] stack = new byte[64 * Hash.SIZE];
+    private final TreeHasher hasher = TreeHasher.local();
+    private final NodeSink sink;
+    private long count;
+    private int depth;
+
+    Edge(NodeSink sink) {
+      this.sink = sink;
+    }
+
+    /** Called with each completed node of height {@code 8 * level}, index {@code index}. */
+    interface NodeSink {
+      void node(int level, long index, byte[] hashes, int off) throws IOException;
+    }
+
+    long count() {
+      return count;
+    }
+
+    /** Hashes held: the stack. */
+    static int hashes() {
+      return 64;
+    }
+
+    void append(byte[] leafHashes, int off) throws IOException {
+      System.arraycopy(leafHashes, off, stack, depth * Hash.SIZE, Hash.SIZE);
+      depth++;
+      if (sink != null) {
+        sink.node(0, count, leafHashes, off);
+      }
+      long n = count;
+      for (int h = 1; (n & 1) == 1; h++, n >>>= 1) {
+        depth--;
+        int left = (depth - 1) * Hash.SIZE;
+        hasher.nodeHash(stack, left, stack, depth * Hash.SIZE, stack, left);
+        if (sink != null && h % 8 == 0) {
+          sink.node(h / 8, ((count + 1) >>> h) - 1, stack, left);
+        }
+      }
+      count++;
+    }
+
+    /** The Merkle tree head of the leaves so far (RFC 9162 §2.1.1). */
+    Hash root() {
+      if (depth == 0) {
+        return TreeHasher.emptyRoot();
+      }
+      byte[] acc = Arrays.copyOfRange(stack, (depth - 1) * Hash.SIZE, depth * Hash.SIZE);
+      for (int i = depth - 2; i >= 0; i--) {
+        hasher.nodeHash(stack, i * Hash.SIZE, acc, 0, acc, 0);
+      }
+      return Hash.wrap(acc);
+    }
+  }
+
   private final class Run {
     private final Path logDir;
     private final ExecutorService pool;
-    private final MerkleTree tree = MerkleTree.create();
+    private final LongConsumer progress;
+    // Per tile level, the hashes of its current tile as they complete: slot i holds node i of the
+    // tile. Level 0 is the leaf hashes.
+    private final byte[][] tiles = new byte[Frontier.LEVELS][W * Hash.SIZE];
+    private final LogVerification.Failed[] upperProblems =
+        new LogVerification.Failed[Frontier.LEVELS];
+    private final Edge edge = new Edge(this::node);
+    private long[] historySizes = new long[0];
+    private Hash[] historyRoots = new Hash[0];
+    private int nextHistory;
+    private long size;
     private long tilesChecked;
+    private long maxInFlightHashes;
     private String startNote;
 
-    Run(Path logDir, ExecutorService pool) {
+    Run(Path logDir, ExecutorService pool, LongConsumer progress) {
       this.logDir = logDir;
       this.pool = pool;
+      this.progress = progress;
+    }
+
+    /** Hashes held at the peak: the edge, the tile buffers and the bundles in flight. */
+    long hashesHeld() {
+      return Edge.hashes() + (long) Frontier.LEVELS * W + maxInFlightHashes;
     }
 
     boolean checkpointChanged() {
@@ -129,7 +234,10 @@ public final class LogVerifier {
             OptionalLong.empty(),
             "origin `" + latest.checkpoint().origin() + "` is not `" + verifier.name() + "`");
       }
-      long size = latest.size();
+      size = latest.size();
+      historySizes = historySizes(size);
+      historyRoots = new Hash[historySizes.length];
+      recordHistoryRoots();
 
       LogVerification.Failed problem = rehashBundles(size, latest.root());
       if (problem != null) {
@@ -142,9 +250,49 @@ public final class LogVerifier {
       return checkHistory(latest);
     }
 
+    /** The sizes of the kept checkpoints up to {@code size}, ascending. */
+    private long[] historySizes(long size) throws IOException {
+      Path dir = logDir.resolve(TilePaths.CHECKPOINTS);
+      List<Long> sizes = new ArrayList<>();
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path p : (Iterable<Path>) files::iterator) {
+            String name = p.getFileName().toString();
+            if (!name.isEmpty()
+                && name.length() < 19
+                && name.chars().allMatch(c -> c >= '0' && c <= '9')
+                && (name.length() == 1 || name.charAt(0) != '0')) {
+              long s = Long.parseLong(name);
+              // Beyond the latest: signed by an append that crashed before committing; ignored.
+              if (s <= size) {
+                sizes.add(s);
+              }
+            }
+          }
+        }
+      }
+      return sizes.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** Records the root of every kept checkpoint size the edge has just reached. */
+    private void recordHistoryRoots() {
+      while (nextHistory < historySizes.length && historySizes[nextHistory] == edge.count()) {
+        historyRoots[nextHistory++] = edge.root();
+      }
+    }
+
+    /** A completed node of a tile height: into its level's buffer; a full upper tile is compared. */
+    private void node(int level, long index, byte[] hashes, int off) throws IOException {
+      int i = (int) (index % W);
+      System.arraycopy(hashes, off, tiles[level], i * Hash.SIZE, Hash.SIZE);
+      if (level > 0 && i == W - 1 && upperProblems[level] == null) {
+        upperProblems[level] = compareTile(level, index / W, W);
+      }
+    }
+
     /**
-     * Rebuilds the tree from the bundles, compares each level-0 tile, and checks the root. Returns
-     * the first problem, or null.
+     * Rebuilds the tree's edge from the bundles, compares each level-0 tile (and, as they
+     * complete, the full upper tiles), and checks the root. Returns the first problem, or null.
      */
     private LogVerification.Failed rehashBundles(long size, Hash signedRoot) throws IOException {
       long bundles = (size + W - 1) / W;
@@ -158,6 +306,7 @@ public final class LogVerifier {
           int width = (int) Math.min(W, size - index * W);
           inFlight.add(pool.submit(() -> readBundle(index, width)));
         }
+        maxInFlightHashes = Math.max(maxInFlightHashes, (long) inFlight.size() * W);
         Bundle r = await(inFlight.removeFirst());
         if (r.problem() != null) {
           return r.problem();
@@ -165,13 +314,19 @@ public final class LogVerifier {
         if (r.tileProblem() != null) {
           return r.tileProblem();
         }
-        tree.appendLeafHashes(r.leafHashes(), 0, r.width());
+        for (int i = 0; i < r.width(); i++) {
+          edge.append(r.leafHashes(), i * Hash.SIZE);
+          recordHistoryRoots();
+        }
         tilesChecked++;
         if (r.tileMismatch() >= 0 && firstMismatch == null) {
           firstMismatch = r;
         }
+        if (progress != null) {
+          progress.accept(edge.count());
+        }
       }
-      Hash rebuilt = tree.root(size);
+      Hash rebuilt = edge.root();
       if (rebuilt.equals(signedRoot)) {
         if (firstMismatch != null) {
           long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
@@ -273,25 +428,33 @@ public final class LogVerifier {
 
     /** The root the level-0 tiles alone rebuild (only needed to explain a mismatch). */
     private Hash levelZeroRoot(long size) throws IOException {
-      MerkleTree fromTiles = MerkleTree.create();
+      Edge fromTiles = new Edge(null);
       for (long t = 0; t * W < size; t++) {
         int width = (int) Math.min(W, size - t * W);
         byte[] tile = Files.readAllBytes(logDir.resolve(TilePaths.tile(0, t, width)));
-        fromTiles.appendLeafHashes(tile, 0, width);
+        for (int i = 0; i < width; i++) {
+          fromTiles.append(tile, i * Hash.SIZE);
+        }
       }
-      return fromTiles.root(size);
+      return fromTiles.root();
     }
 
-    /** Compares every tile at levels 1 and up with the hashes rebuilt from the leaves. */
+    /**
+     * The first problem among the tiles at levels 1 and up, lowest level first: the full ones were
+     * compared as the stream completed them, the partial ones are compared now.
+     */
     private LogVerification.Failed compareUpperTiles(long size) throws IOException {
-      for (int level = 1; 8 * level < 64; level++) {
+      for (int level = 1; level < Frontier.LEVELS; level++) {
         long count = size >>> (8 * level);
         if (count == 0) {
           break;
         }
-        for (long t = 0; t * W < count; t++) {
-          int width = (int) Math.min(W, count - t * W);
-          LogVerification.Failed p = compareTile(level, t, width);
+        if (upperProblems[level] != null) {
+          return upperProblems[level];
+        }
+        int width = (int) (count % W);
+        if (width != 0) {
+          LogVerification.Failed p = compareTile(level, count / W, width);
           if (p != null) {
             return p;
           }
@@ -300,6 +463,10 @@ public final class LogVerifier {
       return null;
     }
 
+    /**
+     * Compares tile {@code t} of {@code level} with the first {@code width} hashes of that level's
+     * buffer, which holds that tile's rebuilt hashes when called.
+     */
     private LogVerification.Failed compareTile(int level, long t, int width) throws IOException {
       String path = TilePaths.tile(level, t, width);
       int shift = 8 * level;
@@ -311,18 +478,15 @@ public final class LogVerifier {
         return fail("tile_missing", path, OptionalLong.of(firstLeaf), "hash tile is missing");
       }
       tilesChecked++;
-      byte[] expected = new byte[width * Hash.SIZE];
-      for (int i = 0; i < width; i++) {
-        tree.copyNode(shift, t * W + i, expected, i * Hash.SIZE);
-      }
-      if (tile.length != expected.length) {
+      int expectedLength = width * Hash.SIZE;
+      if (tile.length != expectedLength) {
         return fail(
             "tile_mismatch",
             path,
             OptionalLong.of(firstLeaf),
-            "hash tile has " + tile.length + " bytes, not " + expected.length);
+            "hash tile has " + tile.length + " bytes, not " + expectedLength);
       }
-      int mismatch = Arrays.mismatch(tile, expected);
+      int mismatch = Arrays.mismatch(tile, 0, expectedLength, tiles[level], 0, expectedLength);
       if (mismatch >= 0) {
         long leaf = (t * W + mismatch / Hash.SIZE) << shift;
         return fail(
@@ -335,53 +499,39 @@ public final class LogVerifier {
     }
 
     /**
-     * Checks every stored checkpoint: signature, size, root, consistency with the next one, and the
-     * partial tiles and bundles the log must still serve for it (C2SP tlog-tiles).
+     * Checks every stored checkpoint: signature, size, its root against the root the stream
+     * rebuilt at that size, and the partial tiles and bundles the log must still serve for it
+     * (C2SP tlog-tiles). Consistency between kept checkpoints (RFC 9162 §2.1.4) follows: every
+     * root was rebuilt from one sequence of leaves, each a prefix of the next.
      */
     private LogVerification checkHistory(SignedCheckpoint latest) throws IOException {
       long size = latest.size();
-      Path dir = logDir.resolve(TilePaths.CHECKPOINTS);
-      List<Long> sizes = new ArrayList<>();
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> files = Files.list(dir)) {
-          for (Path p : (Iterable<Path>) files::iterator) {
-            String name = p.getFileName().toString();
-            if (!name.isEmpty()
-                && name.length() < 19
-                && name.chars().allMatch(c -> c >= '0' && c <= '9')
-                && (name.length() == 1 || name.charAt(0) != '0')) {
-              long s = Long.parseLong(name);
-              // Beyond the latest: signed by an append that crashed before committing; ignored.
-              if (s <= size) {
-                sizes.add(s);
-              }
-            }
-          }
-        }
-      }
-      sizes.sort(null);
-      if (sizes.isEmpty() || sizes.get(sizes.size() - 1) != size) {
+      long[] sizes = historySizes;
+      if (sizes.length == 0 || sizes[sizes.length - 1] != size) {
         return fail(
             "checkpoint_history_missing",
             TilePaths.checkpointAt(size),
             OptionalLong.empty(),
             "the latest checkpoint is not kept in " + TilePaths.CHECKPOINTS);
       }
-      // Ed25519 verification costs about a millisecond on the JDK: spread it over the cores.
-      List<Future<Checked<SignedCheckpoint>>> opening = new ArrayList<>(sizes.size());
-      for (long s : sizes) {
-        Path file = logDir.resolve(TilePaths.checkpointAt(s));
-        opening.add(
-            pool.submit(
-                () ->
-                    SignedCheckpoint.open(
-                        Files.readString(file, StandardCharsets.UTF_8), verifier)));
-      }
+      // Ed25519 verification costs about a millisecond on the JDK: spread it over the cores, a
+      // bounded window at a time.
+      Deque<Future<Checked<SignedCheckpoint>>> opening = new ArrayDeque<>();
+      int window = threads * 16;
+      int submitted = 0;
       SignedCheckpoint previous = null;
-      for (int k = 0; k < sizes.size(); k++) {
-        long s = sizes.get(k);
+      for (int k = 0; k < sizes.length; k++) {
+        while (submitted < sizes.length && opening.size() < window) {
+          Path file = logDir.resolve(TilePaths.checkpointAt(sizes[submitted++]));
+          opening.add(
+              pool.submit(
+                  () ->
+                      SignedCheckpoint.open(
+                          Files.readString(file, StandardCharsets.UTF_8), verifier)));
+        }
+        long s = sizes[k];
         String path = TilePaths.checkpointAt(s);
-        Checked<SignedCheckpoint> opened = await(opening.get(k));
+        Checked<SignedCheckpoint> opened = await(opening.removeFirst());
         if (opened instanceof Checked.Failed<SignedCheckpoint> f) {
           return fail(f.code(), path, OptionalLong.empty(), f.message());
         }
@@ -393,7 +543,7 @@ public final class LogVerifier {
               OptionalLong.empty(),
               "the file of size " + s + " holds a checkpoint of size " + cp.size());
         }
-        if (!cp.root().equals(tree.root(s))) {
+        if (!cp.root().equals(historyRoots[k])) {
           return fail(
               "checkpoint_root_mismatch",
               path,
@@ -403,16 +553,6 @@ public final class LogVerifier {
                   + " is not the root of the first "
                   + s
                   + " leaves");
-        }
-        if (previous != null) {
-          ConsistencyProof proof = tree.consistencyProof(previous.size(), s);
-          if (!proof.verify(previous.root(), cp.root())) {
-            return fail(
-                "checkpoint_inconsistent",
-                path,
-                OptionalLong.empty(),
-                "not consistent with the checkpoint of size " + previous.size());
-          }
         }
         if (s < size) {
           LogVerification.Failed p = checkPartials(s, size);
@@ -429,12 +569,15 @@ public final class LogVerifier {
             OptionalLong.empty(),
             "differs from the latest checkpoint");
       }
-      return new LogVerification.Passed(size, size, tilesChecked, sizes.size());
+      return new LogVerification.Passed(size, size, tilesChecked, sizes.length);
     }
 
-    /** The partial tiles and bundle of tree size {@code s} not yet superseded by full ones. */
+    /**
+     * The partial tiles and bundle of tree size {@code s} not yet superseded by full ones: each is
+     * a prefix of the latest partial tile of its level, which the buffers still hold.
+     */
     private LogVerification.Failed checkPartials(long s, long size) throws IOException {
-      for (int level = 0; 8 * level < 64; level++) {
+      for (int level = 0; level < Frontier.LEVELS; level++) {
         int shift = 8 * level;
         long count = s >>> shift;
         if (count == 0) {
@@ -465,7 +608,10 @@ public final class LogVerifier {
         return r.problem();
       }
       for (int i = 0; i < width; i++) {
-        if (!tree.leafHash(t * W + i).matches(r.leafHashes(), i * Hash.SIZE)) {
+        if (Arrays.mismatch(
+                tiles[0], i * Hash.SIZE, (i + 1) * Hash.SIZE,
+                r.leafHashes(), i * Hash.SIZE, (i + 1) * Hash.SIZE)
+            >= 0) {
           long leaf = t * W + i;
           return fail(
               "leaf_hash_mismatch",

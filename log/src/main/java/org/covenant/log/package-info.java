@@ -25,5 +25,11 @@
  * the frontier. A missing, short or altered tile is a {@code log_corrupt} error naming its path
  * when a proof needs it; it is never used and never cached. Damage elsewhere is found by {@code
  * covenant log verify} ({@code LogVerifier}), which reads every file.
+ *
+ * <p><b>Auditing streams too.</b> {@code LogVerifier} reads bundles and tiles in order and
+ * rebuilds the tree as its right edge (at most 64 hashes) and one 256-hash buffer per tile level:
+ * each tile is compared as the leaves complete it, each kept checkpoint's root is taken when the
+ * leaves reach its size. What it holds does not grow with the log (about 10 MB at any size, most
+ * of it the bundles hashed in flight, against 64 B per leaf for a whole tree).
  */
 package org.covenant.log;

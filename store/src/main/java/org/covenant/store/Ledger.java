@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.covenant.core.event.Event;
 import org.covenant.core.event.Identifiers;
 import org.covenant.core.event.Rejection;
 import org.covenant.core.event.RejectionCode;
 import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.GlobalIds;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.GovernanceState;
 import org.covenant.core.state.Outcome;
@@ -97,6 +99,30 @@ public final class Ledger implements AutoCloseable {
   /** Checkpoints the open may start from; empty after the open (a rebuild replays all). */
   private List<? extends Start> starts = List.of();
   private volatile String startedFrom;
+  /**
+   * The accounts the projection holds in full (docs/CLUSTER.md, "Sharded projection"); null
+   * when it holds every account (not sharded). Written under the writer lock.
+   */
+  private volatile Predicate<String> projected;
+  /**
+   * The accounts this ledger appends for and answers for: {@link #projected}, narrowed during a
+   * {@link #reshard} to the accounts the member keeps; null: every account.
+   */
+  private volatile Predicate<String> serving;
+  /** While a sharded open builds its projection: the state being built, for its supplier. */
+  private GovernanceState[] building;
+  /** One {@link #reshard} at a time. */
+  private final Object resharding = new Object();
+  /** Meeting and content ids resolved through the registry: ids are never reused. */
+  private final Map<String, String> resolved = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > 100_000;
+        }
+      });
 
   private Ledger(EventStore store, TermsCatalog catalog) {
     this.store = Objects.requireNonNull(store, "store");
@@ -168,6 +194,56 @@ public final class Ledger implements AutoCloseable {
       throw new IllegalStateException("unhandled config " + config);
     }
     return over(store, catalog, replay, projection, starts);
+  }
+
+  /**
+   * Opens a shared PostgreSQL ledger as a cluster member that owns the accounts {@code owns}
+   * accepts: the projection is built from their events and the replicated index only
+   * ({@link #reshard}), never from the whole ledger.
+   *
+   * @throws StoreException as {@link #open(LedgerConfig, TermsCatalog)}
+   */
+  public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
+      Predicate<String> owns) {
+    return openShard(config, catalog, owns, page -> {}, projection -> {});
+  }
+
+  /**
+   * As {@link #openShard(LedgerConfig.Postgres, TermsCatalog, java.util.function.Predicate)},
+   * first handing {@code projection} a view of the projection being built, then showing
+   * {@code replay} every page of the events it projects (the owned accounts' events and every
+   * account's index events, in position order, after the projection applied them), as
+   * {@link #open(LedgerConfig, TermsCatalog, Consumer, Consumer)} does for the whole ledger.
+   */
+  public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
+      Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    Objects.requireNonNull(owns, "owns");
+    Objects.requireNonNull(replay, "replay");
+    Ledger ledger = new Ledger(PostgresEventStore.open(config), catalog);
+    ledger.projected = owns;
+    ledger.serving = owns;
+    GovernanceState[] building = new GovernanceState[1];
+    ledger.building = building;
+    projection.accept(() -> (building[0] != null ? building[0] : ledger.view.state()).snapshot());
+    ledger.writer.lock();
+    try {
+      ledger.opening = true;
+      ledger.replay = replay;
+      ledger.rebuild();
+      building[0] = null;
+      ledger.building = null;
+      ledger.opening = false;
+      ledger.replay = null;
+      ledger.deliveredUpTo = ledger.view.head();
+      ledger.undelivered.clear();
+    } catch (RuntimeException e) {
+      ledger.store.close();
+      throw e;
+    } finally {
+      ledger.writer.unlock();
+    }
+    return ledger;
   }
 
   /**
@@ -305,6 +381,250 @@ public final class Ledger implements AutoCloseable {
     }
     View v = view;
     return v.state().snapshot(Math.min(position, v.head()));
+  }
+
+  /**
+   * Makes the projection hold the accounts {@code owns} accepts and only those (plus the
+   * replicated index of every account: account ids, terms acceptances, consent histories), as a
+   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection"). Accounts kept answer
+   * throughout; appends for accounts lost are refused from the start of the call; accounts
+   * gained are loaded from the store by account (their events only, plus the index) and become
+   * {@link #ready} when the call returns. The predicate also decides every account created
+   * later. One reshard runs at a time; appends and snapshots go on meanwhile.
+   *
+   * @throws IllegalStateException when the store is not a {@link ShardedStore} (PostgreSQL)
+   * @throws StoreException {@code invalid_config} when its pool has fewer than 2 connections
+   * @throws StoreException {@code store_unavailable} when the store cannot be read; the member
+   *     then serves only the accounts it kept, and a later reshard completes the move
+   */
+  public void reshard(Predicate<String> owns) {
+    reshard(owns, page -> {});
+  }
+
+  /**
+   * As {@link #reshard(java.util.function.Predicate)}, showing {@code replay} every page of the
+   * events the new projection holds (the owned accounts' events and every account's index
+   * events, in position order, after the new projection applied them), so a second projection
+   * of the member's accounts (the server's directory) can be rebuilt from the same read. The
+   * last pages are shown under the write lock, right before the new projection is swapped in.
+   */
+  public void reshard(Predicate<String> owns,
+      Consumer<List<StoredEvent>> replay) {
+    Objects.requireNonNull(owns, "owns");
+    Objects.requireNonNull(replay, "replay");
+    ensureOpen();
+    ShardedStore shard = shardedStore();
+    synchronized (resharding) {
+      writer.lock();
+      try {
+        Predicate<String> before = projected;
+        serving = before == null ? owns : a -> before.test(a) && owns.test(a);
+      } finally {
+        unlockAndSignal();
+      }
+      // Built beside the live projection, which keeps answering for the accounts kept.
+      GovernanceState next = newState(true);
+      try {
+        fill(shard, next, owns, view.head(), replay);
+        writer.lock();
+        try {
+          if (dirty) {
+            rebuild();
+          }
+          catchUp();
+          fill(shard, next, owns, view.head(), replay);
+          projected = owns;
+          serving = owns;
+          view = new View(next, next.head());
+        } finally {
+          deliver();
+          unlockAndSignal();
+        }
+      } finally {
+        done(next);
+      }
+    }
+  }
+
+  /** Whether the projection holds some accounts only ({@link #reshard}, {@link #openShard}). */
+  public boolean sharded() {
+    return projected != null;
+  }
+
+  /**
+   * Whether this ledger answers and appends for the account now: always when it is not sharded;
+   * when sharded, whether the account is owned and loaded (false while a {@link #reshard} that
+   * gains it runs, and for accounts of other members).
+   */
+  public boolean ready(String account) {
+    Predicate<String> s = serving;
+    return s == null || s.test(account);
+  }
+
+  /**
+   * The account a meeting belongs to, from the projection or, for a meeting of an account it
+   * does not hold, the store's registry of global ids (routing: {@code participant.joined} and
+   * the other meeting events name no account). Empty when no such meeting is stored.
+   */
+  public Optional<String> accountOfMeeting(String meeting) {
+    return accountOf(ShardKey.Kind.MEETING, meeting);
+  }
+
+  /** As {@link #accountOfMeeting} for a content item ({@code content.deleted}, decisions). */
+  public Optional<String> accountOfContent(String content) {
+    return accountOf(ShardKey.Kind.CONTENT, content);
+  }
+
+  /**
+   * The account an event belongs to, for routing it to the member that owns it
+   * ({@link ShardKey}); empty when it names a meeting or content that is not stored (any member
+   * rejects it).
+   */
+  public Optional<String> accountOf(Event event) {
+    ShardKey k = ShardKey.of(event);
+    return k.kind() == ShardKey.Kind.ACCOUNT ? Optional.of(k.id()) : accountOf(k.kind(), k.id());
+  }
+
+  private Optional<String> accountOf(ShardKey.Kind kind, String id) {
+    Objects.requireNonNull(id, "id");
+    ensureOpen();
+    GovernanceState state = view.state();
+    Optional<String> local = kind == ShardKey.Kind.MEETING ? state.meetingAccount(id)
+        : state.contentAccount(id);
+    if (local.isPresent() || !(store instanceof ShardedStore shard)) {
+      return local;
+    }
+    String key = (kind == ShardKey.Kind.MEETING ? "m:" : "c:") + id;
+    String known = resolved.get(key);
+    if (known == null) {
+      known = shard.accountsOf(kind, List.of(id)).get(id);
+      if (known != null) {
+        resolved.put(key, known);
+      }
+    }
+    return Optional.ofNullable(known);
+  }
+
+  private ShardedStore shardedStore() {
+    if (store instanceof PostgresEventStore pg && pg.config().poolSize() < 2) {
+      // The registry is read on a second connection while the append holds the first.
+      throw new StoreException(StoreException.INVALID_CONFIG, "a sharded projection needs at "
+          + "least 2 connections to PostgreSQL, not " + pg.config().poolSize());
+    }
+    if (store instanceof ShardedStore shard) {
+      return shard;
+    }
+    throw new IllegalStateException("a sharded projection needs a shared PostgreSQL ledger");
+  }
+
+  /** Whether a projection of {@code owns} holds the event in full (else its index part). */
+  private static boolean projects(GovernanceState state, Event event,
+      Predicate<String> owns) {
+    ShardKey k = ShardKey.of(event);
+    return switch (k.kind()) {
+      case ACCOUNT -> owns.test(k.id());
+      case MEETING -> state.holdsMeeting(k.id());
+      case CONTENT -> state.holdsContent(k.id());
+    };
+  }
+
+  /** The events of a page (just applied) this sharded projection holds in full or indexes. */
+  private List<StoredEvent> projectedOf(List<StoredEvent> page) {
+    GovernanceState state = view.state();
+    List<StoredEvent> out = new ArrayList<>(page.size());
+    for (StoredEvent e : page) {
+      if (GovernanceState.isIndexed(e.event()) || projects(state, e.event(), projected)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** States being loaded accept any terms a stored event names (they are facts). */
+  private final java.util.Set<GovernanceState> loadingStates =
+      java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+  private GovernanceState newState(boolean loading) {
+    GovernanceState[] self = new GovernanceState[1];
+    GovernanceState s = GovernanceState.create(
+        name -> replaying || loadingStates.contains(self[0]) || catalog.knows(name));
+    self[0] = s;
+    if (loading) {
+      loadingStates.add(s);
+    }
+    return s;
+  }
+
+  private void done(GovernanceState s) {
+    loadingStates.remove(s);
+  }
+
+  /**
+   * Brings a sharded projection from its head to {@code upTo}: reads the events of the accounts
+   * {@code owns} accepts (of those created by then) and the index events of all, page by page,
+   * the next page read while one is applied; applies the first in full (checked: a stored event
+   * must be accepted) and the index part of the others.
+   */
+  private void fill(ShardedStore shard, GovernanceState s,
+      Predicate<String> owns, long upTo, Consumer<List<StoredEvent>> shown) {
+    if (s.head() >= upTo) {
+      return;
+    }
+    List<String> owned = new ArrayList<>();
+    for (String a : shard.accounts(upTo)) {
+      if (owns.test(a)) {
+        owned.add(a);
+      }
+    }
+    List<StoredEvent> page = shard.readShard(s.head(), upTo, owned, PAGE);
+    while (true) {
+      CompletableFuture<List<StoredEvent>> next = null;
+      if (page.size() == PAGE) {
+        long after = page.get(page.size() - 1).position();
+        next = CompletableFuture.supplyAsync(() -> shard.readShard(after, upTo, owned, PAGE));
+      }
+      try {
+        for (StoredEvent e : page) {
+          if (!projects(s, e.event(), owns)) {
+            s.skip(e.event(), e.position());
+            continue;
+          }
+          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
+          if (o instanceof Outcome.Rejected r) {
+            throw new StoreException(StoreException.CORRUPT, "stored event at position "
+                + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+                + r.rejection().code().code() + ": " + r.rejection().message());
+          }
+        }
+        if (!page.isEmpty()) {
+          shown.accept(page);
+        }
+      } catch (RuntimeException e) {
+        if (next != null) {
+          next.cancel(false);
+        }
+        throw e;
+      }
+      if (next == null) {
+        break;
+      }
+      try {
+        page = next.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
+    if (s.head() < upTo) {
+      List<StoredEvent> last = store.read(upTo - 1, 1);
+      if (last.isEmpty() || last.get(0).position() != upTo) {
+        throw new StoreException(StoreException.CORRUPT, "the ledger has no event at position "
+            + upTo);
+      }
+      s.skipTo(upTo, last.get(0).event().at());
+    }
   }
 
   /**
@@ -525,19 +845,34 @@ public final class Ledger implements AutoCloseable {
       storedKeys = wanted.isEmpty() ? new HashMap<>() : keyUses(wanted);
     }
 
+    /** Sharded: the registry's answers for the group's meeting and content ids. */
+    Registry registry;
+
     List<StoredEvent> apply(List<StoredEvent> unseen) {
       for (StoredEvent e : unseen) {
         applyStored(e);
         e.idempotencyKey().ifPresent(k -> storedKeys.put(Append.keyOf(k),
             new KeyUse(e.position(), Append.fingerprintOf(k))));
       }
+      if (serving != null) {
+        registry = new Registry(shardedStore(), group);
+      }
       for (Request r : group) {
+        Optional<String> notOwned = registry == null ? Optional.empty() : registry.notOwned(r);
+        if (notOwned.isPresent()) {
+          r.refusal = new StoreException(StoreException.NOT_OWNER, "account `"
+              + notOwned.get() + "` is not projected by this member (it is owned by another, "
+              + "or is moving here): nothing of the batch was appended");
+          continue;
+        }
         plan(r);
       }
       return fresh;
     }
 
     private void plan(Request r) {
+      GlobalIds ids = registry == null
+          ? GlobalIds.NONE : registry;
       long headNow = view.state().head();
       boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
       for (int i = 0; i < r.batch.size(); i++) {
@@ -571,7 +906,7 @@ public final class Ledger implements AutoCloseable {
           continue;
         }
         touched = true;
-        Outcome o = view.state().apply(event);
+        Outcome o = view.state().apply(event, ids);
         if (o instanceof Outcome.Accepted acc) {
           StoredEvent stored = new StoredEvent(acc.position(), event, a.storedKey());
           fresh.add(stored);
@@ -611,8 +946,89 @@ public final class Ledger implements AutoCloseable {
       }
       view = new View(v.state(), head);
       for (Request r : group) {
-        r.done = true;
+        if (r.refusal != null) {
+          r.fail(r.refusal);
+        } else {
+          r.done = true;
+        }
       }
+    }
+  }
+
+  /**
+   * A sharded member's view of the ids it does not project, for one group: the registry's
+   * accounts of every meeting and content id the group names, read once under the store's write
+   * lock (so as of the head the group is validated against).
+   */
+  private final class Registry implements GlobalIds {
+    final ShardedStore shard;
+    final Map<String, String> meetings;
+    final Map<String, String> contents;
+
+    Registry(ShardedStore shard, List<Request> group) {
+      this.shard = shard;
+      java.util.Set<String> ms = new java.util.HashSet<>();
+      java.util.Set<String> cs = new java.util.HashSet<>();
+      for (Request r : group) {
+        for (Append a : r.batch) {
+          Event e = a.event();
+          ShardKey k = ShardKey.of(e);
+          if (k.kind() == ShardKey.Kind.MEETING) {
+            ms.add(k.id());
+          } else if (k.kind() == ShardKey.Kind.CONTENT) {
+            cs.add(k.id());
+          }
+          if (e instanceof Event.MeetingStarted x) {
+            ms.add(x.meeting());
+          } else if (e instanceof Event.ContentCreated x) {
+            cs.add(x.content());
+            x.meeting().ifPresent(ms::add);
+          } else if (e instanceof Event.LegalHoldPlaced x
+              && x.scope().kind() == org.covenant.core.event.HoldScope.Kind.MEETING) {
+            ms.add(x.scope().id());
+          }
+        }
+      }
+      GovernanceState state = view.state();
+      ms.removeIf(state::holdsMeeting);
+      cs.removeIf(state::holdsContent);
+      this.meetings = shard.accountsOf(ShardKey.Kind.MEETING, ms);
+      this.contents = shard.accountsOf(ShardKey.Kind.CONTENT, cs);
+    }
+
+    /** The first account of the request this member does not serve, if any. */
+    Optional<String> notOwned(Request r) {
+      Predicate<String> s = serving;
+      GovernanceState state = view.state();
+      for (Append a : r.batch) {
+        ShardKey k = ShardKey.of(a.event());
+        String account = switch (k.kind()) {
+          case ACCOUNT -> k.id();
+          case MEETING -> state.meetingAccount(k.id()).orElse(meetings.get(k.id()));
+          case CONTENT -> state.contentAccount(k.id()).orElse(contents.get(k.id()));
+        };
+        // An id stored nowhere belongs to no one: any member rejects the event.
+        if (account != null && !s.test(account)) {
+          return Optional.of(account);
+        }
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> meetingAccount(String meeting) {
+      return Optional.ofNullable(meetings.get(meeting));
+    }
+
+    @Override
+    public boolean joined(String meeting, String participant) {
+      String account = meetings.get(meeting);
+      return account != null && shard.joined(account, meeting, participant);
+    }
+
+    @Override
+    public boolean contentExists(String content) {
+      return contents.containsKey(content);
     }
   }
 
@@ -639,8 +1055,9 @@ public final class Ledger implements AutoCloseable {
         for (StoredEvent e : page) {
           applyStored(e);
         }
-        if (opening && !page.isEmpty()) {
-          replay.accept(page);
+        List<StoredEvent> shown = !opening || projected == null ? page : projectedOf(page);
+        if (opening && !shown.isEmpty()) {
+          replay.accept(shown);
         }
       } catch (RuntimeException e) {
         if (next != null) {
@@ -679,7 +1096,19 @@ public final class Ledger implements AutoCloseable {
       throw new StoreException(StoreException.CORRUPT, "the store returned position "
           + e.position() + " after " + v.state().head() + ": the ledger has a gap");
     }
-    if (trusted) {
+    // Stored events are facts: a terms version the writer knew is accepted even if this
+    // process's catalog lacks it; every other rule must hold as it did for the writer.
+    Predicate<String> owns = projected;
+    if (owns != null && !projects(v.state(), e.event(), owns)) {
+      // Another member's account: only its replicated-index part.
+      v.state().skip(e.event(), e.position());
+      if (!opening && e.position() > deliveredUpTo) {
+        undelivered.add(e);
+      }
+      view = new View(v.state(), e.position());
+      return;
+    }
+    if (trusted && owns == null) {
       // Every stored event was validated by the ledger that appended it, under the store's
       // write lock: apply it without checking it again (issue 15; docs/DECISIONS.md, "Trusted
       // replay"). One the rules never accepted may fail here; the rebuild then replays again,
@@ -740,6 +1169,23 @@ public final class Ledger implements AutoCloseable {
     undelivered.clear();
     recent = List.of();
     lastGroup = List.of();
+    Predicate<String> owns = projected;
+    if (owns != null) {
+      // Sharded: the member's accounts and the index, read by account.
+      GovernanceState s = newState(true);
+      if (building != null) {
+        building[0] = s;
+      }
+      try {
+        fill(shardedStore(), s, owns, store.head(), opening ? replay : page -> {});
+      } finally {
+        done(s);
+      }
+      view = new View(s, s.head());
+      dirty = false;
+      catchUp();
+      return;
+    }
     java.util.function.Predicate<String> known = name -> replaying || catalog.knows(name);
     view = new View(GovernanceState.create(known), 0);
     startedFrom = null;
@@ -795,6 +1241,10 @@ public final class Ledger implements AutoCloseable {
   public void writeCheckpoint(long position, long logSize, byte[] logRoot,
       java.io.OutputStream out) throws java.io.IOException {
     ensureOpen();
+    if (projected != null) {
+      throw new IllegalStateException("a sharded projection holds some accounts only: it is "
+          + "not a checkpoint of the ledger");
+    }
     View v = view;
     if (position < 1 || position > v.head()) {
       throw new IllegalArgumentException("position " + position + " is not in 1.." + v.head());
@@ -854,6 +1304,8 @@ public final class Ledger implements AutoCloseable {
     // signal. The volatile write publishes results and failure with it.
     volatile boolean done;
     RuntimeException failure;
+    /** Set when a sharded member does not serve one of the batch's accounts. */
+    StoreException refusal;
 
     Request(List<Append> batch, OptionalLong expectedHead) {
       this.batch = List.copyOf(batch);

@@ -51,7 +51,34 @@ final class Migrations {
               + "appended_at TIMESTAMPTZ NOT NULL DEFAULT now())")),
       new Migration(2, "idempotency keys by prefix (a key stored with its request fingerprint)",
           List.of("CREATE INDEX ledger_event_key_prefix ON %s.ledger_event "
-              + "(idempotency_key text_pattern_ops)")));
+              + "(idempotency_key text_pattern_ops)")),
+      new Migration(3, "sharded projection: each event's account, the registry of global ids",
+          List.of(
+              "ALTER TABLE %s.ledger_event ADD COLUMN account TEXT",
+              "CREATE TABLE %s.ledger_id (kind TEXT NOT NULL, id TEXT NOT NULL, "
+                  + "account TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (kind, id))",
+              "INSERT INTO %s.ledger_id (kind, id, account, position) "
+                  + "SELECT 'account', body->>'account', body->>'account', position "
+                  + "FROM %s.ledger_event WHERE type = 'account.created'",
+              "INSERT INTO %s.ledger_id (kind, id, account, position) "
+                  + "SELECT 'meeting', body->>'meeting', body->>'account', position "
+                  + "FROM %s.ledger_event WHERE type = 'meeting.started'",
+              "INSERT INTO %s.ledger_id (kind, id, account, position) "
+                  + "SELECT 'content', body->>'content', body->>'account', position "
+                  + "FROM %s.ledger_event WHERE type = 'content.created'",
+              // Every event naming an account belongs to it, except participant.joined (its
+              // account is the guest's organisation): it belongs to its meeting's account.
+              "UPDATE %s.ledger_event SET account = body->>'account' WHERE type NOT IN "
+                  + "('participant.joined', 'meeting.feature', 'meeting.ended', "
+                  + "'notice.acknowledged', 'participant.left', 'content.deleted')",
+              "UPDATE %s.ledger_event e SET account = i.account FROM %s.ledger_id i "
+                  + "WHERE e.type IN ('participant.joined', 'meeting.feature', "
+                  + "'meeting.ended', 'notice.acknowledged', 'participant.left') "
+                  + "AND i.kind = 'meeting' AND i.id = e.body->>'meeting'",
+              "UPDATE %s.ledger_event e SET account = i.account FROM %s.ledger_id i "
+                  + "WHERE e.type = 'content.deleted' "
+                  + "AND i.kind = 'content' AND i.id = e.body->>'content'",
+              "CREATE INDEX ledger_event_account ON %s.ledger_event (account, position)")));
 
   private Migrations() {}
 

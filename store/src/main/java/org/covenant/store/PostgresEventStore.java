@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.covenant.core.event.Event;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
 import org.postgresql.copy.CopyManager;
@@ -27,7 +28,7 @@ import org.postgresql.core.BaseConnection;
  * {@code store_unavailable} after at most the connect timeout, nothing of a failed transaction
  * is kept, and the pool reconnects when the database returns.
  */
-public final class PostgresEventStore implements EventStore, EventRows.RawReads {
+public final class PostgresEventStore implements ShardedStore, EventRows.RawReads {
   /** The advisory lock namespace ("Covn"); the second key is the schema's hash. */
   static final int LOCK_CLASS = 0x436f766e;
   /**
@@ -336,8 +337,12 @@ public final class PostgresEventStore implements EventStore, EventRows.RawReads 
    * transaction, so the batch is as atomic as before.
    */
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
+    String[] accounts = accountsOf(c, batch);
     StringBuilder rows = new StringBuilder(batch.size() * 320);
-    for (StoredEvent e : batch) {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < batch.size(); i++) {
+      StoredEvent e = batch.get(i);
+      registryRow(ids, e, accounts[i]);
       rows.append(e.position()).append('\t');
       copyText(rows, e.event().type()).append('\t');
       rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
@@ -347,16 +352,193 @@ public final class PostgresEventStore implements EventStore, EventRows.RawReads 
       } else {
         rows.append("\\N");
       }
+      rows.append('\t');
+      if (accounts[i] != null) {
+        copyText(rows, accounts[i]);
+      } else {
+        rows.append("\\N");
+      }
       rows.append('\n');
     }
     CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
     try {
-      copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, idempotency_key) "
-          + "FROM STDIN", new java.io.ByteArrayInputStream(
+      copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, idempotency_key, "
+          + "account) FROM STDIN", new java.io.ByteArrayInputStream(
               rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      if (ids.length() > 0) {
+        copy.copyIn("COPY " + schema + ".ledger_id (kind, id, account, position) FROM STDIN",
+            new java.io.ByteArrayInputStream(
+                ids.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
     } catch (java.io.IOException e) {
       throw new SQLException("cannot send the batch: " + e.getMessage(), "08006", e);
     }
+  }
+
+  /** The registry row of an event that creates a global id (account, meeting, content). */
+  private static void registryRow(StringBuilder ids, StoredEvent e, String account) {
+    String kind;
+    String id;
+    if (e.event() instanceof Event.AccountCreated x) {
+      kind = "account";
+      id = x.account();
+    } else if (e.event() instanceof Event.MeetingStarted x) {
+      kind = "meeting";
+      id = x.meeting();
+    } else if (e.event() instanceof Event.ContentCreated x) {
+      kind = "content";
+      id = x.content();
+    } else {
+      return;
+    }
+    ids.append(kind).append('\t');
+    copyText(ids, id).append('\t');
+    copyText(ids, account).append('\t');
+    ids.append(e.position()).append('\n');
+  }
+
+  /**
+   * The account each event of the batch belongs to ({@link ShardKey}): the one it names, or its
+   * meeting's or content's, from the batch itself or the registry (one query for those the batch
+   * does not create). Null only for an event whose meeting or content is nowhere, which the
+   * ledger never accepts.
+   */
+  private String[] accountsOf(Connection c, List<StoredEvent> batch) throws SQLException {
+    String[] out = new String[batch.size()];
+    java.util.Map<String, String> meetings = new java.util.HashMap<>();
+    java.util.Map<String, String> contents = new java.util.HashMap<>();
+    java.util.Set<String> wantMeetings = new java.util.HashSet<>();
+    java.util.Set<String> wantContents = new java.util.HashSet<>();
+    for (int i = 0; i < out.length; i++) {
+      Event e = batch.get(i).event();
+      ShardKey k = ShardKey.of(e);
+      switch (k.kind()) {
+        case ACCOUNT -> out[i] = k.id();
+        case MEETING -> {
+          if (!meetings.containsKey(k.id())) {
+            wantMeetings.add(k.id());
+          }
+        }
+        case CONTENT -> {
+          if (!contents.containsKey(k.id())) {
+            wantContents.add(k.id());
+          }
+        }
+        default -> throw new IllegalStateException("unhandled kind " + k.kind());
+      }
+      if (e instanceof Event.MeetingStarted m) {
+        meetings.put(m.meeting(), m.account());
+      } else if (e instanceof Event.ContentCreated x) {
+        contents.put(x.content(), x.account());
+      }
+    }
+    lookUp(c, "meeting", wantMeetings, meetings);
+    lookUp(c, "content", wantContents, contents);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        ShardKey k = ShardKey.of(batch.get(i).event());
+        out[i] = (k.kind() == ShardKey.Kind.MEETING ? meetings : contents).get(k.id());
+      }
+    }
+    return out;
+  }
+
+  private void lookUp(Connection c, String kind, java.util.Set<String> ids,
+      java.util.Map<String, String> into) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM " + schema
+        + ".ledger_id WHERE kind = ? AND id = ANY(?)")) {
+      ps.setString(1, kind);
+      ps.setArray(2, c.createArrayOf("text", ids.toArray(String[]::new)));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          into.putIfAbsent(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<StoredEvent> readShard(long afterPosition, long upTo,
+      java.util.Collection<String> accounts, int limit) {
+    StoreChecks.readArguments(afterPosition, limit);
+    String[] wanted = accounts.toArray(String[]::new);
+    return withRetry("read events", c -> {
+      EventRows.Raw raw = new EventRows.Raw(where);
+      try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
+          + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
+          + "AND position <= ? AND (account = ANY(?) OR type = ANY(?)) "
+          + "ORDER BY position LIMIT ?")) {
+        ps.setLong(1, afterPosition);
+        ps.setLong(2, upTo);
+        ps.setArray(3, c.createArrayOf("text", wanted));
+        ps.setArray(4, c.createArrayOf("text", INDEXED_TYPES.toArray(String[]::new)));
+        ps.setInt(5, limit);
+        ps.setFetchSize(Math.min(limit, 10_000));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+      return raw.decode();
+    });
+  }
+
+  @Override
+  public java.util.Map<String, String> accountsOf(ShardKey.Kind kind,
+      java.util.Collection<String> ids) {
+    if (kind == ShardKey.Kind.ACCOUNT) {
+      throw new IllegalArgumentException("accounts are their own account");
+    }
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+    return withRetry("look up ids", c -> {
+      lookUp(c, kind == ShardKey.Kind.MEETING ? "meeting" : "content", wanted, out);
+      return out;
+    });
+  }
+
+  @Override
+  public List<String> accounts(long upTo) {
+    return withRetry("list accounts", c -> {
+      List<String> out = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + schema
+          + ".ledger_id WHERE kind = 'account' AND position <= ? ORDER BY position")) {
+        ps.setLong(1, upTo);
+        ps.setFetchSize(10_000);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public boolean joined(String account, String meeting, String participant) {
+    return withRetry("look up a participant", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + schema
+          + ".ledger_event WHERE account = ? AND ((type = 'meeting.started' "
+          + "AND body->>'meeting' = ? AND body->>'host' = ?) OR (type = 'participant.joined' "
+          + "AND body->>'meeting' = ? AND body->>'participant' = ?)) LIMIT 1")) {
+        ps.setString(1, account);
+        ps.setString(2, meeting);
+        ps.setString(3, participant);
+        ps.setString(4, meeting);
+        ps.setString(5, participant);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
   }
 
   /** Appends {@code s} escaped for COPY's text format (backslash, tab, newline, return). */

@@ -8,7 +8,8 @@ import org.covenant.core.CovenantException;
  * {@code store_unavailable} (the database went away or is locked; nothing was half-written; the
  * same {@link Ledger} recovers when it returns), {@code corrupt_store} (not a Covenant ledger, or
  * damaged; never overwritten), {@code schema_too_new} (written by a newer Covenant),
- * {@code conflict} (a caller broke the store's contract), {@code invalid_config}.
+ * {@code conflict} (a caller broke the store's contract), {@code invalid_config},
+ * {@code not_owner} (a cluster member asked to append for an account it does not project).
  */
 public final class StoreException extends CovenantException {
   private static final long serialVersionUID = 1L;
@@ -21,6 +22,11 @@ public final class StoreException extends CovenantException {
   public static final String SCHEMA_TOO_NEW = "schema_too_new";
   /** A contract violation such as a duplicate idempotency key offered to the store. */
   public static final String CONFLICT = "conflict";
+  /**
+   * A cluster member was asked to append for an account it does not project (owned by another
+   * member, or moving here): nothing was appended; send it to the owner.
+   */
+  public static final String NOT_OWNER = "not_owner";
   /** A configuration that names no usable store. */
   public static final String INVALID_CONFIG = "invalid_config";
 

@@ -39,12 +39,13 @@ final class DataRightsRules {
   private DataRightsRules() {}
 
   /** The first failing check of a data-rights event, or null when it is not one. */
-  static Optional<Rejection> check(GovernanceState g, Event event) {
+  static Optional<Rejection> check(GovernanceState g, Event event,
+      org.covenant.core.spi.GlobalIds ids) {
     if (event instanceof Event.ContentDeleted e) {
       return checkDeleted(g, e);
     }
     if (event instanceof Event.LegalHoldPlaced e) {
-      return checkPlaced(g, e);
+      return checkPlaced(g, e, ids);
     }
     if (event instanceof Event.LegalHoldReleased e) {
       return checkReleased(g, e);
@@ -109,7 +110,8 @@ final class DataRightsRules {
     return ok();
   }
 
-  private static Optional<Rejection> checkPlaced(GovernanceState g, Event.LegalHoldPlaced e) {
+  private static Optional<Rejection> checkPlaced(GovernanceState g, Event.LegalHoldPlaced e,
+      org.covenant.core.spi.GlobalIds ids) {
     Account a = g.accounts.get(e.account());
     if (a == null) {
       return unknownAccount(e.account());
@@ -125,10 +127,12 @@ final class DataRightsRules {
     if (actor.isPresent()) {
       return actor;
     }
-    Meeting m = null;
+    // The meeting's account: held here, or (a sharded projection) another account's.
+    String meetingAccount = null;
     if (scope.kind() == HoldScope.Kind.MEETING) {
-      m = g.meetings.get(scope.id());
-      if (m == null) {
+      Meeting m = g.meetings.get(scope.id());
+      meetingAccount = m != null ? m.account : ids.meetingAccount(scope.id()).orElse(null);
+      if (meetingAccount == null) {
         return reject(UNKNOWN_MEETING, "no meeting `" + scope.id() + "`");
       }
     }
@@ -139,8 +143,8 @@ final class DataRightsRules {
     if (admin.isPresent()) {
       return admin;
     }
-    if (m != null && !m.account.equals(a.id)) {
-      return reject(NOT_AUTHORIZED, "meeting `" + m.id + "` belongs to another account");
+    if (meetingAccount != null && !meetingAccount.equals(a.id)) {
+      return reject(NOT_AUTHORIZED, "meeting `" + scope.id() + "` belongs to another account");
     }
     return ok();
   }

@@ -29,6 +29,7 @@ import org.covenant.core.event.Event;
 import org.covenant.core.event.Rejection;
 import org.covenant.core.event.RejectionCode;
 import org.covenant.core.event.Scope;
+import org.covenant.core.spi.GlobalIds;
 import org.covenant.core.state.Entities.Account;
 import org.covenant.core.state.Entities.Group;
 import org.covenant.core.state.Entities.Meeting;
@@ -120,15 +121,104 @@ public final class GovernanceState {
    * thread-safe against other appends: the ledger has one writer.
    */
   public Outcome apply(Event event) {
-    Optional<Rejection> rejection = check(event);
+    return apply(event, GlobalIds.NONE);
+  }
+
+  /**
+   * As {@link #apply(Event)}, asking {@code ids} about meeting and content ids this projection
+   * does not hold (a sharded projection: {@link GlobalIds}).
+   */
+  public Outcome apply(Event event, GlobalIds ids) {
+    return applyAt(event, head + 1, ids);
+  }
+
+  /**
+   * As {@link #apply(Event, GlobalIds)} for an event at a known ledger position after the head:
+   * the positions between belong to accounts this projection does not hold
+   * ({@link #skip(Event, long)} is the other way to pass them).
+   */
+  public Outcome applyAt(Event event, long position, GlobalIds ids) {
+    if (position <= head) {
+      throw new IllegalArgumentException("position " + position + " is not after the head "
+          + head);
+    }
+    Optional<Rejection> rejection = check(event, ids);
     if (rejection.isPresent()) {
       return new Outcome.Rejected(event, rejection.get());
     }
-    long pos = head + 1;
-    write(event, TimeKey.of(event.at()), pos);
+    write(event, TimeKey.of(event.at()), position);
     lastAt = TimeKey.of(event.at());
-    head = pos;
-    return new Outcome.Accepted(event, pos);
+    head = position;
+    return new Outcome.Accepted(event, position);
+  }
+
+  /**
+   * Passes a stored event of an account this projection does not hold (a cluster member's
+   * projection, docs/CLUSTER.md): only its part of the replicated index is written (the
+   * account's creation, terms acceptances and consent changes, which contributors' consent
+   * conditions and routing read); the head and the ledger's clock move to it. Not checked: it is
+   * a fact another member validated.
+   */
+  public void skip(Event event, long position) {
+    if (position <= head) {
+      throw new IllegalArgumentException("position " + position + " is not after the head "
+          + head);
+    }
+    long at = TimeKey.of(event.at());
+    if (isIndexed(event) && !(event instanceof Event.AccountCreated c
+        && accounts.containsKey(c.account()))) {
+      write(event, at, position);
+    }
+    lastAt = at;
+    head = position;
+  }
+
+  /**
+   * Moves the head and the clock to a position whose events (up to it) belong to accounts this
+   * projection does not hold and have no replicated part, with {@code at} the time of the event
+   * at that position.
+   */
+  public void skipTo(long position, java.time.Instant at) {
+    if (position < head) {
+      throw new IllegalArgumentException("position " + position + " is before the head " + head);
+    }
+    if (position > head) {
+      lastAt = TimeKey.of(at);
+      head = position;
+    }
+  }
+
+  /**
+   * Whether the event is part of the replicated index every member keeps for every account:
+   * {@code account.created}, {@code terms.accepted}, {@code consent.granted},
+   * {@code consent.withdrawn}.
+   */
+  public static boolean isIndexed(Event event) {
+    return event instanceof Event.AccountCreated || event instanceof Event.TermsAccepted
+        || event instanceof Event.ConsentGranted || event instanceof Event.ConsentWithdrawn;
+  }
+
+  /** Whether this projection holds the meeting (at the head). */
+  public boolean holdsMeeting(String meeting) {
+    return meetings.containsKey(meeting);
+  }
+
+  /** Whether this projection holds the content item (at the head). */
+  public boolean holdsContent(String content) {
+    return contents.view().find(content) >= 0;
+  }
+
+  /** The account of a meeting this projection holds. */
+  public Optional<String> meetingAccount(String meeting) {
+    Meeting m = meetings.get(meeting);
+    return m == null ? Optional.empty() : Optional.of(m.account);
+  }
+
+  /** The account of a content item this projection holds. */
+  public Optional<String> contentAccount(String content) {
+    ContentTable.View v = contents.view();
+    int i = v.find(content);
+    return i < 0 ? Optional.empty() : Optional.of(v.account(i));
   }
 
   /**
@@ -156,6 +246,11 @@ public final class GovernanceState {
 
   /** Checks an event against the head without appending it: the first failing check, if any. */
   public Optional<Rejection> check(Event event) {
+    return check(event, GlobalIds.NONE);
+  }
+
+  /** As {@link #check(Event)}, asking {@code ids} about ids this projection does not hold. */
+  public Optional<Rejection> check(Event event, GlobalIds ids) {
     long at = TimeKey.of(event.at());
     if (at < lastAt) {
       return reject(
@@ -209,7 +304,7 @@ public final class GovernanceState {
       return checkConsent(e.account(), e.consent(), e.by());
     }
     if (event instanceof Event.MeetingStarted e) {
-      return checkMeetingStarted(now, e);
+      return checkMeetingStarted(now, e, ids);
     }
     if (event instanceof Event.MeetingFeature e) {
       return checkMeetingFeature(now, e);
@@ -255,13 +350,13 @@ public final class GovernanceState {
                 "`" + e.participant() + "` never joined meeting `" + m.id + "`");
       }
     if (event instanceof Event.ContentCreated e) {
-      return checkContent(e);
+      return checkContent(e, ids);
     }
     if (event instanceof Event.ValuedSettingSet e) {
       return checkSetting(e.account(), e.scope(), e.key(), e.by(), Optional.empty(),
           Optional.of(e.value()), e.locked());
     }
-    Optional<Rejection> rights = DataRightsRules.check(this, event);
+    Optional<Rejection> rights = DataRightsRules.check(this, event, ids);
     if (rights != null) {
       return rights;
     }
@@ -441,7 +536,8 @@ public final class GovernanceState {
     return e == null ? null : e.value();
   }
 
-  private Optional<Rejection> checkMeetingStarted(Snapshot now, Event.MeetingStarted e) {
+  private Optional<Rejection> checkMeetingStarted(Snapshot now, Event.MeetingStarted e,
+      GlobalIds ids) {
     Account a = accounts.get(e.account());
     if (a == null) {
       return unknownAccount(e.account());
@@ -458,7 +554,7 @@ public final class GovernanceState {
     if (removed(a, host.id)) {
       return userRemoved(host.id, a);
     }
-    if (meetings.containsKey(e.meeting())) {
+    if (meetings.containsKey(e.meeting()) || ids.meetingAccount(e.meeting()).isPresent()) {
       return reject(DUPLICATE_ID, "meeting `" + e.meeting() + "` already exists");
     }
     for (String f : e.features()) {
@@ -508,7 +604,7 @@ public final class GovernanceState {
     return ok();
   }
 
-  private Optional<Rejection> checkContent(Event.ContentCreated e) {
+  private Optional<Rejection> checkContent(Event.ContentCreated e, GlobalIds ids) {
     Account a = accounts.get(e.account());
     if (a == null) {
       return unknownAccount(e.account());
@@ -516,22 +612,27 @@ public final class GovernanceState {
     if (Vocabulary.category(e.category()).isEmpty()) {
       return reject(UNKNOWN_CATEGORY, "no category `" + e.category() + "`");
     }
-    Meeting m = null;
+    // The meeting's account: held here, or (a sharded projection) another account's.
+    String meetingAccount = null;
     if (e.meeting().isPresent()) {
-      m = meetings.get(e.meeting().get());
-      if (m == null) {
-        return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting().get() + "`");
+      String id = e.meeting().get();
+      Meeting m = meetings.get(id);
+      meetingAccount = m != null ? m.account : ids.meetingAccount(id).orElse(null);
+      if (meetingAccount == null) {
+        return reject(UNKNOWN_MEETING, "no meeting `" + id + "`");
       }
-      if (e.author().isPresent() && !hasJoined(m, e.author().get())) {
+      if (e.author().isPresent() && !(m != null ? hasJoined(m, e.author().get())
+          : ids.joined(id, e.author().get()))) {
         return reject(UNKNOWN_PARTICIPANT, "author `" + e.author().get()
-            + "` never joined meeting `" + m.id + "` and is not its host");
+            + "` never joined meeting `" + id + "` and is not its host");
       }
     }
-    if (contents.view().find(e.content()) >= 0) {
+    if (contents.view().find(e.content()) >= 0 || ids.contentExists(e.content())) {
       return reject(DUPLICATE_ID, "content `" + e.content() + "` already exists");
     }
-    if (m != null && !m.account.equals(a.id)) {
-      return reject(NOT_AUTHORIZED, "meeting `" + m.id + "` belongs to another account");
+    if (meetingAccount != null && !meetingAccount.equals(a.id)) {
+      return reject(NOT_AUTHORIZED, "meeting `" + e.meeting().get()
+          + "` belongs to another account");
     }
     return ok();
   }
