@@ -222,6 +222,29 @@ public final class GovernanceState {
     return i < 0 ? Optional.empty() : Optional.of(v.account(i));
   }
 
+  /**
+   * Appends an event these rules accepted before, without checking it again: a stored ledger
+   * event, validated when it was appended (issue 15, replay). Only its time order is checked.
+   * For an event {@link #apply} accepts here, the state afterwards is exactly the one
+   * {@link #apply} makes (pinned by {@code TrustedReplayTest}); for any other event the result is
+   * undefined: it may throw (then discard this state) or leave a state no valid ledger has.
+   *
+   * @return the event's position
+   * @throws IllegalStateException when the event is earlier than the last one
+   */
+  public long applyValidated(Event event) {
+    long at = TimeKey.of(event.at());
+    if (at < lastAt) {
+      throw new IllegalStateException("`" + event.at() + "` is earlier than the last event's `"
+          + TimeKey.toInstant(lastAt) + "`");
+    }
+    long pos = head + 1;
+    write(event, at, pos);
+    lastAt = at;
+    head = pos;
+    return pos;
+  }
+
   /** Checks an event against the head without appending it: the first failing check, if any. */
   public Optional<Rejection> check(Event event) {
     return check(event, GlobalIds.NONE);
