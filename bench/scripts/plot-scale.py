@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Plots the growth curve of `covenant bench scale` (docs/BENCHMARKS.md) as an SVG.
 
-Usage: python3 bench/scripts/plot-scale.py docs/benchmarks/scale-runs.jsonl > docs/benchmarks/scale.svg
+Usage: python3 bench/scripts/plot-scale.py docs/benchmarks/scale-runs.jsonl [SERIES] > docs/benchmarks/scale.svg
+
+With SERIES, only the runs whose "series" field is SERIES are plotted (one code version measured
+at several lengths: a growth curve); without it, every run.
 
 The input holds one `bench scale` JSON object per line (as printed, plus an optional "label").
 Three panels against the ledger length (log scale): import rate per CPU-second (all threads,
@@ -23,10 +26,13 @@ def panels(runs):
         return r["import_events_per_cpu_s"]
     return [
         ("import, events per CPU-second", rate, lambda v: f"{v/1000:.0f}k", 100_000),
-        ("live heap, bytes per event", lambda r: r["open"]["heap_bytes_per_event"],
+        ("live heap, bytes per event",
+         lambda r: (r.get("open") or r["open_with_checkpoint"])["heap_bytes_per_event"],
          lambda v: f"{v:.0f}", 100),
-        ("time to ready, CPU seconds", lambda r: r["open"]["ready_cpu_seconds"],
+        ("time to ready, full replay, CPU s", lambda r: r["open"]["ready_cpu_seconds"],
          lambda v: f"{v:.0f}", None),
+        ("time to ready, from a checkpoint, CPU s",
+         lambda r: r["open_with_checkpoint"]["ready_cpu_seconds"], lambda v: f"{v:.1f}", 3),
     ]
 
 
@@ -89,6 +95,8 @@ def panel(x0, title, value, fmt, target, runs, out):
 
 def main():
     runs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+    if len(sys.argv) > 2:
+        runs = [r for r in runs if r.get("series") == sys.argv[2]]
     ps = panels(runs)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W*len(ps)}" height="{H+16}" '
            f'font-family="sans-serif">', f'<rect width="100%" height="100%" fill="white"/>']

@@ -49,11 +49,11 @@ public class TenancyBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     // The benchmark only asks holds(); listings, which read events back, are not measured.
+    org.covenant.core.state.GovernanceState state =
+        org.covenant.core.state.GovernanceState.create(name -> true);
     directory = new Directory(positions -> {
       throw new UnsupportedOperationException("no store behind this benchmark's directory");
-    }, () -> {
-      throw new UnsupportedOperationException("no projection behind this benchmark's directory");
-    });
+    }, state::snapshot);
     Instant at = Instant.parse("2030-01-01T00:00:00Z");
     List<StoredEvent> batch = new ArrayList<>();
     long position = 0;
@@ -66,7 +66,9 @@ public class TenancyBenchmark {
           "customer_content.chat", "a" + (i % accounts), Optional.empty(), Optional.empty(),
           List.of()), Optional.empty()));
     }
-    directory.apply(batch);
+    for (StoredEvent s : batch) {
+      state.apply(s.event());
+    }
     caller = directory.account("a7").orElseThrow();
     // Decisions' evidence: three positions of the caller's account, two of others.
     evidence = new long[1024][];

@@ -70,8 +70,8 @@ public final class DatasetCommand implements Runnable {
   }
 
   /** The event store of a data directory (SQLite) or a PostgreSQL URL, for reading. */
-  static EventStore store(Path data, Optional<String> db) {
-    return db.isPresent() ? PostgresEventStore.open(LedgerConfig.postgres(db.get()))
+  static EventStore store(Path data, Optional<LedgerConfig.Postgres> db) {
+    return db.isPresent() ? PostgresEventStore.open(db.get())
         : SqliteEventStore.open(LedgerConfig.sqlite(data));
   }
 
@@ -93,7 +93,8 @@ public final class DatasetCommand implements Runnable {
    * The ledger at the head, replayed into the core projection (the one that validates events and
    * answers decisions), or the problems (terms the catalog does not know).
    */
-  static Result<LedgerIndex> index(Path data, Optional<String> db, TermsCatalog catalog,
+  static Result<LedgerIndex> index(Path data, Optional<LedgerConfig.Postgres> db,
+      TermsCatalog catalog,
       Progress progress) {
     try (EventStore store = store(data, db)) {
       long head = store.head();
@@ -123,13 +124,13 @@ public final class DatasetCommand implements Runnable {
    * The lineage registry: in the ledger's PostgreSQL schema with {@code --db} (so every CLI and
    * member sees one), else in the data directory (docs/CLUSTER.md, "What lives where").
    */
-  static LineageRegistry lineage(Path data, Optional<String> db) {
-    return db.isPresent() ? LineageRegistry.postgres(LedgerConfig.postgres(db.get()))
+  static LineageRegistry lineage(Path data, Optional<LedgerConfig.Postgres> db) {
+    return db.isPresent() ? LineageRegistry.postgres(db.get())
         : LineageRegistry.open(data);
   }
 
   /** Syncs the lineage registry with the ledger and emits an event per withdrawal found. */
-  static List<LineageRegistry.Withdrawal> sync(Path data, Optional<String> db,
+  static List<LineageRegistry.Withdrawal> sync(Path data, Optional<LedgerConfig.Postgres> db,
       Optional<URI> openLineage) {
     LineageRegistry registry = lineage(data, db);
     List<StoredEvent> fresh;
@@ -154,7 +155,8 @@ public final class DatasetCommand implements Runnable {
         "--at (default: now), and write the dataset directory OUT: manifest.json (counts,",
         "exclusions by reason, policy revision, ledger position, log checkpoints, the RFC 9162",
         "root of the included ids), included.ids, included.corpus and accounts.tsv. One leaf",
-        "goes to the data directory's transparency log; the build is registered for lineage",
+        "goes to the data directory's transparency log (with --db: to the cluster's log, queued",
+        "for the elected writer, waited for up to 30 s); the build is registered for lineage",
         "and an OpenLineage event is appended to DIR/training/openlineage.jsonl. OUT is written",
         "under a hidden name and renamed when complete.",
         "",
@@ -169,8 +171,7 @@ public final class DatasetCommand implements Runnable {
         description = "Data directory: ledger (unless --db), log, lineage registry.")
     Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL", description = "Read the ledger from PostgreSQL.")
-    Optional<String> db;
+    @CommandLine.Mixin DbOptions dbOptions;
 
     @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "Corpus file.")
     Path corpus;
@@ -232,6 +233,7 @@ public final class DatasetCommand implements Runnable {
       if (catalog instanceof Result.Failed<TermsCatalog> f) {
         return invalid(err, f.problems());
       }
+      Optional<LedgerConfig.Postgres> db = dbOptions.postgres();
       Progress progress = progress();
       Result<LedgerIndex> index = index(data, db,
           ((Result.Ok<TermsCatalog>) catalog).value(), progress);
@@ -242,10 +244,13 @@ public final class DatasetCommand implements Runnable {
       DatasetBuilder.Request req = new DatasetBuilder.Request(corpus, purpose, when, out,
           threads.orElse(Runtime.getRuntime().availableProcessors()), Optional.of(data));
       LedgerIndex ledger = ((Result.Ok<LedgerIndex>) index).value();
-      Result<DatasetManifest> built = spark
-          ? SparkEngine.datasetBuild(master, req, ledger, BuildLog.dataDir(data), progress,
-              Instant.now())
-          : DatasetBuilder.build(req, ledger, BuildLog.dataDir(data), progress, Instant.now());
+      Result<DatasetManifest> built;
+      try (JobLog log = JobLog.of(data, db)) {
+        built = spark
+            ? SparkEngine.datasetBuild(master, req, ledger, log.buildLog(), progress,
+                Instant.now())
+            : DatasetBuilder.build(req, ledger, log.buildLog(), progress, Instant.now());
+      }
       if (built instanceof Result.Failed<DatasetManifest> f) {
         return invalid(err, f.problems());
       }

@@ -102,7 +102,7 @@ public final class DsrCommand implements Runnable {
       return 2;
     }
     DataDirectory dir = DataDirectory.at(t.ledger.data.get());
-    try (LoggedLedger logged = LoggedLedger.open(t.ledger.data, t.ledger.db,
+    try (LoggedLedger logged = LoggedLedger.open(t.ledger.config(), t.ledger.data,
         ((Result.Ok<TermsCatalog>) catalog).value())) {
       TiledLog log = logged.log().orElse(null);
       TiledLog reader = log != null ? null : dir.openLogReadOnly();

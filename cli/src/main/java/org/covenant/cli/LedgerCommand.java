@@ -90,7 +90,7 @@ public final class LedgerCommand implements Runnable {
       int rejected = 0;
       int duplicates = 0;
       long head;
-      try (LoggedLedger logged = LoggedLedger.open(ledger.data, ledger.db,
+      try (LoggedLedger logged = LoggedLedger.open(ledger.config(), ledger.data,
           ((Result.Ok<TermsCatalog>) catalog).value())) {
         if (logged.logHeldElsewhere()) {
           err.println("covenant: note: another process (a running server) holds the log in `"

@@ -20,13 +20,23 @@ final class LedgerOptions {
       description = "A PostgreSQL ledger instead: jdbc:postgresql://HOST:PORT/DB?user=USER.")
   Optional<String> db;
 
+  @Option(names = "--db-schema", defaultValue = DbOptions.DEFAULT_SCHEMA, paramLabel = "NAME",
+      description = "With --db: the PostgreSQL schema (default covenant, as `serve --db-schema`).")
+  String dbSchema = DbOptions.DEFAULT_SCHEMA;
+
   @Option(names = "--terms-dir", paramLabel = "DIR",
       description = "Add the terms (policy YAML files) in DIR to the built-in ones.")
   Optional<Path> termsDir;
 
   /** Opens the ledger; a {@code StoreException} carries the error to the caller. */
   Ledger open(TermsCatalog catalog) {
-    return Ledger.open(LedgerConfig.of(data, db), catalog);
+    return Ledger.open(config(), catalog);
+  }
+
+  /** The ledger's configuration: {@code --data} or {@code --db} in {@code --db-schema}. */
+  LedgerConfig config() {
+    LedgerConfig c = LedgerConfig.of(data, db);
+    return c instanceof LedgerConfig.Postgres pg ? pg.withSchema(dbSchema) : c;
   }
 
   /** The built-in terms plus {@code --terms-dir}, or the problems with the latter. */

@@ -13,6 +13,7 @@ import org.covenant.training.LineageRegistry;
 import org.covenant.training.ModelRegistryEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code covenant lineage affected|sync|builds}: which datasets and models hold whose content. */
@@ -61,7 +62,7 @@ public final class LineageCommand implements Runnable {
 
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL") Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Option(names = "--account", required = true, paramLabel = "A") String account;
 
@@ -70,8 +71,8 @@ public final class LineageCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      DatasetCommand.sync(data, db, openLineage);
-      LineageRegistry.Affected a = DatasetCommand.lineage(data, db).affected(account);
+      DatasetCommand.sync(data, dbOptions.postgres(), openLineage);
+      LineageRegistry.Affected a = DatasetCommand.lineage(data, dbOptions.postgres()).affected(account);
       for (LineageRegistry.BuildShare s : a.builds()) {
         ObjectNode o = Json.object();
         o.put("kind", "dataset");
@@ -105,14 +106,14 @@ public final class LineageCommand implements Runnable {
 
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL") Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Option(names = "--openlineage-url", paramLabel = "URL") Optional<URI> openLineage;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<LineageRegistry.Withdrawal> found = DatasetCommand.sync(data, db, openLineage);
+      List<LineageRegistry.Withdrawal> found = DatasetCommand.sync(data, dbOptions.postgres(), openLineage);
       for (LineageRegistry.Withdrawal w : found) {
         ObjectNode o = Json.object();
         o.put("account", w.account());
@@ -125,7 +126,7 @@ public final class LineageCommand implements Runnable {
         out.println(Json.line(o));
       }
       out.println(found.size() + " withdrawal(s) reach a build; scanned to position "
-          + DatasetCommand.lineage(data, db).scannedPosition());
+          + DatasetCommand.lineage(data, dbOptions.postgres()).scannedPosition());
       out.flush();
       return 0;
     }
@@ -139,14 +140,12 @@ public final class LineageCommand implements Runnable {
 
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-        description = "The registry is in this PostgreSQL ledger's schema.")
-    Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      for (LineageRegistry.BuildEntry b : DatasetCommand.lineage(data, db).builds()) {
+      for (LineageRegistry.BuildEntry b : DatasetCommand.lineage(data, dbOptions.postgres()).builds()) {
         ObjectNode o = Json.object();
         o.put("build", b.build());
         o.put("purpose", b.purpose());

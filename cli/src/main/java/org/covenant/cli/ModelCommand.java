@@ -22,6 +22,7 @@ import org.covenant.training.LineageRegistry;
 import org.covenant.training.ModelRegistryEntry;
 import org.covenant.training.NaiveBayes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -79,9 +80,7 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--openlineage-url", paramLabel = "URL") Optional<URI> openLineage;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-        description = "The lineage registry is in this PostgreSQL ledger's schema.")
-    Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Override
     public Integer call() {
@@ -125,7 +124,7 @@ public final class ModelCommand implements Runnable {
       ObjectNode o = Json.object();
       o.put("model", modelName);
       if (!dataDir.isEmpty()) {
-        ModelRegistryEntry e = DatasetCommand.lineage(Path.of(dataDir), db).registerModel(modelName,
+        ModelRegistryEntry e = DatasetCommand.lineage(Path.of(dataDir), dbOptions.postgres()).registerModel(modelName,
             List.of(m.build()), out, t.model().countsSha256(), List.copyOf(new TreeSet<>(exclude)),
             Optional.empty(), Instant.now());
         LineageEvents.create(LineageEvents.defaultFile(Path.of(dataDir)), openLineage)
@@ -165,9 +164,7 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--openlineage-url", paramLabel = "URL") Optional<URI> openLineage;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-        description = "The lineage registry is in this PostgreSQL ledger's schema.")
-    Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Override
     public Integer call() {
@@ -187,7 +184,7 @@ public final class ModelCommand implements Runnable {
       o.put("counts_sha256", after.countsSha256());
       Optional<Path> data = dataDirOf(before.metadata());
       if (data.isPresent()) {
-        LineageRegistry registry = DatasetCommand.lineage(data.get(), db);
+        LineageRegistry registry = DatasetCommand.lineage(data.get(), dbOptions.postgres());
         Optional<ModelRegistryEntry> prior = registry.modelByFile(model);
         if (prior.isPresent()) {
           Set<String> unlearned = new TreeSet<>(prior.get().unlearned());
@@ -218,13 +215,13 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL") Optional<String> db;
+    @Mixin DbOptions dbOptions;
 
     @Override
     public Integer call() {
-      DatasetCommand.sync(data, db, Optional.empty());
+      DatasetCommand.sync(data, dbOptions.postgres(), Optional.empty());
       PrintWriter out = spec.commandLine().getOut();
-      for (ModelRegistryEntry m : DatasetCommand.lineage(data, db).models()) {
+      for (ModelRegistryEntry m : DatasetCommand.lineage(data, dbOptions.postgres()).models()) {
         out.println(Json.line(LineageCommand.model(m)));
       }
       out.flush();

@@ -97,7 +97,7 @@ public final class RetentionCommand implements Runnable {
         out.flush();
         return 0;
       }
-      try (LoggedLedger logged = LoggedLedger.open(ledger.data, ledger.db, terms)) {
+      try (LoggedLedger logged = LoggedLedger.open(ledger.config(), ledger.data, terms)) {
         Ledger l = logged.ledger();
         Snapshot s = l.snapshot();
         Optional<Instant> clock = l.snapshot().position() == 0 ? Optional.empty()

@@ -177,6 +177,10 @@ public final class TelemetryCommand implements Runnable {
         description = "Read diagnostics.optional from a PostgreSQL ledger.")
     String db;
 
+    @Option(names = "--db-schema", defaultValue = DbOptions.DEFAULT_SCHEMA, paramLabel = "NAME",
+        description = "With --db: the PostgreSQL schema (default covenant, as serve's).")
+    String dbSchema = DbOptions.DEFAULT_SCHEMA;
+
     @Option(names = "--ledger", paramLabel = "FILE",
         description = "Privacy budget ledger (default OUT/privacy-ledger.jsonl).")
     Path ledger;
@@ -245,8 +249,18 @@ public final class TelemetryCommand implements Runnable {
       TelemetryReport.ReportOutcome outcome;
       if (data != null || db != null) {
         // The composition root's wiring: consent as the core resolves it from the ledger.
-        try (LoggedLedger l = LoggedLedger.open(Optional.ofNullable(data),
-            Optional.ofNullable(db), org.covenant.format.TermsLibrary.builtInCatalog())) {
+        org.covenant.store.LedgerConfig config;
+        try {
+          config = org.covenant.store.LedgerConfig.of(Optional.ofNullable(data),
+              Optional.ofNullable(db));
+          if (config instanceof org.covenant.store.LedgerConfig.Postgres pg) {
+            config = pg.withSchema(dbSchema);
+          }
+        } catch (org.covenant.store.StoreException e) {
+          return invalid(spec, "--data/--db: " + e.getMessage());
+        }
+        try (LoggedLedger l = LoggedLedger.open(config, Optional.ofNullable(data),
+            org.covenant.format.TermsLibrary.builtInCatalog())) {
           // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7).
           org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(
               log -> log.append(List.of(org.covenant.evidence.JobLeaves.telemetryRelease(entry))));

@@ -365,7 +365,42 @@ public final class LedgerFeed {
     return eventLeaf(e, owners());
   }
 
+  /**
+   * The leaf written straight from the record (EventJson): RFC 8785 orders its members event,
+   * position, type. The same bytes as {@link #eventLeafFromTree} (pinned by DataDirectoryTest).
+   */
   private byte[] eventLeaf(StoredEvent e, Snapshot owners) {
+    // The fields the owner is found by, as a small tree: type, account, meeting, content.
+    ObjectNode named = Json.object();
+    org.covenant.format.EventJson.strings(e.event(), (field, value) -> {
+      if (field.equals("type") || field.equals("account") || field.equals("meeting")
+          || field.equals("content")) {
+        named.put(field, value);
+      }
+      return value;
+    });
+    String account = ownerOf(e, named, owners).orElse("");
+    StringBuilder out = new StringBuilder(256).append("{\"event\":");
+    org.covenant.format.EventJson.canonical(e.event(), (field, value) -> {
+      if (PERSONAL.contains(field)) {
+        return pseudonyms.of(account, value);
+      }
+      if (field.equals("scope") && value.startsWith(USER_SCOPE)) {
+        return USER_SCOPE + pseudonyms.of(account, value.substring(USER_SCOPE.length()));
+      }
+      return value;
+    }, out);
+    out.append(",\"position\":").append(e.position()).append(",\"type\":\"")
+        .append(EVENT_LEAF).append("\"}");
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@link #eventLeaf} through a tree: the general path, kept for the test that pins both. */
+  synchronized byte[] eventLeafFromTree(StoredEvent e) {
+    return eventLeafFromTree(e, owners());
+  }
+
+  private byte[] eventLeafFromTree(StoredEvent e, Snapshot owners) {
     ObjectNode event = EventCodec.toJson(e.event());
     // Salts are per account (docs/DECISIONS.md, "Salts per account"); an event whose account
     // is unknown (none in a valid ledger) names its people under the account "".
@@ -402,6 +437,17 @@ public final class LedgerFeed {
   public synchronized boolean erase(String account, String person) {
     catchUp();
     return pseudonyms.erase(account, person);
+  }
+
+  /**
+   * Logs a bulk job's one leaf ({@link JobLeaves}) queued by a CLI for the cluster's log writer
+   * (docs/CLUSTER.md, "Job leaves"): the checkpoint before it, its index, and the checkpoint that
+   * commits it, read under this feed's lock so no other leaf comes in between.
+   */
+  public synchronized DataDirectory.Appended appendJobLeaf(byte[] leaf) {
+    String before = log.checkpoint().note();
+    long index = log.append(List.of(leaf));
+    return new DataDirectory.Appended(index, before, log.checkpoint().note());
   }
 
   /**

@@ -79,8 +79,8 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     this.feed = feed;
     this.ledger = ledger;
     this.policy = policy;
-    List<CheckpointStore.Stored> stored = safeList(store);
-    this.lastPosition = stored.isEmpty() ? 0 : stored.get(0).position();
+    // The newest stored one is checked before the first write relies on it (lastValid).
+    this.lastPosition = -1;
     if (background) {
       thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "covenant-checkpoints");
@@ -220,10 +220,30 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     return new ProjectionCheckpoints(store, feed, ledger, policy, false);
   }
 
+  /**
+   * The position of the newest checkpoint that can be read (a valid frame, in this version's
+   * format), found on first use: one in an older format, or damaged, at the head must not stop
+   * a new one from being written there.
+   */
+  private synchronized long lastValid() {
+    if (lastPosition < 0) {
+      lastPosition = 0;
+      for (CheckpointStore.Stored s : safeList(store)) {
+        ProjectionCheckpoint.FrameCheck c =
+            ProjectionCheckpoint.check(CheckpointStore.source(s));
+        if (c instanceof ProjectionCheckpoint.FrameCheck.Valid) {
+          lastPosition = s.position();
+          break;
+        }
+      }
+    }
+    return lastPosition;
+  }
+
   private void tick() {
     try {
       LedgerFeed.LogPoint point = feed.logPoint();
-      long fresh = point.position() - lastPosition;
+      long fresh = point.position() - lastValid();
       boolean due = fresh >= policy.everyEvents() || (fresh > 0
           && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos());
       if (due) {
@@ -241,14 +261,14 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   public synchronized Optional<Long> writeNow() throws IOException {
     feed.catchUp();
     LedgerFeed.LogPoint point = feed.logPoint();
-    if (point.position() <= lastPosition) {
+    if (point.position() <= lastValid()) {
       return Optional.empty();
     }
     return Optional.of(write(point));
   }
 
   private synchronized long write(LedgerFeed.LogPoint point) throws IOException {
-    if (point.position() <= lastPosition) {
+    if (point.position() <= lastValid()) {
       return lastPosition;
     }
     long t0 = System.nanoTime();
@@ -263,7 +283,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
   /** The position of the newest checkpoint written or found (0: none). */
   public synchronized long lastPosition() {
-    return lastPosition;
+    return lastValid();
   }
 
   /**

@@ -125,4 +125,39 @@ class DataDirectoryTest {
       }
     }
   }
+
+  @Test
+  void aLeafWrittenStraightFromTheEventIsTheLeafOfItsTree(@TempDir Path dir) {
+    DataDirectory d = DataDirectory.at(dir).create();
+    java.util.List<Event> events = java.util.List.of(
+        new Event.AccountCreated(T0, "acme", "alice"),
+        new Event.TermsAccepted(T0.plusNanos(1), "acme", "default", "alice"),
+        new Event.UserAdded(T0.plusMillis(1), "acme", "bob", org.covenant.core.vocab.Role.MEMBER,
+            Optional.of("eng")),
+        new Event.SettingSet(T0.plusSeconds(1), "acme",
+            org.covenant.core.event.Scope.parse("user:bob").orElseThrow(), "recording.cloud",
+            true, false, "alice"),
+        new Event.ValuedSettingSet(T0.plusSeconds(2), "acme",
+            org.covenant.core.event.Scope.parse("group:eng").orElseThrow(), "retention.days",
+            new org.covenant.core.event.SettingValue.Number(30), true, "alice"),
+        new Event.MeetingStarted(T0.plusSeconds(3), "acme", "m1", "bob", java.util.List.of()),
+        new Event.ParticipantJoined(T0.plusSeconds(4), "m1", "guest", Optional.of("other")),
+        new Event.ContentCreated(T0.plusSeconds(5), "c1", "recording", "acme",
+            Optional.of("m1"), Optional.of("guest"), java.util.List.of("acme", "other")),
+        new Event.LegalHoldPlaced(T0.plusSeconds(6), "acme", "h1",
+            org.covenant.core.event.HoldScope.parse("user:bob").orElseThrow(),
+            "a \"quoted\"\nmatter \u00e9\uD83D\uDE00", "alice"),
+        new Event.UserRemoved(T0.plusSeconds(7), "acme", "bob", "alice"));
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()),
+        TermsLibrary.builtInCatalog()); TiledLog log = d.openLog()) {
+      LedgerFeed feed = d.feed(log, ledger);
+      long position = 1;
+      for (Event e : events) {
+        org.covenant.core.spi.StoredEvent stored =
+            new org.covenant.core.spi.StoredEvent(position++, e, Optional.empty());
+        assertThat(new String(feed.eventLeaf(stored), StandardCharsets.UTF_8)).as("%s", e)
+            .isEqualTo(new String(feed.eventLeafFromTree(stored), StandardCharsets.UTF_8));
+      }
+    }
+  }
 }

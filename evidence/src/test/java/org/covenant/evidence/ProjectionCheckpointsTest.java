@@ -102,7 +102,15 @@ class ProjectionCheckpointsTest {
     try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
       assertThat(f.warnings).singleElement().asString().contains("format 0");
       assertThat(f.ledger.startedFrom()).isEmpty();
+      // An older format at the head does not stop a new checkpoint at the same position.
+      assertThat(f.checkpoints.writeNow()).contains(400L);
     }
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      assertThat(f.warnings).isEmpty();
+      assertThat(f.ledger.startedFrom()).isPresent();
+      assertThat(f.digest()).isEqualTo(full);
+    }
+    Files.write(file, older);
     // stored under another position than it says
     Files.delete(file);
     Files.write(dir.resolve("checkpoints/projection-399.ckpt"), good);

@@ -173,8 +173,7 @@ public final class Deployment {
     return (ns, position) -> ns != main ? Optional.empty()
         : feed.receipt(position, "rcpt-" + main.id() + "-", account -> main.directory()
             .account(account)
-            .map(a -> a.termsHistory().isEmpty() ? "none"
-                : a.termsHistory().get(a.termsHistory().size() - 1).terms())
+            .flatMap(Directory.AccountInfo::currentTerms)
             .orElse("none"));
   }
 }

@@ -228,6 +228,7 @@ final class LedgerRoutes {
       case UNKNOWN_PARTICIPANT -> "participant";
       case NOT_AUTHORIZED -> "by";
       case SETTING_LOCKED, SETTING_CEILING -> "scope";
+      case INVALID_VALUE -> "value";
       default -> main;
     };
   }
@@ -584,6 +585,12 @@ final class LedgerRoutes {
   }
 
   private void putSetting(Context ctx) {
+    Optional<org.covenant.core.vocab.ValuedSetting> valued =
+        org.covenant.core.vocab.ValuedSetting.of(ctx.pathParam("key"));
+    if (valued.isPresent()) {
+      putValuedSetting(ctx, valued.get());
+      return;
+    }
     Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
     SettingDef d = settingKey(ctx.pathParam("key"));
     ObjectNode body = Http.object(ctx, config.maxBody());
@@ -597,8 +604,65 @@ final class LedgerRoutes {
     Http.json(ctx, 200, settingChanged(ctx, a, d, scope, pos));
   }
 
+  /**
+   * {@code PUT …/settings/retention.days} or {@code …/data_regions.allowed} (docs/DATA-RIGHTS.md,
+   * "Valued settings"): a whole number of days or a list of region codes. A value of the wrong
+   * shape is 400 {@code invalid_input} naming {@code value}; one that does not fit the key (days
+   * out of range, a malformed region, a level the key is not settable at) is the ledger's
+   * {@code invalid_value}, also naming {@code value}.
+   */
+  private void putValuedSetting(Context ctx, org.covenant.core.vocab.ValuedSetting key) {
+    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    ObjectNode body = Http.object(ctx, config.maxBody());
+    Http.only(body, Set.of("scope", "value", "locked", "by"), "");
+    Scope scope = scope(Http.field("", () -> Json.optStr(body, "scope")).orElse("account"));
+    JsonNode v = body.get("value");
+    org.covenant.core.event.SettingValue value;
+    if (key == org.covenant.core.vocab.ValuedSetting.RETENTION_DAYS) {
+      if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+        throw ServerException.invalid("value", "`" + key.key() + "` takes a whole number of "
+            + "days, got " + (v == null ? "nothing" : Json.kind(v)));
+      }
+      value = new org.covenant.core.event.SettingValue.Number(v.asLong());
+    } else {
+      if (v == null || !v.isArray()) {
+        throw ServerException.invalid("value", "`" + key.key() + "` takes a list of region "
+            + "codes, got " + (v == null ? "nothing" : Json.kind(v)));
+      }
+      value = new org.covenant.core.event.SettingValue.Codes(
+          Http.field("", () -> Json.strings(body, "value", true)));
+    }
+    boolean locked = Http.field("", () -> Json.optBool(body, "locked")).orElse(false);
+    String by = Tenancy.actor(ctx, a, Http.field("", () -> Json.optStr(body, "by")));
+    long pos = appendOne(ctx, new Event.ValuedSettingSet(now(), a.account(), scope, key.key(),
+        value, locked, by), "value");
+    ObjectNode o = Json.object();
+    o.put("position", pos);
+    o.put("account", a.account());
+    o.put("key", key.key());
+    o.put("scope", scope.toString());
+    o.set("value", v.deepCopy());
+    o.put("locked", locked);
+    Http.json(ctx, 200, o);
+  }
+
   private void clearSetting(Context ctx) {
     Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
+    Optional<org.covenant.core.vocab.ValuedSetting> valued =
+        org.covenant.core.vocab.ValuedSetting.of(ctx.pathParam("key"));
+    if (valued.isPresent()) {
+      Scope scope = scope(Http.stringParam(ctx, "scope").orElse("account"));
+      String by = Tenancy.actor(ctx, a, Http.stringParam(ctx, "by"));
+      long pos = appendOne(ctx, new Event.SettingCleared(now(), a.account(), scope,
+          valued.get().key(), by), "key");
+      ObjectNode o = Json.object();
+      o.put("position", pos);
+      o.put("account", a.account());
+      o.put("key", valued.get().key());
+      o.put("scope", scope.toString());
+      Http.json(ctx, 200, o);
+      return;
+    }
     SettingDef d = settingKey(ctx.pathParam("key"));
     Scope scope = scope(Http.stringParam(ctx, "scope").orElse("account"));
     String by = Tenancy.actor(ctx, a, Http.stringParam(ctx, "by"));

@@ -26,8 +26,6 @@ import org.covenant.store.StoreException;
  * deny with {@code store_unavailable}. Writes fail with 503 at once.
  */
 public final class Namespace implements AutoCloseable {
-  private static final int PAGE = 10_000;
-
   private final String id;
   private final Ledger ledger;
   private final Directory directory;
@@ -35,7 +33,6 @@ public final class Namespace implements AutoCloseable {
   private final DecisionLog decisions;
   private final Clock clock;
   private final Duration staleAfter;
-  private final AutoCloseable subscription;
   private volatile long freshAt;
   private volatile boolean storeUp = true;
   /** When the refresh in progress started (0: none). */
@@ -52,8 +49,6 @@ public final class Namespace implements AutoCloseable {
     this.decisions = Objects.requireNonNull(decisions, "decisions");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
-    this.subscription = ledger.onAppended(this::feed);
-    catchUp();
     this.freshAt = clock.millis();
   }
 
@@ -68,9 +63,8 @@ public final class Namespace implements AutoCloseable {
   }
 
   /**
-   * Opens the ledger the configuration names and a namespace over it, building the directory
-   * from the same replay as the ledger's projection (the ledger is read once, and both hold the
-   * same strings).
+   * Opens the ledger the configuration names and a namespace over it; the directory reads the
+   * ledger's projection (nothing is replayed but the projection's own replay).
    *
    * @throws StoreException as {@link Ledger#open(LedgerConfig, TermsCatalog)}
    */
@@ -83,71 +77,52 @@ public final class Namespace implements AutoCloseable {
    * As {@link #open(String, LedgerConfig, TermsCatalog, DecisionLog, Clock, Duration)}, the
    * ledger's projection starting from the first of {@code starts} (projection checkpoints) that
    * holds ({@link Ledger#open(LedgerConfig, TermsCatalog, java.util.function.Consumer, List)}).
-   * The directory reads users, groups, meetings and content owners from the projection; its
-   * own histories still read the events before the checkpoint from the ledger (they are not in
-   * the checkpoint).
+   * The directory reads everything from the projection (the checkpoint holds the ledger's index
+   * by account too), so a start from a checkpoint reads only the ledger's tail.
    */
   public static Namespace open(String id, LedgerConfig config, TermsCatalog catalog,
       DecisionLog decisions, Clock clock, Duration staleAfter,
       List<? extends Ledger.Start> starts) {
-    Namespace[] self = new Namespace[1];
-    // Users, groups, meetings and content owners are read from the ledger's projection, which
-    // the open hands over before its replay (and applies every event before the directory).
-    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
-        () -> projection.get().get());
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, catalog, directory::apply, projection::set, starts);
+      ledger = Ledger.open(config, catalog, page -> {}, starts);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;
     }
     try {
-      self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
+      return over(id, ledger, decisions, clock, staleAfter);
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
     }
-    return self[0];
   }
 
   /**
    * Opens a shared PostgreSQL ledger as a cluster member projecting only the accounts {@code
    * owns} accepts ({@link Ledger#openShard}; the cluster thread changes the set with {@link
    * Ledger#reshard}) and a namespace over it (docs/CLUSTER.md, "Sharded projection"). The
-   * directory indexes every account's ledger positions (8 bytes an event) and histories, read
-   * from the store in position order, so an account that moves here is listed without another
-   * read; its users, groups, meetings and content come from the projection, which holds the
-   * owned accounts only, and content of other accounts resolves through the ledger's registry.
+   * directory reads the projection, which holds the owned accounts in full (their index by
+   * account included) and every account's replicated index.
    *
    * @throws StoreException as {@link Ledger#openShard}
    */
   public static Namespace openShard(String id, LedgerConfig.Postgres config,
       TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
       Clock clock, Duration staleAfter) {
-    Namespace[] self = new Namespace[1];
-    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Snapshot>> projection =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Directory directory = new Directory(positions -> self[0].eventsAt(positions),
-        () -> projection.get().get());
     Ledger ledger;
     try {
-      ledger = Ledger.openShard(config, catalog, owns, page -> { }, projection::set);
+      ledger = Ledger.openShard(config, catalog, owns);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;
     }
-    directory.contentElsewhere(ledger::accountOfContent);
     try {
-      // The constructor's catch-up reads the whole ledger into the directory's index.
-      self[0] = new Namespace(id, ledger, directory, decisions, clock, staleAfter);
+      return over(id, ledger, decisions, clock, staleAfter);
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
     }
-    return self[0];
   }
 
   /** The namespace id ({@code main} for the data directory's ledger). */
@@ -210,7 +185,6 @@ public final class Namespace implements AutoCloseable {
     try {
       ledger.refresh();
       markFresh();
-      catchUp();
       return true;
     } catch (StoreException e) {
       if (StoreException.UNAVAILABLE.equals(e.code())) {
@@ -269,22 +243,6 @@ public final class Namespace implements AutoCloseable {
     }
   }
 
-  private void feed(List<StoredEvent> batch) {
-    if (!directory.apply(batch)) {
-      catchUp();
-    }
-  }
-
-  private synchronized void catchUp() {
-    while (true) {
-      List<StoredEvent> page = ledger.events(directory.position(), PAGE);
-      directory.apply(page);
-      if (page.size() < PAGE) {
-        return;
-      }
-    }
-  }
-
   /**
    * Closes {@code resource} first when this namespace closes, while the ledger is still open
    * (e.g. the projection checkpoint writer, which writes one last checkpoint).
@@ -304,11 +262,6 @@ public final class Namespace implements AutoCloseable {
       }
     }
     closeFirst.clear();
-    try {
-      subscription.close();
-    } catch (Exception e) {
-      // Removing a listener from a list cannot fail; nothing to report.
-    }
     decisions.close();
     ledger.close();
   }

@@ -45,6 +45,43 @@ class ApiIT {
     assertThat(r.json().path("field").asText()).isEqualTo("scope");
   }
 
+  /**
+   * Valued settings (docs/DATA-RIGHTS.md) through {@code PUT …/settings/{key}}: a whole number of
+   * days, a list of region codes; a value of the wrong shape is 400 naming {@code value}, one that
+   * does not fit the key is the ledger's {@code invalid_value}, also naming {@code value}.
+   */
+  @Test
+  void valuedSettings_areSetThroughPut_andBadValuesNameTheField() {
+    TestClient alice = op.as(memberToken("acme", "alice"));
+    TestClient.Response r = alice.put("/v1/accounts/acme/settings/retention.days",
+        "{\"value\":30}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("value").asLong()).isEqualTo(30);
+    assertThat(r.json().path("position").asLong()).isPositive();
+    r = alice.put("/v1/accounts/acme/settings/data_regions.allowed",
+        "{\"value\":[\"eu-west\"],\"scope\":\"account\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("value").get(0).asText()).isEqualTo("eu-west");
+    r = alice.delete("/v1/accounts/acme/settings/data_regions.allowed");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("position").asLong()).isPositive();
+
+    r = alice.put("/v1/accounts/acme/settings/retention.days", "{\"value\":\"30\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("field").asText()).isEqualTo("value");
+    r = alice.put("/v1/accounts/acme/settings/data_regions.allowed", "{\"value\":true}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("field").asText()).isEqualTo("value");
+    r = alice.put("/v1/accounts/acme/settings/retention.days", "{\"value\":-1}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("code").asText()).as(r.body()).isEqualTo("invalid_value");
+    assertThat(r.json().path("field").asText()).isEqualTo("value");
+    r = alice.put("/v1/accounts/acme/settings/data_regions.allowed",
+        "{\"value\":[\"EU WEST\"]}");
+    assertThat(r.json().path("code").asText()).as(r.body()).isEqualTo("invalid_value");
+    assertThat(r.json().path("field").asText()).isEqualTo("value");
+  }
+
   @Test
   void memberMayNotWriteAccountLevel_is403NotAuthorized() {
     TestClient bob = op.as(memberToken("acme", "bob"));

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.core.state.GovernanceState;
+import org.covenant.core.state.ProjectionCheckpoint;
+import org.covenant.core.state.TimeKey;
 import org.junit.jupiter.api.Test;
 
 class DirectoryTest {
@@ -40,9 +42,6 @@ class DirectoryTest {
     for (StoredEvent s : batch) {
       assertThat(state.apply(s.event()).accepted()).as("%s", s.event()).isTrue();
     }
-    // Applied in two parts, as the feed does.
-    assertThat(d.apply(batch.subList(0, 200))).isTrue();
-    assertThat(d.apply(batch.subList(200, batch.size()))).isTrue();
     for (StoredEvent s : batch) {
       String owner = d.accountOf(s.event()).orElseThrow();
       for (String a : accounts) {
@@ -74,5 +73,58 @@ class DirectoryTest {
         new Directory.UserInfo("o-acme", org.covenant.core.vocab.Role.OWNER, Optional.empty()));
     assertThat(d.account("acme").orElseThrow().holds(0)).isFalse();
     assertThat(d.account("acme").orElseThrow().holds(p + 1)).isFalse();
+    assertThat(d.account("globex").orElseThrow().meetings()).containsExactly("globex:m");
+    // Content of acme: i % 3 == 0 and not a join (i % 7 != 0): 167 - 24.
+    assertThat(d.account("acme").orElseThrow().contentCount()).isEqualTo(143);
+
+    // The same directory over a projection restored from a checkpoint: nothing replayed.
+    byte[] bytes = ProjectionCheckpoint.toBytes(state,
+        new ProjectionCheckpoint.CheckpointHeader(p, TimeKey.of(T0), p, new byte[32]));
+    GovernanceState restored = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(bytes),
+        name -> true);
+    Directory r = new Directory(positions -> java.util.Arrays.stream(positions)
+        .mapToObj(q -> batch.get((int) q - 1)).toList(), restored::snapshot);
+    for (String a : accounts) {
+      Directory.AccountInfo x = d.account(a).orElseThrow();
+      Directory.AccountInfo y = r.account(a).orElseThrow();
+      assertThat(y.events(0, 10_000)).isEqualTo(x.events(0, 10_000));
+      assertThat(y.auditPositions()).isEqualTo(x.auditPositions());
+      assertThat(y.meetings()).isEqualTo(x.meetings());
+      assertThat(y.contentCount()).isEqualTo(x.contentCount());
+      for (long q = 0; q <= p + 1; q++) {
+        assertThat(y.holds(q)).isEqualTo(x.holds(q));
+      }
+    }
+  }
+
+  @Test
+  void termsAndConsentHistoriesAreReadBackFromTheLedger_everyEventNotOnlyChanges() {
+    List<StoredEvent> ledger = new ArrayList<>();
+    GovernanceState state = GovernanceState.create(name -> true);
+    Directory d = new Directory(positions -> java.util.Arrays.stream(positions)
+        .mapToObj(q -> ledger.get((int) q - 1)).toList(), state::snapshot);
+    List<Event> events = List.of(
+        new Event.AccountCreated(T0, "acme", "o"),
+        new Event.TermsAccepted(T0.plusSeconds(1), "acme", "t-2024", "o"),
+        new Event.ConsentGranted(T0.plusSeconds(2), "acme", "ai_training", "o"),
+        new Event.ConsentGranted(T0.plusSeconds(3), "acme", "ai_training", "o"),
+        new Event.SettingSet(T0.plusSeconds(4), "acme", org.covenant.core.event.Scope.account(),
+            "ai_companion.enabled", true, false, "o"),
+        new Event.ConsentWithdrawn(T0.plusSeconds(5), "acme", "ai_training", "o"),
+        new Event.TermsAccepted(T0.plusSeconds(6), "acme", "t-2025", "o"));
+    for (Event e : events) {
+      assertThat(state.apply(e).accepted()).as("%s", e).isTrue();
+      ledger.add(new StoredEvent(ledger.size() + 1, e, Optional.empty()));
+    }
+    Directory.AccountInfo a = d.account("acme").orElseThrow();
+    assertThat(a.termsHistory()).containsExactly(
+        new Directory.TermsChange("t-2024", T0.plusSeconds(1), "o", 2),
+        new Directory.TermsChange("t-2025", T0.plusSeconds(6), "o", 7));
+    assertThat(a.consentHistory()).containsExactly(
+        new Directory.ConsentChange("ai_training", true, T0.plusSeconds(2), "o", 3),
+        new Directory.ConsentChange("ai_training", true, T0.plusSeconds(3), "o", 4),
+        new Directory.ConsentChange("ai_training", false, T0.plusSeconds(5), "o", 6));
+    assertThat(a.currentTerms()).contains("t-2025");
+    assertThat(a.auditPositions()).containsExactly(1, 2, 3, 4, 5, 6, 7);
   }
 }

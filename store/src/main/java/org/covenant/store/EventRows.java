@@ -4,12 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
-import org.covenant.format.EventCodec;
-import org.covenant.format.Json;
+import org.covenant.format.EventJson;
 
 /** An event's stored form: its wire JSON (ARCHITECTURE.md §3), the same in every adapter. */
 final class EventRows {
@@ -21,13 +19,23 @@ final class EventRows {
   }
 
   static String body(Event event) {
-    return Json.line(EventCodec.toJson(event));
+    return EventJson.line(event);
+  }
+
+  /**
+   * A store that hands out rows undecoded: the ledger's replay reads the next page on one thread
+   * while this one decodes and applies the last ({@code Ledger}).
+   */
+  interface RawReads {
+    /** As {@link org.covenant.core.spi.EventStore#read}, not decoded yet. */
+    Raw readRaw(long afterPosition, int limit);
   }
 
   /** Rows read from a database, decoded together by {@link #decode()}. */
   static final class Raw {
     private final List<Long> positions = new ArrayList<>();
-    private final List<String> bodies = new ArrayList<>();
+    /** Each a String, or the UTF-8 bytes of one (SQLite hands its text out as bytes). */
+    private final List<Object> bodies = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
     private final String where;
 
@@ -35,7 +43,7 @@ final class EventRows {
       this.where = where;
     }
 
-    void add(long position, String body, String key) {
+    void add(long position, Object body, String key) {
       positions.add(position);
       bodies.add(body);
       keys.add(key);
@@ -59,10 +67,10 @@ final class EventRows {
 
   private static final int PARALLEL_THRESHOLD = 2048;
 
-  static StoredEvent row(long position, String body, String key, String where) {
+  static StoredEvent row(long position, Object body, String key, String where) {
     Event event;
     try {
-      event = EventCodec.parse(Json.parse(body), Set.of());
+      event = body instanceof byte[] utf8 ? EventJson.read(utf8) : EventJson.read((String) body);
     } catch (RuntimeException e) {
       throw new StoreException(StoreException.CORRUPT, where + ": the event at position "
           + position + " cannot be read: " + e.getMessage(), e);

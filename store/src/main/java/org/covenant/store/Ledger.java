@@ -83,6 +83,17 @@ public final class Ledger implements AutoCloseable {
   private boolean opening;
   private Consumer<List<StoredEvent>> replay;
   private boolean replaying;
+  /**
+   * Whether stored events are applied without checking them again ({@link #applyStored}); false
+   * while a rebuild checks every event, after a trusted one failed, and when the system property
+   * {@code covenant.replay} is {@code checked}.
+   */
+  private boolean trusted = trustedReplay();
+  /** Set when a trusted apply failed: the rebuild then replays again, checking. */
+  private boolean trustFailed;
+  private static boolean trustedReplay() {
+    return !"checked".equals(System.getProperty("covenant.replay"));
+  }
   private boolean dirty;
   private long deliveredUpTo;
   /** Checkpoints the open may start from; empty after the open (a rebuild replays all). */
@@ -1022,16 +1033,23 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Applies events already in the store; they must all be accepted. While one page is applied
-   * the next is read and decoded on another thread.
+   * Applies events already in the store; they must all be accepted. While one page is decoded
+   * and applied here, the next is read on the ledger's reader thread (a store that hands out raw
+   * rows: the read is then only the database's work, and the decoding runs here, on the common
+   * pool's threads as well, beside it).
    */
   private void catchUp() {
     List<StoredEvent> page = store.read(view.head(), PAGE);
     while (true) {
       CompletableFuture<List<StoredEvent>> next = null;
+      CompletableFuture<EventRows.Raw> nextRaw = null;
       if (page.size() == PAGE) {
         long after = page.get(page.size() - 1).position();
-        next = CompletableFuture.supplyAsync(() -> store.read(after, PAGE));
+        if (store instanceof EventRows.RawReads raw) {
+          nextRaw = CompletableFuture.supplyAsync(() -> raw.readRaw(after, PAGE), READER);
+        } else {
+          next = CompletableFuture.supplyAsync(() -> store.read(after, PAGE));
+        }
       }
       try {
         for (StoredEvent e : page) {
@@ -1045,13 +1063,16 @@ public final class Ledger implements AutoCloseable {
         if (next != null) {
           next.cancel(false);
         }
+        if (nextRaw != null) {
+          nextRaw.cancel(false);
+        }
         throw e;
       }
-      if (next == null) {
+      if (next == null && nextRaw == null) {
         return;
       }
       try {
-        page = next.join();
+        page = next != null ? next.join() : nextRaw.join().decode();
       } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException cause) {
           throw cause;
@@ -1061,6 +1082,13 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /** Reads the next page of a replay; one daemon thread for every ledger of the process. */
+  private static final java.util.concurrent.Executor READER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "covenant-ledger-reader");
+        t.setDaemon(true);
+        return t;
+      });
 
   private void applyStored(StoredEvent e) {
     View v = view;
@@ -1080,18 +1108,35 @@ public final class Ledger implements AutoCloseable {
       view = new View(v.state(), e.position());
       return;
     }
-    replaying = true;
-    Outcome o;
-    try {
-      o = v.state().apply(e.event());
-    } finally {
-      replaying = false;
-    }
-    if (o instanceof Outcome.Rejected r) {
-      dirty = true;
-      throw new StoreException(StoreException.CORRUPT, "stored event at position "
-          + e.position() + " (" + e.event().type() + ") is rejected on replay: "
-          + r.rejection().code().code() + ": " + r.rejection().message());
+    if (trusted && owns == null) {
+      // Every stored event was validated by the ledger that appended it, under the store's
+      // write lock: apply it without checking it again (issue 15; docs/DECISIONS.md, "Trusted
+      // replay"). One the rules never accepted may fail here; the rebuild then replays again,
+      // checking every event, and names the first one the rules reject.
+      try {
+        v.state().applyValidated(e.event());
+      } catch (RuntimeException x) {
+        dirty = true;
+        trustFailed = true;
+        throw new StoreException(StoreException.CORRUPT, "stored event at position "
+            + e.position() + " (" + e.event().type() + ") cannot be applied on replay: " + x, x);
+      }
+    } else {
+      // Stored events are facts: a terms version the writer knew is accepted even if this
+      // process's catalog lacks it; every other rule must hold as it did for the writer.
+      replaying = true;
+      Outcome o;
+      try {
+        o = v.state().apply(e.event());
+      } finally {
+        replaying = false;
+      }
+      if (o instanceof Outcome.Rejected r) {
+        dirty = true;
+        throw new StoreException(StoreException.CORRUPT, "stored event at position "
+            + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+            + r.rejection().code().code() + ": " + r.rejection().message());
+      }
     }
     if (!opening && e.position() > deliveredUpTo) {
       undelivered.add(e);
@@ -1100,6 +1145,27 @@ public final class Ledger implements AutoCloseable {
   }
 
   private void rebuild() {
+    trusted = trustedReplay();
+    trustFailed = false;
+    try {
+      rebuildOnce();
+    } catch (StoreException e) {
+      if (!trustFailed) {
+        throw e;
+      }
+      trustFailed = false;
+      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; replaying again, checking every "
+          + "event");
+      trusted = false;
+      try {
+        rebuildOnce();
+      } finally {
+        trusted = trustedReplay();
+      }
+    }
+  }
+
+  private void rebuildOnce() {
     undelivered.clear();
     recent = List.of();
     lastGroup = List.of();

@@ -28,7 +28,7 @@ import org.postgresql.core.BaseConnection;
  * {@code store_unavailable} after at most the connect timeout, nothing of a failed transaction
  * is kept, and the pool reconnects when the database returns.
  */
-public final class PostgresEventStore implements ShardedStore {
+public final class PostgresEventStore implements ShardedStore, EventRows.RawReads {
   /** The advisory lock namespace ("Covn"); the second key is the schema's hash. */
   static final int LOCK_CLASS = 0x436f766e;
   /**
@@ -114,8 +114,13 @@ public final class PostgresEventStore implements ShardedStore {
 
   @Override
   public List<StoredEvent> read(long afterPosition, int limit) {
+    return readRaw(afterPosition, limit).decode();
+  }
+
+  @Override
+  public EventRows.Raw readRaw(long afterPosition, int limit) {
     StoreChecks.readArguments(afterPosition, limit);
-    return withRetry("read events", c -> select(c, afterPosition, limit));
+    return withRetry("read events", c -> selectRaw(c, afterPosition, limit));
   }
 
   @Override
@@ -306,6 +311,10 @@ public final class PostgresEventStore implements ShardedStore {
   }
 
   private List<StoredEvent> select(Connection c, long after, int limit) throws SQLException {
+    return selectRaw(c, after, limit).decode();
+  }
+
+  private EventRows.Raw selectRaw(Connection c, long after, int limit) throws SQLException {
     EventRows.Raw raw = new EventRows.Raw(where);
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
         + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
@@ -319,7 +328,7 @@ public final class PostgresEventStore implements ShardedStore {
         }
       }
     }
-    return raw.decode();
+    return raw;
   }
 
   /**
@@ -336,7 +345,7 @@ public final class PostgresEventStore implements ShardedStore {
       registryRow(ids, e, accounts[i]);
       rows.append(e.position()).append('\t');
       copyText(rows, e.event().type()).append('\t');
-      rows.append(e.event().at().toString()).append('\t');
+      rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
       copyText(rows, EventRows.body(e.event())).append('\t');
       if (e.idempotencyKey().isPresent()) {
         copyText(rows, e.idempotencyKey().get());

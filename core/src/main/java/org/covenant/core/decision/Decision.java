@@ -33,7 +33,8 @@ public record Decision(
     Objects.requireNonNull(basis, "basis");
     clauses = List.copyOf(clauses);
     obligations = List.copyOf(obligations);
-    evidence = List.copyOf(evidence);
+    // The engine's own evidence is immutable already: no copy (and no boxing) per decision.
+    evidence = evidence instanceof EvidenceList ? evidence : List.copyOf(evidence);
     Objects.requireNonNull(policyRevision, "policyRevision");
     if (verdict == Verdict.ALLOW && (basis.isEmpty() || !reasons.isEmpty())) {
       throw new IllegalArgumentException("an allow has a basis and no reasons");

@@ -304,16 +304,13 @@ public final class DecisionEngine {
     List<Long> sorted() {
       long[] copy = java.util.Arrays.copyOf(positions, size);
       java.util.Arrays.sort(copy);
-      Long[] out = new Long[size];
       int n = 0;
-      long prev = -1;
-      for (long v : copy) {
-        if (v != prev) {
-          out[n++] = v;
-          prev = v;
+      for (int i = 0; i < copy.length; i++) {
+        if (n == 0 || copy[i] != copy[n - 1]) {
+          copy[n++] = copy[i];
         }
       }
-      return List.of(n == out.length ? out : java.util.Arrays.copyOf(out, n));
+      return new EvidenceList(n == copy.length ? copy : java.util.Arrays.copyOf(copy, n));
     }
   }
 }

@@ -22,6 +22,7 @@ final class Entities {
 
   private static final History<Boolean>[] NO_ACKS = histories(Notice.values().length);
   private static final History<Boolean>[] NO_FEATURES = histories(Vocabulary.features().size());
+  private static final Meeting[] NO_MEETINGS = new Meeting[0];
 
   /** A setting value at one scope; {@code null} entries in a history mean "cleared". */
   record SettingValue(boolean value, boolean locked) {}
@@ -42,6 +43,33 @@ final class Entities {
     final History<String> terms = new History<>();
     /** Only real changes are recorded, so the first entry of each is always a grant. */
     final History<Boolean>[] consents = histories(ConsentType.values().length);
+    /**
+     * The index of the ledger by account (issue 15: the server's listings read it, not a
+     * replay of their own): the positions of every event that belongs to the account (its own,
+     * its meetings', the deletion of its content), of its governance changes
+     * ({@link GovernanceState#auditKind}), of its terms and consent events, and of its content.
+     */
+    final PositionList events = new PositionList();
+    final PositionList audit = new PositionList();
+    final PositionList termsAndConsents = new PositionList();
+    final PositionList content = new PositionList();
+    /** The account's meetings in the order they started; the first {@link #meetingCount}. */
+    volatile Meeting[] meetings = NO_MEETINGS;
+    volatile int meetingCount;
+
+    /** Appends a meeting (single writer; the array before the count). */
+    void addMeeting(Meeting m) {
+      Meeting[] ms = meetings;
+      int n = meetingCount;
+      if (n == ms.length) {
+        ms = java.util.Arrays.copyOf(ms, Math.max(4, n + (n >> 1) + 1));
+        ms[n] = m;
+        meetings = ms;
+      } else {
+        ms[n] = m;
+      }
+      meetingCount = n + 1;
+    }
 
     Account(String id, String owner, long at, long pos) {
       this.id = id;
@@ -114,9 +142,48 @@ final class Entities {
     final long at;
     final long pos;
     volatile History<Boolean>[] features = NO_FEATURES;
-    /** At most one entry: when it ended (the shared empty history until then). */
-    volatile History<Boolean> ended = History.none();
-    final ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
+    long endedAt;
+    /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
+    volatile long endedPos;
+
+    /** Records the end (single writer): two longs, not a history object and its array. */
+    void end(long at, long pos) {
+      endedAt = at;
+      endedPos = pos;
+    }
+
+    /** Whether it had ended at (t, p). */
+    boolean endedBy(long t, long p) {
+      long pos = endedPos;
+      return pos != 0 && pos <= p && endedAt <= t;
+    }
+
+    /** Whether it has ended (at the head). */
+    boolean hasEnded() {
+      return endedPos != 0;
+    }
+    /**
+     * The participants while the meeting runs; null once it has ended and they are
+     * {@link #closed} (set before this is cleared: a reader that finds null here finds them
+     * there).
+     */
+    volatile ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    /** The participants, compacted when the meeting ended; null while it runs. */
+    volatile EndedParticipants closed;
+
+    /** Compacts the participants (the meeting has ended); keeps them live if they do not fit. */
+    void close() {
+      ConcurrentHashMap<String, Participant> live = participants;
+      if (live == null) {
+        return;
+      }
+      EndedParticipants c = EndedParticipants.of(live);
+      if (c != null) {
+        closed = c;
+        participants = null;
+      }
+    }
 
     /** The feature slots, made this meeting's own on first write. */
     History<Boolean>[] ownFeatures() {

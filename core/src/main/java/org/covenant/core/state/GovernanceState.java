@@ -147,6 +147,7 @@ public final class GovernanceState {
       return new Outcome.Rejected(event, rejection.get());
     }
     write(event, TimeKey.of(event.at()), position);
+    index(event, position);
     lastAt = TimeKey.of(event.at());
     head = position;
     return new Outcome.Accepted(event, position);
@@ -219,6 +220,29 @@ public final class GovernanceState {
     ContentTable.View v = contents.view();
     int i = v.find(content);
     return i < 0 ? Optional.empty() : Optional.of(v.account(i));
+  }
+
+  /**
+   * Appends an event these rules accepted before, without checking it again: a stored ledger
+   * event, validated when it was appended (issue 15, replay). Only its time order is checked.
+   * For an event {@link #apply} accepts here, the state afterwards is exactly the one
+   * {@link #apply} makes (pinned by {@code TrustedReplayTest}); for any other event the result is
+   * undefined: it may throw (then discard this state) or leave a state no valid ledger has.
+   *
+   * @return the event's position
+   * @throws IllegalStateException when the event is earlier than the last one
+   */
+  public long applyValidated(Event event) {
+    long at = TimeKey.of(event.at());
+    if (at < lastAt) {
+      throw new IllegalStateException("`" + event.at() + "` is earlier than the last event's `"
+          + TimeKey.toInstant(lastAt) + "`");
+    }
+    long pos = head + 1;
+    write(event, at, pos);
+    lastAt = at;
+    head = pos;
+    return pos;
   }
 
   /** Checks an event against the head without appending it: the first failing check, if any. */
@@ -340,6 +364,77 @@ public final class GovernanceState {
     throw new IllegalStateException("unhandled event type " + event.type());
   }
 
+  /**
+   * The account an accepted event belongs to: its own, its meeting's, or for a deletion of
+   * content the content's owner; null for none.
+   */
+  private Account owner(Event e) {
+    Optional<String> own = e.accountId();
+    if (own.isPresent()) {
+      return accounts.get(own.get());
+    }
+    if (e instanceof Event.ContentDeleted d) {
+      ContentTable.View v = contents.view();
+      int i = v.find(d.content());
+      return i < 0 ? null : accounts.get(v.account(i));
+    }
+    String meeting = null;
+    if (e instanceof Event.MeetingFeature m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.MeetingEnded m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantJoined m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.ParticipantLeft m) {
+      meeting = m.meeting();
+    } else if (e instanceof Event.NoticeAcknowledged m) {
+      meeting = m.meeting();
+    }
+    Meeting m = meeting == null ? null : meetings.get(meeting);
+    return m == null ? null : accounts.get(m.account);
+  }
+
+  /** Files the accepted event's position under its account (the ledger's index by account). */
+  private void index(Event e, long pos) {
+    Account a = owner(e);
+    if (a == null) {
+      return;
+    }
+    a.events.add(pos);
+    if (auditKind(e).isPresent()) {
+      a.audit.add(pos);
+    }
+    if (e instanceof Event.TermsAccepted || e instanceof Event.ConsentGranted
+        || e instanceof Event.ConsentWithdrawn) {
+      a.termsAndConsents.add(pos);
+    } else if (e instanceof Event.ContentCreated) {
+      a.content.add(pos);
+    } else if (e instanceof Event.MeetingStarted m) {
+      a.addMeeting(meetings.get(m.meeting()));
+    }
+  }
+
+  /**
+   * The kind of governance change an event is, for an account's audit history: {@code
+   * setting}, {@code consent}, {@code terms}, {@code membership} (account, group and user
+   * changes) or {@code hold} (any event type naming a hold); empty for meetings, participants
+   * and content.
+   */
+  public static Optional<String> auditKind(Event e) {
+    String type = e.type();
+    if (type.contains("hold")) {
+      return Optional.of("hold");
+    }
+    String family = type.substring(0, Math.max(0, type.indexOf('.')));
+    return switch (family) {
+      case "setting" -> Optional.of("setting");
+      case "consent" -> Optional.of("consent");
+      case "terms" -> Optional.of("terms");
+      case "account", "group", "user" -> Optional.of("membership");
+      default -> Optional.empty();
+    };
+  }
+
   static Optional<Rejection> ok() {
     return Optional.empty();
   }
@@ -366,15 +461,33 @@ public final class GovernanceState {
   }
 
   private static boolean ended(Meeting m) {
-    return m.ended.last() != null;
+    return m.hasEnded();
   }
 
   static boolean hasJoined(Meeting m, String participant) {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant p = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i >= 0 && c.joined(i);
+    }
+    Participant p = live.get(participant);
     return p != null && p.present.first() != null;
+  }
+
+  /** The meeting's own string for a participant's id, or null when it has none. */
+  private static String participantId(Meeting m, String id) {
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(id);
+      return i < 0 ? null : c.id(i);
+    }
+    Participant p = live.get(id);
+    return p == null ? null : p.id;
   }
 
   private Optional<Rejection> checkTerms(Snapshot now, Event.TermsAccepted e, long t) {
@@ -667,10 +780,9 @@ public final class GovernanceState {
         }
     } else if (event instanceof Event.MeetingEnded e) {
         Meeting m = meetings.get(e.meeting());
-        if (m.ended.last() == null) {
-          History<Boolean> ended = new History<>();
-          ended.add(at, pos, true);
-          m.ended = ended;
+        if (!m.hasEnded()) {
+          m.end(at, pos);
+          m.close();
         }
     } else if (event instanceof Event.ParticipantJoined e) {
         Participant p = participant(meetings.get(e.meeting()), e.participant());
@@ -694,7 +806,18 @@ public final class GovernanceState {
           h.add(at, pos, true);
         }
     } else if (event instanceof Event.ParticipantLeft e) {
-        Participant p = meetings.get(e.meeting()).participants.get(e.participant());
+        Meeting m = meetings.get(e.meeting());
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        if (live == null) {
+          // A leave after the end (§3 accepts it): the compacted participants take it.
+          EndedParticipants c = m.closed;
+          int i = c.find(e.participant());
+          if (i >= 0 && c.lastPresent(i)) {
+            m.closed = c.left(i, at, pos);
+          }
+          return;
+        }
+        Participant p = live.get(e.participant());
         if (p != null) {
           History.Entry<Boolean> last = p.present.last();
           if (last != null && last.value()) {
@@ -722,8 +845,8 @@ public final class GovernanceState {
       String who = e.author().get();
       if (m != null && who.equals(m.host)) {
         author = m.host;
-      } else if (m != null && m.participants.get(who) != null) {
-        author = m.participants.get(who).id;
+      } else if (m != null && participantId(m, who) != null) {
+        author = participantId(m, who);
       } else {
         User u = a.users.get(who);
         author = u != null ? u.id : who;
@@ -755,12 +878,17 @@ public final class GovernanceState {
    * account user's, when it names one), so the meeting adds no copy of a user's id.
    */
   private Participant participant(Meeting m, String id) {
-    Participant p = m.participants.get(id);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      throw new IllegalStateException("meeting `" + m.id + "` has ended: no join or"
+          + " acknowledgement passes the checks");
+    }
+    Participant p = live.get(id);
     if (p == null) {
       User u = accounts.get(m.account).users.get(id);
       String canonical = u != null ? u.id : id;
       p = new Participant(canonical);
-      m.participants.put(canonical, p);
+      live.put(canonical, p);
     }
     return p;
   }

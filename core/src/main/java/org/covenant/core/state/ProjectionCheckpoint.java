@@ -57,7 +57,7 @@ import org.covenant.core.vocab.Vocabulary;
  */
 public final class ProjectionCheckpoint {
   /** The format this code writes and the only one it reads. */
-  public static final int FORMAT = 2;
+  public static final int FORMAT = 3;
   private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST = 32;
   private static final byte[] VOCABULARY = vocabularyFingerprint();
@@ -635,6 +635,10 @@ public final class ProjectionCheckpoint {
           d.writeLong(u.pos);
           settings(d, u.settings);
         }
+        positions(d, a.events);
+        positions(d, a.audit);
+        positions(d, a.termsAndConsents);
+        positions(d, a.content);
       }
       List<Meeting> meetings = new ArrayList<>();
       for (Meeting m : state.meetings.values()) {
@@ -651,9 +655,24 @@ public final class ProjectionCheckpoint {
         d.writeLong(m.at);
         d.writeLong(m.pos);
         booleans(d, m.features);
-        booleans(d, m.ended);
+        History<Boolean> ended = new History<>();
+        if (m.hasEnded()) {
+          ended.add(m.endedAt, m.endedPos, true);
+        }
+        booleans(d, ended);
         List<Participant> ps = new ArrayList<>();
-        for (Participant x : m.participants.values()) {
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        List<Participant> all = new ArrayList<>();
+        if (live == null) {
+          // Ended: written as the live histories they were, so the format is one.
+          EndedParticipants c = m.closed;
+          for (int j = 0; j < c.size(); j++) {
+            all.add(c.thaw(j));
+          }
+        } else {
+          all.addAll(live.values());
+        }
+        for (Participant x : all) {
           if (seen(x.present) || seen(x.organisation) || anySeen(x.acks)) {
             ps.add(x);
           }
@@ -798,6 +817,22 @@ public final class ProjectionCheckpoint {
       }
     }
 
+    /** A position list as of the checkpoint (format 3): count, first, then varint gaps. */
+    private void positions(Out d, PositionList list) {
+      long[] ps = list.upTo(p);
+      d.writeInt(ps.length);
+      long last = 0;
+      for (long x : ps) {
+        long gap = x - last;
+        while (gap >= 0x80) {
+          d.writeByte((int) (gap | 0x80));
+          gap >>>= 7;
+        }
+        d.writeByte((int) gap);
+        last = x;
+      }
+    }
+
     /** The position that added the participant: its earliest entry of any kind. */
     private long createdAt(Participant x) {
       long min = Long.MAX_VALUE;
@@ -903,6 +938,31 @@ public final class ProjectionCheckpoint {
       return s;
     }
 
+    private static void positions(In d, PositionList list) {
+      int n = d.readInt();
+      if (n < 0) {
+        throw new IllegalArgumentException("negative count");
+      }
+      long last = 0;
+      for (int i = 0; i < n; i++) {
+        long gap = 0;
+        int shift = 0;
+        while (true) {
+          int b = d.readUnsignedByte();
+          gap |= (long) (b & 0x7f) << shift;
+          if (b < 0x80) {
+            break;
+          }
+          shift += 7;
+          if (shift > 63) {
+            throw new IllegalArgumentException("bad position gap");
+          }
+        }
+        last += gap;
+        list.add(last);
+      }
+    }
+
     void read(In d) {
       int accounts = d.readInt();
       for (int i = 0; i < accounts; i++) {
@@ -925,6 +985,10 @@ public final class ProjectionCheckpoint {
           settings(d, user.settings);
           a.users.put(user.id, user);
         }
+        positions(d, a.events);
+        positions(d, a.audit);
+        positions(d, a.termsAndConsents);
+        positions(d, a.content);
         state.accounts.put(a.id, a);
       }
       int meetings = d.readInt();
@@ -936,7 +1000,8 @@ public final class ProjectionCheckpoint {
         }
         History<Boolean> ended = new History<>();
         if (booleans(d, ended) > 0) {
-          m.ended = ended;
+          History.Entry<Boolean> e = ended.last();
+          m.end(e.at(), e.pos());
         }
         int ps = d.readInt();
         for (int j = 0; j < ps; j++) {
@@ -949,7 +1014,16 @@ public final class ProjectionCheckpoint {
           }
           m.participants.put(x.id, x);
         }
+        if (m.hasEnded()) {
+          // Filled in the order the replay filled it, then compacted as the replay's end did.
+          m.close();
+        }
         state.meetings.put(m.id, m);
+        Account owner = state.accounts.get(m.account);
+        if (owner == null) {
+          throw new IllegalArgumentException("meeting of an unknown account");
+        }
+        owner.addMeeting(m);
       }
       int n = d.readInt();
       String[] ids = new String[n];

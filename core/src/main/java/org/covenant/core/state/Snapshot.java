@@ -105,6 +105,12 @@ public final class Snapshot {
     return m != null && visible(m.at, m.pos, t) ? m : null;
   }
 
+  /** True when the account exists at this snapshot's position (at any time). */
+  public boolean hasAccount(String account) {
+    Account a = state.accounts.get(account);
+    return a != null && a.pos <= position;
+  }
+
   /** True when the account exists at t. */
   public boolean accountExists(String account, long t) {
     return account(account, t) != null;
@@ -216,6 +222,62 @@ public final class Snapshot {
         : Optional.of(new MeetingEntry(m.id, m.account, m.host, TimeKey.toInstant(m.at)));
   }
 
+  /**
+   * The ledger positions of the account's events (its own, its meetings', deletions of its
+   * content) after {@code after}, at most {@code limit}, up to this snapshot's position: the
+   * ledger's index by account, which the server's listings read the events back through.
+   */
+  public long[] accountEvents(String account, long after, int limit) {
+    Account a = state.accounts.get(account);
+    if (a == null || a.pos > position) {
+      return new long[0];
+    }
+    long[] page = a.events.after(after, limit);
+    int n = page.length;
+    while (n > 0 && page[n - 1] > position) {
+      n--;
+    }
+    return n == page.length ? page : java.util.Arrays.copyOf(page, n);
+  }
+
+  /** Whether the event at {@code p} (at or before this snapshot's position) is the account's. */
+  public boolean accountHolds(String account, long p) {
+    Account a = state.accounts.get(account);
+    return a != null && p <= position && a.events.contains(p);
+  }
+
+  /** Positions of the account's governance changes ({@link GovernanceState#auditKind}). */
+  public long[] auditPositions(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? new long[0] : a.audit.upTo(position);
+  }
+
+  /** Positions of the account's {@code terms.accepted} and consent events. */
+  public long[] termsAndConsentPositions(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? new long[0] : a.termsAndConsents.upTo(position);
+  }
+
+  /** The account's meetings in the order they started. */
+  public List<String> meetingsOf(String account) {
+    Account a = state.accounts.get(account);
+    List<String> out = new ArrayList<>();
+    if (a != null && a.pos <= position) {
+      int n = a.meetingCount;
+      Meeting[] ms = a.meetings;
+      for (int i = 0; i < n && ms[i].pos <= position; i++) {
+        out.add(ms[i].id);
+      }
+    }
+    return out;
+  }
+
+  /** How many content items the account registered. */
+  public int contentCountOf(String account) {
+    Account a = state.accounts.get(account);
+    return a == null || a.pos > position ? 0 : a.content.countUpTo(position);
+  }
+
   /** The content item, if it was created at or before t. */
   public Optional<ContentRecord> content(String id, long t) {
     ContentTable.View v = state.contents.view();
@@ -235,7 +297,7 @@ public final class Snapshot {
       contributors = List.of(all);
     }
     Meeting m = v.meeting(i);
-    return Optional.of(new ContentRecord(v.id(i), CATEGORIES.get(v.category(i)), account,
+    return Optional.of(new ContentRecord(id, CATEGORIES.get(v.category(i)), account,
         m == null ? Optional.empty() : Optional.of(m.id), Optional.ofNullable(v.author(i)),
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
@@ -456,7 +518,7 @@ public final class Snapshot {
   }
 
   private static boolean ended(Meeting m, long t, long p) {
-    return m.ended.at(t, p) != null;
+    return m.endedBy(t, p);
   }
 
   private static boolean featureActive(Meeting m, Feature f, long t, long p, LongConsumer ev) {
@@ -478,7 +540,13 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant pt = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i >= 0 && c.present(i, t, p);
+    }
+    Participant pt = live.get(participant);
     if (pt == null) {
       return false;
     }
@@ -491,7 +559,18 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    Participant pt = m.participants.get(participant);
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      long pos = i < 0 ? -1 : c.acknowledged(i, n.ordinal(), t, p);
+      if (pos >= 0) {
+        ev.accept(pos);
+        return true;
+      }
+      return false;
+    }
+    Participant pt = live.get(participant);
     if (pt == null) {
       return false;
     }
@@ -536,7 +615,19 @@ public final class Snapshot {
     if (c.author().isPresent()) {
       return acknowledged(m, c.author().get(), n, t, p, evidence);
     }
-    for (String who : m.participants.keySet()) {
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      // The same walk over the compacted participants, in the order the live map had.
+      EndedParticipants closed = m.closed;
+      for (int i = 0; i < closed.size(); i++) {
+        String who = closed.id(i);
+        if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (String who : live.keySet()) {
       if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
         return false;
       }
@@ -582,8 +673,8 @@ public final class Snapshot {
   /** When the meeting ended, if it had by t. */
   public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
     Meeting m = meeting(meeting, t);
-    History.Entry<Boolean> e = m == null ? null : m.ended.at(t, position);
-    return e == null ? Optional.empty() : Optional.of(TimeKey.toInstant(e.at()));
+    return m == null || !m.endedBy(t, position) ? Optional.empty()
+        : Optional.of(TimeKey.toInstant(m.endedAt));
   }
 
   /**
@@ -645,7 +736,17 @@ public final class Snapshot {
    */
   public Optional<String> participantAccount(String meeting, String participant, long t) {
     Meeting m = meeting(meeting, t);
-    Participant pt = m == null ? null : m.participants.get(participant);
+    if (m == null) {
+      return Optional.empty();
+    }
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    if (live == null) {
+      EndedParticipants c = m.closed;
+      int i = c.find(participant);
+      return i < 0 ? Optional.empty()
+          : Optional.ofNullable(c.organisation(i, t, position, new boolean[1]));
+    }
+    Participant pt = live.get(participant);
     History.Entry<String> e = pt == null ? null : pt.organisation.at(t, position);
     return e == null ? Optional.empty() : Optional.ofNullable(e.value());
   }
@@ -671,7 +772,17 @@ public final class Snapshot {
     List<String> out = new ArrayList<>();
     if (m != null && !ended(m, t, position)) {
       out.add(m.host);
-      m.participants.keySet().stream()
+      java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+      List<String> ids = new ArrayList<>();
+      if (live == null) {
+        EndedParticipants c = m.closed;
+        for (int i = 0; i < c.size(); i++) {
+          ids.add(c.id(i));
+        }
+      } else {
+        ids.addAll(live.keySet());
+      }
+      ids.stream()
           .sorted()
           .filter(p -> !p.equals(m.host) && present(m, p, t, position))
           .forEach(out::add);

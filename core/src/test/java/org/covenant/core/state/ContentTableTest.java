@@ -59,4 +59,28 @@ class ContentTableTest {
         "customer_content.chat", "a", Optional.empty(), Optional.empty(), List.of()))
         .accepted()).isFalse();
   }
+
+  @Test
+  void idsOutsideAsciiAreStoredAsUtf8AndFoundExactly_acrossGrowth() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    assertThat(s.apply(new Event.AccountCreated(T0, "a", "owner")).accepted()).isTrue();
+    int n = 3_000;
+    for (int i = 0; i < n; i++) {
+      String id = (i % 3 == 0 ? "é" : i % 3 == 1 ? "日本" : "e") + i;
+      assertThat(s.apply(new Event.ContentCreated(T0.plusMillis(i + 1), id,
+          "customer_content.chat", "a", Optional.empty(), Optional.empty(), List.of()))
+          .accepted()).isTrue();
+    }
+    Snapshot head = s.snapshot();
+    for (int i = 0; i < n; i++) {
+      String id = (i % 3 == 0 ? "é" : i % 3 == 1 ? "日本" : "e") + i;
+      assertThat(head.content(id, TimeKey.END).orElseThrow().id()).isEqualTo(id);
+    }
+    // As many chars as a stored id, or as many bytes, but another id: not found.
+    assertThat(head.content("e0", TimeKey.END)).isEmpty();
+    assertThat(head.content("x1", TimeKey.END)).isEmpty();
+    assertThat(head.content("日本", TimeKey.END)).isEmpty();
+    assertThat(head.contentOf("a", TimeKey.END)).hasSize(n);
+    assertThat(head.contentOf("a", TimeKey.END).get(1).id()).isEqualTo("日本1");
+  }
 }

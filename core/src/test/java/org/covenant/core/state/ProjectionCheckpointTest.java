@@ -201,11 +201,12 @@ class ProjectionCheckpointTest {
     assertThat(fields(DataRights.Hold.class))
         .isEqualTo("account at by id matter pos released scope");
     assertThat(fields(Entities.Account.class))
-        .isEqualTo("at consents groups id owner pos settings terms users");
+        .isEqualTo("at audit consents content events groups id meetingCount meetings owner pos settings"
+            + " terms termsAndConsents users");
     assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role settings");
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos settings");
     assertThat(fields(Entities.Meeting.class))
-        .isEqualTo("account at ended features host id participants pos");
+        .isEqualTo("account at closed endedAt endedPos features host id participants pos");
     assertThat(fields(Entities.Participant.class)).isEqualTo("acks id organisation present");
     assertThat(fields(Entities.SettingsScope.class)).isEqualTo("byKey");
   }

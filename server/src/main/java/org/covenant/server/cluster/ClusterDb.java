@@ -91,6 +91,10 @@ public final class ClusterDb implements AutoCloseable {
           + "doc TEXT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS " + s + ".salt_erasure (id BIGSERIAL PRIMARY KEY, account TEXT "
           + "NOT NULL, person TEXT NOT NULL, requested TIMESTAMPTZ NOT NULL, erased BOOLEAN)",
+      // job_leaf: a bulk job's one leaf queued by a CLI for the writer (JobLeafQueue).
+      "CREATE TABLE IF NOT EXISTS " + s + ".job_leaf (id BIGSERIAL PRIMARY KEY, leaf BYTEA NOT "
+          + "NULL, requested TIMESTAMPTZ NOT NULL, leaf_index BIGINT, checkpoint_before TEXT, "
+          + "checkpoint TEXT)",
       "CREATE TABLE IF NOT EXISTS " + s + ".consent_receipt (ns TEXT NOT NULL, position BIGINT "
           + "NOT NULL, receipt TEXT, requested TIMESTAMPTZ NOT NULL, PRIMARY KEY (ns, position))",
       "CREATE TABLE IF NOT EXISTS " + s + ".decision_count (id BIGSERIAL PRIMARY KEY, line TEXT "

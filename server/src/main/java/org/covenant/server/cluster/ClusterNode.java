@@ -298,6 +298,7 @@ public final class ClusterNode implements ClusterView, Routing {
           f.catchUp();
           issueRequestedReceipts(f);
           logSummaries(f);
+          JobLeafQueue.logQueued(db, f);
           eraseRequestedSalts(f);
         } catch (LogException e) {
           if ("log_fenced".equals(e.code())) {
@@ -630,8 +631,7 @@ public final class ClusterNode implements ClusterView, Routing {
   private Optional<ObjectNode> issue(LedgerFeed f, long position) {
     Optional<ObjectNode> r = f.receipt(position, "rcpt-" + main.id() + "-", account -> main
         .directory().account(account)
-        .map(a -> a.termsHistory().isEmpty() ? "none"
-            : a.termsHistory().get(a.termsHistory().size() - 1).terms())
+        .flatMap(org.covenant.server.Directory.AccountInfo::currentTerms)
         .orElse("none"));
     String text = r.map(Json::line).orElse(null);
     db.run("store a receipt", c -> {

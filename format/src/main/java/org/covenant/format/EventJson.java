@@ -1,0 +1,812 @@
+package org.covenant.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.covenant.core.event.Event;
+import org.covenant.core.event.HoldScope;
+import org.covenant.core.event.Scope;
+import org.covenant.core.event.SettingValue;
+import org.covenant.core.state.TimeKey;
+import org.covenant.core.vocab.Role;
+
+/**
+ * The fast paths of an event's JSON, for the ledger's bulk reads and writes (issue 15): a
+ * streaming reader that builds the event record straight from Jackson's tokens (no tree), and
+ * writers of the row body and of the RFC 8785 canonical form straight from the record.
+ *
+ * <p>Each is exact by construction: it handles only the common, well-formed shape and hands
+ * everything else to the general path it stands in for ({@link EventCodec#parse} over
+ * {@link Json#parse}; {@link Json#line} of {@link EventCodec#toJson}; {@link CanonicalJson}),
+ * so results and error messages are those of the general path. Pinned by {@code EventJsonTest}
+ * (every event of seeded random ledgers and the corpus, and malformed variants, both ways).
+ */
+public final class EventJson {
+  /**
+   * Jackson's factory without duplicate detection (a field seen twice sends the body to the
+   * general path, which detects it) and with a shared buffer pool rather than one per thread
+   * (the per-thread look-up showed in replay profiles).
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool())
+      .build();
+
+  private EventJson() {}
+
+  // Field ids: one bit each in a mask.
+  private static final int TYPE = 0;
+  private static final int AT = 1;
+  private static final int ACCOUNT = 2;
+  private static final int OWNER = 3;
+  private static final int TERMS = 4;
+  private static final int BY = 5;
+  private static final int GROUP = 6;
+  private static final int USER = 7;
+  private static final int ROLE = 8;
+  private static final int SCOPE = 9;
+  private static final int KEY = 10;
+  private static final int VALUE = 11;
+  private static final int LOCKED = 12;
+  private static final int CONSENT = 13;
+  private static final int MEETING = 14;
+  private static final int HOST = 15;
+  private static final int FEATURES = 16;
+  private static final int FEATURE = 17;
+  private static final int ON = 18;
+  private static final int PARTICIPANT = 19;
+  private static final int NOTICE = 20;
+  private static final int CONTENT = 21;
+  private static final int CATEGORY = 22;
+  private static final int AUTHOR = 23;
+  private static final int CONTRIBUTORS = 24;
+  private static final int HOLD = 25;
+  private static final int MATTER = 26;
+  private static final int FIELDS = 27;
+
+  private static int id(String name) {
+    return switch (name) {
+      case "type" -> TYPE;
+      case "at" -> AT;
+      case "account" -> ACCOUNT;
+      case "owner" -> OWNER;
+      case "terms" -> TERMS;
+      case "by" -> BY;
+      case "group" -> GROUP;
+      case "user" -> USER;
+      case "role" -> ROLE;
+      case "scope" -> SCOPE;
+      case "key" -> KEY;
+      case "value" -> VALUE;
+      case "locked" -> LOCKED;
+      case "consent" -> CONSENT;
+      case "meeting" -> MEETING;
+      case "host" -> HOST;
+      case "features" -> FEATURES;
+      case "feature" -> FEATURE;
+      case "on" -> ON;
+      case "participant" -> PARTICIPANT;
+      case "notice" -> NOTICE;
+      case "content" -> CONTENT;
+      case "category" -> CATEGORY;
+      case "author" -> AUTHOR;
+      case "contributors" -> CONTRIBUTORS;
+      case "hold" -> HOLD;
+      case "matter" -> MATTER;
+      default -> -1;
+    };
+  }
+
+  private static int mask(int... ids) {
+    int m = 0;
+    for (int i : ids) {
+      m |= 1 << i;
+    }
+    return m;
+  }
+
+  /**
+   * Reads one stored event's JSON, as {@code EventCodec.parse(Json.parse(json), Set.of())} does
+   * (same event, same {@link FormatException} for bad input), without a tree for the common shape.
+   */
+  public static Event read(String json) {
+    Event e;
+    try (JsonParser p = FACTORY.createParser(json)) {
+      e = fast(p);
+    } catch (IOException | RuntimeException ignored) {
+      // Malformed or unusual: the general path reads it, or names what is wrong.
+      e = null;
+    }
+    return e != null ? e : EventCodec.parse(Json.parse(json), Set.of());
+  }
+
+  /**
+   * As {@link #read(String)} of {@code new String(utf8, UTF_8)}: a row read as bytes, with no
+   * string of the whole body made when it is ASCII (any other byte goes through the string, so
+   * malformed UTF-8 reads exactly as the string decoder reads it).
+   */
+  public static Event read(byte[] utf8) {
+    for (byte b : utf8) {
+      if (b < 0) {
+        return read(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    Event e;
+    try (JsonParser p = FACTORY.createParser(utf8)) {
+      e = fast(p);
+    } catch (IOException | RuntimeException ignored) {
+      e = null;
+    }
+    return e != null ? e : EventCodec.parse(
+        Json.parse(new String(utf8, java.nio.charset.StandardCharsets.US_ASCII)), Set.of());
+  }
+
+  /** The event, or null when the text is anything but the common, valid shape. */
+  private static Event fast(JsonParser p) throws IOException {
+    String[] s = new String[FIELDS];
+    List<String> features = null;
+    List<String> contributors = null;
+    List<String> codes = null;
+    int present = 0;
+    int bools = 0; // bit set: value of a boolean field
+    long number = 0;
+    int valueKind = 0; // 1 boolean, 2 whole number, 3 list
+    {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (true) {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.END_OBJECT) {
+          break;
+        }
+        if (t != JsonToken.FIELD_NAME) {
+          return null;
+        }
+        int f = id(p.currentName());
+        if (f < 0 || (present & (1 << f)) != 0) {
+          return null;
+        }
+        present |= 1 << f;
+        JsonToken v = p.nextToken();
+        switch (f) {
+          case LOCKED, ON -> {
+            if (v == JsonToken.VALUE_TRUE) {
+              bools |= 1 << f;
+            } else if (v != JsonToken.VALUE_FALSE) {
+              return null;
+            }
+          }
+          case VALUE -> {
+            if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+              valueKind = 1;
+              if (v == JsonToken.VALUE_TRUE) {
+                bools |= 1 << f;
+              }
+            } else if (v == JsonToken.VALUE_NUMBER_INT
+                && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+              valueKind = 2;
+              number = p.getLongValue();
+            } else if (v == JsonToken.START_ARRAY) {
+              valueKind = 3;
+              codes = strings(p);
+              if (codes == null) {
+                return null;
+              }
+            } else {
+              return null;
+            }
+          }
+          case FEATURES, CONTRIBUTORS -> {
+            if (v != JsonToken.START_ARRAY) {
+              return null;
+            }
+            List<String> list = strings(p);
+            if (list == null) {
+              return null;
+            }
+            if (f == FEATURES) {
+              features = list;
+            } else {
+              contributors = list;
+            }
+          }
+          default -> {
+            if (v != JsonToken.VALUE_STRING) {
+              return null;
+            }
+            String text = p.getText();
+            if (text.isEmpty()) {
+              return null;
+            }
+            s[f] = text;
+          }
+        }
+      }
+      if (p.nextToken() != null) {
+        return null;
+      }
+    }
+    if ((present & (1 << TYPE)) == 0 || (present & (1 << AT)) == 0) {
+      return null;
+    }
+    Instant at = instant(s[AT]);
+    if (at == null) {
+      return null;
+    }
+    String type = s[TYPE];
+    switch (type) {
+      case "account.created" -> {
+        return exactly(present, mask(ACCOUNT, OWNER), 0)
+            ? new Event.AccountCreated(at, s[ACCOUNT], s[OWNER]) : null;
+      }
+      case "terms.accepted" -> {
+        return exactly(present, mask(ACCOUNT, TERMS, BY), 0)
+            ? new Event.TermsAccepted(at, s[ACCOUNT], s[TERMS], s[BY]) : null;
+      }
+      case "group.created" -> {
+        return exactly(present, mask(ACCOUNT, GROUP), 0)
+            ? new Event.GroupCreated(at, s[ACCOUNT], s[GROUP]) : null;
+      }
+      case "user.added" -> {
+        if (!exactly(present, mask(ACCOUNT, USER, ROLE), mask(GROUP))) {
+          return null;
+        }
+        Optional<Role> role = Role.of(s[ROLE]).filter(r -> r != Role.OWNER);
+        return role.isEmpty() ? null : new Event.UserAdded(at, s[ACCOUNT], s[USER], role.get(),
+            Optional.ofNullable(s[GROUP]));
+      }
+      case "setting.set" -> {
+        if (!exactly(present, mask(ACCOUNT, SCOPE, KEY, VALUE, BY), mask(LOCKED))) {
+          return null;
+        }
+        Optional<Scope> scope = Scope.parse(s[SCOPE]);
+        if (scope.isEmpty()) {
+          return null;
+        }
+        boolean locked = (bools & (1 << LOCKED)) != 0;
+        return switch (valueKind) {
+          case 1 -> new Event.SettingSet(at, s[ACCOUNT], scope.get(), s[KEY],
+              (bools & (1 << VALUE)) != 0, locked, s[BY]);
+          case 2 -> new Event.ValuedSettingSet(at, s[ACCOUNT], scope.get(), s[KEY],
+              new SettingValue.Number(number), locked, s[BY]);
+          case 3 -> new Event.ValuedSettingSet(at, s[ACCOUNT], scope.get(), s[KEY],
+              new SettingValue.Codes(codes), locked, s[BY]);
+          default -> null;
+        };
+      }
+      case "setting.cleared" -> {
+        if (!exactly(present, mask(ACCOUNT, SCOPE, KEY, BY), 0)) {
+          return null;
+        }
+        Optional<Scope> scope = Scope.parse(s[SCOPE]);
+        return scope.isEmpty() ? null
+            : new Event.SettingCleared(at, s[ACCOUNT], scope.get(), s[KEY], s[BY]);
+      }
+      case "consent.granted" -> {
+        return exactly(present, mask(ACCOUNT, CONSENT, BY), 0)
+            ? new Event.ConsentGranted(at, s[ACCOUNT], s[CONSENT], s[BY]) : null;
+      }
+      case "consent.withdrawn" -> {
+        return exactly(present, mask(ACCOUNT, CONSENT, BY), 0)
+            ? new Event.ConsentWithdrawn(at, s[ACCOUNT], s[CONSENT], s[BY]) : null;
+      }
+      case "meeting.started" -> {
+        return exactly(present, mask(ACCOUNT, MEETING, HOST, FEATURES), 0)
+            ? new Event.MeetingStarted(at, s[ACCOUNT], s[MEETING], s[HOST], features) : null;
+      }
+      case "meeting.feature" -> {
+        return exactly(present, mask(MEETING, FEATURE, ON, BY), 0)
+            ? new Event.MeetingFeature(at, s[MEETING], s[FEATURE], (bools & (1 << ON)) != 0,
+                s[BY]) : null;
+      }
+      case "meeting.ended" -> {
+        return exactly(present, mask(MEETING), 0) ? new Event.MeetingEnded(at, s[MEETING]) : null;
+      }
+      case "participant.joined" -> {
+        return exactly(present, mask(MEETING, PARTICIPANT), mask(ACCOUNT))
+            ? new Event.ParticipantJoined(at, s[MEETING], s[PARTICIPANT],
+                Optional.ofNullable(s[ACCOUNT])) : null;
+      }
+      case "notice.acknowledged" -> {
+        return exactly(present, mask(MEETING, PARTICIPANT, NOTICE), 0)
+            ? new Event.NoticeAcknowledged(at, s[MEETING], s[PARTICIPANT], s[NOTICE]) : null;
+      }
+      case "participant.left" -> {
+        return exactly(present, mask(MEETING, PARTICIPANT), 0)
+            ? new Event.ParticipantLeft(at, s[MEETING], s[PARTICIPANT]) : null;
+      }
+      case "content.created" -> {
+        if (!exactly(present, mask(CONTENT, CATEGORY, ACCOUNT),
+            mask(MEETING, AUTHOR, CONTRIBUTORS))) {
+          return null;
+        }
+        return new Event.ContentCreated(at, s[CONTENT], s[CATEGORY], s[ACCOUNT],
+            Optional.ofNullable(s[MEETING]), Optional.ofNullable(s[AUTHOR]),
+            contributors == null ? List.of() : contributors);
+      }
+      case "content.deleted" -> {
+        return exactly(present, mask(CONTENT, BY), 0)
+            ? new Event.ContentDeleted(at, s[CONTENT], s[BY]) : null;
+      }
+      case "legal_hold.placed" -> {
+        if (!exactly(present, mask(ACCOUNT, HOLD, SCOPE, MATTER, BY), 0)) {
+          return null;
+        }
+        Optional<HoldScope> scope = HoldScope.parse(s[SCOPE]);
+        return scope.isEmpty() ? null : new Event.LegalHoldPlaced(at, s[ACCOUNT], s[HOLD],
+            scope.get(), s[MATTER], s[BY]);
+      }
+      case "legal_hold.released" -> {
+        return exactly(present, mask(ACCOUNT, HOLD, BY), 0)
+            ? new Event.LegalHoldReleased(at, s[ACCOUNT], s[HOLD], s[BY]) : null;
+      }
+      case "user.removed" -> {
+        return exactly(present, mask(ACCOUNT, USER, BY), 0)
+            ? new Event.UserRemoved(at, s[ACCOUNT], s[USER], s[BY]) : null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** Every required field present and nothing beside them, {@code type} and {@code at}. */
+  private static boolean exactly(int present, int required, int optional) {
+    int own = required | mask(TYPE, AT);
+    return (present & own) == own && (present & ~(own | optional)) == 0;
+  }
+
+  /** The rest of an array of non-empty strings, or null. */
+  private static List<String> strings(JsonParser p) throws IOException {
+    List<String> out = new ArrayList<>();
+    while (true) {
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.END_ARRAY) {
+        return out;
+      }
+      if (t != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      String text = p.getText();
+      if (text.isEmpty()) {
+        return null;
+      }
+      out.add(text);
+    }
+  }
+
+  /**
+   * {@code uuuu-MM-ddTHH:mm:ss[.f{1,9}]Z} in the supported range, as {@link Json#instant} reads
+   * it; null for anything else (another offset, no seconds, lower case, a leap second...).
+   */
+  static Instant instant(String s) {
+    int n = s.length();
+    if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59) {
+      return null;
+    }
+    int nano = 0;
+    if (n > 20) {
+      int fraction = n - 21;
+      if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+        return null;
+      }
+      int f = digits(s, 20, fraction);
+      if (f < 0) {
+        return null;
+      }
+      nano = f;
+      for (int i = fraction; i < 9; i++) {
+        nano *= 10;
+      }
+    }
+    long days;
+    try {
+      days = LocalDate.of(year, month, day).toEpochDay();
+    } catch (DateTimeException e) {
+      return null;
+    }
+    Instant at = Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second,
+        nano);
+    return TimeKey.supported(at) ? at : null;
+  }
+
+  /** The decimal number of n ASCII digits at from, or -1. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /** Exactly {@link Instant#toString()}, without a formatter for the years 1000 to 9999. */
+  public static String text(Instant at) {
+    StringBuilder out = new StringBuilder(30);
+    instant(at, out);
+    return out.toString();
+  }
+
+  /** {@link Instant#toString()}, written without a formatter for years 1000 to 9999. */
+  static void instant(Instant at, StringBuilder out) {
+    long secs = at.getEpochSecond();
+    long days = Math.floorDiv(secs, 86_400L);
+    int secOfDay = (int) Math.floorMod(secs, 86_400L);
+    LocalDate d = LocalDate.ofEpochDay(days);
+    int year = d.getYear();
+    if (year < 1000 || year > 9999) {
+      out.append(at);
+      return;
+    }
+    pad(out, year, 4).append('-');
+    pad(out, d.getMonthValue(), 2).append('-');
+    pad(out, d.getDayOfMonth(), 2).append('T');
+    pad(out, secOfDay / 3600, 2).append(':');
+    pad(out, secOfDay / 60 % 60, 2).append(':');
+    pad(out, secOfDay % 60, 2);
+    int nano = at.getNano();
+    if (nano > 0) {
+      out.append('.');
+      if (nano % 1_000_000 == 0) {
+        pad(out, nano / 1_000_000, 3);
+      } else if (nano % 1000 == 0) {
+        pad(out, nano / 1000, 6);
+      } else {
+        pad(out, nano, 9);
+      }
+    }
+    out.append('Z');
+  }
+
+  private static StringBuilder pad(StringBuilder out, int v, int width) {
+    for (int bound = 10, i = 1; i < width; i++, bound *= 10) {
+      if (v < bound) {
+        out.append('0');
+      }
+    }
+    return out.append(v);
+  }
+
+  // ---- writing ----
+
+  /** Receives an event's fields in the order {@link EventCodec#toJson} puts them. */
+  private interface Fields {
+    void str(String name, String value);
+
+    void bool(String name, boolean value);
+
+    void number(String name, long value);
+
+    void list(String name, List<String> values);
+  }
+
+  /** The fields of an event after {@code type} and {@code at}, in wire order. */
+  private static void fields(Event event, Fields o) {
+    if (event instanceof Event.AccountCreated e) {
+      o.str("account", e.account());
+      o.str("owner", e.owner());
+    } else if (event instanceof Event.TermsAccepted e) {
+      o.str("account", e.account());
+      o.str("terms", e.terms());
+      o.str("by", e.by());
+    } else if (event instanceof Event.GroupCreated e) {
+      o.str("account", e.account());
+      o.str("group", e.group());
+    } else if (event instanceof Event.UserAdded e) {
+      o.str("account", e.account());
+      o.str("user", e.user());
+      o.str("role", e.role().id());
+      if (e.group().isPresent()) {
+        o.str("group", e.group().get());
+      }
+    } else if (event instanceof Event.SettingSet e) {
+      o.str("account", e.account());
+      o.str("scope", e.scope().toString());
+      o.str("key", e.key());
+      o.bool("value", e.value());
+      o.bool("locked", e.locked());
+      o.str("by", e.by());
+    } else if (event instanceof Event.SettingCleared e) {
+      o.str("account", e.account());
+      o.str("scope", e.scope().toString());
+      o.str("key", e.key());
+      o.str("by", e.by());
+    } else if (event instanceof Event.ConsentGranted e) {
+      o.str("account", e.account());
+      o.str("consent", e.consent());
+      o.str("by", e.by());
+    } else if (event instanceof Event.ConsentWithdrawn e) {
+      o.str("account", e.account());
+      o.str("consent", e.consent());
+      o.str("by", e.by());
+    } else if (event instanceof Event.MeetingStarted e) {
+      o.str("account", e.account());
+      o.str("meeting", e.meeting());
+      o.str("host", e.host());
+      o.list("features", e.features());
+    } else if (event instanceof Event.MeetingFeature e) {
+      o.str("meeting", e.meeting());
+      o.str("feature", e.feature());
+      o.bool("on", e.on());
+      o.str("by", e.by());
+    } else if (event instanceof Event.MeetingEnded e) {
+      o.str("meeting", e.meeting());
+    } else if (event instanceof Event.ParticipantJoined e) {
+      o.str("meeting", e.meeting());
+      o.str("participant", e.participant());
+      if (e.account().isPresent()) {
+        o.str("account", e.account().get());
+      }
+    } else if (event instanceof Event.NoticeAcknowledged e) {
+      o.str("meeting", e.meeting());
+      o.str("participant", e.participant());
+      o.str("notice", e.notice());
+    } else if (event instanceof Event.ParticipantLeft e) {
+      o.str("meeting", e.meeting());
+      o.str("participant", e.participant());
+    } else if (event instanceof Event.ContentCreated e) {
+      o.str("content", e.content());
+      o.str("category", e.category());
+      o.str("account", e.account());
+      if (e.meeting().isPresent()) {
+        o.str("meeting", e.meeting().get());
+      }
+      if (e.author().isPresent()) {
+        o.str("author", e.author().get());
+      }
+      o.list("contributors", e.contributors());
+    } else if (event instanceof Event.ValuedSettingSet e) {
+      o.str("account", e.account());
+      o.str("scope", e.scope().toString());
+      o.str("key", e.key());
+      if (e.value() instanceof SettingValue.Number n) {
+        o.number("value", n.value());
+      } else {
+        o.list("value", ((SettingValue.Codes) e.value()).codes());
+      }
+      o.bool("locked", e.locked());
+      o.str("by", e.by());
+    } else if (event instanceof Event.ContentDeleted e) {
+      o.str("content", e.content());
+      o.str("by", e.by());
+    } else if (event instanceof Event.LegalHoldPlaced e) {
+      o.str("account", e.account());
+      o.str("hold", e.hold());
+      o.str("scope", e.scope().toString());
+      o.str("matter", e.matter());
+      o.str("by", e.by());
+    } else if (event instanceof Event.LegalHoldReleased e) {
+      o.str("account", e.account());
+      o.str("hold", e.hold());
+      o.str("by", e.by());
+    } else if (event instanceof Event.UserRemoved e) {
+      o.str("account", e.account());
+      o.str("user", e.user());
+      o.str("by", e.by());
+    } else {
+      throw new IllegalStateException("unhandled event " + event.type());
+    }
+  }
+
+  /** Thrown inside a writer when a string needs escaping: the general path writes it. */
+  private static final class Escape extends RuntimeException {
+    private static final Escape INSTANCE = new Escape();
+
+    private Escape() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** True when every char may be written as is (no quote, backslash, control or surrogate). */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || (c >= 0xD800 && c <= 0xDFFF)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void quoted(StringBuilder out, String s) {
+    if (!plain(s)) {
+      throw Escape.INSTANCE;
+    }
+    out.append('"').append(s).append('"');
+  }
+
+  /**
+   * The event's row body: exactly {@code Json.line(EventCodec.toJson(event))}, the stored form
+   * (ARCHITECTURE.md §3), written without a tree.
+   */
+  public static String line(Event event) {
+    StringBuilder out = new StringBuilder(160);
+    try {
+      out.append("{\"type\":\"").append(event.type()).append("\",\"at\":\"");
+      instant(event.at(), out);
+      out.append('"');
+      fields(event, new Fields() {
+        @Override
+        public void str(String name, String value) {
+          out.append(",\"").append(name).append("\":");
+          quoted(out, value);
+        }
+
+        @Override
+        public void bool(String name, boolean value) {
+          out.append(",\"").append(name).append("\":").append(value);
+        }
+
+        @Override
+        public void number(String name, long value) {
+          out.append(",\"").append(name).append("\":").append(value);
+        }
+
+        @Override
+        public void list(String name, List<String> values) {
+          out.append(",\"").append(name).append("\":[");
+          for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+              out.append(',');
+            }
+            quoted(out, values.get(i));
+          }
+          out.append(']');
+        }
+      });
+      out.append('}');
+      return out.toString();
+    } catch (Escape e) {
+      return Json.line(EventCodec.toJson(event));
+    }
+  }
+
+  /** Rewrites a top-level string field's value (a pseudonym for a personal field, say). */
+  @FunctionalInterface
+  public interface Rewrite {
+    /** The value to write for {@code field}, whose value is {@code value}. */
+    String apply(String field, String value);
+  }
+
+  /**
+   * Shows {@code sink} the event's {@code type} and each top-level string field, in wire order
+   * (its return value is ignored).
+   */
+  public static void strings(Event event, Rewrite sink) {
+    sink.apply("type", event.type());
+    fields(event, new Fields() {
+      @Override
+      public void str(String name, String value) {
+        sink.apply(name, value);
+      }
+
+      @Override
+      public void bool(String name, boolean value) {}
+
+      @Override
+      public void number(String name, long value) {}
+
+      @Override
+      public void list(String name, List<String> values) {}
+    });
+  }
+
+  /**
+   * Appends the RFC 8785 canonical form of the event's JSON, each top-level string field's value
+   * replaced by {@code rewrite}: the same bytes as {@link CanonicalJson#canonicalize} of the
+   * rewritten {@link EventCodec#toJson} (which it falls back to when a string needs escaping).
+   */
+  public static void canonical(Event event, Rewrite rewrite, StringBuilder out) {
+    String[] names = new String[12];
+    Object[] values = new Object[12];
+    int[] count = {0};
+    Fields collect = new Fields() {
+      private void put(String name, Object value) {
+        int n = count[0]++;
+        names[n] = name;
+        values[n] = value;
+      }
+
+      @Override
+      public void str(String name, String value) {
+        put(name, rewrite.apply(name, value));
+      }
+
+      @Override
+      public void bool(String name, boolean value) {
+        put(name, value);
+      }
+
+      @Override
+      public void number(String name, long value) {
+        put(name, value);
+      }
+
+      @Override
+      public void list(String name, List<String> values) {
+        put(name, values);
+      }
+    };
+    StringBuilder at = new StringBuilder(30);
+    instant(event.at(), at);
+    collect.str("at", at.toString());
+    collect.str("type", event.type());
+    fields(event, collect);
+    int n = count[0];
+    // insertion sort by UTF-16 code units (String.compareTo), as RFC 8785 §3.2.3 asks
+    for (int i = 1; i < n; i++) {
+      for (int j = i; j > 0 && names[j - 1].compareTo(names[j]) > 0; j--) {
+        String tn = names[j];
+        names[j] = names[j - 1];
+        names[j - 1] = tn;
+        Object tv = values[j];
+        values[j] = values[j - 1];
+        values[j - 1] = tv;
+      }
+    }
+    int start = out.length();
+    try {
+      out.append('{');
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        out.append('"').append(names[i]).append("\":");
+        Object v = values[i];
+        if (v instanceof String str) {
+          quoted(out, str);
+        } else if (v instanceof Boolean b) {
+          out.append(b.booleanValue());
+        } else if (v instanceof Long l) {
+          if (Math.abs(l) > (1L << 53) - 1) {
+            throw Escape.INSTANCE;
+          }
+          out.append(l.longValue());
+        } else {
+          @SuppressWarnings("unchecked")
+          List<String> list = (List<String>) v;
+          out.append('[');
+          for (int k = 0; k < list.size(); k++) {
+            if (k > 0) {
+              out.append(',');
+            }
+            quoted(out, list.get(k));
+          }
+          out.append(']');
+        }
+      }
+      out.append('}');
+    } catch (Escape e) {
+      out.setLength(start);
+      com.fasterxml.jackson.databind.node.ObjectNode o = EventCodec.toJson(event);
+      for (int i = 0; i < n; i++) {
+        if (values[i] instanceof String str && !names[i].equals("type")) {
+          o.put(names[i], str);
+        }
+      }
+      out.append(CanonicalJson.canonicalString(o));
+    }
+  }
+}
