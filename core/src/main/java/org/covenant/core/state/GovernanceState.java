@@ -240,6 +240,7 @@ public final class GovernanceState {
     }
     long pos = head + 1;
     write(event, at, pos);
+    index(event, pos);
     lastAt = at;
     head = pos;
     return pos;
