@@ -122,6 +122,8 @@ class ClusterFaultIT {
       assertThat(cluster(paused).path("member").path("writes_log").asBoolean()).isFalse();
       paused.draining = false;
 
+      assertOnlyOwnerProjects("acme");
+
       // 2. The writer killed mid-batch, then the next one: the survivors take over.
       List<Long> takeovers = new ArrayList<>();
       List<Long> answeredAgain = new ArrayList<>();
@@ -165,6 +167,8 @@ class ClusterFaultIT {
         }
         long fresh = (System.nanoTime() - killed) / 1_000_000;
         answeredAgain.add(fresh);
+        // Only acme's owner projects it; after the kill a survivor has taken it over.
+        assertOnlyOwnerProjects("acme");
         System.out.println("ClusterFaultIT: killed " + writer.name + (ownerKilled
             ? ", acme's owner" : ", not acme's owner") + "; decisions fresh after " + fresh
             + " ms");
@@ -324,6 +328,46 @@ class ClusterFaultIT {
     JsonNode j = Json.parse(r.body());
     m.id = j.path("self").asText();
     return j;
+  }
+
+  /**
+   * Each member projects only the accounts it owns (issue 16): an operator's listing of accounts,
+   * which a member answers itself from its projection, names {@code account} on its owner only,
+   * with its users loaded, and on no other live member.
+   */
+  private void assertOnlyOwnerProjects(String account) throws Exception {
+    waitFor("only the owner of " + account + " projects it", 30, () -> {
+      String ownerId = null;
+      for (Member m : members) {
+        if (m.alive() && !m.paused) {
+          String o = cluster(m, "?account=" + account).path("owner").path("member").asText();
+          if (ownerId != null && !ownerId.equals(o)) {
+            return false;
+          }
+          ownerId = o;
+        }
+      }
+      for (Member m : members) {
+        if (!m.alive() || m.paused) {
+          continue;
+        }
+        HttpResponse<String> r = send(m, "GET", "/v1/accounts", null);
+        if (r.statusCode() != 200) {
+          return false;
+        }
+        JsonNode listed = null;
+        for (JsonNode a : Json.parse(r.body()).path("accounts")) {
+          if (a.path("account").asText().equals(account)) {
+            listed = a;
+          }
+        }
+        boolean owns = ownerId.equals(m.id);
+        if (owns != (listed != null) || (owns && listed.path("users").asInt() < 1)) {
+          return false;
+        }
+      }
+      return true;
+    });
   }
 
   private Member byId(String id) throws IOException {

@@ -18,7 +18,7 @@ import org.covenant.server.auth.TokenStore;
 import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.PgBackings;
-import org.covenant.server.cluster.Shard;
+import org.covenant.server.cluster.LedgerShard;
 import org.covenant.store.DocumentTable;
 import org.covenant.store.LedgerConfig;
 
@@ -74,17 +74,16 @@ public final class ClusterDeployment {
     Namespace main = null;
     ClusterNode node = null;
     try {
-      main = Namespace.open("main", ledger, catalog,
+      // The member projects no account until its cluster thread has read the members: the
+      // first move (at start) loads the accounts it owns (docs/CLUSTER.md, "Sharded projection").
+      main = Namespace.openShard("main", ledger, catalog, account -> false,
           DecisionLog.over(PgBackings.decisions(db, id)), clock, config.staleAfter());
       TokenStore tokens = TokenStore.over(PgBackings.tokens(db));
       Optional<String> secret = operatorOnce(db, tokens, clock);
       node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
       Namespace projected = main;
-      // Today every member projects every account; the sharded projection plugs in here.
-      node.sharding(Shard.full(
-          m -> projected.directory().meeting(m).map(Directory.MeetingInfo::account),
-          c -> projected.directory().contentAccount(c)),
-          () -> projected.directory().accountIds(), ownsAccounts);
+      node.sharding(new LedgerShard(main.ledger()), () -> projected.directory().accountIds(),
+          ownsAccounts);
       Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
       namespaces.idSuffix(node.namespaceSuffix());
       Path modelFile = dir.scanModel();

@@ -115,7 +115,7 @@ public final class CovenantServer implements AutoCloseable {
     this.parts = parts;
     this.cluster = cluster;
     this.forwarder = cluster.routing().map(r -> new Forwarder(r, parts.config(),
-        parts.namespaces())).orElse(null);
+        parts.namespaces()).tokensChanged(parts.tokens()::reload)).orElse(null);
     Namespace main = parts.namespaces().main();
     // The log: the parts' own, or the one the cluster view opens (maybe later: docs/CLUSTER.md)
     java.util.function.Supplier<Optional<TiledLog>> log = () -> parts.log().or(cluster::log);
@@ -381,6 +381,13 @@ public final class CovenantServer implements AutoCloseable {
       status = 400;
       field = fe.field();
       detail = fe.getMessage();
+    } else if (e instanceof CovenantException ce && "not_owner".equals(ce.code())) {
+      // A write racing a move (docs/CLUSTER.md, "Moves"): this member stopped projecting the
+      // account between routing and appending; nothing of the batch was appended.
+      code = "ownership_moving";
+      status = 503;
+      ctx.header("Retry-After", "1");
+      detail = "the account is moving between cluster members: " + ce.getMessage() + "; retry";
     } else if (e instanceof CovenantException ce && "store_unavailable".equals(ce.code())) {
       code = "store_unavailable";
       status = 503;

@@ -72,6 +72,19 @@ final class DecisionRoutes {
    */
   private static Decision decideQuietly(Namespace ns, Snapshot s, boolean stale, Caller caller,
       Purpose purpose, String content, Instant at, Optional<String> region, String[] account) {
+    if (ns.ledger().sharded()) {
+      // A cluster member answers only for the accounts it projects: content of an account it
+      // does not hold (not owned, or moving here) is never decided from what it lacks. The
+      // engine's fail-closed answer to a caller that reaches the account; unknown to others.
+      Optional<String> owner = ns.ledger().accountOfContent(content);
+      if (owner.isPresent() && !ns.ledger().ready(owner.get())) {
+        boolean reaches = caller.reaches(owner.get());
+        account[0] = reaches ? owner.get() : null;
+        return Decision.deny(reaches ? org.covenant.core.terms.Reason.STORE_UNAVAILABLE
+            : org.covenant.core.terms.Reason.UNKNOWN_CONTENT, List.of(),
+            ns.ledger().catalog().revision());
+      }
+    }
     DecisionEngine.Attributed a = ns.engine().decide(s,
         new DecisionRequest(purpose, content, at, region), caller::reaches, stale);
     account[0] = a.account().orElse(null);

@@ -64,12 +64,23 @@ final class Forwarder {
   private final Namespaces namespaces;
   private final HttpClient client;
 
+  private Runnable tokensChanged = () -> { };
+
   Forwarder(Routing routing, ServerConfig config, Namespaces namespaces) {
     this.routing = routing;
     this.config = config;
     this.namespaces = namespaces;
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
+  }
+
+  /**
+   * Reads the shared tokens again after a token issued or revoked through another member (the
+   * owner of its account) was acknowledged: the client uses it here next. Returns this.
+   */
+  Forwarder tokensChanged(Runnable reload) {
+    this.tokensChanged = java.util.Objects.requireNonNull(reload, "reload");
+    return this;
   }
 
   /** The suffix of new scratch namespace ids: the member holding them. */
@@ -261,11 +272,9 @@ final class Forwarder {
 
   private List<String> accounts(Context ctx, Route r) throws IOException {
     String path = r.path();
-    if (path.contains("/dsr")) {
-      // Data subject requests are served by members with the log key, whoever owns the account:
-      // their register is in the database (docs/CLUSTER.md, "Data subject requests").
-      return List.of();
-    }
+    // Data subject requests go to the account's owner like any account route: it holds the
+    // account's users (who may ask) in its projection; it serves them when it has the log key
+    // (their register is in the database, docs/CLUSTER.md, "Data subject requests").
     if (path.contains("{account}")) {
       return List.of(ctx.pathParam("account"));
     }
@@ -277,8 +286,25 @@ final class Forwarder {
       case "POST /v1/decisions" -> contents(stash(ctx, config.maxBody()), false);
       case "POST /v1/decisions:batch" -> contents(stash(ctx, config.maxBatchBody()), true);
       case "POST /v1/events" -> events(stash(ctx, config.maxBody()));
+      // An account token is checked against the account's users: its owner's projection.
+      case "POST /v1/tokens" -> tokenAccount(stash(ctx, config.maxBody()));
+      // An account user's listings and revocations read its account's users (admin or not).
+      case "GET /v1/tokens", "DELETE /v1/tokens/{token}", "GET /v1/accounts" ->
+          Http.caller(ctx) instanceof org.covenant.server.auth.Caller.AccountUser u
+              ? List.of(u.account()) : List.of();
       default -> List.of();
     };
+  }
+
+  /** The account a token request names, if it names one; malformed bodies name none. */
+  private static List<String> tokenAccount(byte[] body) {
+    try {
+      JsonNode a = Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+          .path("account");
+      return a.isTextual() ? List.of(a.asText()) : List.of();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
   }
 
   /** Reads the body once (bounded), keeps it for the handler and the forward. */
@@ -428,6 +454,9 @@ final class Forwarder {
       // Read your writes through one endpoint: this member's own routes (tokens, the account
       // list) see what the owner acknowledged before the client's next request.
       routing.catchUp();
+      if (key.startsWith("POST /v1/tokens") || key.startsWith("DELETE /v1/tokens")) {
+        tokensChanged.run();
+      }
     }
     ctx.status(r.statusCode());
     r.headers().map().forEach((name, values) -> {

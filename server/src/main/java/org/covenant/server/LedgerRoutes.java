@@ -253,6 +253,11 @@ final class LedgerRoutes {
     ObjectNode out = Json.object();
     ArrayNode arr = out.putArray("accounts");
     for (String id : ids) {
+      if (!ns.ledger().ready(id)) {
+        // A sharded member lists the accounts it projects: another member's users, groups and
+        // content are not in its memory (docs/DECISIONS.md, "Sharded projection in the server").
+        continue;
+      }
       ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
     }
     Http.json(ctx, 200, out);

@@ -98,6 +98,33 @@ public final class Namespace implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a shared PostgreSQL ledger as a cluster member projecting only the accounts {@code
+   * owns} accepts ({@link Ledger#openShard}; the cluster thread changes the set with {@link
+   * Ledger#reshard}) and a namespace over it (docs/CLUSTER.md, "Sharded projection"). The
+   * directory reads the projection, which holds the owned accounts in full (their index by
+   * account included) and every account's replicated index.
+   *
+   * @throws StoreException as {@link Ledger#openShard}
+   */
+  public static Namespace openShard(String id, LedgerConfig.Postgres config,
+      TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
+      Clock clock, Duration staleAfter) {
+    Ledger ledger;
+    try {
+      ledger = Ledger.openShard(config, catalog, owns);
+    } catch (RuntimeException e) {
+      decisions.close();
+      throw e;
+    }
+    try {
+      return over(id, ledger, decisions, clock, staleAfter);
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
+  }
+
   /** The namespace id ({@code main} for the data directory's ledger). */
   public String id() {
     return id;

@@ -420,6 +420,11 @@ final class OpsRoutes {
     Caller caller = Http.caller(ctx);
     String id = ctx.pathParam("token");
     Optional<ApiToken> t = tokens.byId(id);
+    if (t.isEmpty()) {
+      // Issued a moment ago through another cluster member (the store is shared): read it.
+      tokens.reload();
+      t = tokens.byId(id);
+    }
     if (caller instanceof Caller.AccountUser u) {
       if (t.isEmpty() || !t.get().account().equals(Optional.of(u.account()))) {
         throw ServerException.notFound("token", "no token `" + id + "`");

@@ -53,7 +53,7 @@ class ClusterDsrIT {
           TestClient opB = new TestClient(b.url(), operator);
           assertThat(opB.get("/v1/cluster").json().path("member").path("writes_log")
               .asBoolean()).isFalse();
-          Workspace.seed(opA);
+          Workspace.seedPerAccount(opA);
           assertThat(opA.post("/v1/events", "{\"events\":[{\"type\":\"user.added\",\"at\":"
               + "\"2024-01-01T00:00:12Z\",\"account\":\"globex\",\"user\":\"bob\",\"role\":"
               + "\"member\"}]}").status()).isEqualTo(200);

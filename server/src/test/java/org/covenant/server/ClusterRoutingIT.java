@@ -52,9 +52,12 @@ class ClusterRoutingIT {
       servers.add(open(tmp.resolve("b"), pg, Optional.of(KEY)).server().start());
       servers.add(open(tmp.resolve("c"), pg, Optional.empty()).server().start());
       Map<String, TestClient> byId = new HashMap<>();
+      Map<String, CovenantServer> serverById = new HashMap<>();
       for (CovenantServer s : servers) {
         TestClient op = new TestClient(s.url(), operator);
-        byId.put(op.get("/v1/cluster").json().path("self").asText(), op);
+        String self = op.get("/v1/cluster").json().path("self").asText();
+        byId.put(self, op);
+        serverById.put(self, s);
       }
       for (TestClient op : byId.values()) {
         waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
@@ -86,6 +89,9 @@ class ClusterRoutingIT {
         }
         return owned == ACCOUNTS;
       });
+
+      // Each member's projection holds the accounts it owns and no other's users (issue 16).
+      assertProjectsOnlyOwned(serverById, owners, List.of());
 
       for (int i = 0; i < ACCOUNTS; i++) {
         String acct = "t" + i;
@@ -160,11 +166,21 @@ class ClusterRoutingIT {
       String t0 = "t0";
       String t1 = owners.entrySet().stream().filter(e -> !e.getValue().equals(owners.get(t0)))
           .findFirst().orElseThrow().getKey();
+      Map<String, Integer> eventsBefore = new HashMap<>();
+      for (String acct : List.of(t0, t1)) {
+        eventsBefore.put(acct, byId.get(owners.get(acct)).get("/v1/accounts/" + acct
+            + "/events").json().path("events").size());
+      }
       TestClient.Response spans = any.post("/v1/events", "{\"events\":[" + setting(t0) + ","
           + setting(t1) + "]}");
-      // Every member projects every account today: such a batch is applied where it arrives.
-      assertThat(spans.status()).as(spans.body()).isEqualTo(200);
-      assertThat(spans.json().path("accepted").asInt()).as(spans.body()).isEqualTo(2);
+      // Each member projects only its own accounts: such a batch cannot be validated where it
+      // arrives (at most one of the two is this member's), and nothing of it is appended.
+      assertThat(spans.status()).as(spans.body()).isEqualTo(400);
+      assertThat(spans.body()).contains("batch_spans_owners");
+      for (String acct : List.of(t0, t1)) {
+        assertThat(byId.get(owners.get(acct)).get("/v1/accounts/" + acct + "/events").json()
+            .path("events").size()).as(acct).isEqualTo(eventsBefore.get(acct));
+      }
 
       // A forwarded request is never forwarded again: a non-owner refuses it.
       TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()
@@ -206,6 +222,22 @@ class ClusterRoutingIT {
       }
       long millis = (System.nanoTime() - left) / 1_000_000;
       assertThat(millis).as("decisions answer again after a member leaves").isLessThan(3000);
+      // The survivors now project the leaving member's accounts, each only its own share.
+      Map<String, String> after = new HashMap<>();
+      for (int i = 0; i < ACCOUNTS; i++) {
+        after.put("t" + i, survivor.get("/v1/cluster?account=t" + i).json().path("owner")
+            .path("member").asText());
+      }
+      serverById.remove(leavingId);
+      waitFor(() -> {
+        for (Map.Entry<String, String> e : after.entrySet()) {
+          if (!serverById.get(e.getValue()).namespaces().main().ledger().ready(e.getKey())) {
+            return false;
+          }
+        }
+        return true;
+      });
+      assertProjectsOnlyOwned(serverById, after, moved);
       for (String acct : moved) {
         String now = survivor.get("/v1/cluster?account=" + acct).json().path("owner")
             .path("member").asText();
@@ -312,6 +344,37 @@ class ClusterRoutingIT {
     while (!done.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
       Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Every member's ledger is sharded and holds exactly the accounts {@code owners} gives it:
+   * ready, with their content in its projection; another member's account is not ready and only
+   * its replicated index (creation, terms, consents) is in memory. Each of {@code moved} is projected by its new owner.
+   */
+  private static void assertProjectsOnlyOwned(Map<String, CovenantServer> serverById,
+      Map<String, String> owners, List<String> moved) {
+    for (Map.Entry<String, CovenantServer> m : serverById.entrySet()) {
+      Namespace main = m.getValue().namespaces().main();
+      assertThat(main.ledger().sharded()).isTrue();
+      int own = 0;
+      for (Map.Entry<String, String> o : owners.entrySet()) {
+        boolean mine = o.getValue().equals(m.getKey());
+        own += mine ? 1 : 0;
+        assertThat(main.ledger().ready(o.getKey())).as(m.getKey() + " ready " + o.getKey())
+            .isEqualTo(mine);
+        // The replicated index (creation, terms, consents) is everywhere; content only at the
+        // owner.
+        assertThat(main.snapshot().content(o.getKey() + ":c1",
+            org.covenant.core.state.TimeKey.END).isPresent())
+            .as(m.getKey() + " holds the content of " + o.getKey()).isEqualTo(mine);
+      }
+      assertThat(own).as(m.getKey() + " owns accounts").isPositive();
+    }
+    for (String acct : moved) {
+      assertThat(serverById.get(owners.get(acct)).namespaces().main().snapshot()
+          .content(acct + ":c1", org.covenant.core.state.TimeKey.END)).as("moved " + acct)
+          .isPresent();
     }
   }
 

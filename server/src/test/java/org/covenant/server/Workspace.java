@@ -31,4 +31,27 @@ final class Workspace {
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("rejected").asInt()).as(r.body()).isZero();
   }
+
+  /**
+   * The same events as one batch per account, in order (acme's, then globex's): on a cluster
+   * whose members each project their own accounts, a batch spanning owners is refused.
+   */
+  static void seedPerAccount(TestClient op) {
+    java.util.List<String> acme = new java.util.ArrayList<>();
+    java.util.List<String> globex = new java.util.ArrayList<>();
+    for (String line : EVENTS.split("\n")) {
+      String e = line.strip();
+      if (e.startsWith("{\"type\"")) {
+        e = e.endsWith(",") ? e.substring(0, e.length() - 1) : e;
+        (e.contains("globex") ? globex : acme).add(e);
+      }
+    }
+    for (java.util.List<String> batch : java.util.List.of(acme, globex)) {
+      TestClient.Response r = op.post("/v1/events", "{\"events\":[" + String.join(",", batch)
+          + "]}");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().path("rejected").asInt()).as(r.body()).isZero();
+      assertThat(r.json().path("accepted").asInt()).as(r.body()).isEqualTo(batch.size());
+    }
+  }
 }
