@@ -32,7 +32,10 @@ class ClusterRoutingIT {
   private static final ClusterNode.Timing FAST = new ClusterNode.Timing(Duration.ofSeconds(2),
       Duration.ofSeconds(2), Duration.ofMillis(100));
   private static final NoteSigner KEY = NoteSigner.generate("covenant.test/cluster-routing");
-  private static final int ACCOUNTS = 12;
+  // Member ids are random, so ownership is too: with 30 accounts the chance that one of three
+  // members owns none (which the spread and "owns accounts" assertions need) is 3 (2/3)^30,
+  // about 2e-5; with 12 it was about 2 %.
+  private static final int ACCOUNTS = 30;
   /** The accounts' history starts ten minutes ago, in time order; decisions are asked after. */
   private static final java.time.Instant BASE = java.time.Instant.now().minusSeconds(600)
       .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
