@@ -85,7 +85,8 @@ final class AtomicFiles {
   static Collection<Path> createDirectories(Path dir) throws IOException {
     List<Path> created = new ArrayList<>();
     List<Path> missing = new ArrayList<>();
-    for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+    // absolute, so that a relative directory (`--data k`) still has a parent to fsync
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
       missing.add(0, p);
     }
     for (Path p : missing) {

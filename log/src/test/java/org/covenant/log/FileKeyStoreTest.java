@@ -33,6 +33,23 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void aRelativeDataDirectoryOfOneName_getsItsKey() throws IOException {
+    // `covenant log key --data k` from the working directory: "k" has no parent of its own
+    Path rel = Path.of("target", "rel-key-" + ProcessHandle.current().pid()).getFileName();
+    Path abs = rel.toAbsolutePath();
+    try {
+      assertThat(rel.getParent()).isNull();
+      NoteSigner created = FileKeyStore.loadOrCreate(rel, "covenant.test/log");
+      assertThat(FileKeyStore.load(abs).orElseThrow().verifier())
+          .isEqualTo(created.verifier());
+    } finally {
+      Files.deleteIfExists(FileKeyStore.keyFile(abs));
+      Files.deleteIfExists(FileKeyStore.keyFile(abs).getParent());
+      Files.deleteIfExists(abs);
+    }
+  }
+
+  @Test
   void unreadableKeyFile_isReportedWithoutEchoingIt() throws IOException {
     Files.createDirectories(FileKeyStore.keyFile(dir).getParent());
     Files.writeString(FileKeyStore.keyFile(dir), "PRIVATE+KEY+secret-looking-stuff");

@@ -153,8 +153,11 @@ final class Forwarder {
       // every one of them (the store validates appends against its true head), else refused.
       for (String a : accounts) {
         if (!routing.projects(a)) {
+          Routing.Place mine = routing.place(a);
+          String other = accounts.stream().filter(b -> !routing.place(b).equals(mine))
+              .findFirst().orElse(a);
           throw new ServerException("batch_spans_owners", 400, key.endsWith("events")
-              ? "events" : "requests", "`" + accounts.get(0) + "` and `" + a + "` are owned by "
+              ? "events" : "requests", "`" + other + "` and `" + a + "` are owned by "
               + "different cluster members and this member does not project `" + a + "`: send "
               + "one batch per account");
         }
