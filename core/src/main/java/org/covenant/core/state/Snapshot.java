@@ -525,9 +525,9 @@ public final class Snapshot {
     if (ended(m, t, p)) {
       return false;
     }
-    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, p);
-    if (e != null && e.value()) {
-      ev.accept(e.pos());
+    long on = m.featureOnPos(f.ordinal(), t, p);
+    if (on >= 0) {
+      ev.accept(on);
       return true;
     }
     return false;
@@ -685,8 +685,9 @@ public final class Snapshot {
     Meeting m = meeting(meeting, t);
     List<Feature> out = new ArrayList<>();
     if (m != null) {
+      History<Boolean>[] features = m.features();
       for (Feature f : Vocabulary.features()) {
-        History<Boolean> h = m.features[f.ordinal()];
+        History<Boolean> h = features[f.ordinal()];
         History.Entry<Boolean>[] all = h.all();
         if (all == null) {
           continue;
@@ -711,7 +712,7 @@ public final class Snapshot {
     if (m == null || ended(m, t, position)) {
       return Optional.empty();
     }
-    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, position);
+    History.Entry<Boolean> e = m.feature(f.ordinal(), t, position);
     return e != null && e.value() ? Optional.of(TimeKey.toInstant(e.at())) : Optional.empty();
   }
 
