@@ -43,13 +43,16 @@ final class LedgerRoutes {
   private final ServerConfig config;
   private final Receipts receipts;
   private final Optional<org.covenant.evidence.LedgerFeed> feed;
+  /** A cluster member's router, for the operator's cluster-wide listing; empty when single. */
+  private final Optional<Forwarder> forwarder;
 
   LedgerRoutes(Clock clock, ServerConfig config, Receipts receipts,
-      Optional<org.covenant.evidence.LedgerFeed> feed) {
+      Optional<org.covenant.evidence.LedgerFeed> feed, Optional<Forwarder> forwarder) {
     this.clock = clock;
     this.config = config;
     this.receipts = receipts;
     this.feed = feed;
+    this.forwarder = forwarder;
   }
 
   List<Route> routes() {
@@ -252,14 +255,39 @@ final class LedgerRoutes {
     }
     ObjectNode out = Json.object();
     ArrayNode arr = out.putArray("accounts");
-    for (String id : ids) {
-      if (!ns.ledger().ready(id)) {
-        // A sharded member lists the accounts it projects: another member's users, groups and
-        // content are not in its memory (docs/DECISIONS.md, "Sharded projection in the server").
-        continue;
+    Optional<Forwarder> wide = forwarder.filter(f -> c instanceof Caller.Operator
+        && f.clusterWide(ctx));
+    if (wide.isEmpty()) {
+      // One member's part: the accounts it projects (a single server projects all). Another
+      // member's users, groups and content are not in its memory, so their counts would be wrong.
+      for (String id : ids) {
+        if (ns.ledger().ready(id)) {
+          ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
+        }
       }
-      ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
+      Http.json(ctx, 200, out);
+      return;
     }
+    // The operator's listing on a cluster member is the cluster's: this member's part and every
+    // other owner's, merged in account order; an account no member could list is named with the
+    // reason (docs/CLUSTER.md, "Listings").
+    List<String> others = ids.stream().filter(id -> !ns.ledger().ready(id)).toList();
+    Forwarder.Gathered g = wide.get().gather(ctx, "/v1/accounts", "accounts", others);
+    java.util.TreeMap<String, JsonNode> merged = new java.util.TreeMap<>(g.found());
+    for (String id : ids) {
+      if (ns.ledger().ready(id)) {
+        ns.directory().account(id).ifPresent(a -> merged.put(id, accountSummary(ns, a)));
+      }
+    }
+    g.unavailable().forEach((id, reason) -> {
+      ObjectNode o = Json.object();
+      o.put("account", id);
+      ObjectNode u = o.putObject("unavailable");
+      u.put("code", "owner_unavailable");
+      u.put("detail", "no cluster member can list account `" + id + "` now: " + reason);
+      merged.put(id, o);
+    });
+    merged.values().forEach(arr::add);
     Http.json(ctx, 200, out);
   }
 
