@@ -41,7 +41,7 @@ import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.PgLogStorage;
 import org.covenant.store.LedgerConfig;
-import org.junit.jupiter.api.Assumptions;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answered again through the survivors.
  */
 class ClusterFaultIT {
-  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final int LEASE_SECONDS = 2;
 
   @TempDir Path tmp;
@@ -75,7 +74,7 @@ class ClusterFaultIT {
 
   @Test
   void threeMembers_pauseAndKillWriters_noLostWriteNoForkNoGap() throws Exception {
-    String url = pgUrl();
+    String url = PgTestDatabase.url();
     String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
         .substring(0, 10).toLowerCase(Locale.ROOT);
     NoteSigner key = NoteSigner.generate("covenant.test/cluster");
@@ -492,22 +491,6 @@ class ClusterFaultIT {
       }
     }
     return out;
-  }
-
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
-    try (Connection c = DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new SQLException("connection not valid");
-      }
-      return url;
-    } catch (SQLException e) {
-      if (env == null || env.isBlank()) {
-        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
-      }
-      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
-    }
   }
 
   private static void sleep(long ms) {
