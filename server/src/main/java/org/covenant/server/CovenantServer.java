@@ -127,6 +127,8 @@ public final class CovenantServer implements AutoCloseable {
         .routes());
     all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed(),
         Optional.ofNullable(forwarder)).routes());
+    all.addAll(new AuditRoutes(parts.feed()).routes());
+    all.addAll(new TermsPreviewRoutes(parts.clock()).routes());
     all.addAll(new ClusterRoutes(cluster).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());
