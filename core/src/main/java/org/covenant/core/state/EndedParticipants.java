@@ -29,11 +29,15 @@ final class EndedParticipants {
   private static final long SECOND = 1_000_000_000L;
   private static final long MILLI = 1_000_000L;
 
-  /** Participant ids, in the live map's iteration order. */
-  private final String[] ids;
   /**
-   * Per participant i, {@code start[i]}: its section of {@link #data}: three varints (counts of
-   * presence, organisation and acknowledgement entries), then the entries. A presence or
+   * Participant ids, in the live map's iteration order (the first {@code start.length}), then the
+   * organisation values (null: none named): one array, not two.
+   */
+  private final String[] strings;
+  /**
+   * Per participant i, {@code start[i]}: its section of {@link #data}: four varints (counts of
+   * presence, organisation and acknowledgement entries, and the index of its first organisation
+   * value among the organisation values), then the entries. A presence or
    * organisation entry is its time and its position as gaps from the entry before it in its
    * list (the first from {@link #baseAt}/{@link #basePos}), the presence value in the position
    * gap's low bit; an acknowledgement entry is its time and position as gaps from the base, the
@@ -44,26 +48,22 @@ final class EndedParticipants {
   /** The earliest time and position of every entry: the gaps' origin. */
   private final long baseAt;
   private final long basePos;
-  /** Organisation values (null: none named), participant i's from {@code orgStart[i]}. */
-  private final String[] orgs;
-  private final int[] orgStart;
   /** Open-addressing index + 1 of ids by hash, for meetings with many participants; or null. */
   private final int[] slots;
 
-  private EndedParticipants(String[] ids, int[] start, byte[] data, long baseAt, long basePos,
-      String[] orgs, int[] orgStart) {
-    this.ids = ids;
+  private EndedParticipants(String[] strings, int[] start, byte[] data, long baseAt,
+      long basePos) {
+    this.strings = strings;
     this.start = start;
     this.data = data;
     this.baseAt = baseAt;
     this.basePos = basePos;
-    this.orgs = orgs;
-    this.orgStart = orgStart;
-    if (ids.length > 8) {
-      slots = new int[Integer.highestOneBit(ids.length) * 4];
+    int n = start.length;
+    if (n > 8) {
+      slots = new int[Integer.highestOneBit(n) * 4];
       int mask = slots.length - 1;
-      for (int i = 0; i < ids.length; i++) {
-        int s = spread(ids[i].hashCode()) & mask;
+      for (int i = 0; i < n; i++) {
+        int s = spread(strings[i].hashCode()) & mask;
         while (slots[s] != 0) {
           s = (s + 1) & mask;
         }
@@ -203,16 +203,13 @@ final class EndedParticipants {
       baseAt = 0;
       basePos = 0;
     }
-    String[] ids = new String[n];
     int[] start = new int[n];
-    String[] orgs = new String[orgCount];
-    int[] orgStart = new int[n];
+    String[] strings = new String[n + orgCount];
     Out w = new Out();
     int o = 0;
     for (int i = 0; i < n; i++) {
-      ids[i] = ps[i].id;
+      strings[i] = ps[i].id;
       start[i] = w.n;
-      orgStart[i] = o;
       int ackCount = 0;
       for (History.Entry<?>[] list : acks[i]) {
         ackCount += list.length;
@@ -220,6 +217,7 @@ final class EndedParticipants {
       w.put(present[i].length);
       w.put(organisation[i].length);
       w.put(ackCount);
+      w.put(o);
       long t = baseAt;
       long p = basePos;
       for (History.Entry<?> e : present[i]) {
@@ -235,7 +233,7 @@ final class EndedParticipants {
         w.put(word(e.pos() - p, 0, 0));
         t = e.at();
         p = e.pos();
-        orgs[o++] = (String) e.value();
+        strings[n + o++] = (String) e.value();
       }
       for (int k = 0; k < acks[i].length; k++) {
         for (History.Entry<?> e : acks[i][k]) {
@@ -244,25 +242,24 @@ final class EndedParticipants {
         }
       }
     }
-    return new EndedParticipants(ids, start, Arrays.copyOf(w.b, w.n), baseAt, basePos, orgs,
-        orgStart);
+    return new EndedParticipants(strings, start, Arrays.copyOf(w.b, w.n), baseAt, basePos);
   }
 
   /** Number of participants. */
   int size() {
-    return ids.length;
+    return start.length;
   }
 
   /** Participant i's id (the canonical string the live map held). */
   String id(int i) {
-    return ids[i];
+    return strings[i];
   }
 
   /** The index of the participant, or -1. */
   int find(String id) {
     if (slots == null) {
-      for (int i = 0; i < ids.length; i++) {
-        if (ids[i].equals(id)) {
+      for (int i = 0; i < start.length; i++) {
+        if (strings[i].equals(id)) {
           return i;
         }
       }
@@ -275,7 +272,7 @@ final class EndedParticipants {
       if (v == 0) {
         return -1;
       }
-      if (ids[v - 1].equals(id)) {
+      if (strings[v - 1].equals(id)) {
         return v - 1;
       }
       s = (s + 1) & mask;
@@ -292,6 +289,7 @@ final class EndedParticipants {
   boolean present(int i, long t, long p) {
     In r = new In(start[i]);
     int n = (int) r.next();
+    r.next();
     r.next();
     r.next();
     long at = baseAt;
@@ -315,6 +313,7 @@ final class EndedParticipants {
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
+    r.next();
     for (int k = 0; k < 2 * (present + orgs); k++) {
       r.next();
     }
@@ -338,6 +337,7 @@ final class EndedParticipants {
     int present = (int) r.next();
     int n = (int) r.next();
     r.next();
+    int org = start.length + (int) r.next();
     for (int k = 0; k < 2 * present; k++) {
       r.next();
     }
@@ -353,16 +353,17 @@ final class EndedParticipants {
       last = k;
     }
     found[0] = last >= 0;
-    return last >= 0 ? orgs[orgStart[i] + last] : null;
+    return last >= 0 ? strings[org + last] : null;
   }
 
   /** Participant i as live histories again (for checkpoints; not on any hot path). */
   Participant thaw(int i) {
-    Participant x = new Participant(ids[i]);
+    Participant x = new Participant(strings[i]);
     In r = new In(start[i]);
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
+    int org = start.length + (int) r.next();
     long at = baseAt;
     long pos = basePos;
     for (int k = 0; k < present; k++) {
@@ -376,7 +377,7 @@ final class EndedParticipants {
     for (int k = 0; k < orgs; k++) {
       at += untime(r.next());
       pos += r.next();
-      x.organisation.add(at, pos, this.orgs[orgStart[i] + k]);
+      x.organisation.add(at, pos, strings[org + k]);
     }
     for (int k = 0; k < acks; k++) {
       long a = baseAt + untime(r.next());
@@ -393,7 +394,7 @@ final class EndedParticipants {
 
   /** Every participant as live histories again, in order. */
   Participant[] thawAll() {
-    Participant[] ps = new Participant[ids.length];
+    Participant[] ps = new Participant[start.length];
     for (int j = 0; j < ps.length; j++) {
       ps[j] = thaw(j);
     }
