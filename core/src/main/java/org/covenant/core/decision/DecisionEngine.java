@@ -50,7 +50,7 @@ public final class DecisionEngine {
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
     long t = TimeKey.of(request.at());
-    Evidence evidence = new Evidence();
+    Evidence evidence = Evidence.fresh();
     ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
     return c == null ? unknownContent : decide(snapshot, c, request, false, evidence);
   }
@@ -89,7 +89,7 @@ public final class DecisionEngine {
   public Attributed decide(Snapshot snapshot, DecisionRequest request,
       Predicate<String> reaches, boolean stale) {
     long t = TimeKey.of(request.at());
-    Evidence evidence = new Evidence();
+    Evidence evidence = Evidence.fresh();
     ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
     if (c == null || !reaches.test(c.account())) {
       return new Attributed(unknownContent, Optional.empty());
@@ -162,7 +162,7 @@ public final class DecisionEngine {
     TermsVersion p = catalog.version(proposed).orElseThrow(() -> new IllegalArgumentException(
         "no terms `" + proposed + "` in the catalog"));
     long t = TimeKey.of(request.at());
-    Evidence evidence = new Evidence();
+    Evidence evidence = Evidence.fresh();
     ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
     if (c == null) {
       return unknownContent;
@@ -286,10 +286,23 @@ public final class DecisionEngine {
         "terms `" + name + "` accepted by the ledger but unknown to the engine"));
   }
 
-  /** Collects ledger positions without boxing until the end. */
+  /**
+   * Collects ledger positions without boxing until the end. One per thread, emptied for each
+   * decision (a decision never starts another on its thread), so collecting allocates nothing:
+   * only {@link #sorted()} makes the answer's own copy.
+   */
   static final class Evidence implements java.util.function.LongConsumer {
+    private static final ThreadLocal<Evidence> SCRATCH = ThreadLocal.withInitial(Evidence::new);
+
     private long[] positions = new long[8];
     private int size;
+
+    /** This thread's collector, emptied. */
+    static Evidence fresh() {
+      Evidence e = SCRATCH.get();
+      e.size = 0;
+      return e;
+    }
 
     @Override
     public void accept(long position) {
