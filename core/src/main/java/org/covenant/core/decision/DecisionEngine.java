@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.covenant.core.state.ContentConditions;
-import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
