@@ -171,4 +171,49 @@ class PseudonymsTest {
     assertThat(again.of("globex", "bob")).isEqualTo(globex);
     assertThat(again.of("acme", "bob")).isNotEqualTo(acme);
   }
+
+  /**
+   * Salts are packed (issue 15): thousands of people across accounts, ids that are prefixes of
+   * one another or hold non-ASCII characters, salts stored in another form than lowercase hex,
+   * an erasure and a re-salted person all read back exactly as a map of strings would, before
+   * and after the journal is folded into salts.json.
+   */
+  @Test
+  void manySalts_packed_readBackAsStored_acrossFoldsAndErasures(@TempDir Path dir)
+      throws Exception {
+    String odd = "00112233445566778899AABBCCDDEEFF";
+    String shortSalt = "abcd";
+    Files.createDirectories(dir.resolve("keys"));
+    Files.writeString(dir.resolve("keys/salts.json"), "{\"accounts\":{\"acme\":{\"up\":\""
+        + odd + "\",\"short\":\"" + shortSalt + "\"}},\"legacy\":{}}\n");
+    Pseudonyms ps = Pseudonyms.open(dir);
+    assertThat(ps.links("acme", "up", pseudonym(odd, "up"))).isTrue();
+    assertThat(ps.links("acme", "short", pseudonym(shortSalt, "short"))).isTrue();
+    Map<String, String> seen = new HashMap<>();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(15);
+    for (int i = 0; i < 5000; i++) {
+      String account = "a" + r.nextInt(7);
+      String id = r.nextInt(10) == 0 ? "g\u00e9st-" + i : "g" + r.nextInt(3000);
+      String p = ps.of(account, id);
+      String before = seen.putIfAbsent(account + "/" + id, p);
+      assertThat(before == null ? p : before).isEqualTo(p);
+    }
+    assertThat(ps.of("a1", "g1")).isNotEqualTo(ps.of("a1", "g10")).isNotEqualTo(ps.of("a2", "g1"));
+    String erased = seen.keySet().iterator().next();
+    String[] parts = erased.split("/", 2);
+    assertThat(ps.erase(parts[0], parts[1])).isTrue();
+    assertThat(ps.links(parts[0], parts[1], seen.get(erased))).isFalse();
+    String resalted = ps.of(parts[0], parts[1]);
+    assertThat(resalted).isNotEqualTo(seen.get(erased));
+    seen.put(erased, resalted);
+    for (Pseudonyms p : new Pseudonyms[] {ps, Pseudonyms.open(dir)}) {
+      seen.forEach((k, v) -> {
+        String[] x = k.split("/", 2);
+        assertThat(p.of(x[0], x[1])).as(k).isEqualTo(v);
+      });
+      assertThat(p.links("acme", "up", pseudonym(odd, "up"))).isTrue();
+      assertThat(p.links("acme", "short", pseudonym(shortSalt, "short"))).isTrue();
+    }
+    assertThat(Files.readString(dir.resolve("keys/salts.json"))).contains(odd).contains(shortSalt);
+  }
 }

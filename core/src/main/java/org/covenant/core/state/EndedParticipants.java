@@ -8,9 +8,9 @@ import org.covenant.core.vocab.Notice;
 
 /**
  * The participants of a meeting that has ended, compacted (issue 15, compact state): every
- * participant's presence, organisation and acknowledgement histories in one {@code long[]} for
- * the whole meeting, instead of a map node, a participant object, two or three history objects
- * and their arrays each (about 300 bytes per participant, 70 here).
+ * participant's presence, organisation and acknowledgement histories in one {@code byte[]} for
+ * the whole meeting, as variable-length gaps (about 300 bytes per participant live; 70 as
+ * fixed-width longs; some 25 here plus the id).
  *
  * <p>Nothing is dropped: the entries are the same (time, position) stamps the live histories
  * held, read with the same "last entry at or before (t, p)" search, so every query at any time,
@@ -25,39 +25,45 @@ import org.covenant.core.vocab.Notice;
  * participant.left} after the end, the only one §3 accepts) makes a new instance.
  */
 final class EndedParticipants {
-  private static final long TRUE = 1L << 62;
-  private static final long POS = TRUE - 1;
   private static final int NOTICES = Notice.values().length;
+  private static final long SECOND = 1_000_000_000L;
+  private static final long MILLI = 1_000_000L;
 
-  /** Participant ids, in the live map's iteration order. */
-  private final String[] ids;
   /**
-   * Per participant i, {@code start[i]}: its section of {@link #data}: one header word (counts
-   * of presence, organisation and acknowledgement entries, 24, 24 and 16 bits), then the
-   * presence entries (time, position word with the value bit), the organisation entries (time,
-   * position), the acknowledgement entries (time, position with the notice ordinal in bits 56
-   * and up).
+   * Participant ids, in the live map's iteration order (the first {@code start.length}), then the
+   * organisation values (null: none named): one array, not two.
+   */
+  private final String[] strings;
+  /**
+   * Per participant i, {@code start[i]}: its section of {@link #data}: four varints (counts of
+   * presence, organisation and acknowledgement entries, and the index of its first organisation
+   * value among the organisation values), then the entries. A presence or
+   * organisation entry is its time and its position as gaps from the entry before it in its
+   * list (the first from {@link #baseAt}/{@link #basePos}), the presence value in the position
+   * gap's low bit; an acknowledgement entry is its time and position as gaps from the base, the
+   * notice ordinal in the position gap's low six bits. Times are {@link #time} encoded.
    */
   private final int[] start;
-  private final long[] data;
-  /** Organisation values (null: none named), participant i's from {@code orgStart[i]}. */
-  private final String[] orgs;
-  private final int[] orgStart;
+  private final byte[] data;
+  /** The earliest time and position of every entry: the gaps' origin. */
+  private final long baseAt;
+  private final long basePos;
   /** Open-addressing index + 1 of ids by hash, for meetings with many participants; or null. */
   private final int[] slots;
 
-  private EndedParticipants(String[] ids, int[] start, long[] data, String[] orgs,
-      int[] orgStart) {
-    this.ids = ids;
+  private EndedParticipants(String[] strings, int[] start, byte[] data, long baseAt,
+      long basePos) {
+    this.strings = strings;
     this.start = start;
     this.data = data;
-    this.orgs = orgs;
-    this.orgStart = orgStart;
-    if (ids.length > 8) {
-      slots = new int[Integer.highestOneBit(ids.length) * 4];
+    this.baseAt = baseAt;
+    this.basePos = basePos;
+    int n = start.length;
+    if (n > 8) {
+      slots = new int[Integer.highestOneBit(n) * 4];
       int mask = slots.length - 1;
-      for (int i = 0; i < ids.length; i++) {
-        int s = spread(ids[i].hashCode()) & mask;
+      for (int i = 0; i < n; i++) {
+        int s = spread(strings[i].hashCode()) & mask;
         while (slots[s] != 0) {
           s = (s + 1) & mask;
         }
@@ -72,14 +78,82 @@ final class EndedParticipants {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
   }
 
+  /** A time gap (≥ 0 nanoseconds) as one unsigned number: whole seconds and milliseconds short. */
+  private static long time(long gap) {
+    if (gap < 0) {
+      throw new ArithmeticException("time gap out of range");
+    }
+    if (gap % SECOND == 0) {
+      return (gap / SECOND) << 2;
+    }
+    if (gap % MILLI == 0) {
+      return (gap / MILLI) << 2 | 1;
+    }
+    if (gap > Long.MAX_VALUE >>> 2) {
+      throw new ArithmeticException("time gap out of range");
+    }
+    return gap << 2 | 2;
+  }
+
+  /** {@code gap << shift | low}, or an ArithmeticException when it does not fit. */
+  private static long word(long gap, int shift, int low) {
+    if (gap < 0 || gap > Long.MAX_VALUE >>> shift) {
+      throw new ArithmeticException("position gap out of range");
+    }
+    return gap << shift | low;
+  }
+
+  private static long untime(long v) {
+    long g = v >>> 2;
+    int kind = (int) (v & 3);
+    return kind == 0 ? g * SECOND : kind == 1 ? g * MILLI : g;
+  }
+
+  /** The encoder: a growing byte array of unsigned varints. */
+  private static final class Out {
+    byte[] b = new byte[64];
+    int n;
+
+    void put(long v) {
+      if (n + 10 > b.length) {
+        b = Arrays.copyOf(b, b.length * 2 + 10);
+      }
+      while ((v & ~0x7fL) != 0) {
+        b[n++] = (byte) (v | 0x80);
+        v >>>= 7;
+      }
+      b[n++] = (byte) v;
+    }
+  }
+
+  /** A reader of {@link #data} from an offset. */
+  private final class In {
+    int at;
+
+    In(int at) {
+      this.at = at;
+    }
+
+    long next() {
+      long v = 0;
+      int shift = 0;
+      while (true) {
+        byte x = data[at++];
+        v |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          return v;
+        }
+        shift += 7;
+      }
+    }
+  }
+
   /**
-   * The participants of a live map, in its iteration order; null when one has more entries
-   * than a section counts (the meeting then keeps its live map).
+   * The participants of a live map, in its iteration order; null when a gap between two stamps
+   * does not fit (some 70 years within one meeting): the meeting then keeps its live map.
    */
   static EndedParticipants of(ConcurrentHashMap<String, Participant> live) {
     int n = 0;
-    int longs = 0;
-    int orgCount = 0;
     Participant[] ps = new Participant[live.size()];
     for (Map.Entry<String, Participant> e : live.entrySet()) {
       if (n == ps.length) {
@@ -87,74 +161,105 @@ final class EndedParticipants {
       }
       ps[n++] = e.getValue();
     }
+    return of(Arrays.copyOf(ps, n));
+  }
+
+  private static EndedParticipants of(Participant[] ps) {
+    try {
+      return encode(ps);
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
+  private static EndedParticipants encode(Participant[] ps) {
+    int n = ps.length;
     History.Entry<?>[][] present = new History.Entry<?>[n][];
     History.Entry<?>[][] organisation = new History.Entry<?>[n][];
+    History.Entry<?>[][][] acks = new History.Entry<?>[n][][];
+    long baseAt = Long.MAX_VALUE;
+    long basePos = Long.MAX_VALUE;
+    int orgCount = 0;
     for (int i = 0; i < n; i++) {
       present[i] = ps[i].present.all();
       organisation[i] = ps[i].organisation.all();
-      int acks = 0;
-      for (History<Boolean> h : ps[i].acks) {
-        acks += h.all().length;
-      }
-      longs += 1 + 2 * (present[i].length + organisation[i].length + acks);
-      orgCount += organisation[i].length;
-    }
-    String[] ids = new String[n];
-    int[] start = new int[n + 1];
-    long[] data = new long[longs];
-    String[] orgs = new String[orgCount];
-    int[] orgStart = new int[n];
-    int w = 0;
-    int o = 0;
-    for (int i = 0; i < n; i++) {
-      Participant p = ps[i];
-      ids[i] = p.id;
-      start[i] = w;
-      orgStart[i] = o;
-      int header = w++;
-      for (History.Entry<?> e : present[i]) {
-        data[w++] = e.at();
-        data[w++] = Boolean.TRUE.equals(e.value()) ? e.pos() | TRUE : e.pos();
-      }
-      for (History.Entry<?> e : organisation[i]) {
-        data[w++] = e.at();
-        data[w++] = e.pos();
-        orgs[o++] = (String) e.value();
-      }
-      int acks = 0;
-      for (int k = 0; k < p.acks.length; k++) {
-        for (History.Entry<Boolean> e : p.acks[k].all()) {
-          data[w++] = e.at();
-          data[w++] = e.pos() | ((long) k << 56);
-          acks++;
+      acks[i] = new History.Entry<?>[ps[i].acks.length][];
+      for (int k = 0; k < ps[i].acks.length; k++) {
+        acks[i][k] = ps[i].acks[k].all();
+        for (History.Entry<?> e : acks[i][k]) {
+          baseAt = Math.min(baseAt, e.at());
+          basePos = Math.min(basePos, e.pos());
         }
       }
-      if (present[i].length >= 0xffffff || organisation[i].length > 0xffffff) {
-        // Sixteen million changes of one participant: keep the live histories.
-        return null;
+      for (History.Entry<?>[] list : new History.Entry<?>[][] {present[i], organisation[i]}) {
+        if (list.length > 0) {
+          baseAt = Math.min(baseAt, list[0].at());
+          basePos = Math.min(basePos, list[0].pos());
+        }
       }
-      data[header] = present[i].length | ((long) organisation[i].length << 24)
-          | ((long) acks << 48);
+      orgCount += organisation[i].length;
     }
-    start[n] = w;
-    return new EndedParticipants(ids, start, data, orgs, orgStart);
+    if (baseAt == Long.MAX_VALUE) {
+      baseAt = 0;
+      basePos = 0;
+    }
+    int[] start = new int[n];
+    String[] strings = new String[n + orgCount];
+    Out w = new Out();
+    int o = 0;
+    for (int i = 0; i < n; i++) {
+      strings[i] = ps[i].id;
+      start[i] = w.n;
+      int ackCount = 0;
+      for (History.Entry<?>[] list : acks[i]) {
+        ackCount += list.length;
+      }
+      w.put(present[i].length);
+      w.put(organisation[i].length);
+      w.put(ackCount);
+      w.put(o);
+      long t = baseAt;
+      long p = basePos;
+      for (History.Entry<?> e : present[i]) {
+        w.put(time(e.at() - t));
+        w.put(word(e.pos() - p, 1, Boolean.TRUE.equals(e.value()) ? 1 : 0));
+        t = e.at();
+        p = e.pos();
+      }
+      t = baseAt;
+      p = basePos;
+      for (History.Entry<?> e : organisation[i]) {
+        w.put(time(e.at() - t));
+        w.put(word(e.pos() - p, 0, 0));
+        t = e.at();
+        p = e.pos();
+        strings[n + o++] = (String) e.value();
+      }
+      for (int k = 0; k < acks[i].length; k++) {
+        for (History.Entry<?> e : acks[i][k]) {
+          w.put(time(e.at() - baseAt));
+          w.put(word(e.pos() - basePos, 6, k));
+        }
+      }
+    }
+    return new EndedParticipants(strings, start, Arrays.copyOf(w.b, w.n), baseAt, basePos);
   }
 
   /** Number of participants. */
   int size() {
-    return ids.length;
+    return start.length;
   }
 
   /** Participant i's id (the canonical string the live map held). */
   String id(int i) {
-    return ids[i];
+    return strings[i];
   }
 
   /** The index of the participant, or -1. */
   int find(String id) {
     if (slots == null) {
-      for (int i = 0; i < ids.length; i++) {
-        if (ids[i].equals(id)) {
+      for (int i = 0; i < start.length; i++) {
+        if (strings[i].equals(id)) {
           return i;
         }
       }
@@ -167,63 +272,57 @@ final class EndedParticipants {
       if (v == 0) {
         return -1;
       }
-      if (ids[v - 1].equals(id)) {
+      if (strings[v - 1].equals(id)) {
         return v - 1;
       }
       s = (s + 1) & mask;
     }
   }
 
-  private int presentCount(int i) {
-    return (int) (data[start[i]] & 0xffffff);
-  }
-
-  private int orgCount(int i) {
-    return (int) ((data[start[i]] >>> 24) & 0xffffff);
-  }
-
-  private int ackCount(int i) {
-    return (int) (data[start[i]] >>> 48);
-  }
-
-  /** The last of n entries from offset {@code off} at or before (t, p), as History.at; or -1. */
-  private int at(int off, int n, long t, long p) {
-    int lo = 0;
-    int hi = n - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (data[off + 2 * mid] <= t && (data[off + 2 * mid + 1] & POS) <= p) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
-  }
-
   /** Whether participant i ever joined (its presence history has an entry). */
   boolean joined(int i) {
-    return presentCount(i) > 0;
+    // The first varint of the section is the presence count: zero is the single byte 0.
+    return data[start[i]] != 0;
   }
 
   /** Whether participant i is present at (t, p) by its own history. */
   boolean present(int i, long t, long p) {
-    int off = start[i] + 1;
-    int k = at(off, presentCount(i), t, p);
-    return k >= 0 && (data[off + 2 * k + 1] & TRUE) != 0;
+    In r = new In(start[i]);
+    int n = (int) r.next();
+    r.next();
+    r.next();
+    r.next();
+    long at = baseAt;
+    long pos = basePos;
+    boolean value = false;
+    for (int k = 0; k < n; k++) {
+      at += untime(r.next());
+      long word = r.next();
+      pos += word >>> 1;
+      if (at > t || pos > p) {
+        break;
+      }
+      value = (word & 1) != 0;
+    }
+    return value;
   }
 
   /** The position of participant i's acknowledgement of notice n at or before (t, p), or -1. */
   long acknowledged(int i, int n, long t, long p) {
-    int off = start[i] + 1 + 2 * (presentCount(i) + orgCount(i));
-    int acks = ackCount(i);
+    In r = new In(start[i]);
+    int present = (int) r.next();
+    int orgs = (int) r.next();
+    int acks = (int) r.next();
+    r.next();
+    for (int k = 0; k < 2 * (present + orgs); k++) {
+      r.next();
+    }
     for (int k = 0; k < acks; k++) {
-      long word = data[off + 2 * k + 1];
-      if ((int) (word >>> 56) == n) {
-        long pos = word & ((1L << 56) - 1);
-        return data[off + 2 * k] <= t && pos <= p ? pos : -1;
+      long at = baseAt + untime(r.next());
+      long word = r.next();
+      if ((int) (word & 0x3f) == n) {
+        long pos = basePos + (word >>> 6);
+        return at <= t && pos <= p ? pos : -1;
       }
     }
     return -1;
@@ -234,56 +333,82 @@ final class EndedParticipants {
    * true when there is such an entry, the value (null: none named) returned.
    */
   String organisation(int i, long t, long p, boolean[] found) {
-    int off = start[i] + 1 + 2 * presentCount(i);
-    int k = at(off, orgCount(i), t, p);
-    found[0] = k >= 0;
-    return k >= 0 ? orgs[orgStart[i] + k] : null;
+    In r = new In(start[i]);
+    int present = (int) r.next();
+    int n = (int) r.next();
+    r.next();
+    int org = start.length + (int) r.next();
+    for (int k = 0; k < 2 * present; k++) {
+      r.next();
+    }
+    long at = baseAt;
+    long pos = basePos;
+    int last = -1;
+    for (int k = 0; k < n; k++) {
+      at += untime(r.next());
+      pos += r.next();
+      if (at > t || pos > p) {
+        break;
+      }
+      last = k;
+    }
+    found[0] = last >= 0;
+    return last >= 0 ? strings[org + last] : null;
   }
 
   /** Participant i as live histories again (for checkpoints; not on any hot path). */
   Participant thaw(int i) {
-    Participant x = new Participant(ids[i]);
-    int off = start[i] + 1;
-    for (int k = 0; k < presentCount(i); k++) {
-      long word = data[off + 2 * k + 1];
-      x.present.add(data[off + 2 * k], word & POS, (word & TRUE) != 0);
+    Participant x = new Participant(strings[i]);
+    In r = new In(start[i]);
+    int present = (int) r.next();
+    int orgs = (int) r.next();
+    int acks = (int) r.next();
+    int org = start.length + (int) r.next();
+    long at = baseAt;
+    long pos = basePos;
+    for (int k = 0; k < present; k++) {
+      at += untime(r.next());
+      long word = r.next();
+      pos += word >>> 1;
+      x.present.add(at, pos, (word & 1) != 0);
     }
-    off += 2 * presentCount(i);
-    for (int k = 0; k < orgCount(i); k++) {
-      x.organisation.add(data[off + 2 * k], data[off + 2 * k + 1], orgs[orgStart[i] + k]);
+    at = baseAt;
+    pos = basePos;
+    for (int k = 0; k < orgs; k++) {
+      at += untime(r.next());
+      pos += r.next();
+      x.organisation.add(at, pos, strings[org + k]);
     }
-    off += 2 * orgCount(i);
-    for (int k = 0; k < ackCount(i); k++) {
-      long word = data[off + 2 * k + 1];
-      History.writable(x.ownAcks(), (int) (word >>> 56))
-          .add(data[off + 2 * k], word & ((1L << 56) - 1), true);
+    for (int k = 0; k < acks; k++) {
+      long a = baseAt + untime(r.next());
+      long word = r.next();
+      History.writable(x.ownAcks(), (int) (word & 0x3f)).add(a, basePos + (word >>> 6), true);
     }
     return x;
   }
 
   /** Whether participant i's last presence entry says present. */
   boolean lastPresent(int i) {
-    int n = presentCount(i);
-    return n > 0 && (data[start[i] + 1 + 2 * (n - 1) + 1] & TRUE) != 0;
+    return present(i, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
-  /** A copy with participant i's presence ending at (at, pos): a leave after the end. */
+  /** Every participant as live histories again, in order. */
+  Participant[] thawAll() {
+    Participant[] ps = new Participant[start.length];
+    for (int j = 0; j < ps.length; j++) {
+      ps[j] = thaw(j);
+    }
+    return ps;
+  }
+
+  /**
+   * A copy with participant i's presence ending at (at, pos): a leave after the end; null when
+   * its gap does not fit (see {@link #of}).
+   */
   EndedParticipants left(int i, long at, long pos) {
-    if (presentCount(i) >= 0xffffff - 1) {
-      throw new IllegalStateException("a participant's presence history is full");
-    }
-    int insert = start[i] + 1 + 2 * presentCount(i);
-    long[] next = new long[data.length + 2];
-    System.arraycopy(data, 0, next, 0, insert);
-    next[insert] = at;
-    next[insert + 1] = pos;
-    System.arraycopy(data, insert, next, insert + 2, data.length - insert);
-    next[start[i]] = data[start[i]] + 1;
-    int[] starts = start.clone();
-    for (int j = i + 1; j < starts.length; j++) {
-      starts[j] += 2;
-    }
-    return new EndedParticipants(ids, starts, next, orgs, orgStart);
+    Participant[] ps = thawAll();
+    ps[i].present.add(at, pos, false);
+    return of(ps);
   }
 
   static {

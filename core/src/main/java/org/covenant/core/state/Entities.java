@@ -23,6 +23,16 @@ final class Entities {
   private static final History<Boolean>[] NO_ACKS = histories(Notice.values().length);
   private static final History<Boolean>[] NO_FEATURES = histories(Vocabulary.features().size());
   private static final Meeting[] NO_MEETINGS = new Meeting[0];
+  private static final long[] NO_STAMPS = new long[0];
+  private static final long F_TRUE = 1L << 62;
+  private static final int F_SHIFT = 56;
+  private static final long F_POS = (1L << F_SHIFT) - 1;
+
+  static {
+    if (Vocabulary.features().size() > 63) {
+      throw new IllegalStateException("feature ordinals must fit in 6 bits");
+    }
+  }
 
   /** A setting value at one scope; {@code null} entries in a history mean "cleared". */
   record SettingValue(boolean value, boolean locked) {}
@@ -141,7 +151,16 @@ final class Entities {
     final String host;
     final long at;
     final long pos;
-    volatile History<Boolean>[] features = NO_FEATURES;
+    /**
+     * Every feature change of the meeting in ledger order (issue 15, compact state): per entry
+     * its time, then its position with the value in bit 62 and the feature's ordinal in bits 56
+     * to 61, in one array for all features instead of a slot array, a history object and an
+     * array per feature switched on (about 200 bytes for a meeting started with three features,
+     * 64 here). Both stamps ascend over the whole array, so "the entry of feature f in force at
+     * (t, p)" is the last entry of f in the prefix with time ≤ t and position ≤ p, which is what
+     * {@link History#at} finds in f's own history. Published copy on write (single writer).
+     */
+    private volatile long[] features = NO_STAMPS;
     /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
     long endedAt;
     /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
@@ -185,12 +204,83 @@ final class Entities {
       }
     }
 
-    /** The feature slots, made this meeting's own on first write. */
-    History<Boolean>[] ownFeatures() {
-      if (features == NO_FEATURES) {
-        features = histories(NO_FEATURES.length);
+    /** Appends a change of feature f (single writer; stamps at or after every earlier one). */
+    void addFeature(int f, long at, long pos, boolean on) {
+      if (pos < 0 || pos > F_POS) {
+        throw new IllegalArgumentException("position " + pos + " out of range");
       }
-      return features;
+      long[] old = features;
+      long[] next = java.util.Arrays.copyOf(old, old.length + 2);
+      next[old.length] = at;
+      next[old.length + 1] = pos | ((long) f << F_SHIFT) | (on ? F_TRUE : 0);
+      features = next;
+    }
+
+    /** The index (into the log, in entries) of f's entry in force at (t, p), or -1. */
+    private static int featureEntry(long[] log, int f, long t, long p) {
+      int found = -1;
+      for (int i = 0; i < log.length; i += 2) {
+        long word = log[i + 1];
+        if (log[i] > t || (word & F_POS) > p) {
+          break;
+        }
+        if ((int) ((word >>> F_SHIFT) & 0x3f) == f) {
+          found = i;
+        }
+      }
+      return found;
+    }
+
+    /** The position that switched feature f on, if it is on at (t, p); else -1. No allocation. */
+    long featureOnPos(int f, long t, long p) {
+      long[] log = features;
+      int i = featureEntry(log, f, t, p);
+      return i >= 0 && (log[i + 1] & F_TRUE) != 0 ? log[i + 1] & F_POS : -1;
+    }
+
+    /** Feature f's entry in force at (t, p), as {@link History#at}; or null. */
+    History.Entry<Boolean> feature(int f, long t, long p) {
+      long[] log = features;
+      int i = featureEntry(log, f, t, p);
+      return i < 0 ? null
+          : new History.Entry<>(log[i], log[i + 1] & F_POS, (log[i + 1] & F_TRUE) != 0);
+    }
+
+    /** The features' changes as one history per feature (checkpoints, reports; not hot). */
+    History<Boolean>[] features() {
+      long[] log = features;
+      History<Boolean>[] out = histories(NO_FEATURES.length);
+      for (int i = 0; i < log.length; i += 2) {
+        long word = log[i + 1];
+        History.writable(out, (int) ((word >>> F_SHIFT) & 0x3f))
+            .add(log[i], word & F_POS, (word & F_TRUE) != 0);
+      }
+      return out;
+    }
+
+    /**
+     * Sets the changes from one history per feature (a checkpoint's restore, before the meeting
+     * is published): merged in ledger order, the features of one position in ordinal order.
+     */
+    void restoreFeatures(History<Boolean>[] slots) {
+      List<long[]> all = new java.util.ArrayList<>();
+      for (int f = 0; f < slots.length; f++) {
+        for (History.Entry<Boolean> e : slots[f].all()) {
+          all.add(new long[] {e.at(), e.pos(), f, e.value() ? 1 : 0});
+        }
+      }
+      // Stable: within one feature the entries keep their order.
+      all.sort(java.util.Comparator.comparingLong((long[] x) -> x[1]).thenComparingLong(x -> x[2]));
+      long[] log = new long[all.size() * 2];
+      for (int i = 0; i < all.size(); i++) {
+        long[] x = all.get(i);
+        if (i > 0 && x[0] < log[2 * i - 2]) {
+          throw new IllegalArgumentException("feature changes out of time order");
+        }
+        log[2 * i] = x[0];
+        log[2 * i + 1] = x[1] | (x[2] << F_SHIFT) | (x[3] != 0 ? F_TRUE : 0);
+      }
+      features = all.isEmpty() ? NO_STAMPS : log;
     }
 
     Meeting(String id, String account, String host, long at, long pos) {

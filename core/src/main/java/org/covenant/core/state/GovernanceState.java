@@ -763,21 +763,18 @@ public final class GovernanceState {
         Account a = accounts.get(e.account());
         Meeting m = new Meeting(e.meeting(), a.id, a.users.get(e.host()).id, at, pos);
         for (String f : e.features()) {
-          History<Boolean> h = History.writable(m.ownFeatures(),
-              Vocabulary.feature(f).orElseThrow().ordinal());
-          if (h.last() == null) {
-            h.add(at, pos, true);
+          int k = Vocabulary.feature(f).orElseThrow().ordinal();
+          if (m.feature(k, TimeKey.END, Long.MAX_VALUE) == null) {
+            m.addFeature(k, at, pos, true);
           }
         }
         meetings.put(e.meeting(), m);
     } else if (event instanceof Event.MeetingFeature e) {
         Meeting m = meetings.get(e.meeting());
-        History<Boolean> h = History.writable(m.ownFeatures(),
-            Vocabulary.feature(e.feature()).orElseThrow().ordinal());
-        History.Entry<Boolean> last = h.last();
-        boolean current = last != null && last.value();
+        int k = Vocabulary.feature(e.feature()).orElseThrow().ordinal();
+        boolean current = m.featureOnPos(k, TimeKey.END, Long.MAX_VALUE) >= 0;
         if (current != e.on()) {
-          h.add(at, pos, e.on());
+          m.addFeature(k, at, pos, e.on());
         }
     } else if (event instanceof Event.MeetingEnded e) {
         Meeting m = meetings.get(e.meeting());
@@ -814,7 +811,20 @@ public final class GovernanceState {
           EndedParticipants c = m.closed;
           int i = c.find(e.participant());
           if (i >= 0 && c.lastPresent(i)) {
-            m.closed = c.left(i, at, pos);
+            EndedParticipants next = c.left(i, at, pos);
+            if (next != null) {
+              m.closed = next;
+            } else {
+              // Its gap does not fit the compacted form: live again, in the same order (a
+              // reader that finds the live map uses it and never reads the stale copy).
+              java.util.concurrent.ConcurrentHashMap<String, Participant> again =
+                  new java.util.concurrent.ConcurrentHashMap<>();
+              for (Participant x : c.thawAll()) {
+                again.put(x.id, x);
+              }
+              again.get(e.participant()).present.add(at, pos, false);
+              m.participants = again;
+            }
           }
           return;
         }

@@ -654,7 +654,7 @@ public final class ProjectionCheckpoint {
         str(d, m.host);
         d.writeLong(m.at);
         d.writeLong(m.pos);
-        booleans(d, m.features);
+        booleans(d, m.features());
         History<Boolean> ended = new History<>();
         if (m.hasEnded()) {
           ended.add(m.endedAt, m.endedPos, true);
@@ -994,9 +994,9 @@ public final class ProjectionCheckpoint {
       int meetings = d.readInt();
       for (int i = 0; i < meetings; i++) {
         Meeting m = new Meeting(str(d), str(d), str(d), d.readLong(), d.readLong());
-        History<Boolean>[] features = Entities.histories(m.features.length);
+        History<Boolean>[] features = Entities.histories(Vocabulary.features().size());
         if (readSlots(d, features) > 0) {
-          m.features = features;
+          m.restoreFeatures(features);
         }
         History<Boolean> ended = new History<>();
         if (booleans(d, ended) > 0) {

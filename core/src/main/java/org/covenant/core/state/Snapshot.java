@@ -588,10 +588,9 @@ public final class Snapshot {
     if (ended(m, t, p)) {
       return false;
     }
-    History<Boolean> h = m.features[f.ordinal()];
-    int e = h.index(t, p);
-    if (e >= 0 && h.value(e)) {
-      ev.accept(h.pos(e));
+    long on = m.featureOnPos(f.ordinal(), t, p);
+    if (on >= 0) {
+      ev.accept(on);
       return true;
     }
     return false;
@@ -759,8 +758,9 @@ public final class Snapshot {
     Meeting m = meeting(meeting, t);
     List<Feature> out = new ArrayList<>();
     if (m != null) {
+      History<Boolean>[] features = m.features();
       for (Feature f : Vocabulary.features()) {
-        History<Boolean> h = m.features[f.ordinal()];
+        History<Boolean> h = features[f.ordinal()];
         History.Entry<Boolean>[] all = h.all();
         if (all == null) {
           continue;
@@ -785,7 +785,7 @@ public final class Snapshot {
     if (m == null || ended(m, t, position)) {
       return Optional.empty();
     }
-    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, position);
+    History.Entry<Boolean> e = m.feature(f.ordinal(), t, position);
     return e != null && e.value() ? Optional.of(TimeKey.toInstant(e.at())) : Optional.empty();
   }
 
