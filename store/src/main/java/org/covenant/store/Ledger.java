@@ -386,11 +386,13 @@ public final class Ledger implements AutoCloseable {
   /**
    * Makes the projection hold the accounts {@code owns} accepts and only those (plus the
    * replicated index of every account: account ids, terms acceptances, consent histories), as a
-   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection"). Accounts kept answer
-   * throughout; appends for accounts lost are refused from the start of the call; accounts
-   * gained are loaded from the store by account (their events only, plus the index) and become
-   * {@link #ready} when the call returns. The predicate also decides every account created
-   * later. One reshard runs at a time; appends and snapshots go on meanwhile.
+   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection", "Moves"). The move is
+   * incremental: accounts kept are not read again and answer throughout; appends for accounts
+   * lost are refused from the start of the call, and their state is dropped from the projection
+   * at the end; accounts gained are loaded from the store by account (their events only, beside
+   * the live projection, then caught up to the head under the write lock and taken into it) and
+   * become {@link #ready} when the call returns. The predicate also decides every account
+   * created later. One reshard runs at a time; appends and snapshots go on meanwhile.
    *
    * @throws IllegalStateException when the store is not a {@link ShardedStore} (PostgreSQL)
    * @throws StoreException {@code invalid_config} when its pool has fewer than 2 connections
@@ -403,10 +405,9 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * As {@link #reshard(java.util.function.Predicate)}, showing {@code replay} every page of the
-   * events the new projection holds (the owned accounts' events and every account's index
-   * events, in position order, after the new projection applied them), so a second projection
-   * of the member's accounts (the server's directory) can be rebuilt from the same read. The
-   * last pages are shown under the write lock, right before the new projection is swapped in.
+   * events of the accounts gained (in position order, after they were applied), so a second
+   * projection of the member's accounts can be brought along from the same read. The last pages
+   * are shown under the write lock, right before the accounts are taken into the projection.
    */
   public void reshard(Predicate<String> owns,
       Consumer<List<StoredEvent>> replay) {
@@ -415,33 +416,126 @@ public final class Ledger implements AutoCloseable {
     ensureOpen();
     ShardedStore shard = shardedStore();
     synchronized (resharding) {
+      // The accounts held in full and those indexed when the move starts: the move decides by
+      // these sets, not by the previous predicate (which may read state that changed since).
+      java.util.Set<String> held = new java.util.HashSet<>();
+      java.util.Set<String> known = new java.util.HashSet<>();
       writer.lock();
       try {
-        Predicate<String> before = projected;
-        serving = before == null ? owns : a -> before.test(a) && owns.test(a);
+        GovernanceState live = view.state();
+        for (String a : live.snapshot(view.head()).accountIds()) {
+          known.add(a);
+          if (live.holdsAccount(a)) {
+            held.add(a);
+          }
+        }
+        // Until the gained accounts are taken in, the projection holds what it held (and any
+        // account created meanwhile that the member owns); it serves those it keeps.
+        projected = a -> known.contains(a) ? held.contains(a) : owns.test(a);
+        serving = a -> owns.test(a) && (!known.contains(a) || held.contains(a));
       } finally {
         unlockAndSignal();
       }
-      // Built beside the live projection, which keeps answering for the accounts kept.
-      GovernanceState next = newState(true);
+      // Loaded beside the live projection, which keeps answering for the accounts kept.
+      GovernanceState gained = newState(true);
       try {
-        fill(shard, next, owns, view.head(), replay);
+        long from = view.head();
+        List<String> moving = gains(view.state(), owns, from);
+        load(shard, gained, moving, 0, from, replay);
         writer.lock();
         try {
           if (dirty) {
             rebuild();
           }
           catchUp();
-          fill(shard, next, owns, view.head(), replay);
+          GovernanceState live = view.state();
+          long head = view.head();
+          List<String> now = gains(live, owns, head);
+          if (!now.containsAll(moving)) {
+            // A rebuild read the store again: load everything gained into a fresh state.
+            done(gained);
+            gained = newState(true);
+            load(shard, gained, now, 0, head, replay);
+          } else {
+            load(shard, gained, now, from, head, replay);
+          }
+          List<String> lost = new ArrayList<>();
+          for (String a : live.snapshot(head).accountIds()) {
+            if (live.holdsAccount(a) && !owns.test(a)) {
+              lost.add(a);
+            }
+          }
+          live.prune(lost);
+          live.adopt(gained);
           projected = owns;
           serving = owns;
-          view = new View(next, next.head());
+          view = new View(live, head);
         } finally {
           deliver();
           unlockAndSignal();
         }
       } finally {
-        done(next);
+        done(gained);
+      }
+    }
+  }
+
+  /** The accounts indexed at {@code head}, not held in full, that {@code owns} accepts. */
+  private static List<String> gains(GovernanceState state, Predicate<String> owns, long head) {
+    List<String> out = new ArrayList<>();
+    for (String a : state.snapshot(head).accountIds()) {
+      if (owns.test(a) && !state.holdsAccount(a)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Applies to {@code s}, a projection of {@code accounts} alone, their events after
+   * {@code after} up to {@code upTo} (checked: a stored event must be accepted), the next page
+   * read while one is applied, each page shown to {@code shown}.
+   */
+  private void load(ShardedStore shard, GovernanceState s, List<String> accounts, long after,
+      long upTo, Consumer<List<StoredEvent>> shown) {
+    if (accounts.isEmpty() || after >= upTo) {
+      return;
+    }
+    List<StoredEvent> page = shard.readAccounts(after, upTo, accounts, PAGE);
+    while (true) {
+      CompletableFuture<List<StoredEvent>> next = null;
+      if (page.size() == PAGE) {
+        long last = page.get(page.size() - 1).position();
+        next = CompletableFuture.supplyAsync(() -> shard.readAccounts(last, upTo, accounts, PAGE));
+      }
+      try {
+        for (StoredEvent e : page) {
+          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
+          if (o instanceof Outcome.Rejected r) {
+            throw new StoreException(StoreException.CORRUPT, "stored event at position "
+                + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+                + r.rejection().code().code() + ": " + r.rejection().message());
+          }
+        }
+        if (!page.isEmpty()) {
+          shown.accept(page);
+        }
+      } catch (RuntimeException e) {
+        if (next != null) {
+          next.cancel(false);
+        }
+        throw e;
+      }
+      if (next == null) {
+        return;
+      }
+      try {
+        page = next.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
       }
     }
   }
@@ -1229,6 +1323,21 @@ public final class Ledger implements AutoCloseable {
     LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + s.describe()
         + ": " + problem + "; replaying the ledger instead");
     return null;
+  }
+
+  /**
+   * A canonical digest of the projection at the head
+   * ({@link org.covenant.core.state.ProjectionCheckpoint#digest}): equal for equal projections
+   * however they were built (replayed, started from a checkpoint, or moved to by
+   * {@link #reshard}). For tests and diagnostics; runs beside appends.
+   */
+  public String projectionDigest() {
+    ensureOpen();
+    View v = view;
+    long lastAt = v.state().lastAt().map(org.covenant.core.state.TimeKey::of)
+        .orElse(Long.MIN_VALUE);
+    return org.covenant.core.state.ProjectionCheckpoint.digest(v.state(), v.head(),
+        v.head() == 0 ? Long.MIN_VALUE : lastAt);
   }
 
   /**

@@ -488,6 +488,34 @@ public final class PostgresEventStore implements ShardedStore, EventRows.RawRead
   }
 
   @Override
+  public List<StoredEvent> readAccounts(long afterPosition, long upTo,
+      java.util.Collection<String> accounts, int limit) {
+    StoreChecks.readArguments(afterPosition, limit);
+    String[] wanted = accounts.toArray(String[]::new);
+    if (wanted.length == 0) {
+      return List.of();
+    }
+    return withRetry("read events", c -> {
+      EventRows.Raw raw = new EventRows.Raw(where);
+      try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
+          + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
+          + "AND position <= ? AND account = ANY(?) ORDER BY position LIMIT ?")) {
+        ps.setLong(1, afterPosition);
+        ps.setLong(2, upTo);
+        ps.setArray(3, c.createArrayOf("text", wanted));
+        ps.setInt(4, limit);
+        ps.setFetchSize(Math.min(limit, 10_000));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            raw.add(rs.getLong(1), rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+      return raw.decode();
+    });
+  }
+
+  @Override
   public java.util.Map<String, String> accountsOf(ShardKey.Kind kind,
       java.util.Collection<String> ids) {
     if (kind == ShardKey.Kind.ACCOUNT) {
