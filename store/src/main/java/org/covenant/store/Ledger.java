@@ -111,6 +111,11 @@ public final class Ledger implements AutoCloseable {
   private volatile Predicate<String> serving;
   /** While a sharded open builds its projection: the state being built, for its supplier. */
   private GovernanceState[] building;
+  /**
+   * Odd while a {@link #reshard} changes the live projection's accounts (prunes and adopts),
+   * bumped before and after: a checkpoint written meanwhile is refused.
+   */
+  private volatile long moveSeq;
   /** One {@link #reshard} at a time. */
   private final Object resharding = new Object();
   /** Meeting and content ids resolved through the registry: ids are never reused. */
@@ -218,6 +223,24 @@ public final class Ledger implements AutoCloseable {
   public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
       Predicate<String> owns, Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return openShard(config, catalog, owns, replay, projection, List.of());
+  }
+
+  /**
+   * As {@link #openShard(LedgerConfig.Postgres, TermsCatalog, Predicate, Consumer, Consumer)},
+   * starting from the first of {@code starts} (checkpoints of a member's projection, newest
+   * first, docs/CLUSTER.md, "Checkpoints") that holds, as {@link #open(LedgerConfig,
+   * TermsCatalog, Consumer, List)} checks it: the accounts it holds in full are brought to the
+   * head with the ledger's tail, then the projection moves to the accounts {@code owns} accepts
+   * ({@link #reshard}: those it holds and the member does not own are dropped, those the member
+   * owns and it lacks are loaded). A start that does not hold is skipped with a warning; with
+   * none left the member's accounts are read as without one. {@code replay} is shown the tail
+   * and the accounts loaded.
+   */
+  public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
+      Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Objects.requireNonNull(owns, "owns");
     Objects.requireNonNull(replay, "replay");
     Ledger ledger = new Ledger(PostgresEventStore.open(config), catalog);
@@ -226,11 +249,15 @@ public final class Ledger implements AutoCloseable {
     GovernanceState[] building = new GovernanceState[1];
     ledger.building = building;
     projection.accept(() -> (building[0] != null ? building[0] : ledger.view.state()).snapshot());
+    boolean resumed = false;
     ledger.writer.lock();
     try {
       ledger.opening = true;
       ledger.replay = replay;
-      ledger.rebuild();
+      resumed = ledger.resumeShard(starts, owns);
+      if (!resumed) {
+        ledger.rebuild();
+      }
       building[0] = null;
       ledger.building = null;
       ledger.opening = false;
@@ -243,7 +270,59 @@ public final class Ledger implements AutoCloseable {
     } finally {
       ledger.writer.unlock();
     }
+    if (resumed) {
+      try {
+        ledger.reshard(owns, replay);
+      } catch (RuntimeException e) {
+        ledger.close();
+        throw e;
+      }
+    }
     return ledger;
+  }
+
+  /**
+   * A sharded open from the first of {@code starts} that holds: the projection it restores,
+   * brought to the head (the accounts it holds in full, and those created since that the member
+   * owns, in full; the others' index); false when none holds. Under the writer lock.
+   */
+  private boolean resumeShard(List<? extends Start> starts, Predicate<String> owns) {
+    java.util.function.Predicate<String> known = name -> replaying || catalog.knows(name);
+    for (Start s : starts) {
+      GovernanceState resumed = resume(s, known);
+      if (resumed == null) {
+        continue;
+      }
+      java.util.Set<String> indexed = new java.util.HashSet<>();
+      java.util.Set<String> held = new java.util.HashSet<>();
+      for (String a : resumed.snapshot(s.position()).accountIds()) {
+        indexed.add(a);
+        if (resumed.holdsAccount(a)) {
+          held.add(a);
+        }
+      }
+      projected = a -> indexed.contains(a) ? held.contains(a) : owns.test(a);
+      serving = a -> owns.test(a) && (!indexed.contains(a) || held.contains(a));
+      view = new View(resumed, s.position());
+      startedFrom = s.describe();
+      dirty = false;
+      try {
+        catchUp();
+      } catch (StoreException e) {
+        if (StoreException.UNAVAILABLE.equals(e.code())) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + s.describe()
+            + ": the ledger's tail does not apply to it (" + e.getMessage() + "); reading "
+            + "the member's accounts instead");
+        projected = owns;
+        serving = owns;
+        startedFrom = null;
+        continue;
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -465,11 +544,16 @@ public final class Ledger implements AutoCloseable {
               lost.add(a);
             }
           }
-          live.prune(lost);
-          live.adopt(gained);
-          projected = owns;
-          serving = owns;
-          view = new View(live, head);
+          moveSeq++;
+          try {
+            live.prune(lost);
+            live.adopt(gained);
+            projected = owns;
+            serving = owns;
+            view = new View(live, head);
+          } finally {
+            moveSeq++;
+          }
         } finally {
           deliver();
           unlockAndSignal();
@@ -1308,10 +1392,15 @@ public final class Ledger implements AutoCloseable {
           problem = mismatch.get();
         } else {
           GovernanceState state = s.restore(known);
-          if (state.head() == s.position()) {
+          if (state.head() != s.position()) {
+            problem = "it decodes to position " + state.head() + ", not " + s.position();
+          } else if (projected == null && !state.holdsEveryAccount()) {
+            // A cluster member's checkpoint (docs/CLUSTER.md, "Checkpoints"): some accounts
+            // are only indexed there, so it is not the ledger's projection.
+            problem = "it is a cluster member's checkpoint: it holds some accounts in full only";
+          } else {
             return state;
           }
-          problem = "it decodes to position " + state.head() + ", not " + s.position();
         }
       }
     } catch (java.io.IOException | RuntimeException e) {
@@ -1343,17 +1432,30 @@ public final class Ledger implements AutoCloseable {
   /**
    * Writes a checkpoint of the projection as of {@code position} (at most the head) to
    * {@code out}, recording the transparency log's tree size and root there. Runs beside appends:
-   * the projection is read, never locked.
+   * the projection is read, never locked. A sharded member's checkpoint holds its accounts in
+   * full and every account's index (docs/CLUSTER.md, "Checkpoints"): {@link #openShard} starts
+   * from it, {@link #open} refuses it.
    *
    * @throws StoreException when the store cannot be read (for the event at the position)
+   * @throws java.io.IOException also when a {@link #reshard} changed the projection's accounts
+   *     while it was written (nothing usable was written: try again)
    */
   public void writeCheckpoint(long position, long logSize, byte[] logRoot,
       java.io.OutputStream out) throws java.io.IOException {
     ensureOpen();
-    if (projected != null) {
-      throw new IllegalStateException("a sharded projection holds some accounts only: it is "
-          + "not a checkpoint of the ledger");
+    long moves = moveSeq;
+    if ((moves & 1) != 0) {
+      throw new java.io.IOException("the projection is moving accounts: no checkpoint now");
     }
+    writeCheckpointAt(position, logSize, logRoot, out);
+    if (moveSeq != moves) {
+      throw new java.io.IOException("the projection moved accounts while the checkpoint was "
+          + "written: it is not one state");
+    }
+  }
+
+  private void writeCheckpointAt(long position, long logSize, byte[] logRoot,
+      java.io.OutputStream out) throws java.io.IOException {
     View v = view;
     if (position < 1 || position > v.head()) {
       throw new IllegalArgumentException("position " + position + " is not in 1.." + v.head());

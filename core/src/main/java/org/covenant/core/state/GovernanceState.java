@@ -284,6 +284,19 @@ public final class GovernanceState {
     return a != null && a.events.size() > 0;
   }
 
+  /**
+   * Whether this projection holds every account it indexes in full: the whole ledger's
+   * projection, not a cluster member's ({@link #holdsAccount}).
+   */
+  public boolean holdsEveryAccount() {
+    for (Account a : accounts.values()) {
+      if (a.events.size() == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether this projection holds the meeting (at the head). */
   public boolean holdsMeeting(String meeting) {
     return meetings.containsKey(meeting);
