@@ -23,9 +23,9 @@ import org.covenant.store.ShardKey;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16, moves (docs/CLUSTER.md, "Moves"): a sharded projection moved incrementally from one
- * share of the accounts to another ({@link GovernanceState#prune} the accounts lost,
- * {@link GovernanceState#adopt} a projection of the accounts gained built from their events
+ * Issue 16, moves (docs/CLUSTER.md, "Moves in the projection"): a sharded projection moved
+ * incrementally from one share of the accounts to another ({@link GovernanceState#prune} the
+ * accounts lost, {@link GovernanceState#adopt} a projection of the accounts gained built from their events
  * alone) is the projection of the new share built from the start: the same canonical digest
  * and the same decisions, for seeded random ledgers and random sequences of shares. The
  * PostgreSQL path ({@code Ledger.reshard}) is {@code ShardedProjectionIT}'s.

@@ -465,9 +465,9 @@ public final class Ledger implements AutoCloseable {
   /**
    * Makes the projection hold the accounts {@code owns} accepts and only those (plus the
    * replicated index of every account: account ids, terms acceptances, consent histories), as a
-   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection", "Moves"). The move is
-   * incremental: accounts kept are not read again and answer throughout; appends for accounts
-   * lost are refused from the start of the call, and their state is dropped from the projection
+   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection", "Moves in the
+   * projection"). The move is incremental: accounts kept are not read again and answer
+   * throughout; appends for accounts lost are refused from the start of the call, and their state is dropped from the projection
    * at the end; accounts gained are loaded from the store by account (their events only, beside
    * the live projection, then caught up to the head under the write lock and taken into it) and
    * become {@link #ready} when the call returns. The predicate also decides every account

@@ -199,8 +199,8 @@ final class ContentTable {
   /**
    * Rebuilds the table without the items of the accounts {@code drop} accepts and with every
    * item of {@code other}, still in position order (a sharded projection's move,
-   * docs/CLUSTER.md, "Moves"); returns the ids of the items dropped. The new columns are
-   * published at once; a reader keeps the columns it viewed. Single writer.
+   * docs/CLUSTER.md, "Moves in the projection"); returns the ids of the items dropped. The new
+   * columns are published at once; a reader keeps the columns it viewed. Single writer.
    */
   List<String> merge(java.util.function.Predicate<String> drop, ContentTable other) {
     View a = view();

@@ -204,8 +204,8 @@ public final class GovernanceState {
    * consent histories, as {@link #skip} writes them) and drops everything else of theirs: users,
    * groups, settings, meetings, content, data-rights entries and their index by account. The
    * state is then the one a projection that never held them in full has (a cluster member whose
-   * accounts moved away, docs/CLUSTER.md, "Moves"). Single writer, as {@link #apply}; readers
-   * go on meanwhile (the accounts dropped must no longer be answered for).
+   * accounts moved away, docs/CLUSTER.md, "Moves in the projection"). Single writer, as
+   * {@link #apply}; readers go on meanwhile (the accounts dropped must no longer be answered for).
    */
   public void prune(java.util.Collection<String> lost) {
     java.util.Set<String> gone = new java.util.HashSet<>();
@@ -239,9 +239,10 @@ public final class GovernanceState {
   /**
    * Takes over in full the accounts {@code from} holds: {@code from} is a projection of those
    * accounts alone (built from their events only, up to this head), and this one holds only
-   * their replicated index (a cluster member gaining accounts, docs/CLUSTER.md, "Moves"). The
-   * accounts are independent but for that index, so the state is then the one a projection
-   * that held them from the start has. {@code from} must not be used afterwards. Single writer.
+   * their replicated index (a cluster member gaining accounts, docs/CLUSTER.md, "Moves in the
+   * projection"). The accounts are independent but for that index, so the state is then the
+   * one a projection that held them from the start has. {@code from} must not be used
+   * afterwards. Single writer.
    *
    * @throws IllegalArgumentException when {@code from} is ahead of this head, or holds an
    *     account this projection does not index
