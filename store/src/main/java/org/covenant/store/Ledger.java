@@ -530,8 +530,9 @@ public final class Ledger implements AutoCloseable {
           GovernanceState live = view.state();
           long head = view.head();
           List<String> now = gains(live, owns, head);
-          if (!now.containsAll(moving)) {
-            // A rebuild read the store again: load everything gained into a fresh state.
+          if (!new java.util.HashSet<>(now).equals(new java.util.HashSet<>(moving))) {
+            // The accounts to gain are not those loaded (a predicate whose answers changed
+            // meanwhile): load them all again, into a fresh state.
             done(gained);
             gained = newState(true);
             load(shard, gained, now, 0, head, replay);

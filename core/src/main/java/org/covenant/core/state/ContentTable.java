@@ -207,9 +207,18 @@ final class ContentTable {
     View b = other == null ? null : other.view();
     int na = a.count();
     int nb = b == null ? 0 : b.count();
-    int bytes = (na == 0 ? 0 : a.c.idEnd[na - 1]) + (nb == 0 ? 0 : b.c.idEnd[nb - 1]);
+    // Sized for what stays: the memory of the items dropped is released.
+    int items = nb;
+    int bytes = nb == 0 ? 0 : b.c.idEnd[nb - 1];
+    for (int i = 0; i < na; i++) {
+      if (!drop.test(a.account(i))) {
+        items++;
+        bytes += a.c.idEnd[i] - a.c.idStart(i);
+      }
+    }
     ContentTable out = new ContentTable();
-    out.columns = new Columns(Math.max(1024, na + nb), Math.max(16 * 1024, bytes));
+    out.columns = new Columns(Math.max(1024, items + (items >> 3)),
+        Math.max(16 * 1024, bytes + (bytes >> 3)));
     java.util.List<String> dropped = new java.util.ArrayList<>();
     int i = 0;
     int j = 0;
