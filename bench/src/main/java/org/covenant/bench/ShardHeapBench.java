@@ -30,10 +30,11 @@ import org.covenant.store.LedgerConfig;
  * whole projection ({@code --members 0}: {@link Ledger#open}, not sharded).
  *
  * <p>Usage: {@code java -Xmx3g -cp bench/target/benchmarks.jar
- * org.covenant.bench.ShardHeapBench --pg JDBC_URL --schema S [--max-members 3] [--moves-only]}
- * prints markdown tables (the heap of each member, then the time each member that stays
- * takes to reshard when a member joins or leaves, with the accounts it gains and loses);
- * {@code ... --members N --member I [--reshard-to M]} measures one and prints one line.
+ * org.covenant.bench.ShardHeapBench --pg JDBC_URL --schema S [--max-members 3] [--heap 3g]
+ * [--moves-only | --heap-only]} prints markdown tables (the heap of each member, then the time
+ * each member that stays takes to reshard when a member joins or leaves, with the accounts it
+ * gains and loses); {@code ... --members N --member I [--reshard-to M]} measures one and prints
+ * one line.
  */
 public final class ShardHeapBench {
   private static final TermsCatalog CATALOG = TermsLibrary.builtInCatalog();
@@ -49,6 +50,7 @@ public final class ShardHeapBench {
     int max = 3;
     int reshardTo = -1;
     boolean movesOnly = false;
+    boolean heapOnly = false;
     String heap = "3g";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -60,6 +62,7 @@ public final class ShardHeapBench {
         case "--heap" -> heap = args[++i];
         case "--reshard-to" -> reshardTo = Integer.parseInt(args[++i]);
         case "--moves-only" -> movesOnly = true;
+        case "--heap-only" -> heapOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -77,8 +80,9 @@ public final class ShardHeapBench {
     }
     if (!movesOnly) {
       System.out.println("| members | member | accounts owned | content owned | head "
-          + "| live heap | ready, wall / CPU | decide p50 / p99 (owned content) |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
+          + "| live heap | per event | ready, wall / CPU + PostgreSQL CPU "
+          + "| decide p50 / p99 (owned content) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
       System.out.println(child(pg, schema, heap, 0, 0, -1));
       for (int n = 1; n <= max; n++) {
         for (int i = 0; i < n; i++) {
@@ -86,6 +90,9 @@ public final class ShardHeapBench {
         }
       }
       System.out.println();
+    }
+    if (heapOnly) {
+      return;
     }
     System.out.println("| move | member | accounts before → after | gained / lost "
         + "| reshard, wall / CPU | live heap after |");
@@ -156,18 +163,27 @@ public final class ShardHeapBench {
     }
   }
 
-  /** Opens member {@code member} of {@code members} (0: the whole projection); one table row. */
+  /**
+   * Opens member {@code member} of {@code members} (0: the whole projection); one table row. The
+   * CPU column is this JVM's, then PostgreSQL's for the ledger's connections (their backends'
+   * CPU as the kernel counts it: same machine only; 0 when they cannot be read).
+   */
   static String measure(LedgerConfig.Postgres config, int members, int member) {
+    String app = "shardheap-" + ProcessHandle.current().pid();
+    LedgerConfig.Postgres tagged = new LedgerConfig.Postgres(config.jdbcUrl()
+        + (config.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
+        config.schema(), config.poolSize(), config.connectTimeout());
     long baseline = liveHeap();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     Predicate<String> owns;
     String self = "m" + member;
     owns = members == 0 ? a -> true : owns(members, self);
-    try (Ledger l = members == 0 ? Ledger.open(config, CATALOG)
-        : Ledger.openShard(config, CATALOG, owns)) {
+    try (Ledger l = members == 0 ? Ledger.open(tagged, CATALOG)
+        : Ledger.openShard(tagged, CATALOG, owns)) {
       double wall = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpuNanos() - cpu0) / 1e9;
+      double pgCpu = backendCpuSeconds(config.jdbcUrl(), app);
       long heap = liveHeap() - baseline;
       Snapshot s = l.snapshot();
       int accounts = 0;
@@ -181,10 +197,11 @@ public final class ShardHeapBench {
         }
       }
       String decide = content.isEmpty() ? "–" : latencies(s, content);
-      return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %.1f MB | %.1f s / %.1f s "
-          + "| %s |", members == 0 ? "not sharded" : Integer.toString(members),
-          members == 0 ? "–" : self, accounts, content.size(), l.head(), heap / 1e6, wall, cpu,
-          decide);
+      return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %.1f MB | %.1f B "
+          + "| %.1f s / %.1f s + %.1f s | %s |",
+          members == 0 ? "not sharded" : Integer.toString(members),
+          members == 0 ? "–" : self, accounts, content.size(), l.head(), heap / 1e6,
+          (double) heap / Math.max(1, l.head()), wall, cpu, pgCpu, decide);
     }
   }
 
@@ -212,6 +229,31 @@ public final class ShardHeapBench {
     Arrays.sort(ns);
     return String.format(Locale.ROOT, "%,d / %,d ns%s", ns[n / 2], ns[(int) (n * 0.99)],
         sink == 42 ? " " : "");
+  }
+
+  /**
+   * The CPU seconds PostgreSQL's backends of the connections named {@code app} have used, from
+   * {@code /proc/PID/stat} (the database on this machine); 0 when they cannot be read.
+   */
+  private static double backendCpuSeconds(String url, String app) {
+    long ticks = 0;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+      ps.setString(1, app);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String stat = java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc", Integer.toString(rs.getInt(1)), "stat"));
+          // Fields after the command's closing parenthesis: utime and stime are the 12th, 13th.
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks / 100.0;
   }
 
   private static long processCpuNanos() {

@@ -30,6 +30,12 @@ final class JobLog implements AutoCloseable {
     return new JobLog(data, db);
   }
 
+  /** The cluster's log of the ledger in {@code db}: every leaf is queued for its writer. */
+  static JobLog cluster(LedgerConfig.Postgres db) {
+    // INVARIANT: with a database the data directory is never read.
+    return new JobLog(null, Optional.of(db));
+  }
+
   /** The dataset builder's view. */
   BuildLog buildLog() {
     if (db.isEmpty()) {

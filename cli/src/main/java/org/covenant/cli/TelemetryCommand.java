@@ -259,16 +259,36 @@ public final class TelemetryCommand implements Runnable {
         } catch (org.covenant.store.StoreException e) {
           return invalid(spec, "--data/--db: " + e.getMessage());
         }
+        Optional<org.covenant.store.LedgerConfig.Postgres> cluster =
+            config instanceof org.covenant.store.LedgerConfig.Postgres pg ? Optional.of(pg)
+                : Optional.empty();
         try (LoggedLedger l = LoggedLedger.open(config, Optional.ofNullable(data),
-            org.covenant.format.TermsLibrary.builtInCatalog())) {
-          // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7).
-          org.covenant.telemetry.ReleaseRecorder toLog = entry -> l.log().ifPresent(
-              log -> log.append(List.of(org.covenant.evidence.JobLeaves.telemetryRelease(entry))));
+            org.covenant.format.TermsLibrary.builtInCatalog());
+            JobLog jobs = cluster.map(JobLog::cluster).orElse(null)) {
+          // Each release's budget entry becomes one transparency-log leaf (ARCHITECTURE.md §7):
+          // the data directory's log, or with --db the cluster's, queued for its elected writer
+          // as a dataset build's leaf is (docs/CLUSTER.md, "Job leaves").
+          org.covenant.telemetry.ReleaseRecorder toLog = entry -> {
+            byte[] leaf = org.covenant.evidence.JobLeaves.telemetryRelease(entry);
+            if (jobs != null) {
+              jobs.append(leaf);
+            } else {
+              l.log().ifPresent(log -> log.append(List.of(leaf)));
+            }
+          };
           outcome = run(TelemetryReport.create(org.covenant.telemetry.SchemaCatalogue.platform(),
               RegionGraph.platform(),
               org.covenant.telemetry.SnapshotDiagnosticsConsent.over(l.ledger().snapshot()),
               toLog, Clock.systemUTC()), o, progress, spark);
-        } catch (org.covenant.store.StoreException | org.covenant.log.LogException e) {
+        } catch (org.covenant.log.LogException e) {
+          if (cluster.isPresent()) {
+            // The release is in the budget ledger; its leaf is not in the cluster's log.
+            spec.commandLine().getErr().println("covenant: " + e.code() + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+          }
+          return invalid(spec, "--data/--db: " + e.getMessage());
+        } catch (org.covenant.store.StoreException e) {
           return invalid(spec, "--data/--db: " + e.getMessage());
         }
       } else {

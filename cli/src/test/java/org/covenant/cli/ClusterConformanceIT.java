@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +30,7 @@ import org.covenant.server.Deployment;
 import org.covenant.server.ServerConfig;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.store.LedgerConfig;
-import org.junit.jupiter.api.Assumptions;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -44,7 +43,6 @@ import picocli.CommandLine;
  * totals must be the in-process engine's.
  */
 class ClusterConformanceIT {
-  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final ClusterNode.Timing FAST = new ClusterNode.Timing(Duration.ofSeconds(2),
       Duration.ofSeconds(2), Duration.ofMillis(100));
 
@@ -52,7 +50,7 @@ class ClusterConformanceIT {
 
   @Test
   void conformanceRun_passesThroughAMemberThatOwnsNoAccount() throws Exception {
-    String url = pgUrl();
+    String url = PgTestDatabase.url();
     String schema = "covenant_cconf_" + UUID.randomUUID().toString().replace("-", "")
         .substring(0, 10).toLowerCase(Locale.ROOT);
     LedgerConfig.Postgres pg = LedgerConfig.postgres(url).withSchema(schema);
@@ -159,22 +157,6 @@ class ClusterConformanceIT {
     while (!done.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
       Thread.sleep(50);
-    }
-  }
-
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
-    try (Connection c = DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new SQLException("connection not valid");
-      }
-      return url;
-    } catch (SQLException e) {
-      if (env == null || env.isBlank()) {
-        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
-      }
-      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
     }
   }
 }

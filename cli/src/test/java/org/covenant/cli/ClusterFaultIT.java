@@ -41,7 +41,7 @@ import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.PgLogStorage;
 import org.covenant.store.LedgerConfig;
-import org.junit.jupiter.api.Assumptions;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answered again through the survivors.
  */
 class ClusterFaultIT {
-  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final int LEASE_SECONDS = 2;
 
   @TempDir Path tmp;
@@ -75,7 +74,7 @@ class ClusterFaultIT {
 
   @Test
   void threeMembers_pauseAndKillWriters_noLostWriteNoForkNoGap() throws Exception {
-    String url = pgUrl();
+    String url = PgTestDatabase.url();
     String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
         .substring(0, 10).toLowerCase(Locale.ROOT);
     NoteSigner key = NoteSigner.generate("covenant.test/cluster");
@@ -331,9 +330,11 @@ class ClusterFaultIT {
   }
 
   /**
-   * Each member projects only the accounts it owns (issue 16): an operator's listing of accounts,
-   * which a member answers itself from its projection, names {@code account} on its owner only,
-   * with its users loaded, and on no other live member.
+   * Each member projects only the accounts it owns (issue 16): a member's own part of the
+   * operator's listing (asked as another member asks it, with the hop header), which it answers
+   * from its projection, names {@code account} on its owner only, with its users loaded, and on
+   * no other live member; the operator's listing itself is the cluster's, the same through every
+   * live member, and names the account with its owner's counts.
    */
   private void assertOnlyOwnerProjects(String account) throws Exception {
     waitFor("only the owner of " + account + " projects it", 30, () -> {
@@ -347,27 +348,39 @@ class ClusterFaultIT {
           ownerId = o;
         }
       }
+      String wide = null;
       for (Member m : members) {
         if (!m.alive() || m.paused) {
           continue;
         }
-        HttpResponse<String> r = send(m, "GET", "/v1/accounts", null);
-        if (r.statusCode() != 200) {
+        HttpResponse<String> r = getForwarded(m, "/v1/accounts", "m-cluster-fault-it");
+        HttpResponse<String> all = send(m, "GET", "/v1/accounts", null);
+        if (r.statusCode() != 200 || all.statusCode() != 200) {
           return false;
         }
-        JsonNode listed = null;
-        for (JsonNode a : Json.parse(r.body()).path("accounts")) {
-          if (a.path("account").asText().equals(account)) {
-            listed = a;
-          }
-        }
+        JsonNode listed = listed(r.body(), account);
         boolean owns = ownerId.equals(m.id);
         if (owns != (listed != null) || (owns && listed.path("users").asInt() < 1)) {
           return false;
         }
+        JsonNode everywhere = listed(all.body(), account);
+        if (everywhere == null || everywhere.path("users").asInt() < 1
+            || (wide != null && !wide.equals(all.body()))) {
+          return false;
+        }
+        wide = all.body();
       }
       return true;
     });
+  }
+
+  private static JsonNode listed(String listing, String account) {
+    for (JsonNode a : Json.parse(listing).path("accounts")) {
+      if (a.path("account").asText().equals(account)) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private Member byId(String id) throws IOException {
@@ -400,10 +413,24 @@ class ClusterFaultIT {
     return send(m, operator, method, path, body);
   }
 
+  /** A GET as the operator, as if forwarded by member {@code hop}. */
+  private HttpResponse<String> getForwarded(Member m, String path, String hop)
+      throws IOException {
+    return send(m, operator, "GET", path, null, hop);
+  }
+
   private HttpResponse<String> send(Member m, String token, String method, String path,
       String body) throws IOException {
+    return send(m, token, method, path, body, null);
+  }
+
+  private HttpResponse<String> send(Member m, String token, String method, String path,
+      String body, String hop) throws IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url + path))
         .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token);
+    if (hop != null) {
+      b.header("Covenant-Forwarded-By", hop);
+    }
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -464,22 +491,6 @@ class ClusterFaultIT {
       }
     }
     return out;
-  }
-
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
-    try (Connection c = DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new SQLException("connection not valid");
-      }
-      return url;
-    } catch (SQLException e) {
-      if (env == null || env.isBlank()) {
-        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
-      }
-      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
-    }
   }
 
   private static void sleep(long ms) {

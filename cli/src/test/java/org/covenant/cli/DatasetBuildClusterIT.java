@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,7 @@ import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.JobLeafQueue;
 import org.covenant.server.cluster.PgLogStorage;
 import org.covenant.store.LedgerConfig;
-import org.junit.jupiter.api.Assumptions;
+import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * honour {@code --db-schema}.
  */
 class DatasetBuildClusterIT {
-  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final NoteSigner KEY = NoteSigner.generate("covenant.test/dataset-build");
 
   @TempDir Path tmp;
 
   @Test
   void buildLeaf_goesToTheClusterLog_throughTheElectedWriter() throws Exception {
-    String url = pgUrl();
+    String url = PgTestDatabase.url();
     String schema = "covenant_dsbuild_" + UUID.randomUUID().toString().replace("-", "")
         .substring(0, 12);
     LedgerConfig.Postgres pg = LedgerConfig.postgres(url).withSchema(schema);
@@ -147,22 +145,6 @@ class DatasetBuildClusterIT {
       try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
-    }
-  }
-
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
-    try (Connection c = DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new SQLException("connection not valid");
-      }
-      return url;
-    } catch (SQLException e) {
-      if (env == null || env.isBlank()) {
-        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
-      }
-      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
     }
   }
 }

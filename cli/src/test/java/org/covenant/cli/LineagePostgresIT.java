@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -16,10 +15,10 @@ import org.covenant.core.event.Event;
 import org.covenant.core.spi.StoredEvent;
 import org.covenant.format.Json;
 import org.covenant.store.LedgerConfig;
+import org.covenant.store.PgTestDatabase;
 import org.covenant.training.DatasetManifest;
 import org.covenant.training.LineageRegistry;
 import org.covenant.training.ModelRegistryEntry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * registers a model on it and finds a withdrawal reaching it.
  */
 class LineagePostgresIT {
-  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final Instant AT = Instant.parse("2025-01-01T00:00:00Z");
 
   @TempDir Path tmp;
 
   @Test
   void buildsModelsAndFlags_areSharedThroughPostgres() throws Exception {
-    String url = pgUrl();
+    String url = PgTestDatabase.url();
     String schema = "covenant_lineage_" + UUID.randomUUID().toString().replace("-", "")
         .substring(0, 12);
     LedgerConfig.Postgres pg = LedgerConfig.postgres(url).withSchema(schema);
@@ -77,22 +75,6 @@ class LineagePostgresIT {
       try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
-    }
-  }
-
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank() ? DEFAULT_URL : env;
-    try (Connection c = DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new SQLException("connection not valid");
-      }
-      return url;
-    } catch (SQLException e) {
-      if (env == null || env.isBlank()) {
-        Assumptions.abort("PostgreSQL tests skipped: no server at " + DEFAULT_URL);
-      }
-      throw new IllegalStateException("COVENANT_TEST_PG_URL does not answer", e);
     }
   }
 }

@@ -106,8 +106,130 @@ public final class LogVerifier {
     return new LogVerification.Failed(code, file, leaf, message);
   }
 
-  /** The outcome of reading and hashing one bundle and its level-0 tile. */
-  private record Bundle(
+  /** The root the level-0 tiles alone rebuild (only needed to explain a mismatch). */
+  @FunctionalInterface
+  interface LevelZeroRoot {
+    /** Reads the level-0 tiles and rebuilds their root. */
+    Hash get() throws IOException;
+  }
+
+  /**
+   * What the leaves' rebuilt root says against the signed root, given the first bundle whose
+   * level-0 tile differs (null: none): null when all agree; else the file to blame (the signed
+   * root decides between a bundle and its tile) with its message. Shared with the whole-tree
+   * reference verifier of the tests.
+   */
+  static LogVerification.Failed rootProblem(Hash rebuilt, Hash signedRoot, Bundle firstMismatch,
+      LevelZeroRoot levelZeroRoot) throws IOException {
+    if (rebuilt.equals(signedRoot)) {
+      if (firstMismatch != null) {
+        long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
+        return fail(
+            "tile_mismatch",
+            TilePaths.tile(0, firstMismatch.index(), firstMismatch.width()),
+            OptionalLong.of(leaf),
+            "the hash of leaf "
+                + leaf
+                + " differs from its entry bundle, which matches the root");
+      }
+      return null;
+    }
+    if (firstMismatch != null) {
+      long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
+      boolean tilesRebuildRoot = levelZeroRoot.get().equals(signedRoot);
+      return fail(
+          "leaf_hash_mismatch",
+          TilePaths.entries(firstMismatch.index(), firstMismatch.width()),
+          OptionalLong.of(leaf),
+          "leaf "
+              + leaf
+              + " does not hash to its level-0 tile entry"
+              + (tilesRebuildRoot
+                  ? ", which matches the signed root"
+                  : " nor to the signed root"));
+    }
+    return fail(
+        "root_mismatch",
+        TilePaths.CHECKPOINT,
+        OptionalLong.empty(),
+        "bundles and tiles agree but rebuild root "
+            + rebuilt.base64()
+            + ", not the signed "
+            + signedRoot.base64());
+  }
+
+  /**
+   * Reads bundle {@code index} of {@code width} leaves and its level-0 tile from {@code logDir}.
+   */
+  static Bundle readBundle(Path logDir, long index, int width) throws IOException {
+    String bundlePath = TilePaths.entries(index, width);
+    String tilePath = TilePaths.tile(0, index, width);
+    long first = index * W;
+    byte[] bundle;
+    try {
+      bundle = Files.readAllBytes(logDir.resolve(bundlePath));
+    } catch (NoSuchFileException e) {
+      return new Bundle(
+          index,
+          width,
+          null,
+          fail("bundle_missing", bundlePath, OptionalLong.of(first), "entry bundle is missing"),
+          -1,
+          null);
+    }
+    byte[] hashes = new byte[width * Hash.SIZE];
+    int n = EntryBundle.leafHashes(bundle, width, TreeHasher.local(), hashes);
+    if (n != width) {
+      return new Bundle(
+          index,
+          width,
+          null,
+          fail(
+              "malformed_bundle",
+              bundlePath,
+              OptionalLong.of(first),
+              n < 0
+                  ? "entry bundle does not decode into " + width + " entries"
+                  : "entry bundle holds " + n + " entries, not " + width),
+          -1,
+          null);
+    }
+    byte[] tile;
+    try {
+      tile = Files.readAllBytes(logDir.resolve(tilePath));
+    } catch (NoSuchFileException e) {
+      return new Bundle(
+          index,
+          width,
+          hashes,
+          null,
+          -1,
+          fail("tile_missing", tilePath, OptionalLong.of(first), "hash tile is missing"));
+    }
+    if (tile.length != hashes.length) {
+      return new Bundle(
+          index,
+          width,
+          hashes,
+          null,
+          -1,
+          fail(
+              "tile_mismatch",
+              tilePath,
+              OptionalLong.of(first),
+              "hash tile has " + tile.length + " bytes, not " + hashes.length));
+    }
+    int mismatch = Arrays.mismatch(tile, hashes);
+    return new Bundle(index, width, hashes, null, mismatch < 0 ? -1 : mismatch / Hash.SIZE, null);
+  }
+
+  /**
+   * The outcome of reading and hashing one bundle and its level-0 tile: the leaf hashes (null
+   * when the bundle is missing or malformed, {@code problem} then says why), the first leaf whose
+   * tile entry differs ({@code -1}: none) and a problem of the tile itself. Shared with the
+   * whole-tree reference verifier of the tests.
+   */
+  record Bundle(
       long index,
       int width,
       byte[] leafHashes,
@@ -304,7 +426,7 @@ public final class LogVerifier {
         while (nextToSubmit < bundles && inFlight.size() < window) {
           long index = nextToSubmit++;
           int width = (int) Math.min(W, size - index * W);
-          inFlight.add(pool.submit(() -> readBundle(index, width)));
+          inFlight.add(pool.submit(() -> readBundle(logDir, index, width)));
         }
         maxInFlightHashes = Math.max(maxInFlightHashes, (long) inFlight.size() * W);
         Bundle r = await(inFlight.removeFirst());
@@ -327,103 +449,7 @@ public final class LogVerifier {
         }
       }
       Hash rebuilt = edge.root();
-      if (rebuilt.equals(signedRoot)) {
-        if (firstMismatch != null) {
-          long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
-          return fail(
-              "tile_mismatch",
-              TilePaths.tile(0, firstMismatch.index(), firstMismatch.width()),
-              OptionalLong.of(leaf),
-              "the hash of leaf "
-                  + leaf
-                  + " differs from its entry bundle, which matches the root");
-        }
-        return null;
-      }
-      if (firstMismatch != null) {
-        long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
-        boolean tilesRebuildRoot = levelZeroRoot(size).equals(signedRoot);
-        return fail(
-            "leaf_hash_mismatch",
-            TilePaths.entries(firstMismatch.index(), firstMismatch.width()),
-            OptionalLong.of(leaf),
-            "leaf "
-                + leaf
-                + " does not hash to its level-0 tile entry"
-                + (tilesRebuildRoot
-                    ? ", which matches the signed root"
-                    : " nor to the signed root"));
-      }
-      return fail(
-          "root_mismatch",
-          TilePaths.CHECKPOINT,
-          OptionalLong.empty(),
-          "bundles and tiles agree but rebuild root "
-              + rebuilt.base64()
-              + ", not the signed "
-              + signedRoot.base64());
-    }
-
-    private Bundle readBundle(long index, int width) throws IOException {
-      String bundlePath = TilePaths.entries(index, width);
-      String tilePath = TilePaths.tile(0, index, width);
-      long first = index * W;
-      byte[] bundle;
-      try {
-        bundle = Files.readAllBytes(logDir.resolve(bundlePath));
-      } catch (NoSuchFileException e) {
-        return new Bundle(
-            index,
-            width,
-            null,
-            fail("bundle_missing", bundlePath, OptionalLong.of(first), "entry bundle is missing"),
-            -1,
-            null);
-      }
-      byte[] hashes = new byte[width * Hash.SIZE];
-      int n = EntryBundle.leafHashes(bundle, width, TreeHasher.local(), hashes);
-      if (n != width) {
-        return new Bundle(
-            index,
-            width,
-            null,
-            fail(
-                "malformed_bundle",
-                bundlePath,
-                OptionalLong.of(first),
-                n < 0
-                    ? "entry bundle does not decode into " + width + " entries"
-                    : "entry bundle holds " + n + " entries, not " + width),
-            -1,
-            null);
-      }
-      byte[] tile;
-      try {
-        tile = Files.readAllBytes(logDir.resolve(tilePath));
-      } catch (NoSuchFileException e) {
-        return new Bundle(
-            index,
-            width,
-            hashes,
-            null,
-            -1,
-            fail("tile_missing", tilePath, OptionalLong.of(first), "hash tile is missing"));
-      }
-      if (tile.length != hashes.length) {
-        return new Bundle(
-            index,
-            width,
-            hashes,
-            null,
-            -1,
-            fail(
-                "tile_mismatch",
-                tilePath,
-                OptionalLong.of(first),
-                "hash tile has " + tile.length + " bytes, not " + hashes.length));
-      }
-      int mismatch = Arrays.mismatch(tile, hashes);
-      return new Bundle(index, width, hashes, null, mismatch < 0 ? -1 : mismatch / Hash.SIZE, null);
+      return rootProblem(rebuilt, signedRoot, firstMismatch, () -> levelZeroRoot(size));
     }
 
     /** The root the level-0 tiles alone rebuild (only needed to explain a mismatch). */
@@ -603,7 +629,7 @@ public final class LogVerifier {
     }
 
     private LogVerification.Failed comparePartialBundle(long t, int width) throws IOException {
-      Bundle r = readBundle(t, width);
+      Bundle r = readBundle(logDir, t, width);
       if (r.problem() != null) {
         return r.problem();
       }

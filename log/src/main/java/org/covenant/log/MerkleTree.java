@@ -1,7 +1,5 @@
 package org.covenant.log;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -146,9 +144,7 @@ public final class MerkleTree {
   public InclusionProof inclusionProof(long index, long treeSize) {
     checkRange(1, treeSize, size, "tree size");
     checkRange(0, index, treeSize - 1, "leaf index");
-    List<Hash> path = new ArrayList<>();
-    path(index, 0, treeSize, path);
-    return new InclusionProof(index, treeSize, path);
+    return ProofWalker.inclusionProof(this::subtree, index, treeSize);
   }
 
   /**
@@ -161,63 +157,13 @@ public final class MerkleTree {
   public ConsistencyProof consistencyProof(long fromSize, long toSize) {
     checkRange(0, toSize, size, "tree size");
     checkRange(0, fromSize, toSize, "first tree size");
-    List<Hash> path = new ArrayList<>();
-    if (fromSize > 0 && fromSize < toSize) {
-      subproof(fromSize, 0, toSize, true, path);
-    }
-    return new ConsistencyProof(fromSize, toSize, path);
+    return ProofWalker.consistencyProof(this::subtree, fromSize, toSize);
   }
 
-  // PATH(m, D[offset : offset+n]) of RFC 9162 §2.1.3.1.
-  private void path(long m, long offset, long n, List<Hash> out) {
-    if (n == 1) {
-      return;
-    }
-    long k = Long.highestOneBit(n - 1);
-    if (m < k) {
-      path(m, offset, k, out);
-      out.add(Hash.wrap(subtree(offset + k, n - k)));
-    } else {
-      path(m - k, offset + k, n - k, out);
-      out.add(Hash.wrap(subtree(offset, k)));
-    }
-  }
-
-  // SUBPROOF(m, D[offset : offset+n], b) of RFC 9162 §2.1.4.1.
-  private void subproof(long m, long offset, long n, boolean whole, List<Hash> out) {
-    if (m == n) {
-      if (!whole) {
-        out.add(Hash.wrap(subtree(offset, m)));
-      }
-      return;
-    }
-    long k = Long.highestOneBit(n - 1);
-    if (m <= k) {
-      subproof(m, offset, k, whole, out);
-      out.add(Hash.wrap(subtree(offset + k, n - k)));
-    } else {
-      subproof(m - k, offset + k, n - k, false, out);
-      out.add(Hash.wrap(subtree(offset, k)));
-    }
-  }
-
-  /**
-   * MTH(D[offset : offset+n]) for n >= 1. INVARIANT: {@code offset} is a multiple of the largest
-   * power of two not above {@code n}, as in every range the RFC recursions produce, so the left
-   * parts are stored perfect subtrees and only the right edge is hashed again.
-   */
+  /** MTH(D[offset : offset+n]) from the stored perfect subtrees ({@link ProofWalker}). */
   private byte[] subtree(long offset, long n) {
-    byte[] out = new byte[Hash.SIZE];
-    if (Long.bitCount(n) == 1) {
-      int level = Long.numberOfTrailingZeros(n);
-      levels[level].copyTo(offset >>> level, out, 0);
-      return out;
-    }
-    long k = Long.highestOneBit(n);
-    byte[] left = subtree(offset, k);
-    byte[] right = subtree(offset + k, n - k);
-    TreeHasher.local().nodeHash(left, 0, right, 0, out, 0);
-    return out;
+    return ProofWalker.subtree(offset, n, (level, index, dst, off) ->
+        levels[level].copyTo(index, dst, off));
   }
 
   private static void checkRange(long min, long value, long max, String what) {

@@ -1,7 +1,6 @@
 package org.covenant.log;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,70 +131,17 @@ final class TileCache {
 
     /** PATH(m, D[n]) of RFC 9162 §2.1.3.1, {@code 0 <= index < treeSize <= size()}. */
     InclusionProof inclusionProof(long index, long treeSize) {
-      List<Hash> path = new ArrayList<>();
-      path(index, 0, treeSize, path);
-      return new InclusionProof(index, treeSize, path);
+      return ProofWalker.inclusionProof(this::subtree, index, treeSize);
     }
 
     /** PROOF(m, D[n]) of RFC 9162 §2.1.4.1, {@code 0 <= fromSize <= toSize <= size()}. */
     ConsistencyProof consistencyProof(long fromSize, long toSize) {
-      List<Hash> path = new ArrayList<>();
-      if (fromSize > 0 && fromSize < toSize) {
-        subproof(fromSize, 0, toSize, true, path);
-      }
-      return new ConsistencyProof(fromSize, toSize, path);
+      return ProofWalker.consistencyProof(this::subtree, fromSize, toSize);
     }
 
-    // PATH(m, D[offset : offset+n]) of RFC 9162 §2.1.3.1.
-    private void path(long m, long offset, long n, List<Hash> out) {
-      if (n == 1) {
-        return;
-      }
-      long k = Long.highestOneBit(n - 1);
-      if (m < k) {
-        path(m, offset, k, out);
-        out.add(Hash.wrap(subtree(offset + k, n - k)));
-      } else {
-        path(m - k, offset + k, n - k, out);
-        out.add(Hash.wrap(subtree(offset, k)));
-      }
-    }
-
-    // SUBPROOF(m, D[offset : offset+n], b) of RFC 9162 §2.1.4.1.
-    private void subproof(long m, long offset, long n, boolean whole, List<Hash> out) {
-      if (m == n) {
-        if (!whole) {
-          out.add(Hash.wrap(subtree(offset, m)));
-        }
-        return;
-      }
-      long k = Long.highestOneBit(n - 1);
-      if (m <= k) {
-        subproof(m, offset, k, whole, out);
-        out.add(Hash.wrap(subtree(offset + k, n - k)));
-      } else {
-        subproof(m - k, offset + k, n - k, false, out);
-        out.add(Hash.wrap(subtree(offset, k)));
-      }
-    }
-
-    /**
-     * MTH(D[offset : offset+n]) for n >= 1. INVARIANT: {@code offset} is a multiple of the
-     * largest power of two not above {@code n}, as in every range the RFC recursions produce, so
-     * the left parts are perfect subtrees and only the right edge is hashed again.
-     */
+    /** MTH(D[offset : offset+n]) from this tree's perfect nodes ({@link ProofWalker}). */
     private byte[] subtree(long offset, long n) {
-      byte[] out = new byte[Hash.SIZE];
-      if (Long.bitCount(n) == 1) {
-        int h = Long.numberOfTrailingZeros(n);
-        node(h, offset >>> h, out, 0);
-        return out;
-      }
-      long k = Long.highestOneBit(n);
-      byte[] left = subtree(offset, k);
-      byte[] right = subtree(offset + k, n - k);
-      TreeHasher.local().nodeHash(left, 0, right, 0, out, 0);
-      return out;
+      return ProofWalker.subtree(offset, n, this::node);
     }
 
     /** Copies perfect node ({@code h}, {@code index}) of this tree to {@code dst}. */

@@ -84,15 +84,6 @@ final class MerkleLogVerifier {
     return new LogVerification.Failed(code, file, leaf, message);
   }
 
-  /** The outcome of reading and hashing one bundle and its level-0 tile. */
-  private record Bundle(
-      long index,
-      int width,
-      byte[] leafHashes,
-      LogVerification.Failed problem,
-      int tileMismatch,
-      LogVerification.Failed tileProblem) {}
-
   private final class Run {
     private final Path logDir;
     private final ExecutorService pool;
@@ -153,17 +144,17 @@ final class MerkleLogVerifier {
      */
     private LogVerification.Failed rehashBundles(long size, Hash signedRoot) throws IOException {
       long bundles = (size + W - 1) / W;
-      Deque<Future<Bundle>> inFlight = new ArrayDeque<>();
+      Deque<Future<LogVerifier.Bundle>> inFlight = new ArrayDeque<>();
       long nextToSubmit = 0;
-      Bundle firstMismatch = null;
+      LogVerifier.Bundle firstMismatch = null;
       int window = threads * 16;
       for (long b = 0; b < bundles; b++) {
         while (nextToSubmit < bundles && inFlight.size() < window) {
           long index = nextToSubmit++;
           int width = (int) Math.min(W, size - index * W);
-          inFlight.add(pool.submit(() -> readBundle(index, width)));
+          inFlight.add(pool.submit(() -> LogVerifier.readBundle(logDir, index, width)));
         }
-        Bundle r = await(inFlight.removeFirst());
+        LogVerifier.Bundle r = await(inFlight.removeFirst());
         if (r.problem() != null) {
           return r.problem();
         }
@@ -177,103 +168,7 @@ final class MerkleLogVerifier {
         }
       }
       Hash rebuilt = tree.root(size);
-      if (rebuilt.equals(signedRoot)) {
-        if (firstMismatch != null) {
-          long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
-          return fail(
-              "tile_mismatch",
-              TilePaths.tile(0, firstMismatch.index(), firstMismatch.width()),
-              OptionalLong.of(leaf),
-              "the hash of leaf "
-                  + leaf
-                  + " differs from its entry bundle, which matches the root");
-        }
-        return null;
-      }
-      if (firstMismatch != null) {
-        long leaf = firstMismatch.index() * W + firstMismatch.tileMismatch();
-        boolean tilesRebuildRoot = levelZeroRoot(size).equals(signedRoot);
-        return fail(
-            "leaf_hash_mismatch",
-            TilePaths.entries(firstMismatch.index(), firstMismatch.width()),
-            OptionalLong.of(leaf),
-            "leaf "
-                + leaf
-                + " does not hash to its level-0 tile entry"
-                + (tilesRebuildRoot
-                    ? ", which matches the signed root"
-                    : " nor to the signed root"));
-      }
-      return fail(
-          "root_mismatch",
-          TilePaths.CHECKPOINT,
-          OptionalLong.empty(),
-          "bundles and tiles agree but rebuild root "
-              + rebuilt.base64()
-              + ", not the signed "
-              + signedRoot.base64());
-    }
-
-    private Bundle readBundle(long index, int width) throws IOException {
-      String bundlePath = TilePaths.entries(index, width);
-      String tilePath = TilePaths.tile(0, index, width);
-      long first = index * W;
-      byte[] bundle;
-      try {
-        bundle = Files.readAllBytes(logDir.resolve(bundlePath));
-      } catch (NoSuchFileException e) {
-        return new Bundle(
-            index,
-            width,
-            null,
-            fail("bundle_missing", bundlePath, OptionalLong.of(first), "entry bundle is missing"),
-            -1,
-            null);
-      }
-      byte[] hashes = new byte[width * Hash.SIZE];
-      int n = EntryBundle.leafHashes(bundle, width, TreeHasher.local(), hashes);
-      if (n != width) {
-        return new Bundle(
-            index,
-            width,
-            null,
-            fail(
-                "malformed_bundle",
-                bundlePath,
-                OptionalLong.of(first),
-                n < 0
-                    ? "entry bundle does not decode into " + width + " entries"
-                    : "entry bundle holds " + n + " entries, not " + width),
-            -1,
-            null);
-      }
-      byte[] tile;
-      try {
-        tile = Files.readAllBytes(logDir.resolve(tilePath));
-      } catch (NoSuchFileException e) {
-        return new Bundle(
-            index,
-            width,
-            hashes,
-            null,
-            -1,
-            fail("tile_missing", tilePath, OptionalLong.of(first), "hash tile is missing"));
-      }
-      if (tile.length != hashes.length) {
-        return new Bundle(
-            index,
-            width,
-            hashes,
-            null,
-            -1,
-            fail(
-                "tile_mismatch",
-                tilePath,
-                OptionalLong.of(first),
-                "hash tile has " + tile.length + " bytes, not " + hashes.length));
-      }
-      int mismatch = Arrays.mismatch(tile, hashes);
-      return new Bundle(index, width, hashes, null, mismatch < 0 ? -1 : mismatch / Hash.SIZE, null);
+      return LogVerifier.rootProblem(rebuilt, signedRoot, firstMismatch, () -> levelZeroRoot(size));
     }
 
     /** The root the level-0 tiles alone rebuild (only needed to explain a mismatch). */
@@ -465,7 +360,7 @@ final class MerkleLogVerifier {
     }
 
     private LogVerification.Failed comparePartialBundle(long t, int width) throws IOException {
-      Bundle r = readBundle(t, width);
+      LogVerifier.Bundle r = LogVerifier.readBundle(logDir, t, width);
       if (r.problem() != null) {
         return r.problem();
       }

@@ -125,7 +125,10 @@ public final class CovenantServer implements AutoCloseable {
     all.addAll(new OpsRoutes(parts.clock(), parts.config(), metrics, parts.namespaces(),
         parts.tokens(), log, cluster::logStatus, parts.catalog(), () -> started && !held)
         .routes());
-    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed()).routes());
+    all.addAll(new LedgerRoutes(parts.clock(), parts.config(), cluster, parts.feed(),
+        Optional.ofNullable(forwarder)).routes());
+    all.addAll(new AuditRoutes(parts.feed()).routes());
+    all.addAll(new TermsPreviewRoutes(parts.clock()).routes());
     all.addAll(new ClusterRoutes(cluster).routes());
     all.addAll(new MeetingRoutes(parts.clock(), parts.config(), parts.tokens()).routes());
     all.addAll(new DecisionRoutes(parts.clock(), parts.config(), metrics).routes());

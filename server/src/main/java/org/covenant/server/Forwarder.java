@@ -387,6 +387,114 @@ final class Forwarder {
     return new ArrayList<>(out);
   }
 
+  // ---- the operator's cluster-wide listing
+
+  /**
+   * A cluster-wide listing's parts: the entries other members sent, the accounts that turned out
+   * to be this member's (moved here and now ready), and the accounts no member could list, each
+   * with the reason.
+   */
+  record Gathered(Map<String, JsonNode> found, Set<String> local,
+      Map<String, String> unavailable) {}
+
+  /**
+   * Whether an operator's listing on this request is the cluster's (docs/CLUSTER.md,
+   * "Listings"): in the main namespace and not itself one member's part asked by another.
+   */
+  boolean clusterWide(Context ctx) {
+    return ctx.header(HOP) == null && ctx.attribute(Http.NAMESPACE) == namespaces.main();
+  }
+
+  /**
+   * Asks the owners of {@code accounts} (accounts this member does not project) for their part
+   * of the listing at {@code path}: each answers with the entries of array {@code field} it
+   * projects itself, keyed by {@code "account"}. Every owner is asked at once, with the caller's
+   * credentials; an owner whose answer lacks an account (a move), or that did not answer, is
+   * looked up again and, unless the view still names a member that did not answer, asked once
+   * more (the forwarding rule). What is still missing then is {@link Gathered#unavailable}, with
+   * the reason. Entries for accounts not in {@code accounts} (created since this member read the
+   * ledger) are kept.
+   */
+  Gathered gather(Context ctx, String path, String field,
+      java.util.Collection<String> accounts) {
+    Map<String, JsonNode> found = new HashMap<>();
+    Set<String> local = new java.util.TreeSet<>();
+    Map<String, String> why = new HashMap<>();
+    Set<String> unreachable = new java.util.HashSet<>();
+    Set<String> missing = new java.util.TreeSet<>(accounts);
+    for (int round = 0; round < 2 && !missing.isEmpty(); round++) {
+      if (round > 0) {
+        routing.count(Routing.Counter.RETRIED);
+        routing.refresh();
+      }
+      Map<Routing.Remote, List<String>> byOwner = new java.util.LinkedHashMap<>();
+      for (String a : missing) {
+        Routing.Place p = routing.place(a);
+        if (p instanceof Routing.Remote rem && !unreachable.contains(rem.id())) {
+          byOwner.computeIfAbsent(rem, k -> new ArrayList<>()).add(a);
+        } else if (p instanceof Routing.Nowhere n) {
+          why.put(a, n.reason());
+        } else if (p instanceof Routing.Local) {
+          if (routing.awaitReady(a, WAIT)) {
+            local.add(a);
+          } else {
+            why.put(a, "the account is moving to member `" + routing.self() + "`");
+          }
+        }
+      }
+      Map<Routing.Remote, java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent =
+          new java.util.LinkedHashMap<>();
+      String auth = ctx.header("Authorization");
+      for (Routing.Remote to : byOwner.keySet()) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.url() + path))
+            .timeout(Duration.ofSeconds(3)).GET().header(HOP, routing.self());
+        if (auth != null) {
+          b.header("Authorization", auth);
+        }
+        routing.count(Routing.Counter.FORWARDED);
+        sent.put(to, client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
+      }
+      for (Map.Entry<Routing.Remote, java.util.concurrent.CompletableFuture<
+          HttpResponse<byte[]>>> e : sent.entrySet()) {
+        Routing.Remote to = e.getKey();
+        String failed;
+        try {
+          HttpResponse<byte[]> r = e.getValue().join();
+          if (r.statusCode() == 200) {
+            for (JsonNode x : Json.parse(new String(r.body(),
+                java.nio.charset.StandardCharsets.UTF_8)).path(field)) {
+              found.putIfAbsent(x.path("account").asText(), x);
+            }
+            failed = "its owner `" + to.id() + "` does not hold it yet (it is moving)";
+          } else {
+            unreachable.add(to.id());
+            failed = "its owner `" + to.id() + "` answered " + r.statusCode();
+          }
+        } catch (java.util.concurrent.CompletionException x) {
+          unreachable.add(to.id());
+          failed = "its owner `" + to.id() + "` did not answer: " + describe(
+              x.getCause() instanceof Exception c ? c : x);
+        } catch (RuntimeException x) {
+          unreachable.add(to.id());
+          failed = "its owner `" + to.id() + "` sent a malformed answer";
+        }
+        for (String a : byOwner.get(to)) {
+          why.put(a, failed);
+        }
+      }
+      missing.removeAll(found.keySet());
+      missing.removeAll(local);
+    }
+    Map<String, String> unavailable = new java.util.TreeMap<>();
+    for (String a : missing) {
+      unavailable.put(a, why.getOrDefault(a, "no member answered for it"));
+    }
+    if (!unavailable.isEmpty()) {
+      routing.count(Routing.Counter.OWNER_UNAVAILABLE);
+    }
+    return new Gathered(found, local, unavailable);
+  }
+
   // ---- forwarding
 
   /**

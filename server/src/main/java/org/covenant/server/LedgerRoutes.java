@@ -43,13 +43,16 @@ final class LedgerRoutes {
   private final ServerConfig config;
   private final Receipts receipts;
   private final Optional<org.covenant.evidence.LedgerFeed> feed;
+  /** A cluster member's router, for the operator's cluster-wide listing; empty when single. */
+  private final Optional<Forwarder> forwarder;
 
   LedgerRoutes(Clock clock, ServerConfig config, Receipts receipts,
-      Optional<org.covenant.evidence.LedgerFeed> feed) {
+      Optional<org.covenant.evidence.LedgerFeed> feed, Optional<Forwarder> forwarder) {
     this.clock = clock;
     this.config = config;
     this.receipts = receipts;
     this.feed = feed;
+    this.forwarder = forwarder;
   }
 
   List<Route> routes() {
@@ -58,7 +61,6 @@ final class LedgerRoutes {
         Route.auth("GET", "/v1/accounts", this::listAccounts),
         Route.auth("GET", "/v1/accounts/{account}", this::account),
         Route.auth("GET", "/v1/accounts/{account}/events", this::accountEvents),
-        Route.auth("GET", "/v1/accounts/{account}/audit", this::audit),
         Route.auth("GET", "/v1/accounts/{account}/settings", this::settings),
         Route.auth("GET", "/v1/accounts/{account}/settings/{key}", this::setting),
         Route.auth("PUT", "/v1/accounts/{account}/settings/{key}", this::putSetting),
@@ -69,7 +71,6 @@ final class LedgerRoutes {
         Route.auth("POST", "/v1/accounts/{account}/consents/{consent}:withdraw",
             ctx -> changeConsent(ctx, false)),
         Route.auth("POST", "/v1/accounts/{account}/terms", this::acceptTerms),
-        Route.auth("GET", "/v1/accounts/{account}/terms/{terms}/preview", this::previewTerms),
         Route.auth("POST", "/v1/accounts/{account}/content", this::registerContent));
   }
 
@@ -252,14 +253,39 @@ final class LedgerRoutes {
     }
     ObjectNode out = Json.object();
     ArrayNode arr = out.putArray("accounts");
-    for (String id : ids) {
-      if (!ns.ledger().ready(id)) {
-        // A sharded member lists the accounts it projects: another member's users, groups and
-        // content are not in its memory (docs/DECISIONS.md, "Sharded projection in the server").
-        continue;
+    Optional<Forwarder> wide = forwarder.filter(f -> c instanceof Caller.Operator
+        && f.clusterWide(ctx));
+    if (wide.isEmpty()) {
+      // One member's part: the accounts it projects (a single server projects all). Another
+      // member's users, groups and content are not in its memory, so their counts would be wrong.
+      for (String id : ids) {
+        if (ns.ledger().ready(id)) {
+          ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
+        }
       }
-      ns.directory().account(id).ifPresent(a -> arr.add(accountSummary(ns, a)));
+      Http.json(ctx, 200, out);
+      return;
     }
+    // The operator's listing on a cluster member is the cluster's: this member's part and every
+    // other owner's, merged in account order; an account no member could list is named with the
+    // reason (docs/CLUSTER.md, "Listings").
+    List<String> others = ids.stream().filter(id -> !ns.ledger().ready(id)).toList();
+    Forwarder.Gathered g = wide.get().gather(ctx, "/v1/accounts", "accounts", others);
+    java.util.TreeMap<String, JsonNode> merged = new java.util.TreeMap<>(g.found());
+    for (String id : ids) {
+      if (ns.ledger().ready(id)) {
+        ns.directory().account(id).ifPresent(a -> merged.put(id, accountSummary(ns, a)));
+      }
+    }
+    g.unavailable().forEach((id, reason) -> {
+      ObjectNode o = Json.object();
+      o.put("account", id);
+      ObjectNode u = o.putObject("unavailable");
+      u.put("code", "owner_unavailable");
+      u.put("detail", "no cluster member can list account `" + id + "` now: " + reason);
+      merged.put(id, o);
+    });
+    merged.values().forEach(arr::add);
     Http.json(ctx, 200, out);
   }
 
@@ -325,174 +351,6 @@ final class LedgerRoutes {
       out.putNull("next");
     }
     Http.json(ctx, 200, out);
-  }
-
-  // ---- audit history
-
-  /** The kinds of governance change the audit history lists ({@link Directory#auditKind}). */
-  static final Set<String> AUDIT_KINDS = Set.of("setting", "consent", "terms", "hold",
-      "membership");
-  /** Audit events read from the store at a time while filtering. */
-  private static final int AUDIT_CHUNK = 256;
-
-  /**
-   * The account's governance changes, newest first (docs/CONSOLE.md, "Audit"): settings,
-   * consents, terms, holds and membership, filtered by kind, by who made (or, for membership, is
-   * the subject of) the change, by setting level and by time, a page at a time; each with its
-   * ledger position and, where the transparency log already holds it, its log entry.
-   */
-  private void audit(Context ctx) {
-    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
-    Tenancy.requireAdmin(ctx, a);
-    Set<String> kinds = new java.util.TreeSet<>();
-    Optional<String> kindParam = Http.stringParam(ctx, "kind");
-    if (kindParam.isPresent()) {
-      for (String k : kindParam.get().split(",", -1)) {
-        if (!AUDIT_KINDS.contains(k)) {
-          throw ServerException.invalid("kind", "`" + k + "` is not one of "
-              + new java.util.TreeSet<>(AUDIT_KINDS));
-        }
-        kinds.add(k);
-      }
-    }
-    Optional<String> who = Http.stringParam(ctx, "who");
-    if (who.isPresent() && who.get().length() > 200) {
-      throw ServerException.invalid("who", "longer than 200 characters");
-    }
-    Optional<Scope.Level> level = Http.stringParam(ctx, "level").map(l -> switch (l) {
-      case "account" -> Scope.Level.ACCOUNT;
-      case "group" -> Scope.Level.GROUP;
-      case "user" -> Scope.Level.USER;
-      default -> throw ServerException.invalid("level", "`" + l
-          + "` is not account, group or user");
-    });
-    Optional<Instant> from = Http.instantParam(ctx, "from");
-    Optional<Instant> to = Http.instantParam(ctx, "to");
-    if (from.isPresent() && to.isPresent() && to.get().isBefore(from.get())) {
-      throw ServerException.invalid("to", "is before `from`");
-    }
-    long before = Http.longParam(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    int limit = (int) Http.longParam(ctx, "limit", 50, 1, 200);
-    long[] all = a.auditPositions();
-    int end = all.length;
-    while (end > 0 && all[end - 1] >= before) {
-      end--;
-    }
-    List<StoredEvent> found = new ArrayList<>();
-    boolean more = false;
-    scan:
-    while (end > 0) {
-      int start = Math.max(0, end - AUDIT_CHUNK);
-      List<StoredEvent> chunk = a.read(java.util.Arrays.copyOfRange(all, start, end));
-      for (int i = chunk.size() - 1; i >= 0; i--) {
-        StoredEvent e = chunk.get(i);
-        if (!auditMatches(e.event(), kinds, who, level, from, to)) {
-          continue;
-        }
-        if (found.size() == limit) {
-          more = true;
-          break scan;
-        }
-        found.add(e);
-      }
-      end = start;
-    }
-    boolean logged = feed.isPresent() && "main".equals(Http.namespace(ctx).id());
-    ObjectNode out = Json.object();
-    out.put("account", a.account());
-    ArrayNode items = out.putArray("items");
-    for (StoredEvent e : found) {
-      ObjectNode o = items.addObject();
-      o.put("position", e.position());
-      o.put("at", e.event().at().toString());
-      o.put("type", e.event().type());
-      o.put("kind", Directory.auditKind(e.event()).orElseThrow());
-      actorOf(e.event()).ifPresentOrElse(x -> o.put("by", x), () -> o.putNull("by"));
-      subjectOf(e.event()).ifPresentOrElse(x -> o.put("subject", x),
-          () -> o.putNull("subject"));
-      o.put("level", levelOf(e.event()).name().toLowerCase(java.util.Locale.ROOT));
-      o.set("event", EventCodec.toJson(e.event()));
-      java.util.OptionalLong entry = logged ? feed.get().leafIndexOf(e.position())
-          : java.util.OptionalLong.empty();
-      if (entry.isPresent()) {
-        o.put("log_entry", entry.getAsLong());
-      } else {
-        o.putNull("log_entry");
-      }
-    }
-    if (more) {
-      out.put("next", found.get(found.size() - 1).position());
-    } else {
-      out.putNull("next");
-    }
-    Http.json(ctx, 200, out);
-  }
-
-  private static boolean auditMatches(Event e, Set<String> kinds, Optional<String> who,
-      Optional<Scope.Level> level, Optional<Instant> from, Optional<Instant> to) {
-    Optional<String> kind = Directory.auditKind(e);
-    if (kind.isEmpty() || (!kinds.isEmpty() && !kinds.contains(kind.get()))) {
-      return false;
-    }
-    if (who.isPresent() && !who.equals(actorOf(e)) && !who.equals(subjectOf(e))) {
-      return false;
-    }
-    if (level.isPresent() && levelOf(e) != level.get()) {
-      return false;
-    }
-    if (from.isPresent() && e.at().isBefore(from.get())) {
-      return false;
-    }
-    return to.isEmpty() || e.at().isBefore(to.get());
-  }
-
-  /** Who made a governance change, where the event says. */
-  private static Optional<String> actorOf(Event e) {
-    if (e instanceof Event.SettingSet x) {
-      return Optional.of(x.by());
-    } else if (e instanceof Event.SettingCleared x) {
-      return Optional.of(x.by());
-    } else if (e instanceof Event.ConsentGranted x) {
-      return Optional.of(x.by());
-    } else if (e instanceof Event.ConsentWithdrawn x) {
-      return Optional.of(x.by());
-    } else if (e instanceof Event.TermsAccepted x) {
-      return Optional.of(x.by());
-    }
-    return Optional.empty();
-  }
-
-  /** Whom a membership change is about: the owner an account starts with, a user added. */
-  private static Optional<String> subjectOf(Event e) {
-    if (e instanceof Event.AccountCreated x) {
-      return Optional.of(x.owner());
-    } else if (e instanceof Event.UserAdded x) {
-      return Optional.of(x.user());
-    } else if (e instanceof Event.GroupCreated x) {
-      return Optional.of(x.group());
-    } else if (e instanceof Event.SettingSet x && x.scope().level() != Scope.Level.ACCOUNT) {
-      return Optional.of(x.scope().id());
-    } else if (e instanceof Event.SettingCleared x && x.scope().level() != Scope.Level.ACCOUNT) {
-      return Optional.of(x.scope().id());
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * The level a change applies at: a setting's scope; a group created is at group level, a user
-   * added at user level; consents, terms and the rest at account level.
-   */
-  private static Scope.Level levelOf(Event e) {
-    if (e instanceof Event.SettingSet x) {
-      return x.scope().level();
-    } else if (e instanceof Event.SettingCleared x) {
-      return x.scope().level();
-    } else if (e instanceof Event.GroupCreated) {
-      return Scope.Level.GROUP;
-    } else if (e instanceof Event.UserAdded) {
-      return Scope.Level.USER;
-    }
-    return Scope.Level.ACCOUNT;
   }
 
   // ---- settings
@@ -765,53 +623,6 @@ final class LedgerRoutes {
     out.put("position", pos);
     out.put("account", a.account());
     out.put("terms", terms);
-    Http.json(ctx, 200, out);
-  }
-
-  /**
-   * What accepting {@code terms} would change for the account, purpose by purpose, as the engine
-   * decides it ({@link org.covenant.core.decision.TermsPreview}): for the content it holds (the
-   * terms they were captured under still apply) and for content captured from now on.
-   */
-  private void previewTerms(Context ctx) {
-    Directory.AccountInfo a = Tenancy.account(ctx, ctx.pathParam("account"), false);
-    Tenancy.requireAdmin(ctx, a);
-    String terms = ctx.pathParam("terms");
-    Namespace ns = Http.namespace(ctx);
-    if (ns.engine().catalog().version(terms).isEmpty()) {
-      throw ServerException.notFound("terms", "no terms `" + terms + "`");
-    }
-    org.covenant.core.decision.TermsPreview.Preview r = org.covenant.core.decision.TermsPreview
-        .of(ns.engine(), ns.snapshot(), a.account(), terms, now());
-    ObjectNode out = Json.object();
-    out.put("account", r.account());
-    r.current().ifPresentOrElse(c -> out.put("current", c), () -> out.putNull("current"));
-    out.put("proposed", r.proposed());
-    out.put("at", r.at().toString());
-    out.put("items", r.items());
-    ArrayNode ps = out.putArray("purposes");
-    for (org.covenant.core.decision.TermsPreview.PurposeChange p : r.purposes()) {
-      ObjectNode o = ps.addObject();
-      o.put("purpose", p.purpose().id());
-      ObjectNode h = o.putObject("held");
-      h.put("items", p.held().items());
-      h.put("allowed_now", p.held().allowedNow());
-      h.put("allowed_after", p.held().allowedAfter());
-      h.put("allow_to_deny", p.held().allowToDeny());
-      h.put("deny_to_allow", p.held().denyToAllow());
-      h.put("captured_under_other_terms", p.held().capturedUnderOtherTerms());
-      ObjectNode reasons = h.putObject("reasons_after");
-      p.held().reasonsAfter().forEach(reasons::put);
-      ArrayNode fresh = o.putArray("new_content");
-      for (org.covenant.core.decision.TermsPreview.Fresh f : p.fresh()) {
-        ObjectNode x = fresh.addObject();
-        x.put("category", f.category().id());
-        x.set("now", AnswerJson.decision(f.now()));
-        x.set("after", AnswerJson.decision(f.after()));
-        x.put("changes", f.changes());
-        x.put("depends_on_meeting", f.dependsOnMeeting());
-      }
-    }
     Http.json(ctx, 200, out);
   }
 

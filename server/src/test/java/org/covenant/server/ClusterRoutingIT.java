@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
 import org.covenant.server.cluster.ClusterNode;
@@ -95,6 +96,21 @@ class ClusterRoutingIT {
 
       // Each member's projection holds the accounts it owns and no other's users (issue 16).
       assertProjectsOnlyOwned(serverById, owners, List.of());
+
+      // The operator's listing is the cluster's through every member, identical and complete,
+      // each account with its owner's counts; a member's own part (asked with the hop header)
+      // is the accounts it owns.
+      assertListingComplete(byId.values(), ACCOUNTS);
+      for (Map.Entry<String, TestClient> e : byId.entrySet()) {
+        HttpResponse<String> part = e.getValue().http().send(e.getValue().request("GET",
+            "/v1/accounts", null).header(Forwarder.HOP, "m-test").build(),
+            HttpResponse.BodyHandlers.ofString());
+        List<String> listed = Json.parse(part.body()).path("accounts").findValuesAsText(
+            "account");
+        assertThat(listed).as(e.getKey() + "'s part").containsExactlyInAnyOrderElementsOf(
+            owners.entrySet().stream().filter(o -> o.getValue().equals(e.getKey()))
+                .map(Map.Entry::getKey).toList());
+      }
 
       for (int i = 0; i < ACCOUNTS; i++) {
         String acct = "t" + i;
@@ -241,6 +257,10 @@ class ClusterRoutingIT {
         return true;
       });
       assertProjectsOnlyOwned(serverById, after, moved);
+      // The listing is complete again after the move, the leaving member's accounts now listed
+      // by their new owners, and identical through both survivors.
+      assertListingComplete(byId.entrySet().stream().filter(e -> !e.getKey().equals(leavingId))
+          .map(Map.Entry::getValue).toList(), ACCOUNTS);
       for (String acct : moved) {
         String now = survivor.get("/v1/cluster?account=" + acct).json().path("owner")
             .path("member").asText();
@@ -278,6 +298,30 @@ class ClusterRoutingIT {
       String ghostId = ghost;
       waitFor(() -> survivor.get("/v1/cluster").json().path("sharding").path("owners")
           .asInt() == 3);
+      // First (the ghost's heartbeat is short), once no survivor projects the ghost's account:
+      // the listing names it as unavailable, not silently missing.
+      waitFor(() -> serverById.values().stream().noneMatch(s -> s.namespaces().main().ledger()
+          .ready(deadAccount)));
+      JsonNode partial = survivor.get("/v1/accounts").json().path("accounts");
+      assertThat(partial).hasSize(ACCOUNTS);
+      JsonNode deadEntry = null;
+      for (JsonNode x : partial) {
+        if (x.path("account").asText().equals(deadAccount)) {
+          deadEntry = x;
+        }
+        // The ghost may own more than the one account picked; every other is listed in full.
+        if (x.has("unavailable")) {
+          assertThat(x.path("unavailable").path("detail").asText()).as(x.toString())
+              .contains(ghost);
+        } else {
+          assertThat(x.path("users").asInt()).as(x.toString()).isEqualTo(1);
+        }
+      }
+      assertThat(deadEntry).isNotNull();
+      assertThat(deadEntry.path("unavailable").path("code").asText())
+          .isEqualTo("owner_unavailable");
+      assertThat(deadEntry.path("unavailable").path("detail").asText()).contains(ghost);
+      assertThat(deadEntry.has("users")).isFalse();
       TestClient.Response denied = survivor.post("/v1/decisions", training(deadAccount));
       assertThat(denied.status()).as(denied.body()).isEqualTo(200);
       assertThat(denied.body()).contains("store_unavailable");
@@ -301,6 +345,32 @@ class ClusterRoutingIT {
       }
       PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
+  }
+
+  /**
+   * The operator's {@code GET /v1/accounts} through each of {@code members}: every one answers
+   * the same body, which lists {@code n} accounts in id order, each with its owner's counts (one
+   * user, one content item); returns that body.
+   */
+  private static String assertListingComplete(java.util.Collection<TestClient> members, int n) {
+    String first = null;
+    for (TestClient m : members) {
+      TestClient.Response r = m.get("/v1/accounts");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      JsonNode list = r.json().path("accounts");
+      List<String> ids = list.findValuesAsText("account");
+      assertThat(ids).as(r.body()).hasSize(n).isSorted();
+      for (JsonNode a : list) {
+        assertThat(a.path("users").asInt()).as(a.toString()).isEqualTo(1);
+        assertThat(a.path("content").asInt()).as(a.toString()).isEqualTo(1);
+        assertThat(a.path("terms").asText()).as(a.toString()).isEqualTo("default");
+      }
+      if (first == null) {
+        first = r.body();
+      }
+      assertThat(r.body()).isEqualTo(first);
+    }
+    return first;
   }
 
   private static String account(String id, java.time.Instant t) {

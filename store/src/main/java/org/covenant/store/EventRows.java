@@ -31,6 +31,12 @@ final class EventRows {
     Raw readRaw(long afterPosition, int limit);
   }
 
+  /** As {@link RawReads} for a member's share ({@link ShardedStore#readShard}). */
+  interface RawShardReads {
+    /** As {@link ShardedStore#readShard}, not decoded yet. */
+    Raw readShardRaw(long afterPosition, long upTo, java.util.Collection<String> accounts);
+  }
+
   /** Rows read from a database, decoded together by {@link #decode()}. */
   static final class Raw {
     private final List<Long> positions = new ArrayList<>();

@@ -586,12 +586,17 @@ public final class Ledger implements AutoCloseable {
     if (accounts.isEmpty() || after >= upTo) {
       return;
     }
-    List<StoredEvent> page = shard.readAccounts(after, upTo, accounts, PAGE);
+    // Windows of PAGE positions (bounded queries), the next read while one is applied.
+    long to = Math.min(upTo, after + PAGE);
+    List<StoredEvent> page = shard.readAccounts(after, to, accounts);
     while (true) {
       CompletableFuture<List<StoredEvent>> next = null;
-      if (page.size() == PAGE) {
-        long last = page.get(page.size() - 1).position();
-        next = CompletableFuture.supplyAsync(() -> shard.readAccounts(last, upTo, accounts, PAGE));
+      if (to < upTo) {
+        long from = to;
+        long until = Math.min(upTo, to + PAGE);
+        to = until;
+        next = CompletableFuture.supplyAsync(() -> shard.readAccounts(from, until, accounts),
+            READER);
       }
       try {
         for (StoredEvent e : page) {
@@ -740,9 +745,11 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Brings a sharded projection from its head to {@code upTo}: reads the events of the accounts
-   * {@code owns} accepts (of those created by then) and the index events of all, page by page,
-   * the next page read while one is applied; applies the first in full (checked: a stored event
-   * must be accepted) and the index part of the others.
+   * {@code owns} accepts (of those created by then) and the index events of all in one pass in
+   * position order, a window of {@link #PAGE} positions at a time, the next window read on the
+   * ledger's reader thread while one is decoded and applied here (as {@link #catchUp} does);
+   * applies the first in full (checked: a stored event must be accepted) and the index part of
+   * the others.
    */
   private void fill(ShardedStore shard, GovernanceState s,
       Predicate<String> owns, long upTo, Consumer<List<StoredEvent>> shown) {
@@ -755,12 +762,23 @@ public final class Ledger implements AutoCloseable {
         owned.add(a);
       }
     }
-    List<StoredEvent> page = shard.readShard(s.head(), upTo, owned, PAGE);
+    long from = s.head();
+    long to = Math.min(upTo, from + PAGE);
+    List<StoredEvent> page = shard.readShard(from, to, owned);
     while (true) {
       CompletableFuture<List<StoredEvent>> next = null;
-      if (page.size() == PAGE) {
-        long after = page.get(page.size() - 1).position();
-        next = CompletableFuture.supplyAsync(() -> shard.readShard(after, upTo, owned, PAGE));
+      if (to < upTo) {
+        long after = to;
+        long until = Math.min(upTo, to + PAGE);
+        to = until;
+        if (shard instanceof EventRows.RawShardReads raw) {
+          // Decoded there too (on the common pool's threads as well): only the apply is here.
+          next = CompletableFuture.supplyAsync(
+              () -> raw.readShardRaw(after, until, owned).decode(), READER);
+        } else {
+          next = CompletableFuture.supplyAsync(() -> shard.readShard(after, until, owned),
+              READER);
+        }
       }
       try {
         for (StoredEvent e : page) {

@@ -19,20 +19,20 @@ public interface ShardedStore extends EventStore {
       List.of("account.created", "terms.accepted", "consent.granted", "consent.withdrawn");
 
   /**
-   * Up to {@code limit} events after {@code afterPosition} and at most {@code upTo}, in position
-   * order, that belong to one of {@code accounts} or are of an {@link #INDEXED_TYPES} type (for
-   * any account).
+   * The events after {@code afterPosition} and at most {@code upTo}, in position order, that
+   * belong to one of {@code accounts} or are of an {@link #INDEXED_TYPES} type (for any account).
+   * A call costs one pass over the rows of its range, so a caller reads a large range as
+   * consecutive windows of a few thousand positions (one sequential pass over the ledger in all).
    */
-  List<StoredEvent> readShard(long afterPosition, long upTo, Collection<String> accounts,
-      int limit);
+  List<StoredEvent> readShard(long afterPosition, long upTo, Collection<String> accounts);
 
   /**
-   * Up to {@code limit} events after {@code afterPosition} and at most {@code upTo}, in position
-   * order, that belong to one of {@code accounts} (index events of other accounts not
-   * included): the accounts a member gains in a move.
+   * The events after {@code afterPosition} and at most {@code upTo}, in position order, that
+   * belong to one of {@code accounts} (index events of other accounts not included): the
+   * accounts a member gains in a move. The caller bounds the range (a window), as for
+   * {@link #readShard}.
    */
-  List<StoredEvent> readAccounts(long afterPosition, long upTo, Collection<String> accounts,
-      int limit);
+  List<StoredEvent> readAccounts(long afterPosition, long upTo, Collection<String> accounts);
 
   /** Every account created at or before {@code upTo}, in creation order. */
   List<String> accounts(long upTo);

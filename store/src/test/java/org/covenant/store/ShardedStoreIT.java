@@ -125,14 +125,15 @@ class ShardedStoreIT {
     try (PostgresEventStore store = PostgresEventStore.open(config)) {
       assertThat(store.accounts(14)).containsExactly("a", "b");
       assertThat(store.accounts(2)).containsExactly("a");
-      assertThat(store.readShard(0, 14, List.of("a"), 100)).extracting(StoredEvent::position)
+      assertThat(store.readShard(0, 14, List.of("a"))).extracting(StoredEvent::position)
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 11L, 14L);
-      assertThat(store.readShard(5, 12, List.of("b"), 2)).extracting(StoredEvent::position)
-          .containsExactly(7L, 8L);
-      assertThat(store.readAccounts(0, 14, List.of("b"), 100)).extracting(StoredEvent::position)
+      // (5, 12]: not `b`'s participant.left at 13.
+      assertThat(store.readShard(5, 12, List.of("b"))).extracting(StoredEvent::position)
+          .containsExactly(7L, 8L, 9L, 10L, 12L);
+      assertThat(store.readAccounts(0, 14, List.of("b"))).extracting(StoredEvent::position)
           .containsExactly(3L, 4L, 5L, 7L, 8L, 9L, 10L, 12L, 13L);
-      assertThat(store.readAccounts(4, 9, List.of("a", "b"), 3))
-          .extracting(StoredEvent::position).containsExactly(5L, 6L, 7L);
+      assertThat(store.readAccounts(4, 9, List.of("a", "b")))
+          .extracting(StoredEvent::position).containsExactly(5L, 6L, 7L, 8L, 9L);
       assertThat(store.accountsOf(ShardKey.Kind.MEETING, List.of("ma", "mb", "nope")))
           .containsExactlyInAnyOrderEntriesOf(Map.of("ma", "a", "mb", "b"));
       assertThat(store.accountsOf(ShardKey.Kind.CONTENT, List.of("cb"))).containsEntry("cb", "b");
@@ -292,6 +293,75 @@ class ShardedStoreIT {
       assertThat(member.append(Append.of(new Event.GroupCreated(T, "b", "gb2"))))
           .isInstanceOf(AppendResult.Accepted.class);
     }
+  }
+
+  @Test
+  void aShareReadInManyWindowsEqualsTheWholeProjectionForItsAccounts() throws Exception {
+    // 21,012 events: more than two of the ledger's read windows (10,000 positions), the first
+    // full of `a1`'s groups (a member without `a1` reads nothing of it).
+    LedgerConfig.Postgres config = config();
+    List<String> all = List.of("a0", "a1", "a2");
+    try (Ledger ledger = Ledger.open(config, Workload.CATALOG)) {
+      List<Append> batch = new ArrayList<>();
+      for (String a : all) {
+        Workload.setup(a).forEach(e -> batch.add(Append.of(e)));
+      }
+      for (int i = 0; i < 12_000; i++) {
+        batch.add(Append.of(new Event.GroupCreated(Workload.AT, "a1", "g" + i)));
+      }
+      java.util.Random r = new java.util.Random(16);
+      for (int i = 0; i < 9_000; i++) {
+        batch.add(Append.of(Workload.next(all.get(r.nextInt(all.size())), i, r)));
+      }
+      for (int from = 0; from < batch.size(); from += 5_000) {
+        assertThat(ledger.append(batch.subList(from, Math.min(batch.size(), from + 5_000))))
+            .allMatch(x -> x instanceof AppendResult.Accepted);
+      }
+    }
+    List<Long> expected = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT position, account, type FROM "
+            + config.schema() + ".ledger_event ORDER BY position")) {
+      while (rs.next()) {
+        if (!rs.getString(2).equals("a1")
+            || ShardedStore.INDEXED_TYPES.contains(rs.getString(3))) {
+          expected.add(rs.getLong(1));
+        }
+      }
+    }
+    List<Long> shown = new ArrayList<>();
+    try (Ledger whole = Ledger.open(config, Workload.CATALOG);
+        Ledger member = Ledger.openShard(config, Workload.CATALOG, a -> !a.equals("a1"),
+            page -> page.forEach(e -> shown.add(e.position())), view -> {})) {
+      assertThat(shown).isEqualTo(expected);
+      assertThat(member.head()).isEqualTo(whole.head()).isEqualTo(21_012);
+      List<String> owned = List.of("a0", "a2");
+      assertThat(Workload.fingerprint(member.snapshot(), owned, contents(whole, owned)))
+          .isEqualTo(Workload.fingerprint(whole.snapshot(), owned, contents(whole, owned)));
+      assertThat(member.snapshot().groupsOf("a1")).isEmpty();
+      for (ConsentType t : ConsentType.values()) {
+        assertThat(consent(member, "a1", t)).isEqualTo(consent(whole, "a1", t));
+      }
+      member.reshard(a -> true);
+      assertThat(Workload.fingerprint(member.snapshot(), all, contents(whole, all)))
+          .isEqualTo(Workload.fingerprint(whole.snapshot(), all, contents(whole, all)));
+      assertThat(member.snapshot().groupsOf("a1")).hasSize(12_000);
+    }
+  }
+
+  private static List<String> contents(Ledger ledger, List<String> accounts) {
+    List<String> out = new ArrayList<>();
+    for (String a : accounts) {
+      ledger.snapshot().contentOf(a, org.covenant.core.state.TimeKey.END)
+          .forEach(x -> out.add(x.id()));
+    }
+    return out;
+  }
+
+  private static org.covenant.core.state.ConsentStatus consent(Ledger ledger, String account,
+      ConsentType type) {
+    return ledger.snapshot().consent(account, type, org.covenant.core.state.TimeKey.END,
+        org.covenant.core.state.TimeKey.END, org.covenant.core.state.Snapshot.noEvidence());
   }
 
   @Test
