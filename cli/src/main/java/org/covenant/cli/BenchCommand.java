@@ -227,11 +227,13 @@ public final class BenchCommand implements Runnable {
       long baseline = liveHeap();
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
+      java.util.Map<String, long[]> threadsStart = threadTicks();
       ObjectNode json = Json.object();
       try (LoggedLedger logged = LoggedLedger.open(pg.config(data), Optional.of(data),
           catalog, !noCheckpoint)) {
         double ready = (System.nanoTime() - start) / 1e9;
         double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
+        java.util.Map<String, long[]> threadsReady = threadTicks();
         long heap = liveHeap() - baseline;
         Ledger l = logged.ledger();
         json.put("head", l.head());
@@ -239,6 +241,8 @@ public final class BenchCommand implements Runnable {
         json.put("ready_seconds", round(ready));
         json.put("ready_cpu_seconds", round(readyCpu));
         json.put("replay_events_per_s", Math.round(l.head() / ready));
+        json.put("replay_events_per_cpu_s", Math.round(l.head() / readyCpu));
+        json.set("ready_cpu_seconds_by_thread", byThread(threadsStart, threadsReady));
         json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
             .getSystemLoadAverage());
         json.put("live_heap_bytes", heap);
@@ -278,6 +282,7 @@ public final class BenchCommand implements Runnable {
       long[] ns = new long[SAMPLES];
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long cpu0 = threads.getCurrentThreadCpuTime();
+      long alloc0 = allocated(threads);
       long wall0 = System.nanoTime();
       for (int i = 0; i < SAMPLES; i++) {
         long t0 = System.nanoTime();
@@ -287,6 +292,7 @@ public final class BenchCommand implements Runnable {
       }
       long wall = System.nanoTime() - wall0;
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      long alloc = allocated(threads) - alloc0;
       Arrays.sort(ns);
       ObjectNode o = Json.object();
       o.put("samples", SAMPLES);
@@ -294,9 +300,17 @@ public final class BenchCommand implements Runnable {
       o.put("p99_ns", ns[(int) (SAMPLES * 0.99)]);
       o.put("mean_wall_ns", wall / SAMPLES);
       o.put("mean_cpu_ns", cpu / SAMPLES);
+      // The timed loop's own allocation (none: ns is allocated before) is not in this figure.
+      o.put("alloc_bytes_per_decision", alloc0 < 0 ? -1 : round((double) alloc / SAMPLES));
       o.put("checksum", sink);
       return o;
     }
+  }
+
+  /** Bytes this thread has allocated so far, or a negative number where the JVM cannot say. */
+  private static long allocated(ThreadMXBean threads) {
+    return threads instanceof com.sun.management.ThreadMXBean t
+        ? t.getThreadAllocatedBytes(Thread.currentThread().getId()) : -1;
   }
 
   /** Content ids are dense ({@code c0, c1, ...}): the count is the first id that is missing. */
@@ -353,6 +367,53 @@ public final class BenchCommand implements Runnable {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * Each live thread's CPU ticks (user + system) by thread id, with its name, from
+   * {@code /proc/self/task} (Linux; empty elsewhere): the JIT compilers and GC threads are not
+   * Java threads, so the thread MXBean does not show them.
+   */
+  private static java.util.Map<String, long[]> threadTicks() {
+    java.util.Map<String, long[]> out = new java.util.HashMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!java.nio.file.Files.isDirectory(tasks)) {
+      return out;
+    }
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) s::iterator) {
+        try {
+          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(t.getFileName() + "|" + name,
+              new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])});
+        } catch (IOException | RuntimeException e) {
+          // The thread ended meanwhile.
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** CPU seconds between two {@link #threadTicks()}, by thread name (pools grouped). */
+  private static ObjectNode byThread(java.util.Map<String, long[]> from,
+      java.util.Map<String, long[]> to) {
+    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    to.forEach((k, v) -> {
+      long before = from.containsKey(k) ? from.get(k)[0] : 0;
+      String name = k.substring(k.indexOf('|') + 1).replaceAll("[ #-]?\\d+$", "");
+      groups.merge(name, v[0] - before, Long::sum);
+    });
+    ObjectNode o = Json.object();
+    groups.forEach((name, ticks) -> {
+      if (ticks > 0) {
+        o.put(name, ticks / 100.0);
+      }
+    });
+    return o;
   }
 
   private static long liveHeap() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -70,6 +71,7 @@ class EventJsonTest {
       String line = Json.line(EventCodec.toJson(e));
       assertThat(EventJson.line(e)).as("%s", e).isEqualTo(line);
       assertThat(EventJson.read(line)).as(line).isEqualTo(e);
+      assertThat(EventJson.read(line.getBytes(StandardCharsets.UTF_8))).as(line).isEqualTo(e);
       StringBuilder canonical = new StringBuilder();
       EventJson.canonical(e, (f, v) -> v, canonical);
       assertThat(canonical.toString()).as(line)
@@ -137,6 +139,68 @@ class EventJsonTest {
       actual = e.getClass().getName() + ": " + e.getMessage();
     }
     assertThat(actual).as(body).isEqualTo(expected);
+    // the same body as a SQLite row's bytes (the byte reader's own path for ASCII), read as
+    // the general path reads their UTF-8 decoding (a lone surrogate has none: it becomes '?')
+    byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+    String decoded = new String(utf8, StandardCharsets.UTF_8);
+    if (!decoded.equals(body)) {
+      try {
+        expected = EventCodec.parse(Json.parse(decoded), Set.of());
+      } catch (RuntimeException e) {
+        expected = e.getClass().getName() + ": " + e.getMessage();
+      }
+    }
+    Object fromBytes;
+    try {
+      fromBytes = EventJson.read(utf8);
+    } catch (RuntimeException e) {
+      fromBytes = e.getClass().getName() + ": " + e.getMessage();
+    }
+    assertThat(fromBytes).as("%s", Json.MAPPER.getNodeFactory().textNode(body))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void bodiesAtTheEdgeOfTheStoredShapeReadAsTheGeneralPathReadsThem() {
+    String at = "\"at\":\"2024-03-01T09:00:00Z\"";
+    String setting = "{\"type\":\"setting.set\"," + at + ",\"account\":\"a\","
+        + "\"scope\":\"account\",\"key\":\"k\",\"by\":\"u\",\"value\":";
+    for (String value : List.of("0", "-0", "7", "-7", "00", "01", "-", "--1", "1.0", "1e3",
+        "1E3", "123456789012345678", "-123456789012345678", "1234567890123456789",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "true", "false",
+        "truex", "tru", "null", "\"x\"", "[]", "[\"a\"]", "[\"a\",\"b\"]", "[\"\"]", "[\"a\",]",
+        "[,\"a\"]", "[1]", "[\"a\"\"b\"]", "[\"a\\\"b\"]", "{}", " 1", "1 ", "[ \"a\"]")) {
+      sameRead(setting + value + "}");
+      sameRead(setting + value + ",\"locked\":true}");
+    }
+    String ended = "{\"type\":\"meeting.ended\"," + at + ",\"meeting\":";
+    for (String meeting : List.of("\"m\"", "\"\"", "\"m\\\"x\"", "\"m\\u0041\"", "\"m\u0001\"",
+        "\"m\u007f\"", "\"m\tx\"", "\"m", "m", "\"m\"x", "\"m\",", "\"m\"}")) {
+      sameRead(ended + meeting + "}");
+    }
+    for (String body : List.of("{}", "{", "}", "", "[]", "{\"type\":\"meeting.ended\"}",
+        "{\"type\" :\"meeting.ended\"," + at + ",\"meeting\":\"m\"}",
+        " {\"type\":\"meeting.ended\"," + at + ",\"meeting\":\"m\"}",
+        "{\"type\":\"meeting.ended\"," + at + ",\"meeting\":\"m\"} ",
+        "{\"type\":\"meeting.ended\"," + at + ",\"meeting\":\"m\",}",
+        "{\"type\":\"meeting.ended\"," + at + ",,\"meeting\":\"m\"}",
+        "{\"ty\\u0070e\":\"meeting.ended\"," + at + ",\"meeting\":\"m\"}",
+        "{\"type\":\"meeting.ended\"," + at + ",\"meeting\":\"m\",\"meeting\":\"n\"}",
+        "{\"type\":\"meeting.feature\"," + at + ",\"meeting\":\"m\",\"feature\":\"f\","
+            + "\"on\":true,\"by\":\"u\"}",
+        "{\"type\":\"meeting.feature\"," + at + ",\"meeting\":\"m\",\"feature\":\"f\","
+            + "\"on\":1,\"by\":\"u\"}",
+        "{\"type\":\"meeting.started\"," + at + ",\"account\":\"a\",\"meeting\":\"m\","
+            + "\"host\":\"h\",\"features\":[]}",
+        "{\"type\":\"meeting.started\"," + at + ",\"account\":\"a\",\"meeting\":\"m\","
+            + "\"host\":\"h\",\"features\":[\"rec\",\"chat\"]}",
+        "{\"type\":\"meeting.started\"," + at + ",\"account\":\"a\",\"meeting\":\"m\","
+            + "\"host\":\"h\",\"features\":\"rec\"}",
+        "{\"type\":\"meeting.ended\",\"at\":\"2024-03-01T09:00:00.5Z\",\"meeting\":\"m\"}",
+        "{\"type\":\"meeting.ended\",\"at\":\"2024-03-01T09:00:00+01:00\",\"meeting\":\"m\"}",
+        "{\"type\":\"meeting.ended\"," + at + ",\"meeting\":\"" + "m".repeat(70_000) + "\"}")) {
+      sameRead(body);
+    }
   }
 
   private static final List<String> NAMES = List.of("type", "at", "account", "owner", "terms",

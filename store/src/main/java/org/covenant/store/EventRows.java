@@ -39,6 +39,11 @@ final class EventRows {
 
   /** Rows read from a database, decoded together by {@link #decode()}. */
   static final class Raw {
+    /** {@link EventRows#decodeHere}. */
+    List<StoredEvent> decodeHere() {
+      return EventRows.decodeHere(this);
+    }
+
     private final List<Long> positions = new ArrayList<>();
     /** Each a String, or the UTF-8 bytes of one (SQLite hands its text out as bytes). */
     private final List<Object> bodies = new ArrayList<>();
@@ -72,6 +77,19 @@ final class EventRows {
   }
 
   private static final int PARALLEL_THRESHOLD = 2048;
+
+  /**
+   * As {@link Raw#decode()}, on this thread only: the replay's pipeline decodes whole pages on
+   * its decoder threads while the ledger applies the page before ({@code Ledger}).
+   */
+  static List<StoredEvent> decodeHere(Raw raw) {
+    int n = raw.positions.size();
+    StoredEvent[] out = new StoredEvent[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = row(raw.positions.get(i), raw.bodies.get(i), raw.keys.get(i), raw.where);
+    }
+    return Arrays.asList(out);
+  }
 
   static StoredEvent row(long position, Object body, String key, String where) {
     Event event;

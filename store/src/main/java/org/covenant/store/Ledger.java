@@ -1230,25 +1230,33 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Applies events already in the store; they must all be accepted. While one page is decoded
-   * and applied here, the next is read on the ledger's reader thread (a store that hands out raw
-   * rows: the read is then only the database's work, and the decoding runs here, on the common
-   * pool's threads as well, beside it).
+   * Applies events already in the store; they must all be accepted. The first page is read
+   * here (a catch-up before an append is usually shorter than a page). After a full page the
+   * replay runs as a pipeline (issue 15): the next pages are read on the ledger's reader thread
+   * (a store that hands out raw rows: there only the database's work) and decoded on the
+   * decoder threads, each page whole on one thread, while this thread applies the page before
+   * them. A page read ahead starts after the last position of the page before it, which the
+   * apply of that page proves: every applied event follows the head ({@link #applyStored}), so
+   * a full page that applied ends {@link #PAGE} positions after its start.
    */
   private void catchUp() {
     List<StoredEvent> page = store.read(view.head(), PAGE);
-    while (true) {
-      CompletableFuture<List<StoredEvent>> next = null;
-      CompletableFuture<EventRows.Raw> nextRaw = null;
-      if (page.size() == PAGE) {
-        long after = page.get(page.size() - 1).position();
-        if (store instanceof EventRows.RawReads raw) {
-          nextRaw = CompletableFuture.supplyAsync(() -> raw.readRaw(after, PAGE), READER);
-        } else {
-          next = CompletableFuture.supplyAsync(() -> store.read(after, PAGE));
+    java.util.ArrayDeque<CompletableFuture<List<StoredEvent>>> ahead =
+        new java.util.ArrayDeque<>();
+    long requested = -1; // the position after which the next page read ahead starts
+    try {
+      while (true) {
+        boolean full = page.size() == PAGE;
+        if (full) {
+          if (requested < 0) {
+            requested = page.get(page.size() - 1).position();
+          }
+          while (ahead.size() < AHEAD) {
+            ahead.add(readAhead(requested));
+            requested += PAGE;
+          }
         }
-      }
-      try {
+        long expected = view.head() + page.size();
         for (StoredEvent e : page) {
           applyStored(e);
         }
@@ -1256,33 +1264,58 @@ public final class Ledger implements AutoCloseable {
         if (opening && !shown.isEmpty()) {
           replay.accept(shown);
         }
-      } catch (RuntimeException e) {
-        if (next != null) {
-          next.cancel(false);
+        if (!full) {
+          return;
         }
-        if (nextRaw != null) {
-          nextRaw.cancel(false);
+        if (view.head() != expected) {
+          throw new IllegalStateException("a page of " + PAGE + " events ended at " + view.head()
+              + ", not at " + expected);
         }
-        throw e;
+        CompletableFuture<List<StoredEvent>> next = ahead.poll();
+        try {
+          page = next.join();
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof RuntimeException cause) {
+            throw cause;
+          }
+          throw e;
+        }
       }
-      if (next == null && nextRaw == null) {
-        return;
-      }
-      try {
-        page = next != null ? next.join() : nextRaw.join().decode();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException cause) {
-          throw cause;
-        }
-        throw e;
+    } finally {
+      for (CompletableFuture<List<StoredEvent>> f : ahead) {
+        f.cancel(false);
       }
     }
   }
 
-  /** Reads the next page of a replay; one daemon thread for every ledger of the process. */
+  /** The page after {@code after}, read (and decoded) on the replay's own threads. */
+  private CompletableFuture<List<StoredEvent>> readAhead(long after) {
+    if (store instanceof EventRows.RawReads raw) {
+      return CompletableFuture.supplyAsync(() -> raw.readRaw(after, PAGE), READER)
+          .thenApplyAsync(EventRows.Raw::decodeHere, DECODER);
+    }
+    return CompletableFuture.supplyAsync(() -> store.read(after, PAGE), READER);
+  }
+
+  /** Reads the next pages of a replay; one daemon thread for every ledger of the process. */
   private static final java.util.concurrent.Executor READER =
       java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "covenant-ledger-reader");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Threads that decode the pages read ahead: all cores but the applying one (at least one). */
+  private static final int DECODERS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+
+  /** Pages read or decoded ahead of the one being applied. */
+  private static final int AHEAD = DECODERS + 1;
+
+  /** Decodes the pages read ahead; shared by every ledger of the process. */
+  private static final java.util.concurrent.Executor DECODER =
+      java.util.concurrent.Executors.newFixedThreadPool(DECODERS, r -> {
+        Thread t = new Thread(r, "covenant-ledger-decoder");
         t.setDaemon(true);
         return t;
       });

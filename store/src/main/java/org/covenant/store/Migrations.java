@@ -78,7 +78,16 @@ final class Migrations {
               "UPDATE %s.ledger_event e SET account = i.account FROM %s.ledger_id i "
                   + "WHERE e.type = 'content.deleted' "
                   + "AND i.kind = 'content' AND i.id = e.body->>'content'",
-              "CREATE INDEX ledger_event_account ON %s.ledger_event (account, position)")));
+              "CREATE INDEX ledger_event_account ON %s.ledger_event (account, position)")),
+      // Two B-trees on the key cost an import about a fifth of PostgreSQL's CPU for a COPY
+      // (issue 15, docs/BENCHMARKS.md "Rates"); the prefix index, made unique, enforces the
+      // same uniqueness (byte equality under the deterministic collations PostgreSQL keys use).
+      new Migration(4, "one index on idempotency keys: the prefix index, unique",
+          List.of(
+              "CREATE UNIQUE INDEX ledger_event_key ON %s.ledger_event "
+                  + "(idempotency_key text_pattern_ops)",
+              "DROP INDEX %s.ledger_event_key_prefix",
+              "ALTER TABLE %s.ledger_event DROP CONSTRAINT ledger_event_idempotency_key_key")));
 
   private Migrations() {}
 

@@ -9,11 +9,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Owner-only modes for what Covenant keeps in a data directory (docs/DECISIONS.md, "Input at the
@@ -83,28 +82,60 @@ public final class PrivateFiles {
     if (!POSIX || !Files.isDirectory(root)) {
       return;
     }
-    List<Path> all;
-    try (Stream<Path> s = Files.walk(root)) {
-      all = s.toList();
+    // One lstat per entry, whose mode is the one checked (a data directory holds a log of tens
+    // of thousands of tiles, and this runs on every start).
+    try {
+      PosixFileAttributes a = Files.readAttributes(root, PosixFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (a.isDirectory()) { // a link to a directory is not followed
+        secureDirectory(root, a, root);
+      }
+    } catch (NoSuchFileException e) {
+      // Removed meanwhile: nothing to protect.
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the data directory " + root, e);
     }
-    for (Path p : all) {
-      try {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-            || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          ownerOnly(p);
+  }
+
+  private static void secureDirectory(Path dir, PosixFileAttributes attrs, Path root)
+      throws IOException {
+    secure(dir, attrs);
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        PosixFileAttributes a;
+        try {
+          a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue; // removed meanwhile (a temp file)
         }
-      } catch (NoSuchFileException e) {
-        // Removed meanwhile (a temp file): nothing to protect.
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot make " + p + " private (0700/0600)", e);
+        if (a.isDirectory()) {
+          secureDirectory(p, a, root);
+        } else if (a.isRegularFile()) {
+          secure(p, a);
+        }
       }
+    } catch (NoSuchFileException e) {
+      // Removed meanwhile.
+    } catch (java.nio.file.DirectoryIteratorException e) {
+      throw new UncheckedIOException("cannot read the data directory " + root, e.getCause());
     }
   }
 
-  private static void ownerOnly(Path p) throws IOException {
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+  private static void secure(Path p, PosixFileAttributes attrs) {
+    Set<PosixFilePermission> owner = ownerBits(attrs.permissions());
+    if (owner.equals(attrs.permissions())) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(p, owner);
+    } catch (NoSuchFileException e) {
+      // Removed meanwhile (a temp file): nothing to protect.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make " + p + " private (0700/0600)", e);
+    }
+  }
+
+  private static Set<PosixFilePermission> ownerBits(Set<PosixFilePermission> mode) {
     Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
     for (PosixFilePermission x : mode) {
       if (x == PosixFilePermission.OWNER_READ || x == PosixFilePermission.OWNER_WRITE
@@ -112,8 +143,7 @@ public final class PrivateFiles {
         owner.add(x);
       }
     }
-    if (!owner.equals(mode)) {
-      Files.setPosixFilePermissions(p, owner);
-    }
+    return owner;
   }
+
 }

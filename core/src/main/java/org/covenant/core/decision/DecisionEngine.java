@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.covenant.core.state.ContentConditions;
-import org.covenant.core.state.ContentRecord;
 import org.covenant.core.state.Snapshot;
 import org.covenant.core.state.TimeKey;
 import org.covenant.core.terms.Clause;
@@ -29,9 +28,12 @@ import org.covenant.core.vocab.Purpose;
  */
 public final class DecisionEngine {
   private final TermsCatalog catalog;
+  /** The answer for content that does not exist (or is out of reach): one object, shared. */
+  private final Decision unknownContent;
 
   private DecisionEngine(TermsCatalog catalog) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.unknownContent = Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
   }
 
   /** An engine over these terms. */
@@ -46,7 +48,10 @@ public final class DecisionEngine {
 
   /** Decides one request against a snapshot. */
   public Decision decide(Snapshot snapshot, DecisionRequest request) {
-    return decide(snapshot, request, account -> true, false).decision();
+    long t = TimeKey.of(request.at());
+    Evidence evidence = Evidence.fresh();
+    ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
+    return c == null ? unknownContent : decide(snapshot, c, request, false, evidence);
   }
 
   /**
@@ -83,28 +88,32 @@ public final class DecisionEngine {
   public Attributed decide(Snapshot snapshot, DecisionRequest request,
       Predicate<String> reaches, boolean stale) {
     long t = TimeKey.of(request.at());
-    Optional<ContentRecord> found = snapshot.content(request.content(), t);
-    if (found.isEmpty() || !reaches.test(found.get().account())) {
-      return new Attributed(Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision()),
-          Optional.empty());
+    Evidence evidence = Evidence.fresh();
+    ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
+    if (c == null || !reaches.test(c.account())) {
+      return new Attributed(unknownContent, Optional.empty());
     }
-    ContentRecord c = found.get();
-    Evidence evidence = new Evidence();
+    return new Attributed(decide(snapshot, c, request, stale, evidence),
+        Optional.of(c.account()));
+  }
+
+  /** One decision about an item that exists at the time of use (the oracle reads it). */
+  private Decision decide(Snapshot snapshot, ContentConditions c, DecisionRequest request,
+      boolean stale, Evidence evidence) {
     evidence.accept(c.position());
     // docs/DATA-RIGHTS.md: content_deleted, retention_expired, region_not_allowed come before
     // the terms are consulted. Answered from the snapshot even when stale (see there).
     Optional<Reason> rights = snapshot.dataRights().deny(c, request.purpose(), request.region(),
-        t, evidence);
+        TimeKey.of(request.at()), evidence);
     if (rights.isPresent()) {
-      return new Attributed(Decision.deny(rights.get(), evidence.sorted(), catalog.revision()),
-          Optional.of(c.account()));
+      return Decision.deny(rights.get(), evidence.sorted(), catalog.revision());
     }
-    ContentConditions oracle = snapshot.conditions(c, t, evidence);
-    Decision d = decide(c, request, oracle, evidence);
-    if (stale && readsChangingState(c, request, oracle)) {
+    Decision d = decide(c, request.purpose(), c.termsAtUseName(), c.termsAtUsePosition(),
+        c.termsAtCaptureName(), c.termsAtCapturePosition(), evidence);
+    if (stale && readsChangingState(c, request)) {
       d = Decision.deny(Reason.STORE_UNAVAILABLE, d.evidence(), d.policyRevision());
     }
-    return new Attributed(d, Optional.of(c.account()));
+    return d;
   }
 
   /**
@@ -129,21 +138,14 @@ public final class DecisionEngine {
   }
 
   /** Whether T_use or T_capture (those accepted) can decide this from changing state. */
-  private boolean readsChangingState(ContentRecord c, DecisionRequest request,
-      ContentConditions oracle) {
-    for (Optional<Snapshot.Stamped<String>> v : List.of(oracle.termsAtUse(),
-        oracle.termsAtCapture())) {
-      if (v.isPresent() && catalog.version(v.get().value())
+  private boolean readsChangingState(ContentConditions c, DecisionRequest request) {
+    for (String v : new String[] {c.termsAtUseName(), c.termsAtCaptureName()}) {
+      if (v != null && catalog.version(v)
           .map(x -> x.readsChangingState(c.category(), request.purpose())).orElse(true)) {
         return true;
       }
     }
     return false;
-  }
-
-  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
-      Evidence evidence) {
-    return decide(c, request, oracle, oracle.termsAtUse(), oracle.termsAtCapture(), evidence);
   }
 
   /**
@@ -159,16 +161,14 @@ public final class DecisionEngine {
     TermsVersion p = catalog.version(proposed).orElseThrow(() -> new IllegalArgumentException(
         "no terms `" + proposed + "` in the catalog"));
     long t = TimeKey.of(request.at());
-    Optional<ContentRecord> found = snapshot.content(request.content(), t);
-    if (found.isEmpty()) {
-      return Decision.deny(Reason.UNKNOWN_CONTENT, List.of(), catalog.revision());
+    Evidence evidence = Evidence.fresh();
+    ContentConditions c = snapshot.conditionsOf(request.content(), t, evidence);
+    if (c == null) {
+      return unknownContent;
     }
-    ContentRecord c = found.get();
-    Evidence evidence = new Evidence();
     evidence.accept(c.position());
-    ContentConditions oracle = snapshot.conditions(c, t, evidence);
-    return decide(c, request, oracle, Optional.of(new Snapshot.Stamped<>(p.name(), 0)),
-        oracle.termsAtCapture(), evidence);
+    return decide(c, request.purpose(), p.name(), 0, c.termsAtCaptureName(),
+        c.termsAtCapturePosition(), evidence);
   }
 
   /**
@@ -208,17 +208,20 @@ public final class DecisionEngine {
     return new Prospect(d, oracle.dependsOnMeeting());
   }
 
-  private Decision decide(ContentRecord c, DecisionRequest request, ContentConditions oracle,
-      Optional<Snapshot.Stamped<String>> use, Optional<Snapshot.Stamped<String>> capture,
-      Evidence evidence) {
-    use.ifPresent(s -> evidence.accept(s.position()));
-    if (use.isEmpty() || capture.isEmpty()) {
-      return compose(c.category(), request.purpose(), Optional.empty(), Optional.empty(), oracle,
-          evidence);
+  /**
+   * §5 for an item whose T_use and T_capture are named (null: none accepted), with the positions
+   * of their acceptance as evidence.
+   */
+  private Decision decide(ContentConditions c, Purpose purpose, String use, long usePos,
+      String capture, long capturePos, Evidence evidence) {
+    if (use != null) {
+      evidence.accept(usePos);
     }
-    evidence.accept(capture.get().position());
-    return compose(c.category(), request.purpose(), Optional.of(version(use.get().value())),
-        Optional.of(version(capture.get().value())), oracle, evidence);
+    if (use == null || capture == null) {
+      return compose(c.category(), purpose, null, null, c, evidence);
+    }
+    evidence.accept(capturePos);
+    return compose(c.category(), purpose, version(use), version(capture), c, evidence);
   }
 
   /**
@@ -234,17 +237,15 @@ public final class DecisionEngine {
    */
   public Decision decide(Category category, Purpose purpose, Optional<TermsVersion> use,
       Optional<TermsVersion> capture, ConditionOracle oracle) {
-    return compose(category, purpose, use, capture, oracle, null);
+    return compose(category, purpose, use.orElse(null), capture.orElse(null), oracle, null);
   }
 
-  /** The one composition of T_use and T_capture; evidence null for none. */
-  private Decision compose(Category category, Purpose purpose, Optional<TermsVersion> use,
-      Optional<TermsVersion> capture, ConditionOracle oracle, Evidence evidence) {
-    if (use.isEmpty() || capture.isEmpty()) {
+  /** The one composition of T_use and T_capture (null: none accepted); evidence null for none. */
+  private Decision compose(Category category, Purpose purpose, TermsVersion tUse,
+      TermsVersion tCapture, ConditionOracle oracle, Evidence evidence) {
+    if (tUse == null || tCapture == null) {
       return Decision.deny(Reason.NO_TERMS_ACCEPTED, sorted(evidence), catalog.revision());
     }
-    TermsVersion tUse = use.get();
-    TermsVersion tCapture = capture.get();
     Evaluation u = tUse.evaluate(category, purpose, oracle);
     if (!u.allow()) {
       return new Decision(Verdict.DENY, u.reasons(), Optional.empty(), tUse.cite(u.clauses()),
@@ -284,10 +285,23 @@ public final class DecisionEngine {
         "terms `" + name + "` accepted by the ledger but unknown to the engine"));
   }
 
-  /** Collects ledger positions without boxing until the end. */
+  /**
+   * Collects ledger positions without boxing until the end. One per thread, emptied for each
+   * decision (a decision never starts another on its thread), so collecting allocates nothing:
+   * only {@link #sorted()} makes the answer's own copy.
+   */
   static final class Evidence implements java.util.function.LongConsumer {
+    private static final ThreadLocal<Evidence> SCRATCH = ThreadLocal.withInitial(Evidence::new);
+
     private long[] positions = new long[8];
     private int size;
+
+    /** This thread's collector, emptied. */
+    static Evidence fresh() {
+      Evidence e = SCRATCH.get();
+      e.size = 0;
+      return e;
+    }
 
     @Override
     public void accept(long position) {
@@ -300,17 +314,22 @@ public final class DecisionEngine {
       positions[size++] = position;
     }
 
-    /** The distinct positions, ascending, as an immutable list (no further copy needed). */
+    /**
+     * The distinct positions, ascending, as an immutable list (no further copy needed). Sorts
+     * and deduplicates in place (positions are a set: later ones may still be added), then
+     * copies once.
+     */
     List<Long> sorted() {
-      long[] copy = java.util.Arrays.copyOf(positions, size);
-      java.util.Arrays.sort(copy);
+      long[] p = positions;
+      java.util.Arrays.sort(p, 0, size);
       int n = 0;
-      for (int i = 0; i < copy.length; i++) {
-        if (n == 0 || copy[i] != copy[n - 1]) {
-          copy[n++] = copy[i];
+      for (int i = 0; i < size; i++) {
+        if (n == 0 || p[i] != p[n - 1]) {
+          p[n++] = p[i];
         }
       }
-      return new EvidenceList(n == copy.length ? copy : java.util.Arrays.copyOf(copy, n));
+      size = n;
+      return new EvidenceList(java.util.Arrays.copyOf(p, n));
     }
   }
 }

@@ -12,6 +12,10 @@ public enum ConsentStatus {
   /** Never granted up to that time (or the account does not exist). */
   MISSING;
 
+  // Shared: a failed consent condition makes no object.
+  private static final Optional<Reason> WITHDRAWN_REASON = Optional.of(Reason.CONSENT_WITHDRAWN);
+  private static final Optional<Reason> MISSING_REASON = Optional.of(Reason.CONSENT_MISSING);
+
   /**
    * The {@code consent: C} condition's answer for this state (§5 table): holds when in force,
    * else {@code consent_withdrawn} if it was granted before, else {@code consent_missing}.
@@ -19,8 +23,8 @@ public enum ConsentStatus {
   public Optional<Reason> asConsentCondition() {
     return switch (this) {
       case IN_FORCE -> Optional.empty();
-      case WITHDRAWN -> Optional.of(Reason.CONSENT_WITHDRAWN);
-      case MISSING -> Optional.of(Reason.CONSENT_MISSING);
+      case WITHDRAWN -> WITHDRAWN_REASON;
+      case MISSING -> MISSING_REASON;
     };
   }
 }

@@ -1,5 +1,6 @@
 package org.covenant.core.state;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.covenant.core.state.Entities.Account;
@@ -8,6 +9,7 @@ import org.covenant.core.state.Entities.User;
 import org.covenant.core.terms.Condition;
 import org.covenant.core.terms.ConditionOracle;
 import org.covenant.core.terms.Reason;
+import org.covenant.core.vocab.Category;
 import org.covenant.core.vocab.ConsentType;
 
 /**
@@ -15,74 +17,217 @@ import org.covenant.core.vocab.ConsentType;
  * (ARCHITECTURE.md §5 conditions table). The owning account, the meeting and its host are looked
  * up once, so that evaluating a whole terms version costs a few array and history look-ups.
  * Every ledger position consulted is reported to the evidence collector.
+ *
+ * <p>It holds the item's capture stamps as the content table's columns have them (the meeting
+ * and contributors as the projection's own objects), so the decision path reads an item without
+ * a {@link ContentRecord} (issue 15: no object per look-up but this one).
  */
 public final class ContentConditions implements ConditionOracle, ConsentRows.Facts {
+  private static final Reason[] REASONS = Reason.values();
+  /** One {@code Optional} per reason, shared: a failed condition makes no object. */
+  private static final Optional<?>[] FAILED = new Optional<?>[REASONS.length];
+
+  static {
+    for (Reason r : REASONS) {
+      FAILED[r.ordinal()] = Optional.of(r);
+    }
+  }
+
   private final Snapshot s;
-  private final ContentRecord c;
+  private final String id;
+  private final Category category;
+  private final String account;
+  /** The meeting it was captured in, as the projection holds it; null for none. */
+  private final Meeting meeting;
+  private final String author;
+  /** The contributors other than the owning account; null for none. */
+  private final String[] others;
   private final long t;
   private final long p;
   private final long captureT;
   private final long captureP;
+  private final long position;
   private final LongConsumer evidence;
   private final Account owner;
   /** Resolved on first use: most purposes never read the meeting or its host. */
   private boolean hostResolved;
   private User host;
+  /** Indexes into the owner's terms history at use and at capture: -1 none, -2 not looked up. */
+  private int useIndex = -2;
+  private int captureIndex = -2;
 
   ContentConditions(Snapshot s, ContentRecord c, long t, LongConsumer evidence) {
+    this(s, c.id(), c.category(), c.account(),
+        c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null,
+        c.author().orElse(null), others(c), TimeKey.of(c.at()), c.position(), t, evidence);
+  }
+
+  ContentConditions(Snapshot s, String id, Category category, String account, Meeting meeting,
+      String author, String[] others, long at, long position, long t, LongConsumer evidence) {
     this.s = s;
-    this.c = c;
+    this.id = id;
+    this.category = category;
+    this.account = account;
+    this.meeting = meeting;
+    this.author = author;
+    this.others = others;
     this.t = t;
     this.p = s.position();
-    this.captureT = TimeKey.of(c.at());
-    this.captureP = c.position() - 1;
+    this.captureT = at;
+    this.position = position;
+    this.captureP = position - 1;
     this.evidence = evidence;
-    this.owner = s.account(c.account(), t);
+    this.owner = s.account(account, t);
+  }
+
+  private static String[] others(ContentRecord c) {
+    List<String> all = c.contributors();
+    if (all.size() <= 1) {
+      return null;
+    }
+    // The first contributor is always the owning account (Event.ContentCreated normalizes).
+    return all.subList(1, all.size()).toArray(String[]::new);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<Reason> failed(Reason r) {
+    return (Optional<Reason>) FAILED[r.ordinal()];
+  }
+
+  /** The item's id. */
+  public String id() {
+    return id;
+  }
+
+  /** The item's category. */
+  public Category category() {
+    return category;
+  }
+
+  /** The owning account. */
+  public String account() {
+    return account;
+  }
+
+  /** The ledger position of its {@code content.created}. */
+  public long position() {
+    return position;
+  }
+
+  String author() {
+    return author;
+  }
+
+  Meeting meeting() {
+    return meeting;
+  }
+
+  /** Capture time ({@link TimeKey}). */
+  long capturedAt() {
+    return captureT;
+  }
+
+  /** The item as a record (for the rare paths that report it). */
+  ContentRecord record() {
+    List<String> contributors;
+    if (others == null) {
+      contributors = List.of(account);
+    } else {
+      String[] all = new String[others.length + 1];
+      all[0] = account;
+      System.arraycopy(others, 0, all, 1, others.length);
+      contributors = List.of(all);
+    }
+    return new ContentRecord(id, category, account,
+        meeting == null ? Optional.empty() : Optional.of(meeting.id), Optional.ofNullable(author),
+        contributors, TimeKey.toInstant(captureT), position);
   }
 
   private User host() {
     if (!hostResolved) {
       hostResolved = true;
-      Meeting m = c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null;
-      host = m == null || owner == null ? null : s.user(owner, m.host, t);
+      host = meeting == null || owner == null ? null : s.user(owner, meeting.host, t);
     }
     return host;
   }
 
   /** The terms the owning account accepted last at or before the time of use. */
   public Optional<Snapshot.Stamped<String>> termsAtUse() {
-    return terms(t, p);
+    return stamped(useIndex());
   }
 
   /** The terms the owning account had accepted when the content was created. */
   public Optional<Snapshot.Stamped<String>> termsAtCapture() {
-    return terms(captureT, captureP);
+    return stamped(captureIndex());
   }
 
-  private Optional<Snapshot.Stamped<String>> terms(long time, long pos) {
-    if (owner == null) {
-      return Optional.empty();
+  /**
+   * T_use's name, or null when the owner had accepted none at the time of use: {@link
+   * #termsAtUse()} without its objects, with {@link #termsAtUsePosition()}.
+   */
+  public String termsAtUseName() {
+    int e = useIndex();
+    return e < 0 ? null : owner.terms.value(e);
+  }
+
+  /** The ledger position of T_use's acceptance; 0 when there is none. */
+  public long termsAtUsePosition() {
+    int e = useIndex();
+    return e < 0 ? 0 : owner.terms.pos(e);
+  }
+
+  /** T_capture's name, or null when the owner had accepted none at capture. */
+  public String termsAtCaptureName() {
+    int e = captureIndex();
+    return e < 0 ? null : owner.terms.value(e);
+  }
+
+  /** The ledger position of T_capture's acceptance; 0 when there is none. */
+  public long termsAtCapturePosition() {
+    int e = captureIndex();
+    return e < 0 ? 0 : owner.terms.pos(e);
+  }
+
+  private int useIndex() {
+    if (useIndex == -2) {
+      useIndex = termsIndex(t, p);
     }
-    History.Entry<String> e = owner.terms.at(time, Math.min(pos, p));
-    return e == null ? Optional.empty() : Optional.of(new Snapshot.Stamped<>(e.value(), e.pos()));
+    return useIndex;
+  }
+
+  private int captureIndex() {
+    if (captureIndex == -2) {
+      captureIndex = termsIndex(captureT, captureP);
+    }
+    return captureIndex;
+  }
+
+  private int termsIndex(long time, long pos) {
+    return owner == null ? -1 : owner.terms.index(time, Math.min(pos, p));
+  }
+
+  private Optional<Snapshot.Stamped<String>> stamped(int e) {
+    return e < 0 ? Optional.empty()
+        : Optional.of(new Snapshot.Stamped<>(owner.terms.value(e), owner.terms.pos(e)));
   }
 
   @Override
   public Optional<Reason> check(Condition condition) {
     if (condition instanceof Condition.Setting k) {
       if (owner == null) {
-        return Optional.of(Reason.SETTING_DISABLED);
+        return failed(Reason.SETTING_DISABLED);
       }
-      SettingResolution r = s.resolve(owner, host(), k.setting(), t, evidence);
-      if (r.value()) {
+      long r = s.resolveCode(owner, host(), k.setting(), t, evidence);
+      if (Snapshot.codedValue(r)) {
         return Optional.empty();
       }
-      return Optional.of(r.parentDisabled() ? Reason.PARENT_DISABLED : Reason.SETTING_DISABLED);
+      return failed(Snapshot.codedParentDisabled(r) ? Reason.PARENT_DISABLED
+          : Reason.SETTING_DISABLED);
     }
     if (condition instanceof Condition.MeetingFeature f) {
-      return s.featureActiveAtCapture(c, f.feature(), evidence)
+      return Snapshot.featureActiveAtCapture(meeting, f.feature(), captureT, captureP, evidence)
           ? Optional.empty()
-          : Optional.of(Reason.FEATURE_NOT_ACTIVE);
+          : failed(Reason.FEATURE_NOT_ACTIVE);
     }
     if (condition instanceof Condition.Consent
         || condition instanceof Condition.ConsentAtCapture
@@ -90,9 +235,10 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       return ConsentRows.check(condition, this);
     }
     if (condition instanceof Condition.NoticeAcknowledged n) {
-      return s.noticeAcknowledgedAtCapture(c, n.notice(), evidence)
+      return Snapshot.noticeAcknowledgedAtCapture(meeting, author, n.notice(), captureT, captureP,
+          evidence)
           ? Optional.empty()
-          : Optional.of(Reason.NOTICE_NOT_ACKNOWLEDGED);
+          : failed(Reason.NOTICE_NOT_ACKNOWLEDGED);
     }
     throw new IllegalStateException("unhandled condition " + condition.kind());
   }
@@ -109,8 +255,11 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
 
   @Override
   public boolean othersInForce(ConsentType consent) {
-    for (String other : c.contributors()) {
-      if (other.equals(c.account())) {
+    if (others == null) {
+      return true;
+    }
+    for (String other : others) {
+      if (other.equals(account)) {
         continue;
       }
       if (s.consent(other, consent, t, p, evidence) != ConsentStatus.IN_FORCE

@@ -162,26 +162,31 @@ public final class DataRightsView {
     return false;
   }
 
-  /** The user whose settings govern the item: its author when a user of the owning account. */
-  private User governing(Account a, ContentRecord c, long t) {
-    return c.author().map(who -> s.user(a, who, t)).orElse(null);
-  }
-
   /**
    * The retention in force for a content item at t: customer content only, read for its author
    * when the author is a user of the owning account, else at the account level. Empty when no
    * level sets one (kept until deleted) or for data the platform owns.
    */
   public Optional<Effective> retention(ContentRecord c, long t, LongConsumer evidence) {
-    if (c.category().owner() != Owner.CUSTOMER) {
+    return customerSetting(ValuedSetting.RETENTION_DAYS, c.category().owner(), c.account(),
+        c.author().orElse(null), t, evidence);
+  }
+
+  /**
+   * A valued setting for customer content of the account (the author's when a user of it, else
+   * the account level), empty for data the platform owns.
+   */
+  private Optional<Effective> customerSetting(ValuedSetting key, Owner owner, String account,
+      String author, long t, LongConsumer evidence) {
+    if (owner != Owner.CUSTOMER || !r.valuedAccounts.contains(account)) {
+      // resolve() answers empty for an account with no valued setting: no look-ups.
       return Optional.empty();
     }
-    Account a = s.account(c.account(), t);
+    Account a = s.account(account, t);
     if (a == null) {
       return Optional.empty();
     }
-    User u = governing(a, c, t);
-    return resolve(ValuedSetting.RETENTION_DAYS, a, u, t, evidence);
+    return resolve(key, a, author == null ? null : s.user(a, author, t), t, evidence);
   }
 
   /** When the item expires under the retention in force at t, if one is. */
@@ -195,14 +200,8 @@ public final class DataRightsView {
    * retention); empty when every region is.
    */
   public Optional<Effective> regions(ContentRecord c, long t, LongConsumer evidence) {
-    if (c.category().owner() != Owner.CUSTOMER) {
-      return Optional.empty();
-    }
-    Account a = s.account(c.account(), t);
-    if (a == null) {
-      return Optional.empty();
-    }
-    return resolve(ValuedSetting.DATA_REGIONS_ALLOWED, a, governing(a, c, t), t, evidence);
+    return customerSetting(ValuedSetting.DATA_REGIONS_ALLOWED, c.category().owner(), c.account(),
+        c.author().orElse(null), t, evidence);
   }
 
   /**
@@ -334,36 +333,59 @@ public final class DataRightsView {
    */
   public Optional<Reason> deny(ContentRecord c, Purpose purpose, Optional<String> region,
       long t, LongConsumer evidence) {
+    return deny(new ContentConditions(s, c, t, evidence), purpose, region, t, evidence);
+  }
+
+  private static final Optional<Reason> DELETED = Optional.of(Reason.CONTENT_DELETED);
+  private static final Optional<Reason> EXPIRED = Optional.of(Reason.RETENTION_EXPIRED);
+  private static final Optional<Reason> REGION = Optional.of(Reason.REGION_NOT_ALLOWED);
+
+  /**
+   * As {@link #deny(ContentRecord, Purpose, Optional, long, LongConsumer)} for an item read from
+   * the content table's columns (the decision path: no record unless a hold must be matched).
+   */
+  public Optional<Reason> deny(ContentConditions c, Purpose purpose, Optional<String> region,
+      long t, LongConsumer evidence) {
     Objects.requireNonNull(region, "region");
-    History.Entry<String> deleted = at(r.deleted.get(c.id()), t, p());
-    if (deleted != null) {
-      evidence.accept(deleted.pos());
-      return Optional.of(Reason.CONTENT_DELETED);
+    if (!r.deleted.isEmpty()) {
+      History<String> d = r.deleted.get(c.id());
+      int deleted = d == null ? -1 : d.index(t, p());
+      if (deleted >= 0) {
+        evidence.accept(d.pos(deleted));
+        return DELETED;
+      }
     }
-    if (c.category().owner() != Owner.CUSTOMER) {
+    Owner owner = c.category().owner();
+    if (owner != Owner.CUSTOMER) {
       return Optional.empty();
     }
-    Optional<Effective> retention = retention(c, t, evidence);
-    if (retention.isPresent() && expired(c, retention.get(), t)) {
-      List<Hold> holds = purpose.id().equals(LEGAL) ? covering(c, t) : List.of();
+    Optional<Effective> retention = customerSetting(ValuedSetting.RETENTION_DAYS, owner,
+        c.account(), c.author(), t, evidence);
+    if (retention.isPresent() && expired(c.capturedAt(), retention.get(), t)) {
+      List<Hold> holds = purpose.id().equals(LEGAL) ? covering(c.record(), t) : List.of();
       if (holds.isEmpty()) {
-        return Optional.of(Reason.RETENTION_EXPIRED);
+        return EXPIRED;
       }
       holds.forEach(h -> evidence.accept(h.placed().position()));
     }
     if (region.isPresent()) {
-      Optional<Effective> allowed = regions(c, t, evidence);
+      Optional<Effective> allowed = customerSetting(ValuedSetting.DATA_REGIONS_ALLOWED, owner,
+          c.account(), c.author(), t, evidence);
       if (allowed.isPresent()
           && !((SettingValue.Codes) allowed.get().value()).codes().contains(region.get())) {
-        return Optional.of(Reason.REGION_NOT_ALLOWED);
+        return REGION;
       }
     }
     return Optional.empty();
   }
 
   private static boolean expired(ContentRecord c, Effective retention, long t) {
+    return expired(TimeKey.of(c.at()), retention, t);
+  }
+
+  private static boolean expired(long capturedAt, Effective retention, long t) {
     long days = ((SettingValue.Number) retention.value()).value();
-    return TimeKey.of(c.at()) + days * DAY <= t;
+    return capturedAt + days * DAY <= t;
   }
 
   /**

@@ -96,9 +96,37 @@ final class History<V> {
   /** The entry in force at (t, p): the last one with time ≤ t and position ≤ p, or null. */
   Entry<V> at(long t, long p) {
     long[] s = stamps;
+    int i = find(s, t, p);
+    return i < 0 ? null : entry(s, i);
+  }
+
+  /**
+   * The index of the entry in force at (t, p), or -1: {@link #at} without the {@link Entry}, for
+   * the decision path (issue 15: no object per look-up). Read the entry with {@link #pos(int)} and
+   * {@link #value(int)}; an index stays valid, since entries are only ever appended.
+   */
+  int index(long t, long p) {
+    return find(stamps, t, p);
+  }
+
+  /** The ledger position of entry i (an index {@link #index} returned). */
+  long pos(int i) {
+    return stamps[2 * i + 1] & POS;
+  }
+
+  /** The value of entry i (an index {@link #index} returned); a boolean is not boxed anew. */
+  @SuppressWarnings("unchecked")
+  V value(int i) {
+    Object[] vs = values;
+    // The values array was written before the stamps this index was found in.
+    return vs == null || vs.length <= i
+        ? (V) Boolean.valueOf((stamps[2 * i + 1] & TRUE) != 0) : (V) vs[i];
+  }
+
+  private static int find(long[] s, long t, long p) {
     if (s == null) {
       // A history published to this reader before its constructor's write: nothing visible.
-      return null;
+      return -1;
     }
     int lo = 0;
     int hi = s.length / 2 - 1;
@@ -112,7 +140,7 @@ final class History<V> {
         hi = mid - 1;
       }
     }
-    return found < 0 ? null : entry(s, found);
+    return found;
   }
 
   /** The first entry, or null when empty. */

@@ -278,6 +278,21 @@ public final class Snapshot {
     return a == null || a.pos > position ? 0 : a.content.countUpTo(position);
   }
 
+  /**
+   * The §5 conditions for the content item {@code id} at time of use t, read from the content
+   * table's columns without a {@link ContentRecord}, or null when no such item was created at or
+   * before t: the decision path's form of {@link #content} then {@link #conditions} (issue 15).
+   */
+  public ContentConditions conditionsOf(String id, long t, LongConsumer evidence) {
+    ContentTable.View v = state.contents.view();
+    int i = v.find(id);
+    if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
+      return null;
+    }
+    return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
+        v.meeting(i), v.author(i), v.others(i), v.at(i), v.pos(i), t, evidence);
+  }
+
   /** The content item, if it was created at or before t. */
   public Optional<ContentRecord> content(String id, long t) {
     ContentTable.View v = state.contents.view();
@@ -332,8 +347,8 @@ public final class Snapshot {
     if (a == null) {
       return Optional.empty();
     }
-    History.Entry<String> e = a.terms.at(t, Math.min(p, position));
-    return e == null ? Optional.empty() : Optional.of(new Stamped<>(e.value(), e.pos()));
+    int e = a.terms.index(t, Math.min(p, position));
+    return e < 0 ? Optional.empty() : Optional.of(new Stamped<>(a.terms.value(e), a.terms.pos(e)));
   }
 
   /**
@@ -352,12 +367,12 @@ public final class Snapshot {
       return ConsentStatus.MISSING;
     }
     History<Boolean> h = a.consents[consent.ordinal()];
-    History.Entry<Boolean> e = h.at(t, Math.min(p, position));
-    if (e == null) {
+    int e = h.index(t, Math.min(p, position));
+    if (e < 0) {
       return ConsentStatus.MISSING;
     }
-    evidence.accept(e.pos());
-    return e.value() ? ConsentStatus.IN_FORCE : ConsentStatus.WITHDRAWN;
+    evidence.accept(h.pos(e));
+    return h.value(e) ? ConsentStatus.IN_FORCE : ConsentStatus.WITHDRAWN;
   }
 
   /**
@@ -414,6 +429,14 @@ public final class Snapshot {
   }
 
   SettingResolution resolve(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+    return decode(resolveCode(a, u, def, t, evidence));
+  }
+
+  /**
+   * {@link #resolve(Account, User, SettingDef, long, LongConsumer)} as a {@link #decode coded}
+   * long: the decision path's form, which makes no object.
+   */
+  long resolveCode(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
     Group g = u == null || u.group == null ? null : group(a, u.group, t);
     return resolve(a, g, u, def, t, evidence);
   }
@@ -433,79 +456,119 @@ public final class Snapshot {
     if (g == null) {
       return Optional.empty();
     }
-    return Optional.of(resolve(a, g, null, def, t, NO_EVIDENCE));
+    return Optional.of(decode(resolve(a, g, null, def, t, NO_EVIDENCE)));
   }
 
-  private SettingResolution resolve(
+  // A resolution coded in a long (no object on the decision path): the deciding write's position
+  // in the low bits, then the level's ordinal, the lock and the value.
+  private static final int LEVEL_SHIFT = 56;
+  private static final long LOCKED = 1L << 60;
+  private static final long VALUE = 1L << 61;
+  private static final long CODE_POS = (1L << LEVEL_SHIFT) - 1;
+
+  private static long code(boolean value, SettingLevel level, boolean locked, long pos) {
+    if (pos < 0 || pos > CODE_POS) {
+      throw new IllegalStateException("position " + pos + " out of range");
+    }
+    return pos | ((long) level.ordinal() << LEVEL_SHIFT) | (locked ? LOCKED : 0)
+        | (value ? VALUE : 0);
+  }
+
+  /** The effective value of a coded resolution. */
+  static boolean codedValue(long code) {
+    return (code & VALUE) != 0;
+  }
+
+  /** Whether a coded resolution is a parent's false ({@link SettingResolution#parentDisabled}). */
+  static boolean codedParentDisabled(long code) {
+    return ((code >>> LEVEL_SHIFT) & 7) == SettingLevel.PARENT.ordinal();
+  }
+
+  private static final SettingLevel[] LEVELS = SettingLevel.values();
+
+  static SettingResolution decode(long code) {
+    return new SettingResolution(codedValue(code), LEVELS[(int) ((code >>> LEVEL_SHIFT) & 7)],
+        (code & LOCKED) != 0, code & CODE_POS);
+  }
+
+  private long resolve(
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     for (SettingDef parent : PARENTS[def.ordinal()]) {
-      SettingResolution pr = resolve(a, g, u, parent, t, evidence);
-      if (!pr.value()) {
-        return new SettingResolution(false, SettingLevel.PARENT, false, 0);
+      if (!codedValue(resolve(a, g, u, parent, t, evidence))) {
+        return code(false, SettingLevel.PARENT, false, 0);
       }
     }
     return own(a, g, u, def, t, evidence);
   }
 
-  private History.Entry<SettingValue> valueAt(Entities.SettingsScope s, SettingDef def, long t) {
+  /** The index of the value written at the scope in force at t, or -1 (none, or unset). */
+  private int valueAt(Entities.SettingsScope s, SettingDef def, long t) {
     if (s == null) {
-      return null;
+      return -1;
     }
-    History.Entry<SettingValue> e = s.byKey[def.ordinal()].at(t, position);
-    return e == null || e.value() == null ? null : e;
+    History<SettingValue> h = s.byKey[def.ordinal()];
+    int e = h.index(t, position);
+    return e < 0 || h.value(e) == null ? -1 : e;
   }
 
-  private static SettingResolution decided(History.Entry<SettingValue> e, boolean value,
+  private static long decided(History<SettingValue> h, int e, boolean value,
       SettingLevel level, boolean locked, LongConsumer evidence) {
-    evidence.accept(e.pos());
-    return new SettingResolution(value, level, locked, e.pos());
+    long pos = h.pos(e);
+    evidence.accept(pos);
+    return code(value, level, locked, pos);
   }
 
-  private SettingResolution own(
+  private long own(
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
-    History.Entry<SettingValue> av = valueAt(a.settings, def, t);
-    History.Entry<SettingValue> gv = g == null ? null : valueAt(g.settings, def, t);
-    History.Entry<SettingValue> uv = u == null || removed(a, u, t) ? null
-        : valueAt(u.settings, def, t);
+    int k = def.ordinal();
+    History<SettingValue> ah = a.settings.byKey[k];
+    int av = valueAt(a.settings, def, t);
+    History<SettingValue> gh = g == null ? null : g.settings.byKey[k];
+    int gv = g == null ? -1 : valueAt(g.settings, def, t);
+    History<SettingValue> uh = u == null ? null : u.settings.byKey[k];
+    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u.settings, def, t);
+    SettingValue a1 = av < 0 ? null : ah.value(av);
+    SettingValue g1 = gv < 0 ? null : gh.value(gv);
+    SettingValue u1 = uv < 0 ? null : uh.value(uv);
     if (def.mode() == SettingMode.LOCK) {
-      if (av != null && av.value().locked()) {
-        return decided(av, av.value().value(), SettingLevel.ACCOUNT, true, evidence);
+      if (a1 != null && a1.locked()) {
+        return decided(ah, av, a1.value(), SettingLevel.ACCOUNT, true, evidence);
       }
-      if (gv != null && gv.value().locked()) {
-        return decided(gv, gv.value().value(), SettingLevel.GROUP, true, evidence);
+      if (g1 != null && g1.locked()) {
+        return decided(gh, gv, g1.value(), SettingLevel.GROUP, true, evidence);
       }
-      if (uv != null) {
-        return decided(uv, uv.value().value(), SettingLevel.USER, false, evidence);
+      if (u1 != null) {
+        return decided(uh, uv, u1.value(), SettingLevel.USER, false, evidence);
       }
-      if (gv != null) {
-        return decided(gv, gv.value().value(), SettingLevel.GROUP, false, evidence);
+      if (g1 != null) {
+        return decided(gh, gv, g1.value(), SettingLevel.GROUP, false, evidence);
       }
-      if (av != null) {
-        return decided(av, av.value().value(), SettingLevel.ACCOUNT, false, evidence);
+      if (a1 != null) {
+        return decided(ah, av, a1.value(), SettingLevel.ACCOUNT, false, evidence);
       }
-      return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+      return code(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
     }
     // Ceiling mode: the AND of every value set; the highest false decides, else the most
     // specific level set. Locks have no effect here.
-    if (av != null && !av.value().value()) {
-      return decided(av, false, SettingLevel.ACCOUNT, false, evidence);
+    if (a1 != null && !a1.value()) {
+      return decided(ah, av, false, SettingLevel.ACCOUNT, false, evidence);
     }
-    if (gv != null && !gv.value().value()) {
-      return decided(gv, false, SettingLevel.GROUP, false, evidence);
+    if (g1 != null && !g1.value()) {
+      return decided(gh, gv, false, SettingLevel.GROUP, false, evidence);
     }
-    if (uv != null && !uv.value().value()) {
-      return decided(uv, false, SettingLevel.USER, false, evidence);
+    if (u1 != null && !u1.value()) {
+      return decided(uh, uv, false, SettingLevel.USER, false, evidence);
     }
-    if (uv != null) {
-      return decided(uv, true, SettingLevel.USER, false, evidence);
+    if (u1 != null) {
+      return decided(uh, uv, true, SettingLevel.USER, false, evidence);
     }
-    if (gv != null) {
-      return decided(gv, true, SettingLevel.GROUP, false, evidence);
+    if (g1 != null) {
+      return decided(gh, gv, true, SettingLevel.GROUP, false, evidence);
     }
-    if (av != null) {
-      return decided(av, true, SettingLevel.ACCOUNT, false, evidence);
+    if (a1 != null) {
+      return decided(ah, av, true, SettingLevel.ACCOUNT, false, evidence);
     }
-    return new SettingResolution(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
+    return code(def.defaultValue(), SettingLevel.DEFAULT, false, 0);
   }
 
   /** A removed user's own settings stop applying (docs/DATA-RIGHTS.md). */
@@ -514,7 +577,7 @@ public final class Snapshot {
       return false;
     }
     History<String> h = state.rights.removed.get(DataRights.key(a.id, u.id));
-    return h != null && h.at(t, position) != null;
+    return h != null && h.index(t, position) >= 0;
   }
 
   private static boolean ended(Meeting m, long t, long p) {
@@ -525,9 +588,10 @@ public final class Snapshot {
     if (ended(m, t, p)) {
       return false;
     }
-    History.Entry<Boolean> e = m.features[f.ordinal()].at(t, p);
-    if (e != null && e.value()) {
-      ev.accept(e.pos());
+    History<Boolean> h = m.features[f.ordinal()];
+    int e = h.index(t, p);
+    if (e >= 0 && h.value(e)) {
+      ev.accept(h.pos(e));
       return true;
     }
     return false;
@@ -550,8 +614,8 @@ public final class Snapshot {
     if (pt == null) {
       return false;
     }
-    History.Entry<Boolean> e = pt.present.at(t, p);
-    return e != null && e.value();
+    int e = pt.present.index(t, p);
+    return e >= 0 && pt.present.value(e);
   }
 
   private static boolean acknowledged(
@@ -574,9 +638,10 @@ public final class Snapshot {
     if (pt == null) {
       return false;
     }
-    History.Entry<Boolean> e = pt.acks[n.ordinal()].at(t, p);
-    if (e != null) {
-      ev.accept(e.pos());
+    History<Boolean> h = pt.acks[n.ordinal()];
+    int e = h.index(t, p);
+    if (e >= 0) {
+      ev.accept(h.pos(e));
       return true;
     }
     return false;
@@ -587,14 +652,19 @@ public final class Snapshot {
    * {@code meeting_feature:} condition); never for content outside meetings.
    */
   public boolean featureActiveAtCapture(ContentRecord c, Feature f, LongConsumer evidence) {
-    if (c.meeting().isEmpty()) {
-      return false;
-    }
-    Meeting m = state.meetings.get(c.meeting().get());
-    if (m == null) {
-      return false;
-    }
-    return featureActive(m, f, TimeKey.of(c.at()), c.position() - 1, evidence);
+    return featureActiveAtCapture(meetingOf(c), f, TimeKey.of(c.at()), c.position() - 1,
+        evidence);
+  }
+
+  /** The meeting a content record names, as the projection holds it, or null. */
+  private Meeting meetingOf(ContentRecord c) {
+    return c.meeting().isEmpty() ? null : state.meetings.get(c.meeting().get());
+  }
+
+  /** As above for the item's meeting (null: none) and capture stamps (t, p = position - 1). */
+  static boolean featureActiveAtCapture(Meeting m, Feature f, long t, long p,
+      LongConsumer evidence) {
+    return m != null && featureActive(m, f, t, p, evidence);
   }
 
   /**
@@ -603,17 +673,21 @@ public final class Snapshot {
    * outside a meeting has no meeting to acknowledge in, so this never holds for it.
    */
   public boolean noticeAcknowledgedAtCapture(ContentRecord c, Notice n, LongConsumer evidence) {
-    if (c.meeting().isEmpty()) {
-      return false;
-    }
-    Meeting m = state.meetings.get(c.meeting().get());
+    return noticeAcknowledgedAtCapture(meetingOf(c), c.author().orElse(null), n,
+        TimeKey.of(c.at()), c.position() - 1, evidence);
+  }
+
+  /**
+   * As above for the item's meeting (null: none), author (null: none) and capture stamps
+   * (t, p = position - 1).
+   */
+  static boolean noticeAcknowledgedAtCapture(Meeting m, String author, Notice n, long t, long p,
+      LongConsumer evidence) {
     if (m == null) {
       return false;
     }
-    long t = TimeKey.of(c.at());
-    long p = c.position() - 1;
-    if (c.author().isPresent()) {
-      return acknowledged(m, c.author().get(), n, t, p, evidence);
+    if (author != null) {
+      return acknowledged(m, author, n, t, p, evidence);
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
