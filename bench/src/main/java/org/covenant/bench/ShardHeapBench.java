@@ -32,8 +32,9 @@ import org.covenant.store.LedgerConfig;
  * <p>Usage: {@code java -Xmx3g -cp bench/target/benchmarks.jar
  * org.covenant.bench.ShardHeapBench --pg JDBC_URL --schema S [--max-members 3] [--heap 3g]
  * [--moves-only | --heap-only]} prints markdown tables (the heap of each member, then the time
- * member m0 takes to reshard when a member joins or leaves); {@code ... --members N --member I
- * [--reshard-to M]} measures one and prints one line.
+ * each member that stays takes to reshard when a member joins or leaves, with the accounts it
+ * gains and loses); {@code ... --members N --member I [--reshard-to M]} measures one and prints
+ * one line.
  */
 public final class ShardHeapBench {
   private static final TermsCatalog CATALOG = TermsLibrary.builtInCatalog();
@@ -93,11 +94,15 @@ public final class ShardHeapBench {
     if (heapOnly) {
       return;
     }
-    System.out.println("| move | member | accounts before → after | reshard, wall / CPU "
-        + "| live heap after |");
-    System.out.println("|---|---|---|---|---|");
+    System.out.println("| move | member | accounts before → after | gained / lost "
+        + "| reshard, wall / CPU | live heap after |");
+    System.out.println("|---|---|---|---|---|---|");
+    // Every member that is in the cluster before and after the move moves (the one that joins
+    // opens, the one that leaves closes).
     for (int[] move : new int[][] {{1, 2}, {2, 3}, {3, 2}, {2, 1}}) {
-      System.out.println(child(pg, schema, heap, move[0], 0, move[1]));
+      for (int i = 0; i < Math.min(move[0], move[1]); i++) {
+        System.out.println(child(pg, schema, heap, move[0], i, move[1]));
+      }
     }
   }
 
@@ -138,9 +143,13 @@ public final class ShardHeapBench {
     try (Ledger l = Ledger.openShard(config, CATALOG, before)) {
       int was = 0;
       int now = 0;
+      int gained = 0;
+      int lost = 0;
       for (String a : l.snapshot().accountIds()) {
         was += before.test(a) ? 1 : 0;
         now += after.test(a) ? 1 : 0;
+        gained += after.test(a) && !before.test(a) ? 1 : 0;
+        lost += before.test(a) && !after.test(a) ? 1 : 0;
       }
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
@@ -148,8 +157,8 @@ public final class ShardHeapBench {
       double wall = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpuNanos() - cpu0) / 1e9;
       long heap = liveHeap() - baseline;
-      return String.format(Locale.ROOT, "| %d → %d members | %s | %,d → %,d | %.1f s / %.1f s "
-          + "| %.1f MB |", from, to, self, was, now, wall, cpu,
+      return String.format(Locale.ROOT, "| %d → %d members | %s | %,d → %,d | %,d / %,d "
+          + "| %.2f s / %.2f s | %.1f MB |", from, to, self, was, now, gained, lost, wall, cpu,
           heap / 1e6);
     }
   }

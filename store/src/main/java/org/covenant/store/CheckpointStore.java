@@ -103,7 +103,18 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
    * @throws StoreException {@code store_unavailable} when the database cannot be reached
    */
   public static CheckpointStore postgres(LedgerConfig.Postgres config) {
-    return new Postgres(config);
+    return new Postgres(config, "projection_checkpoint");
+  }
+
+  /**
+   * Cluster members' checkpoints (docs/CLUSTER.md, "Checkpoints") in table {@code
+   * member_checkpoint} of the ledger's schema, apart from the whole ledger's: any member's
+   * checkpoint is a start for any member, whose open then moves it to its own accounts.
+   *
+   * @throws StoreException {@code store_unavailable} when the database cannot be reached
+   */
+  public static CheckpointStore members(LedgerConfig.Postgres config) {
+    return new Postgres(config, "member_checkpoint");
   }
 
   /** The stored checkpoints, newest position first. */
@@ -215,7 +226,7 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
     private final String table;
     private final String where;
 
-    Postgres(LedgerConfig.Postgres config) {
+    Postgres(LedgerConfig.Postgres config, String name) {
       HikariConfig hc = new HikariConfig();
       hc.setJdbcUrl(config.jdbcUrl());
       hc.setPoolName("covenant-checkpoints-" + config.schema());
@@ -225,7 +236,7 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       hc.setInitializationFailTimeout(-1);
       hc.setAutoCommit(true);
       hc.addDataSourceProperty("ApplicationName", "covenant-checkpoints");
-      this.table = config.schema() + ".projection_checkpoint";
+      this.table = config.schema() + "." + name;
       this.where = "PostgreSQL table `" + table + "` at `"
           + PostgresEventStore.safeUrl(config.jdbcUrl()) + "`";
       try {

@@ -111,6 +111,11 @@ public final class Ledger implements AutoCloseable {
   private volatile Predicate<String> serving;
   /** While a sharded open builds its projection: the state being built, for its supplier. */
   private GovernanceState[] building;
+  /**
+   * Odd while a {@link #reshard} changes the live projection's accounts (prunes and adopts),
+   * bumped before and after: a checkpoint written meanwhile is refused.
+   */
+  private volatile long moveSeq;
   /** One {@link #reshard} at a time. */
   private final Object resharding = new Object();
   /** Meeting and content ids resolved through the registry: ids are never reused. */
@@ -218,6 +223,24 @@ public final class Ledger implements AutoCloseable {
   public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
       Predicate<String> owns, Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection) {
+    return openShard(config, catalog, owns, replay, projection, List.of());
+  }
+
+  /**
+   * As {@link #openShard(LedgerConfig.Postgres, TermsCatalog, Predicate, Consumer, Consumer)},
+   * starting from the first of {@code starts} (checkpoints of a member's projection, newest
+   * first, docs/CLUSTER.md, "Checkpoints") that holds, as {@link #open(LedgerConfig,
+   * TermsCatalog, Consumer, List)} checks it: the accounts it holds in full are brought to the
+   * head with the ledger's tail, then the projection moves to the accounts {@code owns} accepts
+   * ({@link #reshard}: those it holds and the member does not own are dropped, those the member
+   * owns and it lacks are loaded). A start that does not hold is skipped with a warning; with
+   * none left the member's accounts are read as without one. {@code replay} is shown the tail
+   * and the accounts loaded.
+   */
+  public static Ledger openShard(LedgerConfig.Postgres config, TermsCatalog catalog,
+      Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts) {
     Objects.requireNonNull(owns, "owns");
     Objects.requireNonNull(replay, "replay");
     Ledger ledger = new Ledger(PostgresEventStore.open(config), catalog);
@@ -226,11 +249,15 @@ public final class Ledger implements AutoCloseable {
     GovernanceState[] building = new GovernanceState[1];
     ledger.building = building;
     projection.accept(() -> (building[0] != null ? building[0] : ledger.view.state()).snapshot());
+    boolean resumed = false;
     ledger.writer.lock();
     try {
       ledger.opening = true;
       ledger.replay = replay;
-      ledger.rebuild();
+      resumed = ledger.resumeShard(starts, owns);
+      if (!resumed) {
+        ledger.rebuild();
+      }
       building[0] = null;
       ledger.building = null;
       ledger.opening = false;
@@ -243,7 +270,59 @@ public final class Ledger implements AutoCloseable {
     } finally {
       ledger.writer.unlock();
     }
+    if (resumed) {
+      try {
+        ledger.reshard(owns, replay);
+      } catch (RuntimeException e) {
+        ledger.close();
+        throw e;
+      }
+    }
     return ledger;
+  }
+
+  /**
+   * A sharded open from the first of {@code starts} that holds: the projection it restores,
+   * brought to the head (the accounts it holds in full, and those created since that the member
+   * owns, in full; the others' index); false when none holds. Under the writer lock.
+   */
+  private boolean resumeShard(List<? extends Start> starts, Predicate<String> owns) {
+    java.util.function.Predicate<String> known = name -> replaying || catalog.knows(name);
+    for (Start s : starts) {
+      GovernanceState resumed = resume(s, known);
+      if (resumed == null) {
+        continue;
+      }
+      java.util.Set<String> indexed = new java.util.HashSet<>();
+      java.util.Set<String> held = new java.util.HashSet<>();
+      for (String a : resumed.snapshot(s.position()).accountIds()) {
+        indexed.add(a);
+        if (resumed.holdsAccount(a)) {
+          held.add(a);
+        }
+      }
+      projected = a -> indexed.contains(a) ? held.contains(a) : owns.test(a);
+      serving = a -> owns.test(a) && (!indexed.contains(a) || held.contains(a));
+      view = new View(resumed, s.position());
+      startedFrom = s.describe();
+      dirty = false;
+      try {
+        catchUp();
+      } catch (StoreException e) {
+        if (StoreException.UNAVAILABLE.equals(e.code())) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + s.describe()
+            + ": the ledger's tail does not apply to it (" + e.getMessage() + "); reading "
+            + "the member's accounts instead");
+        projected = owns;
+        serving = owns;
+        startedFrom = null;
+        continue;
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -386,11 +465,13 @@ public final class Ledger implements AutoCloseable {
   /**
    * Makes the projection hold the accounts {@code owns} accepts and only those (plus the
    * replicated index of every account: account ids, terms acceptances, consent histories), as a
-   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection"). Accounts kept answer
-   * throughout; appends for accounts lost are refused from the start of the call; accounts
-   * gained are loaded from the store by account (their events only, plus the index) and become
-   * {@link #ready} when the call returns. The predicate also decides every account created
-   * later. One reshard runs at a time; appends and snapshots go on meanwhile.
+   * cluster member that owns them (docs/CLUSTER.md, "Sharded projection", "Moves in the
+   * projection"). The move is incremental: accounts kept are not read again and answer
+   * throughout; appends for accounts lost are refused from the start of the call, and their state is dropped from the projection
+   * at the end; accounts gained are loaded from the store by account (their events only, beside
+   * the live projection, then caught up to the head under the write lock and taken into it) and
+   * become {@link #ready} when the call returns. The predicate also decides every account
+   * created later. One reshard runs at a time; appends and snapshots go on meanwhile.
    *
    * @throws IllegalStateException when the store is not a {@link ShardedStore} (PostgreSQL)
    * @throws StoreException {@code invalid_config} when its pool has fewer than 2 connections
@@ -403,10 +484,9 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * As {@link #reshard(java.util.function.Predicate)}, showing {@code replay} every page of the
-   * events the new projection holds (the owned accounts' events and every account's index
-   * events, in position order, after the new projection applied them), so a second projection
-   * of the member's accounts (the server's directory) can be rebuilt from the same read. The
-   * last pages are shown under the write lock, right before the new projection is swapped in.
+   * events of the accounts gained (in position order, after they were applied), so a second
+   * projection of the member's accounts can be brought along from the same read. The last pages
+   * are shown under the write lock, right before the accounts are taken into the projection.
    */
   public void reshard(Predicate<String> owns,
       Consumer<List<StoredEvent>> replay) {
@@ -415,33 +495,137 @@ public final class Ledger implements AutoCloseable {
     ensureOpen();
     ShardedStore shard = shardedStore();
     synchronized (resharding) {
+      // The accounts held in full and those indexed when the move starts: the move decides by
+      // these sets, not by the previous predicate (which may read state that changed since).
+      java.util.Set<String> held = new java.util.HashSet<>();
+      java.util.Set<String> known = new java.util.HashSet<>();
       writer.lock();
       try {
-        Predicate<String> before = projected;
-        serving = before == null ? owns : a -> before.test(a) && owns.test(a);
+        GovernanceState live = view.state();
+        for (String a : live.snapshot(view.head()).accountIds()) {
+          known.add(a);
+          if (live.holdsAccount(a)) {
+            held.add(a);
+          }
+        }
+        // Until the gained accounts are taken in, the projection holds what it held (and any
+        // account created meanwhile that the member owns); it serves those it keeps.
+        projected = a -> known.contains(a) ? held.contains(a) : owns.test(a);
+        serving = a -> owns.test(a) && (!known.contains(a) || held.contains(a));
       } finally {
         unlockAndSignal();
       }
-      // Built beside the live projection, which keeps answering for the accounts kept.
-      GovernanceState next = newState(true);
+      // Loaded beside the live projection, which keeps answering for the accounts kept.
+      GovernanceState gained = newState(true);
       try {
-        fill(shard, next, owns, view.head(), replay);
+        long from = view.head();
+        List<String> moving = gains(view.state(), owns, from);
+        load(shard, gained, moving, 0, from, replay);
         writer.lock();
         try {
           if (dirty) {
             rebuild();
           }
           catchUp();
-          fill(shard, next, owns, view.head(), replay);
-          projected = owns;
-          serving = owns;
-          view = new View(next, next.head());
+          GovernanceState live = view.state();
+          long head = view.head();
+          List<String> now = gains(live, owns, head);
+          if (!new java.util.HashSet<>(now).equals(new java.util.HashSet<>(moving))) {
+            // The accounts to gain are not those loaded (a predicate whose answers changed
+            // meanwhile): load them all again, into a fresh state.
+            done(gained);
+            gained = newState(true);
+            load(shard, gained, now, 0, head, replay);
+          } else {
+            load(shard, gained, now, from, head, replay);
+          }
+          List<String> lost = new ArrayList<>();
+          for (String a : live.snapshot(head).accountIds()) {
+            if (live.holdsAccount(a) && !owns.test(a)) {
+              lost.add(a);
+            }
+          }
+          moveSeq++;
+          try {
+            live.prune(lost);
+            live.adopt(gained);
+            projected = owns;
+            serving = owns;
+            view = new View(live, head);
+          } finally {
+            moveSeq++;
+          }
         } finally {
           deliver();
           unlockAndSignal();
         }
       } finally {
-        done(next);
+        done(gained);
+      }
+    }
+  }
+
+  /** The accounts indexed at {@code head}, not held in full, that {@code owns} accepts. */
+  private static List<String> gains(GovernanceState state, Predicate<String> owns, long head) {
+    List<String> out = new ArrayList<>();
+    for (String a : state.snapshot(head).accountIds()) {
+      if (owns.test(a) && !state.holdsAccount(a)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Applies to {@code s}, a projection of {@code accounts} alone, their events after
+   * {@code after} up to {@code upTo} (checked: a stored event must be accepted), the next page
+   * read while one is applied, each page shown to {@code shown}.
+   */
+  private void load(ShardedStore shard, GovernanceState s, List<String> accounts, long after,
+      long upTo, Consumer<List<StoredEvent>> shown) {
+    if (accounts.isEmpty() || after >= upTo) {
+      return;
+    }
+    // Windows of PAGE positions (bounded queries), the next read while one is applied.
+    long to = Math.min(upTo, after + PAGE);
+    List<StoredEvent> page = shard.readAccounts(after, to, accounts);
+    while (true) {
+      CompletableFuture<List<StoredEvent>> next = null;
+      if (to < upTo) {
+        long from = to;
+        long until = Math.min(upTo, to + PAGE);
+        to = until;
+        next = CompletableFuture.supplyAsync(() -> shard.readAccounts(from, until, accounts),
+            READER);
+      }
+      try {
+        for (StoredEvent e : page) {
+          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
+          if (o instanceof Outcome.Rejected r) {
+            throw new StoreException(StoreException.CORRUPT, "stored event at position "
+                + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+                + r.rejection().code().code() + ": " + r.rejection().message());
+          }
+        }
+        if (!page.isEmpty()) {
+          shown.accept(page);
+        }
+      } catch (RuntimeException e) {
+        if (next != null) {
+          next.cancel(false);
+        }
+        throw e;
+      }
+      if (next == null) {
+        return;
+      }
+      try {
+        page = next.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
       }
     }
   }
@@ -1260,10 +1444,15 @@ public final class Ledger implements AutoCloseable {
           problem = mismatch.get();
         } else {
           GovernanceState state = s.restore(known);
-          if (state.head() == s.position()) {
+          if (state.head() != s.position()) {
+            problem = "it decodes to position " + state.head() + ", not " + s.position();
+          } else if (projected == null && !state.holdsEveryAccount()) {
+            // A cluster member's checkpoint (docs/CLUSTER.md, "Checkpoints"): some accounts
+            // are only indexed there, so it is not the ledger's projection.
+            problem = "it is a cluster member's checkpoint: it holds some accounts in full only";
+          } else {
             return state;
           }
-          problem = "it decodes to position " + state.head() + ", not " + s.position();
         }
       }
     } catch (java.io.IOException | RuntimeException e) {
@@ -1278,19 +1467,47 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * A canonical digest of the projection at the head
+   * ({@link org.covenant.core.state.ProjectionCheckpoint#digest}): equal for equal projections
+   * however they were built (replayed, started from a checkpoint, or moved to by
+   * {@link #reshard}). For tests and diagnostics; runs beside appends.
+   */
+  public String projectionDigest() {
+    ensureOpen();
+    View v = view;
+    long lastAt = v.state().lastAt().map(org.covenant.core.state.TimeKey::of)
+        .orElse(Long.MIN_VALUE);
+    return org.covenant.core.state.ProjectionCheckpoint.digest(v.state(), v.head(),
+        v.head() == 0 ? Long.MIN_VALUE : lastAt);
+  }
+
+  /**
    * Writes a checkpoint of the projection as of {@code position} (at most the head) to
    * {@code out}, recording the transparency log's tree size and root there. Runs beside appends:
-   * the projection is read, never locked.
+   * the projection is read, never locked. A sharded member's checkpoint holds its accounts in
+   * full and every account's index (docs/CLUSTER.md, "Checkpoints"): {@link #openShard} starts
+   * from it, {@link #open} refuses it.
    *
    * @throws StoreException when the store cannot be read (for the event at the position)
+   * @throws java.io.IOException also when a {@link #reshard} changed the projection's accounts
+   *     while it was written (nothing usable was written: try again)
    */
   public void writeCheckpoint(long position, long logSize, byte[] logRoot,
       java.io.OutputStream out) throws java.io.IOException {
     ensureOpen();
-    if (projected != null) {
-      throw new IllegalStateException("a sharded projection holds some accounts only: it is "
-          + "not a checkpoint of the ledger");
+    long moves = moveSeq;
+    if ((moves & 1) != 0) {
+      throw new java.io.IOException("the projection is moving accounts: no checkpoint now");
     }
+    writeCheckpointAt(position, logSize, logRoot, out);
+    if (moveSeq != moves) {
+      throw new java.io.IOException("the projection moved accounts while the checkpoint was "
+          + "written: it is not one state");
+    }
+  }
+
+  private void writeCheckpointAt(long position, long logSize, byte[] logRoot,
+      java.io.OutputStream out) throws java.io.IOException {
     View v = view;
     if (position < 1 || position > v.head()) {
       throw new IllegalArgumentException("position " + position + " is not in 1.." + v.head());

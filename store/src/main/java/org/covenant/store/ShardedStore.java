@@ -26,6 +26,14 @@ public interface ShardedStore extends EventStore {
    */
   List<StoredEvent> readShard(long afterPosition, long upTo, Collection<String> accounts);
 
+  /**
+   * The events after {@code afterPosition} and at most {@code upTo}, in position order, that
+   * belong to one of {@code accounts} (index events of other accounts not included): the
+   * accounts a member gains in a move. The caller bounds the range (a window), as for
+   * {@link #readShard}.
+   */
+  List<StoredEvent> readAccounts(long afterPosition, long upTo, Collection<String> accounts);
+
   /** Every account created at or before {@code upTo}, in creation order. */
   List<String> accounts(long upTo);
 

@@ -196,6 +196,65 @@ final class ContentTable {
     c.count = n + 1;
   }
 
+  /**
+   * Rebuilds the table without the items of the accounts {@code drop} accepts and with every
+   * item of {@code other}, still in position order (a sharded projection's move,
+   * docs/CLUSTER.md, "Moves in the projection"); returns the ids of the items dropped. The new
+   * columns are published at once; a reader keeps the columns it viewed. Single writer.
+   */
+  List<String> merge(java.util.function.Predicate<String> drop, ContentTable other) {
+    View a = view();
+    View b = other == null ? null : other.view();
+    int na = a.count();
+    int nb = b == null ? 0 : b.count();
+    // Sized for what stays: the memory of the items dropped is released.
+    int items = nb;
+    int bytes = nb == 0 ? 0 : b.c.idEnd[nb - 1];
+    for (int i = 0; i < na; i++) {
+      if (!drop.test(a.account(i))) {
+        items++;
+        bytes += a.c.idEnd[i] - a.c.idStart(i);
+      }
+    }
+    ContentTable out = new ContentTable();
+    out.columns = new Columns(Math.max(1024, items + (items >> 3)),
+        Math.max(16 * 1024, bytes + (bytes >> 3)));
+    java.util.List<String> dropped = new java.util.ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < na || j < nb) {
+      if (i < na && (j >= nb || a.pos(i) < b.pos(j))) {
+        if (drop.test(a.account(i))) {
+          dropped.add(a.id(i));
+        } else {
+          out.copy(a, i);
+        }
+        i++;
+      } else {
+        out.copy(b, j);
+        j++;
+      }
+    }
+    columns = out.columns;
+    return dropped;
+  }
+
+  /** Appends item i of {@code from} as it is there. Single writer. */
+  private void copy(View from, int i) {
+    String[] others = from.others(i);
+    List<String> contributors;
+    if (others == null) {
+      contributors = List.of();
+    } else {
+      String[] all = new String[others.length + 1];
+      all[0] = from.account(i);
+      System.arraycopy(others, 0, all, 1, others.length);
+      contributors = Arrays.asList(all);
+    }
+    add(from.id(i), from.category(i), from.account(i), from.meeting(i), from.author(i),
+        contributors, from.at(i), from.pos(i));
+  }
+
   /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
     return new View(columns);

@@ -50,9 +50,9 @@ final class Entities {
     final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     final SettingsScope settings = new SettingsScope();
-    final History<String> terms = new History<>();
+    final History<String> terms;
     /** Only real changes are recorded, so the first entry of each is always a grant. */
-    final History<Boolean>[] consents = histories(ConsentType.values().length);
+    final History<Boolean>[] consents;
     /**
      * The index of the ledger by account (issue 15: the server's listings read it, not a
      * replay of their own): the positions of every event that belongs to the account (its own,
@@ -82,10 +82,21 @@ final class Entities {
     }
 
     Account(String id, String owner, long at, long pos) {
+      this(id, owner, at, pos, new History<>(), histories(ConsentType.values().length));
+    }
+
+    /**
+     * An account whose terms and consent histories are {@code terms} and {@code consents} (the
+     * replicated index of an account a sharded projection stops holding in full).
+     */
+    Account(String id, String owner, long at, long pos, History<String> terms,
+        History<Boolean>[] consents) {
       this.id = id;
       this.owner = owner;
       this.at = at;
       this.pos = pos;
+      this.terms = terms;
+      this.consents = consents;
     }
   }
 

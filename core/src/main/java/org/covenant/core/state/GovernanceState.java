@@ -199,6 +199,105 @@ public final class GovernanceState {
         || event instanceof Event.ConsentGranted || event instanceof Event.ConsentWithdrawn;
   }
 
+  /**
+   * Keeps only the replicated index of {@code lost} (their creation, terms acceptances and
+   * consent histories, as {@link #skip} writes them) and drops everything else of theirs: users,
+   * groups, settings, meetings, content, data-rights entries and their index by account. The
+   * state is then the one a projection that never held them in full has (a cluster member whose
+   * accounts moved away, docs/CLUSTER.md, "Moves in the projection"). Single writer, as
+   * {@link #apply}; readers go on meanwhile (the accounts dropped must no longer be answered for).
+   */
+  public void prune(java.util.Collection<String> lost) {
+    java.util.Set<String> gone = new java.util.HashSet<>();
+    for (String id : lost) {
+      Account old = accounts.get(id);
+      if (old == null) {
+        continue;
+      }
+      gone.add(old.id);
+      Account index = new Account(old.id, old.owner, old.at, old.pos, old.terms, old.consents);
+      index.users.put(old.owner, new User(old.owner, Role.OWNER, null, old.at, old.pos));
+      Meeting[] ms = old.meetings;
+      for (int i = 0; i < old.meetingCount; i++) {
+        meetings.remove(ms[i].id);
+      }
+      accounts.put(old.id, index);
+    }
+    if (gone.isEmpty()) {
+      return;
+    }
+    for (String content : contents.merge(gone::contains, null)) {
+      rights.deleted.remove(content);
+    }
+    rights.valued.keySet().removeIf(k -> gone.contains(k.split("\0", -1)[1]));
+    rights.valuedAccounts.removeAll(gone);
+    rights.removed.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
+    rights.holds.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
+    rights.holdsOf.keySet().removeAll(gone);
+  }
+
+  /**
+   * Takes over in full the accounts {@code from} holds: {@code from} is a projection of those
+   * accounts alone (built from their events only, up to this head), and this one holds only
+   * their replicated index (a cluster member gaining accounts, docs/CLUSTER.md, "Moves in the
+   * projection"). The accounts are independent but for that index, so the state is then the
+   * one a projection that held them from the start has. {@code from} must not be used
+   * afterwards. Single writer.
+   *
+   * @throws IllegalArgumentException when {@code from} is ahead of this head, or holds an
+   *     account this projection does not index
+   */
+  public void adopt(GovernanceState from) {
+    if (from.head > head) {
+      throw new IllegalArgumentException("the accounts are at position " + from.head
+          + ", ahead of this projection's head " + head);
+    }
+    for (String id : from.accounts.keySet()) {
+      if (!accounts.containsKey(id)) {
+        throw new IllegalArgumentException("account `" + id + "` is not in this projection's "
+            + "index");
+      }
+    }
+    for (Account a : from.accounts.values()) {
+      Meeting[] ms = a.meetings;
+      for (int i = 0; i < a.meetingCount; i++) {
+        meetings.put(ms[i].id, ms[i]);
+      }
+      accounts.put(a.id, a);
+    }
+    if (from.contents.size() > 0) {
+      contents.merge(account -> false, from.contents);
+    }
+    rights.valued.putAll(from.rights.valued);
+    rights.valuedAccounts.addAll(from.rights.valuedAccounts);
+    rights.removed.putAll(from.rights.removed);
+    rights.holds.putAll(from.rights.holds);
+    rights.holdsOf.putAll(from.rights.holdsOf);
+    rights.deleted.putAll(from.rights.deleted);
+  }
+
+  /**
+   * Whether this projection holds the account in full (its creation is in the account's index
+   * by account), not only its replicated index ({@link #skip}).
+   */
+  public boolean holdsAccount(String account) {
+    Account a = accounts.get(account);
+    return a != null && a.events.size() > 0;
+  }
+
+  /**
+   * Whether this projection holds every account it indexes in full: the whole ledger's
+   * projection, not a cluster member's ({@link #holdsAccount}).
+   */
+  public boolean holdsEveryAccount() {
+    for (Account a : accounts.values()) {
+      if (a.events.size() == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether this projection holds the meeting (at the head). */
   public boolean holdsMeeting(String meeting) {
     return meetings.containsKey(meeting);
