@@ -82,11 +82,20 @@ export async function render(container, session, params) {
     return lastRows.find((x) => x.key === key) || null;
   }
 
+  // Picking a user, then a group, sends two requests; their answers may come back in either
+  // order. Only the answer to the newest request is drawn, so the table never shows a view the
+  // pickers no longer name.
+  let loads = 0;
+
   async function load() {
+    const mine = ++loads;
     table.setAttribute('aria-busy', 'true');
     const q = state.user ? { user: state.user } : { group: state.group };
     const data = await session.api.get('/v1/accounts/' + seg(session.account) + '/settings'
       + query(q));
+    if (mine !== loads) {
+      return;
+    }
     table.removeAttribute('aria-busy');
     draw(data);
   }

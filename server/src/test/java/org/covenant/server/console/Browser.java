@@ -84,6 +84,12 @@ final class Browser implements AutoCloseable {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
   }
 
+  /** Waits until the element's whole text matches {@code regex} (not only contains a part). */
+  void waitForTextMatching(String css, String regex) {
+    wait.until(ExpectedConditions.textMatches(By.cssSelector(css),
+        java.util.regex.Pattern.compile(regex)));
+  }
+
   void waitGone(String css) {
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(css)));
   }

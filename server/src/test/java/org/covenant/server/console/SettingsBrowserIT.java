@@ -136,7 +136,9 @@ class SettingsBrowserIT extends ConsoleBrowserBase {
     go("settings", "#pick-user");
     new Select(b.find("#pick-user")).selectByValue("");
     new Select(b.find("#pick-group")).selectByValue("eng");
-    b.waitForText("#settings-table caption", "group eng");
+    // The whole caption: the first view (a user's, which also names group eng) may still be
+    // on screen while the group view loads.
+    b.waitForTextMatching("#settings-table caption", "^Settings of [^,]+, group eng$");
     assertThat(b.find("#settings-table thead").getText())
         .contains("Effective for members of eng");
     new Select(b.find("#row-ai_companion-meeting_summary select[data-level=group]"))
