@@ -84,6 +84,10 @@ public final class BenchCommand implements Runnable {
         description = "-Xmx of the JVM that opens the ledger (default 8g).")
     String openHeap;
 
+    @Option(names = "--no-open",
+        description = "Only import: skip the two measuring opens (a ledger another bench reads).")
+    boolean noOpen;
+
     @CommandLine.Mixin PgLedgerOption pg;
 
     @Override
@@ -168,9 +172,11 @@ public final class BenchCommand implements Runnable {
           .getSystemLoadAverage());
       json.put("ledger_bytes", pg.db.isPresent() ? pgBytes(config) : bytes(data, "ledger.db"));
       json.put("log_bytes", bytes(data, "log"));
-      // First without a checkpoint (a full replay; its close writes one), then with it.
-      json.set("open", openInChild(false));
-      json.set("open_with_checkpoint", openInChild(true));
+      if (!noOpen) {
+        // First without a checkpoint (a full replay; its close writes one), then with it.
+        json.set("open", openInChild(false));
+        json.set("open_with_checkpoint", openInChild(true));
+      }
       out.println(Json.line(json));
       out.flush();
       return 0;
