@@ -586,26 +586,31 @@ public final class Ledger implements AutoCloseable {
     if (accounts.isEmpty() || after >= upTo) {
       return;
     }
-    // Windows of PAGE positions (bounded queries), the next read while one is applied.
+    WindowRead read = (from, until) -> shard.readAccounts(from, until, accounts);
+    windows(after, upTo, read, read, e -> applyStored(s, e), shown);
+  }
+
+  /**
+   * Walks the positions after {@code after} up to {@code upTo} in windows of {@link #PAGE}
+   * (bounded queries): reads the first with {@code first} here, each next one with {@code ahead}
+   * on the ledger's reader thread while the current one is applied, event by event, then shown.
+   * A failure cancels the window being read and is thrown as it was.
+   */
+  private static void windows(long after, long upTo, WindowRead first,
+      WindowRead ahead, Consumer<StoredEvent> apply, Consumer<List<StoredEvent>> shown) {
     long to = Math.min(upTo, after + PAGE);
-    List<StoredEvent> page = shard.readAccounts(after, to, accounts);
+    List<StoredEvent> page = first.read(after, to);
     while (true) {
       CompletableFuture<List<StoredEvent>> next = null;
       if (to < upTo) {
         long from = to;
         long until = Math.min(upTo, to + PAGE);
         to = until;
-        next = CompletableFuture.supplyAsync(() -> shard.readAccounts(from, until, accounts),
-            READER);
+        next = CompletableFuture.supplyAsync(() -> ahead.read(from, until), READER);
       }
       try {
         for (StoredEvent e : page) {
-          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
-          if (o instanceof Outcome.Rejected r) {
-            throw new StoreException(StoreException.CORRUPT, "stored event at position "
-                + e.position() + " (" + e.event().type() + ") is rejected on replay: "
-                + r.rejection().code().code() + ": " + r.rejection().message());
-          }
+          apply.accept(e);
         }
         if (!page.isEmpty()) {
           shown.accept(page);
@@ -629,6 +634,23 @@ public final class Ledger implements AutoCloseable {
       }
     }
   }
+
+  /** Applies a stored event (checked): the store holds only accepted events. */
+  private static void applyStored(GovernanceState s, StoredEvent e) {
+    Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
+    if (o instanceof Outcome.Rejected r) {
+      throw new StoreException(StoreException.CORRUPT, "stored event at position "
+          + e.position() + " (" + e.event().type() + ") is rejected on replay: "
+          + r.rejection().code().code() + ": " + r.rejection().message());
+    }
+  }
+
+  /** A read of the events in positions ({@code from}, {@code until}]. */
+  @FunctionalInterface
+  private interface WindowRead {
+    List<StoredEvent> read(long from, long until);
+  }
+
 
   /** Whether the projection holds some accounts only ({@link #reshard}, {@link #openShard}). */
   public boolean sharded() {
@@ -762,58 +784,18 @@ public final class Ledger implements AutoCloseable {
         owned.add(a);
       }
     }
-    long from = s.head();
-    long to = Math.min(upTo, from + PAGE);
-    List<StoredEvent> page = shard.readShard(from, to, owned);
-    while (true) {
-      CompletableFuture<List<StoredEvent>> next = null;
-      if (to < upTo) {
-        long after = to;
-        long until = Math.min(upTo, to + PAGE);
-        to = until;
-        if (shard instanceof EventRows.RawShardReads raw) {
-          // Decoded there too (on the common pool's threads as well): only the apply is here.
-          next = CompletableFuture.supplyAsync(
-              () -> raw.readShardRaw(after, until, owned).decode(), READER);
-        } else {
-          next = CompletableFuture.supplyAsync(() -> shard.readShard(after, until, owned),
-              READER);
-        }
+    WindowRead first = (from, until) -> shard.readShard(from, until, owned);
+    // Windows read ahead are decoded on the reader thread too: only the apply is here.
+    WindowRead ahead = shard instanceof EventRows.RawShardReads raw
+        ? (from, until) -> raw.readShardRaw(from, until, owned).decode()
+        : first;
+    windows(s.head(), upTo, first, ahead, e -> {
+      if (projects(s, e.event(), owns)) {
+        applyStored(s, e);
+      } else {
+        s.skip(e.event(), e.position());
       }
-      try {
-        for (StoredEvent e : page) {
-          if (!projects(s, e.event(), owns)) {
-            s.skip(e.event(), e.position());
-            continue;
-          }
-          Outcome o = s.applyAt(e.event(), e.position(), GlobalIds.NONE);
-          if (o instanceof Outcome.Rejected r) {
-            throw new StoreException(StoreException.CORRUPT, "stored event at position "
-                + e.position() + " (" + e.event().type() + ") is rejected on replay: "
-                + r.rejection().code().code() + ": " + r.rejection().message());
-          }
-        }
-        if (!page.isEmpty()) {
-          shown.accept(page);
-        }
-      } catch (RuntimeException e) {
-        if (next != null) {
-          next.cancel(false);
-        }
-        throw e;
-      }
-      if (next == null) {
-        break;
-      }
-      try {
-        page = next.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException cause) {
-          throw cause;
-        }
-        throw e;
-      }
-    }
+    }, shown);
     if (s.head() < upTo) {
       List<StoredEvent> last = store.read(upTo - 1, 1);
       if (last.isEmpty() || last.get(0).position() != upTo) {
