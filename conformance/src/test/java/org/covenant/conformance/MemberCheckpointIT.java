@@ -48,7 +48,7 @@ class MemberCheckpointIT {
   }
 
   private static void run(long seed) throws Exception {
-    String url = pgUrl();
+    String url = PgUrl.get();
     String schema = "covenant_mckpt_" + java.util.UUID.randomUUID().toString()
         .replace("-", "").substring(0, 12);
     LedgerConfig.Postgres config = new LedgerConfig.Postgres(url, schema, 4,
@@ -156,22 +156,5 @@ class MemberCheckpointIT {
       live.add(new Members.Member("m" + i, "http://m" + i, false, Instant.EPOCH, 1000));
     }
     return a -> Members.owner(live, a).orElseThrow().id().equals(self);
-  }
-
-  /** As {@code ShardedProjectionIT}'s. */
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank()
-        ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : env;
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new java.sql.SQLException("connection not valid");
-      }
-      return url;
-    } catch (java.sql.SQLException e) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(env != null && !env.isBlank(),
-          "PostgreSQL tests skipped: nothing at " + url + "; set COVENANT_TEST_PG_URL");
-      throw new IllegalStateException(url + " does not answer: " + e.getMessage(), e);
-    }
   }
 }

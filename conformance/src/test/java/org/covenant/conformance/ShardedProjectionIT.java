@@ -75,31 +75,9 @@ class ShardedProjectionIT {
     }
   }
 
-  /**
-   * {@code COVENANT_TEST_PG_URL}, else the CI default; skipped only when the variable is unset
-   * and nothing answers there (as the store's PostgreSQL tests, whose helper is in the store's
-   * test jar: on this module's class path its classes would count as main code for
-   * {@link LayeringTest}).
-   */
-  private static String pgUrl() {
-    String env = System.getenv("COVENANT_TEST_PG_URL");
-    String url = env == null || env.isBlank()
-        ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : env;
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
-      if (!c.isValid(5)) {
-        throw new java.sql.SQLException("connection not valid");
-      }
-      return url;
-    } catch (java.sql.SQLException e) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(env != null && !env.isBlank(),
-          "PostgreSQL tests skipped: nothing at " + url + "; set COVENANT_TEST_PG_URL");
-      throw new IllegalStateException(url + " does not answer: " + e.getMessage(), e);
-    }
-  }
-
   /** One cluster over a fresh schema: {@code before} members, then {@code after}. */
   private static void run(long seed, int before, int after) {
-    String url = pgUrl();
+    String url = PgUrl.get();
     String schema = "covenant_shard_" + java.util.UUID.randomUUID().toString()
         .replace("-", "").substring(0, 12);
     LedgerConfig.Postgres config = new LedgerConfig.Postgres(url, schema, 4,
