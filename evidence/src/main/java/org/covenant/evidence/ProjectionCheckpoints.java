@@ -64,8 +64,36 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the log stands, for the writer: a data directory's feed, or a cluster member's view of
+   * the shared log (which another member may write).
+   */
+  public interface Points {
+    /** The log's point now, at a position the projection has reached; empty when none. */
+    Optional<LedgerFeed.LogPoint> now();
+
+    /** Brings the log (or this process's view of it) level with the ledger, before a last write. */
+    void catchUp();
+
+    /** A data directory's own feed. */
+    static Points of(LedgerFeed feed) {
+      Objects.requireNonNull(feed, "feed");
+      return new Points() {
+        @Override
+        public Optional<LedgerFeed.LogPoint> now() {
+          return Optional.of(feed.logPoint());
+        }
+
+        @Override
+        public void catchUp() {
+          feed.catchUp();
+        }
+      };
+    }
+  }
+
   private final CheckpointStore store;
-  private final LedgerFeed feed;
+  private final Points points;
   private final Ledger ledger;
   private final Policy policy;
   private final ScheduledExecutorService thread;
@@ -73,10 +101,10 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   private long lastWrittenNanos = System.nanoTime();
   private volatile boolean closed;
 
-  private ProjectionCheckpoints(CheckpointStore store, LedgerFeed feed, Ledger ledger,
+  private ProjectionCheckpoints(CheckpointStore store, Points points, Ledger ledger,
       Policy policy, boolean background) {
     this.store = store;
-    this.feed = feed;
+    this.points = points;
     this.ledger = ledger;
     this.policy = policy;
     // The newest stored one is checked before the first write relies on it (lastValid).
@@ -102,8 +130,14 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    */
   public static List<Ledger.Start> candidates(CheckpointStore store, TiledLog log,
       List<String> warnings) {
+    return candidates(safeList(store), log, warnings);
+  }
+
+  /** As above, over stored checkpoints the caller chose (a cluster member's, in its order). */
+  public static List<Ledger.Start> candidates(List<CheckpointStore.Stored> stored, TiledLog log,
+      List<String> warnings) {
     List<Ledger.Start> out = new ArrayList<>();
-    for (CheckpointStore.Stored s : safeList(store)) {
+    for (CheckpointStore.Stored s : stored) {
       ProjectionCheckpoint.FrameCheck checked =
           ProjectionCheckpoint.check(CheckpointStore.source(s));
       String problem;
@@ -211,13 +245,23 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    */
   public static ProjectionCheckpoints start(CheckpointStore store, LedgerFeed feed,
       Ledger ledger, Policy policy) {
-    return new ProjectionCheckpoints(store, feed, ledger, policy, true);
+    return new ProjectionCheckpoints(store, Points.of(feed), ledger, policy, true);
+  }
+
+  /**
+   * As {@link #start}, at the points {@code points} gives: a cluster member's checkpoints
+   * (docs/CLUSTER.md, "Checkpoints"), at positions the shared log has covered. Only the
+   * store's own checkpoints ({@link CheckpointStore.Stored#mine}) count as the last one.
+   */
+  public static ProjectionCheckpoints start(CheckpointStore store, Points points,
+      Ledger ledger, Policy policy) {
+    return new ProjectionCheckpoints(store, points, ledger, policy, true);
   }
 
   /** As {@link #start} without the background thread: checkpoints on {@link #writeNow}/close. */
   public static ProjectionCheckpoints manual(CheckpointStore store, LedgerFeed feed,
       Ledger ledger, Policy policy) {
-    return new ProjectionCheckpoints(store, feed, ledger, policy, false);
+    return new ProjectionCheckpoints(store, Points.of(feed), ledger, policy, false);
   }
 
   /**
@@ -229,6 +273,9 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     if (lastPosition < 0) {
       lastPosition = 0;
       for (CheckpointStore.Stored s : safeList(store)) {
+        if (!s.mine()) {
+          continue;
+        }
         ProjectionCheckpoint.FrameCheck c =
             ProjectionCheckpoint.check(CheckpointStore.source(s));
         if (c instanceof ProjectionCheckpoint.FrameCheck.Valid) {
@@ -242,7 +289,11 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
   private void tick() {
     try {
-      LedgerFeed.LogPoint point = feed.logPoint();
+      Optional<LedgerFeed.LogPoint> now = points.now();
+      if (now.isEmpty()) {
+        return;
+      }
+      LedgerFeed.LogPoint point = now.get();
       long fresh = point.position() - lastValid();
       boolean due = fresh >= policy.everyEvents() || (fresh > 0
           && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos());
@@ -259,12 +310,12 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    * unless one is already there; returns the position written.
    */
   public synchronized Optional<Long> writeNow() throws IOException {
-    feed.catchUp();
-    LedgerFeed.LogPoint point = feed.logPoint();
-    if (point.position() <= lastValid()) {
+    points.catchUp();
+    Optional<LedgerFeed.LogPoint> point = points.now();
+    if (point.isEmpty() || point.get().position() <= lastValid()) {
       return Optional.empty();
     }
-    return Optional.of(write(point));
+    return Optional.of(write(point.get()));
   }
 
   private synchronized long write(LedgerFeed.LogPoint point) throws IOException {
@@ -301,8 +352,9 @@ public final class ProjectionCheckpoints implements AutoCloseable {
         thread.shutdown();
         thread.awaitTermination(1, TimeUnit.MINUTES);
       }
-      feed.catchUp();
-      if (feed.logPoint().position() - lastPosition() >= policy.minEvents()) {
+      points.catchUp();
+      Optional<LedgerFeed.LogPoint> point = points.now();
+      if (point.isPresent() && point.get().position() - lastPosition() >= policy.minEvents()) {
         writeNow();
       }
     } catch (IOException | RuntimeException e) {
