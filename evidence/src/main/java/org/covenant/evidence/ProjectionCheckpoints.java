@@ -75,6 +75,15 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     /** Brings the log (or this process's view of it) level with the ledger, before a last write. */
     void catchUp();
 
+    /**
+     * A count that changes whenever the projection's set of accounts changes (a cluster
+     * member's moves, {@link Ledger#accountsMoved}); constant for a whole ledger's projection.
+     * A checkpoint of another set is out of date even at the same position.
+     */
+    default long shape() {
+      return 0;
+    }
+
     /** A data directory's own feed. */
     static Points of(LedgerFeed feed) {
       Objects.requireNonNull(feed, "feed");
@@ -99,10 +108,21 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private long lastPosition;
   private long lastWrittenNanos = System.nanoTime();
+  /** The shape of the newest checkpoint (see {@link Points#shape}); another: one is due. */
+  private volatile long writtenShape;
+  private long seenShape;
+  private long shapeSeenAt = System.nanoTime();
   private volatile boolean closed;
 
   private ProjectionCheckpoints(CheckpointStore store, Points points, Ledger ledger,
       Policy policy, boolean background) {
+    this(store, points, ledger, policy, background, points.shape());
+  }
+
+  private ProjectionCheckpoints(CheckpointStore store, Points points, Ledger ledger,
+      Policy policy, boolean background, long writtenShape) {
+    this.writtenShape = writtenShape;
+    this.seenShape = points.shape();
     this.store = store;
     this.points = points;
     this.ledger = ledger;
@@ -258,6 +278,18 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     return new ProjectionCheckpoints(store, points, ledger, policy, true);
   }
 
+  /**
+   * As {@link #start(CheckpointStore, Points, Ledger, Policy)}, the newest stored checkpoint
+   * being of shape {@code writtenShape} ({@link Points#shape}): when the projection's shape is
+   * another (a member that opened from another member's checkpoint, or moved accounts since), a
+   * checkpoint of the projection as it is becomes due once the shape has held for six
+   * {@link Policy#interval}s, at the same position if nothing is new, and at a clean shutdown.
+   */
+  public static ProjectionCheckpoints start(CheckpointStore store, Points points,
+      Ledger ledger, Policy policy, long writtenShape) {
+    return new ProjectionCheckpoints(store, points, ledger, policy, true, writtenShape);
+  }
+
   /** As {@link #start} without the background thread: checkpoints on {@link #writeNow}/close. */
   public static ProjectionCheckpoints manual(CheckpointStore store, LedgerFeed feed,
       Ledger ledger, Policy policy) {
@@ -295,8 +327,17 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       }
       LedgerFeed.LogPoint point = now.get();
       long fresh = point.position() - lastValid();
+      long shape = points.shape();
+      if (shape != seenShape) {
+        seenShape = shape;
+        shapeSeenAt = System.nanoTime();
+      }
+      // A share that moves settles first: members joining one after another move it again.
+      boolean reshaped = shape != writtenShape
+          && System.nanoTime() - shapeSeenAt >= 6 * policy.interval().toNanos();
       boolean due = fresh >= policy.everyEvents() || (fresh > 0
-          && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos());
+          && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos())
+          || (reshaped && fresh >= 0);
       if (due) {
         write(point);
       }
@@ -312,19 +353,28 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   public synchronized Optional<Long> writeNow() throws IOException {
     points.catchUp();
     Optional<LedgerFeed.LogPoint> point = points.now();
-    if (point.isEmpty() || point.get().position() <= lastValid()) {
+    if (point.isEmpty() || stale(point.get().position())) {
       return Optional.empty();
     }
     return Optional.of(write(point.get()));
   }
 
+  /** Whether a checkpoint at {@code position} would add nothing to the newest one. */
+  private boolean stale(long position) {
+    long last = lastValid();
+    return position < last || (position == last && points.shape() == writtenShape);
+  }
+
   private synchronized long write(LedgerFeed.LogPoint point) throws IOException {
-    if (point.position() <= lastValid()) {
+    if (stale(point.position())) {
       return lastPosition;
     }
     long t0 = System.nanoTime();
+    // Read before the write: a move during it makes the ledger refuse the checkpoint.
+    long shape = points.shape();
     store.write(point.position(), out -> ledger.writeCheckpoint(point.position(), point.size(),
         point.root(), out));
+    writtenShape = shape;
     lastPosition = point.position();
     lastWrittenNanos = System.nanoTime();
     LOG.log(System.Logger.Level.INFO, "projection checkpoint at position " + point.position()
@@ -354,7 +404,8 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       }
       points.catchUp();
       Optional<LedgerFeed.LogPoint> point = points.now();
-      if (point.isPresent() && point.get().position() - lastPosition() >= policy.minEvents()) {
+      if (point.isPresent() && (point.get().position() - lastPosition() >= policy.minEvents()
+          || points.shape() != writtenShape)) {
         writeNow();
       }
     } catch (IOException | RuntimeException e) {

@@ -105,20 +105,23 @@ public final class ClusterDeployment {
           : account -> false;
       long t0 = System.nanoTime();
       List<String> warnings = new java.util.ArrayList<>();
+      Optional<String> from;
+      boolean own;
       try (MemberCheckpoints.Starts starts = MemberCheckpoints.starts(db, store, warnings)) {
         main = Namespace.openShard("main", ledger, catalog, expected,
             DecisionLog.over(PgBackings.decisions(db, id)), clock, config.staleAfter(),
             starts.starts());
+        from = main.ledger().startedFrom();
+        own = starts.own(from);
       }
       long openMillis = (System.nanoTime() - t0) / 1_000_000;
-      Optional<String> from = main.ledger().startedFrom();
       System.err.println("covenant: member " + id + " opened its projection "
           + from.map(f -> "from checkpoint " + f).orElse("without a checkpoint") + " in "
           + openMillis + " ms (head " + main.ledger().head() + ")");
       TokenStore tokens = TokenStore.over(PgBackings.tokens(db));
       Optional<String> secret = operatorOnce(db, tokens, clock);
       node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
-      node.checkpoints(store, checkpoints, from, openMillis, identity);
+      node.checkpoints(store, checkpoints, from, own, openMillis, identity);
       store = null;
       Namespace projected = main;
       node.sharding(new LedgerShard(main.ledger()), () -> projected.directory().accountIds(),

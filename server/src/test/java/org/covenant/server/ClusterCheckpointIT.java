@@ -101,6 +101,7 @@ class ClusterCheckpointIT {
         JsonNode ck = m.getValue().get("/v1/cluster").json().path("member").path("checkpoint");
         assertThat(ck.path("started_from").asText()).as(ck.toString())
             .contains("of member `" + m.getKey() + "`");
+        assertThat(ck.path("started_from_own").asBoolean()).as(ck.toString()).isTrue();
       }
       waitSettled(List.of(a, b), 2);
       assertFreshShares(pg, Map.of(idA, run.get(0), idB, run.get(1)));
@@ -114,7 +115,12 @@ class ClusterCheckpointIT {
 
     // Every stored checkpoint damaged (one byte of its body flipped): ignored, A starts
     // without one and is a fresh member.
+    java.sql.Timestamp damaged;
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+        rs.next();
+        damaged = rs.getTimestamp(1);
+      }
       assertThat(st.executeUpdate("UPDATE " + schema + ".member_checkpoint SET body = "
           + "set_byte(body, length(body) / 2, 255 - get_byte(body, length(body) / 2))"))
           .isPositive();
@@ -131,8 +137,47 @@ class ClusterCheckpointIT {
         assertThat(a.post("/v1/decisions", training("k" + i)).body()).as("k" + i)
             .isEqualTo(decided.get("k" + i));
       }
+      // No checkpoint of its own to match its share: it writes one of its projection as it is,
+      // at the same position, once its share has settled.
+      long head = run.get(0).namespaces().main().ledger().head();
+      waitFor(() -> {
+        try {
+          return rewritten(url, schema, idA, head, damaged);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+      // A member on a fresh data directory (a new id) starts from another member's checkpoint
+      // (A's, the only one intact) and moves it to its own share.
+      run.add(open(tmp.resolve("c"), pg).server().start());
+      TestClient c = new TestClient(run.get(1).url(), operator);
+      String idC = c.get("/v1/cluster").json().path("self").asText();
+      assertThat(idC).isNotIn(idA, idB);
+      ck = c.get("/v1/cluster").json().path("member").path("checkpoint");
+      assertThat(ck.path("started_from").asText()).as(ck.toString())
+          .contains("of member `" + idA + "`");
+      assertThat(ck.path("started_from_own").asBoolean()).as(ck.toString()).isFalse();
+      waitSettled(List.of(a, c), 2);
+      assertFreshShares(pg, Map.of(idA, run.get(0), idC, run.get(1)));
     } finally {
       closeAll(run);
+    }
+  }
+
+  /** Whether {@code member}'s checkpoint at {@code position} was written again since. */
+  private static boolean rewritten(String url, String schema, String member, long position,
+      java.sql.Timestamp since) throws Exception {
+    try (Connection c = DriverManager.getConnection(url);
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + schema
+            + ".member_checkpoint WHERE member = ? AND position = ? AND written_at > ?")) {
+      ps.setString(1, member);
+      ps.setLong(2, position);
+      ps.setTimestamp(3, since);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
     }
   }
 

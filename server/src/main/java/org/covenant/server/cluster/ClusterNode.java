@@ -126,6 +126,7 @@ public final class ClusterNode implements ClusterView, Routing {
   private org.covenant.evidence.ProjectionCheckpoints.Policy checkpointPolicy;
   private volatile org.covenant.evidence.ProjectionCheckpoints checkpointWriter;
   private String startedFrom;
+  private boolean startedFromOwn;
   private long openMillis = -1;
   private AutoCloseable identity = () -> { };
 
@@ -209,13 +210,15 @@ public final class ClusterNode implements ClusterView, Routing {
    * Writes this member's projection checkpoints into {@code store} as {@code policy} says, from
    * {@link #start} on (not for a {@code --route-only} member, whose projection is the index
    * alone), and at a clean shutdown before the member leaves; records how the projection was
-   * opened ({@code startedFrom}: the checkpoint it started from, if any; {@code openMillis})
+   * opened ({@code startedFrom}: the checkpoint it started from, if any, {@code startedFromOwn}
+   * whether this member wrote it; {@code openMillis})
    * for {@code GET /v1/cluster}. {@code identity} (the member id's lock) is released at close.
    * Call before {@link #start}. Returns this.
    */
   public ClusterNode checkpoints(org.covenant.store.CheckpointStore store,
       org.covenant.evidence.ProjectionCheckpoints.Policy policy, Optional<String> startedFrom,
-      long openMillis, AutoCloseable identity) {
+      boolean startedFromOwn, long openMillis, AutoCloseable identity) {
+    this.startedFromOwn = startedFromOwn;
     this.checkpointStore = store;
     this.checkpointPolicy = policy;
     this.startedFrom = startedFrom.orElse(null);
@@ -276,9 +279,12 @@ public final class ClusterNode implements ClusterView, Routing {
     beat();
     own();
     if (checkpointStore != null && owns) {
+      // Opened from its own checkpoint and moved nothing since: that checkpoint is of this
+      // share (shape 0). Else (none, another member's, or accounts moved) one of the share as
+      // it is becomes due once it has settled.
       checkpointWriter = org.covenant.evidence.ProjectionCheckpoints.start(checkpointStore,
           MemberCheckpoints.points(() -> log, () -> feed, main), main.ledger(),
-          checkpointPolicy);
+          checkpointPolicy, startedFromOwn ? 0 : -1);
     }
     long tick = timing.tick().toMillis();
     threads.scheduleWithFixedDelay(this::beat, tick, tick, TimeUnit.MILLISECONDS);
@@ -912,6 +918,7 @@ public final class ClusterNode implements ClusterView, Routing {
     } else {
       ck.put("started_from", startedFrom);
     }
+    ck.put("started_from_own", startedFromOwn);
     ck.put("open_ms", openMillis);
     org.covenant.evidence.ProjectionCheckpoints w = checkpointWriter;
     ck.put("last_written", w == null ? 0 : w.lastPosition());

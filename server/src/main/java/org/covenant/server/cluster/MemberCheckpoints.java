@@ -162,8 +162,13 @@ public final class MemberCheckpoints {
    * the open returns (the ledger compares its event with the log's leaf) and then closes it.
    * No log yet: no start (a checkpoint is never trusted without the log's root).
    */
-  public record Starts(List<Ledger.Start> starts, Optional<TiledLog> log)
-      implements AutoCloseable {
+  public record Starts(List<Ledger.Start> starts, java.util.Set<String> own,
+      Optional<TiledLog> log) implements AutoCloseable {
+    /** Whether {@code startedFrom} ({@link Ledger#startedFrom}) is one of this member's. */
+    public boolean own(Optional<String> startedFrom) {
+      return startedFrom.isPresent() && own.contains(startedFrom.get());
+    }
+
     @Override
     public void close() {
       log.ifPresent(TiledLog::close);
@@ -174,10 +179,11 @@ public final class MemberCheckpoints {
   public static Starts starts(ClusterDb db, CheckpointStore store, List<String> warnings) {
     Optional<String> key = PgLogStorage.storedKey(db);
     if (key.isEmpty()) {
-      return new Starts(List.of(), Optional.empty());
+      return new Starts(List.of(), java.util.Set.of(), Optional.empty());
     }
     TiledLog log = ClusterNode.readOnly(db, key.get());
     List<CheckpointStore.Stored> chosen = new ArrayList<>();
+    java.util.Set<String> own = new java.util.HashSet<>();
     int mine = 0;
     int others = 0;
     List<CheckpointStore.Stored> all;
@@ -190,9 +196,13 @@ public final class MemberCheckpoints {
     for (CheckpointStore.Stored s : all) {
       if (s.mine() ? mine++ < MINE : others++ < OTHERS) {
         chosen.add(s);
+        if (s.mine()) {
+          own.add(s.describe());
+        }
       }
     }
-    return new Starts(ProjectionCheckpoints.candidates(chosen, log, warnings), Optional.of(log));
+    return new Starts(ProjectionCheckpoints.candidates(chosen, log, warnings), own,
+        Optional.of(log));
   }
 
   /**
@@ -228,6 +238,11 @@ public final class MemberCheckpoints {
           l.refresh();
         }
         main.refresh();
+      }
+
+      @Override
+      public long shape() {
+        return main.ledger().accountsMoved();
       }
     };
   }
