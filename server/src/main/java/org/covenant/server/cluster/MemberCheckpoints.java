@@ -29,9 +29,15 @@ import org.covenant.store.Ledger;
  */
 public final class MemberCheckpoints {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-  /** Tried at open: this member's newest two, then the newest two of any other member. */
+  /**
+   * Tried at open: this member's newest two, and no other member's. Another member's checkpoint
+   * would be a valid start (the open moves it to this member's share), but it holds about 1/N of
+   * this member's share (rendezvous hashing gives a live member's accounts to it, not to this
+   * one), and loading the rest by account after restoring it cost more than opening without a
+   * checkpoint (docs/BENCHMARKS.md, "Member checkpoints": 1M events, a third of the accounts).
+   */
   private static final int MINE = 2;
-  private static final int OTHERS = 2;
+  private static final int OTHERS = 0;
 
   private MemberCheckpoints() {}
 
@@ -175,7 +181,7 @@ public final class MemberCheckpoints {
     }
   }
 
-  /** See {@link Starts}: this member's newest two, then the two newest of others. */
+  /** See {@link Starts}: this member's newest two ({@link #MINE}). */
   public static Starts starts(ClusterDb db, CheckpointStore store, List<String> warnings) {
     Optional<String> key = PgLogStorage.storedKey(db);
     if (key.isEmpty()) {
