@@ -69,7 +69,7 @@ class ClusterCheckpointIT {
       waitSettled(List.of(a, b), 2);
       for (int i = 0; i < ACCOUNTS; i++) {
         TestClient.Response r = (i % 2 == 0 ? a : b).post("/v1/events",
-            account("k" + i, BASE.plusSeconds(10L * i)));
+            ClusterRoutingIT.account("k" + i, BASE.plusSeconds(10L * i)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
       }
       for (int i = 0; i < ACCOUNTS; i++) {
@@ -231,19 +231,6 @@ class ClusterCheckpointIT {
     for (CovenantServer s : servers) {
       s.close();
     }
-  }
-
-  private static String account(String id, Instant t) {
-    return "{\"events\":["
-        + "{\"type\":\"account.created\",\"at\":\"" + t + "\",\"account\":\"" + id
-        + "\",\"owner\":\"o-" + id + "\"},"
-        + "{\"type\":\"terms.accepted\",\"at\":\"" + t.plusSeconds(1) + "\",\"account\":\""
-        + id + "\",\"terms\":\"default\",\"by\":\"o-" + id + "\"},"
-        + "{\"type\":\"consent.granted\",\"at\":\"" + t.plusSeconds(2) + "\",\"account\":\""
-        + id + "\",\"consent\":\"ai_training\",\"by\":\"o-" + id + "\"},"
-        + "{\"type\":\"content.created\",\"at\":\"" + t.plusSeconds(3) + "\",\"content\":\"" + id
-        + ":c1\",\"category\":\"customer_content.transcript\",\"account\":\"" + id
-        + "\",\"contributors\":[\"" + id + "\"]}]}";
   }
 
   private static String training(String account) {
