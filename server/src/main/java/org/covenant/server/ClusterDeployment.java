@@ -79,8 +79,8 @@ public final class ClusterDeployment {
   /**
    * As above, the member's projection checkpoints written as {@code checkpoints} says
    * (docs/CLUSTER.md, "Member checkpoints in the server"): the member keeps its id in {@code
-   * DIR/cluster/member-id}, opens from its own checkpoint (else another member's, else none) and
-   * writes its own in the background and at a clean shutdown.
+   * DIR/cluster/member-id}, opens from its own checkpoint (else without one) and writes its own
+   * in the background, when its share changed, and at a clean shutdown.
    */
   public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
       ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,

@@ -207,8 +207,62 @@ public final class MemberCheckpoints {
         }
       }
     }
-    return new Starts(ProjectionCheckpoints.candidates(chosen, log, warnings), own,
-        Optional.of(log));
+    List<Ledger.Start> starts = new ArrayList<>();
+    for (CheckpointStore.Stored s : chosen) {
+      starts.add(checkedWhenTried(s, log, warnings));
+    }
+    return new Starts(starts, own, Optional.of(log));
+  }
+
+  /**
+   * {@code s} as a start checked against the log only when the open tries it (the frame check
+   * reads the whole checkpoint: the older one is read only if the newer fails).
+   */
+  private static Ledger.Start checkedWhenTried(CheckpointStore.Stored s, TiledLog log,
+      List<String> warnings) {
+    return new Ledger.Start() {
+      private Ledger.Start checked;
+      private String problem;
+
+      private Optional<Ledger.Start> check() {
+        if (checked == null && problem == null) {
+          List<String> found = new ArrayList<>();
+          List<Ledger.Start> ok = ProjectionCheckpoints.candidates(List.of(s), log, found);
+          warnings.addAll(found);
+          if (ok.isEmpty()) {
+            problem = found.isEmpty() ? "it does not hold against the log" : found.get(0);
+          } else {
+            checked = ok.get(0);
+          }
+        }
+        return Optional.ofNullable(checked);
+      }
+
+      @Override
+      public long position() {
+        return s.position();
+      }
+
+      @Override
+      public Optional<String> mismatch(org.covenant.core.spi.StoredEvent atPosition) {
+        return check().map(c -> c.mismatch(atPosition)).orElseGet(() -> Optional.of(problem));
+      }
+
+      @Override
+      public org.covenant.core.state.GovernanceState restore(Predicate<String> knownTerms)
+          throws IOException {
+        Optional<Ledger.Start> c = check();
+        if (c.isEmpty()) {
+          throw new IOException(problem);
+        }
+        return c.get().restore(knownTerms);
+      }
+
+      @Override
+      public String describe() {
+        return s.describe();
+      }
+    };
   }
 
   /**
