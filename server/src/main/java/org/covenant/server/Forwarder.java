@@ -45,6 +45,18 @@ final class Forwarder {
   static final String HOP = "Covenant-Forwarded-By";
   /** The header of a forwarded answer: the id of the member that answered it. */
   static final String SERVED_BY = "Covenant-Served-By";
+  /**
+   * The header of a forwarded request: the ledger head the forwarding member has read. The owner
+   * reads the ledger at least that far before it answers, so what a client wrote through one
+   * member (a spanning batch, appended there) is seen by its next request, wherever it goes.
+   */
+  static final String SEEN_HEAD = "Covenant-Seen-Head";
+  /**
+   * Set on a {@code POST /v1/events} whose accounts have different owners, none of which holds
+   * them all: the accounts, which this member loads to validate and append the batch itself
+   * (docs/CLUSTER.md, "Batches that span owners").
+   */
+  static final String SPAN = "covenant.span";
   /** Set on a decision whose account's owner could not answer: decide as if stale. */
   static final String OWNER_UNAVAILABLE = "covenant.owner-unavailable";
   /** How long a request waits for an account moving to this member. */
@@ -54,7 +66,7 @@ final class Forwarder {
   private static final Set<String> NOT_COPIED = Set.of("connection", "content-length", "date",
       "expect", "from", "host", "upgrade", "via", "warning", "keep-alive", "te", "trailer",
       "transfer-encoding", "proxy-connection", "http2-settings", "accept-encoding",
-      HOP.toLowerCase(Locale.ROOT));
+      HOP.toLowerCase(Locale.ROOT), SEEN_HEAD.toLowerCase(Locale.ROOT));
 
   /** What a forward came to. */
   private enum Sent { ANSWERED, NOT_REACHED, MOVING }
@@ -114,6 +126,7 @@ final class Forwarder {
     boolean forwarded = ctx.header(HOP) != null;
     if (forwarded) {
       routing.count(Routing.Counter.SERVED_FOR_OTHERS);
+      readTo(ctx.header(SEEN_HEAD));
     }
     Routing.Place remoteNs = ctx.attribute(REMOTE_NAMESPACE);
     if (remoteNs instanceof Routing.Remote rem) {
@@ -149,20 +162,7 @@ final class Forwarder {
       return false;
     }
     if (accounts.size() > 1 && spansOwners(accounts)) {
-      // A batch of several owners' accounts: applied here when this member's projection holds
-      // every one of them (the store validates appends against its true head), else refused.
-      for (String a : accounts) {
-        if (!routing.projects(a)) {
-          Routing.Place mine = routing.place(a);
-          String other = accounts.stream().filter(b -> !routing.place(b).equals(mine))
-              .findFirst().orElse(a);
-          throw new ServerException("batch_spans_owners", 400, key.endsWith("events")
-              ? "events" : "requests", "`" + other + "` and `" + a + "` are owned by "
-              + "different cluster members and this member does not project `" + a + "`: send "
-              + "one batch per account");
-        }
-      }
-      return false;
+      return spanHere(ctx, key, accounts);
     }
     Routing.Place p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
@@ -195,6 +195,10 @@ final class Forwarder {
     // once more, unless the view still names the member that did not answer.
     routing.refresh();
     Routing.Place before = p;
+    if (spansOwners(accounts)) {
+      // The members changed meanwhile and the accounts now have different owners.
+      return spanHere(ctx, key, accounts);
+    }
     p = placeOf(accounts, key);
     if (p instanceof Routing.Local) {
       routing.count(Routing.Counter.RETRIED);
@@ -215,6 +219,49 @@ final class Forwarder {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A batch naming accounts of several owners is served here: applied through this member's
+   * projection when it holds every account, else (events) validated against the batch's
+   * accounts loaded for it ({@link #SPAN}; docs/CLUSTER.md, "Batches that span owners"). A
+   * decision batch spanning owners is refused.
+   */
+  private boolean spanHere(Context ctx, String key, List<String> accounts) {
+    boolean all = true;
+    for (String a : accounts) {
+      all &= routing.projects(a);
+    }
+    if (all) {
+      return false;
+    }
+    if (key.equals("POST /v1/events")) {
+      ctx.attribute(SPAN, List.copyOf(accounts));
+      return false;
+    }
+    Routing.Place first = routing.place(accounts.get(0));
+    String other = accounts.stream().filter(b -> !routing.place(b).equals(first))
+        .findFirst().orElse(accounts.get(0));
+    throw new ServerException("batch_spans_owners", 400, "requests", "`" + accounts.get(0)
+        + "` and `" + other + "` are owned by different cluster members: send one decision "
+        + "batch per owner");
+  }
+
+  /** Reads the ledger at least to the head a forwarding member had read ({@link #SEEN_HEAD}). */
+  private void readTo(String seen) {
+    if (seen == null) {
+      return;
+    }
+    long head;
+    try {
+      head = Long.parseLong(seen);
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Namespace main = namespaces.main();
+    if (main.ledger().head() < head) {
+      main.refresh();
     }
   }
 
@@ -527,6 +574,7 @@ final class Forwarder {
       }
     }
     b.header(HOP, routing.self());
+    b.header(SEEN_HEAD, Long.toString(namespaces.main().ledger().head()));
     routing.count(Routing.Counter.FORWARDED);
     HttpResponse<byte[]> r = null;
     HttpRequest request = b.build();
