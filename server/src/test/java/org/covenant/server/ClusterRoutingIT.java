@@ -231,6 +231,35 @@ class ClusterRoutingIT {
         }
       }
 
+      // A service token of both accounts sends a batch spanning them to the same member: it is
+      // authorised against the accounts loaded for it (t0's meeting included, which this
+      // member's projection does not hold), as their owners would authorise it.
+      TestClient.Response both = receiver.post("/v1/tokens", "{\"kind\":\"service\","
+          + "\"name\":\"meet-both\",\"accounts\":[\"" + t0 + "\",\"" + t1 + "\"],\"role\":"
+          + "\"meetings\",\"purposes\":[\"service.provide\"]}");
+      assertThat(both.status()).as(both.body()).isEqualTo(201);
+      String serviceBatch = "{\"events\":[{\"type\":\"participant.joined\",\"at\":\""
+          + java.time.Instant.now() + "\",\"meeting\":\"t0-m1\",\"participant\":\"p2\"},"
+          + "{\"type\":\"meeting.started\",\"at\":\"" + java.time.Instant.now()
+          + "\",\"account\":\"" + t1 + "\",\"meeting\":\"" + t1 + ":svm1\",\"host\":\"o-"
+          + t1 + "\",\"features\":[]}]}";
+      TestClient.Response served = receiver.as(both.json().path("secret").asText())
+          .post("/v1/events", serviceBatch);
+      assertThat(served.status()).as(served.body()).isEqualTo(200);
+      assertThat(served.json().path("accepted").asInt()).as(served.body()).isEqualTo(2);
+      // A service token of t1 alone may not touch t0's meeting: the whole batch is refused
+      // (404, as for a meeting that does not exist) and nothing of it is written.
+      TestClient.Response one = receiver.post("/v1/tokens", "{\"kind\":\"service\","
+          + "\"name\":\"meet-one\",\"accounts\":[\"" + t1 + "\"],\"role\":\"meetings\","
+          + "\"purposes\":[\"service.provide\"]}");
+      assertThat(one.status()).as(one.body()).isEqualTo(201);
+      long headBefore = receiver.get("/readyz").json().path("head").asLong();
+      TestClient.Response refusedBatch = receiver.as(one.json().path("secret").asText())
+          .post("/v1/events", serviceBatch.replace(":svm1", ":svm2"));
+      assertThat(refusedBatch.status()).as(refusedBatch.body()).isEqualTo(404);
+      assertThat(refusedBatch.body()).contains("t0-m1");
+      assertThat(receiver.get("/readyz").json().path("head").asLong()).isEqualTo(headBefore);
+
       // A forwarded request is never forwarded again: a non-owner refuses it.
       TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()
           .equals(owners.get(t0))).findFirst().orElseThrow().getValue();
