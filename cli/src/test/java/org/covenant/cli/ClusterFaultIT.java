@@ -75,15 +75,11 @@ class ClusterFaultIT {
   @Test
   void threeMembers_pauseAndKillWriters_noLostWriteNoForkNoGap() throws Exception {
     String url = PgTestDatabase.url();
-    String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
-        .substring(0, 10).toLowerCase(Locale.ROOT);
+    String schema = freshSchema();
     NoteSigner key = NoteSigner.generate("covenant.test/cluster");
-    Path keyFile = tmp.resolve("log.key");
-    Files.writeString(keyFile, key.keyText() + "\n");
+    Path keyFile = keyFile(key);
     try {
-      Member a = Member.start(tmp, "a", url, schema, keyFile);
-      members.add(a);
-      operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+      Member a = startFirst(url, schema, keyFile);
       Member b = Member.start(tmp, "b", url, schema, keyFile);
       Member c = Member.start(tmp, "c", url, schema, keyFile);
       b.await("  stop", 120_000);
@@ -217,12 +213,7 @@ class ClusterFaultIT {
       }
     } finally {
       stop.set(true);
-      for (Member m : members) {
-        m.kill();
-      }
-      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+      killAllAndDrop(url, schema);
     }
   }
 
@@ -238,15 +229,11 @@ class ClusterFaultIT {
   void aSpanningBatch_receiverKilledInsideItsAppend_leavesNothing_andItsRetryLandsOnce()
       throws Exception {
     String url = PgTestDatabase.url();
-    String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
-        .substring(0, 10).toLowerCase(Locale.ROOT);
+    String schema = freshSchema();
     NoteSigner key = NoteSigner.generate("covenant.test/cluster");
-    Path keyFile = tmp.resolve("log.key");
-    Files.writeString(keyFile, key.keyText() + "\n");
+    Path keyFile = keyFile(key);
     try {
-      Member a = Member.start(tmp, "a", url, schema, keyFile);
-      members.add(a);
-      operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+      Member a = startFirst(url, schema, keyFile);
       Member b = Member.start(tmp, "b", url, schema, keyFile);
       Member r = Member.start(tmp, "r", url, schema, keyFile, "--route-only");
       b.await("  stop", 120_000);
@@ -347,12 +334,36 @@ class ClusterFaultIT {
         }
       }
     } finally {
-      for (Member m : members) {
-        m.kill();
-      }
-      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+      killAllAndDrop(url, schema);
+    }
+  }
+
+  private static String freshSchema() {
+    return "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /** The log's signing key as a member reads it (`--log-key FILE`). */
+  private Path keyFile(NoteSigner key) throws IOException {
+    Path keyFile = tmp.resolve("log.key");
+    Files.writeString(keyFile, key.keyText() + "\n");
+    return keyFile;
+  }
+
+  /** Starts member `a`, which issues the operator token, and keeps the token. */
+  private Member startFirst(String url, String schema, Path keyFile) throws Exception {
+    Member a = Member.start(tmp, "a", url, schema, keyFile);
+    members.add(a);
+    operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+    return a;
+  }
+
+  private void killAllAndDrop(String url, String schema) throws Exception {
+    for (Member m : members) {
+      m.kill();
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
 

@@ -18,11 +18,7 @@ import org.junit.jupiter.api.Test;
 class PostgresIdleTimeoutIT {
   @Test
   void aSlowPlanThatReportsProgress_isNotCut_andCommits() throws Exception {
-    String url = PgTestDatabase.url();
-    LedgerConfig.Postgres cfg = LedgerConfig.postgres(url)
-        .withSchema(PgTestDatabase.fresh("covenant_idle"));
-    try (PostgresEventStore slow = PostgresEventStore.open(cfg);
-        PostgresEventStore other = PostgresEventStore.open(cfg)) {
+    twoProcesses((slow, other) -> {
       CountDownLatch holding = new CountDownLatch(1);
       CompletableFuture<Long> first = CompletableFuture.supplyAsync(() ->
           slow.append(0, (unseen, alive) -> {
@@ -49,18 +45,30 @@ class PostgresIdleTimeoutIT {
       assertThat(head).isEqualTo(2);
       assertThat(other.read(0, 10)).extracting(e -> ((org.covenant.core.event.Event
           .AccountCreated) e.event()).account()).containsExactly("slow0", "after0");
+    });
+  }
+
+  /** Two processes' stores over one fresh schema, dropped afterwards. */
+  private static void twoProcesses(TwoStores body) throws Exception {
+    String url = PgTestDatabase.url();
+    LedgerConfig.Postgres cfg = LedgerConfig.postgres(url)
+        .withSchema(PgTestDatabase.fresh("covenant_idle"));
+    try (PostgresEventStore first = PostgresEventStore.open(cfg);
+        PostgresEventStore other = PostgresEventStore.open(cfg)) {
+      body.run(first, other);
     } finally {
       PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + cfg.schema() + " CASCADE");
     }
   }
 
+  @FunctionalInterface
+  private interface TwoStores {
+    void run(PostgresEventStore first, PostgresEventStore other) throws Exception;
+  }
+
   @Test
   void anAppendPausedInsideItsTransaction_isCut_andAnotherProcessAppends() throws Exception {
-    String url = PgTestDatabase.url();
-    LedgerConfig.Postgres cfg = LedgerConfig.postgres(url)
-        .withSchema(PgTestDatabase.fresh("covenant_idle"));
-    try (PostgresEventStore paused = PostgresEventStore.open(cfg);
-        PostgresEventStore other = PostgresEventStore.open(cfg)) {
+    twoProcesses((paused, other) -> {
       CountDownLatch holding = new CountDownLatch(1);
       CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
         try {
@@ -93,8 +101,6 @@ class PostgresIdleTimeoutIT {
       // the paused store works again on a fresh connection
       assertThat(paused.append(1, unseen -> Workload.stored(2, Workload.accounts("later", 1))))
           .isEqualTo(2);
-    } finally {
-      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + cfg.schema() + " CASCADE");
-    }
+    });
   }
 }

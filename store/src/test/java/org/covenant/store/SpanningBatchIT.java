@@ -11,8 +11,6 @@ import java.util.Set;
 import org.covenant.core.event.Event;
 import org.covenant.core.event.Scope;
 import org.covenant.core.vocab.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class SpanningBatchIT {
   private static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
-  private static String url;
-  private static final List<String> SCHEMAS = new ArrayList<>();
-
-  @BeforeAll
-  static void connect() {
-    url = PgTestDatabase.url();
-  }
-
-  @AfterAll
-  static void dropSchemas() {
-    for (String s : SCHEMAS) {
-      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + s + " CASCADE");
-    }
-  }
 
   private static Instant t(int seconds) {
     return T.plusSeconds(seconds);
@@ -105,9 +89,17 @@ class SpanningBatchIT {
 
   @Test
   void aBatchOverSeveralOwnersAccounts_hasTheWholeLedgersOutcomes_once() {
-    String schema = PgTestDatabase.fresh("covenant_span");
-    SCHEMAS.add(schema);
-    LedgerConfig.Postgres config = LedgerConfig.postgres(url).withSchema(schema);
+    String url = PgTestDatabase.url();
+    LedgerConfig.Postgres config = LedgerConfig.postgres(url)
+        .withSchema(PgTestDatabase.fresh("covenant_span"));
+    try {
+      spanThroughAMemberOwningNone(config);
+    } finally {
+      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+    }
+  }
+
+  private static void spanThroughAMemberOwningNone(LedgerConfig.Postgres config) {
     // The reference: one projection of every account, fed the same events.
     List<String> expected;
     try (Ledger whole = Ledger.open(LedgerConfig.memory(), Workload.CATALOG)) {
