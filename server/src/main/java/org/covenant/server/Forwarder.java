@@ -33,7 +33,9 @@ import org.covenant.format.Json;
  * A request that arrives forwarded ({@value #HOP}) is never forwarded again: a member that does
  * not own its account answers 503 {@code ownership_moving}. Operator and platform routes and
  * requests naming no account are served locally; scratch namespaces live on the member that
- * created them, and all their requests go there.
+ * created them, and all their requests go there. A batch of events whose accounts have
+ * different owners is served where it arrives, against its accounts loaded for it
+ * ({@link #SPAN}); a decision batch spanning owners is refused.
  *
  * <p>Fail closed: an account that is moving to this member waits up to {@link #WAIT} for its
  * projection; an owner that cannot be reached is looked up again and tried once more. Otherwise
@@ -164,7 +166,8 @@ final class Forwarder {
     if (accounts.size() > 1 && spansOwners(accounts)) {
       return spanHere(ctx, key, accounts);
     }
-    Routing.Place p = placeOf(accounts, key);
+    // One owner for every account (spansOwners said so): the first account's.
+    Routing.Place p = routing.place(accounts.get(0));
     if (p instanceof Routing.Local) {
       return awaitOrRefuse(ctx, key, accounts);
     }
@@ -183,7 +186,7 @@ final class Forwarder {
     while (first == Sent.MOVING && System.nanoTime() < end) {
       sleep(25);
       routing.refresh();
-      if (!placeOf(accounts, key).equals(p)) {
+      if (spansOwners(accounts) || !routing.place(accounts.get(0)).equals(p)) {
         break;
       }
       first = forward(ctx, (Routing.Remote) p, key, true);
@@ -199,7 +202,7 @@ final class Forwarder {
       // The members changed meanwhile and the accounts now have different owners.
       return spanHere(ctx, key, accounts);
     }
-    p = placeOf(accounts, key);
+    p = routing.place(accounts.get(0));
     if (p instanceof Routing.Local) {
       routing.count(Routing.Counter.RETRIED);
       return awaitOrRefuse(ctx, key, accounts);
@@ -273,21 +276,6 @@ final class Forwarder {
       }
     }
     return false;
-  }
-
-  /** The one place all {@code accounts} go; 400 when their owners differ. */
-  private Routing.Place placeOf(List<String> accounts, String key) {
-    Routing.Place p = routing.place(accounts.get(0));
-    for (int i = 1; i < accounts.size(); i++) {
-      Routing.Place q = routing.place(accounts.get(i));
-      if (!q.equals(p)) {
-        throw new ServerException("batch_spans_owners", 400, key.endsWith("events") ? "events"
-            : "requests", "`" + accounts.get(0)
-            + "` and `" + accounts.get(i) + "` are owned by different cluster members: send "
-            + "one batch per account");
-      }
-    }
-    return p;
   }
 
   /** Serves locally once every account is ready here, else fails closed. */
