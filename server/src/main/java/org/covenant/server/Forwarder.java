@@ -240,6 +240,7 @@ final class Forwarder {
       return false;
     }
     if (key.equals("POST /v1/events")) {
+      routing.count(Routing.Counter.SPANNING);
       ctx.attribute(SPAN, List.copyOf(accounts));
       return false;
     }

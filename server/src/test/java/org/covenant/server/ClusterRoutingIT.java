@@ -259,6 +259,8 @@ class ClusterRoutingIT {
       assertThat(refusedBatch.status()).as(refusedBatch.body()).isEqualTo(404);
       assertThat(refusedBatch.body()).contains("t0-m1");
       assertThat(receiver.get("/readyz").json().path("head").asLong()).isEqualTo(headBefore);
+      assertThat(receiver.get("/v1/cluster").json().path("sharding").path("requests")
+          .path("spanning").asLong()).isEqualTo(3);
 
       // A forwarded request is never forwarded again: a non-owner refuses it.
       TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()
