@@ -99,6 +99,45 @@ class SpanningBatchIT {
     }
   }
 
+  @Test
+  void twoMembersSpanningAtOnce_areSerializedByTheAppendLock() throws Exception {
+    String url = PgTestDatabase.url();
+    LedgerConfig.Postgres config = LedgerConfig.postgres(url)
+        .withSchema(PgTestDatabase.fresh("covenant_span"));
+    try {
+      try (Ledger writer = Ledger.open(config, Workload.CATALOG)) {
+        for (Event e : history()) {
+          assertThat(writer.append(Append.of(e))).isInstanceOf(AppendResult.Accepted.class);
+        }
+      }
+      try (Ledger one = Ledger.openShard(config, Workload.CATALOG, x -> false);
+          Ledger two = Ledger.openShard(config, Workload.CATALOG, x -> false)) {
+        // Both load a, b and z before either appends; each batch creates account z and adds
+        // its own user to a. Whichever commits second sees the first's events at the true head.
+        Ledger.Span first = one.span(List.of("a", "b", "z"));
+        Ledger.Span second = two.span(List.of("a", "b", "z"));
+        java.util.concurrent.CompletableFuture<List<AppendResult>> x =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> first.append(List.of(
+                Append.of(new Event.AccountCreated(t(20), "z", "z-one")),
+                Append.of(new Event.UserAdded(t(20), "a", "u", Role.MEMBER, Optional.empty())),
+                Append.of(setting("b", 20, "b-owner")))));
+        List<AppendResult> y = second.append(List.of(
+            Append.of(new Event.AccountCreated(t(20), "z", "z-two")),
+            Append.of(new Event.UserAdded(t(20), "a", "u", Role.MEMBER, Optional.empty())),
+            Append.of(setting("b", 20, "b-owner"))));
+        List<String> both = new ArrayList<>(outcomes(x.get(60, java.util.concurrent.TimeUnit
+            .SECONDS)));
+        both.addAll(outcomes(y));
+        // One batch wins each id; the loser's creations are duplicates; settings both apply.
+        assertThat(both.stream().filter(o -> o.equals("rejected:duplicate_id"))).hasSize(2);
+        assertThat(both.stream().filter(o -> o.startsWith("accepted@"))).hasSize(4);
+        assertThat(one.refresh()).isEqualTo(two.refresh()).isEqualTo(history().size() + 4);
+      }
+    } finally {
+      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+    }
+  }
+
   private static void spanThroughAMemberOwningNone(LedgerConfig.Postgres config) {
     // The reference: one projection of every account, fed the same events.
     List<String> expected;
