@@ -261,6 +261,13 @@ final class Forwarder {
           + routing.self() + "` does not own every account of this forwarded batch (any more): "
           + "the accounts are moving between members; retry");
     }
+    // The queries this member answers for wait for an account moving here as a single
+    // decision does (then deny store_unavailable if it is still not ready).
+    for (String a : accounts) {
+      if (routing.place(a) instanceof Routing.Local && !routing.awaitReady(a, WAIT)) {
+        routing.count(Routing.Counter.MOVE_TIMEOUT);
+      }
+    }
     ctx.attribute(SPLIT, new Split(ctx));
     return false;
   }
