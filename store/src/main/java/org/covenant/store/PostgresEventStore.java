@@ -384,7 +384,7 @@ public final class PostgresEventStore
    * Writes the batch with one {@code COPY ... FROM STDIN} (text format): one round trip and no
    * per-row statement, several times faster than batched {@code INSERT}s; its rows streamed in
    * {@link #COPY_CHUNK} pieces as they are encoded (encoding overlaps the server's parsing and
-   * indexing: a 300k import's append 8–14 % less wall, docs/BENCHMARKS.md). Inside the append's
+   * indexing, which before waited for the whole batch's text: docs/BENCHMARKS.md). Inside the append's
    * transaction, so the batch is as atomic as before.
    */
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
