@@ -653,7 +653,7 @@ class ClusterFaultIT {
   }
 
   /** One {@code covenant serve} child process. */
-  private static final class Member {
+  static final class Member {
     final String name;
     final Process process;
     final List<String> lines = new ArrayList<>();

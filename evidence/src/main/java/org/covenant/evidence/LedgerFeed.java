@@ -146,6 +146,22 @@ public final class LedgerFeed {
    */
   public record LogPoint(long position, long size, byte[] root) {}
 
+  /**
+   * The point of {@code log} as this process sees it (a cluster follower's view included): its
+   * size, the root there, and the last ledger position logged below it; empty when it has logged
+   * no ledger event. Read without this feed: any member can checkpoint at a point the log has
+   * covered (docs/CLUSTER.md, "Checkpoints").
+   */
+  public static java.util.Optional<LogPoint> pointOf(TiledLog log) {
+    long size = log.size();
+    long leaf = lastEventLeaf(log, size);
+    if (leaf < 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new LogPoint(positionOf(log.leaf(leaf)), size,
+        log.root(size).bytes()));
+  }
+
   /** The log's point now (see {@link LogPoint}). */
   public synchronized LogPoint logPoint() {
     long size = log.size();

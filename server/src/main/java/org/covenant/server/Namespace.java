@@ -110,9 +110,19 @@ public final class Namespace implements AutoCloseable {
   public static Namespace openShard(String id, LedgerConfig.Postgres config,
       TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
       Clock clock, Duration staleAfter) {
+    return openShard(id, config, catalog, owns, decisions, clock, staleAfter, List.of());
+  }
+
+  /**
+   * As above, starting from the first of {@code starts} (member checkpoints, docs/CLUSTER.md,
+   * "Checkpoints") that holds, then moving to the accounts {@code owns} accepts.
+   */
+  public static Namespace openShard(String id, LedgerConfig.Postgres config,
+      TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
+      Clock clock, Duration staleAfter, List<? extends Ledger.Start> starts) {
     Ledger ledger;
     try {
-      ledger = Ledger.openShard(config, catalog, owns);
+      ledger = Ledger.openShard(config, catalog, owns, page -> { }, projection -> { }, starts);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;

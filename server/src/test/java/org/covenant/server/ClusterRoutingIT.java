@@ -434,7 +434,8 @@ class ClusterRoutingIT {
     return first;
   }
 
-  private static String account(String id, java.time.Instant t) {
+  /** One account's batch: created, terms accepted, consent granted, content `ID:c1`. */
+  static String account(String id, java.time.Instant t) {
     return "{\"events\":["
         + "{\"type\":\"account.created\",\"at\":\"" + t + "\",\"account\":\"" + id
         + "\",\"owner\":\"o-" + id + "\"},"

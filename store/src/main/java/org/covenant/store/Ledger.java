@@ -116,6 +116,8 @@ public final class Ledger implements AutoCloseable {
    * bumped before and after: a checkpoint written meanwhile is refused.
    */
   private volatile long moveSeq;
+  /** Accounts taken in or pruned by moves since the open (the open's own move included). */
+  private volatile long accountsMoved;
   /** One {@link #reshard} at a time. */
   private final Object resharding = new Object();
   /** Meeting and content ids resolved through the registry: ids are never reused. */
@@ -552,6 +554,7 @@ public final class Ledger implements AutoCloseable {
             projected = owns;
             serving = owns;
             view = new View(live, head);
+            accountsMoved += now.size() + lost.size();
           } finally {
             moveSeq++;
           }
@@ -779,6 +782,15 @@ public final class Ledger implements AutoCloseable {
     List<StoredEvent> read(long from, long until);
   }
 
+  /**
+   * How many accounts moves have taken into or pruned from the projection since the open (the
+   * open's own move from a member checkpoint included): unchanged means the projection holds the
+   * accounts it held, so a member checkpoint of it has the same share (docs/CLUSTER.md, "Member
+   * checkpoints in the server").
+   */
+  public long accountsMoved() {
+    return accountsMoved;
+  }
 
   /** Whether the projection holds some accounts only ({@link #reshard}, {@link #openShard}). */
   public boolean sharded() {
