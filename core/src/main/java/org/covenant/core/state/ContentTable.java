@@ -255,6 +255,53 @@ final class ContentTable {
         contributors, from.at(i), from.pos(i));
   }
 
+  /**
+   * Fills an empty table with n items at once (a checkpoint's restore, format 4): the ids as
+   * one UTF-8 byte array with each item's end offset, and the other columns as arrays indexed
+   * like the items, in ledger order. The columns are sized to the items (room for an eighth
+   * more), so a restore allocates a handful of arrays and no object per item. Single writer,
+   * before the state is published.
+   *
+   * @throws IllegalArgumentException when the table is not empty, an offset, a category or a
+   *     position is out of range, or positions do not ascend
+   */
+  void restore(int n, byte[] idBytes, int[] idEnd, byte[] categories, String[] owners,
+      Meeting[] meetings, String[] authors, String[][] others, long[] at, long[] pos) {
+    if (columns.count != 0) {
+      throw new IllegalArgumentException("restore into a table that has items");
+    }
+    int bytes = n == 0 ? 0 : idEnd[n - 1];
+    Columns c = new Columns(Math.max(1024, n + (n >> 3)), Math.max(16 * 1024, bytes + (bytes >> 3)));
+    System.arraycopy(idBytes, 0, c.idBytes, 0, bytes);
+    int mask = c.slots.length - 1;
+    long last = -1;
+    for (int i = 0; i < n; i++) {
+      int from = i == 0 ? 0 : idEnd[i - 1];
+      int category = categories[i] & 0xff;
+      if (idEnd[i] < from || idEnd[i] > bytes || pos[i] <= last || pos[i] > POS
+          || category > 127 || owners[i] == null) {
+        throw new IllegalArgumentException("content item " + i + ": id offset " + idEnd[i]
+            + ", category " + category + " or position " + pos[i] + " out of range");
+      }
+      last = pos[i];
+      c.idEnd[i] = idEnd[i];
+      int r = i * REFS;
+      c.refs[r] = owners[i];
+      c.refs[r + 1] = meetings[i];
+      c.refs[r + 2] = authors[i];
+      c.refs[r + 3] = others[i];
+      c.stamps[i * LONGS] = at[i];
+      c.stamps[i * LONGS + 1] = pos[i] | ((long) category << CATEGORY_SHIFT);
+      int s = spread(c.hash(i)) & mask;
+      while (c.slots[s] != 0) {
+        s = (s + 1) & mask;
+      }
+      c.slots[s] = i + 1;
+    }
+    c.count = n;
+    columns = c;
+  }
+
   /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
     return new View(columns);
@@ -288,6 +335,21 @@ final class ContentTable {
         }
         i = (i + 1) & mask;
       }
+    }
+
+    /** The UTF-8 bytes of every item's id, item after item (a checkpoint's writer). */
+    byte[] idBytes() {
+      return c.idBytes;
+    }
+
+    /** Where item i's id starts in {@link #idBytes}. */
+    int idStart(int i) {
+      return c.idStart(i);
+    }
+
+    /** Where item i's id ends (exclusive) in {@link #idBytes}. */
+    int idEnd(int i) {
+      return c.idEnd[i];
     }
 
     /** The item's id (a new string: prefer the caller's own where it has one). */

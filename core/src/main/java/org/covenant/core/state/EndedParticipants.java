@@ -245,6 +245,68 @@ final class EndedParticipants {
     return new EndedParticipants(strings, start, Arrays.copyOf(w.b, w.n), baseAt, basePos);
   }
 
+  /**
+   * The packed form read back from a checkpoint (format 4) as {@link #writeTo} gave it: no
+   * participant, history or map is rebuilt.
+   *
+   * @throws IllegalArgumentException when an offset is out of range or an id is missing
+   */
+  static EndedParticipants restore(String[] strings, int[] start, byte[] data, long baseAt,
+      long basePos) {
+    int n = start.length;
+    if (strings.length < n) {
+      throw new IllegalArgumentException("fewer strings (" + strings.length
+          + ") than participants (" + n + ")");
+    }
+    for (int i = 0; i < n; i++) {
+      if (strings[i] == null || start[i] < (i == 0 ? 0 : start[i - 1] + 1)
+          || start[i] >= data.length) {
+        throw new IllegalArgumentException("participant " + i + ": section at " + start[i]
+            + " out of range");
+      }
+    }
+    return new EndedParticipants(strings, start, data, baseAt, basePos);
+  }
+
+  /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
+  interface Packed {
+    void accept(String[] strings, int[] start, byte[] data, long baseAt, long basePos);
+  }
+
+  /** Hands the packed form to {@code out}. */
+  void writeTo(Packed out) {
+    out.accept(strings, start, data, baseAt, basePos);
+  }
+
+  /** The latest position of any entry (0 with none): whether a checkpoint may copy it whole. */
+  long lastPos() {
+    long max = 0;
+    for (int i = 0; i < start.length; i++) {
+      In r = new In(start[i]);
+      int present = (int) r.next();
+      int orgs = (int) r.next();
+      int acks = (int) r.next();
+      r.next();
+      long pos = basePos;
+      for (int k = 0; k < present; k++) {
+        r.next();
+        pos += r.next() >>> 1;
+      }
+      max = Math.max(max, pos);
+      pos = basePos;
+      for (int k = 0; k < orgs; k++) {
+        r.next();
+        pos += r.next();
+      }
+      max = Math.max(max, pos);
+      for (int k = 0; k < acks; k++) {
+        r.next();
+        max = Math.max(max, basePos + (r.next() >>> 6));
+      }
+    }
+    return max;
+  }
+
   /** Number of participants. */
   int size() {
     return start.length;

@@ -57,7 +57,7 @@ import org.covenant.core.vocab.Vocabulary;
  */
 public final class ProjectionCheckpoint {
   /** The format this code writes and the only one it reads. */
-  public static final int FORMAT = 3;
+  public static final int FORMAT = 4;
   private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST = 32;
   private static final byte[] VOCABULARY = vocabularyFingerprint();
@@ -386,6 +386,32 @@ public final class ProjectionCheckpoint {
       }
     }
 
+    void write(byte[] b, int from, int len) {
+      int off = from;
+      int end = from + len;
+      while (off < end) {
+        room(1);
+        int n = Math.min(buf.remaining(), end - off);
+        buf.put(b, off, n);
+        off += n;
+      }
+    }
+
+    /** An unsigned LEB128 varint (format 4's counts, gaps and packed sections). */
+    void writeVarint(long v) {
+      room(10);
+      while ((v & ~0x7fL) != 0) {
+        buf.put((byte) (v | 0x80));
+        v >>>= 7;
+      }
+      buf.put((byte) v);
+    }
+
+    /** A signed gap as a zigzag varint. */
+    void writeZigzag(long v) {
+      writeVarint((v << 1) ^ (v >> 63));
+    }
+
     void writeLong(long v) {
       room(8);
       buf.putLong(v);
@@ -454,12 +480,16 @@ public final class ProjectionCheckpoint {
     }
 
     void readFully(byte[] b) {
+      readFully(b, b.length);
+    }
+
+    void readFully(byte[] b, int len) {
       int off = 0;
-      while (off < b.length) {
+      while (off < len) {
         if (!fill()) {
           throw new Truncated();
         }
-        int n = Math.min(buf.remaining(), b.length - off);
+        int n = Math.min(buf.remaining(), len - off);
         buf.get(b, off, n);
         off += n;
       }
@@ -480,6 +510,33 @@ public final class ProjectionCheckpoint {
 
     long readLong() {
       return need(8).getLong();
+    }
+
+    /** An unsigned varint. */
+    long readVarint() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = readUnsignedByte();
+        v |= (long) (b & 0x7f) << shift;
+        if (b < 0x80) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("varint longer than ten bytes");
+    }
+
+    /** A varint count or length that must fit in an int (and be at most {@code max}). */
+    int readCount(int max) {
+      long v = readVarint();
+      if (v < 0 || v > max) {
+        throw new IllegalArgumentException("count " + v + " out of range");
+      }
+      return (int) v;
+    }
+
+    long readZigzag() {
+      long v = readVarint();
+      return (v >>> 1) ^ -(v & 1);
     }
 
     int readInt() {
@@ -562,10 +619,43 @@ public final class ProjectionCheckpoint {
     private final GovernanceState state;
     private final long p;
     private final Map<String, Integer> strings = new HashMap<>();
+    /** The meetings written, in position order: a content item names its meeting's index. */
+    private Meeting[] byPos;
 
     Writer(GovernanceState state, long position) {
       this.state = state;
       this.p = position;
+    }
+
+    /**
+     * A string written inline and not entered in the table (format 4): for the ids of meetings
+     * and content, each written once, so the table and the reader's copy of it do not hold
+     * millions of strings nothing refers to again.
+     */
+    private static void raw(Out d, String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeVarint(b.length);
+      d.write(b);
+    }
+
+    /** The index of meeting m among those written (+1), by its start position. */
+    private int meetingIndex(Meeting m) {
+      int lo = 0;
+      int hi = byPos.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long x = byPos[mid].pos;
+        if (x < m.pos) {
+          lo = mid + 1;
+        } else if (x > m.pos) {
+          hi = mid - 1;
+        } else if (byPos[mid] == m) {
+          return mid + 1;
+        } else {
+          break;
+        }
+      }
+      throw new IllegalStateException("content of meeting " + m.id + " not in the checkpoint");
     }
 
     /**
@@ -647,27 +737,62 @@ public final class ProjectionCheckpoint {
         }
       }
       meetings.sort(Comparator.comparingLong(m -> m.pos));
+      byPos = meetings.toArray(new Meeting[0]);
       d.writeInt(meetings.size());
       for (Meeting m : meetings) {
-        str(d, m.id);
+        raw(d, m.id);
         str(d, m.account);
         str(d, m.host);
         d.writeLong(m.at);
         d.writeLong(m.pos);
-        booleans(d, m.features());
-        History<Boolean> ended = new History<>();
-        if (m.hasEnded()) {
-          ended.add(m.endedAt, m.endedPos, true);
+        // Format 4: the feature log's prefix at or before p, as it is held.
+        long[] log = m.featureLog();
+        int k = 0;
+        while (k < log.length && Meeting.featurePos(log[k + 1]) <= p) {
+          k += 2;
         }
-        booleans(d, ended);
-        List<Participant> ps = new ArrayList<>();
+        d.writeVarint(k / 2);
+        for (int j = 0; j < k; j++) {
+          d.writeLong(log[j]);
+        }
+        long endedPos = m.endedPos;
+        boolean ended = endedPos != 0 && endedPos <= p;
+        d.writeBoolean(ended);
+        if (ended) {
+          d.writeLong(m.endedAt);
+          d.writeLong(endedPos);
+        }
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        EndedParticipants closed = live == null ? m.closed : null;
+        if (ended && closed != null && closed.lastPos() <= p) {
+          // Ended by p and nothing after p (a late leave): the packed form as it is held, so
+          // the restore builds no participant, history or map (format 4).
+          d.writeBoolean(true);
+          closed.writeTo((strings, start, data, baseAt, basePos) -> {
+            d.writeVarint(start.length);
+            d.writeVarint(strings.length);
+            for (String x : strings) {
+              str(d, x);
+            }
+            d.writeVarint(data.length);
+            d.write(data, 0, data.length);
+            int last = 0;
+            for (int x : start) {
+              d.writeVarint(x - last);
+              last = x;
+            }
+            d.writeLong(baseAt);
+            d.writeLong(basePos);
+          });
+          continue;
+        }
+        d.writeBoolean(false);
+        List<Participant> ps = new ArrayList<>();
         List<Participant> all = new ArrayList<>();
         if (live == null) {
-          // Ended: written as the live histories they were, so the format is one.
-          EndedParticipants c = m.closed;
-          for (int j = 0; j < c.size(); j++) {
-            all.add(c.thaw(j));
+          // Ended after p, or late leaves after p: the live histories they were, cut at p.
+          for (int j = 0; j < closed.size(); j++) {
+            all.add(closed.thaw(j));
           }
         } else {
           all.addAll(live.values());
@@ -773,17 +898,25 @@ public final class ProjectionCheckpoint {
       }
     }
 
-    /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
+    /**
+     * The content table as columns (format 4): every id's UTF-8 bytes in one run and their
+     * lengths, categories, owners, meetings (their index among the meetings written), authors,
+     * other contributors, times as zigzag gaps and positions as gaps, so the restore reads each
+     * column into one array.
+     */
     private void contents(Out d) {
       ContentTable.View v = state.contents.view();
       int n = 0;
-      int count = state.contents.size();
+      int count = v.count();
       while (n < count && v.pos(n) <= p) {
         n++;
       }
       d.writeInt(n);
+      int bytes = n == 0 ? 0 : v.idEnd(n - 1);
+      d.writeInt(bytes);
+      d.write(v.idBytes(), 0, bytes);
       for (int i = 0; i < n; i++) {
-        str(d, v.id(i));
+        d.writeVarint(v.idEnd(i) - v.idStart(i));
       }
       for (int i = 0; i < n; i++) {
         d.writeByte(v.category(i));
@@ -793,7 +926,7 @@ public final class ProjectionCheckpoint {
       }
       for (int i = 0; i < n; i++) {
         Meeting m = v.meeting(i);
-        str(d, m == null ? null : m.id);
+        d.writeVarint(m == null ? 0 : meetingIndex(m));
       }
       for (int i = 0; i < n; i++) {
         str(d, v.author(i));
@@ -801,19 +934,23 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         String[] others = v.others(i);
         if (others == null) {
-          d.writeShort(0);
+          d.writeVarint(0);
         } else {
-          d.writeShort(others.length);
+          d.writeVarint(others.length);
           for (String o : others) {
             str(d, o);
           }
         }
       }
+      long last = 0;
       for (int i = 0; i < n; i++) {
-        d.writeLong(v.at(i));
+        d.writeZigzag(v.at(i) - last);
+        last = v.at(i);
       }
+      last = 0;
       for (int i = 0; i < n; i++) {
-        d.writeLong(v.pos(i));
+        d.writeVarint(v.pos(i) - last);
+        last = v.pos(i);
       }
     }
 
@@ -938,6 +1075,74 @@ public final class ProjectionCheckpoint {
       return s;
     }
 
+    /** A string written by the writer's {@code raw}: not entered in the table. */
+    private static String raw(In d) {
+      byte[] b = new byte[d.readCount(1 << 24)];
+      d.readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** The content table's columns (format 4), straight into the table's arrays. */
+    private void contents(In d, Meeting[] byIndex) {
+      int n = d.readInt();
+      int bytes = d.readInt();
+      if (n < 0 || bytes < 0) {
+        throw new IllegalArgumentException("negative content count or id bytes");
+      }
+      byte[] ids = new byte[bytes];
+      d.readFully(ids);
+      int[] idEnd = new int[n];
+      int end = 0;
+      for (int i = 0; i < n; i++) {
+        end += d.readCount(bytes);
+        idEnd[i] = end;
+      }
+      if (end != bytes) {
+        throw new IllegalArgumentException("content id lengths add up to " + end + ", not "
+            + bytes);
+      }
+      byte[] categories = new byte[n];
+      d.readFully(categories);
+      String[] owners = new String[n];
+      for (int i = 0; i < n; i++) {
+        owners[i] = str(d);
+      }
+      Meeting[] inMeeting = new Meeting[n];
+      for (int i = 0; i < n; i++) {
+        int m = d.readCount(byIndex.length);
+        inMeeting[i] = m == 0 ? null : byIndex[m - 1];
+      }
+      String[] authors = new String[n];
+      for (int i = 0; i < n; i++) {
+        authors[i] = str(d);
+      }
+      String[][] others = new String[n][];
+      for (int i = 0; i < n; i++) {
+        int k = d.readCount(1 << 16);
+        if (k > 0) {
+          String[] o = new String[k];
+          for (int j = 0; j < k; j++) {
+            o[j] = str(d);
+          }
+          others[i] = o;
+        }
+      }
+      long[] at = new long[n];
+      long t = 0;
+      for (int i = 0; i < n; i++) {
+        t += d.readZigzag();
+        at[i] = t;
+      }
+      long[] pos = new long[n];
+      long q = 0;
+      for (int i = 0; i < n; i++) {
+        q += d.readVarint();
+        pos[i] = q;
+      }
+      state.contents.restore(n, ids, idEnd, categories, owners, inMeeting, authors, others, at,
+          pos);
+    }
+
     private static void positions(In d, PositionList list) {
       int n = d.readInt();
       if (n < 0) {
@@ -992,32 +1197,60 @@ public final class ProjectionCheckpoint {
         state.accounts.put(a.id, a);
       }
       int meetings = d.readInt();
+      if (meetings < 0) {
+        throw new IllegalArgumentException("negative meeting count");
+      }
+      Meeting[] byIndex = new Meeting[meetings];
       for (int i = 0; i < meetings; i++) {
-        Meeting m = new Meeting(str(d), str(d), str(d), d.readLong(), d.readLong());
-        History<Boolean>[] features = Entities.histories(Vocabulary.features().size());
-        if (readSlots(d, features) > 0) {
-          m.restoreFeatures(features);
-        }
-        History<Boolean> ended = new History<>();
-        if (booleans(d, ended) > 0) {
-          History.Entry<Boolean> e = ended.last();
-          m.end(e.at(), e.pos());
-        }
-        int ps = d.readInt();
-        for (int j = 0; j < ps; j++) {
-          Participant x = new Participant(str(d));
-          booleans(d, x.present);
-          strings(d, x.organisation);
-          History<Boolean>[] acks = Entities.histories(x.acks.length);
-          if (readSlots(d, acks) > 0) {
-            x.acks = acks;
+        Meeting m = new Meeting(raw(d), str(d), str(d), d.readLong(), d.readLong());
+        int features = d.readCount(1 << 20);
+        if (features > 0) {
+          long[] log = new long[features * 2];
+          for (int j = 0; j < log.length; j++) {
+            log[j] = d.readLong();
           }
-          m.participants.put(x.id, x);
+          m.restoreFeatureLog(log);
         }
-        if (m.hasEnded()) {
-          // Filled in the order the replay filled it, then compacted as the replay's end did.
-          m.close();
+        if (d.readBoolean()) {
+          m.end(d.readLong(), d.readLong());
         }
+        if (d.readBoolean()) {
+          if (!m.hasEnded()) {
+            throw new IllegalArgumentException("packed participants of a running meeting");
+          }
+          int n = d.readCount(1 << 24);
+          String[] strings = new String[d.readCount(1 << 26)];
+          for (int j = 0; j < strings.length; j++) {
+            strings[j] = str(d);
+          }
+          byte[] data = new byte[d.readCount(1 << 30)];
+          d.readFully(data);
+          int[] start = new int[n];
+          int last = 0;
+          for (int j = 0; j < n; j++) {
+            last += d.readCount(data.length);
+            start[j] = last;
+          }
+          m.participants = null;
+          m.closed = EndedParticipants.restore(strings, start, data, d.readLong(), d.readLong());
+        } else {
+          int ps = d.readInt();
+          for (int j = 0; j < ps; j++) {
+            Participant x = new Participant(str(d));
+            booleans(d, x.present);
+            strings(d, x.organisation);
+            History<Boolean>[] acks = Entities.histories(x.acks.length);
+            if (readSlots(d, acks) > 0) {
+              x.acks = acks;
+            }
+            m.participants.put(x.id, x);
+          }
+          if (m.hasEnded()) {
+            // Filled in the order the replay filled it, then compacted as the replay's end did.
+            m.close();
+          }
+        }
+        byIndex[i] = m;
         state.meetings.put(m.id, m);
         Account owner = state.accounts.get(m.account);
         if (owner == null) {
@@ -1025,50 +1258,7 @@ public final class ProjectionCheckpoint {
         }
         owner.addMeeting(m);
       }
-      int n = d.readInt();
-      String[] ids = new String[n];
-      int[] categories = new int[n];
-      String[] owners = new String[n];
-      Meeting[] inMeeting = new Meeting[n];
-      String[] authors = new String[n];
-      List<List<String>> contributors = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        ids[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        categories[i] = d.readUnsignedByte();
-      }
-      for (int i = 0; i < n; i++) {
-        owners[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        String m = str(d);
-        inMeeting[i] = m == null ? null : state.meetings.get(m);
-      }
-      for (int i = 0; i < n; i++) {
-        authors[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        int k = d.readUnsignedShort();
-        if (k == 0) {
-          contributors.add(List.of(owners[i]));
-        } else {
-          String[] all = new String[k + 1];
-          all[0] = owners[i];
-          for (int j = 0; j < k; j++) {
-            all[j + 1] = str(d);
-          }
-          contributors.add(Arrays.asList(all));
-        }
-      }
-      long[] at = new long[n];
-      for (int i = 0; i < n; i++) {
-        at[i] = d.readLong();
-      }
-      for (int i = 0; i < n; i++) {
-        state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
-            contributors.get(i), at[i], d.readLong());
-      }
+      contents(d, byIndex);
       rights(d);
     }
 
