@@ -30,12 +30,13 @@ final class EndedParticipants {
   private static final long MILLI = 1_000_000L;
 
   /**
-   * Participant ids, in the live map's iteration order (the first {@code start.length}), then the
+   * Participant ids, in the live map's iteration order (the first {@link #count}), then the
    * organisation values (null: none named): one array, not two.
    */
   private final String[] strings;
   /**
-   * Per participant i, {@code start[i]}: its section of {@link #data}: four varints (counts of
+   * Per participant i, in order, its section of {@link #data}: its length in bytes (a varint; a
+   * reader skips to participant i over the sections before it), then four varints (counts of
    * presence, organisation and acknowledgement entries, and the index of its first organisation
    * value among the organisation values), then the entries. A presence or
    * organisation entry is its time and its position as gaps from the entry before it in its
@@ -43,7 +44,16 @@ final class EndedParticipants {
    * gap's low bit; an acknowledgement entry is its time and position as gaps from the base, the
    * notice ordinal in the position gap's low six bits. Times are {@link #time} encoded.
    */
+  private final int count;
+  /**
+   * Where each section's body starts (after its length), only for meetings of more than
+   * {@link #SCAN} participants; null for the others, which find a section by skipping the ones
+   * before it (issue 15: an int array per ended meeting, about 30 bytes, is most of what the
+   * offsets cost, and the walk over a handful of lengths is cheaper than the cache miss).
+   */
   private final int[] start;
+  /** Up to this many participants, no offsets and no index: a linear walk. */
+  private static final int SCAN = 8;
   private final byte[] data;
   /** The earliest time and position of every entry: the gaps' origin. */
   private final long baseAt;
@@ -51,15 +61,16 @@ final class EndedParticipants {
   /** Open-addressing index + 1 of ids by hash, for meetings with many participants; or null. */
   private final int[] slots;
 
-  private EndedParticipants(String[] strings, int[] start, byte[] data, long baseAt,
+  private EndedParticipants(String[] strings, int count, byte[] data, long baseAt,
       long basePos) {
     this.strings = strings;
-    this.start = start;
+    this.count = count;
     this.data = data;
     this.baseAt = baseAt;
     this.basePos = basePos;
-    int n = start.length;
-    if (n > 8) {
+    int n = count;
+    start = n > SCAN ? offsets(data, n) : null;
+    if (n > SCAN) {
       slots = new int[Integer.highestOneBit(n) * 4];
       int mask = slots.length - 1;
       for (int i = 0; i < n; i++) {
@@ -71,6 +82,63 @@ final class EndedParticipants {
       }
     } else {
       slots = null;
+    }
+  }
+
+  /**
+   * The body offset of each of the n sections of {@code data}.
+   *
+   * @throws IllegalArgumentException when a section runs past the end or bytes are left over
+   */
+  private static int[] offsets(byte[] data, int n) {
+    int[] out = new int[n];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      long len = 0;
+      int shift = 0;
+      while (true) {
+        if (at >= data.length || shift > 28) {
+          throw new IllegalArgumentException("participant " + i + "'s section length is cut off");
+        }
+        byte x = data[at++];
+        len |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          break;
+        }
+        shift += 7;
+      }
+      if (len < 1 || len > data.length - at) {
+        throw new IllegalArgumentException("participant " + i + "'s section of " + len
+            + " bytes runs past the end");
+      }
+      out[i] = at;
+      at += (int) len;
+    }
+    if (at != data.length) {
+      throw new IllegalArgumentException((data.length - at) + " bytes after the last section");
+    }
+    return out;
+  }
+
+  /** Where participant i's section body starts. */
+  private int section(int i) {
+    if (start != null) {
+      return start[i];
+    }
+    int at = 0;
+    for (int k = 0; ; k++) {
+      int len = 0;
+      int shift = 0;
+      byte x;
+      do {
+        x = data[at++];
+        len |= (x & 0x7f) << shift;
+        shift += 7;
+      } while (x < 0);
+      if (k == i) {
+        return at;
+      }
+      at += len;
     }
   }
 
@@ -113,6 +181,14 @@ final class EndedParticipants {
   private static final class Out {
     byte[] b = new byte[64];
     int n;
+
+    void append(byte[] x, int len) {
+      if (n + len > b.length) {
+        b = Arrays.copyOf(b, Math.max(b.length * 2, n + len));
+      }
+      System.arraycopy(x, 0, b, n, len);
+      n += len;
+    }
 
     void put(long v) {
       if (n + 10 > b.length) {
@@ -203,13 +279,13 @@ final class EndedParticipants {
       baseAt = 0;
       basePos = 0;
     }
-    int[] start = new int[n];
     String[] strings = new String[n + orgCount];
+    Out all = new Out();
     Out w = new Out();
     int o = 0;
     for (int i = 0; i < n; i++) {
       strings[i] = ps[i].id;
-      start[i] = w.n;
+      w.n = 0;
       int ackCount = 0;
       for (History.Entry<?>[] list : acks[i]) {
         ackCount += list.length;
@@ -241,8 +317,10 @@ final class EndedParticipants {
           w.put(word(e.pos() - basePos, 6, k));
         }
       }
+      all.put(w.n);
+      all.append(w.b, w.n);
     }
-    return new EndedParticipants(strings, start, Arrays.copyOf(w.b, w.n), baseAt, basePos);
+    return new EndedParticipants(strings, n, Arrays.copyOf(all.b, all.n), baseAt, basePos);
   }
 
   /**
@@ -251,38 +329,36 @@ final class EndedParticipants {
    *
    * @throws IllegalArgumentException when an offset is out of range or an id is missing
    */
-  static EndedParticipants restore(String[] strings, int[] start, byte[] data, long baseAt,
+  static EndedParticipants restore(String[] strings, int n, byte[] data, long baseAt,
       long basePos) {
-    int n = start.length;
-    if (strings.length < n) {
-      throw new IllegalArgumentException("fewer strings (" + strings.length
-          + ") than participants (" + n + ")");
+    if (n < 0 || strings.length < n) {
+      throw new IllegalArgumentException(n + " participants and " + strings.length
+          + " strings");
     }
     for (int i = 0; i < n; i++) {
-      if (strings[i] == null || start[i] < (i == 0 ? 0 : start[i - 1] + 1)
-          || start[i] >= data.length) {
-        throw new IllegalArgumentException("participant " + i + ": section at " + start[i]
-            + " out of range");
+      if (strings[i] == null) {
+        throw new IllegalArgumentException("participant " + i + " has no id");
       }
     }
-    return new EndedParticipants(strings, start, data, baseAt, basePos);
+    offsets(data, n); // throws when the sections do not add up
+    return new EndedParticipants(strings, n, data, baseAt, basePos);
   }
 
   /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
   interface Packed {
-    void accept(String[] strings, int[] start, byte[] data, long baseAt, long basePos);
+    void accept(String[] strings, int count, byte[] data, long baseAt, long basePos);
   }
 
   /** Hands the packed form to {@code out}. */
   void writeTo(Packed out) {
-    out.accept(strings, start, data, baseAt, basePos);
+    out.accept(strings, count, data, baseAt, basePos);
   }
 
   /** The latest position of any entry (0 with none): whether a checkpoint may copy it whole. */
   long lastPos() {
     long max = 0;
-    for (int i = 0; i < start.length; i++) {
-      In r = new In(start[i]);
+    for (int i = 0; i < count; i++) {
+      In r = new In(section(i));
       int present = (int) r.next();
       int orgs = (int) r.next();
       int acks = (int) r.next();
@@ -309,7 +385,7 @@ final class EndedParticipants {
 
   /** Number of participants. */
   int size() {
-    return start.length;
+    return count;
   }
 
   /** Participant i's id (the canonical string the live map held). */
@@ -320,7 +396,7 @@ final class EndedParticipants {
   /** The index of the participant, or -1. */
   int find(String id) {
     if (slots == null) {
-      for (int i = 0; i < start.length; i++) {
+      for (int i = 0; i < count; i++) {
         if (strings[i].equals(id)) {
           return i;
         }
@@ -344,12 +420,12 @@ final class EndedParticipants {
   /** Whether participant i ever joined (its presence history has an entry). */
   boolean joined(int i) {
     // The first varint of the section is the presence count: zero is the single byte 0.
-    return data[start[i]] != 0;
+    return data[section(i)] != 0;
   }
 
   /** Whether participant i is present at (t, p) by its own history. */
   boolean present(int i, long t, long p) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int n = (int) r.next();
     r.next();
     r.next();
@@ -371,7 +447,7 @@ final class EndedParticipants {
 
   /** The position of participant i's acknowledgement of notice n at or before (t, p), or -1. */
   long acknowledged(int i, int n, long t, long p) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
@@ -395,11 +471,11 @@ final class EndedParticipants {
    * true when there is such an entry, the value (null: none named) returned.
    */
   String organisation(int i, long t, long p, boolean[] found) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int n = (int) r.next();
     r.next();
-    int org = start.length + (int) r.next();
+    int org = count + (int) r.next();
     for (int k = 0; k < 2 * present; k++) {
       r.next();
     }
@@ -421,11 +497,11 @@ final class EndedParticipants {
   /** Participant i as live histories again (for checkpoints; not on any hot path). */
   Participant thaw(int i) {
     Participant x = new Participant(strings[i]);
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
-    int org = start.length + (int) r.next();
+    int org = count + (int) r.next();
     long at = baseAt;
     long pos = basePos;
     for (int k = 0; k < present; k++) {
@@ -456,7 +532,7 @@ final class EndedParticipants {
 
   /** Every participant as live histories again, in order. */
   Participant[] thawAll() {
-    Participant[] ps = new Participant[start.length];
+    Participant[] ps = new Participant[count];
     for (int j = 0; j < ps.length; j++) {
       ps[j] = thaw(j);
     }

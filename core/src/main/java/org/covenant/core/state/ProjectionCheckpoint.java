@@ -768,19 +768,14 @@ public final class ProjectionCheckpoint {
           // Ended by p and nothing after p (a late leave): the packed form as it is held, so
           // the restore builds no participant, history or map (format 4).
           d.writeBoolean(true);
-          closed.writeTo((strings, start, data, baseAt, basePos) -> {
-            d.writeVarint(start.length);
+          closed.writeTo((strings, count, data, baseAt, basePos) -> {
+            d.writeVarint(count);
             d.writeVarint(strings.length);
             for (String x : strings) {
               str(d, x);
             }
             d.writeVarint(data.length);
             d.write(data, 0, data.length);
-            int last = 0;
-            for (int x : start) {
-              d.writeVarint(x - last);
-              last = x;
-            }
             d.writeLong(baseAt);
             d.writeLong(basePos);
           });
@@ -1225,14 +1220,8 @@ public final class ProjectionCheckpoint {
           }
           byte[] data = new byte[d.readCount(1 << 30)];
           d.readFully(data);
-          int[] start = new int[n];
-          int last = 0;
-          for (int j = 0; j < n; j++) {
-            last += d.readCount(data.length);
-            start[j] = last;
-          }
+          m.closed = EndedParticipants.restore(strings, n, data, d.readLong(), d.readLong());
           m.participants = null;
-          m.closed = EndedParticipants.restore(strings, start, data, d.readLong(), d.readLong());
         } else {
           int ps = d.readInt();
           for (int j = 0; j < ps; j++) {
