@@ -1050,6 +1050,8 @@ public final class ProjectionCheckpoint {
   private static final class Reader {
     private final GovernanceState state;
     private final List<String> table = new ArrayList<>();
+    /** Positions being read, reused from list to list. */
+    private long[] scratch = new long[1024];
 
     Reader(GovernanceState state) {
       this.state = state;
@@ -1138,29 +1140,21 @@ public final class ProjectionCheckpoint {
           pos);
     }
 
-    private static void positions(In d, PositionList list) {
+    /** A position list (format 3 and on: count, then varint gaps), restored in one piece. */
+    private void positions(In d, PositionList list) {
       int n = d.readInt();
       if (n < 0) {
         throw new IllegalArgumentException("negative count");
       }
+      if (scratch.length < n) {
+        scratch = new long[Math.max(n, scratch.length * 2)];
+      }
       long last = 0;
       for (int i = 0; i < n; i++) {
-        long gap = 0;
-        int shift = 0;
-        while (true) {
-          int b = d.readUnsignedByte();
-          gap |= (long) (b & 0x7f) << shift;
-          if (b < 0x80) {
-            break;
-          }
-          shift += 7;
-          if (shift > 63) {
-            throw new IllegalArgumentException("bad position gap");
-          }
-        }
-        last += gap;
-        list.add(last);
+        last += d.readVarint();
+        scratch[i] = last;
       }
+      list.restore(scratch, n);
     }
 
     void read(In d) {
