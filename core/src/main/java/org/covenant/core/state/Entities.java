@@ -198,7 +198,7 @@ final class Entities {
      * {@link #closed} (set before this is cleared: a reader that finds null here finds them
      * there).
      */
-    volatile ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    volatile ConcurrentHashMap<String, Participant> participants;
     /** The participants, compacted when the meeting ended; null while it runs. */
     volatile EndedParticipants closed;
 
@@ -328,6 +328,16 @@ final class Entities {
     }
 
     Meeting(String id, String account, String host, long at, long pos) {
+      this(id, account, host, at, pos, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * A meeting whose participants are {@code participants}; null only for one restored ended
+     * (its packed participants set before it is published), which needs no map.
+     */
+    Meeting(String id, String account, String host, long at, long pos,
+        ConcurrentHashMap<String, Participant> participants) {
+      this.participants = participants;
       this.id = id;
       this.account = account;
       this.host = host;

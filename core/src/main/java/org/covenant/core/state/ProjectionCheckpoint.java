@@ -512,6 +512,24 @@ public final class ProjectionCheckpoint {
       return need(8).getLong();
     }
 
+    /**
+     * A string of {@code len} UTF-8 bytes, decoded from the buffer where it is whole there (no
+     * array per string on the restore path, millions at scale).
+     */
+    String readUtf8(int len) {
+      if (len < 0) {
+        throw new IllegalArgumentException("negative string length");
+      }
+      if (buf.remaining() >= len) {
+        String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+        buf.position(buf.position() + len);
+        return s;
+      }
+      byte[] b = new byte[len];
+      readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+
     /** An unsigned varint. */
     long readVarint() {
       long v = 0;
@@ -1065,18 +1083,14 @@ public final class ProjectionCheckpoint {
       if (i == 0) {
         return null;
       }
-      byte[] b = new byte[-(i + 1)];
-      d.readFully(b);
-      String s = new String(b, StandardCharsets.UTF_8);
+      String s = d.readUtf8(-(i + 1));
       table.add(s);
       return s;
     }
 
     /** A string written by the writer's {@code raw}: not entered in the table. */
     private static String raw(In d) {
-      byte[] b = new byte[d.readCount(1 << 24)];
-      d.readFully(b);
-      return new String(b, StandardCharsets.UTF_8);
+      return d.readUtf8(d.readCount(1 << 24));
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
@@ -1191,19 +1205,30 @@ public final class ProjectionCheckpoint {
       }
       Meeting[] byIndex = new Meeting[meetings];
       for (int i = 0; i < meetings; i++) {
-        Meeting m = new Meeting(raw(d), str(d), str(d), d.readLong(), d.readLong());
+        String id = raw(d);
+        String account = str(d);
+        String host = str(d);
+        long at = d.readLong();
+        long pos = d.readLong();
         int features = d.readCount(1 << 20);
+        long[] log = new long[features * 2];
+        for (int j = 0; j < log.length; j++) {
+          log[j] = d.readLong();
+        }
+        boolean ended = d.readBoolean();
+        long endedAt = ended ? d.readLong() : 0;
+        long endedPos = ended ? d.readLong() : 0;
+        boolean packed = d.readBoolean();
+        // A packed ended meeting needs no participant map.
+        Meeting m = new Meeting(id, account, host, at, pos,
+            packed ? null : new java.util.concurrent.ConcurrentHashMap<>());
         if (features > 0) {
-          long[] log = new long[features * 2];
-          for (int j = 0; j < log.length; j++) {
-            log[j] = d.readLong();
-          }
           m.restoreFeatureLog(log);
         }
-        if (d.readBoolean()) {
-          m.end(d.readLong(), d.readLong());
+        if (ended) {
+          m.end(endedAt, endedPos);
         }
-        if (d.readBoolean()) {
+        if (packed) {
           if (!m.hasEnded()) {
             throw new IllegalArgumentException("packed participants of a running meeting");
           }
@@ -1215,7 +1240,6 @@ public final class ProjectionCheckpoint {
           byte[] data = new byte[d.readCount(1 << 30)];
           d.readFully(data);
           m.closed = EndedParticipants.restore(strings, n, data, d.readLong(), d.readLong());
-          m.participants = null;
         } else {
           int ps = d.readInt();
           for (int j = 0; j < ps; j++) {
