@@ -383,6 +383,39 @@ final class EndedParticipants {
     return max;
   }
 
+  /**
+   * The participants as they were at position p (entries after p dropped, the order kept): what
+   * a projection that stopped at p holds, byte for byte, for a meeting that ended by p (every
+   * participant joined before the end, so none is left empty). Null when it does not fit.
+   */
+  EndedParticipants upTo(long p) {
+    Participant[] all = thawAll();
+    Participant[] cut = new Participant[all.length];
+    for (int i = 0; i < all.length; i++) {
+      Participant x = all[i];
+      Participant y = new Participant(x.id);
+      for (History.Entry<Boolean> e : x.present.all()) {
+        if (e.pos() <= p) {
+          y.present.add(e.at(), e.pos(), e.value());
+        }
+      }
+      for (History.Entry<String> e : x.organisation.all()) {
+        if (e.pos() <= p) {
+          y.organisation.add(e.at(), e.pos(), e.value());
+        }
+      }
+      for (int k = 0; k < x.acks.length; k++) {
+        for (History.Entry<Boolean> e : x.acks[k].all()) {
+          if (e.pos() <= p) {
+            History.writable(y.ownAcks(), k).add(e.at(), e.pos(), e.value());
+          }
+        }
+      }
+      cut[i] = y;
+    }
+    return of(cut);
+  }
+
   /** Number of participants. */
   int size() {
     return count;

@@ -782,9 +782,18 @@ public final class ProjectionCheckpoint {
         }
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
         EndedParticipants closed = live == null ? m.closed : null;
-        if (ended && closed != null && closed.lastPos() <= p) {
-          // Ended by p and nothing after p (a late leave): the packed form as it is held, so
-          // the restore builds no participant, history or map (format 4).
+        if (ended && closed != null && closed.lastPos() > p) {
+          // A late leave after p: the packed form as a projection that stopped at p holds it,
+          // so the bytes depend only on the state at p.
+          closed = closed.upTo(p);
+          if (closed == null) {
+            // Cannot happen: dropping the latest entries only shortens the gaps.
+            throw new IllegalStateException("meeting " + m.id + " does not compact at " + p);
+          }
+        }
+        if (ended && closed != null) {
+          // Ended by p: the packed form as it is held, so the restore builds no participant,
+          // history or map (format 4).
           d.writeBoolean(true);
           closed.writeTo((strings, count, data, baseAt, basePos) -> {
             d.writeVarint(count);
