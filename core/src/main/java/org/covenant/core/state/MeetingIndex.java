@@ -36,21 +36,27 @@ final class MeetingIndex {
     return (Meeting) SLOT.getAcquire(t, i);
   }
 
-  /** The meeting with this id, or null. */
-  Meeting get(String id) {
-    Meeting[] t = table;
+  /** The slot of t holding the meeting with this id, or -1. */
+  private static int slot(Meeting[] t, String id) {
     int mask = t.length - 1;
     int i = spread(id.hashCode()) & mask;
     while (true) {
       Meeting m = at(t, i);
       if (m == null) {
-        return null;
+        return -1;
       }
       if (m != GONE && m.id.equals(id)) {
-        return m;
+        return i;
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /** The meeting with this id, or null. */
+  Meeting get(String id) {
+    Meeting[] t = table;
+    int i = slot(t, id);
+    return i < 0 ? null : at(t, i);
   }
 
   boolean containsKey(String id) {
@@ -98,23 +104,17 @@ final class MeetingIndex {
     size++;
   }
 
-  /** Removes the meeting with this id; the one removed, or null. */
+  /** Removes the meeting with this id; the one removed, or null. Single writer. */
   Meeting remove(String id) {
     Meeting[] t = table;
-    int mask = t.length - 1;
-    int i = spread(id.hashCode()) & mask;
-    while (true) {
-      Meeting m = at(t, i);
-      if (m == null) {
-        return null;
-      }
-      if (m != GONE && m.id.equals(id)) {
-        SLOT.setRelease(t, i, GONE);
-        size--;
-        return m;
-      }
-      i = (i + 1) & mask;
+    int i = slot(t, id);
+    if (i < 0) {
+      return null;
     }
+    Meeting m = at(t, i);
+    SLOT.setRelease(t, i, GONE);
+    size--;
+    return m;
   }
 
   /** Every meeting held, in no particular order (a copy: the writer may go on). */
