@@ -37,8 +37,11 @@ import org.covenant.core.vocab.Vocabulary;
  *
  * <p>The format is our own compact binary one, written big-endian in the manner of
  * {@code DataOutputStream} (by a small writer of its own: the core does no java.io): every id
- * written once, where it first occurs, and referred to by its dense index after that; then the entities and their
- * histories as runs of primitives, the content table as primitive columns. Not Java
+ * written once, where it first occurs, and referred to by its dense index after that (the ids
+ * of meetings and content, written once each, inline and never indexed); then the entities and
+ * their histories as runs of primitives, an ended meeting's participants in their packed form,
+ * the content table as primitive columns with varint gaps (format 4: a restore reads columns
+ * into arrays and makes no object per record beyond what the state holds). Not Java
  * serialization (fragile across versions, unsafe to read, several times larger) and not JSON
  * (ten times larger and slower to parse than the replay it replaces): a checkpoint is only
  * worth its while if loading it is much cheaper than replaying the ledger, and it is never
@@ -632,7 +635,10 @@ public final class ProjectionCheckpoint {
 
   // ---------------------------------------------------------------- writing
 
-  /** Writes the state as of one position; each string inline where it first occurs. */
+  /**
+   * Writes the state as of one position; each string inline where it first occurs (meeting and
+   * content ids inline, unindexed).
+   */
   private static final class Writer {
     private final GovernanceState state;
     private final long p;
