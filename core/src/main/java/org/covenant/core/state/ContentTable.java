@@ -256,50 +256,114 @@ final class ContentTable {
   }
 
   /**
-   * Fills an empty table with n items at once (a checkpoint's restore, format 4): the ids as
-   * one UTF-8 byte array with each item's end offset, and the other columns as arrays indexed
-   * like the items, in ledger order. The columns are sized to the items (room for an eighth
-   * more), so a restore allocates a handful of arrays and no object per item. Single writer,
-   * before the state is published.
+   * A filler of this empty table with n items whose ids take {@code idBytes} UTF-8 bytes (a
+   * checkpoint's restore, format 4): the reader writes each column straight into the table's
+   * own arrays, sized to the items (room for an eighth more), so a restore makes no copy and no
+   * object per item; {@link Filler#finish} checks them, builds the id index and publishes.
+   * Single writer, before the state is published.
    *
-   * @throws IllegalArgumentException when the table is not empty, an offset, a category or a
-   *     position is out of range, or positions do not ascend
+   * @throws IllegalArgumentException when the table is not empty or a size is negative
    */
-  void restore(int n, byte[] idBytes, int[] idEnd, byte[] categories, String[] owners,
-      Meeting[] meetings, String[] authors, String[][] others, long[] at, long[] pos) {
+  Filler filler(int n, int idBytes) {
     if (columns.count != 0) {
       throw new IllegalArgumentException("restore into a table that has items");
     }
-    int bytes = n == 0 ? 0 : idEnd[n - 1];
-    Columns c = new Columns(Math.max(1024, n + (n >> 3)), Math.max(16 * 1024, bytes + (bytes >> 3)));
-    System.arraycopy(idBytes, 0, c.idBytes, 0, bytes);
-    int mask = c.slots.length - 1;
-    long last = -1;
-    for (int i = 0; i < n; i++) {
-      int from = i == 0 ? 0 : idEnd[i - 1];
-      int category = categories[i] & 0xff;
-      if (idEnd[i] < from || idEnd[i] > bytes || pos[i] <= last || pos[i] > POS
-          || category > 127 || owners[i] == null) {
-        throw new IllegalArgumentException("content item " + i + ": id offset " + idEnd[i]
-            + ", category " + category + " or position " + pos[i] + " out of range");
-      }
-      last = pos[i];
-      c.idEnd[i] = idEnd[i];
-      int r = i * REFS;
-      c.refs[r] = owners[i];
-      c.refs[r + 1] = meetings[i];
-      c.refs[r + 2] = authors[i];
-      c.refs[r + 3] = others[i];
-      c.stamps[i * LONGS] = at[i];
-      c.stamps[i * LONGS + 1] = pos[i] | ((long) category << CATEGORY_SHIFT);
-      int s = spread(c.hash(i)) & mask;
-      while (c.slots[s] != 0) {
-        s = (s + 1) & mask;
-      }
-      c.slots[s] = i + 1;
+    if (n < 0 || idBytes < 0) {
+      throw new IllegalArgumentException("negative item count or id bytes");
     }
-    c.count = n;
-    columns = c;
+    return new Filler(new Columns(Math.max(1024, n + (n >> 3)),
+        Math.max(16 * 1024, idBytes + (idBytes >> 3))), n, idBytes);
+  }
+
+  /** Writes the columns of a restore in place; see {@link #filler}. */
+  final class Filler {
+    private final Columns c;
+    private final int n;
+    private final int bytes;
+    private long lastPos = -1;
+
+    private Filler(Columns c, int n, int bytes) {
+      this.c = c;
+      this.n = n;
+      this.bytes = bytes;
+    }
+
+    /** The array the ids' bytes go in, item after item, from 0 to the id bytes given. */
+    byte[] idBytes() {
+      return c.idBytes;
+    }
+
+    /** Where item i's id ends in {@link #idBytes}; they ascend (an id may be empty). */
+    void idEnd(int i, int end) {
+      if (end < (i == 0 ? 0 : c.idEnd[i - 1]) || end > bytes) {
+        throw new IllegalArgumentException("content item " + i + ": id end " + end
+            + " out of range");
+      }
+      c.idEnd[i] = end;
+    }
+
+    /** Item i's category (before its position). */
+    void category(int i, int category) {
+      if (category < 0 || category > 127) {
+        throw new IllegalArgumentException("content item " + i + ": category " + category
+            + " out of range");
+      }
+      c.stamps[i * LONGS + 1] = (long) category << CATEGORY_SHIFT;
+    }
+
+    void owner(int i, String account) {
+      if (account == null) {
+        throw new IllegalArgumentException("content item " + i + " has no owner");
+      }
+      c.refs[i * REFS] = account;
+    }
+
+    void meeting(int i, Meeting m) {
+      c.refs[i * REFS + 1] = m;
+    }
+
+    void author(int i, String author) {
+      c.refs[i * REFS + 2] = author;
+    }
+
+    /** Item i's contributors after the owner, or null for none. */
+    void others(int i, String[] others) {
+      c.refs[i * REFS + 3] = others;
+    }
+
+    void at(int i, long at) {
+      c.stamps[i * LONGS] = at;
+    }
+
+    /** Item i's position (after its category); they ascend. */
+    void pos(int i, long pos) {
+      if (pos <= lastPos || pos > POS) {
+        throw new IllegalArgumentException("content item " + i + ": position " + pos
+            + " out of range or not after " + lastPos);
+      }
+      lastPos = pos;
+      c.stamps[i * LONGS + 1] |= pos;
+    }
+
+    /** Checks that every id fits its bytes, indexes the ids and publishes the items. */
+    void finish() {
+      if ((n == 0 ? 0 : c.idEnd[n - 1]) != bytes) {
+        throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
+      }
+      int mask = c.slots.length - 1;
+      for (int i = 0; i < n; i++) {
+        if (c.refs[i * REFS] == null) {
+          throw new IllegalArgumentException("content item " + i + " has no owner");
+        }
+        int s = spread(c.hash(i)) & mask;
+        while (c.slots[s] != 0) {
+          s = (s + 1) & mask;
+        }
+        c.slots[s] = i + 1;
+      }
+      c.count = n;
+      columns = c;
+    }
   }
 
   /** A reader's view of the columns: indexes below the count it reads are complete. */

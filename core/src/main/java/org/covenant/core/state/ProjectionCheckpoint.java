@@ -1112,37 +1112,26 @@ public final class ProjectionCheckpoint {
     private void contents(In d, Meeting[] byIndex) {
       int n = d.readInt();
       int bytes = d.readInt();
-      if (n < 0 || bytes < 0) {
-        throw new IllegalArgumentException("negative content count or id bytes");
-      }
-      byte[] ids = new byte[bytes];
-      d.readFully(ids);
-      int[] idEnd = new int[n];
+      ContentTable.Filler f = state.contents.filler(n, bytes);
+      d.readFully(f.idBytes(), bytes);
       int end = 0;
       for (int i = 0; i < n; i++) {
         end += d.readCount(bytes);
-        idEnd[i] = end;
+        f.idEnd(i, end);
       }
-      if (end != bytes) {
-        throw new IllegalArgumentException("content id lengths add up to " + end + ", not "
-            + bytes);
-      }
-      byte[] categories = new byte[n];
-      d.readFully(categories);
-      String[] owners = new String[n];
       for (int i = 0; i < n; i++) {
-        owners[i] = str(d);
+        f.category(i, d.readUnsignedByte());
       }
-      Meeting[] inMeeting = new Meeting[n];
+      for (int i = 0; i < n; i++) {
+        f.owner(i, str(d));
+      }
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
-        inMeeting[i] = m == 0 ? null : byIndex[m - 1];
+        f.meeting(i, m == 0 ? null : byIndex[m - 1]);
       }
-      String[] authors = new String[n];
       for (int i = 0; i < n; i++) {
-        authors[i] = str(d);
+        f.author(i, str(d));
       }
-      String[][] others = new String[n][];
       for (int i = 0; i < n; i++) {
         int k = d.readCount(1 << 16);
         if (k > 0) {
@@ -1150,23 +1139,20 @@ public final class ProjectionCheckpoint {
           for (int j = 0; j < k; j++) {
             o[j] = str(d);
           }
-          others[i] = o;
+          f.others(i, o);
         }
       }
-      long[] at = new long[n];
       long t = 0;
       for (int i = 0; i < n; i++) {
         t += d.readZigzag();
-        at[i] = t;
+        f.at(i, t);
       }
-      long[] pos = new long[n];
       long q = 0;
       for (int i = 0; i < n; i++) {
         q += d.readVarint();
-        pos[i] = q;
+        f.pos(i, q);
       }
-      state.contents.restore(n, ids, idEnd, categories, owners, inMeeting, authors, others, at,
-          pos);
+      f.finish();
     }
 
     /** A position list (format 3 and on: count, then varint gaps), restored in one piece. */
