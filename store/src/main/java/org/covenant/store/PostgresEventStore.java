@@ -207,6 +207,33 @@ public final class PostgresEventStore
 
   @Override
   public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
+    return append(knownHead, (unseen, alive) -> plan.apply(unseen));
+  }
+
+  /**
+   * An append's plan that says it is still at work: {@code alive} is cheap to call often (it
+   * sends a statement at most once per {@link #ALIVE_EVERY_NANOS}), and a plan that calls it
+   * while it validates keeps its transaction from being ended as idle
+   * ({@link #IDLE_IN_TRANSACTION_TIMEOUT}).
+   */
+  @FunctionalInterface
+  interface LivePlan {
+    List<StoredEvent> apply(List<StoredEvent> unseen, Runnable alive);
+  }
+
+  /**
+   * How often a working plan tells PostgreSQL its session is alive: well inside the idle
+   * timeout, so only a process that stopped running (SIGSTOP, a GC pause of seconds) is cut,
+   * never one that validates a large batch slowly on a starved CPU.
+   */
+  static final long ALIVE_EVERY_NANOS = 1_000_000_000L;
+
+  /**
+   * As {@link #append(long, Function)} for a plan that reports progress ({@link LivePlan}): the
+   * append lock is held by a session that is never idle in its transaction for long while the
+   * plan runs, so {@code idle_in_transaction_session_timeout} cuts stuck appenders only.
+   */
+  long append(long knownHead, LivePlan plan) {
     for (int attempt = 0; ; attempt++) {
       boolean[] planned = {false};
       try {
@@ -220,8 +247,7 @@ public final class PostgresEventStore
     }
   }
 
-  private long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan,
-      boolean[] planned) {
+  private long append(long knownHead, LivePlan plan, boolean[] planned) {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -233,7 +259,7 @@ public final class PostgresEventStore
         List<StoredEvent> unseen = head == knownHead ? List.of()
             : select(c, knownHead, Integer.MAX_VALUE);
         planned[0] = true;
-        List<StoredEvent> batch = List.copyOf(plan.apply(unseen));
+        List<StoredEvent> batch = List.copyOf(plan.apply(unseen, alive(c)));
         StoreChecks.batch(batch, head);
         if (!batch.isEmpty()) {
           insert(c, batch);
@@ -254,6 +280,27 @@ public final class PostgresEventStore
   @Override
   public void close() {
     pool.close();
+  }
+
+  /**
+   * Tells PostgreSQL that the session of {@code c}, inside its append's transaction, is still
+   * at work: a trivial statement, sent at most once per {@link #ALIVE_EVERY_NANOS}. Only the
+   * thread running the plan calls it (the connection is that thread's).
+   */
+  private Runnable alive(Connection c) {
+    long[] last = {System.nanoTime()};
+    return () -> {
+      long now = System.nanoTime();
+      if (now - last[0] < ALIVE_EVERY_NANOS) {
+        return;
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT 1");
+      } catch (SQLException e) {
+        throw classify(e, "append");
+      }
+      last[0] = System.nanoTime();
+    };
   }
 
   private String migrate() {
