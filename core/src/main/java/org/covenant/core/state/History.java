@@ -13,6 +13,14 @@ import java.util.Arrays;
  * position word, so such a history is one object and one array, with no object per entry.
  * {@link Entry} objects are made on read.
  *
+ * <p>Values from a small fixed set are coded in the position word too, so that reading them
+ * touches no array and no value object (issue 15, decision latency: each is a cache miss on a
+ * random decision): a cleared value ({@code null}), the four {@link Entities.SettingValue}s, and,
+ * in a history made by {@link #names()} (an account's terms), up to {@value #MAX_CODES} minus
+ * the fixed codes distinct strings per JVM (terms version names; a name past that goes to the
+ * values array as any other value). A coded value reads back as one canonical object, equal to
+ * the one written.
+ *
  * <p>One writer, any number of readers: the writer publishes a new array through a volatile field
  * (copy on write), after the values array it goes with. Histories are short (a setting changes a
  * few times), so the copy is cheap and readers never lock.
@@ -22,16 +30,92 @@ final class History<V> {
   record Entry<V>(long at, long pos, V value) {}
 
   private static final long[] EMPTY = new long[0];
-  /** Bit of the position word that holds a boolean value (positions stay far below 2^62). */
+  /** Bit of the position word that holds a boolean value. */
   private static final long TRUE = 1L << 62;
-  private static final long POS = TRUE - 1;
+  /** Where a coded value's code sits in the position word; 0 is a boolean (see {@link #TRUE}). */
+  private static final int CODE_SHIFT = 56;
+  private static final int MAX_CODES = 32;
+  /** Positions below 2^56, as the content table's and a coded setting resolution's. */
+  private static final long POS = (1L << CODE_SHIFT) - 1;
+  /** Fixed codes: a cleared value, then the setting values (value, locked) as two bits. */
+  private static final int NULL_CODE = 1;
+  private static final int SETTING_CODE = 2;
+  private static final int FIRST_NAME_CODE = SETTING_CODE + 4;
+  /**
+   * The value of each code. Name codes are appended under the class lock, each before any word
+   * holding it is published (through {@link #stamps}), so a reader that sees the word sees it.
+   */
+  private static final Object[] CODED = new Object[MAX_CODES];
+  private static int names = FIRST_NAME_CODE;
   /** The shared empty history that unwritten slots point to; never written to. */
-  private static final History<?> NONE = new History<>();
+  private static final History<?> NONE = new History<>(false);
+
+  static {
+    for (int v = 0; v < 4; v++) {
+      CODED[SETTING_CODE + v] = new Entities.SettingValue((v & 2) != 0, (v & 1) != 0);
+    }
+  }
 
   /** (time, position word) per entry; published last. */
   private volatile long[] stamps = EMPTY;
-  /** The values, when not all booleans (null while they are); written before {@link #stamps}. */
+  /**
+   * The values, when not all coded in the position words (null while they are); written before
+   * {@link #stamps}.
+   */
   private Object[] values;
+  /** Whether string values are coded too ({@link #names()}). */
+  private final boolean codesNames;
+
+  History() {
+    this(false);
+  }
+
+  private History(boolean codesNames) {
+    this.codesNames = codesNames;
+  }
+
+  /** A history whose string values are names from a small set (terms versions), coded. */
+  static <V> History<V> names() {
+    return new History<>(true);
+  }
+
+  /** The code of a name, or -1 when every code is taken. */
+  private static synchronized int nameCode(String name) {
+    for (int c = FIRST_NAME_CODE; c < names; c++) {
+      if (CODED[c].equals(name)) {
+        return c;
+      }
+    }
+    if (names == MAX_CODES) {
+      return -1;
+    }
+    CODED[names] = name;
+    return names++;
+  }
+
+  /** The bits of the position word that hold {@code value}, or -1 when it has no code. */
+  private long coded(Object value) {
+    if (value instanceof Boolean b) {
+      return b ? TRUE : 0;
+    }
+    if (value == null) {
+      return (long) NULL_CODE << CODE_SHIFT;
+    }
+    if (value instanceof Entities.SettingValue v) {
+      return (long) (SETTING_CODE + (v.value() ? 2 : 0) + (v.locked() ? 1 : 0)) << CODE_SHIFT;
+    }
+    if (codesNames && value instanceof String name) {
+      int c = nameCode(name);
+      return c < 0 ? -1 : (long) c << CODE_SHIFT;
+    }
+    return -1;
+  }
+
+  /** The value coded in a position word. */
+  private static Object decode(long word) {
+    int c = (int) (word >>> CODE_SHIFT) & (MAX_CODES - 1);
+    return c == 0 ? Boolean.valueOf((word & TRUE) != 0) : CODED[c];
+  }
 
   /** The shared empty history (see {@link #writable}). */
   @SuppressWarnings("unchecked")
@@ -47,7 +131,7 @@ final class History<V> {
   static <V> History<V> writable(History<V>[] slots, int i) {
     History<V> h = slots[i];
     if (h == NONE) {
-      h = new History<>();
+      h = new History<>(false);
       slots[i] = h;
     }
     return h;
@@ -63,15 +147,16 @@ final class History<V> {
     long[] old = stamps;
     int n = old.length / 2;
     long word = pos;
-    if (values == null && value instanceof Boolean b) {
-      word = b ? pos | TRUE : pos;
+    long code = values == null ? coded(value) : -1;
+    if (code >= 0) {
+      word = pos | code;
     } else {
       Object[] vs = values;
       if (vs == null) {
-        // The first value that is not a boolean: the earlier booleans move to the values.
+        // The first value without a code: the earlier coded values move to the values.
         vs = new Object[n];
         for (int i = 0; i < n; i++) {
-          vs[i] = (old[2 * i + 1] & TRUE) != 0;
+          vs[i] = decode(old[2 * i + 1]);
         }
       }
       Object[] next = Arrays.copyOf(vs, n + 1);
@@ -88,8 +173,7 @@ final class History<V> {
   private Entry<V> entry(long[] s, int i) {
     long word = s[2 * i + 1];
     Object[] vs = values;
-    V v = vs == null || vs.length <= i
-        ? (V) Boolean.valueOf((word & TRUE) != 0) : (V) vs[i];
+    V v = vs == null || vs.length <= i ? (V) decode(word) : (V) vs[i];
     return new Entry<>(s[2 * i], word & POS, v);
   }
 
@@ -114,13 +198,12 @@ final class History<V> {
     return stamps[2 * i + 1] & POS;
   }
 
-  /** The value of entry i (an index {@link #index} returned); a boolean is not boxed anew. */
+  /** The value of entry i (an index {@link #index} returned); a coded value is not made anew. */
   @SuppressWarnings("unchecked")
   V value(int i) {
     Object[] vs = values;
     // The values array was written before the stamps this index was found in.
-    return vs == null || vs.length <= i
-        ? (V) Boolean.valueOf((stamps[2 * i + 1] & TRUE) != 0) : (V) vs[i];
+    return vs == null || vs.length <= i ? (V) decode(stamps[2 * i + 1]) : (V) vs[i];
   }
 
   private static int find(long[] s, long t, long p) {

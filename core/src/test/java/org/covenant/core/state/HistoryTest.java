@@ -67,4 +67,52 @@ class HistoryTest {
       }
     }
   }
+
+  @Test
+  void codedValuesReadBackEqualAndUncodedOnesMoveToTheValues() {
+    // Setting values, clears and booleans are coded in the position word; a value without a
+    // code moves every earlier one to the values array, and all read back as written.
+    History<Object> h = new History<>();
+    List<Object> written = new ArrayList<>();
+    Object[] values = {true, false, null, new Entities.SettingValue(true, false),
+        new Entities.SettingValue(false, true), new Entities.SettingValue(true, true),
+        new Entities.SettingValue(false, false), "not a code", 7, true, null};
+    for (int i = 0; i < values.length; i++) {
+      h.add(i, i + 1, values[i]);
+      written.add(values[i]);
+      for (int j = 0; j <= i; j++) {
+        assertThat(h.value(j)).as("entry %d after %d adds", j, i + 1).isEqualTo(written.get(j));
+        assertThat(h.at(j, j + 1).value()).isEqualTo(written.get(j));
+        assertThat(h.pos(j)).isEqualTo(j + 1);
+      }
+    }
+  }
+
+  @Test
+  void namesAreCodedUntilTheCodesRunOutThenKeptAsValues() {
+    History<String> h = History.names();
+    int n = 100; // more names than there are codes
+    for (int i = 0; i < n; i++) {
+      h.add(i, i + 1, "terms-" + i);
+    }
+    for (int i = 0; i < n; i++) {
+      assertThat(h.value(h.index(i, Long.MAX_VALUE))).isEqualTo("terms-" + i);
+    }
+    History<String> other = History.names();
+    other.add(1, 1, new String("terms-0"));
+    assertThat(other.value(0)).isEqualTo("terms-0");
+    // Plain histories never code strings (ids of people must not fill the codes).
+    History<String> plain = new History<>();
+    plain.add(1, 1, "terms-0");
+    assertThat(plain.last().value()).isEqualTo("terms-0");
+  }
+
+  @Test
+  void positionsBeyondTheirBitsAreRefused() {
+    History<Boolean> h = new History<>();
+    h.add(1, (1L << 56) - 1, true);
+    assertThat(h.last().pos()).isEqualTo((1L << 56) - 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.add(2, 1L << 56, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+  }
 }
