@@ -77,8 +77,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
     this.position = position;
     this.captureP = position - 1;
     this.evidence = evidence;
-    // Content captured in a meeting belongs to the meeting's account (content_created checks).
-    this.owner = meeting == null ? s.account(account, t) : s.owner(meeting, t);
+    this.owner = s.account(account, t);
   }
 
   private static String[] others(ContentRecord c) {
@@ -147,7 +146,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private User host() {
     if (!hostResolved) {
       hostResolved = true;
-      host = meeting == null || owner == null ? null : s.host(owner, meeting, t);
+      host = meeting == null || owner == null ? null : s.user(owner, meeting.host, t);
     }
     return host;
   }

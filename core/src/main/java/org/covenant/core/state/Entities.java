@@ -50,8 +50,6 @@ final class Entities {
     final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     final SettingsScope settings = new SettingsScope();
-    /** {@code settings.byKey}, one hop nearer: the decision path's read (a cache miss less). */
-    final History<SettingValue>[] settingsByKey = settings.byKey;
     final History<String> terms;
     /** Only real changes are recorded, so the first entry of each is always a grant. */
     final History<Boolean>[] consents;
@@ -109,17 +107,6 @@ final class Entities {
     final long at;
     final long pos;
     final SettingsScope settings = new SettingsScope();
-    /** {@code settings.byKey}, one hop nearer: the decision path's read (a cache miss less). */
-    final History<SettingValue>[] settingsByKey = settings.byKey;
-    /**
-     * Look-up caches for the decision path (issue 15: each map look-up they save is two or three
-     * cache misses on a random decision), filled by readers: the account whose users map holds
-     * this user (a user is put in one map only, when made), and that account's group named by
-     * {@link #group}. Racy but safe: each only ever takes one value (null means not known yet),
-     * and maps of users and groups are only added to.
-     */
-    Account account;
-    Group groupRef;
 
     User(String id, Role role, String group, long at, long pos) {
       this.id = id;
@@ -135,8 +122,6 @@ final class Entities {
     final long at;
     final long pos;
     final SettingsScope settings = new SettingsScope();
-    /** {@code settings.byKey}, one hop nearer: the decision path's read (a cache miss less). */
-    final History<SettingValue>[] settingsByKey = settings.byKey;
 
     Group(String id, long at, long pos) {
       this.id = id;
@@ -175,19 +160,6 @@ final class Entities {
     final String id;
     final String account;
     final String host;
-    /**
-     * The host's {@link User}, cached by readers (see {@link User#account}): valid for the
-     * account its {@code account} field names, which a reader checks (an account pruned away is
-     * replaced by another object).
-     */
-    User hostUser;
-    /**
-     * The account its {@code account} field names, cached by readers on first look-up (the
-     * decision path's owner of the meeting's content: two or three cache misses less than the
-     * accounts map). An account object is replaced only when a move prunes it, and then its
-     * meetings and content leave the projection with it.
-     */
-    Account owner;
     final long at;
     final long pos;
     /**

@@ -211,8 +211,15 @@ final class History<V> {
       // A history published to this reader before its constructor's write: nothing visible.
       return -1;
     }
-    int lo = 0;
     int hi = s.length / 2 - 1;
+    // The latest entry first: every look-up at the time of use of a snapshot at the head asks
+    // for it, and it is one cache line where a binary search over a long history (a busy
+    // account's terms, consents, settings) misses on several (issue 15, decision latency).
+    // Both stamps ascend, so when the latest entry is in force no later one can be.
+    if (hi >= 0 && s[2 * hi] <= t && (s[2 * hi + 1] & POS) <= p) {
+      return hi;
+    }
+    int lo = 0;
     int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;

@@ -99,68 +99,7 @@ public final class Snapshot {
 
   User user(Account a, String id, long t) {
     User u = a.users.get(id);
-    if (u == null) {
-      return null;
-    }
-    if (u.account == null) {
-      u.account = a;
-    }
-    return visible(u.at, u.pos, t) ? u : null;
-  }
-
-  /**
-   * The account owning a meeting's content, if it exists at t: {@link #account} for {@code
-   * m.account}, through the meeting's cache.
-   */
-  Account owner(Meeting m, long t) {
-    Account a = m.owner;
-    if (a == null) {
-      a = state.accounts.get(m.account);
-      if (a == null) {
-        return null;
-      }
-      m.owner = a;
-    }
-    return visible(a.at, a.pos, t) ? a : null;
-  }
-
-  /**
-   * The host of a meeting of account {@code a} as a user of it, if visible at t: {@link #user}
-   * for {@code m.host}, through the meeting's cache when it is {@code a}'s.
-   */
-  User host(Account a, Meeting m, long t) {
-    User u = m.hostUser;
-    if (u == null || u.account != a) {
-      u = a.users.get(m.host);
-      if (u == null) {
-        return null;
-      }
-      if (u.account == null) {
-        u.account = a;
-      }
-      if (u.account == a) {
-        m.hostUser = u;
-      }
-    }
-    return visible(u.at, u.pos, t) ? u : null;
-  }
-
-  /** The group of a user of account {@code a} at t, as {@link #group} for {@code u.group}. */
-  private Group groupOf(Account a, User u, long t) {
-    if (u == null || u.group == null) {
-      return null;
-    }
-    Group g = u.groupRef;
-    if (g == null || u.account != a) {
-      g = a.groups.get(u.group);
-      if (g == null) {
-        return null;
-      }
-      if (u.account == a) {
-        u.groupRef = g;
-      }
-    }
-    return visible(g.at, g.pos, t) ? g : null;
+    return u != null && visible(u.at, u.pos, t) ? u : null;
   }
 
   Group group(Account a, String id, long t) {
@@ -505,7 +444,8 @@ public final class Snapshot {
    * long: the decision path's form, which makes no object.
    */
   long resolveCode(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
-    return resolve(a, groupOf(a, u, t), u, def, t, evidence);
+    Group g = u == null || u.group == null ? null : group(a, u.group, t);
+    return resolve(a, g, u, def, t, evidence);
   }
 
   /**
@@ -568,8 +508,12 @@ public final class Snapshot {
     return own(a, g, u, def, t, evidence);
   }
 
-  /** The index of the value written in force at t, or -1 (none, or unset). */
-  private int valueAt(History<SettingValue> h, long t) {
+  /** The index of the value written at the scope in force at t, or -1 (none, or unset). */
+  private int valueAt(Entities.SettingsScope s, SettingDef def, long t) {
+    if (s == null) {
+      return -1;
+    }
+    History<SettingValue> h = s.byKey[def.ordinal()];
     int e = h.index(t, position);
     return e < 0 || h.value(e) == null ? -1 : e;
   }
@@ -584,12 +528,12 @@ public final class Snapshot {
   private long own(
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     int k = def.ordinal();
-    History<SettingValue> ah = a.settingsByKey[k];
-    int av = valueAt(ah, t);
-    History<SettingValue> gh = g == null ? null : g.settingsByKey[k];
-    int gv = g == null ? -1 : valueAt(gh, t);
-    History<SettingValue> uh = u == null ? null : u.settingsByKey[k];
-    int uv = u == null || removed(a, u, t) ? -1 : valueAt(uh, t);
+    History<SettingValue> ah = a.settings.byKey[k];
+    int av = valueAt(a.settings, def, t);
+    History<SettingValue> gh = g == null ? null : g.settings.byKey[k];
+    int gv = g == null ? -1 : valueAt(g.settings, def, t);
+    History<SettingValue> uh = u == null ? null : u.settings.byKey[k];
+    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u.settings, def, t);
     SettingValue a1 = av < 0 ? null : ah.value(av);
     SettingValue g1 = gv < 0 ? null : gh.value(gv);
     SettingValue u1 = uv < 0 ? null : uh.value(uv);
