@@ -5,8 +5,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.covenant.core.Sha256;
-import org.covenant.format.EventCodec;
-import org.covenant.format.Json;
+import org.covenant.format.EventJson;
 import org.covenant.format.scenario.Scenario;
 import org.covenant.format.scenario.ScenarioEvent;
 
@@ -21,7 +20,9 @@ final class ScenarioKeys {
   static List<String> of(Scenario s) {
     MessageDigest md = Sha256.newDigest();
     for (ScenarioEvent e : s.events()) {
-      md.update(Json.line(EventCodec.toJson(e.event())).getBytes(StandardCharsets.UTF_8));
+      // EventJson.line is Json.line(EventCodec.toJson(event)) byte for byte, written without a
+      // tree per event: the same keys (ScenarioKeysTest), less of the import's CPU.
+      md.update(EventJson.line(e.event()).getBytes(StandardCharsets.UTF_8));
       md.update((byte) '\n');
     }
     String digest = Sha256.hex(md).substring(0, 24);

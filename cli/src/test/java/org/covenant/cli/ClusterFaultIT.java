@@ -75,15 +75,11 @@ class ClusterFaultIT {
   @Test
   void threeMembers_pauseAndKillWriters_noLostWriteNoForkNoGap() throws Exception {
     String url = PgTestDatabase.url();
-    String schema = "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "")
-        .substring(0, 10).toLowerCase(Locale.ROOT);
+    String schema = freshSchema();
     NoteSigner key = NoteSigner.generate("covenant.test/cluster");
-    Path keyFile = tmp.resolve("log.key");
-    Files.writeString(keyFile, key.keyText() + "\n");
+    Path keyFile = keyFile(key);
     try {
-      Member a = Member.start(tmp, "a", url, schema, keyFile);
-      members.add(a);
-      operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+      Member a = startFirst(url, schema, keyFile);
       Member b = Member.start(tmp, "b", url, schema, keyFile);
       Member c = Member.start(tmp, "c", url, schema, keyFile);
       b.await("  stop", 120_000);
@@ -217,12 +213,167 @@ class ClusterFaultIT {
       }
     } finally {
       stop.set(true);
-      for (Member m : members) {
-        m.kill();
+      killAllAndDrop(url, schema);
+    }
+  }
+
+  /**
+   * A batch naming accounts of both owning members, sent to a {@code --route-only} member (it
+   * owns none), which validates and appends it itself (docs/CLUSTER.md, "Batches that span
+   * owners"); the receiver is stopped while its append's transaction is open (the ledger's
+   * advisory lock held), then SIGKILLed: nothing of the batch is stored and the client has no
+   * answer. The same batch sent again with its keys through an owner lands once, and both owners
+   * decide with it.
+   */
+  @Test
+  void aSpanningBatch_receiverKilledInsideItsAppend_leavesNothing_andItsRetryLandsOnce()
+      throws Exception {
+    String url = PgTestDatabase.url();
+    String schema = freshSchema();
+    NoteSigner key = NoteSigner.generate("covenant.test/cluster");
+    Path keyFile = keyFile(key);
+    try {
+      Member a = startFirst(url, schema, keyFile);
+      Member b = Member.start(tmp, "b", url, schema, keyFile);
+      Member r = Member.start(tmp, "r", url, schema, keyFile, "--route-only");
+      b.await("  stop", 120_000);
+      r.await("  stop", 120_000);
+      members.add(b);
+      members.add(r);
+      waitFor("two owners", 30, () -> cluster(r).path("sharding").path("owners").asInt() == 2);
+      // Twenty accounts created in one batch through the route-only member: it spans both
+      // owners too.
+      int accounts = 20;
+      StringBuilder created = new StringBuilder("{\"events\":[");
+      for (int i = 0; i < accounts; i++) {
+        created.append(i == 0 ? "" : ",").append("{\"type\":\"account.created\",\"at\":\"")
+            .append(Instant.now()).append("\",\"account\":\"s").append(i)
+            .append("\",\"owner\":\"o").append(i).append("\"}");
       }
-      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      post(r, "/v1/events", created.append("]}").toString());
+      waitFor("both owners own accounts", 30, () -> {
+        int owning = 0;
+        for (JsonNode m : cluster(r).path("members")) {
+          owning += m.path("accounts").asInt() > 0 ? 1 : 0;
+        }
+        return owning == 2;
+      });
+      int events = 5_000;
+      StringBuilder big = new StringBuilder("{\"events\":[");
+      for (int i = 0; i < events; i++) {
+        String acct = "s" + (i % accounts);
+        big.append(i == 0 ? "" : ",").append("{\"type\":\"content.created\",\"at\":\"")
+            .append(Instant.now()).append("\",\"content\":\"").append(acct).append(":big-")
+            .append(i).append("\",\"category\":\"customer_content.chat\",\"account\":\"")
+            .append(acct).append("\",\"idempotency_key\":\"big-").append(i).append("\"}");
       }
+      String batch = big.append("]}").toString();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> sent = http.sendAsync(
+          HttpRequest.newBuilder(URI.create(r.url + "/v1/events"))
+              .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + operator)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(batch)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      boolean inside = false;
+      try (Connection c = DriverManager.getConnection(url)) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean seen;
+        while (!(seen = appendLockHeld(c)) && !sent.isDone()) {
+          assertThat(System.nanoTime()).as("the receiver's append began").isLessThan(end);
+          Thread.sleep(1);
+        }
+        if (seen) {
+          signal(r, "STOP");
+          // Still held once stopped: the receiver is frozen inside its append's transaction.
+          inside = appendLockHeld(c);
+        }
+        r.kill();
+      }
+      Throwable answer = null;
+      int status = 0;
+      try {
+        status = sent.get(30, TimeUnit.SECONDS).statusCode();
+      } catch (java.util.concurrent.ExecutionException e) {
+        answer = e.getCause();
+      }
+      Map<String, Integer> stored = contentCounts(url, schema);
+      System.out.println("ClusterFaultIT: spanning batch receiver killed "
+          + (inside ? "inside its append's transaction" : "after its commit") + "; answer: "
+          + (answer != null ? answer.getClass().getSimpleName() : status) + "; stored: "
+          + stored.size());
+      if (inside) {
+        assertThat(answer).as("no answer from a killed receiver").isNotNull();
+        assertThat(stored).as("nothing of the batch").isEmpty();
+      } else {
+        assertThat(stored.size()).as("all of the batch or nothing").isIn(0, events);
+      }
+      // The client sends it again, with the same keys, through an owner: it lands once.
+      HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(a.url
+          + "/v1/events")).timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + operator)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(batch)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(again.statusCode()).as(again.body().substring(0, Math.min(400,
+          again.body().length()))).isEqualTo(200);
+      JsonNode result = Json.parse(again.body());
+      assertThat(result.path("rejected").asInt()).isZero();
+      assertThat(result.path("accepted").asInt() + result.path("duplicates").asInt())
+          .isEqualTo(events);
+      stored = contentCounts(url, schema);
+      assertThat(stored).hasSize(events);
+      assertThat(stored.values()).allMatch(n -> n == 1);
+      for (Member m : List.of(a, b)) {
+        for (int i = 0; i < accounts; i++) {
+          String ask = "{\"purpose\":\"service.provide\",\"content\":\"s" + i + ":big-" + i
+              + "\",\"at\":\"" + Instant.now() + "\"}";
+          // No terms accepted: the content exists (not `unknown_content`) on every member.
+          waitFor(m.name + " knows s" + i + ":big-" + i, 10, () -> Json.parse(send(m, "POST",
+              "/v1/decisions", ask).body()).path("reason").asText()
+              .equals("no_terms_accepted"));
+        }
+      }
+    } finally {
+      killAllAndDrop(url, schema);
+    }
+  }
+
+  private static String freshSchema() {
+    return "covenant_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /** The log's signing key as a member reads it (`--log-key FILE`). */
+  private Path keyFile(NoteSigner key) throws IOException {
+    Path keyFile = tmp.resolve("log.key");
+    Files.writeString(keyFile, key.keyText() + "\n");
+    return keyFile;
+  }
+
+  /** Starts member `a`, which issues the operator token, and keeps the token. */
+  private Member startFirst(String url, String schema, Path keyFile) throws Exception {
+    Member a = Member.start(tmp, "a", url, schema, keyFile);
+    members.add(a);
+    operator = a.await("  operator    ", 120_000).split("\\s+")[2];
+    return a;
+  }
+
+  private void killAllAndDrop(String url, String schema) throws Exception {
+    for (Member m : members) {
+      m.kill();
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  /** Whether some session holds the ledger's append lock (PostgresEventStore's advisory lock). */
+  private static boolean appendLockHeld(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) "
+        + "FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid::bigint = "
+        + 0x436f766eL)) {
+      rs.next();
+      return rs.getInt(1) > 0;
     }
   }
 
@@ -502,7 +653,7 @@ class ClusterFaultIT {
   }
 
   /** One {@code covenant serve} child process. */
-  private static final class Member {
+  static final class Member {
     final String name;
     final Process process;
     final List<String> lines = new ArrayList<>();
@@ -531,15 +682,16 @@ class ClusterFaultIT {
       pump.start();
     }
 
-    static Member start(Path tmp, String name, String url, String schema, Path key)
-        throws IOException {
-      List<String> cmd = List.of(
+    static Member start(Path tmp, String name, String url, String schema, Path key,
+        String... extra) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(),
           "serve", "--db", url, "--db-schema", schema, "--log-key", key.toString(),
           "--data", tmp.resolve(name).toString(), "--port", "0",
-          "--lease", Integer.toString(LEASE_SECONDS));
+          "--lease", Integer.toString(LEASE_SECONDS)));
+      cmd.addAll(List.of(extra));
       return new Member(name, new ProcessBuilder(cmd).redirectError(
           ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile())).start());
     }

@@ -113,6 +113,48 @@ class EventJsonTest {
     }
   }
 
+  /**
+   * {@link Json#instant(String, String)} reads the common shape by hand: for every string it must
+   * give what the formatter gives, or fail the same way (the formatter is the reference here,
+   * written out, so the fast path is not compared with itself).
+   */
+  @Test
+  void jsonInstantIsTheFormattersInstantOrItsError() {
+    List<String> times = new ArrayList<>(List.of("2024-03-01T09:00:00Z", "2024-03-01T09:00:00.5Z",
+        "2024-03-01T09:00:00.123456789Z", "2024-03-01t09:00:00z", "2024-03-01T09:00Z",
+        "2024-03-01T09:00:00+02:00", "2024-03-01T09:00:00-00:30", "2024-02-30T09:00:00Z",
+        "2023-02-29T09:00:00Z", "2024-02-29T09:00:00Z", "2024-03-01T24:00:00Z",
+        "2024-03-01T23:59:60Z", "2024-03-01T09:00:00.Z", "2024-03-01T09:00:00.1234567890Z",
+        "1899-12-31T23:59:59Z", "2262-01-01T00:00:00Z", "2261-12-31T23:59:59.999999999Z",
+        "+2024-03-01T09:00:00Z", "2024-3-01T09:00:00Z", "2024-03-01 09:00:00Z",
+        "20240301T090000Z", "", "2024-03-01T09:00:00ZZ", "\uff12024-03-01T09:00:00Z",
+        "2024-13-01T09:00:00Z", "2024-00-10T09:00:00Z", "2024-03-00T09:00:00Z",
+        "2024-03-01T09:60:00Z", "2024-03-01T09:00:00.000000000Z", "0000-01-01T00:00:00Z"));
+    Random r = new Random(BASE_SEED);
+    for (int i = 0; i < 20_000; i++) {
+      java.time.Instant at = java.time.Instant.ofEpochSecond(r.nextInt(Integer.MAX_VALUE),
+          r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000));
+      times.add(at.toString());
+    }
+    for (String s : times) {
+      Object expected;
+      try {
+        java.time.Instant at = java.time.OffsetDateTime.parse(s,
+            java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        expected = org.covenant.core.state.TimeKey.supported(at) ? at : "out of range";
+      } catch (java.time.format.DateTimeParseException e) {
+        expected = "not a timestamp";
+      }
+      Object actual;
+      try {
+        actual = Json.instant(s, "at");
+      } catch (org.covenant.format.FormatException e) {
+        actual = e.getMessage().contains("supported range") ? "out of range" : "not a timestamp";
+      }
+      assertThat(actual).as(s).isEqualTo(expected);
+    }
+  }
+
   private static ObjectNode sorted(ObjectNode o) {
     List<String> names = new ArrayList<>();
     o.fieldNames().forEachRemaining(names::add);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -144,6 +145,22 @@ public final class LedgerFeed {
    * and root that include it (the size may count later non-event leaves too).
    */
   public record LogPoint(long position, long size, byte[] root) {}
+
+  /**
+   * The point of {@code log} as this process sees it (a cluster follower's view included): its
+   * size, the root there, and the last ledger position logged below it; empty when it has logged
+   * no ledger event. Read without this feed: any member can checkpoint at a point the log has
+   * covered (docs/CLUSTER.md, "Checkpoints").
+   */
+  public static java.util.Optional<LogPoint> pointOf(TiledLog log) {
+    long size = log.size();
+    long leaf = lastEventLeaf(log, size);
+    if (leaf < 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new LogPoint(positionOf(log.leaf(leaf)), size,
+        log.root(size).bytes()));
+  }
 
   /** The log's point now (see {@link LogPoint}). */
   public synchronized LogPoint logPoint() {
@@ -290,18 +307,59 @@ public final class LedgerFeed {
   public static Optional<String> ownerOf(JsonNode event,
       Function<String, Optional<String>> meetingAccount,
       Function<String, Optional<String>> contentAccount) {
-    String type = event.path("type").asText();
-    JsonNode account = event.get("account");
-    if (account != null && account.isTextual() && !type.equals("participant.joined")) {
-      return Optional.of(account.asText());
+    return ownerOf(named(event), meetingAccount, contentAccount);
+  }
+
+  /** The fields {@link #ownerOf} reads ({@link Named}), each null unless a string. */
+  private static String[] named(JsonNode event) {
+    String[] named = new String[Named.COUNT];
+    named[Named.TYPE] = event.path("type").asText();
+    for (int f = Named.ACCOUNT; f < Named.COUNT; f++) {
+      JsonNode v = event.get(Named.FIELDS[f]);
+      named[f] = v != null && v.isTextual() ? v.asText() : null;
     }
-    JsonNode meeting = event.get("meeting");
-    if (meeting != null && meeting.isTextual()) {
-      return meetingAccount.apply(meeting.asText());
+    return named;
+  }
+
+  /** The fields an event's owner is found by, by index into a {@code String[]}. */
+  private static final class Named {
+    static final int TYPE = 0;
+    static final int ACCOUNT = 1;
+    static final int MEETING = 2;
+    static final int CONTENT = 3;
+    static final int COUNT = 4;
+    static final String[] FIELDS = {"type", "account", "meeting", "content"};
+
+    /** The named fields of a record, straight from its string fields (no tree per leaf). */
+    static String[] of(Event event) {
+      String[] named = new String[COUNT];
+      org.covenant.format.EventJson.strings(event, (field, value) -> {
+        switch (field) {
+          case "type" -> named[TYPE] = value;
+          case "account" -> named[ACCOUNT] = value;
+          case "meeting" -> named[MEETING] = value;
+          case "content" -> named[CONTENT] = value;
+          default -> { }
+        }
+        return value;
+      });
+      return named;
     }
-    JsonNode content = event.get("content");
-    if (content != null && content.isTextual()) {
-      return contentAccount.apply(content.asText());
+  }
+
+  /** {@link #ownerOf(JsonNode, Function, Function)} on the {@link Named} fields. */
+  private static Optional<String> ownerOf(String[] named,
+      Function<String, Optional<String>> meetingAccount,
+      Function<String, Optional<String>> contentAccount) {
+    String type = named[Named.TYPE];
+    if (named[Named.ACCOUNT] != null && !type.equals("participant.joined")) {
+      return Optional.of(named[Named.ACCOUNT]);
+    }
+    if (named[Named.MEETING] != null) {
+      return meetingAccount.apply(named[Named.MEETING]);
+    }
+    if (named[Named.CONTENT] != null) {
+      return contentAccount.apply(named[Named.CONTENT]);
     }
     return Optional.empty();
   }
@@ -328,13 +386,15 @@ public final class LedgerFeed {
     return snap;
   }
 
-  private Optional<String> ownerOf(StoredEvent e, ObjectNode event, Snapshot snap) {
-    String type = event.path("type").asText();
+  private Optional<String> ownerOf(StoredEvent e, String[] event, Snapshot snap) {
+    String type = event[Named.TYPE];
     if (e.position() > snap.position()
         && (type.equals("meeting.started") || type.equals("content.created"))) {
       boolean meeting = type.equals("meeting.started");
-      String id = event.path(meeting ? "meeting" : "content").asText();
-      (meeting ? recentMeetings : recentContent).put(id, event.path("account").asText());
+      // As JsonNode.path(f).asText() read them from the tree: "" when absent.
+      String id = Objects.requireNonNullElse(event[meeting ? Named.MEETING : Named.CONTENT], "");
+      (meeting ? recentMeetings : recentContent).put(id,
+          Objects.requireNonNullElse(event[Named.ACCOUNT], ""));
       recentAt.computeIfAbsent(e.position(), k -> new ArrayList<>())
           .add(new String[] {meeting ? "meeting" : "content", id});
     }
@@ -348,7 +408,7 @@ public final class LedgerFeed {
     return owner;
   }
 
-  private Optional<String> lookUp(ObjectNode event, Snapshot snap) {
+  private Optional<String> lookUp(String[] event, Snapshot snap) {
     // Last, the ledger's own routing: a sharded member (docs/CLUSTER.md) projects only the
     // accounts it owns and finds another account's meeting or item in the registry of ids.
     return ownerOf(event,
@@ -370,16 +430,7 @@ public final class LedgerFeed {
    * position, type. The same bytes as {@link #eventLeafFromTree} (pinned by DataDirectoryTest).
    */
   private byte[] eventLeaf(StoredEvent e, Snapshot owners) {
-    // The fields the owner is found by, as a small tree: type, account, meeting, content.
-    ObjectNode named = Json.object();
-    org.covenant.format.EventJson.strings(e.event(), (field, value) -> {
-      if (field.equals("type") || field.equals("account") || field.equals("meeting")
-          || field.equals("content")) {
-        named.put(field, value);
-      }
-      return value;
-    });
-    String account = ownerOf(e, named, owners).orElse("");
+    String account = ownerOf(e, Named.of(e.event()), owners).orElse("");
     StringBuilder out = new StringBuilder(256).append("{\"event\":");
     org.covenant.format.EventJson.canonical(e.event(), (field, value) -> {
       if (PERSONAL.contains(field)) {
@@ -404,7 +455,7 @@ public final class LedgerFeed {
     ObjectNode event = EventCodec.toJson(e.event());
     // Salts are per account (docs/DECISIONS.md, "Salts per account"); an event whose account
     // is unknown (none in a valid ledger) names its people under the account "".
-    String account = ownerOf(e, event, owners).orElse("");
+    String account = ownerOf(e, named(event), owners).orElse("");
     for (String f : PERSONAL) {
       JsonNode v = event.get(f);
       if (v != null && v.isTextual()) {

@@ -64,19 +64,67 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the log stands, for the writer: a data directory's feed, or a cluster member's view of
+   * the shared log (which another member may write).
+   */
+  public interface Points {
+    /** The log's point now, at a position the projection has reached; empty when none. */
+    Optional<LedgerFeed.LogPoint> now();
+
+    /** Brings the log (or this process's view of it) level with the ledger, before a last write. */
+    void catchUp();
+
+    /**
+     * A count that changes whenever the projection's set of accounts changes (a cluster
+     * member's moves, {@link Ledger#accountsMoved}); constant for a whole ledger's projection.
+     * A checkpoint of another set is out of date even at the same position.
+     */
+    default long shape() {
+      return 0;
+    }
+
+    /** A data directory's own feed. */
+    static Points of(LedgerFeed feed) {
+      Objects.requireNonNull(feed, "feed");
+      return new Points() {
+        @Override
+        public Optional<LedgerFeed.LogPoint> now() {
+          return Optional.of(feed.logPoint());
+        }
+
+        @Override
+        public void catchUp() {
+          feed.catchUp();
+        }
+      };
+    }
+  }
+
   private final CheckpointStore store;
-  private final LedgerFeed feed;
+  private final Points points;
   private final Ledger ledger;
   private final Policy policy;
   private final ScheduledExecutorService thread;
   private long lastPosition;
   private long lastWrittenNanos = System.nanoTime();
+  /** The shape of the newest checkpoint (see {@link Points#shape}); another: one is due. */
+  private volatile long writtenShape;
+  private long seenShape;
+  private long shapeSeenAt = System.nanoTime();
   private volatile boolean closed;
 
-  private ProjectionCheckpoints(CheckpointStore store, LedgerFeed feed, Ledger ledger,
+  private ProjectionCheckpoints(CheckpointStore store, Points points, Ledger ledger,
       Policy policy, boolean background) {
+    this(store, points, ledger, policy, background, points.shape());
+  }
+
+  private ProjectionCheckpoints(CheckpointStore store, Points points, Ledger ledger,
+      Policy policy, boolean background, long writtenShape) {
+    this.writtenShape = writtenShape;
+    this.seenShape = points.shape();
     this.store = store;
-    this.feed = feed;
+    this.points = points;
     this.ledger = ledger;
     this.policy = policy;
     // The newest stored one is checked before the first write relies on it (lastValid).
@@ -102,8 +150,14 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    */
   public static List<Ledger.Start> candidates(CheckpointStore store, TiledLog log,
       List<String> warnings) {
+    return candidates(safeList(store), log, warnings);
+  }
+
+  /** As above, over stored checkpoints the caller chose (a cluster member's, in its order). */
+  public static List<Ledger.Start> candidates(List<CheckpointStore.Stored> stored, TiledLog log,
+      List<String> warnings) {
     List<Ledger.Start> out = new ArrayList<>();
-    for (CheckpointStore.Stored s : safeList(store)) {
+    for (CheckpointStore.Stored s : stored) {
       ProjectionCheckpoint.FrameCheck checked =
           ProjectionCheckpoint.check(CheckpointStore.source(s));
       String problem;
@@ -211,13 +265,35 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    */
   public static ProjectionCheckpoints start(CheckpointStore store, LedgerFeed feed,
       Ledger ledger, Policy policy) {
-    return new ProjectionCheckpoints(store, feed, ledger, policy, true);
+    return new ProjectionCheckpoints(store, Points.of(feed), ledger, policy, true);
+  }
+
+  /**
+   * As {@link #start}, at the points {@code points} gives: a cluster member's checkpoints
+   * (docs/CLUSTER.md, "Checkpoints"), at positions the shared log has covered. Only the
+   * store's own checkpoints ({@link CheckpointStore.Stored#mine}) count as the last one.
+   */
+  public static ProjectionCheckpoints start(CheckpointStore store, Points points,
+      Ledger ledger, Policy policy) {
+    return new ProjectionCheckpoints(store, points, ledger, policy, true);
+  }
+
+  /**
+   * As {@link #start(CheckpointStore, Points, Ledger, Policy)}, the newest stored checkpoint
+   * being of shape {@code writtenShape} ({@link Points#shape}): when the projection's shape is
+   * another (a member that opened from another member's checkpoint, or moved accounts since), a
+   * checkpoint of the projection as it is becomes due once the shape has held for six
+   * {@link Policy#interval}s, at the same position if nothing is new, and at a clean shutdown.
+   */
+  public static ProjectionCheckpoints start(CheckpointStore store, Points points,
+      Ledger ledger, Policy policy, long writtenShape) {
+    return new ProjectionCheckpoints(store, points, ledger, policy, true, writtenShape);
   }
 
   /** As {@link #start} without the background thread: checkpoints on {@link #writeNow}/close. */
   public static ProjectionCheckpoints manual(CheckpointStore store, LedgerFeed feed,
       Ledger ledger, Policy policy) {
-    return new ProjectionCheckpoints(store, feed, ledger, policy, false);
+    return new ProjectionCheckpoints(store, Points.of(feed), ledger, policy, false);
   }
 
   /**
@@ -229,6 +305,9 @@ public final class ProjectionCheckpoints implements AutoCloseable {
     if (lastPosition < 0) {
       lastPosition = 0;
       for (CheckpointStore.Stored s : safeList(store)) {
+        if (!s.mine()) {
+          continue;
+        }
         ProjectionCheckpoint.FrameCheck c =
             ProjectionCheckpoint.check(CheckpointStore.source(s));
         if (c instanceof ProjectionCheckpoint.FrameCheck.Valid) {
@@ -242,10 +321,23 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
   private void tick() {
     try {
-      LedgerFeed.LogPoint point = feed.logPoint();
+      Optional<LedgerFeed.LogPoint> now = points.now();
+      if (now.isEmpty()) {
+        return;
+      }
+      LedgerFeed.LogPoint point = now.get();
       long fresh = point.position() - lastValid();
+      long shape = points.shape();
+      if (shape != seenShape) {
+        seenShape = shape;
+        shapeSeenAt = System.nanoTime();
+      }
+      // A share that moves settles first: members joining one after another move it again.
+      boolean reshaped = shape != writtenShape
+          && System.nanoTime() - shapeSeenAt >= 6 * policy.interval().toNanos();
       boolean due = fresh >= policy.everyEvents() || (fresh > 0
-          && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos());
+          && System.nanoTime() - lastWrittenNanos >= policy.everyTime().toNanos())
+          || (reshaped && fresh >= 0);
       if (due) {
         write(point);
       }
@@ -259,21 +351,30 @@ public final class ProjectionCheckpoints implements AutoCloseable {
    * unless one is already there; returns the position written.
    */
   public synchronized Optional<Long> writeNow() throws IOException {
-    feed.catchUp();
-    LedgerFeed.LogPoint point = feed.logPoint();
-    if (point.position() <= lastValid()) {
+    points.catchUp();
+    Optional<LedgerFeed.LogPoint> point = points.now();
+    if (point.isEmpty() || stale(point.get().position())) {
       return Optional.empty();
     }
-    return Optional.of(write(point));
+    return Optional.of(write(point.get()));
+  }
+
+  /** Whether a checkpoint at {@code position} would add nothing to the newest one. */
+  private boolean stale(long position) {
+    long last = lastValid();
+    return position < last || (position == last && points.shape() == writtenShape);
   }
 
   private synchronized long write(LedgerFeed.LogPoint point) throws IOException {
-    if (point.position() <= lastValid()) {
+    if (stale(point.position())) {
       return lastPosition;
     }
     long t0 = System.nanoTime();
+    // Read before the write: a move during it makes the ledger refuse the checkpoint.
+    long shape = points.shape();
     store.write(point.position(), out -> ledger.writeCheckpoint(point.position(), point.size(),
         point.root(), out));
+    writtenShape = shape;
     lastPosition = point.position();
     lastWrittenNanos = System.nanoTime();
     LOG.log(System.Logger.Level.INFO, "projection checkpoint at position " + point.position()
@@ -301,8 +402,10 @@ public final class ProjectionCheckpoints implements AutoCloseable {
         thread.shutdown();
         thread.awaitTermination(1, TimeUnit.MINUTES);
       }
-      feed.catchUp();
-      if (feed.logPoint().position() - lastPosition() >= policy.minEvents()) {
+      points.catchUp();
+      Optional<LedgerFeed.LogPoint> point = points.now();
+      if (point.isPresent() && (point.get().position() - lastPosition() >= policy.minEvents()
+          || points.shape() != writtenShape)) {
         writeNow();
       }
     } catch (IOException | RuntimeException e) {

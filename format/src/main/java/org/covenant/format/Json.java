@@ -168,7 +168,12 @@ public final class Json {
 
   /** Parses an RFC 3339 timestamp (with a zone: {@code Z} or an offset). */
   public static Instant instant(String s, String field) {
-    Instant at;
+    // The common shape (uuuu-MM-ddTHH:mm:ss[.f]Z in range) by hand: the formatter was 8 % of a
+    // `ledger import`'s reading thread. Anything else, errors included, goes the general way.
+    Instant at = EventJson.instant(s);
+    if (at != null) {
+      return at;
+    }
     try {
       at = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {

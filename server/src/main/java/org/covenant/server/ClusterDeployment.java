@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
+import org.covenant.evidence.ProjectionCheckpoints;
 import org.covenant.evidence.dsr.DsrRequests;
 import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.log.NoteSigner;
@@ -17,8 +18,11 @@ import org.covenant.server.auth.TokenKind;
 import org.covenant.server.auth.TokenStore;
 import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
-import org.covenant.server.cluster.PgBackings;
 import org.covenant.server.cluster.LedgerShard;
+import org.covenant.server.cluster.MemberCheckpoints;
+import org.covenant.server.cluster.Members;
+import org.covenant.server.cluster.PgBackings;
+import org.covenant.store.CheckpointStore;
 import org.covenant.store.DocumentTable;
 import org.covenant.store.LedgerConfig;
 
@@ -68,19 +72,57 @@ public final class ClusterDeployment {
   public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
       ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
       ClusterNode.Timing timing, Duration waitForLog, Duration dsrDue, boolean ownsAccounts) {
+    return open(dataDir, ledger, config, catalog, clock, logKey, timing, waitForLog, dsrDue,
+        ownsAccounts, ProjectionCheckpoints.Policy.defaults());
+  }
+
+  /**
+   * As above, the member's projection checkpoints written as {@code checkpoints} says
+   * (docs/CLUSTER.md, "Member checkpoints in the server"): the member keeps its id in {@code
+   * DIR/cluster/member-id}, opens from its own checkpoint (else without one) and writes its own
+   * in the background, when its share changed, and at a clean shutdown.
+   */
+  public static Deployment.Opened open(Path dataDir, LedgerConfig.Postgres ledger,
+      ServerConfig config, TermsCatalog catalog, Clock clock, Optional<NoteSigner> logKey,
+      ClusterNode.Timing timing, Duration waitForLog, Duration dsrDue, boolean ownsAccounts,
+      ProjectionCheckpoints.Policy checkpoints) {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     ClusterDb db = ClusterDb.open(ledger);
-    String id = ClusterNode.newId();
+    MemberCheckpoints.Identity identity = MemberCheckpoints.Identity.claim(dataDir);
+    String id = identity.id();
     Namespace main = null;
     ClusterNode node = null;
+    CheckpointStore store = null;
     try {
-      // The member projects no account until its cluster thread has read the members: the
-      // first move (at start) loads the accounts it owns (docs/CLUSTER.md, "Sharded projection").
-      main = Namespace.openShard("main", ledger, catalog, account -> false,
-          DecisionLog.over(PgBackings.decisions(db, id)), clock, config.staleAfter());
+      store = CheckpointStore.members(ledger, id);
+      // The member opens owning the accounts it expects from the members live now and itself,
+      // starting from a checkpoint when one holds (its own first: a restarted member has the
+      // same id, hence the same share); the first move at start corrects the share if the
+      // members changed meanwhile (docs/CLUSTER.md, "Member checkpoints in the server").
+      java.util.function.Predicate<String> expected = ownsAccounts
+          ? MemberCheckpoints.expectedShare(new Members(db, timing.heartbeat()), id,
+              logKey.isPresent())
+          : account -> false;
+      long t0 = System.nanoTime();
+      List<String> warnings = new java.util.ArrayList<>();
+      Optional<String> from;
+      boolean own;
+      try (MemberCheckpoints.Starts starts = MemberCheckpoints.starts(db, store, warnings)) {
+        main = Namespace.openShard("main", ledger, catalog, expected,
+            DecisionLog.over(PgBackings.decisions(db, id)), clock, config.staleAfter(),
+            starts.starts());
+        from = main.ledger().startedFrom();
+        own = starts.own(from);
+      }
+      long openMillis = (System.nanoTime() - t0) / 1_000_000;
+      System.err.println("covenant: member " + id + " opened its projection "
+          + from.map(f -> "from checkpoint " + f).orElse("without a checkpoint") + " in "
+          + openMillis + " ms (head " + main.ledger().head() + ")");
       TokenStore tokens = TokenStore.over(PgBackings.tokens(db));
       Optional<String> secret = operatorOnce(db, tokens, clock);
       node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
+      node.checkpoints(store, checkpoints, from, own, openMillis, identity);
+      store = null;
       Namespace projected = main;
       node.sharding(new LedgerShard(main.ledger()), () -> projected.directory().accountIds(),
           ownsAccounts);
@@ -95,10 +137,14 @@ public final class ClusterDeployment {
           dsrDue)), node);
       return new Deployment.Opened(server, secret, tokens);
     } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
       if (node != null) {
         node.close();
       } else {
         db.close();
+        identity.close();
       }
       if (main != null) {
         main.close();

@@ -33,7 +33,9 @@ import org.covenant.format.Json;
  * A request that arrives forwarded ({@value #HOP}) is never forwarded again: a member that does
  * not own its account answers 503 {@code ownership_moving}. Operator and platform routes and
  * requests naming no account are served locally; scratch namespaces live on the member that
- * created them, and all their requests go there.
+ * created them, and all their requests go there. A batch of events whose accounts have
+ * different owners is served where it arrives, against its accounts loaded for it
+ * ({@link #SPAN}); a decision batch spanning owners is refused.
  *
  * <p>Fail closed: an account that is moving to this member waits up to {@link #WAIT} for its
  * projection; an owner that cannot be reached is looked up again and tried once more. Otherwise
@@ -45,6 +47,18 @@ final class Forwarder {
   static final String HOP = "Covenant-Forwarded-By";
   /** The header of a forwarded answer: the id of the member that answered it. */
   static final String SERVED_BY = "Covenant-Served-By";
+  /**
+   * The header of a forwarded request: the ledger head the forwarding member has read. The owner
+   * reads the ledger at least that far before it answers, so what a client wrote through one
+   * member (a spanning batch, appended there) is seen by its next request, wherever it goes.
+   */
+  static final String SEEN_HEAD = "Covenant-Seen-Head";
+  /**
+   * Set on a {@code POST /v1/events} whose accounts have different owners, none of which holds
+   * them all: the accounts, which this member loads to validate and append the batch itself
+   * (docs/CLUSTER.md, "Batches that span owners").
+   */
+  static final String SPAN = "covenant.span";
   /** Set on a decision whose account's owner could not answer: decide as if stale. */
   static final String OWNER_UNAVAILABLE = "covenant.owner-unavailable";
   /** How long a request waits for an account moving to this member. */
@@ -54,7 +68,7 @@ final class Forwarder {
   private static final Set<String> NOT_COPIED = Set.of("connection", "content-length", "date",
       "expect", "from", "host", "upgrade", "via", "warning", "keep-alive", "te", "trailer",
       "transfer-encoding", "proxy-connection", "http2-settings", "accept-encoding",
-      HOP.toLowerCase(Locale.ROOT));
+      HOP.toLowerCase(Locale.ROOT), SEEN_HEAD.toLowerCase(Locale.ROOT));
 
   /** What a forward came to. */
   private enum Sent { ANSWERED, NOT_REACHED, MOVING }
@@ -114,6 +128,7 @@ final class Forwarder {
     boolean forwarded = ctx.header(HOP) != null;
     if (forwarded) {
       routing.count(Routing.Counter.SERVED_FOR_OTHERS);
+      readTo(ctx.header(SEEN_HEAD));
     }
     Routing.Place remoteNs = ctx.attribute(REMOTE_NAMESPACE);
     if (remoteNs instanceof Routing.Remote rem) {
@@ -149,22 +164,10 @@ final class Forwarder {
       return false;
     }
     if (accounts.size() > 1 && spansOwners(accounts)) {
-      // A batch of several owners' accounts: applied here when this member's projection holds
-      // every one of them (the store validates appends against its true head), else refused.
-      for (String a : accounts) {
-        if (!routing.projects(a)) {
-          Routing.Place mine = routing.place(a);
-          String other = accounts.stream().filter(b -> !routing.place(b).equals(mine))
-              .findFirst().orElse(a);
-          throw new ServerException("batch_spans_owners", 400, key.endsWith("events")
-              ? "events" : "requests", "`" + other + "` and `" + a + "` are owned by "
-              + "different cluster members and this member does not project `" + a + "`: send "
-              + "one batch per account");
-        }
-      }
-      return false;
+      return spanHere(ctx, key, accounts);
     }
-    Routing.Place p = placeOf(accounts, key);
+    // One owner for every account (spansOwners said so): the first account's.
+    Routing.Place p = routing.place(accounts.get(0));
     if (p instanceof Routing.Local) {
       return awaitOrRefuse(ctx, key, accounts);
     }
@@ -183,7 +186,7 @@ final class Forwarder {
     while (first == Sent.MOVING && System.nanoTime() < end) {
       sleep(25);
       routing.refresh();
-      if (!placeOf(accounts, key).equals(p)) {
+      if (spansOwners(accounts) || !routing.place(accounts.get(0)).equals(p)) {
         break;
       }
       first = forward(ctx, (Routing.Remote) p, key, true);
@@ -195,7 +198,11 @@ final class Forwarder {
     // once more, unless the view still names the member that did not answer.
     routing.refresh();
     Routing.Place before = p;
-    p = placeOf(accounts, key);
+    if (spansOwners(accounts)) {
+      // The members changed meanwhile and the accounts now have different owners.
+      return spanHere(ctx, key, accounts);
+    }
+    p = routing.place(accounts.get(0));
     if (p instanceof Routing.Local) {
       routing.count(Routing.Counter.RETRIED);
       return awaitOrRefuse(ctx, key, accounts);
@@ -218,6 +225,50 @@ final class Forwarder {
     }
   }
 
+  /**
+   * A batch naming accounts of several owners is served here: applied through this member's
+   * projection when it holds every account, else (events) validated against the batch's
+   * accounts loaded for it ({@link #SPAN}; docs/CLUSTER.md, "Batches that span owners"). A
+   * decision batch spanning owners is refused.
+   */
+  private boolean spanHere(Context ctx, String key, List<String> accounts) {
+    boolean all = true;
+    for (String a : accounts) {
+      all &= routing.projects(a);
+    }
+    if (all) {
+      return false;
+    }
+    if (key.equals("POST /v1/events")) {
+      routing.count(Routing.Counter.SPANNING);
+      ctx.attribute(SPAN, List.copyOf(accounts));
+      return false;
+    }
+    Routing.Place first = routing.place(accounts.get(0));
+    String other = accounts.stream().filter(b -> !routing.place(b).equals(first))
+        .findFirst().orElse(accounts.get(0));
+    throw new ServerException("batch_spans_owners", 400, "requests", "`" + accounts.get(0)
+        + "` and `" + other + "` are owned by different cluster members: send one decision "
+        + "batch per owner");
+  }
+
+  /** Reads the ledger at least to the head a forwarding member had read ({@link #SEEN_HEAD}). */
+  private void readTo(String seen) {
+    if (seen == null) {
+      return;
+    }
+    long head;
+    try {
+      head = Long.parseLong(seen);
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Namespace main = namespaces.main();
+    if (main.ledger().head() < head) {
+      main.refresh();
+    }
+  }
+
   private boolean spansOwners(List<String> accounts) {
     Routing.Place p = routing.place(accounts.get(0));
     for (int i = 1; i < accounts.size(); i++) {
@@ -226,21 +277,6 @@ final class Forwarder {
       }
     }
     return false;
-  }
-
-  /** The one place all {@code accounts} go; 400 when their owners differ. */
-  private Routing.Place placeOf(List<String> accounts, String key) {
-    Routing.Place p = routing.place(accounts.get(0));
-    for (int i = 1; i < accounts.size(); i++) {
-      Routing.Place q = routing.place(accounts.get(i));
-      if (!q.equals(p)) {
-        throw new ServerException("batch_spans_owners", 400, key.endsWith("events") ? "events"
-            : "requests", "`" + accounts.get(0)
-            + "` and `" + accounts.get(i) + "` are owned by different cluster members: send "
-            + "one batch per account");
-      }
-    }
-    return p;
   }
 
   /** Serves locally once every account is ready here, else fails closed. */
@@ -527,6 +563,7 @@ final class Forwarder {
       }
     }
     b.header(HOP, routing.self());
+    b.header(SEEN_HEAD, Long.toString(namespaces.main().ledger().head()));
     routing.count(Routing.Counter.FORWARDED);
     HttpResponse<byte[]> r = null;
     HttpRequest request = b.build();

@@ -93,6 +93,13 @@ final class LedgerRoutes {
     }
     Namespace ns = Http.namespace(ctx);
     Caller caller = Http.caller(ctx);
+    // A batch whose accounts several cluster members own is validated here against those
+    // accounts, loaded for it (docs/CLUSTER.md, "Batches that span owners"); it is authorised
+    // against them too, since this member's projection holds other members' accounts' index
+    // only (no users, no meetings).
+    List<String> spanned = ctx.attribute(Forwarder.SPAN);
+    Namespace.Spanning spanning = spanned == null ? null : ns.span(spanned);
+    Directory dir = spanning == null ? ns.directory() : spanning.directory();
     List<Append> batch = new ArrayList<>(list.size());
     Map<String, String> batchMeetings = new HashMap<>();
     Instant now = now();
@@ -115,14 +122,15 @@ final class LedgerRoutes {
       }
       ObjectNode request = ((ObjectNode) n).deepCopy();
       request.remove("idempotency_key");
-      Tenancy.authorize(caller, ns.directory(), e, prefix, batchMeetings);
+      Tenancy.authorize(caller, dir, e, prefix, batchMeetings);
       // The operator writes history at its own times; accounts and services write now.
       boolean own = EdgeRules.checkTime(caller, e.at(), now, prefix + "at");
       batch.add(EdgeRules.append(ctx, e, key, org.covenant.format.CanonicalJson.canonicalString(
           EdgeRules.withoutStampedTime(caller, request)), own ? Optional.empty()
           : Optional.of(now)));
     }
-    List<AppendResult> results = ns.append(batch);
+    List<AppendResult> results = spanning == null ? ns.append(batch)
+        : ns.append(spanning, batch);
     ObjectNode out = Json.object();
     ArrayNode rs = out.putArray("results");
     int accepted = 0;

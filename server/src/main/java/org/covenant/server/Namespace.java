@@ -110,9 +110,19 @@ public final class Namespace implements AutoCloseable {
   public static Namespace openShard(String id, LedgerConfig.Postgres config,
       TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
       Clock clock, Duration staleAfter) {
+    return openShard(id, config, catalog, owns, decisions, clock, staleAfter, List.of());
+  }
+
+  /**
+   * As above, starting from the first of {@code starts} (member checkpoints, docs/CLUSTER.md,
+   * "Checkpoints") that holds, then moving to the accounts {@code owns} accepts.
+   */
+  public static Namespace openShard(String id, LedgerConfig.Postgres config,
+      TermsCatalog catalog, java.util.function.Predicate<String> owns, DecisionLog decisions,
+      Clock clock, Duration staleAfter, List<? extends Ledger.Start> starts) {
     Ledger ledger;
     try {
-      ledger = Ledger.openShard(config, catalog, owns);
+      ledger = Ledger.openShard(config, catalog, owns, page -> { }, projection -> { }, starts);
     } catch (RuntimeException e) {
       decisions.close();
       throw e;
@@ -174,6 +184,53 @@ public final class Namespace implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * A batch whose accounts several cluster members own, appended here (docs/CLUSTER.md,
+   * "Batches that span owners"): its accounts loaded beside the projection ({@link Ledger#span})
+   * and a directory over them, which the batch is authorised against as the owners' projections
+   * would authorise it.
+   */
+  record Spanning(Ledger.Span span, Directory directory) {}
+
+  /**
+   * Loads the accounts of a spanning batch.
+   *
+   * @throws ServerException 503 {@code store_unavailable} when the store cannot be read
+   */
+  Spanning span(List<String> accounts) {
+    try {
+      Ledger.Span span = ledger.span(accounts);
+      return new Spanning(span, new Directory(this::eventsAt, span::snapshot));
+    } catch (StoreException e) {
+      throw unavailable(e, "read");
+    }
+  }
+
+  /**
+   * Appends a spanning batch ({@link Ledger.Span#append}); as {@link #append(List)}.
+   *
+   * @throws ServerException 503 {@code store_unavailable} when the store cannot be written;
+   *     nothing of the batch is then stored
+   */
+  List<AppendResult> append(Spanning spanning, List<Append> batch) {
+    try {
+      List<AppendResult> results = spanning.span().append(batch);
+      markFresh();
+      return results;
+    } catch (StoreException e) {
+      throw unavailable(e, "written");
+    }
+  }
+
+  private RuntimeException unavailable(StoreException e, String what) {
+    if (StoreException.UNAVAILABLE.equals(e.code())) {
+      storeUp = false;
+      return ServerException.storeUnavailable("the ledger store cannot be " + what + ": "
+          + e.getMessage(), e);
+    }
+    return e;
   }
 
   /**

@@ -74,6 +74,8 @@ public interface Routing {
     /** a forwarded request refused because this member does not own the account */
     OWNERSHIP_MOVING,
     /** a request that waited past the bound for the account's move */
-    MOVE_TIMEOUT
+    MOVE_TIMEOUT,
+    /** a batch of events spanning owners, validated and appended by this member itself */
+    SPANNING
   }
 }

@@ -181,25 +181,86 @@ class ClusterRoutingIT {
         assertThat(x.headers().firstValue(Forwarder.SERVED_BY)).contains(m0);
       }
 
-      // A batch of events naming accounts of two owners.
+      // A batch of events naming accounts of two owners, sent to the third member, which owns
+      // neither: validated and appended there, once (docs/CLUSTER.md, "Batches that span
+      // owners"), with each event's own outcome.
       String t0 = "t0";
       String t1 = owners.entrySet().stream().filter(e -> !e.getValue().equals(owners.get(t0)))
           .findFirst().orElseThrow().getKey();
+      String third = byId.keySet().stream().filter(id -> !id.equals(owners.get(t0))
+          && !id.equals(owners.get(t1))).findFirst().orElseThrow();
+      TestClient receiver = byId.get(third);
       Map<String, Integer> eventsBefore = new HashMap<>();
       for (String acct : List.of(t0, t1)) {
         eventsBefore.put(acct, byId.get(owners.get(acct)).get("/v1/accounts/" + acct
             + "/events").json().path("events").size());
+        for (TestClient c : byId.values()) {
+          assertThat(c.post("/v1/decisions", trainingNow(acct)).json().path("verdict")
+              .asText()).as(acct).isEqualTo("allow");
+        }
       }
-      TestClient.Response spans = any.post("/v1/events", "{\"events\":[" + setting(t0) + ","
-          + setting(t1) + "]}");
-      // Each member projects only its own accounts: such a batch cannot be validated where it
-      // arrives (at most one of the two is this member's), and nothing of it is appended.
-      assertThat(spans.status()).as(spans.body()).isEqualTo(400);
-      assertThat(spans.body()).contains("batch_spans_owners");
+      String spanning = "{\"events\":[" + withdrawal(t0, "span-" + t0) + ","
+          + withdrawal(t1, "span-" + t1) + "," + setting(t0).replace("\"by\":\"o-" + t0,
+              "\"by\":\"nobody") + "]}";
+      HttpResponse<String> spans = raw(receiver, "POST", "/v1/events", spanning);
+      assertThat(spans.statusCode()).as(spans.body()).isEqualTo(200);
+      JsonNode spanned = Json.parse(spans.body());
+      assertThat(spanned.path("accepted").asInt()).as(spans.body()).isEqualTo(2);
+      assertThat(spanned.path("rejected").asInt()).as(spans.body()).isEqualTo(1);
+      assertThat(spanned.path("results").get(2).path("code").asText())
+          .isEqualTo("unknown_user");
+      assertThat(spans.headers().firstValue(Forwarder.SERVED_BY)).isEmpty();
+      // The same batch again, with the same keys: nothing more is written.
+      TestClient.Response retried = byId.get(owners.get(t0)).post("/v1/events", spanning);
+      assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+      assertThat(retried.json().path("accepted").asInt()).as(retried.body()).isZero();
+      assertThat(retried.json().path("duplicates").asInt()).as(retried.body()).isEqualTo(2);
       for (String acct : List.of(t0, t1)) {
-        assertThat(byId.get(owners.get(acct)).get("/v1/accounts/" + acct + "/events").json()
-            .path("events").size()).as(acct).isEqualTo(eventsBefore.get(acct));
+        // Read through the receiver at once (the owner reads to the receiver's head first),
+        // through the others as soon as their projection has read it.
+        JsonNode through = receiver.get("/v1/accounts/" + acct + "/events").json();
+        assertThat(through.path("events").size()).as(acct).isEqualTo(eventsBefore.get(acct)
+            + 1);
+        assertThat(receiver.post("/v1/decisions", trainingNow(acct)).json().path("reason")
+            .asText()).as(acct).isEqualTo("consent_withdrawn");
+        for (TestClient c : byId.values()) {
+          waitFor(() -> c.post("/v1/decisions", trainingNow(acct)).json().path("reason")
+              .asText().equals("consent_withdrawn"));
+          assertThat(c.get("/v1/accounts/" + acct + "/events").json().path("events").size())
+              .as(acct).isEqualTo(eventsBefore.get(acct) + 1);
+        }
       }
+
+      // A service token of both accounts sends a batch spanning them to the same member: it is
+      // authorised against the accounts loaded for it (t0's meeting included, which this
+      // member's projection does not hold), as their owners would authorise it.
+      TestClient.Response both = receiver.post("/v1/tokens", "{\"kind\":\"service\","
+          + "\"name\":\"meet-both\",\"accounts\":[\"" + t0 + "\",\"" + t1 + "\"],\"role\":"
+          + "\"meetings\",\"purposes\":[\"service.provide\"]}");
+      assertThat(both.status()).as(both.body()).isEqualTo(201);
+      String serviceBatch = "{\"events\":[{\"type\":\"participant.joined\",\"at\":\""
+          + java.time.Instant.now() + "\",\"meeting\":\"t0-m1\",\"participant\":\"p2\"},"
+          + "{\"type\":\"meeting.started\",\"at\":\"" + java.time.Instant.now()
+          + "\",\"account\":\"" + t1 + "\",\"meeting\":\"" + t1 + ":svm1\",\"host\":\"o-"
+          + t1 + "\",\"features\":[]}]}";
+      TestClient.Response served = receiver.as(both.json().path("secret").asText())
+          .post("/v1/events", serviceBatch);
+      assertThat(served.status()).as(served.body()).isEqualTo(200);
+      assertThat(served.json().path("accepted").asInt()).as(served.body()).isEqualTo(2);
+      // A service token of t1 alone may not touch t0's meeting: the whole batch is refused
+      // (404, as for a meeting that does not exist) and nothing of it is written.
+      TestClient.Response one = receiver.post("/v1/tokens", "{\"kind\":\"service\","
+          + "\"name\":\"meet-one\",\"accounts\":[\"" + t1 + "\"],\"role\":\"meetings\","
+          + "\"purposes\":[\"service.provide\"]}");
+      assertThat(one.status()).as(one.body()).isEqualTo(201);
+      long headBefore = receiver.get("/readyz").json().path("head").asLong();
+      TestClient.Response refusedBatch = receiver.as(one.json().path("secret").asText())
+          .post("/v1/events", serviceBatch.replace(":svm1", ":svm2"));
+      assertThat(refusedBatch.status()).as(refusedBatch.body()).isEqualTo(404);
+      assertThat(refusedBatch.body()).contains("t0-m1");
+      assertThat(receiver.get("/readyz").json().path("head").asLong()).isEqualTo(headBefore);
+      assertThat(receiver.get("/v1/cluster").json().path("sharding").path("requests")
+          .path("spanning").asLong()).isEqualTo(3);
 
       // A forwarded request is never forwarded again: a non-owner refuses it.
       TestClient nonOwner = byId.entrySet().stream().filter(e -> !e.getKey()
@@ -373,7 +434,8 @@ class ClusterRoutingIT {
     return first;
   }
 
-  private static String account(String id, java.time.Instant t) {
+  /** One account's batch: created, terms accepted, consent granted, content `ID:c1`. */
+  static String account(String id, java.time.Instant t) {
     return "{\"events\":["
         + "{\"type\":\"account.created\",\"at\":\"" + t + "\",\"account\":\"" + id
         + "\",\"owner\":\"o-" + id + "\"},"
@@ -389,6 +451,17 @@ class ClusterRoutingIT {
   private static String training(String account) {
     return "{\"purpose\":\"ai.training\",\"content\":\"" + account + ":c1\",\"at\":\"" + AT
         + "\"}";
+  }
+
+  private static String trainingNow(String account) {
+    return "{\"purpose\":\"ai.training\",\"content\":\"" + account + ":c1\",\"at\":\""
+        + java.time.Instant.now() + "\"}";
+  }
+
+  private static String withdrawal(String account, String key) {
+    return "{\"type\":\"consent.withdrawn\",\"at\":\"" + java.time.Instant.now()
+        + "\",\"account\":\"" + account + "\",\"consent\":\"ai_training\",\"by\":\"o-"
+        + account + "\",\"idempotency_key\":\"" + key + "\"}";
   }
 
   private static String setting(String account) {

@@ -55,6 +55,55 @@ class DecisionLogTest {
     assertThat(point.path("denied").asLong()).isEqualTo(2);
   }
 
+  /**
+   * A report over a shared backing while this server's flush runs: the flush must not land
+   * between the report's read of the stored lines and its read of the unflushed remainder, or
+   * the counts it moves are in neither. The backing starts a flush from inside the report's read
+   * and gives it 300 ms to finish (it takes microseconds when nothing holds it back).
+   */
+  @Test
+  void report_duringAFlush_countsEveryDecisionOnce() throws Exception {
+    List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<DecisionLog> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    DecisionLog log = DecisionLog.over(new DecisionLog.Backing() {
+      @Override
+      public List<String> lines() {
+        List<String> before = List.copyOf(stored);
+        if (armed.getAndSet(false)) {
+          Thread flusher = new Thread(() -> self.get().flush(T));
+          flusher.start();
+          try {
+            flusher.join(300);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return before;
+      }
+
+      @Override
+      public void append(List<String> lines, DecisionLog.Flush summary) {
+        stored.addAll(lines);
+      }
+    });
+    self.set(log);
+    log.record("acme", T, "service.provide", ALLOW, 2);
+    log.flush(T);
+    log.record("acme", T, "service.provide", ALLOW, 5);
+    armed.set(true);
+    JsonNode r = log.report("acme", T.minusSeconds(3600), T.plusSeconds(3600));
+    assertThat(r.path("allowed").asLong()).isEqualTo(7);
+    // And after the flush has run, the same seven, now all from the stored lines.
+    for (int i = 0; i < 50 && stored.size() < 2; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(stored).hasSize(2);
+    assertThat(log.report("acme", T.minusSeconds(3600), T.plusSeconds(3600))
+        .path("allowed").asLong()).isEqualTo(7);
+  }
+
   @Test
   void flushedCounts_areReplayedOnOpen_andFlushedOnce(@TempDir Path dir) {
     DecisionLog log = DecisionLog.open(dir);

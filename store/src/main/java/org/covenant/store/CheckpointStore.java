@@ -47,6 +47,14 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
 
     /** Where it is, for warnings. */
     String describe();
+
+    /**
+     * Whether this store's own writer wrote it: always for a directory or the ledger's table;
+     * for {@link #members} whether the member named there did (docs/CLUSTER.md, "Checkpoints").
+     */
+    default boolean mine() {
+      return true;
+    }
   }
 
   /** Writes a checkpoint's bytes. */
@@ -108,13 +116,18 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
 
   /**
    * Cluster members' checkpoints (docs/CLUSTER.md, "Checkpoints") in table {@code
-   * member_checkpoint} of the ledger's schema, apart from the whole ledger's: any member's
-   * checkpoint is a start for any member, whose open then moves it to its own accounts.
+   * member_checkpoint} of the ledger's schema, apart from the whole ledger's, as written by
+   * member {@code member}. Any member's checkpoint is a start for any member, whose open then
+   * moves it to its own accounts; {@link #list} gives this member's first (its share is most
+   * likely the one it will own again), then the others', each newest first. A write keeps this
+   * member's newest {@link #KEEP}; another member's rows are deleted once a week old unless they
+   * are among the table's newest {@link #KEEP} (members that were replaced leave no rows behind
+   * for ever).
    *
    * @throws StoreException {@code store_unavailable} when the database cannot be reached
    */
-  public static CheckpointStore members(LedgerConfig.Postgres config) {
-    return new Postgres(config, "member_checkpoint");
+  public static CheckpointStore members(LedgerConfig.Postgres config, String member) {
+    return new Postgres(config, "member_checkpoint", Objects.requireNonNull(member, "member"));
   }
 
   /** The stored checkpoints, newest position first. */
@@ -225,8 +238,15 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
     private final HikariDataSource pool;
     private final String table;
     private final String where;
+    /** The writing member for {@code member_checkpoint}; null for the ledger's table. */
+    private final String member;
 
     Postgres(LedgerConfig.Postgres config, String name) {
+      this(config, name, null);
+    }
+
+    Postgres(LedgerConfig.Postgres config, String name, String member) {
+      this.member = member;
       HikariConfig hc = new HikariConfig();
       hc.setJdbcUrl(config.jdbcUrl());
       hc.setPoolName("covenant-checkpoints-" + config.schema());
@@ -248,8 +268,22 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
           st.execute("CREATE SCHEMA IF NOT EXISTS " + config.schema());
-          st.execute("CREATE TABLE IF NOT EXISTS " + table + " (position BIGINT PRIMARY KEY, "
-              + "written_at TIMESTAMPTZ NOT NULL DEFAULT now(), body BYTEA NOT NULL)");
+          if (member == null) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + table + " (position BIGINT PRIMARY KEY, "
+                + "written_at TIMESTAMPTZ NOT NULL DEFAULT now(), body BYTEA NOT NULL)");
+          } else {
+            // Keyed by (member, position): two members may checkpoint the same position. A
+            // table of the first version (primary key position, no member) is moved to this
+            // key; its rows keep member '' (any member's start, never a member's own).
+            st.execute("CREATE TABLE IF NOT EXISTS " + table + " (member TEXT NOT NULL, "
+                + "position BIGINT NOT NULL, written_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                + "body BYTEA NOT NULL)");
+            st.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS member TEXT NOT NULL "
+                + "DEFAULT ''");
+            st.execute("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + name + "_pkey");
+            st.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + name + "_member_position ON "
+                + table + " (member, position)");
+          }
           break;
         } catch (SQLException e) {
           // two servers starting at once may race on IF NOT EXISTS (see DocumentTable)
@@ -266,11 +300,18 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
     @Override
     public List<Stored> list() {
       List<Stored> out = new ArrayList<>();
-      try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT position FROM " + table
-              + " ORDER BY position DESC")) {
+      try (Connection c = pool.getConnection(); PreparedStatement st = c.prepareStatement(
+          member == null ? "SELECT position, '' FROM " + table + " ORDER BY position DESC"
+              : "SELECT position, member FROM " + table + " ORDER BY member = ? DESC, "
+                  + "position DESC, member")) {
+        if (member != null) {
+          st.setString(1, member);
+        }
+        ResultSet rs = st.executeQuery();
         while (rs.next()) {
           long position = rs.getLong(1);
+          String writer = rs.getString(2);
+          boolean mine = member == null || member.equals(writer);
           out.add(new Stored() {
             @Override
             public long position() {
@@ -279,12 +320,18 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
 
             @Override
             public InputStream open() throws IOException {
-              return new ByteArrayInputStream(read(position));
+              return new ByteArrayInputStream(read(writer, position));
             }
 
             @Override
             public String describe() {
-              return "at position " + position + " in " + where;
+              return "at position " + position + (member == null ? "" : " of member `"
+                  + writer + "`") + " in " + where;
+            }
+
+            @Override
+            public boolean mine() {
+              return mine;
             }
           });
         }
@@ -295,10 +342,14 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       return out;
     }
 
-    private byte[] read(long position) throws IOException {
+    private byte[] read(String writer, long position) throws IOException {
       try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-          "SELECT body FROM " + table + " WHERE position = ?")) {
+          "SELECT body FROM " + table + " WHERE position = ?"
+              + (member == null ? "" : " AND member = ?"))) {
         ps.setLong(1, position);
+        if (member != null) {
+          ps.setString(2, writer);
+        }
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new IOException("checkpoint at position " + position + " is gone from "
@@ -317,16 +368,41 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       body.writeTo(bytes);
       try (Connection c = pool.getConnection()) {
+        if (member == null) {
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+              + " (position, body) VALUES (?, ?) ON CONFLICT (position) DO UPDATE SET body = "
+              + "excluded.body, written_at = now()")) {
+            ps.setLong(1, position);
+            ps.setBytes(2, bytes.toByteArray());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+              + " WHERE position NOT IN (SELECT position FROM " + table
+              + " ORDER BY position DESC LIMIT " + KEEP + ")")) {
+            ps.executeUpdate();
+          }
+          return;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-            + " (position, body) VALUES (?, ?) ON CONFLICT (position) DO UPDATE SET body = "
-            + "excluded.body, written_at = now()")) {
-          ps.setLong(1, position);
-          ps.setBytes(2, bytes.toByteArray());
+            + " (member, position, body) VALUES (?, ?, ?) ON CONFLICT (member, position) DO "
+            + "UPDATE SET body = excluded.body, written_at = now()")) {
+          ps.setString(1, member);
+          ps.setLong(2, position);
+          ps.setBytes(3, bytes.toByteArray());
           ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
-            + " WHERE position NOT IN (SELECT position FROM " + table
-            + " ORDER BY position DESC LIMIT " + KEEP + ")")) {
+            + " WHERE member = ? AND position NOT IN (SELECT position FROM " + table
+            + " WHERE member = ? ORDER BY position DESC LIMIT " + KEEP + ")")) {
+          ps.setString(1, member);
+          ps.setString(2, member);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " AS t WHERE "
+            + "member <> ? AND written_at < now() - interval '7 days' AND (member, position) "
+            + "NOT IN (SELECT member, position FROM " + table + " ORDER BY position DESC LIMIT "
+            + KEEP + ")")) {
+          ps.setString(1, member);
           ps.executeUpdate();
         }
       } catch (SQLException e) {

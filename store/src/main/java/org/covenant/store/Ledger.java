@@ -116,6 +116,8 @@ public final class Ledger implements AutoCloseable {
    * bumped before and after: a checkpoint written meanwhile is refused.
    */
   private volatile long moveSeq;
+  /** Accounts taken in or pruned by moves since the open (the open's own move included). */
+  private volatile long accountsMoved;
   /** One {@link #reshard} at a time. */
   private final Object resharding = new Object();
   /** Meeting and content ids resolved through the registry: ids are never reused. */
@@ -552,6 +554,7 @@ public final class Ledger implements AutoCloseable {
             projected = owns;
             serving = owns;
             view = new View(live, head);
+            accountsMoved += now.size() + lost.size();
           } finally {
             moveSeq++;
           }
@@ -561,6 +564,134 @@ public final class Ledger implements AutoCloseable {
         }
       } finally {
         done(gained);
+      }
+    }
+  }
+
+  /**
+   * Loads, beside the projection, the accounts a batch names that several cluster members own,
+   * so that the member that received the batch can validate and append it itself
+   * (docs/CLUSTER.md, "Batches that span owners"; {@link Span}). The accounts are read from
+   * their own events alone, up to the head at the call, as a move reads the accounts it gains;
+   * nothing of the live projection changes. An account that does not exist is simply not there
+   * (the batch may create it).
+   *
+   * @throws IllegalStateException when the store is not a {@link ShardedStore} (PostgreSQL)
+   * @throws StoreException {@code store_unavailable} when the store cannot be read
+   */
+  public Span span(java.util.Collection<String> accounts) {
+    ensureOpen();
+    ShardedStore shard = shardedStore();
+    java.util.Set<String> set = java.util.Collections.unmodifiableSet(
+        new java.util.TreeSet<>(accounts));
+    GovernanceState s = newState(true);
+    try {
+      long head = store.head();
+      load(shard, s, List.copyOf(set), 0, head, page -> { });
+      if (s.head() < head) {
+        // The ledger's clock (`out_of_order`) is the last event's, whoever's it is.
+        List<StoredEvent> last = store.read(head - 1, 1);
+        if (last.isEmpty() || last.get(0).position() != head) {
+          throw new StoreException(StoreException.CORRUPT, "the ledger has no event at "
+              + "position " + head);
+        }
+        s.skipTo(head, last.get(0).event().at());
+      }
+    } finally {
+      done(s);
+    }
+    return new Span(set, s);
+  }
+
+  /**
+   * The accounts of one batch that spans cluster members, loaded by {@link Ledger#span}: a
+   * projection of those accounts alone (no other account's index), at the head it was read to.
+   * {@link #append} validates the batch against it brought to the true head under the store's
+   * write lock, in order and by the same rules as any append (each event sees the ones accepted
+   * before it; rejections are values; idempotency keys are looked up in the store), and commits
+   * the accepted events in one transaction: all of them or, on a failure, none. An event's
+   * validation reads its own account's state, the ids registry and the ledger's clock only
+   * (docs/CLUSTER.md, "Moves in the projection", rule 4), so this state decides exactly as a
+   * projection of every account. The live projection then reads the events from the store, as
+   * another process's. For one batch.
+   */
+  public final class Span {
+    final java.util.Set<String> accounts;
+    final GovernanceState state;
+    private boolean used;
+
+    private Span(java.util.Set<String> accounts, GovernanceState state) {
+      this.accounts = accounts;
+      this.state = state;
+    }
+
+    /** The accounts loaded. */
+    public java.util.Set<String> accounts() {
+      return accounts;
+    }
+
+    /** The loaded accounts' state (for checks that read them before the append, e.g. tenancy). */
+    public Snapshot snapshot() {
+      return state.snapshot();
+    }
+
+    /**
+     * Validates and appends the batch, as {@link Ledger#append(List)}. A batch naming an
+     * account not loaded (a meeting or content item of another account) is refused as a whole
+     * with {@code not_owner}, nothing appended. Returns after the live projection has read the
+     * appended events (or failed to: it reads them at its next refresh; the append stands).
+     *
+     * @throws StoreException {@code store_unavailable} when the store cannot be written; nothing
+     *     of the batch is then stored
+     * @throws IllegalStateException when the span was used already
+     */
+    public List<AppendResult> append(List<Append> batch) {
+      ensureOpen();
+      if (used) {
+        throw new IllegalStateException("a span appends one batch");
+      }
+      used = true;
+      Request r = new Request(batch, OptionalLong.empty());
+      if (r.batch.isEmpty()) {
+        return List.of();
+      }
+      Plan plan = new Plan(List.of(r), this);
+      writer.lock();
+      try {
+        plan.lookUpKeys();
+        storeAppend(state.head(), plan::apply);
+        if (r.refusal != null) {
+          throw r.refusal;
+        }
+        try {
+          if (dirty) {
+            rebuild();
+          }
+          catchUp();
+        } catch (RuntimeException e) {
+          // The batch is committed: the projection reads it at its next refresh.
+          LOG.log(System.Logger.Level.WARNING, "a spanning batch is appended but the "
+              + "projection could not read it yet: " + e.getMessage());
+        }
+      } finally {
+        deliver();
+        unlockAndSignal();
+      }
+      return List.of(r.results);
+    }
+
+    /** Another process's event, read under the write lock: in full for the loaded accounts. */
+    void applyStored(StoredEvent e) {
+      if (projects(state, e.event(), accounts::contains)) {
+        // Stored events are facts: a terms version their writer knew is accepted here too.
+        loadingStates.add(state);
+        try {
+          Ledger.applyStored(state, e);
+        } finally {
+          done(state);
+        }
+      } else {
+        state.skip(e.event(), e.position());
       }
     }
   }
@@ -651,6 +782,15 @@ public final class Ledger implements AutoCloseable {
     List<StoredEvent> read(long from, long until);
   }
 
+  /**
+   * How many accounts moves have taken into or pruned from the projection since the open (the
+   * open's own move from a member checkpoint included): unchanged means the projection holds the
+   * accounts it held, so a member checkpoint of it has the same share (docs/CLUSTER.md, "Member
+   * checkpoints in the server").
+   */
+  public long accountsMoved() {
+    return accountsMoved;
+  }
 
   /** Whether the projection holds some accounts only ({@link #reshard}, {@link #openShard}). */
   public boolean sharded() {
@@ -984,7 +1124,7 @@ public final class Ledger implements AutoCloseable {
       catchUp();
       plan.lookUpKeys();
       long before = view.head();
-      long head = store.append(before, plan::apply);
+      long head = storeAppend(before, plan::apply);
       plan.committed(head);
     } catch (RuntimeException e) {
       if (plan.touched) {
@@ -997,7 +1137,22 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Validates a group inside the store's write lock; publishes results only after commit. */
+  /**
+   * Runs {@code plan} under the store's write lock; a PostgreSQL store hears from it while it
+   * works ({@link PostgresEventStore.LivePlan}), so its transaction is ended as idle only when
+   * this process stopped running, not when it validates a large batch slowly.
+   */
+  private long storeAppend(long knownHead, PostgresEventStore.LivePlan plan) {
+    if (store instanceof PostgresEventStore pg) {
+      return pg.append(knownHead, plan);
+    }
+    return store.append(knownHead, unseen -> plan.apply(unseen, () -> { }));
+  }
+
+  /**
+   * Validates a group inside the store's write lock; publishes results only after commit. It
+   * validates against the live projection, or, for a {@link Span}, against the span's state.
+   */
   private final class Plan {
     final List<Request> group;
     final List<StoredEvent> fresh = new ArrayList<>();
@@ -1005,9 +1160,27 @@ public final class Ledger implements AutoCloseable {
     /** The group's keys already in the store, and those among the unseen events. */
     Map<String, KeyUse> storedKeys = Map.of();
     boolean touched;
+    /** A span's state and accounts; null: the live projection. */
+    final Span span;
+    /** Tells the store the plan is at work ({@link #storeAppend}). */
+    Runnable alive = () -> { };
 
     Plan(List<Request> group) {
+      this(group, null);
+    }
+
+    Plan(List<Request> group, Span span) {
       this.group = group;
+      this.span = span;
+    }
+
+    GovernanceState state() {
+      return span != null ? span.state : view.state();
+    }
+
+    /** The accounts the plan appends for; null: every account. */
+    Predicate<String> serving() {
+      return span != null ? span.accounts::contains : serving;
     }
 
     /**
@@ -1027,14 +1200,21 @@ public final class Ledger implements AutoCloseable {
     /** Sharded: the registry's answers for the group's meeting and content ids. */
     Registry registry;
 
-    List<StoredEvent> apply(List<StoredEvent> unseen) {
+    List<StoredEvent> apply(List<StoredEvent> unseen, Runnable alive) {
+      this.alive = alive;
       for (StoredEvent e : unseen) {
-        applyStored(e);
+        if (span != null) {
+          span.applyStored(e);
+        } else {
+          applyStored(e);
+        }
+        alive.run();
         e.idempotencyKey().ifPresent(k -> storedKeys.put(Append.keyOf(k),
             new KeyUse(e.position(), Append.fingerprintOf(k))));
       }
-      if (serving != null) {
-        registry = new Registry(shardedStore(), group);
+      if (serving() != null) {
+        registry = new Registry(shardedStore(), group, state(), serving());
+        alive.run();
       }
       for (Request r : group) {
         Optional<String> notOwned = registry == null ? Optional.empty() : registry.notOwned(r);
@@ -1052,14 +1232,16 @@ public final class Ledger implements AutoCloseable {
     private void plan(Request r) {
       GlobalIds ids = registry == null
           ? GlobalIds.NONE : registry;
-      long headNow = view.state().head();
+      GovernanceState state = state();
+      long headNow = state.head();
       boolean stale = r.expectedHead.isPresent() && r.expectedHead.getAsLong() != headNow;
       for (int i = 0; i < r.batch.size(); i++) {
+        alive.run();
         Append a = r.batch.get(i);
         Event event = a.event();
         if (a.stampAt().isPresent()) {
           Instant at = a.stampAt().get();
-          Optional<Instant> last = view.state().lastAt();
+          Optional<Instant> last = state.lastAt();
           event = event.withAt(last.isPresent() && last.get().isAfter(at) ? last.get() : at);
         }
         if (a.idempotencyKey().isPresent()) {
@@ -1085,7 +1267,7 @@ public final class Ledger implements AutoCloseable {
           continue;
         }
         touched = true;
-        Outcome o = view.state().apply(event, ids);
+        Outcome o = state.apply(event, ids);
         if (o instanceof Outcome.Accepted acc) {
           StoredEvent stored = new StoredEvent(acc.position(), event, a.storedKey());
           fresh.add(stored);
@@ -1143,9 +1325,14 @@ public final class Ledger implements AutoCloseable {
     final ShardedStore shard;
     final Map<String, String> meetings;
     final Map<String, String> contents;
+    final GovernanceState state;
+    final Predicate<String> serves;
 
-    Registry(ShardedStore shard, List<Request> group) {
+    Registry(ShardedStore shard, List<Request> group, GovernanceState state,
+        Predicate<String> serves) {
       this.shard = shard;
+      this.state = state;
+      this.serves = serves;
       java.util.Set<String> ms = new java.util.HashSet<>();
       java.util.Set<String> cs = new java.util.HashSet<>();
       for (Request r : group) {
@@ -1168,7 +1355,6 @@ public final class Ledger implements AutoCloseable {
           }
         }
       }
-      GovernanceState state = view.state();
       ms.removeIf(state::holdsMeeting);
       cs.removeIf(state::holdsContent);
       this.meetings = shard.accountsOf(ShardKey.Kind.MEETING, ms);
@@ -1177,8 +1363,7 @@ public final class Ledger implements AutoCloseable {
 
     /** The first account of the request this member does not serve, if any. */
     Optional<String> notOwned(Request r) {
-      Predicate<String> s = serving;
-      GovernanceState state = view.state();
+      Predicate<String> s = serves;
       for (Append a : r.batch) {
         ShardKey k = ShardKey.of(a.event());
         String account = switch (k.kind()) {

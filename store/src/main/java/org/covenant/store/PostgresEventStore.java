@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
@@ -207,6 +208,33 @@ public final class PostgresEventStore
 
   @Override
   public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
+    return append(knownHead, (unseen, alive) -> plan.apply(unseen));
+  }
+
+  /**
+   * An append's plan that says it is still at work: {@code alive} is cheap to call often (it
+   * sends a statement at most once per {@link #ALIVE_EVERY_NANOS}), and a plan that calls it
+   * while it validates keeps its transaction from being ended as idle
+   * ({@link #IDLE_IN_TRANSACTION_TIMEOUT}).
+   */
+  @FunctionalInterface
+  interface LivePlan {
+    List<StoredEvent> apply(List<StoredEvent> unseen, Runnable alive);
+  }
+
+  /**
+   * How often a working plan tells PostgreSQL its session is alive: well inside the idle
+   * timeout, so only a process that stopped running (SIGSTOP, a GC pause of seconds) is cut,
+   * never one that validates a large batch slowly on a starved CPU.
+   */
+  static final long ALIVE_EVERY_NANOS = 1_000_000_000L;
+
+  /**
+   * As {@link #append(long, Function)} for a plan that reports progress ({@link LivePlan}): the
+   * append lock is held by a session that is never idle in its transaction for long while the
+   * plan runs, so {@code idle_in_transaction_session_timeout} cuts stuck appenders only.
+   */
+  long append(long knownHead, LivePlan plan) {
     for (int attempt = 0; ; attempt++) {
       boolean[] planned = {false};
       try {
@@ -220,8 +248,7 @@ public final class PostgresEventStore
     }
   }
 
-  private long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan,
-      boolean[] planned) {
+  private long append(long knownHead, LivePlan plan, boolean[] planned) {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -233,7 +260,7 @@ public final class PostgresEventStore
         List<StoredEvent> unseen = head == knownHead ? List.of()
             : select(c, knownHead, Integer.MAX_VALUE);
         planned[0] = true;
-        List<StoredEvent> batch = List.copyOf(plan.apply(unseen));
+        List<StoredEvent> batch = List.copyOf(plan.apply(unseen, alive(c)));
         StoreChecks.batch(batch, head);
         if (!batch.isEmpty()) {
           insert(c, batch);
@@ -254,6 +281,27 @@ public final class PostgresEventStore
   @Override
   public void close() {
     pool.close();
+  }
+
+  /**
+   * Tells PostgreSQL that the session of {@code c}, inside its append's transaction, is still
+   * at work: a trivial statement, sent at most once per {@link #ALIVE_EVERY_NANOS}. Only the
+   * thread running the plan calls it (the connection is that thread's).
+   */
+  private Runnable alive(Connection c) {
+    long[] last = {System.nanoTime()};
+    return () -> {
+      long now = System.nanoTime();
+      if (now - last[0] < ALIVE_EVERY_NANOS) {
+        return;
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT 1");
+      } catch (SQLException e) {
+        throw classify(e, "append");
+      }
+      last[0] = System.nanoTime();
+    };
   }
 
   private String migrate() {
@@ -334,38 +382,60 @@ public final class PostgresEventStore
 
   /**
    * Writes the batch with one {@code COPY ... FROM STDIN} (text format): one round trip and no
-   * per-row statement, several times faster than batched {@code INSERT}s. Inside the append's
+   * per-row statement, several times faster than batched {@code INSERT}s; its rows streamed in
+   * {@link #COPY_CHUNK} pieces as they are encoded (encoding overlaps the server's parsing and
+   * indexing, which before waited for the whole batch's text: docs/BENCHMARKS.md). Inside the append's
    * transaction, so the batch is as atomic as before.
    */
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
     String[] accounts = accountsOf(c, batch);
-    StringBuilder rows = new StringBuilder(batch.size() * 320);
+    // The rows go to the server in chunks as they are encoded, so PostgreSQL parses and indexes
+    // chunk k while this thread encodes chunk k+1 (one COPY, still inside the append's
+    // transaction: the batch stays atomic).
+    StringBuilder rows = new StringBuilder(COPY_CHUNK + 4096);
     StringBuilder ids = new StringBuilder();
-    for (int i = 0; i < batch.size(); i++) {
-      StoredEvent e = batch.get(i);
-      registryRow(ids, e, accounts[i]);
-      rows.append(e.position()).append('\t');
-      copyText(rows, e.event().type()).append('\t');
-      rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
-      copyText(rows, EventRows.body(e.event())).append('\t');
-      if (e.idempotencyKey().isPresent()) {
-        copyText(rows, e.idempotencyKey().get());
-      } else {
-        rows.append("\\N");
-      }
-      rows.append('\t');
-      if (accounts[i] != null) {
-        copyText(rows, accounts[i]);
-      } else {
-        rows.append("\\N");
-      }
-      rows.append('\n');
-    }
     CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
+    CopyIn in = copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, "
+        + "idempotency_key, account) FROM STDIN");
     try {
-      copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, idempotency_key, "
-          + "account) FROM STDIN", new java.io.ByteArrayInputStream(
-              rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      for (int i = 0; i < batch.size(); i++) {
+        StoredEvent e = batch.get(i);
+        registryRow(ids, e, accounts[i]);
+        rows.append(e.position()).append('\t');
+        copyText(rows, e.event().type()).append('\t');
+        rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
+        copyText(rows, EventRows.body(e.event())).append('\t');
+        if (e.idempotencyKey().isPresent()) {
+          copyText(rows, e.idempotencyKey().get());
+        } else {
+          rows.append("\\N");
+        }
+        rows.append('\t');
+        if (accounts[i] != null) {
+          copyText(rows, accounts[i]);
+        } else {
+          rows.append("\\N");
+        }
+        rows.append('\n');
+        if (rows.length() >= COPY_CHUNK) {
+          send(in, rows);
+        }
+      }
+      send(in, rows);
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        // An encoding or I/O failure mid-batch: end the COPY so the connection can roll back
+        // (the caller rolls back; a connection that cannot even cancel is broken, and the
+        // server discards its transaction).
+        try {
+          in.cancelCopy();
+        } catch (SQLException ignored) {
+          // The first failure is the one to report.
+        }
+      }
+    }
+    try {
       if (ids.length() > 0) {
         copy.copyIn("COPY " + schema + ".ledger_id (kind, id, account, position) FROM STDIN",
             new java.io.ByteArrayInputStream(
@@ -373,6 +443,17 @@ public final class PostgresEventStore
       }
     } catch (java.io.IOException e) {
       throw new SQLException("cannot send the batch: " + e.getMessage(), "08006", e);
+    }
+  }
+
+  /** Encoded rows sent per write of a streamed COPY (characters; ≈ 200 rows). */
+  static final int COPY_CHUNK = 64 * 1024;
+
+  private static void send(CopyIn in, StringBuilder rows) throws SQLException {
+    if (rows.length() > 0) {
+      byte[] b = rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      in.writeToCopy(b, 0, b.length);
+      rows.setLength(0);
     }
   }
 

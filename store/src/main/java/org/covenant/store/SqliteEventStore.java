@@ -264,11 +264,18 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   /**
    * Inserts the batch with multi-row {@code INSERT}s of {@link #INSERT_ROWS} rows (one statement
    * step per 128 rows rather than per row), inside the append's transaction.
+   *
+   * <p>{@code appended_at} is bound, one value for the whole append, rather than left to the
+   * column's default: the default's {@code strftime} ran once per row (0.7 us of the importing
+   * thread per event, docs/BENCHMARKS.md "Import: one appended_at per append"). The value has
+   * the default's shape ({@link #appendedAt}); the default stays for rows written otherwise.
    */
   private static void insert(Connection c, List<StoredEvent> batch) throws SQLException {
+    String appendedAt = appendedAt(java.time.Instant.now());
     int full = batch.size() / INSERT_ROWS;
     if (full > 0) {
       try (PreparedStatement ps = c.prepareStatement(insertSql(INSERT_ROWS))) {
+        ps.setString(1, appendedAt);
         for (int k = 0; k < full; k++) {
           bind(ps, batch, k * INSERT_ROWS, INSERT_ROWS);
           ps.executeUpdate();
@@ -278,24 +285,40 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
     int rest = batch.size() - full * INSERT_ROWS;
     if (rest > 0) {
       try (PreparedStatement ps = c.prepareStatement(insertSql(rest))) {
+        ps.setString(1, appendedAt);
         bind(ps, batch, full * INSERT_ROWS, rest);
         ps.executeUpdate();
       }
     }
   }
 
+  /**
+   * {@code strftime('%Y-%m-%dT%H:%M:%fZ', 'now')}, the column default's text: UTC, milliseconds
+   * always written (three digits), for the years 0 to 9999 the default can show.
+   */
+  static String appendedAt(java.time.Instant now) {
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+    return String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
+        t.getSecond(), t.getNano() / 1_000_000);
+  }
+
+  /**
+   * Parameter 1 ({@code ?1}, repeated in every row) is the append's {@code appended_at}; each row
+   * then has 5 parameters of its own, numbered on from 2 by SQLite's rule for a bare {@code ?}.
+   */
   private static String insertSql(int rows) {
     StringBuilder sql = new StringBuilder("INSERT INTO ledger_event "
-        + "(position, type, at, body, idempotency_key) VALUES ");
+        + "(appended_at, position, type, at, body, idempotency_key) VALUES ");
     for (int i = 0; i < rows; i++) {
-      sql.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
+      sql.append(i == 0 ? "(?1, ?, ?, ?, ?, ?)" : ", (?1, ?, ?, ?, ?, ?)");
     }
     return sql.toString();
   }
 
   private static void bind(PreparedStatement ps, List<StoredEvent> batch, int from, int rows)
       throws SQLException {
-    int p = 1;
+    int p = 2;
     for (int i = from; i < from + rows; i++) {
       StoredEvent e = batch.get(i);
       ps.setLong(p++, e.position());
@@ -425,6 +448,10 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
       // changed by consecutive batches is then copied into the file once, not once per batch.
       // Durability is unchanged (a commit is durable once its WAL frames are synced).
       execute(c, "PRAGMA wal_autocheckpoint = 16384");
+      // An append's index look-ups and inserts (idempotency keys all over the tree once the
+      // ledger outgrows the page cache) then read the file's pages from the map rather than
+      // copying each through read(2), as the read connection does. Writes still go to the WAL.
+      execute(c, "PRAGMA mmap_size = " + READ_MMAP_BYTES);
       ledgerId = id;
       fileKey = fileKey();
       writer = c;

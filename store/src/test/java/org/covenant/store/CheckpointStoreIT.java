@@ -65,4 +65,46 @@ class CheckpointStoreIT {
       PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
+
+  /**
+   * Member checkpoints (docs/CLUSTER.md, "Checkpoints"): two members may checkpoint the same
+   * position; each keeps its own newest two; a member lists its own first; a table of the first
+   * version (keyed by position alone) is moved to the member key, its rows no member's.
+   */
+  @Test
+  void membersKeepTheirOwnNewestTwo() throws IOException {
+    String url = PgTestDatabase.url();
+    String schema = PgTestDatabase.fresh("covenant_mckpt");
+    LedgerConfig.Postgres config = LedgerConfig.postgres(url).withSchema(schema);
+    try {
+      PgTestDatabase.admin(url, "CREATE SCHEMA IF NOT EXISTS " + schema);
+      PgTestDatabase.admin(url, "CREATE TABLE " + schema + ".member_checkpoint (position BIGINT "
+          + "PRIMARY KEY, written_at TIMESTAMPTZ NOT NULL DEFAULT now(), body BYTEA NOT NULL)");
+      PgTestDatabase.admin(url, "INSERT INTO " + schema + ".member_checkpoint (position, body) "
+          + "VALUES (5, '\\x00')");
+      try (CheckpointStore m1 = CheckpointStore.members(config, "m1");
+          CheckpointStore m2 = CheckpointStore.members(config, "m2")) {
+        for (long p : new long[] {10, 30, 20}) {
+          m1.write(p, out -> out.write(body(p)));
+        }
+        m2.write(30, out -> out.write(body(31)));
+        m2.write(50, out -> out.write(body(50)));
+        List<CheckpointStore.Stored> seen = m1.list();
+        assertThat(seen).extracting(CheckpointStore.Stored::position)
+            .containsExactly(30L, 20L, 50L, 30L, 5L);
+        assertThat(seen).extracting(CheckpointStore.Stored::mine)
+            .containsExactly(true, true, false, false, false);
+        try (InputStream in = seen.get(0).open()) {
+          assertThat(in.readAllBytes()).isEqualTo(body(30));
+        }
+        try (InputStream in = seen.get(3).open()) {
+          assertThat(in.readAllBytes()).as("m2's at the same position").isEqualTo(body(31));
+        }
+        assertThat(m2.list()).extracting(CheckpointStore.Stored::mine)
+            .containsExactly(true, true, false, false, false);
+      }
+    } finally {
+      PgTestDatabase.admin(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
 }

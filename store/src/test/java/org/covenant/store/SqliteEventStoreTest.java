@@ -159,4 +159,39 @@ class SqliteEventStoreTest extends EventStoreContract {
           .hasMessageContaining("another ledger");
     }
   }
+
+  /**
+   * The append binds {@code appended_at} itself (one value per append) instead of the column's
+   * default: it must be the default's text exactly, which SQLite reads back unchanged, and the
+   * time of the append. 300 rows: two full multi-row statements and a shorter one.
+   */
+  @Test
+  void appendedAt_hasTheDefaultsShape_andTheAppendsTime() throws Exception {
+    Path dir = tmp.resolve("appended");
+    java.time.Instant before = java.time.Instant.now()
+        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    try (EventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> Workload.stored(1, Workload.accounts("t", 300)));
+    }
+    java.time.Instant after = java.time.Instant.now();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
+        Statement st = c.createStatement()) {
+      var rs = st.executeQuery("SELECT count(*), count(DISTINCT appended_at), min(appended_at), "
+          + "sum(appended_at = strftime('%Y-%m-%dT%H:%M:%fZ', appended_at)), "
+          + "sum(position IS NOT NULL AND body LIKE '{%') FROM ledger_event");
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(300);
+      assertThat(rs.getInt(2)).isEqualTo(1);
+      String text = rs.getString(3);
+      assertThat(text).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+      assertThat(rs.getInt(4)).isEqualTo(300);
+      assertThat(rs.getInt(5)).isEqualTo(300);
+      assertThat(java.time.Instant.parse(text)).isBetween(before, after);
+    }
+    assertThat(SqliteEventStore.appendedAt(
+        java.time.Instant.parse("0999-01-02T03:04:05.006789Z")))
+        .isEqualTo("0999-01-02T03:04:05.006Z");
+    assertThat(SqliteEventStore.appendedAt(java.time.Instant.parse("2026-12-31T23:59:59Z")))
+        .isEqualTo("2026-12-31T23:59:59.000Z");
+  }
 }

@@ -121,6 +121,14 @@ public final class ClusterNode implements ClusterView, Routing {
   private final Object catchUpLock = new Object();
   private long lastCatchUp = System.nanoTime();
   private long lastRead;
+  /** Member checkpoints (docs/CLUSTER.md, "Member checkpoints in the server"); null: none. */
+  private org.covenant.store.CheckpointStore checkpointStore;
+  private org.covenant.evidence.ProjectionCheckpoints.Policy checkpointPolicy;
+  private volatile org.covenant.evidence.ProjectionCheckpoints checkpointWriter;
+  private String startedFrom;
+  private boolean startedFromOwn;
+  private long openMillis = -1;
+  private AutoCloseable identity = () -> { };
 
   private ClusterNode(String id, ClusterDb db, Timing timing, Optional<NoteSigner> signer,
       TiledLog log, Namespace main, TokenStore tokens) {
@@ -198,7 +206,28 @@ public final class ClusterNode implements ClusterView, Routing {
     return this;
   }
 
-  private static TiledLog readOnly(ClusterDb db, String keyText) {
+  /**
+   * Writes this member's projection checkpoints into {@code store} as {@code policy} says, from
+   * {@link #start} on (not for a {@code --route-only} member, whose projection is the index
+   * alone), and at a clean shutdown before the member leaves; records how the projection was
+   * opened ({@code startedFrom}: the checkpoint it started from, if any, {@code startedFromOwn}
+   * whether this member wrote it; {@code openMillis})
+   * for {@code GET /v1/cluster}. {@code identity} (the member id's lock) is released at close.
+   * Call before {@link #start}. Returns this.
+   */
+  public ClusterNode checkpoints(org.covenant.store.CheckpointStore store,
+      org.covenant.evidence.ProjectionCheckpoints.Policy policy, Optional<String> startedFrom,
+      boolean startedFromOwn, long openMillis, AutoCloseable identity) {
+    this.startedFromOwn = startedFromOwn;
+    this.checkpointStore = store;
+    this.checkpointPolicy = policy;
+    this.startedFrom = startedFrom.orElse(null);
+    this.openMillis = openMillis;
+    this.identity = identity;
+    return this;
+  }
+
+  static TiledLog readOnly(ClusterDb db, String keyText) {
     NoteVerifier verifier = NoteVerifier.parse(keyText).orThrow();
     return TiledLog.openReadOnly(new PgLogStorage(db, LOG_LEASE, () -> 0, keyText, () -> { }),
         verifier);
@@ -249,6 +278,14 @@ public final class ClusterNode implements ClusterView, Routing {
     this.url = url;
     beat();
     own();
+    if (checkpointStore != null && owns) {
+      // Opened from its own checkpoint and moved nothing since: that checkpoint is of this
+      // share (shape 0). Else (none, another member's, or accounts moved) one of the share as
+      // it is becomes due once it has settled.
+      checkpointWriter = org.covenant.evidence.ProjectionCheckpoints.start(checkpointStore,
+          MemberCheckpoints.points(() -> log, () -> feed, main), main.ledger(),
+          checkpointPolicy, startedFromOwn ? 0 : -1);
+    }
     long tick = timing.tick().toMillis();
     threads.scheduleWithFixedDelay(this::beat, tick, tick, TimeUnit.MILLISECONDS);
     threads.scheduleWithFixedDelay(this::work, 0, tick, TimeUnit.MILLISECONDS);
@@ -875,6 +912,16 @@ public final class ClusterNode implements ClusterView, Routing {
     self.put("log_key", signer.isPresent());
     self.put("fenced_writes", fenced.get());
     self.put("takeovers", takeovers.get());
+    ObjectNode ck = self.putObject("checkpoint");
+    if (startedFrom == null) {
+      ck.putNull("started_from");
+    } else {
+      ck.put("started_from", startedFrom);
+    }
+    ck.put("started_from_own", startedFromOwn);
+    ck.put("open_ms", openMillis);
+    org.covenant.evidence.ProjectionCheckpoints w = checkpointWriter;
+    ck.put("last_written", w == null ? 0 : w.lastPosition());
     ObjectNode sh = o.putObject("sharding");
     sh.put("owners", v == null ? 0 : v.owners().size());
     sh.put("moves", moves.get());
@@ -907,6 +954,15 @@ public final class ClusterNode implements ClusterView, Routing {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // The last checkpoint before the member leaves, while it still owns its accounts (the
+    // threads are stopped: no move runs) and the log is open; closing it closes the store.
+    org.covenant.evidence.ProjectionCheckpoints w = checkpointWriter;
+    checkpointWriter = null;
+    if (w != null) {
+      w.close();
+    } else if (checkpointStore != null) {
+      checkpointStore.close();
+    }
     long e = heldEpoch;
     feed = null;
     heldEpoch = 0;
@@ -923,6 +979,11 @@ public final class ClusterNode implements ClusterView, Routing {
       l.close();
     }
     db.close();
+    try {
+      identity.close();
+    } catch (Exception x) {
+      LOG.log(System.Logger.Level.WARNING, "releasing the member id failed: " + x.getMessage());
+    }
   }
 
   private static void sleep(long ms) {
