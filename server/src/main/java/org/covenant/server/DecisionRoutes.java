@@ -3,6 +3,7 @@ package org.covenant.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -327,6 +328,13 @@ final class DecisionRoutes {
     Instant lastAt = null;
     String[] account = new String[1];
     Map<Tally, Integer> tallies = new HashMap<>();
+    // A batch spanning owners (cluster): the items of other owners' accounts are validated here
+    // like the rest, then asked of their owners (docs/CLUSTER.md, "Decision batches that span
+    // owners"); results[i] is -1 for them until merged.
+    Forwarder.Split split = ctx.attribute(Forwarder.SPLIT);
+    Map<Routing.Remote, List<Integer>> parts = new java.util.LinkedHashMap<>();
+    Purpose[] remotePurpose = split == null ? null : new Purpose[items.size()];
+    Instant[] remoteAt = split == null ? null : new Instant[items.size()];
     for (int i = 0; i < items.size(); i++) {
       Item it = items.get(i);
       String pid = it.purpose() != null ? it.purpose() : defaultPurpose;
@@ -348,6 +356,18 @@ final class DecisionRoutes {
         }
         at = lastAt;
       }
+      Optional<Routing.Remote> owner = split == null ? Optional.empty()
+          : split.owner(it.content());
+      if (owner.isPresent()) {
+        parts.computeIfAbsent(owner.get(), k -> new ArrayList<>()).add(i);
+        remotePurpose[i] = purpose;
+        remoteAt[i] = at;
+        results[i] = -1;
+        if (evidences != null) {
+          evidences.add(List.of());
+        }
+        continue;
+      }
       Decision d = decideQuietly(ns, s, stale, caller, purpose, it.content(), at, region,
           account);
       if (evidences != null) {
@@ -366,10 +386,47 @@ final class DecisionRoutes {
         tallies.merge(new Tally(account[0], purpose.id(), at, idx), 1, Integer::sum);
       }
     }
+    Forwarder.Asked asked = null;
+    if (!parts.isEmpty()) {
+      final List<Item> all = items;
+      final String purposeText = defaultPurpose;
+      final String atText = defaultAt == null ? batchAt.toString() : defaultAt;
+      final boolean withEvidence = evidence;
+      final String regionField = regionText;
+      asked = split.ask(parts, idx -> subBatch(all, idx, purposeText, atText, regionField,
+          withEvidence), i -> all.get(i).content());
+      // Items no owner answered are decided here as a single decision whose owner did not
+      // answer is: failing closed (stale); items that moved here meanwhile as any of ours.
+      java.util.TreeSet<Integer> here = new java.util.TreeSet<>(asked.failed());
+      here.addAll(asked.local());
+      for (int i : here) {
+        Decision d = decideQuietly(ns, s, stale || asked.failed().contains(i), caller,
+            remotePurpose[i], items.get(i).content(), remoteAt[i], region, account);
+        if (evidences != null) {
+          evidences.set(i, d.evidence());
+        }
+        OutcomeKey key = new OutcomeKey(d);
+        Integer idx = outcomeIndex.get(key);
+        if (idx == null) {
+          idx = outcomes.size();
+          outcomes.add(d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
+              d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision()));
+          outcomeIndex.put(key, idx);
+        }
+        results[i] = idx;
+        if (account[0] != null) {
+          tallies.merge(new Tally(account[0], remotePurpose[i].id(), remoteAt[i], idx), 1,
+              Integer::sum);
+        }
+      }
+    }
     // Recorded per outcome, not per request: the batch path stays a loop over the engine.
+    // Items another owner answered are recorded there.
     long[] perOutcome = new long[outcomes.size()];
     for (int r : results) {
-      perOutcome[r]++;
+      if (r >= 0) {
+        perOutcome[r]++;
+      }
     }
     for (int k = 0; k < perOutcome.length; k++) {
       metrics.decisions(outcomes.get(k), perOutcome[k]);
@@ -378,6 +435,11 @@ final class DecisionRoutes {
       Tally tl = e.getKey();
       ns.decisions().record(tl.account, tl.at, tl.purpose, outcomes.get(tl.outcome),
           e.getValue());
+    }
+    if (asked != null) {
+      ctx.status(200).contentType(Http.JSON).result(merged(outcomes, results, evidences,
+          asked.answers()));
+      return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + outcomes.size() * 400
         + results.length * 4);
@@ -409,6 +471,111 @@ final class DecisionRoutes {
       throw new IllegalStateException("cannot write decisions", e);
     }
     ctx.status(200).contentType(Http.JSON).result(out.toByteArray());
+  }
+
+  /**
+   * The part of a batch sent to another owner: items {@code idx} as the client wrote them, under
+   * the batch's defaults; the batch's time is this member's, so every part decides at one time.
+   */
+  private static byte[] subBatch(List<Item> items, List<Integer> idx, String purpose,
+      String at, String region, boolean evidence) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + idx.size() * 48);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      if (purpose != null) {
+        g.writeStringField("purpose", purpose);
+      }
+      g.writeStringField("at", at);
+      if (region != null) {
+        g.writeStringField("region", region);
+      }
+      g.writeBooleanField("evidence", evidence);
+      g.writeArrayFieldStart("requests");
+      for (int i : idx) {
+        Item it = items.get(i);
+        g.writeStartObject();
+        g.writeStringField("content", it.content());
+        if (it.purpose() != null) {
+          g.writeStringField("purpose", it.purpose());
+        }
+        if (it.at() != null) {
+          g.writeStringField("at", it.at());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a batch part", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A split batch's answer: this member's decisions and the other owners' answers, item by item
+   * in the client's order, with the outcomes numbered by first use as a single member numbers
+   * them (equal outcomes are equal JSON), so the answer is the one a member holding every
+   * account would give.
+   */
+  private static byte[] merged(List<Decision> local, int[] results,
+      List<List<Long>> evidences, Map<Integer, Forwarder.Answer> remote) {
+    List<JsonNode> localJson = new ArrayList<>(local.size());
+    for (Decision d : local) {
+      ByteArrayOutputStream o = new ByteArrayOutputStream(400);
+      try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(o)) {
+        g.writeStartObject();
+        AnswerJson.writeDecision(g, d, false);
+        g.writeEndObject();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write a decision", e);
+      }
+      localJson.add(Json.parse(o.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    Map<JsonNode, Integer> index = new java.util.LinkedHashMap<>();
+    int[] merged = new int[results.length];
+    for (int i = 0; i < results.length; i++) {
+      JsonNode o = results[i] >= 0 ? localJson.get(results[i]) : remote.get(i).outcome();
+      merged[i] = index.computeIfAbsent(o, k -> index.size());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + index.size() * 400
+        + results.length * 4);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.setCodec(Json.MAPPER);
+      g.writeStartObject();
+      g.writeNumberField("count", results.length);
+      g.writeArrayFieldStart("outcomes");
+      for (JsonNode o : index.keySet()) {
+        g.writeTree(o);
+      }
+      g.writeEndArray();
+      g.writeFieldName("results");
+      g.writeArray(merged, 0, merged.length);
+      if (evidences != null) {
+        g.writeArrayFieldStart("evidence");
+        for (int i = 0; i < results.length; i++) {
+          if (results[i] >= 0) {
+            g.writeStartArray();
+            for (Long x : evidences.get(i)) {
+              g.writeNumber(x.longValue());
+            }
+            g.writeEndArray();
+          } else {
+            JsonNode e = remote.get(i).evidence();
+            if (e == null) {
+              g.writeStartArray();
+              g.writeEndArray();
+            } else {
+              g.writeTree(e);
+            }
+          }
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write decisions", e);
+    }
+    return out.toByteArray();
   }
 
   private static Instant instant(String field, String text) {

@@ -35,7 +35,9 @@ import org.covenant.format.Json;
  * requests naming no account are served locally; scratch namespaces live on the member that
  * created them, and all their requests go there. A batch of events whose accounts have
  * different owners is served where it arrives, against its accounts loaded for it
- * ({@link #SPAN}); a decision batch spanning owners is refused.
+ * ({@link #SPAN}); a decision batch spanning owners is split by owner where it arrives: each
+ * owner is asked for its part at once and the answers are merged in the batch's order
+ * ({@link Split}).
  *
  * <p>Fail closed: an account that is moving to this member waits up to {@link #WAIT} for its
  * projection; an owner that cannot be reached is looked up again and tried once more. Otherwise
@@ -59,6 +61,12 @@ final class Forwarder {
    * (docs/CLUSTER.md, "Batches that span owners").
    */
   static final String SPAN = "covenant.span";
+  /**
+   * Set on a {@code POST /v1/decisions:batch} whose contents' accounts have different owners: the
+   * {@link Split} that asks the other owners for their items (docs/CLUSTER.md, "Decision batches
+   * that span owners").
+   */
+  static final String SPLIT = "covenant.split";
   /** Set on a decision whose account's owner could not answer: decide as if stale. */
   static final String OWNER_UNAVAILABLE = "covenant.owner-unavailable";
   /** How long a request waits for an account moving to this member. */
@@ -244,12 +252,24 @@ final class Forwarder {
       ctx.attribute(SPAN, List.copyOf(accounts));
       return false;
     }
-    Routing.Place first = routing.place(accounts.get(0));
-    String other = accounts.stream().filter(b -> !routing.place(b).equals(first))
-        .findFirst().orElse(accounts.get(0));
-    throw new ServerException("batch_spans_owners", 400, "requests", "`" + accounts.get(0)
-        + "` and `" + other + "` are owned by different cluster members: send one decision "
-        + "batch per owner");
+    if (ctx.header(HOP) != null) {
+      // One hop only: the forwarding member sent this member the items it thinks are its own;
+      // its view differs from this one (a move), so it re-reads the members and asks again.
+      routing.count(Routing.Counter.OWNERSHIP_MOVING);
+      ctx.header("Retry-After", "1");
+      throw new ServerException("ownership_moving", 503, "requests", "member `"
+          + routing.self() + "` does not own every account of this forwarded batch (any more): "
+          + "the accounts are moving between members; retry");
+    }
+    // The queries this member answers for wait for an account moving here as a single
+    // decision does (then deny store_unavailable if it is still not ready).
+    for (String a : accounts) {
+      if (routing.place(a) instanceof Routing.Local && !routing.awaitReady(a, WAIT)) {
+        routing.count(Routing.Counter.MOVE_TIMEOUT);
+      }
+    }
+    ctx.attribute(SPLIT, new Split(ctx));
+    return false;
   }
 
   /** Reads the ledger at least to the head a forwarding member had read ({@link #SEEN_HEAD}). */
@@ -370,7 +390,13 @@ final class Forwarder {
         if (!batch && f.equals("content") && v == JsonToken.VALUE_STRING) {
           routing.accountOfContent(p.getText()).ifPresent(out::add);
         } else if (batch && f.equals("requests") && v == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
+          for (JsonToken t = p.nextToken(); t == JsonToken.START_OBJECT
+              || t == JsonToken.VALUE_STRING; t = p.nextToken()) {
+            if (t == JsonToken.VALUE_STRING) {
+              // The compact form: a bare content id.
+              routing.accountOfContent(p.getText()).ifPresent(out::add);
+              continue;
+            }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String g = p.currentName();
               JsonToken w = p.nextToken();
@@ -531,6 +557,190 @@ final class Forwarder {
     return new Gathered(found, local, unavailable);
   }
 
+  // ---- decision batches spanning owners
+
+  /** One item of a decision batch as its owner answered it: the outcome and its evidence. */
+  record Answer(JsonNode outcome, JsonNode evidence) {}
+
+  /**
+   * What the other owners answered for a split decision batch: the answers by the item's index
+   * in the client's batch, and the items no owner answered (unreachable, or still moving after
+   * the one retry), which the caller decides here failing closed, as a single decision whose
+   * owner did not answer, and the items that moved to this member meanwhile (decided here) (docs/CLUSTER.md, "Decision batches that span owners").
+   */
+  record Asked(Map<Integer, Answer> answers, Set<Integer> failed, Set<Integer> local) {}
+
+  /**
+   * A decision batch whose contents' accounts have different owners, served where it arrives:
+   * the handler decides the items this member answers for and asks {@link #ask} for the rest.
+   */
+  final class Split {
+    private final Context ctx;
+
+    private Split(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    /**
+     * The member that answers for {@code content}: empty when it is this member (its account is
+     * projected or moving here) or when no member can be placed (unknown content, answered here
+     * as the owner would).
+     */
+    Optional<Routing.Remote> owner(String content) {
+      return routing.accountOfContent(content).map(routing::place)
+          .filter(Routing.Remote.class::isInstance).map(Routing.Remote.class::cast);
+    }
+
+    /**
+     * Sends each owner in {@code parts} its items at once, as a batch of their own built by
+     * {@code body} (from the items' indexes, in the client's order; {@code contentOf} names an
+     * item's content, to place it again), with the client's headers,
+     * the hop and the ledger head read here. An owner that did not answer, or answered
+     * {@code ownership_moving}, has its items placed again after re-reading the members and
+     * sent once more (never to a member that did not answer); an item now this member's is
+     * {@link Asked#local}, one whose owner still did not answer is {@link Asked#failed}. An owner's refusal (4xx) is
+     * the batch's, with the field's item index mapped back to the client's.
+     */
+    Asked ask(Map<Routing.Remote, List<Integer>> parts,
+        java.util.function.Function<List<Integer>, byte[]> body,
+        java.util.function.IntFunction<String> contentOf) {
+      Map<Integer, Answer> answers = new HashMap<>();
+      Set<Integer> failed = new java.util.TreeSet<>();
+      Set<Integer> local = new java.util.TreeSet<>();
+      Set<String> unreached = new java.util.HashSet<>();
+      Map<Routing.Remote, List<Integer>> round = parts;
+      for (int attempt = 0; attempt < 2 && !round.isEmpty(); attempt++) {
+        Map<Routing.Remote, java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent =
+            new java.util.LinkedHashMap<>();
+        for (Map.Entry<Routing.Remote, List<Integer>> e : round.entrySet()) {
+          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.getKey().url()
+              + ctx.req().getRequestURI())).timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body.apply(e.getValue())));
+          hopHeaders(ctx, b);
+          routing.count(Routing.Counter.FORWARDED);
+          // One request per owner: the parallelism is bounded by the number of members.
+          sent.put(e.getKey(), client.sendAsync(b.build(),
+              HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        List<Integer> again = new ArrayList<>();
+        for (Map.Entry<Routing.Remote, java.util.concurrent.CompletableFuture<
+            HttpResponse<byte[]>>> e : sent.entrySet()) {
+          List<Integer> idx = round.get(e.getKey());
+          HttpResponse<byte[]> r;
+          try {
+            r = e.getValue().join();
+          } catch (java.util.concurrent.CompletionException | java.util.concurrent
+              .CancellationException x) {
+            unreached.add(e.getKey().id());
+            again.addAll(idx);
+            continue;
+          }
+          if (r.statusCode() == 200) {
+            try {
+              merge(Json.parse(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)),
+                  idx, answers);
+              continue;
+            } catch (RuntimeException x) {
+              // A malformed answer counts as none: its items fail closed or go elsewhere.
+            }
+          } else if (r.statusCode() / 100 == 4) {
+            throw refusal(e.getKey(), r, idx);
+          }
+          if (!(r.statusCode() == 503 && new String(r.body(),
+              java.nio.charset.StandardCharsets.UTF_8).contains("\"ownership_moving\""))) {
+            // Moving is "not yet" (it did nothing): that owner may be asked again.
+            unreached.add(e.getKey().id());
+          }
+          again.addAll(idx);
+        }
+        if (again.isEmpty()) {
+          break;
+        }
+        routing.refresh();
+        routing.count(Routing.Counter.RETRIED);
+        round = new java.util.LinkedHashMap<>();
+        for (int i : again) {
+          Optional<Routing.Place> p = attempt == 0 ? routing.accountOfContent(
+              contentOf.apply(i)).map(routing::place) : Optional.empty();
+          if (p.isPresent() && p.get() instanceof Routing.Local) {
+            local.add(i);
+          } else if (p.isPresent() && p.get() instanceof Routing.Remote to
+              && !unreached.contains(to.id())) {
+            round.computeIfAbsent(to, k -> new ArrayList<>()).add(i);
+          } else {
+            failed.add(i);
+          }
+        }
+      }
+      for (List<Integer> rest : round.values()) {
+        for (int i : rest) {
+          if (!answers.containsKey(i)) {
+            failed.add(i);
+          }
+        }
+      }
+      if (!failed.isEmpty()) {
+        routing.count(Routing.Counter.OWNER_UNAVAILABLE);
+      }
+      return new Asked(answers, failed, local);
+    }
+
+  }
+
+  /** An owner's batch answer, item by item, under the client's indexes {@code idx}. */
+  private static void merge(JsonNode a, List<Integer> idx, Map<Integer, Answer> answers) {
+    JsonNode outcomes = a.get("outcomes");
+    JsonNode results = a.get("results");
+    JsonNode evidence = a.get("evidence");
+    if (outcomes == null || results == null || results.size() != idx.size()) {
+      throw new IllegalArgumentException("not a decision batch answer");
+    }
+    Map<Integer, Answer> part = new HashMap<>();
+    for (int j = 0; j < idx.size(); j++) {
+      JsonNode o = outcomes.get(results.get(j).asInt(-1));
+      if (o == null || !o.isObject()) {
+        throw new IllegalArgumentException("result " + j + " names no outcome");
+      }
+      part.put(idx.get(j), new Answer(o, evidence == null ? null : evidence.get(j)));
+    }
+    answers.putAll(part);
+  }
+
+  /**
+   * An owner's refusal of its part, as the batch's: its {@code requests[k]} field names the
+   * client's item {@code idx[k]}.
+   */
+  private static ServerException refusal(Routing.Remote from, HttpResponse<byte[]> r,
+      List<Integer> idx) {
+    JsonNode p;
+    try {
+      p = Json.parse(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RuntimeException x) {
+      return new ServerException("owner_unavailable", 503, "", "cluster member `" + from.id()
+          + "` answered " + r.statusCode() + " with a malformed problem");
+    }
+    return new ServerException(p.path("code").asText("invalid_input"), r.statusCode(),
+        remapped(p.path("field").asText(""), idx), p.path("detail").asText(""));
+  }
+
+  private static final java.util.regex.Pattern ITEM =
+      java.util.regex.Pattern.compile("^requests\\[(\\d+)\\]");
+
+  /**
+   * A field of a part's problem under the client's indexes: {@code requests[k]…} names the
+   * part's item {@code k}, which is the client's {@code idx[k]}; other fields are the batch's.
+   */
+  static String remapped(String field, List<Integer> idx) {
+    java.util.regex.Matcher m = ITEM.matcher(field);
+    if (m.find()) {
+      int k = Integer.parseInt(m.group(1));
+      if (k < idx.size()) {
+        return "requests[" + idx.get(k) + "]" + field.substring(m.end());
+      }
+    }
+    return field;
+  }
+
   // ---- forwarding
 
   /**
@@ -557,13 +767,7 @@ final class Forwarder {
         ? Duration.ofSeconds(3) : Duration.ofSeconds(30))
         .method(ctx.method().name(), body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (Map.Entry<String, String> h : ctx.headerMap().entrySet()) {
-      if (!NOT_COPIED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        b.header(h.getKey(), h.getValue());
-      }
-    }
-    b.header(HOP, routing.self());
-    b.header(SEEN_HEAD, Long.toString(namespaces.main().ledger().head()));
+    hopHeaders(ctx, b);
     routing.count(Routing.Counter.FORWARDED);
     HttpResponse<byte[]> r = null;
     HttpRequest request = b.build();
@@ -624,6 +828,17 @@ final class Forwarder {
     ctx.attribute(CovenantServer.PROBLEM_WRITTEN, Boolean.TRUE);
     ctx.result(r.body());
     return Sent.ANSWERED;
+  }
+
+  /** The request's end-to-end headers, the hop and the ledger head this member has read. */
+  private void hopHeaders(Context ctx, HttpRequest.Builder b) {
+    for (Map.Entry<String, String> h : ctx.headerMap().entrySet()) {
+      if (!NOT_COPIED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        b.header(h.getKey(), h.getValue());
+      }
+    }
+    b.header(HOP, routing.self());
+    b.header(SEEN_HEAD, Long.toString(namespaces.main().ledger().head()));
   }
 
   private static boolean hasBody(Context ctx) {

@@ -41,8 +41,6 @@ public final class Problems {
       Map.entry("dsr_unavailable", "Data subject requests need a data directory"),
       Map.entry("owner_unavailable", "The cluster member that owns the account did not answer"),
       Map.entry("ownership_moving", "The account is moving between cluster members"),
-      Map.entry("batch_spans_owners",
-          "The batch names accounts owned by different cluster members"),
       Map.entry("internal_error", "The server failed"));
 
   private Problems() {}

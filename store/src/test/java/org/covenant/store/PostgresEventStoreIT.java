@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.covenant.core.event.Event;
 import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.StoredEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,31 @@ class PostgresEventStoreIT extends EventStoreContract {
         .isInstanceOf(StoreException.class)
         .satisfies(e -> assertThat(code(e)).isEqualTo("schema_too_new"))
         .hasMessageContaining("version 42");
+  }
+
+  /**
+   * A batch's COPY is streamed in chunks: a row refused after many chunks were sent (a stored
+   * key again) still leaves nothing of the batch, and the store keeps working.
+   */
+  @Test
+  void rowRefusedLateInAStreamedCopy_writesNothingOfTheBatch() {
+    try (EventStore s = PostgresEventStore.open(config())) {
+      s.append(0, unseen -> List.of(new StoredEvent(1, Workload.accounts("k", 1).get(0),
+          java.util.Optional.of("taken"))));
+      List<Event> many = Workload.accounts("m", 3_000);
+      List<StoredEvent> batch = new ArrayList<>(Workload.stored(2, many));
+      int last = batch.size() - 1;
+      batch.set(last, new StoredEvent(batch.get(last).position(), batch.get(last).event(),
+          java.util.Optional.of("taken")));
+      assertThat(batch.size() * 100).isGreaterThan(4 * PostgresEventStore.COPY_CHUNK);
+      assertThatThrownBy(() -> s.append(1, unseen -> batch))
+          .isInstanceOf(StoreException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo("conflict"));
+      assertThat(s.head()).isEqualTo(1);
+      assertThat(s.read(0, 10)).hasSize(1);
+      assertThat(s.append(1, unseen -> Workload.stored(2, many))).isEqualTo(3_001);
+      assertThat(s.read(1, 5_000)).extracting(StoredEvent::event).isEqualTo(many);
+    }
   }
 
   @Test

@@ -30,12 +30,13 @@ final class EndedParticipants {
   private static final long MILLI = 1_000_000L;
 
   /**
-   * Participant ids, in the live map's iteration order (the first {@code start.length}), then the
+   * Participant ids, in the live map's iteration order (the first {@link #count}), then the
    * organisation values (null: none named): one array, not two.
    */
   private final String[] strings;
   /**
-   * Per participant i, {@code start[i]}: its section of {@link #data}: four varints (counts of
+   * Per participant i, in order, its section of {@link #data}: its length in bytes (a varint; a
+   * reader skips to participant i over the sections before it), then four varints (counts of
    * presence, organisation and acknowledgement entries, and the index of its first organisation
    * value among the organisation values), then the entries. A presence or
    * organisation entry is its time and its position as gaps from the entry before it in its
@@ -43,7 +44,16 @@ final class EndedParticipants {
    * gap's low bit; an acknowledgement entry is its time and position as gaps from the base, the
    * notice ordinal in the position gap's low six bits. Times are {@link #time} encoded.
    */
+  private final int count;
+  /**
+   * Where each section's body starts (after its length), only for meetings of more than
+   * {@link #SCAN} participants; null for the others, which find a section by skipping the ones
+   * before it (issue 15: an int array per ended meeting, about 30 bytes, is most of what the
+   * offsets cost, and the walk over a handful of lengths is cheaper than the cache miss).
+   */
   private final int[] start;
+  /** Up to this many participants, no offsets and no index: a linear walk. */
+  private static final int SCAN = 8;
   private final byte[] data;
   /** The earliest time and position of every entry: the gaps' origin. */
   private final long baseAt;
@@ -51,15 +61,16 @@ final class EndedParticipants {
   /** Open-addressing index + 1 of ids by hash, for meetings with many participants; or null. */
   private final int[] slots;
 
-  private EndedParticipants(String[] strings, int[] start, byte[] data, long baseAt,
+  private EndedParticipants(String[] strings, int count, byte[] data, long baseAt,
       long basePos) {
     this.strings = strings;
-    this.start = start;
+    this.count = count;
     this.data = data;
     this.baseAt = baseAt;
     this.basePos = basePos;
-    int n = start.length;
-    if (n > 8) {
+    int n = count;
+    start = n > SCAN ? offsets(data, n) : null;
+    if (n > SCAN) {
       slots = new int[Integer.highestOneBit(n) * 4];
       int mask = slots.length - 1;
       for (int i = 0; i < n; i++) {
@@ -71,6 +82,63 @@ final class EndedParticipants {
       }
     } else {
       slots = null;
+    }
+  }
+
+  /**
+   * The body offset of each of the n sections of {@code data}.
+   *
+   * @throws IllegalArgumentException when a section runs past the end or bytes are left over
+   */
+  private static int[] offsets(byte[] data, int n) {
+    int[] out = new int[n];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      long len = 0;
+      int shift = 0;
+      while (true) {
+        if (at >= data.length || shift > 28) {
+          throw new IllegalArgumentException("participant " + i + "'s section length is cut off");
+        }
+        byte x = data[at++];
+        len |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          break;
+        }
+        shift += 7;
+      }
+      if (len < 1 || len > data.length - at) {
+        throw new IllegalArgumentException("participant " + i + "'s section of " + len
+            + " bytes runs past the end");
+      }
+      out[i] = at;
+      at += (int) len;
+    }
+    if (at != data.length) {
+      throw new IllegalArgumentException((data.length - at) + " bytes after the last section");
+    }
+    return out;
+  }
+
+  /** Where participant i's section body starts. */
+  private int section(int i) {
+    if (start != null) {
+      return start[i];
+    }
+    int at = 0;
+    for (int k = 0; ; k++) {
+      int len = 0;
+      int shift = 0;
+      byte x;
+      do {
+        x = data[at++];
+        len |= (x & 0x7f) << shift;
+        shift += 7;
+      } while (x < 0);
+      if (k == i) {
+        return at;
+      }
+      at += len;
     }
   }
 
@@ -113,6 +181,14 @@ final class EndedParticipants {
   private static final class Out {
     byte[] b = new byte[64];
     int n;
+
+    void append(byte[] x, int len) {
+      if (n + len > b.length) {
+        b = Arrays.copyOf(b, Math.max(b.length * 2, n + len));
+      }
+      System.arraycopy(x, 0, b, n, len);
+      n += len;
+    }
 
     void put(long v) {
       if (n + 10 > b.length) {
@@ -203,13 +279,13 @@ final class EndedParticipants {
       baseAt = 0;
       basePos = 0;
     }
-    int[] start = new int[n];
     String[] strings = new String[n + orgCount];
+    Out all = new Out();
     Out w = new Out();
     int o = 0;
     for (int i = 0; i < n; i++) {
       strings[i] = ps[i].id;
-      start[i] = w.n;
+      w.n = 0;
       int ackCount = 0;
       for (History.Entry<?>[] list : acks[i]) {
         ackCount += list.length;
@@ -241,13 +317,108 @@ final class EndedParticipants {
           w.put(word(e.pos() - basePos, 6, k));
         }
       }
+      all.put(w.n);
+      all.append(w.b, w.n);
     }
-    return new EndedParticipants(strings, start, Arrays.copyOf(w.b, w.n), baseAt, basePos);
+    return new EndedParticipants(strings, n, Arrays.copyOf(all.b, all.n), baseAt, basePos);
+  }
+
+  /**
+   * The packed form read back from a checkpoint (format 4) as {@link #writeTo} gave it: no
+   * participant, history or map is rebuilt.
+   *
+   * @throws IllegalArgumentException when an offset is out of range or an id is missing
+   */
+  static EndedParticipants restore(String[] strings, int n, byte[] data, long baseAt,
+      long basePos) {
+    if (n < 0 || strings.length < n) {
+      throw new IllegalArgumentException(n + " participants and " + strings.length
+          + " strings");
+    }
+    for (int i = 0; i < n; i++) {
+      if (strings[i] == null) {
+        throw new IllegalArgumentException("participant " + i + " has no id");
+      }
+    }
+    offsets(data, n); // throws when the sections do not add up
+    return new EndedParticipants(strings, n, data, baseAt, basePos);
+  }
+
+  /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
+  interface Packed {
+    void accept(String[] strings, int count, byte[] data, long baseAt, long basePos);
+  }
+
+  /** Hands the packed form to {@code out}. */
+  void writeTo(Packed out) {
+    out.accept(strings, count, data, baseAt, basePos);
+  }
+
+  /** The latest position of any entry (0 with none): whether a checkpoint may copy it whole. */
+  long lastPos() {
+    long max = 0;
+    for (int i = 0; i < count; i++) {
+      In r = new In(section(i));
+      int present = (int) r.next();
+      int orgs = (int) r.next();
+      int acks = (int) r.next();
+      r.next();
+      long pos = basePos;
+      for (int k = 0; k < present; k++) {
+        r.next();
+        pos += r.next() >>> 1;
+      }
+      max = Math.max(max, pos);
+      pos = basePos;
+      for (int k = 0; k < orgs; k++) {
+        r.next();
+        pos += r.next();
+      }
+      max = Math.max(max, pos);
+      for (int k = 0; k < acks; k++) {
+        r.next();
+        max = Math.max(max, basePos + (r.next() >>> 6));
+      }
+    }
+    return max;
+  }
+
+  /**
+   * The participants as they were at position p (entries after p dropped, the order kept): what
+   * a projection that stopped at p holds, byte for byte, for a meeting that ended by p (every
+   * participant joined before the end, so none is left empty). Null when it does not fit.
+   */
+  EndedParticipants upTo(long p) {
+    Participant[] all = thawAll();
+    Participant[] cut = new Participant[all.length];
+    for (int i = 0; i < all.length; i++) {
+      Participant x = all[i];
+      Participant y = new Participant(x.id);
+      for (History.Entry<Boolean> e : x.present.all()) {
+        if (e.pos() <= p) {
+          y.present.add(e.at(), e.pos(), e.value());
+        }
+      }
+      for (History.Entry<String> e : x.organisation.all()) {
+        if (e.pos() <= p) {
+          y.organisation.add(e.at(), e.pos(), e.value());
+        }
+      }
+      for (int k = 0; k < x.acks.length; k++) {
+        for (History.Entry<Boolean> e : x.acks[k].all()) {
+          if (e.pos() <= p) {
+            History.writable(y.ownAcks(), k).add(e.at(), e.pos(), e.value());
+          }
+        }
+      }
+      cut[i] = y;
+    }
+    return of(cut);
   }
 
   /** Number of participants. */
   int size() {
-    return start.length;
+    return count;
   }
 
   /** Participant i's id (the canonical string the live map held). */
@@ -258,7 +429,7 @@ final class EndedParticipants {
   /** The index of the participant, or -1. */
   int find(String id) {
     if (slots == null) {
-      for (int i = 0; i < start.length; i++) {
+      for (int i = 0; i < count; i++) {
         if (strings[i].equals(id)) {
           return i;
         }
@@ -282,12 +453,12 @@ final class EndedParticipants {
   /** Whether participant i ever joined (its presence history has an entry). */
   boolean joined(int i) {
     // The first varint of the section is the presence count: zero is the single byte 0.
-    return data[start[i]] != 0;
+    return data[section(i)] != 0;
   }
 
   /** Whether participant i is present at (t, p) by its own history. */
   boolean present(int i, long t, long p) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int n = (int) r.next();
     r.next();
     r.next();
@@ -309,7 +480,7 @@ final class EndedParticipants {
 
   /** The position of participant i's acknowledgement of notice n at or before (t, p), or -1. */
   long acknowledged(int i, int n, long t, long p) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
@@ -333,11 +504,11 @@ final class EndedParticipants {
    * true when there is such an entry, the value (null: none named) returned.
    */
   String organisation(int i, long t, long p, boolean[] found) {
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int n = (int) r.next();
     r.next();
-    int org = start.length + (int) r.next();
+    int org = count + (int) r.next();
     for (int k = 0; k < 2 * present; k++) {
       r.next();
     }
@@ -359,11 +530,11 @@ final class EndedParticipants {
   /** Participant i as live histories again (for checkpoints; not on any hot path). */
   Participant thaw(int i) {
     Participant x = new Participant(strings[i]);
-    In r = new In(start[i]);
+    In r = new In(section(i));
     int present = (int) r.next();
     int orgs = (int) r.next();
     int acks = (int) r.next();
-    int org = start.length + (int) r.next();
+    int org = count + (int) r.next();
     long at = baseAt;
     long pos = basePos;
     for (int k = 0; k < present; k++) {
@@ -394,7 +565,7 @@ final class EndedParticipants {
 
   /** Every participant as live histories again, in order. */
   Participant[] thawAll() {
-    Participant[] ps = new Participant[start.length];
+    Participant[] ps = new Participant[count];
     for (int j = 0; j < ps.length; j++) {
       ps[j] = thaw(j);
     }

@@ -198,7 +198,7 @@ final class Entities {
      * {@link #closed} (set before this is cleared: a reader that finds null here finds them
      * there).
      */
-    volatile ConcurrentHashMap<String, Participant> participants = new ConcurrentHashMap<>();
+    volatile ConcurrentHashMap<String, Participant> participants;
     /** The participants, compacted when the meeting ended; null while it runs. */
     volatile EndedParticipants closed;
 
@@ -257,6 +257,39 @@ final class Entities {
           : new History.Entry<>(log[i], log[i + 1] & F_POS, (log[i + 1] & F_TRUE) != 0);
     }
 
+    /**
+     * The feature log itself (checkpoints): per entry its time, then its position with the
+     * value and the ordinal on top, ascending. Shared, never written: do not change it.
+     */
+    long[] featureLog() {
+      return features;
+    }
+
+    /** The position of feature log entry word {@code w}. */
+    static long featurePos(long w) {
+      return w & F_POS;
+    }
+
+    /**
+     * Sets the feature log from a checkpoint (format 4), before the meeting is published.
+     *
+     * @throws IllegalArgumentException when an ordinal is not a feature or the stamps do not
+     *     ascend
+     */
+    void restoreFeatureLog(long[] log) {
+      if ((log.length & 1) != 0) {
+        throw new IllegalArgumentException("feature log of odd length");
+      }
+      for (int i = 0; i < log.length; i += 2) {
+        long word = log[i + 1];
+        if ((int) ((word >>> F_SHIFT) & 0x3f) >= NO_FEATURES.length || word < 0
+            || (i > 0 && (log[i] < log[i - 2] || (word & F_POS) < (log[i - 1] & F_POS)))) {
+          throw new IllegalArgumentException("feature log entry " + i / 2 + " out of range");
+        }
+      }
+      features = log.length == 0 ? NO_STAMPS : log;
+    }
+
     /** The features' changes as one history per feature (checkpoints, reports; not hot). */
     History<Boolean>[] features() {
       long[] log = features;
@@ -295,6 +328,16 @@ final class Entities {
     }
 
     Meeting(String id, String account, String host, long at, long pos) {
+      this(id, account, host, at, pos, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * A meeting whose participants are {@code participants}; null only for one restored ended
+     * (its packed participants set before it is published), which needs no map.
+     */
+    Meeting(String id, String account, String host, long at, long pos,
+        ConcurrentHashMap<String, Participant> participants) {
+      this.participants = participants;
       this.id = id;
       this.account = account;
       this.host = host;

@@ -58,7 +58,7 @@ import org.covenant.core.vocab.Vocabulary;
  */
 public final class GovernanceState {
   final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
-  final ConcurrentHashMap<String, Meeting> meetings = new ConcurrentHashMap<>();
+  final MeetingIndex meetings = new MeetingIndex();
   final ContentTable contents = new ContentTable();
   /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
   final DataRights rights = new DataRights();

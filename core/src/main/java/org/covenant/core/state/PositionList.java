@@ -72,6 +72,61 @@ final class PositionList {
     count = n + 1;
   }
 
+  /**
+   * Fills an empty list with the first n of {@code ps} at once, its arrays sized to fit (a
+   * checkpoint's restore: no growth slack, one publication). Single writer, before the list is
+   * read.
+   *
+   * @throws IllegalArgumentException when the list is not empty or the positions do not ascend
+   */
+  void restore(long[] ps, int n) {
+    if (count != 0) {
+      throw new IllegalArgumentException("restore into a list that has positions");
+    }
+    int bytes = 0;
+    long prev = -1;
+    for (int i = 0; i < n; i++) {
+      if (ps[i] <= prev) {
+        throw new IllegalArgumentException("position " + ps[i] + " after " + prev);
+      }
+      if (i % SKIP != 0) {
+        for (long gap = ps[i] - prev; ; gap >>>= 7) {
+          bytes++;
+          if (gap < 0x80) {
+            break;
+          }
+        }
+      }
+      prev = ps[i];
+    }
+    int k = (n + SKIP - 1) / SKIP;
+    byte[] gaps = new byte[bytes];
+    long[] marks = new long[k];
+    int[] offsets = new int[k];
+    int u = 0;
+    prev = -1;
+    for (int i = 0; i < n; i++) {
+      if (i % SKIP == 0) {
+        marks[i / SKIP] = ps[i];
+        offsets[i / SKIP] = u;
+      } else {
+        long gap = ps[i] - prev;
+        while (gap >= 0x80) {
+          gaps[u++] = (byte) (gap | 0x80);
+          gap >>>= 7;
+        }
+        gaps[u++] = (byte) gap;
+      }
+      prev = ps[i];
+    }
+    used = u;
+    last = prev;
+    if (n > 0) {
+      data = new Data(gaps, marks, offsets);
+    }
+    count = n;
+  }
+
   /** Number of positions. */
   int size() {
     return count;

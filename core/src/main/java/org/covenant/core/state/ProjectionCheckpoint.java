@@ -37,8 +37,11 @@ import org.covenant.core.vocab.Vocabulary;
  *
  * <p>The format is our own compact binary one, written big-endian in the manner of
  * {@code DataOutputStream} (by a small writer of its own: the core does no java.io): every id
- * written once, where it first occurs, and referred to by its dense index after that; then the entities and their
- * histories as runs of primitives, the content table as primitive columns. Not Java
+ * written once, where it first occurs, and referred to by its dense index after that (the ids
+ * of meetings and content, written once each, inline and never indexed); then the entities and
+ * their histories as runs of primitives, an ended meeting's participants in their packed form,
+ * the content table as primitive columns with varint gaps (format 4: a restore reads columns
+ * into arrays and makes no object per record beyond what the state holds). Not Java
  * serialization (fragile across versions, unsafe to read, several times larger) and not JSON
  * (ten times larger and slower to parse than the replay it replaces): a checkpoint is only
  * worth its while if loading it is much cheaper than replaying the ledger, and it is never
@@ -57,7 +60,7 @@ import org.covenant.core.vocab.Vocabulary;
  */
 public final class ProjectionCheckpoint {
   /** The format this code writes and the only one it reads. */
-  public static final int FORMAT = 3;
+  public static final int FORMAT = 4;
   private static final byte[] MAGIC = "COVPROJ1".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST = 32;
   private static final byte[] VOCABULARY = vocabularyFingerprint();
@@ -386,6 +389,32 @@ public final class ProjectionCheckpoint {
       }
     }
 
+    void write(byte[] b, int from, int len) {
+      int off = from;
+      int end = from + len;
+      while (off < end) {
+        room(1);
+        int n = Math.min(buf.remaining(), end - off);
+        buf.put(b, off, n);
+        off += n;
+      }
+    }
+
+    /** An unsigned LEB128 varint (format 4's counts, gaps and packed sections). */
+    void writeVarint(long v) {
+      room(10);
+      while ((v & ~0x7fL) != 0) {
+        buf.put((byte) (v | 0x80));
+        v >>>= 7;
+      }
+      buf.put((byte) v);
+    }
+
+    /** A signed gap as a zigzag varint. */
+    void writeZigzag(long v) {
+      writeVarint((v << 1) ^ (v >> 63));
+    }
+
     void writeLong(long v) {
       room(8);
       buf.putLong(v);
@@ -454,12 +483,16 @@ public final class ProjectionCheckpoint {
     }
 
     void readFully(byte[] b) {
+      readFully(b, b.length);
+    }
+
+    void readFully(byte[] b, int len) {
       int off = 0;
-      while (off < b.length) {
+      while (off < len) {
         if (!fill()) {
           throw new Truncated();
         }
-        int n = Math.min(buf.remaining(), b.length - off);
+        int n = Math.min(buf.remaining(), len - off);
         buf.get(b, off, n);
         off += n;
       }
@@ -480,6 +513,51 @@ public final class ProjectionCheckpoint {
 
     long readLong() {
       return need(8).getLong();
+    }
+
+    /**
+     * A string of {@code len} UTF-8 bytes, decoded from the buffer where it is whole there (no
+     * array per string on the restore path, millions at scale).
+     */
+    String readUtf8(int len) {
+      if (len < 0) {
+        throw new IllegalArgumentException("negative string length");
+      }
+      if (buf.remaining() >= len) {
+        String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+        buf.position(buf.position() + len);
+        return s;
+      }
+      byte[] b = new byte[len];
+      readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** An unsigned varint. */
+    long readVarint() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = readUnsignedByte();
+        v |= (long) (b & 0x7f) << shift;
+        if (b < 0x80) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("varint longer than ten bytes");
+    }
+
+    /** A varint count or length that must fit in an int (and be at most {@code max}). */
+    int readCount(int max) {
+      long v = readVarint();
+      if (v < 0 || v > max) {
+        throw new IllegalArgumentException("count " + v + " out of range");
+      }
+      return (int) v;
+    }
+
+    long readZigzag() {
+      long v = readVarint();
+      return (v >>> 1) ^ -(v & 1);
     }
 
     int readInt() {
@@ -557,15 +635,51 @@ public final class ProjectionCheckpoint {
 
   // ---------------------------------------------------------------- writing
 
-  /** Writes the state as of one position; each string inline where it first occurs. */
+  /**
+   * Writes the state as of one position; each string inline where it first occurs (meeting and
+   * content ids inline, unindexed).
+   */
   private static final class Writer {
     private final GovernanceState state;
     private final long p;
     private final Map<String, Integer> strings = new HashMap<>();
+    /** The meetings written, in position order: a content item names its meeting's index. */
+    private Meeting[] byPos;
 
     Writer(GovernanceState state, long position) {
       this.state = state;
       this.p = position;
+    }
+
+    /**
+     * A string written inline and not entered in the table (format 4): for the ids of meetings
+     * and content, each written once, so the table and the reader's copy of it do not hold
+     * millions of strings nothing refers to again.
+     */
+    private static void raw(Out d, String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      d.writeVarint(b.length);
+      d.write(b);
+    }
+
+    /** The index of meeting m among those written (+1), by its start position. */
+    private int meetingIndex(Meeting m) {
+      int lo = 0;
+      int hi = byPos.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long x = byPos[mid].pos;
+        if (x < m.pos) {
+          lo = mid + 1;
+        } else if (x > m.pos) {
+          hi = mid - 1;
+        } else if (byPos[mid] == m) {
+          return mid + 1;
+        } else {
+          break;
+        }
+      }
+      throw new IllegalStateException("content of meeting " + m.id + " not in the checkpoint");
     }
 
     /**
@@ -647,27 +761,66 @@ public final class ProjectionCheckpoint {
         }
       }
       meetings.sort(Comparator.comparingLong(m -> m.pos));
+      byPos = meetings.toArray(new Meeting[0]);
       d.writeInt(meetings.size());
       for (Meeting m : meetings) {
-        str(d, m.id);
+        raw(d, m.id);
         str(d, m.account);
         str(d, m.host);
         d.writeLong(m.at);
         d.writeLong(m.pos);
-        booleans(d, m.features());
-        History<Boolean> ended = new History<>();
-        if (m.hasEnded()) {
-          ended.add(m.endedAt, m.endedPos, true);
+        // Format 4: the feature log's prefix at or before p, as it is held.
+        long[] log = m.featureLog();
+        int k = 0;
+        while (k < log.length && Meeting.featurePos(log[k + 1]) <= p) {
+          k += 2;
         }
-        booleans(d, ended);
-        List<Participant> ps = new ArrayList<>();
+        d.writeVarint(k / 2);
+        for (int j = 0; j < k; j++) {
+          d.writeLong(log[j]);
+        }
+        long endedPos = m.endedPos;
+        boolean ended = endedPos != 0 && endedPos <= p;
+        d.writeBoolean(ended);
+        if (ended) {
+          d.writeLong(m.endedAt);
+          d.writeLong(endedPos);
+        }
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        EndedParticipants closed = live == null ? m.closed : null;
+        if (ended && closed != null && closed.lastPos() > p) {
+          // A late leave after p: the packed form as a projection that stopped at p holds it,
+          // so the bytes depend only on the state at p.
+          closed = closed.upTo(p);
+          if (closed == null) {
+            // Cannot happen: dropping the latest entries only shortens the gaps.
+            throw new IllegalStateException("meeting " + m.id + " does not compact at " + p);
+          }
+        }
+        if (ended && closed != null) {
+          // Ended by p: the packed form as it is held, so the restore builds no participant,
+          // history or map (format 4).
+          d.writeBoolean(true);
+          closed.writeTo((strings, count, data, baseAt, basePos) -> {
+            d.writeVarint(count);
+            d.writeVarint(strings.length);
+            for (String x : strings) {
+              str(d, x);
+            }
+            d.writeVarint(data.length);
+            d.write(data, 0, data.length);
+            d.writeLong(baseAt);
+            d.writeLong(basePos);
+          });
+          continue;
+        }
+        d.writeBoolean(false);
+        List<Participant> ps = new ArrayList<>();
         List<Participant> all = new ArrayList<>();
         if (live == null) {
-          // Ended: written as the live histories they were, so the format is one.
-          EndedParticipants c = m.closed;
-          for (int j = 0; j < c.size(); j++) {
-            all.add(c.thaw(j));
+          // Ended after p, or late leaves after p: the live histories they were, cut at p.
+          for (int j = 0; j < closed.size(); j++) {
+            all.add(closed.thaw(j));
           }
         } else {
           all.addAll(live.values());
@@ -773,17 +926,25 @@ public final class ProjectionCheckpoint {
       }
     }
 
-    /** The content table as columns: ids, categories, owners, meetings, authors, stamps. */
+    /**
+     * The content table as columns (format 4): every id's UTF-8 bytes in one run and their
+     * lengths, categories, owners, meetings (their index among the meetings written), authors,
+     * other contributors, times as zigzag gaps and positions as gaps, so the restore reads each
+     * column into one array.
+     */
     private void contents(Out d) {
       ContentTable.View v = state.contents.view();
       int n = 0;
-      int count = state.contents.size();
+      int count = v.count();
       while (n < count && v.pos(n) <= p) {
         n++;
       }
       d.writeInt(n);
+      int bytes = n == 0 ? 0 : v.idEnd(n - 1);
+      d.writeInt(bytes);
+      d.write(v.idBytes(), 0, bytes);
       for (int i = 0; i < n; i++) {
-        str(d, v.id(i));
+        d.writeVarint(v.idEnd(i) - v.idStart(i));
       }
       for (int i = 0; i < n; i++) {
         d.writeByte(v.category(i));
@@ -793,7 +954,7 @@ public final class ProjectionCheckpoint {
       }
       for (int i = 0; i < n; i++) {
         Meeting m = v.meeting(i);
-        str(d, m == null ? null : m.id);
+        d.writeVarint(m == null ? 0 : meetingIndex(m));
       }
       for (int i = 0; i < n; i++) {
         str(d, v.author(i));
@@ -801,19 +962,23 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         String[] others = v.others(i);
         if (others == null) {
-          d.writeShort(0);
+          d.writeVarint(0);
         } else {
-          d.writeShort(others.length);
+          d.writeVarint(others.length);
           for (String o : others) {
             str(d, o);
           }
         }
       }
+      long last = 0;
       for (int i = 0; i < n; i++) {
-        d.writeLong(v.at(i));
+        d.writeZigzag(v.at(i) - last);
+        last = v.at(i);
       }
+      last = 0;
       for (int i = 0; i < n; i++) {
-        d.writeLong(v.pos(i));
+        d.writeVarint(v.pos(i) - last);
+        last = v.pos(i);
       }
     }
 
@@ -918,6 +1083,8 @@ public final class ProjectionCheckpoint {
   private static final class Reader {
     private final GovernanceState state;
     private final List<String> table = new ArrayList<>();
+    /** Positions being read, reused from list to list. */
+    private long[] scratch = new long[1024];
 
     Reader(GovernanceState state) {
       this.state = state;
@@ -931,36 +1098,78 @@ public final class ProjectionCheckpoint {
       if (i == 0) {
         return null;
       }
-      byte[] b = new byte[-(i + 1)];
-      d.readFully(b);
-      String s = new String(b, StandardCharsets.UTF_8);
+      String s = d.readUtf8(-(i + 1));
       table.add(s);
       return s;
     }
 
-    private static void positions(In d, PositionList list) {
+    /** A string written by the writer's {@code raw}: not entered in the table. */
+    private static String raw(In d) {
+      return d.readUtf8(d.readCount(1 << 24));
+    }
+
+    /** The content table's columns (format 4), straight into the table's arrays. */
+    private void contents(In d, Meeting[] byIndex) {
+      int n = d.readInt();
+      int bytes = d.readInt();
+      ContentTable.Filler f = state.contents.filler(n, bytes);
+      d.readFully(f.idBytes(), bytes);
+      int end = 0;
+      for (int i = 0; i < n; i++) {
+        end += d.readCount(bytes);
+        f.idEnd(i, end);
+      }
+      for (int i = 0; i < n; i++) {
+        f.category(i, d.readUnsignedByte());
+      }
+      for (int i = 0; i < n; i++) {
+        f.owner(i, str(d));
+      }
+      for (int i = 0; i < n; i++) {
+        int m = d.readCount(byIndex.length);
+        f.meeting(i, m == 0 ? null : byIndex[m - 1]);
+      }
+      for (int i = 0; i < n; i++) {
+        f.author(i, str(d));
+      }
+      for (int i = 0; i < n; i++) {
+        int k = d.readCount(1 << 16);
+        if (k > 0) {
+          String[] o = new String[k];
+          for (int j = 0; j < k; j++) {
+            o[j] = str(d);
+          }
+          f.others(i, o);
+        }
+      }
+      long t = 0;
+      for (int i = 0; i < n; i++) {
+        t += d.readZigzag();
+        f.at(i, t);
+      }
+      long q = 0;
+      for (int i = 0; i < n; i++) {
+        q += d.readVarint();
+        f.pos(i, q);
+      }
+      f.finish();
+    }
+
+    /** A position list (format 3 and on: count, then varint gaps), restored in one piece. */
+    private void positions(In d, PositionList list) {
       int n = d.readInt();
       if (n < 0) {
         throw new IllegalArgumentException("negative count");
       }
+      if (scratch.length < n) {
+        scratch = new long[Math.max(n, scratch.length * 2)];
+      }
       long last = 0;
       for (int i = 0; i < n; i++) {
-        long gap = 0;
-        int shift = 0;
-        while (true) {
-          int b = d.readUnsignedByte();
-          gap |= (long) (b & 0x7f) << shift;
-          if (b < 0x80) {
-            break;
-          }
-          shift += 7;
-          if (shift > 63) {
-            throw new IllegalArgumentException("bad position gap");
-          }
-        }
-        last += gap;
-        list.add(last);
+        last += d.readVarint();
+        scratch[i] = last;
       }
+      list.restore(scratch, n);
     }
 
     void read(In d) {
@@ -992,32 +1201,64 @@ public final class ProjectionCheckpoint {
         state.accounts.put(a.id, a);
       }
       int meetings = d.readInt();
+      if (meetings < 0) {
+        throw new IllegalArgumentException("negative meeting count");
+      }
+      Meeting[] byIndex = new Meeting[meetings];
       for (int i = 0; i < meetings; i++) {
-        Meeting m = new Meeting(str(d), str(d), str(d), d.readLong(), d.readLong());
-        History<Boolean>[] features = Entities.histories(Vocabulary.features().size());
-        if (readSlots(d, features) > 0) {
-          m.restoreFeatures(features);
+        String id = raw(d);
+        String account = str(d);
+        String host = str(d);
+        long at = d.readLong();
+        long pos = d.readLong();
+        int features = d.readCount(1 << 20);
+        long[] log = new long[features * 2];
+        for (int j = 0; j < log.length; j++) {
+          log[j] = d.readLong();
         }
-        History<Boolean> ended = new History<>();
-        if (booleans(d, ended) > 0) {
-          History.Entry<Boolean> e = ended.last();
-          m.end(e.at(), e.pos());
+        boolean ended = d.readBoolean();
+        long endedAt = ended ? d.readLong() : 0;
+        long endedPos = ended ? d.readLong() : 0;
+        boolean packed = d.readBoolean();
+        // A packed ended meeting needs no participant map.
+        Meeting m = new Meeting(id, account, host, at, pos,
+            packed ? null : new java.util.concurrent.ConcurrentHashMap<>());
+        if (features > 0) {
+          m.restoreFeatureLog(log);
         }
-        int ps = d.readInt();
-        for (int j = 0; j < ps; j++) {
-          Participant x = new Participant(str(d));
-          booleans(d, x.present);
-          strings(d, x.organisation);
-          History<Boolean>[] acks = Entities.histories(x.acks.length);
-          if (readSlots(d, acks) > 0) {
-            x.acks = acks;
+        if (ended) {
+          m.end(endedAt, endedPos);
+        }
+        if (packed) {
+          if (!m.hasEnded()) {
+            throw new IllegalArgumentException("packed participants of a running meeting");
           }
-          m.participants.put(x.id, x);
+          int n = d.readCount(1 << 24);
+          String[] strings = new String[d.readCount(1 << 26)];
+          for (int j = 0; j < strings.length; j++) {
+            strings[j] = str(d);
+          }
+          byte[] data = new byte[d.readCount(1 << 30)];
+          d.readFully(data);
+          m.closed = EndedParticipants.restore(strings, n, data, d.readLong(), d.readLong());
+        } else {
+          int ps = d.readInt();
+          for (int j = 0; j < ps; j++) {
+            Participant x = new Participant(str(d));
+            booleans(d, x.present);
+            strings(d, x.organisation);
+            History<Boolean>[] acks = Entities.histories(x.acks.length);
+            if (readSlots(d, acks) > 0) {
+              x.acks = acks;
+            }
+            m.participants.put(x.id, x);
+          }
+          if (m.hasEnded()) {
+            // Filled in the order the replay filled it, then compacted as the replay's end did.
+            m.close();
+          }
         }
-        if (m.hasEnded()) {
-          // Filled in the order the replay filled it, then compacted as the replay's end did.
-          m.close();
-        }
+        byIndex[i] = m;
         state.meetings.put(m.id, m);
         Account owner = state.accounts.get(m.account);
         if (owner == null) {
@@ -1025,50 +1266,7 @@ public final class ProjectionCheckpoint {
         }
         owner.addMeeting(m);
       }
-      int n = d.readInt();
-      String[] ids = new String[n];
-      int[] categories = new int[n];
-      String[] owners = new String[n];
-      Meeting[] inMeeting = new Meeting[n];
-      String[] authors = new String[n];
-      List<List<String>> contributors = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        ids[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        categories[i] = d.readUnsignedByte();
-      }
-      for (int i = 0; i < n; i++) {
-        owners[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        String m = str(d);
-        inMeeting[i] = m == null ? null : state.meetings.get(m);
-      }
-      for (int i = 0; i < n; i++) {
-        authors[i] = str(d);
-      }
-      for (int i = 0; i < n; i++) {
-        int k = d.readUnsignedShort();
-        if (k == 0) {
-          contributors.add(List.of(owners[i]));
-        } else {
-          String[] all = new String[k + 1];
-          all[0] = owners[i];
-          for (int j = 0; j < k; j++) {
-            all[j + 1] = str(d);
-          }
-          contributors.add(Arrays.asList(all));
-        }
-      }
-      long[] at = new long[n];
-      for (int i = 0; i < n; i++) {
-        at[i] = d.readLong();
-      }
-      for (int i = 0; i < n; i++) {
-        state.contents.add(ids[i], categories[i], owners[i], inMeeting[i], authors[i],
-            contributors.get(i), at[i], d.readLong());
-      }
+      contents(d, byIndex);
       rights(d);
     }
 

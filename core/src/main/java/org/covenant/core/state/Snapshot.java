@@ -48,6 +48,7 @@ public final class Snapshot {
 
   private final GovernanceState state;
   private final long position;
+  private DataRightsView rights;
 
   Snapshot(GovernanceState state, long position) {
     this.state = state;
@@ -70,7 +71,13 @@ public final class Snapshot {
 
   /** Retention, legal holds, deletions, removed users and regions (docs/DATA-RIGHTS.md). */
   public DataRightsView dataRights() {
-    return new DataRightsView(this);
+    // One per snapshot, made on first use (racy but safe: any one of them will do).
+    DataRightsView v = rights;
+    if (v == null) {
+      v = new DataRightsView(this);
+      rights = v;
+    }
+    return v;
   }
 
   /**

@@ -67,6 +67,48 @@ class ProjectionCheckpointTest {
   }
 
   @Test
+  void anEndedMeetingWithLeavesAfterTheCutIsWrittenAsAProjectionStoppedAtTheCutHoldsIt() {
+    // 3 guests: found by a walk; 60: by offsets and an index.
+    for (int guests : new int[] {3, 60}) {
+      List<Event> events = new ArrayList<>();
+      events.add(new Event.AccountCreated(T0, "acme", "alice"));
+      events.add(new Event.MeetingStarted(T0, "acme", "m1", "alice", List.of()));
+      for (int i = 0; i < guests; i++) {
+        events.add(new Event.ParticipantJoined(T0.plusSeconds(1 + i), "m1", "guest-" + i,
+            Optional.of("initrode")));
+        if (i % 2 == 0) {
+          events.add(new Event.NoticeAcknowledged(T0.plusSeconds(1 + i).plusMillis(3), "m1",
+              "guest-" + i, org.covenant.core.vocab.Notice.values()[i % 2].id()));
+        }
+      }
+      events.add(new Event.MeetingEnded(T0.plusSeconds(100), "m1"));
+      int cutAt = events.size();
+      for (int i = 0; i < guests; i += 2) {
+        events.add(new Event.ParticipantLeft(T0.plusSeconds(200 + i), "m1", "guest-" + i));
+      }
+      GovernanceState full = GovernanceState.create(name -> true);
+      GovernanceState prefix = GovernanceState.create(name -> true);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(full.apply(events.get(i))).as("%s", events.get(i))
+            .isInstanceOf(Outcome.Accepted.class);
+        if (i < cutAt) {
+          prefix.apply(events.get(i));
+        }
+      }
+      ProjectionCheckpoint.CheckpointHeader atCut = new ProjectionCheckpoint.CheckpointHeader(
+          prefix.head(), TimeKey.of(prefix.lastAt().orElseThrow()), 7, ROOT);
+      byte[] cut = ProjectionCheckpoint.toBytes(full, atCut);
+      assertThat(cut).as("%d guests", guests)
+          .isEqualTo(ProjectionCheckpoint.toBytes(prefix, atCut));
+      GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(cut), n -> true);
+      for (int i = cutAt; i < events.size(); i++) {
+        assertThat(r.apply(events.get(i))).isInstanceOf(Outcome.Accepted.class);
+      }
+      assertThat(bytes(r)).as("%d guests", guests).isEqualTo(bytes(full));
+    }
+  }
+
+  @Test
   void aFlippedByteAnywhereOrATruncationIsRefused() {
     byte[] b = bytes(meetingWithManyGuests());
     assertThat(check(b)).isInstanceOf(ProjectionCheckpoint.FrameCheck.Valid.class);

@@ -1,0 +1,132 @@
+package org.covenant.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.covenant.core.state.Entities.Participant;
+import org.covenant.core.vocab.Notice;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An ended meeting's packed participants answer every question as the live histories they were
+ * made from, for meetings found by a walk (a few participants) and by offsets (many), and read
+ * back from their packed form (a checkpoint's) unchanged.
+ */
+class EndedParticipantsTest {
+  private static final int NOTICES = Notice.values().length;
+
+  /** Random live participants: joins and leaves, organisations, acknowledgements. */
+  private static ConcurrentHashMap<String, Participant> live(Random r, int n) {
+    ConcurrentHashMap<String, Participant> live = new ConcurrentHashMap<>();
+    long t = 1_700_000_000_000_000_000L;
+    long p = 100;
+    Participant[] ps = new Participant[n];
+    for (int i = 0; i < n; i++) {
+      ps[i] = new Participant((r.nextBoolean() ? "guest" : "u") + i);
+      live.put(ps[i].id, ps[i]);
+    }
+    for (int step = 0; step < n * 6; step++) {
+      t += r.nextInt(3) == 0 ? 1_000_000_000L * r.nextInt(90) : 1_000_000L * r.nextInt(5000) + 7;
+      p += 1 + r.nextInt(50);
+      Participant x = ps[r.nextInt(n)];
+      switch (r.nextInt(3)) {
+        case 0 -> x.present.add(t, p, x.present.last() == null || !x.present.last().value());
+        case 1 -> {
+          if (x.present.last() == null || !x.present.last().value()) {
+            x.present.add(t, p, true);
+            x.organisation.add(t, p, r.nextBoolean() ? null : "org" + r.nextInt(3));
+          }
+        }
+        default -> {
+          int k = r.nextInt(NOTICES);
+          if (x.acks[k].last() == null) {
+            History.writable(x.ownAcks(), k).add(t, p, true);
+          }
+        }
+      }
+    }
+    return live;
+  }
+
+  private static void sameAnswers(Participant[] expected, EndedParticipants c, Random r) {
+    assertThat(c.size()).isEqualTo(expected.length);
+    long maxPos = 0;
+    for (int i = 0; i < expected.length; i++) {
+      Participant x = expected[i];
+      assertThat(c.id(i)).isEqualTo(x.id);
+      assertThat(c.find(x.id)).isEqualTo(i);
+      assertThat(c.joined(i)).isEqualTo(x.present.first() != null);
+      History.Entry<?>[] stamps = x.present.all();
+      for (History.Entry<?> e : stamps) {
+        maxPos = Math.max(maxPos, e.pos());
+      }
+      for (History.Entry<?> e : x.organisation.all()) {
+        maxPos = Math.max(maxPos, e.pos());
+      }
+      for (History<Boolean> h : x.acks) {
+        for (History.Entry<Boolean> e : h.all()) {
+          maxPos = Math.max(maxPos, e.pos());
+        }
+      }
+      for (int q = 0; q < 40; q++) {
+        long t = 1_700_000_000_000_000_000L + (long) (r.nextDouble() * 4e12);
+        long p = r.nextInt(20_000);
+        History.Entry<Boolean> pr = x.present.at(t, p);
+        assertThat(c.present(i, t, p)).isEqualTo(pr != null && pr.value());
+        boolean[] found = new boolean[1];
+        String org = c.organisation(i, t, p, found);
+        History.Entry<String> o = x.organisation.at(t, p);
+        assertThat(found[0]).isEqualTo(o != null);
+        assertThat(org).isEqualTo(o == null ? null : o.value());
+        for (int k = 0; k < NOTICES; k++) {
+          History.Entry<Boolean> a = x.acks[k].at(t, p);
+          assertThat(c.acknowledged(i, k, t, p)).isEqualTo(a == null ? -1 : a.pos());
+        }
+      }
+      Participant back = c.thaw(i);
+      assertThat(Arrays.asList(back.present.all())).isEqualTo(Arrays.asList(x.present.all()));
+      assertThat(Arrays.asList(back.organisation.all()))
+          .isEqualTo(Arrays.asList(x.organisation.all()));
+    }
+    assertThat(c.lastPos()).isEqualTo(maxPos);
+    assertThat(c.find("nobody")).isEqualTo(-1);
+  }
+
+  @Test
+  void answersAsTheLiveHistoriesAndReadsBackPackedForFewAndManyParticipants() {
+    for (int n : new int[] {0, 1, 3, 8, 9, 30, 200}) {
+      for (long seed = 1; seed <= 5; seed++) {
+        Random r = new Random(seed * 1000 + n);
+        ConcurrentHashMap<String, Participant> live = live(r, n);
+        Participant[] order = live.values().toArray(new Participant[0]);
+        EndedParticipants c = EndedParticipants.of(live);
+        sameAnswers(order, c, r);
+        EndedParticipants[] back = new EndedParticipants[1];
+        c.writeTo((strings, count, data, baseAt, basePos) -> back[0] =
+            EndedParticipants.restore(strings.clone(), count, data.clone(), baseAt, basePos));
+        sameAnswers(order, back[0], r);
+      }
+    }
+  }
+
+  @Test
+  void aPackedFormWhoseSectionsDoNotAddUpIsRefused() {
+    Random r = new Random(7);
+    for (int n : new int[] {3, 12}) {
+      EndedParticipants c = EndedParticipants.of(live(r, n));
+      c.writeTo((strings, count, data, baseAt, basePos) -> {
+        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+            Arrays.copyOf(data, data.length - 1), baseAt, basePos))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+            Arrays.copyOf(data, data.length + 1), baseAt, basePos))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EndedParticipants.restore(strings, count + 1, data, baseAt,
+            basePos)).isInstanceOf(IllegalArgumentException.class);
+      });
+    }
+  }
+}
