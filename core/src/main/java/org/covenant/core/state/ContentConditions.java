@@ -139,7 +139,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       contributors = List.of(all);
     }
     return new ContentRecord(id, category, account,
-        meeting == null ? Optional.empty() : Optional.of(meeting.id), Optional.ofNullable(author),
+        meeting == null ? Optional.empty() : Optional.of(meeting.id()), Optional.ofNullable(author),
         contributors, TimeKey.toInstant(captureT), position);
   }
 

@@ -157,7 +157,15 @@ final class Entities {
   }
 
   static final class Meeting {
-    final String id;
+    /**
+     * Its id as UTF-8 (issue 15, toward ended meetings without objects of their own): a
+     * {@code String} object per meeting (24 bytes) is not kept, {@link #id()} makes one when a
+     * reader needs it. Exact: identifiers are well-formed UTF-16 ({@code Identifiers}), so the
+     * bytes decode to the very id.
+     */
+    private final byte[] idBytes;
+    /** The id's {@link String#hashCode()}, for {@link MeetingIndex} (it fits in the padding). */
+    final int idHash;
     final String account;
     final String host;
     final long at;
@@ -172,6 +180,36 @@ final class Entities {
      * {@link History#at} finds in f's own history. Published copy on write (single writer).
      */
     private volatile long[] features = NO_STAMPS;
+    /** Its id (a new {@code String} each call: keep it where it is used more than once). */
+    String id() {
+      return new String(idBytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Its id's UTF-8 bytes (checkpoints). Shared: do not change. */
+    byte[] idBytes() {
+      return idBytes;
+    }
+
+    /** Whether its id is {@code s}, without making a string (an ASCII id: no allocation). */
+    boolean idIs(String s) {
+      byte[] b = idBytes;
+      int n = s.length();
+      // A char is at least one UTF-8 byte, so a longer string cannot be the id.
+      if (n > b.length) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          return java.util.Arrays.equals(b, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (b[i] != c) {
+          return false;
+        }
+      }
+      return n == b.length;
+    }
+
     /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
     long endedAt;
     /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
@@ -338,7 +376,8 @@ final class Entities {
     Meeting(String id, String account, String host, long at, long pos,
         ConcurrentHashMap<String, Participant> participants) {
       this.participants = participants;
-      this.id = id;
+      this.idBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      this.idHash = id.hashCode();
       this.account = account;
       this.host = host;
       this.at = at;

@@ -219,7 +219,7 @@ public final class GovernanceState {
       index.users.put(old.owner, new User(old.owner, Role.OWNER, null, old.at, old.pos));
       Meeting[] ms = old.meetings;
       for (int i = 0; i < old.meetingCount; i++) {
-        meetings.remove(ms[i].id);
+        meetings.remove(ms[i].id());
       }
       accounts.put(old.id, index);
     }
@@ -261,7 +261,7 @@ public final class GovernanceState {
     for (Account a : from.accounts.values()) {
       Meeting[] ms = a.meetings;
       for (int i = 0; i < a.meetingCount; i++) {
-        meetings.put(ms[i].id, ms[i]);
+        meetings.put(ms[i].id(), ms[i]);
       }
       accounts.put(a.id, a);
     }
@@ -423,7 +423,7 @@ public final class GovernanceState {
           return reject(UNKNOWN_MEETING, "no meeting `" + e.meeting() + "`");
         }
         return ended(m)
-            ? reject(MEETING_ENDED, "meeting `" + m.id + "` has ended")
+            ? reject(MEETING_ENDED, "meeting `" + m.id() + "` has ended")
             : ok();
       }
     if (event instanceof Event.NoticeAcknowledged e) {
@@ -436,9 +436,9 @@ public final class GovernanceState {
         }
         if (!hasJoined(m, e.participant())) {
           return reject(UNKNOWN_PARTICIPANT,
-              "`" + e.participant() + "` never joined meeting `" + m.id + "`");
+              "`" + e.participant() + "` never joined meeting `" + m.id() + "`");
         }
-        return ended(m) ? reject(MEETING_ENDED, "meeting `" + m.id + "` has ended") : ok();
+        return ended(m) ? reject(MEETING_ENDED, "meeting `" + m.id() + "` has ended") : ok();
       }
     if (event instanceof Event.ParticipantLeft e) {
         Meeting m = meetings.get(e.meeting());
@@ -448,7 +448,7 @@ public final class GovernanceState {
         return hasJoined(m, e.participant())
             ? ok()
             : reject(UNKNOWN_PARTICIPANT,
-                "`" + e.participant() + "` never joined meeting `" + m.id + "`");
+                "`" + e.participant() + "` never joined meeting `" + m.id() + "`");
       }
     if (event instanceof Event.ContentCreated e) {
       return checkContent(e, ids);
@@ -777,11 +777,11 @@ public final class GovernanceState {
       return userRemoved(e.by(), a);
     }
     if (ended(m)) {
-      return reject(MEETING_ENDED, "meeting `" + m.id + "` has ended");
+      return reject(MEETING_ENDED, "meeting `" + m.id() + "` has ended");
     }
     if (!e.by().equals(m.host)) {
       return reject(NOT_AUTHORIZED, "only the host `" + m.host + "` may change features of `"
-          + m.id + "`");
+          + m.id() + "`");
     }
     if (e.on()) {
       User host = a.users.get(m.host);
@@ -990,7 +990,7 @@ public final class GovernanceState {
   private Participant participant(Meeting m, String id) {
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      throw new IllegalStateException("meeting `" + m.id + "` has ended: no join or"
+      throw new IllegalStateException("meeting `" + m.id() + "` has ended: no join or"
           + " acknowledgement passes the checks");
     }
     Participant p = live.get(id);

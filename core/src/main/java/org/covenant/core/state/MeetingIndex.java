@@ -39,13 +39,14 @@ final class MeetingIndex {
   /** The slot of t holding the meeting with this id, or -1. */
   private static int slot(Meeting[] t, String id) {
     int mask = t.length - 1;
-    int i = spread(id.hashCode()) & mask;
+    int h = id.hashCode();
+    int i = spread(h) & mask;
     while (true) {
       Meeting m = at(t, i);
       if (m == null) {
         return -1;
       }
-      if (m != GONE && m.id.equals(id)) {
+      if (m != GONE && m.idHash == h && m.idIs(id)) {
         return i;
       }
       i = (i + 1) & mask;
@@ -70,15 +71,16 @@ final class MeetingIndex {
 
   /** Puts the meeting under its own id ({@code id} must be it), replacing one with that id. */
   void put(String id, Meeting m) {
-    if (!id.equals(m.id)) {
-      throw new IllegalArgumentException("meeting `" + m.id + "` put under id `" + id + "`");
+    if (!m.idIs(id)) {
+      throw new IllegalArgumentException("meeting `" + m.id() + "` put under id `" + id + "`");
     }
     Meeting[] t = table;
     if ((used + 1) * 3L > t.length * 2L) {
       t = rebuilt(size + 1);
     }
     int mask = t.length - 1;
-    int i = spread(id.hashCode()) & mask;
+    int h = m.idHash;
+    int i = spread(h) & mask;
     int free = -1;
     while (true) {
       Meeting x = at(t, i);
@@ -89,7 +91,7 @@ final class MeetingIndex {
         if (free < 0) {
           free = i;
         }
-      } else if (x.id.equals(id)) {
+      } else if (x.idHash == h && x.idIs(id)) {
         SLOT.setRelease(t, i, m);
         return;
       }
@@ -142,7 +144,7 @@ final class MeetingIndex {
     int count = 0;
     for (Meeting m : old) {
       if (m != null && m != GONE) {
-        int i = spread(m.id.hashCode()) & mask;
+        int i = spread(m.idHash) & mask;
         while (t[i] != null) {
           i = (i + 1) & mask;
         }

@@ -679,7 +679,7 @@ public final class ProjectionCheckpoint {
           break;
         }
       }
-      throw new IllegalStateException("content of meeting " + m.id + " not in the checkpoint");
+      throw new IllegalStateException("content of meeting " + m.id() + " not in the checkpoint");
     }
 
     /**
@@ -764,7 +764,9 @@ public final class ProjectionCheckpoint {
       byPos = meetings.toArray(new Meeting[0]);
       d.writeInt(meetings.size());
       for (Meeting m : meetings) {
-        raw(d, m.id);
+        byte[] idUtf8 = m.idBytes(); // the bytes raw() writes for the id
+        d.writeVarint(idUtf8.length);
+        d.write(idUtf8);
         str(d, m.account);
         str(d, m.host);
         d.writeLong(m.at);
@@ -794,7 +796,7 @@ public final class ProjectionCheckpoint {
           closed = closed.upTo(p);
           if (closed == null) {
             // Cannot happen: dropping the latest entries only shortens the gaps.
-            throw new IllegalStateException("meeting " + m.id + " does not compact at " + p);
+            throw new IllegalStateException("meeting " + m.id() + " does not compact at " + p);
           }
         }
         if (ended && closed != null) {
@@ -1259,7 +1261,7 @@ public final class ProjectionCheckpoint {
           }
         }
         byIndex[i] = m;
-        state.meetings.put(m.id, m);
+        state.meetings.put(id, m);
         Account owner = state.accounts.get(m.account);
         if (owner == null) {
           throw new IllegalArgumentException("meeting of an unknown account");

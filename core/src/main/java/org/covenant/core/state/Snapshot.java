@@ -226,7 +226,7 @@ public final class Snapshot {
   public Optional<MeetingEntry> meetingOf(String meeting) {
     Meeting m = state.meetings.get(meeting);
     return m == null || m.pos > position ? Optional.empty()
-        : Optional.of(new MeetingEntry(m.id, m.account, m.host, TimeKey.toInstant(m.at)));
+        : Optional.of(new MeetingEntry(m.id(), m.account, m.host, TimeKey.toInstant(m.at)));
   }
 
   /**
@@ -273,7 +273,7 @@ public final class Snapshot {
       int n = a.meetingCount;
       Meeting[] ms = a.meetings;
       for (int i = 0; i < n && ms[i].pos <= position; i++) {
-        out.add(ms[i].id);
+        out.add(ms[i].id());
       }
     }
     return out;
@@ -320,7 +320,7 @@ public final class Snapshot {
     }
     Meeting m = v.meeting(i);
     return Optional.of(new ContentRecord(id, CATEGORIES.get(v.category(i)), account,
-        m == null ? Optional.empty() : Optional.of(m.id), Optional.ofNullable(v.author(i)),
+        m == null ? Optional.empty() : Optional.of(m.id()), Optional.ofNullable(v.author(i)),
         contributors, TimeKey.toInstant(v.at(i)), v.pos(i)));
   }
 

@@ -47,4 +47,34 @@ class MeetingIndexTest {
     assertThatThrownBy(() -> index.put("m2", meeting("m1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("`m1`");
   }
+
+  /**
+   * A meeting keeps its id as UTF-8 bytes, not a String: every id reads back as given and is
+   * found by itself only, whatever its characters (ASCII, accented, outside the BMP), for ids
+   * that are prefixes of each other and for ids with the same {@code hashCode}.
+   */
+  @Test
+  void idsKeptAsBytesReadBackAndMatchExactly() {
+    // "Aa" and "BB" have the same hashCode, so do "AaAa" and "BBBB".
+    String[] ids = {"m", "m1", "m10", "Aa", "BB", "AaAa", "BBBB", "réunion", "reunion",
+        "会議-7", "𝔪𝔢𝔢𝔱", "𝔪𝔢𝔢", "m\u00e8", "mé"};
+    MeetingIndex index = new MeetingIndex();
+    Map<String, Meeting> model = new HashMap<>();
+    for (String id : ids) {
+      Meeting m = meeting(id);
+      assertThat(m.id()).isEqualTo(id);
+      assertThat(m.idHash).isEqualTo(id.hashCode());
+      index.put(id, m);
+      model.put(id, m);
+    }
+    for (String id : ids) {
+      assertThat(index.get(id)).isSameAs(model.get(id));
+      for (String other : ids) {
+        assertThat(model.get(id).idIs(other)).as(id + " is " + other).isEqualTo(id.equals(other));
+      }
+    }
+    for (String absent : new String[] {"", "m2", "re\u0301union", "𝔪", "AaBB", "会議"}) {
+      assertThat(index.get(absent)).as(absent).isNull();
+    }
+  }
 }
