@@ -285,16 +285,7 @@ class ClusterDecisionBatchIT {
   }
 
   private static String account(String id, Instant t) {
-    return "{\"events\":["
-        + "{\"type\":\"account.created\",\"at\":\"" + t + "\",\"account\":\"" + id
-        + "\",\"owner\":\"o-" + id + "\"},"
-        + "{\"type\":\"terms.accepted\",\"at\":\"" + t.plusSeconds(1) + "\",\"account\":\""
-        + id + "\",\"terms\":\"default\",\"by\":\"o-" + id + "\"},"
-        + "{\"type\":\"consent.granted\",\"at\":\"" + t.plusSeconds(2) + "\",\"account\":\""
-        + id + "\",\"consent\":\"ai_training\",\"by\":\"o-" + id + "\"},"
-        + "{\"type\":\"content.created\",\"at\":\"" + t.plusSeconds(3) + "\",\"content\":\"" + id
-        + ":c1\",\"category\":\"customer_content.transcript\",\"account\":\"" + id
-        + "\",\"contributors\":[\"" + id + "\"]}]}";
+    return ClusterRoutingIT.account(id, t);
   }
 
   private static void waitFor(java.util.function.BooleanSupplier done)
