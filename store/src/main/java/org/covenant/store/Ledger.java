@@ -962,9 +962,18 @@ public final class Ledger implements AutoCloseable {
         : OptionalLong.of(u.position());
   }
 
-  /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
+  /**
+   * Up to {@code limit} stored events after {@code afterPosition}, read from the store (or from
+   * the last two groups kept in memory). While a {@link Pipeline}'s batch is being written, none
+   * after the head: that batch follows once it is published.
+   */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
+    if (writing && afterPosition >= view.head()) {
+      // A pipeline's batch is being written: what follows the head is that batch, published
+      // (and kept in memory for the log) once committed; until then, nothing after the head.
+      return List.of();
+    }
     List<StoredEvent> r = recent;
     if (r.isEmpty() || limit <= 0) {
       return store.read(afterPosition, limit);
@@ -1858,6 +1867,7 @@ public final class Ledger implements AutoCloseable {
               }
               return fresh;
             })));
+        writing = true;
         return r.future;
       } finally {
         deliver();
@@ -1915,6 +1925,8 @@ public final class Ledger implements AutoCloseable {
 
   /** The pipeline's batch being written, if any; read and written under the writer lock. */
   private InFlight inFlight;
+  /** Whether {@link #inFlight} is set, for readers without the lock ({@link #events}). */
+  private volatile boolean writing;
 
   /**
    * Under the writer lock: waits for a pipeline's batch in flight and publishes its outcome, as
@@ -1930,6 +1942,7 @@ public final class Ledger implements AutoCloseable {
       return AS_PLANNED;
     }
     inFlight = null;
+    writing = false;
     long head;
     try {
       head = f.write().get();
