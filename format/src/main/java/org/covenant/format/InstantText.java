@@ -6,14 +6,15 @@ import java.time.LocalDate;
 import org.covenant.core.state.TimeKey;
 
 /**
- * An event's {@code at} as text, both ways, without {@code java.time}'s formatters for the common
- * shape (the formatter showed in {@code ledger import} and replay profiles, issue 15): {@link #parse}
- * reads {@code uuuu-MM-ddTHH:mm:ssZ} as {@link Json#instant} does, {@link #append} writes exactly
+ * An event's {@code at} as text, both ways, without {@code java.time}'s formatters for the
+ * common shape (a formatter showed in {@code ledger import} and replay profiles, issue 15):
+ * {@link #parse} reads {@code uuuu-MM-ddTHH:mm:ss[.f]Z} as {@link Json#instant} does (null for
+ * anything else, which the caller reads the general way), {@link #append} writes exactly
  * {@link Instant#toString()}.
  *
- * <p>Separate from {@link EventReader} and {@link EventWriter} because both use it, and so does
- * {@link Json} (every RFC 3339 field) and the stores (through {@link EventJson#text}): it knows
- * nothing of events.
+ * <p>Separate because it knows nothing of events and has four users: the readers (through
+ * {@link EventFields#build}), {@link EventWriter}, {@link Json#instant} (every RFC 3339 field)
+ * and the stores (through {@link EventJson#text}).
  */
 final class InstantText {
   private InstantText() {}
