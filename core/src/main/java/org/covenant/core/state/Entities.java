@@ -233,22 +233,51 @@ final class Entities {
     }
     /**
      * The participants while the meeting runs; null once it has ended and they are
-     * {@link #closed} (set before this is cleared: a reader that finds null here finds them
+     * {@link #closed()} (set before this is cleared: a reader that finds null here finds them
      * there).
      */
     volatile ConcurrentHashMap<String, Participant> participants;
-    /** The participants, compacted when the meeting ended; null while it runs. */
-    volatile EndedParticipants closed;
+    /**
+     * The participants compacted when the meeting ended, null while it runs (issue 15): the
+     * {@link MeetingArena} holding them at {@link #closedAt}, or for a meeting of many
+     * participants the {@link EndedParticipants} view itself (its index costs a walk to build).
+     * No object of the meeting's own either way.
+     */
+    private volatile Object closed;
+    /** Where the packed participants are in the arena; written before {@link #closed}. */
+    private volatile long closedAt;
 
-    /** Compacts the participants (the meeting has ended); keeps them live if they do not fit. */
-    void close() {
+    /** The compacted participants (a view; do not keep it), or null while it runs. */
+    EndedParticipants closed() {
+      Object c = closed;
+      if (c instanceof MeetingArena a) {
+        return EndedParticipants.at(a, closedAt);
+      }
+      return (EndedParticipants) c;
+    }
+
+    /** Sets the compacted participants (single writer); the ones replaced become dead bytes. */
+    void closed(EndedParticipants c) {
+      EndedParticipants old = closed();
+      closedAt = c.address();
+      closed = c.indexed() ? c : c.arena();
+      if (old != null) {
+        old.arena().dead(old.sliceLength());
+      }
+    }
+
+    /**
+     * Compacts the participants into {@code arena} (the meeting has ended); keeps them live if
+     * they do not fit.
+     */
+    void close(MeetingArena arena) {
       ConcurrentHashMap<String, Participant> live = participants;
       if (live == null) {
         return;
       }
-      EndedParticipants c = EndedParticipants.of(live);
+      EndedParticipants c = EndedParticipants.of(arena, live);
       if (c != null) {
-        closed = c;
+        closed(c);
         participants = null;
       }
     }

@@ -789,11 +789,11 @@ public final class ProjectionCheckpoint {
           d.writeLong(endedPos);
         }
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
-        EndedParticipants closed = live == null ? m.closed : null;
+        EndedParticipants closed = live == null ? m.closed() : null;
         if (ended && closed != null && closed.lastPos() > p) {
           // A late leave after p: the packed form as a projection that stopped at p holds it,
           // so the bytes depend only on the state at p.
-          closed = closed.upTo(p);
+          closed = closed.upTo(new MeetingArena(), p);
           if (closed == null) {
             // Cannot happen: dropping the latest entries only shortens the gaps.
             throw new IllegalStateException("meeting " + m.id() + " does not compact at " + p);
@@ -1242,7 +1242,8 @@ public final class ProjectionCheckpoint {
           }
           byte[] data = new byte[d.readCount(1 << 30)];
           d.readFully(data);
-          m.closed = EndedParticipants.restore(strings, n, data, d.readLong(), d.readLong());
+          m.closed(EndedParticipants.restore(state.arena, strings, n, data, d.readLong(),
+              d.readLong()));
         } else {
           int ps = d.readInt();
           for (int j = 0; j < ps; j++) {
@@ -1257,7 +1258,7 @@ public final class ProjectionCheckpoint {
           }
           if (m.hasEnded()) {
             // Filled in the order the replay filled it, then compacted as the replay's end did.
-            m.close();
+            m.close(state.arena);
           }
         }
         byIndex[i] = m;

@@ -102,11 +102,11 @@ class EndedParticipantsTest {
         Random r = new Random(seed * 1000 + n);
         ConcurrentHashMap<String, Participant> live = live(r, n);
         Participant[] order = live.values().toArray(new Participant[0]);
-        EndedParticipants c = EndedParticipants.of(live);
+        EndedParticipants c = EndedParticipants.of(new MeetingArena(), live);
         sameAnswers(order, c, r);
         EndedParticipants[] back = new EndedParticipants[1];
         c.writeTo((strings, count, data, baseAt, basePos) -> back[0] =
-            EndedParticipants.restore(strings.clone(), count, data.clone(), baseAt, basePos));
+            EndedParticipants.restore(new MeetingArena(), strings.clone(), count, data.clone(), baseAt, basePos));
         sameAnswers(order, back[0], r);
       }
     }
@@ -116,15 +116,15 @@ class EndedParticipantsTest {
   void aPackedFormWhoseSectionsDoNotAddUpIsRefused() {
     Random r = new Random(7);
     for (int n : new int[] {3, 12}) {
-      EndedParticipants c = EndedParticipants.of(live(r, n));
+      EndedParticipants c = EndedParticipants.of(new MeetingArena(), live(r, n));
       c.writeTo((strings, count, data, baseAt, basePos) -> {
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count,
             Arrays.copyOf(data, data.length - 1), baseAt, basePos))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count,
             Arrays.copyOf(data, data.length + 1), baseAt, basePos))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count + 1, data, baseAt,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count + 1, data, baseAt,
             basePos)).isInstanceOf(IllegalArgumentException.class);
       });
     }
