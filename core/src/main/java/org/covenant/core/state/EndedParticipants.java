@@ -32,7 +32,9 @@ final class EndedParticipants {
   /*
    * The packed form is one slice of a MeetingArena (issue 15: no byte array, string array or
    * object of its own per ended meeting; the instance is a view made when a reader asks, kept
-   * only for meetings of more than SCAN participants): a varint count of participants, a
+   * only for meetings of more than SCAN participants): the length of the meeting's own prefix
+   * as a varint and the prefix (its id and feature log, Entities.Meeting; none: length 0),
+   * then a varint count of participants, a
    * varint count of strings, baseAt as eight bytes, basePos as a varint, the data's length as a
    * varint, then per string its number in the arena plus one (0: null) as four bytes, the
    * participant ids in the live map's iteration order (the first count), then the organisation
@@ -50,6 +52,9 @@ final class EndedParticipants {
   private final MeetingArena arena;
   private final long address;
   private final byte[] buf;
+  /** Where the meeting's prefix starts in {@link #buf}, and its length. */
+  private final int prefixAt;
+  private final int prefixLength;
   private final int count;
   private final int stringCount;
   /** Where the string numbers start in {@link #buf}. */
@@ -80,6 +85,16 @@ final class EndedParticipants {
     int at = MeetingArena.offset(address);
     long v = 0;
     int shift = 0;
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    prefixAt = at;
+    prefixLength = (int) v;
+    at += prefixLength;
     // count
     for (shift = 0, v = 0; ; shift += 7) {
       byte x = b[at++];
@@ -151,6 +166,23 @@ final class EndedParticipants {
     return arena;
   }
 
+  /** The bytes holding the slice (with {@link #prefixAt}: the meeting's prefix). Shared. */
+  byte[] buf() {
+    return buf;
+  }
+
+  int prefixAt() {
+    return prefixAt;
+  }
+
+  int prefixLength() {
+    return prefixLength;
+  }
+
+  private byte[] prefix() {
+    return Arrays.copyOfRange(buf, prefixAt, prefixAt + prefixLength);
+  }
+
   /** Whether this view is worth keeping (its offsets and index cost a walk to build). */
   boolean indexed() {
     return start != null;
@@ -179,19 +211,23 @@ final class EndedParticipants {
    *
    * @throws IllegalArgumentException when the sections do not add up to the data
    */
-  private static EndedParticipants pack(MeetingArena arena, String[] strings, int n,
-      byte[] data, int dataLength, long baseAt, long basePos) {
+  private static EndedParticipants pack(MeetingArena arena, byte[] prefix, String[] strings,
+      int n, byte[] data, int dataLength, long baseAt, long basePos) {
     offsets(data, 0, dataLength, n);
     int[] refs = new int[strings.length];
     for (int k = 0; k < strings.length; k++) {
       refs[k] = strings[k] == null ? 0 : arena.intern(strings[k]) + 1;
     }
     long zig = (basePos << 1) ^ (basePos >> 63);
-    int head = MeetingArena.varintLength(n) + MeetingArena.varintLength(strings.length) + 8
+    int head = MeetingArena.varintLength(prefix.length) + prefix.length
+        + MeetingArena.varintLength(n) + MeetingArena.varintLength(strings.length) + 8
         + MeetingArena.varintLength(zig) + MeetingArena.varintLength(dataLength);
     long a = arena.reserve(head + 4 * strings.length + dataLength);
     byte[] b = arena.chunk(a);
     int at = MeetingArena.offset(a);
+    at = MeetingArena.putVarint(b, at, prefix.length);
+    System.arraycopy(prefix, 0, b, at, prefix.length);
+    at += prefix.length;
     at = MeetingArena.putVarint(b, at, n);
     at = MeetingArena.putVarint(b, at, strings.length);
     for (int k = 7; k >= 0; k--) {
@@ -296,6 +332,15 @@ final class EndedParticipants {
     return gap << shift | low;
   }
 
+  /** A time gap (≥ 0) as {@link #time} codes it (the meetings' packed feature logs). */
+  static long timeCode(long gap) {
+    return time(gap);
+  }
+
+  static long untimeCode(long v) {
+    return untime(v);
+  }
+
   private static long untime(long v) {
     long g = v >>> 2;
     int kind = (int) (v & 3);
@@ -355,6 +400,14 @@ final class EndedParticipants {
    * does not fit (some 70 years within one meeting): the meeting then keeps its live map.
    */
   static EndedParticipants of(MeetingArena arena, ConcurrentHashMap<String, Participant> live) {
+    return of(arena, NO_PREFIX, live);
+  }
+
+  private static final byte[] NO_PREFIX = new byte[0];
+
+  /** As above, the meeting's {@code prefix} (its id and feature log) in the same slice. */
+  static EndedParticipants of(MeetingArena arena, byte[] prefix,
+      ConcurrentHashMap<String, Participant> live) {
     int n = 0;
     Participant[] ps = new Participant[live.size()];
     for (Map.Entry<String, Participant> e : live.entrySet()) {
@@ -363,18 +416,19 @@ final class EndedParticipants {
       }
       ps[n++] = e.getValue();
     }
-    return of(arena, Arrays.copyOf(ps, n));
+    return of(arena, prefix, Arrays.copyOf(ps, n));
   }
 
-  private static EndedParticipants of(MeetingArena arena, Participant[] ps) {
+  private static EndedParticipants of(MeetingArena arena, byte[] prefix, Participant[] ps) {
     try {
-      return encode(arena, ps);
+      return encode(arena, prefix, ps);
     } catch (ArithmeticException e) {
       return null;
     }
   }
 
-  private static EndedParticipants encode(MeetingArena arena, Participant[] ps) {
+  private static EndedParticipants encode(MeetingArena arena, byte[] prefix,
+      Participant[] ps) {
     int n = ps.length;
     History.Entry<?>[][] present = new History.Entry<?>[n][];
     History.Entry<?>[][] organisation = new History.Entry<?>[n][];
@@ -446,7 +500,7 @@ final class EndedParticipants {
       all.put(w.n);
       all.append(w.b, w.n);
     }
-    return pack(arena, strings, n, all.b, all.n, baseAt, basePos);
+    return pack(arena, prefix, strings, n, all.b, all.n, baseAt, basePos);
   }
 
   /**
@@ -457,6 +511,12 @@ final class EndedParticipants {
    */
   static EndedParticipants restore(MeetingArena arena, String[] strings, int n, byte[] data,
       long baseAt, long basePos) {
+    return restore(arena, NO_PREFIX, strings, n, data, baseAt, basePos);
+  }
+
+  /** As above, the meeting's {@code prefix} (its id and feature log) in the same slice. */
+  static EndedParticipants restore(MeetingArena arena, byte[] prefix, String[] strings, int n,
+      byte[] data, long baseAt, long basePos) {
     if (n < 0 || strings.length < n) {
       throw new IllegalArgumentException(n + " participants and " + strings.length
           + " strings");
@@ -466,7 +526,7 @@ final class EndedParticipants {
         throw new IllegalArgumentException("participant " + i + " has no id");
       }
     }
-    return pack(arena, strings, n, data, data.length, baseAt, basePos);
+    return pack(arena, prefix, strings, n, data, data.length, baseAt, basePos);
   }
 
   /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
@@ -542,7 +602,7 @@ final class EndedParticipants {
       }
       cut[i] = y;
     }
-    return of(arena, cut);
+    return of(arena, prefix(), cut);
   }
 
   /** Number of participants. */
@@ -713,7 +773,7 @@ final class EndedParticipants {
   EndedParticipants left(int i, long at, long pos) {
     Participant[] ps = thawAll();
     ps[i].present.add(at, pos, false);
-    return of(arena, ps);
+    return of(arena, prefix(), ps);
   }
 
   static {

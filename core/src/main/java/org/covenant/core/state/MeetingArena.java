@@ -188,6 +188,11 @@ final class MeetingArena {
       len |= (x & 0x7f) << shift;
       shift += 7;
     } while (x < 0);
+    return utf8Is(c, at, len, s);
+  }
+
+  /** Whether the len bytes of c at {@code at} are s in UTF-8 (an ASCII s: no allocation). */
+  static boolean utf8Is(byte[] c, int at, int len, String s) {
     int n = s.length();
     // A char is at least one UTF-8 byte, so a longer string cannot be it.
     if (n > len) {

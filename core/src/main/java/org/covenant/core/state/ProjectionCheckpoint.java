@@ -1242,7 +1242,8 @@ public final class ProjectionCheckpoint {
           }
           byte[] data = new byte[d.readCount(1 << 30)];
           d.readFully(data);
-          m.closed(EndedParticipants.restore(state.arena, strings, n, data, d.readLong(),
+          m.pack(EndedParticipants.restore(state.arena, m.packPrefix(), strings, n, data,
+              d.readLong(),
               d.readLong()));
         } else {
           int ps = d.readInt();
