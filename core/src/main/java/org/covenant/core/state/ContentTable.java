@@ -11,7 +11,7 @@ import org.covenant.core.state.Entities.Meeting;
  * with the category in the top byte (two longs), its owner, meeting, author and other
  * contributors (four references) sit at that index, and its id as UTF-8 bytes in one shared
  * byte array (no {@code String} per item: about 40 bytes saved on a short id). An
- * open-addressing table (at most half full) maps ids to indexes. About 45 bytes per item plus
+ * open-addressing table (at most two thirds full) maps ids to indexes. About 45 bytes per item plus
  * the id's bytes, against some 250 for a record with optionals, an instant and a list.
  *
  * <p>Owner, meeting and author are the projection's own canonical objects (the account id
@@ -38,7 +38,11 @@ final class ContentTable {
     /** End (exclusive) of item i's id in {@link #idBytes}; it starts where item i - 1's ends. */
     final int[] idEnd;
     final byte[] idBytes;
-    /** index + 1 per slot; 0 is empty. Length a power of two, at least twice the capacity. */
+    /**
+     * index + 1 per slot; 0 is empty. At most two thirds full at capacity, of any length (a
+     * hash is mapped to a slot by multiplication, not a mask: issue 15, a power of two at least
+     * twice the capacity took 2 to 4 slots, 8 to 16 bytes, per item).
+     */
     final int[] slots;
     volatile int count;
 
@@ -48,7 +52,7 @@ final class ContentTable {
       refs = new Object[capacity * REFS];
       idEnd = new int[capacity];
       this.idBytes = new byte[idBytes];
-      slots = new int[Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) * 2];
+      slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
     }
 
     private Columns(Columns c, byte[] idBytes) {
@@ -122,13 +126,13 @@ final class ContentTable {
       System.arraycopy(refs, 0, c.refs, 0, n * REFS);
       System.arraycopy(idEnd, 0, c.idEnd, 0, n);
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
-      int mask = c.slots.length - 1;
+      int[] slots = c.slots;
       for (int i = 0; i < n; i++) {
-        int s = spread(c.hash(i)) & mask;
-        while (c.slots[s] != 0) {
-          s = (s + 1) & mask;
+        int s = slot(c.hash(i), slots.length);
+        while (slots[s] != 0) {
+          s = s + 1 == slots.length ? 0 : s + 1;
         }
-        c.slots[s] = i + 1;
+        slots[s] = i + 1;
       }
       c.count = n;
       return c;
@@ -136,14 +140,14 @@ final class ContentTable {
 
     /** The slot holding {@code id}, or the empty slot where it would go. */
     int free(String id) {
-      int mask = slots.length - 1;
-      int i = spread(id.hashCode()) & mask;
+      int[] t = slots;
+      int i = slot(id.hashCode(), t.length);
       while (true) {
-        int s = slots[i];
+        int s = t[i];
         if (s == 0 || is(s - 1, id)) {
           return i;
         }
-        i = (i + 1) & mask;
+        i = i + 1 == t.length ? 0 : i + 1;
       }
     }
   }
@@ -152,6 +156,11 @@ final class ContentTable {
 
   private static int spread(int h) {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
+  }
+
+  /** The home slot of hash h in a table of n slots (the spread hash's high bits, scaled). */
+  private static int slot(int h, int n) {
+    return (int) (((spread(h) & 0xffffffffL) * n) >>> 32);
   }
 
   /** Number of items. */
@@ -350,16 +359,16 @@ final class ContentTable {
       if ((n == 0 ? 0 : c.idEnd[n - 1]) != bytes) {
         throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
       }
-      int mask = c.slots.length - 1;
+      int[] slots = c.slots;
       for (int i = 0; i < n; i++) {
         if (c.refs[i * REFS] == null) {
           throw new IllegalArgumentException("content item " + i + " has no owner");
         }
-        int s = spread(c.hash(i)) & mask;
-        while (c.slots[s] != 0) {
-          s = (s + 1) & mask;
+        int s = slot(c.hash(i), slots.length);
+        while (slots[s] != 0) {
+          s = s + 1 == slots.length ? 0 : s + 1;
         }
-        c.slots[s] = i + 1;
+        slots[s] = i + 1;
       }
       c.count = n;
       columns = c;
@@ -387,17 +396,17 @@ final class ContentTable {
     /** The index of the item, or -1. */
     int find(String id) {
       int n = c.count;
-      int mask = c.slots.length - 1;
-      int i = spread(id.hashCode()) & mask;
+      int[] t = c.slots;
+      int i = slot(id.hashCode(), t.length);
       while (true) {
-        int s = c.slots[i];
+        int s = t[i];
         if (s == 0) {
           return -1;
         }
         if (s <= n && c.is(s - 1, id)) {
           return s - 1;
         }
-        i = (i + 1) & mask;
+        i = i + 1 == t.length ? 0 : i + 1;
       }
     }
 
