@@ -8,11 +8,12 @@ import org.covenant.core.state.Entities.Meeting;
 /**
  * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
  * {@code content.created}): each item gets a dense index, and its capture time and its position
- * with the category in the top byte (two longs), its owner, meeting, author and other
- * contributors (four references) sit at that index, and its id as UTF-8 bytes in one shared
- * byte array (no {@code String} per item: about 40 bytes saved on a short id). An
- * open-addressing table (at most two thirds full) maps ids to indexes. About 45 bytes per item plus
- * the id's bytes, against some 250 for a record with optionals, an instant and a list.
+ * with the category in the top byte (two longs), its meeting (or its owner when it has none:
+ * an item's owner is its meeting's account), author and other contributors (three references)
+ * sit at that index, and its id as UTF-8 bytes in one shared byte array (no {@code String} per
+ * item: about 40 bytes saved on a short id). An open-addressing table (at most two thirds full)
+ * maps ids to indexes. About 35 bytes per item plus the id's bytes, against some 250 for a
+ * record with optionals, an instant and a list.
  *
  * <p>Owner, meeting and author are the projection's own canonical objects (the account id
  * string, the {@link Meeting}, the user or participant id string), so an item adds no strings.
@@ -25,8 +26,12 @@ import org.covenant.core.state.Entities.Meeting;
 final class ContentTable {
   /** Longs per item in {@code stamps}: capture time, position with the category on top. */
   private static final int LONGS = 2;
-  /** References per item in {@code refs}: account, meeting, author, other contributors. */
-  private static final int REFS = 4;
+  /**
+   * References per item in {@code refs}: its meeting, or its account when it has none (issue
+   * 15: an item's account is its meeting's, §3, so one reference holds both); its author; its
+   * other contributors.
+   */
+  private static final int REFS = 3;
   private static final int CATEGORY_SHIFT = 56;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
 
@@ -163,6 +168,23 @@ final class ContentTable {
     return (int) (((spread(h) & 0xffffffffL) * n) >>> 32);
   }
 
+  /**
+   * What an item's first reference holds: its meeting, whose account is the item's (§3: an item
+   * in a meeting belongs to the meeting's account), or its account when it has none.
+   *
+   * @throws IllegalArgumentException when the meeting is another account's
+   */
+  private static Object owner(String account, Meeting meeting) {
+    if (meeting == null) {
+      return account;
+    }
+    if (!meeting.account.equals(account)) {
+      throw new IllegalArgumentException("content of account `" + account + "` in meeting `"
+          + meeting.id() + "` of account `" + meeting.account + "`");
+    }
+    return meeting;
+  }
+
   /** Number of items. */
   int size() {
     return columns.count;
@@ -191,12 +213,11 @@ final class ContentTable {
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.idEnd[n] = from + bytes.length;
     int r = n * REFS;
-    c.refs[r] = account;
-    c.refs[r + 1] = meeting;
-    c.refs[r + 2] = author;
+    c.refs[r] = owner(account, meeting);
+    c.refs[r + 1] = author;
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
-      c.refs[r + 3] = contributors.subList(1, contributors.size()).toArray(String[]::new);
+      c.refs[r + 2] = contributors.subList(1, contributors.size()).toArray(String[]::new);
     }
     int l = n * LONGS;
     c.stamps[l] = at;
@@ -324,20 +345,34 @@ final class ContentTable {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
-      c.refs[i * REFS] = account;
+      Object o = c.refs[i * REFS];
+      if (o instanceof Meeting m) {
+        ContentTable.owner(account, m); // throws when the meeting is another account's
+      } else {
+        c.refs[i * REFS] = account;
+      }
     }
 
     void meeting(int i, Meeting m) {
-      c.refs[i * REFS + 1] = m;
+      if (m == null) {
+        return;
+      }
+      Object o = c.refs[i * REFS];
+      if (o instanceof String account) {
+        ContentTable.owner(account, m); // throws when the meeting is another account's
+      } else if (o instanceof Meeting other && other != m) {
+        throw new IllegalArgumentException("content item " + i + " has two meetings");
+      }
+      c.refs[i * REFS] = m;
     }
 
     void author(int i, String author) {
-      c.refs[i * REFS + 2] = author;
+      c.refs[i * REFS + 1] = author;
     }
 
     /** Item i's contributors after the owner, or null for none. */
     void others(int i, String[] others) {
-      c.refs[i * REFS + 3] = others;
+      c.refs[i * REFS + 2] = others;
     }
 
     void at(int i, long at) {
@@ -435,19 +470,20 @@ final class ContentTable {
     }
 
     String account(int i) {
-      return (String) c.refs[i * REFS];
+      Object o = c.refs[i * REFS];
+      return o instanceof Meeting m ? m.account : (String) o;
     }
 
     Meeting meeting(int i) {
-      return (Meeting) c.refs[i * REFS + 1];
+      return c.refs[i * REFS] instanceof Meeting m ? m : null;
     }
 
     String author(int i) {
-      return (String) c.refs[i * REFS + 2];
+      return (String) c.refs[i * REFS + 1];
     }
 
     String[] others(int i) {
-      return (String[]) c.refs[i * REFS + 3];
+      return (String[]) c.refs[i * REFS + 2];
     }
 
     long at(int i) {
