@@ -390,6 +390,14 @@ final class Entities {
       }
     }
 
+    /** Counts the packed slice as dead bytes of its arena (the meeting is dropped). */
+    void release() {
+      EndedParticipants c = closed();
+      if (c != null) {
+        c.arena().dead(c.sliceLength());
+      }
+    }
+
     /**
      * Compacts the participants into {@code arena} (the meeting has ended); keeps them live if
      * they do not fit.

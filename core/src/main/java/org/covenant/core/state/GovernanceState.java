@@ -222,6 +222,8 @@ public final class GovernanceState {
       Meeting[] ms = old.meetings;
       for (int i = 0; i < old.meetingCount; i++) {
         meetings.remove(ms[i].id());
+        // Its packed slice stays in the arena (nothing there moves): dead bytes from now on.
+        ms[i].release();
       }
       accounts.put(old.id, index);
     }
