@@ -10,7 +10,7 @@ import org.covenant.core.state.Entities.Meeting;
  * The meetings by id (issue 15, compact state): one open-addressing array of the meetings
  * themselves, keyed by their own id, instead of a {@code ConcurrentHashMap} whose node (32
  * bytes) and table slot cost about 40 bytes per meeting, ended meetings included, forever.
- * Here a meeting costs one reference at a load of one half to two thirds (6 to 8 bytes).
+ * Here a meeting costs one reference at a load of at most two thirds (6 to 12 bytes).
  *
  * <p>One writer, any number of readers, as the map it replaces: slots are written with release
  * and read with acquire semantics, so a reader that finds a meeting sees it as the writer
@@ -32,24 +32,15 @@ final class MeetingIndex {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
   }
 
-  /**
-   * The home slot of hash h in a table of n slots: the spread hash's high bits scaled to n, so
-   * the table may have any length (issue 15: a power of two at least three times the meetings
-   * took 3 to 6 slots per meeting after a rebuild, now 2).
-   */
-  private static int home(int h, int n) {
-    return (int) (((spread(h) & 0xffffffffL) * n) >>> 32);
-  }
-
   private static Meeting at(Meeting[] t, int i) {
     return (Meeting) SLOT.getAcquire(t, i);
   }
 
   /** The slot of t holding the meeting with this id, or -1. */
   private static int slot(Meeting[] t, String id) {
-    int n = t.length;
+    int mask = t.length - 1;
     int h = id.hashCode();
-    int i = home(h, n);
+    int i = spread(h) & mask;
     while (true) {
       Meeting m = at(t, i);
       if (m == null) {
@@ -58,7 +49,7 @@ final class MeetingIndex {
       if (m != GONE && m.idHash == h && m.idIs(id)) {
         return i;
       }
-      i = i + 1 == n ? 0 : i + 1;
+      i = (i + 1) & mask;
     }
   }
 
@@ -87,9 +78,9 @@ final class MeetingIndex {
     if ((used + 1) * 3L > t.length * 2L) {
       t = rebuilt(size + 1);
     }
-    int n = t.length;
+    int mask = t.length - 1;
     int h = m.idHash;
-    int i = home(h, n);
+    int i = spread(h) & mask;
     int free = -1;
     while (true) {
       Meeting x = at(t, i);
@@ -104,7 +95,7 @@ final class MeetingIndex {
         SLOT.setRelease(t, i, m);
         return;
       }
-      i = i + 1 == n ? 0 : i + 1;
+      i = (i + 1) & mask;
     }
     if (free >= 0) {
       SLOT.setRelease(t, free, m);
@@ -141,17 +132,21 @@ final class MeetingIndex {
     return out;
   }
 
-  /** A new array for {@code live} meetings at a load of at most a half, published. */
+  /** A new array for {@code live} meetings at a load of at most a third, published. */
   private Meeting[] rebuilt(int live) {
     Meeting[] old = table;
-    int n = Math.toIntExact(Math.max(16, live * 2L));
+    int n = 16;
+    while (n < live * 3L) {
+      n <<= 1;
+    }
     Meeting[] t = new Meeting[n];
+    int mask = n - 1;
     int count = 0;
     for (Meeting m : old) {
       if (m != null && m != GONE) {
-        int i = home(m.idHash, n);
+        int i = spread(m.idHash) & mask;
         while (t[i] != null) {
-          i = i + 1 == n ? 0 : i + 1;
+          i = (i + 1) & mask;
         }
         t[i] = m;
         count++;
