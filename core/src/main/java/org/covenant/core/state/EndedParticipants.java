@@ -218,18 +218,25 @@ final class EndedParticipants {
     for (int k = 0; k < strings.length; k++) {
       refs[k] = strings[k] == null ? 0 : arena.intern(strings[k]) + 1;
     }
+    return packRefs(arena, prefix, refs, n, data, dataLength, baseAt, basePos);
+  }
+
+  /** As above, the data checked and the strings interned: their numbers + 1 (0: null). */
+  private static EndedParticipants packRefs(MeetingArena arena, byte[] prefix, int[] refs,
+      int n, byte[] data, int dataLength, long baseAt, long basePos) {
+    int stringCount = refs.length;
     long zig = (basePos << 1) ^ (basePos >> 63);
     int head = MeetingArena.varintLength(prefix.length) + prefix.length
-        + MeetingArena.varintLength(n) + MeetingArena.varintLength(strings.length) + 8
+        + MeetingArena.varintLength(n) + MeetingArena.varintLength(stringCount) + 8
         + MeetingArena.varintLength(zig) + MeetingArena.varintLength(dataLength);
-    long a = arena.reserve(head + 4 * strings.length + dataLength);
+    long a = arena.reserve(head + 4 * stringCount + dataLength);
     byte[] b = arena.chunk(a);
     int at = MeetingArena.offset(a);
     at = MeetingArena.putVarint(b, at, prefix.length);
     System.arraycopy(prefix, 0, b, at, prefix.length);
     at += prefix.length;
     at = MeetingArena.putVarint(b, at, n);
-    at = MeetingArena.putVarint(b, at, strings.length);
+    at = MeetingArena.putVarint(b, at, stringCount);
     for (int k = 7; k >= 0; k--) {
       b[at++] = (byte) (baseAt >>> (8 * k));
     }
@@ -527,6 +534,29 @@ final class EndedParticipants {
       }
     }
     return pack(arena, prefix, strings, n, data, data.length, baseAt, basePos);
+  }
+
+  /**
+   * As above, the strings already interned in {@code arena} (a checkpoint's restore interns
+   * each string of its table once): their numbers + 1, 0 for null.
+   */
+  static EndedParticipants restoreRefs(MeetingArena arena, byte[] prefix, int[] refs, int n,
+      byte[] data, long baseAt, long basePos) {
+    if (n < 0 || refs.length < n) {
+      throw new IllegalArgumentException(n + " participants and " + refs.length + " strings");
+    }
+    for (int i = 0; i < n; i++) {
+      if (refs[i] <= 0 || refs[i] > arena.strings()) {
+        throw new IllegalArgumentException("participant " + i + " has no id");
+      }
+    }
+    for (int r : refs) {
+      if (r < 0 || r > arena.strings()) {
+        throw new IllegalArgumentException("string number " + r + " out of range");
+      }
+    }
+    offsets(data, 0, data.length, n); // throws when the sections do not add up
+    return packRefs(arena, prefix, refs, n, data, data.length, baseAt, basePos);
   }
 
   /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
