@@ -105,6 +105,8 @@ public final class ClusterNode implements ClusterView, Routing {
   private volatile boolean lost;
   private volatile LedgerFeed feed;
   private final AtomicLong fenced = new AtomicLong();
+  /** Times this member stopped writing on a refused renewal, no commit of its refused. */
+  private final AtomicLong stoodDown = new AtomicLong();
   private final AtomicLong takeovers = new AtomicLong();
   private volatile long lastTokenReload;
   private Shard shard = Shard.full(m -> Optional.empty(), c -> Optional.empty());
@@ -308,6 +310,16 @@ public final class ClusterNode implements ClusterView, Routing {
     return fenced.get();
   }
 
+  /**
+   * Times this member stopped writing the log because the database refused to renew its lease
+   * (expired, or taken at a later epoch) while it had nothing left to commit (or its feed could
+   * not be rebuilt after a failed write): it stood down with no write attempted, hence none
+   * refused (docs/CLUSTER.md, "One log writer").
+   */
+  public long stoodDown() {
+    return stoodDown.get();
+  }
+
   private void beat() {
     try {
       members.heartbeat(id, url, signer.isPresent(), owns);
@@ -353,7 +365,7 @@ public final class ClusterNode implements ClusterView, Routing {
           throw e;
         }
         if (lost) {
-          drop();
+          standDown("nothing left to commit");
         }
       }
     } catch (RuntimeException e) {
@@ -366,7 +378,11 @@ public final class ClusterNode implements ClusterView, Routing {
           log.refresh();
           feed = newFeed();
         } catch (RuntimeException x) {
-          drop();
+          if (lost) {
+            standDown("its feed could not be rebuilt after a failed write: " + x.getMessage());
+          } else {
+            drop();
+          }
         }
       }
     }
@@ -399,6 +415,20 @@ public final class ClusterNode implements ClusterView, Routing {
       heldEpoch = 0;
       throw e;
     }
+  }
+
+  /**
+   * Stops writing after the database refused to renew the lease, with no commit of this member's
+   * refused: its feed had no leaf left to commit (every ledger event logged, by it or, once its
+   * feed was rebuilt from the stored tree after a failed write, by the next writer), or could not
+   * be rebuilt. Any commit it had tried would have been refused by the fence; this is the path of
+   * a writer woken from a pause with no work left (docs/CLUSTER.md, "One log writer").
+   */
+  private void standDown(String why) {
+    stoodDown.incrementAndGet();
+    System.err.println("covenant: member " + id + ": stood down as the log's writer: the "
+        + "database refused to renew its lease (epoch " + heldEpoch + "); " + why);
+    drop();
   }
 
   private void drop() {
@@ -955,6 +985,7 @@ public final class ClusterNode implements ClusterView, Routing {
     self.put("writes_log", writer());
     self.put("log_key", signer.isPresent());
     self.put("fenced_writes", fenced.get());
+    self.put("stood_down", stoodDown.get());
     self.put("takeovers", takeovers.get());
     ObjectNode ck = self.putObject("checkpoint");
     if (startedFrom == null) {
