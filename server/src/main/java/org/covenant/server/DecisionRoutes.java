@@ -124,6 +124,43 @@ final class DecisionRoutes {
   }
 
   /**
+   * What a batch answers: each distinct outcome once (without its evidence), each item's index
+   * into them, each item's evidence when asked for, and the tallies the decision log records.
+   * Items decided here, first or after their owner did not answer, go through {@link #put}.
+   */
+  private static final class Outcomes {
+    final List<Decision> outcomes = new ArrayList<>();
+    final Map<OutcomeKey, Integer> index = new HashMap<>();
+    final int[] results;
+    final List<List<Long>> evidences;
+    final Map<Tally, Integer> tallies = new HashMap<>();
+
+    Outcomes(int items, boolean evidence) {
+      this.results = new int[items];
+      this.evidences = evidence ? new ArrayList<>(items) : null;
+    }
+
+    /** Item {@code i} decided here as {@code d}, about {@code account}'s content if known. */
+    void put(int i, Decision d, String account, Purpose purpose, Instant at) {
+      if (evidences != null) {
+        evidences.set(i, d.evidence());
+      }
+      OutcomeKey key = new OutcomeKey(d);
+      Integer idx = index.get(key);
+      if (idx == null) {
+        idx = outcomes.size();
+        outcomes.add(d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
+            d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision()));
+        index.put(key, idx);
+      }
+      results[i] = idx;
+      if (account != null) {
+        tallies.merge(new Tally(account, purpose.id(), at, idx), 1, Integer::sum);
+      }
+    }
+  }
+
+  /**
    * How many decisions of one outcome a batch made about one account's content. Hand-written
    * equality: this is hashed once per batch item.
    */
@@ -320,14 +357,13 @@ final class DecisionRoutes {
     Snapshot s = ns.snapshot();
     boolean stale = ns.stale() || ctx.attribute(Forwarder.OWNER_UNAVAILABLE) != null;
     Map<String, Purpose> purposes = new HashMap<>();
-    Map<OutcomeKey, Integer> outcomeIndex = new HashMap<>();
-    List<Decision> outcomes = new ArrayList<>();
-    int[] results = new int[items.size()];
-    List<List<Long>> evidences = evidence ? new ArrayList<>(items.size()) : null;
+    Outcomes out = new Outcomes(items.size(), evidence);
+    List<Decision> outcomes = out.outcomes;
+    int[] results = out.results;
+    List<List<Long>> evidences = out.evidences;
     String lastAtText = null;
     Instant lastAt = null;
     String[] account = new String[1];
-    Map<Tally, Integer> tallies = new HashMap<>();
     // A batch spanning owners (cluster): the items of other owners' accounts are validated here
     // like the rest, then asked of their owners (docs/CLUSTER.md, "Decision batches that span
     // owners"); results[i] is -1 for them until merged.
@@ -368,23 +404,12 @@ final class DecisionRoutes {
         }
         continue;
       }
+      if (evidences != null) {
+        evidences.add(null);
+      }
       Decision d = decideQuietly(ns, s, stale, caller, purpose, it.content(), at, region,
           account);
-      if (evidences != null) {
-        evidences.add(d.evidence());
-      }
-      OutcomeKey key = new OutcomeKey(d);
-      Integer idx = outcomeIndex.get(key);
-      if (idx == null) {
-        idx = outcomes.size();
-        outcomes.add(d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
-            d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision()));
-        outcomeIndex.put(key, idx);
-      }
-      results[i] = idx;
-      if (account[0] != null) {
-        tallies.merge(new Tally(account[0], purpose.id(), at, idx), 1, Integer::sum);
-      }
+      out.put(i, d, account[0], purpose, at);
     }
     Forwarder.Asked asked = null;
     if (!parts.isEmpty()) {
@@ -402,22 +427,7 @@ final class DecisionRoutes {
       for (int i : here) {
         Decision d = decideQuietly(ns, s, stale || asked.failed().contains(i), caller,
             remotePurpose[i], items.get(i).content(), remoteAt[i], region, account);
-        if (evidences != null) {
-          evidences.set(i, d.evidence());
-        }
-        OutcomeKey key = new OutcomeKey(d);
-        Integer idx = outcomeIndex.get(key);
-        if (idx == null) {
-          idx = outcomes.size();
-          outcomes.add(d.evidence().isEmpty() ? d : new Decision(d.verdict(), d.reasons(),
-              d.basis(), d.clauses(), d.obligations(), List.of(), d.policyRevision()));
-          outcomeIndex.put(key, idx);
-        }
-        results[i] = idx;
-        if (account[0] != null) {
-          tallies.merge(new Tally(account[0], remotePurpose[i].id(), remoteAt[i], idx), 1,
-              Integer::sum);
-        }
+        out.put(i, d, account[0], remotePurpose[i], remoteAt[i]);
       }
     }
     // Recorded per outcome, not per request: the batch path stays a loop over the engine.
@@ -431,7 +441,7 @@ final class DecisionRoutes {
     for (int k = 0; k < perOutcome.length; k++) {
       metrics.decisions(outcomes.get(k), perOutcome[k]);
     }
-    for (Map.Entry<Tally, Integer> e : tallies.entrySet()) {
+    for (Map.Entry<Tally, Integer> e : out.tallies.entrySet()) {
       Tally tl = e.getKey();
       ns.decisions().record(tl.account, tl.at, tl.purpose, outcomes.get(tl.outcome),
           e.getValue());
@@ -441,9 +451,9 @@ final class DecisionRoutes {
           asked.answers()));
       return;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + outcomes.size() * 400
+    ByteArrayOutputStream body = new ByteArrayOutputStream(64 + outcomes.size() * 400
         + results.length * 4);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(body)) {
       g.writeStartObject();
       g.writeNumberField("count", items.size());
       g.writeArrayFieldStart("outcomes");
@@ -470,7 +480,7 @@ final class DecisionRoutes {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write decisions", e);
     }
-    ctx.status(200).contentType(Http.JSON).result(out.toByteArray());
+    ctx.status(200).contentType(Http.JSON).result(body.toByteArray());
   }
 
   /**
