@@ -721,7 +721,7 @@ public final class Ledger implements AutoCloseable {
           + (sources.isEmpty() ? "" : " " + sources) + ", " + byAccount + " read by account), lost "
           + lost + "; restore " + ms(restoreNanos) + " ms, read " + ms(readNanos) + " ms, apply "
           + ms(applyNanos) + " ms (" + events + " events), catch-up " + ms(catchUpNanos)
-          + " ms, lock wait " + ms(lockWaitNanos) + " ms, adopt " + ms(adoptNanos)
+          + " ms, lock wait " + ms(lockWaitNanos) + " ms, prune+adopt " + ms(adoptNanos)
           + " ms, total " + ms(totalNanos) + " ms";
     }
 
