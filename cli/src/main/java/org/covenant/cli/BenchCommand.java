@@ -114,30 +114,50 @@ public final class BenchCommand implements Runnable {
       long mainCpuStart = threads.getCurrentThreadCpuTime();
       // The second half of the import, past the JIT's warm-up: the sustained rate.
       long[] half = null;
-      try (LoggedLedger logged = LoggedLedger.open(config, Optional.of(data), catalog)) {
-        Ledger l = logged.ledger();
+      try (LoggedLedger logged = LoggedLedger.open(config, Optional.of(data), catalog);
+          Ledger.Pipeline pipeline = logged.ledger().pipeline()) {
         long key = 0;
-        while (appended < events) {
-          List<Event> next = w.next((int) Math.min(batch, events - appended));
-          List<Append> appends = new ArrayList<>(next.size());
-          for (Event e : next) {
-            appends.add(Append.of(e, "scale-" + seed + "-" + key++));
+        // The next batch is generated and validated while the one before is written and
+        // committed (issue 15); its results are counted once it is committed.
+        java.util.concurrent.CompletableFuture<List<AppendResult>> inFlight = null;
+        int pending = 0;
+        while (true) {
+          long want = events - appended - pending;
+          java.util.concurrent.CompletableFuture<List<AppendResult>> sent = null;
+          if (want > 0) {
+            List<Event> next = w.next((int) Math.min(batch, want));
+            List<Append> appends = new ArrayList<>(next.size());
+            for (Event e : next) {
+              appends.add(Append.of(e, "scale-" + seed + "-" + key++));
+            }
+            sent = pipeline.submit(appends);
+            pending += appends.size();
+          } else if (inFlight == null) {
+            break;
           }
-          for (AppendResult r : l.append(appends)) {
-            if (r instanceof AppendResult.Accepted) {
-              appended++;
-            } else {
-              rejected++;
-              if (rejected <= 5) {
-                spec.commandLine().getErr().println("covenant: bench: not accepted: " + r);
+          if (inFlight != null) {
+            if (sent == null) {
+              pipeline.flush();
+            }
+            List<AppendResult> results = LoggedLedger.await(inFlight);
+            pending -= results.size();
+            for (AppendResult r : results) {
+              if (r instanceof AppendResult.Accepted) {
+                appended++;
+              } else {
+                rejected++;
+                if (rejected <= 5) {
+                  spec.commandLine().getErr().println("covenant: bench: not accepted: " + r);
+                }
               }
             }
+            logged.catchUpInBackground();
+            if (half == null && appended >= events / 2) {
+              half = new long[] {appended, System.nanoTime(), processCpuNanos(),
+                  threads.getCurrentThreadCpuTime()};
+            }
           }
-          logged.catchUpInBackground();
-          if (half == null && appended >= events / 2) {
-            half = new long[] {appended, System.nanoTime(), processCpuNanos(),
-                threads.getCurrentThreadCpuTime()};
-          }
+          inFlight = sent;
         }
       }
       long end = System.nanoTime();

@@ -86,9 +86,7 @@ public final class LedgerCommand implements Runnable {
         return 2;
       }
       List<String> keys = ScenarioKeys.of(s);
-      int accepted = 0;
-      int rejected = 0;
-      int duplicates = 0;
+      Counts counts = new Counts(0, 0, 0);
       long head;
       try (LoggedLedger logged = LoggedLedger.open(ledger.config(), ledger.data,
           ((Result.Ok<TermsCatalog>) catalog).value())) {
@@ -98,71 +96,118 @@ public final class LedgerCommand implements Runnable {
           err.flush();
         }
         Ledger l = logged.ledger();
-        for (int from = 0; from < s.events().size(); from += BATCH) {
-          int to = Math.min(s.events().size(), from + BATCH);
-          List<Append> batch = new ArrayList<>();
-          List<Integer> sent = new ArrayList<>();
-          // Even the operator cannot move the ledger's clock past the server's by more than
-          // the skew (docs/DECISIONS.md, "Time").
-          java.time.Instant latest = java.time.Instant.now().plus(TimeKey.MAX_SKEW);
-          for (int i = from; i < to; i++) {
-            Event e = s.events().get(i).event();
-            if (e.at().isAfter(latest)) {
-              rejected++;
-              ObjectNode line = Json.object();
-              line.put("file", s.source());
-              line.put("event", s.events().get(i).index());
-              line.put("type", e.type());
-              line.put("at", e.at().toString());
-              line.put("outcome", "rejected");
-              line.put("code", "clock_skew");
-              line.put("message", "`" + e.at() + "` is more than "
-                  + TimeKey.MAX_SKEW.toSeconds() + " s ahead of this machine's clock");
-              out.println(Json.line(line));
-              continue;
+        // Batch k+1 is read and validated while batch k is written and committed (issue 15);
+        // each batch's lines are printed once it is committed, in the serial order.
+        Sent inFlight = null;
+        try (Ledger.Pipeline pipeline = l.pipeline()) {
+          for (int from = 0; from < s.events().size(); from += BATCH) {
+            int to = Math.min(s.events().size(), from + BATCH);
+            Sent next = new Sent(from);
+            // Even the operator cannot move the ledger's clock past the server's by more than
+            // the skew (docs/DECISIONS.md, "Time").
+            java.time.Instant latest = java.time.Instant.now().plus(TimeKey.MAX_SKEW);
+            for (int i = from; i < to; i++) {
+              Event e = s.events().get(i).event();
+              if (e.at().isAfter(latest)) {
+                next.skewed++;
+                ObjectNode line = Json.object();
+                line.put("file", s.source());
+                line.put("event", s.events().get(i).index());
+                line.put("type", e.type());
+                line.put("at", e.at().toString());
+                line.put("outcome", "rejected");
+                line.put("code", "clock_skew");
+                line.put("message", "`" + e.at() + "` is more than "
+                    + TimeKey.MAX_SKEW.toSeconds() + " s ahead of this machine's clock");
+                next.lines.add(Json.line(line));
+                continue;
+              }
+              next.batch.add(Append.of(e, keys.get(i)));
+              next.sent.add(i);
             }
-            batch.add(Append.of(e, keys.get(i)));
-            sent.add(i);
-          }
-          List<AppendResult> results = l.append(batch);
-          for (int j = 0; j < results.size(); j++) {
-            AppendResult r = results.get(j);
-            int i = sent.get(j) - from;
-            if (r instanceof AppendResult.Accepted) {
-              accepted++;
-            } else if (r instanceof AppendResult.Duplicate) {
-              duplicates++;
-            } else if (r instanceof AppendResult.Rejected rej) {
-              rejected++;
-              ObjectNode line = Json.object();
-              line.put("file", s.source());
-              line.put("event", s.events().get(from + i).index());
-              line.put("type", r.event().type());
-              line.put("at", r.event().at().toString());
-              line.put("outcome", "rejected");
-              line.put("code", rej.rejection().code().code());
-              line.put("message", rej.rejection().message());
-              out.println(Json.line(line));
-            } else {
-              throw new IllegalStateException("unexpected result " + r);
+            next.results = pipeline.submit(next.batch);
+            if (inFlight != null) {
+              counts = counts.plus(settle(inFlight, s, out));
+              // The log follows each committed batch, as the server's feed does, while the
+              // next batch is validated and committed.
+              logged.catchUpInBackground();
             }
+            inFlight = next;
           }
-          // The log follows each committed batch, as the server's feed does, while the next
-          // batch is validated and committed.
-          logged.catchUpInBackground();
+          if (inFlight != null) {
+            pipeline.flush();
+            counts = counts.plus(settle(inFlight, s, out));
+            logged.catchUpInBackground();
+          }
         }
         head = l.head();
       }
       ObjectNode summary = Json.object();
       summary.put("file", s.source());
-      summary.put("accepted", accepted);
-      summary.put("rejected", rejected);
-      summary.put("duplicates", duplicates);
+      summary.put("accepted", counts.accepted());
+      summary.put("rejected", counts.rejected());
+      summary.put("duplicates", counts.duplicates());
       summary.put("head", head);
       out.println(Json.line(summary));
       out.flush();
       return 0;
     }
+  }
+
+  /** Accepted, rejected and duplicate events of an import. */
+  record Counts(int accepted, int rejected, int duplicates) {
+    Counts plus(Counts o) {
+      return new Counts(accepted + o.accepted, rejected + o.rejected, duplicates + o.duplicates);
+    }
+  }
+
+  /** One batch of an import: what was sent, the lines found before sending, its results. */
+  static final class Sent {
+    final int from;
+    final List<Append> batch = new ArrayList<>();
+    final List<Integer> sent = new ArrayList<>();
+    final List<String> lines = new ArrayList<>();
+    int skewed;
+    java.util.concurrent.CompletableFuture<List<AppendResult>> results;
+
+    Sent(int from) {
+      this.from = from;
+    }
+  }
+
+  /**
+   * Waits for a batch's commit and prints its lines: those found before it was sent, then one
+   * per rejected event, as the serial import printed them.
+   */
+  static Counts settle(Sent b, Scenario s, PrintWriter out) {
+    b.lines.forEach(out::println);
+    List<AppendResult> results = LoggedLedger.await(b.results);
+    int accepted = 0;
+    int rejected = b.skewed;
+    int duplicates = 0;
+    for (int j = 0; j < results.size(); j++) {
+      AppendResult r = results.get(j);
+      int i = b.sent.get(j);
+      if (r instanceof AppendResult.Accepted) {
+        accepted++;
+      } else if (r instanceof AppendResult.Duplicate) {
+        duplicates++;
+      } else if (r instanceof AppendResult.Rejected rej) {
+        rejected++;
+        ObjectNode line = Json.object();
+        line.put("file", s.source());
+        line.put("event", s.events().get(i).index());
+        line.put("type", r.event().type());
+        line.put("at", r.event().at().toString());
+        line.put("outcome", "rejected");
+        line.put("code", rej.rejection().code().code());
+        line.put("message", rej.rejection().message());
+        out.println(Json.line(line));
+      } else {
+        throw new IllegalStateException("unexpected result " + r);
+      }
+    }
+    return new Counts(accepted, rejected, duplicates);
   }
 
   /** {@code ledger export}. */

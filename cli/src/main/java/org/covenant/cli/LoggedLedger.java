@@ -188,6 +188,26 @@ final class LoggedLedger implements AutoCloseable {
     inFlight = background.submit(f::catchUp);
   }
 
+  /**
+   * The results of a batch handed to a {@link Ledger.Pipeline}, once committed; its failure is
+   * thrown as {@link Ledger#append(List)} throws it.
+   */
+  static List<org.covenant.store.AppendResult> await(
+      java.util.concurrent.CompletableFuture<List<org.covenant.store.AppendResult>> results) {
+    try {
+      return results.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof org.covenant.store.StoreException se) {
+        // A fresh exception so the stack shows this caller.
+        throw new org.covenant.store.StoreException(se.code(), se.getMessage(), se);
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
   private void awaitBackground() {
     java.util.concurrent.Future<?> f = inFlight;
     inFlight = null;

@@ -526,6 +526,7 @@ public final class Ledger implements AutoCloseable {
       java.util.Set<String> known = new java.util.HashSet<>();
       writer.lock();
       try {
+        settlePipeline();
         GovernanceState live = view.state();
         for (String a : live.snapshot(view.head()).accountIds()) {
           known.add(a);
@@ -555,6 +556,7 @@ public final class Ledger implements AutoCloseable {
         try {
           tally.lockWaitNanos = System.nanoTime() - tLock;
           long tCatch = System.nanoTime();
+          settlePipeline();
           if (dirty) {
             rebuild();
           }
@@ -831,6 +833,7 @@ public final class Ledger implements AutoCloseable {
       Plan plan = new Plan(List.of(r), this);
       writer.lock();
       try {
+        settlePipeline();
         plan.lookUpKeys();
         storeAppend(state.head(), plan::apply);
         if (r.refusal != null) {
@@ -1166,9 +1169,18 @@ public final class Ledger implements AutoCloseable {
         : OptionalLong.of(u.position());
   }
 
-  /** Up to {@code limit} stored events after {@code afterPosition}, read from the store. */
+  /**
+   * Up to {@code limit} stored events after {@code afterPosition}, read from the store (or from
+   * the last two groups kept in memory). While a {@link Pipeline}'s batch is being written, none
+   * after the head: that batch follows once it is published.
+   */
   public List<StoredEvent> events(long afterPosition, int limit) {
     ensureOpen();
+    if (writing && afterPosition >= view.head()) {
+      // A pipeline's batch is being written: what follows the head is that batch, published
+      // (and kept in memory for the log) once committed; until then, nothing after the head.
+      return List.of();
+    }
     List<StoredEvent> r = recent;
     if (r.isEmpty() || limit <= 0) {
       return store.read(afterPosition, limit);
@@ -1220,6 +1232,7 @@ public final class Ledger implements AutoCloseable {
     ensureOpen();
     writer.lock();
     try {
+      settlePipeline();
       if (dirty) {
         rebuild();
       }
@@ -1323,6 +1336,12 @@ public final class Ledger implements AutoCloseable {
     if (group.isEmpty()) {
       return;
     }
+    commit(group);
+  }
+
+  /** Validates and commits {@code group} in one store transaction (under the writer lock). */
+  private void commit(List<Request> group) {
+    settlePipeline();
     Plan plan = new Plan(group);
     try {
       if (dirty) {
@@ -1489,11 +1508,19 @@ public final class Ledger implements AutoCloseable {
     }
 
     void committed(long head) {
+      committed(head, view.state().head());
+    }
+
+    /**
+     * Publishes the group as committed at {@code head}, which must be {@code planned}: the
+     * projection's head after the group (a pipeline's next batch may be applied beyond it).
+     */
+    void committed(long head, long planned) {
       View v = view;
-      if (head != v.state().head()) {
+      if (head != planned) {
         dirty = true;
         throw new StoreException(StoreException.CORRUPT, "the store's head is " + head
-            + " after the write but the projection's is " + v.state().head());
+            + " after the write but the projection's is " + planned);
       }
       undelivered.addAll(fresh);
       if (!fresh.isEmpty()) {
@@ -1517,7 +1544,7 @@ public final class Ledger implements AutoCloseable {
         if (r.refusal != null) {
           r.fail(r.refusal);
         } else {
-          r.done = true;
+          r.succeed();
         }
       }
     }
@@ -1937,6 +1964,236 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens an import's pipeline on this ledger (issue 15): {@link Pipeline#submit} validates a
+   * batch against the projection on the caller's thread while the store writes and commits the
+   * batch before it on the pipeline's writer thread. One caller thread; close it when done.
+   */
+  public Pipeline pipeline() {
+    ensureOpen();
+    return new Pipeline();
+  }
+
+  /**
+   * Appends batches one after another as {@link #append(List)} does, with the same results, the
+   * same stored rows and the same all-or-nothing commit per batch, but overlapped: batch k+1 is
+   * validated (on the caller's thread, against the projection that already holds batch k) while
+   * batch k is written and committed (on this pipeline's writer thread). Batch k+1 is written
+   * only after batch k committed, in its own transaction; its results are published only then.
+   *
+   * <p>Exactness. Batch k+1 was validated as if batch k committed and no other process appended
+   * meanwhile. When batch k fails, or the store's head is not where batch k left it when batch
+   * k+1 is written (another process appended), batch k+1's validation is dropped, the projection
+   * is rebuilt from the store and the batch is validated and committed again the ordinary way,
+   * exactly as {@link #append(List)} would have done at that moment. A key of batch k found again
+   * in batch k+1 is a duplicate of batch k's position, as it is once batch k is stored.
+   *
+   * <p>Anything else that takes the writer lock (another {@link #append}, {@link #refresh})
+   * first waits for the batch in flight and publishes it. A sharded projection appends serially.
+   */
+  public final class Pipeline implements AutoCloseable {
+    private final java.util.concurrent.ExecutorService writes =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "covenant-ledger-writer");
+          t.setDaemon(true);
+          return t;
+        });
+    private boolean closed;
+
+    private Pipeline() { }
+
+    /**
+     * Validates {@code batch} now and hands it to the store; the future completes with its
+     * results (as {@link #append(List)} returns them) once it is committed, or with the
+     * {@link StoreException} of its write. By the time this returns, the batch submitted before
+     * is settled (its future is complete).
+     */
+    public CompletableFuture<List<AppendResult>> submit(List<Append> batch) {
+      ensureOpen();
+      if (closed) {
+        throw new IllegalStateException("the pipeline is closed");
+      }
+      Request r = new Request(batch, OptionalLong.empty());
+      if (r.batch.isEmpty()) {
+        return CompletableFuture.completedFuture(List.of());
+      }
+      writer.lock();
+      try {
+        if (serving != null) {
+          settlePipeline();
+          return serially(r);
+        }
+        if (dirty) {
+          settlePipeline();
+        }
+        if (inFlight == null) {
+          if (dirty) {
+            rebuild();
+          }
+          catchUp();
+        }
+        Plan plan = new Plan(List.of(r));
+        long base = view.state().head();
+        long planned;
+        try {
+          plan.lookUpKeys();
+          InFlight before = inFlight;
+          if (before != null) {
+            // The batch being written is not in the store yet (or just is): its keys are, as far
+            // as this batch is concerned, stored ones (the same entries an unseen event makes).
+            for (StoredEvent e : before.plan.fresh) {
+              e.idempotencyKey().ifPresent(k -> plan.storedKeys.putIfAbsent(Append.keyOf(k),
+                  new KeyUse(e.position(), Append.fingerprintOf(k))));
+            }
+          }
+          plan.apply(List.of(), () -> { });
+          planned = view.state().head();
+        } catch (RuntimeException e) {
+          if (plan.touched) {
+            dirty = true;
+          }
+          settlePipeline();
+          r.fail(e);
+          return r.future();
+        }
+        Object before = settlePipeline();
+        if (before instanceof RuntimeException failed) {
+          // Batch k+1 never goes in without batch k (an import stops at k's failure, as it does
+          // when it appends serially): nothing of this batch is appended.
+          dirty = true;
+          r.fail(new StoreException(failed instanceof StoreException se ? se.code()
+              : StoreException.UNAVAILABLE, "the batch before this one failed ("
+              + failed.getMessage() + "): nothing of this batch was appended", failed));
+          return r.future();
+        }
+        if (before == REDONE || dirty) {
+          // The store moved under the batch before: this validation assumed otherwise.
+          dirty = true;
+          return serially(r.again());
+        }
+        List<StoredEvent> fresh = plan.fresh;
+        inFlight = new InFlight(plan, r, base, planned, writes.submit(() ->
+            storeAppend(base, (unseen, alive) -> {
+              if (!unseen.isEmpty()) {
+                throw new StoreMoved();
+              }
+              return fresh;
+            })));
+        writing = true;
+        return r.future;
+      } finally {
+        deliver();
+        unlockAndSignal();
+      }
+    }
+
+    private CompletableFuture<List<AppendResult>> serially(Request r) {
+      commit(List.of(r));
+      return r.future();
+    }
+
+    /**
+     * Waits for the batch in flight and publishes it: its future is complete when this returns.
+     * (Otherwise a batch is settled by the next {@link #submit}, by anything else that takes the
+     * ledger's writer lock, or by {@link #close}.)
+     */
+    public void flush() {
+      writer.lock();
+      try {
+        settlePipeline();
+      } finally {
+        deliver();
+        unlockAndSignal();
+      }
+    }
+
+    /** Waits for the batch in flight and publishes it; stops the writer thread. Idempotent. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        flush();
+      } finally {
+        writes.shutdown();
+      }
+    }
+  }
+
+  /** A pipeline's batch being written: its plan, request, the heads before and after it. */
+  private record InFlight(Plan plan, Request request, long base, long planned,
+      java.util.concurrent.Future<Long> write) {}
+
+  /** The store's head was not where the pipeline's previous batch left it. */
+  private static final class StoreMoved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreMoved() {
+      super("another process appended", null, false, false);
+    }
+  }
+
+  /** The pipeline's batch being written, if any; read and written under the writer lock. */
+  private InFlight inFlight;
+  /** Whether {@link #inFlight} is set, for readers without the lock ({@link #events}). */
+  private volatile boolean writing;
+
+  /**
+   * Under the writer lock: waits for a pipeline's batch in flight and publishes its outcome, as
+   * {@link #commit} does after its own write. A batch refused because the store moved is then
+   * validated and committed again the ordinary way. Never throws: a failure is the batch's.
+   * {@link #AS_PLANNED} when nothing was in flight or it was published as planned (the
+   * projection beyond it, if any, still holds); {@link #REDONE} when it was committed again the
+   * ordinary way (the projection was rebuilt); else the batch failed: its failure.
+   */
+  private Object settlePipeline() {
+    InFlight f = inFlight;
+    if (f == null) {
+      return AS_PLANNED;
+    }
+    inFlight = null;
+    writing = false;
+    long head;
+    try {
+      head = f.write().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      dirty = true;
+      StoreException x = new StoreException(StoreException.UNAVAILABLE,
+          "interrupted while the ledger's writer committed a batch", e);
+      f.request().fail(x);
+      return x;
+    } catch (java.util.concurrent.ExecutionException e) {
+      // The projection holds the batch (and maybe the next one's validation): rebuild it.
+      dirty = true;
+      if (e.getCause() instanceof StoreMoved) {
+        Request again = f.request().again();
+        commit(List.of(again));
+        f.request().settleAs(again);
+        return again.failure != null ? again.failure : REDONE;
+      }
+      RuntimeException x = e.getCause() instanceof RuntimeException r ? r
+          : new StoreException(StoreException.UNAVAILABLE, "the ledger's writer failed",
+              e.getCause());
+      f.request().fail(x);
+      return x;
+    }
+    try {
+      f.plan().committed(head, f.planned());
+      return AS_PLANNED;
+    } catch (RuntimeException e) {
+      f.request().fail(e);
+      return e;
+    }
+  }
+
+  /** {@link #settlePipeline()}: published as planned. */
+  private static final Object AS_PLANNED = new Object();
+  /** {@link #settlePipeline()}: committed again the ordinary way. */
+  private static final Object REDONE = new Object();
+
   /** One caller's batch, its results, and whether it is done. */
   private static final class Request {
     final List<Append> batch;
@@ -1955,9 +2212,38 @@ public final class Ledger implements AutoCloseable {
       this.results = new AppendResult[this.batch.size()];
     }
 
+    /** A fresh request for the same batch (a validation dropped). */
+    Request again() {
+      return new Request(batch, expectedHead);
+    }
+
     void fail(RuntimeException e) {
       failure = e;
       done = true;
+      future.completeExceptionally(e);
+    }
+
+    /** Marks this done (results set): the pipeline's future completes with them. */
+    void succeed() {
+      done = true;
+      future.complete(List.of(results));
+    }
+
+    /** Takes the outcome of {@code other}, the same batch committed again. */
+    void settleAs(Request other) {
+      if (other.failure != null) {
+        fail(other.failure);
+      } else {
+        System.arraycopy(other.results, 0, results, 0, results.length);
+        succeed();
+      }
+    }
+
+    /** The pipeline's view of the outcome. */
+    final CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
+
+    CompletableFuture<List<AppendResult>> future() {
+      return future;
     }
 
     List<AppendResult> outcome() {
