@@ -27,5 +27,6 @@ odd = [x for x in seen if x[2]]
 out = {"requests": len(seen), "codes": codes, "p50_ms": round(lat[len(lat)//2] * 1e3, 1) if lat else None,
        "max_ms": round(lat[-1] * 1e3, 1) if lat else None,
        "not_ordinary": len(odd), "slow_over_500ms": sum(1 for x in seen if x[1] > 0.5),
+       "over_2s": sum(1 for x in seen if x[1] > 2.0),
        "window_s": round(odd[-1][0] + odd[-1][1] - odd[0][0], 2) if odd else 0}
 print(json.dumps(out))

@@ -122,10 +122,19 @@ public final class ClusterDeployment {
       Optional<String> secret = operatorOnce(db, tokens, clock);
       node = ClusterNode.open(id, db, timing, logKey, main, tokens, waitForLog);
       node.checkpoints(store, checkpoints, from, own, openMillis, identity);
+      CheckpointStore checkpointed = store;
       store = null;
       Namespace projected = main;
-      node.sharding(new LedgerShard(main.ledger()), () -> projected.directory().accountIds(),
-          ownsAccounts);
+      // A move takes the accounts it gains from the checkpoints of the members that left
+      // (docs/CLUSTER.md, "Moves in the projection", rule 7).
+      LedgerShard shard = new LedgerShard(main.ledger(), departed -> {
+        List<String> found = new java.util.ArrayList<>();
+        MemberCheckpoints.Starts s = MemberCheckpoints.departed(db, checkpointed, departed,
+            found);
+        found.forEach(w -> System.err.println("covenant: " + w));
+        return s;
+      });
+      node.sharding(shard, () -> projected.directory().accountIds(), ownsAccounts);
       Namespaces namespaces = new Namespaces(main, catalog, clock, config.staleAfter(), 256);
       namespaces.idSuffix(node.namespaceSuffix());
       Path modelFile = dir.scanModel();

@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,6 +55,14 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
      */
     default boolean mine() {
       return true;
+    }
+
+    /**
+     * The member that wrote it, for {@link #members}; empty for a directory or the ledger's
+     * table (and for a row of the first version, which names no member).
+     */
+    default Optional<String> member() {
+      return Optional.empty();
     }
   }
 
@@ -332,6 +341,12 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
             @Override
             public boolean mine() {
               return mine;
+            }
+
+            @Override
+            public Optional<String> member() {
+              return member == null || writer.isEmpty() ? Optional.empty()
+                  : Optional.of(writer);
             }
           });
         }

@@ -492,11 +492,34 @@ public final class Ledger implements AutoCloseable {
    */
   public void reshard(Predicate<String> owns,
       Consumer<List<StoredEvent>> replay) {
+    reshard(owns, replay, List.of());
+  }
+
+  /**
+   * As {@link #reshard(java.util.function.Predicate)}, taking the accounts gained from
+   * {@code sources} where one holds them: checkpoints of the members the accounts come from (the
+   * members that left), newest first (docs/CLUSTER.md, "Moves in the projection", rule 7). Each
+   * is checked as a start of {@link #openShard} is (the event at its position is the one it was
+   * taken after, it decodes to that position); the first that holds restores, beside the live
+   * projection, the gained accounts it holds in full (the rest of it is dropped), and only their
+   * events after its position are read. Accounts created after it are read from there too. The
+   * gained accounts no source holds (none holds, a source is damaged, another member's, or the
+   * ledger's tail does not apply to it) are read by account as without sources: a checkpoint is
+   * never trusted over the ledger.
+   */
+  public void reshard(Predicate<String> owns, List<? extends Start> sources) {
+    reshard(owns, page -> {}, sources);
+  }
+
+  private void reshard(Predicate<String> owns, Consumer<List<StoredEvent>> replay,
+      List<? extends Start> sources) {
     Objects.requireNonNull(owns, "owns");
     Objects.requireNonNull(replay, "replay");
+    Objects.requireNonNull(sources, "sources");
     ensureOpen();
     ShardedStore shard = shardedStore();
     synchronized (resharding) {
+      long t0 = System.nanoTime();
       // The accounts held in full and those indexed when the move starts: the move decides by
       // these sets, not by the previous predicate (which may read state that changed since).
       java.util.Set<String> held = new java.util.HashSet<>();
@@ -519,13 +542,20 @@ public final class Ledger implements AutoCloseable {
         unlockAndSignal();
       }
       // Loaded beside the live projection, which keeps answering for the accounts kept.
+      MoveTally tally = new MoveTally();
+      List<Part> parts = new ArrayList<>();
       GovernanceState gained = newState(true);
       try {
         long from = view.head();
         List<String> moving = gains(view.state(), owns, from);
-        load(shard, gained, moving, 0, from, replay);
+        List<String> rest = fromCheckpoints(shard, sources, moving, from, parts, tally, replay);
+        tally.byAccount = rest.size();
+        load(shard, gained, rest, 0, from, replay, tally);
+        long tLock = System.nanoTime();
         writer.lock();
         try {
+          tally.lockWaitNanos = System.nanoTime() - tLock;
+          long tCatch = System.nanoTime();
           settlePipeline();
           if (dirty) {
             rebuild();
@@ -533,15 +563,37 @@ public final class Ledger implements AutoCloseable {
           catchUp();
           GovernanceState live = view.state();
           long head = view.head();
+          tally.catchUpNanos = System.nanoTime() - tCatch;
           List<String> now = gains(live, owns, head);
           if (!new java.util.HashSet<>(now).equals(new java.util.HashSet<>(moving))) {
             // The accounts to gain are not those loaded (a predicate whose answers changed
-            // meanwhile): load them all again, into a fresh state.
+            // meanwhile): load them all again, into a fresh state, by account.
+            parts.clear();
             done(gained);
             gained = newState(true);
-            load(shard, gained, now, 0, head, replay);
+            tally.byAccount = now.size();
+            load(shard, gained, now, 0, head, replay, tally);
           } else {
-            load(shard, gained, now, from, head, replay);
+            List<String> again = new ArrayList<>();
+            for (java.util.Iterator<Part> it = parts.iterator(); it.hasNext(); ) {
+              Part p = it.next();
+              if (!tail(shard, p, Math.max(p.after, from), head, replay, tally)) {
+                it.remove();
+                again.addAll(p.accounts);
+              }
+            }
+            load(shard, gained, rest, from, head, replay, tally);
+            if (!again.isEmpty()) {
+              // A checkpoint's tail that did not apply: those accounts by account, to the head.
+              GovernanceState more = newState(true);
+              try {
+                load(shard, more, again, 0, head, replay, tally);
+              } finally {
+                done(more);
+              }
+              parts.add(new Part(more, again, head, "read by account"));
+              tally.byAccount += again.size();
+            }
           }
           List<String> lost = new ArrayList<>();
           for (String a : live.snapshot(head).accountIds()) {
@@ -549,9 +601,13 @@ public final class Ledger implements AutoCloseable {
               lost.add(a);
             }
           }
+          long tAdopt = System.nanoTime();
           moveSeq++;
           try {
             live.prune(lost);
+            for (Part p : parts) {
+              live.adopt(p.state);
+            }
             live.adopt(gained);
             projected = owns;
             serving = owns;
@@ -560,6 +616,9 @@ public final class Ledger implements AutoCloseable {
           } finally {
             moveSeq++;
           }
+          tally.adoptNanos = System.nanoTime() - tAdopt;
+          tally.gained = now.size();
+          tally.lost = lost.size();
         } finally {
           deliver();
           unlockAndSignal();
@@ -567,7 +626,121 @@ public final class Ledger implements AutoCloseable {
       } finally {
         done(gained);
       }
+      tally.totalNanos = System.nanoTime() - t0;
+      lastMove = tally.summary();
     }
+  }
+
+  /**
+   * Takes from {@code sources}, newest first, the accounts of {@code moving} each holds in full
+   * (and those created after it), each restored into a part of its own brought to
+   * {@code upTo}; returns the accounts left to read by account.
+   */
+  private List<String> fromCheckpoints(ShardedStore shard, List<? extends Start> sources,
+      List<String> moving, long upTo, List<Part> parts, MoveTally tally,
+      Consumer<List<StoredEvent>> replay) {
+    java.util.LinkedHashSet<String> rest = new java.util.LinkedHashSet<>(moving);
+    for (Start s : sources) {
+      if (rest.isEmpty()) {
+        break;
+      }
+      long t = System.nanoTime();
+      GovernanceState cp = resume(s, name -> true, "reading the accounts it holds by account");
+      if (cp == null) {
+        tally.restoreNanos += System.nanoTime() - t;
+        continue;
+      }
+      java.util.Set<String> indexed = new java.util.HashSet<>(
+          cp.snapshot(s.position()).accountIds());
+      List<String> keep = new ArrayList<>();
+      List<String> covered = new ArrayList<>();
+      for (String a : rest) {
+        if (cp.holdsAccount(a)) {
+          keep.add(a);
+          covered.add(a);
+        } else if (!indexed.contains(a)) {
+          // Created after the checkpoint: all its events are after it.
+          covered.add(a);
+        }
+      }
+      if (keep.isEmpty()) {
+        tally.restoreNanos += System.nanoTime() - t;
+        continue;
+      }
+      cp.retain(keep);
+      tally.restoreNanos += System.nanoTime() - t;
+      Part p = new Part(cp, covered, s.position(), s.describe());
+      if (!tail(shard, p, s.position(), upTo, replay, tally)) {
+        continue;
+      }
+      rest.removeAll(covered);
+      parts.add(p);
+      tally.sources.add(s.describe() + " (" + keep.size() + " accounts)");
+    }
+    return new ArrayList<>(rest);
+  }
+
+  /**
+   * Reads into {@code p} its accounts' events after {@code after} up to {@code upTo}; false
+   * (with a warning) when the ledger's tail does not apply to the checkpoint it was restored from.
+   */
+  private boolean tail(ShardedStore shard, Part p, long after, long upTo,
+      Consumer<List<StoredEvent>> replay, MoveTally tally) {
+    try {
+      load(shard, p.state, p.accounts, after, upTo, replay, tally);
+      return true;
+    } catch (StoreException e) {
+      if (StoreException.UNAVAILABLE.equals(e.code())) {
+        throw e;
+      }
+      LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + p.source
+          + " for a move: the ledger's tail does not apply to it (" + e.getMessage()
+          + "); reading the accounts it holds by account");
+      return false;
+    }
+  }
+
+  /** Accounts gained from one checkpoint: the state holding them alone, from its position. */
+  private record Part(GovernanceState state, List<String> accounts, long after, String source) {}
+
+  /** What a move did and where its time went (docs/CLUSTER.md, "Moves in the projection"). */
+  private static final class MoveTally {
+    int gained;
+    int lost;
+    int byAccount;
+    long events;
+    long readNanos;
+    long applyNanos;
+    long restoreNanos;
+    long lockWaitNanos;
+    long catchUpNanos;
+    long adoptNanos;
+    long totalNanos;
+    final List<String> sources = new ArrayList<>();
+
+    String summary() {
+      return "gained " + gained + " (" + (gained - byAccount) + " from checkpoints"
+          + (sources.isEmpty() ? "" : " " + sources) + ", " + byAccount + " read by account), lost "
+          + lost + "; restore " + ms(restoreNanos) + " ms, read " + ms(readNanos) + " ms, apply "
+          + ms(applyNanos) + " ms (" + events + " events), catch-up " + ms(catchUpNanos)
+          + " ms, lock wait " + ms(lockWaitNanos) + " ms, prune+adopt " + ms(adoptNanos)
+          + " ms, total " + ms(totalNanos) + " ms";
+    }
+
+    private static long ms(long nanos) {
+      return nanos / 1_000_000;
+    }
+  }
+
+  private volatile String lastMove;
+
+  /**
+   * What the last {@link #reshard} did: accounts gained (from checkpoints, by account) and
+   * lost, milliseconds restoring checkpoints, reading, applying, adopting, events read; empty
+   * before the first.
+   */
+  public Optional<String> lastMove() {
+    return Optional.ofNullable(lastMove);
   }
 
   /**
@@ -717,11 +890,31 @@ public final class Ledger implements AutoCloseable {
    */
   private void load(ShardedStore shard, GovernanceState s, List<String> accounts, long after,
       long upTo, Consumer<List<StoredEvent>> shown) {
+    load(shard, s, accounts, after, upTo, shown, null);
+  }
+
+  private void load(ShardedStore shard, GovernanceState s, List<String> accounts, long after,
+      long upTo, Consumer<List<StoredEvent>> shown, MoveTally tally) {
     if (accounts.isEmpty() || after >= upTo) {
       return;
     }
     WindowRead read = (from, until) -> shard.readAccounts(from, until, accounts);
-    windows(after, upTo, read, read, e -> applyStored(s, e), shown);
+    if (tally == null) {
+      windows(after, upTo, read, read, e -> applyStored(s, e), shown);
+      return;
+    }
+    // Timed: the reads waited for (the first window, then each read ahead not ready yet), the
+    // events applied.
+    WindowRead first = (from, until) -> {
+      long t = System.nanoTime();
+      List<StoredEvent> page = read.read(from, until);
+      tally.readNanos += System.nanoTime() - t;
+      return page;
+    };
+    windows(after, upTo, first, read, e -> applyStored(s, e), page -> {
+      tally.events += page.size();
+      shown.accept(page);
+    }, tally);
   }
 
   /**
@@ -732,6 +925,12 @@ public final class Ledger implements AutoCloseable {
    */
   private static void windows(long after, long upTo, WindowRead first,
       WindowRead ahead, Consumer<StoredEvent> apply, Consumer<List<StoredEvent>> shown) {
+    windows(after, upTo, first, ahead, apply, shown, null);
+  }
+
+  private static void windows(long after, long upTo, WindowRead first,
+      WindowRead ahead, Consumer<StoredEvent> apply, Consumer<List<StoredEvent>> shown,
+      MoveTally tally) {
     long to = Math.min(upTo, after + PAGE);
     List<StoredEvent> page = first.read(after, to);
     while (true) {
@@ -742,9 +941,13 @@ public final class Ledger implements AutoCloseable {
         to = until;
         next = CompletableFuture.supplyAsync(() -> ahead.read(from, until), READER);
       }
+      long t = System.nanoTime();
       try {
         for (StoredEvent e : page) {
           apply.accept(e);
+        }
+        if (tally != null) {
+          tally.applyNanos += System.nanoTime() - t;
         }
         if (!page.isEmpty()) {
           shown.accept(page);
@@ -758,8 +961,12 @@ public final class Ledger implements AutoCloseable {
       if (next == null) {
         return;
       }
+      t = System.nanoTime();
       try {
         page = next.join();
+        if (tally != null) {
+          tally.readNanos += System.nanoTime() - t;
+        }
       } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException cause) {
           throw cause;
@@ -1627,6 +1834,11 @@ public final class Ledger implements AutoCloseable {
 
   /** The start's projection if it holds against the store, else null (with a warning). */
   private GovernanceState resume(Start s, java.util.function.Predicate<String> known) {
+    return resume(s, known, "replaying the ledger instead");
+  }
+
+  private GovernanceState resume(Start s, java.util.function.Predicate<String> known,
+      String instead) {
     String problem;
     try {
       List<StoredEvent> at = s.position() < 1 ? List.of() : store.read(s.position() - 1, 1);
@@ -1656,7 +1868,7 @@ public final class Ledger implements AutoCloseable {
       problem = e.getMessage();
     }
     LOG.log(System.Logger.Level.WARNING, "ignoring projection checkpoint " + s.describe()
-        + ": " + problem + "; replaying the ledger instead");
+        + ": " + problem + "; " + instead);
     return null;
   }
 

@@ -241,6 +241,41 @@ public final class GovernanceState {
   }
 
   /**
+   * Drops every account but {@code keep}, index included: their users, groups, settings,
+   * meetings, content, data-rights entries and index by account. The state is then a projection
+   * of {@code keep} alone at this head, as one built from their events only is, which
+   * {@link #adopt} takes (a member gaining accounts from a departed member's checkpoint,
+   * docs/CLUSTER.md, "Moves in the projection"). The head and the clock stay. Single writer.
+   */
+  public void retain(java.util.Collection<String> keep) {
+    java.util.Set<String> kept = new java.util.HashSet<>(keep);
+    java.util.Set<String> gone = new java.util.HashSet<>();
+    for (java.util.Iterator<Account> it = accounts.values().iterator(); it.hasNext(); ) {
+      Account old = it.next();
+      if (kept.contains(old.id)) {
+        continue;
+      }
+      gone.add(old.id);
+      Meeting[] ms = old.meetings;
+      for (int i = 0; i < old.meetingCount; i++) {
+        meetings.remove(ms[i].id());
+      }
+      it.remove();
+    }
+    if (gone.isEmpty()) {
+      return;
+    }
+    for (String content : contents.merge(gone::contains, null)) {
+      rights.deleted.remove(content);
+    }
+    rights.valued.keySet().removeIf(k -> gone.contains(k.split("\0", -1)[1]));
+    rights.valuedAccounts.removeAll(gone);
+    rights.removed.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
+    rights.holds.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
+    rights.holdsOf.keySet().removeAll(gone);
+  }
+
+  /**
    * Takes over in full the accounts {@code from} holds: {@code from} is a projection of those
    * accounts alone (built from their events only, up to this head), and this one holds only
    * their replicated index (a cluster member gaining accounts, docs/CLUSTER.md, "Moves in the

@@ -481,7 +481,18 @@ public final class ClusterNode implements ClusterView, Routing {
       view = target;
       // A failure leaves the move in progress: the accounts gained stay unanswered, and the next
       // tick redoes it.
-      shard.reshard(a -> id.equals(target.ownerId(a)));
+      // The accounts gained come from the members that left (rendezvous hashing moves a live
+      // member's accounts only to a newcomer): their checkpoints may hold them.
+      java.util.Set<String> departed = new java.util.HashSet<>();
+      if (target.before() != null) {
+        for (Members.Member m : target.before().owners()) {
+          departed.add(m.id());
+        }
+        for (Members.Member m : target.owners()) {
+          departed.remove(m.id());
+        }
+      }
+      shard.reshard(a -> id.equals(target.ownerId(a)), departed);
       if (!main.refresh()) {
         throw new IllegalStateException("the ledger store is unreachable; the accounts gained "
             + "wait until it answers");
@@ -490,7 +501,9 @@ public final class ClusterNode implements ClusterView, Routing {
       lastMoveMillis = (System.nanoTime() - start) / 1_000_000;
       if (cur != null) {
         System.err.println("covenant: member " + id + ": owners now " + target.owners().stream()
-            .map(Members.Member::id).toList() + " (moved in " + lastMoveMillis + " ms)");
+            .map(Members.Member::id).toList() + " (moved in " + lastMoveMillis + " ms"
+            + (departed.isEmpty() ? "" : ", left: " + new java.util.TreeSet<>(departed))
+            + shard.lastMove().map(m -> "; " + m).orElse("") + ")");
       }
       return true;
     } finally {

@@ -215,6 +215,48 @@ public final class MemberCheckpoints {
   }
 
   /**
+   * The checkpoints a move takes the accounts it gains from (docs/CLUSTER.md, "Moves in the
+   * projection", rule 7): those of the members that left ({@code departed}), each member's
+   * newest two, newest first, checked against the shared log as {@link #starts}' are, each only
+   * when the move tries it. No log yet, or none of theirs: no source (the move reads the
+   * accounts by account).
+   */
+  public static Starts departed(ClusterDb db, CheckpointStore store,
+      java.util.Set<String> departed, List<String> warnings) {
+    if (departed.isEmpty()) {
+      return new Starts(List.of(), java.util.Set.of(), Optional.empty());
+    }
+    List<CheckpointStore.Stored> chosen = new ArrayList<>();
+    java.util.Map<String, Integer> taken = new java.util.HashMap<>();
+    try {
+      for (CheckpointStore.Stored s : store.list()) {
+        Optional<String> m = s.member();
+        if (m.isPresent() && departed.contains(m.get())
+            && taken.merge(m.get(), 1, Integer::sum) <= CheckpointStore.KEEP) {
+          chosen.add(s);
+        }
+      }
+    } catch (RuntimeException e) {
+      warnings.add("cannot list member checkpoints: " + e.getMessage());
+      return new Starts(List.of(), java.util.Set.of(), Optional.empty());
+    }
+    if (chosen.isEmpty()) {
+      return new Starts(List.of(), java.util.Set.of(), Optional.empty());
+    }
+    Optional<String> key = PgLogStorage.storedKey(db);
+    if (key.isEmpty()) {
+      return new Starts(List.of(), java.util.Set.of(), Optional.empty());
+    }
+    chosen.sort(java.util.Comparator.comparingLong(CheckpointStore.Stored::position).reversed());
+    TiledLog log = ClusterNode.readOnly(db, key.get());
+    List<Ledger.Start> starts = new ArrayList<>();
+    for (CheckpointStore.Stored s : chosen) {
+      starts.add(checkedWhenTried(s, log, warnings));
+    }
+    return new Starts(starts, java.util.Set.of(), Optional.of(log));
+  }
+
+  /**
    * {@code s} as a start checked against the log only when the open tries it (the frame check
    * reads the whole checkpoint: the older one is read only if the newer fails).
    */

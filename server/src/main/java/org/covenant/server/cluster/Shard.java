@@ -15,6 +15,20 @@ public interface Shard {
   /** Projects the accounts {@code owns} accepts; returns when they are loaded. */
   void reshard(Predicate<String> owns);
 
+  /**
+   * As {@link #reshard(Predicate)}, the accounts gained coming from the members
+   * {@code departed} (those that left since the last move), whose checkpoints may hold them
+   * (docs/CLUSTER.md, "Moves in the projection", rule 7).
+   */
+  default void reshard(Predicate<String> owns, java.util.Set<String> departed) {
+    reshard(owns);
+  }
+
+  /** What the last move did and where its time went, for the member's log line. */
+  default Optional<String> lastMove() {
+    return Optional.empty();
+  }
+
   /** Whether this member's projection of {@code account} is loaded and may answer. */
   boolean ready(String account);
 
