@@ -186,6 +186,36 @@ class ProjectionCheckpointsTest {
         .isGreaterThanOrEqualTo(size).isLessThan(size + 1024);
   }
 
+  /**
+   * A damaged newest checkpoint passes the header checks and fails its restore (the digest is
+   * checked as it is read): the older one is then restored, with one warning, to the same
+   * projection as a full replay.
+   */
+  @Test
+  void aDamagedNewestCheckpointFailsItsRestoreAndTheOlderOneIsUsed(@TempDir Path dir)
+      throws IOException {
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      f.append(400);
+      assertThat(f.checkpoints.writeNow()).contains(400L);
+      f.append(200);
+      assertThat(f.checkpoints.writeNow()).contains(600L);
+      f.append(50);
+    }
+    String full = fullReplayDigest(dir);
+    Path newest = dir.resolve("checkpoints/projection-600.ckpt");
+    byte[] b = Files.readAllBytes(newest);
+    b[b.length - 100] ^= 0x20;
+    Files.write(newest, b);
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      assertThat(f.warnings).singleElement().asString().contains("projection-600.ckpt")
+          .contains("digest mismatch").contains("replayed");
+      assertThat(f.ledger.startedFrom()).hasValueSatisfying(
+          s -> assertThat(s).contains("projection-400.ckpt"));
+      assertThat(f.ledger.head()).isEqualTo(650);
+      assertThat(f.digest()).isEqualTo(full);
+    }
+  }
+
   /** {@code s}, counting the bytes read from it in {@code read}. */
   private static org.covenant.store.CheckpointStore.Stored counting(
       org.covenant.store.CheckpointStore.Stored s, java.util.concurrent.atomic.AtomicLong read) {
