@@ -170,7 +170,7 @@ public final class Json {
   public static Instant instant(String s, String field) {
     // The common shape (uuuu-MM-ddTHH:mm:ss[.f]Z in range) by hand: the formatter was 8 % of a
     // `ledger import`'s reading thread. Anything else, errors included, goes the general way.
-    Instant at = EventJson.instant(s);
+    Instant at = InstantText.parse(s);
     if (at != null) {
       return at;
     }

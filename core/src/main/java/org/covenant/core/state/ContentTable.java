@@ -8,11 +8,12 @@ import org.covenant.core.state.Entities.Meeting;
 /**
  * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
  * {@code content.created}): each item gets a dense index, and its capture time and its position
- * with the category in the top byte (two longs), its owner, meeting, author and other
- * contributors (four references) sit at that index, and its id as UTF-8 bytes in one shared
- * byte array (no {@code String} per item: about 40 bytes saved on a short id). An
- * open-addressing table (at most half full) maps ids to indexes. About 45 bytes per item plus
- * the id's bytes, against some 250 for a record with optionals, an instant and a list.
+ * with the category in the top byte (two longs), its meeting (or its owner when it has none:
+ * an item's owner is its meeting's account), author and other contributors (three references)
+ * sit at that index, and its id as UTF-8 bytes in one shared byte array (no {@code String} per
+ * item: about 40 bytes saved on a short id). An open-addressing table (at most two thirds full)
+ * maps ids to indexes. About 35 bytes per item plus the id's bytes, against some 250 for a
+ * record with optionals, an instant and a list.
  *
  * <p>Owner, meeting and author are the projection's own canonical objects (the account id
  * string, the {@link Meeting}, the user or participant id string), so an item adds no strings.
@@ -25,8 +26,12 @@ import org.covenant.core.state.Entities.Meeting;
 final class ContentTable {
   /** Longs per item in {@code stamps}: capture time, position with the category on top. */
   private static final int LONGS = 2;
-  /** References per item in {@code refs}: account, meeting, author, other contributors. */
-  private static final int REFS = 4;
+  /**
+   * References per item in {@code refs}: its meeting, or its account when it has none (issue
+   * 15: an item's account is its meeting's, §3, so one reference holds both); its author; its
+   * other contributors.
+   */
+  private static final int REFS = 3;
   private static final int CATEGORY_SHIFT = 56;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
 
@@ -38,8 +43,14 @@ final class ContentTable {
     /** End (exclusive) of item i's id in {@link #idBytes}; it starts where item i - 1's ends. */
     final int[] idEnd;
     final byte[] idBytes;
-    /** index + 1 per slot; 0 is empty. Length a power of two, at least twice the capacity. */
+    /**
+     * index + 1 per slot; 0 is empty. At most two thirds full at capacity, of any length (a
+     * hash is mapped to a slot by multiplication, not a mask: issue 15, a power of two at least
+     * twice the capacity took 2 to 4 slots, 8 to 16 bytes, per item).
+     */
     final int[] slots;
+    /** Whether slot entries carry a tag of the hash (the capacity leaves room for it). */
+    final boolean tagged;
     volatile int count;
 
     Columns(int capacity, int idBytes) {
@@ -48,7 +59,8 @@ final class ContentTable {
       refs = new Object[capacity * REFS];
       idEnd = new int[capacity];
       this.idBytes = new byte[idBytes];
-      slots = new int[Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) * 2];
+      slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
+      tagged = capacity < TAG_MASK;
     }
 
     private Columns(Columns c, byte[] idBytes) {
@@ -57,6 +69,7 @@ final class ContentTable {
       refs = c.refs;
       idEnd = c.idEnd;
       slots = c.slots;
+      tagged = c.tagged;
       this.idBytes = idBytes;
       count = c.count;
     }
@@ -122,28 +135,55 @@ final class ContentTable {
       System.arraycopy(refs, 0, c.refs, 0, n * REFS);
       System.arraycopy(idEnd, 0, c.idEnd, 0, n);
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
-      int mask = c.slots.length - 1;
-      for (int i = 0; i < n; i++) {
-        int s = spread(c.hash(i)) & mask;
-        while (c.slots[s] != 0) {
-          s = (s + 1) & mask;
-        }
-        c.slots[s] = i + 1;
-      }
+      c.index(n);
       c.count = n;
       return c;
     }
 
+    /** Indexes items 0 to n - 1 in the empty slot table. */
+    void index(int n) {
+      int[] t = slots;
+      for (int i = 0; i < n; i++) {
+        int h = hash(i);
+        int s = slot(h, t.length);
+        while (t[s] != 0) {
+          s = s + 1 == t.length ? 0 : s + 1;
+        }
+        t[s] = entry(i, h);
+      }
+    }
+
+    /**
+     * The slot entry of item i whose id hashes to h: i + 1, with six bits of the hash above
+     * {@link #TAG_SHIFT} while the capacity leaves room for them, so that a probe compares the
+     * id of an item only when those bits match (issue 15: at a load of up to two thirds a probe
+     * passes more items, and each id compared is a cache miss on a large table).
+     */
+    int entry(int i, int h) {
+      return tagged ? (i + 1) | tag(h) : i + 1;
+    }
+
+    /** The item index + 1 of entry v. */
+    int index1(int v) {
+      return tagged ? v & TAG_MASK : v;
+    }
+
+    /** Whether entry v may be the item whose id hashes to h (its tag matches). */
+    boolean tagMatches(int v, int h) {
+      return !tagged || (v & ~TAG_MASK) == tag(h);
+    }
+
     /** The slot holding {@code id}, or the empty slot where it would go. */
     int free(String id) {
-      int mask = slots.length - 1;
-      int i = spread(id.hashCode()) & mask;
+      int[] t = slots;
+      int h = id.hashCode();
+      int i = slot(h, t.length);
       while (true) {
-        int s = slots[i];
-        if (s == 0 || is(s - 1, id)) {
+        int s = t[i];
+        if (s == 0 || (tagMatches(s, h) && is(index1(s) - 1, id))) {
           return i;
         }
-        i = (i + 1) & mask;
+        i = i + 1 == t.length ? 0 : i + 1;
       }
     }
   }
@@ -152,6 +192,37 @@ final class ContentTable {
 
   private static int spread(int h) {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
+  }
+
+  /** Slot entries keep the item index + 1 below this bit and a tag of the hash from it up. */
+  private static final int TAG_SHIFT = 25;
+  private static final int TAG_MASK = (1 << TAG_SHIFT) - 1;
+
+  /** Six low bits of the id's hash (the home slot takes the spread hash's high bits). */
+  private static int tag(int h) {
+    return (h & 0x3f) << TAG_SHIFT;
+  }
+
+  /** The home slot of hash h in a table of n slots (the spread hash's high bits, scaled). */
+  private static int slot(int h, int n) {
+    return (int) (((spread(h) & 0xffffffffL) * n) >>> 32);
+  }
+
+  /**
+   * What an item's first reference holds: its meeting, whose account is the item's (§3: an item
+   * in a meeting belongs to the meeting's account), or its account when it has none.
+   *
+   * @throws IllegalArgumentException when the meeting is another account's
+   */
+  private static Object owner(String account, Meeting meeting) {
+    if (meeting == null) {
+      return account;
+    }
+    if (!meeting.account.equals(account)) {
+      throw new IllegalArgumentException("content of account `" + account + "` in meeting `"
+          + meeting.id() + "` of account `" + meeting.account + "`");
+    }
+    return meeting;
   }
 
   /** Number of items. */
@@ -182,17 +253,16 @@ final class ContentTable {
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.idEnd[n] = from + bytes.length;
     int r = n * REFS;
-    c.refs[r] = account;
-    c.refs[r + 1] = meeting;
-    c.refs[r + 2] = author;
+    c.refs[r] = owner(account, meeting);
+    c.refs[r + 1] = author;
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
-      c.refs[r + 3] = contributors.subList(1, contributors.size()).toArray(String[]::new);
+      c.refs[r + 2] = contributors.subList(1, contributors.size()).toArray(String[]::new);
     }
     int l = n * LONGS;
     c.stamps[l] = at;
     c.stamps[l + 1] = pos | ((long) category << CATEGORY_SHIFT);
-    c.slots[c.free(id)] = n + 1;
+    c.slots[c.free(id)] = c.entry(n, id.hashCode());
     c.count = n + 1;
   }
 
@@ -315,20 +385,34 @@ final class ContentTable {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
-      c.refs[i * REFS] = account;
+      Object o = c.refs[i * REFS];
+      if (o instanceof Meeting m) {
+        ContentTable.owner(account, m); // throws when the meeting is another account's
+      } else {
+        c.refs[i * REFS] = account;
+      }
     }
 
     void meeting(int i, Meeting m) {
-      c.refs[i * REFS + 1] = m;
+      if (m == null) {
+        return;
+      }
+      Object o = c.refs[i * REFS];
+      if (o instanceof String account) {
+        ContentTable.owner(account, m); // throws when the meeting is another account's
+      } else if (o instanceof Meeting other && other != m) {
+        throw new IllegalArgumentException("content item " + i + " has two meetings");
+      }
+      c.refs[i * REFS] = m;
     }
 
     void author(int i, String author) {
-      c.refs[i * REFS + 2] = author;
+      c.refs[i * REFS + 1] = author;
     }
 
     /** Item i's contributors after the owner, or null for none. */
     void others(int i, String[] others) {
-      c.refs[i * REFS + 3] = others;
+      c.refs[i * REFS + 2] = others;
     }
 
     void at(int i, long at) {
@@ -350,17 +434,12 @@ final class ContentTable {
       if ((n == 0 ? 0 : c.idEnd[n - 1]) != bytes) {
         throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
       }
-      int mask = c.slots.length - 1;
       for (int i = 0; i < n; i++) {
         if (c.refs[i * REFS] == null) {
           throw new IllegalArgumentException("content item " + i + " has no owner");
         }
-        int s = spread(c.hash(i)) & mask;
-        while (c.slots[s] != 0) {
-          s = (s + 1) & mask;
-        }
-        c.slots[s] = i + 1;
       }
+      c.index(n);
       c.count = n;
       columns = c;
     }
@@ -387,17 +466,21 @@ final class ContentTable {
     /** The index of the item, or -1. */
     int find(String id) {
       int n = c.count;
-      int mask = c.slots.length - 1;
-      int i = spread(id.hashCode()) & mask;
+      int[] t = c.slots;
+      int h = id.hashCode();
+      int i = slot(h, t.length);
       while (true) {
-        int s = c.slots[i];
+        int s = t[i];
         if (s == 0) {
           return -1;
         }
-        if (s <= n && c.is(s - 1, id)) {
-          return s - 1;
+        if (c.tagMatches(s, h)) {
+          int k = c.index1(s);
+          if (k <= n && c.is(k - 1, id)) {
+            return k - 1;
+          }
         }
-        i = (i + 1) & mask;
+        i = i + 1 == t.length ? 0 : i + 1;
       }
     }
 
@@ -426,19 +509,20 @@ final class ContentTable {
     }
 
     String account(int i) {
-      return (String) c.refs[i * REFS];
+      Object o = c.refs[i * REFS];
+      return o instanceof Meeting m ? m.account : (String) o;
     }
 
     Meeting meeting(int i) {
-      return (Meeting) c.refs[i * REFS + 1];
+      return c.refs[i * REFS] instanceof Meeting m ? m : null;
     }
 
     String author(int i) {
-      return (String) c.refs[i * REFS + 2];
+      return (String) c.refs[i * REFS + 1];
     }
 
     String[] others(int i) {
-      return (String[]) c.refs[i * REFS + 3];
+      return (String[]) c.refs[i * REFS + 2];
     }
 
     long at(int i) {

@@ -29,52 +29,119 @@ final class EndedParticipants {
   private static final long SECOND = 1_000_000_000L;
   private static final long MILLI = 1_000_000L;
 
-  /**
-   * Participant ids, in the live map's iteration order (the first {@link #count}), then the
-   * organisation values (null: none named): one array, not two.
-   */
-  private final String[] strings;
-  /**
-   * Per participant i, in order, its section of {@link #data}: its length in bytes (a varint; a
+  /*
+   * The packed form is one slice of a MeetingArena (issue 15: no byte array, string array or
+   * object of its own per ended meeting; the instance is a view made when a reader asks, kept
+   * only for meetings of more than SCAN participants): the length of the meeting's own prefix
+   * as a varint and the prefix (its id and feature log, Entities.Meeting; none: length 0),
+   * then a varint count of participants, a
+   * varint count of strings, baseAt as eight bytes, basePos as a varint, the data's length as a
+   * varint, then per string its number in the arena plus one (0: null) as four bytes, the
+   * participant ids in the live map's iteration order (the first count), then the organisation
+   * values (null: none named); then the data.
+   *
+   * The data: per participant i, in order, its section: its length in bytes (a varint; a
    * reader skips to participant i over the sections before it), then four varints (counts of
    * presence, organisation and acknowledgement entries, and the index of its first organisation
-   * value among the organisation values), then the entries. A presence or
-   * organisation entry is its time and its position as gaps from the entry before it in its
-   * list (the first from {@link #baseAt}/{@link #basePos}), the presence value in the position
-   * gap's low bit; an acknowledgement entry is its time and position as gaps from the base, the
-   * notice ordinal in the position gap's low six bits. Times are {@link #time} encoded.
+   * value among the organisation values), then the entries. A presence or organisation entry is
+   * its time and its position as gaps from the entry before it in its list (the first from
+   * baseAt/basePos), the presence value in the position gap's low bit; an acknowledgement entry
+   * is its time and position as gaps from the base, the notice ordinal in the position gap's
+   * low six bits. Times are time() encoded.
    */
+  private final MeetingArena arena;
+  private final long address;
+  private final byte[] buf;
+  /** Where the meeting's prefix starts in {@link #buf}, and its length. */
+  private final int prefixAt;
+  private final int prefixLength;
   private final int count;
+  private final int stringCount;
+  /** Where the string numbers start in {@link #buf}. */
+  private final int refsAt;
+  /** Where the data starts and ends in {@link #buf}. */
+  private final int dataAt;
+  private final int dataEnd;
   /**
-   * Where each section's body starts (after its length), only for meetings of more than
-   * {@link #SCAN} participants; null for the others, which find a section by skipping the ones
-   * before it (issue 15: an int array per ended meeting, about 30 bytes, is most of what the
-   * offsets cost, and the walk over a handful of lengths is cheaper than the cache miss).
+   * Where each section's body starts (after its length) in {@link #buf}, only for meetings of
+   * more than {@link #SCAN} participants; null for the others, which find a section by skipping
+   * the ones before it.
    */
   private final int[] start;
   /** Up to this many participants, no offsets and no index: a linear walk. */
   private static final int SCAN = 8;
-  private final byte[] data;
   /** The earliest time and position of every entry: the gaps' origin. */
   private final long baseAt;
   private final long basePos;
   /** Open-addressing index + 1 of ids by hash, for meetings with many participants; or null. */
   private final int[] slots;
 
-  private EndedParticipants(String[] strings, int count, byte[] data, long baseAt,
-      long basePos) {
-    this.strings = strings;
-    this.count = count;
-    this.data = data;
-    this.baseAt = baseAt;
-    this.basePos = basePos;
+  /** The view of the slice at {@code address} (checked when it was written). */
+  private EndedParticipants(MeetingArena arena, long address) {
+    this.arena = arena;
+    this.address = address;
+    byte[] b = arena.chunk(address);
+    this.buf = b;
+    int at = MeetingArena.offset(address);
+    long v = 0;
+    int shift = 0;
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    prefixAt = at;
+    prefixLength = (int) v;
+    at += prefixLength;
+    // count
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    count = (int) v;
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    stringCount = (int) v;
+    long t = 0;
+    for (int k = 0; k < 8; k++) {
+      t = t << 8 | (b[at++] & 0xff);
+    }
+    baseAt = t;
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    basePos = (v >>> 1) ^ -(v & 1);
+    for (shift = 0, v = 0; ; shift += 7) {
+      byte x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        break;
+      }
+    }
+    refsAt = at;
+    dataAt = at + 4 * stringCount;
+    dataEnd = dataAt + (int) v;
     int n = count;
-    start = n > SCAN ? offsets(data, n) : null;
+    start = n > SCAN ? offsets(b, dataAt, dataEnd, n) : null;
     if (n > SCAN) {
       slots = new int[Integer.highestOneBit(n) * 4];
       int mask = slots.length - 1;
       for (int i = 0; i < n; i++) {
-        int s = spread(strings[i].hashCode()) & mask;
+        int s = spread(string(i).hashCode()) & mask;
         while (slots[s] != 0) {
           s = (s + 1) & mask;
         }
@@ -85,19 +152,119 @@ final class EndedParticipants {
     }
   }
 
+  /** The participants packed at {@code address} of {@code arena} (a meeting's accessor). */
+  static EndedParticipants at(MeetingArena arena, long address) {
+    return new EndedParticipants(arena, address);
+  }
+
+  /** Where the packed form is in its arena. */
+  long address() {
+    return address;
+  }
+
+  MeetingArena arena() {
+    return arena;
+  }
+
+  /** The bytes holding the slice (with {@link #prefixAt}: the meeting's prefix). Shared. */
+  byte[] buf() {
+    return buf;
+  }
+
+  int prefixAt() {
+    return prefixAt;
+  }
+
+  int prefixLength() {
+    return prefixLength;
+  }
+
+  private byte[] prefix() {
+    return Arrays.copyOfRange(buf, prefixAt, prefixAt + prefixLength);
+  }
+
+  /** Whether this view is worth keeping (its offsets and index cost a walk to build). */
+  boolean indexed() {
+    return start != null;
+  }
+
+  /** The slice's length in bytes. */
+  int sliceLength() {
+    return dataEnd - MeetingArena.offset(address);
+  }
+
+  /** String number k of this meeting (ids, then organisation values); null for none. */
+  private String string(int k) {
+    int ref = ref(k);
+    return ref == 0 ? null : arena.string(ref - 1);
+  }
+
+  private int ref(int k) {
+    int at = refsAt + 4 * k;
+    byte[] b = buf;
+    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8
+        | (b[at + 3] & 0xff);
+  }
+
   /**
-   * The body offset of each of the n sections of {@code data}.
+   * The packed form in the arena, its strings interned.
+   *
+   * @throws IllegalArgumentException when the sections do not add up to the data
+   */
+  private static EndedParticipants pack(MeetingArena arena, byte[] prefix, String[] strings,
+      int n, byte[] data, int dataLength, long baseAt, long basePos) {
+    offsets(data, 0, dataLength, n);
+    int[] refs = new int[strings.length];
+    for (int k = 0; k < strings.length; k++) {
+      refs[k] = strings[k] == null ? 0 : arena.intern(strings[k]) + 1;
+    }
+    return packRefs(arena, prefix, refs, n, data, dataLength, baseAt, basePos);
+  }
+
+  /** As above, the data checked and the strings interned: their numbers + 1 (0: null). */
+  private static EndedParticipants packRefs(MeetingArena arena, byte[] prefix, int[] refs,
+      int n, byte[] data, int dataLength, long baseAt, long basePos) {
+    int stringCount = refs.length;
+    long zig = (basePos << 1) ^ (basePos >> 63);
+    int head = MeetingArena.varintLength(prefix.length) + prefix.length
+        + MeetingArena.varintLength(n) + MeetingArena.varintLength(stringCount) + 8
+        + MeetingArena.varintLength(zig) + MeetingArena.varintLength(dataLength);
+    long a = arena.reserve(head + 4 * stringCount + dataLength);
+    byte[] b = arena.chunk(a);
+    int at = MeetingArena.offset(a);
+    at = MeetingArena.putVarint(b, at, prefix.length);
+    System.arraycopy(prefix, 0, b, at, prefix.length);
+    at += prefix.length;
+    at = MeetingArena.putVarint(b, at, n);
+    at = MeetingArena.putVarint(b, at, stringCount);
+    for (int k = 7; k >= 0; k--) {
+      b[at++] = (byte) (baseAt >>> (8 * k));
+    }
+    at = MeetingArena.putVarint(b, at, zig);
+    at = MeetingArena.putVarint(b, at, dataLength);
+    for (int r : refs) {
+      b[at++] = (byte) (r >>> 24);
+      b[at++] = (byte) (r >>> 16);
+      b[at++] = (byte) (r >>> 8);
+      b[at++] = (byte) r;
+    }
+    System.arraycopy(data, 0, b, at, dataLength);
+    return new EndedParticipants(arena, a);
+  }
+
+  /**
+   * The body offset of each of the n sections of {@code data} from {@code from} to {@code to}.
    *
    * @throws IllegalArgumentException when a section runs past the end or bytes are left over
    */
-  private static int[] offsets(byte[] data, int n) {
+  private static int[] offsets(byte[] data, int from, int to, int n) {
     int[] out = new int[n];
-    int at = 0;
+    int at = from;
     for (int i = 0; i < n; i++) {
       long len = 0;
       int shift = 0;
       while (true) {
-        if (at >= data.length || shift > 28) {
+        if (at >= to || shift > 28) {
           throw new IllegalArgumentException("participant " + i + "'s section length is cut off");
         }
         byte x = data[at++];
@@ -107,25 +274,26 @@ final class EndedParticipants {
         }
         shift += 7;
       }
-      if (len < 1 || len > data.length - at) {
+      if (len < 1 || len > to - at) {
         throw new IllegalArgumentException("participant " + i + "'s section of " + len
             + " bytes runs past the end");
       }
       out[i] = at;
       at += (int) len;
     }
-    if (at != data.length) {
-      throw new IllegalArgumentException((data.length - at) + " bytes after the last section");
+    if (at != to) {
+      throw new IllegalArgumentException((to - at) + " bytes after the last section");
     }
     return out;
   }
 
-  /** Where participant i's section body starts. */
+  /** Where participant i's section body starts in {@link #buf}. */
   private int section(int i) {
     if (start != null) {
       return start[i];
     }
-    int at = 0;
+    byte[] data = buf;
+    int at = dataAt;
     for (int k = 0; ; k++) {
       int len = 0;
       int shift = 0;
@@ -171,6 +339,15 @@ final class EndedParticipants {
     return gap << shift | low;
   }
 
+  /** A time gap (≥ 0) as {@link #time} codes it (the meetings' packed feature logs). */
+  static long timeCode(long gap) {
+    return time(gap);
+  }
+
+  static long untimeCode(long v) {
+    return untime(v);
+  }
+
   private static long untime(long v) {
     long g = v >>> 2;
     int kind = (int) (v & 3);
@@ -213,6 +390,7 @@ final class EndedParticipants {
     long next() {
       long v = 0;
       int shift = 0;
+      byte[] data = buf;
       while (true) {
         byte x = data[at++];
         v |= (long) (x & 0x7f) << shift;
@@ -228,7 +406,15 @@ final class EndedParticipants {
    * The participants of a live map, in its iteration order; null when a gap between two stamps
    * does not fit (some 70 years within one meeting): the meeting then keeps its live map.
    */
-  static EndedParticipants of(ConcurrentHashMap<String, Participant> live) {
+  static EndedParticipants of(MeetingArena arena, ConcurrentHashMap<String, Participant> live) {
+    return of(arena, NO_PREFIX, live);
+  }
+
+  private static final byte[] NO_PREFIX = new byte[0];
+
+  /** As above, the meeting's {@code prefix} (its id and feature log) in the same slice. */
+  static EndedParticipants of(MeetingArena arena, byte[] prefix,
+      ConcurrentHashMap<String, Participant> live) {
     int n = 0;
     Participant[] ps = new Participant[live.size()];
     for (Map.Entry<String, Participant> e : live.entrySet()) {
@@ -237,18 +423,19 @@ final class EndedParticipants {
       }
       ps[n++] = e.getValue();
     }
-    return of(Arrays.copyOf(ps, n));
+    return of(arena, prefix, Arrays.copyOf(ps, n));
   }
 
-  private static EndedParticipants of(Participant[] ps) {
+  private static EndedParticipants of(MeetingArena arena, byte[] prefix, Participant[] ps) {
     try {
-      return encode(ps);
+      return encode(arena, prefix, ps);
     } catch (ArithmeticException e) {
       return null;
     }
   }
 
-  private static EndedParticipants encode(Participant[] ps) {
+  private static EndedParticipants encode(MeetingArena arena, byte[] prefix,
+      Participant[] ps) {
     int n = ps.length;
     History.Entry<?>[][] present = new History.Entry<?>[n][];
     History.Entry<?>[][] organisation = new History.Entry<?>[n][];
@@ -320,7 +507,7 @@ final class EndedParticipants {
       all.put(w.n);
       all.append(w.b, w.n);
     }
-    return new EndedParticipants(strings, n, Arrays.copyOf(all.b, all.n), baseAt, basePos);
+    return pack(arena, prefix, strings, n, all.b, all.n, baseAt, basePos);
   }
 
   /**
@@ -329,8 +516,14 @@ final class EndedParticipants {
    *
    * @throws IllegalArgumentException when an offset is out of range or an id is missing
    */
-  static EndedParticipants restore(String[] strings, int n, byte[] data, long baseAt,
-      long basePos) {
+  static EndedParticipants restore(MeetingArena arena, String[] strings, int n, byte[] data,
+      long baseAt, long basePos) {
+    return restore(arena, NO_PREFIX, strings, n, data, baseAt, basePos);
+  }
+
+  /** As above, the meeting's {@code prefix} (its id and feature log) in the same slice. */
+  static EndedParticipants restore(MeetingArena arena, byte[] prefix, String[] strings, int n,
+      byte[] data, long baseAt, long basePos) {
     if (n < 0 || strings.length < n) {
       throw new IllegalArgumentException(n + " participants and " + strings.length
           + " strings");
@@ -340,8 +533,30 @@ final class EndedParticipants {
         throw new IllegalArgumentException("participant " + i + " has no id");
       }
     }
-    offsets(data, n); // throws when the sections do not add up
-    return new EndedParticipants(strings, n, data, baseAt, basePos);
+    return pack(arena, prefix, strings, n, data, data.length, baseAt, basePos);
+  }
+
+  /**
+   * As above, the strings already interned in {@code arena} (a checkpoint's restore interns
+   * each string of its table once): their numbers + 1, 0 for null.
+   */
+  static EndedParticipants restoreRefs(MeetingArena arena, byte[] prefix, int[] refs, int n,
+      byte[] data, long baseAt, long basePos) {
+    if (n < 0 || refs.length < n) {
+      throw new IllegalArgumentException(n + " participants and " + refs.length + " strings");
+    }
+    for (int i = 0; i < n; i++) {
+      if (refs[i] <= 0 || refs[i] > arena.strings()) {
+        throw new IllegalArgumentException("participant " + i + " has no id");
+      }
+    }
+    for (int r : refs) {
+      if (r < 0 || r > arena.strings()) {
+        throw new IllegalArgumentException("string number " + r + " out of range");
+      }
+    }
+    offsets(data, 0, data.length, n); // throws when the sections do not add up
+    return packRefs(arena, prefix, refs, n, data, data.length, baseAt, basePos);
   }
 
   /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */
@@ -349,9 +564,13 @@ final class EndedParticipants {
     void accept(String[] strings, int count, byte[] data, long baseAt, long basePos);
   }
 
-  /** Hands the packed form to {@code out}. */
+  /** Hands the packed form to {@code out} (copies: the strings are made anew). */
   void writeTo(Packed out) {
-    out.accept(strings, count, data, baseAt, basePos);
+    String[] strings = new String[stringCount];
+    for (int k = 0; k < strings.length; k++) {
+      strings[k] = string(k);
+    }
+    out.accept(strings, count, Arrays.copyOfRange(buf, dataAt, dataEnd), baseAt, basePos);
   }
 
   /** The latest position of any entry (0 with none): whether a checkpoint may copy it whole. */
@@ -388,7 +607,7 @@ final class EndedParticipants {
    * a projection that stopped at p holds, byte for byte, for a meeting that ended by p (every
    * participant joined before the end, so none is left empty). Null when it does not fit.
    */
-  EndedParticipants upTo(long p) {
+  EndedParticipants upTo(MeetingArena arena, long p) {
     Participant[] all = thawAll();
     Participant[] cut = new Participant[all.length];
     for (int i = 0; i < all.length; i++) {
@@ -413,7 +632,7 @@ final class EndedParticipants {
       }
       cut[i] = y;
     }
-    return of(cut);
+    return of(arena, prefix(), cut);
   }
 
   /** Number of participants. */
@@ -421,16 +640,21 @@ final class EndedParticipants {
     return count;
   }
 
-  /** Participant i's id (the canonical string the live map held). */
+  /** Participant i's id (a new string each call). */
   String id(int i) {
-    return strings[i];
+    return string(i);
+  }
+
+  /** Whether participant i's id is s (an ASCII s: no allocation). */
+  boolean idIs(int i, String s) {
+    return arena.is(ref(i) - 1, s);
   }
 
   /** The index of the participant, or -1. */
   int find(String id) {
     if (slots == null) {
       for (int i = 0; i < count; i++) {
-        if (strings[i].equals(id)) {
+        if (idIs(i, id)) {
           return i;
         }
       }
@@ -443,7 +667,7 @@ final class EndedParticipants {
       if (v == 0) {
         return -1;
       }
-      if (strings[v - 1].equals(id)) {
+      if (idIs(v - 1, id)) {
         return v - 1;
       }
       s = (s + 1) & mask;
@@ -453,7 +677,7 @@ final class EndedParticipants {
   /** Whether participant i ever joined (its presence history has an entry). */
   boolean joined(int i) {
     // The first varint of the section is the presence count: zero is the single byte 0.
-    return data[section(i)] != 0;
+    return buf[section(i)] != 0;
   }
 
   /** Whether participant i is present at (t, p) by its own history. */
@@ -524,12 +748,12 @@ final class EndedParticipants {
       last = k;
     }
     found[0] = last >= 0;
-    return last >= 0 ? strings[org + last] : null;
+    return last >= 0 ? string(org + last) : null;
   }
 
   /** Participant i as live histories again (for checkpoints; not on any hot path). */
   Participant thaw(int i) {
-    Participant x = new Participant(strings[i]);
+    Participant x = new Participant(string(i));
     In r = new In(section(i));
     int present = (int) r.next();
     int orgs = (int) r.next();
@@ -548,7 +772,7 @@ final class EndedParticipants {
     for (int k = 0; k < orgs; k++) {
       at += untime(r.next());
       pos += r.next();
-      x.organisation.add(at, pos, strings[org + k]);
+      x.organisation.add(at, pos, string(org + k));
     }
     for (int k = 0; k < acks; k++) {
       long a = baseAt + untime(r.next());
@@ -579,7 +803,7 @@ final class EndedParticipants {
   EndedParticipants left(int i, long at, long pos) {
     Participant[] ps = thawAll();
     ps[i].present.add(at, pos, false);
-    return of(ps);
+    return of(arena, prefix(), ps);
   }
 
   static {

@@ -163,7 +163,7 @@ final class Entities {
      * reader needs it. Exact: identifiers are well-formed UTF-16 ({@code Identifiers}), so the
      * bytes decode to the very id.
      */
-    private final byte[] idBytes;
+    private volatile byte[] idBytes;
     /** The id's {@link String#hashCode()}, for {@link MeetingIndex} (it fits in the padding). */
     final int idHash;
     final String account;
@@ -178,36 +178,160 @@ final class Entities {
      * 64 here). Both stamps ascend over the whole array, so "the entry of feature f in force at
      * (t, p)" is the last entry of f in the prefix with time ≤ t and position ≤ p, which is what
      * {@link History#at} finds in f's own history. Published copy on write (single writer).
+     *
+     * <p>Once the meeting has ended and its participants are packed, this and {@link #idBytes}
+     * are null: both are in the packed slice's prefix ({@link #prefix}), with no array of
+     * their own (issue 15).
      */
     private volatile long[] features = NO_STAMPS;
     /** Its id (a new {@code String} each call: keep it where it is used more than once). */
     String id() {
-      return new String(idBytes, java.nio.charset.StandardCharsets.UTF_8);
+      byte[] b = idBytes;
+      if (b != null) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      }
+      long slice = closedAt;
+      byte[] buf = arena().chunk(slice);
+      int at = prefixAt(buf, slice);
+      int len = varint(buf, at);
+      at += MeetingArena.varintLength(len);
+      return new String(buf, at, len, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Its id's UTF-8 bytes (checkpoints). Shared: do not change. */
     byte[] idBytes() {
-      return idBytes;
+      byte[] b = idBytes;
+      if (b != null) {
+        return b;
+      }
+      long slice = closedAt;
+      byte[] buf = arena().chunk(slice);
+      int at = prefixAt(buf, slice);
+      int len = varint(buf, at);
+      at += MeetingArena.varintLength(len);
+      return java.util.Arrays.copyOfRange(buf, at, at + len);
     }
 
     /** Whether its id is {@code s}, without making a string (an ASCII id: no allocation). */
     boolean idIs(String s) {
       byte[] b = idBytes;
-      int n = s.length();
-      // A char is at least one UTF-8 byte, so a longer string cannot be the id.
-      if (n > b.length) {
-        return false;
+      if (b != null) {
+        return MeetingArena.utf8Is(b, 0, b.length, s);
       }
-      for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
-        if (c >= 0x80) {
-          return java.util.Arrays.equals(b, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (b[i] != c) {
-          return false;
-        }
+      long slice = closedAt;
+      byte[] buf = arena().chunk(slice);
+      int at = prefixAt(buf, slice);
+      int len = varint(buf, at);
+      return MeetingArena.utf8Is(buf, at + MeetingArena.varintLength(len), len, s);
+    }
+
+    /** The arena of the packed slice (the meeting has ended and is packed). */
+    private MeetingArena arena() {
+      Object c = closed;
+      return c instanceof MeetingArena a ? a : ((EndedParticipants) c).arena();
+    }
+
+    /** Where the prefix of the slice at {@code slice} starts in its chunk b. */
+    private static int prefixAt(byte[] b, long slice) {
+      int at = MeetingArena.offset(slice);
+      return at + MeetingArena.varintLength(varint(b, at));
+    }
+
+    private static int varint(byte[] b, int at) {
+      int v = 0;
+      int shift = 0;
+      byte x;
+      do {
+        x = b[at++];
+        v |= (x & 0x7f) << shift;
+        shift += 7;
+      } while (x < 0);
+      return v;
+    }
+
+    /**
+     * The prefix the packed slice carries for the meeting (issue 15): its id (a varint length
+     * and the UTF-8 bytes), then its feature log: the number of entries as a varint, then per
+     * entry its time as a gap from the entry before (the first from the meeting's start) in
+     * {@link EndedParticipants} time code, and its position as a gap the same way, shifted left
+     * seven bits over the feature's ordinal (six bits) and the value (one bit). Null when a gap
+     * is negative or does not fit: the meeting then keeps its arrays.
+     */
+    private byte[] prefix() {
+      byte[] id = idBytes;
+      long[] log = features;
+      if (id == null || log == null) {
+        return null;
       }
-      return n == b.length;
+      try {
+        long[] words = new long[log.length];
+        long t = at;
+        long p = pos;
+        int len = MeetingArena.varintLength(id.length) + id.length
+            + MeetingArena.varintLength(log.length / 2);
+        for (int i = 0; i < log.length; i += 2) {
+          long w = log[i + 1];
+          long wp = w & F_POS;
+          if (log[i] < t || wp < p || wp - p > (Long.MAX_VALUE >>> 7)) {
+            return null;
+          }
+          words[i] = EndedParticipants.timeCode(log[i] - t);
+          words[i + 1] = (wp - p) << 7 | ((w >>> F_SHIFT) & 0x3f) << 1 | ((w & F_TRUE) != 0 ? 1 : 0);
+          len += MeetingArena.varintLength(words[i]) + MeetingArena.varintLength(words[i + 1]);
+          t = log[i];
+          p = wp;
+        }
+        byte[] out = new byte[len];
+        int o = MeetingArena.putVarint(out, 0, id.length);
+        System.arraycopy(id, 0, out, o, id.length);
+        o += id.length;
+        o = MeetingArena.putVarint(out, o, log.length / 2);
+        for (long w : words) {
+          o = MeetingArena.putVarint(out, o, w);
+        }
+        return out;
+      } catch (ArithmeticException e) {
+        return null;
+      }
+    }
+
+    /** The feature log from the packed prefix (see {@link #prefix}). */
+    private long[] packedFeatureLog() {
+      long t = this.at;
+      long p = this.pos;
+      long slice = closedAt;
+      byte[] buf = arena().chunk(slice);
+      int[] at = {prefixAt(buf, slice)};
+      int idLen = (int) next(buf, at);
+      at[0] += idLen;
+      int n = (int) next(buf, at);
+      if (n == 0) {
+        return NO_STAMPS;
+      }
+      long[] log = new long[2 * n];
+      for (int i = 0; i < log.length; i += 2) {
+        t += EndedParticipants.untimeCode(next(buf, at));
+        long w = next(buf, at);
+        p += w >>> 7;
+        log[i] = t;
+        log[i + 1] = p | ((w >>> 1) & 0x3f) << F_SHIFT | ((w & 1) != 0 ? F_TRUE : 0);
+      }
+      return log;
+    }
+
+    private static long next(byte[] b, int[] at) {
+      long v = 0;
+      int shift = 0;
+      int i = at[0];
+      while (true) {
+        byte x = b[i++];
+        v |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          at[0] = i;
+          return v;
+        }
+        shift += 7;
+      }
     }
 
     /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
@@ -233,23 +357,85 @@ final class Entities {
     }
     /**
      * The participants while the meeting runs; null once it has ended and they are
-     * {@link #closed} (set before this is cleared: a reader that finds null here finds them
+     * {@link #closed()} (set before this is cleared: a reader that finds null here finds them
      * there).
      */
     volatile ConcurrentHashMap<String, Participant> participants;
-    /** The participants, compacted when the meeting ended; null while it runs. */
-    volatile EndedParticipants closed;
+    /**
+     * The participants compacted when the meeting ended, null while it runs (issue 15): the
+     * {@link MeetingArena} holding them at {@link #closedAt}, or for a meeting of many
+     * participants the {@link EndedParticipants} view itself (its index costs a walk to build).
+     * No object of the meeting's own either way.
+     */
+    private volatile Object closed;
+    /** Where the packed participants are in the arena; written before {@link #closed}. */
+    private volatile long closedAt;
 
-    /** Compacts the participants (the meeting has ended); keeps them live if they do not fit. */
-    void close() {
+    /** The compacted participants (a view; do not keep it), or null while it runs. */
+    EndedParticipants closed() {
+      Object c = closed;
+      if (c instanceof MeetingArena a) {
+        return EndedParticipants.at(a, closedAt);
+      }
+      return (EndedParticipants) c;
+    }
+
+    /** Sets the compacted participants (single writer); the ones replaced become dead bytes. */
+    void closed(EndedParticipants c) {
+      EndedParticipants old = closed();
+      closedAt = c.address();
+      closed = c.indexed() ? c : c.arena();
+      if (old != null) {
+        old.arena().dead(old.sliceLength());
+      }
+    }
+
+    /** Counts the packed slice as dead bytes of its arena (the meeting is dropped). */
+    void release() {
+      EndedParticipants c = closed();
+      if (c != null) {
+        c.arena().dead(c.sliceLength());
+      }
+    }
+
+    /**
+     * Compacts the participants into {@code arena} (the meeting has ended); keeps them live if
+     * they do not fit.
+     */
+    void close(MeetingArena arena) {
       ConcurrentHashMap<String, Participant> live = participants;
       if (live == null) {
         return;
       }
-      EndedParticipants c = EndedParticipants.of(live);
+      byte[] prefix = prefix();
+      EndedParticipants c = prefix == null ? null : EndedParticipants.of(arena, prefix, live);
+      if (c == null) {
+        c = EndedParticipants.of(arena, live);
+      }
       if (c != null) {
-        closed = c;
+        pack(c);
         participants = null;
+      }
+    }
+
+    /**
+     * The prefix to pack the meeting's participants with (its id and feature log), or an empty
+     * one when they do not fit it (a checkpoint's restore).
+     */
+    byte[] packPrefix() {
+      byte[] p = prefix();
+      return p == null ? new byte[0] : p;
+    }
+
+    /**
+     * Sets the packed participants (single writer, the meeting has ended); when their slice
+     * carries the meeting's prefix, the id and feature arrays are dropped: read from the slice.
+     */
+    void pack(EndedParticipants c) {
+      closed(c);
+      if (c.prefixLength() > 0) {
+        features = null;
+        idBytes = null;
       }
     }
 
@@ -258,7 +444,7 @@ final class Entities {
       if (pos < 0 || pos > F_POS) {
         throw new IllegalArgumentException("position " + pos + " out of range");
       }
-      long[] old = features;
+      long[] old = featureLog();
       long[] next = java.util.Arrays.copyOf(old, old.length + 2);
       next[old.length] = at;
       next[old.length + 1] = pos | ((long) f << F_SHIFT) | (on ? F_TRUE : 0);
@@ -283,13 +469,56 @@ final class Entities {
     /** The position that switched feature f on, if it is on at (t, p); else -1. No allocation. */
     long featureOnPos(int f, long t, long p) {
       long[] log = features;
+      if (log == null) {
+        return packedFeatureOnPos(f, t, p);
+      }
       int i = featureEntry(log, f, t, p);
       return i >= 0 && (log[i + 1] & F_TRUE) != 0 ? log[i + 1] & F_POS : -1;
     }
 
+    /** {@link #featureOnPos} read from the packed prefix, without allocation. */
+    private long packedFeatureOnPos(int f, long t, long p) {
+      long slice = closedAt;
+      byte[] b = arena().chunk(slice);
+      int i = prefixAt(b, slice);
+      int idLen = varint(b, i);
+      i += MeetingArena.varintLength(idLen) + idLen;
+      int n = varint(b, i);
+      i += MeetingArena.varintLength(n);
+      long et = at;
+      long ep = pos;
+      long found = -1;
+      for (int k = 0; k < n; k++) {
+        long v = 0;
+        int shift = 0;
+        byte x;
+        do {
+          x = b[i++];
+          v |= (long) (x & 0x7f) << shift;
+          shift += 7;
+        } while (x < 0);
+        et += EndedParticipants.untimeCode(v);
+        v = 0;
+        shift = 0;
+        do {
+          x = b[i++];
+          v |= (long) (x & 0x7f) << shift;
+          shift += 7;
+        } while (x < 0);
+        ep += v >>> 7;
+        if (et > t || ep > p) {
+          break;
+        }
+        if ((int) ((v >>> 1) & 0x3f) == f) {
+          found = (v & 1) != 0 ? ep : -1;
+        }
+      }
+      return found;
+    }
+
     /** Feature f's entry in force at (t, p), as {@link History#at}; or null. */
     History.Entry<Boolean> feature(int f, long t, long p) {
-      long[] log = features;
+      long[] log = featureLog();
       int i = featureEntry(log, f, t, p);
       return i < 0 ? null
           : new History.Entry<>(log[i], log[i + 1] & F_POS, (log[i + 1] & F_TRUE) != 0);
@@ -300,7 +529,8 @@ final class Entities {
      * value and the ordinal on top, ascending. Shared, never written: do not change it.
      */
     long[] featureLog() {
-      return features;
+      long[] log = features;
+      return log != null ? log : packedFeatureLog();
     }
 
     /** The position of feature log entry word {@code w}. */
@@ -330,7 +560,7 @@ final class Entities {
 
     /** The features' changes as one history per feature (checkpoints, reports; not hot). */
     History<Boolean>[] features() {
-      long[] log = features;
+      long[] log = featureLog();
       History<Boolean>[] out = histories(NO_FEATURES.length);
       for (int i = 0; i < log.length; i += 2) {
         long word = log[i + 1];

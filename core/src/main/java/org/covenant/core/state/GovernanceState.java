@@ -59,6 +59,8 @@ import org.covenant.core.vocab.Vocabulary;
 public final class GovernanceState {
   final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   final MeetingIndex meetings = new MeetingIndex();
+  /** Where ended meetings keep their packed participants and the strings they name. */
+  final MeetingArena arena = new MeetingArena();
   final ContentTable contents = new ContentTable();
   /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
   final DataRights rights = new DataRights();
@@ -220,6 +222,8 @@ public final class GovernanceState {
       Meeting[] ms = old.meetings;
       for (int i = 0; i < old.meetingCount; i++) {
         meetings.remove(ms[i].id());
+        // Its packed slice stays in the arena (nothing there moves): dead bytes from now on.
+        ms[i].release();
       }
       accounts.put(old.id, index);
     }
@@ -570,7 +574,7 @@ public final class GovernanceState {
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      EndedParticipants c = m.closed;
+      EndedParticipants c = m.closed();
       int i = c.find(participant);
       return i >= 0 && c.joined(i);
     }
@@ -582,9 +586,9 @@ public final class GovernanceState {
   private static String participantId(Meeting m, String id) {
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      EndedParticipants c = m.closed;
-      int i = c.find(id);
-      return i < 0 ? null : c.id(i);
+      // The meeting keeps no string of its own for it (issue 15): the id asked for is equal.
+      EndedParticipants c = m.closed();
+      return c.find(id) < 0 ? null : id;
     }
     Participant p = live.get(id);
     return p == null ? null : p.id;
@@ -879,7 +883,7 @@ public final class GovernanceState {
         Meeting m = meetings.get(e.meeting());
         if (!m.hasEnded()) {
           m.end(at, pos);
-          m.close();
+          m.close(arena);
         }
     } else if (event instanceof Event.ParticipantJoined e) {
         Participant p = participant(meetings.get(e.meeting()), e.participant());
@@ -907,12 +911,12 @@ public final class GovernanceState {
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
         if (live == null) {
           // A leave after the end (§3 accepts it): the compacted participants take it.
-          EndedParticipants c = m.closed;
+          EndedParticipants c = m.closed();
           int i = c.find(e.participant());
           if (i >= 0 && c.lastPresent(i)) {
             EndedParticipants next = c.left(i, at, pos);
             if (next != null) {
-              m.closed = next;
+              m.closed(next);
             } else {
               // Its gap does not fit the compacted form: live again, in the same order (a
               // reader that finds the live map uses it and never reads the stale copy).

@@ -917,11 +917,11 @@ public final class ProjectionCheckpoint {
           d.writeLong(endedPos);
         }
         java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
-        EndedParticipants closed = live == null ? m.closed : null;
+        EndedParticipants closed = live == null ? m.closed() : null;
         if (ended && closed != null && closed.lastPos() > p) {
           // A late leave after p: the packed form as a projection that stopped at p holds it,
           // so the bytes depend only on the state at p.
-          closed = closed.upTo(p);
+          closed = closed.upTo(new MeetingArena(), p);
           if (closed == null) {
             // Cannot happen: dropping the latest entries only shortens the gaps.
             throw new IllegalStateException("meeting " + m.id() + " does not compact at " + p);
@@ -1233,6 +1233,37 @@ public final class ProjectionCheckpoint {
       return s;
     }
 
+    /** Per string of the table, its number in the state's arena + 1 (0: not yet interned). */
+    private int[] pooledOf = new int[256];
+
+    /**
+     * A string as {@link #str} reads it, as its number in the state's arena + 1 (0: null),
+     * interned once per string of the table.
+     */
+    private int pooled(In d) {
+      int i = d.readInt();
+      if (i == 0) {
+        return 0;
+      }
+      int k;
+      if (i > 0) {
+        k = i - 1;
+        table.get(k); // throws when the table has no such string, as str() does
+      } else {
+        table.add(d.readUtf8(-(i + 1)));
+        k = table.size() - 1;
+      }
+      if (k >= pooledOf.length) {
+        pooledOf = java.util.Arrays.copyOf(pooledOf, Math.max(k + 1, pooledOf.length * 2));
+      }
+      int p = pooledOf[k];
+      if (p == 0) {
+        p = state.arena.intern(table.get(k)) + 1;
+        pooledOf[k] = p;
+      }
+      return p;
+    }
+
     /** A string written by the writer's {@code raw}: not entered in the table. */
     private static String raw(In d) {
       return d.readUtf8(d.readCount(1 << 24));
@@ -1360,13 +1391,15 @@ public final class ProjectionCheckpoint {
             throw new IllegalArgumentException("packed participants of a running meeting");
           }
           int n = d.readCount(1 << 24);
-          String[] strings = new String[d.bounded(d.readCount(1 << 26), 4)];
-          for (int j = 0; j < strings.length; j++) {
-            strings[j] = str(d);
+          // Each string of the table interned in the arena once, not once per meeting.
+          int[] refs = new int[d.bounded(d.readCount(1 << 26), 4)];
+          for (int j = 0; j < refs.length; j++) {
+            refs[j] = pooled(d);
           }
           byte[] data = new byte[d.bounded(d.readCount(1 << 30), 1)];
           d.readFully(data);
-          m.closed = EndedParticipants.restore(strings, n, data, d.readLong(), d.readLong());
+          m.pack(EndedParticipants.restoreRefs(state.arena, m.packPrefix(), refs, n, data,
+              d.readLong(), d.readLong()));
         } else {
           int ps = d.readInt();
           for (int j = 0; j < ps; j++) {
@@ -1381,7 +1414,7 @@ public final class ProjectionCheckpoint {
           }
           if (m.hasEnded()) {
             // Filled in the order the replay filled it, then compacted as the replay's end did.
-            m.close();
+            m.close(state.arena);
           }
         }
         byIndex[i] = m;

@@ -612,7 +612,7 @@ public final class Snapshot {
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      EndedParticipants c = m.closed;
+      EndedParticipants c = m.closed();
       int i = c.find(participant);
       return i >= 0 && c.present(i, t, p);
     }
@@ -631,7 +631,7 @@ public final class Snapshot {
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      EndedParticipants c = m.closed;
+      EndedParticipants c = m.closed();
       int i = c.find(participant);
       long pos = i < 0 ? -1 : c.acknowledged(i, n.ordinal(), t, p);
       if (pos >= 0) {
@@ -698,12 +698,22 @@ public final class Snapshot {
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
       // The same walk over the compacted participants, in the order the live map had.
-      EndedParticipants closed = m.closed;
+      // By index (issue 15: the ids are not strings of their own): what present() and
+      // acknowledged() answer for participant i's id, whose find() is i.
+      EndedParticipants closed = m.closed();
+      if (ended(m, t, p)) {
+        return true;
+      }
+      int ordinal = n.ordinal();
       for (int i = 0; i < closed.size(); i++) {
-        String who = closed.id(i);
-        if (present(m, who, t, p) && !acknowledged(m, who, n, t, p, evidence)) {
+        if (closed.idIs(i, m.host) || !closed.present(i, t, p)) {
+          continue; // the host always has; someone absent need not
+        }
+        long pos = closed.acknowledged(i, ordinal, t, p);
+        if (pos < 0) {
           return false;
         }
+        evidence.accept(pos);
       }
       return true;
     }
@@ -822,7 +832,7 @@ public final class Snapshot {
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
-      EndedParticipants c = m.closed;
+      EndedParticipants c = m.closed();
       int i = c.find(participant);
       return i < 0 ? Optional.empty()
           : Optional.ofNullable(c.organisation(i, t, position, new boolean[1]));
@@ -856,7 +866,7 @@ public final class Snapshot {
       java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
       List<String> ids = new ArrayList<>();
       if (live == null) {
-        EndedParticipants c = m.closed;
+        EndedParticipants c = m.closed();
         for (int i = 0; i < c.size(); i++) {
           ids.add(c.id(i));
         }

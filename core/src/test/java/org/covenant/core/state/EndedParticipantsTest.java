@@ -102,11 +102,11 @@ class EndedParticipantsTest {
         Random r = new Random(seed * 1000 + n);
         ConcurrentHashMap<String, Participant> live = live(r, n);
         Participant[] order = live.values().toArray(new Participant[0]);
-        EndedParticipants c = EndedParticipants.of(live);
+        EndedParticipants c = EndedParticipants.of(new MeetingArena(), live);
         sameAnswers(order, c, r);
         EndedParticipants[] back = new EndedParticipants[1];
         c.writeTo((strings, count, data, baseAt, basePos) -> back[0] =
-            EndedParticipants.restore(strings.clone(), count, data.clone(), baseAt, basePos));
+            EndedParticipants.restore(new MeetingArena(), strings.clone(), count, data.clone(), baseAt, basePos));
         sameAnswers(order, back[0], r);
       }
     }
@@ -116,17 +116,85 @@ class EndedParticipantsTest {
   void aPackedFormWhoseSectionsDoNotAddUpIsRefused() {
     Random r = new Random(7);
     for (int n : new int[] {3, 12}) {
-      EndedParticipants c = EndedParticipants.of(live(r, n));
+      EndedParticipants c = EndedParticipants.of(new MeetingArena(), live(r, n));
       c.writeTo((strings, count, data, baseAt, basePos) -> {
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count,
             Arrays.copyOf(data, data.length - 1), baseAt, basePos))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count,
             Arrays.copyOf(data, data.length + 1), baseAt, basePos))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EndedParticipants.restore(strings, count + 1, data, baseAt,
+        assertThatThrownBy(() -> EndedParticipants.restore(new MeetingArena(), strings, count + 1, data, baseAt,
             basePos)).isInstanceOf(IllegalArgumentException.class);
       });
+    }
+  }
+
+  /** Participants whose ids and organisations are not ASCII (accents, CJK, outside the BMP). */
+  @Test
+  void idsAndOrganisationsBeyondAsciiAnswerAsTheLiveHistories() {
+    String[] ids = {"zoë", "李雷", "\uD83D\uDE00guest", "ann", "ann\u00e9", "anné"};
+    ConcurrentHashMap<String, Participant> live = new ConcurrentHashMap<>();
+    long t = 1_700_000_000_000_000_000L;
+    for (int i = 0; i < ids.length; i++) {
+      Participant x = new Participant(ids[i]);
+      x.present.add(t + i, 10 + i, true);
+      x.organisation.add(t + i, 10 + i, i % 2 == 0 ? "société-" + i : null);
+      live.put(x.id, x);
+    }
+    Participant[] order = live.values().toArray(new Participant[0]);
+    EndedParticipants c = EndedParticipants.of(new MeetingArena(), live);
+    sameAnswers(order, c, new Random(3));
+    for (int i = 0; i < order.length; i++) {
+      assertThat(c.idIs(i, order[i].id)).isTrue();
+      assertThat(c.idIs(i, order[i].id + "x")).isFalse();
+      assertThat(c.organisation(i, TimeKey.END, Long.MAX_VALUE, new boolean[1]))
+          .isEqualTo(order[i].organisation.last().value());
+    }
+    assertThat(c.find("ann\u00e9")).isEqualTo(c.find("anné")).isNotNegative();
+    assertThat(c.find("李")).isEqualTo(-1);
+    assertThat(c.find("\uD83D\uDE00")).isEqualTo(-1);
+  }
+
+  /**
+   * Many ended meetings in one arena: each id or organisation they name is held once however
+   * many meetings name it, every meeting answers from its own slice, and a meeting larger than
+   * a chunk gets a chunk of its own without disturbing the others.
+   */
+  @Test
+  void meetingsShareOneArenaAndItsInternedStrings() {
+    MeetingArena arena = new MeetingArena();
+    Random r = new Random(11);
+    java.util.List<Participant[]> orders = new java.util.ArrayList<>();
+    java.util.List<EndedParticipants> packed = new java.util.ArrayList<>();
+    for (int m = 0; m < 300; m++) {
+      int n = m == 150 ? 12_000 : 1 + r.nextInt(6);
+      ConcurrentHashMap<String, Participant> live = live(r, n);
+      orders.add(live.values().toArray(new Participant[0]));
+      packed.add(EndedParticipants.of(arena, live));
+    }
+    assertThat(packed.get(150).sliceLength()).isGreaterThan(MeetingArena.CHUNK);
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    for (Participant[] order : orders) {
+      for (Participant x : order) {
+        distinct.add(x.id);
+        for (History.Entry<String> e : x.organisation.all()) {
+          if (e.value() != null) {
+            distinct.add(e.value());
+          }
+        }
+      }
+    }
+    assertThat(arena.strings()).isEqualTo(distinct.size());
+    for (int m = 0; m < orders.size(); m++) {
+      if (m != 150) {
+        EndedParticipants again = EndedParticipants.at(arena, packed.get(m).address());
+        sameAnswers(orders.get(m), again, r);
+      }
+    }
+    EndedParticipants big = packed.get(150);
+    for (int i = 0; i < big.size(); i += 997) {
+      assertThat(big.find(orders.get(150)[i].id)).isEqualTo(i);
     }
   }
 }

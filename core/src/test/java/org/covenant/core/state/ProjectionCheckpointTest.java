@@ -305,7 +305,7 @@ class ProjectionCheckpointTest {
   @Test
   void theCheckpointCoversEveryFieldOfTheProjection() {
     assertThat(fields(GovernanceState.class))
-        .isEqualTo("accounts contents head knownTerms lastAt meetings rights");
+        .isEqualTo("accounts arena contents head knownTerms lastAt meetings rights");
     assertThat(fields(DataRights.class))
         .isEqualTo("deleted holds holdsOf removed valued valuedAccounts");
     assertThat(fields(DataRights.Hold.class))
@@ -317,8 +317,11 @@ class ProjectionCheckpointTest {
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos settings");
     // idBytes is the id the checkpoint always wrote (the same UTF-8 bytes: format 4 stays);
     // idHash is the id's hash, made again from it on restore.
+    // closedAt is where closed's arena (GovernanceState.arena) holds the packed participants,
+    // which the checkpoint writes as it always did (format 4).
     assertThat(fields(Entities.Meeting.class)).isEqualTo(
-        "account at closed endedAt endedPos features host idBytes idHash participants pos");
+        "account at closed closedAt endedAt endedPos features host idBytes idHash participants"
+            + " pos");
     assertThat(fields(Entities.Participant.class)).isEqualTo("acks id organisation present");
     assertThat(fields(Entities.SettingsScope.class)).isEqualTo("byKey");
   }

@@ -1,0 +1,232 @@
+package org.covenant.core.state;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Shared storage for what ended meetings keep (issue 15, toward 40 B/event): their packed
+ * participants as slices of large byte chunks instead of a byte array, a string array and an
+ * object each, and the ids and organisations they name interned once into the same chunks as
+ * dense ints instead of a {@code String} each (a guest's id was a 24-byte object and its own
+ * array, 56 bytes, per meeting it joined). One per projection.
+ *
+ * <p>Single writer, any number of readers: a slice's bytes are written before its address is
+ * published (through a volatile field of the meeting), chunks and the string table grow copy on
+ * write through volatile fields, so a reader that got an address or a string's number from a
+ * published meeting finds the bytes it names. Nothing is ever moved or freed: a slice replaced
+ * (a leave after the meeting's end re-packs its participants) stays as dead bytes, counted in
+ * {@link #deadBytes}.
+ */
+final class MeetingArena {
+  /** Bytes per chunk; a longer slice gets a chunk of its own. */
+  static final int CHUNK = 1 << 18;
+
+  private volatile byte[][] chunks = new byte[0][];
+  private int chunkCount;
+  /** Bytes used in the last chunk. */
+  private int used = CHUNK;
+  private long deadBytes;
+
+  /** Per string number, the address of its slice: a varint length, then its UTF-8 bytes. */
+  private volatile long[] strings = new long[16];
+  private int stringCount;
+  /** Writer only: string number + 1 by hash, open addressing, at most two thirds full. */
+  private int[] slots = new int[32];
+
+  static long address(int chunk, int offset) {
+    return (long) chunk << 32 | offset;
+  }
+
+  /** The chunk holding the slice at {@code address}. */
+  byte[] chunk(long address) {
+    return chunks[(int) (address >>> 32)];
+  }
+
+  static int offset(long address) {
+    return (int) address;
+  }
+
+  /** Room for a slice of n bytes (single writer): its address, to fill then publish. */
+  long reserve(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("slice of " + n + " bytes");
+    }
+    byte[][] cs = chunks;
+    if (chunkCount > 0 && CHUNK - used >= n && cs[chunkCount - 1].length == CHUNK) {
+      long a = address(chunkCount - 1, used);
+      used += n;
+      return a;
+    }
+    if (chunkCount == cs.length) {
+      cs = Arrays.copyOf(cs, Math.max(8, chunkCount * 2));
+    }
+    if (n >= CHUNK) {
+      // A chunk of its own; the next slice starts a new chunk (rare: some 10,000 participants).
+      cs[chunkCount] = new byte[n];
+      chunks = cs;
+      chunkCount++;
+      used = CHUNK;
+      return address(chunkCount - 1, 0);
+    }
+    cs[chunkCount] = new byte[CHUNK];
+    chunks = cs;
+    chunkCount++;
+    used = n;
+    return address(chunkCount - 1, 0);
+  }
+
+  /** Copies n bytes of b into a new slice; its address. */
+  long append(byte[] b, int from, int n) {
+    long a = reserve(n);
+    System.arraycopy(b, from, chunk(a), offset(a), n);
+    return a;
+  }
+
+  /** Records that a slice of n bytes is no longer referenced. */
+  void dead(int n) {
+    deadBytes += n;
+  }
+
+  long deadBytes() {
+    return deadBytes;
+  }
+
+  /** Bytes held in chunks (used, dead and slack). */
+  long chunkBytes() {
+    long n = 0;
+    byte[][] cs = chunks;
+    for (int i = 0; i < chunkCount; i++) {
+      n += cs[i].length;
+    }
+    return n;
+  }
+
+  private static int spread(int h) {
+    return (h ^ (h >>> 16)) * 0x9E3779B1;
+  }
+
+  /** Number of strings interned. */
+  int strings() {
+    return stringCount;
+  }
+
+  /** The number of string s, interned on first sight (single writer); s not null. */
+  int intern(String s) {
+    int h = s.hashCode();
+    int mask = slots.length - 1;
+    int i = spread(h) & mask;
+    while (true) {
+      int v = slots[i];
+      if (v == 0) {
+        break;
+      }
+      if (is(v - 1, s)) {
+        return v - 1;
+      }
+      i = (i + 1) & mask;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    int head = varintLength(b.length);
+    long a = reserve(head + b.length);
+    byte[] c = chunk(a);
+    int at = putVarint(c, offset(a), b.length);
+    System.arraycopy(b, 0, c, at, b.length);
+    long[] ss = strings;
+    int k = stringCount;
+    if (k == ss.length) {
+      ss = Arrays.copyOf(ss, k + (k >> 1) + 16);
+    }
+    ss[k] = a;
+    strings = ss;
+    stringCount = k + 1;
+    slots[i] = k + 1;
+    if ((k + 1) * 3L > slots.length * 2L) {
+      rehash();
+    }
+    return k;
+  }
+
+  private void rehash() {
+    int[] t = new int[slots.length * 2];
+    int mask = t.length - 1;
+    for (int k = 0; k < stringCount; k++) {
+      int i = spread(string(k).hashCode()) & mask;
+      while (t[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      t[i] = k + 1;
+    }
+    slots = t;
+  }
+
+  /** String number k. */
+  String string(int k) {
+    long a = strings[k];
+    byte[] c = chunk(a);
+    int at = offset(a);
+    int len = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = c[at++];
+      len |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    return new String(c, at, len, StandardCharsets.UTF_8);
+  }
+
+  /** Whether string number k is s, without making a string (an ASCII s: no allocation). */
+  boolean is(int k, String s) {
+    long a = strings[k];
+    byte[] c = chunk(a);
+    int at = offset(a);
+    int len = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = c[at++];
+      len |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    return utf8Is(c, at, len, s);
+  }
+
+  /** Whether the len bytes of c at {@code at} are s in UTF-8 (an ASCII s: no allocation). */
+  static boolean utf8Is(byte[] c, int at, int len, String s) {
+    int n = s.length();
+    // A char is at least one UTF-8 byte, so a longer string cannot be it.
+    if (n > len) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(c, at, at + len, b, 0, b.length);
+      }
+      if (c[at + i] != ch) {
+        return false;
+      }
+    }
+    return n == len;
+  }
+
+  static int varintLength(long v) {
+    int n = 1;
+    while ((v & ~0x7fL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes v as an unsigned varint at b[at]; the offset after it. */
+  static int putVarint(byte[] b, int at, long v) {
+    while ((v & ~0x7fL) != 0) {
+      b[at++] = (byte) (v | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    return at;
+  }
+}
