@@ -342,16 +342,14 @@ public final class ProjectionCheckpoint {
 
   private static FrameCheck header(byte[] vocabulary, long position, long lastAt, long logSize,
       byte[] root) {
-    {
-      if (!Arrays.equals(vocabulary, VOCABULARY)) {
-        return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
-            + " categories, consents or roles differ from this version's)");
-      }
-      if (position < 0 || logSize < 0) {
-        return new FrameCheck.Invalid("negative position or log size");
-      }
-      return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
+    if (!Arrays.equals(vocabulary, VOCABULARY)) {
+      return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
+          + " categories, consents or roles differ from this version's)");
     }
+    if (position < 0 || logSize < 0) {
+      return new FrameCheck.Invalid("negative position or log size");
+    }
+    return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
   }
 
   private static int readUpTo(Input in, byte[] b, int len) {
