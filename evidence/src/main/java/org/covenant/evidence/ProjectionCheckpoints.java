@@ -24,12 +24,14 @@ import org.covenant.store.Ledger;
  * checkpoints"): which stored checkpoints a start may use, and the writer that keeps new ones
  * coming.
  *
- * <p>A checkpoint is used only if, in this order: its frame is intact (format, vocabulary,
- * SHA-256 over every byte), the directory's transparency log has the tree size it names and the
- * same root there (so it was taken from this log, not another ledger's), the last ledger-event
- * leaf of that tree is its position, and the ledger's event at that position is the one the log
- * committed, at the time the checkpoint records. Anything else is ignored with a warning and the
- * ledger is replayed: a checkpoint is never trusted over the ledger.
+ * <p>A checkpoint is used only if, in this order: its header is in this version's format and
+ * vocabulary, the directory's transparency log has the tree size it names and the same root
+ * there (so it was taken from this log, not another ledger's), the last ledger-event leaf of
+ * that tree is its position, the ledger's event at that position is the one the log committed,
+ * at the time the checkpoint records, and its SHA-256 over every byte matches, checked as it is
+ * restored (the checkpoint is read once; the state is used only when the digest matches).
+ * Anything else is ignored with a warning and the ledger is replayed: a checkpoint is never
+ * trusted over the ledger.
  *
  * <p>The writer runs on its own daemon thread: every {@code interval} it writes a checkpoint when
  * the log has logged {@code everyEvents} ledger events since the last one, or when
@@ -144,9 +146,11 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
   /**
    * The checkpoints in {@code store} that a start of this directory's ledger may try, newest
-   * first, each checked against {@code log}; those that fail are warned about (and listed in
-   * {@code warnings} when given) and left out. The ledger checks its own event at each position
-   * when it opens ({@link Ledger.Start#mismatch}).
+   * first, each header checked against {@code log}; those that fail are warned about (and listed
+   * in {@code warnings} when given) and left out. The ledger checks its own event at each
+   * position when it opens ({@link Ledger.Start#mismatch}), then restores it, checking the
+   * digest as it reads: one that fails there is listed in {@code warnings} too (the ledger logs
+   * it) and the next one is tried.
    */
   public static List<Ledger.Start> candidates(CheckpointStore store, TiledLog log,
       List<String> warnings) {
@@ -158,27 +162,32 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       List<String> warnings) {
     List<Ledger.Start> out = new ArrayList<>();
     for (CheckpointStore.Stored s : stored) {
+      // The header only: the digest over every byte is checked by the restore, in its one read.
       ProjectionCheckpoint.FrameCheck checked =
-          ProjectionCheckpoint.check(CheckpointStore.source(s));
+          ProjectionCheckpoint.checkHeader(CheckpointStore.source(s));
       String problem;
       if (checked instanceof ProjectionCheckpoint.FrameCheck.Valid v) {
         Optional<String> against = againstLog(v.header(), s, log);
         if (against.isEmpty()) {
-          out.add(start(v.header(), s, log));
+          out.add(start(v.header(), s, log, warnings));
           continue;
         }
         problem = against.get();
       } else {
         problem = ((ProjectionCheckpoint.FrameCheck.Invalid) checked).problem();
       }
-      String warning = "ignoring projection checkpoint " + s.describe() + ": " + problem
-          + "; the ledger is replayed instead";
+      String warning = warning(s, problem);
       LOG.log(System.Logger.Level.WARNING, warning);
       if (warnings != null) {
         warnings.add(warning);
       }
     }
     return out;
+  }
+
+  private static String warning(CheckpointStore.Stored s, String problem) {
+    return "ignoring projection checkpoint " + s.describe() + ": " + problem
+        + "; the ledger is replayed instead";
   }
 
   private static List<CheckpointStore.Stored> safeList(CheckpointStore store) {
@@ -220,7 +229,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
   }
 
   private static Ledger.Start start(ProjectionCheckpoint.CheckpointHeader h,
-      CheckpointStore.Stored s, TiledLog log) {
+      CheckpointStore.Stored s, TiledLog log, List<String> warnings) {
     long leafIndex = LedgerFeed.lastEventLeaf(log, h.logSize());
     return new Ledger.Start() {
       @Override
@@ -248,6 +257,10 @@ public final class ProjectionCheckpoints implements AutoCloseable {
         } catch (java.io.UncheckedIOException e) {
           throw e.getCause();
         } catch (ProjectionCheckpoint.Unreadable e) {
+          // The ledger logs it as it moves on; the caller's list hears it as from the check.
+          if (warnings != null) {
+            warnings.add(warning(s, e.getMessage()));
+          }
           throw new IOException(e.getMessage(), e);
         }
       }
@@ -309,7 +322,7 @@ public final class ProjectionCheckpoints implements AutoCloseable {
           continue;
         }
         ProjectionCheckpoint.FrameCheck c =
-            ProjectionCheckpoint.check(CheckpointStore.source(s));
+            ProjectionCheckpoint.checkHeader(CheckpointStore.source(s));
         if (c instanceof ProjectionCheckpoint.FrameCheck.Valid) {
           lastPosition = s.position();
           break;

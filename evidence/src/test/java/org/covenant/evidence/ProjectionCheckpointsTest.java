@@ -147,6 +147,119 @@ class ProjectionCheckpointsTest {
     }
   }
 
+  /**
+   * A start reads its checkpoint once: the candidates' checks read its header, the restore reads
+   * it whole and checks the digest as it goes (it used to be read whole twice, once to check the
+   * digest and once to decode).
+   */
+  @Test
+  void aStartReadsItsCheckpointOnce(@TempDir Path dir) throws IOException {
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      f.append(400);
+      f.checkpoints.writeNow();
+    }
+    long size = Files.size(only(dir));
+    DataDirectory d = DataDirectory.at(dir).create();
+    org.covenant.store.LedgerConfig config = d.ledger(java.util.Optional.empty());
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    org.covenant.log.TiledLog log = d.openLog();
+    try (org.covenant.store.CheckpointStore store = d.checkpoints(config)) {
+      List<org.covenant.store.CheckpointStore.Stored> counted =
+          store.list().stream().map(s -> counting(s, read)).toList();
+      List<String> warnings = new ArrayList<>();
+      List<org.covenant.store.Ledger.Start> starts =
+          ProjectionCheckpoints.candidates(counted, log, warnings);
+      org.covenant.store.Ledger ledger = org.covenant.store.Ledger.open(config,
+          CheckpointFixture.CATALOG, page -> {}, starts);
+      try {
+        assertThat(warnings).isEmpty();
+        assertThat(ledger.startedFrom()).hasValueSatisfying(
+            s -> assertThat(s).contains("projection-400.ckpt"));
+        assertThat(ledger.head()).isEqualTo(400);
+      } finally {
+        ledger.close();
+      }
+    } finally {
+      log.close();
+    }
+    assertThat(read.get()).as("bytes read of a %d-byte checkpoint", size)
+        .isGreaterThanOrEqualTo(size).isLessThan(size + 1024);
+  }
+
+  /**
+   * A damaged newest checkpoint passes the header checks and fails its restore (the digest is
+   * checked as it is read): the older one is then restored, with one warning, to the same
+   * projection as a full replay.
+   */
+  @Test
+  void aDamagedNewestCheckpointFailsItsRestoreAndTheOlderOneIsUsed(@TempDir Path dir)
+      throws IOException {
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      f.append(400);
+      assertThat(f.checkpoints.writeNow()).contains(400L);
+      f.append(200);
+      assertThat(f.checkpoints.writeNow()).contains(600L);
+      f.append(50);
+    }
+    String full = fullReplayDigest(dir);
+    Path newest = dir.resolve("checkpoints/projection-600.ckpt");
+    byte[] b = Files.readAllBytes(newest);
+    b[b.length - 100] ^= 0x20;
+    Files.write(newest, b);
+    try (CheckpointFixture f = new CheckpointFixture(dir, true)) {
+      assertThat(f.warnings).singleElement().asString().contains("projection-600.ckpt")
+          .contains("digest mismatch").contains("replayed");
+      assertThat(f.ledger.startedFrom()).hasValueSatisfying(
+          s -> assertThat(s).contains("projection-400.ckpt"));
+      assertThat(f.ledger.head()).isEqualTo(650);
+      assertThat(f.digest()).isEqualTo(full);
+    }
+  }
+
+  /** {@code s}, counting the bytes read from it in {@code read}. */
+  private static org.covenant.store.CheckpointStore.Stored counting(
+      org.covenant.store.CheckpointStore.Stored s, java.util.concurrent.atomic.AtomicLong read) {
+    return new org.covenant.store.CheckpointStore.Stored() {
+      @Override
+      public long position() {
+        return s.position();
+      }
+
+      @Override
+      public java.io.InputStream open() throws IOException {
+        return new java.io.FilterInputStream(s.open()) {
+          @Override
+          public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+              read.incrementAndGet();
+            }
+            return b;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+              read.addAndGet(n);
+            }
+            return n;
+          }
+        };
+      }
+
+      @Override
+      public String describe() {
+        return s.describe();
+      }
+
+      @Override
+      public long size() {
+        return s.size();
+      }
+    };
+  }
+
   @Test
   void aSigkillInTheMiddleOfAWriteLeavesThePreviousCheckpointUsable(@TempDir Path dir)
       throws Exception {

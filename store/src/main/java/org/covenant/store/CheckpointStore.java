@@ -50,6 +50,14 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
     String describe();
 
     /**
+     * How many bytes it holds, as stored now, without reading them; -1 when that cannot be
+     * known. A reader bounds what it decodes by it before the digest is checked.
+     */
+    default long size() {
+      return -1;
+    }
+
+    /**
      * Whether this store's own writer wrote it: always for a directory or the ledger's table;
      * for {@link #members} whether the member named there did (docs/CLUSTER.md, "Checkpoints").
      */
@@ -80,7 +88,7 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
    * {@link java.io.UncheckedIOException}.
    */
   public static org.covenant.core.state.ProjectionCheckpoint.Source source(Stored s) {
-    return () -> {
+    org.covenant.core.state.ProjectionCheckpoint.Source opens = () -> {
       InputStream in;
       try {
         in = s.open();
@@ -106,6 +114,17 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
           }
         }
       };
+    };
+    return new org.covenant.core.state.ProjectionCheckpoint.Source() {
+      @Override
+      public org.covenant.core.state.ProjectionCheckpoint.Input open() {
+        return opens.open();
+      }
+
+      @Override
+      public long size() {
+        return s.size();
+      }
     };
   }
 
@@ -180,6 +199,15 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
               @Override
               public InputStream open() throws IOException {
                 return Files.newInputStream(f);
+              }
+
+              @Override
+              public long size() {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return -1;
+                }
               }
 
               @Override
@@ -310,9 +338,10 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
     public List<Stored> list() {
       List<Stored> out = new ArrayList<>();
       try (Connection c = pool.getConnection(); PreparedStatement st = c.prepareStatement(
-          member == null ? "SELECT position, '' FROM " + table + " ORDER BY position DESC"
-              : "SELECT position, member FROM " + table + " ORDER BY member = ? DESC, "
-                  + "position DESC, member")) {
+          member == null ? "SELECT position, '', octet_length(body) FROM " + table
+              + " ORDER BY position DESC"
+              : "SELECT position, member, octet_length(body) FROM " + table
+                  + " ORDER BY member = ? DESC, position DESC, member")) {
         if (member != null) {
           st.setString(1, member);
         }
@@ -320,6 +349,7 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
         while (rs.next()) {
           long position = rs.getLong(1);
           String writer = rs.getString(2);
+          long size = rs.getLong(3);
           boolean mine = member == null || member.equals(writer);
           out.add(new Stored() {
             @Override
@@ -330,6 +360,13 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
             @Override
             public InputStream open() throws IOException {
               return new ByteArrayInputStream(read(writer, position));
+            }
+
+            @Override
+            public long size() {
+              // As listed: a body rewritten at this position since is bounded by the old size,
+              // at worst refused (the ledger is then replayed).
+              return size;
             }
 
             @Override

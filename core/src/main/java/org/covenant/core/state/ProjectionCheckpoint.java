@@ -50,9 +50,11 @@ import org.covenant.core.vocab.Vocabulary;
  * <p>Layout: magic {@code COVPROJ1}, format version (int), vocabulary fingerprint (32 bytes:
  * the ordinals the histories are indexed by), ledger position (long), time of the event there
  * (a {@link TimeKey}), log tree size (long) and root (32 bytes) at that position, the body,
- * and the SHA-256 ({@link Sha256}) of everything before it. A reader checks the digest over the
- * whole stream before it decodes a byte of the body, so a flipped byte or a truncation is
- * refused before any count is trusted.
+ * and the SHA-256 ({@link Sha256}) of everything before it. A start checks the header
+ * ({@link #checkHeader}) and then reads the checkpoint once ({@link #restore}): the digest is
+ * computed as the body is decoded and the state is used only when it matches, so a flipped byte
+ * or a truncation is refused; until then every count is bounded by the bytes left, so damage
+ * cannot make the restore allocate more than the checkpoint could fill.
  *
  * <p>A checkpoint of a state that is still growing is exact: every entity and history entry
  * carries its ledger position, and only those at or before the checkpoint's position are
@@ -153,6 +155,16 @@ public final class ProjectionCheckpoint {
   public interface Source {
     /** A fresh input over the checkpoint's bytes. */
     Input open();
+
+    /**
+     * How many bytes the checkpoint holds, when known without reading it; -1 when not. With the
+     * size, {@link #restore} reads the checkpoint once, checking the digest as it decodes and
+     * bounding every count by the bytes left before the digest is known; without it, it checks
+     * the whole frame first ({@link #check}) and then decodes: two reads.
+     */
+    default long size() {
+      return -1;
+    }
   }
 
   /** A checkpoint's body that does not decode (or changed since it was checked). */
@@ -164,9 +176,9 @@ public final class ProjectionCheckpoint {
     }
   }
 
-  /** Bytes in memory as a {@link Source}. */
+  /** Bytes in memory as a {@link Source} (of known size). */
   public static Source of(byte[] bytes) {
-    return () -> new Input() {
+    Source opens = () -> new Input() {
       private int at;
 
       @Override
@@ -182,6 +194,23 @@ public final class ProjectionCheckpoint {
 
       @Override
       public void close() {}
+    };
+    return sized(opens, bytes.length);
+  }
+
+  /** {@code source}, holding {@code size} bytes (-1: not known). */
+  public static Source sized(Source source, long size) {
+    Objects.requireNonNull(source, "source");
+    return new Source() {
+      @Override
+      public Input open() {
+        return source.open();
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
     };
   }
 
@@ -238,6 +267,24 @@ public final class ProjectionCheckpoint {
    * bad content; a failure to read the source is an {@link FrameCheck.Invalid} too.
    */
   public static FrameCheck check(Source source) {
+    return check(source, true);
+  }
+
+  /**
+   * Checks the header only (magic, format, vocabulary, position, log size), reading its first
+   * {@value #HEADER} bytes: what a start checks against the log before it chooses a checkpoint.
+   * The digest over every byte is checked by {@link #restore} as it decodes, in the same read
+   * (a checkpoint is read once); a damaged or truncated one fails there, with the same problem
+   * ({@link #DAMAGED}), and nothing of it is used.
+   */
+  public static FrameCheck checkHeader(Source source) {
+    return check(source, false);
+  }
+
+  /** The problem of a checkpoint whose digest does not match its bytes. */
+  public static final String DAMAGED = "digest mismatch: the checkpoint is damaged or truncated";
+
+  private static FrameCheck check(Source source, boolean digestAll) {
     try (Input in = source.open()) {
       MessageDigest md = Sha256.newDigest();
       byte[] head = new byte[HEADER];
@@ -263,6 +310,9 @@ public final class ProjectionCheckpoint {
       long logSize = h.getLong();
       byte[] root = new byte[DIGEST];
       h.get(root);
+      if (!digestAll) {
+        return header(vocabulary, position, lastAt, logSize, root);
+      }
       // Digest the rest, holding the last 32 bytes back: they are the digest itself.
       byte[] buf = new byte[(1 << 16) + DIGEST];
       int held = 0;
@@ -282,19 +332,24 @@ public final class ProjectionCheckpoint {
         return new FrameCheck.Invalid("truncated (no digest at the end)");
       }
       if (!MessageDigest.isEqual(md.digest(), Arrays.copyOf(buf, DIGEST))) {
-        return new FrameCheck.Invalid("digest mismatch: the checkpoint is damaged or truncated");
+        return new FrameCheck.Invalid(DAMAGED);
       }
-      if (!Arrays.equals(vocabulary, VOCABULARY)) {
-        return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
-            + " categories, consents or roles differ from this version's)");
-      }
-      if (position < 0 || logSize < 0) {
-        return new FrameCheck.Invalid("negative position or log size");
-      }
-      return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
+      return header(vocabulary, position, lastAt, logSize, root);
     } catch (RuntimeException e) {
       return new FrameCheck.Invalid("cannot be read: " + e.getMessage());
     }
+  }
+
+  private static FrameCheck header(byte[] vocabulary, long position, long lastAt, long logSize,
+      byte[] root) {
+    if (!Arrays.equals(vocabulary, VOCABULARY)) {
+      return new FrameCheck.Invalid("written for another vocabulary (settings, features, notices,"
+          + " categories, consents or roles differ from this version's)");
+    }
+    if (position < 0 || logSize < 0) {
+      return new FrameCheck.Invalid("negative position or log size");
+    }
+    return new FrameCheck.Valid(new CheckpointHeader(position, lastAt, logSize, root));
   }
 
   private static int readUpTo(Input in, byte[] b, int len) {
@@ -310,17 +365,27 @@ public final class ProjectionCheckpoint {
   }
 
   /**
-   * Decodes a checkpoint that {@link #check} found valid into a state at its position, whose
-   * {@code terms.accepted} events may name the terms versions {@code knownTerms} knows.
+   * Decodes a checkpoint whose header {@link #checkHeader} (or {@link #check}) found valid into a
+   * state at its position, whose {@code terms.accepted} events may name the terms versions
+   * {@code knownTerms} knows. The digest over every byte is checked as the body is read, and
+   * the state is returned only when it matches: a damaged or truncated checkpoint (or one that
+   * changed since it was checked) is an {@link Unreadable} whose message is {@link #DAMAGED},
+   * whatever the decoding made of the damage first. Before the digest is known no count is
+   * trusted beyond the bytes left ({@link Source#size}); a source of unknown size is checked
+   * whole first.
    *
-   * @throws Unreadable when the body does not decode or the bytes changed since the check; the
-   *     source's own exception when it cannot be read
+   * @throws Unreadable when the body does not decode or the digest does not match; the source's
+   *     own exception when it cannot be read
    */
   public static GovernanceState restore(Source source, Predicate<String> knownTerms) {
+    long size = source.size();
+    if (size < 0 && check(source) instanceof FrameCheck.Invalid bad) {
+      throw new Unreadable(bad.problem(), null);
+    }
+    In d = null;
     try (Input raw = source.open()) {
-      // The digest is checked again as the body is read: the bytes may have changed since check.
       MessageDigest md = Sha256.newDigest();
-      In d = new In(raw, md);
+      d = new In(raw, md, size < 0 ? Long.MAX_VALUE : size - DIGEST);
       d.skip(MAGIC.length + 4 + DIGEST);
       long position = d.readLong();
       long lastAt = d.readLong();
@@ -330,14 +395,19 @@ public final class ProjectionCheckpoint {
       byte[] expected = d.digestSoFar();
       byte[] stored = d.rawBytes(DIGEST);
       if (!MessageDigest.isEqual(expected, stored) || !d.atEnd()) {
-        throw new Unreadable("the checkpoint changed or is damaged (digest mismatch)", null);
+        throw new Unreadable(DAMAGED, null);
       }
+      // Only now is the state the checkpoint's: nothing of it was published before.
       state.restoredAt(position, lastAt);
       return state;
     } catch (Unreadable e) {
       throw e;
     } catch (Truncated | IndexOutOfBoundsException | NegativeArraySizeException
         | IllegalArgumentException | NullPointerException | ClassCastException e) {
+      // Damage is the likelier cause: say so when the digest says so (the rest is read for it).
+      if (d != null && !d.restMatchesDigest()) {
+        throw new Unreadable(DAMAGED, e);
+      }
       throw new Unreadable("the checkpoint's body does not decode: " + e, e);
     }
   }
@@ -448,10 +518,66 @@ public final class ProjectionCheckpoint {
     private boolean digesting = true;
     /** Start of the buffered bytes consumed but not yet digested. */
     private int mark;
+    /** The bytes before the digest (Long.MAX_VALUE: not known, the frame was checked whole). */
+    private final long body;
+    /** Bytes read from the input before the buffer's. */
+    private long before;
 
-    In(Input in, MessageDigest md) {
+    In(Input in, MessageDigest md, long body) {
       this.in = in;
       this.md = md;
+      this.body = body;
+    }
+
+    /** The body's bytes not yet consumed (the digest not counted). */
+    long left() {
+      return body == Long.MAX_VALUE ? Long.MAX_VALUE : body - before - buf.position();
+    }
+
+    /**
+     * {@code n}, a count of things each at least {@code each} bytes long that are still to be
+     * read: refused when they cannot fit in the bytes left, so that a damaged count (the digest
+     * is checked at the end) never makes a restore allocate more than the checkpoint could fill.
+     */
+    int bounded(long n, int each) {
+      if (n < 0 || n > left() / each) {
+        throw new IllegalArgumentException("count " + n + " does not fit in the "
+            + left() + " bytes left");
+      }
+      return (int) n;
+    }
+
+    /**
+     * After a decoding failure: whether the bytes not yet consumed, digested after those that
+     * were, end in the digest of all of them. False for a truncated checkpoint.
+     */
+    boolean restMatchesDigest() {
+      try {
+        if (!digesting) {
+          // It failed reading the digest itself: cut short.
+          return false;
+        }
+        digestConsumed();
+        byte[] hold = new byte[(1 << 16) + DIGEST];
+        int held = buf.remaining();
+        buf.get(hold, 0, held);
+        mark = buf.position();
+        while (true) {
+          if (held > DIGEST) {
+            md.update(hold, 0, held - DIGEST);
+            System.arraycopy(hold, held - DIGEST, hold, 0, DIGEST);
+            held = DIGEST;
+          }
+          int n = in.read(hold, held, hold.length - held);
+          if (n < 0) {
+            break;
+          }
+          held += n;
+        }
+        return held == DIGEST && MessageDigest.isEqual(md.digest(), Arrays.copyOf(hold, DIGEST));
+      } catch (RuntimeException e) {
+        return false;
+      }
     }
 
     /** Makes at least one byte available; false at the end. */
@@ -460,6 +586,7 @@ public final class ProjectionCheckpoint {
         return true;
       }
       digestConsumed();
+      before += buf.limit();
       buf.clear();
       int n = in.read(buf.array(), 0, buf.capacity());
       while (n == 0) {
@@ -470,6 +597,7 @@ public final class ProjectionCheckpoint {
         buf.limit(0);
         return false;
       }
+      // buf.position() is 0 here: left() counts from the new buffer's start.
       buf.limit(n);
       return true;
     }
@@ -520,9 +648,7 @@ public final class ProjectionCheckpoint {
      * array per string on the restore path, millions at scale).
      */
     String readUtf8(int len) {
-      if (len < 0) {
-        throw new IllegalArgumentException("negative string length");
-      }
+      bounded(len, 1);
       if (buf.remaining() >= len) {
         String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
         buf.position(buf.position() + len);
@@ -1143,8 +1269,9 @@ public final class ProjectionCheckpoint {
 
     /** The content table's columns (format 4), straight into the table's arrays. */
     private void contents(In d, Meeting[] byIndex) {
-      int n = d.readInt();
-      int bytes = d.readInt();
+      // Each item takes at least a byte in each of its eight columns, four in two of them.
+      int n = d.bounded(d.readInt(), 14);
+      int bytes = d.bounded(d.readInt(), 1);
       ContentTable.Filler f = state.contents.filler(n, bytes);
       d.readFully(f.idBytes(), bytes);
       int end = 0;
@@ -1166,7 +1293,7 @@ public final class ProjectionCheckpoint {
         f.author(i, str(d));
       }
       for (int i = 0; i < n; i++) {
-        int k = d.readCount(1 << 16);
+        int k = d.bounded(d.readCount(1 << 16), 4);
         if (k > 0) {
           String[] o = new String[k];
           for (int j = 0; j < k; j++) {
@@ -1190,15 +1317,13 @@ public final class ProjectionCheckpoint {
 
     /** A position list (format 3 and on: count, then varint gaps), restored in one piece. */
     private void positions(In d, PositionList list) {
-      int n = d.readInt();
-      if (n < 0) {
-        throw new IllegalArgumentException("negative count");
-      }
-      if (scratch.length < n) {
-        scratch = new long[Math.max(n, scratch.length * 2)];
-      }
+      int n = d.bounded(d.readInt(), 1);
       long last = 0;
       for (int i = 0; i < n; i++) {
+        if (i == scratch.length) {
+          // Grown as gaps are read, not to the count: it is trusted only once the digest is.
+          scratch = Arrays.copyOf(scratch, (int) Math.min(n, 2L * scratch.length));
+        }
         last += d.readVarint();
         scratch[i] = last;
       }
@@ -1233,10 +1358,7 @@ public final class ProjectionCheckpoint {
         positions(d, a.content);
         state.accounts.put(a.id, a);
       }
-      int meetings = d.readInt();
-      if (meetings < 0) {
-        throw new IllegalArgumentException("negative meeting count");
-      }
+      int meetings = d.bounded(d.readInt(), 16);
       Meeting[] byIndex = new Meeting[meetings];
       for (int i = 0; i < meetings; i++) {
         String id = raw(d);
@@ -1244,7 +1366,7 @@ public final class ProjectionCheckpoint {
         String host = str(d);
         long at = d.readLong();
         long pos = d.readLong();
-        int features = d.readCount(1 << 20);
+        int features = d.bounded(d.readCount(1 << 20), 16);
         long[] log = new long[features * 2];
         for (int j = 0; j < log.length; j++) {
           log[j] = d.readLong();
@@ -1268,11 +1390,11 @@ public final class ProjectionCheckpoint {
           }
           int n = d.readCount(1 << 24);
           // Each string of the table interned in the arena once, not once per meeting.
-          int[] refs = new int[d.readCount(1 << 26)];
+          int[] refs = new int[d.bounded(d.readCount(1 << 26), 4)];
           for (int j = 0; j < refs.length; j++) {
             refs[j] = pooled(d);
           }
-          byte[] data = new byte[d.readCount(1 << 30)];
+          byte[] data = new byte[d.bounded(d.readCount(1 << 30), 1)];
           d.readFully(data);
           m.pack(EndedParticipants.restoreRefs(state.arena, m.packPrefix(), refs, n, data,
               d.readLong(), d.readLong()));

@@ -143,6 +143,74 @@ class ProjectionCheckpointTest {
         name -> true)).isInstanceOf(ProjectionCheckpoint.Unreadable.class);
   }
 
+  /**
+   * The restore reads a checkpoint once (a start checks only its header first): a flipped byte
+   * anywhere in the body, or a cut anywhere after the header, fails the restore with the frame
+   * check's own problem, the digest mismatch, whatever the decoding made of the damage first;
+   * the header check alone lets them through.
+   */
+  @Test
+  void theOneReadRestoreRefusesAFlippedByteOrACutWithTheDigestProblem() {
+    GovernanceState s = meetingWithManyGuests();
+    for (Event e : dataRightsLedger()) {
+      s.apply(e);
+    }
+    byte[] b = bytes(s);
+    int header = 8 + 4 + 32 + 8 + 8 + 8 + 32;
+    for (int i = header; i < b.length; i++) {
+      byte[] flipped = b.clone();
+      flipped[i] ^= (byte) (1 << (i % 8));
+      assertThat(ProjectionCheckpoint.checkHeader(ProjectionCheckpoint.of(flipped)))
+          .isInstanceOf(ProjectionCheckpoint.FrameCheck.Valid.class);
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(flipped),
+          name -> true)).as("byte %d flipped", i)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+    }
+    for (int n = header; n < b.length; n++) {
+      byte[] cut = Arrays.copyOf(b, n);
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(cut),
+          name -> true)).as("cut to %d bytes", n)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+    }
+    byte[] longer = Arrays.copyOf(b, b.length + 1);
+    assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(longer),
+        name -> true)).hasMessage(ProjectionCheckpoint.DAMAGED);
+    // Of unknown size, the frame is checked whole first: the same answers.
+    byte[] flipped = b.clone();
+    flipped[b.length / 2] ^= 1;
+    ProjectionCheckpoint.Source unsized =
+        ProjectionCheckpoint.sized(ProjectionCheckpoint.of(flipped), -1);
+    assertThatThrownBy(() -> ProjectionCheckpoint.restore(unsized, name -> true))
+        .hasMessage(ProjectionCheckpoint.DAMAGED);
+    assertThat(bytes(ProjectionCheckpoint.restore(
+        ProjectionCheckpoint.sized(ProjectionCheckpoint.of(b), -1), name -> true))).isEqualTo(b);
+  }
+
+  /**
+   * A damaged count is not trusted before the digest is known: one that says a billion items
+   * the bytes left cannot hold is refused as damage, not allocated (which would stop the start
+   * with an OutOfMemoryError instead of replaying the ledger).
+   */
+  @Test
+  void aDamagedCountIsRefusedNotAllocated() {
+    GovernanceState empty = GovernanceState.create(name -> true);
+    byte[] b = ProjectionCheckpoint.toBytes(empty,
+        new ProjectionCheckpoint.CheckpointHeader(0, Long.MIN_VALUE, 7, ROOT));
+    int body = 8 + 4 + 32 + 8 + 8 + 8 + 32;
+    // The body of an empty state: no accounts (an int), no meetings (an int), no content items
+    // (an int, then their bytes' length).
+    for (int at : new int[] {body + 4, body + 8, body + 12}) {
+      byte[] damaged = b.clone();
+      damaged[at] = 0x40;
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(damaged),
+          name -> true)).as("count at %d", at)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+    }
+  }
+
   private static List<Event> dataRightsLedger() {
     return List.of(
         new Event.AccountCreated(T0, "acme", "ann"),

@@ -257,8 +257,9 @@ public final class MemberCheckpoints {
   }
 
   /**
-   * {@code s} as a start checked against the log only when the open tries it (the frame check
-   * reads the whole checkpoint: the older one is read only if the newer fails).
+   * {@code s} as a start checked against the log only when the open tries it (the older one is
+   * read only if the newer fails); one whose restore fails (its digest is checked as it is read)
+   * is listed in {@code warnings} too.
    */
   private static Ledger.Start checkedWhenTried(CheckpointStore.Stored s, TiledLog log,
       List<String> warnings) {
@@ -268,11 +269,11 @@ public final class MemberCheckpoints {
 
       private Optional<Ledger.Start> check() {
         if (checked == null && problem == null) {
-          List<String> found = new ArrayList<>();
-          List<Ledger.Start> ok = ProjectionCheckpoints.candidates(List.of(s), log, found);
-          warnings.addAll(found);
+          int before = warnings.size();
+          List<Ledger.Start> ok = ProjectionCheckpoints.candidates(List.of(s), log, warnings);
           if (ok.isEmpty()) {
-            problem = found.isEmpty() ? "it does not hold against the log" : found.get(0);
+            problem = warnings.size() == before ? "it does not hold against the log"
+                : warnings.get(before);
           } else {
             checked = ok.get(0);
           }
