@@ -43,6 +43,8 @@ import org.covenant.server.cluster.PgLogStorage;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,6 +59,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFaultIT {
   private static final int LEASE_SECONDS = 2;
+
+  /**
+   * On a failure, the tail of every member's stderr (its moves, leases, fence refusals) goes to
+   * the test's output: the members' files are in a temporary directory that is deleted, and a
+   * failure under load is otherwise left without the members' side of the story. (After each
+   * test, not a {@code TestWatcher}: that runs once the temporary directory is gone.)
+   */
+  @RegisterExtension
+  final AfterEachCallback membersOnFailure = context -> {
+    if (context.getExecutionException().isPresent() && this.tmp != null) {
+      try (var files = Files.list(this.tmp)) {
+        for (Path f : files.filter(x -> x.toString().endsWith(".err")).sorted().toList()) {
+          List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+          System.out.println("ClusterFaultIT: " + f.getFileName() + " (last 80 of "
+              + lines.size() + " lines):");
+          lines.subList(Math.max(0, lines.size() - 80), lines.size())
+              .forEach(l -> System.out.println("  | " + l));
+        }
+      } catch (IOException | RuntimeException e) {
+        System.out.println("ClusterFaultIT: cannot read the members' output: " + e);
+      }
+    }
+  };
 
   @TempDir Path tmp;
 
