@@ -86,6 +86,17 @@ public final class ProjectionCheckpoints implements AutoCloseable {
       return 0;
     }
 
+    /**
+     * False while a checkpoint now would be worth less than the one it may replace: a cluster
+     * member that, in its own view, owns nothing because it saw itself leave (its heartbeat
+     * lapsed) holds only the index, and a checkpoint of that at the position of its last one
+     * would replace the one of its whole share (docs/CLUSTER.md, "Member checkpoints in the
+     * server"). Always true for a whole ledger's projection.
+     */
+    default boolean worthWriting() {
+      return true;
+    }
+
     /** A data directory's own feed. */
     static Points of(LedgerFeed feed) {
       Objects.requireNonNull(feed, "feed");
@@ -380,6 +391,11 @@ public final class ProjectionCheckpoints implements AutoCloseable {
 
   private synchronized long write(LedgerFeed.LogPoint point) throws IOException {
     if (stale(point.position())) {
+      return lastPosition;
+    }
+    if (!points.worthWriting()) {
+      LOG.log(System.Logger.Level.INFO, "projection checkpoint at position " + point.position()
+          + " not written: this member owns no account now (it saw itself leave)");
       return lastPosition;
     }
     long t0 = System.nanoTime();

@@ -274,6 +274,16 @@ public final class ClusterNode implements ClusterView, Routing {
     return id;
   }
 
+  /**
+   * Whether this member is among the owners of its current view (false after it saw itself
+   * leave, its heartbeat lapsed, until it sees itself back): a checkpoint then holds only the
+   * index and is not written ({@link MemberCheckpoints#points}).
+   */
+  boolean amongOwners() {
+    View v = view;
+    return v == null || v.owners().stream().anyMatch(m -> m.id().equals(id));
+  }
+
   /** Starts heartbeats and the worker, announcing {@code url} as this member's address. */
   @Override
   public void started(String url) {
@@ -290,7 +300,8 @@ public final class ClusterNode implements ClusterView, Routing {
       // share (shape 0). Else (none, another member's, or accounts moved) one of the share as
       // it is becomes due once it has settled.
       checkpointWriter = org.covenant.evidence.ProjectionCheckpoints.start(checkpointStore,
-          MemberCheckpoints.points(() -> log, () -> feed, main), main.ledger(),
+          MemberCheckpoints.points(() -> log, () -> feed, main, this::amongOwners),
+          main.ledger(),
           checkpointPolicy, startedFromOwn ? 0 : -1);
     }
     long tick = timing.tick().toMillis();

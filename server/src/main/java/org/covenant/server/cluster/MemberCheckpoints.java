@@ -313,8 +313,14 @@ public final class MemberCheckpoints {
    * a follower's view refreshed every tick), at a position its projection has reached.
    */
   static ProjectionCheckpoints.Points points(java.util.function.Supplier<TiledLog> log,
-      java.util.function.Supplier<LedgerFeed> feed, Namespace main) {
+      java.util.function.Supplier<LedgerFeed> feed, Namespace main,
+      java.util.function.BooleanSupplier amongOwners) {
     return new ProjectionCheckpoints.Points() {
+      @Override
+      public boolean worthWriting() {
+        return amongOwners.getAsBoolean();
+      }
+
       @Override
       public Optional<LedgerFeed.LogPoint> now() {
         TiledLog l = log.get();
