@@ -161,41 +161,11 @@ class DepartedCheckpointMoveIT {
     }
   }
 
-  /** A start from checkpoint bytes taken after {@code event}. */
   private static Ledger.Start start(long position, StoredEvent event, byte[] bytes) {
-    return new Ledger.Start() {
-      @Override
-      public long position() {
-        return position;
-      }
-
-      @Override
-      public Optional<String> mismatch(StoredEvent atPosition) {
-        return atPosition.event().equals(event.event()) ? Optional.empty()
-            : Optional.of("another event at " + position);
-      }
-
-      @Override
-      public GovernanceState restore(Predicate<String> knownTerms) throws java.io.IOException {
-        try {
-          return ProjectionCheckpoint.restore(ProjectionCheckpoint.of(bytes), knownTerms);
-        } catch (ProjectionCheckpoint.Unreadable e) {
-          throw new java.io.IOException(e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public String describe() {
-        return "test checkpoint at " + position + " (" + bytes.length + " bytes)";
-      }
-    };
+    return MemberCheckpointIT.start(position, event, bytes);
   }
 
   private static Predicate<String> owns(int members, String self) {
-    List<Members.Member> live = new ArrayList<>();
-    for (int i = 0; i < members; i++) {
-      live.add(new Members.Member("m" + i, "http://m" + i, false, Instant.EPOCH, 1000));
-    }
-    return a -> Members.owner(live, a).orElseThrow().id().equals(self);
+    return MemberCheckpointIT.owns(members, self);
   }
 }

@@ -120,8 +120,8 @@ class MemberCheckpointIT {
     }
   }
 
-  /** A start from checkpoint bytes taken after {@code event}. */
-  private static Ledger.Start start(long position, StoredEvent event, byte[] bytes) {
+  /** A start from checkpoint bytes taken after {@code event} (also DepartedCheckpointMoveIT's). */
+  static Ledger.Start start(long position, StoredEvent event, byte[] bytes) {
     return new Ledger.Start() {
       @Override
       public long position() {
@@ -150,7 +150,8 @@ class MemberCheckpointIT {
     };
   }
 
-  private static Predicate<String> owns(int members, String self) {
+  /** Whether member {@code self} of m0…m(members-1) owns an account (rendezvous hashing). */
+  static Predicate<String> owns(int members, String self) {
     List<Members.Member> live = new ArrayList<>();
     for (int i = 0; i < members; i++) {
       live.add(new Members.Member("m" + i, "http://m" + i, false, Instant.EPOCH, 1000));

@@ -227,6 +227,15 @@ public final class GovernanceState {
       }
       accounts.put(old.id, index);
     }
+    dropContentAndRights(gone);
+  }
+
+  /**
+   * Removes the content items and data-rights entries (deletions, valued settings, removed
+   * users, holds) of the accounts {@code gone}, whose accounts and meetings {@link #prune} or
+   * {@link #retain} dropped; the content table is rebuilt without their items.
+   */
+  private void dropContentAndRights(java.util.Set<String> gone) {
     if (gone.isEmpty()) {
       return;
     }
@@ -262,17 +271,7 @@ public final class GovernanceState {
       }
       it.remove();
     }
-    if (gone.isEmpty()) {
-      return;
-    }
-    for (String content : contents.merge(gone::contains, null)) {
-      rights.deleted.remove(content);
-    }
-    rights.valued.keySet().removeIf(k -> gone.contains(k.split("\0", -1)[1]));
-    rights.valuedAccounts.removeAll(gone);
-    rights.removed.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
-    rights.holds.keySet().removeIf(k -> gone.contains(k.substring(0, k.indexOf('\0'))));
-    rights.holdsOf.keySet().removeAll(gone);
+    dropContentAndRights(gone);
   }
 
   /**

@@ -161,25 +161,23 @@ final class MeetingArena {
 
   /** String number k. */
   String string(int k) {
-    long a = strings[k];
-    byte[] c = chunk(a);
-    int at = offset(a);
-    int len = 0;
-    int shift = 0;
-    byte x;
-    do {
-      x = c[at++];
-      len |= (x & 0x7f) << shift;
-      shift += 7;
-    } while (x < 0);
-    return new String(c, at, len, StandardCharsets.UTF_8);
+    byte[] c = chunk(strings[k]);
+    long b = bytesOf(c, offset(strings[k]));
+    return new String(c, (int) (b >>> 32), (int) b, StandardCharsets.UTF_8);
   }
 
   /** Whether string number k is s, without making a string (an ASCII s: no allocation). */
   boolean is(int k, String s) {
-    long a = strings[k];
-    byte[] c = chunk(a);
-    int at = offset(a);
+    byte[] c = chunk(strings[k]);
+    long b = bytesOf(c, offset(strings[k]));
+    return utf8Is(c, (int) (b >>> 32), (int) b, s);
+  }
+
+  /**
+   * The UTF-8 bytes of the string stored at {@code at} of chunk {@code c} (its varint length,
+   * then the bytes): their offset in the high half, their length in the low half.
+   */
+  private static long bytesOf(byte[] c, int at) {
     int len = 0;
     int shift = 0;
     byte x;
@@ -188,7 +186,7 @@ final class MeetingArena {
       len |= (x & 0x7f) << shift;
       shift += 7;
     } while (x < 0);
-    return utf8Is(c, at, len, s);
+    return (long) at << 32 | len;
   }
 
   /** Whether the len bytes of c at {@code at} are s in UTF-8 (an ASCII s: no allocation). */
