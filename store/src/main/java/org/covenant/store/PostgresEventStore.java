@@ -82,8 +82,15 @@ public final class PostgresEventStore
     hc.addDataSourceProperty("ApplicationName", "covenant-ledger");
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("tcpKeepAlive", "true");
+    // jit = off: PostgreSQL compiles a query with LLVM when its estimated cost passes
+    // jit_above_cost, and it estimates the idempotency keys' range join (storedKeys) at ~10^7
+    // for any batch: 25-80 ms of the server's CPU compiling, per import batch, a query that runs
+    // in 7 ms without (10,000 keys; docs/BENCHMARKS.md "PostgreSQL's own CPU per event"). Every
+    // query here is an index look-up or a COPY, none long enough to repay a compilation; the
+    // setting changes no result.
     hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = '"
-        + IDLE_IN_TRANSACTION_TIMEOUT + "'; SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+        + IDLE_IN_TRANSACTION_TIMEOUT + "'; SET lock_timeout = '" + LOCK_TIMEOUT
+        + "'; SET jit = off");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);
