@@ -90,6 +90,7 @@ final class LoggedLedger implements AutoCloseable {
     CheckpointStore store = null;
     Ledger ledger = null;
     ProjectionCheckpoints writer = null;
+    DataDirectory.Ahead salts = null;
     try {
       Optional<TiledLog> held = dir.openLogUnlessHeld();
       if (held.isEmpty()) {
@@ -100,8 +101,10 @@ final class LoggedLedger implements AutoCloseable {
       store = dir.checkpoints(config);
       List<Ledger.Start> starts = useCheckpoints
           ? ProjectionCheckpoints.candidates(store, log, null) : List.of();
+      salts = dir.pseudonymsAhead();
       ledger = Ledger.open(config, catalog, page -> {}, starts);
-      LedgerFeed feed = dir.feed(log, ledger);
+      LedgerFeed feed = dir.feed(log, ledger, salts.get());
+      salts = null;
       writer = ProjectionCheckpoints.manual(store, feed, ledger,
           ProjectionCheckpoints.Policy.defaults());
       store = null;
@@ -110,6 +113,9 @@ final class LoggedLedger implements AutoCloseable {
       feed.catchUp();
       return opened;
     } catch (RuntimeException e) {
+      if (salts != null) {
+        salts.await();
+      }
       if (store != null) {
         store.close();
       }

@@ -160,4 +160,26 @@ class DataDirectoryTest {
       }
     }
   }
+
+  /**
+   * The salts opened on their own thread while the ledger replays are the salts
+   * {@link DataDirectory#pseudonyms()} opens; a damaged salts file fails {@code get()} with the
+   * very exception {@code pseudonyms()} throws, not a wrapper.
+   */
+  @Test
+  void saltsOpenedAhead_areTheSalts_andFailAsTheyWould(@TempDir Path dir) throws Exception {
+    DataDirectory d = DataDirectory.at(dir);
+    String alice = d.pseudonyms().of("acme", "alice");
+    DataDirectory.Ahead ahead = d.pseudonymsAhead();
+    Pseudonyms opened = ahead.get();
+    assertThat(opened.of("acme", "alice")).isEqualTo(alice);
+    assertThat(ahead.get()).isSameAs(opened);
+    java.nio.file.Files.writeString(dir.resolve("keys/salts.json"), "{not json");
+    Throwable direct = org.assertj.core.api.Assertions.catchThrowable(d::pseudonyms);
+    assertThat(direct).isNotNull();
+    DataDirectory.Ahead broken = d.pseudonymsAhead();
+    assertThatThrownBy(broken::get).isExactlyInstanceOf(direct.getClass())
+        .hasMessage(direct.getMessage());
+    broken.await();
+  }
 }

@@ -116,11 +116,14 @@ public final class Deployment {
               + " and none are written");
     }
     Namespace main;
+    // The salts are read while the ledger replays (they do not depend on it).
+    DataDirectory.Ahead salts = dir.pseudonymsAhead();
     try {
       // The directory is built from the ledger's own replay: the ledger is read once.
       main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
           config.staleAfter(), starts);
     } catch (RuntimeException e) {
+      salts.await();
       if (checkpoints != null) {
         checkpoints.close();
       }
@@ -131,7 +134,7 @@ public final class Deployment {
     LedgerFeed feed;
     try {
       // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
-      feed = dir.feed(log, l);
+      feed = dir.feed(log, l, salts.get());
       feed.catchUp();
     } catch (RuntimeException e) {
       if (checkpoints != null) {
