@@ -806,6 +806,22 @@ public final class ProjectionCheckpoint {
 
     /** An unsigned varint. */
     long readVarint() {
+      if (buf.remaining() >= 10) {
+        // Whole in the buffer: read from its array, not byte by byte through the buffer (the
+        // position lists and content columns are mostly varints: tens of millions at 50M).
+        byte[] a = buf.array();
+        int at = buf.position();
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+          int b = a[at++];
+          v |= (long) (b & 0x7f) << shift;
+          if (b >= 0) {
+            buf.position(at);
+            return v;
+          }
+        }
+        throw new IllegalArgumentException("varint longer than ten bytes");
+      }
       long v = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         int b = readUnsignedByte();
@@ -1345,10 +1361,47 @@ public final class ProjectionCheckpoint {
 
   // ---------------------------------------------------------------- reading
 
+  /**
+   * The strings a restore has read, by number, in chunks of a fixed size: grown by a chunk, never
+   * copied. At 50M a list of the table's millions of strings grew by copying its one array
+   * (≈ 10 % of the restore's thread in the profile), and each copy was a new array of the old
+   * generation whose every card the collector's refinement then scanned (issue 15).
+   */
+  private static final class Strings {
+    private static final int SHIFT = 14;
+    private static final int CHUNK = 1 << SHIFT;
+    private String[][] chunks = new String[16][];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    void add(String s) {
+      int c = size >>> SHIFT;
+      if (c == chunks.length) {
+        chunks = Arrays.copyOf(chunks, c * 2);
+      }
+      if (chunks[c] == null) {
+        chunks[c] = new String[CHUNK];
+      }
+      chunks[c][size & (CHUNK - 1)] = s;
+      size++;
+    }
+
+    /** The string numbered {@code i}; thrown, as a list's get, when there is none. */
+    String get(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("no string " + i + " among " + size);
+      }
+      return chunks[i >>> SHIFT][i & (CHUNK - 1)];
+    }
+  }
+
   /** Rebuilds the entities; strings come back as one shared instance each. */
   private static final class Reader {
     private final GovernanceState state;
-    private final List<String> table = new ArrayList<>();
+    private final Strings table = new Strings();
     /** Positions being read, reused from list to list. */
     private long[] scratch = new long[1024];
 
