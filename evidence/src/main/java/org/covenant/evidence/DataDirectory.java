@@ -198,7 +198,8 @@ public final class DataDirectory {
    * As {@link #feed(TiledLog, Ledger)}, with the salts {@link #pseudonymsAhead} began opening
    * (waits for them; their failure to open is thrown here, as {@link #pseudonyms} throws it).
    */
-  public LedgerFeed feed(TiledLog log, Ledger ledger, java.util.function.Supplier<Pseudonyms> salts) {
+  public LedgerFeed feed(TiledLog log, Ledger ledger,
+      java.util.function.Supplier<Pseudonyms> salts) {
     return LedgerFeed.create(log, signer(), ledger, salts.get());
   }
 
