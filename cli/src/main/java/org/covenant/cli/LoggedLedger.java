@@ -90,7 +90,6 @@ final class LoggedLedger implements AutoCloseable {
     CheckpointStore store = null;
     Ledger ledger = null;
     ProjectionCheckpoints writer = null;
-    DataDirectory.Ahead salts = null;
     try {
       Optional<TiledLog> held = dir.openLogUnlessHeld();
       if (held.isEmpty()) {
@@ -98,13 +97,13 @@ final class LoggedLedger implements AutoCloseable {
             Optional.empty());
       }
       log = held.get();
+      // The salts open beside the ledger's restore (they need nothing of it).
+      java.util.function.Supplier<org.covenant.evidence.Pseudonyms> salts = dir.pseudonymsAhead();
       store = dir.checkpoints(config);
       List<Ledger.Start> starts = useCheckpoints
           ? ProjectionCheckpoints.candidates(store, log, null) : List.of();
-      salts = dir.pseudonymsAhead();
       ledger = Ledger.open(config, catalog, page -> {}, starts);
-      LedgerFeed feed = dir.feed(log, ledger, salts.get());
-      salts = null;
+      LedgerFeed feed = dir.feed(log, ledger, salts);
       writer = ProjectionCheckpoints.manual(store, feed, ledger,
           ProjectionCheckpoints.Policy.defaults());
       store = null;
@@ -113,9 +112,6 @@ final class LoggedLedger implements AutoCloseable {
       feed.catchUp();
       return opened;
     } catch (RuntimeException e) {
-      if (salts != null) {
-        salts.await();
-      }
       if (store != null) {
         store.close();
       }

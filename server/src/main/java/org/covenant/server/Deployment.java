@@ -105,6 +105,8 @@ public final class Deployment {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     // The log first: the projection checkpoints are checked against it before the ledger opens.
     TiledLog log = dir.openLog();
+    // The salts open beside the ledger's restore (they need nothing of it).
+    java.util.function.Supplier<org.covenant.evidence.Pseudonyms> salts = dir.pseudonymsAhead();
     CheckpointStore checkpoints = null;
     List<Ledger.Start> starts = List.of();
     try {
@@ -116,14 +118,11 @@ public final class Deployment {
               + " and none are written");
     }
     Namespace main;
-    // The salts are read while the ledger replays (they do not depend on it).
-    DataDirectory.Ahead salts = dir.pseudonymsAhead();
     try {
       // The directory is built from the ledger's own replay: the ledger is read once.
       main = Namespace.open("main", ledger, catalog, DecisionLog.open(dataDir), clock,
           config.staleAfter(), starts);
     } catch (RuntimeException e) {
-      salts.await();
       if (checkpoints != null) {
         checkpoints.close();
       }
@@ -134,7 +133,7 @@ public final class Deployment {
     LedgerFeed feed;
     try {
       // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
-      feed = dir.feed(log, l, salts.get());
+      feed = dir.feed(log, l, salts);
       feed.catchUp();
     } catch (RuntimeException e) {
       if (checkpoints != null) {
