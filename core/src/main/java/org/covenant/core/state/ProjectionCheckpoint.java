@@ -1290,7 +1290,8 @@ public final class ProjectionCheckpoint {
         f.meeting(i, m == 0 ? null : byIndex[m - 1]);
       }
       for (int i = 0; i < n; i++) {
-        f.author(i, str(d));
+        // As its number in the arena: interned once per string of the table, not per item.
+        f.author(i, pooled(d));
       }
       for (int i = 0; i < n; i++) {
         int k = d.bounded(d.readCount(1 << 16), 4);

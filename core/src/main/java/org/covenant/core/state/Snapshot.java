@@ -296,8 +296,9 @@ public final class Snapshot {
     if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
       return null;
     }
+    // The author is read from the table only if a condition asks (a string made from the arena).
     return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
-        v.meeting(i), v.author(i), v.others(i), v.at(i), v.pos(i), t, evidence);
+        v.meeting(i), v, i, v.others(i), v.at(i), v.pos(i), t, evidence);
   }
 
   /** The content item, if it was created at or before t. */
