@@ -253,8 +253,13 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       return ConsentRows.check(condition, this);
     }
     if (condition instanceof Condition.NoticeAcknowledged n) {
-      return Snapshot.noticeAcknowledgedAtCapture(meeting, author(), n.notice(), captureT, captureP,
-          evidence)
+      ContentTable.View v = table;
+      boolean acknowledged = v != null
+          ? Snapshot.noticeAcknowledgedAtCapture(meeting, v, item, n.notice(), captureT, captureP,
+              evidence)
+          : Snapshot.noticeAcknowledgedAtCapture(meeting, author, n.notice(), captureT, captureP,
+              evidence);
+      return acknowledged
           ? Optional.empty()
           : failed(Reason.NOTICE_NOT_ACKNOWLEDGED);
     }

@@ -101,7 +101,11 @@ final class ContentTable {
     final long[] stamps;
     /** Per item its meeting, or its account when it has none (one reference for both, §3). */
     final Object[] owners;
-    /** Per item its author's number in the arena + 1; 0: none. */
+    /**
+     * Per item its author's number in the arena + 1, negated when the author is the host of the
+     * item's meeting (the notice condition asks that first: answered without the string); 0:
+     * none.
+     */
     final int[] authors;
     /** Written before {@link #count}; see {@link Others}. */
     Others others = new Others(16);
@@ -302,6 +306,11 @@ final class ContentTable {
     return meeting;
   }
 
+  /** The author column's entry of string number k, the host of the item's meeting or not. */
+  private static int authorRef(int k, boolean host) {
+    return host ? -(k + 1) : k + 1;
+  }
+
   /** Number of items. */
   int size() {
     return columns.count;
@@ -330,7 +339,8 @@ final class ContentTable {
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.idEnd[n] = from + bytes.length;
     c.owners[n] = owner(account, meeting);
-    c.authors[n] = author == null ? 0 : arena.intern(author) + 1;
+    c.authors[n] = author == null ? 0 : authorRef(arena.intern(author), meeting != null
+        && author.equals(meeting.host));
     long word = pos | ((long) category << CATEGORY_SHIFT);
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
@@ -494,7 +504,9 @@ final class ContentTable {
         throw new IllegalArgumentException("content item " + i + ": author " + number
             + " out of range");
       }
-      c.authors[i] = number;
+      // The meeting column is read before this one (format 4).
+      c.authors[i] = number == 0 ? 0 : authorRef(number - 1,
+          c.owners[i] instanceof Meeting m && arena.is(number - 1, m.host));
     }
 
     /** Item i's contributors after the owner, or null for none; items in order. */
@@ -612,13 +624,26 @@ final class ContentTable {
     /** The author (a new string each call: keep it where it is used more than once), or null. */
     String author(int i) {
       int k = c.authors[i];
-      return k == 0 ? null : arena.string(k - 1);
+      return k == 0 ? null : arena.string(Math.abs(k) - 1);
     }
 
     /** Whether the author is {@code s} (s not null), without making a string for ASCII. */
     boolean authorIs(int i, String s) {
       int k = c.authors[i];
-      return k != 0 && arena.is(k - 1, s);
+      return k != 0 && arena.is(Math.abs(k) - 1, s);
+    }
+
+    /**
+     * The author's entry: 0 for none, else its number in {@link #arena} + 1, negated when it is
+     * the host of the item's meeting.
+     */
+    int authorRef(int i) {
+      return c.authors[i];
+    }
+
+    /** The arena the author numbers are in. */
+    MeetingArena arena() {
+      return arena;
     }
 
     /** The contributors other than the owner, or null for none. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.covenant.core.event.Event;
+import org.covenant.core.state.Entities.Meeting;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -151,5 +152,82 @@ class ContentTableTest {
       assertThat(restored.snapshot().content("item-" + i, TimeKey.END))
           .isEqualTo(head.content("item-" + i, TimeKey.END));
     }
+  }
+
+  /**
+   * Issue 15: the notice condition of an item answers from the table's author number (the host
+   * flagged, a guest of an ended meeting found by number) exactly as from the author's string,
+   * evidence included: for the host, guests who did and did not acknowledge, no author (an
+   * author in a meeting must have joined it); in ended meetings found by a walk (3 guests) and by an index (12), in a
+   * running meeting, after a checkpoint's restore and after a merge into another table.
+   */
+  @Test
+  void theNoticeConditionAnswersFromTheAuthorNumberAsFromItsString() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    assertThat(s.apply(new Event.AccountCreated(T0, "a", "host")).accepted()).isTrue();
+    int step = 0;
+    List<String> items = new java.util.ArrayList<>();
+    for (int guests : new int[] {3, 12, 5}) {
+      String m = "m" + guests;
+      assertThat(s.apply(new Event.MeetingStarted(T0.plusMillis(++step), "a", m, "host",
+          List.of())).accepted()).isTrue();
+      List<String> authors = new java.util.ArrayList<>(List.of("host"));
+      for (int g = 0; g < guests; g++) {
+        String guest = "g" + g;
+        authors.add(guest);
+        assertThat(s.apply(new Event.ParticipantJoined(T0.plusMillis(++step), m, guest,
+            Optional.empty())).accepted()).isTrue();
+        if (g % 2 == 0) {
+          assertThat(s.apply(new Event.NoticeAcknowledged(T0.plusMillis(++step), m, guest,
+              org.covenant.core.vocab.Notice.values()[g % 4].id())).accepted()).isTrue();
+        }
+      }
+      authors.add(null);
+      for (String author : authors) {
+        String id = m + "-" + author;
+        items.add(id);
+        assertThat(s.apply(new Event.ContentCreated(T0.plusMillis(++step), id,
+            "customer_content.chat", "a", Optional.of(m), Optional.ofNullable(author),
+            List.of())).accepted()).as(id).isTrue();
+      }
+      if (guests != 5) {
+        assertThat(s.apply(new Event.MeetingEnded(T0.plusMillis(++step), m)).accepted())
+            .isTrue();
+      }
+    }
+    GovernanceState restored = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(
+        ProjectionCheckpoint.toBytes(s, new ProjectionCheckpoint.CheckpointHeader(s.head(),
+            TimeKey.of(s.lastAt().orElseThrow()), 7, new byte[32]))), name -> true);
+    GovernanceState merged = GovernanceState.create(name -> true);
+    merged.contents.merge(account -> false, s.contents);
+    int acknowledged = 0;
+    int hosts = 0;
+    for (GovernanceState g : List.of(s, restored, merged)) {
+      ContentTable.View v = g.contents.view();
+      for (String id : items) {
+        int i = v.find(id);
+        Meeting m = v.meeting(i);
+        if ("host".equals(v.author(i))) {
+          assertThat(v.authorRef(i)).as(id).isNegative();
+          hosts++;
+        }
+        for (org.covenant.core.vocab.Notice n : org.covenant.core.vocab.Notice.values()) {
+          List<Long> byNumber = new java.util.ArrayList<>();
+          List<Long> byString = new java.util.ArrayList<>();
+          boolean a = Snapshot.noticeAcknowledgedAtCapture(m, v, i, n, v.at(i), v.pos(i) - 1,
+              byNumber::add);
+          boolean b = Snapshot.noticeAcknowledgedAtCapture(m, v.author(i), n, v.at(i),
+              v.pos(i) - 1, byString::add);
+          assertThat(a).as("%s %s", id, n).isEqualTo(b);
+          assertThat(byNumber).as("%s %s", id, n).isEqualTo(byString);
+          if (a && !byNumber.isEmpty()) {
+            acknowledged++;
+          }
+        }
+      }
+    }
+    // Every case was met: the host, and guests with an acknowledgement on record.
+    assertThat(hosts).isEqualTo(3 * 3);
+    assertThat(acknowledged).isGreaterThanOrEqualTo(3 * 3);
   }
 }
