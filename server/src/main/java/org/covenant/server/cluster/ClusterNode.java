@@ -886,10 +886,20 @@ public final class ClusterNode implements ClusterView, Routing {
           }
         });
         long end = System.nanoTime() + WRITER_WAIT.toNanos();
+        boolean fencedHere = false;
         while (System.nanoTime() < end) {
           LedgerFeed f = feed;
-          if (f != null) {
-            eraseRequestedSalts(f);
+          if (f != null && !fencedHere) {
+            try {
+              eraseRequestedSalts(f);
+            } catch (LogException e) {
+              if (!"log_fenced".equals(e.code())) {
+                throw e;
+              }
+              // This member lost the log's lease: the erasure stays queued for the writer that
+              // holds it now (its tick drops this member's feed); wait for that one's answer.
+              fencedHere = true;
+            }
           }
           Optional<Boolean> done = db.run("read a salt erasure", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT erased FROM "

@@ -115,8 +115,8 @@ public final class PgBackings {
   /**
    * Pseudonym salts in {@code log_account_salt} by (account, person), and the legacy salts of
    * before salts were per account in {@code log_salt} (read and erased, never added to): written
-   * by the log's writer under the log lease's fence (a writer that lost the lease cannot store a
-   * salt the next writer does not use).
+   * and erased by the log's writer under the log lease's fence (a writer that lost the lease
+   * cannot store a salt the next writer does not use, nor erase one the next writer keeps using).
    */
   public static Pseudonyms.Backing salts(ClusterDb db, String lease, LongSupplier epoch) {
     return new Pseudonyms.Backing() {
@@ -173,6 +173,10 @@ public final class PgBackings {
       @Override
       public void erase(String account, String id) {
         db.tx("erase a salt", c -> {
+          // Under the fence too: a stale writer's erasure would be marked done while the
+          // current writer still holds the salt in memory and goes on using it; refused, the
+          // request stays queued and the current writer erases it (ClusterNode).
+          PgLogStorage.checkFence(db, c, lease, epoch.getAsLong());
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM "
               + db.table("log_account_salt") + " WHERE account = ? AND person = ?")) {
             ps.setString(1, account);

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * lease at epoch e and has committed; its lease expires on the database's clock (as it does
  * while A is stopped) and B takes epoch e+1. A, which still believes it writes, then commits:
  * refused {@code log_fenced}, and nothing of its commit is stored (no tile, no entry bundle, no
- * kept checkpoint, {@code log_head} unchanged, no salt), both before B has written (only the
- * epoch refuses it: A's commit extends the stored head exactly) and after. B continues the tree
- * and every checkpoint is consistent with the previous one.
+ * kept checkpoint, {@code log_head} unchanged, no salt stored or erased), both before B has
+ * written (only the epoch refuses it: A's commit extends the stored head exactly) and after. B
+ * continues the tree, every checkpoint is consistent with the previous one, and B erases the
+ * salt A could not.
  */
 class PgLogFenceIT {
   private static final NoteSigner KEY = NoteSigner.generate("covenant.test/pg-fence");
@@ -93,6 +94,12 @@ class PgLogFenceIT {
                 x -> assertThat(x.code()).isEqualTo("log_fenced"));
         assertThat(salts(url, schema)).containsExactly("acme bob");
         assertThat(aRefused.get()).isEqualTo(2);
+        // Nor erase one: its erasure would be marked done while the next writer keeps using
+        // the salt it loaded; refused, the row stays for the writer that holds the lease.
+        assertThatThrownBy(() -> aSalts.erase("acme", "bob"))
+            .isInstanceOfSatisfying(LogException.class,
+                x -> assertThat(x.code()).isEqualTo("log_fenced"));
+        assertThat(salts(url, schema)).containsExactly("acme bob");
 
         // B continues the stored tree (A's 300 leaves), with A's salt.
         try (TiledLog b = TiledLog.open(new PgLogStorage(db, ClusterNode.LOG_LEASE, () -> e1,
@@ -124,6 +131,12 @@ class PgLogFenceIT {
           assertThat(reader.root(340)).isEqualTo(root340);
           assertThat(reader.consistencyProof(300, 640).verify(reader.root(300),
               reader.checkpoint().root())).isTrue();
+          // The writer that holds the lease erases the salt A could not.
+          Pseudonyms bSalts = Pseudonyms.over(PgBackings.salts(db, ClusterNode.LOG_LEASE,
+              () -> e1));
+          assertThat(bSalts.of("acme", "bob")).isEqualTo(bob);
+          assertThat(bSalts.erase("acme", "bob")).isTrue();
+          assertThat(salts(url, schema)).isEmpty();
           Map<String, Row> end = rows(url, schema);
           assertThat(end.get("log_head").epoch()).isEqualTo(e1);
           // Every row A's epoch still carries was there before its lease expired.
