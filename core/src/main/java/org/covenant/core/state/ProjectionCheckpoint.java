@@ -1241,6 +1241,7 @@ public final class ProjectionCheckpoint {
     private int pooled(In d) {
       int i = d.readInt();
       if (i == 0) {
+        pooledString = null;
         return 0;
       }
       int k;
@@ -1259,8 +1260,12 @@ public final class ProjectionCheckpoint {
         p = state.arena.intern(table.get(k)) + 1;
         pooledOf[k] = p;
       }
+      pooledString = table.get(k);
       return p;
     }
+
+    /** The string the last {@link #pooled} read (null for null). */
+    private String pooledString;
 
     /** A string written by the writer's {@code raw}: not entered in the table. */
     private static String raw(In d) {
@@ -1291,7 +1296,8 @@ public final class ProjectionCheckpoint {
       }
       for (int i = 0; i < n; i++) {
         // As its number in the arena: interned once per string of the table, not per item.
-        f.author(i, pooled(d));
+        int author = pooled(d);
+        f.author(i, author, pooledString);
       }
       for (int i = 0; i < n; i++) {
         int k = d.bounded(d.readCount(1 << 16), 4);
