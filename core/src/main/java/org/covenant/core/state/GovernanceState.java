@@ -61,7 +61,7 @@ public final class GovernanceState {
   final MeetingIndex meetings = new MeetingIndex();
   /** Where ended meetings keep their packed participants and the strings they name. */
   final MeetingArena arena = new MeetingArena();
-  final ContentTable contents = new ContentTable();
+  final ContentTable contents = new ContentTable(arena);
   /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
   final DataRights rights = new DataRights();
   private final Predicate<String> knownTerms;

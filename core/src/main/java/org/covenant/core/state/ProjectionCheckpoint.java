@@ -1432,6 +1432,7 @@ public final class ProjectionCheckpoint {
     private int pooled(In d) {
       int i = d.readInt();
       if (i == 0) {
+        pooledString = null;
         return 0;
       }
       int k;
@@ -1450,8 +1451,12 @@ public final class ProjectionCheckpoint {
         p = state.arena.intern(table.get(k)) + 1;
         pooledOf[k] = p;
       }
+      pooledString = table.get(k);
       return p;
     }
+
+    /** The string the last {@link #pooled} read (null for null). */
+    private String pooledString;
 
     /** A string written by the writer's {@code raw}: not entered in the table. */
     private static String raw(In d) {
@@ -1481,7 +1486,9 @@ public final class ProjectionCheckpoint {
         f.meeting(i, m == 0 ? null : byIndex[m - 1]);
       }
       for (int i = 0; i < n; i++) {
-        f.author(i, str(d));
+        // As its number in the arena: interned once per string of the table, not per item.
+        int author = pooled(d);
+        f.author(i, author, pooledString);
       }
       for (int i = 0; i < n; i++) {
         int k = d.bounded(d.readCount(1 << 16), 4);
