@@ -254,12 +254,14 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
       java.util.Map<String, long[]> threadsStart = threadTicks();
+      java.util.Map<Long, Object[]> javaStart = javaThreads();
       ObjectNode json = Json.object();
       try (LoggedLedger logged = LoggedLedger.open(pg.config(data), Optional.of(data),
           catalog, !noCheckpoint)) {
         double ready = (System.nanoTime() - start) / 1e9;
         double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
         java.util.Map<String, long[]> threadsReady = threadTicks();
+        java.util.Map<Long, Object[]> javaReady = javaThreads();
         long heap = liveHeap() - baseline;
         Ledger l = logged.ledger();
         json.put("head", l.head());
@@ -269,6 +271,13 @@ public final class BenchCommand implements Runnable {
         json.put("replay_events_per_s", Math.round(l.head() / ready));
         json.put("replay_events_per_cpu_s", Math.round(l.head() / readyCpu));
         json.set("ready_cpu_seconds_by_thread", byThread(threadsStart, threadsReady));
+        ObjectNode javaCpu = Json.object();
+        ObjectNode javaAlloc = Json.object();
+        long alloc = byJavaThread(javaStart, javaReady, javaCpu, javaAlloc);
+        json.set("ready_cpu_seconds_by_java_thread", javaCpu);
+        json.set("ready_alloc_mb_by_java_thread", javaAlloc);
+        json.put("ready_alloc_bytes_per_event", alloc < 0 ? -1
+            : round((double) alloc / Math.max(1, l.head())));
         json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
             .getSystemLoadAverage());
         json.put("live_heap_bytes", heap);
@@ -422,6 +431,60 @@ public final class BenchCommand implements Runnable {
       return out;
     }
     return out;
+  }
+
+  /**
+   * Every live Java thread's {name, CPU ns, allocated bytes}, by id: the allocation per event of
+   * an open is read from these (issue 15), and the full names tell the ledger's reader from its
+   * decoders, which {@code /proc}'s 15-character names do not. A thread that ended in between is
+   * not counted.
+   */
+  private static java.util.Map<Long, Object[]> javaThreads() {
+    java.util.Map<Long, Object[]> out = new java.util.HashMap<>();
+    if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t)) {
+      return out;
+    }
+    long[] ids = t.getAllThreadIds();
+    long[] cpu = t.getThreadCpuTime(ids);
+    long[] alloc = t.getThreadAllocatedBytes(ids);
+    java.lang.management.ThreadInfo[] info = t.getThreadInfo(ids);
+    for (int i = 0; i < ids.length; i++) {
+      if (info[i] != null) {
+        out.put(ids[i], new Object[] {info[i].getThreadName(), cpu[i], alloc[i]});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills {@code cpu} (seconds) and {@code alloc} (MB) between two {@link #javaThreads()}, by
+   * thread name (pools grouped); returns the bytes allocated in all, negative when unknown.
+   */
+  private static long byJavaThread(java.util.Map<Long, Object[]> from,
+      java.util.Map<Long, Object[]> to, ObjectNode cpu, ObjectNode alloc) {
+    if (to.isEmpty()) {
+      return -1;
+    }
+    java.util.Map<String, long[]> groups = new java.util.TreeMap<>();
+    long total = 0;
+    for (var e : to.entrySet()) {
+      Object[] was = from.get(e.getKey());
+      Object[] now = e.getValue();
+      long c = (Long) now[1] - (was == null ? 0 : Math.max(0, (Long) was[1]));
+      long a = (Long) now[2] - (was == null ? 0 : Math.max(0, (Long) was[2]));
+      String name = ((String) now[0]).replaceAll("[ #-]?\\d+$", "");
+      long[] g = groups.computeIfAbsent(name, k -> new long[2]);
+      g[0] += Math.max(0, c);
+      g[1] += Math.max(0, a);
+      total += Math.max(0, a);
+    }
+    groups.forEach((name, g) -> {
+      if (g[0] > 0 || g[1] > 0) {
+        cpu.put(name, round(g[0] / 1e9));
+        alloc.put(name, round(g[1] / 1e6));
+      }
+    });
+    return total;
   }
 
   /** CPU seconds between two {@link #threadTicks()}, by thread name (pools grouped). */

@@ -97,11 +97,13 @@ final class LoggedLedger implements AutoCloseable {
             Optional.empty());
       }
       log = held.get();
+      // The salts open beside the ledger's restore (they need nothing of it).
+      java.util.function.Supplier<org.covenant.evidence.Pseudonyms> salts = dir.pseudonymsAhead();
       store = dir.checkpoints(config);
       List<Ledger.Start> starts = useCheckpoints
           ? ProjectionCheckpoints.candidates(store, log, null) : List.of();
       ledger = Ledger.open(config, catalog, page -> {}, starts);
-      LedgerFeed feed = dir.feed(log, ledger);
+      LedgerFeed feed = dir.feed(log, ledger, salts);
       writer = ProjectionCheckpoints.manual(store, feed, ledger,
           ProjectionCheckpoints.Policy.defaults());
       store = null;

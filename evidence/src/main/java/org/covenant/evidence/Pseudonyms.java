@@ -106,7 +106,10 @@ public final class Pseudonyms {
     Pseudonyms p = new Pseudonyms(Optional.of(f));
     synchronized (p) {
       try {
-        if (Files.exists(f)) {
+        if (Files.exists(f) && !p.streamed(f)) {
+          // Not in the form this version writes (or not readable as it): read as before, into
+          // salts that are empty again, with the same answers and the same errors.
+          p = new Pseudonyms(Optional.of(f));
           p.readFile(Json.parse(Files.readString(f, StandardCharsets.UTF_8)));
         }
         long base = p.size();
@@ -141,6 +144,86 @@ public final class Pseudonyms {
     n.path("accounts").properties().forEach(a -> a.getValue().properties()
         .forEach(e -> salts.put(a.getKey(), e.getKey(), e.getValue().asText())));
     n.path("legacy").properties().forEach(e -> legacy.put(e.getKey(), e.getValue().asText()));
+  }
+
+  /**
+   * Reads {@code salts.json} as {@link #fold} writes it ({@code {"accounts":{A:{U:salt}},
+   * "legacy":{U:salt}}}, every salt a string) token by token, straight into the tables; false,
+   * with the tables partly filled, when the file is anything else or does not parse (the caller
+   * then reads it whole, as {@link #readFile} always did). At 50M events the file is ≈ 250 MB:
+   * read whole, as one string and then a tree of nodes, it cost ≈ 5 s of a start's thread and
+   * as much again of the collector's (issue 15); streamed, neither the string nor the tree is
+   * made.
+   */
+  /**
+   * The tree parser's strictness (duplicate names refused), without canonical field names: the
+   * ids are field names here, millions of them, and interning each cost more than the tree.
+   */
+  private static final com.fasterxml.jackson.core.JsonFactory SALTS_JSON =
+      new com.fasterxml.jackson.core.JsonFactoryBuilder()
+          .disable(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .disable(com.fasterxml.jackson.core.JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private boolean streamed(Path f) throws IOException {
+    try (java.io.BufferedInputStream in =
+            new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
+      in.mark(1);
+      int first = in.read();
+      in.reset();
+      if (first != '{') {
+        return false; // as fold writes it, the object's brace first (no byte-order mark)
+      }
+      return streamed(in);
+    }
+  }
+
+  private boolean streamed(java.io.InputStream in) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser p = SALTS_JSON.createParser(in)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return false;
+      }
+      com.fasterxml.jackson.core.JsonToken t;
+      while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          return false;
+        }
+        if (name.equals("accounts")) {
+          while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String account = p.currentName();
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              return false;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+              String id = p.currentName();
+              if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                return false;
+              }
+              salts.put(account, id, p.getText());
+            }
+          }
+        } else if (name.equals("legacy")) {
+          while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String id = p.currentName();
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+              return false;
+            }
+            legacy.put(id, p.getText());
+          }
+        } else {
+          return false;
+        }
+      }
+      // The object closed, and nothing after it.
+      return t == com.fasterxml.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    } catch (RuntimeException e) {
+      // A salt the table refuses: the whole read raises it, as it did.
+      return false;
+    }
   }
 
   private long size() {

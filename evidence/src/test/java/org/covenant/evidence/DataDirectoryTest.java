@@ -69,6 +69,35 @@ class DataDirectoryTest {
     }
   }
 
+  /**
+   * The salts opened ahead (on their own thread, beside a start's restore) are the directory's
+   * salts, and a damaged salts file fails the one who waits for them as opening it in place does.
+   */
+  @Test
+  void theSaltsOpenedAheadAreTheDirectorysAndTheirFailureReachesWhoWaits(@TempDir Path dir)
+      throws Exception {
+    DataDirectory d = DataDirectory.at(dir).create();
+    String alice = d.pseudonyms().of("acme", "alice");
+    assertThat(d.pseudonymsAhead().get().of("acme", "alice")).isEqualTo(alice);
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()),
+        TermsLibrary.builtInCatalog())) {
+      ledger.append(Append.of(new Event.AccountCreated(T0, "acme", "alice")));
+      try (TiledLog log = d.openLog()) {
+        LedgerFeed feed = d.feed(log, ledger, d.pseudonymsAhead());
+        feed.catchUp();
+        JsonNode n = Json.parse(new String(log.leaf(0), StandardCharsets.UTF_8));
+        assertThat(n.path("event").path("owner").asText()).isEqualTo(alice);
+      }
+    }
+    java.nio.file.Files.writeString(dir.resolve("keys/salts.json"), "{\"accounts\": [1,");
+    java.nio.file.Files.deleteIfExists(dir.resolve("keys/salts.jsonl"));
+    RuntimeException inPlace = org.junit.jupiter.api.Assertions.assertThrows(
+        RuntimeException.class, d::pseudonyms);
+    java.util.function.Supplier<Pseudonyms> ahead = d.pseudonymsAhead();
+    assertThatThrownBy(ahead::get).isInstanceOf(inPlace.getClass())
+        .hasMessage(inPlace.getMessage());
+  }
+
   @Test
   void theFeedLogsEachLedgerEventOnce_pseudonymized_andResumesAfterReopening(
       @TempDir Path dir) {

@@ -1,6 +1,7 @@
 package org.covenant.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PseudonymsTest {
+  /**
+   * salts.json as this version writes it is read token by token; any other form (the flat one of
+   * old, names twice, a salt that is not a string, something after the object) is read whole as
+   * before, with the same salts or the same error.
+   */
+  @Test
+  void saltsJsonStreamedOrReadWhole_theSameSaltsAndTheSameErrors(@TempDir Path dir)
+      throws Exception {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String alice = ps.of("acme", "alice");
+    String bob = ps.of("globex", "bob");
+    Pseudonyms.open(dir); // folds the journal into salts.json
+    Path f = dir.resolve("keys/salts.json");
+    String written = Files.readString(f);
+    assertThat(written).startsWith("{\"accounts\":");
+    Pseudonyms again = Pseudonyms.open(dir);
+    assertThat(again.of("acme", "alice")).isEqualTo(alice);
+    assertThat(again.of("globex", "bob")).isEqualTo(bob);
+    String salt = "00112233445566778899aabbccddeeff";
+    // The flat form of old: every id legacy.
+    Files.writeString(f, "{\"carol\":\"" + salt + "\"}");
+    Files.deleteIfExists(dir.resolve("keys/salts.jsonl"));
+    String carol = Pseudonyms.open(dir).of("acme", "carol");
+    Files.writeString(f, "{\"accounts\":{},\"legacy\":{\"carol\":\"" + salt + "\"}}");
+    assertThat(Pseudonyms.open(dir).of("acme", "carol")).isEqualTo(carol);
+    for (String bad : new String[] {
+        "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\",\"dan\":\"" + salt + "\"}}}",
+        "{\"accounts\":{},\"legacy\":{},\"legacy\":{}}",
+        "{\"accounts\":{}} {}",
+        "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\"}}"}) {
+      Files.writeString(f, bad);
+      assertThatThrownBy(() -> Pseudonyms.open(dir)).as(bad)
+          .isInstanceOf(org.covenant.format.FormatException.class);
+    }
+  }
+
   @Test
   void pseudonym_isStableAcrossReopening_andHidesTheId(@TempDir Path dir) throws Exception {
     String p = Pseudonyms.open(dir).of("acme", "alice");

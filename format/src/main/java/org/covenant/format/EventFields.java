@@ -255,4 +255,33 @@ final class EventFields {
     int own = required | mask(TYPE, AT);
     return (present & own) == own && (present & ~(own | optional)) == 0;
   }
+
+  /** The types {@link #build} reads, as constants: a scanned body's type is one of these. */
+  private static final String[] TYPES = {
+    "account.created", "terms.accepted", "group.created", "user.added", "setting.set",
+    "setting.cleared", "consent.granted", "consent.withdrawn", "meeting.started",
+    "meeting.feature", "meeting.ended", "participant.joined", "notice.acknowledged",
+    "participant.left", "content.created", "content.deleted", "legal_hold.placed",
+    "legal_hold.released", "user.removed",
+  };
+
+  private static final byte[][] TYPE_BYTES = java.util.Arrays.stream(TYPES)
+      .map(EventFields::bytes).toArray(byte[][]::new);
+
+  /**
+   * The constant of {@link #TYPES} equal to the ASCII bytes [from, to), or null: the scanner
+   * then makes a string of them as of any other field. Every event's type is one of a few
+   * names, so a replay need not make (and hash, and drop) a string of it per event.
+   */
+  static String typeName(byte[] b, int from, int to) {
+    int len = to - from;
+    for (int t = 0; t < TYPES.length; t++) {
+      byte[] x = TYPE_BYTES[t];
+      if (x.length == len && x[len - 1] == b[to - 1]
+          && java.util.Arrays.equals(x, 0, len, b, from, to)) {
+        return TYPES[t];
+      }
+    }
+    return null;
+  }
 }

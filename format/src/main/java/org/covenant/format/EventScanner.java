@@ -5,6 +5,7 @@ import static org.covenant.format.EventFields.FEATURES;
 import static org.covenant.format.EventFields.FIELDS;
 import static org.covenant.format.EventFields.LOCKED;
 import static org.covenant.format.EventFields.ON;
+import static org.covenant.format.EventFields.TYPE;
 import static org.covenant.format.EventFields.VALUE;
 import static org.covenant.format.EventFields.build;
 import static org.covenant.format.EventFields.name;
@@ -33,13 +34,22 @@ final class EventScanner {
    * anything else, which {@link EventReader} (Jackson) then reads: every body accepted here is
    * JSON that Jackson reads to the same fields (issue 15: a replay decodes every stored event).
    */
+  /**
+   * The string fields of the body being scanned, one array a thread, cleared before each body:
+   * {@link EventFields#build} only reads it, so nothing keeps it, and a new array per event was
+   * an eighth of what a replay's decoder allocated (issue 15).
+   */
+  private static final ThreadLocal<String[]> FIELD_TEXT =
+      ThreadLocal.withInitial(() -> new String[FIELDS]);
+
   static Event scan(byte[] b) {
     int n = b.length;
     // Longer bodies go to Jackson, whose limits (string length) the general path applies.
     if (n < 2 || n > 1 << 16 || b[0] != '{' || b[n - 1] != '}') {
       return null;
     }
-    String[] s = new String[FIELDS];
+    String[] s = FIELD_TEXT.get();
+    java.util.Arrays.fill(s, null);
     List<String> features = null;
     List<String> contributors = null;
     List<String> codes = null;
@@ -141,9 +151,11 @@ final class EventScanner {
           if (end < 0) {
             return null;
           }
-          String text = new String(b, i + 1, end - i - 2,
-              java.nio.charset.StandardCharsets.ISO_8859_1);
-          text.hashCode(); // as in EventReader.fast: hashed here, on the decoding thread
+          String text = f == TYPE ? EventFields.typeName(b, i + 1, end - 1) : null;
+          if (text == null) {
+            text = new String(b, i + 1, end - i - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
+            text.hashCode(); // as in EventReader.fast: hashed here, on the decoding thread
+          }
           s[f] = text;
           i = end;
         }

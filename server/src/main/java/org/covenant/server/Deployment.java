@@ -105,6 +105,8 @@ public final class Deployment {
     DataDirectory dir = DataDirectory.at(dataDir).create();
     // The log first: the projection checkpoints are checked against it before the ledger opens.
     TiledLog log = dir.openLog();
+    // The salts open beside the ledger's restore (they need nothing of it).
+    java.util.function.Supplier<org.covenant.evidence.Pseudonyms> salts = dir.pseudonymsAhead();
     CheckpointStore checkpoints = null;
     List<Ledger.Start> starts = List.of();
     try {
@@ -131,7 +133,7 @@ public final class Deployment {
     LedgerFeed feed;
     try {
       // Refuses a ledger behind its log (lost or replaced), then brings a lagging log level.
-      feed = dir.feed(log, l);
+      feed = dir.feed(log, l, salts);
       feed.catchUp();
     } catch (RuntimeException e) {
       if (checkpoints != null) {

@@ -1,6 +1,6 @@
 package org.covenant.store;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -44,20 +44,56 @@ final class EventRows {
       return EventRows.decodeHere(this);
     }
 
-    private final List<Long> positions = new ArrayList<>();
+    // Plain arrays, sized for the page asked for (issue 15, "trusted replay"): the reader thread
+    // is one of the replay's two busy cores, and boxed positions and growing lists were a
+    // quarter of what it allocated per row.
+    private long[] positions;
     /** Each a String, or the UTF-8 bytes of one (SQLite hands its text out as bytes). */
-    private final List<Object> bodies = new ArrayList<>();
-    private final List<String> keys = new ArrayList<>();
+    private Object[] bodies;
+    /** Each null, a String, or the UTF-8 bytes of one, made a string when decoded. */
+    private Object[] keys;
+    private int size;
     private final String where;
 
     Raw(String where) {
-      this.where = where;
+      this(where, 16);
     }
 
-    void add(long position, Object body, String key) {
-      positions.add(position);
-      bodies.add(body);
-      keys.add(key);
+    /** Rows from {@code where}, room made for {@code expected} of them up front. */
+    Raw(String where, int expected) {
+      this.where = where;
+      int n = Math.max(1, Math.min(expected, MAX_PRESIZE));
+      positions = new long[n];
+      bodies = new Object[n];
+      keys = new Object[n];
+    }
+
+    /**
+     * Adds a row. {@code key} may be the UTF-8 bytes of the key: it is then made a string by the
+     * decoding thread, exactly as the driver's {@code getString} makes it
+     * ({@code new String(bytes, UTF_8)}).
+     */
+    void add(long position, Object body, Object key) {
+      if (size == positions.length) {
+        int n = size * 2;
+        positions = Arrays.copyOf(positions, n);
+        bodies = Arrays.copyOf(bodies, n);
+        keys = Arrays.copyOf(keys, n);
+      }
+      positions[size] = position;
+      bodies[size] = body;
+      keys[size] = key;
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    private StoredEvent row(int i) {
+      Object k = keys[i];
+      String key = k instanceof byte[] utf8 ? new String(utf8, StandardCharsets.UTF_8) : (String) k;
+      return EventRows.row(positions[i], bodies[i], key, where);
     }
 
     /**
@@ -65,16 +101,19 @@ final class EventRows {
      * (the rows are read sequentially, the JSON is parsed independently for each).
      */
     List<StoredEvent> decode() {
-      int n = positions.size();
+      int n = size;
       StoredEvent[] out = new StoredEvent[n];
       IntStream range = IntStream.range(0, n);
       if (n >= PARALLEL_THRESHOLD) {
         range = range.parallel();
       }
-      range.forEach(i -> out[i] = row(positions.get(i), bodies.get(i), keys.get(i), where));
+      range.forEach(i -> out[i] = row(i));
       return Arrays.asList(out);
     }
   }
+
+  /** The most rows a {@link Raw} makes room for before it is filled (a page is 10,000). */
+  private static final int MAX_PRESIZE = 1 << 14;
 
   private static final int PARALLEL_THRESHOLD = 2048;
 
@@ -83,10 +122,10 @@ final class EventRows {
    * its decoder threads while the ledger applies the page before ({@code Ledger}).
    */
   static List<StoredEvent> decodeHere(Raw raw) {
-    int n = raw.positions.size();
+    int n = raw.size;
     StoredEvent[] out = new StoredEvent[n];
     for (int i = 0; i < n; i++) {
-      out[i] = row(raw.positions.get(i), raw.bodies.get(i), raw.keys.get(i), raw.where);
+      out[i] = raw.row(i);
     }
     return Arrays.asList(out);
   }

@@ -81,6 +81,8 @@ public final class Ledger implements AutoCloseable {
   // (ledger_event.idempotency_key is unique and indexed), so memory does not grow with them.
   private final List<StoredEvent> undelivered = new ArrayList<>();
   private boolean opening;
+  /** Set while {@link #catchUp} applies a page at open: the view is then published per page. */
+  private boolean viewPerPage;
   private Consumer<List<StoredEvent>> replay;
   private boolean replaying;
   /**
@@ -1658,8 +1660,19 @@ public final class Ledger implements AutoCloseable {
           }
         }
         long expected = view.head() + page.size();
-        for (StoredEvent e : page) {
-          applyStored(e);
+        // At open no one reads the view between events (the page's listeners run after it):
+        // it is published once a page, not once an event (issue 15: one object and one
+        // volatile write per replayed event on the applying thread).
+        viewPerPage = opening;
+        try {
+          for (StoredEvent e : page) {
+            applyStored(e);
+          }
+        } finally {
+          viewPerPage = false;
+        }
+        if (opening && !page.isEmpty()) {
+          view = new View(view.state(), page.get(page.size() - 1).position());
         }
         List<StoredEvent> shown = !opening || projected == null ? page : projectedOf(page);
         if (opening && !shown.isEmpty()) {
@@ -1736,7 +1749,9 @@ public final class Ledger implements AutoCloseable {
       if (!opening && e.position() > deliveredUpTo) {
         undelivered.add(e);
       }
-      view = new View(v.state(), e.position());
+      if (!viewPerPage) {
+        view = new View(v.state(), e.position());
+      }
       return;
     }
     if (trusted && owns == null) {
@@ -1772,7 +1787,9 @@ public final class Ledger implements AutoCloseable {
     if (!opening && e.position() > deliveredUpTo) {
       undelivered.add(e);
     }
-    view = new View(v.state(), e.position());
+    if (!viewPerPage) {
+      view = new View(v.state(), e.position());
+    }
   }
 
   private void rebuild() {

@@ -172,7 +172,7 @@ public final class PostgresEventStore
       return List.of();
     }
     return withRetry("read events", c -> {
-      EventRows.Raw raw = new EventRows.Raw(where);
+      EventRows.Raw raw = new EventRows.Raw(where, positions.length);
       Long[] boxed = new Long[positions.length];
       for (int i = 0; i < positions.length; i++) {
         boxed[i] = positions[i];
@@ -371,7 +371,7 @@ public final class PostgresEventStore
   }
 
   private EventRows.Raw selectRaw(Connection c, long after, int limit) throws SQLException {
-    EventRows.Raw raw = new EventRows.Raw(where);
+    EventRows.Raw raw = new EventRows.Raw(where, limit);
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body::text, "
         + "idempotency_key FROM " + schema + ".ledger_event WHERE position > ? "
         + "ORDER BY position LIMIT ?")) {

@@ -166,7 +166,7 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   public List<StoredEvent> readAt(long[] positions) {
     synchronized (readLock) {
       try {
-        EventRows.Raw raw = new EventRows.Raw("`" + where + "`");
+        EventRows.Raw raw = new EventRows.Raw("`" + where + "`", positions.length);
         for (int from = 0; from < positions.length; from += IN_CHUNK) {
           int n = Math.min(positions.length - from, IN_CHUNK);
           try (PreparedStatement ps = reader().prepareStatement("SELECT position, body, "
@@ -177,7 +177,7 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
             }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                raw.add(rs.getLong(1), rs.getBytes(2), rs.getString(3));
+                raw.add(rs.getLong(1), rs.getBytes(2), keyBytes(rs, 3));
               }
             }
           }
@@ -244,18 +244,29 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   }
 
   private EventRows.Raw selectRaw(Connection c, long after, int limit) throws SQLException {
-    EventRows.Raw raw = new EventRows.Raw("`" + where + "`");
+    EventRows.Raw raw = new EventRows.Raw("`" + where + "`", limit);
     try (PreparedStatement ps = c.prepareStatement("SELECT position, body, idempotency_key "
         + "FROM ledger_event WHERE position > ? ORDER BY position LIMIT ?")) {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          raw.add(rs.getLong(1), rs.getBytes(2), rs.getString(3));
+          raw.add(rs.getLong(1), rs.getBytes(2), keyBytes(rs, 3));
         }
       }
     }
     return raw;
+  }
+
+  /**
+   * The key column as the UTF-8 bytes the driver's {@code getString} would decode (it copies
+   * them out and calls {@code new String(bytes, UTF_8)}; {@link EventRows.Raw} does that on the
+   * decoding thread, so the replay's reader thread only copies). {@code getBytes} gives null for
+   * SQL NULL and may for an empty text too: the string is then read as before.
+   */
+  private static Object keyBytes(ResultSet rs, int column) throws SQLException {
+    byte[] b = rs.getBytes(column);
+    return b != null || rs.wasNull() ? b : rs.getString(column);
   }
 
   /** Rows per multi-row {@code INSERT}: 5 parameters each, far below SQLite's 32,766. */

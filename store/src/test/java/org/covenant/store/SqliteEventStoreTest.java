@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import org.covenant.core.spi.EventStore;
+import org.covenant.core.spi.StoredEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,5 +194,61 @@ class SqliteEventStoreTest extends EventStoreContract {
         .isEqualTo("0999-01-02T03:04:05.006Z");
     assertThat(SqliteEventStore.appendedAt(java.time.Instant.parse("2026-12-31T23:59:59Z")))
         .isEqualTo("2026-12-31T23:59:59.000Z");
+  }
+
+  /**
+   * The replay's reader copies each idempotency key out as bytes and the decoder makes the string
+   * (issue 15): every key reads back as stored, ASCII or not (two-, three- and four-byte UTF-8),
+   * with or without a key, through the paged read, the raw read decoded on another thread's path
+   * and the read by position; more rows than a {@link EventRows.Raw} first makes room for.
+   */
+  @Test
+  void keysReadBackAsStored_throughEveryRead() {
+    String[] shapes = {null, "k", "clé-%d", "键-%d", "emoji-\uD83D\uDE00-%d", "req_%d#sha256:ab"};
+    List<org.covenant.core.event.Event> events = Workload.accounts("k", 300);
+    List<StoredEvent> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      String shape = shapes[i % shapes.length];
+      String key = shape == null ? null : shape.equals("k") ? "k" + i : String.format(shape, i);
+      batch.add(new StoredEvent(i + 1, events.get(i), java.util.Optional.ofNullable(key)));
+    }
+    try (SqliteEventStore s = (SqliteEventStore) createStore()) {
+      s.append(0, unseen -> batch);
+      assertThat(s.read(0, 1000)).isEqualTo(batch);
+      assertThat(s.readRaw(0, 1000).decodeHere()).isEqualTo(batch);
+      assertThat(s.readRaw(100, 7).decodeHere()).isEqualTo(batch.subList(100, 107));
+      long[] at = java.util.stream.LongStream.rangeClosed(1, 300).toArray();
+      assertThat(s.readAt(at)).isEqualTo(batch);
+    }
+    EventRows.Raw raw = new EventRows.Raw("`x`", 1);
+    for (StoredEvent e : batch) {
+      raw.add(e.position(), EventRows.body(e.event()), e.idempotencyKey()
+          .map(k -> (Object) k.getBytes(StandardCharsets.UTF_8)).orElse(null));
+    }
+    assertThat(raw.size()).isEqualTo(300);
+    assertThat(raw.decodeHere()).isEqualTo(batch).isEqualTo(raw.decode());
+  }
+
+  /**
+   * An empty key, which no append writes (a hand-edited store), is read as the empty string and
+   * refused as before the reader copied keys as bytes, not taken for a missing key.
+   */
+  @Test
+  void emptyKeyInTheFile_isAnInvalidRow_notAMissingKey() throws Exception {
+    Path dir = tmp.resolve("emptykey");
+    try (EventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> Workload.stored(1, Workload.accounts("e", 3)));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
+        Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE ledger_event SET idempotency_key = '' WHERE position = 2");
+    }
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      assertThatThrownBy(() -> s.read(0, 10))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(StoreException.CORRUPT))
+          .hasMessageContaining("the row at position 2 is invalid");
+      assertThatThrownBy(() -> s.readRaw(0, 10).decodeHere())
+          .hasMessageContaining("the row at position 2 is invalid");
+    }
   }
 }

@@ -379,10 +379,36 @@ public sealed interface Event {
       req(account, "account");
       req(meeting, "meeting");
       req(author, "author");
-      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
-      all.add(account);
-      all.addAll(contributors);
-      contributors = List.copyOf(all);
+      contributors = withAccountFirst(account, contributors);
+    }
+
+    /**
+     * {@code account}, then each contributor not seen before, in order, as an unmodifiable list
+     * ({@code List.copyOf} of a {@code LinkedHashSet}). A few contributors are compared pairwise
+     * instead of hashed into a set: every replayed {@code content.created} is built here, and the
+     * set was most of what its decoding allocated (issue 15).
+     */
+    private static List<String> withAccountFirst(String account, List<String> contributors) {
+      int n = contributors.size();
+      if (n > 8) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(account);
+        all.addAll(contributors);
+        return List.copyOf(all);
+      }
+      String[] all = new String[n + 1];
+      all[0] = account;
+      int size = 1;
+      for (String c : contributors) {
+        boolean seen = false;
+        for (int i = 0; i < size && !seen; i++) {
+          seen = java.util.Objects.equals(all[i], c);
+        }
+        if (!seen) {
+          all[size++] = c;
+        }
+      }
+      return List.of(size == all.length ? all : java.util.Arrays.copyOf(all, size));
     }
 
     @Override

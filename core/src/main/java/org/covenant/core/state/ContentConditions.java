@@ -39,7 +39,11 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private final String account;
   /** The meeting it was captured in, as the projection holds it; null for none. */
   private final Meeting meeting;
-  private final String author;
+  /** The author, null for none; read from {@link #table} on first use when that is set. */
+  private String author;
+  /** The content table view and the item's index in it, until the author is read; or null. */
+  private ContentTable.View table;
+  private final int item;
   /** The contributors other than the owning account; null for none. */
   private final String[] others;
   private final long t;
@@ -59,17 +63,26 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   ContentConditions(Snapshot s, ContentRecord c, long t, LongConsumer evidence) {
     this(s, c.id(), c.category(), c.account(),
         c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null,
-        c.author().orElse(null), others(c), TimeKey.of(c.at()), c.position(), t, evidence);
+        null, -1, others(c), TimeKey.of(c.at()), c.position(), t, evidence);
+    this.author = c.author().orElse(null);
   }
 
+  /**
+   * The conditions of item {@code item} of the content table {@code table} (the decision
+   * path): its author is read from the table only when a condition asks for it (issue 15: the
+   * table keeps authors as arena numbers, a string is made on reading); {@code table} null: no
+   * author.
+   */
   ContentConditions(Snapshot s, String id, Category category, String account, Meeting meeting,
-      String author, String[] others, long at, long position, long t, LongConsumer evidence) {
+      ContentTable.View table, int item, String[] others, long at, long position, long t,
+      LongConsumer evidence) {
     this.s = s;
     this.id = id;
     this.category = category;
     this.account = account;
     this.meeting = meeting;
-    this.author = author;
+    this.table = table;
+    this.item = item;
     this.others = others;
     this.t = t;
     this.p = s.position();
@@ -115,6 +128,11 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   }
 
   String author() {
+    ContentTable.View v = table;
+    if (v != null) {
+      author = v.author(item);
+      table = null;
+    }
     return author;
   }
 
@@ -139,8 +157,8 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       contributors = List.of(all);
     }
     return new ContentRecord(id, category, account,
-        meeting == null ? Optional.empty() : Optional.of(meeting.id()), Optional.ofNullable(author),
-        contributors, TimeKey.toInstant(captureT), position);
+        meeting == null ? Optional.empty() : Optional.of(meeting.id()),
+        Optional.ofNullable(author()), contributors, TimeKey.toInstant(captureT), position);
   }
 
   private User host() {
@@ -235,8 +253,13 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       return ConsentRows.check(condition, this);
     }
     if (condition instanceof Condition.NoticeAcknowledged n) {
-      return Snapshot.noticeAcknowledgedAtCapture(meeting, author, n.notice(), captureT, captureP,
-          evidence)
+      ContentTable.View v = table;
+      boolean acknowledged = v != null
+          ? Snapshot.noticeAcknowledgedAtCapture(meeting, v, item, n.notice(), captureT, captureP,
+              evidence)
+          : Snapshot.noticeAcknowledgedAtCapture(meeting, author, n.notice(), captureT, captureP,
+              evidence);
+      return acknowledged
           ? Optional.empty()
           : failed(Reason.NOTICE_NOT_ACKNOWLEDGED);
     }

@@ -9,14 +9,23 @@ import org.covenant.core.state.Entities.Meeting;
  * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
  * {@code content.created}): each item gets a dense index, and its capture time and its position
  * with the category in the top byte (two longs), its meeting (or its owner when it has none:
- * an item's owner is its meeting's account), author and other contributors (three references)
- * sit at that index, and its id as UTF-8 bytes in one shared byte array (no {@code String} per
- * item: about 40 bytes saved on a short id). An open-addressing table (at most two thirds full)
- * maps ids to indexes. About 35 bytes per item plus the id's bytes, against some 250 for a
- * record with optionals, an instant and a list.
+ * an item's owner is its meeting's account; one reference) and its author (its number in the
+ * projection's {@link MeetingArena}; an int) sit at that index, and its id as UTF-8 bytes in
+ * one shared byte array (no {@code String} per item: about 40 bytes saved on a short id). An
+ * open-addressing table (at most two thirds full) maps ids to indexes. About 31 bytes per item
+ * plus the id's bytes, against some 250 for a record with optionals, an instant and a list.
  *
- * <p>Owner, meeting and author are the projection's own canonical objects (the account id
- * string, the {@link Meeting}, the user or participant id string), so an item adds no strings.
+ * <p>The other contributors, which about one item in ten has, are not a column (issue 15: a
+ * reference per item, 4 bytes, for the nine in ten with none): the top bit of the item's
+ * position word says it has some, and they are found in a side list of (item, contributors)
+ * in item order by binary search.
+ *
+ * <p>Owner and meeting are the projection's own canonical objects (the account id string, the
+ * {@link Meeting}). The author is interned in the arena, where a guest's id already is once its
+ * meeting has ended (issue 15: a guest author's {@code String}, some 48 bytes, was kept alive by
+ * the table alone); it is made a string again only when read ({@link View#author}, not on the
+ * decision path unless a notice condition asks). Nothing in the arena is freed: the author of an
+ * item dropped by a {@link #merge} stays there, as the ids of ended meetings' guests do.
  *
  * <p>One writer, any number of readers: the writer fills the columns at the next index, then
  * publishes the count through a volatile field; a reader trusts only indexes below the count it
@@ -24,21 +33,82 @@ import org.covenant.core.state.Entities.Meeting;
  * that did not grow are shared: a reader of the old columns reads only indexes it counted).
  */
 final class ContentTable {
-  /** Longs per item in {@code stamps}: capture time, position with the category on top. */
-  private static final int LONGS = 2;
   /**
-   * References per item in {@code refs}: its meeting, or its account when it has none (issue
-   * 15: an item's account is its meeting's, §3, so one reference holds both); its author; its
-   * other contributors.
+   * Longs per item in {@code stamps}: capture time; position with the category above it and
+   * {@link #OTHERS} on top.
    */
-  private static final int REFS = 3;
+  private static final int LONGS = 2;
   private static final int CATEGORY_SHIFT = 56;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
+  /** In the position word: the item has contributors besides its owner (in the side list). */
+  private static final long OTHERS = 1L << 63;
+
+  /**
+   * The other contributors of the items that have some, in item order (single writer): entry k
+   * is item {@code items[k]}'s; the entries past the ones written hold {@link Integer#MAX_VALUE},
+   * so {@code items} ascends over its whole length and a reader can search it without a count
+   * (an entry written after its view counted has an item index past every one it asks for).
+   * Grown copy on write: a reader on the old arrays finds every item it counted there.
+   */
+  private static final class Others {
+    final int[] items;
+    final String[][] values;
+    int size;
+
+    Others(int capacity) {
+      this(null, capacity);
+    }
+
+    /**
+     * A copy of {@code from} (or an empty list) with room for {@code capacity} entries: filled
+     * in the constructor, so a reader that gets the copy through a race still sees what it
+     * holds (final fields).
+     */
+    private Others(Others from, int capacity) {
+      items = new int[capacity];
+      values = new String[capacity][];
+      int n = from == null ? 0 : from.size;
+      Arrays.fill(items, n, capacity, Integer.MAX_VALUE);
+      if (n > 0) {
+        System.arraycopy(from.items, 0, items, 0, n);
+        System.arraycopy(from.values, 0, values, 0, n);
+      }
+      size = n;
+    }
+
+    /** This list, or a larger copy, with item i's contributors appended (single writer). */
+    Others with(int i, String[] others) {
+      if (size > 0 && items[size - 1] >= i) {
+        throw new IllegalArgumentException("contributors of item " + i + " out of item order");
+      }
+      Others o = size < items.length ? this : new Others(this, size + (size >> 1) + 16);
+      // The value before the index: a reader that finds the index finds the value.
+      o.values[o.size] = others;
+      o.items[o.size] = i;
+      o.size++;
+      return o;
+    }
+
+    /** Item i's contributors (it has some). */
+    String[] of(int i) {
+      int k = Arrays.binarySearch(items, i);
+      return values[k];
+    }
+  }
 
   /** The arrays, swapped together when they grow. */
   private static final class Columns {
     final long[] stamps;
-    final Object[] refs;
+    /** Per item its meeting, or its account when it has none (one reference for both, §3). */
+    final Object[] owners;
+    /**
+     * Per item its author's number in the arena + 1, negated when the author is the host of the
+     * item's meeting (the notice condition asks that first: answered without the string); 0:
+     * none.
+     */
+    final int[] authors;
+    /** Written before {@link #count}; see {@link Others}. */
+    Others others = new Others(16);
     final int capacity;
     /** End (exclusive) of item i's id in {@link #idBytes}; it starts where item i - 1's ends. */
     final int[] idEnd;
@@ -56,7 +126,8 @@ final class ContentTable {
     Columns(int capacity, int idBytes) {
       this.capacity = capacity;
       stamps = new long[capacity * LONGS];
-      refs = new Object[capacity * REFS];
+      owners = new Object[capacity];
+      authors = new int[capacity];
       idEnd = new int[capacity];
       this.idBytes = new byte[idBytes];
       slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
@@ -66,7 +137,9 @@ final class ContentTable {
     private Columns(Columns c, byte[] idBytes) {
       capacity = c.capacity;
       stamps = c.stamps;
-      refs = c.refs;
+      owners = c.owners;
+      authors = c.authors;
+      others = c.others;
       idEnd = c.idEnd;
       slots = c.slots;
       tagged = c.tagged;
@@ -132,7 +205,9 @@ final class ContentTable {
       int used = n == 0 ? 0 : idEnd[n - 1];
       Columns c = new Columns(capacity + (capacity >> 1), Math.max(idBytes.length, used));
       System.arraycopy(stamps, 0, c.stamps, 0, n * LONGS);
-      System.arraycopy(refs, 0, c.refs, 0, n * REFS);
+      System.arraycopy(owners, 0, c.owners, 0, n);
+      System.arraycopy(authors, 0, c.authors, 0, n);
+      c.others = others;
       System.arraycopy(idEnd, 0, c.idEnd, 0, n);
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
       c.index(n);
@@ -189,6 +264,12 @@ final class ContentTable {
   }
 
   private volatile Columns columns = new Columns(1024, 16 * 1024);
+  /** Where the authors are interned: the projection's arena. */
+  private final MeetingArena arena;
+
+  ContentTable(MeetingArena arena) {
+    this.arena = arena;
+  }
 
   private static int spread(int h) {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
@@ -225,6 +306,11 @@ final class ContentTable {
     return meeting;
   }
 
+  /** The author column's entry of string number k, the host of the item's meeting or not. */
+  private static int authorRef(int k, boolean host) {
+    return host ? -(k + 1) : k + 1;
+  }
+
   /** Number of items. */
   int size() {
     return columns.count;
@@ -252,16 +338,19 @@ final class ContentTable {
     int from = c.idStart(n);
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.idEnd[n] = from + bytes.length;
-    int r = n * REFS;
-    c.refs[r] = owner(account, meeting);
-    c.refs[r + 1] = author;
+    c.owners[n] = owner(account, meeting);
+    c.authors[n] = author == null ? 0 : authorRef(arena.intern(author), meeting != null
+        && author.equals(meeting.host));
+    long word = pos | ((long) category << CATEGORY_SHIFT);
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
-      c.refs[r + 2] = contributors.subList(1, contributors.size()).toArray(String[]::new);
+      c.others = c.others.with(n,
+          contributors.subList(1, contributors.size()).toArray(String[]::new));
+      word |= OTHERS;
     }
     int l = n * LONGS;
     c.stamps[l] = at;
-    c.stamps[l + 1] = pos | ((long) category << CATEGORY_SHIFT);
+    c.stamps[l + 1] = word;
     c.slots[c.free(id)] = c.entry(n, id.hashCode());
     c.count = n + 1;
   }
@@ -286,7 +375,7 @@ final class ContentTable {
         bytes += a.c.idEnd[i] - a.c.idStart(i);
       }
     }
-    ContentTable out = new ContentTable();
+    ContentTable out = new ContentTable(arena);
     out.columns = new Columns(Math.max(1024, items + (items >> 3)),
         Math.max(16 * 1024, bytes + (bytes >> 3)));
     java.util.List<String> dropped = new java.util.ArrayList<>();
@@ -378,18 +467,18 @@ final class ContentTable {
         throw new IllegalArgumentException("content item " + i + ": category " + category
             + " out of range");
       }
-      c.stamps[i * LONGS + 1] = (long) category << CATEGORY_SHIFT;
+      c.stamps[i * LONGS + 1] |= (long) category << CATEGORY_SHIFT;
     }
 
     void owner(int i, String account) {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
-      Object o = c.refs[i * REFS];
+      Object o = c.owners[i];
       if (o instanceof Meeting m) {
         ContentTable.owner(account, m); // throws when the meeting is another account's
       } else {
-        c.refs[i * REFS] = account;
+        c.owners[i] = account;
       }
     }
 
@@ -397,22 +486,37 @@ final class ContentTable {
       if (m == null) {
         return;
       }
-      Object o = c.refs[i * REFS];
+      Object o = c.owners[i];
       if (o instanceof String account) {
         ContentTable.owner(account, m); // throws when the meeting is another account's
       } else if (o instanceof Meeting other && other != m) {
         throw new IllegalArgumentException("content item " + i + " has two meetings");
       }
-      c.refs[i * REFS] = m;
+      c.owners[i] = m;
     }
 
-    void author(int i, String author) {
-      c.refs[i * REFS + 1] = author;
+    /**
+     * Item i's author as its number in the projection's arena + 1 (0: none), as the
+     * checkpoint's string table interns it once per string, and the author itself (that
+     * number's string; null for none).
+     */
+    void author(int i, int number, String author) {
+      if (number < 0 || number > arena.strings() || (number == 0) != (author == null)) {
+        throw new IllegalArgumentException("content item " + i + ": author " + number
+            + " out of range");
+      }
+      // The meeting column is read before this one (format 4). The string, not the arena's
+      // bytes, is compared with the host's: no cache miss per item (issue 15, restore time).
+      c.authors[i] = number == 0 ? 0 : authorRef(number - 1,
+          c.owners[i] instanceof Meeting m && author.equals(m.host));
     }
 
-    /** Item i's contributors after the owner, or null for none. */
+    /** Item i's contributors after the owner, or null for none; items in order. */
     void others(int i, String[] others) {
-      c.refs[i * REFS + 2] = others;
+      if (others != null) {
+        c.others = c.others.with(i, others);
+        c.stamps[i * LONGS + 1] |= OTHERS;
+      }
     }
 
     void at(int i, long at) {
@@ -435,7 +539,7 @@ final class ContentTable {
         throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
       }
       for (int i = 0; i < n; i++) {
-        if (c.refs[i * REFS] == null) {
+        if (c.owners[i] == null) {
           throw new IllegalArgumentException("content item " + i + " has no owner");
         }
       }
@@ -447,15 +551,17 @@ final class ContentTable {
 
   /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
-    return new View(columns);
+    return new View(columns, arena);
   }
 
   /** Columns as one reader saw them. */
   static final class View {
     private final Columns c;
+    private final MeetingArena arena;
 
-    View(Columns c) {
+    View(Columns c, MeetingArena arena) {
       this.c = c;
+      this.arena = arena;
     }
 
     /** Number of complete items this view sees; indexes below it are in ledger order. */
@@ -505,24 +611,46 @@ final class ContentTable {
     }
 
     int category(int i) {
-      return (int) (c.stamps[i * LONGS + 1] >>> CATEGORY_SHIFT);
+      return (int) (c.stamps[i * LONGS + 1] >>> CATEGORY_SHIFT) & 0x7f;
     }
 
     String account(int i) {
-      Object o = c.refs[i * REFS];
+      Object o = c.owners[i];
       return o instanceof Meeting m ? m.account : (String) o;
     }
 
     Meeting meeting(int i) {
-      return c.refs[i * REFS] instanceof Meeting m ? m : null;
+      return c.owners[i] instanceof Meeting m ? m : null;
     }
 
+    /** The author (a new string each call: keep it where it is used more than once), or null. */
     String author(int i) {
-      return (String) c.refs[i * REFS + 1];
+      int k = c.authors[i];
+      return k == 0 ? null : arena.string(Math.abs(k) - 1);
     }
 
+    /** Whether the author is {@code s} (s not null), without making a string for ASCII. */
+    boolean authorIs(int i, String s) {
+      int k = c.authors[i];
+      return k != 0 && arena.is(Math.abs(k) - 1, s);
+    }
+
+    /**
+     * The author's entry: 0 for none, else its number in {@link #arena} + 1, negated when it is
+     * the host of the item's meeting.
+     */
+    int authorRef(int i) {
+      return c.authors[i];
+    }
+
+    /** The arena the author numbers are in. */
+    MeetingArena arena() {
+      return arena;
+    }
+
+    /** The contributors other than the owner, or null for none. */
     String[] others(int i) {
-      return (String[]) c.refs[i * REFS + 2];
+      return c.stamps[i * LONGS + 1] < 0 ? c.others.of(i) : null;
     }
 
     long at(int i) {

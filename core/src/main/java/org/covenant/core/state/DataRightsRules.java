@@ -82,9 +82,8 @@ final class DataRightsRules {
       return reject(UNKNOWN_CONTENT, "no content `" + e.content() + "`");
     }
     Account a = g.accounts.get(v.account(i));
-    String author = v.author(i);
     User by = a.users.get(e.by());
-    boolean isAuthor = e.by().equals(author);
+    boolean isAuthor = v.authorIs(i, e.by());
     if (by == null && !isAuthor) {
       return unknownUser(e.by(), a);
     }

@@ -189,6 +189,18 @@ public final class DataRightsView {
     return resolve(key, a, author == null ? null : s.user(a, author, t), t, evidence);
   }
 
+  /**
+   * As above for an item read from the content table: its author (a string made from the
+   * table's arena, issue 15) is read only when the account has a valued setting.
+   */
+  private Optional<Effective> customerSetting(ValuedSetting key, Owner owner,
+      ContentConditions c, long t, LongConsumer evidence) {
+    if (owner != Owner.CUSTOMER || !r.valuedAccounts.contains(c.account())) {
+      return Optional.empty();
+    }
+    return customerSetting(key, owner, c.account(), c.author(), t, evidence);
+  }
+
   /** When the item expires under the retention in force at t, if one is. */
   public Optional<Instant> expiry(ContentRecord c, long t) {
     return retention(c, t, Snapshot.noEvidence()).map(e -> TimeKey.toInstant(
@@ -359,8 +371,8 @@ public final class DataRightsView {
     if (owner != Owner.CUSTOMER) {
       return Optional.empty();
     }
-    Optional<Effective> retention = customerSetting(ValuedSetting.RETENTION_DAYS, owner,
-        c.account(), c.author(), t, evidence);
+    Optional<Effective> retention = customerSetting(ValuedSetting.RETENTION_DAYS, owner, c, t,
+        evidence);
     if (retention.isPresent() && expired(c.capturedAt(), retention.get(), t)) {
       List<Hold> holds = purpose.id().equals(LEGAL) ? covering(c.record(), t) : List.of();
       if (holds.isEmpty()) {
@@ -369,8 +381,8 @@ public final class DataRightsView {
       holds.forEach(h -> evidence.accept(h.placed().position()));
     }
     if (region.isPresent()) {
-      Optional<Effective> allowed = customerSetting(ValuedSetting.DATA_REGIONS_ALLOWED, owner,
-          c.account(), c.author(), t, evidence);
+      Optional<Effective> allowed = customerSetting(ValuedSetting.DATA_REGIONS_ALLOWED, owner, c,
+          t, evidence);
       if (allowed.isPresent()
           && !((SettingValue.Codes) allowed.get().value()).codes().contains(region.get())) {
         return REGION;

@@ -61,7 +61,7 @@ public final class GovernanceState {
   final MeetingIndex meetings = new MeetingIndex();
   /** Where ended meetings keep their packed participants and the strings they name. */
   final MeetingArena arena = new MeetingArena();
-  final ContentTable contents = new ContentTable();
+  final ContentTable contents = new ContentTable(arena);
   /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
   final DataRights rights = new DataRights();
   private final Predicate<String> knownTerms;
@@ -559,18 +559,43 @@ public final class GovernanceState {
    * and content.
    */
   public static Optional<String> auditKind(Event e) {
-    String type = e.type();
+    return auditKindOf(e.type());
+  }
+
+  private static final Optional<String> HOLD = Optional.of("hold");
+  private static final Optional<String> SETTING = Optional.of("setting");
+  private static final Optional<String> CONSENT = Optional.of("consent");
+  private static final Optional<String> TERMS = Optional.of("terms");
+  private static final Optional<String> MEMBERSHIP = Optional.of("membership");
+
+  /**
+   * {@link #auditKind} of a type name: the family is the text before the first dot (none
+   * without a dot). Compared in place rather than cut out and switched on: every event indexed
+   * asks (issue 15, a string made and hashed per replayed event).
+   */
+  static Optional<String> auditKindOf(String type) {
     if (type.contains("hold")) {
-      return Optional.of("hold");
+      return HOLD;
     }
-    String family = type.substring(0, Math.max(0, type.indexOf('.')));
-    return switch (family) {
-      case "setting" -> Optional.of("setting");
-      case "consent" -> Optional.of("consent");
-      case "terms" -> Optional.of("terms");
-      case "account", "group", "user" -> Optional.of("membership");
-      default -> Optional.empty();
-    };
+    int dot = Math.max(0, type.indexOf('.'));
+    if (family(type, dot, "setting")) {
+      return SETTING;
+    }
+    if (family(type, dot, "consent")) {
+      return CONSENT;
+    }
+    if (family(type, dot, "terms")) {
+      return TERMS;
+    }
+    if (family(type, dot, "account") || family(type, dot, "group") || family(type, dot, "user")) {
+      return MEMBERSHIP;
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code type.substring(0, dot)} is {@code family}. */
+  private static boolean family(String type, int dot, String family) {
+    return dot == family.length() && type.startsWith(family);
   }
 
   static Optional<Rejection> ok() {

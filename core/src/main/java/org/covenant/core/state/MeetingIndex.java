@@ -10,7 +10,10 @@ import org.covenant.core.state.Entities.Meeting;
  * The meetings by id (issue 15, compact state): one open-addressing array of the meetings
  * themselves, keyed by their own id, instead of a {@code ConcurrentHashMap} whose node (32
  * bytes) and table slot cost about 40 bytes per meeting, ended meetings included, forever.
- * Here a meeting costs one reference at a load of at most two thirds (6 to 12 bytes).
+ * Here a meeting costs one reference at a load of one half to two thirds (6 to 8 bytes): the
+ * table is not a power of two long, a hash is mapped to a slot by multiplication (issue 15: a
+ * power of two at least three times the meetings took 3 to 6 slots, 12 to 24 bytes, a meeting;
+ * 19 at 10M events).
  *
  * <p>One writer, any number of readers, as the map it replaces: slots are written with release
  * and read with acquire semantics, so a reader that finds a meeting sees it as the writer
@@ -36,11 +39,16 @@ final class MeetingIndex {
     return (Meeting) SLOT.getAcquire(t, i);
   }
 
+  /** The home slot of hash h in a table of n slots (the spread hash's high bits, scaled). */
+  private static int home(int h, int n) {
+    return (int) (((spread(h) & 0xffffffffL) * n) >>> 32);
+  }
+
   /** The slot of t holding the meeting with this id, or -1. */
   private static int slot(Meeting[] t, String id) {
-    int mask = t.length - 1;
+    int n = t.length;
     int h = id.hashCode();
-    int i = spread(h) & mask;
+    int i = home(h, n);
     while (true) {
       Meeting m = at(t, i);
       if (m == null) {
@@ -49,7 +57,7 @@ final class MeetingIndex {
       if (m != GONE && m.idHash == h && m.idIs(id)) {
         return i;
       }
-      i = (i + 1) & mask;
+      i = i + 1 == n ? 0 : i + 1;
     }
   }
 
@@ -78,9 +86,9 @@ final class MeetingIndex {
     if ((used + 1) * 3L > t.length * 2L) {
       t = rebuilt(size + 1);
     }
-    int mask = t.length - 1;
+    int n = t.length;
     int h = m.idHash;
-    int i = spread(h) & mask;
+    int i = home(h, n);
     int free = -1;
     while (true) {
       Meeting x = at(t, i);
@@ -95,7 +103,7 @@ final class MeetingIndex {
         SLOT.setRelease(t, i, m);
         return;
       }
-      i = (i + 1) & mask;
+      i = i + 1 == n ? 0 : i + 1;
     }
     if (free >= 0) {
       SLOT.setRelease(t, free, m);
@@ -132,21 +140,25 @@ final class MeetingIndex {
     return out;
   }
 
-  /** A new array for {@code live} meetings at a load of at most a third, published. */
+  /** Slots in the table (tests: the load it keeps). */
+  int slots() {
+    return table.length;
+  }
+
+  /**
+   * A new array for {@code live} meetings at a load of one half, published: it is rebuilt again
+   * at two thirds (tombstones count), so the load stays between the two.
+   */
   private Meeting[] rebuilt(int live) {
     Meeting[] old = table;
-    int n = 16;
-    while (n < live * 3L) {
-      n <<= 1;
-    }
+    int n = Math.toIntExact(Math.max(16, 2L * live));
     Meeting[] t = new Meeting[n];
-    int mask = n - 1;
     int count = 0;
     for (Meeting m : old) {
       if (m != null && m != GONE) {
-        int i = spread(m.idHash) & mask;
+        int i = home(m.idHash, n);
         while (t[i] != null) {
-          i = (i + 1) & mask;
+          i = i + 1 == n ? 0 : i + 1;
         }
         t[i] = m;
         count++;

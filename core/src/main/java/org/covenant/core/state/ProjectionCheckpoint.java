@@ -382,30 +382,41 @@ public final class ProjectionCheckpoint {
     if (size < 0 && check(source) instanceof FrameCheck.Invalid bad) {
       throw new Unreadable(bad.problem(), null);
     }
-    In d = null;
     try (Input raw = source.open()) {
-      MessageDigest md = Sha256.newDigest();
-      d = new In(raw, md, size < 0 ? Long.MAX_VALUE : size - DIGEST);
+      // Closed here, not as a resource of the try below: a failed decode reads the rest of the
+      // input through it, in the catch, to tell damage from a bad body.
+      ReadAhead ahead = ReadAhead.start(raw);
+      try {
+        return restore(ahead, size, knownTerms);
+      } finally {
+        ahead.close();
+      }
+    }
+  }
+
+  private static GovernanceState restore(ReadAhead ahead, long size,
+      Predicate<String> knownTerms) {
+    In d = new In(ahead, size < 0 ? Long.MAX_VALUE : size - DIGEST);
+    try {
       d.skip(MAGIC.length + 4 + DIGEST);
       long position = d.readLong();
       long lastAt = d.readLong();
       d.skip(8 + DIGEST);
       GovernanceState state = GovernanceState.create(knownTerms);
       new Reader(state).read(d);
-      byte[] expected = d.digestSoFar();
       byte[] stored = d.rawBytes(DIGEST);
-      if (!MessageDigest.isEqual(expected, stored) || !d.atEnd()) {
+      // At the end, the digest of every byte before the last 32, which must be the ones the
+      // body ended at: the body was read to exactly there.
+      if (!d.atEnd() || !MessageDigest.isEqual(ahead.digestBeforeLast(), stored)) {
         throw new Unreadable(DAMAGED, null);
       }
       // Only now is the state the checkpoint's: nothing of it was published before.
       state.restoredAt(position, lastAt);
       return state;
-    } catch (Unreadable e) {
-      throw e;
     } catch (Truncated | IndexOutOfBoundsException | NegativeArraySizeException
         | IllegalArgumentException | NullPointerException | ClassCastException e) {
       // Damage is the likelier cause: say so when the digest says so (the rest is read for it).
-      if (d != null && !d.restMatchesDigest()) {
+      if (!d.restMatchesDigest()) {
         throw new Unreadable(DAMAGED, e);
       }
       throw new Unreadable("the checkpoint's body does not decode: " + e, e);
@@ -510,22 +521,183 @@ public final class ProjectionCheckpoint {
     }
   }
 
-  /** The reader matching {@link Out}, digesting what it reads until asked for the digest. */
-  private static final class In {
+  /**
+   * Reads a checkpoint's bytes ahead of the decoder on a thread of its own, and digests them
+   * there: at 50M the input's copies and the SHA-256 of 1.28 GB were ≈ 1.5 s of the start's
+   * critical path (the decoding thread), which this takes off it (issue 15). The bytes come in
+   * blocks through a bounded queue (a few MB ahead at most: the same memory as before, give or
+   * take), and the blocks are reused, so reading allocates nothing per block. The digest is of
+   * every byte but the last 32 (the trailer), known once the input ends, whether or not its size
+   * was known: what the restore compares with the 32 bytes the body ended at, and what a failed
+   * decode asks to tell damage from a bad body.
+   *
+   * <p>Not a library executor: one thread per restore, for the length of one read, stopped and
+   * joined on {@link #close} (a failed decode does not leave it reading).
+   */
+  private static final class ReadAhead implements AutoCloseable {
+    private static final int BLOCK = 1 << 20;
+    private static final int BLOCKS = 4;
+    /** A block of the input: its first {@code length} bytes were read. */
+    record Block(byte[] bytes, int length) {}
+
+    /** What {@link #take} returns at the end of the input. */
+    static final Block END = new Block(new byte[0], 0);
+
     private final Input in;
-    private final MessageDigest md;
-    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).limit(0);
-    private boolean digesting = true;
-    /** Start of the buffered bytes consumed but not yet digested. */
-    private int mark;
+    private final java.util.concurrent.ArrayBlockingQueue<byte[]> free =
+        new java.util.concurrent.ArrayBlockingQueue<>(BLOCKS);
+    /** Filled blocks, in order, then {@link #END}. */
+    private final java.util.concurrent.ArrayBlockingQueue<Block> full =
+        new java.util.concurrent.ArrayBlockingQueue<>(BLOCKS + 1);
+    private final MessageDigest md = Sha256.newDigest();
+    /** The last bytes read and not yet digested (at most 32: they may be the trailer). */
+    private final byte[] tail = new byte[DIGEST];
+    private int tailLength;
+    private final Thread thread;
+    /** Set by the reading thread before it queues {@link #END}; read after taking it. */
+    private byte[] digest;
+    private byte[] trailer;
+    private Throwable failure;
+    private volatile boolean stopped;
+
+    private ReadAhead(Input in) {
+      this.in = in;
+      for (int i = 0; i < BLOCKS; i++) {
+        free.add(new byte[BLOCK]);
+      }
+      thread = new Thread(this::run, "checkpoint-read-ahead");
+      thread.setDaemon(true);
+    }
+
+    static ReadAhead start(Input in) {
+      ReadAhead r = new ReadAhead(in);
+      r.thread.start();
+      return r;
+    }
+
+    private void run() {
+      try {
+        while (!stopped) {
+          byte[] b = free.take();
+          int n = 0;
+          while (n < b.length) {
+            int k = in.read(b, n, b.length - n);
+            if (k < 0) {
+              break;
+            }
+            n += k;
+          }
+          if (n > 0) {
+            digestHoldingBack(b, n);
+            full.put(new Block(b, n));
+          }
+          if (n < b.length) {
+            digest = md.digest();
+            trailer = Arrays.copyOf(tail, tailLength);
+            full.put(END);
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        // Stopped by close(): nothing is waiting for more.
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        full.offer(END); // there is room: at most BLOCKS blocks are queued
+      }
+    }
+
+    /** Digests all but the last 32 bytes read so far, holding those back in {@link #tail}. */
+    private void digestHoldingBack(byte[] b, int n) {
+      int total = tailLength + n;
+      int digestible = total - DIGEST;
+      if (digestible <= 0) {
+        System.arraycopy(b, 0, tail, tailLength, n);
+        tailLength = total;
+        return;
+      }
+      int fromTail = Math.min(tailLength, digestible);
+      md.update(tail, 0, fromTail);
+      md.update(b, 0, digestible - fromTail);
+      // The new tail: what is left of the old one, then the end of b.
+      int keepOld = tailLength - fromTail;
+      System.arraycopy(tail, fromTail, tail, 0, keepOld);
+      System.arraycopy(b, n - (DIGEST - keepOld), tail, keepOld, DIGEST - keepOld);
+      tailLength = DIGEST;
+    }
+
+    /** The next block ({@link #END} at the end); the source's own exception if it failed. */
+    Block take() {
+      try {
+        Block b;
+        // Never waits on a thread that is gone (stopped by close, or failed before it queued).
+        while ((b = full.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)) == null) {
+          if (!thread.isAlive() && full.isEmpty()) {
+            throw new IllegalStateException("the checkpoint's read-ahead stopped");
+          }
+        }
+        if (b == END && failure != null) {
+          rethrow(failure);
+        }
+        return b;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading a checkpoint", e);
+      }
+    }
+
+    /** Gives a block taken back for reuse. */
+    void recycle(Block b) {
+      if (b != null && b != END) {
+        free.offer(b.bytes());
+      }
+    }
+
+    /**
+     * After {@link #END} was taken: the digest of every byte but the last 32; null when the
+     * input was shorter than 32 bytes.
+     */
+    byte[] digestBeforeLast() {
+      return trailer.length == DIGEST ? digest : null;
+    }
+
+    /** After {@link #END} was taken: whether the last 32 bytes are the digest of the others. */
+    boolean endsInItsDigest() {
+      return trailer.length == DIGEST && MessageDigest.isEqual(digest, trailer);
+    }
+
+    private static void rethrow(Throwable t) {
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      throw (Error) t;
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The reader matching {@link Out}, over the blocks a {@link ReadAhead} reads and digests. */
+  private static final class In {
+    private final ReadAhead in;
+    private ByteBuffer buf = ByteBuffer.allocate(0);
+    /** The block {@link #buf} wraps, given back when it is used up. */
+    private ReadAhead.Block block;
+    private boolean ended;
     /** The bytes before the digest (Long.MAX_VALUE: not known, the frame was checked whole). */
     private final long body;
     /** Bytes read from the input before the buffer's. */
     private long before;
 
-    In(Input in, MessageDigest md, long body) {
+    In(ReadAhead in, long body) {
       this.in = in;
-      this.md = md;
       this.body = body;
     }
 
@@ -548,33 +720,15 @@ public final class ProjectionCheckpoint {
     }
 
     /**
-     * After a decoding failure: whether the bytes not yet consumed, digested after those that
-     * were, end in the digest of all of them. False for a truncated checkpoint.
+     * After a decoding failure: whether the whole input, read to its end, ends in the digest of
+     * the bytes before. False for a truncated checkpoint.
      */
     boolean restMatchesDigest() {
       try {
-        if (!digesting) {
-          // It failed reading the digest itself: cut short.
-          return false;
+        while (fill()) {
+          buf.position(buf.limit());
         }
-        digestConsumed();
-        byte[] hold = new byte[(1 << 16) + DIGEST];
-        int held = buf.remaining();
-        buf.get(hold, 0, held);
-        mark = buf.position();
-        while (true) {
-          if (held > DIGEST) {
-            md.update(hold, 0, held - DIGEST);
-            System.arraycopy(hold, held - DIGEST, hold, 0, DIGEST);
-            held = DIGEST;
-          }
-          int n = in.read(hold, held, hold.length - held);
-          if (n < 0) {
-            break;
-          }
-          held += n;
-        }
-        return held == DIGEST && MessageDigest.isEqual(md.digest(), Arrays.copyOf(hold, DIGEST));
+        return in.endsInItsDigest();
       } catch (RuntimeException e) {
         return false;
       }
@@ -585,29 +739,20 @@ public final class ProjectionCheckpoint {
       if (buf.hasRemaining()) {
         return true;
       }
-      digestConsumed();
-      before += buf.limit();
-      buf.clear();
-      int n = in.read(buf.array(), 0, buf.capacity());
-      while (n == 0) {
-        n = in.read(buf.array(), 0, buf.capacity());
+      if (ended) {
+        return false;
       }
-      mark = 0;
-      if (n < 0) {
-        buf.limit(0);
+      before += buf.limit();
+      in.recycle(block);
+      block = in.take();
+      if (block == ReadAhead.END) {
+        ended = true;
+        buf = ByteBuffer.allocate(0);
         return false;
       }
       // buf.position() is 0 here: left() counts from the new buffer's start.
-      buf.limit(n);
+      buf = ByteBuffer.wrap(block.bytes(), 0, block.length());
       return true;
-    }
-
-    /** Digests the bytes consumed since the last time (the trailer is never digested). */
-    private void digestConsumed() {
-      if (digesting && buf.position() > mark) {
-        md.update(buf.array(), mark, buf.position() - mark);
-      }
-      mark = buf.position();
     }
 
     void readFully(byte[] b) {
@@ -661,6 +806,22 @@ public final class ProjectionCheckpoint {
 
     /** An unsigned varint. */
     long readVarint() {
+      if (buf.remaining() >= 10) {
+        // Whole in the buffer: read from its array, not byte by byte through the buffer (the
+        // position lists and content columns are mostly varints: tens of millions at 50M).
+        byte[] a = buf.array();
+        int at = buf.position();
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+          int b = a[at++];
+          v |= (long) (b & 0x7f) << shift;
+          if (b >= 0) {
+            buf.position(at);
+            return v;
+          }
+        }
+        throw new IllegalArgumentException("varint longer than ten bytes");
+      }
       long v = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         int b = readUnsignedByte();
@@ -704,13 +865,6 @@ public final class ProjectionCheckpoint {
 
     boolean readBoolean() {
       return readByte() != 0;
-    }
-
-    /** The digest of every byte consumed so far; nothing after is digested. */
-    byte[] digestSoFar() {
-      digestConsumed();
-      digesting = false;
-      return md.digest();
     }
 
     byte[] rawBytes(int n) {
@@ -1207,10 +1361,47 @@ public final class ProjectionCheckpoint {
 
   // ---------------------------------------------------------------- reading
 
+  /**
+   * The strings a restore has read, by number, in chunks of a fixed size: grown by a chunk, never
+   * copied. At 50M a list of the table's millions of strings grew by copying its one array
+   * (≈ 10 % of the restore's thread in the profile), and each copy was a new array of the old
+   * generation whose every card the collector's refinement then scanned (issue 15).
+   */
+  private static final class Strings {
+    private static final int SHIFT = 14;
+    private static final int CHUNK = 1 << SHIFT;
+    private String[][] chunks = new String[16][];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    void add(String s) {
+      int c = size >>> SHIFT;
+      if (c == chunks.length) {
+        chunks = Arrays.copyOf(chunks, c * 2);
+      }
+      if (chunks[c] == null) {
+        chunks[c] = new String[CHUNK];
+      }
+      chunks[c][size & (CHUNK - 1)] = s;
+      size++;
+    }
+
+    /** The string numbered {@code i}; thrown, as a list's get, when there is none. */
+    String get(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("no string " + i + " among " + size);
+      }
+      return chunks[i >>> SHIFT][i & (CHUNK - 1)];
+    }
+  }
+
   /** Rebuilds the entities; strings come back as one shared instance each. */
   private static final class Reader {
     private final GovernanceState state;
-    private final List<String> table = new ArrayList<>();
+    private final Strings table = new Strings();
     /** Positions being read, reused from list to list. */
     private long[] scratch = new long[1024];
 
@@ -1241,6 +1432,7 @@ public final class ProjectionCheckpoint {
     private int pooled(In d) {
       int i = d.readInt();
       if (i == 0) {
+        pooledString = null;
         return 0;
       }
       int k;
@@ -1259,8 +1451,12 @@ public final class ProjectionCheckpoint {
         p = state.arena.intern(table.get(k)) + 1;
         pooledOf[k] = p;
       }
+      pooledString = table.get(k);
       return p;
     }
+
+    /** The string the last {@link #pooled} read (null for null). */
+    private String pooledString;
 
     /** A string written by the writer's {@code raw}: not entered in the table. */
     private static String raw(In d) {
@@ -1290,7 +1486,9 @@ public final class ProjectionCheckpoint {
         f.meeting(i, m == 0 ? null : byIndex[m - 1]);
       }
       for (int i = 0; i < n; i++) {
-        f.author(i, str(d));
+        // As its number in the arena: interned once per string of the table, not per item.
+        int author = pooled(d);
+        f.author(i, author, pooledString);
       }
       for (int i = 0; i < n; i++) {
         int k = d.bounded(d.readCount(1 << 16), 4);

@@ -296,8 +296,9 @@ public final class Snapshot {
     if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
       return null;
     }
+    // The author is read from the table only if a condition asks (a string made from the arena).
     return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
-        v.meeting(i), v.author(i), v.others(i), v.at(i), v.pos(i), t, evidence);
+        v.meeting(i), v, i, v.others(i), v.at(i), v.pos(i), t, evidence);
   }
 
   /** The content item, if it was created at or before t. */
@@ -695,6 +696,44 @@ public final class Snapshot {
     if (author != null) {
       return acknowledged(m, author, n, t, p, evidence);
     }
+    return everyPresentAcknowledged(m, n, t, p, evidence);
+  }
+
+  /**
+   * As above for item {@code item} of the content table view {@code v} (the decision path),
+   * without making its author's string where the table's number answers (issue 15): the host
+   * is flagged in the table, and a participant of an ended meeting packed in the same arena is
+   * found by that number.
+   */
+  static boolean noticeAcknowledgedAtCapture(Meeting m, ContentTable.View v, int item, Notice n,
+      long t, long p, LongConsumer evidence) {
+    if (m == null) {
+      return false;
+    }
+    int a = v.authorRef(item);
+    if (a == 0) {
+      return everyPresentAcknowledged(m, n, t, p, evidence);
+    }
+    if (a < 0) {
+      return true; // the host always has, as acknowledged() answers
+    }
+    EndedParticipants c = m.participants == null ? m.closed() : null;
+    if (c == null || c.arena() != v.arena()) {
+      return acknowledged(m, v.author(item), n, t, p, evidence);
+    }
+    // Not the host (flagged otherwise): what acknowledged() answers for an ended meeting.
+    int i = c.findNumber(a - 1);
+    long pos = i < 0 ? -1 : c.acknowledged(i, n.ordinal(), t, p);
+    if (pos >= 0) {
+      evidence.accept(pos);
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether every participant present at (t, p) but the host had acknowledged n. */
+  private static boolean everyPresentAcknowledged(Meeting m, Notice n, long t, long p,
+      LongConsumer evidence) {
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
     if (live == null) {
       // The same walk over the compacted participants, in the order the live map had.

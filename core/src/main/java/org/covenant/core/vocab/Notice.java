@@ -10,16 +10,22 @@ public enum Notice {
   LIVESTREAM,
   AI_COMPANION;
 
+  // Made once: every replayed notice.acknowledged looks its notice up (issue 15), and a
+  // lower-cased copy of each name per look-up showed on the replay's applying thread.
+  private final String id = name().toLowerCase(Locale.ROOT);
+  private final Optional<Notice> self = Optional.of(this);
+  private static final Notice[] ALL = values();
+
   /** The stable id used in events and answers. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return id;
   }
 
   /** The notice with this id, if any. */
   public static Optional<Notice> of(String id) {
-    for (Notice n : values()) {
-      if (n.id().equals(id)) {
-        return Optional.of(n);
+    for (Notice n : ALL) {
+      if (n.id.equals(id)) {
+        return n.self;
       }
     }
     return Optional.empty();

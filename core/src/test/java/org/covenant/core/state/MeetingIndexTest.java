@@ -41,6 +41,27 @@ class MeetingIndexTest {
     }
   }
 
+  /**
+   * Issue 15: the table keeps a load of one half to two thirds at any size (a power of two at
+   * least three times the meetings kept 3 to 6 slots a meeting), and every meeting is still
+   * found through the growths.
+   */
+  @Test
+  void keepsALoadOfOneHalfToTwoThirds() {
+    MeetingIndex index = new MeetingIndex();
+    for (int k = 1; k <= 200_000; k++) {
+      index.put("m" + k, meeting("m" + k));
+      if (k % 997 == 0 || k > 199_990) {
+        assertThat(index.slots()).as("slots for %d meetings", k)
+            .isLessThanOrEqualTo(Math.max(16, 2 * k)).isGreaterThanOrEqualTo(3 * k / 2);
+      }
+    }
+    for (int k = 1; k <= 200_000; k += 101) {
+      assertThat(index.get("m" + k).id()).isEqualTo("m" + k);
+    }
+    assertThat(index.get("m0")).isNull();
+  }
+
   @Test
   void aMeetingIsPutUnderItsOwnIdOnly() {
     MeetingIndex index = new MeetingIndex();

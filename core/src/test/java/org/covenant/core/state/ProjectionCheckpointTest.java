@@ -188,6 +188,107 @@ class ProjectionCheckpointTest {
         ProjectionCheckpoint.sized(ProjectionCheckpoint.of(b), -1), name -> true))).isEqualTo(b);
   }
 
+  /** A state whose checkpoint spans several of the read-ahead's blocks (1 MiB each). */
+  private static GovernanceState manyItems() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    assertThat(s.apply(new Event.AccountCreated(T0, "acme", "ann"))).isInstanceOf(
+        Outcome.Accepted.class);
+    for (int i = 0; i < 120_000; i++) {
+      Event e = new Event.ContentCreated(T0.plusSeconds(1 + i), "content-item-number-" + i,
+          "customer_content.chat", "acme", Optional.empty(), Optional.of("author-" + (i % 5000)),
+          List.of());
+      assertThat(s.apply(e)).isInstanceOf(Outcome.Accepted.class);
+    }
+    return s;
+  }
+
+  /** {@code b} as a source that hands its bytes out in pieces of 1 to 9000 bytes, and none. */
+  private static ProjectionCheckpoint.Source inPieces(byte[] b, long size) {
+    return ProjectionCheckpoint.sized(() -> new ProjectionCheckpoint.Input() {
+      private int at;
+      private int calls;
+
+      @Override
+      public int read(byte[] into, int off, int len) {
+        if (at >= b.length) {
+          return -1;
+        }
+        int n = Math.min(len, Math.min(b.length - at, (calls++ * 7919) % 9001));
+        System.arraycopy(b, at, into, off, n);
+        at += n;
+        return n;
+      }
+
+      @Override
+      public void close() {}
+    }, size);
+  }
+
+  /**
+   * The restore reads its input ahead, in blocks, on a thread of its own, digesting all but the
+   * last 32 bytes it has seen: a checkpoint of several blocks, read in uneven pieces, comes back
+   * whole, and a flipped byte or a cut near any block's end (where the held-back bytes cross from
+   * one block to the next) is refused as damage, whether the size is known or not.
+   */
+  @Test
+  void aCheckpointOfManyBlocksReadInPiecesIsCheckedAtEveryBlockEnd() {
+    byte[] b = bytes(manyItems());
+    int block = 1 << 20;
+    assertThat(b.length).isGreaterThan(3 * block);
+    assertThat(bytes(ProjectionCheckpoint.restore(inPieces(b, b.length), name -> true)))
+        .isEqualTo(b);
+    assertThat(bytes(ProjectionCheckpoint.restore(inPieces(b, -1), name -> true))).isEqualTo(b);
+    List<Integer> near = new ArrayList<>();
+    for (int end = block; end < b.length; end += block) {
+      for (int d = -40; d <= 40; d += 3) {
+        near.add(end + d);
+      }
+    }
+    for (int d = 1; d <= 40; d += 3) {
+      near.add(b.length - d);
+    }
+    for (int i : near) {
+      byte[] flipped = b.clone();
+      flipped[i] ^= 0x01;
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(inPieces(flipped, flipped.length),
+          name -> true)).as("byte %d flipped", i)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+      byte[] cut = Arrays.copyOf(b, i);
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(inPieces(cut, cut.length),
+          name -> true)).as("cut to %d bytes", i)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+    }
+  }
+
+  /** A source that fails while it is read ahead fails the restore with its own exception. */
+  @Test
+  void aSourceThatFailsMidwayFailsTheRestoreWithItsOwnException() {
+    byte[] b = bytes(manyItems());
+    IllegalStateException broken = new IllegalStateException("disk gone");
+    ProjectionCheckpoint.Source failing = ProjectionCheckpoint.sized(
+        () -> new ProjectionCheckpoint.Input() {
+          private int at;
+
+          @Override
+          public int read(byte[] into, int off, int len) {
+            if (at > 2 * (1 << 20)) {
+              throw broken;
+            }
+            int n = Math.min(len, b.length - at);
+            System.arraycopy(b, at, into, off, n);
+            at += n;
+            return n;
+          }
+
+          @Override
+          public void close() {}
+        }, b.length);
+    assertThatThrownBy(() -> ProjectionCheckpoint.restore(failing, name -> true))
+        .isSameAs(broken);
+  }
+
   /**
    * A damaged count is not trusted before the digest is known: one that says a billion items
    * the bytes left cannot hold is refused as damage, not allocated (which would stop the start
