@@ -15,10 +15,11 @@ echo "load before: $(cat /proc/loadavg)"
 p0=$(pgcpu)
 nice -n 10 /usr/bin/time -f "time: %e s wall %U user %S sys" java -Xmx4g ${JOPTS:-} -cp $jar org.covenant.cli.Main bench scale --events $n --data $d/data --no-open $extra > $d/out.json 2> $d/err &
 sleep 0.5; jp=$(pgrep -f "^java -Xmx4g.*--data $d/data" | head -1)
-"$(dirname "$0")/threadcpu.sh" $jp $d/cpu &
+"$(dirname "$0")/threadcpu.sh" $jp $d/cpu & "$(dirname "$0")/pgprocs.sh" $jp $d/pg &
 wait %1
 p1=$(pgcpu)
 echo "load after: $(cat /proc/loadavg)"
 cat $d/out.json; grep "time:" $d/err
 python3 "$(dirname "$0")/sumcpu.py" $d/cpu.all
 echo "postgres CPU ticks delta: $((p1 - p0)) (= $(echo "scale=2; ($p1 - $p0)/100" | bc) s)"
+python3 "$(dirname "$0")/pgsum.py" $d/pg

@@ -82,8 +82,15 @@ public final class PostgresEventStore
     hc.addDataSourceProperty("ApplicationName", "covenant-ledger");
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("tcpKeepAlive", "true");
+    // jit = off: PostgreSQL compiles a query with LLVM when its estimated cost passes
+    // jit_above_cost, and it estimates the idempotency keys' range join (storedKeys) at ~10^7
+    // for any batch: 25-80 ms of the server's CPU compiling, per import batch, a query that runs
+    // in 7 ms without (10,000 keys; docs/BENCHMARKS.md "PostgreSQL's own CPU per event"). Every
+    // query here is an index look-up or a COPY, none long enough to repay a compilation; the
+    // setting changes no result.
     hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = '"
-        + IDLE_IN_TRANSACTION_TIMEOUT + "'; SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+        + IDLE_IN_TRANSACTION_TIMEOUT + "'; SET lock_timeout = '" + LOCK_TIMEOUT
+        + "'; SET jit = off");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);
@@ -381,102 +388,93 @@ public final class PostgresEventStore
   }
 
   /**
-   * Writes the batch with one {@code COPY ... FROM STDIN} (text format): one round trip and no
-   * per-row statement, several times faster than batched {@code INSERT}s; its rows streamed in
-   * {@link #COPY_CHUNK} pieces as they are encoded (encoding overlaps the server's parsing and
-   * indexing, which before waited for the whole batch's text: docs/BENCHMARKS.md). Inside the append's
+   * Writes the batch with one binary {@code COPY ... FROM STDIN} ({@link CopyBinary}): one round
+   * trip and no per-row statement, several times faster than batched {@code INSERT}s; its rows
+   * streamed in {@link #COPY_CHUNK} pieces as they are encoded (encoding overlaps the server's
+   * indexing, which before waited for the whole batch: docs/BENCHMARKS.md). Inside the append's
    * transaction, so the batch is as atomic as before.
    */
   private void insert(Connection c, List<StoredEvent> batch) throws SQLException {
     String[] accounts = accountsOf(c, batch);
-    // The rows go to the server in chunks as they are encoded, so PostgreSQL parses and indexes
-    // chunk k while this thread encodes chunk k+1 (one COPY, still inside the append's
-    // transaction: the batch stays atomic).
-    StringBuilder rows = new StringBuilder(COPY_CHUNK + 4096);
-    StringBuilder ids = new StringBuilder();
     CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
+    int created = 0;
     CopyIn in = copy.copyIn("COPY " + schema + ".ledger_event (position, type, at, body, "
-        + "idempotency_key, account) FROM STDIN");
+        + "idempotency_key, account) FROM STDIN (FORMAT binary)");
     try {
+      CopyBinary rows = new CopyBinary(in);
       for (int i = 0; i < batch.size(); i++) {
         StoredEvent e = batch.get(i);
-        registryRow(ids, e, accounts[i]);
-        rows.append(e.position()).append('\t');
-        copyText(rows, e.event().type()).append('\t');
-        rows.append(org.covenant.format.EventJson.text(e.event().at())).append('\t');
-        copyText(rows, EventRows.body(e.event())).append('\t');
-        if (e.idempotencyKey().isPresent()) {
-          copyText(rows, e.idempotencyKey().get());
-        } else {
-          rows.append("\\N");
+        if (registryKind(e.event()) != null) {
+          created++;
         }
-        rows.append('\t');
-        if (accounts[i] != null) {
-          copyText(rows, accounts[i]);
-        } else {
-          rows.append("\\N");
-        }
-        rows.append('\n');
-        if (rows.length() >= COPY_CHUNK) {
-          send(in, rows);
-        }
+        rows.row(6).int8(e.position()).text(e.event().type()).timestamptz(e.event().at())
+            .text(EventRows.body(e.event())).text(e.idempotencyKey().orElse(null))
+            .text(accounts[i]);
       }
-      send(in, rows);
+      rows.finish();
       in.endCopy();
     } finally {
-      if (in.isActive()) {
-        // An encoding or I/O failure mid-batch: end the COPY so the connection can roll back
-        // (the caller rolls back; a connection that cannot even cancel is broken, and the
-        // server discards its transaction).
-        try {
-          in.cancelCopy();
-        } catch (SQLException ignored) {
-          // The first failure is the one to report.
-        }
-      }
+      cancelIfActive(in);
     }
-    try {
-      if (ids.length() > 0) {
-        copy.copyIn("COPY " + schema + ".ledger_id (kind, id, account, position) FROM STDIN",
-            new java.io.ByteArrayInputStream(
-                ids.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      }
-    } catch (java.io.IOException e) {
-      throw new SQLException("cannot send the batch: " + e.getMessage(), "08006", e);
-    }
-  }
-
-  /** Encoded rows sent per write of a streamed COPY (characters; ≈ 200 rows). */
-  static final int COPY_CHUNK = 64 * 1024;
-
-  private static void send(CopyIn in, StringBuilder rows) throws SQLException {
-    if (rows.length() > 0) {
-      byte[] b = rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      in.writeToCopy(b, 0, b.length);
-      rows.setLength(0);
-    }
-  }
-
-  /** The registry row of an event that creates a global id (account, meeting, content). */
-  private static void registryRow(StringBuilder ids, StoredEvent e, String account) {
-    String kind;
-    String id;
-    if (e.event() instanceof Event.AccountCreated x) {
-      kind = "account";
-      id = x.account();
-    } else if (e.event() instanceof Event.MeetingStarted x) {
-      kind = "meeting";
-      id = x.meeting();
-    } else if (e.event() instanceof Event.ContentCreated x) {
-      kind = "content";
-      id = x.content();
-    } else {
+    if (created == 0) {
       return;
     }
-    ids.append(kind).append('\t');
-    copyText(ids, id).append('\t');
-    copyText(ids, account).append('\t');
-    ids.append(e.position()).append('\n');
+    in = copy.copyIn("COPY " + schema + ".ledger_id (kind, id, account, position) FROM STDIN "
+        + "(FORMAT binary)");
+    try {
+      CopyBinary ids = new CopyBinary(in);
+      for (int i = 0; i < batch.size(); i++) {
+        StoredEvent e = batch.get(i);
+        String kind = registryKind(e.event());
+        if (kind != null) {
+          ids.row(4).text(kind).text(registryId(e.event())).text(accounts[i]).int8(e.position());
+        }
+      }
+      ids.finish();
+      in.endCopy();
+    } finally {
+      cancelIfActive(in);
+    }
+  }
+
+  /**
+   * After an encoding or I/O failure mid-batch: ends the COPY so the connection can roll back
+   * (the caller rolls back; a connection that cannot even cancel is broken, and the server
+   * discards its transaction).
+   */
+  private static void cancelIfActive(CopyIn in) {
+    if (in.isActive()) {
+      try {
+        in.cancelCopy();
+      } catch (SQLException ignored) {
+        // The first failure is the one to report.
+      }
+    }
+  }
+
+  /** Encoded bytes sent per write of a streamed COPY (≈ 250 rows). */
+  static final int COPY_CHUNK = 64 * 1024;
+
+  /** The registry's kind of an event that creates a global id, or null. */
+  private static String registryKind(Event e) {
+    if (e instanceof Event.AccountCreated) {
+      return "account";
+    } else if (e instanceof Event.MeetingStarted) {
+      return "meeting";
+    } else if (e instanceof Event.ContentCreated) {
+      return "content";
+    }
+    return null;
+  }
+
+  /** The id an event of {@link #registryKind} creates. */
+  private static String registryId(Event e) {
+    if (e instanceof Event.AccountCreated x) {
+      return x.account();
+    } else if (e instanceof Event.MeetingStarted x) {
+      return x.meeting();
+    }
+    return ((Event.ContentCreated) e).content();
   }
 
   /**
@@ -667,21 +665,6 @@ public final class PostgresEventStore
         }
       }
     });
-  }
-
-  /** Appends {@code s} escaped for COPY's text format (backslash, tab, newline, return). */
-  static StringBuilder copyText(StringBuilder out, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(ch);
-      }
-    }
-    return out;
   }
 
   private StoreException classify(SQLException e, String what) {

@@ -98,6 +98,46 @@ class PostgresEventStoreIT extends EventStoreContract {
     }
   }
 
+  /**
+   * The binary COPY stores each event's {@code at} as the text COPY did from
+   * {@code EventJson.text(at)}: PostgreSQL rounds a fraction finer than a microsecond through a
+   * double, half to even (so 1.5 us and 2.5 us both give 2 us, and .9999995 s the next second).
+   */
+  @Test
+  void binaryCopyStoresEachTimestampAsItsTextDid() throws Exception {
+    LedgerConfig.Postgres cfg = config();
+    java.time.Instant t = java.time.Instant.parse("2024-05-01T10:00:00Z");
+    long[] nanos = {0, 1, 499, 500, 501, 1_500, 2_500, 3_500, 123_456_789, 999_999_500,
+        999_999_499, 1_000, 7_000_000};
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < nanos.length; i++) {
+      events.add(new Event.AccountCreated(t.plusSeconds(i).plusNanos(nanos[i]), "t" + i, "o"));
+    }
+    events.add(new Event.AccountCreated(java.time.Instant.parse("1969-07-20T20:17:40.0000005Z"),
+        "moon", "o"));
+    events.add(new Event.AccountCreated(java.time.Instant.parse("1999-12-31T23:59:59.9999995Z"),
+        "y2k", "o"));
+    try (EventStore s = PostgresEventStore.open(cfg)) {
+      s.append(0, unseen -> Workload.stored(1, events));
+      assertThat(s.read(0, 100)).extracting(StoredEvent::event).isEqualTo(events);
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT at = ?::timestamptz, at, "
+            + "?::timestamptz FROM " + cfg.schema() + ".ledger_event WHERE position = ?")) {
+      for (int i = 0; i < events.size(); i++) {
+        String text = org.covenant.format.EventJson.text(events.get(i).at());
+        ps.setString(1, text);
+        ps.setString(2, text);
+        ps.setLong(3, i + 1);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getBoolean(1)).as("%s stored as %s, its text gives %s", text,
+              rs.getString(2), rs.getString(3)).isTrue();
+        }
+      }
+    }
+  }
+
   @Test
   void unreachableServer_isStoreUnavailable() {
     LedgerConfig.Postgres cfg = new LedgerConfig.Postgres(

@@ -111,6 +111,97 @@ class ShardedStoreIT {
     }
   }
 
+  /**
+   * Migration 5 (bodies as json) on a ledger written at version 4, whose bodies went through
+   * jsonb: the old rows read back as the same events (in jsonb's rendering, which the readers
+   * read), the reads that use JSON operators answer as before, and new rows, written with the
+   * binary COPY, are stored as the row form exactly.
+   */
+  @Test
+  void migrationFiveKeepsAVersionFourLedgerReadableAndWritable() throws Exception {
+    LedgerConfig.Postgres config = config();
+    List<Event> old = new ArrayList<>(ledger());
+    old.add(new Event.AccountCreated(T, "zo\u00eb \"q\" \\ \u6771", "owner-\u00e9"));
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE SCHEMA " + config.schema());
+      }
+      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 2), config.schema() + ".",
+          config.schema(), "test");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.schema()
+          + ".ledger_event (position, type, at, body, idempotency_key) "
+          + "VALUES (?, ?, ?, ?::jsonb, ?)")) {
+        long p = 0;
+        for (Event e : old) {
+          ps.setLong(1, ++p);
+          ps.setString(2, e.type());
+          ps.setObject(3, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
+          ps.setString(4, EventRows.body(e));
+          ps.setString(5, "k" + p);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 4), config.schema() + ".",
+          config.schema(), "test");
+      c.commit();
+    }
+    assertThat(bodyType(config)).isEqualTo("jsonb");
+    try (PostgresEventStore store = PostgresEventStore.open(config)) {
+      assertThat(bodyType(config)).isEqualTo("json");
+      List<StoredEvent> read = store.read(0, 100);
+      assertThat(read).extracting(StoredEvent::event).isEqualTo(old);
+      assertThat(read.get(14).idempotencyKey()).contains("k15");
+      assertThat(bodyText(config, 15)).as("jsonb's rendering, kept")
+          .isNotEqualTo(EventRows.body(old.get(14))).contains("\": \"");
+      assertThat(store.joined("b", "mb", "guest")).isTrue();
+      assertThat(store.joined("b", "mb", "b-owner")).isTrue();
+      assertThat(store.joined("b", "mb", "a-owner")).isFalse();
+      assertThat(store.storedKeys(List.of("k15", "k99"), Append.FINGERPRINT_SEPARATOR))
+          .containsExactly(Map.entry("k15", 15L));
+      List<Event> more = List.of(
+          new Event.MeetingStarted(T, "zo\u00eb \"q\" \\ \u6771", "m\u00e9", "owner-\u00e9",
+              List.of()),
+          new Event.ParticipantJoined(T, "m\u00e9", "p\\\"\u00e9", Optional.empty()));
+      assertThat(store.append(15, unseen -> List.of(
+          new StoredEvent(16, more.get(0), Optional.of("k16")),
+          new StoredEvent(17, more.get(1), Optional.empty())))).isEqualTo(17);
+      List<Event> all = new ArrayList<>(old);
+      all.addAll(more);
+      assertThat(store.read(0, 100)).extracting(StoredEvent::event).isEqualTo(all);
+      assertThat(bodyText(config, 17)).isEqualTo(EventRows.body(more.get(1)));
+      assertThat(store.joined("zo\u00eb \"q\" \\ \u6771", "m\u00e9", "p\\\"\u00e9")).isTrue();
+      assertThat(store.readAccounts(14, 17, List.of("zo\u00eb \"q\" \\ \u6771")))
+          .extracting(StoredEvent::position).containsExactly(15L, 16L, 17L);
+      assertThat(registry(config)).containsEntry("meeting:m\u00e9",
+          "zo\u00eb \"q\" \\ \u6771@16");
+    }
+    try (Ledger ledger = Ledger.open(config, Workload.CATALOG)) {
+      assertThat(ledger.head()).isEqualTo(17);
+      assertThat(ledger.snapshot().meetingOf("m\u00e9")).isPresent();
+    }
+  }
+
+  private static String bodyType(LedgerConfig.Postgres config) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT data_type FROM information_schema.columns "
+            + "WHERE table_schema = '" + config.schema() + "' AND table_name = 'ledger_event' "
+            + "AND column_name = 'body'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static String bodyText(LedgerConfig.Postgres config, long position) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT body::text FROM " + config.schema()
+            + ".ledger_event WHERE position = " + position)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   @Test
   void appendsFillTheAccountAndTheRegistryAndAMemberReadsByAccount() throws Exception {
     LedgerConfig.Postgres config = config();
