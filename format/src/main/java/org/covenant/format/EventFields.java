@@ -256,14 +256,11 @@ final class EventFields {
     return (present & own) == own && (present & ~(own | optional)) == 0;
   }
 
-  /** The types {@link #build} reads, as constants: a scanned body's type is one of these. */
-  private static final String[] TYPES = {
-    "account.created", "terms.accepted", "group.created", "user.added", "setting.set",
-    "setting.cleared", "consent.granted", "consent.withdrawn", "meeting.started",
-    "meeting.feature", "meeting.ended", "participant.joined", "notice.acknowledged",
-    "participant.left", "content.created", "content.deleted", "legal_hold.placed",
-    "legal_hold.released", "user.removed",
-  };
+  /**
+   * The event types ({@link EventCodec#types}, the one list of them), as constants: a scanned
+   * body's type is one of these.
+   */
+  private static final String[] TYPES = EventCodec.types().toArray(new String[0]);
 
   private static final byte[][] TYPE_BYTES = java.util.Arrays.stream(TYPES)
       .map(EventFields::bytes).toArray(byte[][]::new);

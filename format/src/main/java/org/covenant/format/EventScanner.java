@@ -28,13 +28,6 @@ final class EventScanner {
   private EventScanner() {}
 
   /**
-   * The event of an ASCII body in exactly the shape {@link EventWriter#line} writes it, read
-   * byte by byte: no whitespace, names and string values without escapes or control characters,
-   * whole numbers of at most 18 digits without a leading zero, arrays of strings only. Null for
-   * anything else, which {@link EventReader} (Jackson) then reads: every body accepted here is
-   * JSON that Jackson reads to the same fields (issue 15: a replay decodes every stored event).
-   */
-  /**
    * The string fields of the body being scanned, one array a thread, cleared before each body:
    * {@link EventFields#build} only reads it, so nothing keeps it, and a new array per event was
    * an eighth of what a replay's decoder allocated (issue 15).
@@ -42,6 +35,13 @@ final class EventScanner {
   private static final ThreadLocal<String[]> FIELD_TEXT =
       ThreadLocal.withInitial(() -> new String[FIELDS]);
 
+  /**
+   * The event of an ASCII body in exactly the shape {@link EventWriter#line} writes it, read
+   * byte by byte: no whitespace, names and string values without escapes or control characters,
+   * whole numbers of at most 18 digits without a leading zero, arrays of strings only. Null for
+   * anything else, which {@link EventReader} (Jackson) then reads: every body accepted here is
+   * JSON that Jackson reads to the same fields (issue 15: a replay decodes every stored event).
+   */
   static Event scan(byte[] b) {
     int n = b.length;
     // Longer bodies go to Jackson, whose limits (string length) the general path applies.
