@@ -80,27 +80,7 @@ class ShardedStoreIT {
   void migrationThreeBackfillsAccountsAndTheIdRegistry() throws Exception {
     LedgerConfig.Postgres config = config();
     // A ledger written before migration 3: versions 1 and 2, rows without accounts.
-    try (Connection c = DriverManager.getConnection(url)) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.execute("CREATE SCHEMA " + config.schema());
-      }
-      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 2), config.schema() + ".",
-          config.schema(), "test");
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.schema()
-          + ".ledger_event (position, type, at, body) VALUES (?, ?, ?, ?::jsonb)")) {
-        long p = 0;
-        for (Event e : ledger()) {
-          ps.setLong(1, ++p);
-          ps.setString(2, e.type());
-          ps.setObject(3, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
-          ps.setString(4, EventRows.body(e));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      c.commit();
-    }
+    writtenAtVersion(config, 2, ledger(), false);
     try (PostgresEventStore store = PostgresEventStore.open(config)) {
       assertThat(accounts(config)).isEqualTo(ACCOUNTS);
       assertThat(registry(config)).containsExactly(
@@ -122,31 +102,7 @@ class ShardedStoreIT {
     LedgerConfig.Postgres config = config();
     List<Event> old = new ArrayList<>(ledger());
     old.add(new Event.AccountCreated(T, "zo\u00eb \"q\" \\ \u6771", "owner-\u00e9"));
-    try (Connection c = DriverManager.getConnection(url)) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.execute("CREATE SCHEMA " + config.schema());
-      }
-      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 2), config.schema() + ".",
-          config.schema(), "test");
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.schema()
-          + ".ledger_event (position, type, at, body, idempotency_key) "
-          + "VALUES (?, ?, ?, ?::jsonb, ?)")) {
-        long p = 0;
-        for (Event e : old) {
-          ps.setLong(1, ++p);
-          ps.setString(2, e.type());
-          ps.setObject(3, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
-          ps.setString(4, EventRows.body(e));
-          ps.setString(5, "k" + p);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 4), config.schema() + ".",
-          config.schema(), "test");
-      c.commit();
-    }
+    writtenAtVersion(config, 4, old, true);
     assertThat(bodyType(config)).isEqualTo("jsonb");
     try (PostgresEventStore store = PostgresEventStore.open(config)) {
       assertThat(bodyType(config)).isEqualTo("json");
@@ -494,5 +450,39 @@ class ShardedStoreIT {
       }
     }
     return out;
+  }
+
+  /**
+   * A ledger as the code of schema {@code version} (2 or later) left it: the rows written at
+   * version 2 (bodies through jsonb, no accounts), each with key {@code k<position>} when
+   * {@code keys}, then migrated to {@code version}.
+   */
+  private void writtenAtVersion(LedgerConfig.Postgres config, int version, List<Event> events,
+      boolean keys) throws Exception {
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE SCHEMA " + config.schema());
+      }
+      Migrations.migrate(c, Migrations.POSTGRES.subList(0, 2), config.schema() + ".",
+          config.schema(), "test");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.schema()
+          + ".ledger_event (position, type, at, body, idempotency_key) "
+          + "VALUES (?, ?, ?, ?::jsonb, ?)")) {
+        long p = 0;
+        for (Event e : events) {
+          ps.setLong(1, ++p);
+          ps.setString(2, e.type());
+          ps.setObject(3, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
+          ps.setString(4, EventRows.body(e));
+          ps.setString(5, keys ? "k" + p : null);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      Migrations.migrate(c, Migrations.POSTGRES.subList(0, version), config.schema() + ".",
+          config.schema(), "test");
+      c.commit();
+    }
   }
 }
