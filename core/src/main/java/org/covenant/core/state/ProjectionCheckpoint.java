@@ -1558,6 +1558,10 @@ public final class ProjectionCheckpoint {
       }
       int meetings = d.bounded(d.readInt(), 16);
       Meeting[] byIndex = new Meeting[meetings];
+      // Each meeting's account, and how many each account has: the accounts' arrays and the
+      // index by id are filled once every meeting is read (below).
+      Account[] owners = new Account[meetings];
+      Map<Account, int[]> perAccount = new java.util.IdentityHashMap<>();
       for (int i = 0; i < meetings; i++) {
         String id = raw(d);
         String account = str(d);
@@ -1614,15 +1618,38 @@ public final class ProjectionCheckpoint {
           }
         }
         byIndex[i] = m;
-        state.meetings.put(id, m);
         Account owner = state.accounts.get(m.account);
         if (owner == null) {
           throw new IllegalArgumentException("meeting of an unknown account");
         }
-        owner.addMeeting(m);
+        owners[i] = owner;
+        perAccount.computeIfAbsent(owner, a -> new int[1])[0]++;
       }
+      meetingsIn(byIndex, owners, perAccount);
+      owners = null;
       contents(d, byIndex);
       rights(d);
+    }
+
+    /**
+     * Files the meetings read, in their order, into their accounts' arrays and the index by id
+     * (issue 15). Filled as they were read, at 50M the index's puts (at random slots of a
+     * humongous array, grown by rebuilding it over and over) and each account's array (old by
+     * the time its next meeting came) marked about a card per meeting for the collector's
+     * refinement threads (7–8 CPU-s a start). Here each account's array is made once at its
+     * size, young, and filled at once; the index is grown once and filled in slot order.
+     */
+    private void meetingsIn(Meeting[] byIndex, Account[] owners, Map<Account, int[]> counts) {
+      for (Map.Entry<Account, int[]> e : counts.entrySet()) {
+        Account a = e.getKey();
+        if (a.meetingCount == 0) {
+          a.meetings = new Meeting[e.getValue()[0]];
+        }
+      }
+      for (int i = 0; i < byIndex.length; i++) {
+        owners[i].addMeeting(byIndex[i]);
+      }
+      state.meetings.putAll(byIndex);
     }
 
     private void rights(In d) {
