@@ -30,7 +30,13 @@ final class MeetingArena {
   /** Per string number, the address of its slice: a varint length, then its UTF-8 bytes. */
   private volatile long[] strings = new long[16];
   private int stringCount;
-  /** Writer only: string number + 1 by hash, open addressing, at most two thirds full. */
+  /**
+   * Writer only: string number + 1 by hash, open addressing, at most two thirds full. The table
+   * is a power of two long, so a number fits in the bits of its mask; the bits above hold the
+   * same bits of the string's spread hash, and a probe compares bytes only where those match
+   * (issue 15: at 50M each probe past another string cost two cache misses, its address and
+   * its bytes, and interning was a quarter of a restore's thread).
+   */
   private int[] slots = new int[32];
 
   static long address(int chunk, int offset) {
@@ -141,16 +147,17 @@ final class MeetingArena {
 
   /** The number of string s, interned on first sight (single writer); s not null. */
   int intern(String s) {
-    int h = hash(s);
+    int sh = spread(hash(s));
     int mask = slots.length - 1;
-    int i = spread(h) & mask;
+    int tag = sh & ~mask;
+    int i = sh & mask;
     while (true) {
       int v = slots[i];
       if (v == 0) {
         break;
       }
-      if (is(v - 1, s)) {
-        return v - 1;
+      if ((v & ~mask) == tag && is((v & mask) - 1, s)) {
+        return (v & mask) - 1;
       }
       i = (i + 1) & mask;
     }
@@ -168,7 +175,7 @@ final class MeetingArena {
     ss[k] = a;
     strings = ss;
     stringCount = k + 1;
-    slots[i] = k + 1;
+    slots[i] = tag | (k + 1);
     if ((k + 1) * 3L > slots.length * 2L) {
       rehash();
     }
@@ -182,11 +189,12 @@ final class MeetingArena {
     for (int k = 0; k < stringCount; k++) {
       byte[] c = chunk(ss[k]);
       long b = bytesOf(c, offset(ss[k]));
-      int i = spread(hash(c, (int) (b >>> 32), (int) b)) & mask;
+      int sh = spread(hash(c, (int) (b >>> 32), (int) b));
+      int i = sh & mask;
       while (t[i] != 0) {
         i = (i + 1) & mask;
       }
-      t[i] = k + 1;
+      t[i] = (sh & ~mask) | (k + 1);
     }
     slots = t;
   }

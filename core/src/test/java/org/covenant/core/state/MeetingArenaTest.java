@@ -40,4 +40,18 @@ class MeetingArenaTest {
     }
     assertThat(arena.strings()).isEqualTo(ids.size());
   }
+
+  @Test
+  void stringsOfOneHash_getNumbersOfTheirOwn() {
+    // "Aa" and "BB" hash alike (31 * 'A' + 'a' == 31 * 'B' + 'B'), and so do their products.
+    MeetingArena arena = new MeetingArena();
+    List<String> same = List.of("AaAa", "AaBB", "BBAa", "BBBB");
+    assertThat(same.stream().mapToInt(MeetingArena::hash).distinct().count()).isOne();
+    for (int i = 0; i < same.size(); i++) {
+      assertThat(arena.intern(same.get(i))).isEqualTo(i);
+    }
+    for (int i = 0; i < same.size(); i++) {
+      assertThat(arena.intern(same.get(i))).isEqualTo(i);
+    }
+  }
 }
