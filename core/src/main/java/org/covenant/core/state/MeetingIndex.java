@@ -130,7 +130,7 @@ final class MeetingIndex {
       t = rebuilt(Math.toIntExact(size + (long) k));
     }
     int n = t.length;
-    // A counting sort by home slot, 64 slots (a quarter of a card at most) a bucket, stable.
+    // A counting sort by home slot, 64 slots (at most a card's references) a bucket, stable.
     int[] homes = new int[k];
     int[] starts = new int[(n >>> 6) + 2];
     for (int i = 0; i < k; i++) {

@@ -1423,8 +1423,8 @@ public final class ProjectionCheckpoint {
     }
 
     /**
-     * The string number k of the table as a string's {@link #str} read: its number, -1 for
-     * null (a new string is added to the table, as {@link #str} adds it).
+     * A string as {@link #str} reads it, as its number in the table (-1 for null); a new string
+     * is added to the table as {@link #str} adds it.
      */
     private int number(In d) {
       int i = d.readInt();
