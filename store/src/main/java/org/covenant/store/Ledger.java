@@ -193,16 +193,21 @@ public final class Ledger implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(replay, "replay");
     EventStore store;
+    Runnable beforeServing = () -> {};
     if (config instanceof LedgerConfig.Memory) {
       store = InMemoryEventStore.create();
     } else if (config instanceof LedgerConfig.Sqlite s) {
-      store = SqliteEventStore.open(s);
+      // The data directory's subdirectories (the log's tiles) are made private beside the
+      // restore, which only reads; the open waits for them before it returns.
+      SqliteEventStore sqlite = SqliteEventStore.openBeside(s);
+      store = sqlite;
+      beforeServing = sqlite::awaitPrivate;
     } else if (config instanceof LedgerConfig.Postgres p) {
       store = PostgresEventStore.open(p);
     } else {
       throw new IllegalStateException("unhandled config " + config);
     }
-    return over(store, catalog, replay, projection, starts);
+    return over(store, catalog, replay, projection, starts, beforeServing);
   }
 
   /**
@@ -386,6 +391,17 @@ public final class Ledger implements AutoCloseable {
       Consumer<List<StoredEvent>> replay,
       Consumer<java.util.function.Supplier<Snapshot>> projection,
       List<? extends Start> starts) {
+    return over(store, catalog, replay, projection, starts, () -> {});
+  }
+
+  /**
+   * As above; {@code beforeServing} runs once the projection is built and before the ledger is
+   * returned (its failure closes the store and is thrown).
+   */
+  private static Ledger over(EventStore store, TermsCatalog catalog,
+      Consumer<List<StoredEvent>> replay,
+      Consumer<java.util.function.Supplier<Snapshot>> projection,
+      List<? extends Start> starts, Runnable beforeServing) {
     Ledger ledger = new Ledger(store, catalog);
     ledger.starts = List.copyOf(starts);
     // The state's own head: during the replay it is ahead of the published view.
@@ -401,6 +417,7 @@ public final class Ledger implements AutoCloseable {
       ledger.starts = List.of();
       ledger.deliveredUpTo = ledger.view.head();
       ledger.undelivered.clear();
+      beforeServing.run();
     } catch (RuntimeException e) {
       store.close();
       throw e;

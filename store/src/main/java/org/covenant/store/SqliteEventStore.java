@@ -46,6 +46,8 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   private static final long READ_MMAP_BYTES = 1L << 30;
   private final Object writeLock = new Object();
   private final Object readLock = new Object();
+  /** The tree below still being made private ({@link #openBeside}); null once it is. */
+  private volatile PrivateFiles.Pending privacy;
   private String ledgerId;
   private volatile Object fileKey;
   private Connection writer;
@@ -65,6 +67,23 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
    *     {@code store_unavailable} (cannot create or open)
    */
   public static SqliteEventStore open(LedgerConfig.Sqlite config) {
+    SqliteEventStore store = openBeside(config);
+    try {
+      store.awaitPrivate();
+    } catch (StoreException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * As {@link #open}, the directory's subdirectories (the log's tiles) made private on a thread
+   * beside what the caller does next ({@link PrivateFiles#secureTreeBeside}); the caller calls
+   * {@link #awaitPrivate} before it serves anything (a ledger's open, once its projection is
+   * restored).
+   */
+  static SqliteEventStore openBeside(LedgerConfig.Sqlite config) {
     try {
       PrivateFiles.createDirectories(config.dir());
     } catch (IOException e) {
@@ -75,19 +94,42 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
       throw new StoreException(StoreException.CORRUPT,
           "`" + config.file() + "` is a directory, not a ledger file");
     }
+    PrivateFiles.Pending privacy;
     try {
       // SQLite creates the WAL and shared-memory files with the database file's mode: 0600.
       PrivateFiles.createFile(config.file());
-      PrivateFiles.secureTree(config.dir());
+      privacy = PrivateFiles.secureTreeBeside(config.dir());
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new StoreException(StoreException.UNAVAILABLE,
           "cannot make the data directory `" + config.dir() + "` private: " + e.getMessage(), e);
     }
     SqliteEventStore store = new SqliteEventStore(config);
+    store.privacy = privacy;
     synchronized (store.writeLock) {
       store.connectWriter(true);
     }
     return store;
+  }
+
+  /**
+   * Waits until the data directory's subdirectories are private ({@link #openBeside}); at once
+   * after the first call.
+   *
+   * @throws StoreException {@code store_unavailable} when a mode could not be set, as
+   *     {@link #open} throws it
+   */
+  void awaitPrivate() {
+    PrivateFiles.Pending p = privacy;
+    if (p == null) {
+      return;
+    }
+    try {
+      p.await();
+    } catch (java.io.UncheckedIOException e) {
+      throw new StoreException(StoreException.UNAVAILABLE,
+          "cannot make the data directory `" + config.dir() + "` private: " + e.getMessage(), e);
+    }
+    privacy = null;
   }
 
   /** The ledger file. */

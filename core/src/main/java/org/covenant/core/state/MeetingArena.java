@@ -30,7 +30,13 @@ final class MeetingArena {
   /** Per string number, the address of its slice: a varint length, then its UTF-8 bytes. */
   private volatile long[] strings = new long[16];
   private int stringCount;
-  /** Writer only: string number + 1 by hash, open addressing, at most two thirds full. */
+  /**
+   * Writer only: string number + 1 by hash, open addressing, at most two thirds full. The table
+   * is a power of two long, so a number fits in the bits of its mask; the bits above hold the
+   * same bits of the string's spread hash, and a probe compares bytes only where those match
+   * (issue 15: at 50M each probe past another string cost two cache misses, its address and
+   * its bytes, and interning was a quarter of a restore's thread).
+   */
   private int[] slots = new int[32];
 
   static long address(int chunk, int offset) {
@@ -110,18 +116,48 @@ final class MeetingArena {
     return stringCount;
   }
 
+  /**
+   * The hash of a string as its UTF-8 bytes hash ({@code 31 * h + byte}, bytes unsigned): the
+   * same from the string (its chars where all are ASCII, no encoding then) and from the bytes a
+   * slice holds, so the table's rehash reads the chunks and makes no {@code String} per string
+   * held (at 50M it made millions during a restore, issue 15).
+   */
+  static int hash(String s) {
+    int h = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        return hash(s.getBytes(StandardCharsets.UTF_8), 0, -1);
+      }
+      h = 31 * h + ch;
+    }
+    return h;
+  }
+
+  /** The hash of the len bytes of b at {@code at} (len -1: to b's end), as {@link #hash(String)}. */
+  static int hash(byte[] b, int at, int len) {
+    int end = len < 0 ? b.length : at + len;
+    int h = 0;
+    for (int i = at; i < end; i++) {
+      h = 31 * h + (b[i] & 0xff);
+    }
+    return h;
+  }
+
   /** The number of string s, interned on first sight (single writer); s not null. */
   int intern(String s) {
-    int h = s.hashCode();
+    int sh = spread(hash(s));
     int mask = slots.length - 1;
-    int i = spread(h) & mask;
+    int tag = sh & ~mask;
+    int i = sh & mask;
     while (true) {
       int v = slots[i];
       if (v == 0) {
         break;
       }
-      if (is(v - 1, s)) {
-        return v - 1;
+      if ((v & ~mask) == tag && is((v & mask) - 1, s)) {
+        return (v & mask) - 1;
       }
       i = (i + 1) & mask;
     }
@@ -139,7 +175,7 @@ final class MeetingArena {
     ss[k] = a;
     strings = ss;
     stringCount = k + 1;
-    slots[i] = k + 1;
+    slots[i] = tag | (k + 1);
     if ((k + 1) * 3L > slots.length * 2L) {
       rehash();
     }
@@ -149,12 +185,16 @@ final class MeetingArena {
   private void rehash() {
     int[] t = new int[slots.length * 2];
     int mask = t.length - 1;
+    long[] ss = strings;
     for (int k = 0; k < stringCount; k++) {
-      int i = spread(string(k).hashCode()) & mask;
+      byte[] c = chunk(ss[k]);
+      long b = bytesOf(c, offset(ss[k]));
+      int sh = spread(hash(c, (int) (b >>> 32), (int) b));
+      int i = sh & mask;
       while (t[i] != 0) {
         i = (i + 1) & mask;
       }
-      t[i] = k + 1;
+      t[i] = (sh & ~mask) | (k + 1);
     }
     slots = t;
   }

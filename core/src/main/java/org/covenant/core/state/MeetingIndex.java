@@ -114,6 +114,80 @@ final class MeetingIndex {
     size++;
   }
 
+  /**
+   * Puts every meeting of {@code ms} under its own id, as {@link #put} of each in turn would (a
+   * later one with an id replaces an earlier), into a table grown once for them all, in the
+   * order of their home slots (issue 15, a restore's millions of meetings): one put after
+   * another then writes the table's slots in one sweep instead of at random. Each reference
+   * stored into an old array (this one is humongous at scale) marks its card for the
+   * collector's refinement threads to scan: at random, about one card a meeting, besides the
+   * tables that growing by puts built and discarded on the way.
+   */
+  void putAll(Meeting[] ms) {
+    int k = ms.length;
+    Meeting[] t = table;
+    if ((used + (long) k) * 3L > t.length * 2L) {
+      t = rebuilt(Math.toIntExact(size + (long) k));
+    }
+    int n = t.length;
+    // A counting sort by home slot, 64 slots (at most a card's references) a bucket, stable.
+    int[] homes = new int[k];
+    int[] starts = new int[(n >>> 6) + 2];
+    for (int i = 0; i < k; i++) {
+      int h = home(ms[i].idHash, n);
+      homes[i] = h;
+      starts[(h >>> 6) + 1]++;
+    }
+    for (int b = 1; b < starts.length; b++) {
+      starts[b] += starts[b - 1];
+    }
+    int[] order = new int[k];
+    for (int i = 0; i < k; i++) {
+      order[starts[homes[i] >>> 6]++] = i;
+    }
+    for (int j = 0; j < k; j++) {
+      int i = order[j];
+      place(t, ms[i], homes[i]);
+    }
+  }
+
+  /** As {@link #put} of m under its own id, its home slot in t known. */
+  private void place(Meeting[] t, Meeting m, int home) {
+    int n = t.length;
+    int h = m.idHash;
+    int i = home;
+    int free = -1;
+    String id = null;
+    while (true) {
+      Meeting x = at(t, i);
+      if (x == null) {
+        break;
+      }
+      if (x == GONE) {
+        if (free < 0) {
+          free = i;
+        }
+      } else if (x.idHash == h) {
+        // Only on a hash's match is the id made.
+        if (id == null) {
+          id = m.id();
+        }
+        if (x.idIs(id)) {
+          SLOT.setRelease(t, i, m);
+          return;
+        }
+      }
+      i = i + 1 == n ? 0 : i + 1;
+    }
+    if (free >= 0) {
+      SLOT.setRelease(t, free, m);
+    } else {
+      SLOT.setRelease(t, i, m);
+      used++;
+    }
+    size++;
+  }
+
   /** Removes the meeting with this id; the one removed, or null. Single writer. */
   Meeting remove(String id) {
     Meeting[] t = table;

@@ -1422,6 +1422,46 @@ public final class ProjectionCheckpoint {
       return s;
     }
 
+    /**
+     * A string as {@link #str} reads it, as its number in the table (-1 for null); a new string
+     * is added to the table as {@link #str} adds it.
+     */
+    private int number(In d) {
+      int i = d.readInt();
+      if (i > 0) {
+        table.get(i - 1); // throws when the table has no such string, as str() does
+        return i - 1;
+      }
+      if (i == 0) {
+        return -1;
+      }
+      table.add(d.readUtf8(-(i + 1)));
+      return table.size() - 1;
+    }
+
+    /** Per string of the table, the account it names, once looked up (null: not yet). */
+    private Account[] ownerOf = new Account[256];
+
+    /**
+     * The account named by string number k of the table (null for none or k -1), looked up in
+     * the state's map once per string rather than once per meeting (at 50M a map lookup a
+     * meeting, a cache miss or two each, was 13 % of the restore's thread).
+     */
+    private Account accountNamed(int k) {
+      if (k < 0) {
+        return null;
+      }
+      if (k >= ownerOf.length) {
+        ownerOf = Arrays.copyOf(ownerOf, Math.max(k + 1, ownerOf.length * 2));
+      }
+      Account a = ownerOf[k];
+      if (a == null) {
+        a = state.accounts.get(table.get(k));
+        ownerOf[k] = a;
+      }
+      return a;
+    }
+
     /** Per string of the table, its number in the state's arena + 1 (0: not yet interned). */
     private int[] pooledOf = new int[256];
 
@@ -1558,9 +1598,15 @@ public final class ProjectionCheckpoint {
       }
       int meetings = d.bounded(d.readInt(), 16);
       Meeting[] byIndex = new Meeting[meetings];
+      // Each meeting's account, and how many meetings name each string of the table as their
+      // account: the accounts' arrays and the index by id are filled once every meeting is
+      // read (below).
+      Account[] owners = new Account[meetings];
+      int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
         String id = raw(d);
-        String account = str(d);
+        int accountNumber = number(d);
+        String account = accountNumber < 0 ? null : table.get(accountNumber);
         String host = str(d);
         long at = d.readLong();
         long pos = d.readLong();
@@ -1614,15 +1660,49 @@ public final class ProjectionCheckpoint {
           }
         }
         byIndex[i] = m;
-        state.meetings.put(id, m);
-        Account owner = state.accounts.get(m.account);
+        Account owner = accountNamed(accountNumber);
         if (owner == null) {
           throw new IllegalArgumentException("meeting of an unknown account");
         }
-        owner.addMeeting(m);
+        owners[i] = owner;
+        if (accountNumber >= meetingsOf.length) {
+          meetingsOf = Arrays.copyOf(meetingsOf, Math.max(accountNumber + 1,
+              meetingsOf.length * 2));
+        }
+        meetingsOf[accountNumber]++;
       }
+      meetingsIn(byIndex, owners, meetingsOf);
+      owners = null;
       contents(d, byIndex);
       rights(d);
+    }
+
+    /**
+     * Files the meetings read, in their order, into their accounts' arrays and the index by id
+     * (issue 15). Filled as they were read, at 50M the index's puts (at random slots of a
+     * humongous array, grown by rebuilding it over and over) and each account's array (old by
+     * the time its next meeting came) marked about a card per meeting for the collector's
+     * refinement threads (7–8 CPU-s a start). Here each account's array is made once at its
+     * size, young, and filled at once; the index is grown once and filled in slot order.
+     */
+    private void meetingsIn(Meeting[] byIndex, Account[] owners, int[] meetingsOf) {
+      // Per account (a few per thousand meetings), how many: one string names one account.
+      Map<Account, int[]> counts = new java.util.IdentityHashMap<>();
+      for (int k = 0; k < meetingsOf.length; k++) {
+        if (meetingsOf[k] > 0) {
+          counts.computeIfAbsent(ownerOf[k], a -> new int[1])[0] += meetingsOf[k];
+        }
+      }
+      for (Map.Entry<Account, int[]> e : counts.entrySet()) {
+        Account a = e.getKey();
+        if (a.meetingCount == 0) {
+          a.meetings = new Meeting[e.getValue()[0]];
+        }
+      }
+      for (int i = 0; i < byIndex.length; i++) {
+        owners[i].addMeeting(byIndex[i]);
+      }
+      state.meetings.putAll(byIndex);
     }
 
     private void rights(In d) {

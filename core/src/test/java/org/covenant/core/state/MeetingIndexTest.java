@@ -98,4 +98,43 @@ class MeetingIndexTest {
       assertThat(index.get(absent)).as(absent).isNull();
     }
   }
+
+  /**
+   * A restore's bulk put (issue 15: grown once, filled in home-slot order) answers as puts one
+   * by one would: every meeting found, a later one with an id replacing an earlier, meetings
+   * already held kept, and the load within bounds.
+   */
+  @Test
+  void putAll_answersAsPutsInTurn() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random r = new Random(seed);
+      MeetingIndex bulk = new MeetingIndex();
+      MeetingIndex each = new MeetingIndex();
+      for (int k = 0; k < 300; k++) {
+        Meeting m = meeting("held" + k);
+        bulk.put("held" + k, m);
+        each.put("held" + k, m);
+      }
+      bulk.remove("held7");
+      each.remove("held7");
+      Meeting[] ms = new Meeting[20_000];
+      for (int i = 0; i < ms.length; i++) {
+        // Some ids twice (and some of those held already): the later one wins.
+        String id = r.nextInt(20) == 0 ? "held" + r.nextInt(400) : "m" + r.nextInt(18_000);
+        ms[i] = meeting(id);
+      }
+      bulk.putAll(ms);
+      for (Meeting m : ms) {
+        String id = m.id();
+        each.put(id, m);
+      }
+      assertThat(bulk.size()).isEqualTo(each.size());
+      assertThat(bulk.values()).containsExactlyInAnyOrderElementsOf(each.values());
+      for (Meeting m : each.values()) {
+        assertThat(bulk.get(m.id())).isSameAs(m);
+      }
+      assertThat(bulk.get("held7")).isSameAs(each.get("held7"));
+      assertThat(bulk.slots()).isLessThanOrEqualTo(2 * (bulk.size() + ms.length));
+    }
+  }
 }

@@ -432,4 +432,43 @@ class ProjectionCheckpointTest {
         .filter(f -> !Modifier.isStatic(f.getModifiers()))
         .map(Field::getName).sorted().collect(Collectors.joining(" "));
   }
+
+  /**
+   * Issue 15: a restore files the meetings into their accounts and the index by id once all are
+   * read (accounts' arrays made at their size): each account gets its own meetings back, in the
+   * order they started, and every meeting is found by id.
+   */
+  @Test
+  void meetingsInterleavedAcrossAccounts_comeBackToTheirOwnAccountsInOrder() {
+    GovernanceState s = GovernanceState.create(name -> name.equals("default"));
+    List<String> accounts = List.of("acme", "beta", "gamma", "delta");
+    List<Event> events = new ArrayList<>();
+    for (String a : accounts) {
+      events.add(new Event.AccountCreated(T0, a, "owner-" + a));
+    }
+    for (int i = 0; i < 300; i++) {
+      String a = accounts.get(i * i % 7 % accounts.size());
+      events.add(new Event.MeetingStarted(T0.plusSeconds(1 + i), a, "m" + i, "owner-" + a,
+          List.of()));
+      if (i % 3 == 0) {
+        events.add(new Event.MeetingEnded(T0.plusSeconds(1 + i).plusMillis(500), "m" + i));
+      }
+    }
+    for (Event e : events) {
+      assertThat(s.apply(e)).as("%s", e).isInstanceOf(Outcome.Accepted.class);
+    }
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(bytes(s)),
+        name -> true);
+    for (String a : accounts) {
+      Entities.Account was = s.accounts.get(a);
+      Entities.Account is = r.accounts.get(a);
+      assertThat(is.meetingCount).as(a).isEqualTo(was.meetingCount);
+      for (int i = 0; i < was.meetingCount; i++) {
+        assertThat(is.meetings[i].id()).as("%s's meeting %d", a, i)
+            .isEqualTo(was.meetings[i].id());
+        assertThat(r.meetings.get(was.meetings[i].id())).isSameAs(is.meetings[i]);
+      }
+    }
+    assertThat(r.meetings.size()).isEqualTo(300);
+  }
 }

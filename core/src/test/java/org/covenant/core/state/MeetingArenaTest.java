@@ -1,0 +1,57 @@
+package org.covenant.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arena's intern table hashes a string's UTF-8 bytes, from the string when one is interned
+ * and from the arena's bytes when the table grows (no {@code String} made per string held).
+ */
+class MeetingArenaTest {
+  @Test
+  void aStringsHash_isItsUtf8BytesHash() {
+    for (String s : List.of("", "alice", "user-123456", "zoë", "Łódź-7", "日本語", "a\u0000b",
+        "\uD83D\uDE00 smile")) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      assertThat(MeetingArena.hash(s)).as(s).isEqualTo(MeetingArena.hash(b, 0, b.length));
+    }
+  }
+
+  @Test
+  void everyStringKeepsItsNumber_acrossTheTablesGrowth() {
+    MeetingArena arena = new MeetingArena();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      // ASCII and not: both hash the same way whichever side (string or bytes) computes it.
+      ids.add(i % 7 == 0 ? "gäst-" + i : "user-" + i);
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(arena.intern(ids.get(i))).isEqualTo(i);
+    }
+    assertThat(arena.strings()).isEqualTo(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      // Found again after every rehash: the table's slots were placed by the bytes' hash.
+      assertThat(arena.intern(new String(ids.get(i).toCharArray()))).isEqualTo(i);
+      assertThat(arena.string(i)).isEqualTo(ids.get(i));
+    }
+    assertThat(arena.strings()).isEqualTo(ids.size());
+  }
+
+  @Test
+  void stringsOfOneHash_getNumbersOfTheirOwn() {
+    // "Aa" and "BB" hash alike (31 * 'A' + 'a' == 31 * 'B' + 'B'), and so do their products.
+    MeetingArena arena = new MeetingArena();
+    List<String> same = List.of("AaAa", "AaBB", "BBAa", "BBBB");
+    assertThat(same.stream().mapToInt(MeetingArena::hash).distinct().count()).isOne();
+    for (int i = 0; i < same.size(); i++) {
+      assertThat(arena.intern(same.get(i))).isEqualTo(i);
+    }
+    for (int i = 0; i < same.size(); i++) {
+      assertThat(arena.intern(same.get(i))).isEqualTo(i);
+    }
+  }
+}
