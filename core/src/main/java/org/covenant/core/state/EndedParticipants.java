@@ -33,7 +33,7 @@ final class EndedParticipants {
    * The packed form is one slice of a MeetingArena (issue 15: no byte array, string array or
    * object of its own per ended meeting; the instance is a view made when a reader asks, kept
    * only for meetings of more than SCAN participants): the length of the meeting's own prefix
-   * as a varint and the prefix (its id and feature log, Entities.Meeting; none: length 0),
+   * as a varint and the prefix (its start and end stamps, id and feature log, Entities.Meeting; none: length 0),
    * then a varint count of participants, a
    * varint count of strings, baseAt as eight bytes, basePos as a varint, the data's length as a
    * varint, then per string its number in the arena plus one (0: null) as four bytes, the
