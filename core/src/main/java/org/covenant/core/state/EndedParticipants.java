@@ -33,12 +33,19 @@ final class EndedParticipants {
    * The packed form is one slice of a MeetingArena (issue 15: no byte array, string array or
    * object of its own per ended meeting; the instance is a view made when a reader asks, kept
    * only for meetings of more than SCAN participants): the length of the meeting's own prefix
-   * as a varint and the prefix (its id and feature log, Entities.Meeting; none: length 0),
-   * then a varint count of participants, a
-   * varint count of strings, baseAt as eight bytes, basePos as a varint, the data's length as a
-   * varint, then per string its number in the arena plus one (0: null) as four bytes, the
-   * participant ids in the live map's iteration order (the first count), then the organisation
-   * values (null: none named); then the data.
+   * as a varint and the prefix (its stamps, id and feature log, Entities.Meeting; none: length
+   * 0), then a varint count of participants, a varint count of strings shifted left one bit over
+   * the width flag (1: every string number takes three bytes, 0: four), baseAt, basePos, the
+   * data's length as a varint, then per string its number in the arena plus one (0: null) in
+   * that width, the participant ids in the live map's iteration order (the first count), then
+   * the organisation values (null: none named); then the data.
+   *
+   * baseAt and basePos are gaps from an origin (issue 15: 8 and 4 bytes as absolute values,
+   * some 2 and 1 as gaps, per ended meeting): the meeting's start, which a prefix begins with
+   * (its position as a varint, a varint, its time in time() code), or 0 and 0 without one.
+   * baseAt is a varint: time() of its gap from the origin shifted left one bit; or 1, then
+   * baseAt itself as eight bytes, when the gap is negative or does not fit. basePos is the
+   * zigzag varint of its gap from the origin (two's complement, wrapping: any value fits).
    *
    * The data: per participant i, in order, its section: its length in bytes (a varint; a
    * reader skips to participant i over the sections before it), then four varints (counts of
@@ -57,6 +64,8 @@ final class EndedParticipants {
   private final int prefixLength;
   private final int count;
   private final int stringCount;
+  /** Bytes per string number: 3 or 4. */
+  private final int refWidth;
   /** Where the string numbers start in {@link #buf}. */
   private final int refsAt;
   /** Where the data starts and ends in {@link #buf}. */
@@ -94,6 +103,14 @@ final class EndedParticipants {
     }
     prefixAt = at;
     prefixLength = (int) v;
+    long originAt = 0;
+    long originPos = 0;
+    if (prefixLength > 0) {
+      originPos = varintAt(b, at);
+      int q = at + MeetingArena.varintLength(originPos);
+      q += MeetingArena.varintLength(varintAt(b, q));
+      originAt = untime(varintAt(b, q));
+    }
     at += prefixLength;
     // count
     for (shift = 0, v = 0; ; shift += 7) {
@@ -111,20 +128,22 @@ final class EndedParticipants {
         break;
       }
     }
-    stringCount = (int) v;
-    long t = 0;
-    for (int k = 0; k < 8; k++) {
-      t = t << 8 | (b[at++] & 0xff);
-    }
-    baseAt = t;
-    for (shift = 0, v = 0; ; shift += 7) {
-      byte x = b[at++];
-      v |= (long) (x & 0x7f) << shift;
-      if (x >= 0) {
-        break;
+    stringCount = (int) (v >>> 1);
+    refWidth = (v & 1) != 0 ? 3 : 4;
+    v = varintAt(b, at);
+    at += MeetingArena.varintLength(v);
+    if ((v & 1) == 0) {
+      baseAt = originAt + untime(v >>> 1);
+    } else {
+      long t = 0;
+      for (int k = 0; k < 8; k++) {
+        t = t << 8 | (b[at++] & 0xff);
       }
+      baseAt = t;
     }
-    basePos = (v >>> 1) ^ -(v & 1);
+    v = varintAt(b, at);
+    at += MeetingArena.varintLength(v);
+    basePos = originPos + ((v >>> 1) ^ -(v & 1));
     for (shift = 0, v = 0; ; shift += 7) {
       byte x = b[at++];
       v |= (long) (x & 0x7f) << shift;
@@ -133,7 +152,7 @@ final class EndedParticipants {
       }
     }
     refsAt = at;
-    dataAt = at + 4 * stringCount;
+    dataAt = at + refWidth * stringCount;
     dataEnd = dataAt + (int) v;
     int n = count;
     start = n > SCAN ? offsets(b, dataAt, dataEnd, n) : null;
@@ -200,10 +219,37 @@ final class EndedParticipants {
   }
 
   private int ref(int k) {
-    int at = refsAt + 4 * k;
     byte[] b = buf;
+    if (refWidth == 3) {
+      int at = refsAt + 3 * k;
+      return (b[at] & 0xff) << 16 | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff);
+    }
+    int at = refsAt + 4 * k;
     return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8
         | (b[at + 3] & 0xff);
+  }
+
+  /** The unsigned varint at b[at]. */
+  private static long varintAt(byte[] b, int at) {
+    long v = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    return v;
+  }
+
+  /** baseAt's code (see the layout above): time() of its gap from originAt, or -1: raw. */
+  private static long baseAtCode(long baseAt, long originAt) {
+    long gap = baseAt - originAt;
+    if (gap < 0 || baseAt < originAt) {
+      return -1;
+    }
+    long c = time(gap);
+    return c > Long.MAX_VALUE >>> 1 ? -1 : c << 1;
   }
 
   /**
@@ -218,32 +264,65 @@ final class EndedParticipants {
     for (int k = 0; k < strings.length; k++) {
       refs[k] = strings[k] == null ? 0 : arena.intern(strings[k]) + 1;
     }
-    return packRefs(arena, prefix, refs, n, data, dataLength, baseAt, basePos);
+    return packRefs(arena, prefix, refs, n, data, dataLength, baseAt, basePos, false);
   }
 
-  /** As above, the data checked and the strings interned: their numbers + 1 (0: null). */
-  private static EndedParticipants packRefs(MeetingArena arena, byte[] prefix, int[] refs,
-      int n, byte[] data, int dataLength, long baseAt, long basePos) {
+  /**
+   * As above, the data checked and the strings interned: their numbers + 1 (0: null), in
+   * three bytes each when they all fit, else (or {@code wide}: tests) four.
+   */
+  static EndedParticipants packRefs(MeetingArena arena, byte[] prefix, int[] refs,
+      int n, byte[] data, int dataLength, long baseAt, long basePos, boolean wide) {
     int stringCount = refs.length;
-    long zig = (basePos << 1) ^ (basePos >> 63);
+    long originAt = 0;
+    long originPos = 0;
+    if (prefix.length > 0) {
+      originPos = varintAt(prefix, 0);
+      int q = MeetingArena.varintLength(originPos);
+      q += MeetingArena.varintLength(varintAt(prefix, q));
+      originAt = untime(varintAt(prefix, q));
+    }
+    int width = wide ? 4 : 3;
+    for (int r : refs) {
+      if (r >>> 24 != 0) {
+        width = 4;
+      }
+    }
+    long counted = (long) stringCount << 1 | (width == 3 ? 1 : 0);
+    long atCode;
+    try {
+      atCode = baseAtCode(baseAt, originAt);
+    } catch (ArithmeticException e) {
+      atCode = -1;
+    }
+    long gapPos = basePos - originPos;
+    long zig = (gapPos << 1) ^ (gapPos >> 63);
     int head = MeetingArena.varintLength(prefix.length) + prefix.length
-        + MeetingArena.varintLength(n) + MeetingArena.varintLength(stringCount) + 8
+        + MeetingArena.varintLength(n) + MeetingArena.varintLength(counted)
+        + (atCode < 0 ? 9 : MeetingArena.varintLength(atCode))
         + MeetingArena.varintLength(zig) + MeetingArena.varintLength(dataLength);
-    long a = arena.reserve(head + 4 * stringCount + dataLength);
+    long a = arena.reserve(head + width * stringCount + dataLength);
     byte[] b = arena.chunk(a);
     int at = MeetingArena.offset(a);
     at = MeetingArena.putVarint(b, at, prefix.length);
     System.arraycopy(prefix, 0, b, at, prefix.length);
     at += prefix.length;
     at = MeetingArena.putVarint(b, at, n);
-    at = MeetingArena.putVarint(b, at, stringCount);
-    for (int k = 7; k >= 0; k--) {
-      b[at++] = (byte) (baseAt >>> (8 * k));
+    at = MeetingArena.putVarint(b, at, counted);
+    if (atCode < 0) {
+      b[at++] = 1;
+      for (int k = 7; k >= 0; k--) {
+        b[at++] = (byte) (baseAt >>> (8 * k));
+      }
+    } else {
+      at = MeetingArena.putVarint(b, at, atCode);
     }
     at = MeetingArena.putVarint(b, at, zig);
     at = MeetingArena.putVarint(b, at, dataLength);
     for (int r : refs) {
-      b[at++] = (byte) (r >>> 24);
+      if (width == 4) {
+        b[at++] = (byte) (r >>> 24);
+      }
       b[at++] = (byte) (r >>> 16);
       b[at++] = (byte) (r >>> 8);
       b[at++] = (byte) r;
@@ -556,7 +635,7 @@ final class EndedParticipants {
       }
     }
     offsets(data, 0, data.length, n); // throws when the sections do not add up
-    return packRefs(arena, prefix, refs, n, data, data.length, baseAt, basePos);
+    return packRefs(arena, prefix, refs, n, data, data.length, baseAt, basePos, false);
   }
 
   /** Receives the packed form (a checkpoint's writer); the arrays are shared: do not change. */

@@ -156,43 +156,142 @@ final class Entities {
     }
   }
 
+  /**
+   * A meeting (issue 15, a thin handle): what identity and the decision path read on every
+   * meeting ({@link #idHash}, {@link #account}, {@link #host}) in fields of its own, and all the
+   * rest in one {@link #state} that is what the meeting is now. While it runs, and in the rare
+   * cases below, a {@link Body} of its own holds its id, stamps, feature log and participants.
+   * Once it has ended and its participants are packed with the meeting's prefix ({@link
+   * #prefix}), the body is dropped: the id, the start and end stamps and the feature log are
+   * read from the packed slice, and the handle is 32 bytes (the meeting object was 80 bytes
+   * with every field, ended or not: 6.9 B/event at 10M).
+   *
+   * <p>One writer, any number of readers. {@link #state} is the one volatile a reader starts
+   * from and it only ever moves forward: body → packed, packed → packed again (a leave after
+   * the end re-packs), or packed → a body again (a leave whose gap does not fit the packed form:
+   * the participants are live again). A reader reads {@link #state} once per question and
+   * answers from what it found; whatever it found is complete and never changes afterwards,
+   * but for a body's single-writer fields (features, end, participants), which are published
+   * as before (copy on write, volatile, the end's time before its position). The packed slice's
+   * address in {@link #slice} is written before {@link #state} and, being volatile itself, is
+   * read after it: a reader that got the arena reads either the address it went with or a
+   * newer one, whose bytes were written before that address was, so every address it reads
+   * names a whole slice with the same prefix (the stamps, id and features do not change after
+   * the end).
+   */
   static final class Meeting {
-    /**
-     * Its id as UTF-8 (issue 15, toward ended meetings without objects of their own): a
-     * {@code String} object per meeting (24 bytes) is not kept, {@link #id()} makes one when a
-     * reader needs it. Exact: identifiers are well-formed UTF-16 ({@code Identifiers}), so the
-     * bytes decode to the very id.
-     */
-    private volatile byte[] idBytes;
-    /** The id's {@link String#hashCode()}, for {@link MeetingIndex} (it fits in the padding). */
+    /** The id's {@link String#hashCode()}, for {@link MeetingIndex}. */
     final int idHash;
     final String account;
     final String host;
-    final long at;
-    final long pos;
     /**
-     * Every feature change of the meeting in ledger order (issue 15, compact state): per entry
-     * its time, then its position with the value in bit 62 and the feature's ordinal in bits 56
-     * to 61, in one array for all features instead of a slot array, a history object and an
-     * array per feature switched on (about 200 bytes for a meeting started with three features,
-     * 64 here). Both stamps ascend over the whole array, so "the entry of feature f in force at
-     * (t, p)" is the last entry of f in the prefix with time ≤ t and position ≤ p, which is what
-     * {@link History#at} finds in f's own history. Published copy on write (single writer).
-     *
-     * <p>Once the meeting has ended and its participants are packed, this and {@link #idBytes}
-     * are null: both are in the packed slice's prefix ({@link #prefix}), with no array of
-     * their own (issue 15).
+     * What the meeting is: a {@link Body} (running, or ended but not packed with its prefix);
+     * or, once packed with its prefix, the {@link MeetingArena} holding its slice at {@link
+     * #slice}, or the {@link EndedParticipants} view itself when that view is worth keeping
+     * (many participants: its index costs a walk to build) or the address does not fit an int
+     * (an arena past {@link MeetingArena#COMPACT_LIMIT} bytes).
      */
-    private volatile long[] features = NO_STAMPS;
+    private volatile Object state;
+    /** The packed slice's {@link MeetingArena#compact} address; written before {@link #state}. */
+    private volatile int slice;
+
+    /**
+     * What a meeting keeps while it runs; for an ended one whose stamps or feature log do not
+     * fit the packed prefix ({@link #prefix} null), or whose packed participants came back
+     * live, for good.
+     */
+    private static final class Body {
+      /**
+       * Its id as UTF-8: a {@code String} object per meeting is not kept, {@link #id()} makes
+       * one when a reader needs it. Exact: identifiers are well-formed UTF-16
+       * ({@code Identifiers}), so the bytes decode to the very id.
+       */
+      final byte[] idBytes;
+      final long at;
+      final long pos;
+      /**
+       * Every feature change of the meeting in ledger order (issue 15, compact state): per
+       * entry its time, then its position with the value in bit 62 and the feature's ordinal in
+       * bits 56 to 61, in one array for all features. Both stamps ascend over the whole array,
+       * so "the entry of feature f in force at (t, p)" is the last entry of f in the prefix with
+       * time ≤ t and position ≤ p, which is what {@link History#at} finds in f's own history.
+       * Published copy on write (single writer).
+       */
+      volatile long[] features = NO_STAMPS;
+      /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
+      long endedAt;
+      /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
+      volatile long endedPos;
+      /**
+       * The participants while the meeting runs; null once they are {@link #closed} (set
+       * before this is cleared: a reader that finds null here finds them there).
+       */
+      volatile ConcurrentHashMap<String, Participant> participants;
+      /**
+       * Its packed participants when they are packed without the prefix, or stale ones kept
+       * when they came back live (a reader that found null participants reads them); else
+       * null.
+       */
+      volatile EndedParticipants closed;
+
+      Body(byte[] idBytes, long at, long pos, ConcurrentHashMap<String, Participant> live) {
+        this.idBytes = idBytes;
+        this.at = at;
+        this.pos = pos;
+        this.participants = live;
+      }
+    }
+
+    Meeting(String id, String account, String host, long at, long pos) {
+      this(id, account, host, at, pos, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * A meeting whose participants are {@code participants}; null only for one restored ended
+     * (its packed participants set before it is published), which needs no map.
+     */
+    Meeting(String id, String account, String host, long at, long pos,
+        ConcurrentHashMap<String, Participant> participants) {
+      this.idHash = id.hashCode();
+      this.account = account;
+      this.host = host;
+      this.state = new Body(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), at, pos,
+          participants);
+    }
+
+    /** Its body (single writer: the meeting still has one). */
+    private Body body() {
+      if (state instanceof Body b) {
+        return b;
+      }
+      throw new IllegalStateException("meeting has ended and is packed");
+    }
+
+    /** The address of the packed slice of a packed state {@code s} (reads {@link #slice}). */
+    private long address(Object s) {
+      return s instanceof MeetingArena ? MeetingArena.expand(slice)
+          : ((EndedParticipants) s).address();
+    }
+
+    /** The arena of a packed state {@code s}. */
+    private static MeetingArena arena(Object s) {
+      return s instanceof MeetingArena a ? a : ((EndedParticipants) s).arena();
+    }
+
+    /** Whether this meeting is packed with its prefix (no body: its state is in the slice). */
+    boolean packed() {
+      return !(state instanceof Body);
+    }
+
     /** Its id (a new {@code String} each call: keep it where it is used more than once). */
     String id() {
-      byte[] b = idBytes;
-      if (b != null) {
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      Object s = state;
+      if (s instanceof Body b) {
+        return new String(b.idBytes, java.nio.charset.StandardCharsets.UTF_8);
       }
-      long slice = closedAt;
-      byte[] buf = arena().chunk(slice);
-      int at = prefixAt(buf, slice);
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int at = idAt(buf, prefixAt(buf, slice));
       int len = varint(buf, at);
       at += MeetingArena.varintLength(len);
       return new String(buf, at, len, java.nio.charset.StandardCharsets.UTF_8);
@@ -200,41 +299,154 @@ final class Entities {
 
     /** Its id's UTF-8 bytes (checkpoints). Shared: do not change. */
     byte[] idBytes() {
-      byte[] b = idBytes;
-      if (b != null) {
-        return b;
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.idBytes;
       }
-      long slice = closedAt;
-      byte[] buf = arena().chunk(slice);
-      int at = prefixAt(buf, slice);
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int at = idAt(buf, prefixAt(buf, slice));
       int len = varint(buf, at);
       at += MeetingArena.varintLength(len);
       return java.util.Arrays.copyOfRange(buf, at, at + len);
     }
 
     /** Whether its id is {@code s}, without making a string (an ASCII id: no allocation). */
-    boolean idIs(String s) {
-      byte[] b = idBytes;
-      if (b != null) {
-        return MeetingArena.utf8Is(b, 0, b.length, s);
+    boolean idIs(String id) {
+      Object s = state;
+      if (s instanceof Body b) {
+        return MeetingArena.utf8Is(b.idBytes, 0, b.idBytes.length, id);
       }
-      long slice = closedAt;
-      byte[] buf = arena().chunk(slice);
-      int at = prefixAt(buf, slice);
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int at = idAt(buf, prefixAt(buf, slice));
       int len = varint(buf, at);
-      return MeetingArena.utf8Is(buf, at + MeetingArena.varintLength(len), len, s);
+      return MeetingArena.utf8Is(buf, at + MeetingArena.varintLength(len), len, id);
     }
 
-    /** The arena of the packed slice (the meeting has ended and is packed). */
-    private MeetingArena arena() {
-      Object c = closed;
-      return c instanceof MeetingArena a ? a : ((EndedParticipants) c).arena();
+    /** When it started ({@link TimeKey}). */
+    long at() {
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.at;
+      }
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int i = prefixAt(buf, slice);
+      i += MeetingArena.varintLength(varlong(buf, i));
+      i += MeetingArena.varintLength(varlong(buf, i));
+      return EndedParticipants.untimeCode(varlong(buf, i));
+    }
+
+    /** The position of its start. */
+    long pos() {
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.pos;
+      }
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      return varlong(buf, prefixAt(buf, slice));
+    }
+
+    /** Whether it had started at (t, p): its start at or before both. */
+    boolean startedBy(long t, long p) {
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.pos <= p && b.at <= t;
+      }
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int i = prefixAt(buf, slice);
+      long pos = varlong(buf, i);
+      if (pos > p) {
+        return false;
+      }
+      i += MeetingArena.varintLength(pos);
+      i += MeetingArena.varintLength(varlong(buf, i));
+      return EndedParticipants.untimeCode(varlong(buf, i)) <= t;
+    }
+
+    /** When it ended ({@link TimeKey}); meaningful only once {@link #endedPos} is not 0. */
+    long endedAt() {
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.endedAt;
+      }
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int i = prefixAt(buf, slice);
+      i += MeetingArena.varintLength(varlong(buf, i));
+      i += MeetingArena.varintLength(varlong(buf, i));
+      long at = varlong(buf, i);
+      i += MeetingArena.varintLength(at);
+      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varlong(buf, i));
+    }
+
+    /** The position of its end, 0 while it runs. */
+    long endedPos() {
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.endedPos;
+      }
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int i = prefixAt(buf, slice);
+      long pos = varlong(buf, i);
+      return pos + varlong(buf, i + MeetingArena.varintLength(pos));
+    }
+
+    /** Records the end (single writer, while it runs): its time, then its position. */
+    void end(long at, long pos) {
+      Body b = body();
+      b.endedAt = at;
+      b.endedPos = pos;
+    }
+
+    /** Whether it had ended at (t, p). */
+    boolean endedBy(long t, long p) {
+      Object s = state;
+      if (s instanceof Body b) {
+        long pos = b.endedPos;
+        return pos != 0 && pos <= p && b.endedAt <= t;
+      }
+      // Packed: the end's position first (a capture inside the meeting stops here).
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
+      int i = prefixAt(buf, slice);
+      long pos = varlong(buf, i);
+      i += MeetingArena.varintLength(pos);
+      long gap = varlong(buf, i);
+      if (pos + gap > p) {
+        return false;
+      }
+      i += MeetingArena.varintLength(gap);
+      long at = varlong(buf, i);
+      i += MeetingArena.varintLength(at);
+      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varlong(buf, i))
+          <= t;
+    }
+
+    /** Whether it has ended (at the head). */
+    boolean hasEnded() {
+      Object s = state;
+      return !(s instanceof Body b) || b.endedPos != 0;
     }
 
     /** Where the prefix of the slice at {@code slice} starts in its chunk b. */
     private static int prefixAt(byte[] b, long slice) {
       int at = MeetingArena.offset(slice);
       return at + MeetingArena.varintLength(varint(b, at));
+    }
+
+    /** Where the id starts in a prefix starting at {@code at} of b (past the four stamps). */
+    private static int idAt(byte[] b, int at) {
+      for (int k = 0; k < 4; k++) {
+        while (b[at++] < 0) {
+          // a continuation byte
+        }
+      }
+      return at;
     }
 
     private static int varint(byte[] b, int at) {
@@ -249,45 +461,78 @@ final class Entities {
       return v;
     }
 
+    private static long varlong(byte[] b, int at) {
+      long v = 0;
+      int shift = 0;
+      byte x;
+      do {
+        x = b[at++];
+        v |= (long) (x & 0x7f) << shift;
+        shift += 7;
+      } while (x < 0);
+      return v;
+    }
+
     /**
-     * The prefix the packed slice carries for the meeting (issue 15): its id (a varint length
-     * and the UTF-8 bytes), then its feature log: the number of entries as a varint, then per
-     * entry its time as a gap from the entry before (the first from the meeting's start) in
-     * {@link EndedParticipants} time code, and its position as a gap the same way, shifted left
-     * seven bits over the feature's ordinal (six bits) and the value (one bit). Null when a gap
-     * is negative or does not fit: the meeting then keeps its arrays.
+     * The prefix the packed slice carries for the meeting (issue 15), all it keeps but the
+     * handle's fields: its start position as a varint, its end's position as a gap from it,
+     * its start time in {@link EndedParticipants} time code, its end's time as a gap from it
+     * in the same code (the four stamps first: {@link #endedBy} reads no further); then its id
+     * (a varint length and the UTF-8 bytes), then its feature log: the number of entries as a
+     * varint, then per entry its time as a gap from the entry before (the first from the
+     * meeting's start) in time code, and its position as a gap the same way, shifted left
+     * seven bits over the feature's ordinal (six bits) and the value (one bit). Null when the
+     * meeting has not ended, or a time is before 1970 or a gap is negative or does not fit:
+     * the meeting then keeps its body.
      */
     private byte[] prefix() {
-      byte[] id = idBytes;
-      long[] log = features;
-      if (id == null || log == null) {
+      Object s = state;
+      if (!(s instanceof Body b) || b.endedPos == 0) {
         return null;
       }
+      long[] log = b.features;
+      byte[] id = b.idBytes;
       try {
-        long[] words = new long[log.length];
-        long t = at;
-        long p = pos;
+        long[] words = new long[log.length + 4];
+        long t = b.at;
+        long p = b.pos;
+        if (p < 0 || b.endedPos < p) {
+          return null;
+        }
+        words[0] = p;
+        words[1] = b.endedPos - p;
+        words[2] = EndedParticipants.timeCode(t);
+        words[3] = EndedParticipants.timeCode(Math.subtractExact(b.endedAt, t));
         int len = MeetingArena.varintLength(id.length) + id.length
             + MeetingArena.varintLength(log.length / 2);
+        for (int k = 0; k < 4; k++) {
+          len += MeetingArena.varintLength(words[k]);
+        }
         for (int i = 0; i < log.length; i += 2) {
           long w = log[i + 1];
           long wp = w & F_POS;
           if (log[i] < t || wp < p || wp - p > (Long.MAX_VALUE >>> 7)) {
             return null;
           }
-          words[i] = EndedParticipants.timeCode(log[i] - t);
-          words[i + 1] = (wp - p) << 7 | ((w >>> F_SHIFT) & 0x3f) << 1 | ((w & F_TRUE) != 0 ? 1 : 0);
-          len += MeetingArena.varintLength(words[i]) + MeetingArena.varintLength(words[i + 1]);
+          words[i + 4] = EndedParticipants.timeCode(log[i] - t);
+          words[i + 5] =
+              (wp - p) << 7 | ((w >>> F_SHIFT) & 0x3f) << 1 | ((w & F_TRUE) != 0 ? 1 : 0);
+          len += MeetingArena.varintLength(words[i + 4])
+              + MeetingArena.varintLength(words[i + 5]);
           t = log[i];
           p = wp;
         }
         byte[] out = new byte[len];
-        int o = MeetingArena.putVarint(out, 0, id.length);
+        int o = 0;
+        for (int k = 0; k < 4; k++) {
+          o = MeetingArena.putVarint(out, o, words[k]);
+        }
+        o = MeetingArena.putVarint(out, o, id.length);
         System.arraycopy(id, 0, out, o, id.length);
         o += id.length;
         o = MeetingArena.putVarint(out, o, log.length / 2);
-        for (long w : words) {
-          o = MeetingArena.putVarint(out, o, w);
+        for (int k = 4; k < words.length; k++) {
+          o = MeetingArena.putVarint(out, o, words[k]);
         }
         return out;
       } catch (ArithmeticException e) {
@@ -295,13 +540,15 @@ final class Entities {
       }
     }
 
-    /** The feature log from the packed prefix (see {@link #prefix}). */
-    private long[] packedFeatureLog() {
-      long t = this.at;
-      long p = this.pos;
-      long slice = closedAt;
-      byte[] buf = arena().chunk(slice);
+    /** The feature log from the packed prefix (see {@link #prefix}) of packed state s. */
+    private long[] packedFeatureLog(Object s) {
+      long slice = address(s);
+      byte[] buf = arena(s).chunk(slice);
       int[] at = {prefixAt(buf, slice)};
+      long p = next(buf, at);
+      next(buf, at);
+      long t = EndedParticipants.untimeCode(next(buf, at));
+      next(buf, at);
       int idLen = (int) next(buf, at);
       at[0] += idLen;
       int n = (int) next(buf, at);
@@ -334,57 +581,65 @@ final class Entities {
       }
     }
 
-    /** When it ended ({@link TimeKey}); read only once {@link #endedPos} is set. */
-    long endedAt;
-    /** The position of its end, 0 while it runs; written after {@link #endedAt}. */
-    volatile long endedPos;
-
-    /** Records the end (single writer): two longs, not a history object and its array. */
-    void end(long at, long pos) {
-      endedAt = at;
-      endedPos = pos;
-    }
-
-    /** Whether it had ended at (t, p). */
-    boolean endedBy(long t, long p) {
-      long pos = endedPos;
-      return pos != 0 && pos <= p && endedAt <= t;
-    }
-
-    /** Whether it has ended (at the head). */
-    boolean hasEnded() {
-      return endedPos != 0;
-    }
     /**
-     * The participants while the meeting runs; null once it has ended and they are
-     * {@link #closed()} (set before this is cleared: a reader that finds null here finds them
-     * there).
+     * The participants while the meeting runs (single-writer map); null once it has ended and
+     * they are {@link #closed()}.
      */
-    volatile ConcurrentHashMap<String, Participant> participants;
+    ConcurrentHashMap<String, Participant> participants() {
+      return state instanceof Body b ? b.participants : null;
+    }
+
     /**
-     * The participants compacted when the meeting ended, null while it runs (issue 15): the
-     * {@link MeetingArena} holding them at {@link #closedAt}, or for a meeting of many
-     * participants the {@link EndedParticipants} view itself (its index costs a walk to build).
-     * No object of the meeting's own either way.
+     * Makes the packed participants live again (single writer: a leave whose gap does not fit
+     * the packed form). A packed meeting gets a body again, the packed participants kept in it
+     * as the stale copy a reader that found no live map reads.
      */
-    private volatile Object closed;
-    /** Where the packed participants are in the arena; written before {@link #closed}. */
-    private volatile long closedAt;
+    void revive(ConcurrentHashMap<String, Participant> live) {
+      Object s = state;
+      if (s instanceof Body b) {
+        b.participants = live;
+        return;
+      }
+      Body b = new Body(idBytes(), at(), pos(), live);
+      b.features = featureLog();
+      b.endedAt = endedAt();
+      b.endedPos = endedPos();
+      b.closed = closed();
+      state = b;
+    }
 
     /** The compacted participants (a view; do not keep it), or null while it runs. */
     EndedParticipants closed() {
-      Object c = closed;
-      if (c instanceof MeetingArena a) {
-        return EndedParticipants.at(a, closedAt);
+      Object s = state;
+      if (s instanceof Body b) {
+        return b.closed;
       }
-      return (EndedParticipants) c;
+      if (s instanceof MeetingArena a) {
+        return EndedParticipants.at(a, MeetingArena.expand(slice));
+      }
+      return (EndedParticipants) s;
     }
 
-    /** Sets the compacted participants (single writer); the ones replaced become dead bytes. */
+    /**
+     * Sets the compacted participants (single writer, the meeting has ended, its participants
+     * are not live); the ones replaced become dead bytes. With the meeting's prefix in their
+     * slice the body is dropped, its fields read from the slice from then on.
+     */
     void closed(EndedParticipants c) {
       EndedParticipants old = closed();
-      closedAt = c.address();
-      closed = c.indexed() ? c : c.arena();
+      Object s = state;
+      if (c.prefixLength() > 0) {
+        if (!c.indexed() && MeetingArena.compactable(c.address())) {
+          slice = MeetingArena.compact(c.address());
+          state = c.arena();
+        } else {
+          state = c;
+        }
+      } else if (s instanceof Body b) {
+        b.closed = c;
+      } else {
+        throw new IllegalStateException("a packed meeting re-packed without its prefix");
+      }
       if (old != null) {
         old.arena().dead(old.sliceLength());
       }
@@ -403,7 +658,7 @@ final class Entities {
      * they do not fit.
      */
     void close(MeetingArena arena) {
-      ConcurrentHashMap<String, Participant> live = participants;
+      ConcurrentHashMap<String, Participant> live = participants();
       if (live == null) {
         return;
       }
@@ -414,13 +669,12 @@ final class Entities {
       }
       if (c != null) {
         pack(c);
-        participants = null;
       }
     }
 
     /**
-     * The prefix to pack the meeting's participants with (its id and feature log), or an empty
-     * one when they do not fit it (a checkpoint's restore).
+     * The prefix to pack the meeting's participants with (its stamps, id and feature log), or
+     * an empty one when they do not fit it (a checkpoint's restore).
      */
     byte[] packPrefix() {
       byte[] p = prefix();
@@ -428,14 +682,15 @@ final class Entities {
     }
 
     /**
-     * Sets the packed participants (single writer, the meeting has ended); when their slice
-     * carries the meeting's prefix, the id and feature arrays are dropped: read from the slice.
+     * Sets the packed participants (single writer, the meeting has ended): when their slice
+     * carries the meeting's prefix, the body is dropped (read from the slice); else the body
+     * keeps them and its participant map is cleared after.
      */
     void pack(EndedParticipants c) {
+      Object s = state;
       closed(c);
-      if (c.prefixLength() > 0) {
-        features = null;
-        idBytes = null;
+      if (c.prefixLength() == 0 && s instanceof Body b) {
+        b.participants = null;
       }
     }
 
@@ -444,11 +699,12 @@ final class Entities {
       if (pos < 0 || pos > F_POS) {
         throw new IllegalArgumentException("position " + pos + " out of range");
       }
-      long[] old = featureLog();
+      Body b = body();
+      long[] old = b.features;
       long[] next = java.util.Arrays.copyOf(old, old.length + 2);
       next[old.length] = at;
       next[old.length + 1] = pos | ((long) f << F_SHIFT) | (on ? F_TRUE : 0);
-      features = next;
+      b.features = next;
     }
 
     /** The index (into the log, in entries) of f's entry in force at (t, p), or -1. */
@@ -468,25 +724,31 @@ final class Entities {
 
     /** The position that switched feature f on, if it is on at (t, p); else -1. No allocation. */
     long featureOnPos(int f, long t, long p) {
-      long[] log = features;
-      if (log == null) {
-        return packedFeatureOnPos(f, t, p);
+      Object s = state;
+      if (!(s instanceof Body b)) {
+        return packedFeatureOnPos(s, f, t, p);
       }
+      long[] log = b.features;
       int i = featureEntry(log, f, t, p);
       return i >= 0 && (log[i + 1] & F_TRUE) != 0 ? log[i + 1] & F_POS : -1;
     }
 
-    /** {@link #featureOnPos} read from the packed prefix, without allocation. */
-    private long packedFeatureOnPos(int f, long t, long p) {
-      long slice = closedAt;
-      byte[] b = arena().chunk(slice);
+    /** {@link #featureOnPos} read from the packed prefix of packed state s, no allocation. */
+    private long packedFeatureOnPos(Object s, int f, long t, long p) {
+      long slice = address(s);
+      byte[] b = arena(s).chunk(slice);
       int i = prefixAt(b, slice);
+      long ep = varlong(b, i);
+      i += MeetingArena.varintLength(ep);
+      i += MeetingArena.varintLength(varlong(b, i));
+      long code = varlong(b, i);
+      long et = EndedParticipants.untimeCode(code);
+      i += MeetingArena.varintLength(code);
+      i += MeetingArena.varintLength(varlong(b, i));
       int idLen = varint(b, i);
       i += MeetingArena.varintLength(idLen) + idLen;
       int n = varint(b, i);
       i += MeetingArena.varintLength(n);
-      long et = at;
-      long ep = pos;
       long found = -1;
       for (int k = 0; k < n; k++) {
         long v = 0;
@@ -529,8 +791,8 @@ final class Entities {
      * value and the ordinal on top, ascending. Shared, never written: do not change it.
      */
     long[] featureLog() {
-      long[] log = features;
-      return log != null ? log : packedFeatureLog();
+      Object s = state;
+      return s instanceof Body b ? b.features : packedFeatureLog(s);
     }
 
     /** The position of feature log entry word {@code w}. */
@@ -555,7 +817,7 @@ final class Entities {
           throw new IllegalArgumentException("feature log entry " + i / 2 + " out of range");
         }
       }
-      features = log.length == 0 ? NO_STAMPS : log;
+      body().features = log.length == 0 ? NO_STAMPS : log;
     }
 
     /** The features' changes as one history per feature (checkpoints, reports; not hot). */
@@ -592,26 +854,7 @@ final class Entities {
         log[2 * i] = x[0];
         log[2 * i + 1] = x[1] | (x[2] << F_SHIFT) | (x[3] != 0 ? F_TRUE : 0);
       }
-      features = all.isEmpty() ? NO_STAMPS : log;
-    }
-
-    Meeting(String id, String account, String host, long at, long pos) {
-      this(id, account, host, at, pos, new ConcurrentHashMap<>());
-    }
-
-    /**
-     * A meeting whose participants are {@code participants}; null only for one restored ended
-     * (its packed participants set before it is published), which needs no map.
-     */
-    Meeting(String id, String account, String host, long at, long pos,
-        ConcurrentHashMap<String, Participant> participants) {
-      this.participants = participants;
-      this.idBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      this.idHash = id.hashCode();
-      this.account = account;
-      this.host = host;
-      this.at = at;
-      this.pos = pos;
+      body().features = all.isEmpty() ? NO_STAMPS : log;
     }
   }
 

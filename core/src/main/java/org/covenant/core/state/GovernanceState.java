@@ -631,7 +631,7 @@ public final class GovernanceState {
     if (participant.equals(m.host)) {
       return true;
     }
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       EndedParticipants c = m.closed();
       int i = c.find(participant);
@@ -643,7 +643,7 @@ public final class GovernanceState {
 
   /** The meeting's own string for a participant's id, or null when it has none. */
   private static String participantId(Meeting m, String id) {
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       // The meeting keeps no string of its own for it (issue 15): the id asked for is equal.
       EndedParticipants c = m.closed();
@@ -967,7 +967,7 @@ public final class GovernanceState {
         }
     } else if (event instanceof Event.ParticipantLeft e) {
         Meeting m = meetings.get(e.meeting());
-        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
         if (live == null) {
           // A leave after the end (§3 accepts it): the compacted participants take it.
           EndedParticipants c = m.closed();
@@ -985,7 +985,7 @@ public final class GovernanceState {
                 again.put(x.id, x);
               }
               again.get(e.participant()).present.add(at, pos, false);
-              m.participants = again;
+              m.revive(again);
             }
           }
           return;
@@ -1051,7 +1051,7 @@ public final class GovernanceState {
    * account user's, when it names one), so the meeting adds no copy of a user's id.
    */
   private Participant participant(Meeting m, String id) {
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       throw new IllegalStateException("meeting `" + m.id() + "` has ended: no join or"
           + " acknowledgement passes the checks");

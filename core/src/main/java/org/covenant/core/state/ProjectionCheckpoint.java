@@ -925,6 +925,11 @@ public final class ProjectionCheckpoint {
     private final Map<String, Integer> strings = new HashMap<>();
     /** The meetings written, in position order: a content item names its meeting's index. */
     private Meeting[] byPos;
+    /**
+     * Their start positions, in the same order: a packed meeting reads its own from its slice
+     * (issue 15), so the search below reads them here.
+     */
+    private long[] starts;
 
     Writer(GovernanceState state, long position) {
       this.state = state;
@@ -944,14 +949,15 @@ public final class ProjectionCheckpoint {
 
     /** The index of meeting m among those written (+1), by its start position. */
     private int meetingIndex(Meeting m) {
+      long pos = m.pos();
       int lo = 0;
       int hi = byPos.length - 1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
-        long x = byPos[mid].pos;
-        if (x < m.pos) {
+        long x = starts[mid];
+        if (x < pos) {
           lo = mid + 1;
-        } else if (x > m.pos) {
+        } else if (x > pos) {
           hi = mid - 1;
         } else if (byPos[mid] == m) {
           return mid + 1;
@@ -1035,13 +1041,28 @@ public final class ProjectionCheckpoint {
         positions(d, a.content);
       }
       List<Meeting> meetings = new ArrayList<>();
-      for (Meeting m : state.meetings.values()) {
-        if (m.pos <= p) {
+      List<Meeting> held = state.meetings.values();
+      long[] at = new long[held.size()];
+      for (Meeting m : held) {
+        long pos = m.pos();
+        if (pos <= p) {
+          at[meetings.size()] = pos;
           meetings.add(m);
         }
       }
-      meetings.sort(Comparator.comparingLong(m -> m.pos));
-      byPos = meetings.toArray(new Meeting[0]);
+      // Sorted by start position, each read once (a packed meeting decodes it from its slice).
+      Integer[] order = new Integer[meetings.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingLong(i -> at[i]));
+      byPos = new Meeting[order.length];
+      starts = new long[order.length];
+      for (int i = 0; i < order.length; i++) {
+        byPos[i] = meetings.get(order[i]);
+        starts[i] = at[order[i]];
+      }
+      meetings = Arrays.asList(byPos);
       d.writeInt(meetings.size());
       for (Meeting m : meetings) {
         byte[] idUtf8 = m.idBytes(); // the bytes raw() writes for the id
@@ -1049,8 +1070,8 @@ public final class ProjectionCheckpoint {
         d.write(idUtf8);
         str(d, m.account);
         str(d, m.host);
-        d.writeLong(m.at);
-        d.writeLong(m.pos);
+        d.writeLong(m.at());
+        d.writeLong(m.pos());
         // Format 4: the feature log's prefix at or before p, as it is held.
         long[] log = m.featureLog();
         int k = 0;
@@ -1061,14 +1082,14 @@ public final class ProjectionCheckpoint {
         for (int j = 0; j < k; j++) {
           d.writeLong(log[j]);
         }
-        long endedPos = m.endedPos;
+        long endedPos = m.endedPos();
         boolean ended = endedPos != 0 && endedPos <= p;
         d.writeBoolean(ended);
         if (ended) {
-          d.writeLong(m.endedAt);
+          d.writeLong(m.endedAt());
           d.writeLong(endedPos);
         }
-        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+        java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
         EndedParticipants closed = live == null ? m.closed() : null;
         if (ended && closed != null && closed.lastPos() > p) {
           // A late leave after p: the packed form as a projection that stopped at p holds it,
@@ -1652,7 +1673,7 @@ public final class ProjectionCheckpoint {
             if (readSlots(d, acks) > 0) {
               x.acks = acks;
             }
-            m.participants.put(x.id, x);
+            m.participants().put(x.id, x);
           }
           if (m.hasEnded()) {
             // Filled in the order the replay filled it, then compacted as the replay's end did.

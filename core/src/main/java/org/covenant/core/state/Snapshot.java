@@ -109,7 +109,7 @@ public final class Snapshot {
 
   Meeting meeting(String id, long t) {
     Meeting m = state.meetings.get(id);
-    return m != null && visible(m.at, m.pos, t) ? m : null;
+    return m != null && m.startedBy(t, position) ? m : null;
   }
 
   /** True when the account exists at this snapshot's position (at any time). */
@@ -225,8 +225,8 @@ public final class Snapshot {
   /** The meeting, if it exists at this snapshot's position (at any time). */
   public Optional<MeetingEntry> meetingOf(String meeting) {
     Meeting m = state.meetings.get(meeting);
-    return m == null || m.pos > position ? Optional.empty()
-        : Optional.of(new MeetingEntry(m.id(), m.account, m.host, TimeKey.toInstant(m.at)));
+    return m == null || m.pos() > position ? Optional.empty()
+        : Optional.of(new MeetingEntry(m.id(), m.account, m.host, TimeKey.toInstant(m.at())));
   }
 
   /**
@@ -272,7 +272,7 @@ public final class Snapshot {
     if (a != null && a.pos <= position) {
       int n = a.meetingCount;
       Meeting[] ms = a.meetings;
-      for (int i = 0; i < n && ms[i].pos <= position; i++) {
+      for (int i = 0; i < n && ms[i].pos() <= position; i++) {
         out.add(ms[i].id());
       }
     }
@@ -611,7 +611,7 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       EndedParticipants c = m.closed();
       int i = c.find(participant);
@@ -630,7 +630,7 @@ public final class Snapshot {
     if (participant.equals(m.host)) {
       return true;
     }
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       EndedParticipants c = m.closed();
       int i = c.find(participant);
@@ -717,7 +717,7 @@ public final class Snapshot {
     if (a < 0) {
       return true; // the host always has, as acknowledged() answers
     }
-    EndedParticipants c = m.participants == null ? m.closed() : null;
+    EndedParticipants c = m.participants() == null ? m.closed() : null;
     if (c == null || c.arena() != v.arena()) {
       return acknowledged(m, v.author(item), n, t, p, evidence);
     }
@@ -734,7 +734,7 @@ public final class Snapshot {
   /** Whether every participant present at (t, p) but the host had acknowledged n. */
   private static boolean everyPresentAcknowledged(Meeting m, Notice n, long t, long p,
       LongConsumer evidence) {
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       // The same walk over the compacted participants, in the order the live map had.
       // By index (issue 15: the ids are not strings of their own): what present() and
@@ -803,7 +803,7 @@ public final class Snapshot {
   public Optional<java.time.Instant> meetingEnded(String meeting, long t) {
     Meeting m = meeting(meeting, t);
     return m == null || !m.endedBy(t, position) ? Optional.empty()
-        : Optional.of(TimeKey.toInstant(m.endedAt));
+        : Optional.of(TimeKey.toInstant(m.endedAt()));
   }
 
   /**
@@ -869,7 +869,7 @@ public final class Snapshot {
     if (m == null) {
       return Optional.empty();
     }
-    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+    java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
     if (live == null) {
       EndedParticipants c = m.closed();
       int i = c.find(participant);
@@ -902,7 +902,7 @@ public final class Snapshot {
     List<String> out = new ArrayList<>();
     if (m != null && !ended(m, t, position)) {
       out.add(m.host);
-      java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants;
+      java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
       List<String> ids = new ArrayList<>();
       if (live == null) {
         EndedParticipants c = m.closed();

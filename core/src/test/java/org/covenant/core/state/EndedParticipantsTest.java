@@ -197,4 +197,66 @@ class EndedParticipantsTest {
       assertThat(big.find(orders.get(150)[i].id)).isEqualTo(i);
     }
   }
+
+  /** A meeting prefix whose start (the origin of the slice's base) is (at, pos). */
+  private static byte[] prefix(long at, long pos) {
+    byte[] b = new byte[40];
+    int o = MeetingArena.putVarint(b, 0, pos);
+    o = MeetingArena.putVarint(b, o, 3);
+    o = MeetingArena.putVarint(b, o, EndedParticipants.timeCode(at));
+    o = MeetingArena.putVarint(b, o, 0);
+    o = MeetingArena.putVarint(b, o, 0);
+    o = MeetingArena.putVarint(b, o, 0);
+    return Arrays.copyOf(b, o);
+  }
+
+  /**
+   * The base stamps are gaps from the meeting's start in its prefix, or absolute without one
+   * or when the gap is negative or does not fit; the string numbers take three bytes or four.
+   * Every combination answers the same and writes back the same base.
+   */
+  @Test
+  void theBaseAsGapsFromTheMeetingsStartAndStringNumbersOfEitherWidth() {
+    Random r = new Random(21);
+    for (int n : new int[] {1, 5, 12}) {
+      ConcurrentHashMap<String, Participant> live = live(r, n);
+      Participant[] order = live.values().toArray(new Participant[0]);
+      EndedParticipants c = EndedParticipants.of(new MeetingArena(), live);
+      c.writeTo((strings, count, data, baseAt, basePos) -> {
+        byte[][] prefixes = {
+          new byte[0],
+          prefix(baseAt - 1_000_000L * r.nextInt(100), basePos - r.nextInt(5)),
+          prefix(baseAt - 7, basePos),
+          prefix(baseAt + 1, basePos + 3), // after the base: baseAt raw, basePos's gap negative
+          prefix(0, 0),
+        };
+        int[] sizes = new int[prefixes.length * 2];
+        for (int k = 0; k < prefixes.length; k++) {
+          for (boolean wide : new boolean[] {false, true}) {
+            MeetingArena arena = new MeetingArena();
+            int[] refs = new int[strings.length];
+            for (int j = 0; j < refs.length; j++) {
+              refs[j] = strings[j] == null ? 0 : arena.intern(strings[j]) + 1;
+            }
+            EndedParticipants e = EndedParticipants.packRefs(arena, prefixes[k], refs, count,
+                data, data.length, baseAt, basePos, wide);
+            sameAnswers(order, e, r);
+            assertThat(e.prefixLength()).isEqualTo(prefixes[k].length);
+            e.writeTo((s2, count2, data2, baseAt2, basePos2) -> {
+              assertThat(baseAt2).isEqualTo(baseAt);
+              assertThat(basePos2).isEqualTo(basePos);
+              assertThat(data2).isEqualTo(data);
+            });
+            sizes[2 * k + (wide ? 1 : 0)] = e.sliceLength() - prefixes[k].length;
+          }
+        }
+        for (int k = 0; k < prefixes.length; k++) {
+          // A wide number is a byte longer.
+          assertThat(sizes[2 * k + 1] - sizes[2 * k]).isEqualTo(strings.length);
+        }
+        // A start just before the base: its gap is shorter than the absolute base.
+        assertThat(sizes[4]).isLessThan(sizes[0]);
+      });
+    }
+  }
 }

@@ -21,7 +21,7 @@ class PackedMeetingTest {
     Meeting m = new Meeting(id, "acme", "host", t0, p0);
     Participant x = new Participant("guest" + r.nextInt(5));
     x.present.add(t0, p0, true);
-    m.participants.put(x.id, x);
+    m.participants().put(x.id, x);
     long t = t0;
     long p = p0;
     int changes = r.nextInt(12);
@@ -81,14 +81,14 @@ class PackedMeetingTest {
       Meeting m = meeting(r, id, t0, p0);
       String before = answers(m, new Random(seed), t0, p0);
       m.close(arena);
-      assertThat(m.participants).isNull();
+      assertThat(m.participants()).isNull();
       assertThat(m.idBytes()).isNotSameAs(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(answers(m, new Random(seed), t0, p0)).as("seed %d", seed).isEqualTo(before);
       assertThat(m.idIs(id)).isTrue();
       assertThat(m.idIs(id + "0")).isFalse();
       assertThat(m.closed().find(m.closed().id(0))).isZero();
       // A leave after the end re-packs the participants: the id and features stay.
-      m.closed(m.closed().left(0, m.endedAt + 1, m.endedPos + 1));
+      m.closed(m.closed().left(0, m.endedAt() + 1, m.endedPos() + 1));
       assertThat(answers(m, new Random(seed), t0, p0)).as("seed %d", seed).isEqualTo(before);
       assertThat(m.closed().present(0, TimeKey.END, Long.MAX_VALUE)).isFalse();
     }
@@ -102,12 +102,104 @@ class PackedMeetingTest {
     m.restoreFeatureLog(new long[] {5, 3 | 1L << 62});
     Participant x = new Participant("g");
     x.present.add(1_000_000_000L, 10, true);
-    m.participants.put("g", x);
+    m.participants().put("g", x);
     m.end(2_000_000_000L, 20);
     String before = answers(m, new Random(1), 0, 0);
     m.close(new MeetingArena());
-    assertThat(m.participants).isNull();
+    assertThat(m.participants()).isNull();
     assertThat(m.closed().prefixLength()).isZero();
     assertThat(answers(m, new Random(1), 0, 0)).isEqualTo(before);
+  }
+
+  /** Everything a meeting answers about itself but its features and participants. */
+  private static String stamps(Meeting m, Random r) {
+    StringBuilder b = new StringBuilder().append(m.id()).append(' ').append(m.account)
+        .append(' ').append(m.host).append(' ').append(m.idHash).append(' ').append(m.at())
+        .append(' ').append(m.pos()).append(' ').append(m.endedAt()).append(' ')
+        .append(m.endedPos()).append(' ').append(m.hasEnded()).append('\n');
+    long[][] at = {
+      {m.at(), m.pos()}, {m.at() - 1, m.pos()}, {m.at(), m.pos() - 1},
+      {m.endedAt(), m.endedPos()}, {m.endedAt() - 1, m.endedPos()},
+      {m.endedAt(), m.endedPos() - 1}, {TimeKey.END, Long.MAX_VALUE}, {0, 0},
+      {m.at() + r.nextInt(1 << 30), m.pos() + r.nextInt(50)},
+    };
+    for (long[] tp : at) {
+      b.append(m.startedBy(tp[0], tp[1])).append(m.endedBy(tp[0], tp[1])).append(' ');
+    }
+    return b.toString();
+  }
+
+  @Test
+  void aMeetingPackedWithoutItsBodyAnswersEveryAccessorAsBefore() {
+    MeetingArena arena = new MeetingArena();
+    for (long seed = 1; seed <= 80; seed++) {
+      Random r = new Random(seed);
+      // Whole seconds, milliseconds and nanoseconds; starts far and near the epoch.
+      long t0 = switch ((int) (seed % 3)) {
+        case 0 -> 1_700_000_000_000_000_000L;
+        case 1 -> 1_735_689_600_123_000_000L;
+        default -> 1 + r.nextInt(1_000_000);
+      };
+      long p0 = 1 + r.nextInt(1 << 30);
+      Meeting m = meeting(r, "m" + seed, t0, p0);
+      // Some meetings of many participants: their view is kept, not the arena.
+      int guests = seed % 4 == 0 ? 20 : 0;
+      for (int k = 0; k < guests; k++) {
+        Participant x = new Participant("many" + k);
+        x.present.add(t0 + k, p0 + k, true);
+        m.participants().put(x.id, x);
+      }
+      String before = stamps(m, new Random(seed)) + answers(m, new Random(seed), t0, p0);
+      assertThat(m.packed()).isFalse();
+      m.close(arena);
+      assertThat(m.packed()).as("seed %d", seed).isTrue();
+      assertThat(m.participants()).isNull();
+      assertThat(stamps(m, new Random(seed)) + answers(m, new Random(seed), t0, p0))
+          .as("seed %d", seed).isEqualTo(before);
+      // Live again (a leave whose gap does not fit): a body again, the same answers.
+      java.util.concurrent.ConcurrentHashMap<String, Participant> again =
+          new java.util.concurrent.ConcurrentHashMap<>();
+      EndedParticipants stale = m.closed();
+      for (Participant x : stale.thawAll()) {
+        again.put(x.id, x);
+      }
+      m.revive(again);
+      assertThat(m.packed()).isFalse();
+      assertThat(m.participants()).isSameAs(again);
+      assertThat(m.closed().address()).isEqualTo(stale.address());
+      assertThat(stamps(m, new Random(seed)) + answers(m, new Random(seed), t0, p0))
+          .as("seed %d", seed).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aStartBeforeTheEpochKeepsItsBody() {
+    // Time code takes no negative time: the meeting keeps its body, packed participants aside.
+    Meeting m = new Meeting("m", "acme", "host", -5_000_000_000L, 10);
+    Participant x = new Participant("g");
+    x.present.add(-5_000_000_000L, 10, true);
+    m.participants().put("g", x);
+    m.end(2_000_000_000L, 20);
+    String before = stamps(m, new Random(1)) + answers(m, new Random(1), 0, 0);
+    m.close(new MeetingArena());
+    assertThat(m.packed()).isFalse();
+    assertThat(m.participants()).isNull();
+    assertThat(m.closed().prefixLength()).isZero();
+    assertThat(stamps(m, new Random(1)) + answers(m, new Random(1), 0, 0)).isEqualTo(before);
+  }
+
+  @Test
+  void compactAddressesRoundTrip() {
+    long[] addresses = {
+      MeetingArena.address(0, 0), MeetingArena.address(0, MeetingArena.CHUNK - 1),
+      MeetingArena.address(1, 17), MeetingArena.address(8191, 12345),
+      MeetingArena.address((int) MeetingArena.COMPACT_LIMIT - 1, MeetingArena.CHUNK - 1),
+    };
+    for (long a : addresses) {
+      assertThat(MeetingArena.compactable(a)).isTrue();
+      assertThat(MeetingArena.expand(MeetingArena.compact(a))).isEqualTo(a);
+    }
+    assertThat(MeetingArena.compactable(MeetingArena.address((int) MeetingArena.COMPACT_LIMIT, 0)))
+        .isFalse();
   }
 }
