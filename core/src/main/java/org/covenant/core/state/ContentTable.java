@@ -576,9 +576,23 @@ final class ContentTable {
     }
   }
 
+  /**
+   * The view of the columns last published, made once per publication and shared by every
+   * reader (a view holds nothing but the columns and the arena: issue 15, one object fewer per
+   * decision). Racy but safe: a reader that finds the view of older columns makes its own, and
+   * a view read through the race is complete (final fields).
+   */
+  private View shared;
+
   /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
-    return new View(columns, arena);
+    Columns c = columns;
+    View v = shared;
+    if (v == null || v.c != c) {
+      v = new View(c, arena);
+      shared = v;
+    }
+    return v;
   }
 
   /** Columns as one reader saw them. */
@@ -596,8 +610,18 @@ final class ContentTable {
       return c.count;
     }
 
-    /** The index of the item, or -1. */
+    /**
+     * The index of the item, or -1. Each candidate's owner, and its meeting's account, are read
+     * as soon as its slot names it, before its id is compared: issue 15, on a random look-up in
+     * a large table the row, the owner, the id's bytes and the meeting are each a cache miss,
+     * and a miss started while the processor waits for another costs little, where the same
+     * loads made after the comparison (the caller reads the account next) waited one after the
+     * other: the chain of dependent misses is slot, then row and owner together, then id bytes
+     * and meeting together, not six long. The owner's check is what keeps its loads before the
+     * comparison (an item counted always has one: it is written before the count is published).
+     */
     int find(String id) {
+      Columns c = this.c;
       int n = c.count;
       int[] t = c.slots;
       int h = id.hashCode();
@@ -608,9 +632,15 @@ final class ContentTable {
           return -1;
         }
         if (c.tagMatches(s, h)) {
-          int k = c.index1(s);
-          if (k <= n && c.is(k - 1, id)) {
-            return k - 1;
+          int k = c.index1(s) - 1;
+          if (k < n) {
+            Object o = c.owners[k];
+            if ((o instanceof Meeting m ? m.account : o) == null) {
+              throw new IllegalStateException("content item " + k + " has no owner");
+            }
+            if (c.is(k, id)) {
+              return k;
+            }
           }
         }
         i = i + 1 == t.length ? 0 : i + 1;
