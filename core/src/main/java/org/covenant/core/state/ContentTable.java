@@ -28,10 +28,15 @@ import org.covenant.core.state.Entities.Meeting;
  * decision path unless a notice condition asks). Nothing in the arena is freed: the author of an
  * item dropped by a {@link #merge} stays there, as the ids of ended meetings' guests do.
  *
- * <p>One writer, any number of readers: the writer fills the columns at the next index, then
- * publishes the count through a volatile field; a reader trusts only indexes below the count it
- * read. Growing copies the arrays into a new {@link Columns} published the same way (arrays
- * that did not grow are shared: a reader of the old columns reads only indexes it counted).
+ * <p>One writer, any number of readers: the writer fills the next index (its row, its owner,
+ * its id's bytes, then its slot), then publishes the count through a volatile field; a reader
+ * reads the count first and trusts only indexes below it (a slot may name an item past the
+ * count: {@link View#find} skips it before reading its row or owner). A row is written whole
+ * before the count (the restore writes it long by long, before the table is published). Growing
+ * copies the arrays into a new {@link Columns} published the same way (arrays that did not grow
+ * are shared: a reader of the old columns reads only indexes it counted, and rows past its count
+ * that the writer fills in a shared array are not read). Readers share one {@link View} per
+ * published columns ({@link #view}).
  */
 final class ContentTable {
   /**
