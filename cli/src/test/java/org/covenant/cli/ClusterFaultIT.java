@@ -40,6 +40,7 @@ import org.covenant.log.TiledLog;
 import org.covenant.server.cluster.ClusterDb;
 import org.covenant.server.cluster.ClusterNode;
 import org.covenant.server.cluster.PgLogStorage;
+import org.covenant.server.cluster.StoredLogRows;
 import org.covenant.store.LedgerConfig;
 import org.covenant.store.PgTestDatabase;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class ClusterFaultIT {
       });
       // Every row of the stored log as it is while the old writer sleeps: from here on, no row
       // may be written or changed with its epoch.
-      Map<String, String> whileAsleep = logRows(url, schema);
+      Map<String, StoredLogRows.Row> whileAsleep = StoredLogRows.read(url, schema);
       long size = acked.size();
       waitFor("writes while the old writer sleeps", 20, () -> acked.size() >= size + 30);
       signal(paused, "CONT");
@@ -152,7 +153,7 @@ class ClusterFaultIT {
       System.out.println("ClusterFaultIT: the woken writer (epoch " + epoch + "): fenced_writes "
           + woken.path("fenced_writes").asLong() + ", stood_down "
           + woken.path("stood_down").asLong());
-      assertNothingWrittenAt(epoch, whileAsleep, logRows(url, schema));
+      assertNothingWrittenAt(epoch, whileAsleep, StoredLogRows.read(url, schema));
       paused.draining = false;
 
       assertOnlyOwnerProjects("acme");
@@ -241,7 +242,7 @@ class ClusterFaultIT {
           }
         }
         assertThat(expected - 1).as("every ledger position logged").isEqualTo(head);
-        assertNothingWrittenAt(epoch, whileAsleep, logRows(url, schema));
+        assertNothingWrittenAt(epoch, whileAsleep, StoredLogRows.read(url, schema));
         assertThat(checkpoints).hasSizeGreaterThan(3);
         for (String note : checkpoints) {
           SignedCheckpoint cp = SignedCheckpoint.open(note, key.verifier()).orThrow();
@@ -671,36 +672,13 @@ class ClusterFaultIT {
   }
 
   /**
-   * Every row of the stored log ({@code log_file} by path, {@code log_head} as {@code log_head})
-   * as {@code epoch:md5}: the lease epoch it was written under and a digest of its bytes.
-   */
-  private static Map<String, String> logRows(String url, String schema) throws SQLException {
-    Map<String, String> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT path, epoch || ':' || md5(data) FROM "
-          + schema + ".log_file")) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getString(2));
-        }
-      }
-      try (ResultSet rs = st.executeQuery("SELECT epoch || ':' || md5(size || ':' || "
-          + "encode(checkpoint, 'hex')) FROM " + schema + ".log_head")) {
-        while (rs.next()) {
-          out.put("log_head", rs.getString(1));
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
    * The writer of {@code epoch}, stopped when {@code asleep} was read, wrote nothing after: every
    * row now carrying its epoch (the head included) was there then, unchanged.
    */
-  private static void assertNothingWrittenAt(long epoch, Map<String, String> asleep,
-      Map<String, String> now) {
+  private static void assertNothingWrittenAt(long epoch, Map<String, StoredLogRows.Row> asleep,
+      Map<String, StoredLogRows.Row> now) {
     now.forEach((path, row) -> {
-      if (row.startsWith(epoch + ":")) {
+      if (row.epoch() == epoch) {
         assertThat(asleep.get(path)).as("row %s written at the stale epoch %d", path, epoch)
             .isEqualTo(row);
       }

@@ -272,6 +272,15 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
 
   /** A PostgreSQL table: one row per checkpoint, inserted in one statement (atomic). */
   private static final class Postgres extends CheckpointStore {
+    /**
+     * Whether this server compresses the bodies this store writes with lz4; null until the
+     * first write asks. PostgreSQL compresses a large {@code bytea} on the way in with its
+     * default, pglz, which costs about three times lz4's CPU: a 1M-event import's checkpoint
+     * (24 MB) 1.2 CPU-s of the server against 0.4 s (docs/BENCHMARKS.md "pgimport3"). The
+     * bytes read back are the same either way, and a row written with either method reads on
+     * any server that has it.
+     */
+    private volatile Boolean lz4;
     private final HikariDataSource pool;
     private final String table;
     private final String where;
@@ -415,11 +424,33 @@ public abstract sealed class CheckpointStore implements AutoCloseable {
       }
     }
 
+    /**
+     * Asks for lz4 ({@link #lz4}) on this session, once per write (a session setting, so
+     * whichever pooled connection writes has it). A server without it (before PostgreSQL 14, or
+     * built without lz4) refuses the setting and keeps pglz; any other failure is left to the
+     * write's own statements to report.
+     */
+    private void preferLz4(Connection c) {
+      if (Boolean.FALSE.equals(lz4)) {
+        return;
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("SET default_toast_compression = 'lz4'");
+        lz4 = true;
+      } catch (SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("22023") || state.equals("42704")) {
+          lz4 = false;
+        }
+      }
+    }
+
     @Override
     public void write(long position, Body body) throws IOException {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       body.writeTo(bytes);
       try (Connection c = pool.getConnection()) {
+        preferLz4(c);
         if (member == null) {
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
               + " (position, body) VALUES (?, ?) ON CONFLICT (position) DO UPDATE SET body = "

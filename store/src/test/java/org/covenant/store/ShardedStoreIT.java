@@ -139,6 +139,85 @@ class ShardedStoreIT {
     }
   }
 
+  /**
+   * Migration 6 (the account compared as bytes) on a ledger written at version 5: the column
+   * takes collation "C", every read by account answers as before (a non-ASCII account among
+   * them), new appends fill it, and the account index still serves the readers' queries (a
+   * plan with the column's collation different from the index's could not use it).
+   */
+  @Test
+  void migrationSixComparesAccountsAsBytesAndTheIndexStillServesTheReads() throws Exception {
+    LedgerConfig.Postgres config = config();
+    String zoe = "zo\u00eb \"q\" \\ \u6771";
+    List<Event> old = new ArrayList<>(ledger());
+    old.add(new Event.AccountCreated(T, zoe, "owner-\u00e9"));
+    old.add(new Event.MeetingStarted(T, zoe, "m\u00e9", "owner-\u00e9", List.of()));
+    writtenAtVersion(config, 5, old, true);
+    // Version 3 backfilled the accounts; until 6 they compare under the database's collation.
+    assertThat(accountCollation(config)).isNull();
+    try (PostgresEventStore store = PostgresEventStore.open(config)) {
+      assertThat(accountCollation(config)).isEqualTo("C");
+      List<String> expected = new ArrayList<>(ACCOUNTS);
+      expected.addAll(List.of(zoe, zoe));
+      assertThat(accounts(config)).isEqualTo(expected);
+      assertThat(store.readShard(5, 12, List.of("b"))).extracting(StoredEvent::position)
+          .containsExactly(7L, 8L, 9L, 10L, 12L);
+      assertThat(store.readAccounts(0, 16, List.of("b"))).extracting(StoredEvent::position)
+          .containsExactly(3L, 4L, 5L, 7L, 8L, 9L, 10L, 12L, 13L);
+      assertThat(store.readAccounts(0, 16, List.of(zoe))).extracting(StoredEvent::position)
+          .containsExactly(15L, 16L);
+      assertThat(store.joined("b", "mb", "guest")).isTrue();
+      assertThat(store.joined(zoe, "m\u00e9", "owner-\u00e9")).isTrue();
+      assertThat(store.append(16, unseen -> List.of(new StoredEvent(17,
+          new Event.ParticipantJoined(T, "m\u00e9", "p", Optional.empty()), Optional.of("k17")))))
+          .isEqualTo(17);
+      assertThat(store.readAccounts(14, 17, List.of(zoe))).extracting(StoredEvent::position)
+          .containsExactly(15L, 16L, 17L);
+      assertThat(store.readShard(14, 17, List.of(zoe))).extracting(StoredEvent::position)
+          .containsExactly(15L, 16L, 17L);
+    }
+    assertThat(plan(config, "SELECT position FROM " + config.schema() + ".ledger_event "
+        + "WHERE account = ANY(?)")).contains("ledger_event_account")
+        .contains("Index Cond: (account = ANY (");
+    assertThat(plan(config, "SELECT position FROM " + config.schema() + ".ledger_event "
+        + "WHERE account = ?")).contains("ledger_event_account")
+        .contains("Index Cond: (account = ");
+  }
+
+  private static String accountCollation(LedgerConfig.Postgres config) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT collation_name FROM information_schema.columns "
+            + "WHERE table_schema = '" + config.schema() + "' AND table_name = 'ledger_event' "
+            + "AND column_name = 'account'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /**
+   * The plan of a reader's query with its account parameter bound as the store binds it (a text
+   * array, or a string), sequential scans off so only an index the query can use is chosen.
+   */
+  private static String plan(LedgerConfig.Postgres config, String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.execute("SET enable_seqscan = off");
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+        if (sql.contains("ANY(?)")) {
+          ps.setArray(1, c.createArrayOf("text", new String[] {"b", "a"}));
+        } else {
+          ps.setString(1, "b");
+        }
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.append(rs.getString(1)).append('\n');
+          }
+        }
+        return out.toString();
+      }
+    }
+  }
+
   private static String bodyType(LedgerConfig.Postgres config) throws Exception {
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT data_type FROM information_schema.columns "

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.covenant.evidence.Pseudonyms;
 import org.covenant.log.LogException;
@@ -37,9 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class PgLogFenceIT {
   private static final NoteSigner KEY = NoteSigner.generate("covenant.test/pg-fence");
-
-  /** A row of {@code log_file} or {@code log_head}: its epoch and a digest of its bytes. */
-  private record Row(long epoch, String md5) {}
 
   @Test
   void aWriterWhoseEpochWasTaken_isRefusedByTheFence_andNothingOfItsCommitIsStored()
@@ -66,12 +62,12 @@ class PgLogFenceIT {
         // A pauses past its lease: expired on the database's clock. Even before anyone takes
         // it, A may not write.
         expire(url, schema);
-        Map<String, Row> stored = rows(url, schema);
+        Map<String, StoredLogRows.Row> stored = StoredLogRows.read(url, schema);
         assertThatThrownBy(() -> a.append(leaves("a-stale", 300, 5)))
             .isInstanceOfSatisfying(LogException.class,
                 x -> assertThat(x.code()).isEqualTo("log_fenced"))
             .hasMessageContaining("expired");
-        assertThat(rows(url, schema)).isEqualTo(stored);
+        assertThat(StoredLogRows.read(url, schema)).isEqualTo(stored);
 
         // B takes the lease: epoch e+1. B has not written yet, so A's commit would extend the
         // stored head exactly: only the epoch refuses it. Its 260 leaves would complete the
@@ -84,8 +80,8 @@ class PgLogFenceIT {
                 x -> assertThat(x.code()).isEqualTo("log_fenced"))
             .hasMessageContaining("epoch " + e + " refused")
             .hasMessageContaining("epoch " + e1);
-        assertThat(rows(url, schema)).as("nothing of the stale commit stored").isEqualTo(stored);
-        assertThat(pathsWithEpoch(rows(url, schema), e)).noneMatch(p -> p.startsWith(
+        assertThat(StoredLogRows.read(url, schema)).as("nothing of the stale commit stored").isEqualTo(stored);
+        assertThat(StoredLogRows.writtenAt(StoredLogRows.read(url, schema), e)).noneMatch(p -> p.startsWith(
             TilePaths.CHECKPOINTS + "/") && Long.parseLong(p.substring(p.lastIndexOf('/') + 1))
             > 300);
         // Nor a salt: a stale writer cannot store a salt the next writer would not use.
@@ -112,11 +108,11 @@ class PgLogFenceIT {
           org.covenant.log.Hash root340 = reader.checkpoint().root();
 
           // A again, now behind B's head too: refused by the fence, nothing stored.
-          Map<String, Row> afterB = rows(url, schema);
+          Map<String, StoredLogRows.Row> afterB = StoredLogRows.read(url, schema);
           assertThatThrownBy(() -> a.append(leaves("a-stale", 300, 260)))
               .isInstanceOfSatisfying(LogException.class,
                   x -> assertThat(x.code()).isEqualTo("log_fenced"));
-          assertThat(rows(url, schema)).isEqualTo(afterB);
+          assertThat(StoredLogRows.read(url, schema)).isEqualTo(afterB);
           assertThat(aRefused.get()).isEqualTo(3);
 
           // B goes on; every leaf from 300 is B's, and the tree of 300 and of 340 are
@@ -137,10 +133,10 @@ class PgLogFenceIT {
           assertThat(bSalts.of("acme", "bob")).isEqualTo(bob);
           assertThat(bSalts.erase("acme", "bob")).isTrue();
           assertThat(salts(url, schema)).isEmpty();
-          Map<String, Row> end = rows(url, schema);
+          Map<String, StoredLogRows.Row> end = StoredLogRows.read(url, schema);
           assertThat(end.get("log_head").epoch()).isEqualTo(e1);
           // Every row A's epoch still carries was there before its lease expired.
-          for (String p : pathsWithEpoch(end, e)) {
+          for (String p : StoredLogRows.writtenAt(end, e)) {
             assertThat(stored).as(p).containsEntry(p, end.get(p));
           }
         }
@@ -170,30 +166,6 @@ class PgLogFenceIT {
   }
 
   /** Every {@code log_file} row by path, and {@code log_head} as path {@code log_head}. */
-  private static Map<String, Row> rows(String url, String schema) throws Exception {
-    Map<String, Row> out = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT path, epoch, md5(data) FROM " + schema
-          + ".log_file")) {
-        while (rs.next()) {
-          out.put(rs.getString(1), new Row(rs.getLong(2), rs.getString(3)));
-        }
-      }
-      try (ResultSet rs = st.executeQuery("SELECT epoch, md5(size || ':' || encode(checkpoint, "
-          + "'hex')) FROM " + schema + ".log_head")) {
-        while (rs.next()) {
-          out.put("log_head", new Row(rs.getLong(1), rs.getString(2)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<String> pathsWithEpoch(Map<String, Row> rows, long epoch) {
-    return rows.entrySet().stream().filter(x -> x.getValue().epoch() == epoch)
-        .map(Map.Entry::getKey).toList();
-  }
-
   private static List<String> salts(String url, String schema) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url);
