@@ -7,13 +7,14 @@ import org.covenant.core.state.Entities.Meeting;
 
 /**
  * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
- * {@code content.created}): each item gets a dense index, and its capture time and its position
- * with the category in the top byte (two longs), its meeting (or its owner when it has none:
- * an item's owner is its meeting's account; one reference) and its author (its number in the
- * projection's {@link MeetingArena}; an int) sit at that index, and its id as UTF-8 bytes in
- * one shared byte array (no {@code String} per item: about 40 bytes saved on a short id). An
- * open-addressing table (at most two thirds full) maps ids to indexes. About 31 bytes per item
- * plus the id's bytes, against some 250 for a record with optionals, an instant and a list.
+ * {@code content.created}): each item gets a dense index, and at that index sit one row of three
+ * longs (its capture time; its position with the category in the top byte; the end of its id's
+ * bytes and its author, its number in the projection's {@link MeetingArena}: {@link #ROW}) and
+ * one reference (its meeting, or its owner when it has none: an item's owner is its meeting's
+ * account), and its id as UTF-8 bytes in one shared byte array (no {@code String} per item: about
+ * 40 bytes saved on a short id). An open-addressing table (at most two thirds full) maps ids to
+ * indexes. About 34 bytes per item plus the id's bytes, against some 250 for a record with
+ * optionals, an instant and a list.
  *
  * <p>The other contributors, which about one item in ten has, are not a column (issue 15: a
  * reference per item, 4 bytes, for the nine in ten with none): the top bit of the item's
@@ -27,17 +28,33 @@ import org.covenant.core.state.Entities.Meeting;
  * decision path unless a notice condition asks). Nothing in the arena is freed: the author of an
  * item dropped by a {@link #merge} stays there, as the ids of ended meetings' guests do.
  *
- * <p>One writer, any number of readers: the writer fills the columns at the next index, then
- * publishes the count through a volatile field; a reader trusts only indexes below the count it
- * read. Growing copies the arrays into a new {@link Columns} published the same way (arrays
- * that did not grow are shared: a reader of the old columns reads only indexes it counted).
+ * <p>One writer, any number of readers: the writer fills the next index (its row, its owner,
+ * its id's bytes, then its slot), then publishes the count through a volatile field; a reader
+ * reads the count first and trusts only indexes below it (a slot may name an item past the
+ * count: {@link View#find} skips it before reading its row or owner). A row is written whole
+ * before the count (the restore writes it long by long, before the table is published). Growing
+ * copies the arrays into a new {@link Columns} published the same way (arrays that did not grow
+ * are shared: a reader of the old columns reads only indexes it counted, and rows past its count
+ * that the writer fills in a shared array are not read). Readers share one {@link View} per
+ * published columns ({@link #view}).
  */
 final class ContentTable {
   /**
-   * Longs per item in {@code stamps}: capture time; position with the category above it and
-   * {@link #OTHERS} on top.
+   * Longs per item in the rows: {@link #AT}, the capture time; {@link #WORD}, the position with
+   * the category above it and {@link #OTHERS} on top; {@link #REF}, the end of the item's id in
+   * the id bytes (high half) and its author entry (low half: its number in the arena + 1,
+   * negated when the author is the host of the item's meeting, which the notice condition asks
+   * first and answers without the string; 0: none). The end of item i - 1's id, where item i's
+   * starts, is the long just before item i's row.
+   *
+   * <p>Issue 15: these were three columns (two longs, an int, an int: the same 24 bytes an item),
+   * and a random look-up paid a cache miss in each of them one after the other; a row is one
+   * line, or two when it straddles a line's end (a quarter of the rows).
    */
-  private static final int LONGS = 2;
+  private static final int ROW = 3;
+  private static final int AT = 0;
+  private static final int WORD = 1;
+  private static final int REF = 2;
   private static final int CATEGORY_SHIFT = 56;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
   /** In the position word: the item has contributors besides its owner (in the side list). */
@@ -98,20 +115,18 @@ final class ContentTable {
 
   /** The arrays, swapped together when they grow. */
   private static final class Columns {
-    final long[] stamps;
+    /**
+     * The item rows, {@link #ROW} longs an item: see {@link ContentTable#ROW}. One array for
+     * what were three columns (the same 24 bytes an item), so that a look-up's id bounds, stamps
+     * and author come in one cache line, not three (issue 15, random decisions).
+     */
+    final long[] rows;
     /** Per item its meeting, or its account when it has none (one reference for both, §3). */
     final Object[] owners;
-    /**
-     * Per item its author's number in the arena + 1, negated when the author is the host of the
-     * item's meeting (the notice condition asks that first: answered without the string); 0:
-     * none.
-     */
-    final int[] authors;
     /** Written before {@link #count}; see {@link Others}. */
     Others others = new Others(16);
     final int capacity;
-    /** End (exclusive) of item i's id in {@link #idBytes}; it starts where item i - 1's ends. */
-    final int[] idEnd;
+    /** The ids' UTF-8 bytes, item after item: item i's ends where {@link #idEnd} says. */
     final byte[] idBytes;
     /**
      * index + 1 per slot; 0 is empty. At most two thirds full at capacity, of any length (a
@@ -125,10 +140,8 @@ final class ContentTable {
 
     Columns(int capacity, int idBytes) {
       this.capacity = capacity;
-      stamps = new long[capacity * LONGS];
+      rows = new long[Math.multiplyExact(capacity, ROW)];
       owners = new Object[capacity];
-      authors = new int[capacity];
-      idEnd = new int[capacity];
       this.idBytes = new byte[idBytes];
       slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
       tagged = capacity < TAG_MASK;
@@ -136,30 +149,50 @@ final class ContentTable {
 
     private Columns(Columns c, byte[] idBytes) {
       capacity = c.capacity;
-      stamps = c.stamps;
+      rows = c.rows;
       owners = c.owners;
-      authors = c.authors;
       others = c.others;
-      idEnd = c.idEnd;
       slots = c.slots;
       tagged = c.tagged;
       this.idBytes = idBytes;
       count = c.count;
     }
 
+    /** End (exclusive) of item i's id in {@link #idBytes}; it starts where item i - 1's ends. */
+    int idEnd(int i) {
+      return (int) (rows[i * ROW + REF] >>> 32);
+    }
+
     int idStart(int i) {
-      return i == 0 ? 0 : idEnd[i - 1];
+      return i == 0 ? 0 : idEnd(i - 1);
+    }
+
+    /** Item i's author entry (see {@link ContentTable#ROW}). */
+    int author(int i) {
+      return (int) rows[i * ROW + REF];
+    }
+
+    /** Sets item i's id end, keeping its author entry. */
+    void idEnd(int i, int end) {
+      int l = i * ROW + REF;
+      rows[l] = (long) end << 32 | (rows[l] & 0xffffffffL);
+    }
+
+    /** Sets item i's author entry, keeping its id end. */
+    void author(int i, int ref) {
+      int l = i * ROW + REF;
+      rows[l] = (rows[l] & ~0xffffffffL) | (ref & 0xffffffffL);
     }
 
     String id(int i) {
       int from = idStart(i);
-      return new String(idBytes, from, idEnd[i] - from, StandardCharsets.UTF_8);
+      return new String(idBytes, from, idEnd(i) - from, StandardCharsets.UTF_8);
     }
 
     /** Whether item i's id is {@code id}, without making a string for ASCII ids. */
     boolean is(int i, String id) {
       int from = idStart(i);
-      int n = idEnd[i] - from;
+      int n = idEnd(i) - from;
       if (n == id.length()) {
         for (int k = 0; k < n; k++) {
           byte b = idBytes[from + k];
@@ -179,8 +212,9 @@ final class ContentTable {
     /** String.hashCode of item i's id. */
     int hash(int i) {
       int from = idStart(i);
+      int to = idEnd(i);
       int h = 0;
-      for (int k = from; k < idEnd[i]; k++) {
+      for (int k = from; k < to; k++) {
         byte b = idBytes[k];
         if (b < 0) {
           return id(i).hashCode();
@@ -192,7 +226,7 @@ final class ContentTable {
 
     /** Room for {@code more} id bytes, in a copy when needed. */
     Columns withIdRoom(int more) {
-      int used = count == 0 ? 0 : idEnd[count - 1];
+      int used = count == 0 ? 0 : idEnd(count - 1);
       if (used + more <= idBytes.length) {
         return this;
       }
@@ -202,13 +236,11 @@ final class ContentTable {
 
     Columns grow() {
       int n = count;
-      int used = n == 0 ? 0 : idEnd[n - 1];
+      int used = n == 0 ? 0 : idEnd(n - 1);
       Columns c = new Columns(capacity + (capacity >> 1), Math.max(idBytes.length, used));
-      System.arraycopy(stamps, 0, c.stamps, 0, n * LONGS);
+      System.arraycopy(rows, 0, c.rows, 0, n * ROW);
       System.arraycopy(owners, 0, c.owners, 0, n);
-      System.arraycopy(authors, 0, c.authors, 0, n);
       c.others = others;
-      System.arraycopy(idEnd, 0, c.idEnd, 0, n);
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
       c.index(n);
       c.count = n;
@@ -337,9 +369,8 @@ final class ContentTable {
     }
     int from = c.idStart(n);
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
-    c.idEnd[n] = from + bytes.length;
     c.owners[n] = owner(account, meeting);
-    c.authors[n] = author == null ? 0 : authorRef(arena.intern(author), meeting != null
+    int authorRef = author == null ? 0 : authorRef(arena.intern(author), meeting != null
         && author.equals(meeting.host));
     long word = pos | ((long) category << CATEGORY_SHIFT);
     if (contributors.size() > 1) {
@@ -348,9 +379,10 @@ final class ContentTable {
           contributors.subList(1, contributors.size()).toArray(String[]::new));
       word |= OTHERS;
     }
-    int l = n * LONGS;
-    c.stamps[l] = at;
-    c.stamps[l + 1] = word;
+    int l = n * ROW;
+    c.rows[l + AT] = at;
+    c.rows[l + WORD] = word;
+    c.rows[l + REF] = (long) (from + bytes.length) << 32 | (authorRef & 0xffffffffL);
     c.slots[c.free(id)] = c.entry(n, id.hashCode());
     c.count = n + 1;
   }
@@ -368,11 +400,11 @@ final class ContentTable {
     int nb = b == null ? 0 : b.count();
     // Sized for what stays: the memory of the items dropped is released.
     int items = nb;
-    int bytes = nb == 0 ? 0 : b.c.idEnd[nb - 1];
+    int bytes = nb == 0 ? 0 : b.c.idEnd(nb - 1);
     for (int i = 0; i < na; i++) {
       if (!drop.test(a.account(i))) {
         items++;
-        bytes += a.c.idEnd[i] - a.c.idStart(i);
+        bytes += a.c.idEnd(i) - a.c.idStart(i);
       }
     }
     ContentTable out = new ContentTable(arena);
@@ -454,11 +486,11 @@ final class ContentTable {
 
     /** Where item i's id ends in {@link #idBytes}; they ascend (an id may be empty). */
     void idEnd(int i, int end) {
-      if (end < (i == 0 ? 0 : c.idEnd[i - 1]) || end > bytes) {
+      if (end < c.idStart(i) || end > bytes) {
         throw new IllegalArgumentException("content item " + i + ": id end " + end
             + " out of range");
       }
-      c.idEnd[i] = end;
+      c.idEnd(i, end);
     }
 
     /** Item i's category (before its position). */
@@ -467,7 +499,7 @@ final class ContentTable {
         throw new IllegalArgumentException("content item " + i + ": category " + category
             + " out of range");
       }
-      c.stamps[i * LONGS + 1] |= (long) category << CATEGORY_SHIFT;
+      c.rows[i * ROW + WORD] |= (long) category << CATEGORY_SHIFT;
     }
 
     void owner(int i, String account) {
@@ -507,20 +539,20 @@ final class ContentTable {
       }
       // The meeting column is read before this one (format 4). The string, not the arena's
       // bytes, is compared with the host's: no cache miss per item (issue 15, restore time).
-      c.authors[i] = number == 0 ? 0 : authorRef(number - 1,
-          c.owners[i] instanceof Meeting m && author.equals(m.host));
+      c.author(i, number == 0 ? 0 : authorRef(number - 1,
+          c.owners[i] instanceof Meeting m && author.equals(m.host)));
     }
 
     /** Item i's contributors after the owner, or null for none; items in order. */
     void others(int i, String[] others) {
       if (others != null) {
         c.others = c.others.with(i, others);
-        c.stamps[i * LONGS + 1] |= OTHERS;
+        c.rows[i * ROW + WORD] |= OTHERS;
       }
     }
 
     void at(int i, long at) {
-      c.stamps[i * LONGS] = at;
+      c.rows[i * ROW + AT] = at;
     }
 
     /** Item i's position (after its category); they ascend. */
@@ -530,12 +562,12 @@ final class ContentTable {
             + " out of range or not after " + lastPos);
       }
       lastPos = pos;
-      c.stamps[i * LONGS + 1] |= pos;
+      c.rows[i * ROW + WORD] |= pos;
     }
 
     /** Checks that every id fits its bytes, indexes the ids and publishes the items. */
     void finish() {
-      if ((n == 0 ? 0 : c.idEnd[n - 1]) != bytes) {
+      if ((n == 0 ? 0 : c.idEnd(n - 1)) != bytes) {
         throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
       }
       for (int i = 0; i < n; i++) {
@@ -549,9 +581,23 @@ final class ContentTable {
     }
   }
 
+  /**
+   * The view of the columns last published, made once per publication and shared by every
+   * reader (a view holds nothing but the columns and the arena: issue 15, one object fewer per
+   * decision). Racy but safe: a reader that finds the view of older columns makes its own, and
+   * a view read through the race is complete (final fields).
+   */
+  private View shared;
+
   /** A reader's view of the columns: indexes below the count it reads are complete. */
   View view() {
-    return new View(columns, arena);
+    Columns c = columns;
+    View v = shared;
+    if (v == null || v.c != c) {
+      v = new View(c, arena);
+      shared = v;
+    }
+    return v;
   }
 
   /** Columns as one reader saw them. */
@@ -569,8 +615,18 @@ final class ContentTable {
       return c.count;
     }
 
-    /** The index of the item, or -1. */
+    /**
+     * The index of the item, or -1. Each candidate's owner, and its meeting's account, are read
+     * as soon as its slot names it, before its id is compared: issue 15, on a random look-up in
+     * a large table the row, the owner, the id's bytes and the meeting are each a cache miss,
+     * and a miss started while the processor waits for another costs little, where the same
+     * loads made after the comparison (the caller reads the account next) waited one after the
+     * other: the chain of dependent misses is slot, then row and owner together, then id bytes
+     * and meeting together, not six long. The owner's check is what keeps its loads before the
+     * comparison (an item counted always has one: it is written before the count is published).
+     */
     int find(String id) {
+      Columns c = this.c;
       int n = c.count;
       int[] t = c.slots;
       int h = id.hashCode();
@@ -581,9 +637,15 @@ final class ContentTable {
           return -1;
         }
         if (c.tagMatches(s, h)) {
-          int k = c.index1(s);
-          if (k <= n && c.is(k - 1, id)) {
-            return k - 1;
+          int k = c.index1(s) - 1;
+          if (k < n) {
+            Object o = c.owners[k];
+            if ((o instanceof Meeting m ? m.account : o) == null) {
+              throw new IllegalStateException("content item " + k + " has no owner");
+            }
+            if (c.is(k, id)) {
+              return k;
+            }
           }
         }
         i = i + 1 == t.length ? 0 : i + 1;
@@ -602,7 +664,7 @@ final class ContentTable {
 
     /** Where item i's id ends (exclusive) in {@link #idBytes}. */
     int idEnd(int i) {
-      return c.idEnd[i];
+      return c.idEnd(i);
     }
 
     /** The item's id (a new string: prefer the caller's own where it has one). */
@@ -611,7 +673,7 @@ final class ContentTable {
     }
 
     int category(int i) {
-      return (int) (c.stamps[i * LONGS + 1] >>> CATEGORY_SHIFT) & 0x7f;
+      return (int) (c.rows[i * ROW + WORD] >>> CATEGORY_SHIFT) & 0x7f;
     }
 
     String account(int i) {
@@ -625,13 +687,13 @@ final class ContentTable {
 
     /** The author (a new string each call: keep it where it is used more than once), or null. */
     String author(int i) {
-      int k = c.authors[i];
+      int k = c.author(i);
       return k == 0 ? null : arena.string(Math.abs(k) - 1);
     }
 
     /** Whether the author is {@code s} (s not null), without making a string for ASCII. */
     boolean authorIs(int i, String s) {
-      int k = c.authors[i];
+      int k = c.author(i);
       return k != 0 && arena.is(Math.abs(k) - 1, s);
     }
 
@@ -640,7 +702,7 @@ final class ContentTable {
      * the host of the item's meeting.
      */
     int authorRef(int i) {
-      return c.authors[i];
+      return c.author(i);
     }
 
     /** The arena the author numbers are in. */
@@ -650,15 +712,15 @@ final class ContentTable {
 
     /** The contributors other than the owner, or null for none. */
     String[] others(int i) {
-      return c.stamps[i * LONGS + 1] < 0 ? c.others.of(i) : null;
+      return c.rows[i * ROW + WORD] < 0 ? c.others.of(i) : null;
     }
 
     long at(int i) {
-      return c.stamps[i * LONGS];
+      return c.rows[i * ROW + AT];
     }
 
     long pos(int i) {
-      return c.stamps[i * LONGS + 1] & POS;
+      return c.rows[i * ROW + WORD] & POS;
     }
   }
 }

@@ -230,4 +230,91 @@ class ContentTableTest {
     assertThat(hosts).isEqualTo(3 * 3);
     assertThat(acknowledged).isGreaterThanOrEqualTo(3 * 3);
   }
+  /**
+   * An id of length k made of "Aa" and "BB" pairs by the bits of {@code bits}: every such id of
+   * the same length has the same {@link String#hashCode}, so the same home slot and tag.
+   */
+  private static String colliding(int bits, int pairs) {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < pairs; k++) {
+      b.append((bits >> k & 1) == 0 ? "Aa" : "BB");
+    }
+    return b.toString();
+  }
+
+  /**
+   * Issue 15, the row layout (time, position word, id end and author in one row of three
+   * longs): ids that collide on {@link String#hashCode} (same home slot, same tag), ids of every
+   * length from 0 to 300 UTF-8 bytes, ASCII and not, and authors that are the meeting's host (a
+   * negative entry sharing its long with the id's end) or a guest or none, all read back
+   * exactly through the table's growth; ids that differ only past a shorter id's end, or only in
+   * a non-ASCII char, are not confused; and a view taken before the table grew still answers
+   * every item it counted, from its own columns, and no item added after it.
+   */
+  @Test
+  void rowsReadBackExactly_collidingIdsOfAnyLength_andAnOldViewKeepsItsItems() {
+    MeetingArena arena = new MeetingArena();
+    ContentTable table = new ContentTable(arena);
+    Meeting m = new Meeting("m", "a", "host", 1, 1);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int bits = 0; bits < 256; bits++) {
+      ids.add(colliding(bits, 8));
+    }
+    StringBuilder longId = new StringBuilder();
+    for (int len = 0; len <= 300; len++) {
+      ids.add(longId.toString());
+      longId.append(len % 7 == 3 ? 'é' : (char) ('a' + len % 26));
+    }
+    for (int k = 0; k < 600; k++) {
+      ids.add((k % 2 == 0 ? "日本-" : "x-") + k);
+    }
+    // An ASCII id and the same with one char outside ASCII: as many chars, other bytes.
+    ids.add("caf\u00e9-1");
+    ids.add("cafe-1");
+    java.util.Set<String> distinct = new java.util.HashSet<>(ids);
+    assertThat(distinct).hasSize(ids.size());
+    ContentTable.View before = null;
+    for (int i = 0; i < ids.size(); i++) {
+      String author = i % 3 == 0 ? "host" : i % 3 == 1 ? "guest-" + (i % 5) : null;
+      table.add(ids.get(i), i % 128, "a", i % 2 == 0 ? m : null, i % 2 == 0 ? author : null,
+          List.of(), -1_000_000_000_000L * i + i, i + 1);
+      if (i == 700) {
+        before = table.view();
+      }
+    }
+    // The old view counts what its columns got before they were replaced (grown, or given a
+    // larger id array): at least what it saw when taken, not all.
+    int counted = before.count();
+    assertThat(counted).isGreaterThan(700).isLessThanOrEqualTo(1024);
+    ContentTable.View v = table.view();
+    assertThat(v.count()).isEqualTo(ids.size()).isGreaterThan(1024);
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      assertThat(v.find(id)).as(id).isEqualTo(i);
+      assertThat(v.id(i)).isEqualTo(id);
+      assertThat(v.idEnd(i) - v.idStart(i))
+          .isEqualTo(id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(v.at(i)).isEqualTo(-1_000_000_000_000L * i + i);
+      assertThat(v.pos(i)).isEqualTo(i + 1);
+      assertThat(v.category(i)).isEqualTo(i % 128);
+      assertThat(v.meeting(i)).isEqualTo(i % 2 == 0 ? m : null);
+      assertThat(v.account(i)).isEqualTo("a");
+      String author = i % 2 != 0 ? null : i % 3 == 0 ? "host" : i % 3 == 1 ? "guest-" + (i % 5)
+          : null;
+      assertThat(v.author(i)).as(id).isEqualTo(author);
+      assertThat(v.authorRef(i) < 0).isEqualTo("host".equals(author));
+      if (i < counted) {
+        assertThat(before.find(id)).as(id).isEqualTo(i);
+        assertThat(before.at(i)).isEqualTo(v.at(i));
+        assertThat(before.author(i)).isEqualTo(author);
+      } else {
+        assertThat(before.find(id)).as(id).isEqualTo(-1);
+      }
+    }
+    assertThat(before.count()).isEqualTo(counted);
+    for (String absent : List.of(colliding(256, 9), colliding(3, 7), "cafe-2", "caf\u00e9-2",
+        longId.toString(), "日本-1", "x-0", "AaAaAaAa" + "é")) {
+      assertThat(v.find(absent)).as(absent).isEqualTo(-1);
+    }
+  }
 }
