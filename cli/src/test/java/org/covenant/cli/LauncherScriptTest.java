@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * checkout's layout with a {@code java} on the path that prints its arguments: the heap goes on
  * transparent huge pages when the kernel offers them (issue 15, random decisions), never when
  * it does not (the JVM would warn at every start), and the user's {@code COVENANT_JAVA_OPTS}
- * still come after it, so they can turn it off, and reach the JVM as they are.
+ * still come after it, so they can turn it off, and reach the JVM as they are. The JVM that
+ * {@code bench scale} starts to open the ledger follows the same rule.
  */
 class LauncherScriptTest {
   private static final String THP = "-XX:+UseTransparentHugePages";
@@ -87,5 +88,18 @@ class LauncherScriptTest {
     assertThat(a.indexOf(THP)).isLessThan(a.indexOf("-Xmx3g"));
     assertThat(a.get(a.indexOf("-Xmx3g") + 1)).isEqualTo("-cp");
     assertThat(a).endsWith("org.covenant.cli.Main", "dataset", "build", "--engine", "spark");
+  }
+
+  @Test
+  void benchScalesOpeningJvm_followsTheKernel_unlessItsOwnJvmWasToldOtherwise() throws Exception {
+    Path on = Files.writeString(dir.resolve("on"), "always [madvise] never\n");
+    Path off = Files.writeString(dir.resolve("off"), "always madvise [never]\n");
+    Path none = dir.resolve("none");
+    assertThat(BenchCommand.hugePages(List.of("-Xmx6g"), on)).containsExactly(THP);
+    assertThat(BenchCommand.hugePages(List.of("-Xmx6g"), off)).isEmpty();
+    assertThat(BenchCommand.hugePages(List.of(), none)).isEmpty();
+    assertThat(BenchCommand.hugePages(List.of(THP, "-XX:-UseTransparentHugePages"), on))
+        .containsExactly("-XX:-UseTransparentHugePages");
+    assertThat(BenchCommand.hugePages(List.of(THP), off)).containsExactly(THP);
   }
 }
