@@ -319,9 +319,9 @@ class ContentTableTest {
   }
 
   /**
-   * Issue 15, random decisions at 50M events: a slot entry keeps a tag of the id's hash above
-   * the item index at every capacity a table can have (the tag was dropped from 2^25 items on,
-   * some 30M events, so a probe there compared the id, a cache miss, of every item it passed):
+   * Issue 15, random decisions on a large table: a slot entry keeps a tag of the id's hash above
+   * the item index at every capacity a table can have (the tag was dropped from a capacity of
+   * 2^25 on, so a probe there compared the id, cache misses, of every item it passed):
    * the index reads back, the entry is never the empty 0, the item's own hash matches and a
    * hash that differs in its lowest bit or in the tag's highest does not.
    */
