@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answered again through the survivors.
  */
 class ClusterFaultIT {
-  private static final int LEASE_SECONDS = 2;
+  private static final int LEASE_SECONDS = Member.LEASE_SECONDS;
 
   /**
    * On a failure, the tail of every member's stderr (its moves, leases, fence refusals) goes to
@@ -131,7 +129,7 @@ class ClusterFaultIT {
       long epoch = before.path("log").path("epoch").asLong();
       paused.draining = true;
       Thread.sleep(300);
-      signal(paused, "STOP");
+      paused.signal("STOP");
       waiting("a takeover from the paused writer", 20).until(() -> {
         JsonNode x = cluster(other(paused));
         return x.path("log").path("epoch").asLong() > epoch
@@ -142,7 +140,7 @@ class ClusterFaultIT {
       Map<String, StoredLogRows.Row> whileAsleep = StoredLogRows.read(url, schema);
       long size = acked.size();
       waiting("writes while the old writer sleeps", 20).until(() -> acked.size() >= size + 30);
-      signal(paused, "CONT");
+      paused.signal("CONT");
       // Woken, it stops writing because the database says its epoch is stale: a commit refused
       // by the fence (it had leaves to log) or a renewal refused with nothing left to commit
       // (docs/CLUSTER.md, "One log writer": which one depends on where the pause caught it).
@@ -327,7 +325,7 @@ class ClusterFaultIT {
           Thread.sleep(1);
         }
         if (seen) {
-          signal(r, "STOP");
+          r.signal("STOP");
           // Still held once stopped: the receiver is frozen inside its append's transaction.
           inside = appendLockHeld(c);
         }
@@ -648,13 +646,6 @@ class ClusterFaultIT {
         .ignoreExceptionsInstanceOf(IOException.class);
   }
 
-  private static void signal(Member m, String signal) throws Exception {
-    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(m.process.pid()))
-        .inheritIO().start();
-    assertThat(p.waitFor()).isZero();
-    m.paused = "STOP".equals(signal);
-  }
-
   private static long ledgerHead(String url, String schema) throws SQLException {
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(position), 0) FROM " + schema
@@ -696,82 +687,6 @@ class ClusterFaultIT {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** One {@code covenant serve} child process. */
-  static final class Member {
-    final String name;
-    final Process process;
-    final List<String> lines = new ArrayList<>();
-    volatile String url;
-    volatile String id;
-    volatile boolean paused;
-    volatile boolean draining;
-
-    private Member(String name, Process process) {
-      this.name = name;
-      this.process = process;
-      Thread pump = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-            process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            synchronized (lines) {
-              lines.add(line);
-              lines.notifyAll();
-            }
-          }
-        } catch (IOException e) {
-          // killed
-        }
-      }, "cluster-it-" + name);
-      pump.setDaemon(true);
-      pump.start();
-    }
-
-    static Member start(Path tmp, String name, String url, String schema, Path key,
-        String... extra) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "serve", "--db", url, "--db-schema", schema, "--log-key", key.toString(),
-          "--data", tmp.resolve(name).toString(), "--port", "0",
-          "--lease", Integer.toString(LEASE_SECONDS)));
-      cmd.addAll(List.of(extra));
-      return new Member(name, new ProcessBuilder(cmd).redirectError(
-          ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile())).start());
-    }
-
-    String await(String prefix, long millis) throws InterruptedException {
-      long end = System.currentTimeMillis() + millis;
-      synchronized (lines) {
-        while (true) {
-          for (String l : lines) {
-            if (l.startsWith("covenant: serving")) {
-              url = l.substring(l.lastIndexOf(' ') + 1);
-            }
-            if (l.startsWith(prefix)) {
-              return l;
-            }
-          }
-          long left = end - System.currentTimeMillis();
-          if (left <= 0 || !process.isAlive()) {
-            throw new AssertionError("member " + name + " did not print `" + prefix + "`: "
-                + lines);
-          }
-          lines.wait(Math.min(left, 100));
-        }
-      }
-    }
-
-    boolean alive() {
-      return process.isAlive();
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }
