@@ -204,9 +204,11 @@ public final class BenchCommand implements Runnable {
 
     private ObjectNode openInChild(boolean checkpoint) throws IOException, InterruptedException {
       String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + openHeap, "-cp",
-          System.getProperty("java.class.path"), Main.class.getName(), "bench", "open",
-          "--data", data.toString()));
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + openHeap));
+      cmd.addAll(hugePages(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+          Path.of(THP_SETTING)));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "bench", "open", "--data", data.toString()));
       if (!checkpoint) {
         cmd.add("--no-checkpoint");
       }
@@ -219,6 +221,31 @@ public final class BenchCommand implements Runnable {
         throw new IllegalStateException("bench open failed: " + text);
       }
       return (ObjectNode) Json.parse(text.trim());
+    }
+  }
+
+  /** Where Linux says whether it offers transparent huge pages ({@code [never]}: it does not). */
+  static final String THP_SETTING = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+  /**
+   * The huge-pages option of the JVM that opens the ledger, as {@code ./covenant} starts the
+   * server's (issue 15: a random decision on a large ledger missed the TLB on nearly every read
+   * with 4 KB pages): this JVM's own {@code -XX:±UseTransparentHugePages} when it was given one
+   * (the last), else on where the kernel offers them (the setting readable and not {@code
+   * [never]}; elsewhere the JVM would warn, or refuse the option off Linux), else none.
+   */
+  static List<String> hugePages(List<String> jvmArgs, Path thpSetting) {
+    for (int i = jvmArgs.size() - 1; i >= 0; i--) {
+      String a = jvmArgs.get(i);
+      if (a.equals("-XX:+UseTransparentHugePages") || a.equals("-XX:-UseTransparentHugePages")) {
+        return List.of(a);
+      }
+    }
+    try {
+      return Files.readString(thpSetting).contains("[never]") ? List.of()
+          : List.of("-XX:+UseTransparentHugePages");
+    } catch (IOException | SecurityException e) {
+      return List.of();
     }
   }
 

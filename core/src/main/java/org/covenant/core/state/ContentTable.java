@@ -134,8 +134,8 @@ final class ContentTable {
      * twice the capacity took 2 to 4 slots, 8 to 16 bytes, per item).
      */
     final int[] slots;
-    /** Whether slot entries carry a tag of the hash (the capacity leaves room for it). */
-    final boolean tagged;
+    /** Where the tag of the hash starts in a slot entry ({@link #tagShift}). */
+    final int tagShift;
     volatile int count;
 
     Columns(int capacity, int idBytes) {
@@ -144,7 +144,7 @@ final class ContentTable {
       owners = new Object[capacity];
       this.idBytes = new byte[idBytes];
       slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
-      tagged = capacity < TAG_MASK;
+      tagShift = tagShift(capacity);
     }
 
     private Columns(Columns c, byte[] idBytes) {
@@ -153,7 +153,7 @@ final class ContentTable {
       owners = c.owners;
       others = c.others;
       slots = c.slots;
-      tagged = c.tagged;
+      tagShift = c.tagShift;
       this.idBytes = idBytes;
       count = c.count;
     }
@@ -260,24 +260,16 @@ final class ContentTable {
       }
     }
 
-    /**
-     * The slot entry of item i whose id hashes to h: i + 1, with six bits of the hash above
-     * {@link #TAG_SHIFT} while the capacity leaves room for them, so that a probe compares the
-     * id of an item only when those bits match (issue 15: at a load of up to two thirds a probe
-     * passes more items, and each id compared is a cache miss on a large table).
-     */
     int entry(int i, int h) {
-      return tagged ? (i + 1) | tag(h) : i + 1;
+      return ContentTable.entry(i, h, tagShift);
     }
 
-    /** The item index + 1 of entry v. */
     int index1(int v) {
-      return tagged ? v & TAG_MASK : v;
+      return ContentTable.index1(v, tagShift);
     }
 
-    /** Whether entry v may be the item whose id hashes to h (its tag matches). */
     boolean tagMatches(int v, int h) {
-      return !tagged || (v & ~TAG_MASK) == tag(h);
+      return ContentTable.tagMatches(v, h, tagShift);
     }
 
     /** The slot holding {@code id}, or the empty slot where it would go. */
@@ -307,13 +299,38 @@ final class ContentTable {
     return (h ^ (h >>> 16)) * 0x9E3779B1;
   }
 
-  /** Slot entries keep the item index + 1 below this bit and a tag of the hash from it up. */
-  private static final int TAG_SHIFT = 25;
-  private static final int TAG_MASK = (1 << TAG_SHIFT) - 1;
+  /**
+   * Where the tag starts in the slot entries of a table of this capacity: the bits an item
+   * index + 1 needs (at most 30: the rows of a larger capacity would not fit an array), so
+   * every bit above them, the sign's included, holds a tag of the hash. Issue 15: the tag was
+   * six bits at a fixed place, dropped from a capacity of 2^25 on (past some 26M items, about
+   * 90M events of the scale workload), where a random look-up then compared an id, a row and
+   * an id-bytes miss, on every probe it passed; below that, more bits spare the comparison on
+   * more of the mismatched candidates (1 in 64 of them was compared; at 10M events, 10 bits:
+   * 1 in 1,024).
+   */
+  static int tagShift(int capacity) {
+    return 32 - Integer.numberOfLeadingZeros(capacity);
+  }
 
-  /** Six low bits of the id's hash (the home slot takes the spread hash's high bits). */
-  private static int tag(int h) {
-    return (h & 0x3f) << TAG_SHIFT;
+  /**
+   * The slot entry of item i whose id hashes to h: i + 1 below {@code shift}, the hash's low
+   * bits from it up, so that a probe compares the id of an item only when those bits match (at
+   * a load of up to two thirds a probe passes more items, and each id compared is a cache miss
+   * on a large table; the home slot takes the spread hash's high bits).
+   */
+  static int entry(int i, int h, int shift) {
+    return (i + 1) | (h << shift);
+  }
+
+  /** The item index + 1 of entry v. */
+  static int index1(int v, int shift) {
+    return v & ((1 << shift) - 1);
+  }
+
+  /** Whether entry v may be the item whose id hashes to h (its tag matches). */
+  static boolean tagMatches(int v, int h, int shift) {
+    return (v >>> shift) == ((h << shift) >>> shift);
   }
 
   /** The home slot of hash h in a table of n slots (the spread hash's high bits, scaled). */

@@ -317,4 +317,33 @@ class ContentTableTest {
       assertThat(v.find(absent)).as(absent).isEqualTo(-1);
     }
   }
+
+  /**
+   * Issue 15, random decisions on a large table: a slot entry keeps a tag of the id's hash above
+   * the item index at every capacity a table can have (the tag was dropped from a capacity of
+   * 2^25 on, so a probe there compared the id, cache misses, of every item it passed):
+   * the index reads back, the entry is never the empty 0, the item's own hash matches and a
+   * hash that differs in its lowest bit or in the tag's highest does not.
+   */
+  @Test
+  void slotEntriesKeepATagOfTheHash_atEveryCapacity() {
+    int[] hashes = {0, 1, -1, 0x3f, 0x40, Integer.MIN_VALUE, Integer.MAX_VALUE, 123_456_789,
+        "c14999999".hashCode()};
+    for (int capacity : new int[] {1024, (1 << 25) - 1, 1 << 25, 56_250_000, 715_000_000}) {
+      int shift = ContentTable.tagShift(capacity);
+      assertThat(shift).as("capacity %d", capacity).isBetween(11, 30);
+      assertThat(capacity).isLessThan(1 << shift);
+      for (int i : new int[] {0, 1, capacity / 2, capacity - 1}) {
+        for (int h : hashes) {
+          int v = ContentTable.entry(i, h, shift);
+          assertThat(v).isNotZero();
+          assertThat(ContentTable.index1(v, shift)).isEqualTo(i + 1);
+          assertThat(ContentTable.tagMatches(v, h, shift)).isTrue();
+          assertThat(ContentTable.tagMatches(v, h ^ 1, shift)).as("capacity %d", capacity)
+              .isFalse();
+          assertThat(ContentTable.tagMatches(v, h ^ (1 << (31 - shift)), shift)).isFalse();
+        }
+      }
+    }
+  }
 }
