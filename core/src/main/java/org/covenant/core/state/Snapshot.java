@@ -296,9 +296,10 @@ public final class Snapshot {
     if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
       return null;
     }
-    // The author is read from the table only if a condition asks (a string made from the arena).
+    // The author and the other contributors are read from the table only if a condition asks
+    // (a string made from the arena, an array copied).
     return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
-        v.meeting(i), v, i, v.others(i), v.at(i), v.pos(i), t, evidence);
+        v.meeting(i), v, i, null, v.at(i), v.pos(i), t, evidence);
   }
 
   /** The content item, if it was created at or before t. */
