@@ -904,7 +904,7 @@ public final class GovernanceState {
           new User(e.user(), e.role(), e.group().orElse(null), at, pos));
     } else if (event instanceof Event.SettingSet e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
-        History.writable(scope(e.account(), e.scope()).byKey, d.ordinal()).add(at, pos,
+        History.writable(scope(e.account(), e.scope()).own(), d.ordinal()).add(at, pos,
             new SettingValue(e.value(), e.locked()));
     } else if (event instanceof Event.SettingCleared e
         && ValuedSetting.of(e.key()).isPresent()) {

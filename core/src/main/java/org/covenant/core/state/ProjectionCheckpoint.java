@@ -1837,7 +1837,7 @@ public final class ProjectionCheckpoint {
         if (n == 0) {
           continue;
         }
-        History<SettingValue> h = History.writable(s.byKey, k);
+        History<SettingValue> h = History.writable(s.own(), k);
         for (int i = 0; i < n; i++) {
           long at = d.readLong();
           long pos = d.readLong();
