@@ -414,14 +414,14 @@ public final class Snapshot {
     }
     Entities.SettingsScope s =
         switch (scope.level()) {
-          case ACCOUNT -> a.settings;
+          case ACCOUNT -> a;
           case GROUP -> {
             Group g = group(a, scope.id(), t);
-            yield g == null ? null : g.settings;
+            yield g == null ? null : g;
           }
           case USER -> {
             User u = user(a, scope.id(), t);
-            yield u == null ? null : u.settings;
+            yield u == null ? null : u;
           }
         };
     if (s == null) {
@@ -530,12 +530,12 @@ public final class Snapshot {
   private long own(
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     int k = def.ordinal();
-    History<SettingValue> ah = a.settings.byKey[k];
-    int av = valueAt(a.settings, def, t);
-    History<SettingValue> gh = g == null ? null : g.settings.byKey[k];
-    int gv = g == null ? -1 : valueAt(g.settings, def, t);
-    History<SettingValue> uh = u == null ? null : u.settings.byKey[k];
-    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u.settings, def, t);
+    History<SettingValue> ah = a.byKey[k];
+    int av = valueAt(a, def, t);
+    History<SettingValue> gh = g == null ? null : g.byKey[k];
+    int gv = g == null ? -1 : valueAt(g, def, t);
+    History<SettingValue> uh = u == null ? null : u.byKey[k];
+    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u, def, t);
     SettingValue a1 = av < 0 ? null : ah.value(av);
     SettingValue g1 = gv < 0 ? null : gh.value(gv);
     SettingValue u1 = uv < 0 ? null : uh.value(uv);

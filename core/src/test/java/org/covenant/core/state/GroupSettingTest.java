@@ -58,11 +58,11 @@ class GroupSettingTest {
             state.head(), t, 7, new byte[32]))), name -> name.equals("default"));
     for (GovernanceState g : java.util.List.of(state, restored)) {
       Entities.Account a = g.accounts.get("acme");
-      Object shared = a.users.get("carol").settings.byKey;
-      assertThat(a.groups.get("eng").settings.byKey).isSameAs(shared);
-      assertThat(a.groups.get("sales").settings.byKey).isSameAs(shared);
-      assertThat(a.users.get("bob").settings.byKey).isNotSameAs(shared);
-      assertThat(a.settings.byKey).isNotSameAs(shared);
+      Object shared = a.users.get("carol").byKey;
+      assertThat(a.groups.get("eng").byKey).isSameAs(shared);
+      assertThat(a.groups.get("sales").byKey).isSameAs(shared);
+      assertThat(a.users.get("bob").byKey).isNotSameAs(shared);
+      assertThat(a.byKey).isNotSameAs(shared);
       Snapshot s = g.snapshot();
       assertThat(s.setting("acme", Optional.of("bob"), SUMMARY, t).orElseThrow().value())
           .isFalse();
@@ -78,8 +78,8 @@ class GroupSettingTest {
     assertThat(s.setting("acme", Optional.of("carol"), AI, t2).orElseThrow().value()).isFalse();
     assertThat(s.setting("acme", Optional.of("bob"), AI, t2).orElseThrow().value()).isTrue();
     assertThat(s.groupSetting("acme", "eng", AI, t2).orElseThrow().value()).isTrue();
-    assertThat(state.accounts.get("acme").groups.get("eng").settings.byKey)
-        .isNotSameAs(state.accounts.get("acme").users.get("carol").settings.byKey);
+    assertThat(state.accounts.get("acme").groups.get("eng").byKey)
+        .isNotSameAs(state.accounts.get("acme").users.get("carol").byKey);
   }
 
   @Test
