@@ -76,7 +76,6 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
    * path): its author is read from the table only when a condition asks for it (issue 15: the
    * table keeps authors as arena numbers, a string is made on reading), and so are the other
    * contributors; {@code table} null: no author, and the contributors are {@code others}.
-   * author.
    */
   ContentConditions(Snapshot s, String id, Category category, String account, Meeting meeting,
       ContentTable.View table, int item, String[] others, long at, long position, long t,
