@@ -12,7 +12,7 @@ import org.covenant.core.state.Entities.Meeting;
  * bytes and its author, its number in the projection's {@link MeetingArena}: {@link #ROW}) and
  * one reference (its meeting, or its owner when it has none: an item's owner is its meeting's
  * account), and its id as UTF-8 bytes in one shared byte array (no {@code String} per item: about
- * 40 bytes saved on a short id). An open-addressing table (at most three quarters full) maps ids to
+ * 40 bytes saved on a short id). An open-addressing table (at most two thirds full) maps ids to
  * indexes. About 34 bytes per item plus the id's bytes, against some 250 for a record with
  * optionals, an instant and a list.
  *
@@ -142,9 +142,9 @@ final class ContentTable {
     /** The ids' UTF-8 bytes, item after item: item i's ends where {@link #idEnd} says. */
     final byte[] idBytes;
     /**
-     * index + 1 per slot; 0 is empty. At most three quarters full at capacity (issue 15: two
-     * thirds took 1.7 slots an item after a restore, 2 B/event at 10M; the tags keep a probe's
-     * longer run of slots from comparing ids), of any length (a
+     * index + 1 per slot; 0 is empty. At most two thirds full at capacity (issue 15: three
+     * quarters saved 0.2 B/event but is the one change to a random decision's loads; kept at
+     * two thirds until a quiet machine shows the decision p50 unchanged), of any length (a
      * hash is mapped to a slot by multiplication, not a mask: issue 15, a power of two at least
      * twice the capacity took 2 to 4 slots, 8 to 16 bytes, per item).
      */
@@ -158,7 +158,7 @@ final class ContentTable {
       rows = new long[Math.multiplyExact(capacity, ROW)];
       owners = new Object[capacity];
       this.idBytes = new byte[idBytes];
-      slots = new int[Math.toIntExact(Math.max(4, capacity) * 4L / 3 + 1)];
+      slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
       tagged = capacity < TAG_MASK;
     }
 
