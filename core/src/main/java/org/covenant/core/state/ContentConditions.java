@@ -41,11 +41,17 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private final Meeting meeting;
   /** The author, null for none; read from {@link #table} on first use when that is set. */
   private String author;
-  /** The content table view and the item's index in it, until the author is read; or null. */
-  private ContentTable.View table;
+  private boolean authorRead;
+  /** The content table view and the item's index in it; or null. */
+  private final ContentTable.View table;
   private final int item;
-  /** The contributors other than the owning account; null for none. */
-  private final String[] others;
+  /**
+   * The contributors other than the owning account; null for none. Read from {@link #table} on
+   * first use when that is set (issue 15: the table keeps them in one array for all items, and
+   * an item's are copied out only when a condition asks).
+   */
+  private String[] others;
+  private boolean othersRead;
   private final long t;
   private final long captureT;
   private final long position;
@@ -68,8 +74,8 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   /**
    * The conditions of item {@code item} of the content table {@code table} (the decision
    * path): its author is read from the table only when a condition asks for it (issue 15: the
-   * table keeps authors as arena numbers, a string is made on reading); {@code table} null: no
-   * author.
+   * table keeps authors as arena numbers, a string is made on reading), and so are the other
+   * contributors; {@code table} null: no author, and the contributors are {@code others}.
    */
   ContentConditions(Snapshot s, String id, Category category, String account, Meeting meeting,
       ContentTable.View table, int item, String[] others, long at, long position, long t,
@@ -82,6 +88,8 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
     this.table = table;
     this.item = item;
     this.others = others;
+    this.othersRead = table == null;
+    this.authorRead = table == null;
     this.t = t;
     this.captureT = at;
     this.position = position;
@@ -137,12 +145,20 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   }
 
   String author() {
-    ContentTable.View v = table;
-    if (v != null) {
-      author = v.author(item);
-      table = null;
+    if (!authorRead) {
+      author = table.author(item);
+      authorRead = true;
     }
     return author;
+  }
+
+  /** The contributors other than the owning account, or null for none. */
+  private String[] others() {
+    if (!othersRead) {
+      others = table.others(item);
+      othersRead = true;
+    }
+    return others;
   }
 
   Meeting meeting() {
@@ -157,6 +173,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   /** The item as a record (for the rare paths that report it). */
   ContentRecord record() {
     List<String> contributors;
+    String[] others = others();
     if (others == null) {
       contributors = List.of(account);
     } else {
@@ -287,6 +304,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
 
   @Override
   public boolean othersInForce(ConsentType consent) {
+    String[] others = others();
     if (others == null) {
       return true;
     }

@@ -754,12 +754,12 @@ public final class GovernanceState {
     }
     SettingDef d = def.get();
     // Levels above the scope: the account, and for a user also their group.
-    SettingValue accountValue = current(a.settings, d);
+    SettingValue accountValue = current(a, d);
     SettingValue groupValue = null;
     String groupId = null;
     if (scopeUser != null && scopeUser.group != null) {
       Group g = a.groups.get(scopeUser.group);
-      groupValue = g == null ? null : current(g.settings, d);
+      groupValue = g == null ? null : current(g, d);
       groupId = scopeUser.group;
     }
     if (d.mode() == SettingMode.LOCK) {
@@ -904,7 +904,7 @@ public final class GovernanceState {
           new User(e.user(), e.role(), e.group().orElse(null), at, pos));
     } else if (event instanceof Event.SettingSet e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
-        History.writable(scope(e.account(), e.scope()).byKey, d.ordinal()).add(at, pos,
+        History.writable(scope(e.account(), e.scope()).own(), d.ordinal()).add(at, pos,
             new SettingValue(e.value(), e.locked()));
     } else if (event instanceof Event.SettingCleared e
         && ValuedSetting.of(e.key()).isPresent()) {
@@ -1040,9 +1040,9 @@ public final class GovernanceState {
   private SettingsScope scope(String account, Scope scope) {
     Account a = accounts.get(account);
     return switch (scope.level()) {
-      case ACCOUNT -> a.settings;
-      case GROUP -> a.groups.get(scope.id()).settings;
-      case USER -> a.users.get(scope.id()).settings;
+      case ACCOUNT -> a;
+      case GROUP -> a.groups.get(scope.id());
+      case USER -> a.users.get(scope.id());
     };
   }
 

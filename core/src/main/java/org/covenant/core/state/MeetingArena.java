@@ -27,8 +27,15 @@ final class MeetingArena {
   private int used = CHUNK;
   private long deadBytes;
 
-  /** Per string number, the address of its slice: a varint length, then its UTF-8 bytes. */
-  private volatile long[] strings = new long[16];
+  /**
+   * Per string number, the {@link #compact} address of its slice (a varint length, then its UTF-8
+   * bytes): issue 15, four bytes a string where a long took eight (0.5 B/event at 10M). Null
+   * once a string's address does not fit an int (an arena past {@link #COMPACT_LIMIT} chunks),
+   * when {@link #wideStrings} holds them all, written before it is cleared.
+   */
+  private volatile int[] strings = new int[16];
+  /** Per string number its address, once one does not fit {@link #strings}; else null. */
+  private volatile long[] wideStrings;
   private int stringCount;
   /**
    * Writer only: string number + 1 by hash, open addressing, at most two thirds full. The table
@@ -38,6 +45,20 @@ final class MeetingArena {
    * its bytes, and interning was a quarter of a restore's thread).
    */
   private int[] slots = new int[32];
+  /** Chunks a string's int address may name: {@link #COMPACT_LIMIT}, less in tests. */
+  private final long stringChunks;
+
+  MeetingArena() {
+    this(COMPACT_LIMIT);
+  }
+
+  /**
+   * An arena whose strings' addresses are kept as ints only in the first {@code stringChunks}
+   * chunks (tests: the long form past {@link #COMPACT_LIMIT} without 4 GiB of chunks).
+   */
+  MeetingArena(long stringChunks) {
+    this.stringChunks = Math.min(stringChunks, COMPACT_LIMIT);
+  }
 
   static long address(int chunk, int offset) {
     return (long) chunk << 32 | offset;
@@ -191,13 +212,8 @@ final class MeetingArena {
     byte[] c = chunk(a);
     int at = putVarint(c, offset(a), b.length);
     System.arraycopy(b, 0, c, at, b.length);
-    long[] ss = strings;
     int k = stringCount;
-    if (k == ss.length) {
-      ss = Arrays.copyOf(ss, k + (k >> 1) + 16);
-    }
-    ss[k] = a;
-    strings = ss;
+    setAddress(k, a);
     stringCount = k + 1;
     slots[i] = tag | (k + 1);
     if ((k + 1) * 3L > slots.length * 2L) {
@@ -206,13 +222,50 @@ final class MeetingArena {
     return k;
   }
 
+  /** Records string k's address (single writer; k is the next number, or one already held). */
+  private void setAddress(int k, long a) {
+    long[] w = wideStrings;
+    if (w == null && !(compactable(a) && a >>> 32 < stringChunks)) {
+      // Every address from now on as a long: the int ones copied, published before the ints
+      // are dropped, so a reader finds each number it holds in the one or the other.
+      w = new long[Math.max(16, k + (k >> 1) + 16)];
+      int[] ss = strings;
+      for (int i = 0; i < k; i++) {
+        w[i] = expand(ss[i]);
+      }
+      wideStrings = w;
+      strings = null;
+    }
+    if (w != null) {
+      if (k == w.length) {
+        w = Arrays.copyOf(w, k + (k >> 1) + 16);
+      }
+      w[k] = a;
+      wideStrings = w;
+      return;
+    }
+    int[] ss = strings;
+    if (k == ss.length) {
+      ss = Arrays.copyOf(ss, k + (k >> 1) + 16);
+    }
+    ss[k] = compact(a);
+    strings = ss;
+  }
+
+  /** The address of string number k's slice. */
+  private long addressOf(int k) {
+    int[] ss = strings;
+    // Read after the ints: null once they were dropped, when the longs are published.
+    return ss != null ? expand(ss[k]) : wideStrings[k];
+  }
+
   private void rehash() {
     int[] t = new int[slots.length * 2];
     int mask = t.length - 1;
-    long[] ss = strings;
     for (int k = 0; k < stringCount; k++) {
-      byte[] c = chunk(ss[k]);
-      long b = bytesOf(c, offset(ss[k]));
+      long a = addressOf(k);
+      byte[] c = chunk(a);
+      long b = bytesOf(c, offset(a));
       int sh = spread(hash(c, (int) (b >>> 32), (int) b));
       int i = sh & mask;
       while (t[i] != 0) {
@@ -225,15 +278,17 @@ final class MeetingArena {
 
   /** String number k. */
   String string(int k) {
-    byte[] c = chunk(strings[k]);
-    long b = bytesOf(c, offset(strings[k]));
+    long a = addressOf(k);
+    byte[] c = chunk(a);
+    long b = bytesOf(c, offset(a));
     return new String(c, (int) (b >>> 32), (int) b, StandardCharsets.UTF_8);
   }
 
   /** Whether string number k is s, without making a string (an ASCII s: no allocation). */
   boolean is(int k, String s) {
-    byte[] c = chunk(strings[k]);
-    long b = bytesOf(c, offset(strings[k]));
+    long a = addressOf(k);
+    byte[] c = chunk(a);
+    long b = bytesOf(c, offset(a));
     return utf8Is(c, (int) (b >>> 32), (int) b, s);
   }
 

@@ -86,32 +86,7 @@ final class MeetingIndex {
     if ((used + 1) * 3L > t.length * 2L) {
       t = rebuilt(size + 1);
     }
-    int n = t.length;
-    int h = m.idHash;
-    int i = home(h, n);
-    int free = -1;
-    while (true) {
-      Meeting x = at(t, i);
-      if (x == null) {
-        break;
-      }
-      if (x == GONE) {
-        if (free < 0) {
-          free = i;
-        }
-      } else if (x.idHash == h && x.idIs(id)) {
-        SLOT.setRelease(t, i, m);
-        return;
-      }
-      i = i + 1 == n ? 0 : i + 1;
-    }
-    if (free >= 0) {
-      SLOT.setRelease(t, free, m);
-    } else {
-      SLOT.setRelease(t, i, m);
-      used++;
-    }
-    size++;
+    place(t, m, home(m.idHash, t.length), id);
   }
 
   /**
@@ -147,17 +122,19 @@ final class MeetingIndex {
     }
     for (int j = 0; j < k; j++) {
       int i = order[j];
-      place(t, ms[i], homes[i]);
+      place(t, ms[i], homes[i], null);
     }
   }
 
-  /** As {@link #put} of m under its own id, its home slot in t known. */
-  private void place(Meeting[] t, Meeting m, int home) {
+  /**
+   * Puts m under its own id into t, its home slot known, replacing one with that id; {@code id}
+   * is m's id, or null to make it only if a hash matches.
+   */
+  private void place(Meeting[] t, Meeting m, int home, String id) {
     int n = t.length;
     int h = m.idHash;
     int i = home;
     int free = -1;
-    String id = null;
     while (true) {
       Meeting x = at(t, i);
       if (x == null) {

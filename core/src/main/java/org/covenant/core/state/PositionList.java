@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * An ascending list of ledger positions, compact (issue 15): the gaps as variable-length
- * integers in one byte array, with every 32nd position kept whole beside its offset so that a
- * look-up or a page decodes at most 31 gaps. About 2 to 3 bytes per position where a
+ * integers in one byte array, with every 64th position kept whole beside its offset so that a
+ * look-up or a page decodes at most 63 gaps. About 2 to 3 bytes per position where a
  * {@code long[]} takes 8 (and 16 with its growth slack).
  *
  * <p>One writer, any number of readers: the writer appends, then publishes the count through
@@ -13,14 +13,18 @@ import java.util.Arrays;
  * reads arrays holding at least that many positions.
  */
 final class PositionList {
-  private static final int SKIP = 32;
+  /**
+   * Positions per block (issue 15: 64, not 32, halves the 12 bytes of a block's mark and
+   * offset; a look-up decodes at most 63 gaps, and none is on the decision path).
+   */
+  private static final int SKIP = 64;
 
   /** The arrays, swapped together when one grows. */
   private static final class Data {
     final byte[] gaps;
-    /** Position 32k, whole. */
+    /** Position {@code SKIP * k}, whole. */
     final long[] marks;
-    /** Offset in {@link #gaps} of the gap after position 32k. */
+    /** Offset in {@link #gaps} of the gap after position {@code SKIP * k}. */
     final int[] offsets;
 
     Data(byte[] gaps, long[] marks, int[] offsets) {
@@ -137,7 +141,7 @@ final class PositionList {
     return last;
   }
 
-  /** Decodes positions from index {@code from} (a multiple of 32) on; a cursor. */
+  /** Decodes positions from a block's first on; a cursor. */
   private static final class Cursor {
     private final Data d;
     private final int n;

@@ -1004,7 +1004,7 @@ public final class ProjectionCheckpoint {
         d.writeLong(a.pos);
         strings(d, a.terms);
         booleans(d, a.consents);
-        settings(d, a.settings);
+        settings(d, a);
         List<Group> groups = new ArrayList<>();
         for (Group g : a.groups.values()) {
           if (g.pos <= p) {
@@ -1017,7 +1017,7 @@ public final class ProjectionCheckpoint {
           str(d, g.id);
           d.writeLong(g.at);
           d.writeLong(g.pos);
-          settings(d, g.settings);
+          settings(d, g);
         }
         List<User> users = new ArrayList<>();
         for (User u : a.users.values()) {
@@ -1033,7 +1033,7 @@ public final class ProjectionCheckpoint {
           str(d, u.group);
           d.writeLong(u.at);
           d.writeLong(u.pos);
-          settings(d, u.settings);
+          settings(d, u);
         }
         positions(d, a.events);
         positions(d, a.audit);
@@ -1595,11 +1595,11 @@ public final class ProjectionCheckpoint {
         Account a = new Account(str(d), str(d), d.readLong(), d.readLong());
         strings(d, a.terms);
         booleans(d, a.consents);
-        settings(d, a.settings);
+        settings(d, a);
         int groups = d.readInt();
         for (int g = 0; g < groups; g++) {
           Group group = new Group(str(d), d.readLong(), d.readLong());
-          settings(d, group.settings);
+          settings(d, group);
           a.groups.put(group.id, group);
         }
         int users = d.readInt();
@@ -1608,7 +1608,7 @@ public final class ProjectionCheckpoint {
           String id = str(d);
           Role role = roles[d.readByte()];
           User user = new User(id, role, str(d), d.readLong(), d.readLong());
-          settings(d, user.settings);
+          settings(d, user);
           a.users.put(user.id, user);
         }
         positions(d, a.events);
@@ -1837,7 +1837,7 @@ public final class ProjectionCheckpoint {
         if (n == 0) {
           continue;
         }
-        History<SettingValue> h = History.writable(s.byKey, k);
+        History<SettingValue> h = History.writable(s.own(), k);
         for (int i = 0; i < n; i++) {
           long at = d.readLong();
           long pos = d.readLong();

@@ -296,9 +296,10 @@ public final class Snapshot {
     if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
       return null;
     }
-    // The author is read from the table only if a condition asks (a string made from the arena).
+    // The author and the other contributors are read from the table only if a condition asks
+    // (a string made from the arena, an array copied).
     return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
-        v.meeting(i), v, i, v.others(i), v.at(i), v.pos(i), t, evidence);
+        v.meeting(i), v, i, null, v.at(i), v.pos(i), t, evidence);
   }
 
   /** The content item, if it was created at or before t. */
@@ -413,14 +414,14 @@ public final class Snapshot {
     }
     Entities.SettingsScope s =
         switch (scope.level()) {
-          case ACCOUNT -> a.settings;
+          case ACCOUNT -> a;
           case GROUP -> {
             Group g = group(a, scope.id(), t);
-            yield g == null ? null : g.settings;
+            yield g == null ? null : g;
           }
           case USER -> {
             User u = user(a, scope.id(), t);
-            yield u == null ? null : u.settings;
+            yield u == null ? null : u;
           }
         };
     if (s == null) {
@@ -529,12 +530,12 @@ public final class Snapshot {
   private long own(
       Account a, Group g, User u, SettingDef def, long t, LongConsumer evidence) {
     int k = def.ordinal();
-    History<SettingValue> ah = a.settings.byKey[k];
-    int av = valueAt(a.settings, def, t);
-    History<SettingValue> gh = g == null ? null : g.settings.byKey[k];
-    int gv = g == null ? -1 : valueAt(g.settings, def, t);
-    History<SettingValue> uh = u == null ? null : u.settings.byKey[k];
-    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u.settings, def, t);
+    History<SettingValue> ah = a.byKey[k];
+    int av = valueAt(a, def, t);
+    History<SettingValue> gh = g == null ? null : g.byKey[k];
+    int gv = g == null ? -1 : valueAt(g, def, t);
+    History<SettingValue> uh = u == null ? null : u.byKey[k];
+    int uv = u == null || removed(a, u, t) ? -1 : valueAt(u, def, t);
     SettingValue a1 = av < 0 ? null : ah.value(av);
     SettingValue g1 = gv < 0 ? null : gh.value(gv);
     SettingValue u1 = uv < 0 ? null : uh.value(uv);

@@ -42,6 +42,46 @@ class GroupSettingTest {
         "alice"));
   }
 
+  /**
+   * Issue 15: a user or group with no setting of its own shares the empty histories, and one
+   * written to gets its own, the others untouched, live and after a checkpoint's restore.
+   */
+  @Test
+  void scopesWithoutSettings_shareTheEmptyHistories_andAWriteMakesThemItsOwn() {
+    account();
+    accept(new Event.UserAdded(at(3), "acme", "carol", Role.MEMBER, Optional.of("eng")));
+    accept(new Event.SettingSet(at(4), "acme", Scope.user("bob"), SUMMARY.key(), false, false,
+        "alice"));
+    long t = TimeKey.of(at(5));
+    GovernanceState restored = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(
+        ProjectionCheckpoint.toBytes(state, new ProjectionCheckpoint.CheckpointHeader(
+            state.head(), t, 7, new byte[32]))), name -> name.equals("default"));
+    for (GovernanceState g : java.util.List.of(state, restored)) {
+      Entities.Account a = g.accounts.get("acme");
+      Object shared = a.users.get("carol").byKey;
+      assertThat(a.groups.get("eng").byKey).isSameAs(shared);
+      assertThat(a.groups.get("sales").byKey).isSameAs(shared);
+      assertThat(a.users.get("bob").byKey).isNotSameAs(shared);
+      assertThat(a.byKey).isNotSameAs(shared);
+      Snapshot s = g.snapshot();
+      assertThat(s.setting("acme", Optional.of("bob"), SUMMARY, t).orElseThrow().value())
+          .isFalse();
+      assertThat(s.setting("acme", Optional.of("carol"), SUMMARY, t).orElseThrow().value())
+          .isTrue();
+      assertThat(s.groupSetting("acme", "eng", SUMMARY, t).orElseThrow().value()).isTrue();
+    }
+    // Carol's first setting is hers alone: bob's and the groups' are as they were.
+    accept(new Event.SettingSet(at(6), "acme", Scope.user("carol"), AI.key(), false, false,
+        "alice"));
+    Snapshot s = state.snapshot();
+    long t2 = TimeKey.of(at(7));
+    assertThat(s.setting("acme", Optional.of("carol"), AI, t2).orElseThrow().value()).isFalse();
+    assertThat(s.setting("acme", Optional.of("bob"), AI, t2).orElseThrow().value()).isTrue();
+    assertThat(s.groupSetting("acme", "eng", AI, t2).orElseThrow().value()).isTrue();
+    assertThat(state.accounts.get("acme").groups.get("eng").byKey)
+        .isNotSameAs(state.accounts.get("acme").users.get("carol").byKey);
+  }
+
   @Test
   void aGroupLock_decidesForTheGroupsMembers_notForTheAccount() {
     account();

@@ -41,6 +41,32 @@ class MeetingArenaTest {
     assertThat(arena.strings()).isEqualTo(ids.size());
   }
 
+  /**
+   * A string's address is kept as an int (issue 15) while it fits; past that every address is
+   * kept as a long, and every string keeps its number and bytes across the switch: here the
+   * switch comes after the first two chunks instead of 4 GiB.
+   */
+  @Test
+  void stringsPastTheIntAddresses_keepTheirNumbersAndBytes() {
+    MeetingArena arena = new MeetingArena(2);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      ids.add(i % 5 == 0 ? "gäst-" + i + "-" + "x".repeat(i % 40) : "user-" + i);
+    }
+    // One longer than a chunk: a chunk of its own.
+    ids.add(30_000, "big-" + "y".repeat(MeetingArena.CHUNK + 5));
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(arena.intern(ids.get(i))).isEqualTo(i);
+    }
+    assertThat(arena.chunkBytes()).isGreaterThan(3L * MeetingArena.CHUNK);
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(arena.intern(new String(ids.get(i).toCharArray()))).isEqualTo(i);
+      assertThat(arena.string(i)).isEqualTo(ids.get(i));
+      assertThat(arena.is(i, ids.get(i))).isTrue();
+    }
+    assertThat(arena.strings()).isEqualTo(ids.size());
+  }
+
   @Test
   void stringsOfOneHash_getNumbersOfTheirOwn() {
     // "Aa" and "BB" hash alike (31 * 'A' + 'a' == 31 * 'B' + 'B'), and so do their products.

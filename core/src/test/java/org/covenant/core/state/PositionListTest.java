@@ -11,7 +11,7 @@ class PositionListTest {
   @Test
   void aRestoredListAnswersAsOneBuiltByAppends() {
     Random r = new Random(15);
-    for (int n : new int[] {0, 1, 31, 32, 33, 64, 65, 1000, 4099}) {
+    for (int n : new int[] {0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 1000, 4099}) {
       long[] ps = new long[n + 50];
       long p = r.nextInt(3);
       for (int i = 0; i < ps.length; i++) {

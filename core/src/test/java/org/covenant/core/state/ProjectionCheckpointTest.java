@@ -412,10 +412,15 @@ class ProjectionCheckpointTest {
     assertThat(fields(DataRights.Hold.class))
         .isEqualTo("account at by id matter pos released scope");
     assertThat(fields(Entities.Account.class))
-        .isEqualTo("at audit consents content events groups id meetingCount meetings owner pos settings"
+        .isEqualTo("at audit consents content events groups id meetingCount meetings owner pos"
             + " terms termsAndConsents users");
-    assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role settings");
-    assertThat(fields(Entities.Group.class)).isEqualTo("at id pos settings");
+    assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role");
+    assertThat(fields(Entities.Group.class)).isEqualTo("at id pos");
+    // Each of the three is a SettingsScope (its settings below).
+    for (Class<?> c : List.of(Entities.Account.class, Entities.User.class,
+        Entities.Group.class)) {
+      assertThat(c.getSuperclass()).isEqualTo(Entities.SettingsScope.class);
+    }
     // idHash is the id's hash, made again from it on restore. state is the body below while
     // the meeting runs; once packed, the arena (GovernanceState.arena) holding at slice the
     // packed participants with the meeting's stamps, id and feature log, which the checkpoint

@@ -1,0 +1,81 @@
+package org.covenant.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SaltTableTest {
+  private static String salt(SplittableRandom r) {
+    byte[] b = new byte[16];
+    r.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /**
+   * Against a map of strings: puts, replacements, erasures and irregular salts over many
+   * accounts and ids, enough for several chunks of salts, of key bytes and of the index's
+   * rebuilds; ids long and short, empty, non-ASCII, one longer than a key chunk; the same id in
+   * two accounts two keys. Every salt reads back as stored, and forEach gives exactly the map.
+   */
+  @Test
+  void readsBackAsAMapWould_acrossChunksRebuildsErasuresAndIrregularSalts() {
+    SaltTable t = new SaltTable();
+    Map<String, String> model = new HashMap<>();
+    SplittableRandom r = new SplittableRandom(40);
+    String longId = "x".repeat(70_000);
+    for (int i = 0; i < 30_000; i++) {
+      String account = "acct" + r.nextInt(300);
+      int kind = r.nextInt(100);
+      String id = kind == 0 ? "" : kind == 1 ? longId + i % 3 : kind < 10 ? "gu\u00e9st" + r.nextInt(5000)
+          : "guest" + r.nextInt(20_000);
+      String key = account + "\u0000" + id;
+      int op = r.nextInt(20);
+      if (op == 0) {
+        assertThat(t.remove(account, id)).as(key).isEqualTo(model.remove(key));
+      } else {
+        String s = op == 1 ? "ABCD" + i : salt(r);
+        t.put(account, id, s);
+        model.put(key, s);
+      }
+      if (i % 997 == 0) {
+        assertThat(t.get(account, id)).isEqualTo(model.get(key));
+      }
+    }
+    assertThat(t.size()).isEqualTo(model.size());
+    model.forEach((k, v) -> {
+      String[] x = k.split("\u0000", 2);
+      assertThat(t.get(x[0], x[1])).as(k).isEqualTo(v);
+      if (v.length() == 32) {
+        assertThat(t.bytes(x[0], x[1])).isEqualTo(HexFormat.of().parseHex(v));
+      }
+    });
+    assertThat(t.get("acct1", "nobody")).isNull();
+    assertThat(t.get("no-such-account", "guest1")).isNull();
+    assertThat(t.bytes("no-such-account", "guest1")).isNull();
+    assertThat(t.remove("no-such-account", "guest1")).isNull();
+    Map<String, String> listed = new HashMap<>();
+    t.forEach((a, id, s) -> assertThat(listed.put(a + "\u0000" + id, s)).isNull());
+    assertThat(listed).isEqualTo(model);
+  }
+
+  /**
+   * Issue 15: a salt of a short guest id costs about 40 bytes (the salt's 16, the key's, its
+   * address, its slots), not the 51 of arrays grown by half and a power-of-two index.
+   */
+  @Test
+  void aSaltCostsAbout40Bytes() {
+    SaltTable t = new SaltTable();
+    SplittableRandom r = new SplittableRandom(1);
+    int n = 200_000;
+    for (int i = 0; i < n; i++) {
+      t.put("acct" + i / 100, "guest" + i, salt(r));
+    }
+    // Keys "guest" + 6 digits: 11 bytes, a length byte and an account number of 1 or 2.
+    assertThat((double) t.footprint() / n).isLessThan(42);
+    assertThat(t.get("acct7", "guest777")).isNotNull();
+  }
+}
