@@ -504,6 +504,7 @@ final class ContentTable {
     private final int n;
     private final int bytes;
     private long lastPos = -1;
+    private boolean indexed;
 
     private Filler(Columns c, int n, int bytes) {
       this.c = c;
@@ -597,17 +598,30 @@ final class ContentTable {
       c.rows[i * ROW + WORD] |= pos;
     }
 
-    /** Checks that every id fits its bytes, indexes the ids and publishes the items. */
-    void finish() {
+    /**
+     * Indexes the ids, once every {@link #idEnd} is set, before the other columns are (a
+     * checkpoint's restore does it on its second thread while the first reads them on, issue
+     * 15): it reads the ids and their ends only and writes the index only, so it may run while
+     * another thread fills the other columns, given it sees every {@link #idEnd} first.
+     */
+    void index() {
       if ((n == 0 ? 0 : c.idEnd(n - 1)) != bytes) {
         throw new IllegalArgumentException("content id lengths do not add up to " + bytes);
       }
+      if (!indexed) {
+        c.index(n);
+        indexed = true;
+      }
+    }
+
+    /** Checks that every id fits its bytes, indexes the ids and publishes the items. */
+    void finish() {
+      index();
       for (int i = 0; i < n; i++) {
         if (c.owners[i] == null) {
           throw new IllegalArgumentException("content item " + i + " has no owner");
         }
       }
-      c.index(n);
       c.count = n;
       columns = c;
     }

@@ -294,6 +294,99 @@ class ProjectionCheckpointTest {
    * the bytes left cannot hold is refused as damage, not allocated (which would stop the start
    * with an OutOfMemoryError instead of replaying the ledger).
    */
+  /** An ended meeting "m1" of acme, hosted by alice, with one guest; content in it after. */
+  private static GovernanceState endedMeetingThenContent() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    List<Event> events = List.of(
+        new Event.AccountCreated(T0, "acme", "alice"),
+        new Event.MeetingStarted(T0, "acme", "m1", "alice", List.of()),
+        new Event.ParticipantJoined(T0.plusSeconds(1), "m1", "guest", Optional.empty()),
+        new Event.MeetingEnded(T0.plusSeconds(2), "m1"),
+        new Event.ContentCreated(T0.plusSeconds(3), "c1", "customer_content.chat", "acme",
+            Optional.of("m1"), Optional.of("alice"), List.of()));
+    for (Event e : events) {
+      assertThat(s.apply(e)).as("%s", e).isInstanceOf(Outcome.Accepted.class);
+    }
+    return s;
+  }
+
+  /** {@code b} with its last 32 bytes made the SHA-256 of the others again. */
+  private static byte[] resigned(byte[] b) {
+    byte[] digest = org.covenant.core.Sha256.newDigest().digest(Arrays.copyOf(b, b.length - 32));
+    byte[] out = b.clone();
+    System.arraycopy(digest, 0, out, b.length - 32, 32);
+    return out;
+  }
+
+  private static boolean aFilerIsRunning() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("checkpoint-filer") && t.isAlive());
+  }
+
+  /**
+   * What the restore's second thread (the filer) finds wrong fails the restore as if the
+   * decoding thread had found it: a body that does not decode (the digest matches), no state,
+   * and no thread left behind. Here the packed meeting's participant count says more
+   * participants than it has strings, which only the filer's packing checks.
+   */
+  @Test
+  void aFailureOnTheFilerFailsTheRestoreCleanly() {
+    byte[] b = bytes(endedMeetingThenContent());
+    // The meeting: its id (length 2, "m1"), its account and host (strings 1 and 2 of the
+    // table: acme, alice), start time and position, no features, ended (time, position),
+    // packed, then the participant count.
+    byte[] record = {2, 'm', '1', 0, 0, 0, 1, 0, 0, 0, 2};
+    int at = indexOf(b, record);
+    assertThat(at).isPositive();
+    int count = at + record.length + 8 + 8 + 1 + 1 + 8 + 8 + 1;
+    assertThat(b[count - 1]).as("packed").isEqualTo((byte) 1);
+    assertThat(b[count]).as("one participant").isEqualTo((byte) 1);
+    byte[] damaged = b.clone();
+    damaged[count] = 5;
+    byte[] signed = resigned(damaged);
+    assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(signed),
+        name -> true))
+        .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+        .hasMessageStartingWith("the checkpoint's body does not decode")
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(aFilerIsRunning()).isFalse();
+    // The same bytes undamaged restore, with the filer's work in them.
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b), name -> true);
+    assertThat(bytes(r)).isEqualTo(b);
+    assertThat(aFilerIsRunning()).isFalse();
+  }
+
+  /**
+   * A decoding failure after the filer was handed work (a cut anywhere after the accounts)
+   * stops and joins the filer before the restore fails: none is left filing a state that is
+   * thrown away.
+   */
+  @Test
+  void aDecodingFailureLeavesNoFilerRunning() {
+    byte[] b = bytes(endedMeetingThenContent());
+    for (int cut = b.length - 33; cut > 100; cut -= 7) {
+      byte[] shorter = Arrays.copyOf(b, cut);
+      assertThatThrownBy(() -> ProjectionCheckpoint.restore(ProjectionCheckpoint.of(shorter),
+          name -> true)).as("cut at %d", cut)
+          .isInstanceOf(ProjectionCheckpoint.Unreadable.class)
+          .hasMessage(ProjectionCheckpoint.DAMAGED);
+      assertThat(aFilerIsRunning()).as("cut at %d", cut).isFalse();
+    }
+  }
+
+  private static int indexOf(byte[] b, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= b.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (b[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   @Test
   void aDamagedCountIsRefusedNotAllocated() {
     GovernanceState empty = GovernanceState.create(name -> true);
