@@ -1,6 +1,7 @@
 package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.format.Json;
 import org.covenant.log.NoteSigner;
 import org.covenant.store.PgTestDatabase;
@@ -50,8 +52,8 @@ class ClusterCheckpointRestartIT {
     Path keyFile = tmp.resolve("log.key");
     Files.writeString(keyFile, NoteSigner.generate("covenant.test/ckrestart").keyText() + "\n");
     Instant base = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    ClusterFaultIT.Member a = ClusterFaultIT.Member.start(tmp, "a", url, schema, keyFile);
-    ClusterFaultIT.Member b = null;
+    Member a = Member.start(tmp, "a", url, schema, keyFile);
+    Member b = null;
     String operator;
     String idA;
     String idB;
@@ -59,12 +61,12 @@ class ClusterCheckpointRestartIT {
     try {
       operator = a.await("  operator    ", 120_000).split("\\s+")[2];
       a.await("  stop", 120_000);
-      b = ClusterFaultIT.Member.start(tmp, "b", url, schema, keyFile);
+      b = Member.start(tmp, "b", url, schema, keyFile);
       b.await("  stop", 120_000);
       idA = cluster(a, operator).path("self").asText();
       idB = cluster(b, operator).path("self").asText();
-      ClusterFaultIT.Member bb = b;
-      waitFor(() -> cluster(a, operator).path("sharding").path("owners").asInt() == 2
+      Member bb = b;
+      waiting().until(() -> cluster(a, operator).path("sharding").path("owners").asInt() == 2
           && cluster(bb, operator).path("sharding").path("owners").asInt() == 2);
       for (int i = 0; i < ACCOUNTS; i++) {
         HttpResponse<String> r = send(i % 2 == 0 ? a : b, operator, "POST", "/v1/events",
@@ -76,7 +78,7 @@ class ClusterCheckpointRestartIT {
             .body());
       }
       long head = 4L * ACCOUNTS;
-      waitFor(() -> cluster(a, operator).path("log").path("size").asLong() >= head
+      waiting().until(() -> cluster(a, operator).path("log").path("size").asLong() >= head
           && cluster(bb, operator).path("log").path("size").asLong() >= head);
     } finally {
       stop(b);
@@ -85,13 +87,13 @@ class ClusterCheckpointRestartIT {
     assertThat(rows(url, schema)).as("a checkpoint of each member's share at its shutdown")
         .containsKeys(idA, idB);
 
-    ClusterFaultIT.Member a2 = ClusterFaultIT.Member.start(tmp, "a", url, schema, keyFile);
-    ClusterFaultIT.Member b2 = null;
+    Member a2 = Member.start(tmp, "a", url, schema, keyFile);
+    Member b2 = null;
     try {
       a2.await("  stop", 120_000);
-      b2 = ClusterFaultIT.Member.start(tmp, "b", url, schema, keyFile);
+      b2 = Member.start(tmp, "b", url, schema, keyFile);
       b2.await("  stop", 120_000);
-      for (ClusterFaultIT.Member m : List.of(a2, b2)) {
+      for (Member m : List.of(a2, b2)) {
         JsonNode c = cluster(m, operator);
         String id = m == a2 ? idA : idB;
         assertThat(c.path("self").asText()).as("the id kept in the data directory").isEqualTo(id);
@@ -99,11 +101,11 @@ class ClusterCheckpointRestartIT {
         assertThat(ck.path("started_from_own").asBoolean()).as(ck.toString()).isTrue();
         assertThat(ck.path("started_from").asText()).contains("of member `" + id + "`");
       }
-      ClusterFaultIT.Member bb = b2;
-      waitFor(() -> cluster(a2, operator).path("sharding").path("owners").asInt() == 2
+      Member bb = b2;
+      waiting().until(() -> cluster(a2, operator).path("sharding").path("owners").asInt() == 2
           && cluster(bb, operator).path("sharding").path("moves_in_progress").asInt() == 0
           && cluster(a2, operator).path("sharding").path("moves_in_progress").asInt() == 0);
-      for (ClusterFaultIT.Member m : List.of(a2, b2)) {
+      for (Member m : List.of(a2, b2)) {
         for (int i = 0; i < ACCOUNTS; i++) {
           assertThat(send(m, operator, "POST", "/v1/decisions", training("r" + i, base)).body())
               .as(m.name + " r" + i).isEqualTo(decided.get("r" + i));
@@ -117,7 +119,7 @@ class ClusterCheckpointRestartIT {
   }
 
   /** A clean shutdown (SIGTERM: the shutdown hook closes the server, which checkpoints). */
-  private static void stop(ClusterFaultIT.Member m) throws InterruptedException {
+  private static void stop(Member m) throws InterruptedException {
     if (m != null) {
       m.process.destroy();
       assertThat(m.process.waitFor(60, TimeUnit.SECONDS)).as(m.name + " stopped").isTrue();
@@ -136,11 +138,11 @@ class ClusterCheckpointRestartIT {
     return out;
   }
 
-  private JsonNode cluster(ClusterFaultIT.Member m, String token) throws Exception {
+  private JsonNode cluster(Member m, String token) throws Exception {
     return Json.parse(send(m, token, "GET", "/v1/cluster", null).body());
   }
 
-  private HttpResponse<String> send(ClusterFaultIT.Member m, String token, String method,
+  private HttpResponse<String> send(Member m, String token, String method,
       String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url + path))
         .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
@@ -148,18 +150,6 @@ class ClusterCheckpointRestartIT {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void waitFor(Check check) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!check.holds()) {
-      assertThat(System.nanoTime()).as("waited 30 s").isLessThan(end);
-      Thread.sleep(100);
-    }
   }
 
   private static String account(String id, Instant t) {
@@ -178,5 +168,10 @@ class ClusterCheckpointRestartIT {
   private static String training(String account, Instant base) {
     return "{\"purpose\":\"ai.training\",\"content\":\"" + account + ":c1\",\"at\":\""
         + base.plusSeconds(500) + "\"}";
+  }
+
+  /** Waits for the cluster to reach a state: at most 30 s, looking every 100 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
   }
 }

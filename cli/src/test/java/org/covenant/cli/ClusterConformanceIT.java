@@ -1,6 +1,7 @@
 package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
@@ -64,7 +66,7 @@ class ClusterConformanceIT {
       CovenantServer router = open(pg, "r", Optional.empty(), false).server().start();
       servers.add(router);
       HttpClient http = HttpClient.newHttpClient();
-      waitFor(() -> cluster(http, router, operator, "").path("sharding").path("owners")
+      waiting().until(() -> cluster(http, router, operator, "").path("sharding").path("owners")
           .asInt() == 2);
 
       List<String> files = new ArrayList<>(HttpConformanceIT.scenarios(Path.of(
@@ -151,12 +153,8 @@ class ClusterConformanceIT {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done)
-      throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
-      Thread.sleep(50);
-    }
+  /** Waits for the cluster to reach a state: at most 15 s, looking every 50 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50));
   }
 }

@@ -1,11 +1,10 @@
 package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.format.Json;
 import org.covenant.log.NoteSigner;
@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answered again through the survivors.
  */
 class ClusterFaultIT {
-  private static final int LEASE_SECONDS = 2;
+  private static final int LEASE_SECONDS = Member.LEASE_SECONDS;
 
   /**
    * On a failure, the tail of every member's stderr (its moves, leases, fence refusals) goes to
@@ -121,7 +121,7 @@ class ClusterFaultIT {
       Thread poll = new Thread(this::pollCheckpoints, "cluster-it-checkpoints");
       load.start();
       poll.start();
-      waitFor("some acknowledged writes", 30, () -> acked.size() >= 50);
+      waiting("some acknowledged writes", 30).until(() -> acked.size() >= 50);
 
       // 1. The writer paused past its lease: another takes over; woken, it is fenced.
       JsonNode before = cluster(b);
@@ -129,8 +129,8 @@ class ClusterFaultIT {
       long epoch = before.path("log").path("epoch").asLong();
       paused.draining = true;
       Thread.sleep(300);
-      signal(paused, "STOP");
-      waitFor("a takeover from the paused writer", 20, () -> {
+      paused.signal("STOP");
+      waiting("a takeover from the paused writer", 20).until(() -> {
         JsonNode x = cluster(other(paused));
         return x.path("log").path("epoch").asLong() > epoch
             && !x.path("log").path("writer").asText().equals(paused.id);
@@ -139,12 +139,12 @@ class ClusterFaultIT {
       // may be written or changed with its epoch.
       Map<String, StoredLogRows.Row> whileAsleep = StoredLogRows.read(url, schema);
       long size = acked.size();
-      waitFor("writes while the old writer sleeps", 20, () -> acked.size() >= size + 30);
-      signal(paused, "CONT");
+      waiting("writes while the old writer sleeps", 20).until(() -> acked.size() >= size + 30);
+      paused.signal("CONT");
       // Woken, it stops writing because the database says its epoch is stale: a commit refused
       // by the fence (it had leaves to log) or a renewal refused with nothing left to commit
       // (docs/CLUSTER.md, "One log writer": which one depends on where the pause caught it).
-      waitFor("the woken writer refused by the fence or stood down", 30, () -> {
+      waiting("the woken writer refused by the fence or stood down", 30).until(() -> {
         JsonNode self = cluster(paused).path("member");
         return self.path("fenced_writes").asLong() + self.path("stood_down").asLong() >= 1;
       });
@@ -176,7 +176,7 @@ class ClusterFaultIT {
         writer.kill();
         long killed = System.nanoTime();
         Member watcher = other(writer);
-        waitFor("a takeover after SIGKILL", 30, () -> {
+        waiting("a takeover after SIGKILL", 30).until(() -> {
           JsonNode x = cluster(watcher);
           return x.path("log").path("epoch").asLong() > e
               && !x.path("log").path("writer").asText().equals(writer.id);
@@ -189,7 +189,7 @@ class ClusterFaultIT {
             + "-0\"}";
         for (Member m : members) {
           if (m.alive()) {
-            waitFor("a fresh decision through " + m.name, 30, () -> {
+            waiting("a fresh decision through " + m.name, 30).until(() -> {
               try {
                 HttpResponse<String> r = send(m, "POST", "/v1/decisions", ask);
                 return r.statusCode() == 200 && !r.body().contains("store_unavailable");
@@ -209,7 +209,7 @@ class ClusterFaultIT {
         assertThat(fresh).as("decisions answer again after SIGKILL")
             .isLessThan(LEASE_SECONDS * 1000L + 5000);
         long answered = decisionsOk.get();
-        waitFor("decisions answered again", 30, () -> decisionsOk.get() > answered + 5);
+        waiting("decisions answered again", 30).until(() -> decisionsOk.get() > answered + 5);
       }
       System.out.println("ClusterFaultIT takeover after SIGKILL (ms): " + takeovers
           + "; decisions fresh again through every survivor (ms): " + answeredAgain);
@@ -229,7 +229,8 @@ class ClusterFaultIT {
       try (ClusterDb db = ClusterDb.open(LedgerConfig.postgres(url).withSchema(schema));
           TiledLog log = TiledLog.openReadOnly(new PgLogStorage(db, ClusterNode.LOG_LEASE,
               () -> 0, key.verifier().keyText(), () -> { }), key.verifier())) {
-        waitFor("the log to reach the ledger head " + head + " through " + last.name, 60, () -> {
+        waiting("the log to reach the ledger head " + head + " through " + last.name, 60)
+            .until(() -> {
           log.refresh();
           return LedgerFeed.lastLoggedPosition(log) == head;
         });
@@ -280,7 +281,8 @@ class ClusterFaultIT {
       r.await("  stop", 120_000);
       members.add(b);
       members.add(r);
-      waitFor("two owners", 30, () -> cluster(r).path("sharding").path("owners").asInt() == 2);
+      waiting("two owners", 30)
+          .until(() -> cluster(r).path("sharding").path("owners").asInt() == 2);
       // Twenty accounts created in one batch through the route-only member: it spans both
       // owners too.
       int accounts = 20;
@@ -291,7 +293,7 @@ class ClusterFaultIT {
             .append("\",\"owner\":\"o").append(i).append("\"}");
       }
       post(r, "/v1/events", created.append("]}").toString());
-      waitFor("both owners own accounts", 30, () -> {
+      waiting("both owners own accounts", 30).until(() -> {
         int owning = 0;
         for (JsonNode m : cluster(r).path("members")) {
           owning += m.path("accounts").asInt() > 0 ? 1 : 0;
@@ -323,7 +325,7 @@ class ClusterFaultIT {
           Thread.sleep(1);
         }
         if (seen) {
-          signal(r, "STOP");
+          r.signal("STOP");
           // Still held once stopped: the receiver is frozen inside its append's transaction.
           inside = appendLockHeld(c);
         }
@@ -368,7 +370,7 @@ class ClusterFaultIT {
           String ask = "{\"purpose\":\"service.provide\",\"content\":\"s" + i + ":big-" + i
               + "\",\"at\":\"" + Instant.now() + "\"}";
           // No terms accepted: the content exists (not `unknown_content`) on every member.
-          waitFor(m.name + " knows s" + i + ":big-" + i, 10, () -> Json.parse(send(m, "POST",
+          waiting(m.name + " knows s" + i + ":big-" + i, 10).until(() -> Json.parse(send(m, "POST",
               "/v1/decisions", ask).body()).path("reason").asText()
               .equals("no_terms_accepted"));
         }
@@ -528,7 +530,7 @@ class ClusterFaultIT {
    * live member, and names the account with its owner's counts.
    */
   private void assertOnlyOwnerProjects(String account) throws Exception {
-    waitFor("only the owner of " + account + " projects it", 30, () -> {
+    waiting("only the owner of " + account + " projects it", 30).until(() -> {
       String ownerId = null;
       for (Member m : members) {
         if (m.alive() && !m.paused) {
@@ -635,31 +637,13 @@ class ClusterFaultIT {
     }
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void waitFor(String what, int seconds, Check check) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    Exception last = null;
-    while (System.nanoTime() < end) {
-      try {
-        if (check.holds()) {
-          return;
-        }
-      } catch (IOException e) {
-        last = e;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out after " + seconds + " s waiting for " + what, last);
-  }
-
-  private static void signal(Member m, String signal) throws Exception {
-    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(m.process.pid()))
-        .inheritIO().start();
-    assertThat(p.waitFor()).isZero();
-    m.paused = "STOP".equals(signal);
+  /**
+   * Waits at most {@code seconds} for {@code what}, looking every 100 ms; a member that does not
+   * answer (an {@link IOException}: killed, paused, restarting) is asked again.
+   */
+  private static ConditionFactory waiting(String what, int seconds) {
+    return await(what).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(IOException.class);
   }
 
   private static long ledgerHead(String url, String schema) throws SQLException {
@@ -703,82 +687,6 @@ class ClusterFaultIT {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** One {@code covenant serve} child process. */
-  static final class Member {
-    final String name;
-    final Process process;
-    final List<String> lines = new ArrayList<>();
-    volatile String url;
-    volatile String id;
-    volatile boolean paused;
-    volatile boolean draining;
-
-    private Member(String name, Process process) {
-      this.name = name;
-      this.process = process;
-      Thread pump = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-            process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            synchronized (lines) {
-              lines.add(line);
-              lines.notifyAll();
-            }
-          }
-        } catch (IOException e) {
-          // killed
-        }
-      }, "cluster-it-" + name);
-      pump.setDaemon(true);
-      pump.start();
-    }
-
-    static Member start(Path tmp, String name, String url, String schema, Path key,
-        String... extra) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "serve", "--db", url, "--db-schema", schema, "--log-key", key.toString(),
-          "--data", tmp.resolve(name).toString(), "--port", "0",
-          "--lease", Integer.toString(LEASE_SECONDS)));
-      cmd.addAll(List.of(extra));
-      return new Member(name, new ProcessBuilder(cmd).redirectError(
-          ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile())).start());
-    }
-
-    String await(String prefix, long millis) throws InterruptedException {
-      long end = System.currentTimeMillis() + millis;
-      synchronized (lines) {
-        while (true) {
-          for (String l : lines) {
-            if (l.startsWith("covenant: serving")) {
-              url = l.substring(l.lastIndexOf(' ') + 1);
-            }
-            if (l.startsWith(prefix)) {
-              return l;
-            }
-          }
-          long left = end - System.currentTimeMillis();
-          if (left <= 0 || !process.isAlive()) {
-            throw new AssertionError("member " + name + " did not print `" + prefix + "`: "
-                + lines);
-          }
-          lines.wait(Math.min(left, 100));
-        }
-      }
-    }
-
-    boolean alive() {
-      return process.isAlive();
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }

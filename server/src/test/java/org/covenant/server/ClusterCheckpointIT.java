@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.evidence.ProjectionCheckpoints;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
@@ -79,7 +81,7 @@ class ClusterCheckpointIT {
       // Both members checkpoint the head once the log has logged it (any member, not only
       // the log's writer).
       for (TestClient c : List.of(a, b)) {
-        waitFor(() -> c.get("/v1/cluster").json().path("member").path("checkpoint")
+        waiting().until(() -> c.get("/v1/cluster").json().path("member").path("checkpoint")
             .path("last_written").asLong() == head);
       }
     } finally {
@@ -140,7 +142,7 @@ class ClusterCheckpointIT {
       // No checkpoint of its own to match its share: it writes one of its projection as it is,
       // at the same position, once its share has settled.
       long head = run.get(0).namespaces().main().ledger().head();
-      waitFor(() -> {
+      waiting().until(() -> {
         try {
           return rewritten(url, schema, idA, head, damaged);
         } catch (Exception e) {
@@ -219,7 +221,7 @@ class ClusterCheckpointIT {
   private static void waitSettled(List<TestClient> members, int owners)
       throws InterruptedException {
     for (TestClient c : members) {
-      waitFor(() -> {
+      waiting().until(() -> {
         JsonNode s = c.get("/v1/cluster").json().path("sharding");
         return s.path("owners").asInt() == owners && s.path("moves_in_progress").asInt() == 0;
       });
@@ -238,18 +240,14 @@ class ClusterCheckpointIT {
         + BASE.plusSeconds(500) + "\"}";
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done)
-      throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 20 s").isLessThan(end);
-      Thread.sleep(50);
-    }
-  }
-
   private static Deployment.Opened open(Path dir, LedgerConfig.Postgres pg) {
     return ClusterDeployment.open(dir, pg, ServerConfig.defaults(0),
         TermsLibrary.builtInCatalog(), Clock.systemUTC(), Optional.of(KEY), FAST,
         Duration.ofSeconds(20), org.covenant.evidence.dsr.DsrRequests.DEFAULT_DUE, true, OFTEN);
+  }
+
+  /** Waits for the cluster to reach a state: at most 20 s, looking every 50 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
   }
 }

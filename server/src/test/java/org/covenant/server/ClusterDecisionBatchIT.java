@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
@@ -65,7 +67,8 @@ class ClusterDecisionBatchIT {
         byId.put(op.get("/v1/cluster").json().path("self").asText(), op);
       }
       for (TestClient op : byId.values()) {
-        waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
+        waiting()
+            .until(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
             && op.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
                 .asInt() == 0);
       }
@@ -99,7 +102,8 @@ class ClusterDecisionBatchIT {
           + "\",\"consent\":\"ai_training\",\"by\":\"o-" + y1 + "\"}]}");
       assertThat(w.status()).as(w.body()).isEqualTo(200);
       for (TestClient m : all) {
-        waitFor(() -> m.post("/v1/decisions", single("ai.training", y1 + ":c1", LATER)).body()
+        waiting()
+            .until(() -> m.post("/v1/decisions", single("ai.training", y1 + ":c1", LATER)).body()
             .contains("consent_withdrawn"));
       }
 
@@ -213,7 +217,8 @@ class ClusterDecisionBatchIT {
           + "true, clock_timestamp(), clock_timestamp() + interval '60 seconds')");
       String dead = victim;
       for (TestClient m : all) {
-        waitFor(() -> m.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 4
+        waiting()
+            .until(() -> m.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 4
             && m.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
                 .asInt() == 0);
       }
@@ -288,15 +293,6 @@ class ClusterDecisionBatchIT {
     return ClusterRoutingIT.account(id, t);
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done)
-      throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
-      Thread.sleep(20);
-    }
-  }
-
   private static HttpResponse<String> raw(TestClient c, String method, String path,
       String body) {
     try {
@@ -315,5 +311,10 @@ class ClusterDecisionBatchIT {
     return ClusterDeployment.open(dir, pg, ServerConfig.defaults(0),
         TermsLibrary.builtInCatalog(), Clock.systemUTC(), key, FAST,
         Duration.ofSeconds(20));
+  }
+
+  /** Waits for the cluster to reach a state: at most 15 s, looking every 20 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20));
   }
 }

@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.evidence.dsr.SubjectBundleVerifier;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
@@ -62,7 +64,7 @@ class ClusterDsrIT {
           assertThat(issued.status()).as(issued.body()).isEqualTo(201);
           String carol = issued.json().path("secret").asText();
           TestClient carolB = opB.as(carol);
-          waitFor(() -> carolB.get("/v1/accounts/acme").status() == 200);
+          waiting().until(() -> carolB.get("/v1/accounts/acme").status() == 200);
 
           // export through the member that does not write the log: it waits for the writer
           HttpResponse<byte[]> export = carolB.http().send(carolB.request("POST",
@@ -90,7 +92,7 @@ class ClusterDsrIT {
 
           // one register: the first member lists both requests, and refuses a second erasure
           TestClient carolA = opA.as(carol);
-          waitFor(() -> carolA.get("/v1/accounts/acme").status() == 200);
+          waiting().until(() -> carolA.get("/v1/accounts/acme").status() == 200);
           JsonNode listed = carolA.get("/v1/accounts/acme/dsr").json();
           assertThat(listed.toString()).contains("dsr-1").contains("dsr-2");
           TestClient.Response again = carolA.post("/v1/accounts/acme/dsr:erase",
@@ -109,16 +111,14 @@ class ClusterDsrIT {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier ok) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!ok.getAsBoolean() && System.nanoTime() < end) {
-      Thread.sleep(100);
-    }
-  }
-
   private static Deployment.Opened open(Path dir, LedgerConfig.Postgres pg) {
     return ClusterDeployment.open(dir, pg, ServerConfig.defaults(0).withFreshness(
         Duration.ofSeconds(5), Duration.ofMillis(100)), TermsLibrary.builtInCatalog(),
         Clock.systemUTC(), Optional.of(KEY), FAST, Duration.ZERO, Duration.ofDays(30));
+  }
+
+  /** Waits for the cluster to reach a state: at most 10 s, looking every 100 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100));
   }
 }

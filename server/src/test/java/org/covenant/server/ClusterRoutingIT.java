@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.format.Json;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
@@ -64,7 +66,8 @@ class ClusterRoutingIT {
         serverById.put(self, s);
       }
       for (TestClient op : byId.values()) {
-        waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
+        waiting()
+            .until(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 3
             && op.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
                 .asInt() == 0);
       }
@@ -86,7 +89,7 @@ class ClusterRoutingIT {
           ACCOUNTS).containsAll(byId.keySet());
       // Owned accounts per member, counted over the answering member's projection (which sees
       // accounts written through the others within its 250 ms refresh).
-      waitFor(() -> {
+      waiting().until(() -> {
         int owned = 0;
         for (JsonNode m : any.get("/v1/cluster").json().path("members")) {
           owned += m.path("accounts").asInt();
@@ -224,7 +227,7 @@ class ClusterRoutingIT {
         assertThat(receiver.post("/v1/decisions", trainingNow(acct)).json().path("reason")
             .asText()).as(acct).isEqualTo("consent_withdrawn");
         for (TestClient c : byId.values()) {
-          waitFor(() -> c.post("/v1/decisions", trainingNow(acct)).json().path("reason")
+          waiting().until(() -> c.post("/v1/decisions", trainingNow(acct)).json().path("reason")
               .asText().equals("consent_withdrawn"));
           assertThat(c.get("/v1/accounts/" + acct + "/events").json().path("events").size())
               .as(acct).isEqualTo(eventsBefore.get(acct) + 1);
@@ -297,7 +300,7 @@ class ClusterRoutingIT {
           ? byId.keySet().stream().filter(k -> !k.equals(leavingId)).findFirst().orElseThrow()
           : owners.get(moved.get(0)));
       for (String acct : moved) {
-        waitFor(() -> raw(survivor, "POST", "/v1/decisions", training(acct)).body()
+        waiting().until(() -> raw(survivor, "POST", "/v1/decisions", training(acct)).body()
             .equals(expected.get(acct)));
       }
       long millis = (System.nanoTime() - left) / 1_000_000;
@@ -309,7 +312,7 @@ class ClusterRoutingIT {
             .path("member").asText());
       }
       serverById.remove(leavingId);
-      waitFor(() -> {
+      waiting().until(() -> {
         for (Map.Entry<String, String> e : after.entrySet()) {
           if (!serverById.get(e.getValue()).namespaces().main().ledger().ready(e.getKey())) {
             return false;
@@ -357,11 +360,12 @@ class ClusterRoutingIT {
           + "owns, started, expires) VALUES ('" + ghost + "', 'http://127.0.0.1:1', false, "
           + "true, clock_timestamp(), clock_timestamp() + interval '3 seconds')");
       String ghostId = ghost;
-      waitFor(() -> survivor.get("/v1/cluster").json().path("sharding").path("owners")
+      waiting().until(() -> survivor.get("/v1/cluster").json().path("sharding").path("owners")
           .asInt() == 3);
       // First (the ghost's heartbeat is short), once no survivor projects the ghost's account:
       // the listing names it as unavailable, not silently missing.
-      waitFor(() -> serverById.values().stream().noneMatch(s -> s.namespaces().main().ledger()
+      waiting()
+          .until(() -> serverById.values().stream().noneMatch(s -> s.namespaces().main().ledger()
           .ready(deadAccount)));
       JsonNode partial = survivor.get("/v1/accounts").json().path("accounts");
       assertThat(partial).hasSize(ACCOUNTS);
@@ -391,7 +395,7 @@ class ClusterRoutingIT {
       assertThat(unread.body()).contains("owner_unavailable").contains(deadAccount);
       assertThat(unread.headers().firstValue("Retry-After")).contains("1");
       long dead = System.nanoTime();
-      waitFor(() -> raw(survivor, "POST", "/v1/decisions", training(deadAccount)).body()
+      waiting().until(() -> raw(survivor, "POST", "/v1/decisions", training(deadAccount)).body()
           .equals(expectedDecision));
       long back = (System.nanoTime() - dead) / 1_000_000;
       assertThat(back).as("answered again once the dead member's heartbeat expired")
@@ -484,15 +488,6 @@ class ClusterRoutingIT {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done)
-      throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 15 s").isLessThan(end);
-      Thread.sleep(20);
-    }
-  }
-
   /**
    * Every member's ledger is sharded and holds exactly the accounts {@code owners} gives it:
    * ready, with their content in its projection; another member's account is not ready and only
@@ -528,5 +523,10 @@ class ClusterRoutingIT {
       Optional<NoteSigner> key) {
     return ClusterDeployment.open(dir, pg, ServerConfig.defaults(0),
         TermsLibrary.builtInCatalog(), Clock.systemUTC(), key, FAST, Duration.ofSeconds(20));
+  }
+
+  /** Waits for the cluster to reach a state: at most 15 s, looking every 20 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20));
   }
 }

@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.format.TermsLibrary;
 import org.covenant.server.auth.TokenKind;
@@ -169,7 +171,8 @@ class ClusterSlowMoveIT {
       });
       fakeD.start();
       members.heartbeat(d, "http://127.0.0.1:" + fakeD.getAddress().getPort(), false, true);
-      waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 2
+      waiting()
+          .until(() -> op.get("/v1/cluster").json().path("sharding").path("owners").asInt() == 2
           && op.get("/v1/cluster").json().path("sharding").path("moves_in_progress").asInt()
               == 0);
       String account = null;
@@ -201,7 +204,7 @@ class ClusterSlowMoveIT {
 
       // The move done, X answers the account from its projection.
       shard.release();
-      waitFor(() -> op.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
+      waiting().until(() -> op.get("/v1/cluster").json().path("sharding").path("moves_in_progress")
           .asInt() == 0);
       TestClient.Response after = op.post("/v1/decisions", ask);
       assertThat(after.status()).as(after.body()).isEqualTo(200);
@@ -218,18 +221,8 @@ class ClusterSlowMoveIT {
     }
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void waitFor(Check check) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < end) {
-      if (check.holds()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("timed out after 20 s");
+  /** Waits for the cluster to reach a state: at most 20 s, looking every 50 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
   }
 }

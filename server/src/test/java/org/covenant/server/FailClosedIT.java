@@ -1,6 +1,7 @@
 package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,16 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers by itself.
  */
 class FailClosedIT {
-
-  private static void eventually(Duration limit, Supplier<Boolean> condition) throws Exception {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within " + limit);
-      }
-      Thread.sleep(100);
-    }
-  }
 
   private static String decide(TestClient c, String purpose) {
     // c-globex-rec: a cloud recording in a meeting with recording on; service.recording rests
@@ -76,8 +67,8 @@ class FailClosedIT {
         assertThat(w.status()).as(w.body()).isEqualTo(503);
         assertThat(w.contentType()).startsWith("application/problem+json");
         assertThat(w.json().path("code").asText()).isEqualTo("store_unavailable");
-        eventually(Duration.ofSeconds(15), () -> op.get("/readyz").status() == 503);
-        eventually(Duration.ofSeconds(15), () -> decide(op, "service.recording")
+        await().atMost(Duration.ofSeconds(15)).until(() -> op.get("/readyz").status() == 503);
+        await().atMost(Duration.ofSeconds(15)).until(() -> decide(op, "service.recording")
             .equals("deny:store_unavailable"));
         // Decisions that rest on nothing that can change keep answering from the snapshot.
         assertThat(decide(op, "service.provide")).isEqualTo("allow:");
@@ -85,7 +76,7 @@ class FailClosedIT {
         assertThat(op.get("/metrics").body()).contains("reason=\"store_unavailable\"");
 
         proxy.restore();
-        eventually(Duration.ofSeconds(20), () -> op.get("/readyz").status() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> op.get("/readyz").status() == 200);
         assertThat(decide(op, "service.recording")).isEqualTo("allow:");
         TestClient.Response again = op.put("/v1/accounts/acme/settings/recording.local",
             "{\"value\":false}");
@@ -124,7 +115,7 @@ class FailClosedIT {
         // holds on the server's clock, counted from when that read started.
         proxy.stall();
         assertThat(decide(op, "service.recording")).isEqualTo("allow:");
-        eventually(Duration.ofSeconds(15), () -> {
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
           clock.advance(Duration.ofSeconds(1));
           return decide(op, "service.recording").equals("deny:store_unavailable");
         });
@@ -132,7 +123,7 @@ class FailClosedIT {
         assertThat(decide(op, "service.provide")).isEqualTo("allow:");
 
         proxy.restore();
-        eventually(Duration.ofSeconds(20), () -> op.get("/readyz").status() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> op.get("/readyz").status() == 200);
         assertThat(decide(op, "service.recording")).isEqualTo("allow:");
       }
     } finally {

@@ -2,6 +2,7 @@ package org.covenant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -92,17 +93,6 @@ class TenantIsolationIT {
     @Override
     public void close() {
       server.close();
-    }
-  }
-
-  private static void eventually(Duration limit, Supplier<Boolean> condition)
-      throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within " + limit);
-      }
-      Thread.sleep(20);
     }
   }
 
@@ -351,7 +341,7 @@ class TenantIsolationIT {
         for (String f : new String[] {"ledger.db", "ledger.db-wal", "ledger.db-shm"}) {
           Files.deleteIfExists(dir.resolve(f));
         }
-        eventually(Duration.ofSeconds(20), () -> w.op.get("/readyz").status() == 503);
+        await().atMost(Duration.ofSeconds(20)).until(() -> w.op.get("/readyz").status() == 503);
         TestClient.Response write = w.op.put("/v1/accounts/acme/settings/recording.local",
             "{\"value\":false}");
         assertThat(write.status()).as(write.body()).isEqualTo(503);

@@ -164,27 +164,9 @@ public final class PrivateFiles {
       if (!a.isDirectory()) {
         return new Pending(null);
       }
-      secure(root, a);
-      beforeListing.accept(root);
-      try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-        for (Path p : entries) {
-          PosixFileAttributes e;
-          try {
-            e = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          } catch (NoSuchFileException x) {
-            continue;
-          }
-          if (e.isDirectory()) {
-            later.add(p);
-          } else if (e.isRegularFile()) {
-            secure(p, e);
-          }
-        }
-      }
+      secureLevel(root, a, root, (p, e) -> later.add(p));
     } catch (NoSuchFileException e) {
       return new Pending(null);
-    } catch (java.nio.file.DirectoryIteratorException e) {
-      throw new UncheckedIOException("cannot read the data directory " + root, e.getCause());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the data directory " + root, e);
     }
@@ -209,6 +191,21 @@ public final class PrivateFiles {
 
   private static void secureDirectory(Path dir, PosixFileAttributes attrs, Path root)
       throws IOException {
+    secureLevel(dir, attrs, root, (p, a) -> secureDirectory(p, a, root));
+  }
+
+  /** What {@link #secureLevel} does with a subdirectory it finds. */
+  private interface Subdirectory {
+    void visit(Path dir, PosixFileAttributes attrs) throws IOException;
+  }
+
+  /**
+   * Makes {@code dir} and the regular files directly in it private, and hands each
+   * subdirectory, with the attributes read for it, to {@code sub}: {@link #secureDirectory}
+   * descends at once, {@link #secureTreeBeside} keeps them for its thread.
+   */
+  private static void secureLevel(Path dir, PosixFileAttributes attrs, Path root,
+      Subdirectory sub) throws IOException {
     secure(dir, attrs);
     beforeListing.accept(dir);
     try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -220,7 +217,7 @@ public final class PrivateFiles {
           continue; // removed meanwhile (a temp file)
         }
         if (a.isDirectory()) {
-          secureDirectory(p, a, root);
+          sub.visit(p, a);
         } else if (a.isRegularFile()) {
           secure(p, a);
         }

@@ -1,6 +1,7 @@
 package org.covenant.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionFactory;
 import org.covenant.format.TermsLibrary;
 import org.covenant.log.NoteSigner;
 import org.covenant.server.DecisionLog;
@@ -47,7 +49,7 @@ class ClusterWriterStandDownIT {
     try {
       node.sharding(new LedgerShard(main.ledger()), () -> main.directory().accountIds(), true);
       node.start("http://127.0.0.1:1");
-      waitFor(node::writer);
+      waiting().until(node::writer);
       long epoch = query(url, "SELECT epoch FROM " + schema + ".cluster_lease WHERE name = 'log'");
       // Another holder has the lease at the next epoch, as after an expiry and a takeover.
       try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
@@ -56,7 +58,7 @@ class ClusterWriterStandDownIT {
             + "= 'log'")).isEqualTo(1);
       }
       Map<String, StoredLogRows.Row> before = StoredLogRows.read(url, schema);
-      waitFor(() -> !node.writer());
+      waiting().until(() -> !node.writer());
       assertThat(node.stoodDown()).isEqualTo(1);
       assertThat(node.fencedWrites()).isZero();
       assertThat(node.describe(Optional.empty()).path("member").path("stood_down").asLong())
@@ -88,11 +90,8 @@ class ClusterWriterStandDownIT {
     }
   }
 
-  private static void waitFor(BooleanSupplier check) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!check.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("timed out after 20 s").isLessThan(end);
-      Thread.sleep(20);
-    }
+  /** Waits for the cluster to reach a state: at most 20 s, looking every 20 ms. */
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20));
   }
 }
