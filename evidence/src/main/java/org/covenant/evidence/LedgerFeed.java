@@ -261,11 +261,55 @@ public final class LedgerFeed {
   /** Appends the leaves of every ledger event not yet logged. */
   public synchronized void catchUp() {
     while (true) {
-      List<StoredEvent> page = ledger.events(loggedUpTo, PAGE);
+      Optional<Page> page = leavesAfter(loggedUpTo);
       if (page.isEmpty()) {
         return;
       }
-      // New salts are durable before the leaves that use them.
+      log.append(page.get().leaves());
+      loggedUpTo = page.get().last();
+      if (page.get().leaves().size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The leaves of up to one page of ledger events, computed ahead of their log append
+   * ({@link #leavesAfter}, then {@link #append}): the events after ledger position {@code after},
+   * up to {@code last}.
+   */
+  public record Page(long after, long last, List<byte[]> leaves) {
+    /** A page of at least one leaf. */
+    public Page {
+      leaves = List.copyOf(leaves);
+    }
+
+    /** Whether the page is full: more events may follow it. */
+    public boolean full() {
+      return leaves.size() == PAGE;
+    }
+  }
+
+  /**
+   * Guards the owners' memory of the leaves being computed ({@link #owners}): held by whoever
+   * computes leaves ({@link #catchUp}, {@link #leavesAfter}, {@link #eventLeaf}), but not while
+   * the log appends, so an import computes the next page's leaves while the log commits (and
+   * fsyncs) the page before (issue 15). Taken after this feed's lock, never before it.
+   */
+  private final Object leafLock = new Object();
+
+  /**
+   * Computes the leaves of the ledger events after position {@code after} (one page at most),
+   * without appending them; empty when there are none. New salts are durable when this returns:
+   * before any leaf that uses them can be appended. Does not take this feed's lock, so it runs
+   * beside an {@link #append} of the page before.
+   */
+  public Optional<Page> leavesAfter(long after) {
+    synchronized (leafLock) {
+      List<StoredEvent> page = ledger.events(after, PAGE);
+      if (page.isEmpty()) {
+        return Optional.empty();
+      }
       Snapshot owners = owners();
       List<byte[]> leaves = pseudonyms.batch(() -> {
         List<byte[]> out = new ArrayList<>(page.size());
@@ -274,12 +318,25 @@ public final class LedgerFeed {
         }
         return out;
       });
-      log.append(leaves);
-      loggedUpTo = page.get(page.size() - 1).position();
-      if (page.size() < PAGE) {
-        return;
-      }
+      return Optional.of(new Page(after, page.get(page.size() - 1).position(), leaves));
     }
+  }
+
+  /**
+   * Appends a page computed by {@link #leavesAfter} when it starts where the log stands (its
+   * {@code after} is {@link #loggedUpTo}); otherwise appends nothing and returns false (the
+   * events were logged meanwhile, or a page before it was not): the log never holds an event
+   * twice or out of order.
+   *
+   * @throws LogException as {@link TiledLog#append} throws; nothing of the page is logged then
+   */
+  public synchronized boolean append(Page page) {
+    if (page.after() != loggedUpTo) {
+      return false;
+    }
+    log.append(page.leaves());
+    loggedUpTo = page.last();
+    return true;
   }
 
   private static ObjectNode impersonal(ObjectNode event) {
@@ -422,7 +479,9 @@ public final class LedgerFeed {
 
   /** The canonical leaf of a ledger event, personal fields pseudonymized. */
   public synchronized byte[] eventLeaf(StoredEvent e) {
-    return eventLeaf(e, owners());
+    synchronized (leafLock) {
+      return eventLeaf(e, owners());
+    }
   }
 
   /**
@@ -448,7 +507,9 @@ public final class LedgerFeed {
 
   /** {@link #eventLeaf} through a tree: the general path, kept for the test that pins both. */
   synchronized byte[] eventLeafFromTree(StoredEvent e) {
-    return eventLeafFromTree(e, owners());
+    synchronized (leafLock) {
+      return eventLeafFromTree(e, owners());
+    }
   }
 
   private byte[] eventLeafFromTree(StoredEvent e, Snapshot owners) {

@@ -268,6 +268,10 @@ public final class Pseudonyms {
   public synchronized String of(String account, String id) {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(id, "id");
+    int slot = (account.hashCode() * 31 + id.hashCode()) & (RECENT - 1);
+    if (id.equals(recentId[slot]) && account.equals(recentAccount[slot])) {
+      return recentPseudonym[slot];
+    }
     byte[] salt = salts.bytes(account, id);
     if (salt == null) {
       salt = new byte[16];
@@ -279,8 +283,25 @@ public final class Pseudonyms {
         persist();
       }
     }
-    return pseudonym(salt, id);
+    String pseudonym = pseudonym(salt, id);
+    recentAccount[slot] = account;
+    recentId[slot] = id;
+    recentPseudonym[slot] = pseudonym;
+    return pseudonym;
   }
+
+  /**
+   * The pseudonyms named last, by (account, id), in {@value #RECENT} slots (one entry a slot, the
+   * newest wins): a person is named by several leaves close together (joined, acknowledged,
+   * left, authored), and each naming looked up the salt and hashed again, a fifth of an import's
+   * log feed thread (issue 15). An entry holds while its person's salt does: {@link #erase}
+   * empties every slot, and a salt is only ever added where none was. Fixed size, so a server's
+   * heap does not grow with its people.
+   */
+  private static final int RECENT = 4096;
+  private final String[] recentAccount = new String[RECENT];
+  private final String[] recentId = new String[RECENT];
+  private final String[] recentPseudonym = new String[RECENT];
 
   /**
    * Whether {@code pseudonym} is person {@code id} of {@code account} under a salt still kept
@@ -338,6 +359,9 @@ public final class Pseudonyms {
    * @return whether a salt was erased
    */
   public synchronized boolean erase(String account, String id) {
+    java.util.Arrays.fill(recentAccount, null);
+    java.util.Arrays.fill(recentId, null);
+    java.util.Arrays.fill(recentPseudonym, null);
     boolean had = salts.remove(account, id) != null;
     Map<String, String> u = unsaved.get(account);
     if (u != null) {
@@ -372,16 +396,39 @@ public final class Pseudonyms {
       backing.get().add(copy);
     } else if (file.isPresent()) {
       List<String> lines = new ArrayList<>();
-      unsaved.forEach((a, m) -> m.forEach((id, salt) -> {
-        ObjectNode o = Json.object();
-        o.put("account", a);
-        o.put("id", id);
-        o.put("salt", salt);
-        lines.add(Json.line(o));
-      }));
+      unsaved.forEach((a, m) -> m.forEach((id, salt) -> lines.add(saltLine(a, id, salt))));
       appendLines(lines);
     }
     unsaved.clear();
+  }
+
+  /**
+   * The journal line of one salt: {@code Json.line} of {@code {"account","id","salt"}}, written
+   * without a tree when no string needs escaping (a tree per new person was a twentieth of an
+   * import's log feed thread, issue 15); the tree otherwise, so the bytes are always its.
+   */
+  static String saltLine(String account, String id, String salt) {
+    if (plain(account) && plain(id) && plain(salt)) {
+      return new StringBuilder(40 + account.length() + id.length() + salt.length())
+          .append("{\"account\":\"").append(account).append("\",\"id\":\"").append(id)
+          .append("\",\"salt\":\"").append(salt).append("\"}").toString();
+    }
+    ObjectNode o = Json.object();
+    o.put("account", account);
+    o.put("id", id);
+    o.put("salt", salt);
+    return Json.line(o);
+  }
+
+  /** True when Jackson writes every char of {@code s} as is (no quote, backslash, control). */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void appendLines(List<String> lines) {

@@ -125,6 +125,44 @@ class DataDirectoryTest {
     }
   }
 
+  /**
+   * Leaves computed ahead ({@code leavesAfter}) are appended only where the log stands: a page
+   * whose events were logged meanwhile, or one that skips events, appends nothing; a page that
+   * starts at the log's end is the leaves {@code catchUp} would have appended.
+   */
+  @Test
+  void aPageComputedAhead_isAppendedOnlyWhereTheLogStands(@TempDir Path dir) {
+    DataDirectory d = DataDirectory.at(dir).create();
+    try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()),
+        TermsLibrary.builtInCatalog())) {
+      ledger.append(Append.of(new Event.AccountCreated(T0, "acme", "alice")));
+      ledger.append(Append.of(new Event.GroupCreated(T0.plusSeconds(1), "acme", "eng")));
+      ledger.append(Append.of(new Event.GroupCreated(T0.plusSeconds(2), "acme", "ops")));
+      try (TiledLog log = d.openLog()) {
+        LedgerFeed feed = d.feed(log, ledger);
+        LedgerFeed.Page first = feed.leavesAfter(0).orElseThrow();
+        LedgerFeed.Page skipping = feed.leavesAfter(2).orElseThrow();
+        assertThat(first.last()).isEqualTo(3);
+        assertThat(first.full()).isFalse();
+        assertThat(feed.append(skipping)).isFalse();
+        assertThat(log.size()).isZero();
+        feed.catchUp();
+        assertThat(log.size()).isEqualTo(3);
+        assertThat(feed.append(first)).isFalse();
+        assertThat(log.size()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+          assertThat(first.leaves().get(i)).isEqualTo(log.leaf(i));
+        }
+        ledger.append(Append.of(new Event.GroupCreated(T0.plusSeconds(3), "acme", "hr")));
+        assertThat(feed.leavesAfter(4)).isEmpty();
+        LedgerFeed.Page next = feed.leavesAfter(3).orElseThrow();
+        assertThat(feed.append(next)).isTrue();
+        assertThat(feed.loggedUpTo()).isEqualTo(4);
+        assertThat(LedgerFeed.lastLoggedPosition(log)).isEqualTo(4);
+      }
+    }
+  }
+
   @Test
   void theFeedFindsTheLogEntryOfALedgerPosition_amongOtherLeaves(@TempDir Path dir) {
     DataDirectory d = DataDirectory.at(dir).create();

@@ -129,6 +129,35 @@ class PseudonymsTest {
     assertThat(reopened.of("acme", "alice")).isNotEqualTo(alice);
   }
 
+  /**
+   * People whose (account, id) fall into the same slot of the recent pseudonyms ("Aa" and "BB"
+   * hash alike) each keep their own pseudonym, asked alternately, and an erased person's next
+   * pseudonym is a new one on the same instance.
+   */
+  @Test
+  void recentPseudonyms_neverAnswerForAnotherPersonOrAnErasedSalt(@TempDir Path dir) {
+    Pseudonyms ps = Pseudonyms.open(dir);
+    String[][] people = {{"Aa", "x"}, {"BB", "x"}, {"acme", "Aa"}, {"acme", "BB"}};
+    String[] first = new String[people.length];
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < people.length; i++) {
+        String p = ps.of(people[i][0], people[i][1]);
+        if (round == 0) {
+          first[i] = p;
+        }
+        assertThat(p).as("%s/%s", people[i][0], people[i][1]).isEqualTo(first[i]);
+        for (int j = 0; j < people.length; j++) {
+          assertThat(ps.links(people[j][0], people[j][1], p)).isEqualTo(i == j);
+        }
+      }
+    }
+    assertThat(ps.erase("BB", "x")).isTrue();
+    String again = ps.of("BB", "x");
+    assertThat(again).isNotEqualTo(first[1]);
+    assertThat(ps.links("BB", "x", again)).isTrue();
+    assertThat(ps.of("Aa", "x")).isEqualTo(first[0]);
+  }
+
   private static String pseudonym(String salt, String id) {
     var md = Sha256.newDigest();
     md.update(HexFormat.of().parseHex(salt));
@@ -252,5 +281,33 @@ class PseudonymsTest {
       assertThat(p.links("acme", "short", pseudonym(shortSalt, "short"))).isTrue();
     }
     assertThat(Files.readString(dir.resolve("keys/salts.json"))).contains(odd).contains(shortSalt);
+  }
+
+  /**
+   * A journal line written without a tree is the tree's line, byte for byte: every ASCII
+   * character, quotes, backslashes, non-ASCII, U+2028, a surrogate pair and a lone surrogate in
+   * each of the three fields.
+   */
+  @Test
+  void saltLine_isJacksonsLine() {
+    java.util.List<String> samples = new java.util.ArrayList<>(java.util.List.of("", "acme",
+        "q\"uote", "back\\slash", "caf\u00e9", "a\u2028b", "\uD83D\uDE00", "lone\uD800",
+        "0123456789abcdef0123456789abcdef"));
+    for (char c = 0; c < 0x80; c++) {
+      samples.add("x" + c + "y");
+    }
+    for (String v : samples) {
+      for (int field = 0; field < 3; field++) {
+        String a = field == 0 ? v : "acme";
+        String id = field == 1 ? v : "guest-7";
+        String salt = field == 2 ? v : "00ff";
+        com.fasterxml.jackson.databind.node.ObjectNode o = org.covenant.format.Json.object();
+        o.put("account", a);
+        o.put("id", id);
+        o.put("salt", salt);
+        assertThat(Pseudonyms.saltLine(a, id, salt)).as("%s in field %d", v, field)
+            .isEqualTo(org.covenant.format.Json.line(o));
+      }
+    }
   }
 }

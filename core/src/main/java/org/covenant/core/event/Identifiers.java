@@ -65,6 +65,9 @@ public final class Identifiers {
   /** Why {@code id} is not a valid identifier, or empty when it is. */
   public static Optional<String> problem(String id) {
     Objects.requireNonNull(id, "id");
+    if (printableAscii(id)) {
+      return Optional.empty();
+    }
     if (id.isEmpty()) {
       return Optional.of("must not be empty");
     }
@@ -107,6 +110,29 @@ public final class Identifiers {
       return Optional.of("is not in Unicode Normalization Form C (NFC); send it normalized");
     }
     return Optional.empty();
+  }
+
+  /**
+   * True when {@code id} is 1 to {@value #MAX_CODE_POINTS} printable ASCII characters (U+0020 to
+   * U+007E), not all spaces: such an id passes every rule of {@link #problem} (no control, no
+   * surrogate, one code point per char, ASCII is NFC, and U+0020 is the only white space among
+   * them). Almost every id is one; the general path's per-character look-ups were a tenth of an
+   * import's validating thread (issue 15).
+   */
+  private static boolean printableAscii(String id) {
+    int n = id.length();
+    if (n == 0 || n > MAX_CODE_POINTS) {
+      return false;
+    }
+    boolean blank = true;
+    for (int i = 0; i < n; i++) {
+      char ch = id.charAt(i);
+      if (ch < 0x20 || ch > 0x7E) {
+        return false;
+      }
+      blank &= ch == 0x20;
+    }
+    return !blank;
   }
 
   /** What kind of forbidden character {@code cp} is, or null. */

@@ -41,6 +41,33 @@ class IdentifiersTest {
     assertThat(Identifiers.problem(" \u3000")).contains("must not be only white space");
   }
 
+  /**
+   * Every ASCII character alone, inside printable text and repeated to the length limit: the
+   * printable-ASCII fast path must say what the per-character rule says (controls, U+007F and
+   * all-space refused; lengths 128 and 129 at the edge).
+   */
+  @Test
+  void asciiIds_followTheRuleCharacterByCharacter() {
+    for (char ch = 0; ch < 0x80; ch++) {
+      boolean control = ch < 0x20 || ch == 0x7F;
+      String c = String.valueOf(ch);
+      assertThat(Identifiers.problem(c)).as("U+%04X", (int) ch)
+          .isEqualTo(control ? Optional.of(String.format("holds the control character U+%04X "
+              + "at index 0", (int) ch)) : ch == ' ' ? Optional.of("must not be only white space")
+              : Optional.empty());
+      assertThat(Identifiers.problem("ab" + c + "cd").isPresent()).as("U+%04X inside", (int) ch)
+          .isEqualTo(control);
+      assertThat(Identifiers.problem(c.repeat(128)).isPresent()).as("U+%04X x128", (int) ch)
+          .isEqualTo(control || ch == ' ');
+      assertThat(Identifiers.problem(c.repeat(129))).as("U+%04X x129", (int) ch).isPresent();
+    }
+    assertThat(Identifiers.problem("   ")).contains("must not be only white space");
+    assertThat(Identifiers.problem(" a ")).isEmpty();
+    assertThat(Identifiers.problem("a".repeat(127) + "\u00e9")).isEmpty();
+    assertThat(Identifiers.problem("a".repeat(128) + "\u00e9"))
+        .contains("is longer than 128 code points");
+  }
+
   @Test
   void check_namesTheFirstBadField_ofEveryIdInAnEvent() {
     assertThat(Identifiers.check(new Event.AccountCreated(T, "acme", "al\u202Eice")))
