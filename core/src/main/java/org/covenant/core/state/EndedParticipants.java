@@ -1,5 +1,7 @@
 package org.covenant.core.state;
 
+import static org.covenant.core.state.MeetingArena.varint;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,10 +108,10 @@ final class EndedParticipants {
     long originAt = 0;
     long originPos = 0;
     if (prefixLength > 0) {
-      originPos = varintAt(b, at);
+      originPos = varint(b, at);
       int q = at + MeetingArena.varintLength(originPos);
-      q += MeetingArena.varintLength(varintAt(b, q));
-      originAt = untime(varintAt(b, q));
+      q += MeetingArena.varintLength(varint(b, q));
+      originAt = untime(varint(b, q));
     }
     at += prefixLength;
     // count
@@ -130,7 +132,7 @@ final class EndedParticipants {
     }
     stringCount = (int) (v >>> 1);
     refWidth = (v & 1) != 0 ? 3 : 4;
-    v = varintAt(b, at);
+    v = varint(b, at);
     at += MeetingArena.varintLength(v);
     if ((v & 1) == 0) {
       baseAt = originAt + untime(v >>> 1);
@@ -141,7 +143,7 @@ final class EndedParticipants {
       }
       baseAt = t;
     }
-    v = varintAt(b, at);
+    v = varint(b, at);
     at += MeetingArena.varintLength(v);
     basePos = originPos + ((v >>> 1) ^ -(v & 1));
     for (shift = 0, v = 0; ; shift += 7) {
@@ -229,19 +231,6 @@ final class EndedParticipants {
         | (b[at + 3] & 0xff);
   }
 
-  /** The unsigned varint at b[at]. */
-  private static long varintAt(byte[] b, int at) {
-    long v = 0;
-    int shift = 0;
-    byte x;
-    do {
-      x = b[at++];
-      v |= (long) (x & 0x7f) << shift;
-      shift += 7;
-    } while (x < 0);
-    return v;
-  }
-
   /** baseAt's code (see the layout above): time() of its gap from originAt, or -1: raw. */
   private static long baseAtCode(long baseAt, long originAt) {
     long gap = baseAt - originAt;
@@ -277,10 +266,10 @@ final class EndedParticipants {
     long originAt = 0;
     long originPos = 0;
     if (prefix.length > 0) {
-      originPos = varintAt(prefix, 0);
+      originPos = varint(prefix, 0);
       int q = MeetingArena.varintLength(originPos);
-      q += MeetingArena.varintLength(varintAt(prefix, q));
-      originAt = untime(varintAt(prefix, q));
+      q += MeetingArena.varintLength(varint(prefix, q));
+      originAt = untime(varint(prefix, q));
     }
     int width = wide ? 4 : 3;
     for (int r : refs) {

@@ -1,5 +1,7 @@
 package org.covenant.core.state;
 
+import static org.covenant.core.state.MeetingArena.varint;
+
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.covenant.core.vocab.Category;
@@ -308,7 +310,7 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int at = idAt(buf, prefixAt(buf, slice));
-      int len = varint(buf, at);
+      int len = (int) varint(buf, at);
       at += MeetingArena.varintLength(len);
       return new String(buf, at, len, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -322,7 +324,7 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int at = idAt(buf, prefixAt(buf, slice));
-      int len = varint(buf, at);
+      int len = (int) varint(buf, at);
       at += MeetingArena.varintLength(len);
       return java.util.Arrays.copyOfRange(buf, at, at + len);
     }
@@ -336,7 +338,7 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int at = idAt(buf, prefixAt(buf, slice));
-      int len = varint(buf, at);
+      int len = (int) varint(buf, at);
       return MeetingArena.utf8Is(buf, at + MeetingArena.varintLength(len), len, id);
     }
 
@@ -349,9 +351,9 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int i = prefixAt(buf, slice);
-      i += MeetingArena.varintLength(varlong(buf, i));
-      i += MeetingArena.varintLength(varlong(buf, i));
-      return EndedParticipants.untimeCode(varlong(buf, i));
+      i += MeetingArena.varintLength(varint(buf, i));
+      i += MeetingArena.varintLength(varint(buf, i));
+      return EndedParticipants.untimeCode(varint(buf, i));
     }
 
     /** The position of its start. */
@@ -362,7 +364,7 @@ final class Entities {
       }
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
-      return varlong(buf, prefixAt(buf, slice));
+      return varint(buf, prefixAt(buf, slice));
     }
 
     /** Whether it had started at (t, p): its start at or before both. */
@@ -374,13 +376,13 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int i = prefixAt(buf, slice);
-      long pos = varlong(buf, i);
+      long pos = varint(buf, i);
       if (pos > p) {
         return false;
       }
       i += MeetingArena.varintLength(pos);
-      i += MeetingArena.varintLength(varlong(buf, i));
-      return EndedParticipants.untimeCode(varlong(buf, i)) <= t;
+      i += MeetingArena.varintLength(varint(buf, i));
+      return EndedParticipants.untimeCode(varint(buf, i)) <= t;
     }
 
     /** When it ended ({@link TimeKey}); meaningful only once {@link #endedPos} is not 0. */
@@ -392,11 +394,11 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int i = prefixAt(buf, slice);
-      i += MeetingArena.varintLength(varlong(buf, i));
-      i += MeetingArena.varintLength(varlong(buf, i));
-      long at = varlong(buf, i);
+      i += MeetingArena.varintLength(varint(buf, i));
+      i += MeetingArena.varintLength(varint(buf, i));
+      long at = varint(buf, i);
       i += MeetingArena.varintLength(at);
-      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varlong(buf, i));
+      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varint(buf, i));
     }
 
     /** The position of its end, 0 while it runs. */
@@ -408,8 +410,8 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int i = prefixAt(buf, slice);
-      long pos = varlong(buf, i);
-      return pos + varlong(buf, i + MeetingArena.varintLength(pos));
+      long pos = varint(buf, i);
+      return pos + varint(buf, i + MeetingArena.varintLength(pos));
     }
 
     /** Records the end (single writer, while it runs): its time, then its position. */
@@ -430,16 +432,16 @@ final class Entities {
       long slice = address(s);
       byte[] buf = arena(s).chunk(slice);
       int i = prefixAt(buf, slice);
-      long pos = varlong(buf, i);
+      long pos = varint(buf, i);
       i += MeetingArena.varintLength(pos);
-      long gap = varlong(buf, i);
+      long gap = varint(buf, i);
       if (pos + gap > p) {
         return false;
       }
       i += MeetingArena.varintLength(gap);
-      long at = varlong(buf, i);
+      long at = varint(buf, i);
       i += MeetingArena.varintLength(at);
-      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varlong(buf, i))
+      return EndedParticipants.untimeCode(at) + EndedParticipants.untimeCode(varint(buf, i))
           <= t;
     }
 
@@ -463,30 +465,6 @@ final class Entities {
         }
       }
       return at;
-    }
-
-    private static int varint(byte[] b, int at) {
-      int v = 0;
-      int shift = 0;
-      byte x;
-      do {
-        x = b[at++];
-        v |= (x & 0x7f) << shift;
-        shift += 7;
-      } while (x < 0);
-      return v;
-    }
-
-    private static long varlong(byte[] b, int at) {
-      long v = 0;
-      int shift = 0;
-      byte x;
-      do {
-        x = b[at++];
-        v |= (long) (x & 0x7f) << shift;
-        shift += 7;
-      } while (x < 0);
-      return v;
     }
 
     /**
@@ -754,16 +732,16 @@ final class Entities {
       long slice = address(s);
       byte[] b = arena(s).chunk(slice);
       int i = prefixAt(b, slice);
-      long ep = varlong(b, i);
+      long ep = varint(b, i);
       i += MeetingArena.varintLength(ep);
-      i += MeetingArena.varintLength(varlong(b, i));
-      long code = varlong(b, i);
+      i += MeetingArena.varintLength(varint(b, i));
+      long code = varint(b, i);
       long et = EndedParticipants.untimeCode(code);
       i += MeetingArena.varintLength(code);
-      i += MeetingArena.varintLength(varlong(b, i));
-      int idLen = varint(b, i);
+      i += MeetingArena.varintLength(varint(b, i));
+      int idLen = (int) varint(b, i);
       i += MeetingArena.varintLength(idLen) + idLen;
-      int n = varint(b, i);
+      int n = (int) varint(b, i);
       i += MeetingArena.varintLength(n);
       long found = -1;
       for (int k = 0; k < n; k++) {

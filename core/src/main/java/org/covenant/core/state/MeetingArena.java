@@ -308,6 +308,23 @@ final class MeetingArena {
     return (long) at << 32 | len;
   }
 
+  /**
+   * The unsigned varint at {@code b[at]} (seven bits a byte, low bits first, the high bit set
+   * while more follow): the one reader of the arena's varints, for its slices' prefixes and
+   * participants alike.
+   */
+  static long varint(byte[] b, int at) {
+    long v = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = b[at++];
+      v |= (long) (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    return v;
+  }
+
   /** Whether the len bytes of c at {@code at} are s in UTF-8 (an ASCII s: no allocation). */
   static boolean utf8Is(byte[] c, int at, int len, String s) {
     int n = s.length();
