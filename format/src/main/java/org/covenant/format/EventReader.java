@@ -1,5 +1,6 @@
 package org.covenant.format;
 
+import static org.covenant.format.EventFields.AT;
 import static org.covenant.format.EventFields.CONTRIBUTORS;
 import static org.covenant.format.EventFields.FEATURES;
 import static org.covenant.format.EventFields.FIELDS;
@@ -175,7 +176,8 @@ final class EventReader {
         return null;
       }
     }
-    return build(s, features, contributors, codes, present, bools, number, valueKind);
+    return build(s, s[AT] == null ? null : InstantText.parse(s[AT]), features, contributors,
+        codes, present, bools, number, valueKind);
   }
 
   /** The rest of an array of non-empty strings, or null. */

@@ -1,5 +1,6 @@
 package org.covenant.format;
 
+import static org.covenant.format.EventFields.AT;
 import static org.covenant.format.EventFields.CONTRIBUTORS;
 import static org.covenant.format.EventFields.FEATURES;
 import static org.covenant.format.EventFields.FIELDS;
@@ -57,6 +58,7 @@ final class EventScanner {
     int bools = 0;
     long number = 0;
     int valueKind = 0;
+    java.time.Instant at = null;
     int i = 1;
     if (b[i] == '}') {
       return null; // no type
@@ -151,12 +153,22 @@ final class EventScanner {
           if (end < 0) {
             return null;
           }
-          String text = f == TYPE ? EventFields.typeName(b, i + 1, end - 1) : null;
-          if (text == null) {
-            text = new String(b, i + 1, end - i - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
-            text.hashCode(); // as in EventReader.fast: hashed here, on the decoding thread
+          if (f == AT) {
+            // Read in place: no string of it (a time the common shape does not cover sends the
+            // body to Jackson, whose reader declines it too).
+            at = InstantText.parse(b, i + 1, end - 1);
+            if (at == null) {
+              return null;
+            }
+          } else {
+            String text = f == TYPE ? EventFields.typeName(b, i + 1, end - 1) : null;
+            if (text == null) {
+              text = new String(b, i + 1, end - i - 2,
+                  java.nio.charset.StandardCharsets.ISO_8859_1);
+              text.hashCode(); // as in EventReader.fast: hashed here, on the decoding thread
+            }
+            s[f] = text;
           }
-          s[f] = text;
           i = end;
         }
       }
@@ -176,7 +188,7 @@ final class EventScanner {
       }
       return null;
     }
-    return build(s, features, contributors, codes, present, bools, number, valueKind);
+    return build(s, at, features, contributors, codes, present, bools, number, valueKind);
   }
 
   /**
