@@ -562,20 +562,18 @@ final class ContentTable {
 
     /**
      * Item i's author as its number in the projection's arena + 1 (0: none), as the
-     * checkpoint's string table interns it once per string, and the author itself as the
-     * {@code len} UTF-8 bytes of {@code utf8} at {@code at} (that number's string as the table
-     * holds it; null for none: issue 15, no {@code String} made per string of the table).
+     * checkpoint's string table interns it once per string, and whether it is the host of the
+     * item's meeting (the restore tells it from the strings' numbers, issue 15: no string or
+     * bytes compared per item).
      */
-    void author(int i, int number, byte[] utf8, int at, int len) {
-      if (number < 0 || number > arena.strings() || (number == 0) != (utf8 == null)) {
+    void author(int i, int number, boolean host) {
+      if (number < 0 || number > arena.strings()) {
         throw new IllegalArgumentException("content item " + i + ": author " + number
             + " out of range");
       }
-      // The meeting column is read before this one (format 4). The table's bytes, not the
-      // arena's, are compared with the host's: no cache miss per item (issue 15, restore time).
+      // The meeting column is read before this one (format 4).
       c.author(i, number == 0 ? 0 : authorRef(number - 1,
-          c.owners[i] instanceof Meeting m && m.host != null
-              && MeetingArena.utf8Is(utf8, at, len, m.host)));
+          host && c.owners[i] instanceof Meeting));
     }
 
     /** Item i's contributors after the owner, or null for none; items in order. */

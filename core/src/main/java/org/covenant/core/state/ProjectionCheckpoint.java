@@ -1725,6 +1725,37 @@ public final class ProjectionCheckpoint {
     }
 
     /**
+     * On the filer: whether author k of the table (interned as p, its number in the arena + 1)
+     * is host h of the item's meeting (-1: none), as the strings' equality tells it: by their
+     * numbers in the table or in the arena (one string, one number in either where the writer
+     * wrote the table), by their bytes where the host's string was never interned (issue 15: no
+     * string compared, and no bytes read, per item).
+     */
+    private boolean isHost(int k, int p, int h, Table.View strings) {
+      if (k == h) {
+        return true;
+      }
+      if (h < 0) {
+        return false;
+      }
+      int hp = h < pooledOf.length ? pooledOf[h] : 0;
+      if (hp != 0) {
+        return hp == p;
+      }
+      int a = strings.address(k);
+      int b = strings.address(h);
+      byte[] ca = strings.chunk(a);
+      byte[] cb = strings.chunk(b);
+      int x = Table.View.offset(a);
+      int y = Table.View.offset(b);
+      int la = (int) MeetingArena.varint(ca, x);
+      int lb = (int) MeetingArena.varint(cb, y);
+      x += MeetingArena.varintLength(la);
+      y += MeetingArena.varintLength(lb);
+      return la == lb && Arrays.equals(ca, x, x + la, cb, y, y + lb);
+    }
+
+    /**
      * Meetings read whose participants the filer packs (or compacts), in the order read: the
      * packed form's fields by meeting, their strings as numbers in the table.
      */
@@ -1795,7 +1826,7 @@ public final class ProjectionCheckpoint {
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
-    private void contents(In d, Meeting[] byIndex) {
+    private void contents(In d, Meeting[] byIndex, int[] hostOf) {
       // Each item takes at least a byte in each of its eight columns, four in two of them.
       int n = d.bounded(d.readInt(), 14);
       int bytes = d.bounded(d.readInt(), 1);
@@ -1812,9 +1843,12 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         f.owner(i, str(d));
       }
+      // Per item, its meeting's host as a number in the table (-1: none), for the authors.
+      int[] hosts = new int[n];
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
         f.meeting(i, m == 0 ? null : byIndex[m - 1]);
+        hosts[i] = m == 0 ? -1 : hostOf[m - 1];
       }
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
@@ -1829,15 +1863,11 @@ public final class ProjectionCheckpoint {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
           if (k < 0) {
-            f.author(i, 0, null, 0, 0);
+            f.author(i, 0, false);
             continue;
           }
           int p = pooled(k, strings);
-          int a = strings.address(k);
-          byte[] c = strings.chunk(a);
-          int at = Table.View.offset(a);
-          int len = (int) MeetingArena.varint(c, at);
-          f.author(i, p, c, at + MeetingArena.varintLength(len), len);
+          f.author(i, p, isHost(k, p, hosts[i], strings));
         }
       });
       for (int i = 0; i < n; i++) {
@@ -1956,6 +1986,7 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
         byte[] id = d.rawBytes(d.bounded(d.readCount(1 << 24), 1));
@@ -1968,7 +1999,9 @@ public final class ProjectionCheckpoint {
         }
         int accountNumber = number(d);
         String account = accountNumber < 0 ? null : table.get(accountNumber);
-        String host = str(d);
+        int hostNumber = number(d);
+        String host = hostNumber < 0 ? null : table.get(hostNumber);
+        hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
         int features = d.bounded(d.readCount(1 << 20), 16);
@@ -2050,7 +2083,7 @@ public final class ProjectionCheckpoint {
       int[] counted = meetingsOf;
       Account[] named = ownerOf;
       filer.submit(() -> meetingsIn(byIndex, meetingOwners, counted, named));
-      contents(d, byIndex);
+      contents(d, byIndex, hostOf);
       rights(d);
     }
 

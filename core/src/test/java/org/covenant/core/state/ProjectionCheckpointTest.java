@@ -584,10 +584,16 @@ class ProjectionCheckpointTest {
     GovernanceState s = GovernanceState.create(name -> name.equals("default"));
     List<Event> events = new ArrayList<>();
     events.add(new Event.AccountCreated(T0, "acmé", "ålice"));
+    events.add(new Event.UserAdded(T0, "acmé", "bøb", Role.MEMBER, Optional.empty()));
     for (int i = 0; i < 40; i++) {
       String m = (i % 2 == 0 ? "mëeting-" : "m-") + i;
-      String host = "ålice";
+      // ålice never joins a meeting (her string is never interned from the participants'),
+      // bøb joins the first: the host's content is told from both.
+      String host = i % 3 == 0 ? "ålice" : "bøb";
       events.add(new Event.MeetingStarted(T0.plusSeconds(10L * i), "acmé", m, host, List.of()));
+      if (i == 0) {
+        events.add(new Event.ParticipantJoined(T0.plusSeconds(1), m, "bøb", Optional.of("acmé")));
+      }
       for (int g = 0; g < 3; g++) {
         events.add(new Event.ParticipantJoined(T0.plusSeconds(10L * i + 1 + g), m,
             (g == 0 ? "gäst-" : "guest-") + (i + g), Optional.of(g == 1 ? "ïnitrode" : "x")));
@@ -611,7 +617,7 @@ class ProjectionCheckpointTest {
       assertThat(is.id()).isEqualTo(m);
       assertThat(is.idHash).isEqualTo(m.hashCode());
       assertThat(is.host).isEqualTo(was.host);
-      assertThat(participants(is)).isEqualTo(participants(was)).hasSize(3);
+      assertThat(participants(is)).isEqualTo(participants(was)).hasSizeGreaterThan(2);
     }
     ContentTable.View was = s.contents.view();
     ContentTable.View is = r.contents.view();
