@@ -191,17 +191,20 @@ public final class Pseudonyms {
           return false;
         }
         if (name.equals("accounts")) {
+          // Each (account, id) once: the parser refuses a name twice in an object, so each
+          // salt is stored without a look-up, and indexed once at the end (issue 15).
           while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String account = p.currentName();
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
               return false;
             }
+            int number = salts.accountNumber(account);
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
               String id = p.currentName();
               if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
                 return false;
               }
-              salts.put(account, id, p.getText());
+              salts.putNew(number, account, id, p.getText());
             }
           }
         } else if (name.equals("legacy")) {
@@ -217,7 +220,11 @@ public final class Pseudonyms {
         }
       }
       // The object closed, and nothing after it.
-      return t == com.fasterxml.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null;
+      if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
+        return false;
+      }
+      salts.index();
+      return true;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
     } catch (RuntimeException e) {

@@ -62,6 +62,8 @@ final class SaltTable {
    * rebuilt at one half full when a key would make it more than two thirds full.
    */
   private int[] slots = new int[16];
+  /** Whether {@link #putNew} stored salts {@link #index} has not indexed yet. */
+  private boolean unindexed;
   /** Salts stored in another form than 32 lowercase hex digits, by account then id. */
   private final Map<String, Map<String, String>> irregular = new HashMap<>();
 
@@ -117,6 +119,58 @@ final class SaltTable {
     live++;
     byte[] raw = HEX.parseHex(salt);
     System.arraycopy(raw, 0, saltChunk(i), saltAt(i), SALT);
+  }
+
+  /**
+   * Stores the salt of (account, id), which this table has never held, without indexing it
+   * (issue 15: a start's load of {@code salts.json}, whose parser refuses a key seen twice):
+   * {@link #index} indexes every salt so stored at once, and nothing else may be asked of the
+   * table in between. At 50M events the load put some 5 million salts, each looked up first and
+   * the index rebuilt again and again as it grew: two thirds of the salts' thread.
+   *
+   * @param account the account's number ({@link #accountNumber})
+   */
+  void putNew(int account, String accountId, String id, String salt) {
+    if (!regular(salt)) {
+      irregular.computeIfAbsent(accountId, a -> new HashMap<>()).put(id, salt);
+      return;
+    }
+    unindexed = true;
+    int i = add(key(account, id));
+    live++;
+    byte[] c = saltChunk(i);
+    int at = saltAt(i);
+    for (int k = 0; k < SALT; k++) {
+      c[at + k] = (byte) (nibble(salt.charAt(2 * k)) << 4 | nibble(salt.charAt(2 * k + 1)));
+    }
+  }
+
+  /** The value of a lowercase hex digit ({@link #regular}). */
+  private static int nibble(char c) {
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+  }
+
+  /** The account's number, given on first sight ({@link #putNew}). */
+  int accountNumber(String account) {
+    return number(account);
+  }
+
+  /**
+   * Indexes the salts {@link #putNew} stored, in an index of the size that putting them one by
+   * one would have grown (the same slots, the same memory).
+   */
+  void index() {
+    if (!unindexed) {
+      return;
+    }
+    unindexed = false;
+    long n = 16;
+    // As append grows it: to twice the keys once they are more than two thirds of it.
+    while (count * 3L > n * 2L) {
+      long c = n * 2 / 3 + 1;
+      n = Math.max(16, 2 * c);
+    }
+    rebuild(Math.toIntExact(n));
   }
 
   /** Erases the salt of (account, id); the one it had (hex), or null. */
@@ -224,10 +278,10 @@ final class SaltTable {
   /** The key of (account number, id): the account's number as a varint, then the id. */
   private static byte[] key(int account, String id) {
     byte[] b = id.getBytes(StandardCharsets.UTF_8);
-    byte[] k = new byte[5 + b.length];
+    byte[] k = new byte[varintLength(account) + b.length];
     int n = putVarint(k, 0, account);
     System.arraycopy(b, 0, k, n, b.length);
-    return n + b.length == k.length ? k : Arrays.copyOf(k, n + b.length);
+    return k;
   }
 
   private static int putVarint(byte[] b, int at, int v) {
@@ -274,6 +328,9 @@ final class SaltTable {
   }
 
   private int find(byte[] k) {
+    if (unindexed) {
+      throw new IllegalStateException("salts stored and not indexed");
+    }
     int[] t = slots;
     int s = home(hash(k, 0, k.length), t.length);
     while (true) {
@@ -294,6 +351,22 @@ final class SaltTable {
 
   /** Stores key k as the next index (its salt still to be written); the index. */
   private int append(byte[] k) {
+    int i = add(k);
+    if ((long) count * 3 > (long) slots.length * 2) {
+      rebuild();
+    } else {
+      int[] t = slots;
+      int s = home(hash(k, 0, k.length), t.length);
+      while (t[s] != 0) {
+        s = s + 1 == t.length ? 0 : s + 1;
+      }
+      t[s] = i + 1;
+    }
+    return i;
+  }
+
+  /** Stores key k as the next index, not indexed (its salt still to be written); the index. */
+  private int add(byte[] k) {
     int i = count;
     if (i == Integer.MAX_VALUE) {
       throw new IllegalStateException("salt table full");
@@ -314,16 +387,6 @@ final class SaltTable {
     }
     keyAt[chunk][slot] = a;
     count = i + 1;
-    if ((long) count * 3 > (long) slots.length * 2) {
-      rebuild();
-    } else {
-      int[] t = slots;
-      int s = home(hash(k, 0, k.length), t.length);
-      while (t[s] != 0) {
-        s = s + 1 == t.length ? 0 : s + 1;
-      }
-      t[s] = i + 1;
-    }
     return i;
   }
 
@@ -373,7 +436,12 @@ final class SaltTable {
 
   /** Indexes every key anew in a table half full. */
   private void rebuild() {
-    int[] t = new int[Math.toIntExact(Math.max(16, 2L * count))];
+    rebuild(Math.toIntExact(Math.max(16, 2L * count)));
+  }
+
+  /** Indexes every key anew in a table of n slots. */
+  private void rebuild(int n) {
+    int[] t = new int[n];
     for (int i = 0; i < count; i++) {
       int a = keyAt(i);
       byte[] c = keys[a >>> KEY_SHIFT];

@@ -78,4 +78,56 @@ class SaltTableTest {
     assertThat((double) t.footprint() / n).isLessThan(42);
     assertThat(t.get("acct7", "guest777")).isNotNull();
   }
+
+  /**
+   * Issue 15: a start's load stores each salt without a look-up and indexes them all at once:
+   * the table then answers as one filled salt by salt does, and takes the same memory (its
+   * index the size growing would have made), whatever the count; salts put after it are found.
+   */
+  @Test
+  void saltsStoredThenIndexed_readBackAsSaltsPutOneByOne() {
+    for (int n : new int[] {0, 1, 10, 11, 12, 500, 4_096, 20_000, 33_333}) {
+      SaltTable one = new SaltTable();
+      SaltTable bulk = new SaltTable();
+      SplittableRandom r = new SplittableRandom(n);
+      Map<String, String> model = new HashMap<>();
+      String account = null;
+      int number = -1;
+      for (int i = 0; i < n; i++) {
+        if (i % 97 == 0) {
+          account = "acct" + i / 97;
+          number = bulk.accountNumber(account);
+        }
+        String id = i % 13 == 0 ? "gu\u00e9st" + i : "guest" + i;
+        String s = i % 101 == 5 ? "irregular" + i : salt(r);
+        one.put(account, id, s);
+        bulk.putNew(number, account, id, s);
+        model.put(account + "\u0000" + id, s);
+      }
+      bulk.index();
+      assertThat(bulk.size()).as("%d", n).isEqualTo(one.size()).isEqualTo(model.size());
+      assertThat(bulk.footprint()).as("%d", n).isEqualTo(one.footprint());
+      model.forEach((k, v) -> {
+        String[] x = k.split("\u0000", 2);
+        assertThat(bulk.get(x[0], x[1])).as(k).isEqualTo(v);
+      });
+      Map<String, String> listed = new HashMap<>();
+      bulk.forEach((a, id, s) -> listed.put(a + "\u0000" + id, s));
+      assertThat(listed).isEqualTo(model);
+      String s = salt(r);
+      bulk.put("acct0", "late", s);
+      assertThat(bulk.get("acct0", "late")).isEqualTo(s);
+      assertThat(bulk.get("acct0", "nobody")).isNull();
+    }
+  }
+
+  @Test
+  void saltsStoredAndNotIndexed_areNotLookedUp() {
+    SaltTable t = new SaltTable();
+    t.putNew(t.accountNumber("acct"), "acct", "guest", salt(new SplittableRandom(3)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.get("acct", "guest"))
+        .isInstanceOf(IllegalStateException.class);
+    t.index();
+    assertThat(t.get("acct", "guest")).isNotNull();
+  }
 }

@@ -562,18 +562,18 @@ final class ContentTable {
 
     /**
      * Item i's author as its number in the projection's arena + 1 (0: none), as the
-     * checkpoint's string table interns it once per string, and the author itself (that
-     * number's string; null for none).
+     * checkpoint's string table interns it once per string, and whether it is the host of the
+     * item's meeting (the restore tells it from the strings' numbers, issue 15: no string or
+     * bytes compared per item).
      */
-    void author(int i, int number, String author) {
-      if (number < 0 || number > arena.strings() || (number == 0) != (author == null)) {
+    void author(int i, int number, boolean host) {
+      if (number < 0 || number > arena.strings()) {
         throw new IllegalArgumentException("content item " + i + ": author " + number
             + " out of range");
       }
-      // The meeting column is read before this one (format 4). The string, not the arena's
-      // bytes, is compared with the host's: no cache miss per item (issue 15, restore time).
+      // The meeting column is read before this one (format 4).
       c.author(i, number == 0 ? 0 : authorRef(number - 1,
-          c.owners[i] instanceof Meeting m && author.equals(m.host)));
+          host && c.owners[i] instanceof Meeting));
     }
 
     /** Item i's contributors after the owner, or null for none; items in order. */

@@ -270,11 +270,21 @@ final class Entities {
      */
     Meeting(String id, String account, String host, long at, long pos,
         ConcurrentHashMap<String, Participant> participants) {
-      this.idHash = id.hashCode();
+      this(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), id.hashCode(), account, host,
+          at, pos, participants);
+    }
+
+    /**
+     * As above, the id given as its UTF-8 bytes (kept: do not change them) and its {@link
+     * String#hashCode()} (a checkpoint's restore, issue 15: the id as read, no {@code String}
+     * decoded and encoded again per meeting).
+     */
+    Meeting(byte[] idBytes, int idHash, String account, String host, long at, long pos,
+        ConcurrentHashMap<String, Participant> participants) {
+      this.idHash = idHash;
       this.account = account;
       this.host = host;
-      this.state = new Body(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), at, pos,
-          participants);
+      this.state = new Body(idBytes, at, pos, participants);
     }
 
     /** Its body (single writer: the meeting still has one). */

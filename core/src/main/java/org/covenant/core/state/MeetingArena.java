@@ -222,6 +222,51 @@ final class MeetingArena {
     return k;
   }
 
+  /**
+   * As {@link #intern(String)} of the string whose UTF-8 bytes are the {@code len} bytes of
+   * {@code b} at {@code at}, which must be as {@link String#getBytes} encodes a string (a
+   * checkpoint's restore, issue 15: interned from the bytes it read, no {@code String} decoded
+   * and encoded again). The same number as that string's, and the same bytes stored.
+   */
+  int intern(byte[] b, int at, int len) {
+    int sh = spread(hash(b, at, len));
+    int mask = slots.length - 1;
+    int tag = sh & ~mask;
+    int i = sh & mask;
+    while (true) {
+      int v = slots[i];
+      if (v == 0) {
+        break;
+      }
+      if ((v & ~mask) == tag && is((v & mask) - 1, b, at, len)) {
+        return (v & mask) - 1;
+      }
+      i = (i + 1) & mask;
+    }
+    int head = varintLength(len);
+    long a = reserve(head + len);
+    byte[] c = chunk(a);
+    int to = putVarint(c, offset(a), len);
+    System.arraycopy(b, at, c, to, len);
+    int k = stringCount;
+    setAddress(k, a);
+    stringCount = k + 1;
+    slots[i] = tag | (k + 1);
+    if ((k + 1) * 3L > slots.length * 2L) {
+      rehash();
+    }
+    return k;
+  }
+
+  /** Whether string number k's bytes are the len bytes of b at {@code at}. */
+  private boolean is(int k, byte[] b, int at, int len) {
+    long a = addressOf(k);
+    byte[] c = chunk(a);
+    long x = bytesOf(c, offset(a));
+    int from = (int) (x >>> 32);
+    return (int) x == len && Arrays.equals(c, from, from + len, b, at, at + len);
+  }
+
   /** Records string k's address (single writer; k is the next number, or one already held). */
   private void setAddress(int k, long a) {
     long[] w = wideStrings;

@@ -863,12 +863,17 @@ public final class ProjectionCheckpoint {
     }
 
     void readFully(byte[] b, int len) {
-      int off = 0;
-      while (off < len) {
+      readFully(b, 0, len);
+    }
+
+    /** Reads len bytes into b from {@code off}. */
+    void readFully(byte[] b, int off, int len) {
+      int end = off + len;
+      while (off < end) {
         if (!fill()) {
           throw new Truncated();
         }
-        int n = Math.min(buf.remaining(), len - off);
+        int n = Math.min(buf.remaining(), end - off);
         buf.get(b, off, n);
         off += n;
       }
@@ -889,22 +894,6 @@ public final class ProjectionCheckpoint {
 
     long readLong() {
       return need(8).getLong();
-    }
-
-    /**
-     * A string of {@code len} UTF-8 bytes, decoded from the buffer where it is whole there (no
-     * array per string on the restore path, millions at scale).
-     */
-    String readUtf8(int len) {
-      bounded(len, 1);
-      if (buf.remaining() >= len) {
-        String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
-        buf.position(buf.position() + len);
-        return s;
-      }
-      byte[] b = new byte[len];
-      readFully(b);
-      return new String(b, StandardCharsets.UTF_8);
     }
 
     /** An unsigned varint. */
@@ -1486,52 +1475,155 @@ public final class ProjectionCheckpoint {
   // ---------------------------------------------------------------- reading
 
   /**
-   * The strings a restore has read, by number, in chunks of a fixed size: grown by a chunk, never
-   * copied. At 50M a list of the table's millions of strings grew by copying its one array
-   * (≈ 10 % of the restore's thread in the profile), and each copy was a new array of the old
-   * generation whose every card the collector's refinement then scanned (issue 15).
+   * The strings a restore has read, by number: each one's UTF-8 bytes as read, copied into
+   * chunks, and the {@code String} made only when the decoding thread asks for it (issue 15). Most
+   * of a large table's strings are the ids and organisations of ended meetings' participants,
+   * which the filer interns into the arena from these bytes: at 50M the restore decoded millions
+   * of strings that the filer then hashed by their chars and encoded to UTF-8 again. Everything
+   * grows by a chunk and nothing is copied once written (at 50M a list of the table's millions
+   * of strings grew by copying its one array, ≈ 10 % of the restore's thread, and each copy was
+   * a new array of the old generation whose every card the collector's refinement scanned).
+   *
+   * <p>The bytes kept are always a string's encoding ({@link String#getBytes}), what the arena
+   * would store for it: the writer writes nothing else, and bytes that are not (damage the
+   * digest has not yet refused, or bytes that are not UTF-8) are replaced by the encoding of
+   * what they decode to, as a decode and an intern of the string did.
    */
-  private static final class Strings {
+  private static final class Table {
     private static final int SHIFT = 14;
-    private static final int CHUNK = 1 << SHIFT;
-    private String[][] chunks = new String[16][];
+    private static final int PER = 1 << SHIFT;
+    /** Bytes per chunk; a longer string gets one of its own. */
+    private static final int BYTES_SHIFT = 20;
+    private static final int BYTES = 1 << BYTES_SHIFT;
+    /** Chunks an address can name (unsigned, above the offset's bits). */
+    private static final int MAX_CHUNKS = 1 << (32 - BYTES_SHIFT);
+    private byte[][] bytes = new byte[16][];
+    private int byteChunks;
+    /** Bytes used in the last chunk. */
+    private int used = BYTES;
+    /** Per string, chunked by {@link #PER}: its chunk above its offset's bits. */
+    private int[][] at = new int[16][];
+    /** Per string, chunked by {@link #PER}: the string, once made (decoding thread only). */
+    private String[][] made = new String[16][];
     private int size;
 
     int size() {
       return size;
     }
 
-    void add(String s) {
-      int c = size >>> SHIFT;
-      if (c == chunks.length) {
-        chunks = Arrays.copyOf(chunks, c * 2);
+    /** Reads the next {@code len} bytes of d as the next string. */
+    void add(In d, int len) {
+      long a = reserve(MeetingArena.varintLength(len) + len);
+      byte[] c = bytes[(int) (a >>> 32)];
+      int off = MeetingArena.putVarint(c, (int) a, len);
+      d.readFully(c, off, len);
+      int k = size;
+      int chunk = k >>> SHIFT;
+      if (chunk == at.length) {
+        at = Arrays.copyOf(at, chunk * 2);
+        made = Arrays.copyOf(made, chunk * 2);
       }
-      if (chunks[c] == null) {
-        chunks[c] = new String[CHUNK];
+      if (at[chunk] == null) {
+        at[chunk] = new int[PER];
       }
-      chunks[c][size & (CHUNK - 1)] = s;
-      size++;
+      at[chunk][k & (PER - 1)] = (int) (a >>> 32) << BYTES_SHIFT | (int) a;
+      size = k + 1;
+      for (int i = off; i < off + len; i++) {
+        if (c[i] < 0) {
+          canonical(k, c, off, len);
+          return;
+        }
+      }
     }
 
-    /**
-     * The chunks as they are now: they hold every string added so far, and a string added
-     * later never changes them where they do (for another thread, handed off with them).
-     */
-    String[][] chunks() {
-      return chunks;
+    /** String k, not all ASCII: kept made, and as its own encoding where the bytes were not. */
+    private void canonical(int k, byte[] c, int off, int len) {
+      String s = new String(c, off, len, StandardCharsets.UTF_8);
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      if (!Arrays.equals(b, 0, b.length, c, off, off + len)) {
+        long a = reserve(MeetingArena.varintLength(b.length) + b.length);
+        byte[] to = bytes[(int) (a >>> 32)];
+        System.arraycopy(b, 0, to, MeetingArena.putVarint(to, (int) a, b.length), b.length);
+        at[k >>> SHIFT][k & (PER - 1)] = (int) (a >>> 32) << BYTES_SHIFT | (int) a;
+      }
+      keep(k, s);
     }
 
-    /** String number {@code i} of {@code chunks} (as {@link #chunks} gave them; it is there). */
-    static String get(String[][] chunks, int i) {
-      return chunks[i >>> SHIFT][i & (CHUNK - 1)];
+    private void keep(int k, String s) {
+      String[] m = made[k >>> SHIFT];
+      if (m == null) {
+        m = new String[PER];
+        made[k >>> SHIFT] = m;
+      }
+      m[k & (PER - 1)] = s;
     }
 
-    /** The string numbered {@code i}; thrown, as a list's get, when there is none. */
+    /** Room for n bytes: the chunk's number in the high half, the offset in the low. */
+    private long reserve(int n) {
+      if (BYTES - used < n || n > BYTES) {
+        if (byteChunks == MAX_CHUNKS) {
+          throw new IllegalArgumentException("string table past " + MAX_CHUNKS + " chunks");
+        }
+        if (byteChunks == bytes.length) {
+          bytes = Arrays.copyOf(bytes, byteChunks * 2);
+        }
+        bytes[byteChunks++] = new byte[Math.max(n, BYTES)];
+        used = 0;
+      }
+      long a = (long) (byteChunks - 1) << 32 | used;
+      // A chunk of its own is full: the next string starts the next chunk.
+      used = n > BYTES ? BYTES : used + n;
+      return a;
+    }
+
+    /** The string numbered {@code i} (made once); thrown, as a list's get, when there is none. */
     String get(int i) {
+      check(i);
+      String[] m = made[i >>> SHIFT];
+      String s = m == null ? null : m[i & (PER - 1)];
+      if (s == null) {
+        View v = view();
+        int a = v.address(i);
+        byte[] c = v.chunk(a);
+        int off = View.offset(a);
+        int len = (int) MeetingArena.varint(c, off);
+        s = new String(c, off + MeetingArena.varintLength(len), len, StandardCharsets.UTF_8);
+        keep(i, s);
+      }
+      return s;
+    }
+
+    /** Thrown, as a list's get, when there is no string {@code i}. */
+    void check(int i) {
       if (i < 0 || i >= size) {
         throw new IndexOutOfBoundsException("no string " + i + " among " + size);
       }
-      return chunks[i >>> SHIFT][i & (CHUNK - 1)];
+    }
+
+    /**
+     * The bytes as they are now, for another thread (handed off with them): they hold every
+     * string added so far, and one added later never changes them where they do.
+     */
+    View view() {
+      return new View(bytes, at);
+    }
+
+    /** The bytes of the strings of a {@link Table} as handed off. */
+    record View(byte[][] bytes, int[][] at) {
+      /** The address of string number i (which the view holds). */
+      int address(int i) {
+        return at[i >>> SHIFT][i & (PER - 1)];
+      }
+
+      /** The chunk holding the string at address a. */
+      byte[] chunk(int a) {
+        return bytes[a >>> BYTES_SHIFT];
+      }
+
+      /** The offset of the string at address a in its chunk: its varint length, its bytes. */
+      static int offset(int a) {
+        return a & (BYTES - 1);
+      }
     }
   }
 
@@ -1541,7 +1633,7 @@ public final class ProjectionCheckpoint {
     private static final int BATCH = 4096;
     private final GovernanceState state;
     private final Filer filer;
-    private final Strings table = new Strings();
+    private final Table table = new Table();
     /** Positions being read, reused from list to list. */
     private long[] scratch = new long[1024];
 
@@ -1558,9 +1650,8 @@ public final class ProjectionCheckpoint {
       if (i == 0) {
         return null;
       }
-      String s = d.readUtf8(-(i + 1));
-      table.add(s);
-      return s;
+      table.add(d, d.bounded(-(long) (i + 1), 1));
+      return table.get(table.size() - 1);
     }
 
     /**
@@ -1570,13 +1661,13 @@ public final class ProjectionCheckpoint {
     private int number(In d) {
       int i = d.readInt();
       if (i > 0) {
-        table.get(i - 1); // throws when the table has no such string, as str() does
+        table.check(i - 1); // throws when the table has no such string, as str() does
         return i - 1;
       }
       if (i == 0) {
         return -1;
       }
-      table.add(d.readUtf8(-(i + 1)));
+      table.add(d, d.bounded(-(long) (i + 1), 1));
       return table.size() - 1;
     }
 
@@ -1611,10 +1702,10 @@ public final class ProjectionCheckpoint {
 
     /**
      * On the filer: string number k of the table (-1: null) as its number in the state's arena
-     * + 1 (0: null), interned once per string of the table; {@code strings} is the table's
-     * chunks as the decoding thread handed them off, holding k.
+     * + 1 (0: null), interned once per string of the table, from its bytes; {@code strings} is
+     * the table as the decoding thread handed it off, holding k.
      */
-    private int pooled(int k, String[][] strings) {
+    private int pooled(int k, Table.View strings) {
       if (k < 0) {
         return 0;
       }
@@ -1623,10 +1714,45 @@ public final class ProjectionCheckpoint {
       }
       int p = pooledOf[k];
       if (p == 0) {
-        p = state.arena.intern(Strings.get(strings, k)) + 1;
+        int a = strings.address(k);
+        byte[] c = strings.chunk(a);
+        int at = Table.View.offset(a);
+        int len = (int) MeetingArena.varint(c, at);
+        p = state.arena.intern(c, at + MeetingArena.varintLength(len), len) + 1;
         pooledOf[k] = p;
       }
       return p;
+    }
+
+    /**
+     * On the filer: whether author k of the table (interned as p, its number in the arena + 1)
+     * is host h of the item's meeting (-1: none), as the strings' equality tells it: by their
+     * numbers in the table or in the arena (one string, one number in either where the writer
+     * wrote the table), by their bytes where the host's string was never interned (issue 15: no
+     * string compared, and no bytes read, per item).
+     */
+    private boolean isHost(int k, int p, int h, Table.View strings) {
+      if (k == h) {
+        return true;
+      }
+      if (h < 0) {
+        return false;
+      }
+      int hp = h < pooledOf.length ? pooledOf[h] : 0;
+      if (hp != 0) {
+        return hp == p;
+      }
+      int a = strings.address(k);
+      int b = strings.address(h);
+      byte[] ca = strings.chunk(a);
+      byte[] cb = strings.chunk(b);
+      int x = Table.View.offset(a);
+      int y = Table.View.offset(b);
+      int la = (int) MeetingArena.varint(ca, x);
+      int lb = (int) MeetingArena.varint(cb, y);
+      x += MeetingArena.varintLength(la);
+      y += MeetingArena.varintLength(lb);
+      return la == lb && Arrays.equals(ca, x, x + la, cb, y, y + lb);
     }
 
     /**
@@ -1642,8 +1768,8 @@ public final class ProjectionCheckpoint {
       final long[] baseAt = new long[BATCH];
       final long[] basePos = new long[BATCH];
       int size;
-      /** The table's chunks when handed off (every string the refs name is in them). */
-      String[][] strings;
+      /** The table when handed off (every string the refs name is in it). */
+      Table.View strings;
 
       boolean full() {
         return size == BATCH;
@@ -1674,19 +1800,33 @@ public final class ProjectionCheckpoint {
 
     private void handOff() {
       if (packing.size > 0) {
-        packing.strings = table.chunks();
+        packing.strings = table.view();
         filer.submit(packing);
         packing = new Packing();
       }
     }
 
-    /** A string written by the writer's {@code raw}: not entered in the table. */
-    private static String raw(In d) {
-      return d.readUtf8(d.readCount(1 << 24));
+    /** What {@link #idHash} returns for an id that is not all ASCII. */
+    static final int NOT_ASCII = 0x80000000;
+
+    /**
+     * The {@link String#hashCode()} of the string whose UTF-8 bytes {@code b} are, where they are
+     * all ASCII (each byte is then a char: no string made); else {@link #NOT_ASCII}. An ASCII
+     * string whose hash is that value is decoded too, which gives the same bytes and hash.
+     */
+    static int idHash(byte[] b) {
+      int h = 0;
+      for (byte x : b) {
+        if (x < 0) {
+          return NOT_ASCII;
+        }
+        h = 31 * h + x;
+      }
+      return h;
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
-    private void contents(In d, Meeting[] byIndex) {
+    private void contents(In d, Meeting[] byIndex, int[] hostOf) {
       // Each item takes at least a byte in each of its eight columns, four in two of them.
       int n = d.bounded(d.readInt(), 14);
       int bytes = d.bounded(d.readInt(), 1);
@@ -1703,9 +1843,12 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         f.owner(i, str(d));
       }
+      // Per item, its meeting's host as a number in the table (-1: none), for the authors.
+      int[] hosts = new int[n];
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
         f.meeting(i, m == 0 ? null : byIndex[m - 1]);
+        hosts[i] = m == 0 ? -1 : hostOf[m - 1];
       }
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
@@ -1713,13 +1856,18 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         authors[i] = number(d);
       }
-      String[][] strings = table.chunks();
+      Table.View strings = table.view();
       // After the owner and meeting columns (the host's is told from the meeting's): as its
       // number in the arena, interned once per string of the table, not per item.
       filer.submit(() -> {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
-          f.author(i, pooled(k, strings), k < 0 ? null : Strings.get(strings, k));
+          if (k < 0) {
+            f.author(i, 0, false);
+            continue;
+          }
+          int p = pooled(k, strings);
+          f.author(i, p, isHost(k, p, hosts[i], strings));
         }
       });
       for (int i = 0; i < n; i++) {
@@ -1838,12 +1986,22 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
-        String id = raw(d);
+        byte[] id = d.rawBytes(d.bounded(d.readCount(1 << 24), 1));
+        int idHash = idHash(id);
+        if (idHash == NOT_ASCII) {
+          // As the id was read before: decoded, then its own bytes and hash (rare).
+          String s = new String(id, StandardCharsets.UTF_8);
+          id = s.getBytes(StandardCharsets.UTF_8);
+          idHash = s.hashCode();
+        }
         int accountNumber = number(d);
         String account = accountNumber < 0 ? null : table.get(accountNumber);
-        String host = str(d);
+        int hostNumber = number(d);
+        String host = hostNumber < 0 ? null : table.get(hostNumber);
+        hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
         int features = d.bounded(d.readCount(1 << 20), 16);
@@ -1856,7 +2014,7 @@ public final class ProjectionCheckpoint {
         long endedPos = ended ? d.readLong() : 0;
         boolean packed = d.readBoolean();
         // A packed ended meeting needs no participant map.
-        Meeting m = new Meeting(id, account, host, at, pos,
+        Meeting m = new Meeting(id, idHash, account, host, at, pos,
             packed ? null : new java.util.concurrent.ConcurrentHashMap<>());
         if (features > 0) {
           m.restoreFeatureLog(log);
@@ -1925,7 +2083,7 @@ public final class ProjectionCheckpoint {
       int[] counted = meetingsOf;
       Account[] named = ownerOf;
       filer.submit(() -> meetingsIn(byIndex, meetingOwners, counted, named));
-      contents(d, byIndex);
+      contents(d, byIndex, hostOf);
       rights(d);
     }
 

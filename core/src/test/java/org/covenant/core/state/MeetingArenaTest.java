@@ -67,6 +67,41 @@ class MeetingArenaTest {
     assertThat(arena.strings()).isEqualTo(ids.size());
   }
 
+  /**
+   * A checkpoint's restore interns its strings from the bytes it read (issue 15): the same
+   * numbers and bytes as interning the strings, whichever way each came first, one hash apart
+   * or not, across the table's growth.
+   */
+  @Test
+  void internFromBytes_isInternOfTheString() {
+    MeetingArena byString = new MeetingArena();
+    MeetingArena mixed = new MeetingArena();
+    List<String> ids = new ArrayList<>(List.of("AaAa", "AaBB", "BBAa", "", "日本語", "zoë"));
+    for (int i = 0; i < 20_000; i++) {
+      ids.add(i % 7 == 0 ? "gäst-" + i : "user-" + i);
+    }
+    // Bytes amid others, at an offset, as the table's chunks hold them.
+    byte[] pad = new byte[3];
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < ids.size(); i++) {
+        String s = ids.get(i);
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] at = new byte[b.length + 6];
+        System.arraycopy(b, 0, at, 3, b.length);
+        System.arraycopy(pad, 0, at, 0, 3);
+        int expected = byString.intern(s);
+        int got = (i + round) % 2 == 0 ? mixed.intern(at, 3, b.length) : mixed.intern(s);
+        assertThat(got).as(s).isEqualTo(expected);
+        assertThat(mixed.string(got)).isEqualTo(s);
+      }
+    }
+    assertThat(mixed.strings()).isEqualTo(ids.size());
+    // A prefix of a string held is a string of its own.
+    byte[] b = "user-10".getBytes(StandardCharsets.UTF_8);
+    assertThat(mixed.intern(b, 0, 5)).isEqualTo(ids.size());
+    assertThat(mixed.string(ids.size())).isEqualTo("user-");
+  }
+
   @Test
   void stringsOfOneHash_getNumbersOfTheirOwn() {
     // "Aa" and "BB" hash alike (31 * 'A' + 'a' == 31 * 'B' + 'B'), and so do their products.

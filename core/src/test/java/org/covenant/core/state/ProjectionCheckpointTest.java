@@ -572,4 +572,114 @@ class ProjectionCheckpointTest {
     }
     assertThat(r.meetings.size()).isEqualTo(300);
   }
+  /**
+   * Issue 15: a restore keeps meeting ids as the bytes it read and interns the table's strings
+   * from their bytes (no string decoded and encoded again). Ids, hosts, guests, organisations
+   * and authors that are not ASCII come back as they were: every meeting found by its id (its
+   * hash the id's), the host's content told from a guest's, and the checkpoint written again
+   * byte for byte.
+   */
+  @Test
+  void idsThatAreNotAscii_comeBackFromTheTablesBytes() {
+    GovernanceState s = GovernanceState.create(name -> name.equals("default"));
+    List<Event> events = new ArrayList<>();
+    events.add(new Event.AccountCreated(T0, "acmé", "ålice"));
+    events.add(new Event.UserAdded(T0, "acmé", "bøb", Role.MEMBER, Optional.empty()));
+    for (int i = 0; i < 40; i++) {
+      String m = (i % 2 == 0 ? "mëeting-" : "m-") + i;
+      // ålice never joins a meeting (her string is never interned from the participants'),
+      // bøb joins the first: the host's content is told from both.
+      String host = i % 3 == 0 ? "ålice" : "bøb";
+      events.add(new Event.MeetingStarted(T0.plusSeconds(10L * i), "acmé", m, host, List.of()));
+      if (i == 0) {
+        events.add(new Event.ParticipantJoined(T0.plusSeconds(1), m, "bøb", Optional.of("acmé")));
+      }
+      for (int g = 0; g < 3; g++) {
+        events.add(new Event.ParticipantJoined(T0.plusSeconds(10L * i + 1 + g), m,
+            (g == 0 ? "gäst-" : "guest-") + (i + g), Optional.of(g == 1 ? "ïnitrode" : "x")));
+      }
+      events.add(new Event.ContentCreated(T0.plusSeconds(10L * i + 5), "c" + i, "customer_content.chat",
+          "acmé", Optional.of(m), Optional.of(i % 4 == 0 ? host : "gäst-" + i), List.of()));
+      if (i % 5 != 4) {
+        events.add(new Event.MeetingEnded(T0.plusSeconds(10L * i + 8), m));
+      }
+    }
+    for (Event e : events) {
+      assertThat(s.apply(e)).as("%s", e).isInstanceOf(Outcome.Accepted.class);
+    }
+    byte[] b = bytes(s);
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b), name -> true);
+    for (int i = 0; i < 40; i++) {
+      String m = (i % 2 == 0 ? "mëeting-" : "m-") + i;
+      Entities.Meeting was = s.meetings.get(m);
+      Entities.Meeting is = r.meetings.get(m);
+      assertThat(is).as(m).isNotNull();
+      assertThat(is.id()).isEqualTo(m);
+      assertThat(is.idHash).isEqualTo(m.hashCode());
+      assertThat(is.host).isEqualTo(was.host);
+      assertThat(participants(is)).isEqualTo(participants(was)).hasSizeGreaterThan(2);
+    }
+    ContentTable.View was = s.contents.view();
+    ContentTable.View is = r.contents.view();
+    assertThat(is.count()).isEqualTo(was.count());
+    for (int i = 0; i < was.count(); i++) {
+      assertThat(is.author(i)).isEqualTo(was.author(i));
+      assertThat(is.authorRef(i) < 0).as("item %d by the host", i).isEqualTo(i % 4 == 0);
+    }
+    assertThat(bytes(r)).isEqualTo(b);
+  }
+
+  /**
+   * A string of the table whose bytes are not UTF-8 (a checkpoint not written by this code,
+   * its digest made to match) comes back as it always did: decoded, the undecodable bytes
+   * replaced, and interned as that string's own encoding.
+   */
+  @Test
+  void aTableStringThatIsNotUtf8_comesBackDecoded() throws Exception {
+    GovernanceState s = GovernanceState.create(name -> name.equals("default"));
+    List<Event> events = List.of(
+        new Event.AccountCreated(T0, "acme", "alice"),
+        new Event.MeetingStarted(T0, "acme", "m1", "alice", List.of()),
+        new Event.ParticipantJoined(T0.plusSeconds(1), "m1", "gu\u00e9st", Optional.of("x")),
+        new Event.MeetingEnded(T0.plusSeconds(2), "m1"));
+    for (Event e : events) {
+      assertThat(s.apply(e)).as("%s", e).isInstanceOf(Outcome.Accepted.class);
+    }
+    byte[] b = bytes(s);
+    byte[] id = "gu\u00e9st".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int at = -1;
+    for (int i = 0; i + id.length <= b.length && at < 0; i++) {
+      if (Arrays.equals(b, i, i + id.length, id, 0, id.length)) {
+        at = i;
+      }
+    }
+    assertThat(at).isPositive();
+    // é's second byte made one that cannot follow its first: C3 28 is not UTF-8.
+    b[at + 3] = 0x28;
+    java.security.MessageDigest md = org.covenant.core.Sha256.newDigest();
+    md.update(b, 0, b.length - 32);
+    System.arraycopy(md.digest(), 0, b, b.length - 32, 32);
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b), name -> true);
+    String decoded = new String(new byte[] {'g', 'u', (byte) 0xc3, 0x28, 's', 't'},
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(decoded).isEqualTo("gu\ufffd(st");
+    assertThat(participants(r.meetings.get("m1"))).containsExactly(decoded);
+    // Interned as the decoded string: found, not added.
+    int held = r.arena.strings();
+    assertThat(r.arena.intern(decoded)).isLessThan(held);
+    assertThat(r.arena.strings()).isEqualTo(held);
+  }
+
+  /** A meeting's participants' ids, live or packed, in their order. */
+  private static List<String> participants(Entities.Meeting m) {
+    if (m.participants() != null) {
+      return new ArrayList<>(m.participants().keySet());
+    }
+    EndedParticipants c = m.closed();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < c.size(); i++) {
+      ids.add(c.id(i));
+    }
+    return ids;
+  }
 }
