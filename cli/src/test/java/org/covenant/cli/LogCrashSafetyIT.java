@@ -3,9 +3,7 @@ package org.covenant.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.format.Json;
@@ -29,6 +26,7 @@ import org.covenant.log.LogVerifier;
 import org.covenant.log.NoteVerifier;
 import org.covenant.log.TilePaths;
 import org.covenant.log.TiledLog;
+import org.covenant.store.ChildJvm;
 import org.covenant.store.Ledger;
 import org.covenant.store.LedgerConfig;
 import org.junit.jupiter.api.Test;
@@ -58,12 +56,13 @@ class LogCrashSafetyIT {
     Map<Long, String> acked = new LinkedHashMap<>();
     int lagging = 0;
     for (int round = 0; round < KILLS; round++) {
-      Child child = Child.start(stderr, data, random.nextLong());
+      ChildJvm child = ChildJvm.start("log-crash-child", stderr, List.of("-XX:+UseSerialGC"),
+          LogCrashChild.class, List.of(data.toString(), Long.toString(random.nextLong())));
       if (random.nextInt(4) == 0) {
         // anywhere: JVM start-up, opening the log, the opening catch-up, the first appends
         Thread.sleep(random.nextInt(1500));
       } else {
-        assertThat(child.await("ack ", 60_000)).as("seed %d round %d: %s", seed, round,
+        assertThat(child.awaitLines("ack ", 1, 60_000)).as("seed %d round %d: %s", seed, round,
             Files.exists(stderr) ? Files.readString(stderr) : "").isTrue();
         Thread.sleep(random.nextInt(400));
       }
@@ -202,64 +201,4 @@ class LogCrashSafetyIT {
   }
 
   /** A {@link LogCrashChild} JVM on the test classpath, its stdout collected line by line. */
-  private static final class Child {
-    private final Process process;
-    private final List<String> lines = new ArrayList<>();
-    private final Thread pump;
-
-    private Child(Process process) {
-      this.process = process;
-      this.pump = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-            process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            synchronized (lines) {
-              lines.add(line);
-              lines.notifyAll();
-            }
-          }
-        } catch (IOException e) {
-          // killed mid-line: what was read is what was acknowledged
-        }
-      }, "log-crash-child-stdout");
-      pump.setDaemon(true);
-      pump.start();
-    }
-
-    static Child start(Path stderr, Path data, long seed) throws IOException {
-      List<String> cmd = List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"),
-          LogCrashChild.class.getName(), data.toString(), Long.toString(seed));
-      return new Child(new ProcessBuilder(cmd)
-          .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start());
-    }
-
-    boolean await(String prefix, long timeoutMillis) throws InterruptedException {
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      synchronized (lines) {
-        while (lines.stream().noneMatch(l -> l.startsWith(prefix))) {
-          long left = deadline - System.currentTimeMillis();
-          if (left <= 0 || !process.isAlive() && !pump.isAlive()) {
-            return false;
-          }
-          lines.wait(Math.min(left, 50));
-        }
-        return true;
-      }
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-      pump.join(10_000);
-    }
-
-    List<String> lines() {
-      synchronized (lines) {
-        return List.copyOf(lines);
-      }
-    }
-  }
 }

@@ -2,14 +2,11 @@ package org.covenant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.covenant.store.ChildJvm;
 
 /**
  * One {@code covenant serve --db …} child process of a cluster test: started on a free port, its
@@ -22,66 +19,42 @@ final class Member {
 
   final String name;
   final Process process;
-  final List<String> lines = new ArrayList<>();
+  private final ChildJvm child;
   volatile String url;
   volatile String id;
   volatile boolean paused;
   volatile boolean draining;
 
-  private Member(String name, Process process) {
+  private Member(String name, ChildJvm child) {
     this.name = name;
-    this.process = process;
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(
-          process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // killed
-      }
-    }, "cluster-it-" + name);
-    pump.setDaemon(true);
-    pump.start();
+    this.child = child;
+    this.process = child.process();
   }
 
   static Member start(Path tmp, String name, String url, String schema, Path key,
       String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    List<String> args = new ArrayList<>(List.of(
         "serve", "--db", url, "--db-schema", schema, "--log-key", key.toString(),
         "--data", tmp.resolve(name).toString(), "--port", "0",
         "--lease", Integer.toString(LEASE_SECONDS)));
-    cmd.addAll(List.of(extra));
-    return new Member(name, new ProcessBuilder(cmd).redirectError(
-        ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile())).start());
+    args.addAll(List.of(extra));
+    return new Member(name, ChildJvm.start("cluster-it-" + name, tmp.resolve(name + ".err"),
+        List.of("-XX:+UseSerialGC"), Main.class, args));
   }
 
+  /** The first line starting with {@code prefix}, waiting for it; learns the URL on the way. */
   String await(String prefix, long millis) throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
-    synchronized (lines) {
-      while (true) {
-        for (String l : lines) {
-          if (l.startsWith("covenant: serving")) {
-            url = l.substring(l.lastIndexOf(' ') + 1);
-          }
-          if (l.startsWith(prefix)) {
-            return l;
-          }
-        }
-        long left = end - System.currentTimeMillis();
-        if (left <= 0 || !process.isAlive()) {
-          throw new AssertionError("member " + name + " did not print `" + prefix + "`: "
-              + lines);
-        }
-        lines.wait(Math.min(left, 100));
+    String line = child.awaitLine(prefix, millis);
+    for (String l : child.lines()) {
+      if (l.startsWith("covenant: serving")) {
+        url = l.substring(l.lastIndexOf(' ') + 1);
       }
     }
+    if (line == null) {
+      throw new AssertionError("member " + name + " did not print `" + prefix + "`: "
+          + child.lines());
+    }
+    return line;
   }
 
   boolean alive() {
@@ -89,8 +62,7 @@ final class Member {
   }
 
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    child.kill();
   }
 
   /** Sends {@code signal} (STOP, CONT, KILL…) to the process; STOP marks it paused. */
