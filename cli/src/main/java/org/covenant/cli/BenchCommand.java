@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that need a data directory (docs/BENCHMARKS.md).",
-    subcommands = {BenchCommand.Scale.class, BenchCommand.Open.class})
+    subcommands = {BenchCommand.Scale.class, BenchCommand.Open.class, BenchCommand.Post.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -221,6 +221,131 @@ public final class BenchCommand implements Runnable {
         throw new IllegalStateException("bench open failed: " + text);
       }
       return (ObjectNode) Json.parse(text.trim());
+    }
+  }
+
+  /** {@code bench post}: the scale workload imported over HTTP, in batches. */
+  @Command(
+      name = "post",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Generate the scale workload (as `bench scale`, same seed, same idempotency keys) and",
+        "post it to a running server's POST /v1/events in batches, one request in flight, the",
+        "next batch generated and encoded meanwhile. Prints one JSON object: events, rate,",
+        "this client's CPU, and the server's ledger head and log size after its log caught up.",
+        "",
+        "Example: covenant bench post --url http://127.0.0.1:8080 --token-file T --events 100000"
+      })
+  static final class Post implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", required = true, paramLabel = "URL") String url;
+
+    @Option(names = "--token-file", required = true, paramLabel = "FILE",
+        description = "A file holding an operator token (it writes history at its own times).")
+    Path tokenFile;
+
+    @Option(names = "--events", required = true, paramLabel = "N") long events;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
+
+    @Option(names = "--batch", defaultValue = "2000", paramLabel = "B",
+        description = "Events per request (default 2000; the body is at most 1 MiB).")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+      String token = Files.readString(tokenFile).trim();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      ScaleWorkload w = ScaleWorkload.create(events, seed);
+      long key = 0;
+      long accepted = 0;
+      long other = 0;
+      long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
+      java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> inFlight = null;
+      long generated = 0;
+      while (true) {
+        byte[] body = null;
+        if (generated < events) {
+          int n = (int) Math.min(batch, events - generated);
+          StringBuilder b = new StringBuilder(n * 300).append("{\"events\":[");
+          List<Event> next = w.next(n);
+          for (int i = 0; i < next.size(); i++) {
+            ObjectNode e = org.covenant.format.EventCodec.toJson(next.get(i));
+            e.put("idempotency_key", "scale-" + seed + "-" + key++);
+            b.append(i == 0 ? "" : ",").append(Json.line(e));
+          }
+          body = b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+          generated += n;
+        } else if (inFlight == null) {
+          break;
+        }
+        if (inFlight != null) {
+          java.net.http.HttpResponse<String> r = inFlight.join();
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException("POST /v1/events: " + r.statusCode() + " "
+                + r.body());
+          }
+          com.fasterxml.jackson.databind.JsonNode j = Json.parse(r.body());
+          accepted += j.path("accepted").asLong();
+          long notAccepted = j.path("duplicates").asLong() + j.path("rejected").asLong();
+          if (notAccepted > 0 && other < 5) {
+            spec.commandLine().getErr().println("covenant: bench: not accepted: "
+                + r.body().substring(0, Math.min(2000, r.body().length())));
+          }
+          other += notAccepted;
+        }
+        inFlight = body == null ? null : http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + "/v1/events"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+      }
+      long acknowledged = System.nanoTime();
+      // Then until the server's log holds the events too (its flush runs every second).
+      long head = 0;
+      long logSize = 0;
+      for (int i = 0; i < 600; i++) {
+        String m = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics"))
+                .header("Authorization", "Bearer " + token).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        head = metric(m, "covenant_ledger_head");
+        logSize = metric(m, "covenant_log_size");
+        if (head < 0 || logSize >= head) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      long logged = System.nanoTime();
+      ObjectNode json = Json.object();
+      json.put("events", accepted);
+      json.put("not_accepted", other);
+      json.put("batch", batch);
+      json.put("post_seconds", round((acknowledged - start) / 1e9));
+      json.put("post_events_per_s", Math.round(accepted / ((acknowledged - start) / 1e9)));
+      json.put("logged_seconds", round((logged - start) / 1e9));
+      json.put("logged_events_per_s", Math.round(accepted / ((logged - start) / 1e9)));
+      json.put("client_cpu_seconds", round((processCpuNanos() - cpuStart) / 1e9));
+      json.put("ledger_head", head);
+      json.put("log_size", logSize);
+      json.put("load_average", ManagementFactory.getOperatingSystemMXBean()
+          .getSystemLoadAverage());
+      spec.commandLine().getOut().println(Json.line(json));
+      return 0;
+    }
+
+    /** A gauge's value in Prometheus text, or -1. */
+    private static long metric(String text, String name) {
+      for (String line : text.split("\n")) {
+        if (line.startsWith(name + " ")) {
+          return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+        }
+      }
+      return -1;
     }
   }
 

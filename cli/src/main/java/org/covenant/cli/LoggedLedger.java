@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.covenant.core.terms.TermsCatalog;
 import org.covenant.evidence.DataDirectory;
+import org.covenant.evidence.FeedStages;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.evidence.ProjectionCheckpoints;
 import org.covenant.log.LogException;
@@ -34,7 +35,6 @@ final class LoggedLedger implements AutoCloseable {
   private final Optional<LedgerFeed> feed;
   private final boolean heldElsewhere;
   private final Optional<ProjectionCheckpoints> checkpoints;
-  private java.util.concurrent.ExecutorService background;
 
   private LoggedLedger(Ledger ledger, Optional<LedgerFeed> feed, boolean heldElsewhere,
       Optional<ProjectionCheckpoints> checkpoints) {
@@ -167,69 +167,26 @@ final class LoggedLedger implements AutoCloseable {
   }
 
   /**
-   * As {@link #catchUp()}, in the background, in two stages so an import uses both cores: one
-   * thread computes the leaves of the events committed so far ({@link LedgerFeed#leavesAfter})
-   * while another appends the pages computed before, in order ({@link LedgerFeed#append}); a log
-   * commit's fsyncs no longer hold up the next page's leaves, nor the batch after (issue 15).
-   * This first waits for the previous call's leaves, and for appends until at most
-   * {@value #APPENDS_AHEAD} are pending. A failure of either stage is thrown here, or by
-   * {@link #catchUp()} and {@link #close()}; a page after a failed append is not appended (it
-   * no longer starts where the log stands), and the ledger keeps its events: the next open logs
-   * them.
+   * As {@link #catchUp()}, in the background, in the two stages of {@link FeedStages} so an
+   * import uses both cores: one thread computes the leaves of the events committed so far while
+   * another appends the pages computed before, in order; a log commit's fsyncs no longer hold up
+   * the next page's leaves, nor the batch after (issue 15). This first waits for the previous
+   * call's leaves, and for appends until at most one is pending. A failure of either stage is
+   * thrown here, or by {@link #catchUp()} and {@link #close()}; the ledger keeps its events: the
+   * next open logs them.
    */
   void catchUpInBackground() {
     if (feed.isEmpty()) {
       return;
     }
-    awaitLeaves();
-    while (appends.size() > APPENDS_AHEAD) {
-      waitFor(appends.poll());
+    if (stages == null) {
+      stages = new FeedStages(feed.get(), "covenant-log");
     }
-    if (background == null) {
-      background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "covenant-log-feed");
-        t.setDaemon(true);
-        return t;
-      });
-      leafThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "covenant-log-leaves");
-        t.setDaemon(true);
-        return t;
-      });
-    }
-    LedgerFeed f = feed.get();
-    leaves = leafThread.submit(() -> {
-      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-      long after = preparedUpTo >= 0 ? preparedUpTo : f.loggedUpTo();
-      while (true) {
-        Optional<LedgerFeed.Page> page = f.leavesAfter(after);
-        if (page.isEmpty()) {
-          break;
-        }
-        LedgerFeed.Page p = page.get();
-        sent.add(background.submit(() -> f.append(p)));
-        after = p.last();
-        if (!p.full()) {
-          break;
-        }
-      }
-      preparedUpTo = after;
-      return sent;
-    });
+    stages.start();
   }
 
-  /** Log appends computed ahead and not yet awaited, beyond the one being written. */
-  private static final int APPENDS_AHEAD = 1;
-  private java.util.concurrent.ExecutorService leafThread;
-  /** The leaves being computed: the appends they handed to {@link #background}. */
-  private java.util.concurrent.Future<List<java.util.concurrent.Future<?>>> leaves;
-  private final java.util.ArrayDeque<java.util.concurrent.Future<?>> appends =
-      new java.util.ArrayDeque<>();
-  /**
-   * The ledger position up to which leaves were computed (only the leaf thread writes it while
-   * a stage runs); -1: from where the log stands.
-   */
-  private volatile long preparedUpTo = -1;
+  /** The two stages of {@link #catchUpInBackground()}, once started. */
+  private FeedStages stages;
 
   /**
    * The results of a batch handed to a {@link Ledger.Pipeline}, once committed; its failure is
@@ -251,51 +208,10 @@ final class LoggedLedger implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits for both stages: the leaves, then every append in order; the first failure is thrown
-   * (after the rest were awaited, so nothing runs on when this returns), and the next catch-up
-   * starts from where the log stands.
-   */
+  /** Waits for both background stages; the first failure is thrown. */
   private void awaitBackground() {
-    RuntimeException first = null;
-    try {
-      awaitLeaves();
-    } catch (RuntimeException e) {
-      first = e;
-    }
-    while (!appends.isEmpty()) {
-      try {
-        waitFor(appends.poll());
-      } catch (RuntimeException e) {
-        first = first == null ? e : first;
-      }
-    }
-    preparedUpTo = -1;
-    if (first != null) {
-      throw first;
-    }
-  }
-
-  /** Waits for the leaves being computed and queues the appends they handed on. */
-  private void awaitLeaves() {
-    java.util.concurrent.Future<List<java.util.concurrent.Future<?>>> l = leaves;
-    leaves = null;
-    if (l != null) {
-      appends.addAll(waitFor(l));
-    }
-  }
-
-  private static <T> T waitFor(java.util.concurrent.Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the log caught up", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+    if (stages != null) {
+      stages.await();
     }
   }
 
@@ -307,9 +223,8 @@ final class LoggedLedger implements AutoCloseable {
       // a clean shutdown: a checkpoint when enough is new (never fails the close)
       checkpoints.ifPresent(ProjectionCheckpoints::close);
     } finally {
-      if (background != null) {
-        background.shutdownNow();
-        leafThread.shutdownNow();
+      if (stages != null) {
+        stages.close();
       }
       try {
         feed.ifPresent(f -> f.log().close());

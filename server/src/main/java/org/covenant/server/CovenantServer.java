@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.covenant.core.CovenantException;
 import org.covenant.core.terms.TermsCatalog;
+import org.covenant.evidence.FeedStages;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.evidence.dsr.SubjectRequests;
 import org.covenant.format.FormatException;
@@ -104,6 +105,8 @@ public final class CovenantServer implements AutoCloseable {
   private final List<Route> routes;
   private final Javalin app;
   private final ScheduledExecutorService background;
+  /** The log's catch-up in two stages (issue 15), when this server feeds a log itself. */
+  private final Optional<FeedStages> stages;
   /** False until {@link #start()} has finished and no start-up work holds readiness. */
   private volatile boolean started;
   private volatile boolean held;
@@ -114,6 +117,7 @@ public final class CovenantServer implements AutoCloseable {
   private CovenantServer(Parts parts, ClusterView cluster) {
     this.parts = parts;
     this.cluster = cluster;
+    this.stages = parts.feed().map(f -> new FeedStages(f, "covenant-server-log"));
     this.forwarder = cluster.routing().map(r -> new Forwarder(r, parts.config(),
         parts.namespaces()).tokensChanged(parts.tokens()::reload)).orElse(null);
     Namespace main = parts.namespaces().main();
@@ -278,7 +282,9 @@ public final class CovenantServer implements AutoCloseable {
           parts.namespaces().main().decisions().flush(parts.clock().instant());
       if (parts.feed().isPresent()) {
         f.ifPresent(x -> parts.feed().get().decisions(x.at(), x.decisions(), x.counters()));
-        parts.feed().get().catchUp();
+        // The events appended since the last flush (POST /v1/events batches among them): one
+        // thread computes a page's leaves while another appends the page before.
+        stages.get().catchUp();
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "decision log flush failed", e);
@@ -425,9 +431,19 @@ public final class CovenantServer implements AutoCloseable {
   /** Stops listening and the background work; closes the namespaces and the log. */
   @Override
   public void close() {
-    background.shutdownNow();
+    // A flush under way finishes (an interrupt would fail its log write), then the last one.
+    background.shutdown();
     app.stop();
+    try {
+      if (!background.awaitTermination(60, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      background.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     flush();
+    stages.ifPresent(FeedStages::close);
     cluster.close();
     parts.namespaces().close();
     parts.log().ifPresent(TiledLog::close);

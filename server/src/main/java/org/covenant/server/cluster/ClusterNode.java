@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.covenant.evidence.FeedStages;
 import org.covenant.evidence.LedgerFeed;
 import org.covenant.evidence.Pseudonyms;
 import org.covenant.format.Json;
@@ -360,7 +361,7 @@ public final class ClusterNode implements ClusterView, Routing {
       LedgerFeed f = feed;
       if (f != null) {
         try {
-          f.catchUp();
+          stagesOf(f).catchUp();
           issueRequestedReceipts(f);
           logSummaries(f);
           JobLeafQueue.logQueued(db, f);
@@ -398,6 +399,25 @@ public final class ClusterNode implements ClusterView, Routing {
       }
     }
   }
+
+  /**
+   * The log's catch-up in two stages over {@code f} (issue 15: one thread computes a page's
+   * leaves while another appends the page before), made afresh when the feed was rebuilt. Only
+   * the worker uses it, one run at a time.
+   */
+  private FeedStages stagesOf(LedgerFeed f) {
+    FeedStages s = stages;
+    if (s == null || s.feed() != f) {
+      if (s != null) {
+        s.close();
+      }
+      s = new FeedStages(f, "covenant-" + id + "-log");
+      stages = s;
+    }
+    return s;
+  }
+
+  private volatile FeedStages stages;
 
   private LedgerFeed newFeed() {
     return LedgerFeed.create(log, signer.orElseThrow(), main.ledger(),
@@ -1074,6 +1094,11 @@ public final class ClusterNode implements ClusterView, Routing {
     }
     long e = heldEpoch;
     feed = null;
+    FeedStages s = stages;
+    stages = null;
+    if (s != null) {
+      s.close();
+    }
     heldEpoch = 0;
     try {
       if (e > 0) {
