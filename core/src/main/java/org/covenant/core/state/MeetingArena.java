@@ -207,19 +207,7 @@ final class MeetingArena {
       i = (i + 1) & mask;
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    int head = varintLength(b.length);
-    long a = reserve(head + b.length);
-    byte[] c = chunk(a);
-    int at = putVarint(c, offset(a), b.length);
-    System.arraycopy(b, 0, c, at, b.length);
-    int k = stringCount;
-    setAddress(k, a);
-    stringCount = k + 1;
-    slots[i] = tag | (k + 1);
-    if ((k + 1) * 3L > slots.length * 2L) {
-      rehash();
-    }
-    return k;
+    return add(i, tag, b, 0, b.length);
   }
 
   /**
@@ -243,8 +231,15 @@ final class MeetingArena {
       }
       i = (i + 1) & mask;
     }
-    int head = varintLength(len);
-    long a = reserve(head + len);
+    return add(i, tag, b, at, len);
+  }
+
+  /**
+   * Stores the len bytes of b at {@code at} as the next string, numbered in free slot i with
+   * {@code tag} (both intern paths' miss); grows the table past two thirds full.
+   */
+  private int add(int i, int tag, byte[] b, int at, int len) {
+    long a = reserve(varintLength(len) + len);
     byte[] c = chunk(a);
     int to = putVarint(c, offset(a), len);
     System.arraycopy(b, at, c, to, len);

@@ -105,6 +105,8 @@ public final class ClusterNode implements ClusterView, Routing {
   private volatile long heldEpoch;
   private volatile boolean lost;
   private volatile LedgerFeed feed;
+  /** The log's catch-up in two stages over {@link #feed} ({@link #stagesOf}). */
+  private volatile FeedStages stages;
   private final AtomicLong fenced = new AtomicLong();
   /** Times this member stopped writing on a refused renewal, no commit of its refused. */
   private final AtomicLong stoodDown = new AtomicLong();
@@ -416,8 +418,6 @@ public final class ClusterNode implements ClusterView, Routing {
     }
     return s;
   }
-
-  private volatile FeedStages stages;
 
   private LedgerFeed newFeed() {
     return LedgerFeed.create(log, signer.orElseThrow(), main.ledger(),
