@@ -255,6 +255,14 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (events < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--events must be at least 1, got " + events);
+      }
+      if (batch < 1 || batch > 10_000) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--batch must be from 1 to 10000 events per request, got " + batch);
+      }
       String token = Files.readString(tokenFile).trim();
       java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
           .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
