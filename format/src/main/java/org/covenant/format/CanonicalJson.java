@@ -39,53 +39,88 @@ public final class CanonicalJson {
 
   /** The canonical form of {@code value} as a string (encode it as UTF-8 to sign or hash it). */
   public static String canonicalString(JsonNode value) {
+    return canonicalString(value, java.util.Set.of());
+  }
+
+  /**
+   * The canonical form of {@code value} without the members named in {@code omitted} when it is
+   * an object (its own members only, not nested ones'): what {@link #canonicalString(JsonNode)}
+   * gives for a copy with them removed, without the copy.
+   */
+  public static String canonicalString(JsonNode value, java.util.Set<String> omitted) {
     StringBuilder out = new StringBuilder();
-    write(value, "", out);
+    if (value.isObject()) {
+      writeObject(value, "", omitted, out);
+    } else {
+      write(value, null, null, -1, out);
+    }
     return out.toString();
   }
 
-  private static void write(JsonNode node, String pointer, StringBuilder out) {
+  /**
+   * The JSON pointer of a value, made only when needed (for an error, or to hand to a container's
+   * members): {@code parent} is the pointer of its container (null for the root), {@code key} its
+   * member name (null in an array) and {@code index} its array index.
+   */
+  private static String pointer(String parent, String key, int index) {
+    if (parent == null) {
+      return "";
+    }
+    return parent + "/" + (key != null ? key.replace("~", "~0").replace("/", "~1")
+        : Integer.toString(index));
+  }
+
+  private static void write(JsonNode node, String parent, String key, int index,
+      StringBuilder out) {
     switch (node.getNodeType()) {
       case NULL -> out.append("null");
       case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
-      case STRING -> string(node.textValue(), pointer, out);
-      case NUMBER -> out.append(number(node, pointer));
+      case STRING -> string(node.textValue(), parent, key, index, out);
+      case NUMBER -> out.append(number(node, parent, key, index));
       case ARRAY -> {
+        String pointer = pointer(parent, key, index);
         out.append('[');
         for (int i = 0; i < node.size(); i++) {
           if (i > 0) {
             out.append(',');
           }
-          write(node.get(i), pointer + "/" + i, out);
+          write(node.get(i), pointer, null, i, out);
         }
         out.append(']');
       }
-      case OBJECT -> {
-        List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
-        // String.compareTo compares UTF-16 code units, exactly what RFC 8785 §3.2.3 asks.
-        members.sort(Map.Entry.comparingByKey());
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> m : members) {
-          if (!first) {
-            out.append(',');
-          }
-          first = false;
-          String child = pointer + "/" + m.getKey().replace("~", "~0").replace("/", "~1");
-          string(m.getKey(), child, out);
-          out.append(':');
-          write(m.getValue(), child, out);
-        }
-        out.append('}');
-      }
+      case OBJECT -> writeObject(node, pointer(parent, key, index), java.util.Set.of(), out);
       default ->
           throw new FormatException(
-              pointer, "", "JSON has no `" + node.getNodeType().name().toLowerCase() + "` value");
+              pointer(parent, key, index), "",
+              "JSON has no `" + node.getNodeType().name().toLowerCase() + "` value");
     }
   }
 
+  private static void writeObject(JsonNode node, String pointer, java.util.Set<String> omitted,
+      StringBuilder out) {
+    List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+    // String.compareTo compares UTF-16 code units, exactly what RFC 8785 §3.2.3 asks.
+    members.sort(Map.Entry.comparingByKey());
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<String, JsonNode> m : members) {
+      if (omitted.contains(m.getKey())) {
+        continue;
+      }
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      string(m.getKey(), pointer, m.getKey(), -1, out);
+      out.append(':');
+      write(m.getValue(), pointer, m.getKey(), -1, out);
+    }
+    out.append('}');
+  }
+
   /** RFC 8785 §3.2.2.2: JSON.stringify's escaping; lone surrogates are not I-JSON. */
-  private static void string(String s, String pointer, StringBuilder out) {
+  private static void string(String s, String parent, String key, int index,
+      StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -106,7 +141,7 @@ public final class CanonicalJson {
             out.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {
             throw new FormatException(
-                pointer,
+                pointer(parent, key, index),
                 "",
                 "string holds a lone surrogate at index " + i + ", which is not I-JSON");
           } else {
@@ -118,16 +153,17 @@ public final class CanonicalJson {
     out.append('"');
   }
 
-  private static String number(JsonNode node, String pointer) {
+  private static String number(JsonNode node, String parent, String key, int index) {
     if (node.isIntegralNumber()) {
       BigInteger v = node.bigIntegerValue();
       if (v.bitLength() > 53 || v.abs().longValueExact() > MAX_SAFE_INTEGER) {
-        throw new FormatException(
-            pointer, "", "integer " + v + " exceeds 2^53 - 1, which a double cannot hold exactly");
+        throw new FormatException(pointer(parent, key, index), "",
+            "integer " + v + " exceeds 2^53 - 1, which a double cannot hold exactly");
       }
       return Long.toString(v.longValueExact());
     }
-    return number(node.doubleValue(), pointer);
+    double d = node.doubleValue();
+    return number(d, Double.isFinite(d) ? "" : pointer(parent, key, index));
   }
 
   /**

@@ -171,4 +171,58 @@ class CanonicalJsonTest {
     assertThat(new String(CanonicalJson.canonicalize(once), StandardCharsets.UTF_8))
         .isEqualTo(once);
   }
+
+  @Test
+  void omittedMembers_areTheCopyWithoutThem_atTheTopOnly() {
+    Random random = new Random(15);
+    String[] names = {"a", "at", "idempotency_key", "b~/c", "z", "\u00e9"};
+    for (int i = 0; i < 500; i++) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      for (String n : names) {
+        switch (random.nextInt(4)) {
+          case 0 -> o.put(n, "v" + random.nextInt(100));
+          case 1 -> o.put(n, random.nextInt(1000) - 500);
+          case 2 -> o.putObject(n).put("at", "x").put("idempotency_key", random.nextInt(9))
+              .putArray("l").add(1.5).add("s");
+          default -> { }
+        }
+      }
+      java.util.Set<String> omitted = random.nextBoolean() ? java.util.Set.of("idempotency_key")
+          : java.util.Set.of("idempotency_key", "at");
+      ObjectNode copy = o.deepCopy();
+      copy.remove(omitted);
+      assertThat(CanonicalJson.canonicalString(o, omitted)).as(o.toString())
+          .isEqualTo(CanonicalJson.canonicalString(copy));
+      assertThat(CanonicalJson.canonicalString(o, java.util.Set.of()))
+          .isEqualTo(CanonicalJson.canonicalString(o));
+    }
+    // Not an object: nothing to omit.
+    assertThat(CanonicalJson.canonicalString(JsonNodeFactory.instance.arrayNode().add("at"),
+        java.util.Set.of("at"))).isEqualTo("[\"at\"]");
+  }
+
+  @Test
+  void errors_nameTheirPointer_atAnyDepth() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.putObject("a/b").putArray("c~d").add(1).addObject().put("e", "bad \ud800");
+    assertThatThrownBy(() -> CanonicalJson.canonicalize(o))
+        .isInstanceOf(FormatException.class)
+        .satisfies(e -> assertThat(((FormatException) e).location())
+            .isEqualTo("/a~1b/c~0d/1/e"));
+    ObjectNode k = JsonNodeFactory.instance.objectNode();
+    k.putObject("x").put("bad \udc00 key", 1);
+    assertThatThrownBy(() -> CanonicalJson.canonicalString(k, java.util.Set.of("y")))
+        .isInstanceOf(FormatException.class)
+        .satisfies(e -> assertThat(((FormatException) e).location())
+            .isEqualTo("/x/bad \udc00 key"));
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.putArray("l").add(JsonNodeFactory.instance.numberNode(BigInteger.TEN.pow(20)));
+    assertThatThrownBy(() -> CanonicalJson.canonicalize(n))
+        .isInstanceOf(FormatException.class)
+        .satisfies(e -> assertThat(((FormatException) e).location()).isEqualTo("/l/0"));
+    assertThatThrownBy(() -> CanonicalJson.canonicalize(
+            JsonNodeFactory.instance.textNode("\ud800")))
+        .isInstanceOf(FormatException.class)
+        .satisfies(e -> assertThat(((FormatException) e).location()).isEqualTo(""));
+  }
 }

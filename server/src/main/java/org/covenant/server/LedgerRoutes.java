@@ -103,6 +103,8 @@ final class LedgerRoutes {
     List<Append> batch = new ArrayList<>(list.size());
     Map<String, String> batchMeetings = new HashMap<>();
     Instant now = now();
+    Set<String> omitted = caller instanceof Caller.Operator ? Set.of("idempotency_key")
+        : Set.of("idempotency_key", "at");
     for (int i = 0; i < list.size(); i++) {
       String prefix = "events[" + i + "].";
       JsonNode n = list.get(i);
@@ -120,14 +122,13 @@ final class LedgerRoutes {
         }
         key = Optional.of(EdgeRules.checkKey(k.asText(), prefix + "idempotency_key"));
       }
-      ObjectNode request = ((ObjectNode) n).deepCopy();
-      request.remove("idempotency_key");
       Tenancy.authorize(caller, dir, e, prefix, batchMeetings);
       // The operator writes history at its own times; accounts and services write now.
       boolean own = EdgeRules.checkTime(caller, e.at(), now, prefix + "at");
+      // The request as fingerprinted: the event without its key (and without a stamped `at`,
+      // EdgeRules.withoutStampedTime), canonical, written from the parsed node, not a copy.
       batch.add(EdgeRules.append(ctx, e, key, org.covenant.format.CanonicalJson.canonicalString(
-          EdgeRules.withoutStampedTime(caller, request)), own ? Optional.empty()
-          : Optional.of(now)));
+          n, omitted), own ? Optional.empty() : Optional.of(now)));
     }
     List<AppendResult> results = spanning == null ? ns.append(batch)
         : ns.append(spanning, batch);

@@ -528,13 +528,21 @@ public final class PostgresEventStore
     if (ids.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM " + schema
-        + ".ledger_id WHERE kind = ? AND id = ANY(?)")) {
+    // One primary-key probe per wanted id, whatever the statistics: `id = ANY(?)` was planned
+    // from the estimates a bulk load leaves (a few hundred rows of the kind) as a scan of every
+    // id of the kind, filtered: a cost that grew with the registry, per batch (issue 15,
+    // docs/BENCHMARKS.md "post100k"). An id stored nowhere has no account (the column is NOT
+    // NULL), so a null is "absent".
+    try (PreparedStatement ps = c.prepareStatement("SELECT w.id, (SELECT i.account FROM "
+        + schema + ".ledger_id i WHERE i.kind = ? AND i.id = w.id) FROM unnest(?) AS w(id)")) {
       ps.setString(1, kind);
       ps.setArray(2, c.createArrayOf("text", ids.toArray(String[]::new)));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          into.putIfAbsent(rs.getString(1), rs.getString(2));
+          String account = rs.getString(2);
+          if (account != null) {
+            into.putIfAbsent(rs.getString(1), account);
+          }
         }
       }
     }

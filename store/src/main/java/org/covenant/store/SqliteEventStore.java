@@ -44,7 +44,12 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   private static final int IN_CHUNK = 500;
   /** How much of the file the read connection maps (PRAGMA mmap_size). */
   private static final long READ_MMAP_BYTES = 1L << 30;
-  private final Object writeLock = new Object();
+  /**
+   * Guards the write connection. A lock, not a monitor, so a key look-up can take the write
+   * connection when no one is writing ({@link #storedKeys}).
+   */
+  private final java.util.concurrent.locks.ReentrantLock writeLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private final Object readLock = new Object();
   /** The tree below still being made private ({@link #openBeside}); null once it is. */
   private volatile PrivateFiles.Pending privacy;
@@ -105,8 +110,11 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
     }
     SqliteEventStore store = new SqliteEventStore(config);
     store.privacy = privacy;
-    synchronized (store.writeLock) {
+    store.writeLock.lock();
+    try {
       store.connectWriter(true);
+    } finally {
+      store.writeLock.unlock();
     }
     return store;
   }
@@ -182,26 +190,48 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
         + (char) (separator.charAt(separator.length() - 1) + 1);
     ArrayNode array = Json.array();
     keys.forEach(array::add);
+    String json = Json.line(array);
+    // On the write connection when no one writes: its page cache survives its own commits, so
+    // the keys' index pages the last appends touched (and the next one will) are there; the read
+    // connection's cache is dropped at every commit and reads them again, from the WAL, for
+    // each key (issue 15, docs/BENCHMARKS.md "post100k"). Both read the committed ledger. Not
+    // inside this thread's own append (its transaction would show its uncommitted rows).
+    if (!writeLock.isHeldByCurrentThread() && writeLock.tryLock()) {
+      try {
+        return storedKeys(writer(), json, upper, separator, out);
+      } catch (SQLException e) {
+        throw failWriter(e, "look up idempotency keys");
+      } finally {
+        writeLock.unlock();
+      }
+    }
     synchronized (readLock) {
-      try (PreparedStatement ps = reader().prepareStatement("SELECT j.value, e.idempotency_key, "
-          + "e.position FROM json_each(?) AS j CROSS JOIN ledger_event AS e "
-          + "ON e.idempotency_key >= j.value AND e.idempotency_key < j.value || ?")) {
-        ps.setString(1, Json.line(array));
-        ps.setString(2, upper);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String key = rs.getString(1);
-            String stored = rs.getString(2);
-            if (stored.equals(key) || stored.startsWith(key + separator)) {
-              out.put(stored, rs.getLong(3));
-            }
-          }
-        }
-        return out;
+      try {
+        return storedKeys(reader(), json, upper, separator, out);
       } catch (SQLException e) {
         throw failReader(e, "look up idempotency keys");
       }
     }
+  }
+
+  private static java.util.Map<String, Long> storedKeys(Connection c, String json, String upper,
+      String separator, java.util.Map<String, Long> out) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT j.value, e.idempotency_key, "
+        + "e.position FROM json_each(?) AS j CROSS JOIN ledger_event AS e "
+        + "ON e.idempotency_key >= j.value AND e.idempotency_key < j.value || ?")) {
+      ps.setString(1, json);
+      ps.setString(2, upper);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String key = rs.getString(1);
+          String stored = rs.getString(2);
+          if (stored.equals(key) || stored.startsWith(key + separator)) {
+            out.put(stored, rs.getLong(3));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   @Override
@@ -233,7 +263,8 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
 
   @Override
   public long append(long knownHead, Function<List<StoredEvent>, List<StoredEvent>> plan) {
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       Connection c = writer();
       boolean open = false;
       try {
@@ -264,15 +295,20 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
           rollback(c);
         }
       }
+    } finally {
+      writeLock.unlock();
     }
   }
 
   @Override
   public void close() {
     closed = true;
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       closeQuietly(writer);
       writer = null;
+    } finally {
+      writeLock.unlock();
     }
     synchronized (readLock) {
       closeQuietly(reader);

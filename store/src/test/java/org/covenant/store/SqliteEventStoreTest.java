@@ -41,6 +41,68 @@ class SqliteEventStoreTest extends EventStoreContract {
     return ((StoreException) e).code();
   }
 
+  /**
+   * The key look-up reads on the write connection when no one writes (its page cache survives
+   * its commits): it sees another handle's commits there too; while another thread writes it
+   * reads on the read connection instead of waiting, and sees only what is committed.
+   */
+  @Test
+  void storedKeys_seeEveryCommit_andDoNotWaitForAWriteUnderWay() throws Exception {
+    Path dir = tmp.resolve("keys");
+    try (SqliteEventStore a = SqliteEventStore.open(LedgerConfig.sqlite(dir));
+        SqliteEventStore b = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      List<org.covenant.core.event.Event> events = Workload.accounts("k", 40);
+      a.append(0, unseen -> keyed(events, 0, 10));
+      assertThat(a.storedKeys(List.of("key-1", "key-10", "key-11"), "#sha256:"))
+          .containsOnly(java.util.Map.entry("key-1", 1L), java.util.Map.entry("key-10", 10L));
+      // Another process's commit, after `a`'s write connection cached the index pages.
+      b.append(10, unseen -> keyed(events, 10, 20));
+      assertThat(a.storedKeys(List.of("key-1", "key-15", "key-20", "key-21"), "#sha256:"))
+          .containsOnly(java.util.Map.entry("key-1", 1L), java.util.Map.entry("key-15", 15L),
+              java.util.Map.entry("key-20", 20L));
+      // A write under way on another thread: the look-up answers meanwhile, from what is
+      // committed (not the rows being written), and the write then commits.
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch looked = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean answeredWhileWriting =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread writer = new Thread(() -> a.append(20, unseen -> {
+        inside.countDown();
+        try {
+          answeredWhileWriting.set(looked.await(60, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        // Inside the write, on the writing thread: the committed keys only.
+        assertThat(a.storedKeys(List.of("key-20", "key-25"), "#sha256:"))
+            .containsOnly(java.util.Map.entry("key-20", 20L));
+        return keyed(events, 20, 30);
+      }));
+      writer.start();
+      inside.await();
+      java.util.Map<String, Long> during = a.storedKeys(List.of("key-20", "key-25"), "#sha256:");
+      looked.countDown();
+      writer.join();
+      assertThat(answeredWhileWriting).isTrue();
+      assertThat(during).containsOnly(java.util.Map.entry("key-20", 20L));
+      assertThat(a.head()).isEqualTo(30);
+      assertThat(a.storedKeys(List.of("key-25", "key-30"), "#sha256:")).containsOnly(
+          java.util.Map.entry("key-25", 25L), java.util.Map.entry("key-30", 30L));
+      assertThat(b.storedKeys(List.of("key-25"), "#sha256:"))
+          .containsOnly(java.util.Map.entry("key-25", 25L));
+    }
+  }
+
+  /** Events {@code from} to {@code to} (exclusive) at positions from + 1, keyed key-position. */
+  private static List<StoredEvent> keyed(List<org.covenant.core.event.Event> events, int from,
+      int to) {
+    List<StoredEvent> out = new java.util.ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(new StoredEvent(i + 1, events.get(i), java.util.Optional.of("key-" + (i + 1))));
+    }
+    return out;
+  }
+
   @Test
   void newLedger_isWalWithTheApplicationIdAndSchemaVersion() throws Exception {
     Path dir = tmp.resolve("fresh");
