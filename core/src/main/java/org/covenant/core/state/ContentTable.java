@@ -56,9 +56,53 @@ final class ContentTable {
   private static final int WORD = 1;
   private static final int REF = 2;
   private static final int CATEGORY_SHIFT = 56;
+  /** Categories fit six bits (the vocabulary has a dozen): bit 62 is {@link #NUMBERED}. */
+  private static final int CATEGORIES = 64;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
   /** In the position word: the item has contributors besides its owner (in the side list). */
   private static final long OTHERS = 1L << 63;
+  /**
+   * In the position word: bits {@link #NUMBER_SHIFT} to 55 hold the owning account's number in
+   * the projection ({@link AccountNumbers}) and the position has only the bits below them.
+   * Issue 15, random decisions: the owner is then found from the row (the number, then the
+   * account in a flat table of a few kilobytes per thousand accounts) without loading the
+   * item's meeting and the account map's node, two dependent cache misses. An item whose
+   * position or account number does not fit (past 2^36 positions or 2^20 - 1 accounts) is not
+   * numbered and its owner is found as before.
+   */
+  private static final long NUMBERED = 1L << 62;
+  private static final int NUMBER_SHIFT = 36;
+  private static final long NUMBERED_POS = (1L << NUMBER_SHIFT) - 1;
+  private static final int NUMBERS = (1 << (CATEGORY_SHIFT - NUMBER_SHIFT)) - 1;
+  private static final long NUMBER_BITS = (long) NUMBERS << NUMBER_SHIFT;
+
+  static {
+    if (org.covenant.core.vocab.Vocabulary.categories().size() > CATEGORIES) {
+      throw new ExceptionInInitializerError("more categories than the content rows hold");
+    }
+  }
+
+  /** The owning account's number of an item, or -1 (see {@link #NUMBERED}). */
+  static int number(long word) {
+    return (word & NUMBERED) == 0 ? -1 : (int) ((word & NUMBER_BITS) >>> NUMBER_SHIFT);
+  }
+
+  /** The position of an item from its position word. */
+  static long pos(long word) {
+    return word & ((word & NUMBERED) == 0 ? POS : NUMBERED_POS);
+  }
+
+  /** The position word of an item (without {@link #OTHERS}). */
+  static long word(long pos, int category, int number) {
+    long w = pos | ((long) category << CATEGORY_SHIFT);
+    return number >= 0 && number < NUMBERS && pos <= NUMBERED_POS
+        ? w | NUMBERED | ((long) number << NUMBER_SHIFT) : w;
+  }
+
+  /** Account numbers by id (the projection's {@link AccountNumbers}): -1 for none. */
+  interface AccountNumbers {
+    int number(String account);
+  }
 
   /**
    * The other contributors of the items that have some, in item order (single writer): entry k
@@ -305,9 +349,16 @@ final class ContentTable {
   private volatile Columns columns = new Columns(1024, 16 * 1024);
   /** Where the authors are interned: the projection's arena. */
   private final MeetingArena arena;
+  /** The owning accounts' numbers (writer side). */
+  private final AccountNumbers numbers;
 
   ContentTable(MeetingArena arena) {
+    this(arena, account -> -1);
+  }
+
+  ContentTable(MeetingArena arena, AccountNumbers numbers) {
     this.arena = arena;
+    this.numbers = numbers;
   }
 
   private static int spread(int h) {
@@ -383,7 +434,7 @@ final class ContentTable {
   /** Appends an item; the caller checked that the id is new. Single writer. */
   void add(String id, int category, String account, Meeting meeting, String author,
       List<String> contributors, long at, long pos) {
-    if (pos < 0 || pos > POS || category < 0 || category > 127) {
+    if (pos < 0 || pos > POS || category < 0 || category >= CATEGORIES) {
       throw new IllegalArgumentException("position " + pos + " or category " + category
           + " out of range");
     }
@@ -404,7 +455,7 @@ final class ContentTable {
     c.owners[n] = owner(account, meeting);
     int authorRef = author == null ? 0 : authorRef(arena.intern(author), meeting != null
         && author.equals(meeting.host));
-    long word = pos | ((long) category << CATEGORY_SHIFT);
+    long word = word(pos, category, numbers.number(account));
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
       c.others = c.others.with(n,
@@ -439,7 +490,7 @@ final class ContentTable {
         bytes += a.c.idEnd(i) - a.c.idStart(i);
       }
     }
-    ContentTable out = new ContentTable(arena);
+    ContentTable out = new ContentTable(arena, numbers);
     out.columns = new Columns(Math.max(1024, items + (items >> 3)),
         Math.max(16 * 1024, bytes + (bytes >> 3)));
     java.util.List<String> dropped = new java.util.ArrayList<>();
@@ -505,6 +556,9 @@ final class ContentTable {
     private final int bytes;
     private long lastPos = -1;
     private boolean indexed;
+    /** The owner column's last account and its number (runs of one account's items). */
+    private String lastOwner;
+    private int lastNumber;
 
     private Filler(Columns c, int n, int bytes) {
       this.c = c;
@@ -528,7 +582,7 @@ final class ContentTable {
 
     /** Item i's category (before its position). */
     void category(int i, int category) {
-      if (category < 0 || category > 127) {
+      if (category < 0 || category >= CATEGORIES) {
         throw new IllegalArgumentException("content item " + i + ": category " + category
             + " out of range");
       }
@@ -538,6 +592,13 @@ final class ContentTable {
     void owner(int i, String account) {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
+      }
+      // Numbered here, the position (read after) unnumbers it when it does not fit.
+      int number = lastOwner == account ? lastNumber : numbers.number(account);
+      lastOwner = account;
+      lastNumber = number;
+      if (number >= 0 && number < NUMBERS) {
+        c.rows[i * ROW + WORD] |= NUMBERED | ((long) number << NUMBER_SHIFT);
       }
       Object o = c.owners[i];
       if (o instanceof Meeting m) {
@@ -595,7 +656,11 @@ final class ContentTable {
             + " out of range or not after " + lastPos);
       }
       lastPos = pos;
-      c.rows[i * ROW + WORD] |= pos;
+      int l = i * ROW + WORD;
+      if (pos > NUMBERED_POS) {
+        c.rows[l] &= ~(NUMBERED | NUMBER_BITS);
+      }
+      c.rows[l] |= pos;
     }
 
     /**
@@ -662,14 +727,10 @@ final class ContentTable {
     }
 
     /**
-     * The index of the item, or -1. Each candidate's owner, and its meeting's account, are read
-     * as soon as its slot names it, before its id is compared: issue 15, on a random look-up in
-     * a large table the row, the owner, the id's bytes and the meeting are each a cache miss,
-     * and a miss started while the processor waits for another costs little, where the same
-     * loads made after the comparison (the caller reads the account next) waited one after the
-     * other: the chain of dependent misses is slot, then row and owner together, then id bytes
-     * and meeting together, not six long. The owner's check is what keeps its loads before the
-     * comparison (an item counted always has one: it is written before the count is published).
+     * The index of the item, or -1. Issue 15: it reads the slot, the candidate's row and its
+     * id's bytes, no more (it read the owner and its meeting too, so that those misses overlap
+     * the id's; the decision path now finds the owner from the row's account number, {@link
+     * #number}, and reads the meeting only when a condition asks for it).
      */
     int find(String id) {
       Columns c = this.c;
@@ -684,14 +745,8 @@ final class ContentTable {
         }
         if (c.tagMatches(s, h)) {
           int k = c.index1(s) - 1;
-          if (k < n) {
-            Object o = c.owners[k];
-            if ((o instanceof Meeting m ? m.account : o) == null) {
-              throw new IllegalStateException("content item " + k + " has no owner");
-            }
-            if (c.is(k, id)) {
-              return k;
-            }
+          if (k < n && c.is(k, id)) {
+            return k;
           }
         }
         i = i + 1 == t.length ? 0 : i + 1;
@@ -719,7 +774,15 @@ final class ContentTable {
     }
 
     int category(int i) {
-      return (int) (c.rows[i * ROW + WORD] >>> CATEGORY_SHIFT) & 0x7f;
+      return (int) (c.rows[i * ROW + WORD] >>> CATEGORY_SHIFT) & (CATEGORIES - 1);
+    }
+
+    /**
+     * The owning account's number in the projection ({@link AccountNumbers}), read from the
+     * item's row without its owner or meeting; -1 when the item is not numbered.
+     */
+    int number(int i) {
+      return ContentTable.number(c.rows[i * ROW + WORD]);
     }
 
     String account(int i) {
@@ -766,7 +829,7 @@ final class ContentTable {
     }
 
     long pos(int i) {
-      return c.rows[i * ROW + WORD] & POS;
+      return ContentTable.pos(c.rows[i * ROW + WORD]);
     }
   }
 }
