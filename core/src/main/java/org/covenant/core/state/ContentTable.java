@@ -75,6 +75,10 @@ final class ContentTable {
   private static final long NUMBERED_POS = (1L << NUMBER_SHIFT) - 1;
   private static final int NUMBERS = (1 << (CATEGORY_SHIFT - NUMBER_SHIFT)) - 1;
   private static final long NUMBER_BITS = (long) NUMBERS << NUMBER_SHIFT;
+  /** Items per run of {@link Columns#runs}. */
+  private static final int RUN = 32;
+  /** A run's length half when its ids' lengths differ. */
+  private static final long MIXED = 0xffffffffL;
 
   static {
     if (org.covenant.core.vocab.Vocabulary.categories().size() > CATEGORIES) {
@@ -195,6 +199,18 @@ final class ContentTable {
     final int[] slots;
     /** Where the tag of the hash starts in a slot entry ({@link #tagShift}). */
     final int tagShift;
+    /**
+     * Per run of {@link #RUN} items (item i in run i / RUN): where the run's first id starts
+     * in {@link #idBytes} (high half) and the length of every id of the run so far (low half),
+     * or {@link #MIXED} once two differ. Issue 15, random decisions: a look-up then finds its
+     * candidate's id from the slot alone, where an id starts at the end of the previous item's
+     * (its row): the id's bytes are read while the row is (one cache miss after the slot, not
+     * two); ids of one length, as numbered or generated ones are, keep their runs uniform. A
+     * long per 32 items (0.25 B an item). Written before the count, as the rows are; a run only
+     * ever goes from uniform to mixed, so a reader that counted item i reads a length that
+     * holds for it.
+     */
+    final long[] runs;
     volatile int count;
 
     Columns(int capacity, int idBytes) {
@@ -204,6 +220,7 @@ final class ContentTable {
       this.idBytes = new byte[idBytes];
       slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
       tagShift = tagShift(capacity);
+      runs = new long[(capacity + RUN - 1) / RUN];
     }
 
     private Columns(Columns c, byte[] idBytes) {
@@ -213,6 +230,7 @@ final class ContentTable {
       others = c.others;
       slots = c.slots;
       tagShift = c.tagShift;
+      runs = c.runs;
       this.idBytes = idBytes;
       count = c.count;
     }
@@ -231,10 +249,44 @@ final class ContentTable {
       return (int) rows[i * ROW + REF];
     }
 
-    /** Sets item i's id end, keeping its author entry. */
+    /** Sets item i's id end, keeping its author entry, and its run's (single writer). */
     void idEnd(int i, int end) {
       int l = i * ROW + REF;
+      int from = idStart(i);
       rows[l] = (long) end << 32 | (rows[l] & 0xffffffffL);
+      int r = i / RUN;
+      if (i % RUN == 0) {
+        runs[r] = (long) from << 32 | (end - from);
+      } else if ((int) runs[r] != end - from) {
+        runs[r] |= MIXED;
+      }
+    }
+
+    /**
+     * Whether item i's id is {@code id}, its bytes found by its run where that is uniform (see
+     * {@link #runs}), else by its row.
+     */
+    boolean isById(int i, String id) {
+      long run = runs[i / RUN];
+      int n = (int) run;
+      if (n == (int) MIXED) {
+        return is(i, id);
+      }
+      if (n != id.length()) {
+        // UTF-8 never has fewer bytes than the string has chars.
+        return n > id.length() && is(i, id);
+      }
+      int from = (int) (run >>> 32) + (i % RUN) * n;
+      for (int k = 0; k < n; k++) {
+        byte b = idBytes[from + k];
+        if (b < 0) {
+          return is(i, id);
+        }
+        if (b != id.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Sets item i's author entry, keeping its id end. */
@@ -299,6 +351,7 @@ final class ContentTable {
       Columns c = new Columns(capacity + (capacity >> 1), Math.max(idBytes.length, used));
       System.arraycopy(rows, 0, c.rows, 0, n * ROW);
       System.arraycopy(owners, 0, c.owners, 0, n);
+      System.arraycopy(runs, 0, c.runs, 0, (n + RUN - 1) / RUN);
       c.others = others;
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
       c.index(n);
@@ -465,7 +518,8 @@ final class ContentTable {
     int l = n * ROW;
     c.rows[l + AT] = at;
     c.rows[l + WORD] = word;
-    c.rows[l + REF] = (long) (from + bytes.length) << 32 | (authorRef & 0xffffffffL);
+    c.rows[l + REF] = authorRef & 0xffffffffL;
+    c.idEnd(n, from + bytes.length);
     c.slots[c.free(id)] = c.entry(n, id.hashCode());
     c.count = n + 1;
   }
@@ -727,10 +781,12 @@ final class ContentTable {
     }
 
     /**
-     * The index of the item, or -1. Issue 15: it reads the slot, the candidate's row and its
-     * id's bytes, no more (it read the owner and its meeting too, so that those misses overlap
-     * the id's; the decision path now finds the owner from the row's account number, {@link
-     * #number}, and reads the meeting only when a condition asks for it).
+     * The index of the item, or -1. Issue 15: it reads the slot, then the candidate's id's
+     * bytes, found from the slot by the item's run where the run's ids are of one length
+     * ({@link Columns#runs}; else from the previous row), and nothing else: it read the owner
+     * and its meeting too, so that those misses overlapped the id's, where the decision path
+     * now finds the owner from the row's account number ({@link #number}), a load the
+     * processor makes beside the id's, and reads the meeting only when a condition asks.
      */
     int find(String id) {
       Columns c = this.c;
@@ -745,7 +801,7 @@ final class ContentTable {
         }
         if (c.tagMatches(s, h)) {
           int k = c.index1(s) - 1;
-          if (k < n && c.is(k, id)) {
+          if (k < n && c.isById(k, id)) {
             return k;
           }
         }
