@@ -610,9 +610,13 @@ final class ContentTable {
     private final int bytes;
     private long lastPos = -1;
     private boolean indexed;
-    /** The owner column's last account and its number (runs of one account's items). */
-    private String lastOwner;
-    private int lastNumber;
+    /**
+     * The owner column's accounts and their numbers, by the string's hash (the checkpoint's
+     * reader gives one string object per account): a look-up in a few kilobytes per item, not
+     * in the accounts' map, on the restore's main thread.
+     */
+    private final String[] cachedOwners = new String[4096];
+    private final int[] cachedNumbers = new int[4096];
 
     private Filler(Columns c, int n, int bytes) {
       this.c = c;
@@ -648,9 +652,7 @@ final class ContentTable {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
       // Numbered here, the position (read after) unnumbers it when it does not fit.
-      int number = lastOwner == account ? lastNumber : numbers.number(account);
-      lastOwner = account;
-      lastNumber = number;
+      int number = number(account);
       if (number >= 0 && number < NUMBERS) {
         c.rows[i * ROW + WORD] |= NUMBERED | ((long) number << NUMBER_SHIFT);
       }
@@ -660,6 +662,17 @@ final class ContentTable {
       } else {
         c.owners[i] = account;
       }
+    }
+
+    private int number(String account) {
+      int k = account.hashCode() & (cachedOwners.length - 1);
+      if (cachedOwners[k] == account) {
+        return cachedNumbers[k];
+      }
+      int n = numbers.number(account);
+      cachedOwners[k] = account;
+      cachedNumbers[k] = n;
+      return n;
     }
 
     void meeting(int i, Meeting m) {
