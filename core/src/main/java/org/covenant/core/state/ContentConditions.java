@@ -37,8 +37,13 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private final String id;
   private final Category category;
   private final String account;
-  /** The meeting it was captured in, as the projection holds it; null for none. */
-  private final Meeting meeting;
+  /**
+   * The meeting it was captured in, as the projection holds it; null for none. Read from
+   * {@link #table} on first use when that is set (issue 15: a random decision that asks no
+   * meeting condition does not load the meeting, a cache miss).
+   */
+  private Meeting meeting;
+  private boolean meetingRead;
   /** The author, null for none; read from {@link #table} on first use when that is set. */
   private String author;
   private boolean authorRead;
@@ -65,36 +70,37 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private int captureIndex = -2;
 
   ContentConditions(Snapshot s, ContentRecord c, long t, LongConsumer evidence) {
-    this(s, c.id(), c.category(), c.account(),
-        c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null,
-        null, -1, others(c), TimeKey.of(c.at()), c.position(), t, evidence);
+    this(s, c.id(), c.category(), c.account(), s.account(c.account(), t), null, -1,
+        TimeKey.of(c.at()), c.position(), t, evidence);
     this.author = c.author().orElse(null);
+    this.others = others(c);
+    this.meeting = c.meeting().isPresent() ? s.state().meetings.get(c.meeting().get()) : null;
   }
 
   /**
    * The conditions of item {@code item} of the content table {@code table} (the decision
    * path): its author is read from the table only when a condition asks for it (issue 15: the
    * table keeps authors as arena numbers, a string is made on reading), and so are the other
-   * contributors; {@code table} null: no author, and the contributors are {@code others}.
+   * contributors and the meeting; {@code table} null: none of them (the caller sets them).
+   * {@code owner} is the owning account as {@link Snapshot#account(String, long)} answers at t
+   * (the caller may have found it by the item's account number).
    */
-  ContentConditions(Snapshot s, String id, Category category, String account, Meeting meeting,
-      ContentTable.View table, int item, String[] others, long at, long position, long t,
-      LongConsumer evidence) {
+  ContentConditions(Snapshot s, String id, Category category, String account, Account owner,
+      ContentTable.View table, int item, long at, long position, long t, LongConsumer evidence) {
     this.s = s;
     this.id = id;
     this.category = category;
     this.account = account;
-    this.meeting = meeting;
     this.table = table;
     this.item = item;
-    this.others = others;
     this.othersRead = table == null;
     this.authorRead = table == null;
+    this.meetingRead = table == null;
     this.t = t;
     this.captureT = at;
     this.position = position;
     this.evidence = evidence;
-    this.owner = s.account(account, t);
+    this.owner = owner;
   }
 
   /**
@@ -162,6 +168,10 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   }
 
   Meeting meeting() {
+    if (!meetingRead) {
+      meeting = table.meeting(item);
+      meetingRead = true;
+    }
     return meeting;
   }
 
@@ -183,14 +193,15 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       contributors = List.of(all);
     }
     return new ContentRecord(id, category, account,
-        meeting == null ? Optional.empty() : Optional.of(meeting.id()),
+        meeting() == null ? Optional.empty() : Optional.of(meeting().id()),
         Optional.ofNullable(author()), contributors, TimeKey.toInstant(captureT), position);
   }
 
   private User host() {
     if (!hostResolved) {
       hostResolved = true;
-      host = meeting == null || owner == null ? null : s.user(owner, meeting.host, t);
+      Meeting m = meeting();
+      host = m == null || owner == null ? null : s.user(owner, m.host, t);
     }
     return host;
   }
@@ -269,7 +280,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
           : Reason.SETTING_DISABLED);
     }
     if (condition instanceof Condition.MeetingFeature f) {
-      return Snapshot.featureActiveAtCapture(meeting, f.feature(), captureT, captureP(), evidence)
+      return Snapshot.featureActiveAtCapture(meeting(), f.feature(), captureT, captureP(), evidence)
           ? Optional.empty()
           : failed(Reason.FEATURE_NOT_ACTIVE);
     }
@@ -280,10 +291,11 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
     }
     if (condition instanceof Condition.NoticeAcknowledged n) {
       ContentTable.View v = table;
+      Meeting m = meeting();
       boolean acknowledged = v != null
-          ? Snapshot.noticeAcknowledgedAtCapture(meeting, v, item, n.notice(), captureT, captureP(),
+          ? Snapshot.noticeAcknowledgedAtCapture(m, v, item, n.notice(), captureT, captureP(),
               evidence)
-          : Snapshot.noticeAcknowledgedAtCapture(meeting, author, n.notice(), captureT, captureP(),
+          : Snapshot.noticeAcknowledgedAtCapture(m, author, n.notice(), captureT, captureP(),
               evidence);
       return acknowledged
           ? Optional.empty()

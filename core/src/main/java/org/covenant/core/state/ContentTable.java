@@ -56,9 +56,57 @@ final class ContentTable {
   private static final int WORD = 1;
   private static final int REF = 2;
   private static final int CATEGORY_SHIFT = 56;
+  /** Categories fit six bits (the vocabulary has a dozen): bit 62 is {@link #NUMBERED}. */
+  private static final int CATEGORIES = 64;
   private static final long POS = (1L << CATEGORY_SHIFT) - 1;
   /** In the position word: the item has contributors besides its owner (in the side list). */
   private static final long OTHERS = 1L << 63;
+  /**
+   * In the position word: bits {@link #NUMBER_SHIFT} to 55 hold the owning account's number in
+   * the projection ({@link AccountNumbers}) and the position has only the bits below them.
+   * Issue 15, random decisions: the owner is then found from the row (the number, then the
+   * account in a flat table of a few kilobytes per thousand accounts) without loading the
+   * item's meeting and the account map's node, two dependent cache misses. An item whose
+   * position or account number does not fit (past 2^36 positions or 2^20 - 1 accounts) is not
+   * numbered and its owner is found as before.
+   */
+  private static final long NUMBERED = 1L << 62;
+  private static final int NUMBER_SHIFT = 36;
+  private static final long NUMBERED_POS = (1L << NUMBER_SHIFT) - 1;
+  private static final int NUMBERS = (1 << (CATEGORY_SHIFT - NUMBER_SHIFT)) - 1;
+  private static final long NUMBER_BITS = (long) NUMBERS << NUMBER_SHIFT;
+  /** Items per run of {@link Columns#runs}. */
+  private static final int RUN = 32;
+  /** A run's length half when its ids' lengths differ. */
+  private static final long MIXED = 0xffffffffL;
+
+  static {
+    if (org.covenant.core.vocab.Vocabulary.categories().size() > CATEGORIES) {
+      throw new ExceptionInInitializerError("more categories than the content rows hold");
+    }
+  }
+
+  /** The owning account's number of an item, or -1 (see {@link #NUMBERED}). */
+  static int number(long word) {
+    return (word & NUMBERED) == 0 ? -1 : (int) ((word & NUMBER_BITS) >>> NUMBER_SHIFT);
+  }
+
+  /** The position of an item from its position word. */
+  static long pos(long word) {
+    return word & ((word & NUMBERED) == 0 ? POS : NUMBERED_POS);
+  }
+
+  /** The position word of an item (without {@link #OTHERS}). */
+  static long word(long pos, int category, int number) {
+    long w = pos | ((long) category << CATEGORY_SHIFT);
+    return number >= 0 && number < NUMBERS && pos <= NUMBERED_POS
+        ? w | NUMBERED | ((long) number << NUMBER_SHIFT) : w;
+  }
+
+  /** Account numbers by id (the projection's {@link AccountNumbers}): -1 for none. */
+  interface AccountNumbers {
+    int number(String account);
+  }
 
   /**
    * The other contributors of the items that have some, in item order (single writer): entry k
@@ -151,6 +199,18 @@ final class ContentTable {
     final int[] slots;
     /** Where the tag of the hash starts in a slot entry ({@link #tagShift}). */
     final int tagShift;
+    /**
+     * Per run of {@link #RUN} items (item i in run i / RUN): where the run's first id starts
+     * in {@link #idBytes} (high half) and the length of every id of the run so far (low half),
+     * or {@link #MIXED} once two differ. Issue 15, random decisions: a look-up then finds its
+     * candidate's id from the slot alone, where an id starts at the end of the previous item's
+     * (its row): the id's bytes are read while the row is (one cache miss after the slot, not
+     * two); ids of one length, as numbered or generated ones are, keep their runs uniform. A
+     * long per 32 items (0.25 B an item). Written before the count, as the rows are; a run only
+     * ever goes from uniform to mixed, so a reader that counted item i reads a length that
+     * holds for it.
+     */
+    final long[] runs;
     volatile int count;
 
     Columns(int capacity, int idBytes) {
@@ -160,6 +220,7 @@ final class ContentTable {
       this.idBytes = new byte[idBytes];
       slots = new int[Math.toIntExact(Math.max(4, capacity) * 3L / 2 + 1)];
       tagShift = tagShift(capacity);
+      runs = new long[(capacity + RUN - 1) / RUN];
     }
 
     private Columns(Columns c, byte[] idBytes) {
@@ -169,6 +230,7 @@ final class ContentTable {
       others = c.others;
       slots = c.slots;
       tagShift = c.tagShift;
+      runs = c.runs;
       this.idBytes = idBytes;
       count = c.count;
     }
@@ -187,10 +249,44 @@ final class ContentTable {
       return (int) rows[i * ROW + REF];
     }
 
-    /** Sets item i's id end, keeping its author entry. */
+    /** Sets item i's id end, keeping its author entry, and its run's (single writer). */
     void idEnd(int i, int end) {
       int l = i * ROW + REF;
+      int from = idStart(i);
       rows[l] = (long) end << 32 | (rows[l] & 0xffffffffL);
+      int r = i / RUN;
+      if (i % RUN == 0) {
+        runs[r] = (long) from << 32 | (end - from);
+      } else if ((int) runs[r] != end - from) {
+        runs[r] |= MIXED;
+      }
+    }
+
+    /**
+     * Whether item i's id is {@code id}, its bytes found by its run where that is uniform (see
+     * {@link #runs}), else by its row.
+     */
+    boolean isById(int i, String id) {
+      long run = runs[i / RUN];
+      int n = (int) run;
+      if (n == (int) MIXED) {
+        return is(i, id);
+      }
+      if (n != id.length()) {
+        // UTF-8 never has fewer bytes than the string has chars.
+        return n > id.length() && is(i, id);
+      }
+      int from = (int) (run >>> 32) + (i % RUN) * n;
+      for (int k = 0; k < n; k++) {
+        byte b = idBytes[from + k];
+        if (b < 0) {
+          return is(i, id);
+        }
+        if (b != id.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Sets item i's author entry, keeping its id end. */
@@ -255,6 +351,7 @@ final class ContentTable {
       Columns c = new Columns(capacity + (capacity >> 1), Math.max(idBytes.length, used));
       System.arraycopy(rows, 0, c.rows, 0, n * ROW);
       System.arraycopy(owners, 0, c.owners, 0, n);
+      System.arraycopy(runs, 0, c.runs, 0, (n + RUN - 1) / RUN);
       c.others = others;
       System.arraycopy(idBytes, 0, c.idBytes, 0, used);
       c.index(n);
@@ -305,9 +402,16 @@ final class ContentTable {
   private volatile Columns columns = new Columns(1024, 16 * 1024);
   /** Where the authors are interned: the projection's arena. */
   private final MeetingArena arena;
+  /** The owning accounts' numbers (writer side). */
+  private final AccountNumbers numbers;
 
   ContentTable(MeetingArena arena) {
+    this(arena, account -> -1);
+  }
+
+  ContentTable(MeetingArena arena, AccountNumbers numbers) {
     this.arena = arena;
+    this.numbers = numbers;
   }
 
   private static int spread(int h) {
@@ -383,7 +487,7 @@ final class ContentTable {
   /** Appends an item; the caller checked that the id is new. Single writer. */
   void add(String id, int category, String account, Meeting meeting, String author,
       List<String> contributors, long at, long pos) {
-    if (pos < 0 || pos > POS || category < 0 || category > 127) {
+    if (pos < 0 || pos > POS || category < 0 || category >= CATEGORIES) {
       throw new IllegalArgumentException("position " + pos + " or category " + category
           + " out of range");
     }
@@ -404,7 +508,7 @@ final class ContentTable {
     c.owners[n] = owner(account, meeting);
     int authorRef = author == null ? 0 : authorRef(arena.intern(author), meeting != null
         && author.equals(meeting.host));
-    long word = pos | ((long) category << CATEGORY_SHIFT);
+    long word = word(pos, category, numbers.number(account));
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
       c.others = c.others.with(n,
@@ -414,7 +518,8 @@ final class ContentTable {
     int l = n * ROW;
     c.rows[l + AT] = at;
     c.rows[l + WORD] = word;
-    c.rows[l + REF] = (long) (from + bytes.length) << 32 | (authorRef & 0xffffffffL);
+    c.rows[l + REF] = authorRef & 0xffffffffL;
+    c.idEnd(n, from + bytes.length);
     c.slots[c.free(id)] = c.entry(n, id.hashCode());
     c.count = n + 1;
   }
@@ -439,7 +544,7 @@ final class ContentTable {
         bytes += a.c.idEnd(i) - a.c.idStart(i);
       }
     }
-    ContentTable out = new ContentTable(arena);
+    ContentTable out = new ContentTable(arena, numbers);
     out.columns = new Columns(Math.max(1024, items + (items >> 3)),
         Math.max(16 * 1024, bytes + (bytes >> 3)));
     java.util.List<String> dropped = new java.util.ArrayList<>();
@@ -505,6 +610,13 @@ final class ContentTable {
     private final int bytes;
     private long lastPos = -1;
     private boolean indexed;
+    /**
+     * The owner column's accounts and their numbers, by the string's hash (the checkpoint's
+     * reader gives one string object per account): a look-up in a few kilobytes per item, not
+     * in the accounts' map, on the restore's main thread.
+     */
+    private final String[] cachedOwners = new String[4096];
+    private final int[] cachedNumbers = new int[4096];
 
     private Filler(Columns c, int n, int bytes) {
       this.c = c;
@@ -528,7 +640,7 @@ final class ContentTable {
 
     /** Item i's category (before its position). */
     void category(int i, int category) {
-      if (category < 0 || category > 127) {
+      if (category < 0 || category >= CATEGORIES) {
         throw new IllegalArgumentException("content item " + i + ": category " + category
             + " out of range");
       }
@@ -539,12 +651,28 @@ final class ContentTable {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
+      // Numbered here, the position (read after) unnumbers it when it does not fit.
+      int number = number(account);
+      if (number >= 0 && number < NUMBERS) {
+        c.rows[i * ROW + WORD] |= NUMBERED | ((long) number << NUMBER_SHIFT);
+      }
       Object o = c.owners[i];
       if (o instanceof Meeting m) {
         ContentTable.owner(account, m); // throws when the meeting is another account's
       } else {
         c.owners[i] = account;
       }
+    }
+
+    private int number(String account) {
+      int k = account.hashCode() & (cachedOwners.length - 1);
+      if (cachedOwners[k] == account) {
+        return cachedNumbers[k];
+      }
+      int n = numbers.number(account);
+      cachedOwners[k] = account;
+      cachedNumbers[k] = n;
+      return n;
     }
 
     void meeting(int i, Meeting m) {
@@ -595,7 +723,11 @@ final class ContentTable {
             + " out of range or not after " + lastPos);
       }
       lastPos = pos;
-      c.rows[i * ROW + WORD] |= pos;
+      int l = i * ROW + WORD;
+      if (pos > NUMBERED_POS) {
+        c.rows[l] &= ~(NUMBERED | NUMBER_BITS);
+      }
+      c.rows[l] |= pos;
     }
 
     /**
@@ -662,14 +794,12 @@ final class ContentTable {
     }
 
     /**
-     * The index of the item, or -1. Each candidate's owner, and its meeting's account, are read
-     * as soon as its slot names it, before its id is compared: issue 15, on a random look-up in
-     * a large table the row, the owner, the id's bytes and the meeting are each a cache miss,
-     * and a miss started while the processor waits for another costs little, where the same
-     * loads made after the comparison (the caller reads the account next) waited one after the
-     * other: the chain of dependent misses is slot, then row and owner together, then id bytes
-     * and meeting together, not six long. The owner's check is what keeps its loads before the
-     * comparison (an item counted always has one: it is written before the count is published).
+     * The index of the item, or -1. Issue 15: it reads the slot, then the candidate's id's
+     * bytes, found from the slot by the item's run where the run's ids are of one length
+     * ({@link Columns#runs}; else from the previous row), and nothing else: it read the owner
+     * and its meeting too, so that those misses overlapped the id's, where the decision path
+     * now finds the owner from the row's account number ({@link #number}), a load the
+     * processor makes beside the id's, and reads the meeting only when a condition asks.
      */
     int find(String id) {
       Columns c = this.c;
@@ -684,14 +814,8 @@ final class ContentTable {
         }
         if (c.tagMatches(s, h)) {
           int k = c.index1(s) - 1;
-          if (k < n) {
-            Object o = c.owners[k];
-            if ((o instanceof Meeting m ? m.account : o) == null) {
-              throw new IllegalStateException("content item " + k + " has no owner");
-            }
-            if (c.is(k, id)) {
-              return k;
-            }
+          if (k < n && c.isById(k, id)) {
+            return k;
           }
         }
         i = i + 1 == t.length ? 0 : i + 1;
@@ -719,7 +843,15 @@ final class ContentTable {
     }
 
     int category(int i) {
-      return (int) (c.rows[i * ROW + WORD] >>> CATEGORY_SHIFT) & 0x7f;
+      return (int) (c.rows[i * ROW + WORD] >>> CATEGORY_SHIFT) & (CATEGORIES - 1);
+    }
+
+    /**
+     * The owning account's number in the projection ({@link AccountNumbers}), read from the
+     * item's row without its owner or meeting; -1 when the item is not numbered.
+     */
+    int number(int i) {
+      return ContentTable.number(c.rows[i * ROW + WORD]);
     }
 
     String account(int i) {
@@ -766,7 +898,7 @@ final class ContentTable {
     }
 
     long pos(int i) {
-      return c.rows[i * ROW + WORD] & POS;
+      return ContentTable.pos(c.rows[i * ROW + WORD]);
     }
   }
 }

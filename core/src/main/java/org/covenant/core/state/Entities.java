@@ -83,6 +83,13 @@ final class Entities {
     final PositionList audit = new PositionList();
     final PositionList termsAndConsents = new PositionList();
     final PositionList content = new PositionList();
+    /**
+     * Its number in the projection holding it ({@link GovernanceState#numbered}), -1 until
+     * that registers it; an account that replaces it there (the replicated index of a moved
+     * account, or the account adopted back) takes the same number. Written before the account
+     * is published.
+     */
+    int number = -1;
     /** The account's meetings in the order they started; the first {@link #meetingCount}. */
     volatile Meeting[] meetings = NO_MEETINGS;
     volatile int meetingCount;

@@ -61,7 +61,19 @@ public final class GovernanceState {
   final MeetingIndex meetings = new MeetingIndex();
   /** Where ended meetings keep their packed participants and the strings they name. */
   final MeetingArena arena = new MeetingArena();
-  final ContentTable contents = new ContentTable(arena);
+  /**
+   * Every account by its number ({@link Account#number}), as {@link #accounts} holds it (null
+   * where one was dropped): issue 15, a random decision finds the owner of an item from the
+   * number in the item's row, one load in an array of 4 bytes an account, where the map took
+   * the item's meeting, the map's table and node. Single writer; an element is written before
+   * the array is published when it grows, and before the content that names it.
+   */
+  private volatile Account[] numbered = new Account[16];
+  private int numberedCount;
+  final ContentTable contents = new ContentTable(arena, id -> {
+    Account a = accounts.get(id);
+    return a == null ? -1 : a.number;
+  });
   /** Retention, holds, deletions, removals and regions (docs/DATA-RIGHTS.md). */
   final DataRights rights = new DataRights();
   private final Predicate<String> knownTerms;
@@ -225,7 +237,7 @@ public final class GovernanceState {
         // Its packed slice stays in the arena (nothing there moves): dead bytes from now on.
         ms[i].release();
       }
-      accounts.put(old.id, index);
+      putAccount(index);
     }
     dropContentAndRights(gone);
   }
@@ -270,6 +282,9 @@ public final class GovernanceState {
         meetings.remove(ms[i].id());
       }
       it.remove();
+      if (old.number >= 0) {
+        numbered[old.number] = null;
+      }
     }
     dropContentAndRights(gone);
   }
@@ -301,7 +316,7 @@ public final class GovernanceState {
       for (int i = 0; i < a.meetingCount; i++) {
         meetings.put(ms[i].id(), ms[i]);
       }
-      accounts.put(a.id, a);
+      putAccount(a);
     }
     if (from.contents.size() > 0) {
       contents.merge(account -> false, from.contents);
@@ -890,11 +905,39 @@ public final class GovernanceState {
     return ok();
   }
 
+  /**
+   * The account numbered {@code n} (a number a content row holds), or null when it was
+   * dropped. Any thread.
+   */
+  Account numbered(int n) {
+    return numbered[n];
+  }
+
+  /**
+   * Puts the account in {@link #accounts} with a number: the number of the account it replaces
+   * there, else the next one. Single writer.
+   */
+  void putAccount(Account a) {
+    Account old = accounts.get(a.id);
+    int n;
+    if (old != null && old.number >= 0) {
+      n = old.number;
+    } else {
+      n = numberedCount++;
+      if (n == numbered.length) {
+        numbered = java.util.Arrays.copyOf(numbered, n + (n >> 1));
+      }
+    }
+    a.number = n;
+    numbered[n] = a;
+    accounts.put(a.id, a);
+  }
+
   private void write(Event event, long at, long pos) {
     if (event instanceof Event.AccountCreated e) {
         Account a = new Account(e.account(), e.owner(), at, pos);
         a.users.put(e.owner(), new User(e.owner(), Role.OWNER, null, at, pos));
-        accounts.put(e.account(), a);
+        putAccount(a);
     } else if (event instanceof Event.TermsAccepted e) {
         accounts.get(e.account()).terms.add(at, pos, e.terms());
     } else if (event instanceof Event.GroupCreated e) {

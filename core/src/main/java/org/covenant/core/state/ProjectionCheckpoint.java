@@ -1977,7 +1977,7 @@ public final class ProjectionCheckpoint {
         positions(d, a.audit);
         positions(d, a.termsAndConsents);
         positions(d, a.content);
-        state.accounts.put(a.id, a);
+        state.putAccount(a);
       }
       restoreLists();
       int meetings = d.bounded(d.readInt(), 16);

@@ -296,10 +296,20 @@ public final class Snapshot {
     if (i < 0 || !visible(v.at(i), v.pos(i), t)) {
       return null;
     }
-    // The author and the other contributors are read from the table only if a condition asks
-    // (a string made from the arena, an array copied).
-    return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), v.account(i),
-        v.meeting(i), v, i, null, v.at(i), v.pos(i), t, evidence);
+    // The author, the other contributors and the meeting are read from the table only if a
+    // condition asks (a string made from the arena, an array copied, a meeting's cache miss).
+    // The owner is found by the number in the item's row where it has one (issue 15: no
+    // meeting, map table and node loaded on the way; the account there is the one the map
+    // holds under that id).
+    int n = v.number(i);
+    Account a = n < 0 ? null : state.numbered(n);
+    if (a == null) {
+      String account = v.account(i);
+      return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), account,
+          account(account, t), v, i, v.at(i), v.pos(i), t, evidence);
+    }
+    return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), a.id,
+        visible(a.at, a.pos, t) ? a : null, v, i, v.at(i), v.pos(i), t, evidence);
   }
 
   /** The content item, if it was created at or before t. */

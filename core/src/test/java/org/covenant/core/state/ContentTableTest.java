@@ -291,7 +291,7 @@ class ContentTableTest {
     ContentTable.View before = null;
     for (int i = 0; i < ids.size(); i++) {
       String author = i % 3 == 0 ? "host" : i % 3 == 1 ? "guest-" + (i % 5) : null;
-      table.add(ids.get(i), i % 128, "a", i % 2 == 0 ? m : null, i % 2 == 0 ? author : null,
+      table.add(ids.get(i), i % 64, "a", i % 2 == 0 ? m : null, i % 2 == 0 ? author : null,
           List.of(), -1_000_000_000_000L * i + i, i + 1);
       if (i == 700) {
         before = table.view();
@@ -311,7 +311,7 @@ class ContentTableTest {
           .isEqualTo(id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
       assertThat(v.at(i)).isEqualTo(-1_000_000_000_000L * i + i);
       assertThat(v.pos(i)).isEqualTo(i + 1);
-      assertThat(v.category(i)).isEqualTo(i % 128);
+      assertThat(v.category(i)).isEqualTo(i % 64);
       assertThat(v.meeting(i)).isEqualTo(i % 2 == 0 ? m : null);
       assertThat(v.account(i)).isEqualTo("a");
       String author = i % 2 != 0 ? null : i % 3 == 0 ? "host" : i % 3 == 1 ? "guest-" + (i % 5)
@@ -360,5 +360,190 @@ class ContentTableTest {
         }
       }
     }
+  }
+
+  /**
+   * Issue 15, random decisions: a row holds its owning account's number (the owner is found
+   * without its meeting and the account map) where the number and the position fit, and reads
+   * back its exact position, category and contributors flag either way: positions up to
+   * 2^36 - 1 and numbers up to 2^20 - 2 are numbered, past them the row is as it was; a
+   * category past the six bits the rows keep is refused.
+   */
+  @Test
+  void rowsHoldTheOwnersNumber_whereItAndThePositionFit() {
+    java.util.Map<String, Integer> numbers = java.util.Map.of("a", 0, "b", 7, "c",
+        (1 << 20) - 2, "d", (1 << 20) - 1);
+    ContentTable table = new ContentTable(new MeetingArena(),
+        account -> numbers.getOrDefault(account, -1));
+    String[] owners = {"a", "b", "c", "d", "outside"};
+    long[] positions = {1, (1L << 36) - 6, 1L << 36, (1L << 56) - 32};
+    int i = 0;
+    for (long pos : positions) {
+      for (String owner : owners) {
+        table.add("item-" + i, i % 64, owner, null, null,
+            i % 3 == 0 ? List.of(owner, "x") : List.of(), -i, pos + i);
+        i++;
+      }
+    }
+    // Positions ascend in a ledger; the table does not need them to.
+    ContentTable.View v = table.view();
+    i = 0;
+    for (long pos : positions) {
+      for (String owner : owners) {
+        assertThat(v.find("item-" + i)).isEqualTo(i);
+        long p = pos + i;
+        assertThat(v.pos(i)).isEqualTo(p);
+        assertThat(v.at(i)).isEqualTo(-i);
+        assertThat(v.category(i)).isEqualTo(i % 64);
+        assertThat(v.account(i)).isEqualTo(owner);
+        assertThat(v.others(i)).isEqualTo(i % 3 == 0 ? new String[] {"x"} : null);
+        int expected = p < (1L << 36) && numbers.getOrDefault(owner, -1) < (1 << 20) - 1
+            ? numbers.getOrDefault(owner, -1) : -1;
+        assertThat(v.number(i)).as("item %d at %d of %s", i, p, owner).isEqualTo(expected);
+        i++;
+      }
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.add("item-x", 64, "a", null,
+        null, List.of(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * A restore numbers the rows as {@link ContentTable#add} does: the owner column numbers the
+   * row and a position past what a numbered row holds takes the number away again.
+   */
+  @Test
+  void aRestoreNumbersTheRowsAsAnAppendDoes() {
+    java.util.Map<String, Integer> numbers = java.util.Map.of("a", 3, "b", 9);
+    ContentTable table = new ContentTable(new MeetingArena(),
+        account -> numbers.getOrDefault(account, -1));
+    String[] owners = {"a", "b", "a", "outside", "b"};
+    long[] positions = {5, (1L << 36) - 1, 1L << 36, (1L << 36) + 1, (1L << 40)};
+    byte[] ids = "i0i1i2i3i4".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ContentTable.Filler f = table.filler(owners.length, ids.length);
+    System.arraycopy(ids, 0, f.idBytes(), 0, ids.length);
+    for (int i = 0; i < owners.length; i++) {
+      f.idEnd(i, 2 * (i + 1));
+    }
+    for (int i = 0; i < owners.length; i++) {
+      f.category(i, 63 - i);
+    }
+    for (int i = 0; i < owners.length; i++) {
+      f.owner(i, owners[i]);
+    }
+    for (int i = 0; i < owners.length; i++) {
+      f.author(i, 0, false);
+      f.at(i, 100 + i);
+      f.pos(i, positions[i]);
+    }
+    f.finish();
+    ContentTable.View v = table.view();
+    int[] expected = {3, 9, -1, -1, -1};
+    for (int i = 0; i < owners.length; i++) {
+      assertThat(v.find("i" + i)).isEqualTo(i);
+      assertThat(v.pos(i)).isEqualTo(positions[i]);
+      assertThat(v.category(i)).isEqualTo(63 - i);
+      assertThat(v.account(i)).isEqualTo(owners[i]);
+      assertThat(v.number(i)).as("item %d", i).isEqualTo(expected[i]);
+    }
+  }
+
+  /**
+   * The number in an item's row names the account the projection's map holds under the item's
+   * owner, through every change of that map: creation, a move's prune (the replicated index
+   * takes the account's place and number), the adoption back, and a retain (the rows of the
+   * accounts dropped go with them). The decision path trusts this to find the owner.
+   */
+  @Test
+  void anItemsNumberNamesTheAccountTheMapHolds_throughPruneAdoptAndRetain() {
+    GovernanceState s = GovernanceState.create(name -> true);
+    GovernanceState alone = GovernanceState.create(name -> true);
+    List<Event> events = new java.util.ArrayList<>();
+    for (String a : List.of("a", "b", "c")) {
+      events.add(new Event.AccountCreated(T0, a, "owner-" + a));
+    }
+    events.add(new Event.MeetingStarted(T0, "b", "m", "owner-b", List.of()));
+    for (int i = 0; i < 300; i++) {
+      String a = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c";
+      events.add(new Event.ContentCreated(T0.plusMillis(i + 1), "item-" + i,
+          "customer_content.chat", a, a.equals("b") && i % 2 == 0 ? Optional.of("m")
+              : Optional.empty(), Optional.empty(), List.of()));
+    }
+    for (Event e : events) {
+      assertThat(s.apply(e).accepted()).isTrue();
+    }
+    assertNumbersNameTheMapsAccounts(s, 300);
+    s.prune(List.of("b"));
+    assertNumbersNameTheMapsAccounts(s, 200);
+    for (Event e : events) {
+      assertThat(alone.apply(e).accepted()).isTrue();
+    }
+    alone.retain(List.of("b"));
+    assertNumbersNameTheMapsAccounts(alone, 100);
+    s.adopt(alone);
+    assertNumbersNameTheMapsAccounts(s, 300);
+    s.retain(List.of("a", "b"));
+    assertNumbersNameTheMapsAccounts(s, 200);
+  }
+
+  private static void assertNumbersNameTheMapsAccounts(GovernanceState s, int items) {
+    ContentTable.View v = s.contents.view();
+    assertThat(v.count()).isEqualTo(items);
+    for (int i = 0; i < items; i++) {
+      assertThat(v.number(i)).isNotNegative();
+      assertThat(s.numbered(v.number(i))).as("item %d", i)
+          .isSameAs(s.accounts.get(v.account(i)));
+    }
+  }
+
+  /**
+   * Issue 15: a look-up finds a candidate's id from its run of 32 items where the run's ids
+   * are of one length, else from the rows; either way it finds exactly the ids stored: runs
+   * uniform, mixed from their first item or later (a view taken before a run became mixed
+   * still finds its items), ids outside ASCII of as many bytes or as many chars as the run's,
+   * and absent ids of the run's length.
+   */
+  @Test
+  void idsFoundByTheirRun_whetherItsLengthsAreOneOrMixed() {
+    ContentTable table = new ContentTable(new MeetingArena());
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      ids.add(String.format("u%03d", i)); // two uniform runs of 4 bytes
+    }
+    for (int i = 0; i < 31; i++) {
+      ids.add(String.format("v%03d", i)); // a third run, 4 bytes so far
+    }
+    ContentTable.View before = null;
+    String[] tail = {"\u00e9", "\u00e912", "w12", "w1234", "x000", "\u65e5\u672c"};
+    for (int i = 0; i < ids.size(); i++) {
+      table.add(ids.get(i), 0, "a", null, null, List.of(), i, i + 1);
+    }
+    before = table.view();
+    for (String id : tail) {
+      ids.add(id); // the third run turns mixed at its last item; the fourth is mixed
+      table.add(id, 0, "a", null, null, List.of(), 0, ids.size());
+    }
+    ContentTable.View v = table.view();
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(v.find(ids.get(i))).as(ids.get(i)).isEqualTo(i);
+      assertThat(v.id(i)).isEqualTo(ids.get(i));
+      if (i < 95) {
+        assertThat(before.find(ids.get(i))).as(ids.get(i)).isEqualTo(i);
+      }
+    }
+    for (String absent : List.of("u064", "u00", "u0000", "v031", "\u00e9\u00e8", "\u00e913",
+        "\u00e91", "x001", "\u65e5\u672d", "")) {
+      assertThat(v.find(absent)).as(absent).isEqualTo(-1);
+    }
+    // An id outside ASCII in a uniform run, of as many bytes as its neighbours.
+    ContentTable mixed = new ContentTable(new MeetingArena());
+    String[] four = {"abcd", "\u00e912", "\u00e9\u00e9", "wxyz", "\u65e5a"};
+    for (int i = 0; i < four.length; i++) {
+      mixed.add(four[i], 0, "a", null, null, List.of(), i, i + 1);
+    }
+    for (int i = 0; i < four.length; i++) {
+      assertThat(mixed.view().find(four[i])).as(four[i]).isEqualTo(i);
+    }
+    assertThat(mixed.view().find("\u00e913")).isEqualTo(-1);
+    assertThat(mixed.view().find("abce")).isEqualTo(-1);
   }
 }

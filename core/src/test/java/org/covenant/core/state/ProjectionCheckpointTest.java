@@ -498,15 +498,17 @@ class ProjectionCheckpointTest {
    */
   @Test
   void theCheckpointCoversEveryFieldOfTheProjection() {
-    assertThat(fields(GovernanceState.class))
-        .isEqualTo("accounts arena contents head knownTerms lastAt meetings rights");
+    // numbered, numberedCount and an account's number are derived from the accounts: the
+    // reader numbers each account as it puts it in the map (GovernanceState.putAccount).
+    assertThat(fields(GovernanceState.class)).isEqualTo(
+        "accounts arena contents head knownTerms lastAt meetings numbered numberedCount rights");
     assertThat(fields(DataRights.class))
         .isEqualTo("deleted holds holdsOf removed valued valuedAccounts");
     assertThat(fields(DataRights.Hold.class))
         .isEqualTo("account at by id matter pos released scope");
     assertThat(fields(Entities.Account.class))
-        .isEqualTo("at audit consents content events groups id meetingCount meetings owner pos"
-            + " terms termsAndConsents users");
+        .isEqualTo("at audit consents content events groups id meetingCount meetings number"
+            + " owner pos terms termsAndConsents users");
     assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role");
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos");
     // Each of the three is a SettingsScope (its settings below).
