@@ -156,14 +156,15 @@ public final class Pseudonyms {
    * made.
    */
   /**
-   * The tree parser's strictness (duplicate names refused), without canonical field names: the
-   * ids are field names here, millions of them, and interning each cost more than the tree.
+   * Without canonical field names: the ids are field names here, millions of them, and
+   * interning each cost more than the tree. A name twice in an object is refused, as the tree
+   * parser refuses it, by {@link #streamed(java.io.InputStream)} and the tables (issue 15: the
+   * parser's own detection kept a set of every id of an account, a tenth of the thread).
    */
   private static final com.fasterxml.jackson.core.JsonFactory SALTS_JSON =
       new com.fasterxml.jackson.core.JsonFactoryBuilder()
           .disable(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
           .disable(com.fasterxml.jackson.core.JsonFactory.Feature.INTERN_FIELD_NAMES)
-          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
 
   private boolean streamed(Path f) throws IOException {
@@ -185,35 +186,52 @@ public final class Pseudonyms {
         return false;
       }
       com.fasterxml.jackson.core.JsonToken t;
+      // Each name once per object, as the tree parser has it: the two names, the accounts, the
+      // ids of an account (the table tells) and the legacy ids.
+      boolean sawAccounts = false;
+      boolean sawLegacy = false;
+      java.util.BitSet accountsSeen = new java.util.BitSet();
       while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
         String name = p.currentName();
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
           return false;
         }
-        if (name.equals("accounts")) {
-          // Each (account, id) once: the parser refuses a name twice in an object, so each
-          // salt is stored without a look-up, and indexed once at the end (issue 15).
+        if (name.equals("accounts") && !sawAccounts) {
+          sawAccounts = true;
+          // Each salt stored without a look-up, and indexed once at the end (issue 15).
           while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String account = p.currentName();
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
               return false;
             }
             int number = salts.accountNumber(account);
+            if (accountsSeen.get(number)) {
+              return false;
+            }
+            accountsSeen.set(number);
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
               String id = p.currentName();
               if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
                 return false;
               }
-              salts.putNew(number, account, id, p.getText());
+              // The salt's characters as the parser holds them: no string made for a salt of
+              // the regular form (issue 15: a string a salt was a fifth of this thread).
+              if (!salts.putNew(number, account, id, p.getTextCharacters(), p.getTextOffset(),
+                  p.getTextLength())) {
+                return false;
+              }
             }
           }
-        } else if (name.equals("legacy")) {
+        } else if (name.equals("legacy") && !sawLegacy) {
+          sawLegacy = true;
           while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String id = p.currentName();
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
               return false;
             }
-            legacy.put(id, p.getText());
+            if (legacy.put(id, p.getText()) != null) {
+              return false;
+            }
           }
         } else {
           return false;
@@ -223,8 +241,7 @@ public final class Pseudonyms {
       if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
         return false;
       }
-      salts.index();
-      return true;
+      return salts.index();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
     } catch (RuntimeException e) {

@@ -122,27 +122,31 @@ final class SaltTable {
   }
 
   /**
-   * Stores the salt of (account, id), which this table has never held, without indexing it
-   * (issue 15: a start's load of {@code salts.json}, whose parser refuses a key seen twice):
-   * {@link #index} indexes every salt so stored at once, and nothing else may be asked of the
-   * table in between. At 50M events the load put some 5 million salts, each looked up first and
-   * the index rebuilt again and again as it grew: two thirds of the salts' thread.
+   * Stores the salt of (account, id) without indexing it (issue 15: a start's load of
+   * {@code salts.json}): {@link #index} indexes every salt so stored at once, and nothing else
+   * may be asked of the table in between. At 50M events the load put some 5 million salts, each
+   * looked up first and the index rebuilt again and again as it grew: two thirds of the salts'
+   * thread. The salt is the len characters of {@code salt} at {@code at} (as a parser holds
+   * them: no string made for a regular salt). Whether (account, id) was stored twice is told
+   * here for an irregular salt, by {@link #index} for the rest: the table is then to be dropped.
    *
    * @param account the account's number ({@link #accountNumber})
+   * @return false when (account, id) already had an irregular salt
    */
-  void putNew(int account, String accountId, String id, String salt) {
-    if (!regular(salt)) {
-      irregular.computeIfAbsent(accountId, a -> new HashMap<>()).put(id, salt);
-      return;
+  boolean putNew(int account, String accountId, String id, char[] salt, int at, int len) {
+    if (!regular(salt, at, len)) {
+      return irregular.computeIfAbsent(accountId, a -> new HashMap<>()).put(id,
+          new String(salt, at, len)) == null;
     }
     unindexed = true;
     int i = add(key(account, id));
     live++;
     byte[] c = saltChunk(i);
-    int at = saltAt(i);
+    int to = saltAt(i);
     for (int k = 0; k < SALT; k++) {
-      c[at + k] = (byte) (nibble(salt.charAt(2 * k)) << 4 | nibble(salt.charAt(2 * k + 1)));
+      c[to + k] = (byte) (nibble(salt[at + 2 * k]) << 4 | nibble(salt[at + 2 * k + 1]));
     }
+    return true;
   }
 
   /** The value of a lowercase hex digit ({@link #regular}). */
@@ -157,20 +161,63 @@ final class SaltTable {
 
   /**
    * Indexes the salts {@link #putNew} stored, in an index of the size that putting them one by
-   * one would have grown (the same slots, the same memory).
+   * one would have grown (the same slots, the same memory); false, the table to be dropped, when
+   * a key was stored twice (the check a parser's duplicate detection made per object, issue 15:
+   * a set of every id of an account, built and dropped at each start).
    */
-  void index() {
+  boolean index() {
     if (!unindexed) {
-      return;
+      return true;
     }
     unindexed = false;
-    long n = 16;
+    long size = 16;
     // As append grows it: to twice the keys once they are more than two thirds of it.
-    while (count * 3L > n * 2L) {
-      long c = n * 2 / 3 + 1;
-      n = Math.max(16, 2 * c);
+    while (count * 3L > size * 2L) {
+      long c = size * 2 / 3 + 1;
+      size = Math.max(16, 2 * c);
     }
-    rebuild(Math.toIntExact(n));
+    int n = Math.toIntExact(size);
+    // As rebuild(n) fills it, each slot's hash beside it (a temporary table): a key whose slot
+    // holds the same hash is compared, with no look-up of another key's bytes on a probe.
+    long[] t = new long[n];
+    for (int i = 0; i < count; i++) {
+      int a = keyAt(i);
+      byte[] c = keys[a >>> KEY_SHIFT];
+      int[] at = {a & (KEY_CHUNK - 1)};
+      int len = varint(c, at);
+      int h = hash(c, at[0], at[0] + len);
+      int s = home(h, n);
+      long v;
+      while ((v = t[s]) != 0) {
+        if ((int) (v >>> 32) == h && sameKey((int) v - 1, c, at[0], len)) {
+          return false;
+        }
+        s = s + 1 == n ? 0 : s + 1;
+      }
+      t[s] = (long) h << 32 | (i + 1);
+    }
+    int[] slots = new int[n];
+    for (int s = 0; s < n; s++) {
+      slots[s] = (int) t[s];
+    }
+    this.slots = slots;
+    for (Map.Entry<String, Map<String, String>> e : irregular.entrySet()) {
+      for (String id : e.getValue().keySet()) {
+        if (find(e.getKey(), id) >= 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether key number i is the len bytes of c at {@code at}. */
+  private boolean sameKey(int i, byte[] c, int at, int len) {
+    int a = keyAt(i);
+    byte[] d = keys[a >>> KEY_SHIFT];
+    int[] from = {a & (KEY_CHUNK - 1)};
+    int n = varint(d, from);
+    return n == len && Arrays.equals(d, from[0], from[0] + n, c, at, at + len);
   }
 
   /** Erases the salt of (account, id); the one it had (hex), or null. */
@@ -233,6 +280,20 @@ final class SaltTable {
       n += c == null ? 0 : c.length;
     }
     return n;
+  }
+
+  /** Whether the len chars of s at {@code at} are 32 lowercase hex digits (as a string's are). */
+  private static boolean regular(char[] s, int at, int len) {
+    if (len != 2 * SALT) {
+      return false;
+    }
+    for (int k = at; k < at + len; k++) {
+      char c = s[k];
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean regular(String salt) {

@@ -41,6 +41,15 @@ class PseudonymsTest {
     for (String bad : new String[] {
         "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\",\"dan\":\"" + salt + "\"}}}",
         "{\"accounts\":{},\"legacy\":{},\"legacy\":{}}",
+        // Each name twice where the streamed read, not the parser, tells it.
+        "{\"accounts\":{},\"accounts\":{}}",
+        "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\"},\"acme\":{\"eve\":\"" + salt
+            + "\"}}}",
+        "{\"accounts\":{\"acme\":{\"dan\":\"x\",\"dan\":\"y\"}}}",
+        "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\",\"dan\":\"y\"}}}",
+        "{\"accounts\":{\"acme\":{\"dan\":\"y\",\"eve\":\"" + salt + "\",\"dan\":\"" + salt
+            + "\"}}}",
+        "{\"accounts\":{},\"legacy\":{\"dan\":\"" + salt + "\",\"dan\":\"" + salt + "\"}}",
         "{\"accounts\":{}} {}",
         "{\"accounts\":{\"acme\":{\"dan\":\"" + salt + "\"}}"}) {
       Files.writeString(f, bad);

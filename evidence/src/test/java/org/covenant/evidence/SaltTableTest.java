@@ -99,12 +99,16 @@ class SaltTableTest {
           number = bulk.accountNumber(account);
         }
         String id = i % 13 == 0 ? "gu\u00e9st" + i : "guest" + i;
-        String s = i % 101 == 5 ? "irregular" + i : salt(r);
+        // Irregular: not 32 characters, or 32 that are not all lowercase hex digits.
+        String s = i % 101 == 5 ? "irregular" + i : i % 101 == 7 ? salt(r).toUpperCase()
+            : i % 101 == 9 ? salt(r).substring(1) + "g" : salt(r);
         one.put(account, id, s);
-        bulk.putNew(number, account, id, s);
+        // From the middle of a longer buffer, as the parser holds a value.
+        char[] held = ("\"x" + s + "\"}").toCharArray();
+        bulk.putNew(number, account, id, held, 2, s.length());
         model.put(account + "\u0000" + id, s);
       }
-      bulk.index();
+      assertThat(bulk.index()).isTrue();
       assertThat(bulk.size()).as("%d", n).isEqualTo(one.size()).isEqualTo(model.size());
       assertThat(bulk.footprint()).as("%d", n).isEqualTo(one.footprint());
       model.forEach((k, v) -> {
@@ -121,10 +125,39 @@ class SaltTableTest {
     }
   }
 
+  /** A key stored twice is told: by {@link SaltTable#index} for regular salts. */
+  @Test
+  void aKeyStoredTwice_isTold() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int n : new int[] {1, 2, 50, 3_000}) {
+      for (int twice = 0; twice < n; twice += Math.max(1, n / 7)) {
+        SaltTable t = new SaltTable();
+        int a = t.accountNumber("acct");
+        int b = t.accountNumber("other");
+        for (int i = 0; i < n; i++) {
+          assertThat(t.putNew(a, "acct", "guest" + i, salt(r).toCharArray(), 0, 32)).isTrue();
+          // The same id in another account is another key.
+          assertThat(t.putNew(b, "other", "guest" + i, salt(r).toCharArray(), 0, 32)).isTrue();
+        }
+        t.putNew(a, "acct", "guest" + twice, salt(r).toCharArray(), 0, 32);
+        assertThat(t.index()).as("%d %d", n, twice).isFalse();
+      }
+    }
+    SaltTable t = new SaltTable();
+    int a = t.accountNumber("acct");
+    assertThat(t.putNew(a, "acct", "dan", "x".toCharArray(), 0, 1)).isTrue();
+    assertThat(t.putNew(a, "acct", "dan", "y".toCharArray(), 0, 1)).isFalse();
+    // An irregular salt and a regular one for one key.
+    assertThat(t.putNew(a, "acct", "eve", "y".toCharArray(), 0, 1)).isTrue();
+    assertThat(t.putNew(a, "acct", "eve", salt(r).toCharArray(), 0, 32)).isTrue();
+    assertThat(t.index()).isFalse();
+  }
+
   @Test
   void saltsStoredAndNotIndexed_areNotLookedUp() {
     SaltTable t = new SaltTable();
-    t.putNew(t.accountNumber("acct"), "acct", "guest", salt(new SplittableRandom(3)));
+    t.putNew(t.accountNumber("acct"), "acct", "guest",
+        salt(new SplittableRandom(3)).toCharArray(), 0, 32);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.get("acct", "guest"))
         .isInstanceOf(IllegalStateException.class);
     t.index();

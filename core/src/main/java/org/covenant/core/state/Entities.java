@@ -504,51 +504,60 @@ final class Entities {
       long[] log = b.features;
       byte[] id = b.idBytes;
       try {
-        long[] words = new long[log.length + 4];
+        // Each word computed twice, for the length and then written (issue 15: an array of them
+        // per meeting was the largest garbage of a checkpoint's restore, 8 B/event at 10M).
         long t = b.at;
         long p = b.pos;
         if (p < 0 || b.endedPos < p) {
           return null;
         }
-        words[0] = p;
-        words[1] = b.endedPos - p;
-        words[2] = EndedParticipants.timeCode(t);
-        words[3] = EndedParticipants.timeCode(Math.subtractExact(b.endedAt, t));
+        long w0 = p;
+        long w1 = b.endedPos - p;
+        long w2 = EndedParticipants.timeCode(t);
+        long w3 = EndedParticipants.timeCode(Math.subtractExact(b.endedAt, t));
         int len = MeetingArena.varintLength(id.length) + id.length
-            + MeetingArena.varintLength(log.length / 2);
-        for (int k = 0; k < 4; k++) {
-          len += MeetingArena.varintLength(words[k]);
-        }
+            + MeetingArena.varintLength(log.length / 2)
+            + MeetingArena.varintLength(w0) + MeetingArena.varintLength(w1)
+            + MeetingArena.varintLength(w2) + MeetingArena.varintLength(w3);
         for (int i = 0; i < log.length; i += 2) {
           long w = log[i + 1];
           long wp = w & F_POS;
           if (log[i] < t || wp < p || wp - p > (Long.MAX_VALUE >>> 7)) {
             return null;
           }
-          words[i + 4] = EndedParticipants.timeCode(log[i] - t);
-          words[i + 5] =
-              (wp - p) << 7 | ((w >>> F_SHIFT) & 0x3f) << 1 | ((w & F_TRUE) != 0 ? 1 : 0);
-          len += MeetingArena.varintLength(words[i + 4])
-              + MeetingArena.varintLength(words[i + 5]);
+          len += MeetingArena.varintLength(EndedParticipants.timeCode(log[i] - t))
+              + MeetingArena.varintLength(featureWord(w, wp - p));
           t = log[i];
           p = wp;
         }
         byte[] out = new byte[len];
-        int o = 0;
-        for (int k = 0; k < 4; k++) {
-          o = MeetingArena.putVarint(out, o, words[k]);
-        }
+        int o = MeetingArena.putVarint(out, 0, w0);
+        o = MeetingArena.putVarint(out, o, w1);
+        o = MeetingArena.putVarint(out, o, w2);
+        o = MeetingArena.putVarint(out, o, w3);
         o = MeetingArena.putVarint(out, o, id.length);
         System.arraycopy(id, 0, out, o, id.length);
         o += id.length;
         o = MeetingArena.putVarint(out, o, log.length / 2);
-        for (int k = 4; k < words.length; k++) {
-          o = MeetingArena.putVarint(out, o, words[k]);
+        t = b.at;
+        p = b.pos;
+        for (int i = 0; i < log.length; i += 2) {
+          long w = log[i + 1];
+          long wp = w & F_POS;
+          o = MeetingArena.putVarint(out, o, EndedParticipants.timeCode(log[i] - t));
+          o = MeetingArena.putVarint(out, o, featureWord(w, wp - p));
+          t = log[i];
+          p = wp;
         }
         return out;
       } catch (ArithmeticException e) {
         return null;
       }
+    }
+
+    /** A feature log entry's word in the prefix: its position's gap, its feature, its value. */
+    private static long featureWord(long w, long gap) {
+      return gap << 7 | ((w >>> F_SHIFT) & 0x3f) << 1 | ((w & F_TRUE) != 0 ? 1 : 0);
     }
 
     /** The feature log from the packed prefix (see {@link #prefix}) of packed state s. */

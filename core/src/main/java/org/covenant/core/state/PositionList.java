@@ -77,56 +77,79 @@ final class PositionList {
   }
 
   /**
-   * Fills an empty list with the first n of {@code ps} at once, its arrays sized to fit (a
-   * checkpoint's restore: no growth slack, one publication). Single writer, before the list is
-   * read.
+   * Fills an empty list at once with the n positions whose varints are in {@code g} from
+   * {@code at} (a checkpoint's form: the first position, then each one's gap from the one before,
+   * unsigned, seven bits a byte, low bits first), its arrays sized to fit (a checkpoint's
+   * restore: no growth slack, one publication). Single writer, before the list is read. Issue
+   * 15: a restore hands over the bytes it read (1 to 3 a position), not a {@code long} per
+   * position made only to be encoded again; the gaps are encoded anew here, as {@link #add}
+   * encodes them, whatever form the varints had. The bytes must hold n varints of at most ten
+   * bytes.
    *
    * @throws IllegalArgumentException when the list is not empty or the positions do not ascend
    */
-  void restore(long[] ps, int n) {
+  void restore(byte[] g, int at, int n) {
     if (count != 0) {
       throw new IllegalArgumentException("restore into a list that has positions");
     }
+    // First the gaps' bytes (and the ascent), then the arrays at their sizes.
     int bytes = 0;
     long prev = -1;
+    long p = 0;
+    int x = at;
     for (int i = 0; i < n; i++) {
-      if (ps[i] <= prev) {
-        throw new IllegalArgumentException("position " + ps[i] + " after " + prev);
+      long v = 0;
+      int shift = 0;
+      byte b;
+      do {
+        b = g[x++];
+        v |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      } while (b < 0);
+      p += v;
+      if (p <= prev) {
+        throw new IllegalArgumentException("position " + p + " after " + prev);
       }
       if (i % SKIP != 0) {
-        for (long gap = ps[i] - prev; ; gap >>>= 7) {
-          bytes++;
-          if (gap < 0x80) {
-            break;
-          }
-        }
+        bytes += MeetingArena.varintLength(v);
       }
-      prev = ps[i];
+      prev = p;
     }
     int k = (n + SKIP - 1) / SKIP;
     byte[] gaps = new byte[bytes];
     long[] marks = new long[k];
     int[] offsets = new int[k];
     int u = 0;
-    prev = -1;
+    p = 0;
+    x = at;
     for (int i = 0; i < n; i++) {
+      long v = 0;
+      int shift = 0;
+      byte b;
+      do {
+        b = g[x++];
+        v |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      } while (b < 0);
+      p += v;
       if (i % SKIP == 0) {
-        marks[i / SKIP] = ps[i];
+        marks[i / SKIP] = p;
         offsets[i / SKIP] = u;
       } else {
-        long gap = ps[i] - prev;
-        while (gap >= 0x80) {
-          gaps[u++] = (byte) (gap | 0x80);
-          gap >>>= 7;
+        // v is the gap: every position ascended, so none wrapped.
+        while (v >= 0x80) {
+          gaps[u++] = (byte) (v | 0x80);
+          v >>>= 7;
         }
-        gaps[u++] = (byte) gap;
+        gaps[u++] = (byte) v;
       }
-      prev = ps[i];
     }
     used = u;
-    last = prev;
+    last = p;
     if (n > 0) {
       data = new Data(gaps, marks, offsets);
+    } else {
+      last = -1;
     }
     count = n;
   }

@@ -925,6 +925,48 @@ public final class ProjectionCheckpoint {
       throw new IllegalArgumentException("varint longer than ten bytes");
     }
 
+    /**
+     * Copies the next n varints' bytes, as they are, to {@code to} from {@code at}, grown as they
+     * are read (never to a size the count alone asks: it is trusted only once the digest is); the
+     * array holding them, which the offset after the last is {@code at} plus {@link #copied}.
+     */
+    byte[] copyVarints(int n, byte[] to, int at) {
+      int len = at;
+      // Continuation bytes in a row: more than nine, and the varint is longer than ten bytes.
+      int run = 0;
+      while (n > 0) {
+        if (!fill()) {
+          throw new Truncated();
+        }
+        byte[] a = buf.array();
+        int from = buf.position();
+        int end = buf.limit();
+        int i = from;
+        while (i < end) {
+          if (a[i++] >= 0) {
+            run = 0;
+            if (--n == 0) {
+              break;
+            }
+          } else if (++run == 10) {
+            throw new IllegalArgumentException("varint longer than ten bytes");
+          }
+        }
+        int k = i - from;
+        if (len + k > to.length) {
+          to = Arrays.copyOf(to, Math.max(len + k, 2 * to.length));
+        }
+        System.arraycopy(a, from, to, len, k);
+        len += k;
+        buf.position(i);
+      }
+      copied = len - at;
+      return to;
+    }
+
+    /** Bytes the last {@link #copyVarints} copied. */
+    int copied;
+
     /** A varint count or length that must fit in an int (and be at most {@code max}). */
     int readCount(int max) {
       long v = readVarint();
@@ -1634,9 +1676,6 @@ public final class ProjectionCheckpoint {
     private final GovernanceState state;
     private final Filer filer;
     private final Table table = new Table();
-    /** Positions being read, reused from list to list. */
-    private long[] scratch = new long[1024];
-
     Reader(GovernanceState state, Filer filer) {
       this.state = state;
       this.filer = filer;
@@ -1893,28 +1932,45 @@ public final class ProjectionCheckpoint {
       filer.submit(f::finish);
     }
 
-    /** Position lists handed to the filer at a time. */
+    /** Position lists, and their bytes, handed to the filer at a time (whichever comes first). */
     private static final int LISTS = 256;
-    private static final long[] NONE = new long[0];
+    private static final int LIST_BYTES = 1 << 20;
 
     /**
-     * Position lists read, which the filer restores (re-encodes into the lists' own form): at
-     * 50M that was a quarter of the decoding thread's time, while the filer had nothing to do
-     * before the meetings come.
+     * Position lists read, which the filer restores (decodes into the lists' own form): at 50M
+     * that was a quarter of the decoding thread's time, while the filer had nothing to do
+     * before the meetings come. Handed off as the bytes read (issue 15: a {@code long} per
+     * position, eight bytes of garbage, was made only to be encoded again).
      */
-    private static final class Restoring implements Runnable {
+    private final class Restoring implements Runnable {
       final PositionList[] lists = new PositionList[LISTS];
-      final long[][] positions = new long[LISTS][];
+      /** The lists' varints, one after the other; list j's end at {@code ends[j]}. */
+      byte[] bytes = new byte[1 << 16];
+      final int[] ends = new int[LISTS];
       final int[] counts = new int[LISTS];
       int size;
 
+      int used() {
+        return size == 0 ? 0 : ends[size - 1];
+      }
+
       @Override
       public void run() {
+        int at = 0;
         for (int j = 0; j < size; j++) {
-          lists[j].restore(positions[j], counts[j]);
+          lists[j].restore(bytes, at, counts[j]);
+          lists[j] = null;
+          at = ends[j];
         }
+        size = 0;
+        // Filled again by the decoding thread (the queue's happens-before): no garbage a batch.
+        spare.offer(this);
       }
     }
+
+    /** Batches the filer restored, to fill again. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Restoring> spare =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** The batch of position lists being filled; handed off when full and after the accounts. */
     private Restoring restoring = new Restoring();
@@ -1922,7 +1978,8 @@ public final class ProjectionCheckpoint {
     private void restoreLists() {
       if (restoring.size > 0) {
         filer.submit(restoring);
-        restoring = new Restoring();
+        Restoring r = spare.poll();
+        restoring = r != null ? r : new Restoring();
       }
     }
 
@@ -1932,21 +1989,14 @@ public final class ProjectionCheckpoint {
      */
     private void positions(In d, PositionList list) {
       int n = d.bounded(d.readInt(), 1);
-      long last = 0;
-      for (int i = 0; i < n; i++) {
-        if (i == scratch.length) {
-          // Grown as gaps are read, not to the count: it is trusted only once the digest is.
-          scratch = Arrays.copyOf(scratch, (int) Math.min(n, 2L * scratch.length));
-        }
-        last += d.readVarint();
-        scratch[i] = last;
-      }
       Restoring r = restoring;
+      int at = r.used();
+      r.bytes = d.copyVarints(n, r.bytes, at);
       int j = r.size++;
       r.lists[j] = list;
-      r.positions[j] = n == 0 ? NONE : Arrays.copyOf(scratch, n);
+      r.ends[j] = at + d.copied;
       r.counts[j] = n;
-      if (r.size == LISTS) {
+      if (r.size == LISTS || r.ends[j] >= LIST_BYTES) {
         restoreLists();
       }
     }
