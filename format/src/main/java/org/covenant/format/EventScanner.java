@@ -36,18 +36,6 @@ final class EventScanner {
   private static final ThreadLocal<String[]> FIELD_TEXT =
       ThreadLocal.withInitial(() -> new String[FIELDS]);
 
-  /** Slots of {@link #RECENT}: a power of two. */
-  private static final int RECENT_SLOTS = 1 << 12;
-
-  /**
-   * The strings this thread made lately, by hash (direct-mapped, one a slot): a replay's page
-   * names the same ids again and again (issue 15: about three of every four ids of a 10,000-event
-   * page were read before in it), and each was a string and a byte array of its own. A string is
-   * a value, so one read again is the same string; the slot keeps the last one made.
-   */
-  private static final ThreadLocal<String[]> RECENT =
-      ThreadLocal.withInitial(() -> new String[RECENT_SLOTS]);
-
   /**
    * The event of an ASCII body in exactly the shape {@link EventWriter#line} writes it, read
    * byte by byte: no whitespace, names and string values without escapes or control characters,
@@ -63,7 +51,6 @@ final class EventScanner {
     }
     String[] s = FIELD_TEXT.get();
     java.util.Arrays.fill(s, null);
-    String[] recent = RECENT.get();
     List<String> features = null;
     List<String> contributors = null;
     List<String> codes = null;
@@ -119,7 +106,7 @@ final class EventScanner {
             i = end;
           } else if (c == '[') {
             codes = new ArrayList<>();
-            i = array(b, i, codes, recent);
+            i = array(b, i, codes);
             if (i < 0) {
               return null;
             }
@@ -151,7 +138,7 @@ final class EventScanner {
             return null;
           }
           List<String> list = new ArrayList<>();
-          i = array(b, i, list, recent);
+          i = array(b, i, list);
           if (i < 0) {
             return null;
           }
@@ -176,7 +163,9 @@ final class EventScanner {
           } else {
             String text = f == TYPE ? EventFields.typeName(b, i + 1, end - 1) : null;
             if (text == null) {
-              text = text(b, i + 1, end - i - 2, recent);
+              text = new String(b, i + 1, end - i - 2,
+                  java.nio.charset.StandardCharsets.ISO_8859_1);
+              text.hashCode(); // as in EventReader.fast: hashed here, on the decoding thread
             }
             s[f] = text;
           }
@@ -238,40 +227,8 @@ final class EventScanner {
     return -1;
   }
 
-  /**
-   * The string of the len ASCII bytes of b at {@code from} (as {@code new String} of them in
-   * ISO-8859-1), hashed here on the decoding thread as in {@code EventReader.fast}: the one in
-   * {@code recent} when its slot holds that string, else a new one, which takes the slot.
-   */
-  static String text(byte[] b, int from, int len, String[] recent) {
-    int h = 0;
-    int end = from + len;
-    for (int k = from; k < end; k++) {
-      h = 31 * h + (b[k] & 0xff);
-    }
-    int slot = (h ^ (h >>> 16)) & (recent.length - 1);
-    String s = recent[slot];
-    if (s != null && s.hashCode() == h && s.length() == len && same(s, b, from)) {
-      return s;
-    }
-    s = new String(b, from, len, java.nio.charset.StandardCharsets.ISO_8859_1);
-    s.hashCode();
-    recent[slot] = s;
-    return s;
-  }
-
-  /** Whether s's chars are the bytes of b from {@code from} on (ISO-8859-1), s's length long. */
-  private static boolean same(String s, byte[] b, int from) {
-    for (int k = 0, n = s.length(); k < n; k++) {
-      if (s.charAt(k) != (b[from + k] & 0xff)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Past an array of non-empty strings starting at i (its bracket), adding them; or -1. */
-  private static int array(byte[] b, int i, List<String> out, String[] recent) {
+  private static int array(byte[] b, int i, List<String> out) {
     int n = b.length;
     int j = i + 1;
     if (j < n && b[j] == ']') {
@@ -282,7 +239,9 @@ final class EventScanner {
       if (end < 0) {
         return -1;
       }
-      out.add(text(b, j + 1, end - j - 2, recent));
+      String text = new String(b, j + 1, end - j - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
+      text.hashCode();
+      out.add(text);
       if (end >= n) {
         return -1;
       }
