@@ -3,7 +3,6 @@ package org.covenant.core.state;
 import static org.covenant.core.state.MeetingArena.varint;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.covenant.core.state.Entities.Participant;
 import org.covenant.core.vocab.Notice;
@@ -485,13 +484,14 @@ final class EndedParticipants {
       ConcurrentHashMap<String, Participant> live) {
     int n = 0;
     Participant[] ps = new Participant[live.size()];
-    for (Map.Entry<String, Participant> e : live.entrySet()) {
+    // The values in the entries' order (one traversal of the table), without an entry each.
+    for (Participant p : live.values()) {
       if (n == ps.length) {
         ps = Arrays.copyOf(ps, n * 2 + 1);
       }
-      ps[n++] = e.getValue();
+      ps[n++] = p;
     }
-    return of(arena, prefix, Arrays.copyOf(ps, n));
+    return of(arena, prefix, n == ps.length ? ps : Arrays.copyOf(ps, n));
   }
 
   private static EndedParticipants of(MeetingArena arena, byte[] prefix, Participant[] ps) {
@@ -502,33 +502,37 @@ final class EndedParticipants {
     }
   }
 
+  /**
+   * The packed form of the participants' live histories, read entry by entry in place (issue
+   * 15: no {@link History.Entry} or array of them per entry; a replay closes every meeting).
+   */
   private static EndedParticipants encode(MeetingArena arena, byte[] prefix,
       Participant[] ps) {
     int n = ps.length;
-    History.Entry<?>[][] present = new History.Entry<?>[n][];
-    History.Entry<?>[][] organisation = new History.Entry<?>[n][];
-    History.Entry<?>[][][] acks = new History.Entry<?>[n][][];
+    // The writer's own histories: nothing is appended to them while they are read here.
+    History<?>[][] acks = new History<?>[n][];
     long baseAt = Long.MAX_VALUE;
     long basePos = Long.MAX_VALUE;
     int orgCount = 0;
     for (int i = 0; i < n; i++) {
-      present[i] = ps[i].present.all();
-      organisation[i] = ps[i].organisation.all();
-      acks[i] = new History.Entry<?>[ps[i].acks.length][];
-      for (int k = 0; k < ps[i].acks.length; k++) {
-        acks[i][k] = ps[i].acks[k].all();
-        for (History.Entry<?> e : acks[i][k]) {
-          baseAt = Math.min(baseAt, e.at());
-          basePos = Math.min(basePos, e.pos());
+      Participant x = ps[i];
+      acks[i] = x.acks;
+      for (History<?> h : acks[i]) {
+        for (int j = 0, m = h.size(); j < m; j++) {
+          baseAt = Math.min(baseAt, h.time(j));
+          basePos = Math.min(basePos, h.pos(j));
         }
       }
-      for (History.Entry<?>[] list : new History.Entry<?>[][] {present[i], organisation[i]}) {
-        if (list.length > 0) {
-          baseAt = Math.min(baseAt, list[0].at());
-          basePos = Math.min(basePos, list[0].pos());
-        }
+      if (x.present.size() > 0) {
+        baseAt = Math.min(baseAt, x.present.time(0));
+        basePos = Math.min(basePos, x.present.pos(0));
       }
-      orgCount += organisation[i].length;
+      int orgs = x.organisation.size();
+      if (orgs > 0) {
+        baseAt = Math.min(baseAt, x.organisation.time(0));
+        basePos = Math.min(basePos, x.organisation.pos(0));
+      }
+      orgCount += orgs;
     }
     if (baseAt == Long.MAX_VALUE) {
       baseAt = 0;
@@ -539,37 +543,43 @@ final class EndedParticipants {
     Out w = new Out();
     int o = 0;
     for (int i = 0; i < n; i++) {
-      strings[i] = ps[i].id;
+      Participant x = ps[i];
+      History<Boolean> present = x.present;
+      History<String> organisation = x.organisation;
+      strings[i] = x.id;
       w.n = 0;
       int ackCount = 0;
-      for (History.Entry<?>[] list : acks[i]) {
-        ackCount += list.length;
+      for (History<?> h : acks[i]) {
+        ackCount += h.size();
       }
-      w.put(present[i].length);
-      w.put(organisation[i].length);
+      int presents = present.size();
+      int orgs = organisation.size();
+      w.put(presents);
+      w.put(orgs);
       w.put(ackCount);
       w.put(o);
       long t = baseAt;
       long p = basePos;
-      for (History.Entry<?> e : present[i]) {
-        w.put(time(e.at() - t));
-        w.put(word(e.pos() - p, 1, Boolean.TRUE.equals(e.value()) ? 1 : 0));
-        t = e.at();
-        p = e.pos();
+      for (int j = 0; j < presents; j++) {
+        w.put(time(present.time(j) - t));
+        w.put(word(present.pos(j) - p, 1, Boolean.TRUE.equals(present.value(j)) ? 1 : 0));
+        t = present.time(j);
+        p = present.pos(j);
       }
       t = baseAt;
       p = basePos;
-      for (History.Entry<?> e : organisation[i]) {
-        w.put(time(e.at() - t));
-        w.put(word(e.pos() - p, 0, 0));
-        t = e.at();
-        p = e.pos();
-        strings[n + o++] = (String) e.value();
+      for (int j = 0; j < orgs; j++) {
+        w.put(time(organisation.time(j) - t));
+        w.put(word(organisation.pos(j) - p, 0, 0));
+        t = organisation.time(j);
+        p = organisation.pos(j);
+        strings[n + o++] = organisation.value(j);
       }
       for (int k = 0; k < acks[i].length; k++) {
-        for (History.Entry<?> e : acks[i][k]) {
-          w.put(time(e.at() - baseAt));
-          w.put(word(e.pos() - basePos, 6, k));
+        History<?> h = acks[i][k];
+        for (int j = 0, m = h.size(); j < m; j++) {
+          w.put(time(h.time(j) - baseAt));
+          w.put(word(h.pos(j) - basePos, 6, k));
         }
       }
       all.put(w.n);

@@ -109,6 +109,21 @@ final class History<V> {
     return find(stamps, t, p);
   }
 
+  /** Number of entries (the writer's view, or a reader's at the moment it asks). */
+  int size() {
+    long[] s = stamps;
+    return s == null ? 0 : s.length / 2;
+  }
+
+  /**
+   * The time of entry i (below {@link #size}): with {@link #pos(int)} and {@link #value(int)},
+   * an entry read without an {@link Entry} (issue 15: a meeting's close read every participant's
+   * histories through {@link #all}, a fifth of what a replay's applying thread allocated).
+   */
+  long time(int i) {
+    return stamps[2 * i];
+  }
+
   /** The ledger position of entry i (an index {@link #index} returned). */
   long pos(int i) {
     return stamps[2 * i + 1] & POS;

@@ -67,4 +67,29 @@ class HistoryTest {
       }
     }
   }
+
+  @Test
+  void entriesReadInPlaceAreTheEntriesAllGives() {
+    // Booleans (kept as bits) that turn into values, and values: each read by index as all().
+    History<Object> h = new History<>();
+    assertThat(h.size()).isZero();
+    h.add(10, 1, true);
+    h.add(10, 2, false);
+    h.add(12, 7, "org");
+    h.add(15, 9, null);
+    History.Entry<Object>[] all = h.all();
+    assertThat(h.size()).isEqualTo(all.length).isEqualTo(4);
+    for (int i = 0; i < all.length; i++) {
+      assertThat(new History.Entry<>(h.time(i), h.pos(i), h.value(i))).as("entry %d", i)
+          .isEqualTo(all[i]);
+    }
+    History<Boolean> bits = new History<>();
+    bits.add(3, 4, false);
+    bits.add(5, 6, true);
+    assertThat(bits.size()).isEqualTo(2);
+    assertThat(bits.time(1)).isEqualTo(5);
+    assertThat(bits.pos(1)).isEqualTo(6);
+    assertThat(bits.value(0)).isFalse();
+    assertThat(bits.value(1)).isTrue();
+  }
 }
