@@ -3,6 +3,10 @@ package org.covenant.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +15,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.covenant.core.decision.Decision;
 import org.covenant.core.decision.DecisionEngine;
@@ -119,11 +127,11 @@ public final class BenchCommand implements Runnable {
         long key = 0;
         // The next batch is generated and validated while the one before is written and
         // committed (issue 15); its results are counted once it is committed.
-        java.util.concurrent.CompletableFuture<List<AppendResult>> inFlight = null;
+        CompletableFuture<List<AppendResult>> inFlight = null;
         int pending = 0;
         while (true) {
           long want = events - appended - pending;
-          java.util.concurrent.CompletableFuture<List<AppendResult>> sent = null;
+          CompletableFuture<List<AppendResult>> sent = null;
           if (want > 0) {
             List<Event> next = w.next((int) Math.min(batch, want));
             List<Append> appends = new ArrayList<>(next.size());
@@ -264,15 +272,15 @@ public final class BenchCommand implements Runnable {
             "--batch must be from 1 to 10000 events per request, got " + batch);
       }
       String token = Files.readString(tokenFile).trim();
-      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      HttpClient http = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).build();
       ScaleWorkload w = ScaleWorkload.create(events, seed);
       long key = 0;
       long accepted = 0;
       long other = 0;
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
-      java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> inFlight = null;
+      CompletableFuture<HttpResponse<String>> inFlight = null;
       long generated = 0;
       while (true) {
         byte[] body = null;
@@ -291,7 +299,7 @@ public final class BenchCommand implements Runnable {
           break;
         }
         if (inFlight != null) {
-          java.net.http.HttpResponse<String> r = inFlight.join();
+          HttpResponse<String> r = inFlight.join();
           if (r.statusCode() != 200) {
             throw new IllegalStateException("POST /v1/events: " + r.statusCode() + " "
                 + r.body());
@@ -305,12 +313,12 @@ public final class BenchCommand implements Runnable {
           }
           other += notAccepted;
         }
-        inFlight = body == null ? null : http.sendAsync(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(url + "/v1/events"))
+        inFlight = body == null ? null : http.sendAsync(HttpRequest.newBuilder(
+                URI.create(url + "/v1/events"))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
       }
       long acknowledged = System.nanoTime();
       // Then until the server's log holds the events too (its flush runs every second).
@@ -318,9 +326,9 @@ public final class BenchCommand implements Runnable {
       long logSize = 0;
       for (int i = 0; i < 600; i++) {
         String m = http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics"))
+            HttpRequest.newBuilder(URI.create(url + "/metrics"))
                 .header("Authorization", "Bearer " + token).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse.BodyHandlers.ofString()).body();
         head = metric(m, "covenant_ledger_head");
         logSize = metric(m, "covenant_log_size");
         if (head < 0 || logSize >= head) {
@@ -413,15 +421,15 @@ public final class BenchCommand implements Runnable {
       long baseline = liveHeap();
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
-      java.util.Map<String, long[]> threadsStart = threadTicks();
-      java.util.Map<Long, Object[]> javaStart = javaThreads();
+      Map<String, long[]> threadsStart = threadTicks();
+      Map<Long, Object[]> javaStart = javaThreads();
       ObjectNode json = Json.object();
       try (LoggedLedger logged = LoggedLedger.open(pg.config(data), Optional.of(data),
           catalog, !noCheckpoint)) {
         double ready = (System.nanoTime() - start) / 1e9;
         double readyCpu = (processCpuNanos() - cpuStart) / 1e9;
-        java.util.Map<String, long[]> threadsReady = threadTicks();
-        java.util.Map<Long, Object[]> javaReady = javaThreads();
+        Map<String, long[]> threadsReady = threadTicks();
+        Map<Long, Object[]> javaReady = javaThreads();
         long heap = liveHeap() - baseline;
         Ledger l = logged.ledger();
         json.put("head", l.head());
@@ -453,7 +461,7 @@ public final class BenchCommand implements Runnable {
         Optional<Long> written = logged.checkpoint();
         json.put("checkpoint_written_at", written.orElse(null));
         json.put("checkpoint_write_seconds", round((System.nanoTime() - w0) / 1e9));
-        java.nio.file.Path dir = org.covenant.evidence.DataDirectory.at(data).checkpointsDir();
+        Path dir = org.covenant.evidence.DataDirectory.at(data).checkpointsDir();
         json.put("checkpoint_bytes", bytes(dir.getParent(), dir.getFileName().toString()));
       }
       spec.commandLine().getOut().println(Json.line(json));
@@ -569,16 +577,16 @@ public final class BenchCommand implements Runnable {
    * {@code /proc/self/task} (Linux; empty elsewhere): the JIT compilers and GC threads are not
    * Java threads, so the thread MXBean does not show them.
    */
-  private static java.util.Map<String, long[]> threadTicks() {
-    java.util.Map<String, long[]> out = new java.util.HashMap<>();
+  private static Map<String, long[]> threadTicks() {
+    Map<String, long[]> out = new HashMap<>();
     Path tasks = Path.of("/proc/self/task");
-    if (!java.nio.file.Files.isDirectory(tasks)) {
+    if (!Files.isDirectory(tasks)) {
       return out;
     }
-    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(tasks)) {
+    try (Stream<Path> s = Files.list(tasks)) {
       for (Path t : (Iterable<Path>) s::iterator) {
         try {
-          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String stat = Files.readString(t.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           out.put(t.getFileName() + "|" + name,
@@ -599,8 +607,8 @@ public final class BenchCommand implements Runnable {
    * decoders, which {@code /proc}'s 15-character names do not. A thread that ended in between is
    * not counted.
    */
-  private static java.util.Map<Long, Object[]> javaThreads() {
-    java.util.Map<Long, Object[]> out = new java.util.HashMap<>();
+  private static Map<Long, Object[]> javaThreads() {
+    Map<Long, Object[]> out = new HashMap<>();
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t)) {
       return out;
     }
@@ -620,12 +628,12 @@ public final class BenchCommand implements Runnable {
    * Fills {@code cpu} (seconds) and {@code alloc} (MB) between two {@link #javaThreads()}, by
    * thread name (pools grouped); returns the bytes allocated in all, negative when unknown.
    */
-  private static long byJavaThread(java.util.Map<Long, Object[]> from,
-      java.util.Map<Long, Object[]> to, ObjectNode cpu, ObjectNode alloc) {
+  private static long byJavaThread(Map<Long, Object[]> from,
+      Map<Long, Object[]> to, ObjectNode cpu, ObjectNode alloc) {
     if (to.isEmpty()) {
       return -1;
     }
-    java.util.Map<String, long[]> groups = new java.util.TreeMap<>();
+    Map<String, long[]> groups = new TreeMap<>();
     long total = 0;
     for (var e : to.entrySet()) {
       Object[] was = from.get(e.getKey());
@@ -648,9 +656,9 @@ public final class BenchCommand implements Runnable {
   }
 
   /** CPU seconds between two {@link #threadTicks()}, by thread name (pools grouped). */
-  private static ObjectNode byThread(java.util.Map<String, long[]> from,
-      java.util.Map<String, long[]> to) {
-    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+  private static ObjectNode byThread(Map<String, long[]> from,
+      Map<String, long[]> to) {
+    Map<String, Long> groups = new TreeMap<>();
     to.forEach((k, v) -> {
       long before = from.containsKey(k) ? from.get(k)[0] : 0;
       String name = k.substring(k.indexOf('|') + 1).replaceAll("[ #-]?\\d+$", "");

@@ -10,9 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.covenant.core.spi.EventStore;
 import org.covenant.core.spi.StoredEvent;
@@ -48,8 +52,8 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
    * Guards the write connection. A lock, not a monitor, so a key look-up can take the write
    * connection when no one is writing ({@link #storedKeys}).
    */
-  private final java.util.concurrent.locks.ReentrantLock writeLock =
-      new java.util.concurrent.locks.ReentrantLock();
+  private final ReentrantLock writeLock =
+      new ReentrantLock();
   private final Object readLock = new Object();
   /** The tree below still being made private ({@link #openBeside}); null once it is. */
   private volatile PrivateFiles.Pending privacy;
@@ -176,9 +180,9 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
   }
 
   @Override
-  public java.util.Map<String, Long> storedKeys(java.util.Collection<String> keys,
+  public Map<String, Long> storedKeys(Collection<String> keys,
       String separator) {
-    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, Long> out = new HashMap<>();
     if (keys.isEmpty()) {
       return out;
     }
@@ -214,8 +218,8 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
     }
   }
 
-  private static java.util.Map<String, Long> storedKeys(Connection c, String json, String upper,
-      String separator, java.util.Map<String, Long> out) throws SQLException {
+  private static Map<String, Long> storedKeys(Connection c, String json, String upper,
+      String separator, Map<String, Long> out) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT j.value, e.idempotency_key, "
         + "e.position FROM json_each(?) AS j CROSS JOIN ledger_event AS e "
         + "ON e.idempotency_key >= j.value AND e.idempotency_key < j.value || ?")) {
