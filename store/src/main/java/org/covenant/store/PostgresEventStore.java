@@ -143,8 +143,7 @@ public final class PostgresEventStore
     // K + separator (and a few others, filtered below): one range scan of the
     // text_pattern_ops index (v2) per key. (`LIKE ANY(array)` cannot use that index: it scanned
     // the whole table once per batch, 12 s for 1,000 keys over 300k events.)
-    String upper = separator.substring(0, separator.length() - 1)
-        + (char) (separator.charAt(separator.length() - 1) + 1);
+    String upper = KeyRange.upper(separator);
     return withRetry("look up idempotency keys", c -> {
       java.util.Map<String, Long> out = new java.util.HashMap<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT k.key, e.idempotency_key, "
@@ -153,13 +152,7 @@ public final class PostgresEventStore
         ps.setArray(1, c.createArrayOf("text", wanted));
         ps.setString(2, upper);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String key = rs.getString(1);
-            String stored = rs.getString(2);
-            if (stored.equals(key) || stored.startsWith(key + separator)) {
-              out.put(stored, rs.getLong(3));
-            }
-          }
+          KeyRange.collect(rs, separator, out);
         }
       }
       return out;

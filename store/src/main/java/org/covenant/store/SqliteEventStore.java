@@ -190,8 +190,7 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
     // key that starts with K + separator (and a few others, filtered below); the unique index
     // serves one range per key. The keys go in as one JSON array, so a batch of any size is one
     // statement (one prepare, one index seek per key) instead of a query per few hundred keys.
-    String upper = separator.substring(0, separator.length() - 1)
-        + (char) (separator.charAt(separator.length() - 1) + 1);
+    String upper = KeyRange.upper(separator);
     ArrayNode array = Json.array();
     keys.forEach(array::add);
     String json = Json.line(array);
@@ -226,13 +225,7 @@ public final class SqliteEventStore implements EventStore, EventRows.RawReads {
       ps.setString(1, json);
       ps.setString(2, upper);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String key = rs.getString(1);
-          String stored = rs.getString(2);
-          if (stored.equals(key) || stored.startsWith(key + separator)) {
-            out.put(stored, rs.getLong(3));
-          }
-        }
+        KeyRange.collect(rs, separator, out);
       }
     }
     return out;

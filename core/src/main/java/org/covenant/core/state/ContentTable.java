@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.covenant.core.state.Entities.Meeting;
+import org.covenant.core.vocab.Vocabulary;
 
 /**
  * The registered content items as capture stamps in primitive arrays (ARCHITECTURE.md §3
@@ -81,7 +82,7 @@ final class ContentTable {
   private static final long MIXED = 0xffffffffL;
 
   static {
-    if (org.covenant.core.vocab.Vocabulary.categories().size() > CATEGORIES) {
+    if (Vocabulary.categories().size() > CATEGORIES) {
       throw new ExceptionInInitializerError("more categories than the content rows hold");
     }
   }
