@@ -258,7 +258,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
 
     @Option(names = "--batch", defaultValue = "2000", paramLabel = "B",
-        description = "Events per request (default 2000; the body is at most 1 MiB).")
+        description = "Events per request (default 2000; a body is at most 32 MiB, about "
+            + "100,000 events).")
     int batch;
 
     @Override
