@@ -268,9 +268,10 @@ public final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--events must be at least 1, got " + events);
       }
-      if (batch < 1 || batch > 10_000) {
+      // The server's own limit (ServerConfig.maxBatch); its body limit, 32 MiB, holds as many.
+      if (batch < 1 || batch > 100_000) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "--batch must be from 1 to 10000 events per request, got " + batch);
+            "--batch must be from 1 to 100000 events per request, got " + batch);
       }
       String token = Files.readString(tokenFile).trim();
       HttpClient http = HttpClient.newBuilder()
