@@ -1734,6 +1734,36 @@ public final class ProjectionCheckpoint {
     }
 
     /**
+     * Per string of the table, the number of the account it names + 2 (1: it names none; 0: not
+     * looked up yet).
+     */
+    private int[] numberOf = new int[256];
+
+    /**
+     * The number in the state ({@link Entities.Account#number}) of the account named by string
+     * number k of the table, -1 for none or k -1. Issue 15: the content's owner column numbers
+     * its items by this, an int per string of the table; a look-up per item by the account's
+     * string (its hash, a cache and the map) made the restore's main thread 3 CPU-s slower at
+     * 50M.
+     */
+    private int accountNumber(int k) {
+      if (k < 0) {
+        return -1;
+      }
+      if (k >= numberOf.length) {
+        numberOf = Arrays.copyOf(numberOf, Math.max(k + 1, numberOf.length * 2));
+      }
+      int n = numberOf[k];
+      if (n == 0) {
+        // Not through ownerOf: the filer reads that array while the contents are read.
+        Account a = state.accounts.get(table.get(k));
+        n = a == null ? 1 : a.number + 2;
+        numberOf[k] = n;
+      }
+      return n - 2;
+    }
+
+    /**
      * Per string of the table, its number in the state's arena + 1 (0: not yet interned). The
      * filer's: it interns.
      */
@@ -1865,7 +1895,7 @@ public final class ProjectionCheckpoint {
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
-    private void contents(In d, Meeting[] byIndex, int[] hostOf) {
+    private void contents(In d, Meeting[] byIndex, int[] accountOf, int[] hostOf) {
       // Each item takes at least a byte in each of its eight columns, four in two of them.
       int n = d.bounded(d.readInt(), 14);
       int bytes = d.bounded(d.readInt(), 1);
@@ -1879,15 +1909,26 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         f.category(i, d.readUnsignedByte());
       }
+      // Per item, its owner as a number in the table, for the meeting column's check.
+      int[] owners = new int[n];
       for (int i = 0; i < n; i++) {
-        f.owner(i, str(d));
+        int k = number(d);
+        owners[i] = k;
+        f.owner(i, k < 0 ? null : table.get(k), accountNumber(k));
       }
       // Per item, its meeting's host as a number in the table (-1: none), for the authors.
       int[] hosts = new int[n];
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
-        f.meeting(i, m == 0 ? null : byIndex[m - 1]);
-        hosts[i] = m == 0 ? -1 : hostOf[m - 1];
+        if (m == 0) {
+          hosts[i] = -1;
+          continue;
+        }
+        // Issue 15: an item and its meeting that name their account by one string of the table
+        // are of one account, told without loading the item's account string and the meeting
+        // (two cache misses an item at 50M); else the filler compares the strings.
+        f.meeting(i, byIndex[m - 1], owners[i] == accountOf[m - 1]);
+        hosts[i] = hostOf[m - 1];
       }
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
@@ -2036,6 +2077,7 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      int[] accountOf = new int[meetings];
       int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
@@ -2051,6 +2093,7 @@ public final class ProjectionCheckpoint {
         String account = accountNumber < 0 ? null : table.get(accountNumber);
         int hostNumber = number(d);
         String host = hostNumber < 0 ? null : table.get(hostNumber);
+        accountOf[i] = accountNumber;
         hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
@@ -2133,7 +2176,7 @@ public final class ProjectionCheckpoint {
       int[] counted = meetingsOf;
       Account[] named = ownerOf;
       filer.submit(() -> meetingsIn(byIndex, meetingOwners, counted, named));
-      contents(d, byIndex, hostOf);
+      contents(d, byIndex, accountOf, hostOf);
       rights(d);
     }
 
