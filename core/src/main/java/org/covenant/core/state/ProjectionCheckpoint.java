@@ -1909,11 +1909,8 @@ public final class ProjectionCheckpoint {
       for (int i = 0; i < n; i++) {
         f.category(i, d.readUnsignedByte());
       }
-      // Per item, its owner as a number in the table, for the meeting column's check.
-      int[] owners = new int[n];
       for (int i = 0; i < n; i++) {
         int k = number(d);
-        owners[i] = k;
         f.owner(i, k < 0 ? null : table.get(k), accountNumber(k));
       }
       // Per item, its meeting's host as a number in the table (-1: none), for the authors.
@@ -1924,10 +1921,7 @@ public final class ProjectionCheckpoint {
           hosts[i] = -1;
           continue;
         }
-        // Issue 15: an item and its meeting that name their account by one string of the table
-        // are of one account, told without loading the item's account string and the meeting
-        // (two cache misses an item at 50M); else the filler compares the strings.
-        f.meeting(i, byIndex[m - 1], owners[i] == accountOf[m - 1]);
+        f.meeting(i, byIndex[m - 1], accountOf[m - 1]);
         hosts[i] = hostOf[m - 1];
       }
       // The ids are whole: the filer indexes them while the other columns are read.
@@ -2077,6 +2071,7 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      // Each meeting's account's number in the state (Account.number), for the content.
       int[] accountOf = new int[meetings];
       int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
@@ -2093,7 +2088,6 @@ public final class ProjectionCheckpoint {
         String account = accountNumber < 0 ? null : table.get(accountNumber);
         int hostNumber = number(d);
         String host = hostNumber < 0 ? null : table.get(hostNumber);
-        accountOf[i] = accountNumber;
         hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
@@ -2165,6 +2159,7 @@ public final class ProjectionCheckpoint {
           throw new IllegalArgumentException("meeting of an unknown account");
         }
         owners[i] = owner;
+        accountOf[i] = owner.number;
         if (accountNumber >= meetingsOf.length) {
           meetingsOf = Arrays.copyOf(meetingsOf, Math.max(accountNumber + 1,
               meetingsOf.length * 2));
