@@ -754,6 +754,32 @@ public final class ProjectionCheckpoint {
       failed();
     }
 
+    /** A mark handed off now: {@link #await} it to wait for every task handed off before. */
+    java.util.concurrent.CountDownLatch mark() {
+      java.util.concurrent.CountDownLatch mark = new java.util.concurrent.CountDownLatch(1);
+      submit(mark::countDown);
+      return mark;
+    }
+
+    /**
+     * Waits until the filer has run every task handed off before {@code mark} ({@link #mark});
+     * a failure among them is thrown (the filer then takes nothing more: never waits forever).
+     */
+    void await(java.util.concurrent.CountDownLatch mark) {
+      try {
+        while (!mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          failed();
+          if (!thread.isAlive()) {
+            throw new IllegalStateException("the checkpoint's filer stopped");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while restoring a checkpoint", e);
+      }
+      failed();
+    }
+
     /** Waits until every task handed off has run; the first failure among them is thrown. */
     void finish() {
       submit(END);
@@ -1765,7 +1791,7 @@ public final class ProjectionCheckpoint {
 
     /**
      * Per string of the table, its number in the state's arena + 1 (0: not yet interned). The
-     * filer's: it interns.
+     * filer's (it interns), or the content's author pass's, on whichever thread that runs.
      */
     private int[] pooledOf = new int[256];
 
@@ -1924,6 +1950,8 @@ public final class ProjectionCheckpoint {
         f.meeting(i, byIndex[m - 1], accountOf[m - 1]);
         hosts[i] = hostOf[m - 1];
       }
+      // Past this mark the filer interns nothing more (the ended meetings are packed).
+      java.util.concurrent.CountDownLatch packed = filer.mark();
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
       int[] authors = new int[n];
@@ -1932,8 +1960,16 @@ public final class ProjectionCheckpoint {
       }
       Table.View strings = table.view();
       // After the owner and meeting columns (the host's is told from the meeting's): as its
-      // number in the arena, interned once per string of the table, not per item.
-      filer.submit(() -> {
+      // number in the arena, interned once per string of the table, not per item. Issue 15:
+      // run by the thread that comes to it first, the filer once the index is made or this
+      // one once the columns below are read: at 10M the filer made the index and then this
+      // pass while this thread waited, the start's last second. Either runs it after the
+      // mark, when no other task interns; the index, which may run beside it, reads the id
+      // ends in the rows' words this pass writes the author half of, and a word's id end is
+      // the same before and after (a torn write leaves it whole).
+      java.util.concurrent.atomic.AtomicBoolean claimed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable authorPass = () -> {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
           if (k < 0) {
@@ -1942,6 +1978,11 @@ public final class ProjectionCheckpoint {
           }
           int p = pooled(k, strings);
           f.author(i, p, isHost(k, p, hosts[i], strings));
+        }
+      };
+      filer.submit(() -> {
+        if (claimed.compareAndSet(false, true)) {
+          authorPass.run();
         }
       });
       for (int i = 0; i < n; i++) {
@@ -1964,6 +2005,11 @@ public final class ProjectionCheckpoint {
         q += d.readVarint();
         f.pos(i, q);
       }
+      if (claimed.compareAndSet(false, true)) {
+        filer.await(packed);
+        authorPass.run();
+      }
+      // After the author pass, whichever thread ran it (the queue orders this one's before).
       filer.submit(f::finish);
     }
 
