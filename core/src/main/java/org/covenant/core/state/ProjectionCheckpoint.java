@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.covenant.core.Sha256;
 import org.covenant.core.state.Entities.Account;
@@ -755,8 +757,8 @@ public final class ProjectionCheckpoint {
     }
 
     /** A mark handed off now: {@link #await} it to wait for every task handed off before. */
-    java.util.concurrent.CountDownLatch mark() {
-      java.util.concurrent.CountDownLatch mark = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch mark() {
+      CountDownLatch mark = new CountDownLatch(1);
       submit(mark::countDown);
       return mark;
     }
@@ -765,7 +767,7 @@ public final class ProjectionCheckpoint {
      * Waits until the filer has run every task handed off before {@code mark} ({@link #mark});
      * a failure among them is thrown (the filer then takes nothing more: never waits forever).
      */
-    void await(java.util.concurrent.CountDownLatch mark) {
+    void await(CountDownLatch mark) {
       try {
         while (!mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           failed();
@@ -1951,7 +1953,7 @@ public final class ProjectionCheckpoint {
         hosts[i] = hostOf[m - 1];
       }
       // Past this mark the filer interns nothing more (the ended meetings are packed).
-      java.util.concurrent.CountDownLatch packed = filer.mark();
+      CountDownLatch packed = filer.mark();
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
       int[] authors = new int[n];
@@ -1967,8 +1969,7 @@ public final class ProjectionCheckpoint {
       // mark, when no other task interns; the index, which may run beside it, reads the id
       // ends in the rows' words this pass writes the author half of, and a word's id end is
       // the same before and after (a torn write leaves it whole).
-      java.util.concurrent.atomic.AtomicBoolean claimed =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean claimed = new AtomicBoolean();
       Runnable authorPass = () -> {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
