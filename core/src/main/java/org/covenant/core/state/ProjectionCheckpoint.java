@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.covenant.core.Sha256;
 import org.covenant.core.state.Entities.Account;
@@ -742,6 +744,32 @@ public final class ProjectionCheckpoint {
       try {
         while (!tasks.offer(task, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           // Full: never waits on a filer that failed (it takes nothing more).
+          failed();
+          if (!thread.isAlive()) {
+            throw new IllegalStateException("the checkpoint's filer stopped");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while restoring a checkpoint", e);
+      }
+      failed();
+    }
+
+    /** A mark handed off now: {@link #await} it to wait for every task handed off before. */
+    CountDownLatch mark() {
+      CountDownLatch mark = new CountDownLatch(1);
+      submit(mark::countDown);
+      return mark;
+    }
+
+    /**
+     * Waits until the filer has run every task handed off before {@code mark} ({@link #mark});
+     * a failure among them is thrown (the filer then takes nothing more: never waits forever).
+     */
+    void await(CountDownLatch mark) {
+      try {
+        while (!mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           failed();
           if (!thread.isAlive()) {
             throw new IllegalStateException("the checkpoint's filer stopped");
@@ -1734,8 +1762,38 @@ public final class ProjectionCheckpoint {
     }
 
     /**
+     * Per string of the table, the number of the account it names + 2 (1: it names none; 0: not
+     * looked up yet).
+     */
+    private int[] numberOf = new int[256];
+
+    /**
+     * The number in the state ({@link Entities.Account#number}) of the account named by string
+     * number k of the table, -1 for none or k -1. Issue 15: the content's owner column numbers
+     * its items by this, an int per string of the table; a look-up per item by the account's
+     * string (its hash, a cache and the map) made the restore's main thread 3 CPU-s slower at
+     * 50M.
+     */
+    private int accountNumber(int k) {
+      if (k < 0) {
+        return -1;
+      }
+      if (k >= numberOf.length) {
+        numberOf = Arrays.copyOf(numberOf, Math.max(k + 1, numberOf.length * 2));
+      }
+      int n = numberOf[k];
+      if (n == 0) {
+        // Not through ownerOf: the filer reads that array while the contents are read.
+        Account a = state.accounts.get(table.get(k));
+        n = a == null ? 1 : a.number + 2;
+        numberOf[k] = n;
+      }
+      return n - 2;
+    }
+
+    /**
      * Per string of the table, its number in the state's arena + 1 (0: not yet interned). The
-     * filer's: it interns.
+     * filer's (it interns), or the content's author pass's, on whichever thread that runs.
      */
     private int[] pooledOf = new int[256];
 
@@ -1865,7 +1923,7 @@ public final class ProjectionCheckpoint {
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
-    private void contents(In d, Meeting[] byIndex, int[] hostOf) {
+    private void contents(In d, Meeting[] byIndex, int[] accountOf, int[] hostOf) {
       // Each item takes at least a byte in each of its eight columns, four in two of them.
       int n = d.bounded(d.readInt(), 14);
       int bytes = d.bounded(d.readInt(), 1);
@@ -1880,15 +1938,22 @@ public final class ProjectionCheckpoint {
         f.category(i, d.readUnsignedByte());
       }
       for (int i = 0; i < n; i++) {
-        f.owner(i, str(d));
+        int k = number(d);
+        f.owner(i, k < 0 ? null : table.get(k), accountNumber(k));
       }
       // Per item, its meeting's host as a number in the table (-1: none), for the authors.
       int[] hosts = new int[n];
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
-        f.meeting(i, m == 0 ? null : byIndex[m - 1]);
-        hosts[i] = m == 0 ? -1 : hostOf[m - 1];
+        if (m == 0) {
+          hosts[i] = -1;
+          continue;
+        }
+        f.meeting(i, byIndex[m - 1], accountOf[m - 1]);
+        hosts[i] = hostOf[m - 1];
       }
+      // Past this mark the filer interns nothing more (the ended meetings are packed).
+      CountDownLatch packed = filer.mark();
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
       int[] authors = new int[n];
@@ -1897,8 +1962,15 @@ public final class ProjectionCheckpoint {
       }
       Table.View strings = table.view();
       // After the owner and meeting columns (the host's is told from the meeting's): as its
-      // number in the arena, interned once per string of the table, not per item.
-      filer.submit(() -> {
+      // number in the arena, interned once per string of the table, not per item. Issue 15:
+      // run by the thread that comes to it first, the filer once the index is made or this
+      // one once the columns below are read: at 10M the filer made the index and then this
+      // pass while this thread waited, the start's last second. Either runs it after the
+      // mark, when no other task interns; the index, which may run beside it, reads the id
+      // ends in the rows' words this pass writes the author half of, and a word's id end is
+      // the same before and after (a torn write leaves it whole).
+      AtomicBoolean claimed = new AtomicBoolean();
+      Runnable authorPass = () -> {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
           if (k < 0) {
@@ -1907,6 +1979,11 @@ public final class ProjectionCheckpoint {
           }
           int p = pooled(k, strings);
           f.author(i, p, isHost(k, p, hosts[i], strings));
+        }
+      };
+      filer.submit(() -> {
+        if (claimed.compareAndSet(false, true)) {
+          authorPass.run();
         }
       });
       for (int i = 0; i < n; i++) {
@@ -1929,6 +2006,11 @@ public final class ProjectionCheckpoint {
         q += d.readVarint();
         f.pos(i, q);
       }
+      if (claimed.compareAndSet(false, true)) {
+        filer.await(packed);
+        authorPass.run();
+      }
+      // After the author pass, whichever thread ran it (the queue orders this one's before).
       filer.submit(f::finish);
     }
 
@@ -2036,6 +2118,8 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      // Each meeting's account's number in the state (Account.number), for the content.
+      int[] accountOf = new int[meetings];
       int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
@@ -2122,6 +2206,7 @@ public final class ProjectionCheckpoint {
           throw new IllegalArgumentException("meeting of an unknown account");
         }
         owners[i] = owner;
+        accountOf[i] = owner.number;
         if (accountNumber >= meetingsOf.length) {
           meetingsOf = Arrays.copyOf(meetingsOf, Math.max(accountNumber + 1,
               meetingsOf.length * 2));
@@ -2133,7 +2218,7 @@ public final class ProjectionCheckpoint {
       int[] counted = meetingsOf;
       Account[] named = ownerOf;
       filer.submit(() -> meetingsIn(byIndex, meetingOwners, counted, named));
-      contents(d, byIndex, hostOf);
+      contents(d, byIndex, accountOf, hostOf);
       rights(d);
     }
 
