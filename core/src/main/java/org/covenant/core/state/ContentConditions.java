@@ -64,6 +64,9 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private final Account owner;
   /** Resolved on first use: most purposes never read the meeting or its host. */
   private boolean hostResolved;
+  /** See {@link #early}: the host id's hash, read early; not otherwise used. */
+  @SuppressWarnings("unused")
+  private int hostHash;
   private User host;
   /** Indexes into the owner's terms history at use and at capture: -1 none, -2 not looked up. */
   private int useIndex = -2;
@@ -195,6 +198,27 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
     return new ContentRecord(id, category, account,
         meeting() == null ? Optional.empty() : Optional.of(meeting().id()),
         Optional.ofNullable(author()), contributors, TimeKey.toInstant(captureT), position);
+  }
+
+  /**
+   * Reads now what every decision about the item reads (the terms at use and at capture) and
+   * what a setting condition reads first (the meeting, as the table has it, and its host's id),
+   * then returns this. Issue 15, random decisions: a decision is a chain of cache misses; these
+   * loads depend only on the row, the meeting and the owner, so issued together here the
+   * processor waits for them at once, where read on demand each waited for the one before.
+   * {@link #hostHash} keeps the host id's hash so that the load is not dropped as unused (the
+   * users' map reads the hash again, from the cache by then). Answers do not change: the
+   * values are the ones the lazy reads would find (the view and the snapshot do not change).
+   */
+  ContentConditions early(Meeting m) {
+    meeting = m;
+    meetingRead = true;
+    if (m != null && owner != null) {
+      hostHash = m.host.hashCode();
+    }
+    useIndex();
+    captureIndex();
+    return this;
   }
 
   private User host() {

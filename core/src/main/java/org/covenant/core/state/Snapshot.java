@@ -302,14 +302,21 @@ public final class Snapshot {
     // meeting, map table and node loaded on the way; the account there is the one the map
     // holds under that id).
     int n = v.number(i);
+    // Issue 15, random decisions: the item's meeting is read here, beside the row and the
+    // account (three independent cache misses the processor waits for together), not when the
+    // first condition asks for it (a miss of its own then, after the account's).
+    Meeting m = v.meeting(i);
     Account a = n < 0 ? null : state.numbered(n);
+    ContentConditions c;
     if (a == null) {
       String account = v.account(i);
-      return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), account,
+      c = new ContentConditions(this, id, CATEGORIES.get(v.category(i)), account,
           account(account, t), v, i, v.at(i), v.pos(i), t, evidence);
+    } else {
+      c = new ContentConditions(this, id, CATEGORIES.get(v.category(i)), a.id,
+          visible(a.at, a.pos, t) ? a : null, v, i, v.at(i), v.pos(i), t, evidence);
     }
-    return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), a.id,
-        visible(a.at, a.pos, t) ? a : null, v, i, v.at(i), v.pos(i), t, evidence);
+    return c.early(m);
   }
 
   /** The content item, if it was created at or before t. */
