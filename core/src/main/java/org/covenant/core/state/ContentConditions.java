@@ -64,9 +64,6 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   private final Account owner;
   /** Resolved on first use: most purposes never read the meeting or its host. */
   private boolean hostResolved;
-  /** See {@link #early}: the host id's hash, read early; not otherwise used. */
-  @SuppressWarnings("unused")
-  private int hostHash;
   private User host;
   /** Indexes into the owner's terms history at use and at capture: -1 none, -2 not looked up. */
   private int useIndex = -2;
@@ -202,19 +199,20 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
 
   /**
    * Reads now what every decision about the item reads (the terms at use and at capture) and
-   * what a setting condition reads first (the meeting, as the table has it, and its host's id),
+   * what a setting condition reads first (the meeting, as the table has it, and its host),
    * then returns this. Issue 15, random decisions: a decision is a chain of cache misses; these
    * loads depend only on the row, the meeting and the owner, so issued together here the
    * processor waits for them at once, where read on demand each waited for the one before.
-   * {@link #hostHash} keeps the host id's hash so that the load is not dropped as unused (the
-   * users' map reads the hash again, from the cache by then). Answers do not change: the
+   * The host is resolved here only where the meeting holds its user (no map asked: a load the
+   * decision may not need, but one issued beside the others). Answers do not change: the
    * values are the ones the lazy reads would find (the view and the snapshot do not change).
    */
   ContentConditions early(Meeting m) {
     meeting = m;
     meetingRead = true;
-    if (m != null && owner != null) {
-      hostHash = m.host.hashCode();
+    if (m != null && owner != null && m.hostIn(owner) != null) {
+      // The host's user from the meeting: one load, the map is not asked.
+      host();
     }
     useIndex();
     captureIndex();
@@ -225,7 +223,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
     if (!hostResolved) {
       hostResolved = true;
       Meeting m = meeting();
-      host = m == null || owner == null ? null : s.user(owner, m.host, t);
+      host = m == null || owner == null ? null : s.host(owner, m, t);
     }
     return host;
   }
