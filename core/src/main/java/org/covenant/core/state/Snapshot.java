@@ -476,13 +476,25 @@ public final class Snapshot {
    * long: the decision path's form, which makes no object.
    */
   long resolveCode(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
+    return resolveCode(a, u, groupOf(a, u, t), def, t, evidence);
+  }
+
+  /** As above with the user's group as {@link #groupOf} answers it, found by the caller. */
+  long resolveCode(Account a, User u, Group g, SettingDef def, long t, LongConsumer evidence) {
+    return resolve(a, g, u, def, t, evidence);
+  }
+
+  /**
+   * The group of user {@code u} (null: none) of account {@code a} at t, or null when it has
+   * none or the group does not exist at t: from the user where it knows the group ({@link
+   * User#groupIn}), else from the account's map.
+   */
+  Group groupOf(Account a, User u, long t) {
     Group g = u == null ? null : u.groupIn(a);
     if (g != null) {
-      g = visible(g.at, g.pos, t) ? g : null;
-    } else if (u != null && u.group() != null) {
-      g = group(a, u.group(), t);
+      return visible(g.at, g.pos, t) ? g : null;
     }
-    return resolve(a, g, u, def, t, evidence);
+    return u == null || u.group() == null ? null : group(a, u.group(), t);
   }
 
   /**
