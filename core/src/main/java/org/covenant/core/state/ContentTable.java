@@ -508,7 +508,7 @@ final class ContentTable {
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.owners[n] = owner(account, meeting);
     int authorRef = author == null ? 0 : authorRef(arena.intern(author), meeting != null
-        && author.equals(meeting.host));
+        && author.equals(meeting.host()));
     long word = word(pos, category, numbers.number(account));
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).

@@ -1192,7 +1192,7 @@ public final class ProjectionCheckpoint {
         for (User u : users) {
           str(d, u.id);
           d.writeByte(u.role.ordinal());
-          str(d, u.group);
+          str(d, u.group());
           d.writeLong(u.at);
           d.writeLong(u.pos);
           settings(d, u);
@@ -1231,7 +1231,7 @@ public final class ProjectionCheckpoint {
         d.writeVarint(idUtf8.length);
         d.write(idUtf8);
         str(d, m.account);
-        str(d, m.host);
+        str(d, m.host());
         d.writeLong(m.at());
         d.writeLong(m.pos());
         // Format 4: the feature log's prefix at or before p, as it is held.
@@ -1746,6 +1746,31 @@ public final class ProjectionCheckpoint {
      * the state's map once per string rather than once per meeting (at 50M a map lookup a
      * meeting, a cache miss or two each, was 13 % of the restore's thread).
      */
+    /** Per string number, the user its id named last as a meeting's host (see below). */
+    private User[] hostUsers = new User[256];
+
+    /**
+     * A meeting's host as {@link Meeting} keeps it: the user of the meeting's account {@code a}
+     * named by string number {@code k}, or the id alone where the account has no such user
+     * (issue 15: a decision then finds the host from the meeting, not the users' map). A host
+     * holds several meetings: the map is asked once per host and account, not per meeting.
+     */
+    private Object hostNamed(Account a, int k) {
+      if (k >= hostUsers.length) {
+        hostUsers = Arrays.copyOf(hostUsers, Math.max(k + 1, hostUsers.length * 2));
+      }
+      User u = hostUsers[k];
+      if (u == null || u.account != a) {
+        String id = table.get(k);
+        u = a == null ? null : a.users.get(id);
+        if (u == null) {
+          return id;
+        }
+        hostUsers[k] = u;
+      }
+      return u;
+    }
+
     private Account accountNamed(int k) {
       if (k < 0) {
         return null;
@@ -2101,7 +2126,9 @@ public final class ProjectionCheckpoint {
         for (int u = 0; u < users; u++) {
           String id = str(d);
           Role role = roles[d.readByte()];
-          User user = new User(id, role, str(d), d.readLong(), d.readLong());
+          String group = str(d);
+          Group g = group == null ? null : a.groups.get(group);
+          User user = new User(a, id, role, g == null ? group : g, d.readLong(), d.readLong());
           settings(d, user);
           a.users.put(user.id, user);
         }
@@ -2134,7 +2161,8 @@ public final class ProjectionCheckpoint {
         int accountNumber = number(d);
         String account = accountNumber < 0 ? null : table.get(accountNumber);
         int hostNumber = number(d);
-        String host = hostNumber < 0 ? null : table.get(hostNumber);
+        Account owner = accountNamed(accountNumber);
+        Object host = hostNumber < 0 ? null : hostNamed(owner, hostNumber);
         hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
@@ -2201,7 +2229,6 @@ public final class ProjectionCheckpoint {
           }
         }
         byIndex[i] = m;
-        Account owner = accountNamed(accountNumber);
         if (owner == null) {
           throw new IllegalArgumentException("meeting of an unknown account");
         }

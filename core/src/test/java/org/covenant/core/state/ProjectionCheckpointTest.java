@@ -509,7 +509,9 @@ class ProjectionCheckpointTest {
     assertThat(fields(Entities.Account.class))
         .isEqualTo("at audit consents content events groups id meetingCount meetings number"
             + " owner pos terms termsAndConsents users");
-    assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role");
+    // A user's account is the account object whose map the reader puts it in; its group is
+    // the group object of that account or the id, written as the id.
+    assertThat(fields(Entities.User.class)).isEqualTo("account at group id pos role");
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos");
     // Each of the three is a SettingsScope (its settings below).
     for (Class<?> c : List.of(Entities.Account.class, Entities.User.class,
@@ -519,7 +521,7 @@ class ProjectionCheckpointTest {
     // idHash is the id's hash, made again from it on restore. state is the body below while
     // the meeting runs; once packed, the arena (GovernanceState.arena) holding at slice the
     // packed participants with the meeting's stamps, id and feature log, which the checkpoint
-    // writes as it always did (format 4).
+    // writes as it always did (format 4). host is the host's user or id, written as the id.
     assertThat(fields(Entities.Meeting.class)).isEqualTo("account host idHash slice state");
     // idBytes is the id the checkpoint always wrote (the same UTF-8 bytes: format 4 stays);
     // closed is the packed participants a body keeps (written as above).
@@ -671,7 +673,7 @@ class ProjectionCheckpointTest {
       assertThat(is).as(m).isNotNull();
       assertThat(is.id()).isEqualTo(m);
       assertThat(is.idHash).isEqualTo(m.hashCode());
-      assertThat(is.host).isEqualTo(was.host);
+      assertThat(is.host()).isEqualTo(was.host());
       assertThat(participants(is)).isEqualTo(participants(was)).hasSizeGreaterThan(2);
     }
     ContentTable.View was = s.contents.view();
