@@ -258,7 +258,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
 
     @Option(names = "--batch", defaultValue = "2000", paramLabel = "B",
-        description = "Events per request (default 2000; the body is at most 1 MiB).")
+        description = "Events per request (default 2000; a body is at most 32 MiB, about "
+            + "100,000 events).")
     int batch;
 
     @Override
@@ -267,9 +268,10 @@ public final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--events must be at least 1, got " + events);
       }
-      if (batch < 1 || batch > 10_000) {
+      // The server's own limit (ServerConfig.maxBatch); its body limit, 32 MiB, holds as many.
+      if (batch < 1 || batch > 100_000) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "--batch must be from 1 to 10000 events per request, got " + batch);
+            "--batch must be from 1 to 100000 events per request, got " + batch);
       }
       String token = Files.readString(tokenFile).trim();
       HttpClient http = HttpClient.newBuilder()

@@ -17,7 +17,16 @@ class BenchPostTest {
     LogWiringTest.Run r = LogWiringTest.cli("bench", "post", "--url", "http://127.0.0.1:9",
         "--token-file", token.toString(), "--events", "10", "--batch", "0");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--batch must be from 1 to 10000").contains("got 0");
+    assertThat(r.err()).contains("--batch must be from 1 to 100000").contains("got 0");
+  }
+
+  @Test
+  void aBatchOverTheServersLimitIsRefused() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "x");
+    LogWiringTest.Run r = LogWiringTest.cli("bench", "post", "--url", "http://127.0.0.1:9",
+        "--token-file", token.toString(), "--events", "10", "--batch", "100001");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--batch must be from 1 to 100000").contains("got 100001");
   }
 
   @Test

@@ -344,7 +344,7 @@ final class Forwarder {
     return switch (key) {
       case "POST /v1/decisions" -> contents(stash(ctx, config.maxBody()), false);
       case "POST /v1/decisions:batch" -> contents(stash(ctx, config.maxBatchBody()), true);
-      case "POST /v1/events" -> events(stash(ctx, config.maxBody()));
+      case "POST /v1/events" -> events(stash(ctx, config.maxEventsBody()));
       // An account token is checked against the account's users: its owner's projection.
       case "POST /v1/tokens" -> tokenAccount(stash(ctx, config.maxBody()));
       // An account user's listings and revocations read its account's users (admin or not).

@@ -77,7 +77,7 @@ final class LedgerRoutes {
   // ---- events
 
   private void appendEvents(Context ctx) {
-    ObjectNode body = Http.object(ctx, config.maxBody());
+    ObjectNode body = Http.object(ctx, config.maxEventsBody());
     Http.only(body, Set.of("events"), "");
     JsonNode list = body.get("events");
     if (list == null || !list.isArray()) {

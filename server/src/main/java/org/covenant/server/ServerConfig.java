@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param maxBody the largest request body, in bytes, for every route but the batch decisions
  * @param maxBatchBody the largest body of {@code POST /v1/decisions:batch}
  * @param maxBatch the most events in one {@code POST /v1/events} or requests in one batch
+ *     (the events' body limit is {@link #maxEventsBody()})
  * @param staleAfter how old the ledger projection may get while the store is unreachable before
  *     decisions that depend on consents or settings deny with {@code store_unavailable}
  * @param refreshEvery how often the store is polled for other processes' events and health
@@ -42,6 +43,20 @@ public record ServerConfig(String host, int port, long maxBody, long maxBatchBod
   public static ServerConfig defaults(int port) {
     return new ServerConfig("127.0.0.1", port, 1 << 20, 64L << 20, 100_000,
         Duration.ofSeconds(5), Duration.ofMillis(250), 32, java.util.Optional.empty());
+  }
+
+  /** The most bytes one {@code POST /v1/events} body may take: 32 MiB, or the batch limit if lower. */
+  public static final long EVENTS_BODY = 32L << 20;
+
+  /**
+   * The largest body of {@code POST /v1/events}: room for a whole batch of {@link #maxBatch()}
+   * events of about 300 bytes each (a platform's typical event), where the 1 MiB {@link
+   * #maxBody()} of the other routes held about 3,000 and refused the batches the limit allows;
+   * at most the batch decisions' body, and no more than 32 MiB, since the route parses its
+   * body into a tree (docs/DECISIONS.md, "Body limits").
+   */
+  public long maxEventsBody() {
+    return Math.max(maxBody, Math.min(maxBatchBody, EVENTS_BODY));
   }
 
   /** The limits without a metrics scraper token. */

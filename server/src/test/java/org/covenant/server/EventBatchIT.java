@@ -133,6 +133,51 @@ class EventBatchIT {
     }
   }
 
+  /**
+   * A batch is limited by its event count, not by the 1 MiB of the other routes: 12,000 events
+   * (about 1.4 MB) are appended in one request; a body over the events' limit (a server with
+   * 4 MiB batch bodies) is refused whole with 413 naming the limit, nothing written.
+   */
+  @Test
+  void aBatchOverOneMebibyte_isAppended_andOneOverTheEventsLimitIsRefused() {
+    ServerConfig d = ServerConfig.defaults(0);
+    ServerConfig small = new ServerConfig(d.host(), 0, d.maxBody(), 4L << 20, d.maxBatch(),
+        d.staleAfter(), d.refreshEvery(), d.threads());
+    assertThat(d.maxEventsBody()).isEqualTo(32L << 20);
+    assertThat(small.maxEventsBody()).isEqualTo(4L << 20);
+    Deployment.Opened o = Deployment.open(dir, LedgerConfig.sqlite(dir), small,
+        TermsLibrary.builtInCatalog(), Clock.systemUTC());
+    try (CovenantServer server = o.server().start()) {
+      TestClient op = new TestClient(server.url(), o.operatorSecret().orElseThrow());
+      Workspace.seed(op);
+      long head = server.namespaces().main().ledger().head();
+      List<String> events = new ArrayList<>();
+      Instant t = Instant.parse("2024-03-01T00:00:00Z");
+      for (int i = 0; i < 12_000; i++) {
+        events.add("{\"type\":\"group.created\",\"at\":\"" + t.plusSeconds(i)
+            + "\",\"account\":\"acme\",\"group\":\"bulk-" + i + "\"}");
+      }
+      String body = "{\"events\":[" + String.join(",", events) + "]}";
+      assertThat(body.length()).isGreaterThan(1 << 20);
+      JsonNode j = post(op, events.toArray(String[]::new));
+      assertThat(j.path("accepted").asInt()).isEqualTo(12_000);
+      assertThat(j.path("head").asLong()).isEqualTo(head + 12_000);
+
+      StringBuilder big = new StringBuilder("{\"events\":[");
+      Instant later = t.plusSeconds(100_000);
+      for (int i = 0; big.length() <= (4 << 20); i++) {
+        big.append(i == 0 ? "" : ",").append("{\"type\":\"group.created\",\"at\":\"")
+            .append(later.plusSeconds(i)).append("\",\"account\":\"acme\",\"group\":\"over-")
+            .append(i).append("\"}");
+      }
+      TestClient.Response r = op.post("/v1/events", big.append("]}").toString());
+      assertThat(r.status()).as(r.body()).isEqualTo(413);
+      assertThat(r.json().path("code").asText()).isEqualTo("body_too_large");
+      assertThat(r.body()).contains(String.valueOf(4L << 20));
+      assertThat(server.namespaces().main().ledger().head()).isEqualTo(head + 12_000);
+    }
+  }
+
   private static String g1Other() {
     return "{\"type\":\"group.created\",\"at\":\"2024-02-01T00:00:00Z\",\"account\":"
         + "\"acme\",\"group\":\"g1-other\",\"idempotency_key\":\"k1\"}";
