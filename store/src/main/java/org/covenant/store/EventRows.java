@@ -190,12 +190,17 @@ final class EventRows {
       } else if (keys != null) {
         return null;
       }
-      // Where each row's key starts: keys are packed for the keyed rows only.
-      int[] keyAt = new int[n];
-      int k = 0;
-      for (int i = 0; i < n; i++) {
-        keyAt[i] = keyless != null && keyless[i] ? -1 : k++;
+      // Which piece of the keys is each row's: keys are packed for the keyed rows only (the
+      // i-th row's is the i-th piece when every row has one).
+      int[] keyAt = null;
+      if (keyless != null && keyed > 0) {
+        keyAt = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+          keyAt[i] = keyless[i] ? -1 : k++;
+        }
       }
+      int[] pieceOf = keyAt;
       StoredEvent[] out = new StoredEvent[n];
       boolean[] none = keyless;
       int[] ke = keyEnds;
@@ -208,7 +213,7 @@ final class EventRows {
         Event event = EventJson.read(bodies, from, bodyEnds[i]);
         String key = null;
         if (none == null || !none[i]) {
-          int j = keyAt[i];
+          int j = pieceOf == null ? i : pieceOf[i];
           int kf = j == 0 ? 0 : ke[j - 1] + 1;
           key = new String(keys, kf, ke[j] - kf, StandardCharsets.UTF_8);
         }
