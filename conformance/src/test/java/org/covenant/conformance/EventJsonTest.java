@@ -72,6 +72,7 @@ class EventJsonTest {
       assertThat(EventJson.line(e)).as("%s", e).isEqualTo(line);
       assertThat(EventJson.read(line)).as(line).isEqualTo(e);
       assertThat(EventJson.read(line.getBytes(StandardCharsets.UTF_8))).as(line).isEqualTo(e);
+      assertThat(inPage(line)).as(line).isEqualTo(e);
       StringBuilder canonical = new StringBuilder();
       EventJson.canonical(e, (f, v) -> v, canonical);
       assertThat(canonical.toString()).as(line)
@@ -200,6 +201,30 @@ class EventJsonTest {
     }
     assertThat(fromBytes).as("%s", Json.MAPPER.getNodeFactory().textNode(body))
         .isEqualTo(expected);
+    Object inPage;
+    try {
+      inPage = inPage(body);
+    } catch (RuntimeException e) {
+      inPage = e.getClass().getName() + ": " + e.getMessage();
+    }
+    assertThat(inPage).as("%s in a page", Json.MAPPER.getNodeFactory().textNode(body))
+        .isEqualTo(expected);
+  }
+
+  /**
+   * The body read in place from the middle of a page's blob (as the SQLite replay reads a page
+   * as one row), between bytes that would complete a truncated body if the reader looked past
+   * its end: {@code "}} before it and {@code "}\n{"} after it.
+   */
+  private static Event inPage(String body) {
+    byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+    byte[] before = "\"}".getBytes(StandardCharsets.US_ASCII);
+    byte[] after = "\"}\n{\"".getBytes(StandardCharsets.US_ASCII);
+    byte[] page = new byte[before.length + utf8.length + after.length];
+    System.arraycopy(before, 0, page, 0, before.length);
+    System.arraycopy(utf8, 0, page, before.length, utf8.length);
+    System.arraycopy(after, 0, page, before.length + utf8.length, after.length);
+    return EventJson.read(page, before.length, before.length + utf8.length);
   }
 
   /**

@@ -38,6 +38,15 @@ public final class EventJson {
     return EventReader.read(utf8);
   }
 
+  /**
+   * As {@link #read(byte[])} of the bytes {@code from} (inclusive) to {@code to} (exclusive) of
+   * {@code utf8}, read in place when they have the stored shape: a page of rows read as one blob
+   * (issue 15) is not cut into an array a row.
+   */
+  public static Event read(byte[] utf8, int from, int to) {
+    return EventReader.read(utf8, from, to);
+  }
+
   /** Exactly {@link Instant#toString()}, without a formatter for the years 1000 to 9999. */
   public static String text(Instant at) {
     return InstantText.text(at);

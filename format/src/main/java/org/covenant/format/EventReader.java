@@ -87,6 +87,21 @@ final class EventReader {
         Json.parse(new String(utf8, java.nio.charset.StandardCharsets.US_ASCII)), Set.of());
   }
 
+  /**
+   * As {@link #read(byte[])} of the bytes {@code from} (inclusive) to {@code to} (exclusive) of
+   * {@code b}: the scanner reads them in place; a body it declines is copied out and read as
+   * {@link #read(byte[])} reads it, so results and errors are the same.
+   */
+  static Event read(byte[] b, int from, int to) {
+    Event e;
+    try {
+      e = EventScanner.scan(b, from, to);
+    } catch (RuntimeException ignored) {
+      e = null;
+    }
+    return e != null ? e : read(java.util.Arrays.copyOfRange(b, from, to));
+  }
+
   /** The event, or null when the text is anything but the common, valid shape. */
   private static Event fast(JsonParser p) throws IOException {
     String[] s = new String[FIELDS];

@@ -44,9 +44,17 @@ final class EventScanner {
    * JSON that Jackson reads to the same fields (issue 15: a replay decodes every stored event).
    */
   static Event scan(byte[] b) {
-    int n = b.length;
+    return scan(b, 0, b.length);
+  }
+
+  /**
+   * As {@link #scan(byte[])} of the bytes {@code first} (inclusive) to {@code n} (exclusive) of
+   * {@code b}: one body of a page read as one blob ({@code EventRows}), read in place.
+   */
+  static Event scan(byte[] b, int first, int n) {
     // Longer bodies go to Jackson, whose limits (string length) the general path applies.
-    if (n < 2 || n > 1 << 16 || b[0] != '{' || b[n - 1] != '}') {
+    if (first < 0 || n > b.length || n - first < 2 || n - first > 1 << 16 || b[first] != '{'
+        || b[n - 1] != '}') {
       return null;
     }
     String[] s = FIELD_TEXT.get();
@@ -59,7 +67,7 @@ final class EventScanner {
     long number = 0;
     int valueKind = 0;
     java.time.Instant at = null;
-    int i = 1;
+    int i = first + 1;
     if (b[i] == '}') {
       return null; // no type
     }
@@ -84,7 +92,7 @@ final class EventScanner {
       byte c = b[i];
       switch (f) {
         case LOCKED, ON -> {
-          int end = literal(b, i);
+          int end = literal(b, i, n);
           if (end < 0) {
             return null;
           }
@@ -95,7 +103,7 @@ final class EventScanner {
         }
         case VALUE -> {
           if (c == 't' || c == 'f') {
-            int end = literal(b, i);
+            int end = literal(b, i, n);
             if (end < 0) {
               return null;
             }
@@ -106,7 +114,7 @@ final class EventScanner {
             i = end;
           } else if (c == '[') {
             codes = new ArrayList<>();
-            i = array(b, i, codes);
+            i = array(b, i, n, codes);
             if (i < 0) {
               return null;
             }
@@ -138,7 +146,7 @@ final class EventScanner {
             return null;
           }
           List<String> list = new ArrayList<>();
-          i = array(b, i, list);
+          i = array(b, i, n, list);
           if (i < 0) {
             return null;
           }
@@ -149,7 +157,7 @@ final class EventScanner {
           }
         }
         default -> {
-          int end = string(b, i);
+          int end = string(b, i, n);
           if (end < 0) {
             return null;
           }
@@ -192,11 +200,10 @@ final class EventScanner {
   }
 
   /**
-   * Past a non-empty string starting with its quote at i: printable ASCII without a quote or a
+   * Past a non-empty string starting with its quote at i (ending before n): printable ASCII without a quote or a
    * backslash inside; -1 for anything else.
    */
-  private static int string(byte[] b, int i) {
-    int n = b.length;
+  private static int string(byte[] b, int i, int n) {
     if (i >= n || b[i] != '"') {
       return -1;
     }
@@ -214,9 +221,8 @@ final class EventScanner {
     return -1;
   }
 
-  /** Past {@code true} or {@code false} at i, or -1. */
-  private static int literal(byte[] b, int i) {
-    int n = b.length;
+  /** Past {@code true} or {@code false} at i (before n), or -1. */
+  private static int literal(byte[] b, int i, int n) {
     if (i + 4 <= n && b[i] == 't' && b[i + 1] == 'r' && b[i + 2] == 'u' && b[i + 3] == 'e') {
       return i + 4;
     }
@@ -227,15 +233,14 @@ final class EventScanner {
     return -1;
   }
 
-  /** Past an array of non-empty strings starting at i (its bracket), adding them; or -1. */
-  private static int array(byte[] b, int i, List<String> out) {
-    int n = b.length;
+  /** Past an array of non-empty strings starting at i (its bracket, before n), adding them; or -1. */
+  private static int array(byte[] b, int i, int n, List<String> out) {
     int j = i + 1;
     if (j < n && b[j] == ']') {
       return j + 1;
     }
     while (true) {
-      int end = string(b, j);
+      int end = string(b, j, n);
       if (end < 0) {
         return -1;
       }

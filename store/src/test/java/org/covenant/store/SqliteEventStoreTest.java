@@ -292,6 +292,95 @@ class SqliteEventStoreTest extends EventStoreContract {
   }
 
   /**
+   * A full page is read as one packed row (issue 15) and gives the rows the row-by-row read gives,
+   * in position order, with every mix of keys (none, all, some); a window with a gap or past the
+   * head is read row by row.
+   */
+  @Test
+  void fullPages_readPacked_asTheRowsRead() throws Exception {
+    Path dir = tmp.resolve("packed");
+    List<org.covenant.core.event.Event> events = Workload.accounts("p", 900);
+    List<StoredEvent> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      // 1-300 without keys, 301-600 all keyed, 601-900 every third without
+      boolean keyed = i >= 300 && (i < 600 || i % 3 != 0);
+      batch.add(new StoredEvent(i + 1, events.get(i),
+          java.util.Optional.ofNullable(keyed ? "key-" + i + "-\u00e9" : null)));
+    }
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> batch);
+      for (int[] w : new int[][] {{0, 300}, {300, 300}, {600, 300}, {250, 400}, {0, 900}}) {
+        EventRows.Raw raw = s.readRaw(w[0], w[1]);
+        assertThat(raw.isPacked()).as("%d after %d", w[1], w[0]).isTrue();
+        List<StoredEvent> want = batch.subList(w[0], w[0] + w[1]);
+        assertThat(raw.decodeHere()).isEqualTo(want);
+        assertThat(s.readRaw(w[0], w[1]).decode()).isEqualTo(want);
+        assertThat(s.read(w[0], w[1])).isEqualTo(want);
+      }
+      assertThat(s.readRaw(800, 300).isPacked()).isFalse();
+      assertThat(s.read(800, 300)).isEqualTo(batch.subList(800, 900));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM ledger_event WHERE position = 450");
+    }
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      assertThat(s.readRaw(300, 300).isPacked()).isFalse();
+      List<StoredEvent> gap = new java.util.ArrayList<>(batch.subList(300, 601));
+      gap.remove(149);
+      assertThat(s.read(300, 300)).isEqualTo(gap);
+      assertThat(s.readRaw(300, 300).decodeHere()).isEqualTo(gap);
+    }
+  }
+
+  /**
+   * Rows a packed page cannot stand for (hand-edited: a body or key holding a newline, an empty
+   * key, a body that is not JSON) make the page read again row by row: the same events, or the
+   * error of the row-by-row read, naming the row.
+   */
+  @Test
+  void packedPage_withRowsItCannotSplitOrDecode_readsAsTheRows() throws Exception {
+    Path dir = tmp.resolve("packedodd");
+    List<StoredEvent> batch = Workload.stored(1, Workload.accounts("q", 600)).stream()
+        .map(e -> new StoredEvent(e.position(), e.event(),
+            java.util.Optional.of("k" + e.position())))
+        .toList();
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      s.append(0, unseen -> batch);
+    }
+    Path db = dir.resolve("ledger.db");
+    // A body with a newline between its fields (JSON whitespace) and a key with one.
+    String body5 = EventRows.body(batch.get(4).event()).replaceFirst(",", ",\n");
+    sql(db, "UPDATE ledger_event SET body = '" + body5 + "' WHERE position = 5");
+    sql(db, "UPDATE ledger_event SET idempotency_key = 'a' || char(10) || 'b' "
+        + "WHERE position = 400");
+    List<StoredEvent> want = new java.util.ArrayList<>(batch);
+    want.set(399, new StoredEvent(400, batch.get(399).event(), java.util.Optional.of("a\nb")));
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      assertThat(s.readRaw(0, 300).isPacked()).isTrue();
+      assertThat(s.readRaw(0, 300).decodeHere()).isEqualTo(want.subList(0, 300));
+      assertThat(s.readRaw(300, 300).decode()).isEqualTo(want.subList(300, 600));
+    }
+    sql(db, "UPDATE ledger_event SET idempotency_key = '' WHERE position = 20");
+    sql(db, "UPDATE ledger_event SET body = '{\"type\":' WHERE position = 350");
+    try (SqliteEventStore s = SqliteEventStore.open(LedgerConfig.sqlite(dir))) {
+      assertThatThrownBy(() -> s.readRaw(0, 300).decodeHere())
+          .satisfies(e -> assertThat(code(e)).isEqualTo(StoreException.CORRUPT))
+          .hasMessageContaining("the row at position 20 is invalid");
+      assertThatThrownBy(() -> s.read(300, 300))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(StoreException.CORRUPT))
+          .hasMessageContaining("the event at position 350 cannot be read");
+    }
+  }
+
+  private static void sql(Path db, String statement) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.executeUpdate(statement);
+    }
+  }
+
+  /**
    * An empty key, which no append writes (a hand-edited store), is read as the empty string and
    * refused as before the reader copied keys as bytes, not taken for a missing key.
    */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.covenant.core.state.Entities.Account;
+import org.covenant.core.state.Entities.Group;
 import org.covenant.core.state.Entities.Meeting;
 import org.covenant.core.state.Entities.User;
 import org.covenant.core.terms.Condition;
@@ -65,6 +66,8 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
   /** Resolved on first use: most purposes never read the meeting or its host. */
   private boolean hostResolved;
   private User host;
+  /** The host's group at t (null: none), resolved with {@link #host}. */
+  private Group hostGroup;
   /** Indexes into the owner's terms history at use and at capture: -1 none, -2 not looked up. */
   private int useIndex = -2;
   private int captureIndex = -2;
@@ -197,11 +200,35 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
         Optional.ofNullable(author()), contributors, TimeKey.toInstant(captureT), position);
   }
 
+  /**
+   * Reads now what every decision about the item reads (the terms at use and at capture) and
+   * what a setting condition reads first (the meeting, as the table has it, its host and the
+   * host's group),
+   * then returns this. Issue 15, random decisions: a decision is a chain of cache misses; these
+   * loads depend only on the row, the meeting and the owner, so issued together here the
+   * processor waits for them at once, where read on demand each waited for the one before.
+   * The host is resolved here only where the meeting holds its user (no map asked: a load the
+   * decision may not need, but one issued beside the others). Answers do not change: the
+   * values are the ones the lazy reads would find (the view and the snapshot do not change).
+   */
+  ContentConditions early(Meeting m) {
+    meeting = m;
+    meetingRead = true;
+    if (m != null && owner != null && m.hostIn(owner) != null) {
+      // The host's user from the meeting and its group from the user: no map asked.
+      host();
+    }
+    useIndex();
+    captureIndex();
+    return this;
+  }
+
   private User host() {
     if (!hostResolved) {
       hostResolved = true;
       Meeting m = meeting();
-      host = m == null || owner == null ? null : s.user(owner, m.host, t);
+      host = m == null || owner == null ? null : s.host(owner, m, t);
+      hostGroup = host == null ? null : s.groupOf(owner, host, t);
     }
     return host;
   }
@@ -272,7 +299,7 @@ public final class ContentConditions implements ConditionOracle, ConsentRows.Fac
       if (owner == null) {
         return failed(Reason.SETTING_DISABLED);
       }
-      long r = s.resolveCode(owner, host(), k.setting(), t, evidence);
+      long r = s.resolveCode(owner, host(), hostGroup, k.setting(), t, evidence);
       if (Snapshot.codedValue(r)) {
         return Optional.empty();
       }

@@ -508,7 +508,7 @@ final class ContentTable {
     System.arraycopy(bytes, 0, c.idBytes, from, bytes.length);
     c.owners[n] = owner(account, meeting);
     int authorRef = author == null ? 0 : authorRef(arena.intern(author), meeting != null
-        && author.equals(meeting.host));
+        && author.equals(meeting.host()));
     long word = word(pos, category, numbers.number(account));
     if (contributors.size() > 1) {
       // The first contributor is always the owning account (Event.ContentCreated normalizes).
@@ -612,12 +612,12 @@ final class ContentTable {
     private long lastPos = -1;
     private boolean indexed;
     /**
-     * The owner column's accounts and their numbers, by the string's hash (the checkpoint's
-     * reader gives one string object per account): a look-up in a few kilobytes per item, not
-     * in the accounts' map, on the restore's main thread.
+     * Per item, its owner's account number + 1 as {@link #owner} was given it (0: none), until
+     * {@link #pos} puts it in the row's position word. Issue 15: the owner column no longer
+     * reads and writes the rows, a 24-byte stride over every item, in a pass of its own; the
+     * numbers go in the word in the position column's pass, which writes it anyway.
      */
-    private final String[] cachedOwners = new String[4096];
-    private final int[] cachedNumbers = new int[4096];
+    private int[] ownerNumbers;
 
     private Filler(Columns c, int n, int bytes) {
       this.c = c;
@@ -648,14 +648,26 @@ final class ContentTable {
       c.rows[i * ROW + WORD] |= (long) category << CATEGORY_SHIFT;
     }
 
+    /** Item i's owning account, numbered as the projection numbers it ({@link #numbers}). */
     void owner(int i, String account) {
+      owner(i, account, account == null ? -1 : numbers.number(account));
+    }
+
+    /**
+     * Item i's owning account and its number in the projection ({@link AccountNumbers}; -1 for
+     * none), which the caller found (issue 15: a checkpoint's reader numbers each string of its
+     * table once, where a look-up per item loaded the account's string and the map's node).
+     */
+    void owner(int i, String account, int number) {
       if (account == null) {
         throw new IllegalArgumentException("content item " + i + " has no owner");
       }
-      // Numbered here, the position (read after) unnumbers it when it does not fit.
-      int number = number(account);
+      // Put in the row by the position (read after), which leaves it out when it does not fit.
       if (number >= 0 && number < NUMBERS) {
-        c.rows[i * ROW + WORD] |= NUMBERED | ((long) number << NUMBER_SHIFT);
+        if (ownerNumbers == null) {
+          ownerNumbers = new int[n];
+        }
+        ownerNumbers[i] = number + 1;
       }
       Object o = c.owners[i];
       if (o instanceof Meeting m) {
@@ -665,19 +677,23 @@ final class ContentTable {
       }
     }
 
-    private int number(String account) {
-      int k = account.hashCode() & (cachedOwners.length - 1);
-      if (cachedOwners[k] == account) {
-        return cachedNumbers[k];
-      }
-      int n = numbers.number(account);
-      cachedOwners[k] = account;
-      cachedNumbers[k] = n;
-      return n;
+    void meeting(int i, Meeting m) {
+      meeting(i, m, -1);
     }
 
-    void meeting(int i, Meeting m) {
+    /**
+     * Item i's meeting (after its owner), whose account's number in the projection is
+     * {@code number} (-1: not known). Issue 15: where that is the number {@link #owner} gave the
+     * item, the meeting is its owner's account's (one number an account), told without
+     * loading the owner's string and the meeting (two cache misses an item on a checkpoint's
+     * restore at 50M); else the strings are compared. Once per item.
+     */
+    void meeting(int i, Meeting m, int number) {
       if (m == null) {
+        return;
+      }
+      if (number >= 0 && ownerNumbers != null && ownerNumbers[i] == number + 1) {
+        c.owners[i] = m;
         return;
       }
       Object o = c.owners[i];
@@ -724,11 +740,10 @@ final class ContentTable {
             + " out of range or not after " + lastPos);
       }
       lastPos = pos;
-      int l = i * ROW + WORD;
-      if (pos > NUMBERED_POS) {
-        c.rows[l] &= ~(NUMBERED | NUMBER_BITS);
-      }
-      c.rows[l] |= pos;
+      int number = ownerNumbers == null ? 0 : ownerNumbers[i];
+      long word = number == 0 || pos > NUMBERED_POS ? pos
+          : pos | NUMBERED | ((long) (number - 1) << NUMBER_SHIFT);
+      c.rows[i * ROW + WORD] |= word;
     }
 
     /**
@@ -749,6 +764,7 @@ final class ContentTable {
 
     /** Checks that every id fits its bytes, indexes the ids and publishes the items. */
     void finish() {
+      ownerNumbers = null;
       index();
       for (int i = 0; i < n; i++) {
         if (c.owners[i] == null) {

@@ -253,8 +253,8 @@ final class DataRightsRules {
     History.Entry<DataRights.Valued> av = current(g, key, a.id, "account");
     History.Entry<DataRights.Valued> gv = null;
     String groupId = null;
-    if (scopeUser != null && scopeUser.group != null) {
-      groupId = scopeUser.group;
+    if (scopeUser != null && scopeUser.group() != null) {
+      groupId = scopeUser.group();
       gv = current(g, key, a.id, "group:" + groupId);
     }
     if (av != null && av.value().locked()) {

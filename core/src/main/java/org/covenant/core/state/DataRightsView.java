@@ -146,7 +146,7 @@ public final class DataRightsView {
     c.author().ifPresent(people::add);
     Meeting m = c.meeting().map(id -> s.state().meetings.get(id)).orElse(null);
     if (m != null) {
-      people.add(m.host);
+      people.add(m.host());
     }
     for (String who : people) {
       if (scope.kind() == HoldScope.Kind.USER && who.equals(scope.id())) {
@@ -154,7 +154,7 @@ public final class DataRightsView {
       }
       if (scope.kind() == HoldScope.Kind.GROUP) {
         User u = s.user(a, who, t);
-        if (u != null && scope.id().equals(u.group)) {
+        if (u != null && scope.id().equals(u.group())) {
           return true;
         }
       }
@@ -268,7 +268,7 @@ public final class DataRightsView {
 
   private Optional<Effective> resolve(ValuedSetting key, Account a, User u, long t,
       LongConsumer evidence) {
-    String group = u == null || u.group == null ? null : u.group;
+    String group = u == null || u.group() == null ? null : u.group();
     // A removed user's own level stops applying (docs/DATA-RIGHTS.md).
     String user = u == null || removed(a.id, u.id, t) ? null : u.id;
     return resolve(key, a, group, user, t, evidence);

@@ -128,18 +128,52 @@ final class Entities {
   }
 
   static final class User extends SettingsScope {
+    /**
+     * The account object whose users map holds this user (see {@link Meeting#hostIn}). Issue
+     * 15: in the object's padding (header and fields 44 bytes, aligned to 48 with or without
+     * it).
+     */
+    final Account account;
     final String id;
     final Role role;
-    final String group;
+    /**
+     * Its group: the {@link Group} its account held under the group's id when the user was
+     * added (or restored), else the id; null for none. Issue 15, random decisions: a setting
+     * resolved for a meeting's host reads the host's group, which was the account's groups map
+     * (the id's string, the table, the node, the group); from here it is one load where {@link
+     * #groupIn} says the group is still the one the map holds. Read the id with {@link
+     * #group()}.
+     */
+    private final Object group;
     final long at;
     final long pos;
 
-    User(String id, Role role, String group, long at, long pos) {
+    User(Account account, String id, Role role, Object group, long at, long pos) {
+      if (!(group instanceof String || group instanceof Group || group == null)) {
+        throw new IllegalArgumentException("a group is a group or an id");
+      }
+      this.account = account;
       this.id = id;
       this.role = role;
       this.group = group;
       this.at = at;
       this.pos = pos;
+    }
+
+    /** Its group's id, or null for none. */
+    String group() {
+      Object g = group;
+      return g instanceof Group x ? x.id : (String) g;
+    }
+
+    /**
+     * Its group in account {@code a} (the object a's groups map holds under the group's id)
+     * when the user knows it, else null (ask the map; also when it has none). It knows it when
+     * {@code a} is the account object the user was added to: an account's map never replaces
+     * a group (a duplicate id is rejected), and an account rebuilt is another object.
+     */
+    Group groupIn(Account a) {
+      return group instanceof Group g && account == a ? g : null;
     }
   }
 
@@ -208,7 +242,15 @@ final class Entities {
     /** The id's {@link String#hashCode()}, for {@link MeetingIndex}. */
     final int idHash;
     final String account;
-    final String host;
+    /**
+     * The host: the host's {@link User} as the meeting's account held it when the meeting was
+     * started (or restored), else the host's id. Issue 15, random decisions: a setting
+     * condition reads the host's user, which was the account's users map (the id's string, the
+     * table, the node, then the user: four dependent cache misses); from here it is one, where
+     * {@link #hostIn} says the user is still the one the map holds. Read the id with {@link
+     * #host()}. One reference either way: no byte more per meeting.
+     */
+    private final Object host;
     /**
      * What the meeting is: a {@link Body} (running, or ended but not packed with its prefix);
      * or, once packed with its prefix, the {@link MeetingArena} holding its slice at {@link
@@ -267,7 +309,7 @@ final class Entities {
       }
     }
 
-    Meeting(String id, String account, String host, long at, long pos) {
+    Meeting(String id, String account, Object host, long at, long pos) {
       this(id, account, host, at, pos, new ConcurrentHashMap<>());
     }
 
@@ -275,7 +317,7 @@ final class Entities {
      * A meeting whose participants are {@code participants}; null only for one restored ended
      * (its packed participants set before it is published), which needs no map.
      */
-    Meeting(String id, String account, String host, long at, long pos,
+    Meeting(String id, String account, Object host, long at, long pos,
         ConcurrentHashMap<String, Participant> participants) {
       this(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), id.hashCode(), account, host,
           at, pos, participants);
@@ -286,12 +328,32 @@ final class Entities {
      * String#hashCode()} (a checkpoint's restore, issue 15: the id as read, no {@code String}
      * decoded and encoded again per meeting).
      */
-    Meeting(byte[] idBytes, int idHash, String account, String host, long at, long pos,
+    Meeting(byte[] idBytes, int idHash, String account, Object host, long at, long pos,
         ConcurrentHashMap<String, Participant> participants) {
+      if (!(host instanceof String || host instanceof User || host == null)) {
+        throw new IllegalArgumentException("a host is a user or an id");
+      }
       this.idHash = idHash;
       this.account = account;
       this.host = host;
       this.state = new Body(idBytes, at, pos, participants);
+    }
+
+    /** The host's id. */
+    String host() {
+      Object h = host;
+      return h instanceof User u ? u.id : (String) h;
+    }
+
+    /**
+     * The host's user in account {@code a} (the object its users map holds under the host's
+     * id), when the meeting knows it, else null (ask the map). It knows it when {@code a} is
+     * the account object the user was added to: an account's map never replaces a user (a
+     * duplicate id is rejected), and an account rebuilt (a shard's prune, a restore) is another
+     * object with users of its own.
+     */
+    User hostIn(Account a) {
+      return host instanceof User u && u.account == a ? u : null;
     }
 
     /** Its body (single writer: the meeting still has one). */

@@ -230,7 +230,7 @@ public final class GovernanceState {
       }
       gone.add(old.id);
       Account index = new Account(old.id, old.owner, old.at, old.pos, old.terms, old.consents);
-      index.users.put(old.owner, new User(old.owner, Role.OWNER, null, old.at, old.pos));
+      index.users.put(old.owner, new User(index, old.owner, Role.OWNER, null, old.at, old.pos));
       Meeting[] ms = old.meetings;
       for (int i = 0; i < old.meetingCount; i++) {
         meetings.remove(ms[i].id());
@@ -643,7 +643,7 @@ public final class GovernanceState {
   }
 
   static boolean hasJoined(Meeting m, String participant) {
-    if (participant.equals(m.host)) {
+    if (participant.equals(m.host())) {
       return true;
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
@@ -754,7 +754,7 @@ public final class GovernanceState {
         switch (scope.level()) {
           case ACCOUNT -> by.role.isAccountAdmin();
           case GROUP -> by.role.isAccountAdmin()
-              || (by.role == Role.GROUP_ADMIN && scope.id().equals(by.group));
+              || (by.role == Role.GROUP_ADMIN && scope.id().equals(by.group()));
           case USER -> by.role.isAccountAdmin() || by.id.equals(scope.id());
         };
     if (!authorized) {
@@ -772,10 +772,10 @@ public final class GovernanceState {
     SettingValue accountValue = current(a, d);
     SettingValue groupValue = null;
     String groupId = null;
-    if (scopeUser != null && scopeUser.group != null) {
-      Group g = a.groups.get(scopeUser.group);
+    if (scopeUser != null && scopeUser.group() != null) {
+      Group g = a.groups.get(scopeUser.group());
       groupValue = g == null ? null : current(g, d);
-      groupId = scopeUser.group;
+      groupId = scopeUser.group();
     }
     if (d.mode() == SettingMode.LOCK) {
       if (accountValue != null && accountValue.locked()) {
@@ -857,16 +857,16 @@ public final class GovernanceState {
     if (ended(m)) {
       return reject(MEETING_ENDED, "meeting `" + m.id() + "` has ended");
     }
-    if (!e.by().equals(m.host)) {
-      return reject(NOT_AUTHORIZED, "only the host `" + m.host + "` may change features of `"
+    if (!e.by().equals(m.host())) {
+      return reject(NOT_AUTHORIZED, "only the host `" + m.host() + "` may change features of `"
           + m.id() + "`");
     }
     if (e.on()) {
-      User host = a.users.get(m.host);
+      User host = a.users.get(m.host());
       SettingResolution r = now.resolve(a, host, feature.get().setting(), TimeKey.END,
           Snapshot.noEvidence());
       if (!r.value()) {
-        return reject(FEATURE_DISABLED, "`" + e.feature() + "` is off for host `" + m.host + "`");
+        return reject(FEATURE_DISABLED, "`" + e.feature() + "` is off for host `" + m.host() + "`");
       }
     }
     return ok();
@@ -936,15 +936,18 @@ public final class GovernanceState {
   private void write(Event event, long at, long pos) {
     if (event instanceof Event.AccountCreated e) {
         Account a = new Account(e.account(), e.owner(), at, pos);
-        a.users.put(e.owner(), new User(e.owner(), Role.OWNER, null, at, pos));
+        a.users.put(e.owner(), new User(a, e.owner(), Role.OWNER, null, at, pos));
         putAccount(a);
     } else if (event instanceof Event.TermsAccepted e) {
         accounts.get(e.account()).terms.add(at, pos, e.terms());
     } else if (event instanceof Event.GroupCreated e) {
         accounts.get(e.account()).groups.put(e.group(), new Group(e.group(), at, pos));
     } else if (event instanceof Event.UserAdded e) {
-        accounts.get(e.account()).users.put(e.user(),
-          new User(e.user(), e.role(), e.group().orElse(null), at, pos));
+        Account a = accounts.get(e.account());
+        String group = e.group().orElse(null);
+        // The group exists (user.added is checked against the account's groups).
+        Group g = group == null ? null : a.groups.get(group);
+        a.users.put(e.user(), new User(a, e.user(), e.role(), g == null ? group : g, at, pos));
     } else if (event instanceof Event.SettingSet e) {
         SettingDef d = Vocabulary.setting(e.key()).orElseThrow();
         History.writable(scope(e.account(), e.scope()).own(), d.ordinal()).add(at, pos,
@@ -966,7 +969,7 @@ public final class GovernanceState {
         setConsent(e.account(), e.consent(), false, at, pos);
     } else if (event instanceof Event.MeetingStarted e) {
         Account a = accounts.get(e.account());
-        Meeting m = new Meeting(e.meeting(), a.id, a.users.get(e.host()).id, at, pos);
+        Meeting m = new Meeting(e.meeting(), a.id, a.users.get(e.host()), at, pos);
         for (String f : e.features()) {
           int k = Vocabulary.feature(f).orElseThrow().ordinal();
           if (m.feature(k, TimeKey.END, Long.MAX_VALUE) == null) {
@@ -1059,8 +1062,8 @@ public final class GovernanceState {
     String author = null;
     if (e.author().isPresent()) {
       String who = e.author().get();
-      if (m != null && who.equals(m.host)) {
-        author = m.host;
+      if (m != null && who.equals(m.host())) {
+        author = m.host();
       } else if (m != null && participantId(m, who) != null) {
         author = participantId(m, who);
       } else {

@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.covenant.core.Sha256;
 import org.covenant.core.state.Entities.Account;
@@ -754,6 +756,32 @@ public final class ProjectionCheckpoint {
       failed();
     }
 
+    /** A mark handed off now: {@link #await} it to wait for every task handed off before. */
+    CountDownLatch mark() {
+      CountDownLatch mark = new CountDownLatch(1);
+      submit(mark::countDown);
+      return mark;
+    }
+
+    /**
+     * Waits until the filer has run every task handed off before {@code mark} ({@link #mark});
+     * a failure among them is thrown (the filer then takes nothing more: never waits forever).
+     */
+    void await(CountDownLatch mark) {
+      try {
+        while (!mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          failed();
+          if (!thread.isAlive()) {
+            throw new IllegalStateException("the checkpoint's filer stopped");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while restoring a checkpoint", e);
+      }
+      failed();
+    }
+
     /** Waits until every task handed off has run; the first failure among them is thrown. */
     void finish() {
       submit(END);
@@ -1164,7 +1192,7 @@ public final class ProjectionCheckpoint {
         for (User u : users) {
           str(d, u.id);
           d.writeByte(u.role.ordinal());
-          str(d, u.group);
+          str(d, u.group());
           d.writeLong(u.at);
           d.writeLong(u.pos);
           settings(d, u);
@@ -1203,7 +1231,7 @@ public final class ProjectionCheckpoint {
         d.writeVarint(idUtf8.length);
         d.write(idUtf8);
         str(d, m.account);
-        str(d, m.host);
+        str(d, m.host());
         d.writeLong(m.at());
         d.writeLong(m.pos());
         // Format 4: the feature log's prefix at or before p, as it is held.
@@ -1718,6 +1746,31 @@ public final class ProjectionCheckpoint {
      * the state's map once per string rather than once per meeting (at 50M a map lookup a
      * meeting, a cache miss or two each, was 13 % of the restore's thread).
      */
+    /** Per string number, the user its id named last as a meeting's host (see below). */
+    private User[] hostUsers = new User[256];
+
+    /**
+     * A meeting's host as {@link Meeting} keeps it: the user of the meeting's account {@code a}
+     * named by string number {@code k}, or the id alone where the account has no such user
+     * (issue 15: a decision then finds the host from the meeting, not the users' map). A host
+     * holds several meetings: the map is asked once per host and account, not per meeting.
+     */
+    private Object hostNamed(Account a, int k) {
+      if (k >= hostUsers.length) {
+        hostUsers = Arrays.copyOf(hostUsers, Math.max(k + 1, hostUsers.length * 2));
+      }
+      User u = hostUsers[k];
+      if (u == null || u.account != a) {
+        String id = table.get(k);
+        u = a == null ? null : a.users.get(id);
+        if (u == null) {
+          return id;
+        }
+        hostUsers[k] = u;
+      }
+      return u;
+    }
+
     private Account accountNamed(int k) {
       if (k < 0) {
         return null;
@@ -1734,8 +1787,38 @@ public final class ProjectionCheckpoint {
     }
 
     /**
+     * Per string of the table, the number of the account it names + 2 (1: it names none; 0: not
+     * looked up yet).
+     */
+    private int[] numberOf = new int[256];
+
+    /**
+     * The number in the state ({@link Entities.Account#number}) of the account named by string
+     * number k of the table, -1 for none or k -1. Issue 15: the content's owner column numbers
+     * its items by this, an int per string of the table; a look-up per item by the account's
+     * string (its hash, a cache and the map) made the restore's main thread 3 CPU-s slower at
+     * 50M.
+     */
+    private int accountNumber(int k) {
+      if (k < 0) {
+        return -1;
+      }
+      if (k >= numberOf.length) {
+        numberOf = Arrays.copyOf(numberOf, Math.max(k + 1, numberOf.length * 2));
+      }
+      int n = numberOf[k];
+      if (n == 0) {
+        // Not through ownerOf: the filer reads that array while the contents are read.
+        Account a = state.accounts.get(table.get(k));
+        n = a == null ? 1 : a.number + 2;
+        numberOf[k] = n;
+      }
+      return n - 2;
+    }
+
+    /**
      * Per string of the table, its number in the state's arena + 1 (0: not yet interned). The
-     * filer's: it interns.
+     * filer's (it interns), or the content's author pass's, on whichever thread that runs.
      */
     private int[] pooledOf = new int[256];
 
@@ -1865,7 +1948,7 @@ public final class ProjectionCheckpoint {
     }
 
     /** The content table's columns (format 4), straight into the table's arrays. */
-    private void contents(In d, Meeting[] byIndex, int[] hostOf) {
+    private void contents(In d, Meeting[] byIndex, int[] accountOf, int[] hostOf) {
       // Each item takes at least a byte in each of its eight columns, four in two of them.
       int n = d.bounded(d.readInt(), 14);
       int bytes = d.bounded(d.readInt(), 1);
@@ -1880,15 +1963,22 @@ public final class ProjectionCheckpoint {
         f.category(i, d.readUnsignedByte());
       }
       for (int i = 0; i < n; i++) {
-        f.owner(i, str(d));
+        int k = number(d);
+        f.owner(i, k < 0 ? null : table.get(k), accountNumber(k));
       }
       // Per item, its meeting's host as a number in the table (-1: none), for the authors.
       int[] hosts = new int[n];
       for (int i = 0; i < n; i++) {
         int m = d.readCount(byIndex.length);
-        f.meeting(i, m == 0 ? null : byIndex[m - 1]);
-        hosts[i] = m == 0 ? -1 : hostOf[m - 1];
+        if (m == 0) {
+          hosts[i] = -1;
+          continue;
+        }
+        f.meeting(i, byIndex[m - 1], accountOf[m - 1]);
+        hosts[i] = hostOf[m - 1];
       }
+      // Past this mark the filer interns nothing more (the ended meetings are packed).
+      CountDownLatch packed = filer.mark();
       // The ids are whole: the filer indexes them while the other columns are read.
       filer.submit(f::index);
       int[] authors = new int[n];
@@ -1897,8 +1987,15 @@ public final class ProjectionCheckpoint {
       }
       Table.View strings = table.view();
       // After the owner and meeting columns (the host's is told from the meeting's): as its
-      // number in the arena, interned once per string of the table, not per item.
-      filer.submit(() -> {
+      // number in the arena, interned once per string of the table, not per item. Issue 15:
+      // run by the thread that comes to it first, the filer once the index is made or this
+      // one once the columns below are read: at 10M the filer made the index and then this
+      // pass while this thread waited, the start's last second. Either runs it after the
+      // mark, when no other task interns; the index, which may run beside it, reads the id
+      // ends in the rows' words this pass writes the author half of, and a word's id end is
+      // the same before and after (a torn write leaves it whole).
+      AtomicBoolean claimed = new AtomicBoolean();
+      Runnable authorPass = () -> {
         for (int i = 0; i < n; i++) {
           int k = authors[i];
           if (k < 0) {
@@ -1907,6 +2004,11 @@ public final class ProjectionCheckpoint {
           }
           int p = pooled(k, strings);
           f.author(i, p, isHost(k, p, hosts[i], strings));
+        }
+      };
+      filer.submit(() -> {
+        if (claimed.compareAndSet(false, true)) {
+          authorPass.run();
         }
       });
       for (int i = 0; i < n; i++) {
@@ -1929,6 +2031,11 @@ public final class ProjectionCheckpoint {
         q += d.readVarint();
         f.pos(i, q);
       }
+      if (claimed.compareAndSet(false, true)) {
+        filer.await(packed);
+        authorPass.run();
+      }
+      // After the author pass, whichever thread ran it (the queue orders this one's before).
       filer.submit(f::finish);
     }
 
@@ -2019,7 +2126,9 @@ public final class ProjectionCheckpoint {
         for (int u = 0; u < users; u++) {
           String id = str(d);
           Role role = roles[d.readByte()];
-          User user = new User(id, role, str(d), d.readLong(), d.readLong());
+          String group = str(d);
+          Group g = group == null ? null : a.groups.get(group);
+          User user = new User(a, id, role, g == null ? group : g, d.readLong(), d.readLong());
           settings(d, user);
           a.users.put(user.id, user);
         }
@@ -2036,6 +2145,8 @@ public final class ProjectionCheckpoint {
       // account: the accounts' arrays and the index by id are filled once every meeting is
       // read (below).
       Account[] owners = new Account[meetings];
+      // Each meeting's account's number in the state (Account.number), for the content.
+      int[] accountOf = new int[meetings];
       int[] hostOf = new int[meetings];
       int[] meetingsOf = new int[table.size() + 1024];
       for (int i = 0; i < meetings; i++) {
@@ -2050,7 +2161,8 @@ public final class ProjectionCheckpoint {
         int accountNumber = number(d);
         String account = accountNumber < 0 ? null : table.get(accountNumber);
         int hostNumber = number(d);
-        String host = hostNumber < 0 ? null : table.get(hostNumber);
+        Account owner = accountNamed(accountNumber);
+        Object host = hostNumber < 0 ? null : hostNamed(owner, hostNumber);
         hostOf[i] = hostNumber;
         long at = d.readLong();
         long pos = d.readLong();
@@ -2117,11 +2229,11 @@ public final class ProjectionCheckpoint {
           }
         }
         byIndex[i] = m;
-        Account owner = accountNamed(accountNumber);
         if (owner == null) {
           throw new IllegalArgumentException("meeting of an unknown account");
         }
         owners[i] = owner;
+        accountOf[i] = owner.number;
         if (accountNumber >= meetingsOf.length) {
           meetingsOf = Arrays.copyOf(meetingsOf, Math.max(accountNumber + 1,
               meetingsOf.length * 2));
@@ -2133,7 +2245,7 @@ public final class ProjectionCheckpoint {
       int[] counted = meetingsOf;
       Account[] named = ownerOf;
       filer.submit(() -> meetingsIn(byIndex, meetingOwners, counted, named));
-      contents(d, byIndex, hostOf);
+      contents(d, byIndex, accountOf, hostOf);
       rights(d);
     }
 

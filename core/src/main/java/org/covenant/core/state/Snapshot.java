@@ -102,6 +102,19 @@ public final class Snapshot {
     return u != null && visible(u.at, u.pos, t) ? u : null;
   }
 
+  /**
+   * The host of meeting {@code m} as a user of account {@code a} at t, or null: {@link
+   * #user(Account, String, long)} of the host's id, from the meeting where it knows the user
+   * ({@link Meeting#hostIn}; issue 15: no users' map on a decision's path).
+   */
+  User host(Account a, Meeting m, long t) {
+    User u = m.hostIn(a);
+    if (u == null) {
+      return user(a, m.host(), t);
+    }
+    return visible(u.at, u.pos, t) ? u : null;
+  }
+
   Group group(Account a, String id, long t) {
     Group g = a.groups.get(id);
     return g != null && visible(g.at, g.pos, t) ? g : null;
@@ -178,7 +191,7 @@ public final class Snapshot {
     Account a = state.accounts.get(account);
     User u = a == null || a.pos > position ? null : a.users.get(user);
     return u == null || u.pos > position ? Optional.empty()
-        : Optional.of(new UserEntry(u.id, u.role, Optional.ofNullable(u.group)));
+        : Optional.of(new UserEntry(u.id, u.role, Optional.ofNullable(u.group())));
   }
 
   /** The account's users at this snapshot's position, by id; empty when it does not exist. */
@@ -188,7 +201,7 @@ public final class Snapshot {
     if (a != null && a.pos <= position) {
       for (User u : a.users.values()) {
         if (u.pos <= position) {
-          out.add(new UserEntry(u.id, u.role, Optional.ofNullable(u.group)));
+          out.add(new UserEntry(u.id, u.role, Optional.ofNullable(u.group())));
         }
       }
       out.sort((x, y) -> x.user().compareTo(y.user()));
@@ -226,7 +239,7 @@ public final class Snapshot {
   public Optional<MeetingEntry> meetingOf(String meeting) {
     Meeting m = state.meetings.get(meeting);
     return m == null || m.pos() > position ? Optional.empty()
-        : Optional.of(new MeetingEntry(m.id(), m.account, m.host, TimeKey.toInstant(m.at())));
+        : Optional.of(new MeetingEntry(m.id(), m.account, m.host(), TimeKey.toInstant(m.at())));
   }
 
   /**
@@ -302,14 +315,21 @@ public final class Snapshot {
     // meeting, map table and node loaded on the way; the account there is the one the map
     // holds under that id).
     int n = v.number(i);
+    // Issue 15, random decisions: the item's meeting is read here, beside the row and the
+    // account (three independent cache misses the processor waits for together), not when the
+    // first condition asks for it (a miss of its own then, after the account's).
+    Meeting m = v.meeting(i);
     Account a = n < 0 ? null : state.numbered(n);
+    ContentConditions c;
     if (a == null) {
       String account = v.account(i);
-      return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), account,
+      c = new ContentConditions(this, id, CATEGORIES.get(v.category(i)), account,
           account(account, t), v, i, v.at(i), v.pos(i), t, evidence);
+    } else {
+      c = new ContentConditions(this, id, CATEGORIES.get(v.category(i)), a.id,
+          visible(a.at, a.pos, t) ? a : null, v, i, v.at(i), v.pos(i), t, evidence);
     }
-    return new ContentConditions(this, id, CATEGORIES.get(v.category(i)), a.id,
-        visible(a.at, a.pos, t) ? a : null, v, i, v.at(i), v.pos(i), t, evidence);
+    return c.early(m);
   }
 
   /** The content item, if it was created at or before t. */
@@ -456,8 +476,25 @@ public final class Snapshot {
    * long: the decision path's form, which makes no object.
    */
   long resolveCode(Account a, User u, SettingDef def, long t, LongConsumer evidence) {
-    Group g = u == null || u.group == null ? null : group(a, u.group, t);
+    return resolveCode(a, u, groupOf(a, u, t), def, t, evidence);
+  }
+
+  /** As above with the user's group as {@link #groupOf} answers it, found by the caller. */
+  long resolveCode(Account a, User u, Group g, SettingDef def, long t, LongConsumer evidence) {
     return resolve(a, g, u, def, t, evidence);
+  }
+
+  /**
+   * The group of user {@code u} (null: none) of account {@code a} at t, or null when it has
+   * none or the group does not exist at t: from the user where it knows the group ({@link
+   * User#groupIn}), else from the account's map.
+   */
+  Group groupOf(Account a, User u, long t) {
+    Group g = u == null ? null : u.groupIn(a);
+    if (g != null) {
+      return visible(g.at, g.pos, t) ? g : null;
+    }
+    return u == null || u.group() == null ? null : group(a, u.group(), t);
   }
 
   /**
@@ -619,7 +656,7 @@ public final class Snapshot {
     if (ended(m, t, p)) {
       return false;
     }
-    if (participant.equals(m.host)) {
+    if (participant.equals(m.host())) {
       return true;
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
@@ -638,7 +675,7 @@ public final class Snapshot {
 
   private static boolean acknowledged(
       Meeting m, String participant, Notice n, long t, long p, LongConsumer ev) {
-    if (participant.equals(m.host)) {
+    if (participant.equals(m.host())) {
       return true;
     }
     java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
@@ -756,7 +793,7 @@ public final class Snapshot {
       }
       int ordinal = n.ordinal();
       for (int i = 0; i < closed.size(); i++) {
-        if (closed.idIs(i, m.host) || !closed.present(i, t, p)) {
+        if (closed.idIs(i, m.host()) || !closed.present(i, t, p)) {
           continue; // the host always has; someone absent need not
         }
         long pos = closed.acknowledged(i, ordinal, t, p);
@@ -801,9 +838,9 @@ public final class Snapshot {
       }
     }
     boolean muted = false;
-    if (!participant.equals(m.host) && acked.size() < notices.size()) {
+    if (!participant.equals(m.host()) && acked.size() < notices.size()) {
       Account a = account(m.account, t);
-      User host = a == null ? null : user(a, m.host, t);
+      User host = a == null ? null : host(a, m, t);
       SettingDef require = Vocabulary.setting("notice.require_agreement").orElseThrow();
       muted = a != null && resolve(a, host, require, t, NO_EVIDENCE).value();
     }
@@ -900,7 +937,7 @@ public final class Snapshot {
    */
   public boolean external(String meeting, String participant, long t) {
     Meeting m = meeting(meeting, t);
-    if (m != null && participant.equals(m.host)) {
+    if (m != null && participant.equals(m.host())) {
       return false;
     }
     return m == null
@@ -912,7 +949,7 @@ public final class Snapshot {
     Meeting m = meeting(meeting, t);
     List<String> out = new ArrayList<>();
     if (m != null && !ended(m, t, position)) {
-      out.add(m.host);
+      out.add(m.host());
       java.util.concurrent.ConcurrentHashMap<String, Participant> live = m.participants();
       List<String> ids = new ArrayList<>();
       if (live == null) {
@@ -925,7 +962,7 @@ public final class Snapshot {
       }
       ids.stream()
           .sorted()
-          .filter(p -> !p.equals(m.host) && present(m, p, t, position))
+          .filter(p -> !p.equals(m.host()) && present(m, p, t, position))
           .forEach(out::add);
     }
     return out;

@@ -1,6 +1,7 @@
 package org.covenant.core.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -445,6 +446,44 @@ class ContentTableTest {
       assertThat(v.account(i)).isEqualTo(owners[i]);
       assertThat(v.number(i)).as("item %d", i).isEqualTo(expected[i]);
     }
+  }
+
+  /**
+   * A restore's meeting column takes an item's meeting without comparing strings where the
+   * meeting's account number is the one the item's owner was given, and compares them (and
+   * refuses another account's meeting) where it is not.
+   */
+  @Test
+  void aRestoredMeetingOfAnotherAccountIsRefusedWhateverNumberItCarries() {
+    java.util.Map<String, Integer> numbers = java.util.Map.of("a", 3, "b", 9);
+    ContentTable table = new ContentTable(new MeetingArena(),
+        account -> numbers.getOrDefault(account, -1));
+    Meeting ofA = new Meeting("ma", "a", "host", 1, 1);
+    Meeting ofB = new Meeting("mb", "b", "host", 1, 1);
+    byte[] ids = "i0i1i2i3".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ContentTable.Filler f = table.filler(4, ids.length);
+    System.arraycopy(ids, 0, f.idBytes(), 0, ids.length);
+    for (int i = 0; i < 4; i++) {
+      f.idEnd(i, 2 * (i + 1));
+      f.category(i, 1);
+      f.owner(i, "a");
+    }
+    f.meeting(0, ofA, 3);
+    f.meeting(1, ofA, -1);
+    assertThatThrownBy(() -> f.meeting(2, ofB, 9)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("`b`");
+    assertThatThrownBy(() -> f.meeting(3, ofB, -1)).isInstanceOf(IllegalArgumentException.class);
+    for (int i = 0; i < 4; i++) {
+      f.author(i, 0, false);
+      f.at(i, 100 + i);
+      f.pos(i, 10 + i);
+    }
+    f.finish();
+    ContentTable.View v = table.view();
+    assertThat(v.meeting(0)).isSameAs(ofA);
+    assertThat(v.meeting(1)).isSameAs(ofA);
+    assertThat(v.meeting(2)).isNull();
+    assertThat(v.number(0)).isEqualTo(3);
   }
 
   /**

@@ -114,7 +114,7 @@ class PackedMeetingTest {
   /** Everything a meeting answers about itself but its features and participants. */
   private static String stamps(Meeting m, Random r) {
     StringBuilder b = new StringBuilder().append(m.id()).append(' ').append(m.account)
-        .append(' ').append(m.host).append(' ').append(m.idHash).append(' ').append(m.at())
+        .append(' ').append(m.host()).append(' ').append(m.idHash).append(' ').append(m.at())
         .append(' ').append(m.pos()).append(' ').append(m.endedAt()).append(' ')
         .append(m.endedPos()).append(' ').append(m.hasEnded()).append('\n');
     long[][] at = {

@@ -509,7 +509,9 @@ class ProjectionCheckpointTest {
     assertThat(fields(Entities.Account.class))
         .isEqualTo("at audit consents content events groups id meetingCount meetings number"
             + " owner pos terms termsAndConsents users");
-    assertThat(fields(Entities.User.class)).isEqualTo("at group id pos role");
+    // A user's account is the account object whose map the reader puts it in; its group is
+    // the group object of that account or the id, written as the id.
+    assertThat(fields(Entities.User.class)).isEqualTo("account at group id pos role");
     assertThat(fields(Entities.Group.class)).isEqualTo("at id pos");
     // Each of the three is a SettingsScope (its settings below).
     for (Class<?> c : List.of(Entities.Account.class, Entities.User.class,
@@ -519,7 +521,7 @@ class ProjectionCheckpointTest {
     // idHash is the id's hash, made again from it on restore. state is the body below while
     // the meeting runs; once packed, the arena (GovernanceState.arena) holding at slice the
     // packed participants with the meeting's stamps, id and feature log, which the checkpoint
-    // writes as it always did (format 4).
+    // writes as it always did (format 4). host is the host's user or id, written as the id.
     assertThat(fields(Entities.Meeting.class)).isEqualTo("account host idHash slice state");
     // idBytes is the id the checkpoint always wrote (the same UTF-8 bytes: format 4 stays);
     // closed is the packed participants a body keeps (written as above).
@@ -575,6 +577,59 @@ class ProjectionCheckpointTest {
     assertThat(r.meetings.size()).isEqualTo(300);
   }
   /**
+   * Issue 15: a restore numbers each content row's owner by its string in the checkpoint's
+   * table (the account's number looked up once per string) and tells an item's meeting to be
+   * its owner's by the strings' numbers: every row names its own account by number, and its
+   * own meeting, with accounts, meetings and items interleaved.
+   */
+  @Test
+  void aRestoredRowNamesItsOwnAccountByNumberAndItsOwnMeeting() {
+    GovernanceState s = GovernanceState.create(name -> name.equals("default"));
+    List<String> accounts = List.of("acme", "beta", "gamma", "delta", "epsilon");
+    List<Event> events = new ArrayList<>();
+    // Numbered in the reverse of the order the content first names them.
+    for (int k = accounts.size() - 1; k >= 0; k--) {
+      events.add(new Event.AccountCreated(T0, accounts.get(k), "owner-" + accounts.get(k)));
+    }
+    for (int i = 0; i < 200; i++) {
+      String a = accounts.get(i * i % 7 % accounts.size());
+      Optional<String> meeting = Optional.empty();
+      if (i % 3 != 0) {
+        meeting = Optional.of("m" + i);
+        events.add(new Event.MeetingStarted(T0.plusSeconds(i), a, "m" + i, "owner-" + a,
+            List.of()));
+      }
+      events.add(new Event.ContentCreated(T0.plusSeconds(i).plusMillis(1), "c" + i,
+          "customer_content.chat", a, meeting, Optional.of("owner-" + a), List.of()));
+      if (i % 2 == 0 && meeting.isPresent()) {
+        events.add(new Event.MeetingEnded(T0.plusSeconds(i).plusMillis(2), "m" + i));
+      }
+    }
+    for (Event e : events) {
+      assertThat(s.apply(e)).as("%s", e).isInstanceOf(Outcome.Accepted.class);
+    }
+    byte[] b = bytes(s);
+    GovernanceState r = ProjectionCheckpoint.restore(ProjectionCheckpoint.of(b), name -> true);
+    ContentTable.View was = s.contents.view();
+    ContentTable.View is = r.contents.view();
+    assertThat(is.count()).isEqualTo(200);
+    for (int i = 0; i < is.count(); i++) {
+      assertThat(is.account(i)).as("item %d", i).isEqualTo(was.account(i));
+      assertThat(is.number(i)).as("item %d", i)
+          .isEqualTo(r.accounts.get(was.account(i)).number).isNotNegative();
+      assertThat(r.numbered(is.number(i))).as("item %d", i)
+          .isSameAs(r.accounts.get(was.account(i)));
+      Entities.Meeting m = was.meeting(i);
+      if (m == null) {
+        assertThat(is.meeting(i)).as("item %d", i).isNull();
+      } else {
+        assertThat(is.meeting(i)).as("item %d", i).isSameAs(r.meetings.get(m.id()));
+      }
+    }
+    assertThat(bytes(r)).isEqualTo(b);
+  }
+
+  /**
    * Issue 15: a restore keeps meeting ids as the bytes it read and interns the table's strings
    * from their bytes (no string decoded and encoded again). Ids, hosts, guests, organisations
    * and authors that are not ASCII come back as they were: every meeting found by its id (its
@@ -618,7 +673,7 @@ class ProjectionCheckpointTest {
       assertThat(is).as(m).isNotNull();
       assertThat(is.id()).isEqualTo(m);
       assertThat(is.idHash).isEqualTo(m.hashCode());
-      assertThat(is.host).isEqualTo(was.host);
+      assertThat(is.host()).isEqualTo(was.host());
       assertThat(participants(is)).isEqualTo(participants(was)).hasSizeGreaterThan(2);
     }
     ContentTable.View was = s.contents.view();
