@@ -485,12 +485,21 @@ public final class LedgerFeed {
   }
 
   /**
+   * The text of the leaf being written, reused from leaf to leaf (guarded by {@link #leafLock}):
+   * a fresh builder per leaf, too small for most and grown once, was a third of the bytes an
+   * import's leaf thread allocated (issue 15).
+   */
+  private StringBuilder leafText = new StringBuilder(1024);
+
+  /**
    * The leaf written straight from the record (EventJson): RFC 8785 orders its members event,
    * position, type. The same bytes as {@link #eventLeafFromTree} (pinned by DataDirectoryTest).
    */
   private byte[] eventLeaf(StoredEvent e, Snapshot owners) {
     String account = ownerOf(e, Named.of(e.event()), owners).orElse("");
-    StringBuilder out = new StringBuilder(256).append("{\"event\":");
+    StringBuilder out = leafText;
+    out.setLength(0);
+    out.append("{\"event\":");
     org.covenant.format.EventJson.canonical(e.event(), (field, value) -> {
       if (PERSONAL.contains(field)) {
         return pseudonyms.of(account, value);
@@ -502,7 +511,13 @@ public final class LedgerFeed {
     }, out);
     out.append(",\"position\":").append(e.position()).append(",\"type\":\"")
         .append(EVENT_LEAF).append("\"}");
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] leaf = out.toString().getBytes(StandardCharsets.UTF_8);
+    if (leaf.length != out.length()) {
+      // A char beyond ASCII: the builder may now hold two bytes a char, and would keep them for
+      // every leaf after; the next leaf starts in a fresh one.
+      leafText = new StringBuilder(1024);
+    }
+    return leaf;
   }
 
   /** {@link #eventLeaf} through a tree: the general path, kept for the test that pins both. */

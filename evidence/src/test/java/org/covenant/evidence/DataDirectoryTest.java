@@ -214,7 +214,13 @@ class DataDirectoryTest {
         new Event.LegalHoldPlaced(T0.plusSeconds(6), "acme", "h1",
             org.covenant.core.event.HoldScope.parse("user:bob").orElseThrow(),
             "a \"quoted\"\nmatter \u00e9\uD83D\uDE00", "alice"),
-        new Event.UserRemoved(T0.plusSeconds(7), "acme", "bob", "alice"));
+        new Event.UserRemoved(T0.plusSeconds(7), "acme", "bob", "alice"),
+        // Beyond ASCII with nothing to escape: written straight, then ASCII leaves after it.
+        new Event.GroupCreated(T0.plusSeconds(8), "acme", "gr\u00fcn \u6771"),
+        new Event.MeetingEnded(T0.plusSeconds(9), "m1"));
+    // Twice over, each leaf after a longer or a shorter one: the text of one leaf never leaks
+    // into the next (the feed reuses its builder from leaf to leaf).
+    events = java.util.stream.Stream.concat(events.stream(), events.stream()).toList();
     try (Ledger ledger = Ledger.open(d.ledger(Optional.empty()),
         TermsLibrary.builtInCatalog()); TiledLog log = d.openLog()) {
       LedgerFeed feed = d.feed(log, ledger);

@@ -169,7 +169,7 @@ final class EventWriter {
    * (ARCHITECTURE.md §3), written without a tree.
    */
   static String line(Event event) {
-    StringBuilder out = new StringBuilder(160);
+    StringBuilder out = new StringBuilder(256);
     try {
       out.append("{\"type\":\"").append(event.type()).append("\",\"at\":\"");
       InstantText.append(event.at(), out);
