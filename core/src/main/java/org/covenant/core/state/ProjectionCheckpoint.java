@@ -741,19 +741,8 @@ public final class ProjectionCheckpoint {
 
     /** Hands a task off; a failure of an earlier one is thrown here. */
     void submit(Runnable task) {
-      try {
-        while (!tasks.offer(task, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-          // Full: never waits on a filer that failed (it takes nothing more).
-          failed();
-          if (!thread.isAlive()) {
-            throw new IllegalStateException("the checkpoint's filer stopped");
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while restoring a checkpoint", e);
-      }
-      failed();
+      // Full: never waits on a filer that failed (it takes nothing more).
+      until(() -> tasks.offer(task, 100, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     /** A mark handed off now: {@link #await} it to wait for every task handed off before. */
@@ -768,8 +757,21 @@ public final class ProjectionCheckpoint {
      * a failure among them is thrown (the filer then takes nothing more: never waits forever).
      */
     void await(CountDownLatch mark) {
+      until(() -> mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    /** One bounded wait: true once what it waits for has happened. */
+    private interface Wait {
+      boolean done() throws InterruptedException;
+    }
+
+    /**
+     * Repeats {@code wait} until it is done, throwing between tries a failure of the filer's or
+     * its stop (a filer that failed takes nothing more: never waits forever), and after it.
+     */
+    private void until(Wait wait) {
       try {
-        while (!mark.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        while (!wait.done()) {
           failed();
           if (!thread.isAlive()) {
             throw new IllegalStateException("the checkpoint's filer stopped");
